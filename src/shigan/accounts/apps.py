@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "shigan.accounts"
+    label = "accounts"
+    verbose_name = _("账户")
+
+    def ready(self):
+        from shigan.accounts import receivers  # noqa: F401

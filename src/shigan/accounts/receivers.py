@@ -1,0 +1,24 @@
+"""Django's auth signals are the only hook for logins made by its views; each calls a service."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from shigan.accounts import services
+
+__all__: list[str] = []
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs):
+    services.user_login_record(user=user)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        services.user_logout_record(user=user)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    services.user_login_failed_record(username=str(credentials.get("username", "")))

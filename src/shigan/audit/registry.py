@@ -1,0 +1,30 @@
+"""Every audit action code with its Chinese label, registered once by the app that writes it."""
+
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["ACTIONS", "register_action", "action_label"]
+
+ACTIONS: dict[str, str] = {}
+
+
+def register_action(code: str, label) -> str:
+    ACTIONS[code] = label
+    return code
+
+
+def action_label(code: str) -> str:
+    return str(ACTIONS.get(code, code))
+
+
+register_action("accounts.user.login", _("登录"))
+register_action("accounts.user.logout", _("退出登录"))
+register_action("accounts.user.login_failed", _("登录失败"))
+register_action("accounts.user.created", _("创建用户"))
+register_action("accounts.user.password_changed", _("修改密码"))
+register_action("orgs.unit.created", _("创建单位"))
+register_action("orgs.unit.updated", _("修改单位"))
+register_action("orgs.unit.moved", _("移动单位"))
+register_action("orgs.division.imported", _("导入行政区划"))
+register_action("orgs.membership.granted", _("授予角色"))
+register_action("orgs.membership.revoked", _("撤销角色"))
+register_action("orgs.person.created", _("登记人员"))

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from shigan.audit import views
+
+app_name = "audit"
+urlpatterns = [path("", views.AuditListView.as_view(), name="entry_list")]

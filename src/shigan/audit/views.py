@@ -1,0 +1,29 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.views import View
+
+from shigan.audit.registry import ACTIONS
+from shigan.audit.selectors import audit_entries, can_read_audit
+
+__all__ = ["AuditListView"]
+
+
+class AuditListView(LoginRequiredMixin, View):
+    """The audit trail, read-only, for the audit administrator only."""
+
+    def get(self, request):
+        if not can_read_audit(request.user):
+            raise Http404
+        entries = audit_entries(
+            user=request.user,
+            action=request.GET.get("action", ""),
+            actor=request.GET.get("actor", "").strip(),
+        )
+        page = Paginator(entries, 50).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "audit/entry_list.html",
+            {"page": page, "actions": sorted(ACTIONS.items()), "filters": request.GET},
+        )

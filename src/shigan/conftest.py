@@ -1,0 +1,128 @@
+"""Shared test fixtures: the real Inner Mongolia division tree, loaded once per test database."""
+
+import os
+
+import pytest
+
+from shigan.orgs.divisions import divisions_import
+from shigan.orgs.models import Unit
+
+# Units of the real NBS tree used across tests, by (level, 12-digit code).
+REGION = (1, "150000000000")  # 内蒙古自治区
+XILINGOL = (2, "152500000000")  # 锡林郭勒盟
+ABAG = (3, "152522000000")  # 阿巴嘎旗
+SUNID_LEFT = (3, "152523000000")  # 苏尼特左旗, a sibling banner
+ORDOS = (2, "150600000000")  # 鄂尔多斯市, an unrelated league-level city
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        if not Unit.objects.exists():
+            divisions_import(actor=None, province="15", depth=5)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 at its production cost makes each test user take ~0.3 s.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def division(key: tuple[int, str]) -> Unit:
+    level, code = key
+    return Unit.objects.get(division_level=level, division_code=code)
+
+
+@pytest.fixture
+def units(db):
+    """Units around the 阿巴嘎旗 banner: own, child, grandchild, parent, sibling, unrelated."""
+    own = division(ABAG)
+    child = Unit.objects.get_children(own).first()
+    grandchild = Unit.objects.get_children(child).first()
+    return {
+        "region": division(REGION),
+        "parent": division(XILINGOL),
+        "own": own,
+        "child": child,
+        "grandchild": grandchild,
+        "sibling": division(SUNID_LEFT),
+        "unrelated": division(ORDOS),
+    }
+
+
+@pytest.fixture
+def make_user(db):
+    from shigan.accounts.services import user_create
+    from shigan.orgs.services import membership_grant
+
+    counter = {"n": 0}
+
+    def make(role: str | None = None, unit: Unit | None = None, **kwargs):
+        counter["n"] += 1
+        user = user_create(
+            actor=None,
+            username=kwargs.pop("username", f"user{counter['n']}"),
+            password=kwargs.pop("password", "correct-horse-battery"),
+            **kwargs,
+        )
+        if role and unit:
+            membership_grant(actor=None, user=user, unit=unit, role=role)
+        return user
+
+    return make
+
+
+CHROMIUM = os.environ.get("SHIGAN_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = os.path.join(os.environ.get("SHIGAN_HOME", "var"), "screenshots")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright; never a downloaded browser.
+
+    Without Chromium the browser tests skip with a hint; CI sets SHIGAN_REQUIRE_BROWSER=1, which
+    turns that skip into a failure.
+    """
+    if not os.path.exists(CHROMIUM):
+        message = (
+            f"没有找到 Chromium（{CHROMIUM}）：运行 apt-get install chromium fonts-noto-cjk "
+            "以启用浏览器测试，或设置 SHIGAN_CHROMIUM 指向浏览器。"
+        )
+        if os.environ.get("SHIGAN_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    # test itself are still synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot_dir():
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    return SCREENSHOTS

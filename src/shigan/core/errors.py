@@ -1,0 +1,16 @@
+"""Coded domain errors: a stable English code for the API, a Chinese message for people."""
+
+__all__ = ["DomainError"]
+
+
+class DomainError(Exception):
+    """Raised by a service when a rule forbids the change; nothing has been written."""
+
+    def __init__(self, message: str, *, code: str, field: str | None = None):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.code = code
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message

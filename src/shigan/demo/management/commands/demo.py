@@ -1,0 +1,31 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from shigan.core.server import run_server
+from shigan.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_setup
+
+
+class Command(BaseCommand):
+    help = "建立演示环境（内置 SQLite、内蒙古单位树、演示账号）并在 127.0.0.1:8000 提供服务。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--no-serve", action="store_true", help="只准备数据和账号，不启动服务。"
+        )
+
+    def handle(self, *args, bind, workers, no_serve, **options):
+        from django.conf import settings
+
+        self.stdout.write(f"数据目录：{settings.HOME}")
+        call_command("migrate", interactive=False, verbosity=0)
+        demo_setup(progress=lambda msg: self.stdout.write(f"  {msg}"))
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {DEMO_PASSWORD}）："))
+        for account in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {account.username:<15} {account.description}")
+        if no_serve:
+            return
+        self.stdout.write(self.style.SUCCESS(f"请在浏览器中打开 http://{bind}/ （Ctrl+C 停止）"))
+        run_server(bind=bind, workers=workers)

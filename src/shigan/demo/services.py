@@ -1,0 +1,82 @@
+"""The demo installation: the Inner Mongolia unit tree and one account for each kind of user."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from shigan.accounts.choices import SystemRole
+from shigan.accounts.services import user_create
+from shigan.orgs.choices import Role
+from shigan.orgs.divisions import divisions_import
+from shigan.orgs.models import Membership, Unit
+from shigan.orgs.services import membership_grant
+
+__all__ = ["DemoAccount", "DEMO_ACCOUNTS", "DEMO_PASSWORD", "demo_setup"]
+
+DEMO_PASSWORD = "shigan-demo-2023"
+REGION_CODE = "150000000000"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    full_name: str
+    description: object
+    division: tuple[int, str] | None = None
+    role: str | None = None
+    system_role: str = SystemRole.NONE
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount(
+        "office",
+        "自治区主题教育办公室",
+        _("活动办管理员（内蒙古自治区）"),
+        (1, REGION_CODE),
+        Role.ADMIN,
+    ),
+    DemoAccount(
+        "league_leader", "锡林郭勒盟领导", _("领导（锡林郭勒盟）"), (2, "152500000000"), Role.LEADER
+    ),
+    DemoAccount(
+        "banner_editor", "阿巴嘎旗填报员", _("填报员（阿巴嘎旗）"), (3, "152522000000"), Role.EDITOR
+    ),
+    DemoAccount(
+        "auditor", "审计管理员", _("审计管理员（只读审计记录）"), system_role=SystemRole.AUDITOR
+    ),
+)
+
+
+def _unit(division: tuple[int, str]) -> Unit:
+    level, code = division
+    return Unit.objects.get(division_level=level, division_code=code)
+
+
+@transaction.atomic
+def _ensure_account(account: DemoAccount) -> None:
+    User = get_user_model()
+    user = User.objects.filter(username=account.username).first()
+    if user is None:
+        user = user_create(
+            actor=None,
+            username=account.username,
+            password=DEMO_PASSWORD,
+            full_name=account.full_name,
+            system_role=account.system_role,
+        )
+    if account.division and account.role:
+        unit = _unit(account.division)
+        if not Membership.objects.filter(user=user, unit=unit, role=account.role).exists():
+            membership_grant(actor=None, user=user, unit=unit, role=account.role)
+
+
+def demo_setup(*, progress: Callable[[str], None] = lambda _msg: None) -> None:
+    """Idempotent: loads what is missing, keeps what is there."""
+    if not Unit.objects.filter(division_code=REGION_CODE, division_level=1).exists():
+        progress(str(_("正在导入内蒙古自治区区划（5 级，约 1.6 万个单位）…")))
+        divisions_import(actor=None, province="15", depth=5, progress=progress)
+    for account in DEMO_ACCOUNTS:
+        _ensure_account(account)

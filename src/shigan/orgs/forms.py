@@ -1,0 +1,56 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from shigan.orgs.choices import Role, UnitKind
+from shigan.orgs.models import Unit
+
+__all__ = ["UnitForm", "UnitCreateForm", "UnitMoveForm", "MembershipGrantForm"]
+
+
+class UnitForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    short_name = forms.CharField(label=_("简称"), max_length=50, required=False)
+    kind = forms.ChoiceField(label=_("类型"), choices=UnitKind.choices)
+    active = forms.BooleanField(label=_("有效"), required=False, initial=True)
+
+
+class UnitCreateForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    short_name = forms.CharField(label=_("简称"), max_length=50, required=False)
+    kind = forms.ChoiceField(label=_("类型"), choices=UnitKind.choices, initial=UnitKind.DEPARTMENT)
+
+
+class UnitMoveForm(forms.Form):
+    new_parent = forms.IntegerField(
+        label=_("新上级单位编号"),
+        help_text=_("在上方搜索框中查找单位，填写其编号。"),
+        error_messages={
+            "invalid": _("请填写单位编号（数字）。"),
+            "required": _("请选择新上级单位。"),
+        },
+    )
+
+    def __init__(self, *args, scope=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope if scope is not None else Unit.objects.none()
+
+    def clean_new_parent(self):
+        unit = self.scope.filter(pk=self.cleaned_data["new_parent"]).first()
+        if unit is None:
+            raise forms.ValidationError(_("找不到该单位，或您无权把单位移到它之下。"))
+        return unit
+
+
+class MembershipGrantForm(forms.Form):
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("没有用户名为“%(name)s”的有效账号。") % {"name": username}
+            )
+        return user

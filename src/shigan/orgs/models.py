@@ -1,0 +1,133 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from shigan.orgs.choices import PersonRank, Role, UnitKind
+from shigan.orgs.fields import PathField
+from shigan.orgs.scoping import ScopedQuerySet, path_upper
+
+__all__ = ["Unit", "Person", "Membership"]
+
+
+class UnitQuerySet(MP_NodeQuerySet, ScopedQuerySet):
+    unit_path_field = "path"
+
+    def subtree_of(self, unit: "Unit"):
+        return self.filter(path__gte=unit.path, path__lt=path_upper(unit.path))
+
+
+class UnitManager(MP_NodeManager):
+    def get_queryset(self):
+        return UnitQuerySet(self.model, using=self._db).order_by("path")
+
+    def restrict(self, user, action: str = "view"):
+        return self.get_queryset().restrict(user, action)
+
+    def subtree_of(self, unit: "Unit"):
+        return self.get_queryset().subtree_of(unit)
+
+
+class Unit(MP_Node):
+    path = PathField(_("路径"), max_length=255, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=UnitKind.choices)
+    # NULL, not "", for units that are not divisions: the unique constraint skips them.
+    division_code = models.CharField(  # noqa: DJ001
+        _("行政区划代码"), max_length=12, null=True, blank=True, db_index=True
+    )
+    division_level = models.PositiveSmallIntegerField(_("区划级别"), null=True, blank=True)
+    sort_order = models.IntegerField(_("排序"), default=0)
+    active = models.BooleanField(_("有效"), default=True)
+    initials = models.CharField(_("拼音首字母"), max_length=100, blank=True, db_index=True)
+    initials_alt = models.CharField(
+        _("拼音首字母（异读）"), max_length=100, blank=True, db_index=True
+    )
+
+    steplen = 4
+    objects = UnitManager()
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division_level", "division_code"],
+                condition=Q(division_code__isnull=False),
+                name="orgs_unit_unique_division",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("orgs:unit_detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def is_ancestor_of_or_same(self, other: "Unit") -> bool:
+        return other.path.startswith(self.path)
+
+
+class Person(models.Model):
+    name = models.CharField(_("姓名"), max_length=50)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="people"
+    )
+    post = models.CharField(_("职务"), max_length=100, blank=True)
+    rank = models.CharField(_("职级"), max_length=20, choices=PersonRank.choices)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("对应账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        ordering = ["unit__path", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.post}）" if self.post else self.name
+
+
+class MembershipQuerySet(ScopedQuerySet):
+    unit_path_field = "unit__path"
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    granted_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="orgs_membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.unit} · {self.get_role_display()}"

@@ -1,0 +1,94 @@
+"""Reads on the unit tree; every one starts from `Unit.objects.restrict(user, action)`."""
+
+from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Length, Substr
+from django.shortcuts import get_object_or_404
+
+from shigan.orgs.models import Membership, Person, Unit
+from shigan.orgs.scoping import ALL, user_scope_paths
+
+__all__ = [
+    "unit_get",
+    "unit_scope_roots",
+    "unit_children",
+    "unit_search",
+    "unit_breadcrumbs",
+    "membership_list",
+    "person_list",
+    "with_parent_pk",
+    "CHILDREN_PAGE",
+]
+
+CHILDREN_PAGE = 200
+
+
+def unit_get(*, user, pk, action: str = "view") -> Unit:
+    """The unit if `user` may `action` on it; 404 otherwise (never reveal it exists)."""
+    return get_object_or_404(Unit.objects.restrict(user, action), pk=pk)
+
+
+def unit_scope_roots(*, user) -> QuerySet[Unit]:
+    """The top units of the user's scope: where the tree browser starts."""
+    paths = user_scope_paths(user, "view")
+    if paths is ALL:
+        return Unit.objects.get_root_nodes()
+    return Unit.objects.filter(path__in=paths)
+
+
+def unit_children(*, user, unit: Unit, offset: int = 0, limit: int = CHILDREN_PAGE):
+    """One page of a unit's children, the unit itself being in scope, and whether more follow."""
+    children = list(
+        Unit.objects.get_children(unit)
+        .restrict(user, "view")
+        .only("pk", "name", "short_name", "kind", "numchild", "path", "depth", "division_code")[
+            offset : offset + limit + 1
+        ]
+    )
+    return children[:limit], len(children) > limit
+
+
+def unit_search(*, user, query: str, limit: int = 20) -> list[Unit]:
+    """Units in scope whose name contains `query`, or whose pinyin initials start with it."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    condition = Q(name__contains=query) | Q(short_name__contains=query)
+    if query.isascii() and query.isalpha():
+        condition |= Q(initials__startswith=query.lower()) | Q(
+            initials_alt__startswith=query.lower()
+        )
+    return list(
+        Unit.objects.restrict(user, "view")
+        .filter(condition, active=True)
+        .order_by("depth", "path")[:limit]
+    )
+
+
+def unit_breadcrumbs(*, user, unit: Unit) -> list[Unit]:
+    """The unit's ancestors that the user may see, then the unit."""
+    ancestors = (
+        Unit.objects.get_ancestors(unit).restrict(user, "view")
+        if unit.depth > 1
+        else Unit.objects.none()
+    )
+    return [*ancestors, unit]
+
+
+def membership_list(*, user, unit: Unit) -> QuerySet[Membership]:
+    return (
+        Membership.objects.restrict(user, "view")
+        .filter(unit=unit)
+        .select_related("user", "unit")
+        .order_by("role", "user__username")
+    )
+
+
+def person_list(*, user, unit: Unit) -> QuerySet[Person]:
+    return Person.objects.restrict(user, "view").filter(unit=unit).order_by("name")
+
+
+def with_parent_pk(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """Annotate each unit with its parent's id in the same query (the path minus one step)."""
+    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Unit.steplen)
+    parent = Unit.objects.filter(path=parent_path).values("pk")[:1]
+    return units.annotate(parent_pk=Subquery(parent, output_field=IntegerField()))

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from shigan.orgs import views
+
+app_name = "orgs"
+urlpatterns = [
+    path("", views.UnitTreeView.as_view(), name="unit_tree"),
+    path("search/", views.UnitSearchView.as_view(), name="unit_search"),
+    path("<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
+    path("<int:pk>/edit/", views.UnitEditView.as_view(), name="unit_edit"),
+    path("<int:pk>/add/", views.UnitCreateView.as_view(), name="unit_create"),
+    path("<int:pk>/move/", views.UnitMoveView.as_view(), name="unit_move"),
+    path("<int:pk>/children/", views.UnitChildrenView.as_view(), name="unit_children"),
+    path("<int:pk>/members/", views.MembershipView.as_view(), name="memberships"),
+    path(
+        "<int:pk>/members/<int:membership_pk>/revoke/",
+        views.MembershipRevokeView.as_view(),
+        name="membership_revoke",
+    ),
+]

@@ -1,0 +1,238 @@
+"""Unit pages. Each view parses, calls one selector or service, renders."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from shigan.core.errors import DomainError
+from shigan.core.htmx import is_htmx
+from shigan.orgs import selectors, services
+from shigan.orgs.forms import MembershipGrantForm, UnitCreateForm, UnitForm, UnitMoveForm
+from shigan.orgs.models import Membership, Unit
+from shigan.orgs.services import user_can
+
+__all__ = [
+    "UnitDetailView",
+    "UnitEditView",
+    "UnitCreateView",
+    "UnitMoveView",
+    "UnitTreeView",
+    "UnitChildrenView",
+    "UnitSearchView",
+    "MembershipView",
+    "MembershipRevokeView",
+]
+
+
+class UnitActionMixin(LoginRequiredMixin):
+    """Looks the unit up in the user's view scope (404 outside it), then checks `action` (403)."""
+
+    action = "view"
+
+    def get_unit(self) -> Unit:
+        unit = selectors.unit_get(user=self.request.user, pk=self.kwargs["pk"])
+        if self.action != "view" and not user_can(self.request.user, self.action, unit):
+            raise PermissionDenied(_("您没有在该单位进行此操作的权限。"))
+        self.request.session["current_unit"] = unit.pk
+        return unit
+
+    def unit_context(self, unit: Unit, **extra) -> dict:
+        user = self.request.user
+        return {
+            "unit": unit,
+            "breadcrumbs": selectors.unit_breadcrumbs(user=user, unit=unit),
+            "can_change": user_can(user, "change", unit),
+            "can_manage": user_can(user, "manage", unit),
+            **extra,
+        }
+
+
+def _apply_domain_error(form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+class UnitDetailView(UnitActionMixin, View):
+    def get(self, request, pk):
+        unit = self.get_unit()
+        children, more = selectors.unit_children(user=request.user, unit=unit, limit=50)
+        context = self.unit_context(
+            unit,
+            children=children,
+            more_children=more,
+            people=selectors.person_list(user=request.user, unit=unit)[:50],
+        )
+        return render(request, "orgs/unit_detail.html", context)
+
+
+class UnitEditView(UnitActionMixin, View):
+    action = "change"
+
+    def get(self, request, pk):
+        unit = self.get_unit()
+        form = UnitForm(
+            initial={
+                "name": unit.name,
+                "short_name": unit.short_name,
+                "kind": unit.kind,
+                "active": unit.active,
+            }
+        )
+        return render(request, "orgs/unit_form.html", self.unit_context(unit, form=form))
+
+    def post(self, request, pk):
+        unit = self.get_unit()
+        form = UnitForm(request.POST)
+        if form.is_valid():
+            try:
+                services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
+            except DomainError as error:
+                _apply_domain_error(form, error)
+            else:
+                messages.success(request, _("单位信息已保存。"))
+                return redirect(unit)
+        return render(
+            request, "orgs/unit_form.html", self.unit_context(unit, form=form), status=400
+        )
+
+
+class UnitCreateView(UnitActionMixin, View):
+    action = "change"
+
+    def get(self, request, pk):
+        unit = self.get_unit()
+        return render(
+            request, "orgs/unit_create.html", self.unit_context(unit, form=UnitCreateForm())
+        )
+
+    def post(self, request, pk):
+        parent = self.get_unit()
+        form = UnitCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                unit = services.unit_create(actor=request.user, parent=parent, **form.cleaned_data)
+            except DomainError as error:
+                _apply_domain_error(form, error)
+            else:
+                messages.success(request, _("已创建单位“%(name)s”。") % {"name": unit.name})
+                return redirect(unit)
+        context = self.unit_context(parent, form=form)
+        return render(request, "orgs/unit_create.html", context, status=400)
+
+
+class UnitMoveView(UnitActionMixin, View):
+    action = "change"
+
+    def _form(self, data=None):
+        return UnitMoveForm(data, scope=Unit.objects.restrict(self.request.user, "change"))
+
+    def get(self, request, pk):
+        unit = self.get_unit()
+        return render(request, "orgs/unit_move.html", self.unit_context(unit, form=self._form()))
+
+    def post(self, request, pk):
+        unit = self.get_unit()
+        form = self._form(request.POST)
+        if form.is_valid():
+            try:
+                unit = services.unit_move(
+                    actor=request.user, unit=unit, new_parent=form.cleaned_data["new_parent"]
+                )
+            except DomainError as error:
+                _apply_domain_error(form, error)
+            else:
+                messages.success(request, _("已移动单位及其全部下级单位。"))
+                return redirect(unit)
+        return render(
+            request, "orgs/unit_move.html", self.unit_context(unit, form=form), status=400
+        )
+
+
+class UnitTreeView(LoginRequiredMixin, View):
+    def get(self, request):
+        roots = selectors.unit_scope_roots(user=request.user)
+        return render(request, "orgs/unit_tree.html", {"roots": roots})
+
+
+class UnitChildrenView(UnitActionMixin, View):
+    """The htmx partial behind a tree node: one page of children, loaded when opened."""
+
+    def get(self, request, pk):
+        unit = self.get_unit()
+        offset = _int(request.GET.get("offset"), 0)
+        children, more = selectors.unit_children(user=request.user, unit=unit, offset=offset)
+        context = {
+            "unit": unit,
+            "children": children,
+            "more": more,
+            "next_offset": offset + len(children),
+        }
+        return render(request, "orgs/partials/tree_children.html", context)
+
+
+class UnitSearchView(LoginRequiredMixin, View):
+    def get(self, request):
+        query = request.GET.get("q", "")
+        results = selectors.unit_search(user=request.user, query=query)
+        template = (
+            "orgs/partials/search_results.html" if is_htmx(request) else "orgs/unit_search.html"
+        )
+        return render(request, template, {"query": query, "results": results})
+
+
+class MembershipView(UnitActionMixin, View):
+    action = "manage"
+
+    def get(self, request, pk, form=None, status=200):
+        unit = self.get_unit()
+        context = self.unit_context(
+            unit,
+            form=form or MembershipGrantForm(),
+            memberships=selectors.membership_list(user=request.user, unit=unit),
+        )
+        return render(request, "orgs/memberships.html", context, status=status)
+
+    def post(self, request, pk):
+        unit = self.get_unit()
+        form = MembershipGrantForm(request.POST)
+        if form.is_valid():
+            try:
+                services.membership_grant(
+                    actor=request.user,
+                    user=form.cleaned_data["username"],
+                    unit=unit,
+                    role=form.cleaned_data["role"],
+                )
+            except DomainError as error:
+                _apply_domain_error(form, error)
+            else:
+                messages.success(request, _("已授予角色。"))
+                return redirect("orgs:memberships", pk=unit.pk)
+        return self.get(request, pk, form=form, status=400)
+
+
+class MembershipRevokeView(UnitActionMixin, View):
+    action = "manage"
+
+    def post(self, request, pk, membership_pk):
+        unit = self.get_unit()
+        membership = get_object_or_404(
+            Membership.objects.restrict(request.user, "manage").select_related("user", "unit"),
+            pk=membership_pk,
+            unit=unit,
+        )
+        if membership.user_id == request.user.pk and membership.role == "admin":
+            messages.error(request, _("不能撤销自己的管理员角色，请由上级管理员操作。"))
+            return redirect("orgs:memberships", pk=unit.pk)
+        services.membership_revoke(actor=request.user, membership=membership)
+        messages.success(request, _("已撤销角色。"))
+        return redirect("orgs:memberships", pk=unit.pk)
+
+
+def _int(value, default: int) -> int:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return default

@@ -1,0 +1,17 @@
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+from drf_spectacular.views import SpectacularAPIView
+
+urlpatterns = [
+    path("", include("shigan.core.urls")),
+    path("accounts/", include("shigan.accounts.urls")),
+    path("units/", include("shigan.orgs.urls")),
+    path("audit/", include("shigan.audit.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/", include("shigan.orgs.api.urls")),
+]
+
+handler404 = "shigan.core.views.error_404"
+handler403 = "shigan.core.views.error_403"
