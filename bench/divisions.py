@@ -1,0 +1,110 @@
+"""Benchmark: loading the national division tree (665,276 units), next to its floor.
+
+Usage: uv run python bench/divisions.py [--database sqlite|postgresql|both]
+
+The figure is `shigan divisions import` on an empty database (validate the CSVs, compute paths
+and pinyin, insert, count children, audit). The floor is the same rows, already computed,
+inserted into a copy of the table with the same indexes by the fastest raw path the backend
+has (COPY on PostgreSQL, executemany on SQLite), in the same run.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+PG_BENCH_DB = "shigan_bench"
+
+
+def run_child(database_url: str, home: str) -> str:
+    env = {**os.environ, "DATABASE_URL": database_url, "SHIGAN_HOME": home}
+    out = subprocess.run(
+        [sys.executable, __file__, "--child"], env=env, check=True, capture_output=True, text=True
+    )
+    return out.stdout
+
+
+def child() -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shigan.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from shigan.core.bulk import bulk_insert
+    from shigan.orgs.divisions import _COLUMNS, divisions_import
+    from shigan.orgs.models import Unit
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    stats = divisions_import(actor=None)
+    figure = time.perf_counter() - started
+
+    rows = list(Unit.objects.order_by("pk").values_list(*_COLUMNS))
+    table = Unit._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"CREATE TABLE floor_unit (LIKE {table} INCLUDING ALL)")
+        else:
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL", [table]
+            )
+            for (ddl,) in cursor.fetchall():
+                ddl = ddl.replace(f'"{table}"', '"floor_unit"').replace(f"{table}_", "floor_")
+                cursor.execute(ddl)
+
+    class Floor:
+        class _meta:
+            db_table = "floor_unit"
+
+            @staticmethod
+            def get_field(name):
+                return Unit._meta.get_field(name)
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        bulk_insert(Floor, _COLUMNS, rows)
+    floor = time.perf_counter() - started
+    print(f"{connection.vendor}\t{stats.created}\t{figure:.1f}\t{floor:.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--child", action="store_true")
+    args = parser.parse_args()
+    if args.child:
+        child()
+        return
+    results = []
+    with tempfile.TemporaryDirectory() as home:
+        if args.database in ("sqlite", "both"):
+            results.append(run_child(f"sqlite:///{home}/bench.sqlite3", home))
+        if args.database in ("postgresql", "both"):
+            base = PG_ADMIN_URL.rsplit("/", 1)[0]
+            subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres",
+                            PG_BENCH_DB], check=True)
+            subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", PG_BENCH_DB],
+                           check=True)
+            try:
+                results.append(run_child(f"{base}/{PG_BENCH_DB}", home))
+            finally:
+                subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres",
+                                PG_BENCH_DB], check=True)
+    print("national division import (665,276 units), seconds — figure vs floor in the same run")
+    print(f"{'database':<12}{'units':>9}{'import':>10}{'floor':>10}{'ratio':>8}  target")
+    for line in results:
+        vendor, units, figure, floor = line.strip().split("\t")
+        ratio = float(figure) / float(floor)
+        ok = "ok" if float(figure) < 120 else "MISSED"
+        print(f"{vendor:<12}{int(units):>9,}{figure:>10}{floor:>10}{ratio:>7.1f}x  < 120 s {ok}")
+
+
+if __name__ == "__main__":
+    main()
