@@ -1,6 +1,25 @@
 from django.urls import path
 
-from shigan.core import views
+from shigan.core import views, views_calendar
 
 app_name = "core"
-urlpatterns = [path("", views.HomeView.as_view(), name="home")]
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("calendar/", views_calendar.CalendarView.as_view(), name="calendar"),
+    path("calendar/<int:year>/", views_calendar.CalendarYearView.as_view(), name="calendar_year"),
+    path(
+        "calendar/<int:year>/seed/",
+        views_calendar.CalendarYearSeedView.as_view(),
+        name="calendar_year_seed",
+    ),
+    path(
+        "calendar/<int:year>/complete/",
+        views_calendar.CalendarYearCompleteView.as_view(),
+        name="calendar_year_complete",
+    ),
+    path(
+        "calendar/days/<int:pk>/delete/",
+        views_calendar.HolidayDeleteView.as_view(),
+        name="calendar_holiday_delete",
+    ),
+]
