@@ -28,6 +28,16 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    # The working-day cache outlives each test's rolled-back transaction.
+    from shigan.core import calendar
+
+    calendar.clear_cache()
+    yield
+    calendar.clear_cache()
+
+
 def division(key: tuple[int, str]) -> Unit:
     level, code = key
     return Unit.objects.get(division_level=level, division_code=code)
