@@ -29,6 +29,17 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _chinese_by_default():
+    # A request in English leaves English active in the thread (LocaleMiddleware does not
+    # reset it); every test starts from the product's default language.
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar_cache():
     # The working-day cache outlives each test's rolled-back transaction.
     from shigan.core import calendar
