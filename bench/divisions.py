@@ -89,7 +89,6 @@ def _children_timing() -> tuple[float, float, int]:
     from shigan.accounts.models import User
     from shigan.orgs.models import Unit
     from shigan.orgs.scoping import path_upper
-
     from shigan.orgs.services import unit_create
 
     # NBS nodes have at most 170 children; departments make one node reach 1,000.

@@ -58,14 +58,16 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "treebeard",
     "shigan.core",
     "shigan.audit",
     "shigan.accounts",
     "shigan.orgs",
+    "shigan.metrics",
+    "shigan.problems",
     "shigan.demo",
 ]
 
@@ -173,12 +175,13 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First: its `WWW-Authenticate: Token` makes an anonymous request a 401, not a 403.
+        "shigan.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "shigan.core.api.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "shigan.core.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "shigan.core.api.exception_handler",
 }
@@ -186,6 +189,17 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "shigan API",
     "DESCRIPTION": "实干 工作台账 REST API",
     "VERSION": "0.1.0",
+    # The docs pages load Swagger UI and Redoc from the vendored sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # validatorUrl None: Swagger UI would otherwise send the schema to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "shigan.orgs.choices.UnitKind",
+        "RoleEnum": "shigan.orgs.choices.Role",
+    },
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -207,3 +221,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Background tasks
+# With REDIS_URL set, tasks go to Redis and `shigan worker` runs them. Without it (the embedded
+# default) Celery runs each task in the sending process as it is sent (ALWAYS_EAGER): the same
+# task code and the same Job rows, no broker, no extra process.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "shigan"
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Exports of more rows than this run as jobs; smaller ones download at once.
+SHIGAN_EXPORT_JOB_THRESHOLD = int(os.environ.get("SHIGAN_EXPORT_JOB_THRESHOLD", "5000"))
+SHIGAN_IMPORT_MAX_BYTES = int(os.environ.get("SHIGAN_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))

@@ -1,16 +1,25 @@
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
 
 urlpatterns = [
     path("", include("shigan.core.urls")),
     path("accounts/", include("shigan.accounts.urls")),
     path("units/", include("shigan.orgs.urls")),
     path("audit/", include("shigan.audit.urls")),
+    path("metrics/", include("shigan.metrics.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/", include("shigan.accounts.api.urls")),
     path("api/", include("shigan.orgs.api.urls")),
+    path("api/", include("shigan.metrics.api.urls")),
 ]
 
 handler404 = "shigan.core.views.error_404"

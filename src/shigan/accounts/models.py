@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.accounts.choices import SystemRole
 
-__all__ = ["User"]
+__all__ = ["User", "ApiToken"]
 
 
 class User(AbstractUser):
@@ -31,3 +31,45 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.username
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        """A user sees and revokes only their own tokens (superusers included)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A named, revocable API key. Only its SHA-256 digest is stored; the key is shown once."""
+
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    key_hash = models.CharField(_("令牌摘要"), max_length=64, unique=True)
+    prefix = models.CharField(_("令牌前缀"), max_length=16)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,9 +1,11 @@
 """Writing the audit trail. Only services call this, inside their own transaction."""
 
 import hashlib
-import json
+from collections.abc import Iterable
 from datetime import datetime
+from typing import NamedTuple
 
+import orjson
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -12,13 +14,22 @@ from shigan.audit.context import current_request_context
 from shigan.audit.models import AuditEntry, AuditHead
 from shigan.audit.registry import ACTIONS
 
-__all__ = ["audit_record", "entry_digest", "GENESIS_HASH"]
+__all__ = ["audit_record", "audit_record_many", "AuditItem", "entry_digest", "GENESIS_HASH"]
 
 GENESIS_HASH = "0" * 64
 
 
+_ENCODER = DjangoJSONEncoder()
+
+
+def _canonical_bytes(value) -> bytes:
+    """The hashed form: compact JSON, sorted keys, UTF-8 (orjson: ~10× json's speed, which
+    matters when an import writes 100,000 entries)."""
+    return orjson.dumps(value, default=_ENCODER.default, option=orjson.OPT_SORT_KEYS)
+
+
 def _canonical(value) -> str:
-    return json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False)
+    return _canonical_bytes(value).decode()
 
 
 def entry_digest(entry: AuditEntry) -> str:
@@ -38,11 +49,11 @@ def entry_digest(entry: AuditEntry) -> str:
         "ip": entry.ip,
         "prev_hash": entry.prev_hash,
     }
-    return hashlib.sha256(_canonical(content).encode()).hexdigest()
+    return hashlib.sha256(_canonical_bytes(content)).hexdigest()
 
 
 def _jsonable(value):
-    return None if value is None else json.loads(_canonical(value))
+    return None if value is None else orjson.loads(_canonical_bytes(value))
 
 
 def _lock_head() -> AuditHead:
@@ -97,3 +108,102 @@ def audit_record(
     head.seq, head.hash = entry.seq, entry.hash
     head.save(update_fields=["seq", "hash"])
     return entry
+
+
+class AuditItem(NamedTuple):
+    """One entry of a bulk write: what `audit_record` takes per call, minus actor and action."""
+
+    target_type: str
+    target_id: str
+    target_repr: str
+    before: dict | None = None
+    after: dict | None = None
+
+
+_BULK_COLUMNS = (
+    "seq",
+    "at",
+    "actor",
+    "actor_name",
+    "action",
+    "target_type",
+    "target_id",
+    "target_repr",
+    "before",
+    "after",
+    "request_id",
+    "ip",
+    "prev_hash",
+    "hash",
+)
+
+
+def audit_record_many(*, actor, action: str, items: Iterable[AuditItem]) -> int:
+    """Append one entry per item to the hash chain with one bulk insert (importers).
+
+    The entries are exactly what `audit_record` would write one by one; the chain is computed
+    here under the head lock. Must run inside the caller's transaction.
+    """
+    from shigan.core.bulk import bulk_insert
+
+    if action not in ACTIONS:
+        raise ValueError(f"unregistered audit action {action!r}")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record_many must run inside the service's transaction")
+    ctx = current_request_context()
+    head = _lock_head()
+    actor = actor if getattr(actor, "pk", None) else None
+    actor_id = actor.pk if actor else None
+    actor_name = actor.get_username() if actor else ""
+    at = timezone.now().replace(microsecond=0)
+    at_iso = at.isoformat()
+    at_db = transaction.get_connection().ops.adapt_datetimefield_value(at)
+    seq, prev_hash = head.seq, head.hash
+    rows = []
+    sha256 = hashlib.sha256
+    for item in items:
+        seq += 1
+        # Hashed as given: the canonical JSON of a value and of its stored form are the same.
+        before, after = item.before, item.after
+        target_repr = str(item.target_repr)[:300]
+        content = {
+            "seq": seq,
+            "at": at_iso,
+            "actor": actor_id,
+            "actor_name": actor_name,
+            "action": action,
+            "target_type": item.target_type,
+            "target_id": str(item.target_id),
+            "target_repr": target_repr,
+            "before": before,
+            "after": after,
+            "request_id": ctx.request_id,
+            "ip": ctx.ip,
+            "prev_hash": prev_hash,
+        }
+        digest = sha256(_canonical_bytes(content)).hexdigest()
+        rows.append(
+            (
+                seq,
+                at_db,
+                actor_id,
+                actor_name,
+                action,
+                item.target_type,
+                str(item.target_id),
+                target_repr,
+                None if before is None else _canonical(before),
+                None if after is None else _canonical(after),
+                ctx.request_id,
+                ctx.ip,
+                prev_hash,
+                digest,
+            )
+        )
+        prev_hash = digest
+    if not rows:
+        return 0
+    bulk_insert(AuditEntry, _BULK_COLUMNS, rows)
+    head.seq, head.hash = seq, prev_hash
+    head.save(update_fields=["seq", "hash"])
+    return len(rows)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection
 
-__all__ = ["bulk_insert"]
+__all__ = ["bulk_insert", "reserve_ids"]
 
 
 def bulk_insert(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
@@ -37,3 +37,31 @@ def bulk_insert(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
                 cursor.executemany(sql, batch)
                 count += len(batch)
     return count
+
+
+def reserve_ids(model, count: int) -> list[int]:
+    """`count` fresh primary keys for rows about to be bulk-inserted (COPY returns no ids).
+
+    PostgreSQL draws them from the column's sequence; SQLite (whose writers are serialised by the
+    IMMEDIATE transaction) continues after both the largest id and AUTOINCREMENT's high mark.
+    """
+    if count <= 0:
+        return []
+    table = model._meta.db_table
+    pk_column = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(table), pk_column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT COALESCE(MAX({connection.ops.quote_name(pk_column)}), 0) "
+            f"FROM {connection.ops.quote_name(table)}"
+        )
+        start = cursor.fetchone()[0]
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        start = max(start, row[0] if row else 0)
+        return list(range(start + 1, start + 1 + count))

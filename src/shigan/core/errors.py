@@ -1,6 +1,6 @@
 """Coded domain errors: a stable English code for the API, a Chinese message for people."""
 
-__all__ = ["DomainError"]
+__all__ = ["DomainError", "RowsRejected"]
 
 
 class DomainError(Exception):
@@ -14,3 +14,11 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class RowsRejected(DomainError):
+    """A bulk service refused the whole batch; `errors` maps each refused item's index to why."""
+
+    def __init__(self, message: str, *, errors: dict, code: str = "rejected"):
+        super().__init__(message, code=code)
+        self.errors = errors

@@ -1,11 +1,12 @@
 """The working-day calendar (工作日历): statutory holidays and make-up workdays, year by year."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shigan.core.choices import CalendarSource, HolidayKind
+from shigan.core.choices import CalendarSource, HolidayKind, JobState
 
-__all__ = ["Holiday", "CalendarYear"]
+__all__ = ["Holiday", "CalendarYear", "Job"]
 
 
 class Holiday(models.Model):
@@ -41,3 +42,77 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return _("%(year)s 年工作日历") % {"year": self.year}
+
+
+class JobQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        """A user sees only the jobs they started (superusers included): jobs carry files."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(created_by=user)
+
+
+class Job(models.Model):
+    """A background task (import, export …) with its progress and its result file."""
+
+    kind = models.CharField(_("类型"), max_length=50)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=JobState.choices, default=JobState.QUEUED
+    )
+    done = models.PositiveIntegerField(_("已处理"), default=0)
+    total = models.PositiveIntegerField(_("总数"), null=True, blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    summary = models.JSONField(_("结果摘要"), default=dict, blank=True)
+    input_file = models.FileField(_("上传文件"), upload_to="jobs/input/%Y/%m/", blank=True)
+    input_name = models.CharField(_("上传文件名"), max_length=255, blank=True)
+    result_file = models.FileField(_("结果文件"), upload_to="jobs/result/%Y/%m/", blank=True)
+    result_name = models.CharField(_("结果文件名"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["created_by", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind_label}"
+
+    @property
+    def kind_label(self) -> str:
+        from shigan.core.jobs import kind_label
+
+        return kind_label(self.kind)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.state == JobState.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, int(self.done * 100 / self.total))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shigan.core import views, views_calendar
+from shigan.core import views, views_calendar, views_jobs
 
 app_name = "core"
 urlpatterns = [
@@ -22,4 +22,7 @@ urlpatterns = [
         views_calendar.HolidayDeleteView.as_view(),
         name="calendar_holiday_delete",
     ),
+    path("jobs/", views_jobs.JobListView.as_view(), name="job_list"),
+    path("jobs/<int:pk>/", views_jobs.JobDetailView.as_view(), name="job_detail"),
+    path("jobs/<int:pk>/result/", views_jobs.JobResultView.as_view(), name="job_result"),
 ]

@@ -2,6 +2,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import render
 from django.views import View
 
+from shigan.core.api import api_error_response, is_api_request
 from shigan.orgs.selectors import unit_scope_roots
 
 __all__ = ["HomeView"]
@@ -15,6 +16,8 @@ class HomeView(LoginRequiredMixin, View):
 
 
 def error_404(request, exception=None):
+    if is_api_request(request):  # an API client gets the API's JSON error, not a page
+        return api_error_response(404)
     return render(request, "404.html", status=404)
 
 

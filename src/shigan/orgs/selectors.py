@@ -11,9 +11,11 @@ __all__ = [
     "unit_get",
     "unit_scope_roots",
     "unit_children",
+    "unit_child_list",
     "unit_search",
     "unit_breadcrumbs",
     "membership_list",
+    "membership_scoped_list",
     "person_list",
     "with_parent_pk",
     "CHILDREN_PAGE",
@@ -47,8 +49,11 @@ def unit_children(*, user, unit: Unit, offset: int = 0, limit: int = CHILDREN_PA
     return children[:limit], len(children) > limit
 
 
-def unit_search(*, user, query: str, limit: int = 20) -> list[Unit]:
-    """Units in scope whose name contains `query`, or whose pinyin initials start with it."""
+def unit_search(*, user, query: str, limit: int = 20, under: Unit | None = None) -> list[Unit]:
+    """Units in scope whose name contains `query`, or whose pinyin initials start with it.
+
+    With `under`, only that unit's subtree (the unit included) is searched.
+    """
     query = (query or "").strip()
     if not query:
         return []
@@ -57,11 +62,20 @@ def unit_search(*, user, query: str, limit: int = 20) -> list[Unit]:
         condition |= Q(initials__startswith=query.lower()) | Q(
             initials_alt__startswith=query.lower()
         )
-    return list(
-        Unit.objects.restrict(user, "view")
-        .filter(condition, active=True)
-        .order_by("depth", "path")[:limit]
-    )
+    units = Unit.objects.restrict(user, "view")
+    if under is not None:
+        units = units.subtree_of(under)
+    return list(units.filter(condition, active=True).order_by("depth", "path")[:limit])
+
+
+def unit_child_list(*, user, unit: Unit) -> QuerySet[Unit]:
+    """All the children of `unit` the user may see, as a queryset (the API pages it by path)."""
+    return Unit.objects.get_children(unit).restrict(user, "view")
+
+
+def membership_scoped_list(*, user) -> QuerySet[Membership]:
+    """Every role grant on a unit the user may see."""
+    return Membership.objects.restrict(user, "view").select_related("user", "unit")
 
 
 def unit_breadcrumbs(*, user, unit: Unit) -> list[Unit]:

@@ -1,14 +1,23 @@
 """Writes on the unit tree, people and roles. Each runs in one transaction with its audit entry."""
 
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shigan.audit.services import audit_record
-from shigan.core.errors import DomainError
+from shigan.audit.services import AuditItem, audit_record, audit_record_many
+from shigan.core.bulk import bulk_insert, reserve_ids
+from shigan.core.errors import DomainError, RowsRejected
+from shigan.metrics.engine import facts_move_subtree, metric_changes, unit_ancestor_ids
 from shigan.orgs.choices import ROLE_ACTIONS, PersonRank, Role, UnitKind
 from shigan.orgs.models import Membership, Person, Unit
 from shigan.orgs.pinyin import name_initials
-from shigan.orgs.scoping import ALL, user_scope_paths
+from shigan.orgs.scoping import ALL, path_upper, user_scope_paths
 
 __all__ = [
     "OrgError",
@@ -19,6 +28,12 @@ __all__ = [
     "membership_revoke",
     "person_create",
     "user_can",
+    "UnitDraft",
+    "MembershipDraft",
+    "BulkOutcome",
+    "BulkRejected",
+    "unit_bulk_create",
+    "membership_bulk_grant",
 ]
 
 
@@ -153,8 +168,12 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
         raise OrgError(_("“%(unit)s”已在该单位之下。") % {"unit": unit}, code="same_parent")
     _check_sibling_name(new_parent, unit.name)
     before = _unit_snapshot(unit)
+    old_ancestors = unit_ancestor_ids(unit)[:-1]
     Unit.objects.move(unit, new_parent, pos="last-child")
     unit.refresh_from_db()
+    facts_move_subtree(
+        unit=unit, old_ancestor_ids=old_ancestors, new_ancestor_ids=unit_ancestor_ids(unit)[:-1]
+    )
     audit_record(
         actor=actor,
         action="orgs.unit.moved",
@@ -176,7 +195,9 @@ def membership_grant(*, actor, user, unit: Unit, role: str) -> Membership:
             % {"user": user, "unit": unit, "role": Role(role).label},
             code="duplicate_membership",
         )
-    membership = Membership.objects.create(user=user, unit=unit, role=role)
+    with metric_changes(Membership) as changes:
+        membership = Membership.objects.create(user=user, unit=unit, role=role)
+        changes.created([membership.pk])
     audit_record(
         actor=actor,
         action="orgs.membership.granted",
@@ -190,9 +211,17 @@ def membership_grant(*, actor, user, unit: Unit, role: str) -> Membership:
 @transaction.atomic
 def membership_revoke(*, actor, membership: Membership) -> None:
     _require(actor, "manage", membership.unit)
+    if (
+        actor is not None
+        and not actor.is_superuser
+        and membership.user_id == actor.pk
+        and membership.role == Role.ADMIN
+    ):
+        raise OrgError(_("不能撤销自己的管理员角色，请由上级管理员操作。"), code="self_revoke")
     before = {"user": membership.user.username, "unit": membership.unit_id, "role": membership.role}
     audit_record(actor=actor, action="orgs.membership.revoked", target=membership, before=before)
-    membership.delete()
+    with metric_changes(Membership, [membership.pk]):
+        membership.delete()
     membership.user.__dict__.pop("_shigan_scope", None)
 
 
@@ -216,3 +245,286 @@ def person_create(*, actor, unit: Unit, name: str, rank: str, post: str = "", us
 
 def role_actions(role: str) -> set[str]:
     return ROLE_ACTIONS.get(role, set())
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk writes, for importers: the same rules as the one-by-one services, checked row by row,
+# then one bulk insert of the records and one of their audit entries.
+
+
+@dataclass
+class UnitDraft:
+    """A unit to create. `parent` is a unit, or the index of an earlier draft of the same call."""
+
+    parent: Unit | int
+    name: str
+    kind: str
+    short_name: str = ""
+    division_code: str | None = None
+    sort_order: int = 0
+
+
+@dataclass
+class MembershipDraft:
+    user: object
+    unit: Unit
+    role: str
+
+
+@dataclass
+class BulkOutcome:
+    created: dict[int, int] = field(default_factory=dict)  # draft index → new pk
+    errors: dict[int, OrgError] = field(default_factory=dict)  # draft index → why refused
+
+
+class BulkRejected(RowsRejected, OrgError):
+    """Some drafts break a rule and the caller asked for all or nothing: nothing was written."""
+
+    def __init__(self, errors: dict[int, OrgError]):
+        super().__init__(
+            _("有 %(n)d 条记录不符合要求，全部未保存。") % {"n": len(errors)}, errors=errors
+        )
+
+
+_initials = lru_cache(maxsize=65536)(name_initials)
+
+_UNIT_COLUMNS = (
+    "id",
+    "path",
+    "depth",
+    "numchild",
+    "name",
+    "short_name",
+    "kind",
+    "division_code",
+    "division_level",
+    "sort_order",
+    "active",
+    "initials",
+    "initials_alt",
+)
+
+
+def _locked_parents(pks: list[int]) -> dict[int, tuple[str, int]]:
+    parents: dict[int, tuple[str, int]] = {}
+    for i in range(0, len(pks), 5000):
+        chunk = pks[i : i + 5000]
+        for pk, path, depth in (
+            Unit.objects.select_for_update().filter(pk__in=chunk).values_list("pk", "path", "depth")
+        ):
+            parents[pk] = (path, depth)
+    return parents
+
+
+def _children_index(parent_paths: list[str]) -> tuple[dict[str, int], dict[str, set[str]]]:
+    """For every parent path: the step after its last child, and its children's names."""
+    next_step: dict[str, int] = {}
+    names: dict[str, set[str]] = defaultdict(set)
+    by_depth: dict[int, list[str]] = defaultdict(list)
+    for p in parent_paths:
+        by_depth[len(p) // Unit.steplen].append(p)
+    for depth, paths in by_depth.items():
+        wanted = set(paths)
+        cut = depth * Unit.steplen
+        if len(paths) <= 20:
+            queries = [Unit.objects.filter(path__gt=p, path__lt=path_upper(p)) for p in paths]
+        else:
+            queries = [Unit.objects.filter(path__gt=min(paths), path__lt=path_upper(max(paths)))]
+        for query in queries:
+            for path, name in (
+                query.filter(depth=depth + 1).values_list("path", "name").iterator(20000)
+            ):
+                prefix = path[:cut]
+                if prefix not in wanted:
+                    continue
+                step = Unit._str2int(path[cut:]) + 1
+                if step > next_step.get(prefix, 0):
+                    next_step[prefix] = step
+                names[prefix].add(name)
+    return next_step, names
+
+
+@transaction.atomic
+def unit_bulk_create(
+    *, actor, drafts: Sequence[UnitDraft], skip_invalid: bool = False
+) -> BulkOutcome:
+    """Create many units at once under existing units or under each other.
+
+    Every draft is checked as `unit_create` would check it. With `skip_invalid` the valid drafts
+    are written and the others reported; otherwise any invalid draft refuses the whole call
+    (`BulkRejected`) before anything is written.
+    """
+    outcome = BulkOutcome()
+    parent_pks = sorted({d.parent.pk for d in drafts if isinstance(d.parent, Unit)})
+    parents = _locked_parents(parent_pks)
+    next_step, sibling_names = _children_index([p for p, _d in parents.values()])
+    allowed: dict[int, bool] = {}
+    placed: dict[int, tuple[str, int]] = {}  # draft index → (path, depth)
+    new_children: Counter = Counter()  # parent path → children added
+    order: list[int] = []
+    kinds = set(UnitKind.values)
+    for index, draft in enumerate(drafts):
+        try:
+            name = _clean_name(draft.name)
+            if draft.kind not in kinds:
+                raise OrgError(_("单位类型无效。"), code="invalid_kind", field="kind")
+            short_name = (draft.short_name or "").strip()
+            if len(short_name) > 50:
+                raise OrgError(
+                    _("简称不能超过 50 个字。"), code="short_name_too_long", field="short_name"
+                )
+            if draft.division_code and len(draft.division_code) > 12:
+                raise OrgError(
+                    _("行政区划代码应为 12 位数字。"), code="bad_code", field="division_code"
+                )
+            if isinstance(draft.parent, Unit):
+                if draft.parent.pk not in parents:
+                    raise OrgError(_("上级单位不存在。"), code="no_parent", field="parent")
+                parent_path, parent_depth = parents[draft.parent.pk]
+                if draft.parent.pk not in allowed:
+                    allowed[draft.parent.pk] = user_can(actor, "change", draft.parent)
+                if not allowed[draft.parent.pk]:
+                    raise OrgError(
+                        _("您没有在“%(unit)s”进行此操作的权限。") % {"unit": draft.parent},
+                        code="forbidden",
+                        field="parent",
+                    )
+                parent_label = draft.parent
+            else:
+                if draft.parent not in placed:
+                    raise OrgError(
+                        _("上级单位所在的行未能导入。"), code="parent_invalid", field="parent"
+                    )
+                parent_path, parent_depth = placed[draft.parent]
+                parent_label = drafts[draft.parent].name
+            siblings = sibling_names[parent_path]
+            if name in siblings:
+                raise OrgError(
+                    _("“%(parent)s”下已有名为“%(name)s”的单位。")
+                    % {"parent": parent_label, "name": name},
+                    code="duplicate_name",
+                    field="name",
+                )
+        except OrgError as error:
+            outcome.errors[index] = error
+            continue
+        siblings.add(name)
+        step = next_step.get(parent_path, 1)
+        next_step[parent_path] = step + 1
+        placed[index] = (Unit._get_path(parent_path, parent_depth + 1, step), parent_depth + 1)
+        new_children[parent_path] += 1
+        drafts[index].name, drafts[index].short_name = name, short_name
+        order.append(index)
+    if outcome.errors and not skip_invalid:
+        raise BulkRejected(outcome.errors)
+    ids = reserve_ids(Unit, len(order))
+    rows, audit_items = [], []
+    for pk, index in zip(ids, order, strict=True):
+        draft = drafts[index]
+        path, depth = placed[index]
+        initials, initials_alt = _initials(draft.name)
+        code = draft.division_code or None
+        rows.append(
+            (
+                pk,
+                path,
+                depth,
+                new_children.pop(path, 0),
+                draft.name,
+                draft.short_name,
+                draft.kind,
+                code,
+                None,
+                draft.sort_order,
+                True,
+                initials,
+                initials_alt,
+            )
+        )
+        snapshot = {
+            "name": draft.name,
+            "short_name": draft.short_name,
+            "kind": draft.kind,
+            "division_code": code,
+            "path": path,
+            "active": True,
+            "sort_order": draft.sort_order,
+        }
+        audit_items.append(AuditItem("orgs.unit", str(pk), draft.name, None, snapshot))
+        outcome.created[index] = pk
+    bulk_insert(Unit, _UNIT_COLUMNS, rows)
+    # What is left in new_children are existing parents that got children.
+    by_count: dict[int, list[str]] = defaultdict(list)
+    for parent_path, n in new_children.items():
+        by_count[n].append(parent_path)
+    for n, paths in by_count.items():
+        for i in range(0, len(paths), 500):
+            Unit.objects.filter(path__in=paths[i : i + 500]).update(numchild=F("numchild") + n)
+    audit_record_many(actor=actor, action="orgs.unit.created", items=audit_items)
+    return outcome
+
+
+@transaction.atomic
+def membership_bulk_grant(
+    *, actor, drafts: Sequence[MembershipDraft], skip_invalid: bool = False
+) -> BulkOutcome:
+    """Grant many roles at once; each draft is checked as `membership_grant` would check it."""
+    outcome = BulkOutcome()
+    user_ids = {d.user.pk for d in drafts}
+    unit_ids = {d.unit.pk for d in drafts}
+    existing = set(
+        Membership.objects.filter(user_id__in=user_ids, unit_id__in=unit_ids).values_list(
+            "user_id", "unit_id", "role"
+        )
+    )
+    allowed: dict[int, bool] = {}
+    order: list[int] = []
+    for index, draft in enumerate(drafts):
+        try:
+            if draft.role not in Role.values:
+                raise OrgError(_("角色无效。"), code="invalid_role", field="role")
+            if draft.unit.pk not in allowed:
+                allowed[draft.unit.pk] = user_can(actor, "manage", draft.unit)
+            if not allowed[draft.unit.pk]:
+                raise OrgError(
+                    _("您没有在“%(unit)s”进行此操作的权限。") % {"unit": draft.unit},
+                    code="forbidden",
+                    field="unit",
+                )
+            key = (draft.user.pk, draft.unit.pk, draft.role)
+            if key in existing:
+                raise OrgError(
+                    _("%(user)s 在“%(unit)s”已有“%(role)s”角色。")
+                    % {"user": draft.user, "unit": draft.unit, "role": Role(draft.role).label},
+                    code="duplicate_membership",
+                )
+        except OrgError as error:
+            outcome.errors[index] = error
+            continue
+        existing.add(key)
+        order.append(index)
+    if outcome.errors and not skip_invalid:
+        raise BulkRejected(outcome.errors)
+    ids = reserve_ids(Membership, len(order))
+    now = timezone.now()
+    from django.db import connection
+
+    now_db = connection.ops.adapt_datetimefield_value(now)
+    rows, audit_items = [], []
+    for pk, index in zip(ids, order, strict=True):
+        draft = drafts[index]
+        rows.append((pk, draft.user.pk, draft.unit.pk, draft.role, now_db))
+        audit_items.append(
+            AuditItem(
+                "orgs.membership",
+                str(pk),
+                f"{draft.user} · {draft.unit} · {Role(draft.role).label}",
+                None,
+                {"user": draft.user.get_username(), "unit": draft.unit.pk, "role": draft.role},
+            )
+        )
+        outcome.created[index] = pk
+        draft.user.__dict__.pop("_shigan_scope", None)
+    bulk_insert(Membership, ("id", "user", "unit", "role", "granted_at"), rows)
+    audit_record_many(actor=actor, action="orgs.membership.granted", items=audit_items)
+    return outcome

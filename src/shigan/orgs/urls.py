@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shigan.orgs import views
+from shigan.orgs import views, views_exchange
 
 app_name = "orgs"
 urlpatterns = [
@@ -16,5 +16,20 @@ urlpatterns = [
         "<int:pk>/members/<int:membership_pk>/revoke/",
         views.MembershipRevokeView.as_view(),
         name="membership_revoke",
+    ),
+    path(
+        "<int:pk>/import/<str:sheet>/",
+        views_exchange.UnitImportView.as_view(),
+        name="unit_import",
+    ),
+    path(
+        "<int:pk>/export/<str:sheet>.<str:fmt>",
+        views_exchange.UnitExportView.as_view(),
+        name="unit_export",
+    ),
+    path(
+        "<int:pk>/template/<str:sheet>.xlsx",
+        views_exchange.UnitTemplateView.as_view(),
+        name="unit_template",
     ),
 ]

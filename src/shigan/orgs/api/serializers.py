@@ -1,13 +1,17 @@
+"""Output serializers shared by the endpoints; inputs live beside their views."""
+
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from shigan.orgs.choices import UnitKind
 from shigan.orgs.models import Membership, Unit
 
-__all__ = ["UnitSerializer", "UnitUpdateSerializer", "MembershipSerializer"]
+__all__ = ["UnitSerializer", "MembershipSerializer"]
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    parent_id = serializers.IntegerField(source="parent_pk", read_only=True, allow_null=True)
+    parent_id = serializers.IntegerField(
+        source="parent_pk", read_only=True, allow_null=True, label=_("上级单位")
+    )
 
     class Meta:
         model = Unit
@@ -26,17 +30,11 @@ class UnitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class UnitUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-    short_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    kind = serializers.ChoiceField(choices=UnitKind.choices)
-    active = serializers.BooleanField(required=False, default=True)
-
-
 class MembershipSerializer(serializers.ModelSerializer):
-    username = serializers.CharField(source="user.username", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True, label=_("用户名"))
+    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("单位名称"))
 
     class Meta:
         model = Membership
-        fields = ["id", "username", "unit", "role", "granted_at"]
+        fields = ["id", "username", "unit", "unit_name", "role", "granted_at"]
         read_only_fields = fields

@@ -1,35 +1,170 @@
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+"""The units and role-grants API. Views parse, call one selector or service, and render."""
+
+from django.db.models import IntegerField, Value
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, viewsets
+from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.orgs import services
-from shigan.orgs.api.serializers import UnitSerializer, UnitUpdateSerializer
-from shigan.orgs.models import Unit
-from shigan.orgs.selectors import with_parent_pk
+from shigan.accounts.models import User
+from shigan.core.api import parse
+from shigan.core.pagination import CursorPagination
+from shigan.orgs import selectors, services
+from shigan.orgs.api.serializers import MembershipSerializer, UnitSerializer
+from shigan.orgs.choices import Role, UnitKind
+from shigan.orgs.filters import MembershipFilter, UnitFilter
+from shigan.orgs.models import Membership, Unit
 from shigan.orgs.services import user_can
 
-__all__ = ["UnitViewSet"]
+__all__ = ["UnitViewSet", "MembershipViewSet"]
+
+SEARCH_LIMIT_MAX = 50
 
 
+def _require(user, action_name: str, unit: Unit, message: str) -> None:
+    """403 for a unit the user sees but may not `action_name` on (one not seen is already 404)."""
+    if not user_can(user, action_name, unit):
+        raise exceptions.PermissionDenied(message)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=gettext_lazy("范围内的单位（按路径分页）")),
+    retrieve=extend_schema(summary=gettext_lazy("单位详情")),
+)
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     """Units in the caller's scope; a unit outside it is 404."""
 
     serializer_class = UnitSerializer
     queryset = Unit.objects.none()
+    pagination_class = CursorPagination
+    cursor_ordering = "path"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = UnitFilter
+
+    class UnitPartialUpdateInput(serializers.Serializer):
+        name = serializers.CharField(max_length=100, required=False, label=gettext_lazy("名称"))
+        short_name = serializers.CharField(
+            max_length=50, required=False, allow_blank=True, label=gettext_lazy("简称")
+        )
+        kind = serializers.ChoiceField(
+            choices=UnitKind.choices, required=False, label=gettext_lazy("类型")
+        )
+        active = serializers.BooleanField(required=False, label=gettext_lazy("有效"))
+
+    class UnitSearchInput(serializers.Serializer):
+        q = serializers.CharField(max_length=100, label=gettext_lazy("名称或拼音首字母"))
+        limit = serializers.IntegerField(
+            min_value=1, max_value=SEARCH_LIMIT_MAX, default=20, label=gettext_lazy("条数")
+        )
+
+    class UnitSearchOutput(serializers.ModelSerializer):
+        class Meta:
+            model = Unit
+            fields = ["id", "name", "short_name", "kind", "division_code", "depth", "numchild"]
+            read_only_fields = fields
 
     def get_queryset(self):
-        return with_parent_pk(Unit.objects.restrict(self.request.user, "view"))
+        return selectors.with_parent_pk(Unit.objects.restrict(self.request.user, "view"))
 
+    @extend_schema(
+        summary=gettext_lazy("修改单位"),
+        request=UnitPartialUpdateInput,
+        responses={200: UnitSerializer},
+    )
     def partial_update(self, request, pk=None):
         unit = self.get_object()
-        if not user_can(request.user, "change", unit):
-            raise exceptions.PermissionDenied(_("您没有修改该单位的权限。"))
-        data = {**UnitSerializer(unit).data, **request.data}
-        serializer = UnitUpdateSerializer(data=data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            services.unit_update(actor=request.user, unit=unit, **serializer.validated_data)
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
+        _require(request.user, "change", unit, _("您没有修改该单位的权限。"))
+        data = parse(self.UnitPartialUpdateInput, request.data)
+        services.unit_update(
+            actor=request.user,
+            unit=unit,
+            name=data.get("name", unit.name),
+            short_name=data.get("short_name", unit.short_name),
+            kind=data.get("kind", unit.kind),
+            active=data.get("active", unit.active),
+        )
         return Response(UnitSerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary=gettext_lazy("下级单位（按路径分页）"), responses=UnitSerializer(many=True)
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def children(self, request, pk=None):
+        unit = self.get_object()
+        children = selectors.unit_child_list(user=request.user, unit=unit).annotate(
+            parent_pk=Value(unit.pk, output_field=IntegerField())
+        )
+        page = self.paginate_queryset(children)
+        return self.get_paginated_response(UnitSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary=gettext_lazy("在本单位及其下级中按名称或拼音首字母搜索"),
+        parameters=[UnitSearchInput],
+        responses=UnitSearchOutput(many=True),
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def search(self, request, pk=None):
+        unit = self.get_object()
+        query = parse(self.UnitSearchInput, request.query_params)
+        units = selectors.unit_search(
+            user=request.user, query=query["q"], limit=query["limit"], under=unit
+        )
+        return Response(self.UnitSearchOutput(units, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=gettext_lazy("范围内单位上的角色授权")),
+    retrieve=extend_schema(summary=gettext_lazy("角色授权详情")),
+    destroy=extend_schema(summary=gettext_lazy("撤销角色（需要管理权限）")),
+)
+class MembershipViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Role grants on the units the caller sees; granting and revoking need the manage right."""
+
+    serializer_class = MembershipSerializer
+    queryset = Membership.objects.none()
+    pagination_class = CursorPagination
+    cursor_ordering = "id"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = MembershipFilter
+
+    class MembershipCreateInput(serializers.Serializer):
+        username = serializers.CharField(max_length=150, label=gettext_lazy("用户名"))
+        unit = serializers.IntegerField(min_value=1, label=gettext_lazy("单位"))
+        role = serializers.ChoiceField(choices=Role.choices, label=gettext_lazy("角色"))
+
+    def get_queryset(self):
+        return selectors.membership_scoped_list(user=self.request.user)
+
+    @extend_schema(
+        summary=gettext_lazy("授予角色（需要管理权限）"),
+        request=MembershipCreateInput,
+        responses={201: MembershipSerializer},
+    )
+    def create(self, request):
+        data = parse(self.MembershipCreateInput, request.data)
+        unit = selectors.unit_get(user=request.user, pk=data["unit"])
+        _require(request.user, "manage", unit, _("您没有在该单位授予角色的权限。"))
+        user = User.objects.filter(username=data["username"], is_active=True).first()
+        if user is None:
+            raise exceptions.ValidationError(
+                {"username": [_("没有名为“%(name)s”的有效用户。") % {"name": data["username"]}]},
+                code="unknown_user",
+            )
+        membership = services.membership_grant(
+            actor=request.user, user=user, unit=unit, role=data["role"]
+        )
+        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, pk=None):
+        membership = self.get_object()
+        _require(request.user, "manage", membership.unit, _("您没有在该单位撤销角色的权限。"))
+        services.membership_revoke(actor=request.user, membership=membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,73 @@
+"""The caller's own API tokens: list (prefix only), create (the key is shown once), revoke."""
+
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
+
+from shigan.accounts import selectors, services
+from shigan.accounts.models import ApiToken
+from shigan.core.api import parse
+from shigan.core.pagination import CursorPagination
+
+__all__ = ["ApiTokenViewSet"]
+
+
+class TokenOutput(serializers.ModelSerializer):
+    active = serializers.BooleanField(
+        source="is_active", read_only=True, label=gettext_lazy("有效")
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "last_used_at", "revoked_at", "active"]
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    list=extend_schema(summary=gettext_lazy("我的 API 令牌（只显示前缀）")),
+    retrieve=extend_schema(summary=gettext_lazy("API 令牌详情")),
+    destroy=extend_schema(summary=gettext_lazy("撤销 API 令牌")),
+)
+class ApiTokenViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = TokenOutput
+    queryset = ApiToken.objects.none()
+    pagination_class = CursorPagination
+    cursor_ordering = "-id"
+
+    class TokenCreateInput(serializers.Serializer):
+        name = serializers.CharField(max_length=100, label=gettext_lazy("令牌名称"))
+
+    class TokenCreateOutput(TokenOutput):
+        key = serializers.CharField(
+            read_only=True,
+            label=gettext_lazy("令牌"),
+            help_text=gettext_lazy("完整的令牌只在创建时返回这一次，请妥善保存。"),
+        )
+
+        class Meta(TokenOutput.Meta):
+            fields = [*TokenOutput.Meta.fields, "key"]
+            read_only_fields = fields
+
+    def get_queryset(self):
+        return selectors.token_list(user=self.request.user)
+
+    @extend_schema(
+        summary=gettext_lazy("创建 API 令牌"),
+        request=TokenCreateInput,
+        responses={201: TokenCreateOutput},
+    )
+    def create(self, request):
+        data = parse(self.TokenCreateInput, request.data)
+        token, key = services.token_create(actor=request.user, name=data["name"])
+        token.key = key
+        return Response(self.TokenCreateOutput(token).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, pk=None):
+        services.token_revoke(actor=request.user, token=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,71 @@
+"""API authentication by the per-user tokens of `ApiToken`.
+
+The header is `Authorization: Token <key>` (as DRF's TokenAuthentication) or `Bearer <key>`.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+from shigan.accounts.models import ApiToken
+from shigan.accounts.services import token_hash
+
+__all__ = ["ApiTokenAuthentication"]
+
+KEYWORDS = {b"token", b"bearer"}
+# `last_used_at` is written at most once a minute per token, not on every request.
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+class ApiTokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Token"
+
+    def authenticate(self, request):
+        parts = authentication.get_authorization_header(request).split()
+        if not parts or parts[0].lower() not in KEYWORDS:
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed(
+                _("令牌格式无效：请求头应为“Authorization: Token <令牌>”。")
+            )
+        try:
+            key = parts[1].decode()
+        except UnicodeError as exc:
+            raise exceptions.AuthenticationFailed(_("令牌含有无效字符。")) from exc
+        return self.authenticate_credentials(key)
+
+    def authenticate_credentials(self, key: str):
+        token = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=token_hash(key), revoked_at__isnull=True)
+            .first()
+        )
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("令牌无效或已被撤销。"))
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("该账号已停用。"))
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > TOUCH_INTERVAL:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
+        return token.user, token
+
+    def authenticate_header(self, request):
+        # Makes DRF answer 401 (not 403) to a request without credentials.
+        return self.keyword
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "shigan.accounts.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": _("在请求头中提供“Token <令牌>”或“Bearer <令牌>”。"),
+        }

@@ -1,0 +1,170 @@
+"""Background jobs: kinds registered by apps (in their `jobs.py`), created by a service, run
+by the Celery task `run_job` — on a worker when a broker is configured, in-process otherwise.
+
+A job's handler does its writes in one transaction: a failure leaves nothing half-written, and
+the job records why in Chinese. Progress is written outside that transaction (the reading and
+checking phase, which is most of the time), so other connections see it move.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
+
+from shigan.audit.services import audit_record
+from shigan.core.choices import JobState
+from shigan.core.errors import DomainError
+from shigan.core.models import Job
+
+__all__ = [
+    "JobKind",
+    "register_job_kind",
+    "kind_label",
+    "job_create",
+    "job_enqueue",
+    "job_run",
+    "job_get",
+    "job_list",
+]
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True)
+class JobKind:
+    code: str
+    label: object
+    handler: Callable[[Job, Progress], bool]  # True: done; False: refused (message on the job)
+
+
+_KINDS: dict[str, JobKind] = {}
+_discovered = False
+
+
+def register_job_kind(code: str, label, handler: Callable[[Job, Progress], bool]) -> None:
+    _KINDS[code] = JobKind(code, label, handler)
+
+
+def _kinds() -> dict[str, JobKind]:
+    global _discovered
+    if not _discovered:
+        _discovered = True
+        autodiscover_modules("jobs")
+    return _KINDS
+
+
+def kind_label(code: str) -> str:
+    kind = _kinds().get(code)
+    return str(kind.label) if kind else code
+
+
+@transaction.atomic
+def job_create(
+    *,
+    actor,
+    kind: str,
+    params: dict | None = None,
+    unit=None,
+    upload=None,
+    upload_name: str = "",
+) -> Job:
+    """Record a job (and its uploaded file); `job_enqueue` then sends it."""
+    if kind not in _kinds():
+        raise DomainError(_("未知的任务类型。"), code="unknown_job_kind")
+    job = Job(
+        kind=kind,
+        params=params or {},
+        unit=unit,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    if upload is not None:
+        name = upload_name or getattr(upload, "name", "") or "upload"
+        job.input_name = name[:255]
+        data = upload if isinstance(upload, bytes) else upload.read()
+        job.input_file.save(f"job{_suffix(name)}", ContentFile(data), save=False)
+    job.save()
+    audit_record(
+        actor=actor,
+        action="core.job.created",
+        target=job,
+        after={"kind": kind, "params": job.params, "unit": unit.pk if unit else None},
+    )
+    return job
+
+
+def _suffix(name: str) -> str:
+    from pathlib import Path
+
+    return Path(name).suffix.lower()[:10]
+
+
+def job_enqueue(job: Job) -> None:
+    """Send the job to the task queue; without a broker it runs now, in this process."""
+    from shigan.core.tasks import run_job
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        run_job.delay(job.pk)
+    else:  # a worker must see the committed row
+        transaction.on_commit(lambda: run_job.delay(job.pk))
+
+
+def _progress(job: Job) -> Progress:
+    def report(done: int, total: int | None) -> None:
+        job.done, job.total = done, total if total is not None else job.total
+        Job.objects.filter(pk=job.pk).update(done=job.done, total=job.total)
+
+    return report
+
+
+def job_run(*, job_id: int, progress: Progress | None = None) -> Job:
+    """Run a queued job to its end. Called by the task, or directly by the CLI."""
+    job = Job.objects.select_related("unit", "created_by").get(pk=job_id)
+    if job.state != JobState.QUEUED:
+        return job
+    job.state, job.started_at = JobState.RUNNING, timezone.now()
+    job.save(update_fields=["state", "started_at"])
+    report = _progress(job)
+
+    def both(done: int, total: int | None) -> None:
+        report(done, total)
+        if progress:
+            progress(done, total)
+
+    try:
+        ok = _kinds()[job.kind].handler(job, both)
+    except DomainError as error:
+        job.state, job.message = JobState.FAILED, error.message
+    except Exception as error:  # the job must end, whatever went wrong
+        logger.exception("job %s failed", job.pk)
+        job.state = JobState.FAILED
+        job.message = _("任务失败，未写入任何数据：%(error)s") % {"error": error}
+    else:
+        job.state = JobState.DONE if ok else JobState.FAILED
+        if ok and job.total is not None:
+            job.done = job.total
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+def job_save_result(job: Job, name: str, data: bytes) -> None:
+    job.result_name = name[:255]
+    job.result_file.save(f"result{_suffix(name)}", ContentFile(data), save=False)
+
+
+def job_get(*, user, pk) -> Job:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Job.objects.restrict(user).select_related("unit"), pk=pk)
+
+
+def job_list(*, user):
+    return Job.objects.restrict(user).select_related("unit")

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "运行后台任务进程（Celery worker），需要设置 REDIS_URL。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--concurrency", type=int, default=2, help="并发进程数（默认 2）")
+        parser.add_argument("--loglevel", default="INFO")
+
+    def handle(self, *args, concurrency: int, loglevel: str, **options):
+        if not settings.REDIS_URL:
+            raise CommandError(
+                "没有设置 REDIS_URL：未配置消息队列时，后台任务在 Web 进程内直接运行，"
+                "不需要单独的 worker。设置 REDIS_URL=redis://… 后再运行 shigan worker。"
+            )
+        from shigan.celery import app
+
+        app.worker_main(
+            [
+                "worker",
+                f"--concurrency={concurrency}",
+                f"--loglevel={loglevel}",
+                f"--queues={settings.CELERY_TASK_DEFAULT_QUEUE}",
+            ]
+        )

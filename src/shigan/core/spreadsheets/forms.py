@@ -1,0 +1,63 @@
+"""The upload form every import page uses."""
+
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shigan.core.spreadsheets.importers import ImportMode
+from shigan.core.spreadsheets.reading import SUPPORTED_EXTENSIONS
+
+__all__ = ["ImportForm"]
+
+# What browsers send for office sheets (some send octet-stream for all of them).
+_CONTENT_TYPES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-excel",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.ms-excel.sheet.macroenabled.12",
+    "text/csv",
+    "text/plain",
+    "application/csv",
+    "application/octet-stream",
+    "application/zip",
+    "",
+}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("文件"),
+        help_text=gettext_lazy("xlsx、xls、ods 或 csv（UTF-8 或 GB18030）。"),
+    )
+    mode = forms.ChoiceField(
+        label=gettext_lazy("导入方式"),
+        choices=ImportMode.choices,
+        initial=ImportMode.ALL_OR_NOTHING,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        ext = Path(upload.name).suffix.lower()
+        if ext not in SUPPORTED_EXTENSIONS:
+            raise forms.ValidationError(
+                _("不支持的文件类型“%(ext)s”，请上传 xlsx、xls、ods 或 csv 文件。")
+                % {"ext": ext or "?"}
+            )
+        if upload.size > settings.SHIGAN_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("文件不能超过 %(mb)d MB。") % {"mb": settings.SHIGAN_IMPORT_MAX_BYTES // 2**20}
+            )
+        content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip()
+        if content_type not in _CONTENT_TYPES:
+            raise forms.ValidationError(_("文件内容类型不是表格。"))
+        head = upload.read(8)
+        upload.seek(0)
+        zipped = head.startswith(b"PK\x03\x04")
+        ole = head.startswith(b"\xd0\xcf\x11\xe0")
+        if ext in (".xlsx", ".xlsm", ".ods") and not zipped or ext == ".xls" and not ole:
+            raise forms.ValidationError(_("文件内容与扩展名不符，请确认是 Excel 或 WPS 表格。"))
+        return upload

@@ -1,0 +1,400 @@
+"""The importer base: find the header, read every row, report every bad cell, save in bulk.
+
+A subclass declares its columns, its natural key (the columns that identify a record, so that
+importing the same file twice changes nothing) and how to save valid rows through a service.
+"""
+
+import io
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import xlsxwriter
+from django.conf import settings
+from django.db import transaction
+from django.db.models import TextChoices
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shigan.core.errors import DomainError, RowsRejected
+from shigan.core.spreadsheets.reading import SheetReadError, read_rows
+from shigan.core.spreadsheets.values import (
+    CellError,
+    display_width,
+    is_blank,
+    normalize_text,
+    parse_date,
+    parse_int,
+    parse_text,
+)
+
+__all__ = [
+    "Column",
+    "ImportMode",
+    "Record",
+    "RowError",
+    "ImportResult",
+    "Importer",
+    "error_report",
+]
+
+HEADER_SCAN_ROWS = 30
+PROGRESS_EVERY = 2000
+
+
+class ImportMode(TextChoices):
+    ALL_OR_NOTHING = "all", gettext_lazy("全部正确才导入")
+    VALID_ROWS = "valid", gettext_lazy("只导入正确的行")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet. `kind` is text, int, date or choice; `choices` (value, label)."""
+
+    key: str
+    title: str
+    kind: str = "text"
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    choices: tuple[tuple[str, str], ...] = ()
+    max_length: int | None = None
+    help: str = ""
+
+    def titles(self) -> set[str]:
+        return {_header_key(t) for t in (*_spellings(self.title), *self.aliases)}
+
+
+def _spellings(text) -> list[str]:
+    """A (lazy) title in the current language and in Chinese: sheets are read as written."""
+    with translation.override(settings.LANGUAGE_CODE):
+        source = str(text)
+    return [str(text), source]
+
+
+def _header_key(text) -> str:
+    return normalize_text(text).replace(" ", "").replace("*", "").replace("＊", "").lower()
+
+
+@dataclass
+class RowError:
+    row: int  # the row number as the spreadsheet shows it (1-based)
+    column: str  # the column title, or "" for the whole row
+    value: Any
+    message: str
+
+
+class Record:
+    """One data row: raw cells by column key, parsed values, and what is wrong with it."""
+
+    __slots__ = ("row", "raw", "values", "errors", "unchanged", "obj")
+
+    def __init__(self, row: int, raw: dict[str, Any]):
+        self.row = row
+        self.raw = raw
+        self.values: dict[str, Any] = {}
+        self.errors: list[RowError] = []
+        self.unchanged = False
+        self.obj = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class ImportResult:
+    mode: str
+    total: int = 0  # data rows read (blank rows not counted)
+    created: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    committed: bool = False  # whether anything was written
+    message: str = ""
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({e.row for e in self.errors})
+
+    def summary(self) -> dict:
+        return {
+            "mode": self.mode,
+            "total": self.total,
+            "created": self.created,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected_rows,
+            "errors": len(self.errors),
+            "committed": self.committed,
+            "message": self.message,
+        }
+
+
+class _Refused(Exception):
+    """Leaves the write transaction: all-or-nothing and a service refused some rows."""
+
+
+class Importer:
+    """Subclasses set `columns`, `key`, `title`, and implement `save`."""
+
+    title: ClassVar[str] = ""
+    columns: ClassVar[Sequence[Column]] = ()
+    key: ClassVar[tuple[str, ...]] = ()  # column keys that identify a record (natural key)
+
+    def __init__(
+        self,
+        *,
+        actor,
+        mode: str = ImportMode.ALL_OR_NOTHING,
+        default_year: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ):
+        self.actor = actor
+        self.mode = ImportMode(mode)
+        self.default_year = default_year
+        self._progress = progress
+        self._last_progress = 0.0
+
+    # -- hooks -------------------------------------------------------------------------------
+
+    def clean(self, records: list[Record]) -> None:
+        """Cross-row work after the cells are parsed: resolve references in bulk, check rules.
+        Add `RowError`s to records that fail."""
+
+    def natural_key(self, record: Record) -> tuple | None:
+        """The record's identity; None when it cannot be computed (the row has errors)."""
+        if not self.key:
+            return None
+        return tuple(record.values.get(k) for k in self.key)
+
+    def existing_keys(self, keys: set[tuple]) -> set[tuple]:
+        """Which of these keys are already in the database (their rows count as unchanged)."""
+        return set()
+
+    def save(self, records: list[Record], *, skip_invalid: bool) -> dict[int, DomainError]:
+        """Write the records through a bulk service; return {index in records: error} for those
+        the service refused. Runs inside the import's transaction."""
+        raise NotImplementedError
+
+    # -- parsing -----------------------------------------------------------------------------
+
+    def parse_cell(self, column: Column, raw):
+        method = getattr(self, f"parse_{column.key}", None)
+        if method is not None:
+            value = method(raw)
+        elif column.kind == "int":
+            value = parse_int(raw)
+        elif column.kind == "date":
+            value = parse_date(raw, default_year=self.default_year)
+        elif column.kind == "choice":
+            value = self.parse_choice(column, raw)
+        else:
+            value = parse_text(raw, max_length=column.max_length)
+        if column.required and (value is None or value == ""):
+            raise CellError(_("必填，不能为空。"))
+        return value
+
+    def parse_choice(self, column: Column, raw) -> str:
+        text = normalize_text(raw)
+        if not text:
+            return ""
+        cache = self.__dict__.setdefault("_choice_lookups", {})
+        lookup = cache.get(column.key)
+        if lookup is None:
+            lookup = cache[column.key] = {}
+            for value, label in column.choices:
+                for spelling in _spellings(label):
+                    lookup[normalize_text(spelling).replace(" ", "")] = value
+                lookup[value.lower()] = value
+        text = text.replace(" ", "")
+        if text in lookup or text.lower() in lookup:
+            return lookup.get(text) or lookup[text.lower()]
+        labels = "、".join(str(label) for _v, label in column.choices)
+        raise CellError(
+            _("“%(value)s”不是可选的值，可选：%(labels)s。") % {"value": text, "labels": labels}
+        )
+
+    def locate_header(self, rows: list[list]) -> tuple[int, dict[str, int]]:
+        """The header row (0-based) and column key → index, found by matching column titles."""
+        best: tuple[int, int, dict[str, int]] | None = None
+        for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+            found: dict[str, int] = {}
+            for c, cell in enumerate(row):
+                heading = _header_key(cell)
+                if not heading:
+                    continue
+                for column in self.columns:
+                    if column.key not in found and heading in column.titles():
+                        found[column.key] = c
+                        break
+            if found and (best is None or len(found) > best[1]):
+                best = (r, len(found), found)
+        required = [c for c in self.columns if c.required]
+        if best is None or any(c.key not in best[2] for c in required):
+            present = best[2] if best else {}
+            missing = "、".join(c.title for c in required if c.key not in present)
+            raise SheetReadError(
+                _("没有找到表头：缺少列“%(missing)s”。表头应包含：%(titles)s。")
+                % {"missing": missing, "titles": "、".join(c.title for c in self.columns)}
+            )
+        return best[0], best[2]
+
+    def progress(self, done: int, total: int, *, force: bool = False) -> None:
+        if self._progress is None:
+            return
+        now = time.monotonic()
+        if force or now - self._last_progress >= 0.5:
+            self._last_progress = now
+            self._progress(done, total)
+
+    def records(self, rows: list[list]) -> list[Record]:
+        header, positions = self.locate_header(rows)
+        columns = [(c, positions[c.key]) for c in self.columns if c.key in positions]
+        records: list[Record] = []
+        total = len(rows) - header - 1
+        for offset, row in enumerate(rows[header + 1 :]):
+            if offset % PROGRESS_EVERY == 0:
+                self.progress(offset, total)
+            if all(is_blank(cell) for cell in row):
+                continue
+            width = len(row)
+            raw = {c.key: (row[i] if i < width else "") for c, i in columns}
+            record = Record(header + offset + 2, raw)
+            values = record.values
+            for column, _i in columns:
+                try:
+                    values[column.key] = self.parse_cell(column, raw[column.key])
+                except CellError as error:
+                    record.errors.append(
+                        RowError(record.row, str(column.title), raw[column.key], error.message)
+                    )
+            for column in self.columns:
+                if column.key not in positions:
+                    values.setdefault(column.key, None)
+            records.append(record)
+        return records
+
+    # -- the run -----------------------------------------------------------------------------
+
+    def column_title(self, key: str | None) -> str:
+        for column in self.columns:
+            if column.key == key:
+                return str(column.title)
+        return ""
+
+    def run(self, source, filename: str | None = None) -> ImportResult:
+        """Read, check and save one file. Nothing is written in all-or-nothing mode unless
+        every row is valid; in valid-rows mode the valid rows are written."""
+        result = ImportResult(mode=self.mode)
+        try:
+            rows = read_rows(source, filename)
+            records = self.records(rows)
+        except SheetReadError as error:
+            result.message = error.message
+            result.errors.append(RowError(0, "", "", error.message))
+            return result
+        result.total = len(records)
+        self.clean(records)
+        self._apply_keys(records)
+        result.unchanged = sum(1 for r in records if r.unchanged)
+        pending = [r for r in records if r.ok and not r.unchanged]
+        has_errors = any(not r.ok for r in records)
+        if has_errors and self.mode == ImportMode.ALL_OR_NOTHING:
+            result.errors = self._errors(records)
+            result.message = _("有 %(n)d 行有错误，整个文件未导入。") % {
+                "n": sum(1 for r in records if not r.ok)
+            }
+            return result
+        self.progress(result.total, result.total, force=True)
+        try:
+            with transaction.atomic():
+                try:
+                    refused = self.save(pending, skip_invalid=self.mode == ImportMode.VALID_ROWS)
+                except RowsRejected as rejected:
+                    refused = rejected.errors
+                for index, error in refused.items():
+                    record = pending[index]
+                    record.errors.append(
+                        RowError(
+                            record.row,
+                            self.column_title(error.field),
+                            record.raw.get(error.field or "", ""),
+                            error.message,
+                        )
+                    )
+                if refused and self.mode == ImportMode.ALL_OR_NOTHING:
+                    raise _Refused
+        except _Refused:
+            result.errors = self._errors(records)
+            result.message = _("有 %(n)d 行有错误，整个文件未导入。") % {"n": len(refused)}
+            return result
+        result.created = len(pending) - len(refused)
+        result.errors = self._errors(records)
+        result.committed = result.created > 0
+        if result.errors:
+            result.message = _("导入 %(created)d 行，%(bad)d 行有错误未导入。") % {
+                "created": result.created,
+                "bad": result.rejected_rows,
+            }
+        else:
+            result.message = _("导入 %(created)d 行，%(unchanged)d 行已存在未变。") % {
+                "created": result.created,
+                "unchanged": result.unchanged,
+            }
+        return result
+
+    def _apply_keys(self, records: list[Record]) -> None:
+        if not self.key:
+            return
+        first_row: dict[tuple, int] = {}
+        keyed: list[tuple[Record, tuple]] = []
+        for record in records:
+            if not record.ok:
+                continue
+            key = self.natural_key(record)
+            if key is None:
+                continue
+            if key in first_row:
+                record.errors.append(
+                    RowError(
+                        record.row,
+                        "",
+                        "",
+                        _("与第 %(row)d 行重复。") % {"row": first_row[key]},
+                    )
+                )
+                continue
+            first_row[key] = record.row
+            keyed.append((record, key))
+        existing = self.existing_keys({key for _r, key in keyed})
+        for record, key in keyed:
+            if key in existing:
+                record.unchanged = True
+
+    @staticmethod
+    def _errors(records: list[Record]) -> list[RowError]:
+        return [error for record in records for error in record.errors]
+
+
+def error_report(result: ImportResult) -> bytes:
+    """The errors as an xlsx file: 行号, 列, 值, 错误说明."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet(_("错误报告"))
+    header = workbook.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1})
+    titles = [_("行号"), _("列"), _("值"), _("错误说明")]
+    widths = [display_width(t) + 2 for t in titles]
+    sheet.write_row(0, 0, titles, header)
+    for r, error in enumerate(result.errors, start=1):
+        value = "" if error.value is None else str(error.value)
+        cells = [error.row or "", error.column, value, error.message]
+        sheet.write(r, 0, cells[0])
+        for c in (1, 2, 3):
+            sheet.write_string(r, c, cells[c])
+            widths[c] = min(max(widths[c], display_width(cells[c]) + 2), 80)
+    for c, width in enumerate(widths):
+        sheet.set_column(c, c, width)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(len(result.errors), 1), len(titles) - 1)
+    workbook.close()
+    return buffer.getvalue()

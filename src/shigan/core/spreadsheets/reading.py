@@ -1,0 +1,71 @@
+"""Reading the first sheet of an uploaded file into rows of cell values."""
+
+import csv
+import io
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
+
+from shigan.core.errors import DomainError
+
+__all__ = ["SheetReadError", "SUPPORTED_EXTENSIONS", "read_rows", "decode_csv"]
+
+SUPPORTED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+
+
+class SheetReadError(DomainError):
+    def __init__(self, message: str):
+        super().__init__(message, code="unreadable_sheet", field="file")
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK and GB2312)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise SheetReadError(_("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GB18030。")) from None
+
+
+def _read_csv(data: bytes) -> list[list]:
+    text = decode_csv(data)
+    sample = text[:4096]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+
+
+def read_rows(source, filename: str | None = None) -> list[list]:
+    """All rows of the first sheet (cells as str/int/float/date/datetime/bool, blanks as "")."""
+    if isinstance(source, str | Path):
+        filename = filename or str(source)
+        data = Path(source).read_bytes()
+    elif isinstance(source, bytes):
+        data = source
+    else:
+        data = source.read()
+    ext = Path(filename or "").suffix.lower()
+    if ext not in SUPPORTED_EXTENSIONS:
+        raise SheetReadError(
+            _("不支持的文件类型“%(ext)s”，请上传 xlsx、xls、ods 或 csv 文件。")
+            % {"ext": ext or "?"}
+        )
+    if ext == ".csv":
+        return _read_csv(data)
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if not workbook.sheet_names:
+            return []
+        sheet = workbook.get_sheet_by_index(0)
+        rows = sheet.to_python(skip_empty_area=False)
+    except Exception as error:  # calamine raises its own error types for damaged files
+        raise SheetReadError(
+            _("无法读取文件：%(error)s。请确认文件未损坏，且是 Excel 或 WPS 表格。")
+            % {"error": error}
+        ) from None
+    return rows

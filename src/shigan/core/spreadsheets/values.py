@@ -1,0 +1,139 @@
+"""Turning what people type into office sheets into values: numbers, dates, codes.
+
+Every parser takes the raw cell (str, int, float, date, datetime, bool or None) and returns the
+value, or raises `CellError` with a Chinese message.
+"""
+
+import re
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from django.utils.translation import gettext as _
+
+__all__ = [
+    "CellError",
+    "normalize_text",
+    "is_blank",
+    "parse_text",
+    "parse_int",
+    "parse_date",
+    "parse_division_code",
+    "display_width",
+]
+
+# Full-width ASCII (！ … ～) maps onto ASCII by a fixed offset; the ideographic space onto " ".
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FULL_WIDTH[0x3000] = 0x20
+_EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01, counting the phantom 1900-02-29
+_FULL_DATE = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+class CellError(ValueError):
+    """A cell's value cannot be read; `message` is shown to the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def normalize_text(value) -> str:
+    """The cell as text: full-width letters, digits and punctuation made half-width, trimmed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _normalized(str(value))
+
+
+@lru_cache(maxsize=65536)
+def _normalized(text: str) -> str:
+    # Sheets repeat their values (parents, kinds, names) thousands of times.
+    return text.translate(_FULL_WIDTH).strip()
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_text(value, *, max_length: int | None = None) -> str:
+    # Only digits and spaces are normalised in free text; names keep their own punctuation.
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).replace("\u3000", " ").strip()
+    if max_length is not None and len(text) > max_length:
+        raise CellError(_("不能超过 %(n)d 个字。") % {"n": max_length})
+    return text
+
+
+def parse_int(value) -> int | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise CellError(_("应为整数。"))
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise CellError(_("应为整数。"))
+    text = normalize_text(value).replace(",", "")
+    if not _NUMBER.match(text) or "." in text and not text.endswith(".0"):
+        raise CellError(_("“%(value)s”不是整数。") % {"value": value})
+    return int(float(text))
+
+
+def _make_date(year: int, month: int, day: int, raw) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise CellError(_("“%(value)s”不是有效的日期。") % {"value": raw}) from None
+
+
+def parse_date(value, *, default_year: int | None = None) -> date | None:
+    """Excel serials, date cells and the text forms 2023年6月30日, 2023.6.30, 2023/6/30,
+    2023-06-30, 20230630, and 6月30日 (with `default_year`)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise CellError(_("“%(value)s”不是日期。") % {"value": value})
+    if isinstance(value, int | float):
+        if not 1 <= value < 2958466:  # 9999-12-31
+            raise CellError(_("“%(value)s”不是日期。") % {"value": value})
+        return _EXCEL_EPOCH + timedelta(days=int(value))
+    text = normalize_text(value)
+    text = text.split(" ")[0] if re.match(r"^\S+\s+\d{1,2}:\d{2}", text) else text
+    if m := _FULL_DATE.match(text) or _COMPACT_DATE.match(text):
+        return _make_date(int(m[1]), int(m[2]), int(m[3]), value)
+    if m := _MONTH_DAY.match(text):
+        if default_year is None:
+            raise CellError(_("“%(value)s”没有年份，请写成“2023年6月30日”。") % {"value": value})
+        return _make_date(default_year, int(m[1]), int(m[2]), value)
+    if text.isdigit() and 20000 <= int(text) < 80000:  # a serial typed as text
+        return _EXCEL_EPOCH + timedelta(days=int(text))
+    raise CellError(
+        _("“%(value)s”不是可识别的日期，请写成“2023年6月30日”或“2023-06-30”。") % {"value": value}
+    )
+
+
+def parse_division_code(value) -> str | None:
+    """A GB/T 2260 code: 12 digits, or 2/4/6/9 digits padded with zeros."""
+    if is_blank(value):
+        return None
+    text = normalize_text(value).replace(" ", "")
+    if not text.isascii() or not text.isdigit() or len(text) not in (2, 4, 6, 9, 12):
+        raise CellError(_("“%(value)s”不是有效的行政区划代码（12 位数字）。") % {"value": value})
+    return text.ljust(12, "0")
+
+
+def display_width(text: str) -> int:
+    """Column width in Excel character units: CJK and full-width characters count double."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)

@@ -1,0 +1,35 @@
+"""The schema and the docs pages are served from this server alone: no CDN, no external URL."""
+
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+
+pytestmark = pytest.mark.django_db
+
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
+ASSET = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""")
+
+
+@pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
+def test_docs_pages_use_vendored_files_only(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert not EXTERNAL.search(html), EXTERNAL.search(html)
+    assert not re.search(r"https?://", html), re.search(r"https?://\S+", html)
+    assert "cdn" not in html.lower()
+    assert "validator.swagger.io" not in html
+    assets = [a for a in ASSET.findall(html) if a.startswith("/static/")]
+    assert assets, "the page should load its scripts from /static/"
+    for asset in assets:
+        assert finders.find(asset.removeprefix("/static/")), asset
+
+
+def test_schema_is_served(client):
+    response = client.get("/api/schema/?format=json")
+    assert response.status_code == 200
+    schema = response.json()
+    for path in ("/api/units/{id}/children/", "/api/memberships/", "/api/tokens/{id}/"):
+        assert path in schema["paths"]
+    assert "tokenAuth" in schema["components"]["securitySchemes"]

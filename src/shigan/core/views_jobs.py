@@ -1,0 +1,44 @@
+"""A user's background jobs: list, progress (htmx polling), result download. Own jobs only."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views import View
+
+from shigan.core.htmx import is_htmx
+from shigan.core.jobs import job_get, job_list
+
+__all__ = ["JobListView", "JobDetailView", "JobResultView"]
+
+
+class JobListView(LoginRequiredMixin, View):
+    def get(self, request):
+        jobs = job_list(user=request.user)[:100]
+        return render(request, "core/jobs/job_list.html", {"jobs": jobs})
+
+
+class JobDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        job = job_get(user=request.user, pk=pk)
+        template = "core/jobs/partials/progress.html" if is_htmx(request) else "core/jobs/job.html"
+        return render(request, template, {"job": job})
+
+
+class JobResultView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        from urllib.parse import quote
+
+        job = job_get(user=request.user, pk=pk)
+        if not job.result_file:
+            raise Http404
+        with job.result_file.open("rb") as handle:
+            data = handle.read()
+        name = job.result_name or "result"
+        kind = (
+            "text/csv; charset=utf-8"
+            if name.endswith(".csv")
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response = HttpResponse(data, content_type=kind)
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return response

@@ -1,0 +1,143 @@
+"""Figures over the API: value, by child, by dimension, and the records behind each."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shigan.core.api import parse
+from shigan.core.pagination import CursorPagination
+from shigan.metrics.registry import METRICS, Metric
+from shigan.metrics.selectors import metric_by, metric_by_child, metric_records, metric_value
+from shigan.orgs.selectors import unit_get
+
+__all__ = [
+    "MetricListApi",
+    "MetricValueApi",
+    "MetricByChildApi",
+    "MetricByApi",
+    "MetricRecordsApi",
+]
+
+
+class FigureInput(serializers.Serializer):
+    unit = serializers.IntegerField(label=_("单位"))
+    as_of = serializers.DateField(label=_("截至日期"), required=False, allow_null=True)
+    campaign = serializers.IntegerField(label=_("主题教育"), required=False, min_value=1)
+
+
+QUERY = [
+    OpenApiParameter("unit", int, required=True, description="单位编号"),
+    OpenApiParameter("as_of", str, description="截至日期 YYYY-MM-DD"),
+    OpenApiParameter("campaign", int, description="主题教育编号"),
+]
+
+
+class MetricOutput(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    dims = serializers.ListField(child=serializers.CharField())
+
+
+class FigureOutput(serializers.Serializer):
+    metric = serializers.CharField()
+    unit = serializers.IntegerField()
+    as_of = serializers.DateField(allow_null=True)
+    value = serializers.IntegerField()
+
+
+class ChildFigureOutput(serializers.Serializer):
+    unit = serializers.IntegerField(allow_null=True, help_text="下级单位编号；null 为本级记录")
+    name = serializers.CharField()
+    value = serializers.IntegerField()
+
+
+class RecordOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    unit = serializers.IntegerField(allow_null=True)
+
+
+class FigureApi(APIView):
+    def metric(self, key) -> Metric:
+        metric = METRICS.get(key)
+        if metric is None:
+            raise NotFound(_("没有这个指标。"))
+        return metric
+
+    def figure_args(self, request, metric: Metric) -> dict:
+        data = parse(FigureInput, request.query_params)
+        dims = {d: request.query_params[d] for d in metric.dims if request.query_params.get(d)}
+        unit = unit_get(user=request.user, pk=data["unit"])
+        return {"unit": unit, "as_of": data.get("as_of"), "campaign": data.get("campaign"), **dims}
+
+
+class MetricListApi(APIView):
+    @extend_schema(summary="指标目录", responses=MetricOutput(many=True))
+    def get(self, request):
+        rows = [
+            {"key": m.key, "label": str(m.label), "dims": list(m.dims)} for m in METRICS.values()
+        ]
+        return Response(MetricOutput(rows, many=True).data)
+
+
+class MetricValueApi(FigureApi):
+    @extend_schema(summary="指标数值（单位及其全部下级）", parameters=QUERY, responses=FigureOutput)
+    def get(self, request, key):
+        metric = self.metric(key)
+        args = self.figure_args(request, metric)
+        value = metric_value(metric, user=request.user, **args)
+        body = {"metric": key, "unit": args["unit"].pk, "as_of": args["as_of"], "value": value}
+        return Response(FigureOutput(body).data)
+
+
+class MetricByChildApi(FigureApi):
+    @extend_schema(
+        summary="按下级单位分列", parameters=QUERY, responses=ChildFigureOutput(many=True)
+    )
+    def get(self, request, key):
+        metric = self.metric(key)
+        rows = metric_by_child(metric, user=request.user, **self.figure_args(request, metric))
+        body = [
+            {
+                "unit": row.unit.pk if row.unit else None,
+                "name": row.unit.name if row.unit else str(_("本级")),
+                "value": row.value,
+            }
+            for row in rows
+        ]
+        return Response(ChildFigureOutput(body, many=True).data)
+
+
+class MetricByApi(FigureApi):
+    @extend_schema(
+        summary="按维度分列",
+        parameters=QUERY,
+        responses={200: OpenApiTypes.OBJECT},
+        description="维度值 → 数值",
+    )
+    def get(self, request, key, dim):
+        metric = self.metric(key)
+        if dim not in metric.dims:
+            raise ValidationError({"dim": [_("该指标没有这个维度。")]})
+        return Response(
+            metric_by(dim, metric, user=request.user, **self.figure_args(request, metric))
+        )
+
+
+class MetricRecordsApi(FigureApi):
+    pagination_class = CursorPagination
+    cursor_ordering = "-pk"
+
+    @extend_schema(summary="指标背后的记录", parameters=QUERY, responses=RecordOutput(many=True))
+    def get(self, request, key):
+        metric = self.metric(key)
+        records = metric_records(metric, user=request.user, **self.figure_args(request, metric))
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(records, request, view=self)
+        unit_field = f"{metric.unit_field}_id" if metric.unit_field else "pk"
+        body = [{"id": r.pk, "text": str(r), "unit": getattr(r, unit_field)} for r in page]
+        return paginator.get_paginated_response(RecordOutput(body, many=True).data)

@@ -1,0 +1,217 @@
+"""Keeping MetricFact in step with the records, inside the services' transactions.
+
+A service wraps its change in `metric_changes(Model, ids)`: the contributions of those records
+to every metric over `Model` are computed before and after, and only the difference is added
+to the facts of each record's unit and all its ancestors.
+"""
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import connection
+from django.utils import timezone
+
+from shigan.metrics.models import MetricFact
+from shigan.metrics.registry import METRICS, Metric
+from shigan.orgs.models import Unit
+
+__all__ = [
+    "contributions",
+    "metric_changes",
+    "apply_deltas",
+    "facts_move_subtree",
+    "metric_rebuild",
+    "DATELESS_DAY",
+]
+
+DATELESS_DAY = datetime.date(1970, 1, 1)  # records that always counted
+_CHUNK = 2000
+
+# (unit_id, campaign_id, day, dims) → change in the count
+Key = tuple[int, int, datetime.date, tuple[str, ...]]
+
+
+def _day(value) -> datetime.date:
+    if value is None:
+        return DATELESS_DAY
+    if isinstance(value, datetime.datetime):
+        return timezone.localdate(value)
+    return value
+
+
+def _dim_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _chunks(ids: list, size: int = _CHUNK):
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def _base_rows(metric: Metric, ids: list) -> list[dict]:
+    fields = ["pk"]
+    if metric.unit_field:
+        fields.append(metric.unit_field)
+    if metric.campaign_field:
+        fields.append(metric.campaign_field)
+    if metric.date_field and metric.states is None:
+        fields.append(metric.date_field)
+    fields.extend(metric.dims)
+    rows: list[dict] = []
+    for chunk in _chunks(ids):
+        qs = metric.model._base_manager.filter(pk__in=chunk).filter(metric.filter)
+        rows.extend(qs.values(*dict.fromkeys(fields)))
+    return rows
+
+
+def _key(metric: Metric, row: dict, day) -> Key:
+    unit_id = row[metric.unit_field] if metric.unit_field else row["pk"]
+    campaign = row[metric.campaign_field] or 0 if metric.campaign_field else 0
+    return unit_id, campaign, _day(day), tuple(_dim_text(row[d]) for d in metric.dims)
+
+
+def contributions(metric: Metric, ids: Iterable) -> Counter:
+    """What these records add to the metric, by unit, campaign, day and dimension values."""
+    ids = list(ids)
+    out: Counter = Counter()
+    if not ids:
+        return out
+    rows = _base_rows(metric, ids)
+    if metric.states is None:
+        for row in rows:
+            out[_key(metric, row, row.get(metric.date_field) if metric.date_field else None)] += 1
+        return +out
+    by_pk = {row["pk"]: row for row in rows}
+    history = metric.history
+    inside: dict = {}
+    for chunk in _chunks(list(by_pk)):
+        changes = (
+            history.model._base_manager.filter(**{f"{history.record_field}__in": chunk})
+            .order_by(history.record_field, history.day_field, "pk")
+            .values_list(history.record_field, history.state_field, history.day_field)
+        )
+        for pk, state, day in changes:
+            now = state in metric.states
+            if now != inside.get(pk, False):
+                out[_key(metric, by_pk[pk], day)] += 1 if now else -1
+                inside[pk] = now
+    return Counter({k: v for k, v in out.items() if v})
+
+
+def _ancestor_ids(unit_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Each unit's id with the ids of all its ancestors."""
+    paths = dict(Unit.objects.filter(pk__in=list(unit_ids)).values_list("pk", "path"))
+    step = Unit.steplen
+    wanted = {p[:i] for p in paths.values() for i in range(step, len(p) + 1, step)}
+    ids_by_path: dict[str, int] = {}
+    for chunk in _chunks(list(wanted)):
+        ids_by_path.update(Unit.objects.filter(path__in=chunk).values_list("path", "pk"))
+    return {
+        pk: [ids_by_path[path[:i]] for i in range(step, len(path) + 1, step)]
+        for pk, path in paths.items()
+    }
+
+
+def _upsert(rows: list[tuple]) -> None:
+    """Add (metric, campaign_id, unit_id, day, dim, value, delta) rows to the facts."""
+    if not rows:
+        return
+    table = MetricFact._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (metric, campaign_id, unit_id, day, dim, value, delta) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (metric, unit_id, dim, value, campaign_id, day) "
+        f"DO UPDATE SET delta = {table}.delta + excluded.delta"
+    )
+    rows.sort(key=lambda r: (r[2], r[4], r[5], r[1], r[3]))  # a stable lock order
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows, 5000):
+            cursor.executemany(sql, chunk)
+
+
+def apply_deltas(metric: Metric, deltas: Counter) -> None:
+    if not deltas:
+        return
+    ancestors = _ancestor_ids({unit_id for unit_id, *_ in deltas})
+    facts: Counter = Counter()
+    for (unit_id, campaign, day, dims), delta in deltas.items():
+        for ancestor in ancestors[unit_id]:
+            facts[(ancestor, campaign, day, "", "")] += delta
+            for name, value in zip(metric.dims, dims, strict=True):
+                facts[(ancestor, campaign, day, name, value)] += delta
+    _upsert(
+        [
+            (metric.key, campaign, unit_id, day, dim, value, delta)
+            for (unit_id, campaign, day, dim, value), delta in facts.items()
+            if delta
+        ]
+    )
+
+
+def _metrics_over(model) -> list[Metric]:
+    return [m for m in METRICS.values() if m.model is model]
+
+
+class metric_changes:
+    """with metric_changes(Problem, [pk]) as changes: …change…; changes.created([new_pk])"""
+
+    def __init__(self, model, ids: Iterable = ()):
+        self.model = model
+        self.metrics = _metrics_over(model)
+        self.ids = list(ids)
+        self.new_ids: list = []
+
+    def __enter__(self):
+        self.before = {m.key: contributions(m, self.ids) for m in self.metrics}
+        return self
+
+    def created(self, ids: Iterable) -> None:
+        self.new_ids.extend(ids)
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            return False
+        every = self.ids + self.new_ids
+        for metric in self.metrics:
+            after = contributions(metric, every)
+            after.subtract(self.before[metric.key])
+            apply_deltas(metric, Counter({k: v for k, v in after.items() if v}))
+        return False
+
+
+def facts_move_subtree(*, unit: Unit, old_ancestor_ids: list[int], new_ancestor_ids: list[int]):
+    """A moved unit takes its subtree's figures from its old ancestors to its new ones."""
+    rows = list(
+        MetricFact.objects.filter(unit=unit).values_list(
+            "metric", "campaign_id", "day", "dim", "value", "delta"
+        )
+    )
+    left = [a for a in old_ancestor_ids if a not in new_ancestor_ids]
+    joined = [a for a in new_ancestor_ids if a not in old_ancestor_ids]
+    changes = [
+        (metric, campaign, ancestor, day, dim, value, sign * delta)
+        for metric, campaign, day, dim, value, delta in rows
+        if delta
+        for ancestors, sign in ((left, -1), (joined, 1))
+        for ancestor in ancestors
+    ]
+    _upsert(changes)
+
+
+def metric_rebuild(metric: Metric) -> int:
+    """Recompute a metric's facts from its records (after bulk loads, or to repair)."""
+    MetricFact.objects.filter(metric=metric.key).delete()
+    ids = list(metric.model._base_manager.values_list("pk", flat=True))
+    total: Counter = Counter()
+    for chunk in _chunks(ids, 20000):
+        total.update(contributions(metric, chunk))
+    apply_deltas(metric, Counter({k: v for k, v in total.items() if v}))
+    return MetricFact.objects.filter(metric=metric.key).count()
+
+
+def unit_ancestor_ids(unit: Unit) -> list[int]:
+    return _ancestor_ids([unit.pk])[unit.pk]
+
+
+__all__.append("unit_ancestor_ids")

@@ -1,0 +1,19 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["FigureQueryForm"]
+
+
+class FigureQueryForm(forms.Form):
+    unit = forms.IntegerField(
+        label=_("单位"),
+        error_messages={"required": _("请指定单位。"), "invalid": _("单位编号无效。")},
+    )
+    as_of = forms.DateField(
+        label=_("截至日期"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("日期格式应为 2023-06-07。")},
+    )
+    campaign = forms.IntegerField(label=_("主题教育"), required=False, min_value=1)

@@ -1,0 +1,55 @@
+"""Metrics are declared once, by the app that owns the records they count."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Model, Q
+
+__all__ = ["Metric", "StateHistory", "register_metric", "get_metric", "METRICS"]
+
+
+@dataclass(frozen=True)
+class StateHistory:
+    """Where a record's states over time are kept: one row per change, with its day."""
+
+    model: type[Model]
+    record_field: str  # FK from the history row to the record
+    state_field: str = "to_state"
+    day_field: str = "day"
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: object
+    model: type[Model]
+    unit_field: str = "unit"
+    # The day a record starts counting (None: it always counted, e.g. units).
+    date_field: str | None = None
+    # Which records count; evaluated by the database, for figures and drill-down alike.
+    filter: Q = field(default_factory=Q)
+    # Counted only while in one of these states (read from `history` for as-of dates).
+    states: tuple[str, ...] | None = None
+    history: StateHistory | None = None
+    campaign_field: str | None = None
+    # Fields the figure can be split by (by aspect, by source …); each value as text.
+    dims: tuple[str, ...] = ()
+    # What a drill-down lists, in order.
+    order_by: tuple[str, ...] = ("-pk",)
+
+    def __post_init__(self):
+        if (self.states is None) != (self.history is None):
+            raise ValueError(f"metric {self.key}: states and history go together")
+
+
+METRICS: dict[str, Metric] = {}
+
+
+def register_metric(metric: Metric) -> Metric:
+    if metric.key in METRICS and METRICS[metric.key] != metric:
+        raise ValueError(f"metric {metric.key!r} declared twice")
+    METRICS[metric.key] = metric
+    return metric
+
+
+def get_metric(key: str) -> Metric:
+    return METRICS[key]

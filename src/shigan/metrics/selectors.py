@@ -1,0 +1,169 @@
+"""Reading metrics: figures from the facts, records from the ledger; both scoped to the user.
+
+`metric_value` and `metric_by_child` cost one indexed read of the facts of the units shown;
+`metric_records` returns exactly the records a figure counts (the drill-down).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    CharField,
+    Count,
+    DateTimeField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce, Substr
+
+from shigan.metrics.models import MetricFact
+from shigan.metrics.registry import Metric, get_metric
+from shigan.orgs.models import Unit
+from shigan.orgs.scoping import path_upper
+from shigan.orgs.selectors import unit_get
+
+__all__ = [
+    "ChildFigure",
+    "metric_value",
+    "metric_by_child",
+    "metric_by",
+    "metric_records",
+]
+
+
+@dataclass(frozen=True)
+class ChildFigure:
+    unit: Unit | None  # None: the unit's own records, not its children's
+    value: int
+    own: bool = False
+
+
+def _metric(metric) -> Metric:
+    return metric if isinstance(metric, Metric) else get_metric(metric)
+
+
+def _checked_unit(user, unit: Unit) -> Unit:
+    """The unit, if the user may see it (404 otherwise); user=None is the system itself."""
+    return unit if user is None else unit_get(user=user, pk=unit.pk)
+
+
+def _facts(metric: Metric, *, campaign, as_of, dims: dict | None) -> QuerySet:
+    """Fact rows of the metric up to `as_of`: totals, one dimension value, or (None) any."""
+    facts = MetricFact.objects.filter(metric=metric.key)
+    if dims is not None:
+        dim, value = next(iter(dims.items())) if dims else ("", "")
+        facts = facts.filter(dim=dim, value=str(value))
+    if campaign is not None:
+        facts = facts.filter(campaign_id=getattr(campaign, "pk", campaign))
+    if as_of is not None:
+        facts = facts.filter(day__lte=as_of)
+    return facts
+
+
+def _from_facts(dims: dict) -> bool:
+    # One dimension at a time is kept in the facts; combinations are counted from records.
+    return len(dims) <= 1
+
+
+def metric_value(
+    metric, *, unit: Unit, user=None, campaign=None, as_of: datetime.date | None = None, **dims
+) -> int:
+    metric, unit = _metric(metric), _checked_unit(user, unit)
+    if not _from_facts(dims):
+        return metric_records(metric, unit=unit, campaign=campaign, as_of=as_of, **dims).count()
+    facts = _facts(metric, campaign=campaign, as_of=as_of, dims=dims).filter(unit=unit)
+    return facts.aggregate(n=Coalesce(Sum("delta"), 0))["n"]
+
+
+def metric_by_child(
+    metric, *, unit: Unit, user=None, campaign=None, as_of=None, **dims
+) -> list[ChildFigure]:
+    """One row per direct child (its whole subtree), then the unit's own records."""
+    metric, unit = _metric(metric), _checked_unit(user, unit)
+    children = list(Unit.objects.get_children(unit).only("pk", "name", "path", "depth"))
+    total = metric_value(metric, unit=unit, campaign=campaign, as_of=as_of, **dims)
+    if _from_facts(dims):
+        sums = dict(
+            _facts(metric, campaign=campaign, as_of=as_of, dims=dims)
+            .filter(
+                unit__path__gte=unit.path,
+                unit__path__lt=path_upper(unit.path),
+                unit__depth=unit.depth + 1,
+            )
+            .values("unit")
+            .annotate(n=Sum("delta"))
+            .values_list("unit", "n")
+        )
+    else:
+        sums = _record_counts_by_child(metric, unit, campaign, as_of, dims)
+        children_by_path = {c.path: c.pk for c in children}
+        sums = {children_by_path[p]: n for p, n in sums.items() if p in children_by_path}
+    rows = [ChildFigure(child, sums.get(child.pk, 0)) for child in children]
+    rows.append(ChildFigure(None, total - sum(r.value for r in rows), own=True))
+    return rows
+
+
+def _record_counts_by_child(metric, unit, campaign, as_of, dims) -> dict[str, int]:
+    prefix = f"{metric.unit_field}__path" if metric.unit_field else "path"
+    width = len(unit.path) + Unit.steplen
+    records = metric_records(metric, unit=unit, campaign=campaign, as_of=as_of, **dims)
+    return dict(
+        records.order_by()
+        .annotate(child_path=Substr(prefix, 1, width, output_field=CharField()))
+        .values("child_path")
+        .annotate(n=Count("pk"))
+        .values_list("child_path", "n")
+    )
+
+
+def metric_by(
+    dim: str, metric, *, unit: Unit, user=None, campaign=None, as_of=None, **dims
+) -> dict[str, int]:
+    """The figure split by one dimension's values (e.g. by aspect, by source)."""
+    metric, unit = _metric(metric), _checked_unit(user, unit)
+    if dim not in metric.dims:
+        raise ValueError(f"metric {metric.key} has no dimension {dim!r}")
+    if not dims:
+        facts = _facts(metric, campaign=campaign, as_of=as_of, dims=None).filter(unit=unit, dim=dim)
+        rows = facts.values("value").annotate(n=Sum("delta")).values_list("value", "n")
+        return {value: n for value, n in rows if n}
+    records = metric_records(metric, unit=unit, campaign=campaign, as_of=as_of, **dims)
+    rows = records.order_by().values(dim).annotate(n=Count("pk")).values_list(dim, "n")
+    return {("" if value is None else str(value)): n for value, n in rows if n}
+
+
+def metric_records(metric, *, unit: Unit, user=None, campaign=None, as_of=None, **dims) -> QuerySet:
+    """Exactly the records counted by `metric_value` with the same arguments."""
+    metric, unit = _metric(metric), _checked_unit(user, unit)
+    path = f"{metric.unit_field}__path" if metric.unit_field else "path"
+    records = metric.model._default_manager.filter(metric.filter).filter(
+        **{f"{path}__gte": unit.path, f"{path}__lt": path_upper(unit.path)}
+    )
+    if user is not None and hasattr(records, "restrict"):
+        records = records.restrict(user, "view")
+    if campaign is not None and metric.campaign_field:
+        records = records.filter(**{metric.campaign_field: getattr(campaign, "pk", campaign)})
+    for name, value in dims.items():
+        if name not in metric.dims:
+            raise ValueError(f"metric {metric.key} has no dimension {name!r}")
+        records = records.filter(**{name: value})
+    if metric.states is not None:
+        records = _in_states_on(metric, records, as_of)
+    elif metric.date_field and as_of is not None:
+        field = metric.model._meta.get_field(metric.date_field)
+        lookup = "__date__lte" if isinstance(field, DateTimeField) else "__lte"
+        records = records.filter(**{f"{metric.date_field}{lookup}": as_of})
+    return records.order_by(*metric.order_by)
+
+
+def _in_states_on(metric: Metric, records: QuerySet, as_of) -> QuerySet:
+    history = metric.history
+    changes = history.model._default_manager.filter(**{history.record_field: OuterRef("pk")})
+    if as_of is not None:
+        changes = changes.filter(**{f"{history.day_field}__lte": as_of})
+    latest = changes.order_by(f"-{history.day_field}", "-pk").values(history.state_field)[:1]
+    return records.annotate(state_on_day=Subquery(latest, output_field=CharField())).filter(
+        state_on_day__in=metric.states
+    )

@@ -1,0 +1,157 @@
+import datetime
+
+import pytest
+from django.http import Http404
+from django.urls import reverse
+
+from shigan.metrics.engine import metric_rebuild
+from shigan.metrics.links import records_url
+from shigan.metrics.models import MetricFact
+from shigan.metrics.selectors import metric_by_child, metric_records, metric_value
+from shigan.orgs.choices import Role
+from shigan.orgs.metrics import MEMBERSHIPS
+from shigan.orgs.services import membership_revoke, unit_move
+from shigan.problems.metrics import PROBLEMS, PROBLEMS_CLOSED
+from shigan.problems.services import problem_create, problem_set_state
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+@pytest.fixture
+def ledger(units):
+    """Three problems in 阿巴嘎旗 (one at the banner, two at a gacha), one in 苏尼特左旗."""
+    create = problem_create
+    made = [
+        create(
+            actor=None,
+            unit=units["own"],
+            title="旗直问题",
+            source="research",
+            found_on=D(2023, 5, 4),
+        ),
+        create(
+            actor=None,
+            unit=units["grandchild"],
+            title="嘎查问题一",
+            source="self_inspection",
+            found_on=D(2023, 5, 8),
+        ),
+        create(
+            actor=None,
+            unit=units["grandchild"],
+            title="嘎查问题二",
+            source="research",
+            found_on=D(2023, 6, 1),
+        ),
+        create(
+            actor=None,
+            unit=units["sibling"],
+            title="邻旗问题",
+            source="research",
+            found_on=D(2023, 5, 5),
+        ),
+    ]
+    problem_set_state(actor=None, problem=made[1], state="closed", day=D(2023, 5, 20))
+    return made
+
+
+def test_figures_as_of_dates(units, ledger):
+    banner, league = units["own"], units["parent"]
+    assert metric_value(PROBLEMS, unit=banner) == 3
+    assert metric_value(PROBLEMS, unit=league) == 4
+    assert metric_value(PROBLEMS, unit=banner, as_of=D(2023, 5, 7)) == 1
+    assert metric_value(PROBLEMS_CLOSED, unit=banner, as_of=D(2023, 5, 19)) == 0
+    assert metric_value(PROBLEMS_CLOSED, unit=banner, as_of=D(2023, 5, 20)) == 1
+    assert metric_value(PROBLEMS, unit=league, source="research") == 3
+    assert metric_value(PROBLEMS, unit=league, source="research", state="open") == 3
+
+
+def test_by_child_puts_the_units_own_records_last(units, ledger):
+    rows = metric_by_child(PROBLEMS, unit=units["own"])
+    by_unit = {row.unit.pk if row.unit else "own": row.value for row in rows}
+    assert by_unit["own"] == 1
+    assert by_unit[units["child"].pk] == 2
+    assert sum(by_unit.values()) == 3
+
+
+def test_records_are_exactly_the_counted_ones(units, ledger):
+    titles = set(metric_records(PROBLEMS, unit=units["own"]).values_list("title", flat=True))
+    assert titles == {"旗直问题", "嘎查问题一", "嘎查问题二"}
+    closed = metric_records(PROBLEMS_CLOSED, unit=units["parent"], as_of=D(2023, 6, 7))
+    assert [p.title for p in closed] == ["嘎查问题一"]
+
+
+def test_a_unit_outside_the_users_scope_is_404(units, ledger, make_user):
+    editor = make_user(Role.EDITOR, units["own"])
+    assert metric_value(PROBLEMS, unit=units["own"], user=editor) == 3
+    with pytest.raises(Http404):
+        metric_value(PROBLEMS, unit=units["parent"], user=editor)
+    with pytest.raises(Http404):
+        metric_records(PROBLEMS, unit=units["sibling"], user=editor)
+
+
+def test_moving_a_unit_moves_its_figures(units, ledger, make_user):
+    unit_move(actor=None, unit=units["child"], new_parent=units["sibling"])
+    assert metric_value(PROBLEMS, unit=units["own"]) == 1
+    assert metric_value(PROBLEMS, unit=units["sibling"]) == 3
+    assert metric_value(PROBLEMS, unit=units["parent"]) == 4
+    assert metric_value(PROBLEMS, unit=units["sibling"], as_of=D(2023, 5, 10)) == 2
+
+
+def test_membership_figures_follow_grants_and_revokes(units, make_user):
+    before = metric_value(MEMBERSHIPS, unit=units["parent"], role="editor")
+    editor = make_user(Role.EDITOR, units["grandchild"])
+    assert metric_value(MEMBERSHIPS, unit=units["parent"], role="editor") == before + 1
+    assert metric_value(MEMBERSHIPS, unit=units["grandchild"]) == 1
+    membership_revoke(actor=None, membership=editor.memberships.get())
+    assert metric_value(MEMBERSHIPS, unit=units["parent"], role="editor") == before
+
+
+def test_rebuild_reproduces_the_incremental_facts(units, ledger):
+    def snapshot():
+        return sorted(
+            MetricFact.objects.filter(metric=PROBLEMS.key)
+            .exclude(delta=0)
+            .values_list("unit", "day", "dim", "value", "delta")
+        )
+
+    incremental = snapshot()
+    metric_rebuild(PROBLEMS)
+    assert snapshot() == incremental
+
+
+def test_overview_page_links_every_figure_to_its_records(client, units, ledger, make_user):
+    client.force_login(make_user(Role.VIEWER, units["parent"]))
+    response = client.get(reverse("metrics:overview"), {"unit": units["own"].pk})
+    body = response.content.decode()
+    assert response.status_code == 200
+    url = records_url(PROBLEMS.key, unit=units["own"])
+    assert f'href="{url.replace("&", "&amp;")}">3</a>' in body
+    records = client.get(url).content.decode()
+    assert "共 3 条记录" in records and "嘎查问题二" in records and "邻旗问题" not in records
+
+
+def test_records_page_of_a_unit_out_of_scope_is_404(client, units, ledger, make_user):
+    client.force_login(make_user(Role.VIEWER, units["own"]))
+    assert client.get(records_url(PROBLEMS.key, unit=units["sibling"])).status_code == 404
+    assert client.get(records_url("no.such.metric", unit=units["own"])).status_code == 404
+
+
+def test_overview_query_count_does_not_grow_with_records(
+    client, units, ledger, make_user, django_assert_max_num_queries
+):
+    client.force_login(make_user(Role.VIEWER, units["parent"]))
+    with django_assert_max_num_queries(30):
+        client.get(reverse("metrics:overview"), {"unit": units["parent"].pk})
+    for i in range(20):
+        problem_create(
+            actor=None,
+            unit=units["grandchild"],
+            title=f"新增问题{i}",
+            source="research",
+            found_on=D(2023, 6, 2),
+        )
+    with django_assert_max_num_queries(30):
+        client.get(reverse("metrics:overview"), {"unit": units["parent"].pk})

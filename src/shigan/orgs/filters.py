@@ -1,0 +1,61 @@
+"""Filters on units and role grants, for lists and the API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from shigan.orgs.choices import Role, UnitKind
+from shigan.orgs.models import Membership, Unit
+from shigan.orgs.scoping import subtree_q
+
+__all__ = ["UnitFilter", "MembershipFilter"]
+
+
+def _visible_units(request):
+    if request is None:
+        return Unit.objects.none()
+    return Unit.objects.restrict(request.user, "view")
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class UnitChoiceFilter(django_filters.ModelChoiceFilter):
+    """A unit id among those the caller sees."""
+
+
+class UnitFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=UnitKind.choices)
+    division_code = django_filters.CharFilter(label=_("行政区划代码"))
+    depth = django_filters.NumberFilter(label=_("层级"), min_value=1)
+    name = django_filters.CharFilter(label=_("名称包含"), lookup_expr="contains")
+    active = django_filters.BooleanFilter(label=_("有效"))
+    # A unit outside the caller's scope is "not a valid choice", exactly like one that does not
+    # exist: the filter does not reveal it.
+    under = UnitChoiceFilter(
+        label=_("下级于（含本单位）"), queryset=_visible_units, method="filter_under"
+    )
+
+    class Meta:
+        model = Unit
+        fields = ["kind", "division_code", "depth", "name", "active", "under"]
+
+    def filter_under(self, queryset, name, value):
+        return queryset.subtree_of(value) if value is not None else queryset
+
+
+class MembershipFilter(django_filters.FilterSet):
+    unit = UnitChoiceFilter(label=_("单位"), queryset=_visible_units)
+    under = UnitChoiceFilter(
+        label=_("下级于（含本单位）"), queryset=_visible_units, method="filter_under"
+    )
+    role = django_filters.ChoiceFilter(label=_("角色"), choices=Role.choices)
+    username = django_filters.CharFilter(label=_("用户名"), field_name="user__username")
+
+    class Meta:
+        model = Membership
+        fields = ["unit", "under", "role", "username"]
+
+    def filter_under(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(subtree_q([value.path], "unit__path"))

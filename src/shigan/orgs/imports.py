@@ -1,0 +1,354 @@
+"""Spreadsheet importers of the unit tree: units (and departments) under a unit, memberships.
+
+Rows are parsed and checked here; they are written by `unit_bulk_create` and
+`membership_bulk_grant`, which apply the same rules as the one-by-one services.
+"""
+
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rapidfuzz import fuzz, process
+
+from shigan.core.spreadsheets.importers import Column, Importer, Record, RowError
+from shigan.core.spreadsheets.values import CellError, normalize_text, parse_division_code
+from shigan.orgs.choices import Role, UnitKind
+from shigan.orgs.models import Membership, Unit
+from shigan.orgs.services import (
+    MembershipDraft,
+    UnitDraft,
+    membership_bulk_grant,
+    unit_bulk_create,
+)
+
+__all__ = ["UnitIndex", "UnitImporter", "MembershipImporter", "UNIT_COLUMNS", "MEMBERSHIP_COLUMNS"]
+
+PATH_SEPARATOR = "/"
+
+UNIT_COLUMNS = (
+    Column(
+        "path",
+        gettext_lazy("层级路径"),
+        help=gettext_lazy("导出时填写，导入时不读取。"),
+    ),
+    Column(
+        "name",
+        gettext_lazy("名称"),
+        required=True,
+        aliases=("单位名称", "部门名称", "单位", "部门"),
+        max_length=100,
+    ),
+    Column("short_name", gettext_lazy("简称"), aliases=("单位简称",), max_length=50),
+    Column(
+        "kind",
+        gettext_lazy("类型"),
+        kind="choice",
+        aliases=("单位类型",),
+        choices=tuple(UnitKind.choices),
+        help=gettext_lazy("不填则为“部门”。"),
+    ),
+    Column("division_code", gettext_lazy("行政区划代码"), aliases=("区划代码", "代码")),
+    Column(
+        "parent",
+        gettext_lazy("上级单位"),
+        aliases=("上级", "所属单位", "上级单位名称"),
+        help=gettext_lazy(
+            "填名称、简称、12 位行政区划代码，或“上级/名称”路径；不填则为导入所在的单位。"
+        ),
+    ),
+    Column("sort_order", gettext_lazy("排序"), kind="int", aliases=("序号", "排序号")),
+)
+
+MEMBERSHIP_COLUMNS = (
+    Column("username", gettext_lazy("用户名"), required=True, aliases=("账号", "登录名")),
+    Column(
+        "unit",
+        gettext_lazy("单位"),
+        required=True,
+        aliases=("单位名称", "所在单位"),
+        help=gettext_lazy("填名称、简称、12 位行政区划代码，或“上级/名称”路径。"),
+    ),
+    Column("role", gettext_lazy("角色"), kind="choice", required=True, choices=tuple(Role.choices)),
+)
+
+
+def _norm(text) -> str:
+    return normalize_text(text).replace(" ", "")
+
+
+class UnitIndex:
+    """The units of one subtree in memory, found by name, short name, division code or path of
+    names from the subtree's top ("锡林郭勒盟/阿巴嘎旗"), with suggestions for near misses."""
+
+    def __init__(self, root: Unit):
+        self.root = root
+        self.rows: dict[int, tuple[str, int, str, str, str | None]] = {}
+        self.by_key: dict[str, dict[str, list[int]]] = {
+            "name": defaultdict(list),
+            "short": defaultdict(list),
+            "code": defaultdict(list),
+            "path": defaultdict(list),
+        }
+        self.children: set[tuple[int, str]] = set()  # (parent pk, name)
+        name_path: dict[str, str] = {}
+        pk_of_path: dict[str, int] = {}
+        root_cut = len(root.path) - Unit.steplen
+        query = Unit.objects.subtree_of(root).values_list(
+            "pk", "path", "depth", "name", "short_name", "division_code"
+        )
+        for pk, path, depth, name, short, code in query.iterator(20000):
+            self.rows[pk] = (path, depth, name, short, code)
+            pk_of_path[path] = pk
+            parent_path = path[: -Unit.steplen]
+            own = _norm(name)
+            names = (
+                name_path[parent_path] + PATH_SEPARATOR + own if len(path) > len(root.path) else own
+            )
+            name_path[path] = names
+            self.by_key["name"][own].append(pk)
+            if short:
+                self.by_key["short"][_norm(short)].append(pk)
+            if code:
+                self.by_key["code"][code].append(pk)
+            self.by_key["path"][names].append(pk)
+            if len(path) > root_cut + Unit.steplen and parent_path in pk_of_path:
+                self.children.add((pk_of_path[parent_path], name))
+        self.name_path = {pk_of_path[p]: n for p, n in name_path.items()}
+        self._units: dict[int, Unit] = {}
+        self._choices: list[str] | None = None
+
+    def unit(self, pk: int) -> Unit:
+        if pk not in self._units:
+            path, depth, name, short, code = self.rows[pk]
+            self._units[pk] = Unit(
+                pk=pk, path=path, depth=depth, name=name, short_name=short, division_code=code
+            )
+        return self._units[pk]
+
+    def has_child(self, parent_pk: int, name: str) -> bool:
+        return (parent_pk, name) in self.children
+
+    def candidates(self, text: str) -> list[int]:
+        """Existing units that `text` may name (several when ambiguous)."""
+        ref = _norm(text)
+        if not ref:
+            return []
+        if ref.isdigit():
+            try:
+                code = parse_division_code(ref)
+            except CellError:
+                return []
+            return list(self.by_key["code"].get(code, []))
+        if PATH_SEPARATOR in ref:
+            ref = PATH_SEPARATOR.join(part for part in ref.split(PATH_SEPARATOR) if part)
+            found = self.by_key["path"].get(ref)
+            if found is None:
+                found = self.by_key["path"].get(self.name_path[self.root.pk] + "/" + ref, [])
+            return list(found)
+        return list(self.by_key["name"].get(ref) or self.by_key["short"].get(ref) or [])
+
+    def suggest(self, text: str) -> str | None:
+        if self._choices is None:
+            self._choices = list({*self.by_key["name"], *self.by_key["short"]})
+        ref = _norm(text).split(PATH_SEPARATOR)[-1]
+        match = process.extractOne(ref, self._choices, scorer=fuzz.WRatio, score_cutoff=70)
+        if match is None:
+            return None
+        pks = self.by_key["name"].get(match[0]) or self.by_key["short"].get(match[0])
+        return self.rows[pks[0]][2] if pks else match[0]
+
+    def not_found(self, text: str) -> str:
+        message = _("在“%(root)s”及其下级单位中找不到“%(value)s”。") % {
+            "root": self.root.name,
+            "value": text,
+        }
+        suggestion = self.suggest(text)
+        if suggestion:
+            message += _("您是不是要找“%(name)s”？") % {"name": suggestion}
+        return message
+
+    def ambiguous(self, text: str, n: int) -> str:
+        return _("有 %(n)d 个单位都叫“%(value)s”，请填写 12 位行政区划代码或“上级/名称”路径。") % {
+            "n": n,
+            "value": text,
+        }
+
+    def resolve(self, text: str) -> Unit:
+        found = self.candidates(text)
+        if not found:
+            raise CellError(self.not_found(text))
+        if len(found) > 1:
+            raise CellError(self.ambiguous(text, len(found)))
+        return self.unit(found[0])
+
+
+class UnitImporter(Importer):
+    """A sheet of units (departments, offices, …) under `unit`. Parents may be existing units of
+    the subtree or rows above in the same sheet. Key: (parent, name)."""
+
+    title = gettext_lazy("单位")
+    columns = UNIT_COLUMNS
+    key = ("parent", "name")
+
+    def __init__(self, *, unit: Unit, **kwargs):
+        super().__init__(**kwargs)
+        self.unit = unit
+        self.index = UnitIndex(unit)
+
+    def parse_division_code(self, raw):
+        return parse_division_code(raw)
+
+    def parse_parent(self, raw):
+        return normalize_text(raw)
+
+    def clean(self, records: list[Record]) -> None:
+        new_by_name: dict[str, list[Record]] = defaultdict(list)
+        new_by_path: dict[str, list[Record]] = defaultdict(list)
+        new_path_of: dict[int, str] = {}  # id(record) → name path
+        root_name = self.index.name_path[self.unit.pk]
+        title = self.column_title("parent")
+        for record in records:
+            values = record.values
+            values["kind"] = values.get("kind") or UnitKind.DEPARTMENT
+            values["sort_order"] = values.get("sort_order") or 0
+            ref = values.get("parent") or ""
+            name = values.get("name") or ""
+            if not ref and name == self.unit.name:
+                values["parent"] = "self"  # the subtree's top itself (an exported root row)
+                continue
+            if not ref:
+                parent = self.unit
+            else:
+                existing = self.index.candidates(ref)
+                norm = _norm(ref)
+                if PATH_SEPARATOR in norm:
+                    norm = PATH_SEPARATOR.join(p for p in norm.split(PATH_SEPARATOR) if p)
+                    new = new_by_path.get(norm) or new_by_path.get(
+                        root_name + PATH_SEPARATOR + norm, []
+                    )
+                else:
+                    new = new_by_name.get(norm, [])
+                found = len(existing) + len(new)
+                if found == 0:
+                    message = self.index.not_found(ref)
+                elif found > 1:
+                    message = self.index.ambiguous(ref, found)
+                elif new and not new[0].ok:
+                    message = _("上级单位（第 %(row)d 行）有错误。") % {"row": new[0].row}
+                else:
+                    message = ""
+                if message:
+                    record.errors.append(RowError(record.row, title, record.raw["parent"], message))
+                    continue
+                parent = self.index.unit(existing[0]) if existing else new[0]
+            values["parent"] = parent
+            if not name:
+                continue
+            if isinstance(parent, Unit):
+                if self.index.has_child(parent.pk, name):
+                    continue  # exists: the key check counts it unchanged
+                parent_path = self.index.name_path[parent.pk]
+            else:
+                parent_path = new_path_of[id(parent)]
+            own_path = parent_path + PATH_SEPARATOR + _norm(name)
+            new_path_of[id(record)] = own_path
+            new_by_path[own_path].append(record)
+            new_by_name[_norm(name)].append(record)
+
+    def natural_key(self, record: Record):
+        parent = record.values.get("parent")
+        if parent == "self":
+            return ("self",)
+        if isinstance(parent, Unit):
+            return (parent.pk, record.values["name"])
+        return (("row", parent.row), record.values["name"])
+
+    def existing_keys(self, keys: set[tuple]) -> set[tuple]:
+        found = {("self",)} & keys
+        found |= {k for k in keys if isinstance(k[0], int) and self.index.has_child(*k)}
+        return found
+
+    def save(self, records: list[Record], *, skip_invalid: bool):
+        position = {id(r): i for i, r in enumerate(records)}
+        drafts = []
+        for record in records:
+            values = record.values
+            parent = values["parent"]
+            drafts.append(
+                UnitDraft(
+                    # -1: the parent row was refused, so this one is refused too.
+                    parent=parent if isinstance(parent, Unit) else position.get(id(parent), -1),
+                    name=values["name"],
+                    kind=values["kind"],
+                    short_name=values.get("short_name") or "",
+                    division_code=values.get("division_code"),
+                    sort_order=values.get("sort_order") or 0,
+                )
+            )
+        outcome = unit_bulk_create(actor=self.actor, drafts=drafts, skip_invalid=skip_invalid)
+        return outcome.errors
+
+
+class MembershipImporter(Importer):
+    """A sheet of roles (用户名, 单位, 角色) on units of `unit`'s subtree. Key: the three."""
+
+    title = gettext_lazy("角色授权")
+    columns = MEMBERSHIP_COLUMNS
+    key = ("username", "unit", "role")
+
+    def __init__(self, *, unit: Unit, **kwargs):
+        super().__init__(**kwargs)
+        self.unit = unit
+        self.index = UnitIndex(unit)
+
+    def parse_unit(self, raw):
+        return self.index.resolve(raw)
+
+    def clean(self, records: list[Record]) -> None:
+        names = {r.values["username"] for r in records if r.values.get("username")}
+        users = {}
+        model = get_user_model()
+        names_list = list(names)
+        for i in range(0, len(names_list), 5000):
+            for user in model.objects.filter(username__in=names_list[i : i + 5000], is_active=True):
+                users[user.username] = user
+        title = self.column_title("username")
+        for record in records:
+            username = record.values.get("username")
+            if not username:
+                continue
+            user = users.get(username)
+            if user is None:
+                record.errors.append(
+                    RowError(
+                        record.row,
+                        title,
+                        username,
+                        _("没有用户名为“%(name)s”的有效账号。") % {"name": username},
+                    )
+                )
+                continue
+            record.values["user"] = user
+
+    def natural_key(self, record: Record):
+        values = record.values
+        return (values["user"].pk, values["unit"].pk, values["role"])
+
+    def existing_keys(self, keys: set[tuple]) -> set[tuple]:
+        user_ids = {k[0] for k in keys}
+        unit_ids = {k[1] for k in keys}
+        existing = set(
+            Membership.objects.filter(user_id__in=user_ids, unit_id__in=unit_ids).values_list(
+                "user_id", "unit_id", "role"
+            )
+        )
+        return keys & existing
+
+    def save(self, records: list[Record], *, skip_invalid: bool):
+        drafts = [
+            MembershipDraft(user=r.values["user"], unit=r.values["unit"], role=r.values["role"])
+            for r in records
+        ]
+        outcome = membership_bulk_grant(actor=self.actor, drafts=drafts, skip_invalid=skip_invalid)
+        return outcome.errors

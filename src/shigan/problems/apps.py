@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProblemsConfig(AppConfig):
+    name = "shigan.problems"
+    label = "problems"
+    verbose_name = _("问题整改")
+
+    def ready(self):
+        from shigan.problems import metrics  # noqa: F401  (declares the problem metrics)

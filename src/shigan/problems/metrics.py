@@ -1,0 +1,43 @@
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shigan.metrics.registry import Metric, StateHistory, register_metric
+from shigan.problems.choices import ProblemState
+from shigan.problems.models import Problem, ProblemTransition
+
+HISTORY = StateHistory(ProblemTransition, record_field="problem")
+ALL_STATES = tuple(ProblemState.values)
+
+PROBLEMS = register_metric(
+    Metric(
+        key="problems.found",
+        label=_("问题数"),
+        model=Problem,
+        states=ALL_STATES,
+        history=HISTORY,
+        dims=("source", "state"),
+        order_by=("-found_on", "-pk"),
+    )
+)
+PROBLEMS_CLOSED = register_metric(
+    Metric(
+        key="problems.closed",
+        label=_("已销号问题数"),
+        model=Problem,
+        states=(ProblemState.CLOSED,),
+        history=HISTORY,
+        dims=("source",),
+        order_by=("-found_on", "-pk"),
+    )
+)
+PROBLEMS_FROM_RESEARCH = register_metric(
+    Metric(
+        key="problems.research",
+        label=_("调研发现问题数"),
+        model=Problem,
+        filter=Q(source="research"),
+        states=ALL_STATES,
+        history=HISTORY,
+        order_by=("-found_on", "-pk"),
+    )
+)

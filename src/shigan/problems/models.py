@@ -1,0 +1,64 @@
+"""The problem ledger. This is the minimal model the metrics engine needs; the rectification
+issue grows it (aspect, campaign, measures, deadlines, evidence …)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shigan.orgs.scoping import ScopedQuerySet
+from shigan.problems.choices import ProblemSource, ProblemState
+
+__all__ = ["Problem", "ProblemTransition"]
+
+
+class Problem(models.Model):
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="problems"
+    )
+    source = models.CharField(_("来源"), max_length=30, choices=ProblemSource.choices)
+    title = models.CharField(_("问题"), max_length=300)
+    found_on = models.DateField(_("发现日期"))
+    state = models.CharField(
+        _("状态"), max_length=20, choices=ProblemState.choices, default=ProblemState.OPEN
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("问题")
+        verbose_name_plural = _("问题")
+        ordering = ["-found_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProblemTransition(models.Model):
+    """One state change; the first row (from "") records how the problem entered the ledger."""
+
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, choices=ProblemState.choices)
+    day = models.DateField(_("日期"), db_index=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    comment = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("问题状态变更")
+        verbose_name_plural = _("问题状态变更")
+        ordering = ["day", "pk"]
+        indexes = [models.Index(fields=["problem", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id}: {self.from_state or '—'} → {self.to_state}"

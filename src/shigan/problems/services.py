@@ -1,0 +1,82 @@
+"""Writes on problems. Minimal for now: enter a problem and change its state; the rectification
+issue adds measures, close-out review, deadlines and evidence on top of these."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shigan.audit.services import audit_record
+from shigan.core.errors import DomainError
+from shigan.metrics.engine import metric_changes
+from shigan.orgs.models import Unit
+from shigan.orgs.services import user_can
+from shigan.problems.choices import ProblemSource, ProblemState
+from shigan.problems.models import Problem, ProblemTransition
+
+__all__ = ["ProblemError", "problem_create", "problem_set_state"]
+
+
+class ProblemError(DomainError):
+    pass
+
+
+@transaction.atomic
+def problem_create(
+    *, actor, unit: Unit, title: str, source: str, found_on: datetime.date
+) -> Problem:
+    title = (title or "").strip()
+    if not title:
+        raise ProblemError(_("问题不能为空。"), code="title_required", field="title")
+    if source not in ProblemSource.values:
+        raise ProblemError(_("问题来源无效。"), code="invalid_source", field="source")
+    if actor is not None and not user_can(actor, "record", unit):
+        raise ProblemError(_("您没有在该单位登记问题的权限。"), code="forbidden")
+    with metric_changes(Problem) as changes:
+        problem = Problem.objects.create(unit=unit, title=title, source=source, found_on=found_on)
+        ProblemTransition.objects.create(
+            problem=problem, to_state=ProblemState.OPEN, day=found_on, actor=actor
+        )
+        changes.created([problem.pk])
+    audit_record(
+        actor=actor,
+        action="problems.problem.created",
+        target=problem,
+        after={"unit": unit.pk, "title": title, "source": source, "found_on": found_on},
+    )
+    return problem
+
+
+@transaction.atomic
+def problem_set_state(
+    *, actor, problem: Problem, state: str, day: datetime.date | None = None, comment: str = ""
+) -> Problem:
+    problem = Problem.objects.select_for_update().get(pk=problem.pk)
+    if state not in ProblemState.values:
+        raise ProblemError(_("状态无效。"), code="invalid_state", field="state")
+    if actor is not None and not user_can(actor, "record", problem.unit):
+        raise ProblemError(_("您没有修改该问题的权限。"), code="forbidden")
+    if state == problem.state:
+        raise ProblemError(_("问题已是该状态。"), code="same_state", field="state")
+    day = day or timezone.localdate()
+    before = problem.state
+    with metric_changes(Problem, [problem.pk]):
+        ProblemTransition.objects.create(
+            problem=problem,
+            from_state=before,
+            to_state=state,
+            day=day,
+            actor=actor,
+            comment=comment,
+        )
+        problem.state = state
+        problem.save(update_fields=["state"])
+    audit_record(
+        actor=actor,
+        action="problems.problem.state_changed",
+        target=problem,
+        before={"state": before},
+        after={"state": state, "day": day},
+    )
+    return problem
