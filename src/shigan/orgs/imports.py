@@ -206,6 +206,7 @@ class UnitImporter(Importer):
         new_by_name: dict[str, list[Record]] = defaultdict(list)
         new_by_path: dict[str, list[Record]] = defaultdict(list)
         new_path_of: dict[int, str] = {}  # id(record) → name path
+        resolved: dict[str, tuple[list[int], str]] = {}
         root_name = self.index.name_path[self.unit.pk]
         title = self.column_title("parent")
         for record in records:
@@ -220,8 +221,9 @@ class UnitImporter(Importer):
             if not ref:
                 parent = self.unit
             else:
-                existing = self.index.candidates(ref)
-                norm = _norm(ref)
+                if ref not in resolved:  # a sheet names the same parents over and over
+                    resolved[ref] = (self.index.candidates(ref), _norm(ref))
+                existing, norm = resolved[ref]
                 if PATH_SEPARATOR in norm:
                     norm = PATH_SEPARATOR.join(p for p in norm.split(PATH_SEPARATOR) if p)
                     new = new_by_path.get(norm) or new_by_path.get(

@@ -8,6 +8,7 @@ import io
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, ClassVar
 
 import xlsxwriter
@@ -179,20 +180,27 @@ class Importer:
     # -- parsing -----------------------------------------------------------------------------
 
     def parse_cell(self, column: Column, raw):
-        method = getattr(self, f"parse_{column.key}", None)
-        if method is not None:
-            value = method(raw)
-        elif column.kind == "int":
-            value = parse_int(raw)
-        elif column.kind == "date":
-            value = parse_date(raw, default_year=self.default_year)
-        elif column.kind == "choice":
-            value = self.parse_choice(column, raw)
-        else:
-            value = parse_text(raw, max_length=column.max_length)
+        value = self._parser(column)(raw)
         if column.required and (value is None or value == ""):
             raise CellError(_("必填，不能为空。"))
         return value
+
+    def _parser(self, column: Column):
+        """The function that reads one column's cells, chosen once per column, not per cell."""
+        parsers = self.__dict__.setdefault("_parsers", {})
+        parser = parsers.get(column.key)
+        if parser is None:
+            parser = getattr(self, f"parse_{column.key}", None)
+            if parser is None and column.kind == "int":
+                parser = parse_int
+            elif parser is None and column.kind == "date":
+                parser = partial(parse_date, default_year=self.default_year)
+            elif parser is None and column.kind == "choice":
+                parser = partial(self.parse_choice, column)
+            elif parser is None:
+                parser = partial(parse_text, max_length=column.max_length)
+            parsers[column.key] = parser
+        return parser
 
     def parse_choice(self, column: Column, raw) -> str:
         text = normalize_text(raw)
@@ -249,28 +257,36 @@ class Importer:
 
     def records(self, rows: list[list]) -> list[Record]:
         header, positions = self.locate_header(rows)
-        columns = [(c, positions[c.key]) for c in self.columns if c.key in positions]
+        # (key, position, parser, required, title) per column found, worked out once.
+        columns = [
+            (c.key, positions[c.key], self._parser(c), c.required, str(c.title))
+            for c in self.columns
+            if c.key in positions
+        ]
+        missing = [c.key for c in self.columns if c.key not in positions]
         records: list[Record] = []
         total = len(rows) - header - 1
+        required_message = _("必填，不能为空。")
         for offset, row in enumerate(rows[header + 1 :]):
             if offset % PROGRESS_EVERY == 0:
                 self.progress(offset, total)
             if all(is_blank(cell) for cell in row):
                 continue
             width = len(row)
-            raw = {c.key: (row[i] if i < width else "") for c, i in columns}
+            raw = {key: (row[i] if i < width else "") for key, i, *_rest in columns}
             record = Record(header + offset + 2, raw)
             values = record.values
-            for column, _i in columns:
+            for key, _i, parser, required, title in columns:
+                cell = raw[key]
                 try:
-                    values[column.key] = self.parse_cell(column, raw[column.key])
+                    value = parser(cell)
+                    if required and (value is None or value == ""):
+                        raise CellError(required_message)
+                    values[key] = value
                 except CellError as error:
-                    record.errors.append(
-                        RowError(record.row, str(column.title), raw[column.key], error.message)
-                    )
-            for column in self.columns:
-                if column.key not in positions:
-                    values.setdefault(column.key, None)
+                    record.errors.append(RowError(record.row, title, cell, error.message))
+            for key in missing:
+                values.setdefault(key, None)
             records.append(record)
         return records
 

@@ -131,15 +131,21 @@ def test_restrict_covers_the_whole_subtree_and_nothing_else(units, make_user):
         assert not visible.filter(pk=units[name].pk).exists()
 
 
-def test_subtree_range_is_a_byte_comparison_on_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite compares bytes already")
+def test_subtree_range_compares_paths_byte_by_byte():
+    """`path >= p AND path < p_next` needs a byte-wise collation: C on PostgreSQL, SQLite's
+    default BINARY (no COLLATE clause on the column)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT collation_name FROM information_schema.columns "
-            "WHERE table_name = 'orgs_unit' AND column_name = 'path'"
-        )
-        assert cursor.fetchone()[0] == "C"
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT collation_name FROM information_schema.columns "
+                "WHERE table_name = 'orgs_unit' AND column_name = 'path'"
+            )
+            assert cursor.fetchone()[0] == "C"
+        else:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'orgs_unit'")
+            ddl = cursor.fetchone()[0]
+            column = next(part for part in ddl.split(",") if '"path"' in part)
+            assert "COLLATE" not in column.upper()
 
 
 def test_person_create_requires_record_right(units, make_user):
