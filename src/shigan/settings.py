@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "shigan.accounts",
     "shigan.orgs",
     "shigan.metrics",
+    "shigan.campaigns",
     "shigan.problems",
     "shigan.demo",
 ]

@@ -39,10 +39,11 @@ class Role(models.TextChoices):
 #   record — record and edit facts (study, problems …) of the unit
 #   change — edit the unit itself, create units under it
 #   manage — grant and revoke roles under it
+#   review — decide on what units below submit (close-outs …); guidance groups also review
 ROLE_ACTIONS = {
-    Role.ADMIN: {"view", "record", "change", "manage"},
+    Role.ADMIN: {"view", "record", "change", "manage", "review"},
     Role.EDITOR: {"view", "record"},
-    Role.LEADER: {"view", "record"},
+    Role.LEADER: {"view", "record", "review"},
     Role.VIEWER: {"view"},
 }
 

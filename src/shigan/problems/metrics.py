@@ -15,7 +15,8 @@ PROBLEMS = register_metric(
         model=Problem,
         states=ALL_STATES,
         history=HISTORY,
-        dims=("source", "state"),
+        campaign_field="campaign",
+        dims=("source", "state", "aspect"),
         order_by=("-found_on", "-pk"),
     )
 )
@@ -26,7 +27,8 @@ PROBLEMS_CLOSED = register_metric(
         model=Problem,
         states=(ProblemState.CLOSED,),
         history=HISTORY,
-        dims=("source",),
+        campaign_field="campaign",
+        dims=("source", "aspect"),
         order_by=("-found_on", "-pk"),
     )
 )
@@ -38,6 +40,8 @@ PROBLEMS_FROM_RESEARCH = register_metric(
         filter=Q(source="research"),
         states=ALL_STATES,
         history=HISTORY,
+        campaign_field="campaign",
+        dims=("aspect",),
         order_by=("-found_on", "-pk"),
     )
 )

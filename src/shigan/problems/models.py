@@ -15,6 +15,22 @@ class Problem(models.Model):
     unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="problems"
     )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("主题教育"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
+    )
+    aspect = models.ForeignKey(
+        "campaigns.Aspect",
+        verbose_name=_("方面"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
+    )
     source = models.CharField(_("来源"), max_length=30, choices=ProblemSource.choices)
     title = models.CharField(_("问题"), max_length=300)
     found_on = models.DateField(_("发现日期"))

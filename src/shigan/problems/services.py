@@ -24,7 +24,14 @@ class ProblemError(DomainError):
 
 @transaction.atomic
 def problem_create(
-    *, actor, unit: Unit, title: str, source: str, found_on: datetime.date
+    *,
+    actor,
+    unit: Unit,
+    title: str,
+    source: str,
+    found_on: datetime.date,
+    campaign=None,
+    aspect=None,
 ) -> Problem:
     title = (title or "").strip()
     if not title:
@@ -33,8 +40,19 @@ def problem_create(
         raise ProblemError(_("问题来源无效。"), code="invalid_source", field="source")
     if actor is not None and not user_can(actor, "record", unit):
         raise ProblemError(_("您没有在该单位登记问题的权限。"), code="forbidden")
+    if aspect is not None and (campaign is None or aspect.campaign_id != campaign.pk):
+        raise ProblemError(_("方面不属于该主题教育。"), code="aspect_mismatch", field="aspect")
+    if campaign is not None and not unit.path.startswith(campaign.root_unit.path):
+        raise ProblemError(_("该单位不在这次主题教育的范围内。"), code="unit_outside_campaign")
     with metric_changes(Problem) as changes:
-        problem = Problem.objects.create(unit=unit, title=title, source=source, found_on=found_on)
+        problem = Problem.objects.create(
+            unit=unit,
+            campaign=campaign,
+            aspect=aspect,
+            title=title,
+            source=source,
+            found_on=found_on,
+        )
         ProblemTransition.objects.create(
             problem=problem, to_state=ProblemState.OPEN, day=found_on, actor=actor
         )
@@ -43,7 +61,14 @@ def problem_create(
         actor=actor,
         action="problems.problem.created",
         target=problem,
-        after={"unit": unit.pk, "title": title, "source": source, "found_on": found_on},
+        after={
+            "unit": unit.pk,
+            "campaign": getattr(campaign, "pk", None),
+            "aspect": getattr(aspect, "pk", None),
+            "title": title,
+            "source": source,
+            "found_on": found_on,
+        },
     )
     return problem
 

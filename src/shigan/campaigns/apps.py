@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CampaignsConfig(AppConfig):
+    name = "shigan.campaigns"
+    label = "campaigns"
+    verbose_name = _("主题教育")
+
+    def ready(self):
+        from shigan.campaigns.scoping import guidance_scope
+        from shigan.orgs.scoping import register_scope_provider
+
+        register_scope_provider(guidance_scope)
