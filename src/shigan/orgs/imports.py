@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rapidfuzz import fuzz, process
 
-from shigan.core.spreadsheets.importers import Column, Importer, Record, RowError
+from shigan.core.spreadsheets.importers import (
+    Column,
+    Importer,
+    Record,
+    RowError,
+    cyclic_gc_paused,
+)
 from shigan.core.spreadsheets.values import CellError, normalize_text, parse_division_code
 from shigan.orgs.choices import Role, UnitKind
 from shigan.orgs.models import Membership, Unit
@@ -91,12 +97,20 @@ class UnitIndex:
             "path": defaultdict(list),
         }
         self.children: set[tuple[int, str]] = set()  # (parent pk, name)
-        name_path: dict[str, str] = {}
-        pk_of_path: dict[str, int] = {}
-        root_cut = len(root.path) - Unit.steplen
         query = Unit.objects.subtree_of(root).values_list(
             "pk", "path", "depth", "name", "short_name", "division_code"
         )
+        with cyclic_gc_paused():  # tens of thousands of long-lived tuples and lists
+            self._load(query, root)
+        self._units: dict[int, Unit] = {}
+        self._choices: list[str] | None = None
+        self._blank: list | None = None
+        self._slots: list[int] = []
+
+    def _load(self, query, root: Unit) -> None:
+        name_path: dict[str, str] = {}
+        pk_of_path: dict[str, int] = {}
+        root_cut = len(root.path) - Unit.steplen
         for pk, path, depth, name, short, code in query.iterator(20000):
             self.rows[pk] = (path, depth, name, short, code)
             pk_of_path[path] = pk
@@ -115,16 +129,24 @@ class UnitIndex:
             if len(path) > root_cut + Unit.steplen and parent_path in pk_of_path:
                 self.children.add((pk_of_path[parent_path], name))
         self.name_path = {pk_of_path[p]: n for p, n in name_path.items()}
-        self._units: dict[int, Unit] = {}
-        self._choices: list[str] | None = None
 
     def unit(self, pk: int) -> Unit:
-        if pk not in self._units:
-            path, depth, name, short, code = self.rows[pk]
-            self._units[pk] = Unit(
-                pk=pk, path=path, depth=depth, name=name, short_name=short, division_code=code
-            )
-        return self._units[pk]
+        unit = self._units.get(pk)
+        if unit is None:
+            if self._blank is None:  # every field's default, in order (positional is faster)
+                fields = Unit._meta.concrete_fields
+                self._blank = [f.get_default() for f in fields]
+                self._slots = [
+                    i
+                    for name in ("id", "path", "depth", "name", "short_name", "division_code")
+                    for i, f in enumerate(fields)
+                    if f.attname == name
+                ]
+            values = self._blank.copy()
+            for i, value in zip(self._slots, (pk, *self.rows[pk]), strict=True):
+                values[i] = value
+            unit = self._units[pk] = Unit(*values)
+        return unit
 
     def has_child(self, parent_pk: int, name: str) -> bool:
         return (parent_pk, name) in self.children
@@ -190,6 +212,7 @@ class UnitImporter(Importer):
     title = gettext_lazy("单位")
     columns = UNIT_COLUMNS
     key = ("parent", "name")
+    cacheable_parsers = ("division_code", "parent")
 
     def __init__(self, *, unit: Unit, **kwargs):
         super().__init__(**kwargs)
@@ -206,65 +229,87 @@ class UnitImporter(Importer):
         new_by_name: dict[str, list[Record]] = defaultdict(list)
         new_by_path: dict[str, list[Record]] = defaultdict(list)
         new_path_of: dict[int, str] = {}  # id(record) → name path
-        resolved: dict[str, tuple[list[int], str]] = {}
-        root_name = self.index.name_path[self.unit.pk]
+        # A sheet names the same parents over and over: ref → (existing pks, the existing unit
+        # when exactly one, the normalised ref, whether it is a path).
+        resolved: dict[str, tuple[list[int], Unit | None, str, bool]] = {}
+        norms: dict[str, str] = {}  # name → _norm(name)
+        index, top = self.index, self.unit
+        name_path, children = index.name_path, index.children
+        root_name = name_path[top.pk]
         title = self.column_title("parent")
+        department = UnitKind.DEPARTMENT
         for record in records:
             values = record.values
-            values["kind"] = values.get("kind") or UnitKind.DEPARTMENT
+            values["kind"] = values.get("kind") or department
             values["sort_order"] = values.get("sort_order") or 0
             ref = values.get("parent") or ""
             name = values.get("name") or ""
-            if not ref and name == self.unit.name:
+            if not ref and name == top.name:
                 values["parent"] = "self"  # the subtree's top itself (an exported root row)
                 continue
             if not ref:
-                parent = self.unit
+                parent = top
             else:
-                if ref not in resolved:  # a sheet names the same parents over and over
-                    resolved[ref] = (self.index.candidates(ref), _norm(ref))
-                existing, norm = resolved[ref]
-                if PATH_SEPARATOR in norm:
-                    norm = PATH_SEPARATOR.join(p for p in norm.split(PATH_SEPARATOR) if p)
+                entry = resolved.get(ref)
+                if entry is None:
+                    existing = index.candidates(ref)
+                    norm = _norm(ref)
+                    is_path = PATH_SEPARATOR in norm
+                    if is_path:
+                        norm = PATH_SEPARATOR.join(p for p in norm.split(PATH_SEPARATOR) if p)
+                    unit = index.unit(existing[0]) if len(existing) == 1 else None
+                    entry = resolved[ref] = (existing, unit, norm, is_path)
+                existing, unit, norm, is_path = entry
+                if is_path:
                     new = new_by_path.get(norm) or new_by_path.get(
                         root_name + PATH_SEPARATOR + norm, []
                     )
                 else:
                     new = new_by_name.get(norm, [])
-                found = len(existing) + len(new)
-                if found == 0:
-                    message = self.index.not_found(ref)
-                elif found > 1:
-                    message = self.index.ambiguous(ref, found)
-                elif new and not new[0].ok:
-                    message = _("上级单位（第 %(row)d 行）有错误。") % {"row": new[0].row}
+                if unit is not None and not new:
+                    parent = unit
                 else:
-                    message = ""
-                if message:
-                    record.errors.append(RowError(record.row, title, record.raw["parent"], message))
-                    continue
-                parent = self.index.unit(existing[0]) if existing else new[0]
+                    found = len(existing) + len(new)
+                    if found == 0:
+                        message = index.not_found(ref)
+                    elif found > 1:
+                        message = index.ambiguous(ref, found)
+                    elif new and not new[0].ok:
+                        message = _("上级单位（第 %(row)d 行）有错误。") % {"row": new[0].row}
+                    else:
+                        message = ""
+                    if message:
+                        record.errors.append(
+                            RowError(record.row, title, record.raw["parent"], message)
+                        )
+                        continue
+                    parent = new[0]
             values["parent"] = parent
             if not name:
                 continue
             if isinstance(parent, Unit):
-                if self.index.has_child(parent.pk, name):
+                parent_pk = parent.pk
+                if (parent_pk, name) in children:
                     continue  # exists: the key check counts it unchanged
-                parent_path = self.index.name_path[parent.pk]
+                parent_path = name_path[parent_pk]
             else:
                 parent_path = new_path_of[id(parent)]
-            own_path = parent_path + PATH_SEPARATOR + _norm(name)
+            own = norms.get(name)
+            if own is None:
+                own = norms[name] = _norm(name)
+            own_path = parent_path + PATH_SEPARATOR + own
             new_path_of[id(record)] = own_path
             new_by_path[own_path].append(record)
-            new_by_name[_norm(name)].append(record)
+            new_by_name[own].append(record)
 
     def natural_key(self, record: Record):
-        parent = record.values.get("parent")
+        values = record.values
+        parent = values.get("parent")
+        if isinstance(parent, Unit):
+            return (parent.pk, values["name"])
         if parent == "self":
             return ("self",)
-        if isinstance(parent, Unit):
-            return (parent.pk, record.values["name"])
-        return (("row", parent.row), record.values["name"])
+        return (("row", parent.row), values["name"])
 
     def existing_keys(self, keys: set[tuple]) -> set[tuple]:
         found = {("self",)} & keys
@@ -274,18 +319,19 @@ class UnitImporter(Importer):
     def save(self, records: list[Record], *, skip_invalid: bool):
         position = {id(r): i for i, r in enumerate(records)}
         drafts = []
+        append = drafts.append
         for record in records:
             values = record.values
             parent = values["parent"]
-            drafts.append(
+            append(
                 UnitDraft(
                     # -1: the parent row was refused, so this one is refused too.
-                    parent=parent if isinstance(parent, Unit) else position.get(id(parent), -1),
-                    name=values["name"],
-                    kind=values["kind"],
-                    short_name=values.get("short_name") or "",
-                    division_code=values.get("division_code"),
-                    sort_order=values.get("sort_order") or 0,
+                    parent if isinstance(parent, Unit) else position.get(id(parent), -1),
+                    values["name"],
+                    values["kind"],
+                    values.get("short_name") or "",
+                    values.get("division_code"),
+                    values.get("sort_order") or 0,
                 )
             )
         outcome = unit_bulk_create(actor=self.actor, drafts=drafts, skip_invalid=skip_invalid)
