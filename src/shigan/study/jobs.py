@@ -1,0 +1,43 @@
+"""Background job kinds of the study ledger: importing a study sheet."""
+
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shigan.campaigns.models import Campaign
+from shigan.core.jobs import job_save_result, register_job_kind
+from shigan.core.spreadsheets.importers import ImportMode, error_report
+
+__all__ = ["import_handler"]
+
+
+def import_handler(job, progress) -> bool:
+    from shigan.study.imports import StudyActivityImporter
+
+    if job.unit is None:
+        job.message = _("导入所在的单位已不存在。")
+        return False
+    campaign_id = job.params.get("campaign")
+    campaign = Campaign.objects.filter(pk=campaign_id).first() if campaign_id else None
+    importer = StudyActivityImporter(
+        actor=job.created_by,
+        unit=job.unit,
+        campaign=campaign,
+        mode=job.params.get("mode", ImportMode.ALL_OR_NOTHING),
+        default_year=job.params.get("default_year"),
+        progress=progress,
+    )
+    with job.input_file.open("rb") as handle:
+        data = handle.read()
+    result = importer.run(data, job.input_name)
+    job.total = job.done = result.total
+    job.summary = result.summary()
+    job.message = result.message
+    if result.errors:
+        stem = Path(job.input_name).stem or "import"
+        job_save_result(job, f"{stem}-错误报告.xlsx", error_report(result))
+    return not result.errors or result.committed
+
+
+register_job_kind("study.activities.import", gettext_lazy("导入学习活动"), import_handler)

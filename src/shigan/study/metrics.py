@@ -1,0 +1,35 @@
+"""The study metrics. Sessions count StudyActivity rows; attendances count (session, leader)
+rows. The engine sums rows, it cannot count DISTINCT people: "distinct leaders who studied"
+(FIGURES row 1) is `selectors.study_leaders`, linked to its own records page. Nor can the
+engine filter by batch: FIGURES rows 5 and 6 are `study_coverage` / `study_sessions_of_batch`.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from shigan.metrics.registry import Metric, register_metric
+from shigan.study.models import StudyActivity, StudyParticipant
+
+__all__ = ["SESSIONS", "ATTENDANCES"]
+
+SESSIONS = register_metric(
+    Metric(
+        key="study.sessions",
+        label=_("学习活动次数"),
+        model=StudyActivity,
+        date_field="held_on",
+        campaign_field="campaign",
+        dims=("kind",),
+        order_by=("-held_on", "-pk"),
+    )
+)
+ATTENDANCES = register_metric(
+    Metric(
+        key="study.attendances",
+        label=_("领导干部参加学习人次"),
+        model=StudyParticipant,
+        date_field="held_on",
+        campaign_field="campaign",
+        dims=("kind",),
+        order_by=("-held_on", "-pk"),
+    )
+)

@@ -1,0 +1,379 @@
+"""Writes on study sessions and their leaders. Each runs in one transaction, audited, with the
+study metrics kept in step."""
+
+import datetime
+import uuid
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from shigan.audit.services import audit_record
+from shigan.campaigns.models import Campaign
+from shigan.core.errors import DomainError
+from shigan.metrics.engine import metric_changes
+from shigan.orgs.choices import ROLE_ACTIONS
+from shigan.orgs.models import Membership, Person, Unit
+from shigan.orgs.services import user_can
+from shigan.study.choices import StudyKind
+from shigan.study.models import StudyActivity, StudyParticipant
+from shigan.study.uploads import sniff_type
+
+__all__ = [
+    "StudyError",
+    "study_activity_create",
+    "study_activity_update",
+    "study_activity_delete",
+    "study_participant_add",
+    "study_participant_remove",
+    "can_delete_activity",
+    "person_eligible",
+]
+
+
+class StudyError(DomainError):
+    pass
+
+
+def _require_record(actor, unit: Unit) -> None:
+    if not user_can(actor, "record", unit):
+        raise StudyError(
+            _("您没有在“%(unit)s”登记学习活动的权限。") % {"unit": unit}, code="forbidden"
+        )
+
+
+def can_delete_activity(user, activity: StudyActivity) -> bool:
+    """Only editors (any recording role) held on the activity's own unit — the unit that
+    entered the record — may delete it; a role on an ancestor lets one correct it, not erase it."""
+    if user is None or user.is_superuser:
+        return True
+    roles = [role for role, actions in ROLE_ACTIONS.items() if "record" in actions]
+    return Membership.objects.filter(
+        user=user, unit_id=activity.unit_id, role__in=roles, unit__active=True
+    ).exists()
+
+
+def person_eligible(person: Person, unit: Unit) -> bool:
+    """Leaders of a session are people of the session's unit or of a unit below it."""
+    return person.unit.path.startswith(unit.path)
+
+
+def _snapshot(activity: StudyActivity) -> dict:
+    return {
+        "unit": activity.unit_id,
+        "campaign": activity.campaign_id,
+        "kind": activity.kind,
+        "title": activity.title,
+        "held_on": activity.held_on,
+        "ends_on": activity.ends_on,
+        "participants": activity.participants,
+        "notes": activity.notes,
+        "attachment": activity.attachment_name,
+    }
+
+
+def _clean(
+    *,
+    unit: Unit,
+    campaign: Campaign | None,
+    kind: str,
+    title: str,
+    held_on,
+    ends_on,
+    participants: int | None,
+    leaders_count: int,
+) -> tuple[str, int]:
+    title = (title or "").strip()
+    if not title:
+        raise StudyError(_("主题不能为空。"), code="title_required", field="title")
+    if len(title) > 200:
+        raise StudyError(_("主题不能超过 200 个字。"), code="title_too_long", field="title")
+    if kind not in StudyKind.values:
+        raise StudyError(_("学习形式无效。"), code="invalid_kind", field="kind")
+    if not isinstance(held_on, datetime.date):
+        raise StudyError(_("请填写日期。"), code="date_required", field="held_on")
+    if ends_on is not None and ends_on < held_on:
+        raise StudyError(_("结束日期不能早于开始日期。"), code="bad_dates", field="ends_on")
+    participants = 0 if participants is None else participants
+    if participants < 0:
+        raise StudyError(_("参加人数不能为负数。"), code="bad_participants", field="participants")
+    if participants and participants < leaders_count:
+        raise StudyError(
+            _("参加人数（%(n)d）少于参加领导人数（%(m)d）。")
+            % {"n": participants, "m": leaders_count},
+            code="participants_below_leaders",
+            field="participants",
+        )
+    if campaign is not None and not unit.path.startswith(campaign.root_unit.path):
+        raise StudyError(
+            _("“%(unit)s”不在“%(campaign)s”的范围内。") % {"unit": unit, "campaign": campaign},
+            code="unit_outside_campaign",
+            field="campaign",
+        )
+    return title, participants
+
+
+def _check_leaders(unit: Unit, leaders: Iterable[Person]) -> list[Person]:
+    people = list(dict.fromkeys(leaders))
+    for person in people:
+        if not person_eligible(person, unit):
+            raise StudyError(
+                _("“%(person)s”不是“%(unit)s”或其下级单位的人员。")
+                % {"person": person.name, "unit": unit},
+                code="person_outside_unit",
+                field="leaders",
+            )
+    return people
+
+
+def _store_attachment(activity: StudyActivity, attachment) -> None:
+    kind = sniff_type(attachment)
+    today = datetime.date.today()
+    name = f"{today:%Y/%m}/{uuid.uuid4().hex}.{kind}"
+    activity.attachment_name = (getattr(attachment, "name", "") or f"附件.{kind}")[-200:]
+    activity.attachment_type = kind
+    activity.attachment.save(name, attachment, save=False)
+
+
+def _sync_participants(activity: StudyActivity) -> None:
+    StudyParticipant.objects.filter(activity=activity).update(
+        unit=activity.unit_id,
+        campaign=activity.campaign_id,
+        kind=activity.kind,
+        held_on=activity.held_on,
+    )
+
+
+@transaction.atomic
+def study_activity_create(
+    *,
+    actor,
+    unit: Unit,
+    kind: str,
+    title: str,
+    held_on: datetime.date,
+    campaign: Campaign | None = None,
+    ends_on: datetime.date | None = None,
+    participants: int | None = 0,
+    notes: str = "",
+    leaders: Iterable[Person] = (),
+    attachment=None,
+) -> StudyActivity:
+    _require_record(actor, unit)
+    people = _check_leaders(unit, leaders)
+    title, participants = _clean(
+        unit=unit,
+        campaign=campaign,
+        kind=kind,
+        title=title,
+        held_on=held_on,
+        ends_on=ends_on,
+        participants=participants,
+        leaders_count=len(people),
+    )
+    activity = StudyActivity(
+        unit=unit,
+        campaign=campaign,
+        kind=kind,
+        title=title,
+        held_on=held_on,
+        ends_on=ends_on,
+        participants=participants,
+        notes=(notes or "").strip(),
+        created_by=actor,
+    )
+    if attachment is not None:
+        _store_attachment(activity, attachment)
+    with metric_changes(StudyActivity) as changes:
+        activity.save()
+        changes.created([activity.pk])
+    with metric_changes(StudyParticipant) as changes:
+        rows = StudyParticipant.objects.bulk_create(
+            [
+                StudyParticipant(
+                    activity=activity,
+                    person=p,
+                    unit=unit,
+                    campaign=campaign,
+                    kind=kind,
+                    held_on=held_on,
+                )
+                for p in people
+            ]
+        )
+        changes.created([r.pk for r in rows])
+    audit_record(
+        actor=actor,
+        action="study.activity.created",
+        target=activity,
+        after={**_snapshot(activity), "leaders": [p.pk for p in people]},
+    )
+    return activity
+
+
+_UNSET = object()
+
+
+@transaction.atomic
+def study_activity_update(
+    *,
+    actor,
+    activity: StudyActivity,
+    kind: str | None = None,
+    title: str | None = None,
+    held_on: datetime.date | None = None,
+    ends_on=_UNSET,
+    participants: int | None = None,
+    notes: str | None = None,
+    leaders: Iterable[Person] | None = None,
+    attachment=None,
+    remove_attachment: bool = False,
+) -> StudyActivity:
+    """Change the given fields; `leaders`, when given, replaces the list of leaders."""
+    activity = StudyActivity.objects.select_for_update().select_related("unit").get(pk=activity.pk)
+    _require_record(actor, activity.unit)
+    before = _snapshot(activity)
+    before_leaders = sorted(activity.participations.values_list("person_id", flat=True))
+    people = _check_leaders(activity.unit, leaders) if leaders is not None else None
+    new = {
+        "kind": activity.kind if kind is None else kind,
+        "title": activity.title if title is None else title,
+        "held_on": activity.held_on if held_on is None else held_on,
+        "ends_on": activity.ends_on if ends_on is _UNSET else ends_on,
+        "participants": activity.participants if participants is None else participants,
+    }
+    new["title"], new["participants"] = _clean(
+        unit=activity.unit,
+        campaign=activity.campaign,
+        leaders_count=len(people) if people is not None else len(before_leaders),
+        **new,
+    )
+    participant_ids = list(activity.participations.values_list("pk", flat=True))
+    with metric_changes(StudyActivity, [activity.pk]):
+        for name, value in new.items():
+            setattr(activity, name, value)
+        if notes is not None:
+            activity.notes = notes.strip()
+        if remove_attachment and activity.attachment:
+            activity.attachment.delete(save=False)
+            activity.attachment_name = activity.attachment_type = ""
+        if attachment is not None:
+            old = activity.attachment.name if activity.attachment else None
+            _store_attachment(activity, attachment)
+            if old:
+                activity.attachment.storage.delete(old)
+        activity.save()
+    with metric_changes(StudyParticipant, participant_ids) as changes:
+        _sync_participants(activity)
+        if people is not None:
+            wanted = {p.pk for p in people}
+            StudyParticipant.objects.filter(activity=activity).exclude(
+                person_id__in=wanted
+            ).delete()
+            rows = StudyParticipant.objects.bulk_create(
+                [
+                    StudyParticipant(
+                        activity=activity,
+                        person=p,
+                        unit=activity.unit,
+                        campaign=activity.campaign,
+                        kind=activity.kind,
+                        held_on=activity.held_on,
+                    )
+                    for p in people
+                    if p.pk not in before_leaders
+                ]
+            )
+            changes.created([r.pk for r in rows])
+    after_leaders = sorted(activity.participations.values_list("person_id", flat=True))
+    audit_record(
+        actor=actor,
+        action="study.activity.updated",
+        target=activity,
+        before={**before, "leaders": before_leaders},
+        after={**_snapshot(activity), "leaders": after_leaders},
+    )
+    return activity
+
+
+@transaction.atomic
+def study_activity_delete(*, actor, activity: StudyActivity) -> None:
+    activity = StudyActivity.objects.select_for_update().select_related("unit").get(pk=activity.pk)
+    if not can_delete_activity(actor, activity):
+        raise StudyError(
+            _("只有“%(unit)s”的填报人员可以删除本单位登记的学习活动。") % {"unit": activity.unit},
+            code="forbidden",
+        )
+    before = {
+        **_snapshot(activity),
+        "leaders": sorted(activity.participations.values_list("person_id", flat=True)),
+    }
+    audit_record(actor=actor, action="study.activity.deleted", target=activity, before=before)
+    file_name = activity.attachment.name if activity.attachment else None
+    participant_ids = list(activity.participations.values_list("pk", flat=True))
+    with metric_changes(StudyParticipant, participant_ids):
+        activity.participations.all().delete()
+    with metric_changes(StudyActivity, [activity.pk]):
+        activity.delete()
+    if file_name:
+        storage = StudyActivity._meta.get_field("attachment").storage
+        transaction.on_commit(lambda: storage.delete(file_name))
+
+
+@transaction.atomic
+def study_participant_add(*, actor, activity: StudyActivity, person: Person) -> StudyParticipant:
+    activity = StudyActivity.objects.select_for_update().select_related("unit").get(pk=activity.pk)
+    _require_record(actor, activity.unit)
+    _check_leaders(activity.unit, [person])
+    if StudyParticipant.objects.filter(activity=activity, person=person).exists():
+        raise StudyError(
+            _("“%(person)s”已在参加领导名单中。") % {"person": person.name},
+            code="duplicate_participant",
+            field="person",
+        )
+    count = activity.participations.count() + 1
+    if activity.participants and activity.participants < count:
+        raise StudyError(
+            _("参加人数（%(n)d）少于参加领导人数（%(m)d），请先修改参加人数。")
+            % {"n": activity.participants, "m": count},
+            code="participants_below_leaders",
+            field="person",
+        )
+    with metric_changes(StudyParticipant) as changes:
+        row = StudyParticipant.objects.create(
+            activity=activity,
+            person=person,
+            unit=activity.unit,
+            campaign=activity.campaign,
+            kind=activity.kind,
+            held_on=activity.held_on,
+        )
+        changes.created([row.pk])
+    audit_record(
+        actor=actor,
+        action="study.participant.added",
+        target=activity,
+        after={"person": person.pk, "name": person.name},
+    )
+    return row
+
+
+@transaction.atomic
+def study_participant_remove(*, actor, activity: StudyActivity, person: Person) -> None:
+    activity = StudyActivity.objects.select_for_update().select_related("unit").get(pk=activity.pk)
+    _require_record(actor, activity.unit)
+    row = StudyParticipant.objects.filter(activity=activity, person=person).first()
+    if row is None:
+        raise StudyError(
+            _("“%(person)s”不在参加领导名单中。") % {"person": person.name},
+            code="not_participant",
+            field="person",
+        )
+    audit_record(
+        actor=actor,
+        action="study.participant.removed",
+        target=activity,
+        before={"person": person.pk, "name": person.name},
+    )
+    with metric_changes(StudyParticipant, [row.pk]):
+        row.delete()

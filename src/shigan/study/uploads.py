@@ -1,0 +1,68 @@
+"""Checking an attachment by its content, not its name: size, then the file's own signature."""
+
+import io
+import zipfile
+
+from django.utils.translation import gettext as _
+
+from shigan.core.errors import DomainError
+
+__all__ = ["MAX_ATTACHMENT_BYTES", "CONTENT_TYPES", "sniff_type", "AttachmentError"]
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+}
+
+
+class AttachmentError(DomainError):
+    pass
+
+
+def sniff_type(upload) -> str:
+    """pdf, docx, xlsx, jpg or png, read from the bytes; AttachmentError otherwise."""
+    size = getattr(upload, "size", None)
+    if size is None:
+        upload.seek(0, io.SEEK_END)
+        size = upload.tell()
+    if size > MAX_ATTACHMENT_BYTES:
+        raise AttachmentError(
+            _("附件不能超过 %(mb)d MB。") % {"mb": MAX_ATTACHMENT_BYTES // 2**20},
+            code="attachment_too_large",
+            field="attachment",
+        )
+    if size == 0:
+        raise AttachmentError(_("附件是空文件。"), code="attachment_empty", field="attachment")
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    kind = None
+    if head.startswith(b"%PDF-"):
+        kind = "pdf"
+    elif head.startswith(b"\x89PNG\r\n\x1a\n"):
+        kind = "png"
+    elif head.startswith(b"\xff\xd8\xff"):
+        kind = "jpg"
+    elif head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError):
+            names = set()
+        upload.seek(0)
+        if "[Content_Types].xml" in names and "word/document.xml" in names:
+            kind = "docx"
+        elif "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+            kind = "xlsx"
+    if kind is None:
+        raise AttachmentError(
+            _("附件只能是 PDF、Word（docx）、Excel（xlsx）、JPG 或 PNG 文件（按文件内容判断）。"),
+            code="attachment_type",
+            field="attachment",
+        )
+    return kind
