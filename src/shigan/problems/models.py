@@ -31,6 +31,14 @@ class Problem(models.Model):
         on_delete=models.PROTECT,
         related_name="problems",
     )
+    research_topic = models.ForeignKey(
+        "research.ResearchTopic",
+        verbose_name=_("调研课题"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
+    )
     source = models.CharField(_("来源"), max_length=30, choices=ProblemSource.choices)
     title = models.CharField(_("问题"), max_length=300)
     found_on = models.DateField(_("发现日期"))

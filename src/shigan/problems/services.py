@@ -32,6 +32,7 @@ def problem_create(
     found_on: datetime.date,
     campaign=None,
     aspect=None,
+    research_topic=None,
 ) -> Problem:
     title = (title or "").strip()
     if not title:
@@ -44,11 +45,21 @@ def problem_create(
         raise ProblemError(_("方面不属于该主题教育。"), code="aspect_mismatch", field="aspect")
     if campaign is not None and not unit.path.startswith(campaign.root_unit.path):
         raise ProblemError(_("该单位不在这次主题教育的范围内。"), code="unit_outside_campaign")
+    if research_topic is not None and (
+        research_topic.unit_id != unit.pk
+        or research_topic.campaign_id != getattr(campaign, "pk", None)
+    ):
+        raise ProblemError(
+            _("问题须与调研课题属于同一单位和主题教育。"),
+            code="topic_mismatch",
+            field="research_topic",
+        )
     with metric_changes(Problem) as changes:
         problem = Problem.objects.create(
             unit=unit,
             campaign=campaign,
             aspect=aspect,
+            research_topic=research_topic,
             title=title,
             source=source,
             found_on=found_on,
@@ -65,6 +76,7 @@ def problem_create(
             "unit": unit.pk,
             "campaign": getattr(campaign, "pk", None),
             "aspect": getattr(aspect, "pk", None),
+            "research_topic": getattr(research_topic, "pk", None),
             "title": title,
             "source": source,
             "found_on": found_on,

@@ -1,0 +1,159 @@
+"""Research forms: short, one column, for a phone. They parse; the services decide."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shigan.campaigns.choices import AspectKind
+from shigan.campaigns.models import Aspect
+from shigan.research.choices import ResultKind, ResultState, TopicState, Verdict
+
+__all__ = [
+    "TopicFilterForm",
+    "TopicForm",
+    "PlanForm",
+    "ReviewForm",
+    "TripForm",
+    "ReportForm",
+    "ProblemForm",
+    "ResultForm",
+    "ConcludeForm",
+    "VisitForm",
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _aspects(campaign, kind):
+    if campaign is None:
+        return Aspect.objects.none()
+    return Aspect.objects.filter(campaign=campaign, kind=kind).order_by("ordinal")
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.unit.name}{' · ' + obj.post if obj.post else ''}）"
+
+
+class PeopleChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.unit.name}）"
+
+
+class TopicFilterForm(forms.Form):
+    aspect = forms.ModelChoiceField(label=_("方面"), queryset=Aspect.objects.none(), required=False)
+    state = forms.ChoiceField(
+        label=_("状态"), choices=[("", _("全部"))] + list(TopicState.choices), required=False
+    )
+
+    def __init__(self, *args, campaign=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["aspect"].queryset = _aspects(campaign, AspectKind.RESEARCH)
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(label=_("课题名称"), max_length=200)
+    aspect = forms.ModelChoiceField(label=_("方面"), queryset=Aspect.objects.none())
+    lead = PersonChoice(label=_("牵头领导"), queryset=None)
+    participants = PeopleChoice(label=_("参与人员"), queryset=None, required=False)
+    created_on = forms.DateField(label=_("确定日期"), initial=_today, widget=DateInput())
+
+    def __init__(self, *args, campaign=None, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["aspect"].queryset = _aspects(campaign, AspectKind.RESEARCH)
+        self.fields["lead"].queryset = people
+        self.fields["participants"].queryset = people
+
+
+class PlanForm(forms.Form):
+    text = forms.CharField(label=_("方案内容"), widget=forms.Textarea(attrs={"rows": 6}))
+    attachment = forms.FileField(
+        label=_("附件"), required=False, help_text=_("PDF、Word、WPS、OFD 或图片，不超过 20 MB。")
+    )
+
+
+class ReviewForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label=_("审核意见"), choices=Verdict.choices, widget=forms.RadioSelect
+    )
+    comments = forms.CharField(
+        label=_("具体意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("要求修改完善时必填。"),
+    )
+
+
+class TripForm(forms.Form):
+    visited_on = forms.DateField(label=_("调研日期"), initial=_today, widget=DateInput())
+    place = forms.CharField(
+        label=_("调研地点"),
+        max_length=100,
+        help_text=_("填单位名称（如某嘎查）、12 位行政区划代码或单位编号。"),
+    )
+    people = PeopleChoice(label=_("调研人员"), queryset=None, required=False)
+    findings = forms.CharField(
+        label=_("调研发现"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = people
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(label=_("报告内容"), widget=forms.Textarea(attrs={"rows": 6}))
+    attachment = forms.FileField(label=_("附件"), required=False)
+
+
+class ProblemForm(forms.Form):
+    title = forms.CharField(label=_("问题"), max_length=300)
+    found_on = forms.DateField(label=_("发现日期"), initial=_today, widget=DateInput())
+    aspect = forms.ModelChoiceField(
+        label=_("问题方面"), queryset=Aspect.objects.none(), required=False
+    )
+
+    def __init__(self, *args, campaign=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["aspect"].queryset = _aspects(campaign, AspectKind.PROBLEM)
+
+
+class ResultForm(forms.Form):
+    kind = forms.ChoiceField(label=_("成果类型"), choices=ResultKind.choices)
+    title = forms.CharField(label=_("成果名称"), max_length=200)
+    state = forms.ChoiceField(
+        label=_("采纳状态"), choices=ResultState.choices, initial=ResultState.DRAFTING
+    )
+    adopted_on = forms.DateField(label=_("采纳日期"), required=False, widget=DateInput())
+    recorded_on = forms.DateField(label=_("登记日期"), initial=_today, widget=DateInput())
+
+
+class ConcludeForm(forms.Form):
+    comment = forms.CharField(label=_("结题说明"), required=False, max_length=500)
+
+
+class VisitForm(forms.Form):
+    group = forms.ModelChoiceField(label=_("指导组"), queryset=None)
+    unit = forms.IntegerField(label=_("被指导单位"), widget=forms.Select)
+    visited_on = forms.DateField(label=_("指导日期"), initial=_today, widget=DateInput())
+    notes = forms.CharField(
+        label=_("情况记录"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from shigan.campaigns.models import GuidanceGroup
+
+        self.fields["group"].queryset = GuidanceGroup.objects.filter(pk__in=[g.pk for g in groups])
+        self.fields["unit"].widget.choices = [
+            (u.pk, f"{u.name}（{g.name}）") for g in groups for u in g.units.all()
+        ]

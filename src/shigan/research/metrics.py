@@ -1,0 +1,93 @@
+"""The research figures of the article (FIGURES rows 7–15), declared once.
+
+Row 7 (research aspects) and row 15 (distinct units with a "revise" verdict) are not counts of
+records under a unit the engine can keep facts for: they are selectors in `selectors.py`, still
+linked to their records. Row 13 (measures under the problems found by research) waits for the
+`Measure` model of the rectification issue. "Of batch-1 units" figures are `batch_records`.
+"""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shigan.campaigns.choices import VisitPurpose
+from shigan.campaigns.models import GuidanceVisit
+from shigan.metrics.registry import Metric, StateHistory, register_metric
+from shigan.orgs.choices import PersonRank
+from shigan.research.choices import TopicState
+from shigan.research.models import ResearchResult, ResearchTopic, ResearchTrip, TopicTransition
+
+HISTORY = StateHistory(TopicTransition, record_field="topic")
+ALL_STATES = tuple(TopicState.values)
+
+TOPICS = register_metric(
+    Metric(
+        key="research.topics",
+        label=_("调研课题数"),
+        model=ResearchTopic,
+        states=ALL_STATES,
+        history=HISTORY,
+        campaign_field="campaign",
+        dims=("aspect",),
+        order_by=("-created_on", "-pk"),
+    )
+)
+# FIGURES row 8: topics led by region-level (省部级) leaders.
+TOPICS_PROVINCIAL = register_metric(
+    Metric(
+        key="research.topics_provincial",
+        label=_("省级领导领题调研课题数"),
+        model=ResearchTopic,
+        filter=Q(lead__rank=PersonRank.PROVINCIAL),
+        states=ALL_STATES,
+        history=HISTORY,
+        campaign_field="campaign",
+        dims=("aspect",),
+        order_by=("-created_on", "-pk"),
+    )
+)
+TRIPS = register_metric(
+    Metric(
+        key="research.trips",
+        label=_("开展调研次数"),
+        model=ResearchTrip,
+        date_field="visited_on",
+        campaign_field="campaign",
+        order_by=("-visited_on", "-pk"),
+    )
+)
+# FIGURES row 9: trips under the topics of row 8.
+TRIPS_PROVINCIAL = register_metric(
+    Metric(
+        key="research.trips_provincial",
+        label=_("省级领导领题调研次数"),
+        model=ResearchTrip,
+        filter=Q(topic__lead__rank=PersonRank.PROVINCIAL),
+        date_field="visited_on",
+        campaign_field="campaign",
+        order_by=("-visited_on", "-pk"),
+    )
+)
+RESULTS = register_metric(
+    Metric(
+        key="research.results",
+        label=_("调研成果数"),
+        model=ResearchResult,
+        date_field="recorded_on",
+        campaign_field="campaign",
+        # The adoption state is the current one (results keep no state history).
+        dims=("kind", "state"),
+        order_by=("-recorded_on", "-pk"),
+    )
+)
+# FIGURES row 14: guidance visits about research. Kept in step by `research_visit_log`.
+GUIDANCE_VISITS = register_metric(
+    Metric(
+        key="research.guidance_visits",
+        label=_("跟进指导调查研究次数"),
+        model=GuidanceVisit,
+        filter=Q(purpose=VisitPurpose.RESEARCH),
+        date_field="visited_on",
+        campaign_field="group__campaign",
+        order_by=("-visited_on", "-pk"),
+    )
+)

@@ -1,0 +1,325 @@
+"""Research: a topic led by a leader, its plan (in versions) and their reviews, the field trips,
+the report, and the results turned into policy (成果转化运用). Problems found are `Problem`s
+with source "research" linked back to the topic (`Problem.research_topic`)."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from shigan.orgs.scoping import ScopedQuerySet
+from shigan.research.choices import ResultKind, ResultState, TopicState, Verdict
+
+__all__ = [
+    "ResearchTopic",
+    "TopicTransition",
+    "ResearchPlan",
+    "PlanReview",
+    "ResearchTrip",
+    "ResearchReport",
+    "ResearchResult",
+]
+
+
+class ResearchTopic(models.Model):
+    unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("单位"),
+        on_delete=models.PROTECT,
+        related_name="research_topics",
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("主题教育"),
+        on_delete=models.PROTECT,
+        related_name="research_topics",
+    )
+    aspect = models.ForeignKey(
+        "campaigns.Aspect",
+        verbose_name=_("方面"),
+        on_delete=models.PROTECT,
+        related_name="research_topics",
+    )
+    title = models.CharField(_("课题名称"), max_length=200)
+    lead = models.ForeignKey(
+        "orgs.Person",
+        verbose_name=_("牵头领导"),
+        on_delete=models.PROTECT,
+        related_name="led_topics",
+    )
+    participants = models.ManyToManyField(
+        "orgs.Person", verbose_name=_("参与人员"), related_name="research_topics", blank=True
+    )
+    state = models.CharField(
+        _("状态"), max_length=20, choices=TopicState.choices, default=TopicState.DRAFTING
+    )
+    created_on = models.DateField(_("确定日期"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("调研课题")
+        verbose_name_plural = _("调研课题")
+        ordering = ["-created_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "campaign", "title"], name="research_topic_unique_title"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("research:topic_detail", args=[self.pk])
+
+    def takes_trips(self) -> bool:
+        return self.state in (TopicState.PLAN_APPROVED, TopicState.RESEARCHING)
+
+    def takes_findings(self) -> bool:
+        """Problems and results are recorded once the research has started."""
+        return self.state in (TopicState.RESEARCHING, TopicState.REPORTED, TopicState.CONCLUDED)
+
+
+class TopicTransition(models.Model):
+    """One state change; the first row (from "") records how the topic entered the ledger."""
+
+    topic = models.ForeignKey(
+        ResearchTopic,
+        verbose_name=_("调研课题"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, choices=TopicState.choices)
+    day = models.DateField(_("日期"), db_index=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    comment = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("课题状态变更")
+        verbose_name_plural = _("课题状态变更")
+        ordering = ["day", "pk"]
+        indexes = [models.Index(fields=["topic", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}: {self.from_state or '—'} → {self.to_state}"
+
+    def get_from_state_display(self) -> str:
+        return str(dict(TopicState.choices).get(self.from_state, "—"))
+
+
+class PlanQuerySet(ScopedQuerySet):
+    unit_path_field = "topic__unit__path"
+
+
+class ResearchPlan(models.Model):
+    """One version of a topic's plan; a revised plan is a new version, the old ones are kept."""
+
+    topic = models.ForeignKey(
+        ResearchTopic, verbose_name=_("调研课题"), on_delete=models.CASCADE, related_name="plans"
+    )
+    version = models.PositiveSmallIntegerField(_("版本"))
+    text = models.TextField(_("方案内容"))
+    attachment = models.FileField(
+        _("附件"), upload_to="research/plans/%Y/%m/", blank=True, max_length=255
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_on = models.DateField(_("提交日期"))
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("调研方案")
+        verbose_name_plural = _("调研方案")
+        ordering = ["topic", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "version"], name="research_plan_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} · v{self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("research:topic_detail", args=[self.topic_id])
+
+
+class ReviewQuerySet(ScopedQuerySet):
+    unit_path_field = "plan__topic__unit__path"
+
+
+class PlanReview(models.Model):
+    plan = models.ForeignKey(
+        ResearchPlan, verbose_name=_("调研方案"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    group = models.ForeignKey(
+        "campaigns.GuidanceGroup",
+        verbose_name=_("指导组"),
+        on_delete=models.PROTECT,
+        related_name="plan_reviews",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    verdict = models.CharField(_("审核意见"), max_length=20, choices=Verdict.choices)
+    comments = models.TextField(_("具体意见"), blank=True)
+    reviewed_on = models.DateField(_("审核日期"))
+    reviewed_at = models.DateTimeField(_("审核时间"), auto_now_add=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("方案审核")
+        verbose_name_plural = _("方案审核")
+        ordering = ["plan", "reviewed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.get_verdict_display()}"
+
+
+class ResearchTrip(models.Model):
+    """A field trip under a topic. `unit` and `campaign` repeat the topic's, for figures."""
+
+    topic = models.ForeignKey(
+        ResearchTopic, verbose_name=_("调研课题"), on_delete=models.CASCADE, related_name="trips"
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("主题教育"), on_delete=models.PROTECT, related_name="+"
+    )
+    visited_on = models.DateField(_("调研日期"))
+    place = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("调研地点"), on_delete=models.PROTECT, related_name="+"
+    )
+    people = models.ManyToManyField(
+        "orgs.Person", verbose_name=_("调研人员"), related_name="research_trips", blank=True
+    )
+    findings = models.TextField(_("调研发现"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("调研记录")
+        verbose_name_plural = _("调研记录")
+        ordering = ["-visited_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.topic} · {self.place} · {self.visited_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("research:topic_detail", args=[self.topic_id])
+
+
+class ReportQuerySet(ScopedQuerySet):
+    unit_path_field = "topic__unit__path"
+
+
+class ResearchReport(models.Model):
+    topic = models.OneToOneField(
+        ResearchTopic, verbose_name=_("调研课题"), on_delete=models.CASCADE, related_name="report"
+    )
+    text = models.TextField(_("报告内容"))
+    attachment = models.FileField(
+        _("附件"), upload_to="research/reports/%Y/%m/", blank=True, max_length=255
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_on = models.DateField(_("提交日期"))
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("调研报告")
+        verbose_name_plural = _("调研报告")
+
+    def __str__(self) -> str:
+        return f"{self.topic} · {_('调研报告')}"
+
+
+class ResearchResult(models.Model):
+    """A research output turned into a policy, rule, measure or project (成果转化运用)."""
+
+    topic = models.ForeignKey(
+        ResearchTopic, verbose_name=_("调研课题"), on_delete=models.CASCADE, related_name="results"
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("主题教育"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("成果类型"), max_length=20, choices=ResultKind.choices)
+    title = models.CharField(_("成果名称"), max_length=200)
+    state = models.CharField(
+        _("采纳状态"), max_length=20, choices=ResultState.choices, default=ResultState.DRAFTING
+    )
+    recorded_on = models.DateField(_("登记日期"))
+    adopted_on = models.DateField(_("采纳日期"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("调研成果")
+        verbose_name_plural = _("调研成果")
+        ordering = ["-recorded_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("research:topic_detail", args=[self.topic_id])

@@ -1,0 +1,235 @@
+"""Reads on research; every one that depends on the user starts from `restrict(user, action)`."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from shigan.campaigns.choices import AspectKind
+from shigan.campaigns.models import Aspect, Campaign, GuidanceGroup, Participation
+from shigan.metrics.selectors import metric_records
+from shigan.orgs.models import Person, Unit
+from shigan.orgs.scoping import subtree_q
+from shigan.problems.models import Problem
+from shigan.research.choices import TopicState, Verdict
+from shigan.research.models import (
+    PlanReview,
+    ResearchPlan,
+    ResearchResult,
+    ResearchTopic,
+    ResearchTrip,
+    TopicTransition,
+)
+
+__all__ = [
+    "Figure",
+    "campaign_for_unit",
+    "topic_list",
+    "topic_get",
+    "topic_detail",
+    "plan_get",
+    "result_get",
+    "trip_list",
+    "result_list",
+    "inbox_plans",
+    "member_groups",
+    "research_aspects",
+    "units_with_revised_plans",
+    "batch_records",
+    "people_for",
+    "place_resolve",
+]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure a selector computes, with the records behind it."""
+
+    value: int
+    records: QuerySet
+
+
+def campaign_for_unit(*, user, unit: Unit, pk=None) -> Campaign | None:
+    """The campaign asked for (if it covers the unit), else the latest one covering it."""
+    campaigns = Campaign.objects.filter(
+        root_unit__path__in=[unit.path[:i] for i in range(4, len(unit.path) + 1, Unit.steplen)]
+    )
+    if pk not in (None, ""):
+        try:
+            return get_object_or_404(campaigns, pk=int(pk))
+        except (TypeError, ValueError):
+            return None
+    return campaigns.order_by("-starts_on", "-pk").first()
+
+
+def topic_list(
+    *,
+    user,
+    unit: Unit,
+    campaign: Campaign | None = None,
+    aspect=None,
+    state: str | None = None,
+) -> QuerySet[ResearchTopic]:
+    """The topics of a unit's subtree that the user may see."""
+    topics = ResearchTopic.objects.restrict(user, "view").filter(
+        subtree_q([unit.path], "unit__path")
+    )
+    if campaign is not None:
+        topics = topics.filter(campaign=campaign)
+    if aspect:
+        topics = topics.filter(aspect=aspect)
+    if state:
+        topics = topics.filter(state=state)
+    return topics.select_related("unit", "aspect", "lead").order_by("-created_on", "-pk")
+
+
+def topic_get(*, user, pk, action: str = "view") -> ResearchTopic:
+    return get_object_or_404(
+        ResearchTopic.objects.restrict(user, action).select_related(
+            "unit", "campaign", "campaign__root_unit", "aspect", "lead"
+        ),
+        pk=pk,
+    )
+
+
+def topic_detail(*, user, pk) -> ResearchTopic:
+    """The topic with everything its page shows, in a fixed number of queries."""
+    reviews = PlanReview.objects.select_related("reviewer", "group").order_by("reviewed_at", "pk")
+    return get_object_or_404(
+        ResearchTopic.objects.restrict(user, "view")
+        .select_related("unit", "campaign", "campaign__root_unit", "aspect", "lead", "report")
+        .prefetch_related(
+            "participants",
+            Prefetch(
+                "plans",
+                ResearchPlan.objects.select_related("submitted_by")
+                .prefetch_related(Prefetch("reviews", reviews))
+                .order_by("-version"),
+            ),
+            Prefetch(
+                "trips",
+                ResearchTrip.objects.select_related("place").prefetch_related("people"),
+            ),
+            Prefetch("problems", Problem.objects.select_related("aspect").order_by("-found_on")),
+            "results",
+            Prefetch(
+                "transitions",
+                TopicTransition.objects.select_related("actor").order_by("at", "pk"),
+            ),
+        ),
+        pk=pk,
+    )
+
+
+def plan_get(*, user, pk, action: str = "view") -> ResearchPlan:
+    return get_object_or_404(
+        ResearchPlan.objects.restrict(user, action).select_related("topic", "topic__unit"), pk=pk
+    )
+
+
+def result_get(*, user, pk, action: str = "view") -> ResearchResult:
+    return get_object_or_404(
+        ResearchResult.objects.restrict(user, action).select_related("topic", "unit"), pk=pk
+    )
+
+
+def trip_list(*, user, topic: ResearchTopic | None = None, unit: Unit | None = None):
+    trips = ResearchTrip.objects.restrict(user, "view").select_related("place", "topic", "unit")
+    if topic is not None:
+        trips = trips.filter(topic=topic)
+    if unit is not None:
+        trips = trips.filter(subtree_q([unit.path], "unit__path"))
+    return trips
+
+
+def result_list(*, user, topic: ResearchTopic | None = None, unit: Unit | None = None):
+    results = ResearchResult.objects.restrict(user, "view").select_related("topic", "unit")
+    if topic is not None:
+        results = results.filter(topic=topic)
+    if unit is not None:
+        results = results.filter(subtree_q([unit.path], "unit__path"))
+    return results
+
+
+def member_groups(*, user) -> list[GuidanceGroup]:
+    if user is None or not user.is_authenticated:
+        return []
+    return list(
+        GuidanceGroup.objects.filter(members=user)
+        .select_related("campaign")
+        .prefetch_related("units")
+    )
+
+
+def inbox_plans(*, user) -> QuerySet[ResearchPlan]:
+    """The latest plan of each topic waiting for review, in the units this member's groups look
+    after (their subtrees), in the groups' campaigns."""
+    condition = Q(pk__in=[])
+    for group in member_groups(user=user):
+        paths = [u.path for u in group.units.all()]
+        if paths:
+            condition |= Q(topic__campaign=group.campaign_id) & subtree_q(
+                paths, "topic__unit__path"
+            )
+    return (
+        ResearchPlan.objects.restrict(user, "review")
+        .filter(condition, topic__state=TopicState.PLAN_SUBMITTED)
+        .exclude(reviews__isnull=False)
+        .select_related("topic", "topic__unit", "topic__lead", "topic__aspect", "submitted_by")
+        .order_by("submitted_on", "pk")
+    )
+
+
+def research_aspects(*, campaign: Campaign) -> Figure:
+    """FIGURES row 7: the research aspects of the campaign."""
+    aspects = Aspect.objects.filter(campaign=campaign, kind=AspectKind.RESEARCH)
+    return Figure(aspects.count(), aspects.order_by("ordinal"))
+
+
+def units_with_revised_plans(
+    *, campaign: Campaign, unit: Unit | None = None, user=None, as_of=None
+) -> Figure:
+    """FIGURES row 15: distinct units with at least one plan review verdict "revise"."""
+    reviews = PlanReview.objects.filter(verdict=Verdict.REVISE, plan__topic__campaign=campaign)
+    if user is not None:
+        reviews = reviews.restrict(user, "view")
+    if unit is not None:
+        reviews = reviews.filter(subtree_q([unit.path], "plan__topic__unit__path"))
+    if as_of is not None:
+        reviews = reviews.filter(reviewed_on__lte=as_of)
+    units = Unit.objects.filter(pk__in=reviews.values("plan__topic__unit")).order_by("path")
+    return Figure(units.count(), units)
+
+
+def batch_records(metric, *, batch, unit: Unit | None = None, user=None, as_of=None) -> Figure:
+    """A figure "of batch-N units": the metric's records belonging to units enrolled in the
+    batch (each enrolled unit's own records; enrolling a unit does not enrol its subtree)."""
+    unit = unit or batch.campaign.root_unit
+    records = metric_records(metric, unit=unit, user=user, campaign=batch.campaign, as_of=as_of)
+    records = records.filter(unit__in=Participation.objects.filter(batch=batch).values("unit"))
+    return Figure(records.count(), records)
+
+
+def people_for(*, user, unit: Unit) -> QuerySet[Person]:
+    """The people a topic of `unit` can name: those of the unit, its subtree and its ancestors
+    that the user may see."""
+    ancestors = [unit.path[:i] for i in range(Unit.steplen, len(unit.path), Unit.steplen)]
+    return (
+        Person.objects.restrict(user, "view")
+        .filter(subtree_q([unit.path], "unit__path") | Q(unit__path__in=ancestors))
+        .select_related("unit")
+        .order_by("unit__path", "name")
+    )
+
+
+def place_resolve(*, campaign: Campaign, text) -> Unit | None:
+    """A trip's place: a unit id, a 12-digit division code, or a unit name, in the campaign."""
+    text = str(text or "").strip()
+    if not text:
+        return None
+    units = Unit.objects.subtree_of(campaign.root_unit)
+    if text.isdigit() and len(text) == 12:
+        return units.filter(division_code=text).order_by("depth").first()
+    if text.isdigit():
+        return units.filter(pk=int(text)).first()
+    return units.filter(Q(name=text) | Q(short_name=text)).order_by("depth", "path").first()

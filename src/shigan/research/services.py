@@ -1,0 +1,486 @@
+"""Writes on research topics. Every state change goes through one of these services, writes a
+`TopicTransition` row (who, when, from, to, comment) and its audit entry in one transaction."""
+
+import datetime
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shigan.audit.services import audit_record
+from shigan.campaigns.choices import AspectKind, VisitPurpose
+from shigan.campaigns.models import Aspect, Campaign, GuidanceGroup, GuidanceVisit
+from shigan.campaigns.services import guidance_visit_log, is_group_member_for
+from shigan.core.errors import DomainError
+from shigan.metrics.engine import metric_changes
+from shigan.orgs.models import Person, Unit
+from shigan.orgs.services import user_can
+from shigan.problems.choices import ProblemSource
+from shigan.problems.models import Problem
+from shigan.problems.services import problem_create
+from shigan.research.choices import ResultKind, ResultState, TopicState, Verdict
+from shigan.research.models import (
+    PlanReview,
+    ResearchPlan,
+    ResearchReport,
+    ResearchResult,
+    ResearchTopic,
+    ResearchTrip,
+    TopicTransition,
+)
+
+__all__ = [
+    "ResearchError",
+    "topic_create",
+    "topic_plan_submit",
+    "topic_plan_review",
+    "topic_trip_log",
+    "topic_report_submit",
+    "topic_conclude",
+    "topic_problem_create",
+    "result_create",
+    "result_adopt",
+    "research_visit_log",
+]
+
+MAX_ATTACHMENT = 20 * 2**20
+ATTACHMENT_TYPES = {".pdf", ".doc", ".docx", ".wps", ".ofd", ".txt", ".jpg", ".jpeg", ".png"}
+
+
+class ResearchError(DomainError):
+    pass
+
+
+def _require_record(actor, unit: Unit) -> None:
+    if actor is not None and not user_can(actor, "record", unit):
+        raise ResearchError(_("您没有在该单位登记调研的权限。"), code="forbidden")
+
+
+def _clean_text(value: str, *, field: str, message: str, max_length: int | None = None) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ResearchError(message, code=f"{field}_required", field=field)
+    if max_length and len(value) > max_length:
+        raise ResearchError(
+            _("不能超过 %(n)d 个字。") % {"n": max_length}, code=f"{field}_too_long", field=field
+        )
+    return value
+
+
+def _check_attachment(attachment) -> None:
+    if not attachment:
+        return
+    name = getattr(attachment, "name", "") or ""
+    ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if ext not in ATTACHMENT_TYPES:
+        raise ResearchError(
+            _("附件类型不支持，请上传 PDF、Word、WPS、OFD、文本或图片。"),
+            code="bad_attachment",
+            field="attachment",
+        )
+    if (getattr(attachment, "size", 0) or 0) > MAX_ATTACHMENT:
+        raise ResearchError(
+            _("附件不能超过 20 MB。"), code="attachment_too_big", field="attachment"
+        )
+
+
+def _transition(topic: ResearchTopic, *, actor, to: str, day: datetime.date, comment: str = ""):
+    """Move the topic to `to`, with its transition row and audit entry."""
+    before = topic.state
+    with metric_changes(ResearchTopic, [topic.pk]):
+        TopicTransition.objects.create(
+            topic=topic, from_state=before, to_state=to, day=day, actor=actor, comment=comment
+        )
+        topic.state = to
+        topic.save(update_fields=["state"])
+    audit_record(
+        actor=actor,
+        action="research.topic.transitioned",
+        target=topic,
+        before={"state": before},
+        after={"state": to, "day": day, "comment": comment},
+    )
+
+
+def _locked(topic: ResearchTopic) -> ResearchTopic:
+    return (
+        ResearchTopic.objects.select_for_update()
+        .select_related("unit", "campaign")
+        .get(pk=topic.pk)
+    )
+
+
+@transaction.atomic
+def topic_create(
+    *,
+    actor,
+    unit: Unit,
+    campaign: Campaign,
+    aspect: Aspect,
+    title: str,
+    lead: Person,
+    participants: Sequence[Person] = (),
+    created_on: datetime.date | None = None,
+) -> ResearchTopic:
+    title = _clean_text(title, field="title", message=_("课题名称不能为空。"), max_length=200)
+    _require_record(actor, unit)
+    if not unit.path.startswith(campaign.root_unit.path):
+        raise ResearchError(
+            _("该单位不在这次主题教育的范围内。"), code="unit_outside_campaign", field="unit"
+        )
+    if aspect.campaign_id != campaign.pk or aspect.kind != AspectKind.RESEARCH:
+        raise ResearchError(
+            _("方面须是这次主题教育的调研方面。"), code="aspect_mismatch", field="aspect"
+        )
+    if lead is None:
+        raise ResearchError(_("请选择牵头领导。"), code="lead_required", field="lead")
+    if ResearchTopic.objects.filter(unit=unit, campaign=campaign, title=title).exists():
+        raise ResearchError(
+            _("本单位已有名为“%(title)s”的课题。") % {"title": title},
+            code="duplicate_title",
+            field="title",
+        )
+    day = created_on or timezone.localdate()
+    with metric_changes(ResearchTopic) as changes:
+        topic = ResearchTopic.objects.create(
+            unit=unit,
+            campaign=campaign,
+            aspect=aspect,
+            title=title,
+            lead=lead,
+            created_on=day,
+            created_by=actor,
+        )
+        TopicTransition.objects.create(
+            topic=topic, to_state=TopicState.DRAFTING, day=day, actor=actor
+        )
+        changes.created([topic.pk])
+    if participants:
+        topic.participants.set(participants)
+    audit_record(
+        actor=actor,
+        action="research.topic.created",
+        target=topic,
+        after={
+            "unit": unit.pk,
+            "campaign": campaign.pk,
+            "aspect": aspect.pk,
+            "title": title,
+            "lead": lead.pk,
+            "participants": [p.pk for p in participants],
+            "created_on": day,
+        },
+    )
+    return topic
+
+
+@transaction.atomic
+def topic_plan_submit(
+    *,
+    actor,
+    topic: ResearchTopic,
+    text: str,
+    attachment=None,
+    day: datetime.date | None = None,
+) -> ResearchPlan:
+    """Submit the plan for review; after a "revise" verdict the plan comes back as a new
+    version (all versions are kept)."""
+    topic = _locked(topic)
+    _require_record(actor, topic.unit)
+    text = _clean_text(text, field="text", message=_("方案内容不能为空。"))
+    _check_attachment(attachment)
+    if topic.state != TopicState.DRAFTING:
+        raise ResearchError(
+            _("只有起草中的课题可以提交方案（当前：%(state)s）。")
+            % {"state": topic.get_state_display()},
+            code="not_drafting",
+        )
+    day = day or timezone.localdate()
+    version = (topic.plans.aggregate(n=Max("version"))["n"] or 0) + 1
+    plan = ResearchPlan.objects.create(
+        topic=topic,
+        version=version,
+        text=text,
+        attachment=attachment or "",
+        submitted_by=actor,
+        submitted_on=day,
+    )
+    audit_record(
+        actor=actor,
+        action="research.plan.submitted",
+        target=plan,
+        after={"topic": topic.pk, "version": version, "attachment": plan.attachment.name or ""},
+    )
+    _transition(topic, actor=actor, to=TopicState.PLAN_SUBMITTED, day=day)
+    return plan
+
+
+@transaction.atomic
+def topic_plan_review(
+    *,
+    actor,
+    plan: ResearchPlan,
+    verdict: str,
+    comments: str = "",
+    day: datetime.date | None = None,
+) -> PlanReview:
+    """A guidance-group member assigned to the topic's unit (or an ancestor) in the same
+    campaign approves the plan or sends it back for revision."""
+    topic = _locked(plan.topic)
+    if verdict not in Verdict.values:
+        raise ResearchError(_("审核意见无效。"), code="invalid_verdict", field="verdict")
+    group = is_group_member_for(actor, topic.unit, topic.campaign)
+    if group is None:
+        raise ResearchError(
+            _("只有联系该单位的巡回指导组成员可以审核调研方案。"), code="not_in_group"
+        )
+    latest = topic.plans.order_by("-version").first()
+    if topic.state != TopicState.PLAN_SUBMITTED or latest is None or latest.pk != plan.pk:
+        raise ResearchError(_("该方案不在待审核状态。"), code="not_submitted")
+    comments = (comments or "").strip()
+    if verdict == Verdict.REVISE and not comments:
+        raise ResearchError(
+            _("要求修改完善时，请写明具体意见。"), code="comments_required", field="comments"
+        )
+    day = day or timezone.localdate()
+    review = PlanReview.objects.create(
+        plan=plan, group=group, reviewer=actor, verdict=verdict, comments=comments, reviewed_on=day
+    )
+    audit_record(
+        actor=actor,
+        action="research.plan.reviewed",
+        target=plan,
+        after={"verdict": verdict, "group": group.pk, "comments": comments, "day": day},
+    )
+    to = TopicState.PLAN_APPROVED if verdict == Verdict.APPROVED else TopicState.DRAFTING
+    _transition(topic, actor=actor, to=to, day=day, comment=comments)
+    return review
+
+
+@transaction.atomic
+def topic_trip_log(
+    *,
+    actor,
+    topic: ResearchTopic,
+    visited_on: datetime.date,
+    place: Unit,
+    people: Sequence[Person] = (),
+    findings: str = "",
+) -> ResearchTrip:
+    """Log a field trip; the first one after the plan is approved starts the research."""
+    topic = _locked(topic)
+    _require_record(actor, topic.unit)
+    if topic.state == TopicState.CONCLUDED:
+        raise ResearchError(_("课题已结题，不能再登记调研。"), code="concluded")
+    if not topic.takes_trips():
+        raise ResearchError(
+            _("调研方案审核通过后才能登记调研。"), code="plan_not_approved", field="topic"
+        )
+    if place is None or not place.path.startswith(topic.campaign.root_unit.path):
+        raise ResearchError(
+            _("调研地点须在这次主题教育的范围内。"), code="place_outside_campaign", field="place"
+        )
+    with metric_changes(ResearchTrip) as changes:
+        trip = ResearchTrip.objects.create(
+            topic=topic,
+            unit_id=topic.unit_id,
+            campaign_id=topic.campaign_id,
+            visited_on=visited_on,
+            place=place,
+            findings=(findings or "").strip(),
+            created_by=actor,
+        )
+        changes.created([trip.pk])
+    if people:
+        trip.people.set(people)
+    audit_record(
+        actor=actor,
+        action="research.trip.logged",
+        target=trip,
+        after={
+            "topic": topic.pk,
+            "visited_on": visited_on,
+            "place": place.pk,
+            "people": [p.pk for p in people],
+        },
+    )
+    if topic.state == TopicState.PLAN_APPROVED:
+        # The research starts with the first trip, never before the plan was approved.
+        approved_on = topic.transitions.order_by("-day", "-pk").values_list("day", flat=True)[0]
+        _transition(topic, actor=actor, to=TopicState.RESEARCHING, day=max(visited_on, approved_on))
+    return trip
+
+
+@transaction.atomic
+def topic_report_submit(
+    *,
+    actor,
+    topic: ResearchTopic,
+    text: str,
+    attachment=None,
+    day: datetime.date | None = None,
+) -> ResearchReport:
+    topic = _locked(topic)
+    _require_record(actor, topic.unit)
+    text = _clean_text(text, field="text", message=_("报告内容不能为空。"))
+    _check_attachment(attachment)
+    if topic.state != TopicState.RESEARCHING:
+        raise ResearchError(_("开展调研后、结题前才能提交调研报告。"), code="not_researching")
+    day = day or timezone.localdate()
+    report = ResearchReport.objects.create(
+        topic=topic, text=text, attachment=attachment or "", submitted_by=actor, submitted_on=day
+    )
+    audit_record(
+        actor=actor,
+        action="research.report.submitted",
+        target=report,
+        after={"topic": topic.pk, "day": day, "attachment": report.attachment.name or ""},
+    )
+    _transition(topic, actor=actor, to=TopicState.REPORTED, day=day)
+    return report
+
+
+@transaction.atomic
+def topic_conclude(
+    *, actor, topic: ResearchTopic, comment: str = "", day: datetime.date | None = None
+) -> ResearchTopic:
+    topic = _locked(topic)
+    _require_record(actor, topic.unit)
+    if topic.state != TopicState.REPORTED:
+        raise ResearchError(_("提交调研报告后才能结题。"), code="not_reported")
+    _transition(
+        topic,
+        actor=actor,
+        to=TopicState.CONCLUDED,
+        day=day or timezone.localdate(),
+        comment=(comment or "").strip(),
+    )
+    return topic
+
+
+@transaction.atomic
+def topic_problem_create(
+    *,
+    actor,
+    topic: ResearchTopic,
+    title: str,
+    found_on: datetime.date,
+    aspect: Aspect | None = None,
+) -> Problem:
+    """A problem found by the research: a `Problem` with source "research" linked to it."""
+    topic = _locked(topic)
+    _require_record(actor, topic.unit)
+    if not topic.takes_findings():
+        raise ResearchError(_("开展调研后才能登记发现的问题。"), code="not_started")
+    if aspect is not None and aspect.kind != AspectKind.PROBLEM:
+        raise ResearchError(_("请选择问题方面。"), code="aspect_mismatch", field="aspect")
+    problem = problem_create(
+        actor=actor,
+        unit=topic.unit,
+        title=title,
+        source=ProblemSource.RESEARCH,
+        found_on=found_on,
+        campaign=topic.campaign,
+        aspect=aspect,
+        research_topic=topic,
+    )
+    return problem
+
+
+@transaction.atomic
+def result_create(
+    *,
+    actor,
+    topic: ResearchTopic,
+    kind: str,
+    title: str,
+    recorded_on: datetime.date | None = None,
+    state: str = ResultState.DRAFTING,
+    adopted_on: datetime.date | None = None,
+) -> ResearchResult:
+    topic = _locked(topic)
+    _require_record(actor, topic.unit)
+    title = _clean_text(title, field="title", message=_("成果名称不能为空。"), max_length=200)
+    if kind not in ResultKind.values:
+        raise ResearchError(_("成果类型无效。"), code="invalid_kind", field="kind")
+    if state not in ResultState.values:
+        raise ResearchError(_("采纳状态无效。"), code="invalid_state", field="state")
+    if not topic.takes_findings():
+        raise ResearchError(_("开展调研后才能登记调研成果。"), code="not_started")
+    if state == ResultState.ADOPTED and adopted_on is None:
+        raise ResearchError(
+            _("已采纳的成果须填写采纳日期。"), code="adopted_on_required", field="adopted_on"
+        )
+    if state == ResultState.DRAFTING:
+        adopted_on = None
+    with metric_changes(ResearchResult) as changes:
+        result = ResearchResult.objects.create(
+            topic=topic,
+            unit_id=topic.unit_id,
+            campaign_id=topic.campaign_id,
+            kind=kind,
+            title=title,
+            state=state,
+            recorded_on=recorded_on or timezone.localdate(),
+            adopted_on=adopted_on,
+            created_by=actor,
+        )
+        changes.created([result.pk])
+    audit_record(
+        actor=actor,
+        action="research.result.created",
+        target=result,
+        after={
+            "topic": topic.pk,
+            "kind": kind,
+            "title": title,
+            "state": state,
+            "adopted_on": adopted_on,
+        },
+    )
+    return result
+
+
+@transaction.atomic
+def result_adopt(
+    *, actor, result: ResearchResult, adopted_on: datetime.date | None = None
+) -> ResearchResult:
+    result = ResearchResult.objects.select_for_update().select_related("unit").get(pk=result.pk)
+    _require_record(actor, result.unit)
+    if result.state == ResultState.ADOPTED:
+        raise ResearchError(_("该成果已采纳。"), code="already_adopted")
+    adopted_on = adopted_on or timezone.localdate()
+    with metric_changes(ResearchResult, [result.pk]):
+        result.state = ResultState.ADOPTED
+        result.adopted_on = adopted_on
+        result.save(update_fields=["state", "adopted_on"])
+    audit_record(
+        actor=actor,
+        action="research.result.adopted",
+        target=result,
+        before={"state": ResultState.DRAFTING},
+        after={"state": ResultState.ADOPTED, "adopted_on": adopted_on},
+    )
+    return result
+
+
+@transaction.atomic
+def research_visit_log(
+    *,
+    actor,
+    group: GuidanceGroup,
+    unit: Unit,
+    visited_on: datetime.date,
+    notes: str = "",
+) -> GuidanceVisit:
+    """A guidance visit about research (指导调查研究); the campaigns service keeps the figures."""
+    return guidance_visit_log(
+        actor=actor,
+        group=group,
+        unit=unit,
+        visited_on=visited_on,
+        purpose=VisitPurpose.RESEARCH,
+        notes=notes,
+    )

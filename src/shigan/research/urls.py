@@ -1,0 +1,40 @@
+from django.urls import path
+
+from shigan.research import views, views_exchange, views_figures
+
+app_name = "research"
+urlpatterns = [
+    path("inbox/", views.InboxView.as_view(), name="inbox"),
+    path("inbox/visit/", views.VisitLogView.as_view(), name="visit_log"),
+    path("figures/", views_figures.FiguresView.as_view(), name="figures"),
+    path(
+        "figures/batch/<str:key>/", views_figures.BatchRecordsView.as_view(), name="batch_records"
+    ),
+    path("figures/revised/", views_figures.RevisedUnitsView.as_view(), name="revised_units"),
+    path("units/<int:pk>/", views.TopicListView.as_view(), name="unit_list"),
+    path("units/<int:pk>/new/", views.TopicCreateView.as_view(), name="topic_create"),
+    path(
+        "units/<int:pk>/import/<str:sheet>/",
+        views_exchange.ImportView.as_view(),
+        name="import",
+    ),
+    path(
+        "units/<int:pk>/export/<str:sheet>.<str:fmt>",
+        views_exchange.ExportView.as_view(),
+        name="export",
+    ),
+    path(
+        "units/<int:pk>/template/<str:sheet>.xlsx",
+        views_exchange.TemplateView.as_view(),
+        name="template",
+    ),
+    path("topics/<int:pk>/", views.TopicDetailView.as_view(), name="topic_detail"),
+    path("topics/<int:pk>/plan/", views.PlanSubmitView.as_view(), name="plan_submit"),
+    path("topics/<int:pk>/trips/new/", views.TripCreateView.as_view(), name="trip_create"),
+    path("topics/<int:pk>/report/", views.ReportSubmitView.as_view(), name="report_submit"),
+    path("topics/<int:pk>/conclude/", views.ConcludeView.as_view(), name="conclude"),
+    path("topics/<int:pk>/problems/new/", views.ProblemCreateView.as_view(), name="problem_create"),
+    path("topics/<int:pk>/results/new/", views.ResultCreateView.as_view(), name="result_create"),
+    path("plans/<int:pk>/review/", views.PlanReviewView.as_view(), name="plan_review"),
+    path("results/<int:pk>/adopt/", views.ResultAdoptView.as_view(), name="result_adopt"),
+]
