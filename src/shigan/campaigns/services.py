@@ -17,6 +17,7 @@ from shigan.campaigns.models import (
     Participation,
 )
 from shigan.core.errors import DomainError
+from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
 from shigan.orgs.services import user_can
 
@@ -25,12 +26,15 @@ __all__ = [
     "campaign_create",
     "batch_create",
     "participation_enroll",
+    "participation_remove",
     "aspect_create",
     "aspect_rename",
     "aspect_reorder",
     "guidance_group_create",
     "guidance_group_assign",
     "guidance_group_add_member",
+    "guidance_group_remove_member",
+    "guidance_group_unassign",
     "guidance_visit_log",
     "is_group_member_for",
 ]
@@ -141,6 +145,16 @@ def participation_enroll(
 
 
 @transaction.atomic
+def participation_remove(*, actor, participation: Participation) -> None:
+    """Take one unit out of a batch (its subtree's own enrolments stay)."""
+    batch = participation.batch
+    _require_office(actor, batch.campaign)
+    before = {"batch": batch.pk, "unit": participation.unit_id}
+    participation.delete()
+    audit_record(actor=actor, action="campaigns.participation.removed", target=batch, before=before)
+
+
+@transaction.atomic
 def aspect_create(*, actor, campaign: Campaign, kind: str, name: str) -> Aspect:
     _require_office(actor, campaign)
     if kind not in AspectKind.values:
@@ -246,6 +260,35 @@ def guidance_group_add_member(*, actor, group: GuidanceGroup, user) -> None:
     )
 
 
+@transaction.atomic
+def guidance_group_remove_member(*, actor, group: GuidanceGroup, user) -> None:
+    _require_office(actor, group.campaign)
+    if not group.members.filter(pk=user.pk).exists():
+        raise CampaignError(_("该用户不是本指导组成员。"), code="not_member", field="username")
+    group.members.remove(user)
+    user.__dict__.pop("_shigan_scope", None)
+    audit_record(
+        actor=actor,
+        action="campaigns.group.member_removed",
+        target=group,
+        before={"user": user.username},
+    )
+
+
+@transaction.atomic
+def guidance_group_unassign(*, actor, group: GuidanceGroup, unit: Unit) -> None:
+    _require_office(actor, group.campaign)
+    if not group.units.filter(pk=unit.pk).exists():
+        raise CampaignError(_("该单位不是本指导组的联系单位。"), code="not_assigned", field="unit")
+    group.units.remove(unit)
+    audit_record(
+        actor=actor,
+        action="campaigns.group.unassigned",
+        target=group,
+        before={"unit": unit.pk},
+    )
+
+
 def _ancestor_paths(unit: Unit) -> list[str]:
     """The unit's path and its ancestors' paths."""
     return [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
@@ -281,14 +324,16 @@ def guidance_visit_log(
             code="unit_not_assigned",
             field="unit",
         )
-    visit = GuidanceVisit.objects.create(
-        group=group,
-        unit=unit,
-        visited_on=visited_on,
-        purpose=purpose,
-        notes=notes.strip(),
-        created_by=actor,
-    )
+    with metric_changes(GuidanceVisit) as changes:
+        visit = GuidanceVisit.objects.create(
+            group=group,
+            unit=unit,
+            visited_on=visited_on,
+            purpose=purpose,
+            notes=notes.strip(),
+            created_by=actor,
+        )
+        changes.created([visit.pk])
     audit_record(
         actor=actor,
         action="campaigns.visit.logged",

@@ -90,3 +90,40 @@ def test_visits_only_by_members_and_only_to_assigned_units(office, campaign, uni
             actor=member, group=group, unit=units["sibling"], visited_on=D, purpose="research"
         )
     assert exc.value.code == "unit_not_assigned"
+
+
+def test_participation_remove_is_audited_and_office_only(office, campaign, units, make_user):
+    batch = services.batch_create(actor=office, campaign=campaign, name="第一批", starts_on=D)
+    services.participation_enroll(
+        actor=office, batch=batch, units=[units["own"]], enrolled_on=D, include_subtree=True
+    )
+    participation = Participation.objects.get(batch=batch, unit=units["own"])
+    editor = make_user(Role.EDITOR, units["region"])
+    with pytest.raises(DomainError) as exc:
+        services.participation_remove(actor=editor, participation=participation)
+    assert exc.value.code == "forbidden"
+    services.participation_remove(actor=office, participation=participation)
+    remaining = Participation.objects.filter(batch=batch)
+    assert not remaining.filter(unit=units["own"]).exists()
+    assert remaining.filter(unit=units["child"]).exists()  # the subtree's own enrolments stay
+    entry = AuditEntry.objects.get(action="campaigns.participation.removed")
+    assert entry.before["unit"] == units["own"].pk
+
+
+def test_group_member_removal_and_unassignment_end_the_sight(office, campaign, units, make_user):
+    group = services.guidance_group_create(actor=office, campaign=campaign, name="第三巡回指导组")
+    member = make_user()
+    services.guidance_group_add_member(actor=office, group=group, user=member)
+    services.guidance_group_assign(
+        actor=office, group=group, units=[units["own"], units["sibling"]]
+    )
+    services.guidance_group_unassign(actor=office, group=group, unit=units["sibling"])
+    assert not Unit.objects.restrict(member, "view").filter(pk=units["sibling"].pk).exists()
+    assert Unit.objects.restrict(member, "view").filter(pk=units["own"].pk).exists()
+    with pytest.raises(DomainError) as exc:
+        services.guidance_group_unassign(actor=office, group=group, unit=units["sibling"])
+    assert exc.value.code == "not_assigned"
+    services.guidance_group_remove_member(actor=office, group=group, user=member)
+    assert not Unit.objects.restrict(member, "view").exists()
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"campaigns.group.unassigned", "campaigns.group.member_removed"} <= actions

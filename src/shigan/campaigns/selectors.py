@@ -1,0 +1,188 @@
+"""Reads on campaigns. Every read starts from the user's scope; out of scope is a 404."""
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from shigan.campaigns.models import (
+    Aspect,
+    Batch,
+    Campaign,
+    GuidanceGroup,
+    GuidanceVisit,
+    Participation,
+)
+from shigan.orgs.models import Unit
+from shigan.orgs.scoping import ALL, path_upper, subtree_q, user_scope_paths
+from shigan.orgs.selectors import unit_get
+from shigan.orgs.services import user_can
+
+__all__ = [
+    "campaign_list",
+    "campaign_get",
+    "campaign_is_office",
+    "campaign_units_of",
+    "batch_get",
+    "batch_list",
+    "participation_list",
+    "participation_counts",
+    "participation_get",
+    "unit_enrolments",
+    "aspect_list",
+    "aspect_get",
+    "group_list",
+    "group_get",
+    "groups_of_member",
+    "visit_list",
+    "workspace_get",
+    "picker_units",
+]
+
+
+def campaign_list(*, user) -> QuerySet[Campaign]:
+    """Campaigns whose root unit the user sees, or whose guidance groups the user belongs to."""
+    if user is None or not user.is_authenticated:
+        return Campaign.objects.none()
+    paths = user_scope_paths(user, "view")
+    if paths is ALL:
+        return Campaign.objects.select_related("root_unit")
+    member_of = GuidanceGroup.objects.filter(members=user).values("campaign_id")
+    return Campaign.objects.filter(
+        subtree_q(paths, "root_unit__path") | Q(pk__in=member_of)
+    ).select_related("root_unit")
+
+
+def campaign_get(*, user, pk) -> Campaign:
+    return get_object_or_404(campaign_list(user=user), pk=pk)
+
+
+def campaign_is_office(*, user, campaign: Campaign) -> bool:
+    """The campaign office: those who may change the campaign's root unit (its admins)."""
+    return user_can(user, "change", campaign.root_unit)
+
+
+def campaign_units_of(*, unit: Unit) -> QuerySet[Campaign]:
+    """Campaigns that cover `unit`: their root is the unit or an ancestor (the unit being seen)."""
+    ancestors = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+    return Campaign.objects.filter(root_unit__path__in=ancestors).select_related("root_unit")
+
+
+def batch_list(*, campaign: Campaign) -> QuerySet[Batch]:
+    return campaign.batches.order_by("ordinal")
+
+
+def batch_get(*, campaign: Campaign, pk) -> Batch:
+    return get_object_or_404(Batch.objects.select_related("campaign"), campaign=campaign, pk=pk)
+
+
+def participation_list(*, user, batch: Batch) -> QuerySet[Participation]:
+    """The enrolments of a batch on units the user sees, in tree order."""
+    return (
+        Participation.objects.restrict(user, "view")
+        .filter(batch=batch)
+        .select_related("unit")
+        .order_by("unit__path")
+    )
+
+
+def participation_counts(*, user, campaign: Campaign) -> dict[int, int]:
+    """Batch pk → enrolments the user sees, in one query."""
+    rows = (
+        Participation.objects.restrict(user, "view")
+        .filter(batch__campaign=campaign)
+        .values("batch_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["batch_id"]: row["n"] for row in rows}
+
+
+def participation_get(*, user, campaign: Campaign, pk) -> Participation:
+    return get_object_or_404(
+        Participation.objects.restrict(user, "view").select_related("unit", "batch__campaign"),
+        batch__campaign=campaign,
+        pk=pk,
+    )
+
+
+def unit_enrolments(*, campaign: Campaign, unit: Unit) -> list[Participation]:
+    return list(
+        Participation.objects.filter(batch__campaign=campaign, unit=unit)
+        .select_related("batch")
+        .order_by("batch__ordinal")
+    )
+
+
+def aspect_list(*, campaign: Campaign, kind: str | None = None) -> QuerySet[Aspect]:
+    aspects = campaign.aspects.order_by("kind", "ordinal")
+    return aspects.filter(kind=kind) if kind else aspects
+
+
+def aspect_get(*, campaign: Campaign, pk) -> Aspect:
+    return get_object_or_404(Aspect.objects.select_related("campaign"), campaign=campaign, pk=pk)
+
+
+def group_list(*, user, campaign: Campaign) -> QuerySet[GuidanceGroup]:
+    """The office sees every group; anyone else only the groups they belong to."""
+    groups = campaign.groups.prefetch_related("members", "units").order_by("name")
+    if campaign_is_office(user=user, campaign=campaign):
+        return groups
+    return groups.filter(members=user)
+
+
+def group_get(*, user, campaign: Campaign, pk) -> GuidanceGroup:
+    return get_object_or_404(group_list(user=user, campaign=campaign), pk=pk)
+
+
+def groups_of_member(*, user, campaign: Campaign, unit: Unit | None = None):
+    """The user's groups in the campaign; with `unit`, those assigned the unit or an ancestor."""
+    groups = GuidanceGroup.objects.filter(campaign=campaign, members=user)
+    if unit is not None:
+        ancestors = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+        groups = groups.filter(units__path__in=ancestors)
+    return groups.distinct().order_by("name")
+
+
+def visit_list(
+    *,
+    user,
+    campaign: Campaign,
+    group: GuidanceGroup | None = None,
+    unit: Unit | None = None,
+    purpose: str = "",
+    date_from=None,
+    date_to=None,
+) -> QuerySet[GuidanceVisit]:
+    """Visits of the campaign on units the user sees; `unit` takes its subtree."""
+    visits = (
+        GuidanceVisit.objects.restrict(user, "view")
+        .filter(group__campaign=campaign)
+        .select_related("group", "unit", "created_by")
+    )
+    if group is not None:
+        visits = visits.filter(group=group)
+    if unit is not None:
+        visits = visits.filter(unit__path__gte=unit.path, unit__path__lt=path_upper(unit.path))
+    if purpose:
+        visits = visits.filter(purpose=purpose)
+    if date_from:
+        visits = visits.filter(visited_on__gte=date_from)
+    if date_to:
+        visits = visits.filter(visited_on__lte=date_to)
+    return visits.order_by("-visited_on", "-pk")
+
+
+def workspace_get(*, user, campaign_pk, unit_pk) -> tuple[Campaign, Unit]:
+    """A unit the user sees and a campaign that covers it; 404 otherwise.
+
+    A unit's staff see their campaign's workspace without seeing the campaign's root unit.
+    """
+    unit = unit_get(user=user, pk=unit_pk)
+    campaign = get_object_or_404(campaign_units_of(unit=unit), pk=campaign_pk)
+    return campaign, unit
+
+
+def picker_units(*, user, campaign: Campaign, query: str, limit: int = 20) -> list[Unit]:
+    """Units of the campaign's tree the user sees, matching `query` (for the unit pickers)."""
+    from shigan.orgs.selectors import unit_search
+
+    return unit_search(user=user, query=query, limit=limit, under=campaign.root_unit)
