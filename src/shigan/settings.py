@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "shigan.orgs",
     "shigan.metrics",
     "shigan.campaigns",
+    "shigan.research",
+    "shigan.study",
     "shigan.problems",
     "shigan.demo",
 ]

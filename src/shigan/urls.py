@@ -12,6 +12,9 @@ urlpatterns = [
     path("units/", include("shigan.orgs.urls")),
     path("audit/", include("shigan.audit.urls")),
     path("metrics/", include("shigan.metrics.urls")),
+    path("research/", include("shigan.research.urls")),
+    path("study/", include("shigan.study.urls")),
+    path("campaigns/", include("shigan.campaigns.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -20,6 +23,9 @@ urlpatterns = [
     path("api/", include("shigan.accounts.api.urls")),
     path("api/", include("shigan.orgs.api.urls")),
     path("api/", include("shigan.metrics.api.urls")),
+    path("api/research/", include("shigan.research.api.urls")),
+    path("api/campaigns/", include("shigan.campaigns.api.urls")),
+    path("api/study/", include("shigan.study.api.urls")),
 ]
 
 handler404 = "shigan.core.views.error_404"

@@ -1,6 +1,7 @@
 """With REDIS_URL set, jobs go through Redis to a worker: proven against the real Redis."""
 
 import threading
+import uuid
 
 import pytest
 from celery.signals import task_postrun
@@ -18,6 +19,20 @@ from .test_jobs import sheet
 REDIS = "redis://127.0.0.1:6379/15"
 
 
+def _forget_connections(app) -> None:
+    """Celery caches its producer pool and queues on first use (earlier tests ran it in-process,
+    with the in-memory broker): drop them so the new broker and queue take effect."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+    app.amqp.__dict__.pop("queues", None)
+    app.amqp.__dict__.pop("_queues", None)
+    app.amqp.__dict__.pop("default_queue", None)
+    app.amqp.__dict__.pop("router", None)
+    app.amqp.__dict__.pop("_rtable", None)
+
+
 @pytest.fixture
 def redis_app(settings):
     import redis
@@ -26,18 +41,22 @@ def redis_app(settings):
     from shigan.celery import app
 
     try:
-        # A private database, emptied: no message left by an earlier run reaches this worker.
-        redis.Redis.from_url(REDIS, socket_connect_timeout=2).flushdb()
+        redis.Redis.from_url(REDIS, socket_connect_timeout=2).ping()
     except redis.exceptions.ConnectionError:
         pytest.fail(f"Redis 未运行（{REDIS}）：启动 redis-server 后再运行此测试。")
-    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
+    keys = ("broker_url", "task_always_eager", "task_default_queue")
+    saved = {k: app.conf[k] for k in keys}
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.update(broker_url=REDIS, task_always_eager=False)
+    # A queue of this run's own: no message of another run (or test process) reaches it.
+    queue = f"shigan-test-{uuid.uuid4().hex}"
+    app.conf.update(broker_url=REDIS, task_always_eager=False, task_default_queue=queue)
+    _forget_connections(app)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
             yield app
     finally:
         app.conf.update(saved)
+        _forget_connections(app)
 
 
 @pytest.mark.django_db(transaction=True)
