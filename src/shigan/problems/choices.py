@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["ProblemSource", "ProblemState"]
+__all__ = ["ProblemSource", "ProblemState", "MeasureState"]
 
 
 class ProblemSource(models.TextChoices):
@@ -18,3 +18,8 @@ class ProblemState(models.TextChoices):
     PENDING_REVIEW = "pending_review", _("待销号")
     CLOSED = "closed", _("已销号")
     REOPENED = "reopened", _("退回重改")
+
+
+class MeasureState(models.TextChoices):
+    PLANNED = "planned", _("未完成")
+    DONE = "done", _("已完成")

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.metrics.registry import Metric, StateHistory, register_metric
 from shigan.problems.choices import ProblemState
-from shigan.problems.models import Problem, ProblemTransition
+from shigan.problems.models import Measure, Problem, ProblemTransition
 
 HISTORY = StateHistory(ProblemTransition, record_field="problem")
 ALL_STATES = tuple(ProblemState.values)
@@ -43,5 +43,31 @@ PROBLEMS_FROM_RESEARCH = register_metric(
         campaign_field="campaign",
         dims=("aspect",),
         order_by=("-found_on", "-pk"),
+    )
+)
+
+MEASURES = register_metric(
+    Metric(
+        key="problems.measures",
+        label=_("整改措施数"),
+        model=Measure,
+        unit_field="problem__unit",
+        campaign_field="problem__campaign",
+        date_field="added_on",
+        dims=("problem__source",),
+        order_by=("-added_on", "-pk"),
+    )
+)
+# FIGURES row 13: measures proposed for the problems that research found.
+RESEARCH_MEASURES = register_metric(
+    Metric(
+        key="problems.research_measures",
+        label=_("调研发现问题的整改措施数"),
+        model=Measure,
+        unit_field="problem__unit",
+        campaign_field="problem__campaign",
+        date_field="added_on",
+        filter=Q(problem__source="research"),
+        order_by=("-added_on", "-pk"),
     )
 )

@@ -6,9 +6,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shigan.orgs.scoping import ScopedQuerySet
-from shigan.problems.choices import ProblemSource, ProblemState
+from shigan.problems.choices import MeasureState, ProblemSource, ProblemState
 
-__all__ = ["Problem", "ProblemTransition"]
+__all__ = ["Problem", "ProblemTransition", "Measure"]
 
 
 class Problem(models.Model):
@@ -86,3 +86,55 @@ class ProblemTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.problem_id}: {self.from_state or '—'} → {self.to_state}"
+
+
+class MeasureQuerySet(ScopedQuerySet):
+    unit_path_field = "problem__unit__path"
+
+
+class Measure(models.Model):
+    """One rectification measure (整改措施) of a problem; a problem has many. Minimal for now:
+    the rectification issue adds progress, evidence and deadline watching."""
+
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="measures"
+    )
+    text = models.TextField(_("措施内容"))
+    owner = models.ForeignKey(
+        "orgs.Person",
+        verbose_name=_("责任人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deadline = models.DateField(_("完成时限"), null=True, blank=True)
+    state = models.CharField(
+        _("状态"), max_length=20, choices=MeasureState.choices, default=MeasureState.PLANNED
+    )
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    added_on = models.DateField(_("提出日期"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("整改措施")
+        verbose_name_plural = _("整改措施")
+        ordering = ["problem", "added_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def unit(self):
+        """The unit responsible: the problem's."""
+        return self.problem.unit

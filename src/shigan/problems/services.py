@@ -13,9 +13,9 @@ from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
 from shigan.orgs.services import user_can
 from shigan.problems.choices import ProblemSource, ProblemState
-from shigan.problems.models import Problem, ProblemTransition
+from shigan.problems.models import Measure, Problem, ProblemTransition
 
-__all__ = ["ProblemError", "problem_create", "problem_set_state"]
+__all__ = ["ProblemError", "problem_create", "problem_set_state", "measure_add"]
 
 
 class ProblemError(DomainError):
@@ -117,3 +117,47 @@ def problem_set_state(
         after={"state": state, "day": day},
     )
     return problem
+
+
+@transaction.atomic
+def measure_add(
+    *,
+    actor,
+    problem: Problem,
+    text: str,
+    added_on: datetime.date,
+    owner=None,
+    deadline: datetime.date | None = None,
+) -> Measure:
+    text = (text or "").strip()
+    if not text:
+        raise ProblemError(_("整改措施不能为空。"), code="text_required", field="text")
+    if actor is not None and not user_can(actor, "record", problem.unit):
+        raise ProblemError(_("您没有为该问题登记整改措施的权限。"), code="forbidden")
+    if deadline is not None and deadline < added_on:
+        raise ProblemError(
+            _("完成时限不能早于提出日期。"), code="deadline_before_added", field="deadline"
+        )
+    with metric_changes(Measure) as changes:
+        measure = Measure.objects.create(
+            problem=problem,
+            text=text,
+            owner=owner,
+            deadline=deadline,
+            added_on=added_on,
+            created_by=actor,
+        )
+        changes.created([measure.pk])
+    audit_record(
+        actor=actor,
+        action="problems.measure.added",
+        target=measure,
+        after={
+            "problem": problem.pk,
+            "text": text,
+            "owner": getattr(owner, "pk", None),
+            "deadline": deadline,
+            "added_on": added_on,
+        },
+    )
+    return measure

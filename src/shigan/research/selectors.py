@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect, Campaign, GuidanceGroup, Participation
+from shigan.metrics.registry import get_metric
 from shigan.metrics.selectors import metric_records
 from shigan.orgs.models import Person, Unit
 from shigan.orgs.scoping import subtree_q
@@ -206,7 +207,9 @@ def batch_records(metric, *, batch, unit: Unit | None = None, user=None, as_of=N
     batch (each enrolled unit's own records; enrolling a unit does not enrol its subtree)."""
     unit = unit or batch.campaign.root_unit
     records = metric_records(metric, unit=unit, user=user, campaign=batch.campaign, as_of=as_of)
-    records = records.filter(unit__in=Participation.objects.filter(batch=batch).values("unit"))
+    unit_field = get_metric(metric).unit_field if isinstance(metric, str) else metric.unit_field
+    enrolled = Participation.objects.filter(batch=batch).values("unit")
+    records = records.filter(**{f"{unit_field}__in": enrolled})
     return Figure(records.count(), records)
 
 

@@ -18,7 +18,12 @@ from shigan.research.views import PAGE_SIZE
 
 __all__ = ["FiguresView", "BatchRecordsView", "RevisedUnitsView"]
 
-BATCH_METRICS = ("research.topics", "research.trips", "problems.research")
+BATCH_METRICS = (
+    "research.topics",
+    "research.trips",
+    "problems.research",
+    "problems.research_measures",
+)
 
 
 class FigureMixin(LoginRequiredMixin):
@@ -92,7 +97,8 @@ class BatchRecordsView(FigureMixin, View):
         figure = selectors.batch_records(
             key, batch=batch, unit=unit, user=request.user, as_of=as_of
         )
-        page = Paginator(figure.records.select_related("unit"), PAGE_SIZE).get_page(
+        unit_field = METRICS[key].unit_field
+        page = Paginator(figure.records.select_related(unit_field), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
         context = {

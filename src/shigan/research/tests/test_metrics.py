@@ -93,3 +93,56 @@ def test_visits_logged_by_the_campaigns_service_are_counted(group, guide, units,
         actor=guide, group=group, unit=units["own"], visited_on=D, purpose="research"
     )
     assert metric_value("research.guidance_visits", unit=units["parent"], campaign=campaign) == 1
+
+
+def test_row_13_measures_under_research_problems_of_batch_units(
+    units, office, campaign, problem_aspect, editor, client, make_user
+):
+    """FIGURES row 13: measures proposed for the problems research found, of batch-1 units."""
+    from django.urls import reverse
+
+    from shigan.orgs.choices import Role
+    from shigan.problems.services import measure_add, problem_create
+
+    batch = campaigns.batch_create(actor=office, campaign=campaign, name="第一批", starts_on=D)
+    campaigns.participation_enroll(actor=office, batch=batch, units=[units["own"]], enrolled_on=D)
+    found = problem_create(
+        actor=editor,
+        unit=units["own"],
+        title="牧区饮水难",
+        source="research",
+        found_on=D,
+        campaign=campaign,
+        aspect=problem_aspect,
+    )
+    inspected = problem_create(
+        actor=editor,
+        unit=units["own"],
+        title="会议过多",
+        source="self_inspection",
+        found_on=D,
+        campaign=campaign,
+        aspect=problem_aspect,
+    )
+    for text in ("新打机井三眼", "铺设管网"):
+        measure_add(actor=editor, problem=found, text=text, added_on=D)
+    measure_add(actor=editor, problem=inspected, text="精简会议", added_on=D)
+    later = datetime.date(2023, 5, 20)
+    measure_add(actor=editor, problem=found, text="建立巡检制度", added_on=later)
+
+    key = "problems.research_measures"
+    assert metric_value(key, unit=units["parent"], campaign=campaign) == 3
+    assert metric_value(key, unit=units["parent"], campaign=campaign, as_of=D) == 2
+    assert metric_value("problems.measures", unit=units["own"], campaign=campaign) == 4
+    figure = selectors.batch_records(key, batch=batch, as_of=D)
+    assert figure.value == 2
+    assert {m.text for m in figure.records} == {"新打机井三眼", "铺设管网"}
+
+    client.force_login(make_user(Role.VIEWER, units["region"]))
+    page = client.get(
+        reverse("research:batch_records", args=[key]),
+        {"unit": units["region"].pk, "campaign": campaign.pk, "batch": batch.pk},
+    )
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "共 3 条记录" in body and "建立巡检制度" in body and "精简会议" not in body
