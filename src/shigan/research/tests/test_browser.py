@@ -112,8 +112,15 @@ def test_research_workflow_and_figures(browser, live_server, setting, screenshot
         leader.goto(f"{live_server.url}/metrics/?unit={unit.pk}&campaign={campaign.pk}")
         for heading in ("调研课题数：1", "开展调研次数：2", "调研发现问题数：1", "调研成果数：1"):
             assert leader.get_by_role("heading", name=heading).is_visible()
-    trips = leader.get_by_role("heading", name="开展调研次数：2")
-    trips.get_by_role("link", name="2").click()
-    leader.get_by_text("共 2 条记录").wait_for()
+    # Every figure opens exactly the records behind it.
+    for heading, n in (
+        ("调研课题数：1", 1),
+        ("调研发现问题数：1", 1),
+        ("调研成果数：1", 1),
+        ("开展调研次数：2", 2),
+    ):
+        leader.goto(f"{live_server.url}/metrics/?unit={league.pk}&campaign={campaign.pk}")
+        leader.get_by_role("heading", name=heading).get_by_role("link", name=str(n)).click()
+        leader.get_by_text(f"共 {n} 条记录").wait_for()
     assert leader.get_by_role("link", name="草原生态保护调研").count() == 2
     leader.screenshot(path=os.path.join(screenshot_dir, "research-figures.png"), full_page=True)
