@@ -1,7 +1,7 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from shigan.accounts.selectors import active_user_by_username
 from shigan.campaigns.choices import AspectKind, VisitPurpose
 
 __all__ = [
@@ -65,7 +65,7 @@ class MemberForm(forms.Form):
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        user = active_user_by_username(username)
         if user is None:
             raise forms.ValidationError(
                 _("没有用户名为“%(name)s”的有效账号。") % {"name": username}

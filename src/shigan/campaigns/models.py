@@ -8,10 +8,6 @@ from shigan.orgs.scoping import ScopedQuerySet
 __all__ = ["Campaign", "Batch", "Participation", "Aspect", "GuidanceGroup", "GuidanceVisit"]
 
 
-class CampaignQuerySet(ScopedQuerySet):
-    unit_path_field = "root_unit__path"
-
-
 class Campaign(models.Model):
     """A time-boxed campaign run from a root unit (the campaign office's unit)."""
 
@@ -26,7 +22,7 @@ class Campaign(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = CampaignQuerySet.as_manager()
+    objects = ScopedQuerySet.scoped_by("root_unit__path").as_manager()
 
     class Meta:
         verbose_name = _("主题教育")
@@ -58,10 +54,6 @@ class Batch(models.Model):
         return self.name
 
 
-class ParticipationQuerySet(ScopedQuerySet):
-    unit_path_field = "unit__path"
-
-
 class Participation(models.Model):
     """A unit enrolled in a batch (参学单位). Enrolling a unit does not enrol its subtree."""
 
@@ -73,7 +65,7 @@ class Participation(models.Model):
     )
     enrolled_on = models.DateField(_("纳入日期"))
 
-    objects = ParticipationQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("参学单位")
@@ -137,10 +129,6 @@ class GuidanceGroup(models.Model):
         return self.name
 
 
-class GuidanceVisitQuerySet(ScopedQuerySet):
-    unit_path_field = "unit__path"
-
-
 class GuidanceVisit(models.Model):
     group = models.ForeignKey(
         GuidanceGroup, verbose_name=_("指导组"), on_delete=models.PROTECT, related_name="visits"
@@ -161,7 +149,7 @@ class GuidanceVisit(models.Model):
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    objects = GuidanceVisitQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("指导记录")

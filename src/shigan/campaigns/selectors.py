@@ -17,6 +17,7 @@ from shigan.orgs.selectors import unit_get
 from shigan.orgs.services import user_can
 
 __all__ = [
+    "enrolment_size",
     "campaign_list",
     "campaign_get",
     "campaign_is_office",
@@ -186,3 +187,10 @@ def picker_units(*, user, campaign: Campaign, query: str, limit: int = 20) -> li
     from shigan.orgs.selectors import unit_search
 
     return unit_search(user=user, query=query, limit=limit, under=campaign.root_unit)
+
+
+def enrolment_size(*, units: list[Unit], include_subtree: bool) -> int:
+    """How many units an enrolment would take (the page asks to confirm a large one)."""
+    if not include_subtree:
+        return len(units)
+    return Unit.objects.filter(subtree_q([u.path for u in units])).count()

@@ -32,7 +32,6 @@ from shigan.campaigns.models import Campaign
 from shigan.core.errors import DomainError
 from shigan.core.htmx import is_htmx
 from shigan.orgs.models import Unit
-from shigan.orgs.scoping import subtree_q
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get
 
 __all__ = [
@@ -377,11 +376,7 @@ class BatchDetailView(CampaignMixin, View):
         if form.is_valid():
             data = form.cleaned_data
             units = data["units"]
-            if data["include_subtree"]:
-                paths = [u.path for u in units]
-                count = Unit.objects.filter(subtree_q(paths)).count()
-            else:
-                count = len(units)
+            count = selectors.enrolment_size(units=units, include_subtree=data["include_subtree"])
             if count > ENROL_CONFIRM_ABOVE and not data["confirmed"]:
                 context = self.context(campaign, batch, form=form, confirm={"count": count})
                 context["picked"] = units

@@ -24,6 +24,7 @@ from shigan.core.errors import DomainError
 from shigan.orgs.choices import DIVISION_KINDS
 from shigan.orgs.models import Unit
 from shigan.orgs.pinyin import name_initials
+from shigan.orgs.services import _UNIT_COLUMNS
 
 __all__ = [
     "DATA_DIR",
@@ -179,20 +180,8 @@ class _Placed:
     is_new: bool
 
 
-_COLUMNS = (
-    "path",
-    "depth",
-    "numchild",
-    "name",
-    "short_name",
-    "kind",
-    "division_code",
-    "division_level",
-    "sort_order",
-    "active",
-    "initials",
-    "initials_alt",
-)
+# The unit columns the loader writes (the ids come from the table).
+_COLUMNS = _UNIT_COLUMNS[1:]
 
 
 class _LevelWriter:

@@ -103,10 +103,6 @@ class Person(models.Model):
         return f"{self.name}（{self.post}）" if self.post else self.name
 
 
-class MembershipQuerySet(ScopedQuerySet):
-    unit_path_field = "unit__path"
-
-
 class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -120,7 +116,7 @@ class Membership(models.Model):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     granted_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
 
-    objects = MembershipQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("角色授权")

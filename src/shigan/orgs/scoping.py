@@ -79,6 +79,13 @@ class ScopedQuerySet(models.QuerySet):
 
     unit_path_field = "unit__path"
 
+    @classmethod
+    def scoped_by(cls, unit_path_field: str) -> type["ScopedQuerySet"]:
+        """The queryset class for records that reach their unit's path by `unit_path_field`."""
+        if unit_path_field == cls.unit_path_field:
+            return cls
+        return type("ScopedQuerySet", (cls,), {"unit_path_field": unit_path_field})
+
     def restrict(self, user, action: str = "view"):
         paths = user_scope_paths(user, action)
         if paths is ALL:

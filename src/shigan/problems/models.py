@@ -88,10 +88,6 @@ class ProblemTransition(models.Model):
         return f"{self.problem_id}: {self.from_state or '—'} → {self.to_state}"
 
 
-class MeasureQuerySet(ScopedQuerySet):
-    unit_path_field = "problem__unit__path"
-
-
 class Measure(models.Model):
     """One rectification measure (整改措施) of a problem; a problem has many. Minimal for now:
     the rectification issue adds progress, evidence and deadline watching."""
@@ -124,7 +120,7 @@ class Measure(models.Model):
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    objects = MeasureQuerySet.as_manager()
+    objects = ScopedQuerySet.scoped_by("problem__unit__path").as_manager()
 
     class Meta:
         verbose_name = _("整改措施")

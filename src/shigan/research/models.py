@@ -126,10 +126,6 @@ class TopicTransition(models.Model):
         return str(dict(TopicState.choices).get(self.from_state, "—"))
 
 
-class PlanQuerySet(ScopedQuerySet):
-    unit_path_field = "topic__unit__path"
-
-
 class ResearchPlan(models.Model):
     """One version of a topic's plan; a revised plan is a new version, the old ones are kept."""
 
@@ -152,7 +148,7 @@ class ResearchPlan(models.Model):
     submitted_on = models.DateField(_("提交日期"))
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
 
-    objects = PlanQuerySet.as_manager()
+    objects = ScopedQuerySet.scoped_by("topic__unit__path").as_manager()
 
     class Meta:
         verbose_name = _("调研方案")
@@ -167,10 +163,6 @@ class ResearchPlan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("research:topic_detail", args=[self.topic_id])
-
-
-class ReviewQuerySet(ScopedQuerySet):
-    unit_path_field = "plan__topic__unit__path"
 
 
 class PlanReview(models.Model):
@@ -194,7 +186,7 @@ class PlanReview(models.Model):
     reviewed_on = models.DateField(_("审核日期"))
     reviewed_at = models.DateTimeField(_("审核时间"), auto_now_add=True)
 
-    objects = ReviewQuerySet.as_manager()
+    objects = ScopedQuerySet.scoped_by("plan__topic__unit__path").as_manager()
 
     class Meta:
         verbose_name = _("方案审核")
@@ -249,10 +241,6 @@ class ResearchTrip(models.Model):
         return reverse("research:topic_detail", args=[self.topic_id])
 
 
-class ReportQuerySet(ScopedQuerySet):
-    unit_path_field = "topic__unit__path"
-
-
 class ResearchReport(models.Model):
     topic = models.OneToOneField(
         ResearchTopic, verbose_name=_("调研课题"), on_delete=models.CASCADE, related_name="report"
@@ -272,7 +260,7 @@ class ResearchReport(models.Model):
     submitted_on = models.DateField(_("提交日期"))
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
 
-    objects = ReportQuerySet.as_manager()
+    objects = ScopedQuerySet.scoped_by("topic__unit__path").as_manager()
 
     class Meta:
         verbose_name = _("调研报告")

@@ -10,7 +10,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.accounts.models import User
+from shigan.accounts.selectors import active_user_by_username
 from shigan.campaigns import selectors, services
 from shigan.campaigns.api.serializers import (
     AspectSerializer,
@@ -315,7 +315,7 @@ class GroupViewSet(_InCampaign, mixins.ListModelMixin, viewsets.GenericViewSet):
         group = self.get_object()
         data = parse(self.MemberInput, request.data)
         _office(request.user, self.campaign)
-        user = User.objects.filter(username=data["username"], is_active=True).first()
+        user = active_user_by_username(data["username"])
         if user is None:
             raise exceptions.ValidationError(
                 {"username": [_("没有名为“%(name)s”的有效用户。") % {"name": data["username"]}]},

@@ -9,7 +9,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.accounts.models import User
+from shigan.accounts.selectors import active_user_by_username
 from shigan.core.api import parse
 from shigan.core.pagination import CursorPagination
 from shigan.orgs import selectors, services
@@ -152,7 +152,7 @@ class MembershipViewSet(
         data = parse(self.MembershipCreateInput, request.data)
         unit = selectors.unit_get(user=request.user, pk=data["unit"])
         _require(request.user, "manage", unit, _("您没有在该单位授予角色的权限。"))
-        user = User.objects.filter(username=data["username"], is_active=True).first()
+        user = active_user_by_username(data["username"])
         if user is None:
             raise exceptions.ValidationError(
                 {"username": [_("没有名为“%(name)s”的有效用户。") % {"name": data["username"]}]},
