@@ -8,4 +8,8 @@ class ProblemsConfig(AppConfig):
     verbose_name = _("问题整改")
 
     def ready(self):
+        from shigan.notifications.watch import register_watcher
         from shigan.problems import metrics  # noqa: F401  (declares the problem metrics)
+        from shigan.problems.watch import problems_watch
+
+        register_watcher("problems", problems_watch)

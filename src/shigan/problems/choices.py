@@ -1,7 +1,20 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["ProblemSource", "ProblemState", "MeasureState"]
+from shigan.core.deadlines import Light
+
+__all__ = [
+    "ProblemSource",
+    "ProblemState",
+    "ProblemTerm",
+    "MeasureState",
+    "CloseOutState",
+    "ExtensionState",
+    "RuleKind",
+    "RuleState",
+    "Light",
+    "UNFINISHED_STATES",
+]
 
 
 class ProblemSource(models.TextChoices):
@@ -20,6 +33,44 @@ class ProblemState(models.TextChoices):
     REOPENED = "reopened", _("退回重改")
 
 
+# States in which a problem has a traffic light (a closed one has none).
+UNFINISHED_STATES = (
+    ProblemState.OPEN,
+    ProblemState.IN_PROGRESS,
+    ProblemState.PENDING_REVIEW,
+    ProblemState.REOPENED,
+)
+
+
+class ProblemTerm(models.TextChoices):
+    IMMEDIATE = "immediate", _("立行立改")
+    TIME_BOUND = "time_bound", _("限期整改")
+    LONG_TERM = "long_term", _("长期坚持")
+
+
 class MeasureState(models.TextChoices):
     PLANNED = "planned", _("未完成")
     DONE = "done", _("已完成")
+
+
+class CloseOutState(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    ACCEPTED = "accepted", _("同意销号")
+    REJECTED = "rejected", _("退回")
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("同意延期")
+    REFUSED = "refused", _("不同意")
+
+
+class RuleKind(models.TextChoices):
+    REGULATION = "regulation", _("制度")
+    DECISION = "decision", _("决定")
+    MECHANISM = "mechanism", _("机制")
+
+
+class RuleState(models.TextChoices):
+    DRAFTING = "drafting", _("起草中")
+    ISSUED = "issued", _("已印发")

@@ -1,9 +1,21 @@
-from django.db.models import Q
+"""The problem metrics, declared once; and the article's rectification figures (FIGURES rows
+12–20) that are not plain counts under a unit: the distinct aspects of rows 16–17, and the
+"of batch-1 units" figures (rows 17–19), each with the records behind it.
+
+Row 12 is `problems.research` and row 13 `problems.research_measures` (of batch-1 units via
+`research.selectors.batch_records`); rows 14–15 are research figures.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from shigan.core.deadlines import Light
 from shigan.metrics.registry import Metric, StateHistory, register_metric
-from shigan.problems.choices import ProblemState
-from shigan.problems.models import Measure, Problem, ProblemTransition
+from shigan.problems.choices import ProblemSource, ProblemState
+from shigan.problems.models import Measure, Problem, ProblemTransition, Rule, SpecialProgram
 
 HISTORY = StateHistory(ProblemTransition, record_field="problem")
 ALL_STATES = tuple(ProblemState.values)
@@ -16,7 +28,7 @@ PROBLEMS = register_metric(
         states=ALL_STATES,
         history=HISTORY,
         campaign_field="campaign",
-        dims=("source", "state", "aspect"),
+        dims=("source", "state", "aspect", "light", "term"),
         order_by=("-found_on", "-pk"),
     )
 )
@@ -71,3 +83,128 @@ RESEARCH_MEASURES = register_metric(
         order_by=("-added_on", "-pk"),
     )
 )
+
+# FIGURES row 17: problems found by self-inspection (检视问题).
+SELF_INSPECTION = register_metric(
+    Metric(
+        key="problems.self_inspection",
+        label=_("检视问题数"),
+        model=Problem,
+        filter=Q(source=ProblemSource.SELF_INSPECTION),
+        states=ALL_STATES,
+        history=HISTORY,
+        campaign_field="campaign",
+        dims=("aspect", "state", "light"),
+        order_by=("-found_on", "-pk"),
+    )
+)
+# FIGURES row 18: of those, closed (已完成整改) by the as-of date.
+SELF_INSPECTION_CLOSED = register_metric(
+    Metric(
+        key="problems.self_inspection_closed",
+        label=_("检视问题已完成整改数"),
+        model=Problem,
+        filter=Q(source=ProblemSource.SELF_INSPECTION),
+        states=(ProblemState.CLOSED,),
+        history=HISTORY,
+        campaign_field="campaign",
+        dims=("aspect",),
+        order_by=("-found_on", "-pk"),
+    )
+)
+# FIGURES row 19: measures added to the self-inspection problems.
+SELF_INSPECTION_MEASURES = register_metric(
+    Metric(
+        key="problems.self_inspection_measures",
+        label=_("检视问题新增整改措施数"),
+        model=Measure,
+        unit_field="problem__unit",
+        campaign_field="problem__campaign",
+        date_field="added_on",
+        filter=Q(problem__source=ProblemSource.SELF_INSPECTION),
+        order_by=("-added_on", "-pk"),
+    )
+)
+# Problems whose light is red now (逾期); counted from the day the light turned red. A closed
+# problem has no light, so it leaves the count when it is closed.
+OVERDUE = register_metric(
+    Metric(
+        key="problems.overdue",
+        label=_("逾期问题数"),
+        model=Problem,
+        filter=Q(light=Light.RED),
+        date_field="light_on",
+        campaign_field="campaign",
+        dims=("source", "aspect", "term"),
+        order_by=("light_on", "-pk"),
+    )
+)
+# FIGURES row 20: special programs (专项整治方案) of the campaign.
+SPECIAL_PROGRAMS = register_metric(
+    Metric(
+        key="problems.special_programs",
+        label=_("专项整治数"),
+        model=SpecialProgram,
+        unit_field="lead_unit",
+        date_field="created_on",
+        campaign_field="campaign",
+        order_by=("-created_on", "-pk"),
+    )
+)
+RULES = register_metric(
+    Metric(
+        key="problems.rules",
+        label=_("建章立制数"),
+        model=Rule,
+        date_field="created_on",
+        campaign_field="campaign",
+        dims=("kind", "state"),
+        order_by=("-created_on", "-pk"),
+    )
+)
+
+
+@dataclass(frozen=True)
+class AspectFigure:
+    """Problems, with the distinct aspects they fall in (FIGURES rows 16–17)."""
+
+    value: int
+    records: QuerySet
+    aspects: int
+    aspect_records: QuerySet
+
+
+def _with_aspects(records: QuerySet) -> AspectFigure:
+    from shigan.campaigns.models import Aspect
+
+    aspects = Aspect.objects.filter(pk__in=records.order_by().values("aspect")).order_by("ordinal")
+    return AspectFigure(records.count(), records, aspects.count(), aspects)
+
+
+def root_problems(*, campaign, user=None, as_of: datetime.date | None = None) -> AspectFigure:
+    """FIGURES row 16: the problems of the campaign's root unit itself (自治区层面), and the
+    number of distinct aspects they fall in."""
+    from shigan.metrics.selectors import metric_records
+
+    root = campaign.root_unit
+    records = metric_records(PROBLEMS, unit=root, user=user, campaign=campaign, as_of=as_of)
+    return _with_aspects(records.filter(unit=root))
+
+
+def batch_self_inspection(
+    *, batch, unit=None, user=None, as_of: datetime.date | None = None
+) -> dict:
+    """FIGURES rows 17–19 for the units enrolled in `batch`: self-inspection problems (with
+    their distinct aspects), those closed by `as_of`, and the measures added to them."""
+    from shigan.research.selectors import batch_records
+
+    found = batch_records(SELF_INSPECTION.key, batch=batch, unit=unit, user=user, as_of=as_of)
+    return {
+        "self_inspection": _with_aspects(found.records),
+        "closed": batch_records(
+            SELF_INSPECTION_CLOSED.key, batch=batch, unit=unit, user=user, as_of=as_of
+        ),
+        "measures": batch_records(
+            SELF_INSPECTION_MEASURES.key, batch=batch, unit=unit, user=user, as_of=as_of
+        ),
+    }

@@ -1,14 +1,91 @@
-"""The problem ledger. This is the minimal model the metrics engine needs; the rectification
-issue grows it (aspect, campaign, measures, deadlines, evidence …)."""
+"""The problem ledger (问题整改台账): problems, their measures, progress, evidence, close-outs,
+deadline extensions; special programs (专项整治) and rules (建章立制).
+
+Rows change only through `services.py`; the state rules live here as small predicates.
+"""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shigan.orgs.scoping import ScopedQuerySet
-from shigan.problems.choices import MeasureState, ProblemSource, ProblemState
+from shigan.problems.choices import (
+    UNFINISHED_STATES,
+    CloseOutState,
+    ExtensionState,
+    Light,
+    MeasureState,
+    ProblemSource,
+    ProblemState,
+    ProblemTerm,
+    RuleKind,
+    RuleState,
+)
+from shigan.problems.storage import evidence_path, evidence_storage
 
-__all__ = ["Problem", "ProblemTransition", "Measure"]
+__all__ = [
+    "SpecialProgram",
+    "Problem",
+    "ProblemTransition",
+    "Measure",
+    "ProgressReport",
+    "CloseOut",
+    "Evidence",
+    "DeadlineExtension",
+    "Rule",
+]
+
+_BY_PROBLEM = ScopedQuerySet.scoped_by("problem__unit__path")
+
+
+def _user_fk(verbose_name, **kwargs):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        related_name="+",
+        **kwargs,
+    )
+
+
+class SpecialProgram(models.Model):
+    """A special rectification program (专项整治): one plan, led by one unit, over many problems."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("主题教育"),
+        on_delete=models.PROTECT,
+        related_name="special_programs",
+    )
+    name = models.CharField(_("名称"), max_length=200)
+    lead_unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("牵头单位"),
+        on_delete=models.PROTECT,
+        related_name="special_programs",
+    )
+    plan = models.TextField(_("整治方案"), blank=True)
+    created_on = models.DateField(_("印发日期"))
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.scoped_by("lead_unit__path").as_manager()
+
+    class Meta:
+        verbose_name = _("专项整治")
+        verbose_name_plural = _("专项整治")
+        ordering = ["campaign", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="problems_program_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def unit(self):
+        return self.lead_unit
 
 
 class Problem(models.Model):
@@ -39,12 +116,47 @@ class Problem(models.Model):
         on_delete=models.PROTECT,
         related_name="problems",
     )
+    special_program = models.ForeignKey(
+        SpecialProgram,
+        verbose_name=_("专项整治"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
+    )
     source = models.CharField(_("来源"), max_length=30, choices=ProblemSource.choices)
     title = models.CharField(_("问题"), max_length=300)
+    description = models.TextField(_("问题描述"), blank=True)
+    responsible = models.ForeignKey(
+        "orgs.Person",
+        verbose_name=_("责任领导"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     found_on = models.DateField(_("发现日期"))
+    term = models.CharField(
+        _("整改类型"), max_length=20, choices=ProblemTerm.choices, default=ProblemTerm.TIME_BOUND
+    )
+    deadline = models.DateField(_("整改时限"), null=True, blank=True)
+    # "N working days from found_on": kept as entered; `deadline` is computed from it.
+    deadline_workdays = models.PositiveSmallIntegerField(
+        _("整改时限（工作日）"), null=True, blank=True
+    )
+    # A long-term problem's next checkpoint after a stage is closed (长期坚持的下一节点).
+    next_checkpoint = models.DateField(_("下一检查节点"), null=True, blank=True)
     state = models.CharField(
         _("状态"), max_length=20, choices=ProblemState.choices, default=ProblemState.OPEN
     )
+    progress_percent = models.PositiveSmallIntegerField(
+        _("整改进度（%）"), default=0, validators=[MaxValueValidator(100)]
+    )
+    # The traffic light, stored so lists filter and count it; "" once closed (no light).
+    light = models.CharField(
+        _("红黄绿灯"), max_length=10, choices=Light.choices, default=Light.GREEN, blank=True
+    )
+    light_on = models.DateField(_("亮灯日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -53,9 +165,40 @@ class Problem(models.Model):
         verbose_name = _("问题")
         verbose_name_plural = _("问题")
         ordering = ["-found_on", "-pk"]
+        indexes = [
+            models.Index(fields=["unit", "state"]),
+            models.Index(fields=["light", "state"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress_percent__lte=100), name="problems_percent_max"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("problems:detail", args=[self.pk])
+
+    # State predicates: the services refuse what these deny, with a coded error.
+    @property
+    def is_unfinished(self) -> bool:
+        return self.state in UNFINISHED_STATES
+
+    def can_submit_closeout(self) -> bool:
+        return self.state in (ProblemState.OPEN, ProblemState.IN_PROGRESS, ProblemState.REOPENED)
+
+    def can_report(self) -> bool:
+        return self.state != ProblemState.CLOSED
+
+    @property
+    def watched_deadline(self):
+        """The date the light watches: a long-term problem's next checkpoint, else the
+        deadline (after an approved extension, the new one)."""
+        if self.term == ProblemTerm.LONG_TERM and self.next_checkpoint:
+            return self.next_checkpoint
+        return self.deadline
 
 
 class ProblemTransition(models.Model):
@@ -120,7 +263,7 @@ class Measure(models.Model):
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    objects = ScopedQuerySet.scoped_by("problem__unit__path").as_manager()
+    objects = _BY_PROBLEM.as_manager()
 
     class Meta:
         verbose_name = _("整改措施")
@@ -134,3 +277,200 @@ class Measure(models.Model):
     def unit(self):
         """The unit responsible: the problem's."""
         return self.problem.unit
+
+
+class ProgressReport(models.Model):
+    """A progress report (整改进展): what was done, how far along, with evidence files."""
+
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="reports"
+    )
+    text = models.TextField(_("进展情况"))
+    percent = models.PositiveSmallIntegerField(
+        _("整改进度（%）"), validators=[MaxValueValidator(100)]
+    )
+    reported_on = models.DateField(_("报告日期"))
+    created_by = _user_fk(_("报告人"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = _BY_PROBLEM.as_manager()
+
+    class Meta:
+        verbose_name = _("整改进展")
+        verbose_name_plural = _("整改进展")
+        ordering = ["problem", "reported_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.reported_on} {self.percent}%"
+
+
+class CloseOut(models.Model):
+    """A close-out request (销号申请) and the reviewer's decision on it."""
+
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="closeouts"
+    )
+    summary = models.TextField(_("整改完成情况"))
+    submitted_by = _user_fk(_("申请人"), null=True, blank=True)
+    submitted_on = models.DateField(_("申请日期"))
+    state = models.CharField(
+        _("审核状态"),
+        max_length=20,
+        choices=CloseOutState.choices,
+        default=CloseOutState.PENDING,
+    )
+    decided_by = _user_fk(_("审核人"), null=True, blank=True)
+    decided_on = models.DateField(_("审核日期"), null=True, blank=True)
+    reason = models.TextField(_("审核意见"), blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = _BY_PROBLEM.as_manager()
+
+    class Meta:
+        verbose_name = _("销号申请")
+        verbose_name_plural = _("销号申请")
+        ordering = ["problem", "submitted_on", "pk"]
+        constraints = [
+            # At most one close-out of a problem waits for a decision.
+            models.UniqueConstraint(
+                fields=["problem"],
+                condition=models.Q(state="pending"),
+                name="problems_one_pending_closeout",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id}: {self.get_state_display()}"
+
+    @property
+    def unit(self):
+        return self.problem.unit
+
+
+class Evidence(models.Model):
+    """An evidence file (佐证材料), checked by size and content; kept outside the web root."""
+
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    progress_report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("整改进展"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    closeout = models.ForeignKey(
+        CloseOut,
+        verbose_name=_("销号申请"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    file = models.FileField(
+        _("文件"), storage=evidence_storage, upload_to=evidence_path, max_length=255
+    )
+    original_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = _user_fk(_("上传人"), null=True, blank=True)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = _BY_PROBLEM.as_manager()
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["problem", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def unit(self):
+        return self.problem.unit
+
+
+class DeadlineExtension(models.Model):
+    """A request to move a problem's deadline (延期申请), decided by a reviewer above."""
+
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="extensions"
+    )
+    requested_by = _user_fk(_("申请人"), null=True, blank=True)
+    requested_on = models.DateField(_("申请日期"))
+    old_deadline = models.DateField(_("原整改时限"), null=True, blank=True)
+    new_deadline = models.DateField(_("申请延至"))
+    reason = models.TextField(_("延期理由"))
+    state = models.CharField(
+        _("审批状态"),
+        max_length=20,
+        choices=ExtensionState.choices,
+        default=ExtensionState.PENDING,
+    )
+    decided_by = _user_fk(_("审批人"), null=True, blank=True)
+    decided_on = models.DateField(_("审批日期"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = _BY_PROBLEM.as_manager()
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["problem", "requested_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["problem"],
+                condition=models.Q(state="pending"),
+                name="problems_one_pending_extension",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id}: → {self.new_deadline}"
+
+    @property
+    def unit(self):
+        return self.problem.unit
+
+
+class Rule(models.Model):
+    """A rule made to fix problems for good (建章立制): a regulation, decision or mechanism."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("主题教育"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rules",
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("制定单位"), on_delete=models.PROTECT, related_name="rules"
+    )
+    title = models.CharField(_("名称"), max_length=300)
+    kind = models.CharField(_("类别"), max_length=20, choices=RuleKind.choices)
+    state = models.CharField(
+        _("状态"), max_length=20, choices=RuleState.choices, default=RuleState.DRAFTING
+    )
+    issued_on = models.DateField(_("印发日期"), null=True, blank=True)
+    problems = models.ManyToManyField(
+        Problem, verbose_name=_("针对的问题"), related_name="rules", blank=True
+    )
+    created_on = models.DateField(_("登记日期"))
+    created_by = _user_fk(_("登记人"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("制度机制")
+        verbose_name_plural = _("制度机制")
+        ordering = ["-created_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -8,8 +8,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--concurrency", type=int, default=2, help="并发进程数（默认 2）")
         parser.add_argument("--loglevel", default="INFO")
+        # The daily deadline watch is a beat entry; exactly one worker of a deployment runs beat.
+        parser.add_argument(
+            "--no-beat",
+            dest="beat",
+            action="store_false",
+            help="不运行定时任务（每日到期预警）；多个 worker 时只让其中一个运行定时任务",
+        )
 
-    def handle(self, *args, concurrency: int, loglevel: str, **options):
+    def handle(self, *args, concurrency: int, loglevel: str, beat: bool, **options):
         if not settings.REDIS_URL:
             raise CommandError(
                 "没有设置 REDIS_URL：未配置消息队列时，后台任务在 Web 进程内直接运行，"
@@ -17,11 +24,12 @@ class Command(BaseCommand):
             )
         from shigan.celery import app
 
-        app.worker_main(
-            [
-                "worker",
-                f"--concurrency={concurrency}",
-                f"--loglevel={loglevel}",
-                f"--queues={settings.CELERY_TASK_DEFAULT_QUEUE}",
-            ]
-        )
+        argv = [
+            "worker",
+            f"--concurrency={concurrency}",
+            f"--loglevel={loglevel}",
+            f"--queues={settings.CELERY_TASK_DEFAULT_QUEUE}",
+        ]
+        if beat:
+            argv += ["--beat", f"--schedule={settings.SHIGAN_HOME / 'celerybeat-schedule'}"]
+        app.worker_main(argv)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from shigan.notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.NotificationListView.as_view(), name="list"),
+    path("badge/", views.NotificationBadgeView.as_view(), name="badge"),
+    path("<int:pk>/read/", views.NotificationReadView.as_view(), name="read"),
+    path("read-all/", views.NotificationReadAllView.as_view(), name="read_all"),
+]

@@ -1,0 +1,23 @@
+from rest_framework.routers import DefaultRouter
+
+from shigan.problems.api.views import (
+    CloseOutViewSet,
+    EvidenceViewSet,
+    ExtensionViewSet,
+    MeasureViewSet,
+    ProblemViewSet,
+    ReportViewSet,
+    RuleViewSet,
+    SpecialProgramViewSet,
+)
+
+router = DefaultRouter()
+router.register("problems", ProblemViewSet, basename="problems-problem")
+router.register("measures", MeasureViewSet, basename="problems-measure")
+router.register("progress-reports", ReportViewSet, basename="problems-report")
+router.register("evidence", EvidenceViewSet, basename="problems-evidence")
+router.register("closeouts", CloseOutViewSet, basename="problems-closeout")
+router.register("extensions", ExtensionViewSet, basename="problems-extension")
+router.register("special-programs", SpecialProgramViewSet, basename="problems-program")
+router.register("rules", RuleViewSet, basename="problems-rule")
+urlpatterns = router.urls

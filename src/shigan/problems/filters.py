@@ -1,0 +1,158 @@
+"""Filters on the problem ledger (django-filter), for the API; the ledger page's form parses the
+same criteria. Both end in `selectors.problem_filter`."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shigan.orgs.filters import UnitChoiceFilter, _visible_units
+from shigan.orgs.scoping import subtree_q
+from shigan.problems import selectors
+from shigan.problems.choices import (
+    CloseOutState,
+    ExtensionState,
+    Light,
+    MeasureState,
+    ProblemSource,
+    ProblemState,
+    ProblemTerm,
+    RuleKind,
+    RuleState,
+)
+from shigan.problems.models import (
+    CloseOut,
+    DeadlineExtension,
+    Evidence,
+    Measure,
+    Problem,
+    ProgressReport,
+    Rule,
+    SpecialProgram,
+)
+
+__all__ = [
+    "ProblemFilter",
+    "MeasureFilter",
+    "ReportFilter",
+    "EvidenceFilter",
+    "CloseOutFilter",
+    "ExtensionFilter",
+    "SpecialProgramFilter",
+    "RuleFilter",
+]
+
+
+class IdFilter(django_filters.Filter):
+    """A record id (an integer, not any number)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        super().__init__(*args, **kwargs)
+
+
+class ProblemFilter(django_filters.FilterSet):
+    under = UnitChoiceFilter(label=_("下级于（含本单位）"), queryset=_visible_units)
+    campaign = IdFilter(label=_("主题教育"))
+    aspect = IdFilter(label=_("方面"))
+    source = django_filters.ChoiceFilter(label=_("来源"), choices=ProblemSource.choices)
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=ProblemState.choices)
+    light = django_filters.ChoiceFilter(label=_("红黄绿灯"), choices=Light.choices)
+    term = django_filters.ChoiceFilter(label=_("整改类型"), choices=ProblemTerm.choices)
+    deadline_from = django_filters.DateFilter(label=_("整改时限不早于"))
+    deadline_to = django_filters.DateFilter(label=_("整改时限不晚于"))
+    special_program = IdFilter(label=_("专项整治"))
+    q = django_filters.CharFilter(label=_("问题包含"))
+
+    class Meta:
+        model = Problem
+        fields = [
+            "under",
+            "campaign",
+            "aspect",
+            "source",
+            "state",
+            "light",
+            "term",
+            "deadline_from",
+            "deadline_to",
+            "special_program",
+            "q",
+        ]
+
+    def filter_queryset(self, queryset):
+        # One implementation of the ledger's filters, shared with the pages.
+        return selectors.problem_filter(queryset, self.form.cleaned_data)
+
+
+class ByProblemMixin(django_filters.FilterSet):
+    problem = IdFilter(label=_("问题"), field_name="problem_id")
+    under = UnitChoiceFilter(
+        label=_("下级于（含本单位）"), queryset=_visible_units, method="filter_under"
+    )
+
+    def filter_under(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(subtree_q([value.path], "problem__unit__path"))
+
+
+class MeasureFilter(ByProblemMixin):
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=MeasureState.choices)
+
+    class Meta:
+        model = Measure
+        fields = ["problem", "under", "state"]
+
+
+class ReportFilter(ByProblemMixin):
+    class Meta:
+        model = ProgressReport
+        fields = ["problem", "under"]
+
+
+class EvidenceFilter(ByProblemMixin):
+    class Meta:
+        model = Evidence
+        fields = ["problem", "under"]
+
+
+class CloseOutFilter(ByProblemMixin):
+    state = django_filters.ChoiceFilter(label=_("审核状态"), choices=CloseOutState.choices)
+
+    class Meta:
+        model = CloseOut
+        fields = ["problem", "under", "state"]
+
+
+class ExtensionFilter(ByProblemMixin):
+    state = django_filters.ChoiceFilter(label=_("审批状态"), choices=ExtensionState.choices)
+
+    class Meta:
+        model = DeadlineExtension
+        fields = ["problem", "under", "state"]
+
+
+class SpecialProgramFilter(django_filters.FilterSet):
+    campaign = IdFilter(label=_("主题教育"), field_name="campaign_id")
+
+    class Meta:
+        model = SpecialProgram
+        fields = ["campaign"]
+
+
+class RuleFilter(django_filters.FilterSet):
+    under = UnitChoiceFilter(
+        label=_("下级于（含本单位）"), queryset=_visible_units, method="filter_under"
+    )
+    campaign = IdFilter(label=_("主题教育"), field_name="campaign_id")
+    kind = django_filters.ChoiceFilter(label=_("类别"), choices=RuleKind.choices)
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=RuleState.choices)
+
+    class Meta:
+        model = Rule
+        fields = ["under", "campaign", "kind", "state"]
+
+    def filter_under(self, queryset, name, value):
+        return queryset.filter(subtree_q([value.path], "unit__path")) if value else queryset

@@ -1,0 +1,603 @@
+"""The problem ledger sheet (问题整改台账) as offices keep it, imported through the services.
+
+Columns: 序号, 问题, 方面, 来源, 整改措施, 责任领导, 责任单位, 整改时限, 整改进展, 完成情况 (the
+header may sit under a title row; the usual variants of each heading are accepted). Two layouts,
+also mixed in one sheet:
+
+- one row per problem: the 整改措施 cell holds all the measures, one per line or numbered
+  "1. 2. 3.", "1、2、", "（1）（2）", "①②";
+- one row per measure: the problem is repeated on every row, or its cells are merged (a merged
+  cell reads as blank below its first row). A row whose 问题 is blank, or repeats the 问题 (and
+  序号) of the row above, is another measure of the same problem. 整改时限, 责任领导 and 完成情况
+  on such a row belong to that measure.
+
+The natural key of a problem is (主题教育, 责任单位, 问题): a problem already in the ledger is left
+as it is, so importing the same sheet again changes nothing. The sheet has no found date: an
+imported problem is found on the day of the import (an optional 发现日期 column overrides it).
+A sheet cannot close a problem — close-out needs evidence and a reviewer — so 完成情况 only
+marks measures done ("已完成", "已销号" …) or not.
+"""
+
+import calendar
+import datetime
+import re
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shigan.campaigns.choices import AspectKind
+from shigan.core.errors import DomainError
+from shigan.core.spreadsheets.importers import Column, Importer, Record, RowError
+from shigan.core.spreadsheets.reading import SheetReadError
+from shigan.core.spreadsheets.values import CellError, normalize_text, parse_date, parse_text
+from shigan.orgs.imports import UnitIndex
+from shigan.orgs.models import Person, Unit
+from shigan.orgs.scoping import subtree_q
+from shigan.problems import services
+from shigan.problems.choices import ProblemSource, ProblemState, ProblemTerm
+from shigan.problems.models import Problem
+
+__all__ = [
+    "LEDGER_COLUMNS",
+    "LedgerImporter",
+    "split_measures",
+    "parse_time_limit",
+    "TimeLimit",
+]
+
+LEDGER_COLUMNS = (
+    Column("seq", gettext_lazy("序号"), aliases=("编号", "序"), max_length=20),
+    Column(
+        "title",
+        gettext_lazy("问题"),
+        aliases=("存在问题", "问题表现", "具体问题", "问题清单", "问题名称", "查摆问题"),
+        max_length=300,
+        help=gettext_lazy("一个问题多行填写时，可合并单元格或每行重复填写。"),
+    ),
+    Column("aspect", gettext_lazy("方面"), aliases=("问题方面", "问题类别", "类别", "类型")),
+    Column(
+        "source",
+        gettext_lazy("来源"),
+        aliases=("问题来源",),
+        help=gettext_lazy("调查研究、检视查摆、督察反馈、信访、上级交办；不填为检视查摆。"),
+    ),
+    Column(
+        "measures",
+        gettext_lazy("整改措施"),
+        aliases=("整改举措", "具体措施", "措施"),
+        help=gettext_lazy("多条措施分行填写，或编号“1. 2. 3.”“1、2、”“（1）（2）”。"),
+    ),
+    Column(
+        "responsible",
+        gettext_lazy("责任领导"),
+        aliases=("牵头领导", "分管领导", "责任人"),
+        help=gettext_lazy("填已登记人员的姓名，可带括号注明职务。"),
+    ),
+    Column(
+        "unit",
+        gettext_lazy("责任单位"),
+        aliases=("牵头单位", "责任部门", "整改单位"),
+        help=gettext_lazy("填名称、12 位行政区划代码或“上级/名称”路径；不填为导入所在的单位。"),
+    ),
+    Column(
+        "deadline",
+        gettext_lazy("整改时限"),
+        aliases=("完成时限", "时限", "整改期限"),
+        help=gettext_lazy(
+            "日期（2023年6月30日、2023年6月底）、“立行立改”、“长期坚持”或“15个工作日”。"
+        ),
+    ),
+    Column("progress", gettext_lazy("整改进展"), aliases=("进展情况", "整改进展情况")),
+    Column(
+        "status",
+        gettext_lazy("完成情况"),
+        aliases=("是否完成", "整改状态", "完成状态"),
+        help=gettext_lazy("“已完成”或“未完成”（整改中）；销号须经上级审核，导入不能销号。"),
+    ),
+    Column("found_on", gettext_lazy("发现日期"), kind="date", aliases=("查摆日期",)),
+)
+
+# -- measures in one cell ----------------------------------------------------------------------
+
+# A number that starts an item: "1." or "1、" at the start, after a line break or a sentence
+# end; "（1）" and "①" anywhere (they do not occur inside ordinary text).
+_MARKER = re.compile(
+    r"(?:(?:^|(?<=[\n\r；;。：:]))\s*(?P<dot>\d{1,2})\s*[\.．、](?!\d))"
+    r"|(?:[（(]\s*(?P<paren>\d{1,2})\s*[）)])"
+    r"|(?P<circled>[①-⑳])"
+)
+_LINES = re.compile(r"[\r\n]+")
+
+
+def _marker_number(match) -> int:
+    if match["circled"]:
+        return ord(match["circled"]) - ord("①") + 1
+    return int(match["dot"] or match["paren"])
+
+
+def split_measures(text) -> list[str]:
+    """The measures written in one cell: numbered items (the numbers must run on 1, 2, 3 …,
+    and "1." must start a line or follow a sentence end, so "3.5万元" does not split a
+    sentence), else one per line."""
+    text = parse_text(text)
+    if not text:
+        return []
+    starts = []
+    matches = list(_MARKER.finditer(text))
+    # Items run 1, 2, 3 …; a cell that starts with a number (one row per measure: "（2）…")
+    # runs on from that number.
+    expected = 1
+    if matches and not text[: matches[0].start()].strip():
+        expected = _marker_number(matches[0])
+    for match in matches:
+        if _marker_number(match) == expected:
+            starts.append(match)
+            expected += 1
+    if starts:
+        items = []
+        head = text[: starts[0].start()].strip()
+        if head and not head.endswith(("：", ":")):
+            items.append(head)
+        for i, match in enumerate(starts):
+            end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+            items.append(text[match.end() : end])
+    else:
+        items = _LINES.split(text)
+    cleaned = (re.sub(r"\s*[\r\n]+\s*", "", item).strip(" \t；;。") for item in items)
+    return [item for item in cleaned if item]
+
+
+# -- 整改时限 ----------------------------------------------------------------------------------
+
+
+class TimeLimit:
+    __slots__ = ("term", "deadline", "workdays")
+
+    def __init__(self, term, deadline=None, workdays=None):
+        self.term = term
+        self.deadline = deadline
+        self.workdays = workdays
+
+    def __eq__(self, other):
+        return isinstance(other, TimeLimit) and (self.term, self.deadline, self.workdays) == (
+            other.term,
+            other.deadline,
+            other.workdays,
+        )
+
+    def __repr__(self):
+        return f"TimeLimit({self.term!r}, {self.deadline!r}, {self.workdays!r})"
+
+
+_WORKDAYS = re.compile(r"(\d{1,3})\s*个?\s*工作日")
+_MONTH_END = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:底|末|份|内)?$")
+_YEAR_END = re.compile(r"(\d{4})\s*年(?:底|末|内)$")
+_DATE_IN_TEXT = re.compile(
+    r"\d{4}\s*[年./\-]\s*\d{1,2}\s*(?:[月./\-]\s*\d{1,2}\s*日?|月(?:底|末|份|内)?)|\d{4}\s*年(?:底|末)"
+)
+_TRAILING = re.compile(r"(?:之前|以前|前|止|完成|为止)$")
+
+
+def _limit_date(text: str, raw, default_year=None) -> datetime.date:
+    text = _TRAILING.sub("", text.replace(" ", ""))
+    if m := _MONTH_END.match(text):
+        year, month = int(m[1]), int(m[2])
+        if not 1 <= month <= 12:
+            raise CellError(_("“%(value)s”不是有效的日期。") % {"value": raw})
+        return datetime.date(year, month, calendar.monthrange(year, month)[1])
+    if m := _YEAR_END.match(text):
+        return datetime.date(int(m[1]), 12, 31)
+    return parse_date(text, default_year=default_year)
+
+
+def parse_time_limit(raw, *, default_year: int | None = None) -> TimeLimit | None:
+    """整改时限 as offices write it: a date (a month end: "2023年6月底"), "立行立改", "长期坚持",
+    "15个工作日内", or a term followed by a date ("立行立改，2023年5月10日前")."""
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str):
+        return TimeLimit(ProblemTerm.TIME_BOUND, parse_date(raw))
+    text = normalize_text(raw)
+    if not text:
+        return None
+    found = _DATE_IN_TEXT.search(text)
+    day = _limit_date(found.group(0), raw, default_year) if found else None
+    if "立行立改" in text or "立即整改" in text:
+        return TimeLimit(ProblemTerm.IMMEDIATE, day)
+    if "长期" in text:
+        return TimeLimit(ProblemTerm.LONG_TERM, day)
+    if m := _WORKDAYS.search(text):
+        return TimeLimit(ProblemTerm.TIME_BOUND, None, int(m[1]))
+    if day is not None:
+        return TimeLimit(ProblemTerm.TIME_BOUND, day)
+    try:
+        return TimeLimit(ProblemTerm.TIME_BOUND, _limit_date(text, raw, default_year))
+    except CellError:
+        raise CellError(
+            _(
+                "无法识别整改时限“%(value)s”，请填日期（如2023年6月30日）、“立行立改”、“长期坚持”或“15个工作日”。"
+            )
+            % {"value": raw}
+        ) from None
+
+
+# -- 来源 and 完成情况 --------------------------------------------------------------------------
+
+SOURCE_WORDS = (
+    (("调研", "调查研究"), ProblemSource.RESEARCH),
+    (("检视", "查摆", "自查", "自身查找", "对照检查"), ProblemSource.SELF_INSPECTION),
+    (("督察", "督查", "巡视", "巡察", "审计", "反馈"), ProblemSource.INSPECTION_FEEDBACK),
+    (("信访", "来信", "来访", "群众反映", "12345"), ProblemSource.PETITION),
+    (("交办", "上级"), ProblemSource.ASSIGNED),
+)
+
+DONE_WORDS = ("已完成", "完成", "已整改", "整改完成", "已整改完成", "已销号", "待销号", "已办结")
+OPEN_WORDS = (
+    "未完成",
+    "正在整改",
+    "整改中",
+    "推进中",
+    "持续推进",
+    "待整改",
+    "退回重改",
+    "长期坚持",
+    "未开始",
+    "进行中",
+    "持续整改",
+)
+_PERCENT = re.compile(r"(\d{1,3})\s*[%％]")
+_PAREN = re.compile(r"[（(][^）)]*[）)]")
+_NAMES = re.compile(r"[、，,;；/\s]+")
+
+
+def parse_source(raw) -> str:
+    text = normalize_text(raw).replace(" ", "")
+    if not text:
+        return ProblemSource.SELF_INSPECTION
+    for value, label in ProblemSource.choices:
+        if text in (value, str(label)):
+            return value
+    for words, value in SOURCE_WORDS:
+        if any(w in text for w in words):
+            return value
+    labels = "、".join(str(label) for _v, label in ProblemSource.choices)
+    raise CellError(
+        _("“%(value)s”不是可选的来源，可选：%(labels)s。") % {"value": raw, "labels": labels}
+    )
+
+
+def parse_status(raw) -> bool:
+    """Whether the row's measures are done."""
+    text = normalize_text(raw).replace(" ", "")
+    if not text or text in OPEN_WORDS:
+        return False
+    if text in DONE_WORDS or text in ("是", "√"):
+        return True
+    if text in ("否", "×"):
+        return False
+    raise CellError(_("“%(value)s”不是可识别的完成情况，请填“已完成”或“未完成”。") % {"value": raw})
+
+
+def person_names(raw) -> list[str]:
+    text = _PAREN.sub(" ", normalize_text(raw))
+    return [name for name in _NAMES.split(text) if name]
+
+
+# -- the importer ------------------------------------------------------------------------------
+
+
+class LedgerImporter(Importer):
+    """The ledger of a unit's subtree in one campaign (or none)."""
+
+    title = gettext_lazy("问题整改台账")
+    columns = LEDGER_COLUMNS
+    key = ("_unit_pk", "title")
+
+    def __init__(self, *, unit: Unit, campaign=None, today=None, **kwargs):
+        super().__init__(**kwargs)
+        self.unit = unit
+        self.campaign = campaign
+        self.today = today or timezone.localdate()
+        if self.default_year is None:
+            self.default_year = self.today.year
+        self._index = None
+        self._people = None
+
+    # cells
+
+    def parse_source(self, raw):
+        return parse_source(raw)
+
+    def parse_status(self, raw):
+        return parse_status(raw)
+
+    def parse_deadline(self, raw):
+        return parse_time_limit(raw, default_year=self.default_year)
+
+    def parse_seq(self, raw):
+        return normalize_text(raw).rstrip(".．、")
+
+    def parse_title(self, raw):
+        return parse_text(raw, max_length=300).replace("\n", " ")
+
+    # rows → problems
+
+    def locate_header(self, rows):
+        header, positions = super().locate_header(rows)
+        if "title" not in positions:  # not required per cell (merged cells read as blank)
+            raise SheetReadError(
+                _("没有找到表头：缺少列“%(missing)s”。表头应包含：%(titles)s。")
+                % {
+                    "missing": self.column_title("title"),
+                    "titles": "、".join(str(c.title) for c in self.columns),
+                }
+            )
+        return header, positions
+
+    def records(self, rows):
+        """One record per problem: the rows of a problem (merged or repeated cells) are folded
+        into the first one; `values["_rows"]` keeps each row's own values."""
+        problems: list[Record] = []
+        for record in super().records(rows):
+            values = record.values
+            head = problems[-1] if problems else None
+            if head is not None and self._continues(head, values):
+                head.values["_rows"].append(record)
+                head.errors.extend(record.errors)
+                continue
+            if not values.get("title"):
+                record.errors.append(
+                    RowError(record.row, self.column_title("title"), "", _("必填，不能为空。"))
+                )
+            values["_rows"] = [record]
+            problems.append(record)
+        for record in problems:
+            self._fold(record)
+        return problems
+
+    @staticmethod
+    def _continues(head: Record, values: dict) -> bool:
+        title, seq = values.get("title"), values.get("seq")
+        first = head.values
+        if not title:  # a merged 问题 cell
+            return not seq or seq == first.get("seq")
+        return title == first.get("title") and (not seq or seq == first.get("seq"))
+
+    def _fold(self, record: Record) -> None:
+        """Problem-level values: the first non-blank of the group's rows."""
+        rows = record.values["_rows"]
+        for key in ("aspect", "source", "unit", "responsible", "found_on"):
+            raw = next((r.raw.get(key) for r in rows if r.raw.get(key) not in (None, "")), "")
+            if raw != "":
+                record.raw[key] = raw
+                record.values[key] = next(
+                    r.values.get(key) for r in rows if r.raw.get(key) not in (None, "")
+                )
+        progress = []
+        for row in rows:
+            text = (row.values.get("progress") or "").strip()
+            if text and text not in progress:
+                progress.append(text)
+        record.values["progress"] = "\n".join(progress)
+
+    # references
+
+    @property
+    def index(self) -> UnitIndex:
+        if self._index is None:
+            self._index = UnitIndex(self.unit)
+        return self._index
+
+    def people(self) -> dict[str, list[Person]]:
+        if self._people is None:
+            ancestors = [
+                self.unit.path[:i] for i in range(Unit.steplen, len(self.unit.path), Unit.steplen)
+            ]
+            found = Person.objects.filter(
+                subtree_q([self.unit.path], "unit__path") | Q(unit__path__in=ancestors)
+            ).select_related("unit")
+            self._people = defaultdict(list)
+            for person in found:
+                self._people[person.name].append(person)
+        return self._people
+
+    def fail(self, record: Record, key: str, message: str, row: Record | None = None) -> None:
+        row = row or record
+        record.errors.append(
+            RowError(row.row, self.column_title(key), row.raw.get(key, ""), message)
+        )
+
+    def resolve_person(self, record: Record, row: Record) -> Person | None:
+        names = person_names(row.raw.get("responsible"))
+        if not names:
+            return None
+        found = self.people().get(names[0], [])
+        if len(found) == 1:
+            return found[0]
+        message = (
+            _("找不到人员“%(name)s”，请先在单位中登记。")
+            if not found
+            else _("有 %(n)d 位人员都叫“%(name)s”。")
+        ) % {"name": names[0], "n": len(found)}
+        self.fail(record, "responsible", message, row)
+        return None
+
+    def clean(self, records):
+        aspects = {}
+        if self.campaign is not None:
+            aspects = {
+                normalize_text(a.name): a
+                for a in self.campaign.aspects.filter(kind=AspectKind.PROBLEM)
+            }
+        for record in records:  # every cell is checked, so a row shows all its errors
+            values = record.values
+            values["_unit"] = self._resolve_unit(record)
+            values["_unit_pk"] = getattr(values["_unit"], "pk", None)
+            values["_aspect"] = self._resolve_aspect(record, aspects)
+            head = values["_rows"][0]
+            values["_responsible"] = self.resolve_person(record, head)
+            values["_measures"] = self._measures(record)
+            values["_limit"] = self._problem_limit(values["_rows"])
+
+    def _resolve_unit(self, record: Record) -> Unit | None:
+        text = normalize_text(record.raw.get("unit") or "")
+        if not text:
+            return self.unit
+        try:
+            return self.index.resolve(text)
+        except CellError as error:
+            self.fail(record, "unit", error.message)
+            return None
+
+    def _resolve_aspect(self, record: Record, aspects: dict):
+        name = normalize_text(record.raw.get("aspect") or "")
+        if not name:
+            return None
+        aspect = aspects.get(name)
+        if aspect is None:
+            names = "、".join(a.name for a in aspects.values())
+            message = (
+                _("“%(value)s”不是本次主题教育的问题方面，可选：%(names)s。")
+                if names
+                else _("“%(value)s”：本单位没有进行中的主题教育，不能填写方面。")
+            ) % {"value": name, "names": names}
+            self.fail(record, "aspect", message)
+        return aspect
+
+    def _measures(self, record: Record) -> list[dict]:
+        """Each row's measures with that row's owner, deadline and completion."""
+        rows = record.values["_rows"]
+        several = len(rows) > 1
+        measures = []
+        for row in rows:
+            limit = row.values.get("deadline")
+            owner = None
+            if several:  # one row per measure: the row's 责任领导 owns it (merged: the problem's)
+                own = row is not rows[0] and self.resolve_person(record, row)
+                owner = own or record.values.get("_responsible")
+            for text in split_measures(row.values.get("measures")):
+                measures.append(
+                    {
+                        "text": text,
+                        "owner": owner,
+                        "deadline": limit.deadline if limit is not None else None,
+                        "done": bool(row.values.get("status")),
+                        "row": row,
+                    }
+                )
+        return measures
+
+    @staticmethod
+    def _problem_limit(rows: list[Record]) -> TimeLimit | None:
+        """The first row's term; for dated rows, the latest date (the problem cannot be done
+        before its last measure)."""
+        limits = [r.values.get("deadline") for r in rows if r.values.get("deadline")]
+        if not limits:
+            return None
+        first = limits[0]
+        dates = [limit.deadline for limit in limits if limit.deadline]
+        return TimeLimit(first.term, max(dates) if dates else None, first.workdays)
+
+    def existing_keys(self, keys):
+        by_unit = defaultdict(set)
+        for unit_pk, title in keys:
+            by_unit[unit_pk].add(title)
+        existing = set()
+        for unit_pk, titles in by_unit.items():
+            problems = Problem.objects.filter(
+                unit_id=unit_pk, title__in=titles, campaign=self.campaign
+            )
+            existing.update(problems.values_list("unit_id", "title"))
+        return existing
+
+    # writing
+
+    def save(self, records, *, skip_invalid):
+        refused = {}
+        for i, record in enumerate(records):
+            try:
+                with transaction.atomic():  # a problem and its measures, or nothing of it
+                    self._write(record.values)
+            except DomainError as error:
+                refused[i] = self._located(error)
+        return refused
+
+    # Service fields → the column that holds them.
+    _FIELD_COLUMNS = {
+        "deadline_workdays": "deadline",
+        "term": "deadline",
+        "found_on": "found_on",
+        "text": "measures",
+        "first_measure": "measures",
+        "percent": "progress",
+        "aspect": "aspect",
+        "campaign": "aspect",
+    }
+
+    def _located(self, error: DomainError) -> DomainError:
+        field = self._FIELD_COLUMNS.get(error.field, error.field)
+        if field not in {c.key for c in self.columns}:
+            field = None
+        return DomainError(error.message, code=error.code, field=field)
+
+    def _write(self, v: dict) -> None:
+        limit = v["_limit"] or TimeLimit(ProblemTerm.TIME_BOUND)
+        found_on = v.get("found_on") or self.today
+        measures = v["_measures"]
+        first = measures[0] if measures else None
+        problem = services.problem_create(
+            actor=self.actor,
+            unit=v["_unit"],
+            campaign=self.campaign,
+            aspect=v["_aspect"],
+            title=v["title"],
+            source=v.get("source") or ProblemSource.SELF_INSPECTION,
+            found_on=found_on,
+            responsible=v["_responsible"],
+            term=limit.term,
+            deadline=limit.deadline,
+            deadline_workdays=limit.workdays,
+            first_measure=self._measure_args(first, found_on) if first else None,
+        )
+        added = list(problem.measures.order_by("pk")[:1])
+        for measure in measures[1:]:
+            added.append(
+                services.measure_add(
+                    actor=self.actor, problem=problem, **self._measure_args(measure, found_on)
+                )
+            )
+        for saved, measure in zip(added, measures, strict=False):
+            if measure["done"]:
+                services.measure_complete(actor=self.actor, measure=saved, done_on=self.today)
+        if v.get("progress"):
+            problem.refresh_from_db()
+            if problem.state != ProblemState.CLOSED:
+                services.progress_report_add(
+                    actor=self.actor,
+                    problem=problem,
+                    text=v["progress"],
+                    percent=self._percent(v["progress"], measures),
+                    reported_on=self.today,
+                )
+
+    @staticmethod
+    def _measure_args(measure: dict, added_on) -> dict:
+        return {
+            "text": measure["text"],
+            "owner": measure["owner"],
+            "deadline": measure["deadline"],
+            "added_on": added_on,
+        }
+
+    @staticmethod
+    def _percent(text: str, measures: list[dict]) -> int:
+        """The percent written in the progress text; else all measures done → 100, else 0."""
+        if m := _PERCENT.search(text):
+            return min(int(m[1]), 100)
+        if measures and all(m["done"] for m in measures):
+            return 100
+        return 0

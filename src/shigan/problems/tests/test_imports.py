@@ -1,0 +1,337 @@
+"""The 问题整改台账 sheet as offices send it: both layouts in one real-shaped workbook, imported
+through the services, re-imported as a no-op, exported back to the same columns; a bad sheet
+names row and column and writes nothing."""
+
+import datetime
+import io
+
+import pytest
+import xlsxwriter
+
+from shigan.audit.models import AuditEntry
+from shigan.campaigns import services as campaigns
+from shigan.campaigns.choices import AspectKind
+from shigan.core.spreadsheets.reading import read_rows
+from shigan.orgs.choices import PersonRank
+from shigan.orgs.services import person_create
+from shigan.problems.choices import MeasureState, ProblemSource, ProblemState, ProblemTerm
+from shigan.problems.exports import LedgerExporter
+from shigan.problems.imports import LedgerImporter, TimeLimit, parse_time_limit, split_measures
+from shigan.problems.models import Measure, Problem, ProgressReport
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+IMPORT_DAY = D(2023, 5, 10)
+HEADER = [
+    "序号",
+    "问题",
+    "方面",
+    "来源",
+    "整改措施",
+    "责任领导",
+    "责任单位",
+    "整改时限",
+    "整改进展",
+    "完成情况",
+]
+
+
+@pytest.fixture
+def setting(units, campaign, calendar):
+    for name in ("理论学习", "调查研究", "作风建设"):
+        campaigns.aspect_create(actor=None, campaign=campaign, kind=AspectKind.PROBLEM, name=name)
+    person_create(actor=None, unit=units["own"], name="巴特尔", rank=PersonRank.COUNTY)
+    person_create(actor=None, unit=units["child"], name="其木格", rank=PersonRank.SECTION)
+    return units
+
+
+def workbook(rows_writer) -> bytes:
+    """A ledger the way an office lays it out: a merged title, the unit and date line, the
+    header on row 3, wrapped text."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)
+    sheet = book.add_worksheet("问题整改台账")
+    wrap = book.add_format({"text_wrap": True, "valign": "vcenter", "border": 1})
+    bold = book.add_format({"bold": True, "align": "center", "border": 1})
+    sheet.merge_range(0, 0, 0, 9, "阿巴嘎旗主题教育检视问题整改台账", bold)
+    sheet.write(1, 0, "填报单位：阿巴嘎旗委主题教育办公室（盖章）        填报时间：2023年5月10日")
+    sheet.write_row(2, 0, HEADER, bold)
+    rows_writer(sheet, wrap)
+    book.close()
+    return buffer.getvalue()
+
+
+def both_layouts(child: str):
+    """The writer of a ledger with both layouts; `child` names a township of the banner."""
+    return lambda sheet, fmt: _both_layouts(sheet, fmt, child)
+
+
+def _both_layouts(sheet, fmt, child):
+    # One row per problem, the measures numbered in one cell.
+    sheet.write_row(
+        3,
+        0,
+        [
+            1,
+            "理论学习不够深入，学用脱节",
+            "理论学习",
+            "检视查摆",
+            "1. 制定年度学习计划\n2. 举办读书班，投入3.5万元购置书籍\n3. 建立学习考勤制度",
+            "巴特尔（旗委书记）",
+            "",
+            "2023年6月30日",
+            "已制定计划，完成60%",
+            "整改中",
+        ],
+        fmt,
+    )
+    sheet.write_row(
+        4,
+        0,
+        [
+            2,
+            "调研走过场、重形式",
+            "调查研究",
+            "调研",
+            "1、建立调研台账；2、每季度通报调研成果",
+            "巴特尔",
+            child,
+            "立行立改",
+            "",
+            "未完成",
+        ],
+        fmt,
+    )
+    # One row per measure, the problem's cells merged over its rows.
+    for c, value in enumerate([3, "基层负担重，报表多", "作风建设", "督察反馈"]):
+        sheet.merge_range(5, c, 7, c, value, fmt)
+    sheet.merge_range(5, 6, 7, 6, child, fmt)
+    sheet.merge_range(5, 8, 7, 8, "已清理报表12张", fmt)
+    for r, (measure, who, limit, status) in enumerate(
+        [
+            ("清理精简报表", "其木格", "2023年7月底", "已完成"),
+            ("建立报表准入制度", "巴特尔", "2023-08-15", "未完成"),
+            ("开展“回头看”", "", "2023年9月30日前", "未完成"),
+        ],
+        start=5,
+    ):
+        sheet.write_row(r, 4, [measure, who], fmt)
+        sheet.write(r, 7, limit, fmt)
+        sheet.write(r, 9, status, fmt)
+    # One row per measure, the problem repeated on each row; a long-term one.
+    for r, measure in ((8, "（1）每月走访联系户"), (9, "（2）建立群众诉求台账")):
+        sheet.write_row(
+            r,
+            0,
+            [4, "服务群众不主动", "作风建设", "信访", measure, "巴特尔", "", "长期坚持", "", ""],
+            fmt,
+        )
+
+
+def run(editor, units, campaign, data, **kwargs):
+    importer = LedgerImporter(
+        actor=editor, unit=units["own"], campaign=campaign, today=IMPORT_DAY, **kwargs
+    )
+    return importer.run(data, "台账.xlsx")
+
+
+def test_both_layouts_import_through_the_services(setting, editor, campaign):
+    units = setting
+    result = run(editor, units, campaign, workbook(both_layouts(units["child"].name)))
+    assert not result.errors, result.errors
+    assert result.created == 4 and result.committed
+
+    theory = Problem.objects.get(title="理论学习不够深入，学用脱节")
+    assert theory.unit == units["own"] and theory.aspect.name == "理论学习"
+    assert theory.source == ProblemSource.SELF_INSPECTION
+    assert theory.responsible.name == "巴特尔"
+    assert (theory.term, theory.deadline) == (ProblemTerm.TIME_BOUND, D(2023, 6, 30))
+    assert [m.text for m in theory.measures.order_by("pk")] == [
+        "制定年度学习计划",
+        "举办读书班，投入3.5万元购置书籍",
+        "建立学习考勤制度",
+    ]
+    assert theory.state == ProblemState.IN_PROGRESS and theory.progress_percent == 60
+    assert theory.reports.get().text == "已制定计划，完成60%"
+
+    research = Problem.objects.get(title="调研走过场、重形式")
+    assert research.unit == units["child"] and research.source == ProblemSource.RESEARCH
+    assert research.term == ProblemTerm.IMMEDIATE
+    assert research.measures.count() == 2
+
+    burden = Problem.objects.get(title="基层负担重，报表多")
+    assert burden.unit == units["child"]
+    assert burden.source == ProblemSource.INSPECTION_FEEDBACK
+    assert burden.deadline == D(2023, 9, 30)  # the latest of its measures' dates
+    measures = list(burden.measures.order_by("pk").select_related("owner"))
+    assert [(m.text, m.owner.name, m.deadline, m.state) for m in measures] == [
+        ("清理精简报表", "其木格", D(2023, 7, 31), MeasureState.DONE),
+        ("建立报表准入制度", "巴特尔", D(2023, 8, 15), MeasureState.PLANNED),
+        ("开展“回头看”", "其木格", D(2023, 9, 30), MeasureState.PLANNED),
+    ]
+    assert burden.reports.count() == 1
+
+    service = Problem.objects.get(title="服务群众不主动")
+    assert service.term == ProblemTerm.LONG_TERM and service.source == ProblemSource.PETITION
+    assert [m.text for m in service.measures.order_by("pk")] == [
+        "每月走访联系户",
+        "建立群众诉求台账",
+    ]
+    # Each problem was written by the services: its transitions and audit entries exist.
+    assert AuditEntry.objects.filter(action="problems.problem.created").count() == 4
+    assert all(p.transitions.exists() for p in Problem.objects.all())
+
+
+def _snapshot():
+    return (
+        Problem.objects.count(),
+        Measure.objects.count(),
+        ProgressReport.objects.count(),
+        AuditEntry.objects.count(),
+    )
+
+
+def test_reimport_is_a_no_op_and_export_round_trips(setting, editor, campaign):
+    units = setting
+    data = workbook(both_layouts(units["child"].name))
+    run(editor, units, campaign, data)
+    before = _snapshot()
+    again = run(editor, units, campaign, data)
+    assert again.created == 0 and again.unchanged == 4 and not again.errors
+    assert _snapshot() == before
+
+    exported = LedgerExporter(user=editor, unit=units["own"]).xlsx_bytes()
+    rows = read_rows(exported, "export.xlsx")
+    assert rows[0] == HEADER
+    assert len(rows) == 5
+    by_title = {row[1]: row for row in rows[1:]}
+    theory = by_title["理论学习不够深入，学用脱节"]
+    assert theory[4] == (
+        "1. 制定年度学习计划\n2. 举办读书班，投入3.5万元购置书籍\n3. 建立学习考勤制度"
+    )
+    assert theory[2:4] == ["理论学习", "检视查摆"]
+    assert theory[5] == "巴特尔" and theory[6] == units["own"].name
+    assert theory[8] == "已制定计划，完成60%" and theory[9] == "整改中"
+    assert by_title["服务群众不主动"][7] == "长期坚持"
+    assert by_title["调研走过场、重形式"][6] == units["child"].name
+
+    # The exported sheet is a valid ledger: importing it changes nothing …
+    back = run(editor, units, campaign, exported)
+    assert not back.errors and back.unchanged == 4 and back.created == 0
+    assert _snapshot() == before
+    # … and into an empty ledger it recreates the same problems and measures.
+    Problem.objects.all().delete()
+    fresh = run(editor, units, campaign, exported)
+    assert fresh.created == 4, fresh.errors
+    assert Measure.objects.count() == before[1]
+    assert Problem.objects.get(title="基层负担重，报表多").measures.count() == 3
+
+
+def bad_rows(sheet, fmt):
+    sheet.write_row(
+        3, 0, [1, "好问题", "理论学习", "检视查摆", "措施一", "巴特尔", "", "2023-06-30", "", ""]
+    )
+    sheet.write_row(
+        4, 0, [2, "坏问题", "不存在的方面", "检视查摆", "措施二", "张三", "", "明年", "", "差不多"]
+    )
+    sheet.write_row(5, 0, [3, "", "", "", "措施三", "", "", "", "", ""])  # a measure of 坏问题
+
+
+def test_a_bad_sheet_names_row_and_column_and_writes_nothing(setting, editor, campaign):
+    units = setting
+    before = _snapshot()
+    result = run(editor, units, campaign, workbook(bad_rows))
+    assert not result.committed and result.created == 0
+    assert _snapshot() == before
+    located = {(e.row, e.column) for e in result.errors}
+    assert located == {(5, "方面"), (5, "责任领导"), (5, "整改时限"), (5, "完成情况"), (6, "问题")}
+    messages = {e.column: e.message for e in result.errors}
+    assert "理论学习" in messages["方面"]  # the aspects one may choose from
+    assert "张三" in messages["责任领导"]
+    assert "明年" in messages["整改时限"]
+    assert "整个文件未导入" in result.message
+
+
+def test_a_refusal_by_the_service_names_its_row_and_nothing_is_kept(setting, editor, campaign):
+    """A deadline before the found date passes the cell checks; the service refuses it."""
+    units = setting
+
+    def rows(sheet, fmt):
+        sheet.write_row(3, 0, [1, "甲问题", "", "", "措施", "", "", "2023-06-30", "", ""])
+        sheet.write_row(4, 0, [2, "乙问题", "", "", "措施", "", "", "2023-05-01", "", ""])
+
+    before = _snapshot()
+    result = run(editor, units, campaign, workbook(rows))
+    assert not result.committed and _snapshot() == before
+    assert [(e.row, e.column) for e in result.errors] == [(5, "整改时限")]
+
+
+def test_a_sheet_without_the_problem_column_is_refused(setting, editor, campaign):
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["序号", "整改措施", "责任单位"])
+    sheet.write_row(1, 0, [1, "措施", ""])
+    book.close()
+    result = run(editor, setting, campaign, buffer.getvalue())
+    assert not result.committed
+    assert "问题" in result.message
+
+
+def test_an_editor_cannot_import_into_a_unit_outside_their_scope(setting, editor, campaign):
+    units = setting
+
+    def rows(sheet, fmt):
+        sheet.write_row(3, 0, [1, "越权问题", "", "", "措施", "", "", "2023-06-30", "", ""])
+
+    importer = LedgerImporter(
+        actor=editor, unit=units["sibling"], campaign=campaign, today=IMPORT_DAY
+    )
+    result = importer.run(workbook(rows), "台账.xlsx")
+    assert not result.committed and not Problem.objects.filter(title="越权问题").exists()
+    assert result.errors
+
+
+@pytest.mark.parametrize(
+    ("cell", "measures"),
+    [
+        ("1. 甲\n2. 乙\n3. 丙", ["甲", "乙", "丙"]),
+        ("1.甲；2.乙；3.丙", ["甲", "乙", "丙"]),
+        ("1、甲。2、乙。", ["甲", "乙"]),
+        ("（1）甲（2）乙", ["甲", "乙"]),
+        ("（1）甲；（2）乙", ["甲", "乙"]),
+        ("(1) 甲\n(2) 乙", ["甲", "乙"]),
+        ("①甲\n②乙", ["甲", "乙"]),
+        ("甲\n乙\n\n丙", ["甲", "乙", "丙"]),
+        ("投入3.5万元，完成2.3公里道路", ["投入3.5万元，完成2.3公里道路"]),
+        ("措施：\n1. 甲\n2. 乙", ["甲", "乙"]),
+        ("1. 甲，涉及2个嘎查\n2. 乙", ["甲，涉及2个嘎查", "乙"]),
+        ("1. 甲\n   继续\n2. 乙", ["甲继续", "乙"]),
+        ("1. 甲\n3. 乙", ["甲3. 乙"]),  # 3 does not follow 1: not an item
+        ("", []),
+    ],
+)
+def test_measures_in_one_cell(cell, measures):
+    assert split_measures(cell) == measures
+
+
+@pytest.mark.parametrize(
+    ("cell", "limit"),
+    [
+        ("2023年6月30日", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 6, 30))),
+        ("2023年6月底", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 6, 30))),
+        ("2023年2月底前", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 2, 28))),
+        ("2023年底", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 12, 31))),
+        ("2023.9.30前", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 9, 30))),
+        ("6月30日前", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 6, 30))),
+        (D(2023, 7, 1), TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 7, 1))),
+        ("立行立改", TimeLimit(ProblemTerm.IMMEDIATE)),
+        ("立行立改，2023年5月20日前", TimeLimit(ProblemTerm.IMMEDIATE, D(2023, 5, 20))),
+        ("长期坚持", TimeLimit(ProblemTerm.LONG_TERM)),
+        ("15个工作日内", TimeLimit(ProblemTerm.TIME_BOUND, None, 15)),
+        ("", None),
+    ],
+)
+def test_time_limits_as_offices_write_them(cell, limit):
+    assert parse_time_limit(cell, default_year=2023) == limit

@@ -1,0 +1,434 @@
+"""Problem ledger pages. Each view parses, calls one selector or service, renders.
+
+Out of the user's scope is a 404 (the restricted querysets); in sight but without the right to
+act is a 403.
+"""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from shigan.core.errors import DomainError
+from shigan.orgs.selectors import unit_breadcrumbs, unit_get, unit_scope_roots
+from shigan.orgs.services import user_can
+from shigan.problems import forms, selectors, services
+from shigan.problems.choices import CloseOutState, ExtensionState, ProblemState
+from shigan.problems.permissions import can_record, can_review
+
+__all__ = [
+    "LedgerHomeView",
+    "LedgerView",
+    "BulkView",
+    "ProblemCreateView",
+    "ProblemDetailView",
+    "MeasureCreateView",
+    "MeasureCompleteView",
+    "ReportCreateView",
+    "EvidenceCreateView",
+    "CloseOutSubmitView",
+    "CloseOutDecideView",
+    "ExtensionRequestView",
+    "ExtensionDecideView",
+    "EvidenceDownloadView",
+    "InboxView",
+    "PAGE_SIZE",
+]
+
+PAGE_SIZE = 50
+
+
+def _apply_domain_error(form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+class LedgerHomeView(LoginRequiredMixin, View):
+    """The nav link: the ledger of the top unit of the user's scope."""
+
+    def get(self, request):
+        root = unit_scope_roots(user=request.user).order_by("path").first()
+        if root is None:
+            return render(request, "problems/no_scope.html")
+        return redirect("problems:ledger", root.pk)
+
+
+class LedgerView(LoginRequiredMixin, View):
+    """A unit's problem ledger (its whole subtree), filtered, 50 rows a page."""
+
+    def get(self, request, pk):
+        unit = unit_get(user=request.user, pk=pk)
+        filters = forms.ledger_filters(user=request.user, unit=unit, data=request.GET)
+        problems = selectors.problem_list(user=request.user, unit=unit, **filters.criteria())
+        counts = selectors.ledger_counts(problems)
+        paginator = Paginator(problems, PAGE_SIZE)
+        paginator.count = counts.total  # known already: no second COUNT query
+        context = {
+            "unit": unit,
+            "campaign": filters.latest,
+            "filters": filters,
+            "page": paginator.get_page(request.GET.get("page")),
+            "counts": counts,
+            "can_record": user_can(request.user, "record", unit),
+            "programs": filters.programs,
+            "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),
+        }
+        return render(request, "problems/ledger.html", context)
+
+
+class BulkView(LoginRequiredMixin, View):
+    """A bulk action on ticked rows: first a confirmation page, then the change. Rows outside
+    the user's record scope (or the unit's subtree) are left out, never touched."""
+
+    def post(self, request, pk):
+        unit = unit_get(user=request.user, pk=pk)
+        if not user_can(request.user, "record", unit):
+            raise PermissionDenied(_("您没有在该单位登记问题的权限。"))
+        programs = selectors.special_program_list(
+            user=request.user, campaigns=selectors.campaigns_for_unit(unit=unit)
+        )
+        form = forms.BulkForm(request.POST, programs=programs)
+        back = reverse("problems:ledger", args=[unit.pk])
+        if not form.is_valid():
+            messages.error(request, _form_errors(form))
+            return redirect(back)
+        data = form.cleaned_data
+        problems = list(selectors.problems_for_bulk(user=request.user, unit=unit, ids=data["ids"]))
+        if not data["confirmed"]:
+            context = {
+                "unit": unit,
+                "form": form,
+                "problems": problems,
+                "program": data["program"],
+                "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),
+            }
+            return render(request, "problems/bulk_confirm.html", context)
+        try:
+            changed = services.special_program_assign(
+                actor=request.user, program=data["program"], problems=problems
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("已将 %(n)d 个问题纳入“%(program)s”。")
+                % {"n": changed, "program": data["program"].name},
+            )
+        return redirect(back)
+
+
+class ProblemCreateView(LoginRequiredMixin, View):
+    """The record form: a problem and its first measure, one keyboard pass."""
+
+    def _setup(self, request, pk):
+        unit = unit_get(user=request.user, pk=pk)
+        if not user_can(request.user, "record", unit):
+            raise PermissionDenied(_("您没有在该单位登记问题的权限。"))
+        campaign = selectors.default_campaign(unit=unit, pk=request.GET.get("campaign"))
+        return unit, campaign
+
+    def _form(self, request, unit, campaign, data=None):
+        aspects = selectors.problem_aspects(campaigns=[campaign] if campaign else [])
+        return forms.ProblemRecordForm(
+            data,
+            units=selectors.units_for_record(user=request.user, unit=unit),
+            aspects=aspects,
+            people=selectors.people_for(user=request.user, unit=unit),
+        )
+
+    def _render(self, request, unit, campaign, form, status=200):
+        context = {
+            "unit": unit,
+            "campaign": campaign,
+            "form": form,
+            "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),
+        }
+        return render(request, "problems/record.html", context, status=status)
+
+    def get(self, request, pk):
+        unit, campaign = self._setup(request, pk)
+        return self._render(request, unit, campaign, self._form(request, unit, campaign))
+
+    def post(self, request, pk):
+        unit, campaign = self._setup(request, pk)
+        form = self._form(request, unit, campaign, request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            measure = data.pop("measure")
+            try:
+                problem = services.problem_create(
+                    actor=request.user,
+                    campaign=campaign,
+                    first_measure={"text": measure} if measure else None,
+                    **data,
+                )
+            except DomainError as error:
+                if error.code == "forbidden":
+                    raise PermissionDenied(error.message) from error
+                _apply_domain_error(form, error)
+            else:
+                messages.success(request, _("已登记问题“%(title)s”。") % {"title": problem.title})
+                if request.POST.get("next") == "another":
+                    url = reverse("problems:create", args=[unit.pk])
+                    return redirect(f"{url}?campaign={campaign.pk}" if campaign else url)
+                return redirect(problem)
+        return self._render(request, unit, campaign, form, status=400)
+
+
+class ProblemDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        problem = selectors.problem_detail(user=request.user, pk=pk)
+        recorder = can_record(request.user, problem)
+        reviewer = can_review(request.user, problem)
+        closeouts = list(problem.closeouts.all())
+        extensions = list(problem.extensions.all())
+        context = {
+            "problem": problem,
+            "unit": problem.unit,
+            "measures": list(problem.measures.all()),
+            "reports": list(problem.reports.all()),
+            "closeouts": closeouts,
+            "extensions": extensions,
+            "pending_closeout": next(
+                (c for c in closeouts if c.state == CloseOutState.PENDING), None
+            ),
+            "pending_extension": next(
+                (e for e in extensions if e.state == ExtensionState.PENDING), None
+            ),
+            "history": selectors.problem_history(problem=problem),
+            "can_record": recorder,
+            "can_review": reviewer,
+            "can_close": recorder and problem.can_submit_closeout(),
+            "is_closed": problem.state == ProblemState.CLOSED,
+            "decide_form": forms.DecideForm(),
+            "extension_decide_form": forms.ExtensionDecideForm(),
+            "complete_form": forms.MeasureCompleteForm(),
+            "breadcrumbs": unit_breadcrumbs(user=request.user, unit=problem.unit),
+        }
+        return render(request, "problems/detail.html", context)
+
+
+class ProblemActionView(LoginRequiredMixin, View):
+    """A form on a problem that one service handles; needs the record right (else 403)."""
+
+    title = ""
+    form_class = None
+    success = ""
+    multipart = False
+
+    def get_problem(self):
+        problem = selectors.problem_get(user=self.request.user, pk=self.kwargs["pk"])
+        if not can_record(self.request.user, problem):
+            raise PermissionDenied(_("您没有在该单位登记问题的权限。"))
+        return problem
+
+    def form_kwargs(self, problem) -> dict:
+        return {}
+
+    def perform(self, problem, data):
+        raise NotImplementedError
+
+    def _render(self, problem, form, status=200):
+        context = {
+            "problem": problem,
+            "unit": problem.unit,
+            "form": form,
+            "title": self.title,
+            "heading": problem.title,
+            "back": problem.get_absolute_url(),
+            "multipart": self.multipart,
+            "breadcrumbs": unit_breadcrumbs(user=self.request.user, unit=problem.unit),
+        }
+        return render(self.request, "problems/form.html", context, status=status)
+
+    def get(self, request, pk):
+        problem = self.get_problem()
+        return self._render(problem, self.form_class(**self.form_kwargs(problem)))
+
+    def post(self, request, pk):
+        problem = self.get_problem()
+        form = self.form_class(request.POST, request.FILES, **self.form_kwargs(problem))
+        if form.is_valid():
+            try:
+                self.perform(problem, form.cleaned_data)
+            except DomainError as error:
+                if error.code == "forbidden":
+                    raise PermissionDenied(error.message) from error
+                _apply_domain_error(form, error)
+            else:
+                messages.success(request, str(self.success))
+                return redirect(problem)
+        return self._render(problem, form, status=400)
+
+
+class MeasureCreateView(ProblemActionView):
+    title = gettext_lazy("添加整改措施")
+    form_class = forms.MeasureForm
+    success = gettext_lazy("已添加整改措施。")
+
+    def form_kwargs(self, problem):
+        return {"people": selectors.people_for(user=self.request.user, unit=problem.unit)}
+
+    def perform(self, problem, data):
+        services.measure_add(actor=self.request.user, problem=problem, **data)
+
+
+class ReportCreateView(ProblemActionView):
+    title = gettext_lazy("报告整改进展")
+    form_class = forms.ReportForm
+    success = gettext_lazy("已报告整改进展。")
+    multipart = True
+
+    def perform(self, problem, data):
+        services.progress_report_add(actor=self.request.user, problem=problem, **data)
+
+
+class EvidenceCreateView(ProblemActionView):
+    title = gettext_lazy("上传佐证材料")
+    form_class = forms.EvidenceForm
+    success = gettext_lazy("已上传佐证材料。")
+    multipart = True
+
+    def perform(self, problem, data):
+        services.evidence_add_many(actor=self.request.user, problem=problem, files=data["files"])
+
+
+class CloseOutSubmitView(ProblemActionView):
+    title = gettext_lazy("申请销号")
+    form_class = forms.CloseOutForm
+    success = gettext_lazy("已提交销号申请，等待上级审核。")
+    multipart = True
+
+    def perform(self, problem, data):
+        services.closeout_submit(actor=self.request.user, problem=problem, **data)
+
+
+class ExtensionRequestView(ProblemActionView):
+    title = gettext_lazy("申请延期")
+    form_class = forms.ExtensionForm
+    success = gettext_lazy("已提交延期申请，等待上级审批。")
+
+    def perform(self, problem, data):
+        services.extension_request(actor=self.request.user, problem=problem, **data)
+
+
+class MeasureCompleteView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        measure = selectors.measure_get(user=request.user, pk=pk)
+        problem = measure.problem
+        if not can_record(request.user, problem):
+            raise PermissionDenied(_("您没有在该单位登记问题的权限。"))
+        form = forms.MeasureCompleteForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _form_errors(form))
+            return redirect(problem)
+        try:
+            services.measure_complete(
+                actor=request.user, measure=measure, done_on=form.cleaned_data["done_on"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("整改措施已标记完成。"))
+        return redirect(problem)
+
+
+class DecideMixin(LoginRequiredMixin):
+    """A reviewer's decision: out of review scope is a 404, in it but not above the unit (or
+    not in its guidance group) a 403. A decision that lost a race gets the service's message."""
+
+    def decide(self, request, record, form_class, call, success):
+        problem = record.problem
+        if not can_review(request.user, problem):
+            raise PermissionDenied(_("只有上级单位或联系该单位的指导组可以审核。"))
+        form = form_class(request.POST)
+        if not form.is_valid():
+            messages.error(request, _form_errors(form))
+            return redirect(problem)
+        try:
+            call(form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, success)
+        if request.POST.get("next") == "inbox":
+            return redirect("problems:inbox")
+        return redirect(problem)
+
+
+class CloseOutDecideView(DecideMixin, View):
+    def post(self, request, pk):
+        closeout = selectors.closeout_get(user=request.user, pk=pk, action="review")
+
+        def call(data):
+            accept = data["decision"] == "accept"
+            services.closeout_decide(
+                actor=request.user,
+                closeout=closeout,
+                accept=accept,
+                decided_on=data["decided_on"],
+                reason=data["reason"],
+                next_checkpoint=data["next_checkpoint"],
+            )
+
+        success = _("已审核销号申请。")
+        return self.decide(request, closeout, forms.DecideForm, call, success)
+
+
+class ExtensionDecideView(DecideMixin, View):
+    def post(self, request, pk):
+        extension = selectors.extension_get(user=request.user, pk=pk, action="review")
+
+        def call(data):
+            services.extension_decide(
+                actor=request.user,
+                extension=extension,
+                approve=data["decision"] == "approve",
+                decided_on=data["decided_on"],
+                note=data["note"],
+            )
+
+        return self.decide(
+            request, extension, forms.ExtensionDecideForm, call, _("已审批延期申请。")
+        )
+
+
+class EvidenceDownloadView(LoginRequiredMixin, View):
+    """Evidence leaves the private storage only here, after the scope check (else 404)."""
+
+    def get(self, request, pk):
+        evidence, handle = selectors.evidence_open(user=request.user, pk=pk)
+        response = FileResponse(handle, content_type=evidence.content_type, as_attachment=True)
+        response["Content-Disposition"] = (
+            f"attachment; filename*=UTF-8''{quote(evidence.original_name)}"
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class InboxView(LoginRequiredMixin, View):
+    """The reviewer's inbox: close-outs and deadline extensions waiting for a decision."""
+
+    def get(self, request):
+        page = Paginator(selectors.closeout_inbox(user=request.user), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        for closeout in page:  # one form each, with ids of its own (labels stay unique)
+            closeout.decide_form = forms.DecideForm(auto_id=f"closeout{closeout.pk}_%s")
+        context = {
+            "page": page,
+            "extensions": list(selectors.extension_inbox(user=request.user)[:PAGE_SIZE]),
+        }
+        return render(request, "problems/inbox.html", context)
