@@ -8,6 +8,7 @@ to the facts of each record's unit and all its ancestors.
 import datetime
 from collections import Counter
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
@@ -28,7 +29,7 @@ __all__ = [
 DATELESS_DAY = datetime.date(1970, 1, 1)  # records that always counted
 _CHUNK = 2000
 
-# (unit_id, campaign_id, day, dims) → change in the count
+# (unit_id, campaign_id, day, dims) → change in the count (or in the sum, in 1/scale units)
 Key = tuple[int, int, datetime.date, tuple[str, ...]]
 
 
@@ -58,6 +59,8 @@ def _base_rows(metric: Metric, ids: list) -> list[dict]:
     if metric.date_field and metric.states is None:
         fields.append(metric.date_field)
     fields.extend(metric.dims)
+    if metric.amount_field:
+        fields.append(metric.amount_field)
     rows: list[dict] = []
     for chunk in _chunks(ids):
         qs = metric.model._base_manager.filter(pk__in=chunk).filter(metric.filter)
@@ -71,6 +74,20 @@ def _key(metric: Metric, row: dict, day) -> Key:
     return unit_id, campaign, _day(day), tuple(_dim_text(row[d]) for d in metric.dims)
 
 
+def _weight(metric: Metric, row: dict) -> int:
+    """What one record adds: 1 to a count; to a sum, its amount as an integer of 1/scale units
+    (Decimal arithmetic throughout, never float)."""
+    if metric.amount_field is None:
+        return 1
+    amount = row[metric.amount_field]
+    if amount is None:
+        return 0
+    scaled = Decimal(amount).scaleb(metric.scale_digits)
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"metric {metric.key}: {amount} has more decimals than the facts keep")
+    return int(scaled)
+
+
 def contributions(metric: Metric, ids: Iterable) -> Counter:
     """What these records add to the metric, by unit, campaign, day and dimension values."""
     ids = list(ids)
@@ -80,8 +97,9 @@ def contributions(metric: Metric, ids: Iterable) -> Counter:
     rows = _base_rows(metric, ids)
     if metric.states is None:
         for row in rows:
-            out[_key(metric, row, row.get(metric.date_field) if metric.date_field else None)] += 1
-        return +out
+            day = row.get(metric.date_field) if metric.date_field else None
+            out[_key(metric, row, day)] += _weight(metric, row)
+        return Counter({k: v for k, v in out.items() if v})
     by_pk = {row["pk"]: row for row in rows}
     history = metric.history
     inside: dict = {}
@@ -94,7 +112,8 @@ def contributions(metric: Metric, ids: Iterable) -> Counter:
         for pk, state, day in changes:
             now = state in metric.states
             if now != inside.get(pk, False):
-                out[_key(metric, by_pk[pk], day)] += 1 if now else -1
+                weight = _weight(metric, by_pk[pk])
+                out[_key(metric, by_pk[pk], day)] += weight if now else -weight
                 inside[pk] = now
     return Counter({k: v for k, v in out.items() if v})
 

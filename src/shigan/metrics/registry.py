@@ -35,10 +35,26 @@ class Metric:
     dims: tuple[str, ...] = ()
     # What a drill-down lists, in order.
     order_by: tuple[str, ...] = ("-pk",)
+    # A sum instead of a count: each record adds its `amount_field` (a DecimalField), kept in
+    # the facts as an integer in 1/`amount_scale` units (100: yuan kept as fen) and read back
+    # as an exact Decimal.
+    amount_field: str | None = None
+    amount_scale: int = 1
 
     def __post_init__(self):
         if (self.states is None) != (self.history is None):
             raise ValueError(f"metric {self.key}: states and history go together")
+        if self.amount_scale < 1 or str(self.amount_scale).rstrip("0") != "1":
+            raise ValueError(f"metric {self.key}: amount_scale must be a power of ten")
+
+    @property
+    def is_sum(self) -> bool:
+        return self.amount_field is not None
+
+    @property
+    def scale_digits(self) -> int:
+        """Decimal places the facts keep (amount_scale = 10 ** scale_digits)."""
+        return len(str(self.amount_scale)) - 1
 
 
 METRICS: dict[str, Metric] = {}

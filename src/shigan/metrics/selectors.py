@@ -2,10 +2,16 @@
 
 `metric_value` and `metric_by_child` cost one indexed read of the facts of the units shown;
 `metric_records` returns exactly the records a figure counts (the drill-down).
+
+A count is an int; a sum metric (`Metric.amount_field`) reads back as an exact Decimal (yuan
+for the fund metrics), summed from integer facts or, for the records, with Decimal arithmetic
+in Python (SQLite keeps decimals as binary floats, so its SUM is not exact).
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import (
     CharField,
@@ -36,7 +42,7 @@ __all__ = [
 @dataclass(frozen=True)
 class ChildFigure:
     unit: Unit | None  # None: the unit's own records, not its children's
-    value: int
+    value: int | Decimal
     own: bool = False
 
 
@@ -62,6 +68,18 @@ def _facts(metric: Metric, *, campaign, as_of, dims: dict | None) -> QuerySet:
     return facts
 
 
+def _as_value(metric: Metric, n):
+    """A fact total as the metric's value: the count, or the sum as an exact Decimal."""
+    if not metric.is_sum:
+        return n or 0
+    return Decimal(n or 0).scaleb(-metric.scale_digits)
+
+
+def _record_sum(metric: Metric, amounts) -> Decimal:
+    total = sum((Decimal(a) for a in amounts if a is not None), Decimal(0))
+    return total.quantize(Decimal(1).scaleb(-metric.scale_digits))
+
+
 def _from_facts(dims: dict) -> bool:
     # One dimension at a time is kept in the facts; combinations are counted from records.
     return len(dims) <= 1
@@ -72,9 +90,12 @@ def metric_value(
 ) -> int:
     metric, unit = _metric(metric), _checked_unit(user, unit)
     if not _from_facts(dims):
-        return metric_records(metric, unit=unit, campaign=campaign, as_of=as_of, **dims).count()
+        records = metric_records(metric, unit=unit, campaign=campaign, as_of=as_of, **dims)
+        if metric.is_sum:
+            return _record_sum(metric, records.values_list(metric.amount_field, flat=True))
+        return records.count()
     facts = _facts(metric, campaign=campaign, as_of=as_of, dims=dims).filter(unit=unit)
-    return facts.aggregate(n=Coalesce(Sum("delta"), 0))["n"]
+    return _as_value(metric, facts.aggregate(n=Coalesce(Sum("delta"), 0))["n"])
 
 
 def metric_by_child(
@@ -96,11 +117,13 @@ def metric_by_child(
             .annotate(n=Sum("delta"))
             .values_list("unit", "n")
         )
+        sums = {pk: _as_value(metric, n) for pk, n in sums.items()}
     else:
         sums = _record_counts_by_child(metric, unit, campaign, as_of, dims)
         children_by_path = {c.path: c.pk for c in children}
         sums = {children_by_path[p]: n for p, n in sums.items() if p in children_by_path}
-    rows = [ChildFigure(child, sums.get(child.pk, 0)) for child in children]
+    zero = _as_value(metric, 0)
+    rows = [ChildFigure(child, sums.get(child.pk, zero)) for child in children]
     rows.append(ChildFigure(None, total - sum(r.value for r in rows), own=True))
     return rows
 
@@ -109,13 +132,20 @@ def _record_counts_by_child(metric, unit, campaign, as_of, dims) -> dict[str, in
     prefix = f"{metric.unit_field}__path" if metric.unit_field else "path"
     width = len(unit.path) + Unit.steplen
     records = metric_records(metric, unit=unit, campaign=campaign, as_of=as_of, **dims)
-    return dict(
-        records.order_by()
-        .annotate(child_path=Substr(prefix, 1, width, output_field=CharField()))
-        .values("child_path")
-        .annotate(n=Count("pk"))
-        .values_list("child_path", "n")
+    records = records.order_by().annotate(
+        child_path=Substr(prefix, 1, width, output_field=CharField())
     )
+    if metric.is_sum:
+        return _sums_by(metric, records.values_list("child_path", metric.amount_field))
+    return dict(records.values("child_path").annotate(n=Count("pk")).values_list("child_path", "n"))
+
+
+def _sums_by(metric: Metric, pairs) -> dict:
+    """{key: exact Decimal sum} of (key, amount) pairs."""
+    amounts = defaultdict(list)
+    for key, amount in pairs:
+        amounts[key].append(amount)
+    return {key: _record_sum(metric, values) for key, values in amounts.items()}
 
 
 def metric_by(
@@ -128,9 +158,13 @@ def metric_by(
     if not dims:
         facts = _facts(metric, campaign=campaign, as_of=as_of, dims=None).filter(unit=unit, dim=dim)
         rows = facts.values("value").annotate(n=Sum("delta")).values_list("value", "n")
-        return {value: n for value, n in rows if n}
+        return {value: _as_value(metric, n) for value, n in rows if n}
     records = metric_records(metric, unit=unit, campaign=campaign, as_of=as_of, **dims)
-    rows = records.order_by().values(dim).annotate(n=Count("pk")).values_list(dim, "n")
+    if metric.is_sum:
+        pairs = records.order_by().values_list(dim, metric.amount_field)
+        rows = _sums_by(metric, pairs).items()
+    else:
+        rows = records.order_by().values(dim).annotate(n=Count("pk")).values_list(dim, "n")
     return {("" if value is None else str(value)): n for value, n in rows if n}
 
 

@@ -1,8 +1,12 @@
-"""Figures over the API: value, by child, by dimension, and the records behind each."""
+"""Figures over the API: value, by child, by dimension, and the records behind each.
+
+A count is a JSON integer; a sum (`kind` "sum", amounts in yuan) is a decimal string such as
+"19370000000.00", so that no client reads it through a binary float.
+"""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -36,9 +40,25 @@ QUERY = [
 ]
 
 
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "integer"}, {"type": "string", "format": "decimal"}],
+        "description": "计数为整数；金额（元）为精确的十进制字符串",
+    }
+)
+class FigureValueField(serializers.Field):
+    def to_representation(self, value):
+        return value if isinstance(value, int) else str(value)
+
+
+def _json_value(value):
+    return value if isinstance(value, int) else str(value)
+
+
 class MetricOutput(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["count", "sum"], help_text="count 计数；sum 金额（元）")
     dims = serializers.ListField(child=serializers.CharField())
 
 
@@ -46,19 +66,32 @@ class FigureOutput(serializers.Serializer):
     metric = serializers.CharField()
     unit = serializers.IntegerField()
     as_of = serializers.DateField(allow_null=True)
-    value = serializers.IntegerField()
+    value = FigureValueField()
 
 
 class ChildFigureOutput(serializers.Serializer):
     unit = serializers.IntegerField(allow_null=True, help_text="下级单位编号；null 为本级记录")
     name = serializers.CharField()
-    value = serializers.IntegerField()
+    value = FigureValueField()
 
 
 class RecordOutput(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
     unit = serializers.IntegerField(allow_null=True)
+    amount = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=2,
+        allow_null=True,
+        required=False,
+        help_text="金额指标：该记录计入的金额（元）",
+    )
+
+
+def _amount_of(record, field: str):
+    for part in field.split("__"):
+        record = getattr(record, part, None)
+    return record
 
 
 class FigureApi(APIView):
@@ -79,7 +112,13 @@ class MetricListApi(APIView):
     @extend_schema(summary="指标目录", responses=MetricOutput(many=True))
     def get(self, request):
         rows = [
-            {"key": m.key, "label": str(m.label), "dims": list(m.dims)} for m in METRICS.values()
+            {
+                "key": m.key,
+                "label": str(m.label),
+                "kind": "sum" if m.is_sum else "count",
+                "dims": list(m.dims),
+            }
+            for m in METRICS.values()
         ]
         return Response(MetricOutput(rows, many=True).data)
 
@@ -123,9 +162,8 @@ class MetricByApi(FigureApi):
         metric = self.metric(key)
         if dim not in metric.dims:
             raise ValidationError({"dim": [_("该指标没有这个维度。")]})
-        return Response(
-            metric_by(dim, metric, user=request.user, **self.figure_args(request, metric))
-        )
+        split = metric_by(dim, metric, user=request.user, **self.figure_args(request, metric))
+        return Response({value: _json_value(n) for value, n in split.items()})
 
 
 class MetricRecordsApi(FigureApi):
@@ -140,4 +178,7 @@ class MetricRecordsApi(FigureApi):
         page = paginator.paginate_queryset(records, request, view=self)
         unit_field = f"{metric.unit_field}_id" if metric.unit_field else "pk"
         body = [{"id": r.pk, "text": str(r), "unit": getattr(r, unit_field)} for r in page]
+        if metric.is_sum:
+            for row, record in zip(body, page, strict=True):
+                row["amount"] = _amount_of(record, metric.amount_field)
         return paginator.get_paginated_response(RecordOutput(body, many=True).data)

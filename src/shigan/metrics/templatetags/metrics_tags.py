@@ -1,13 +1,45 @@
 from django import template
 from django.utils.html import format_html
 
+from shigan.metrics.formats import figure_texts, yuan_exact, yuan_text
 from shigan.metrics.links import records_url
+from shigan.metrics.registry import METRICS
 
 register = template.Library()
 
 
 @register.simple_tag
 def figure(value, metric_key, unit, as_of=None, campaign=None, **dims):
-    """A figure rendered as the link to the records behind it."""
+    """A figure rendered as the link to the records behind it; a sum reads in 亿元/万元 with
+    the exact yuan value on hover."""
     url = records_url(metric_key, unit=unit, as_of=as_of, campaign=campaign, **dims)
-    return format_html('<a class="figure" href="{}">{}</a>', url, f"{value:,}")
+    text, exact = figure_texts(value, METRICS.get(metric_key))
+    if exact:
+        return format_html('<a class="figure" href="{}" title="{}">{}</a>', url, exact, text)
+    return format_html('<a class="figure" href="{}">{}</a>', url, text)
+
+
+@register.simple_tag
+def figure_value(value, metric_key):
+    """A figure without a link (e.g. a unit's own records)."""
+    text, exact = figure_texts(value, METRICS.get(metric_key))
+    return format_html('<span title="{}">{}</span>', exact, text) if exact else text
+
+
+@register.filter
+def yuan(value):
+    """An amount in yuan as 193.7亿元 with the exact value on hover; blank for None."""
+    if value is None or value == "":
+        return ""
+    return format_html(
+        '<span class="amount" title="{}">{}</span>', yuan_exact(value), yuan_text(value)
+    )
+
+
+@register.simple_tag
+def record_amount(record, metric):
+    """The amount one record adds to a sum metric (drill-down pages)."""
+    value = record
+    for part in metric.amount_field.split("__"):
+        value = getattr(value, part, None)
+    return yuan(value)

@@ -1,0 +1,119 @@
+"""Background job kinds: importing and exporting key tasks, milestones, projects and the
+livelihood list (large sheets run here rather than in the request)."""
+
+import io
+import tempfile
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shigan.campaigns.models import Campaign
+from shigan.core.jobs import job_save_result, register_job_kind
+from shigan.core.spreadsheets.importers import ImportMode, error_report
+from shigan.initiatives.exports import (
+    KeyTaskExporter,
+    LivelihoodExporter,
+    MilestoneExporter,
+    ProjectExporter,
+)
+from shigan.initiatives.imports import (
+    KeyTaskImporter,
+    LivelihoodImporter,
+    MilestoneImporter,
+    ProjectImporter,
+)
+
+__all__ = ["IMPORTERS", "EXPORTERS", "SHEET_LABELS"]
+
+IMPORTERS = {
+    "key_tasks": KeyTaskImporter,
+    "milestones": MilestoneImporter,
+    "projects": ProjectImporter,
+    "livelihood": LivelihoodImporter,
+}
+EXPORTERS = {
+    "key_tasks": KeyTaskExporter,
+    "milestones": MilestoneExporter,
+    "projects": ProjectExporter,
+    "livelihood": LivelihoodExporter,
+}
+SHEET_LABELS = {
+    "key_tasks": gettext_lazy("重点任务"),
+    "milestones": gettext_lazy("时间节点"),
+    "projects": gettext_lazy("项目资金"),
+    "livelihood": gettext_lazy("民生项目清单"),
+}
+
+
+def _campaign(job):
+    return (
+        Campaign.objects.select_related("root_unit").filter(pk=job.params.get("campaign")).first()
+    )
+
+
+def _import(sheet: str):
+    def handler(job, progress) -> bool:
+        campaign = _campaign(job)
+        if job.unit is None or campaign is None:
+            job.message = _("导入所在的单位或主题教育已不存在。")
+            return False
+        importer = IMPORTERS[sheet](
+            actor=job.created_by,
+            unit=job.unit,
+            campaign=campaign,
+            mode=job.params.get("mode", ImportMode.ALL_OR_NOTHING),
+            progress=progress,
+        )
+        with job.input_file.open("rb") as handle:
+            data = handle.read()
+        result = importer.run(data, job.input_name)
+        job.total = job.done = result.total
+        job.summary = result.summary()
+        job.message = result.message
+        if result.errors:
+            stem = Path(job.input_name).stem or "import"
+            job_save_result(job, f"{stem}-错误报告.xlsx", error_report(result))
+        return not result.errors or result.committed
+
+    return handler
+
+
+def _export(sheet: str):
+    def handler(job, progress) -> bool:
+        campaign = _campaign(job)
+        if job.unit is None or campaign is None:
+            job.message = _("要导出的单位或主题教育已不存在。")
+            return False
+        exporter = EXPORTERS[sheet](
+            user=job.created_by,
+            unit=job.unit,
+            campaign=campaign,
+            amount_unit=job.params.get("amount_unit", "yuan"),
+        )
+        fmt = job.params.get("format", "xlsx")
+        with tempfile.TemporaryFile() as handle:
+            if fmt == "csv":
+                text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+                count = exporter.write_csv(text, progress=progress)
+                text.flush()
+                text.detach()
+            else:
+                count = exporter.write_xlsx(handle, progress=progress)
+            handle.seek(0)
+            job_save_result(job, exporter.filename(fmt), handle.read())
+        job.total = job.done = count
+        job.summary = {"rows": count}
+        job.message = _("已导出 %(n)d 行。") % {"n": count}
+        return True
+
+    return handler
+
+
+for _sheet, _label in SHEET_LABELS.items():
+    register_job_kind(
+        f"initiatives.{_sheet}.import", gettext_lazy("导入") + _label, _import(_sheet)
+    )
+    register_job_kind(
+        f"initiatives.{_sheet}.export", gettext_lazy("导出") + _label, _export(_sheet)
+    )

@@ -1,0 +1,78 @@
+"""The delivery figures of the article (FIGURES rows 21–27), declared once.
+
+Row 21 (projects under the ecology task) is `initiatives.projects` with area "ecology"; rows 22,
+23 and 24 are `initiatives.project_funds` with area border_security / agriculture / opening_up,
+row 24's two sums told apart by kind (pilot_zone: the 满洲里 and 二连浩特 pilot zones;
+port_economy: the port-economy special fund); row 27 is `initiatives.project_funds` of the
+ethnic-affairs commission's unit (自治区民委). Row 25 is `initiatives.livelihood_items` at the
+campaign's root; row 26 (livelihood areas of the campaign) is not a count of records under a
+unit: it is the selector `livelihood_areas`.
+
+Funds count from a project's approval day (立项日期); a later change of its amount corrects the
+sums from that day on, it is not a new allocation.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from shigan.initiatives.models import KeyTask, LivelihoodItem, Project
+from shigan.metrics.registry import Metric, register_metric
+
+KEY_TASKS = register_metric(
+    Metric(
+        key="initiatives.key_tasks",
+        label=_("重点任务数"),
+        model=KeyTask,
+        date_field="created_on",
+        campaign_field="campaign",
+        dims=("area",),
+        order_by=("area", "pk"),
+    )
+)
+PROJECTS = register_metric(
+    Metric(
+        key="initiatives.projects",
+        label=_("项目数"),
+        model=Project,
+        date_field="approved_on",
+        campaign_field="campaign",
+        dims=("area", "kind"),
+        order_by=("-approved_on", "-pk"),
+    )
+)
+PROJECT_FUNDS = register_metric(
+    Metric(
+        key="initiatives.project_funds",
+        label=_("项目安排资金"),
+        model=Project,
+        date_field="approved_on",
+        campaign_field="campaign",
+        dims=("area", "kind"),
+        order_by=("-funds_allocated", "-pk"),
+        amount_field="funds_allocated",
+        amount_scale=100,  # kept in fen
+    )
+)
+PROJECT_FUNDS_DISBURSED = register_metric(
+    Metric(
+        key="initiatives.project_funds_disbursed",
+        label=_("项目已拨付资金"),
+        model=Project,
+        date_field="approved_on",
+        campaign_field="campaign",
+        dims=("area", "kind"),
+        order_by=("-funds_disbursed", "-pk"),
+        amount_field="funds_disbursed",
+        amount_scale=100,
+    )
+)
+LIVELIHOOD_ITEMS = register_metric(
+    Metric(
+        key="initiatives.livelihood_items",
+        label=_("民生项目数"),
+        model=LivelihoodItem,
+        date_field="listed_on",
+        campaign_field="campaign",
+        dims=("area",),
+        order_by=("number",),
+    )
+)

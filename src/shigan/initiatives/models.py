@@ -1,0 +1,446 @@
+"""Delivery (以学促干): key tasks with their timetable (milestones), roadmap and task book;
+projects and their funds; the livelihood list (民生项目清单).
+
+Amounts of money are exact decimals in yuan (never floats). `FUNDS_MAX` keeps every amount
+within 15 significant digits, which SQLite (which stores decimals as binary doubles) and an
+xlsx cell both hold exactly.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from shigan.initiatives.choices import (
+    FundSource,
+    KeyTaskArea,
+    LivelihoodState,
+    MilestoneState,
+    ProjectKind,
+    ProjectState,
+)
+from shigan.orgs.scoping import ALL, ScopedQuerySet, subtree_q, user_scope_paths
+
+__all__ = [
+    "FUNDS_MAX",
+    "KeyTask",
+    "Milestone",
+    "MilestoneTransition",
+    "Project",
+    "ProjectTransition",
+    "LivelihoodArea",
+    "LivelihoodItem",
+    "LivelihoodProgress",
+    "LivelihoodTransition",
+]
+
+FUNDS_MAX = Decimal("9999999999999.99")  # < 10万亿元: 15 significant digits with the fen
+
+
+def _user_fk(verbose_name, **kwargs):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        related_name="+",
+        **kwargs,
+    )
+
+
+def _funds_field(verbose_name):
+    return models.DecimalField(
+        verbose_name,
+        max_digits=18,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(FUNDS_MAX)],
+    )
+
+
+class KeyTaskQuerySet(ScopedQuerySet):
+    """Key tasks are seen from below as well: a unit serves the key tasks of the units above it
+    (the region's five tasks are carried out by every league and banner), so "view" also
+    covers the key tasks of the ancestors of the user's units. Their projects and other
+    records stay scoped by their own unit."""
+
+    def restrict(self, user, action: str = "view"):
+        scoped = super().restrict(user, action)
+        if action != "view":
+            return scoped
+        paths = user_scope_paths(user, action)
+        if paths is ALL or not paths:
+            return scoped
+        from shigan.orgs.models import Unit
+
+        step = Unit.steplen
+        ancestors = {p[:i] for p in paths for i in range(step, len(p), step)}
+        return self.filter(subtree_q(paths, "unit__path") | Q(unit__path__in=sorted(ancestors)))
+
+
+class KeyTask(models.Model):
+    """A key task (重点任务) of a unit in a campaign. Its progress is derived from its
+    milestones (see `shigan.initiatives.progress`), never typed in."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("主题教育"),
+        on_delete=models.PROTECT,
+        related_name="key_tasks",
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="key_tasks"
+    )
+    area = models.CharField(_("任务领域"), max_length=20, choices=KeyTaskArea.choices)
+    title = models.CharField(_("任务名称"), max_length=200)
+    goal = models.TextField(_("目标"), blank=True)
+    owner_unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("牵头单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    owner_leader = models.ForeignKey(
+        "orgs.Person",
+        verbose_name=_("责任领导"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="key_tasks",
+    )
+    starts_on = models.DateField(_("开始日期"))
+    # 路线图: the ordered steps, one a line.
+    roadmap = models.TextField(_("路线图"), blank=True)
+    # 任务书: the document's text, and the signed original as an attachment.
+    task_book_text = models.TextField(_("任务书"), blank=True)
+    task_book_file = models.FileField(
+        _("任务书附件"), upload_to="initiatives/task_books/%Y/%m/", blank=True, max_length=255
+    )
+    results = models.ManyToManyField(
+        "research.ResearchResult",
+        verbose_name=_("服务的调研成果"),
+        related_name="key_tasks",
+        blank=True,
+    )
+    rules = models.ManyToManyField(
+        "problems.Rule",
+        verbose_name=_("服务的制度机制"),
+        related_name="key_tasks",
+        blank=True,
+    )
+    created_on = models.DateField(_("登记日期"))
+    created_by = _user_fk(_("登记人"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = KeyTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("重点任务")
+        verbose_name_plural = _("重点任务")
+        ordering = ["area", "unit__path", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit", "title"], name="initiatives_key_task_unique_title"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:key_task_detail", args=[self.pk])
+
+    def roadmap_steps(self) -> list[str]:
+        return [line.strip() for line in self.roadmap.splitlines() if line.strip()]
+
+
+class Milestone(models.Model):
+    """One node of a key task's timetable (时间表). `weight` sets its share of the progress."""
+
+    key_task = models.ForeignKey(
+        KeyTask, verbose_name=_("重点任务"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    ordinal = models.PositiveSmallIntegerField(_("序号"))
+    title = models.CharField(_("节点名称"), max_length=200)
+    due_on = models.DateField(_("完成时限"), null=True, blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("权重"), default=1, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    state = models.CharField(
+        _("状态"), max_length=20, choices=MilestoneState.choices, default=MilestoneState.PENDING
+    )
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    evidence_note = models.TextField(_("完成情况"), blank=True)
+    evidence_file = models.FileField(
+        _("佐证材料"), upload_to="initiatives/milestones/%Y/%m/", blank=True, max_length=255
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.scoped_by("key_task__unit__path").as_manager()
+
+    class Meta:
+        verbose_name = _("时间节点")
+        verbose_name_plural = _("时间节点")
+        ordering = ["key_task", "ordinal", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key_task", "title"], name="initiatives_milestone_unique_title"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_task} · {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:key_task_detail", args=[self.key_task_id]) + "#timetable"
+
+    def is_done(self, on=None) -> bool:
+        """Done, and (with `on`) done by that day."""
+        if self.state != MilestoneState.DONE or self.done_on is None:
+            return False
+        return on is None or self.done_on <= on
+
+    def is_overdue(self, on) -> bool:
+        """Not done by `on` and its due date has passed (a milestone without a date never is)."""
+        return self.due_on is not None and self.due_on < on and not self.is_done(on)
+
+    def is_late(self) -> bool:
+        """Done after its due date (逾期完成)."""
+        return self.is_done() and self.due_on is not None and self.done_on > self.due_on
+
+
+class _Transition(models.Model):
+    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20)
+    day = models.DateField(_("日期"), db_index=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = _user_fk(_("操作人"), null=True, blank=True)
+    comment = models.TextField(_("说明"), blank=True)
+
+    state_choices: type[models.TextChoices]  # set by each kind of transition
+
+    class Meta:
+        abstract = True
+        ordering = ["day", "pk"]
+
+    def from_label(self) -> str:
+        return str(dict(self.state_choices.choices).get(self.from_state, "—"))
+
+    def to_label(self) -> str:
+        return str(dict(self.state_choices.choices).get(self.to_state, self.to_state))
+
+
+class MilestoneTransition(_Transition):
+    state_choices = MilestoneState
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("时间节点"), on_delete=models.CASCADE, related_name="transitions"
+    )
+
+    class Meta(_Transition.Meta):
+        verbose_name = _("时间节点状态变更")
+        verbose_name_plural = _("时间节点状态变更")
+
+    def __str__(self) -> str:
+        return f"{self.milestone_id}: {self.from_state or '—'} → {self.to_state}"
+
+
+class Project(models.Model):
+    """A project (项目) and its funds, in yuan as exact decimals. `area` repeats the key task's
+    (or is set when the project serves none), so that figures split by area without a join."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("主题教育"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    key_task = models.ForeignKey(
+        KeyTask,
+        verbose_name=_("重点任务"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("实施单位"), on_delete=models.PROTECT, related_name="projects"
+    )
+    area = models.CharField(_("任务领域"), max_length=20, choices=KeyTaskArea.choices)
+    name = models.CharField(_("项目名称"), max_length=200)
+    kind = models.CharField(_("项目类型"), max_length=20, choices=ProjectKind.choices)
+    fund_source = models.CharField(
+        _("资金来源"), max_length=20, choices=FundSource.choices, default=FundSource.OTHER
+    )
+    funds_allocated = _funds_field(_("安排资金（元）"))
+    funds_disbursed = _funds_field(_("已拨付资金（元）"))
+    state = models.CharField(
+        _("状态"), max_length=20, choices=ProjectState.choices, default=ProjectState.PLANNED
+    )
+    approved_on = models.DateField(_("立项日期"))
+    started_on = models.DateField(_("开工日期"), null=True, blank=True)
+    finished_on = models.DateField(_("完工日期"), null=True, blank=True)
+    created_by = _user_fk(_("登记人"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("项目")
+        verbose_name_plural = _("项目")
+        ordering = ["-approved_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit", "name"], name="initiatives_project_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(funds_allocated__gte=0) & Q(funds_disbursed__gte=0),
+                name="initiatives_project_funds_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:project_detail", args=[self.pk])
+
+
+class ProjectTransition(_Transition):
+    state_choices = ProjectState
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="transitions"
+    )
+
+    class Meta(_Transition.Meta):
+        verbose_name = _("项目状态变更")
+        verbose_name_plural = _("项目状态变更")
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.from_state or '—'} → {self.to_state}"
+
+
+class LivelihoodArea(models.Model):
+    """One of a campaign's areas of livelihood work (就业、教育、医疗 …), in the office's order."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("主题教育"),
+        on_delete=models.CASCADE,
+        related_name="livelihood_areas",
+    )
+    name = models.CharField(_("名称"), max_length=50)
+    ordinal = models.PositiveSmallIntegerField(_("序号"))
+
+    class Meta:
+        verbose_name = _("民生领域")
+        verbose_name_plural = _("民生领域")
+        ordering = ["campaign", "ordinal", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "name"], name="initiatives_livelihood_area_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LivelihoodItem(models.Model):
+    """An item of the livelihood list (民生项目清单). `number` is its place in the list as the
+    campaign office fixed it; the ledger and its export follow that order."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("主题教育"),
+        on_delete=models.PROTECT,
+        related_name="livelihood_items",
+    )
+    area = models.ForeignKey(
+        LivelihoodArea, verbose_name=_("民生领域"), on_delete=models.PROTECT, related_name="items"
+    )
+    number = models.PositiveIntegerField(_("序号"))
+    title = models.CharField(_("项目名称"), max_length=200)
+    unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("责任单位"),
+        on_delete=models.PROTECT,
+        related_name="livelihood_items",
+    )
+    target = models.TextField(_("目标任务"), blank=True)
+    deadline = models.DateField(_("完成时限"), null=True, blank=True)
+    state = models.CharField(
+        _("状态"), max_length=20, choices=LivelihoodState.choices, default=LivelihoodState.PLANNED
+    )
+    progress_percent = models.PositiveSmallIntegerField(
+        _("进度（%）"), default=0, validators=[MaxValueValidator(100)]
+    )
+    listed_on = models.DateField(_("列入日期"))
+    created_by = _user_fk(_("登记人"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("民生项目")
+        verbose_name_plural = _("民生项目")
+        ordering = ["campaign", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "number"], name="initiatives_livelihood_item_number"
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "title"], name="initiatives_livelihood_item_title"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:livelihood_item", args=[self.pk])
+
+
+class LivelihoodProgress(models.Model):
+    item = models.ForeignKey(
+        LivelihoodItem,
+        verbose_name=_("民生项目"),
+        on_delete=models.CASCADE,
+        related_name="progress_reports",
+    )
+    text = models.TextField(_("进展情况"))
+    percent = models.PositiveSmallIntegerField(_("进度（%）"), validators=[MaxValueValidator(100)])
+    reported_on = models.DateField(_("报告日期"))
+    created_by = _user_fk(_("报告人"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.scoped_by("item__unit__path").as_manager()
+
+    class Meta:
+        verbose_name = _("民生项目进展")
+        verbose_name_plural = _("民生项目进展")
+        ordering = ["item", "-reported_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.reported_on} · {self.percent}%"
+
+
+class LivelihoodTransition(_Transition):
+    state_choices = LivelihoodState
+    item = models.ForeignKey(
+        LivelihoodItem,
+        verbose_name=_("民生项目"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+
+    class Meta(_Transition.Meta):
+        verbose_name = _("民生项目状态变更")
+        verbose_name_plural = _("民生项目状态变更")
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.from_state or '—'} → {self.to_state}"

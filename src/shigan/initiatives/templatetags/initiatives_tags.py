@@ -1,0 +1,19 @@
+from django import template
+from django.utils import timezone
+
+from shigan.initiatives.selectors import delivery_figures, unit_progress
+
+register = template.Library()
+
+
+@register.simple_tag
+def initiative_figures(unit, campaign, as_of=None):
+    """The delivery figures of the workspace tab (the page that includes the tab has already
+    checked the unit against the user's scope)."""
+    return delivery_figures(unit=unit, campaign=campaign, as_of=as_of)
+
+
+@register.simple_tag
+def initiative_progress(unit, campaign, user, as_of=None):
+    """The derived progress of the key tasks of the unit's subtree that `user` sees."""
+    return unit_progress(user=user, unit=unit, campaign=campaign, on=as_of or timezone.localdate())
