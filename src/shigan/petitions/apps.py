@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PetitionsConfig(AppConfig):
+    name = "shigan.petitions"
+    label = "petitions"
+    verbose_name = _("信访代办")
+
+    def ready(self):
+        from shigan.petitions import jobs, metrics  # noqa: F401  (metrics, job kinds)
+        from shigan.petitions.watch import register
+
+        register()

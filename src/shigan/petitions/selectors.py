@@ -1,0 +1,325 @@
+"""Reads on petitions; every one that depends on the user starts from `restrict(user, action)`.
+
+Petitioners' personal data is never read here: `services.petitioners_read` decrypts, masks or
+reveals (and audits)."""
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from rapidfuzz import fuzz
+
+from shigan.metrics.selectors import metric_by_child
+from shigan.orgs.choices import UnitKind
+from shigan.orgs.models import Unit
+from shigan.orgs.scoping import path_upper, subtree_q
+from shigan.petitions import clock
+from shigan.petitions.access import reveal_unit_ids
+from shigan.petitions.choices import OPEN_STATES
+from shigan.petitions.models import (
+    Agent,
+    Petition,
+    Petitioner,
+    PetitionExtension,
+    PetitionReview,
+    PetitionTransition,
+)
+
+__all__ = [
+    "DUPLICATE_SIMILARITY",
+    "petition_facts",
+    "petition_clock",
+    "likely_duplicates",
+    "request_similarity",
+    "petition_get",
+    "petition_detail",
+    "petition_list",
+    "desk",
+    "desk_to_rate",
+    "agent_posts",
+    "agent_list",
+    "route_targets",
+    "review_get",
+    "FigureRow",
+    "unit_figures",
+    "FIGURES",
+]
+
+# How alike two requests must be (0–100, rapidfuzz) to call the same petitioner's a duplicate.
+DUPLICATE_SIMILARITY = 70
+# Words every petition uses ("asks to solve the problem of …"): they say nothing of the matter.
+STOP_PHRASES = (
+    "要求",
+    "解决",
+    "反映",
+    "请求",
+    "问题",
+    "申请",
+    "关于",
+    "希望",
+    "相关",
+    "有关",
+    "情况",
+    "帮助",
+    "落实",
+    "我们",
+    "我",
+    "的",
+    "了",
+    "请",
+)
+_NOT_WORD = re.compile(r"[\s\W_]+")
+
+
+def petition_facts(petition: Petition) -> clock.Facts:
+    """The clock's input from a petition, its extension and its reviews."""
+    try:
+        extension_days = petition.extension.days
+    except PetitionExtension.DoesNotExist:
+        extension_days = 0
+    reviews = tuple(
+        clock.ReviewFacts(
+            level=r.level,
+            requested_on=r.requested_on,
+            decided_on=r.decided_on,
+            told_on=r.told_on,
+            hearing_days=clock.hearing_days(r.hearing_started_on, r.hearing_ended_on),
+        )
+        for r in petition.reviews.all()
+    )
+    return clock.Facts(
+        received_on=petition.received_on,
+        handed_on=petition.handed_on,
+        routed_on=petition.routed_on,
+        accepted_on=petition.accepted_on,
+        declined_on=petition.declined_on,
+        notified_on=petition.notified_on,
+        objection_on=petition.objection_on,
+        extension_days=extension_days,
+        replied_on=petition.replied_on,
+        told_on=petition.told_on,
+        reviews=reviews,
+    )
+
+
+def petition_clock(petition: Petition) -> clock.Clock:
+    """May raise `CalendarError` when a year on the clock has no calendar data."""
+    return clock.clock(petition_facts(petition))
+
+
+def _core(text: str) -> str:
+    text = _NOT_WORD.sub("", text or "")
+    for phrase in STOP_PHRASES:
+        text = text.replace(phrase, "")
+    return text
+
+
+def request_similarity(a: str, b: str) -> float:
+    """0–100: the matter of two requests, without punctuation and stock phrasing, compared
+    whole and (when the shorter has at least four characters) as the best-matching part."""
+    a, b = _core(a), _core(b)
+    if not a or not b:
+        return 0.0
+    partial = fuzz.partial_ratio(a, b) if min(len(a), len(b)) >= 4 else 0.0
+    return max(fuzz.ratio(a, b), partial)
+
+
+def likely_duplicates(
+    *, hashes: list[str], text: str, exclude_pk=None
+) -> list[tuple[Petition, float]]:
+    """Petitions of the same petitioner (keyed hash) with a similar request, most alike first.
+
+    Across all units on purpose (Art. 19 is about another level handling it): the caller shows
+    only number, handling unit and state, never the petitioner."""
+    candidates = (
+        Petition.objects.filter(
+            pk__in=Petitioner.objects.filter(person_hash__in=hashes).values("petition")
+        )
+        .exclude(pk=exclude_pk)
+        .select_related("handling_unit")
+    )
+    found = []
+    for petition in candidates:
+        score = request_similarity(text, petition.request)
+        if score >= DUPLICATE_SIMILARITY:
+            found.append((petition, score))
+    return sorted(found, key=lambda pair: -pair[1])
+
+
+def petition_get(*, user, pk, action: str = "view") -> Petition:
+    return get_object_or_404(
+        Petition.objects.restrict(user, action).select_related(
+            "unit", "handling_unit", "intake_agent", "intake_agent__user", "answered_by"
+        ),
+        pk=pk,
+    )
+
+
+def petition_detail(*, user, pk) -> Petition:
+    """The petition with everything its page shows, in a fixed number of queries."""
+    return get_object_or_404(
+        Petition.objects.restrict(user, "view")
+        .select_related(
+            "unit",
+            "handling_unit",
+            "answered_by",
+            "intake_agent",
+            "intake_agent__user",
+            "extension",
+            "extension__approved_by",
+            "created_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "transitions",
+                PetitionTransition.objects.select_related("actor", "from_unit", "to_unit").order_by(
+                    "day", "pk"
+                ),
+            ),
+            Prefetch("reviews", PetitionReview.objects.select_related("body").order_by("pk")),
+            "attachments",
+            "problems",
+        ),
+        pk=pk,
+    )
+
+
+def review_get(*, user, pk) -> PetitionReview:
+    return get_object_or_404(
+        PetitionReview.objects.restrict(user, "view").select_related("petition", "body"), pk=pk
+    )
+
+
+def petition_list(
+    *,
+    user,
+    unit: Unit,
+    state: str | None = None,
+    first_time: bool | None = None,
+    category: str | None = None,
+    channel: str | None = None,
+    light: str | None = None,
+) -> QuerySet[Petition]:
+    """The petitions received or handled in a unit's subtree that the user may see."""
+    petitions = Petition.objects.restrict(user, "view").filter(
+        subtree_q([unit.path], "unit__path") | subtree_q([unit.path], "handling_unit__path")
+    )
+    if state:
+        petitions = petitions.filter(state=state)
+    if first_time is not None:
+        petitions = petitions.filter(first_time=first_time)
+    if category:
+        petitions = petitions.filter(category=category)
+    if channel:
+        petitions = petitions.filter(channel=channel)
+    if light:
+        petitions = petitions.filter(light=light)
+    return petitions.select_related("unit", "handling_unit").order_by("-received_on", "-pk")
+
+
+def _desk_q(user) -> Q:
+    return Q(intake_agent__user=user) | Q(handling_unit_id__in=reveal_unit_ids(user))
+
+
+def desk(*, user) -> QuerySet[Petition]:
+    """What the user must act on: petitions they took in or their unit must answer, still owed
+    something, the one due first on top."""
+    return (
+        Petition.objects.restrict(user, "view")
+        .filter(_desk_q(user), state__in=OPEN_STATES)
+        .select_related("unit", "handling_unit")
+        .order_by(F("due_on").asc(nulls_last=True), "received_on", "pk")
+    )
+
+
+def desk_to_rate(*, user) -> QuerySet[Petition]:
+    """Replied petitions whose satisfaction is not yet recorded (回访)."""
+    return (
+        Petition.objects.restrict(user, "view")
+        .filter(_desk_q(user), replied_on__isnull=False, satisfaction="")
+        .select_related("unit", "handling_unit")
+        .order_by("replied_on", "pk")
+    )
+
+
+def agent_posts(*, user) -> QuerySet[Agent]:
+    if user is None or not user.is_authenticated:
+        return Agent.objects.none()
+    return Agent.objects.filter(user=user, active=True).select_related("unit").order_by("pk")
+
+
+def agent_list(*, user, unit: Unit) -> QuerySet[Agent]:
+    return (
+        Agent.objects.restrict(user, "view")
+        .filter(subtree_q([unit.path], "unit__path"))
+        .select_related("user", "unit")
+        .order_by("unit__path", "-active", "pk")
+    )
+
+
+def route_targets(petition: Petition) -> QuerySet[Unit]:
+    """Bodies a form offers to hand the petition to: the units above the one that took it in
+    (up to the county), the county's townships and departments."""
+    origin = petition.unit
+    prefixes = [origin.path[:i] for i in range(Unit.steplen, len(origin.path) + 1, Unit.steplen)]
+    county = Unit.objects.filter(path__in=prefixes, kind=UnitKind.COUNTY).order_by("-depth").first()
+    above = Q(path__in=prefixes)
+    if county is not None:
+        above &= Q(depth__gte=county.depth)
+        nearby = Q(path__gt=county.path, path__lt=path_upper(county.path), depth=county.depth + 1)
+    else:
+        nearby = Q(pk__in=[])
+    return (
+        Unit.objects.filter(above | nearby, active=True)
+        .exclude(pk=petition.handling_unit_id)
+        .order_by("path")
+    )
+
+
+# -- figures ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    unit: Unit | None  # None: the unit's own records
+    values: dict  # metric key → value
+    own: bool = False
+
+
+# The unit figures: (metric key, label) and the rates computed from them.
+FIGURES = (
+    "petitions.received",
+    "petitions.first_time",
+    "petitions.resolved_locally",
+    "petitions.first_time_resolved_locally",
+    "petitions.replied",
+    "petitions.on_time",
+    "petitions.rated",
+    "petitions.satisfied",
+)
+RATES = {
+    "first_time_local_rate": ("petitions.first_time_resolved_locally", "petitions.first_time"),
+    "on_time_rate": ("petitions.on_time", "petitions.replied"),
+    "satisfaction_rate": ("petitions.satisfied", "petitions.rated"),
+}
+
+
+def rate(part: int, whole: int) -> str:
+    return f"{part * 100 / whole:.1f}%" if whole else "—"
+
+
+def unit_figures(*, unit: Unit, as_of=None) -> dict:
+    """Each figure for the unit, and by child (metric_by_child), with the rates. The caller
+    has checked that the user may see the unit (figures are counts, not records)."""
+    by_child = {k: metric_by_child(k, unit=unit, as_of=as_of) for k in FIGURES}
+    totals = {k: sum(r.value for r in rows) for k, rows in by_child.items()}
+    rows = []
+    for i, first in enumerate(by_child[FIGURES[0]]):
+        values = {k: by_child[k][i].value for k in FIGURES}
+        if first.own and not any(values.values()):
+            continue
+        values.update({name: rate(values[a], values[b]) for name, (a, b) in RATES.items()})
+        rows.append(FigureRow(first.unit, values, own=first.own))
+    rates = {name: rate(totals[a], totals[b]) for name, (a, b) in RATES.items()}
+    return {"totals": totals, "rates": rates, "rows": rows}
