@@ -1,0 +1,29 @@
+import pytest
+
+from shigan.dashboards.tests.world import build_world
+from shigan.orgs.choices import Role
+
+
+@pytest.fixture
+def guide(make_user):
+    return make_user(username="guide")
+
+
+@pytest.fixture
+def world(units, guide):
+    return build_world(units, guide)
+
+
+@pytest.fixture
+def office(units, make_user):
+    return make_user(Role.ADMIN, units["region"], username="office")
+
+
+@pytest.fixture
+def briefing(world, units, office):
+    from shigan.briefings.services import briefing_generate
+    from shigan.dashboards.tests.world import AS_OF
+
+    return briefing_generate(
+        actor=office, campaign=world["campaign"], unit=units["region"], as_of=AS_OF
+    )

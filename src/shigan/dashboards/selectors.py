@@ -1,0 +1,330 @@
+"""What the dashboard shows for a unit and campaign, filtered by batch and as-of date.
+
+Everything is read for the system (user=None) once the view has checked that the user may see
+the unit: a unit's figures cover its whole subtree, which the user's scope then covers too.
+The costs are fixed per page: one query per figure, one per table column, one per list —
+never one per child or per record.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import CharField, Count, QuerySet, Sum
+from django.db.models.functions import Substr
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from shigan.campaigns.models import Aspect, Batch, Campaign, Participation
+from shigan.dashboards.figures import CATALOGUE, Figure, Pillar, Query, default_batch
+from shigan.metrics.links import records_url
+from shigan.metrics.models import MetricFact
+from shigan.metrics.registry import METRICS
+from shigan.metrics.selectors import metric_by, metric_records
+from shigan.orgs.models import Unit
+from shigan.orgs.scoping import subtree_q
+from shigan.problems.choices import ProblemState
+
+__all__ = [
+    "TABLE_METRICS",
+    "TREND_METRICS",
+    "Column",
+    "ChildRow",
+    "dashboard_query",
+    "pillar_figures",
+    "child_table",
+    "metric_batch_records",
+    "overdue_problems",
+    "red_light_problems",
+    "chart_by_dim",
+    "chart_trend",
+    "chart_records",
+    "metric_cell_records",
+    "trend_note",
+]
+
+# The by-child table: one column per metric, each child's whole subtree.
+TABLE_METRICS = (
+    "study.sessions",
+    "research.topics",
+    "research.trips",
+    "problems.found",
+    "problems.closed",
+    "problems.measures",
+    "initiatives.projects",
+)  # not problems.overdue: a light is kept as of today, a table cell is as of its date
+# The trend chart: cumulative counts by day.
+TREND_METRICS = ("study.sessions", "research.trips", "problems.found", "problems.closed")
+PROBLEMS = "problems.found"
+RED_LIGHT = "problems.overdue"
+LIST_SIZE = 10
+
+
+def _available(keys) -> tuple[str, ...]:
+    return tuple(k for k in keys if k in METRICS)
+
+
+def dashboard_query(
+    *, campaign: Campaign, unit: Unit, batch: Batch | None, as_of, user=None
+) -> Query:
+    """The query every part of the dashboard answers (the batch defaults to the first)."""
+    if batch is None:
+        batch = default_batch(campaign)
+    return Query(campaign=campaign, unit=unit, batch=batch, as_of=as_of, user=user)
+
+
+def pillar_figures(q: Query) -> list[tuple[str, object, list[Figure]]]:
+    """The catalogue's figures grouped by pillar (学习/调研/整改/实效), in catalogue order."""
+    pillars = {key: [] for key in Pillar.LABELS}
+    for entry in CATALOGUE.values():
+        if all(k in METRICS for k in _metrics_of(entry)):
+            pillars[entry.pillar].append(entry.evaluate(q))
+    return [(key, Pillar.LABELS[key], figures) for key, figures in pillars.items()]
+
+
+def _metrics_of(entry) -> tuple[str, ...]:
+    return (entry.metric,) if entry.metric else ()
+
+
+# -- the by-child table ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: object
+
+
+@dataclass
+class ChildRow:
+    unit: Unit | None  # None: the unit's own records
+    cells: list[tuple[int, str]] = field(default_factory=list)  # (value, drill-down url)
+
+
+def child_table(q: Query, *, use_batch: bool = False) -> tuple[list[Column], list[ChildRow]]:
+    """Each direct child (its whole subtree) and the unit itself, one column per metric.
+
+    Without a batch the figures come from the facts (one query for every child and metric);
+    with `use_batch` only the records of the batch's units count, from the records."""
+    keys = _available(TABLE_METRICS)
+    children = list(Unit.objects.get_children(q.unit).only("pk", "name", "path", "depth"))
+    if use_batch:
+        sums = {key: _batch_counts_by_child(key, q, children) for key in keys}
+    else:
+        sums = _fact_counts_by_child(keys, q, children)
+    columns = [Column(key, METRICS[key].label) for key in keys]
+    rows = []
+    for child in [*children, None]:
+        row = ChildRow(child)
+        for key in keys:
+            target = child or q.unit
+            value = sums[key].get(child.pk if child else None, 0)
+            row.cells.append((value, _cell_url(key, q, target, use_batch, own=child is None)))
+        rows.append(row)
+    return columns, rows
+
+
+def _fact_counts_by_child(keys, q: Query, children: list[Unit]) -> dict[str, Counter]:
+    facts = MetricFact.objects.filter(metric__in=keys, dim="", campaign_id=q.campaign.pk)
+    if q.as_of is not None:
+        facts = facts.filter(day__lte=q.as_of)
+    ids = [c.pk for c in children] + [q.unit.pk]
+    rows = (
+        facts.filter(unit_id__in=ids)
+        .values("metric", "unit_id")
+        .annotate(n=Sum("delta"))
+        .values_list("metric", "unit_id", "n")
+    )
+    sums: dict[str, Counter] = {key: Counter() for key in keys}
+    for metric, unit_id, n in rows:
+        sums[metric][unit_id] += n
+    for key in keys:  # the unit's own records: its total less its children's
+        total = sums[key].pop(q.unit.pk, 0)
+        sums[key][None] = total - sum(sums[key].values())
+    return sums
+
+
+def _enrolled(q: Query, unit: Unit, as_of=None) -> QuerySet:
+    """Ids of the units under `unit` enrolled in the batch by the as-of date."""
+    if q.batch is None:
+        return Participation.objects.none().values("unit")
+    enrolled = Participation.objects.filter(batch=q.batch).filter(
+        subtree_q([unit.path], "unit__path")
+    )
+    as_of = as_of or q.as_of
+    if as_of is not None:
+        enrolled = enrolled.filter(enrolled_on__lte=as_of)
+    return enrolled.values("unit")
+
+
+def metric_batch_records(key: str, q: Query, unit: Unit | None = None, as_of=None) -> QuerySet:
+    """The metric's records under `unit` (default: the unit shown) that belong to units
+    enrolled in the batch — a cell of the by-child table when filtered by batch."""
+    unit = unit or q.unit
+    as_of = as_of or q.as_of
+    records = metric_records(key, unit=unit, campaign=q.campaign, as_of=as_of, user=q.user)
+    unit_field = METRICS[key].unit_field
+    return records.filter(**{f"{unit_field}__in": _enrolled(q, unit, as_of)})
+
+
+def _batch_counts_by_child(key: str, q: Query, children: list[Unit]) -> Counter:
+    unit_field = METRICS[key].unit_field
+    width = len(q.unit.path) + Unit.steplen
+    rows = (
+        metric_batch_records(key, q)
+        .order_by()
+        .annotate(child_path=Substr(f"{unit_field}__path", 1, width, output_field=CharField()))
+        .values("child_path")
+        .annotate(n=Count("pk"))
+        .values_list("child_path", "n")
+    )
+    by_path = dict(rows)
+    counts = Counter({child.pk: by_path.get(child.path, 0) for child in children})
+    counts[None] = by_path.get(q.unit.path, 0)  # the unit's own path is shorter than `width`
+    return counts
+
+
+def _cell_url(key: str, q: Query, unit: Unit, use_batch: bool, *, own: bool) -> str:
+    if not use_batch and not own:
+        return records_url(key, unit=unit, as_of=q.as_of, campaign=q.campaign)
+    params = {"unit": unit.pk, "campaign": q.campaign.pk}
+    if q.as_of:
+        params["as_of"] = q.as_of.isoformat()
+    if use_batch and q.batch is not None:
+        params["batch"] = q.batch.pk
+    if own:
+        params["own"] = 1
+    return f"{reverse('dashboards:metric_records', args=[key])}?{urlencode(params)}"
+
+
+def metric_cell_records(key: str, q: Query, *, unit: Unit, batch: bool, own: bool) -> QuerySet:
+    """The records behind one cell of the by-child table."""
+    if batch:
+        records = metric_batch_records(key, q, unit=unit)
+    else:
+        records = metric_records(key, unit=unit, campaign=q.campaign, as_of=q.as_of, user=q.user)
+    if own:
+        records = records.filter(**{METRICS[key].unit_field: unit})
+    return records
+
+
+# -- lists -----------------------------------------------------------------------------------
+
+
+def overdue_problems(q: Query, *, use_batch: bool = False) -> QuerySet:
+    """Problems past their deadline and not closed on the as-of date (today if none)."""
+    day = q.as_of or datetime.date.today()
+    if use_batch:
+        records = metric_batch_records(PROBLEMS, q, as_of=day)
+    else:
+        records = metric_records(PROBLEMS, unit=q.unit, campaign=q.campaign, as_of=day, user=q.user)
+    return (
+        records.filter(deadline__lt=day)
+        .exclude(state_on_day=ProblemState.CLOSED)
+        .select_related("unit", "aspect")
+        .order_by("deadline", "pk")
+    )
+
+
+def red_light_problems(q: Query) -> QuerySet | None:
+    """Problems whose traffic light is red now (the light is kept current, not dated)."""
+    if RED_LIGHT not in METRICS:
+        return None
+    records = metric_records(RED_LIGHT, unit=q.unit, campaign=q.campaign, user=q.user)
+    return records.select_related("unit", "aspect")
+
+
+# -- chart data ------------------------------------------------------------------------------
+
+
+CHART_DIMS = ("aspect", "state")
+
+
+def chart_records(q: Query, dim: str, value: str, *, use_batch: bool = False) -> QuerySet:
+    """The problems behind one bar or slice of a chart (state: the state on the as-of date)."""
+    records = (
+        metric_batch_records(PROBLEMS, q)
+        if use_batch
+        else metric_records(PROBLEMS, unit=q.unit, campaign=q.campaign, as_of=q.as_of, user=q.user)
+    )
+    field_name = "state_on_day" if dim == "state" else dim
+    if value in ("", None):
+        return records.filter(**{f"{field_name}__isnull": True})
+    return records.filter(**{field_name: value}).select_related("unit", "aspect")
+
+
+def chart_by_dim(q: Query, dim: str, *, use_batch: bool = False) -> list[dict]:
+    """Problems split by aspect or by state: [{name, value, url}] for a chart, each bar a link
+    to exactly its problems (`chart_records`)."""
+    if dim not in CHART_DIMS:
+        raise ValueError(f"no chart by {dim!r}")
+    if use_batch or (dim == "state" and q.as_of is not None):
+        # The facts split by a record's current values; a past state is read from the history.
+        field_name = "state_on_day" if dim == "state" else dim
+        base = (
+            metric_batch_records(PROBLEMS, q)
+            if use_batch
+            else metric_records(PROBLEMS, unit=q.unit, campaign=q.campaign, as_of=q.as_of)
+        )
+        rows = base.order_by().values_list(field_name).annotate(n=Count("pk"))
+        counts = {("" if v is None else str(v)): n for v, n in rows}
+    else:
+        counts = metric_by(dim, PROBLEMS, unit=q.unit, campaign=q.campaign, as_of=q.as_of)
+    names = _dim_names(dim, q.campaign)
+    order = list(names)
+    rows = []
+    for value, n in sorted(counts.items(), key=lambda kv: _rank(order, kv[0])):
+        if n:
+            rows.append({"key": value, "name": names.get(value, value or "—"), "value": n,
+                         "url": _chart_url(q, dim, value, use_batch)})  # fmt: skip
+    return rows
+
+
+def _rank(order: list[str], value: str) -> tuple[int, str]:
+    return (order.index(value) if value in order else len(order), value)
+
+
+def _chart_url(q: Query, dim: str, value: str, use_batch: bool) -> str:
+    params = {"unit": q.unit.pk, "campaign": q.campaign.pk, "value": value}
+    if q.as_of:
+        params["as_of"] = q.as_of.isoformat()
+    if use_batch and q.batch is not None:
+        params["batch"] = q.batch.pk
+    return f"{reverse('dashboards:chart_records', args=[dim])}?{urlencode(params)}"
+
+
+def _dim_names(dim: str, campaign: Campaign) -> dict[str, str]:
+    if dim == "aspect":
+        aspects = Aspect.objects.filter(campaign=campaign).order_by("kind", "ordinal")
+        return {str(a.pk): a.name for a in aspects}
+    if dim == "state":
+        return {value: str(label) for value, label in ProblemState.choices}
+    return {}
+
+
+def chart_trend(q: Query, *, days: int = 120) -> dict:
+    """Cumulative figures by day, from the campaign's start to the as-of date (subtree)."""
+    keys = _available(TREND_METRICS)
+    end = q.as_of or datetime.date.today()
+    start = max(q.campaign.starts_on, end - datetime.timedelta(days=days))
+    facts = MetricFact.objects.filter(
+        metric__in=keys, dim="", campaign_id=q.campaign.pk, unit=q.unit, day__lte=end
+    )
+    rows = facts.values("metric", "day").annotate(n=Sum("delta")).values_list("metric", "day", "n")
+    by_metric: dict[str, Counter] = {key: Counter() for key in keys}
+    for metric, day, n in rows:
+        by_metric[metric][max(day, start)] += n  # what came before the window starts it
+    dates = [start + datetime.timedelta(days=i) for i in range((end - start).days + 1)]
+    series = []
+    for key in keys:
+        total, points = 0, []
+        for day in dates:
+            total += by_metric[key].get(day, 0)
+            points.append(total)
+        series.append({"key": key, "name": str(METRICS[key].label), "data": points})
+    return {"dates": [d.isoformat() for d in dates], "series": series}
+
+
+def trend_note():
+    return _("趋势按单位及其全部下级统计，不按批次筛选。")

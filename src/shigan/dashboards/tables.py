@@ -1,0 +1,97 @@
+"""How a drill-down lists records of any model a figure counts (people, units, sessions,
+topics, trips, problems, measures, projects …): one row shape for the page and the sheet."""
+
+from dataclasses import dataclass
+
+from django.db.models import ForeignKey, QuerySet
+
+__all__ = ["RecordShape", "shape_of", "record_row"]
+
+# The day a record is dated by, in order of preference.
+DATE_FIELDS = (
+    "held_on",
+    "visited_on",
+    "found_on",
+    "added_on",
+    "created_on",
+    "recorded_on",
+    "reviewed_on",
+    "started_on",
+    "deadline",
+)
+AMOUNT_FIELDS = ("funds_allocated",)
+
+
+@dataclass(frozen=True)
+class RecordShape:
+    unit_path: str | None  # the relation to the record's unit ("unit", "problem__unit")
+    date_field: str | None
+    has_aspect: bool
+    has_state: bool
+    amount_field: str | None
+
+    def related(self) -> list[str]:
+        related = [self.unit_path] if self.unit_path else []
+        return related + (["aspect"] if self.has_aspect else [])
+
+
+def _fields(model) -> dict:
+    return {f.name: f for f in model._meta.get_fields() if getattr(f, "concrete", False)}
+
+
+def shape_of(model) -> RecordShape:
+    fields = _fields(model)
+    unit_path = None
+    if isinstance(fields.get("unit"), ForeignKey):
+        unit_path = "unit"
+    elif isinstance(fields.get("problem"), ForeignKey):
+        unit_path = "problem__unit"
+    elif isinstance(fields.get("lead_unit"), ForeignKey):
+        unit_path = "lead_unit"
+    return RecordShape(
+        unit_path=unit_path,
+        date_field=next((f for f in DATE_FIELDS if f in fields), None),
+        has_aspect=isinstance(fields.get("aspect"), ForeignKey),
+        has_state="state" in fields and bool(fields["state"].choices),
+        amount_field=next((f for f in AMOUNT_FIELDS if f in fields), None),
+    )
+
+
+def shaped(records: QuerySet) -> tuple[RecordShape, QuerySet]:
+    shape = shape_of(records.model)
+    return shape, records.select_related(*shape.related())
+
+
+def _unit_of(record, shape: RecordShape):
+    if shape.unit_path is None:
+        return record if record._meta.model_name == "unit" else getattr(record, "unit", None)
+    unit = record
+    for part in shape.unit_path.split("__"):
+        unit = getattr(unit, part)
+    return unit
+
+
+def _state(record) -> str:
+    """The state on the figure's as-of date where the figure read it from the history."""
+    on_day = getattr(record, "state_on_day", None)
+    if on_day is None:
+        return record.get_state_display()
+    return str(dict(record._meta.get_field("state").choices).get(on_day, on_day))
+
+
+def record_row(record, shape: RecordShape) -> dict:
+    url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
+    unit = _unit_of(record, shape)
+    return {
+        "pk": record.pk,
+        "text": str(record),
+        "url": url,
+        "unit": unit.name if unit is not None and unit is not record else "",
+        "date": getattr(record, shape.date_field) if shape.date_field else None,
+        "aspect": record.aspect.name if shape.has_aspect and record.aspect_id else "",
+        "state": _state(record) if shape.has_state else "",
+        "amount": getattr(record, shape.amount_field) if shape.amount_field else None,
+    }
+
+
+__all__ += ["shaped"]
