@@ -1,4 +1,5 @@
-"""The demo installation: the Inner Mongolia unit tree and one account for each kind of user."""
+"""The demo installation: the Inner Mongolia unit tree, one account for each kind of user, and
+the scenario "Inner Mongolia 2023 theme education" as of 2023-06-07 (`shigan.demo.scenario`)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.accounts.choices import SystemRole
 from shigan.accounts.services import user_create
+from shigan.demo.scenario import ScenarioReport, scenario_build, scenario_exists
 from shigan.orgs.choices import Role
 from shigan.orgs.divisions import divisions_import
 from shigan.orgs.models import Membership, Unit
 from shigan.orgs.services import membership_grant
 
-__all__ = ["DemoAccount", "DEMO_ACCOUNTS", "DEMO_PASSWORD", "demo_setup"]
+__all__ = ["DemoAccount", "DEMO_ACCOUNTS", "DEMO_PASSWORD", "demo_setup", "demo_reset"]
 
 DEMO_PASSWORD = "shigan-demo-2023"
 REGION_CODE = "150000000000"
@@ -44,6 +46,7 @@ DEMO_ACCOUNTS = (
     DemoAccount(
         "banner_editor", "阿巴嘎旗填报员", _("填报员（阿巴嘎旗）"), (3, "152522000000"), Role.EDITOR
     ),
+    DemoAccount("guide", "第一巡回指导组组长", _("巡回指导组成员（自治区主题教育第一巡回指导组）")),
     DemoAccount(
         "auditor", "审计管理员", _("审计管理员（只读审计记录）"), system_role=SystemRole.AUDITOR
     ),
@@ -73,10 +76,42 @@ def _ensure_account(account: DemoAccount) -> None:
             membership_grant(actor=None, user=user, unit=unit, role=account.role)
 
 
-def demo_setup(*, progress: Callable[[str], None] = lambda _msg: None) -> None:
-    """Idempotent: loads what is missing, keeps what is there."""
+def demo_setup(
+    *, progress: Callable[[str], None] = lambda _msg: None, scenario: bool = True
+) -> ScenarioReport | None:
+    """Idempotent: loads what is missing, keeps what is there. Returns the scenario's report
+    when it was built now."""
     if not Unit.objects.filter(division_code=REGION_CODE, division_level=1).exists():
         progress(str(_("正在导入内蒙古自治区区划（5 级，约 1.6 万个单位）…")))
         divisions_import(actor=None, province="15", depth=5, progress=progress)
     for account in DEMO_ACCOUNTS:
         _ensure_account(account)
+    if not scenario:
+        return None
+    if scenario_exists():
+        progress(str(_("演示场景已存在（用 --reset 重建）。")))
+        return None
+    progress(str(_("正在生成演示场景“内蒙古 2023 年主题教育”（截至 2023-06-07）…")))
+    User = get_user_model()
+    accounts = {a.username: User.objects.get(username=a.username) for a in DEMO_ACCOUNTS}
+    return scenario_build(accounts=accounts, progress=progress)
+
+
+def demo_reset(*, progress: Callable[[str], None] = lambda _msg: None) -> None:
+    """Empty the database (every table, the audit trail included) and the evidence files, so
+    that `demo_setup` rebuilds the demo from nothing. For demo installations only."""
+    import shutil
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from shigan.problems.storage import evidence_root
+
+    progress(str(_("正在清空数据库…")))
+    if connection.vendor == "postgresql":
+        # Deferred foreign-key checks pending in an open transaction make TRUNCATE fail.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    call_command("flush", interactive=False, verbosity=0)
+    if evidence_root().is_dir():
+        shutil.rmtree(evidence_root())

@@ -34,6 +34,8 @@ __all__ = [
     "BulkRejected",
     "unit_bulk_create",
     "membership_bulk_grant",
+    "PersonDraft",
+    "person_bulk_create",
 ]
 
 
@@ -561,4 +563,61 @@ def membership_bulk_grant(
         draft.user.__dict__.pop("_shigan_scope", None)
     bulk_insert(Membership, ("id", "user", "unit", "role", "granted_at"), rows)
     audit_record_many(actor=actor, action="orgs.membership.granted", items=audit_items)
+    return outcome
+
+
+@dataclass
+class PersonDraft:
+    unit: Unit
+    name: str
+    rank: str
+    post: str = ""
+
+
+@transaction.atomic
+def person_bulk_create(
+    *, actor, drafts: Sequence[PersonDraft], skip_invalid: bool = False
+) -> BulkOutcome:
+    """Create many people at once; each draft is checked as `person_create` would check it."""
+    outcome = BulkOutcome()
+    allowed: dict[int, bool] = {}
+    ranks = set(PersonRank.values)
+    order: list[int] = []
+    for index, draft in enumerate(drafts):
+        try:
+            draft.name, draft.post = (draft.name or "").strip(), (draft.post or "").strip()
+            if not draft.name:
+                raise OrgError(_("姓名不能为空。"), code="name_required", field="name")
+            if draft.rank not in ranks:
+                raise OrgError(_("职级无效。"), code="invalid_rank", field="rank")
+            if draft.unit.pk not in allowed:
+                allowed[draft.unit.pk] = user_can(actor, "record", draft.unit)
+            if not allowed[draft.unit.pk]:
+                raise OrgError(
+                    _("您没有在“%(unit)s”进行此操作的权限。") % {"unit": draft.unit},
+                    code="forbidden",
+                    field="unit",
+                )
+        except OrgError as error:
+            outcome.errors[index] = error
+            continue
+        order.append(index)
+    if outcome.errors and not skip_invalid:
+        raise BulkRejected(outcome.errors)
+    ids = reserve_ids(Person, len(order))
+    rows, audit_items = [], []
+    for pk, index in zip(ids, order, strict=True):
+        draft = drafts[index]
+        rows.append((pk, draft.name, draft.unit.pk, draft.post, draft.rank, None))
+        snapshot = {
+            "name": draft.name,
+            "unit": draft.unit.pk,
+            "rank": draft.rank,
+            "post": draft.post,
+        }
+        label = f"{draft.name}（{draft.post}）" if draft.post else draft.name
+        audit_items.append(AuditItem("orgs.person", str(pk), label, None, snapshot))
+        outcome.created[index] = pk
+    bulk_insert(Person, ("id", "name", "unit", "post", "rank", "user"), rows)
+    audit_record_many(actor=actor, action="orgs.person.created", items=audit_items)
     return outcome

@@ -3,14 +3,17 @@ study metrics kept in step."""
 
 import datetime
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shigan.audit.services import audit_record
+from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.campaigns.models import Campaign
-from shigan.core.errors import DomainError
+from shigan.core.bulk import bulk_insert, reserve_ids
+from shigan.core.errors import DomainError, RowsRejected
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.choices import ROLE_ACTIONS
 from shigan.orgs.models import Membership, Person, Unit
@@ -28,6 +31,9 @@ __all__ = [
     "study_participant_remove",
     "can_delete_activity",
     "person_eligible",
+    "ActivityDraft",
+    "StudyBulkRejected",
+    "study_activity_bulk_create",
 ]
 
 
@@ -377,3 +383,150 @@ def study_participant_remove(*, actor, activity: StudyActivity, person: Person) 
     )
     with metric_changes(StudyParticipant, [row.pk]):
         row.delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk writes (the demo scenario, large imports): the same rules as `study_activity_create`,
+# checked draft by draft, then one insert of the sessions, one of their leaders and one of
+# their audit entries, with the metric facts kept in step.
+
+
+@dataclass
+class ActivityDraft:
+    unit: Unit
+    kind: str
+    title: str
+    held_on: datetime.date
+    campaign: Campaign | None = None
+    ends_on: datetime.date | None = None
+    participants: int | None = 0
+    notes: str = ""
+    leaders: Sequence[Person | int] = ()
+
+
+class StudyBulkRejected(RowsRejected, StudyError):
+    """Some drafts break a rule: nothing was written."""
+
+    def __init__(self, errors: dict[int, StudyError]):
+        super().__init__(
+            _("有 %(n)d 条学习活动不符合要求，全部未保存。") % {"n": len(errors)}, errors=errors
+        )
+
+
+def _leader_paths(drafts: Sequence[ActivityDraft]) -> dict[int, tuple[str, str]]:
+    """Each leader's unit path and name, in one query per 5,000 people."""
+    ids = sorted({getattr(p, "pk", p) for d in drafts for p in d.leaders})
+    found: dict[int, tuple[str, str]] = {}
+    for i in range(0, len(ids), 5000):
+        rows = Person.objects.filter(pk__in=ids[i : i + 5000]).values_list(
+            "pk", "unit__path", "name"
+        )
+        found.update({pk: (path, name) for pk, path, name in rows})
+    return found
+
+
+def _check_draft(draft: ActivityDraft, people: dict, allowed: dict, actor) -> list[int]:
+    if draft.unit.pk not in allowed:
+        allowed[draft.unit.pk] = user_can(actor, "record", draft.unit)
+    if not allowed[draft.unit.pk]:
+        _require_record(actor, draft.unit)  # raises the service's own error
+    leader_ids = list(dict.fromkeys(getattr(p, "pk", p) for p in draft.leaders))
+    for pk in leader_ids:
+        path, name = people.get(pk, ("", str(pk)))
+        if not path.startswith(draft.unit.path):
+            raise StudyError(
+                _("“%(person)s”不是“%(unit)s”或其下级单位的人员。")
+                % {"person": name, "unit": draft.unit},
+                code="person_outside_unit",
+                field="leaders",
+            )
+    draft.title, draft.participants = _clean(
+        unit=draft.unit,
+        campaign=draft.campaign,
+        kind=draft.kind,
+        title=draft.title,
+        held_on=draft.held_on,
+        ends_on=draft.ends_on,
+        participants=draft.participants,
+        leaders_count=len(leader_ids),
+    )
+    draft.notes = (draft.notes or "").strip()
+    return leader_ids
+
+
+@transaction.atomic
+def study_activity_bulk_create(*, actor, drafts: Sequence[ActivityDraft]) -> list[int]:
+    """Record many sessions with their leaders at once; returns the new ids in draft order.
+    Any invalid draft refuses the whole call (`StudyBulkRejected`) before anything is written."""
+    people = _leader_paths(drafts)
+    allowed: dict[int, bool] = {}
+    errors: dict[int, StudyError] = {}
+    leaders: list[list[int]] = []
+    for index, draft in enumerate(drafts):
+        try:
+            leaders.append(_check_draft(draft, people, allowed, actor))
+        except StudyError as error:
+            errors[index] = error
+    if errors:
+        raise StudyBulkRejected(errors)
+    ids = reserve_ids(StudyActivity, len(drafts))
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    actor_id = getattr(actor, "pk", None)
+    day = ops.adapt_datefield_value
+    rows, participant_rows, audit_items = [], [], []
+    for pk, draft, leader_ids in zip(ids, drafts, leaders, strict=True):
+        campaign_id = getattr(draft.campaign, "pk", None)
+        rows.append(
+            (pk, draft.unit.pk, campaign_id, draft.kind, draft.title, day(draft.held_on),
+             day(draft.ends_on), draft.participants, draft.notes, "", "", "", actor_id, now, now)
+        )  # fmt: skip
+        participant_rows.extend(
+            (pk, person, draft.unit.pk, campaign_id, draft.kind, day(draft.held_on))
+            for person in leader_ids
+        )
+        snapshot = {
+            "unit": draft.unit.pk,
+            "campaign": campaign_id,
+            "kind": draft.kind,
+            "title": draft.title,
+            "held_on": draft.held_on,
+            "ends_on": draft.ends_on,
+            "participants": draft.participants,
+            "notes": draft.notes,
+            "attachment": "",
+            "leaders": leader_ids,
+        }
+        audit_items.append(AuditItem("study.studyactivity", str(pk), draft.title, None, snapshot))
+    with metric_changes(StudyActivity) as changes:
+        bulk_insert(StudyActivity, _ACTIVITY_COLUMNS, rows)
+        changes.created(ids)
+    participant_ids = reserve_ids(StudyParticipant, len(participant_rows))
+    with metric_changes(StudyParticipant) as changes:
+        bulk_insert(
+            StudyParticipant,
+            ("id", "activity", "person", "unit", "campaign", "kind", "held_on"),
+            ((pk, *row) for pk, row in zip(participant_ids, participant_rows, strict=True)),
+        )
+        changes.created(participant_ids)
+    audit_record_many(actor=actor, action="study.activity.created", items=audit_items)
+    return ids
+
+
+_ACTIVITY_COLUMNS = (
+    "id",
+    "unit",
+    "campaign",
+    "kind",
+    "title",
+    "held_on",
+    "ends_on",
+    "participants",
+    "notes",
+    "attachment",
+    "attachment_name",
+    "attachment_type",
+    "created_by",
+    "created_at",
+    "updated_at",
+)

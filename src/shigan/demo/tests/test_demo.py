@@ -10,9 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_setup_is_idempotent_and_accounts_log_in(client, capsys):
-    demo_setup()
+    demo_setup(scenario=False)
     units, memberships = Unit.objects.count(), Membership.objects.count()
-    call_command("demo", "--no-serve")
+    call_command("demo", "--no-serve", "--no-scenario")
     out = capsys.readouterr().out
     assert Unit.objects.count() == units and Membership.objects.count() == memberships
     assert DEMO_PASSWORD in out

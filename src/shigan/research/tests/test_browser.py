@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def setting():
-    demo_setup()
+    demo_setup(scenario=False)
     region = Unit.objects.get(division_level=1, division_code="150000000000")
     league = Unit.objects.get(division_level=2, division_code="152500000000")
     banner = Unit.objects.get(division_level=3, division_code="152522000000")
@@ -30,7 +30,7 @@ def setting():
     campaigns.aspect_create(actor=None, campaign=campaign, kind="research", name="生态保护")
     group = campaigns.guidance_group_create(actor=None, campaign=campaign, name="第三指导组")
     campaigns.guidance_group_assign(actor=None, group=group, units=[league])
-    guide = user_create(actor=None, username="guide", password=DEMO_PASSWORD)
+    guide = user_create(actor=None, username="guide3", password=DEMO_PASSWORD)
     campaigns.guidance_group_add_member(actor=None, group=group, user=guide)
     person_create(actor=None, unit=banner, name="巴特尔", rank=PersonRank.COUNTY, post="旗长")
     gacha = Unit.objects.get_children(Unit.objects.get_children(banner).first()).first()
@@ -74,7 +74,7 @@ def test_research_workflow_and_figures(browser, live_server, setting, screenshot
     editor.get_by_text("方案待审核").first.wait_for()
     topic = ResearchTopic.objects.get(title="草原生态保护调研")
 
-    guide = login(browser, live_server, "guide")
+    guide = login(browser, live_server, "guide3")
     review(guide, live_server, "修改完善", "请增加调研点")
 
     editor.reload()
