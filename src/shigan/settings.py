@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -71,6 +72,11 @@ INSTALLED_APPS = [
     "shigan.research",
     "shigan.study",
     "shigan.problems",
+    "shigan.initiatives",
+    "shigan.notifications",
+    "shigan.petitions",
+    "shigan.dashboards",
+    "shigan.briefings",
     "shigan.demo",
 ]
 
@@ -104,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "shigan.core.context_processors.shell",
+                "shigan.notifications.context_processors.unread",
             ],
         },
     },
@@ -239,6 +246,63 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "shigan"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The daily watch (deadline lights, statutory clocks) at 06:30; `shigan watch` runs it by hand.
+CELERY_BEAT_SCHEDULE = {
+    "shigan-watch-daily": {
+        "task": "shigan.watch_daily",
+        "schedule": crontab(hour=6, minute=30),
+    },
+}
 # Exports of more rows than this run as jobs; smaller ones download at once.
 SHIGAN_EXPORT_JOB_THRESHOLD = int(os.environ.get("SHIGAN_EXPORT_JOB_THRESHOLD", "5000"))
 SHIGAN_IMPORT_MAX_BYTES = int(os.environ.get("SHIGAN_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+
+# Problems (issue 5): evidence files live under SHIGAN_HOME/private (never served directly).
+SHIGAN_HOME = HOME
+SHIGAN_EVIDENCE_MAX_BYTES = int(os.environ.get("SHIGAN_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+# The traffic light turns yellow this many working days before a deadline when progress lags.
+SHIGAN_WARN_WORKDAYS = int(os.environ.get("SHIGAN_WARN_WORKDAYS", "5"))
+# Notifications also go by email when an SMTP host is configured (none by default).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shigan@localhost")
+
+
+def _embedded_key(name: str, make) -> str:
+    """A key generated once into the data directory, like the embedded SECRET_KEY. Written
+    beside the file and linked into place, so two processes starting together agree on it."""
+    HOME.mkdir(parents=True, exist_ok=True)
+    key_file = HOME / name
+    if not key_file.exists():
+        draft = HOME / f".{name}.{os.getpid()}"
+        draft.write_text(make())
+        draft.chmod(0o600)
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return key_file.read_text().strip()
+
+
+def _fernet_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+# Petitions (issue 8): petitioners' personal data is encrypted with these Fernet keys (comma-
+# separated; the first encrypts, all decrypt, for rotation). Production sets them in the
+# environment; the embedded default keeps generated ones in SHIGAN_HOME — back them up with the
+# database: without the key the personal data cannot be read. The hash key finds the same
+# petitioner again (duplicate warning) and is kept apart so that key rotation leaves it valid.
+SHIGAN_PETITION_KEY = os.environ.get("SHIGAN_PETITION_KEY") or _embedded_key(
+    "petition_key", _fernet_key
+)
+SHIGAN_PETITION_HASH_KEY = os.environ.get("SHIGAN_PETITION_HASH_KEY") or _embedded_key(
+    "petition_hash_key", lambda: secrets.token_urlsafe(50)
+)

@@ -13,8 +13,14 @@ urlpatterns = [
     path("audit/", include("shigan.audit.urls")),
     path("metrics/", include("shigan.metrics.urls")),
     path("research/", include("shigan.research.urls")),
+    path("problems/", include("shigan.problems.urls")),
+    path("initiatives/", include("shigan.initiatives.urls")),
     path("study/", include("shigan.study.urls")),
     path("campaigns/", include("shigan.campaigns.urls")),
+    path("petitions/", include("shigan.petitions.urls")),
+    path("notifications/", include("shigan.notifications.urls")),
+    path("dashboards/", include("shigan.dashboards.urls")),
+    path("briefings/", include("shigan.briefings.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -24,8 +30,13 @@ urlpatterns = [
     path("api/", include("shigan.orgs.api.urls")),
     path("api/", include("shigan.metrics.api.urls")),
     path("api/research/", include("shigan.research.api.urls")),
+    path("api/problems/", include("shigan.problems.api.urls")),
+    path("api/initiatives/", include("shigan.initiatives.api.urls")),
     path("api/campaigns/", include("shigan.campaigns.api.urls")),
+    path("api/petitions/", include("shigan.petitions.api.urls")),
     path("api/study/", include("shigan.study.api.urls")),
+    path("api/dashboards/", include("shigan.dashboards.api.urls")),
+    path("api/briefings/", include("shigan.briefings.api.urls")),
 ]
 
 handler404 = "shigan.core.views.error_404"

@@ -62,6 +62,8 @@ PAGE_SIZE = 50
 WORKSPACE_TABS = {
     "study": "study/_workspace_tab.html",
     "research": "research/_workspace_tab.html",
+    "problems": "problems/_workspace_tab.html",
+    "initiatives": "initiatives/_workspace_tab.html",
 }
 
 

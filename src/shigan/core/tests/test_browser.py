@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo(settings):
-    demo_setup()
+    demo_setup(scenario=False)
 
 
 def login(page, live_server, username: str) -> None:
