@@ -1,16 +1,17 @@
 """Background job kinds of campaigns: importing and exporting a batch's participating units."""
 
-import tempfile
-from pathlib import Path
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shigan.campaigns.exports import ParticipationExporter
 from shigan.campaigns.imports import ParticipationImporter
 from shigan.campaigns.models import Batch
-from shigan.core.jobs import job_save_result, register_job_kind
-from shigan.core.spreadsheets.importers import ImportMode, error_report
+from shigan.core.jobs import (
+    job_record_import,
+    job_write_export,
+    register_job_kind,
+)
+from shigan.core.spreadsheets.importers import ImportMode
 
 __all__ = []
 
@@ -37,13 +38,7 @@ def _import(job, progress) -> bool:
     with job.input_file.open("rb") as handle:
         data = handle.read()
     result = importer.run(data, job.input_name)
-    job.total = job.done = result.total
-    job.summary = result.summary()
-    job.message = result.message
-    if result.errors:
-        stem = Path(job.input_name).stem or "import"
-        job_save_result(job, f"{stem}-错误报告.xlsx", error_report(result))
-    return not result.errors or result.committed
+    return job_record_import(job, result)
 
 
 def _export(job, progress) -> bool:
@@ -52,23 +47,7 @@ def _export(job, progress) -> bool:
         job.message = _("要导出的批次已不存在。")
         return False
     exporter = ParticipationExporter(user=job.created_by, batch=batch)
-    fmt = job.params.get("format", "xlsx")
-    with tempfile.TemporaryFile() as handle:
-        if fmt == "csv":
-            import io
-
-            text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-            count = exporter.write_csv(text, progress=progress)
-            text.flush()
-            text.detach()
-        else:
-            count = exporter.write_xlsx(handle, progress=progress)
-        handle.seek(0)
-        job_save_result(job, exporter.filename(fmt), handle.read())
-    job.total = job.done = count
-    job.summary = {"rows": count}
-    job.message = _("已导出 %(n)d 行。") % {"n": count}
-    return True
+    return job_write_export(job, exporter, progress)
 
 
 register_job_kind("campaigns.participations.import", gettext_lazy("导入参学单位"), _import)

@@ -6,9 +6,12 @@ the job records why in Chinese. Progress is written outside that transaction (th
 checking phase, which is most of the time), so other connections see it move.
 """
 
+import io
 import logging
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -27,6 +30,8 @@ __all__ = [
     "register_job_kind",
     "kind_label",
     "job_create",
+    "job_record_import",
+    "job_write_export",
     "job_enqueue",
     "job_run",
     "job_get",
@@ -158,6 +163,39 @@ def job_run(*, job_id: int, progress: Progress | None = None) -> Job:
 def job_save_result(job: Job, name: str, data: bytes) -> None:
     job.result_name = name[:255]
     job.result_file.save(f"result{_suffix(name)}", ContentFile(data), save=False)
+
+
+def job_record_import(job: Job, result) -> bool:
+    """Write a sheet import's outcome on its job (counts, summary, message, the error report
+    as a result file); whether the job succeeded."""
+    from shigan.core.spreadsheets.importers import error_report
+
+    job.total = job.done = result.total
+    job.summary = result.summary()
+    job.message = result.message
+    if result.errors:
+        stem = Path(job.input_name).stem or "import"
+        job_save_result(job, f"{stem}-错误报告.xlsx", error_report(result))
+    return not result.errors or result.committed
+
+
+def job_write_export(job: Job, exporter, progress: Progress) -> bool:
+    """Stream an exporter into the job's result file, as CSV or xlsx per `job.params`."""
+    fmt = job.params.get("format", "xlsx")
+    with tempfile.TemporaryFile() as handle:
+        if fmt == "csv":
+            text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+            count = exporter.write_csv(text, progress=progress)
+            text.flush()
+            text.detach()
+        else:
+            count = exporter.write_xlsx(handle, progress=progress)
+        handle.seek(0)
+        job_save_result(job, exporter.filename(fmt), handle.read())
+    job.total = job.done = count
+    job.summary = {"rows": count}
+    job.message = _("已导出 %(n)d 行。") % {"n": count}
+    return True
 
 
 def job_get(*, user, pk) -> Job:

@@ -1,13 +1,14 @@
 """Background job kinds of the unit tree: importing and exporting units and memberships."""
 
-import tempfile
-from pathlib import Path
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shigan.core.jobs import job_save_result, register_job_kind
-from shigan.core.spreadsheets.importers import ImportMode, error_report
+from shigan.core.jobs import (
+    job_record_import,
+    job_write_export,
+    register_job_kind,
+)
+from shigan.core.spreadsheets.importers import ImportMode
 from shigan.orgs.exports import MembershipExporter, UnitExporter
 from shigan.orgs.imports import MembershipImporter, UnitImporter
 
@@ -32,14 +33,7 @@ def _import(sheet: str):
         with job.input_file.open("rb") as handle:
             data = handle.read()
         result = importer.run(data, job.input_name)
-        job.total = result.total
-        job.done = result.total
-        job.summary = result.summary()
-        job.message = result.message
-        if result.errors:
-            stem = Path(job.input_name).stem or "import"
-            job_save_result(job, f"{stem}-错误报告.xlsx", error_report(result))
-        return not result.errors or result.committed
+        return job_record_import(job, result)
 
     return handler
 
@@ -50,23 +44,7 @@ def _export(sheet: str):
             job.message = _("要导出的单位已不存在。")
             return False
         exporter = EXPORTERS[sheet](user=job.created_by, unit=job.unit)
-        fmt = job.params.get("format", "xlsx")
-        with tempfile.TemporaryFile() as handle:
-            if fmt == "csv":
-                import io
-
-                text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-                count = exporter.write_csv(text, progress=progress)
-                text.flush()
-                text.detach()
-            else:
-                count = exporter.write_xlsx(handle, progress=progress)
-            handle.seek(0)
-            job_save_result(job, exporter.filename(fmt), handle.read())
-        job.total = job.done = count
-        job.summary = {"rows": count}
-        job.message = _("已导出 %(n)d 行。") % {"n": count}
-        return True
+        return job_write_export(job, exporter, progress)
 
     return handler
 

@@ -5,13 +5,14 @@ already encrypted (Fernet) and this handler decrypts it in memory; the error rep
 personal cells. Exports do not run as jobs: a job result would be a plaintext file at rest.
 """
 
-from pathlib import Path
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shigan.core.jobs import job_save_result, register_job_kind
-from shigan.core.spreadsheets.importers import ImportMode, error_report
+from shigan.core.jobs import (
+    job_record_import,
+    register_job_kind,
+)
+from shigan.core.spreadsheets.importers import ImportMode
 from shigan.petitions import crypto
 from shigan.petitions.imports import PetitionImporter, mask_errors
 from shigan.petitions.models import Agent
@@ -36,13 +37,7 @@ def _import(job, progress) -> bool:
         data = crypto.decrypt_bytes(handle.read())
     result = importer.run(data, job.input_name)
     mask_errors(result)
-    job.total = job.done = result.total
-    job.summary = result.summary()
-    job.message = result.message
-    if result.errors:
-        stem = Path(job.input_name).stem or "import"
-        job_save_result(job, f"{stem}-错误报告.xlsx", error_report(result))
-    return not result.errors or result.committed
+    return job_record_import(job, result)
 
 
 register_job_kind(IMPORT_KIND, gettext_lazy("导入信访件"), _import)

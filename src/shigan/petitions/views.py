@@ -4,7 +4,6 @@ A petition outside the user's scope is 404; inside it, an action the user may no
 """
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from shigan.accounts.selectors import active_user_by_username
 from shigan.campaigns.models import Campaign
 from shigan.core.calendar import CalendarError
 from shigan.core.errors import DomainError
@@ -460,7 +460,7 @@ class AgentListView(LoginRequiredMixin, View):
             raise PermissionDenied(_("您没有任命代办员的权限。"))
         form = forms.AgentForm(request.POST)
         if form.is_valid():
-            user = get_user_model().objects.filter(username=form.cleaned_data["username"]).first()
+            user = active_user_by_username(form.cleaned_data["username"])
             if user is None:
                 form.add_error("username", _("没有这个用户。"))
             else:

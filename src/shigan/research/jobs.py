@@ -1,15 +1,15 @@
 """Background job kinds of research: importing and exporting topics, trips and results."""
 
-import io
-import tempfile
-from pathlib import Path
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shigan.campaigns.models import Campaign
-from shigan.core.jobs import job_save_result, register_job_kind
-from shigan.core.spreadsheets.importers import ImportMode, error_report
+from shigan.core.jobs import (
+    job_record_import,
+    job_write_export,
+    register_job_kind,
+)
+from shigan.core.spreadsheets.importers import ImportMode
 from shigan.research.exports import ResultExporter, TopicExporter, TripExporter
 from shigan.research.imports import ResultImporter, TopicImporter, TripImporter
 
@@ -46,13 +46,7 @@ def _import(sheet: str):
         with job.input_file.open("rb") as handle:
             data = handle.read()
         result = importer.run(data, job.input_name)
-        job.total = job.done = result.total
-        job.summary = result.summary()
-        job.message = result.message
-        if result.errors:
-            stem = Path(job.input_name).stem or "import"
-            job_save_result(job, f"{stem}-错误报告.xlsx", error_report(result))
-        return not result.errors or result.committed
+        return job_record_import(job, result)
 
     return handler
 
@@ -64,21 +58,7 @@ def _export(sheet: str):
             job.message = _("要导出的单位或主题教育已不存在。")
             return False
         exporter = EXPORTERS[sheet](user=job.created_by, unit=job.unit, campaign=campaign)
-        fmt = job.params.get("format", "xlsx")
-        with tempfile.TemporaryFile() as handle:
-            if fmt == "csv":
-                text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-                count = exporter.write_csv(text, progress=progress)
-                text.flush()
-                text.detach()
-            else:
-                count = exporter.write_xlsx(handle, progress=progress)
-            handle.seek(0)
-            job_save_result(job, exporter.filename(fmt), handle.read())
-        job.total = job.done = count
-        job.summary = {"rows": count}
-        job.message = _("已导出 %(n)d 行。") % {"n": count}
-        return True
+        return job_write_export(job, exporter, progress)
 
     return handler
 

@@ -1,13 +1,14 @@
 """Background job kinds of the study ledger: importing a study sheet."""
 
-from pathlib import Path
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shigan.campaigns.models import Campaign
-from shigan.core.jobs import job_save_result, register_job_kind
-from shigan.core.spreadsheets.importers import ImportMode, error_report
+from shigan.core.jobs import (
+    job_record_import,
+    register_job_kind,
+)
+from shigan.core.spreadsheets.importers import ImportMode
 
 __all__ = ["import_handler"]
 
@@ -31,13 +32,7 @@ def import_handler(job, progress) -> bool:
     with job.input_file.open("rb") as handle:
         data = handle.read()
     result = importer.run(data, job.input_name)
-    job.total = job.done = result.total
-    job.summary = result.summary()
-    job.message = result.message
-    if result.errors:
-        stem = Path(job.input_name).stem or "import"
-        job_save_result(job, f"{stem}-错误报告.xlsx", error_report(result))
-    return not result.errors or result.committed
+    return job_record_import(job, result)
 
 
 register_job_kind("study.activities.import", gettext_lazy("导入学习活动"), import_handler)
