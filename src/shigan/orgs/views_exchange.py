@@ -1,106 +1,53 @@
-"""Import and export pages of a unit: parse the request, create a job or stream a file."""
+"""Import and export pages of a unit: its units and memberships (see `core.views_exchange`)."""
 
-from django.conf import settings
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
-from shigan.core.jobs import job_create, job_enqueue
-from shigan.core.spreadsheets.forms import ImportForm
+from shigan.core.views_exchange import (
+    CONTENT_TYPES,
+    ExportViewBase,
+    ImportViewBase,
+    TemplateViewBase,
+    attachment,
+)
 from shigan.orgs.jobs import EXPORTERS, IMPORTERS
 from shigan.orgs.views import UnitActionMixin
 
-__all__ = ["UnitImportView", "UnitExportView", "UnitTemplateView", "attachment"]
+# CONTENT_TYPES and attachment are kept here for the modules that import them from orgs.
+__all__ = ["UnitImportView", "UnitExportView", "UnitTemplateView", "CONTENT_TYPES", "attachment"]
 
 SHEET_LABELS = {"units": gettext_lazy("单位"), "memberships": gettext_lazy("角色授权")}
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 
 
-def attachment(data: bytes, filename: str, fmt: str) -> HttpResponse:
-    from urllib.parse import quote
+class UnitSheetsMixin(UnitActionMixin):
+    sheets = IMPORTERS
+    exporters = EXPORTERS
+    sheet_labels = SHEET_LABELS
 
-    response = HttpResponse(data, content_type=CONTENT_TYPES.get(fmt, "application/octet-stream"))
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
-def _sheet(name: str) -> str:
-    if name not in IMPORTERS:
-        raise Http404
-    return name
+    def get_scope(self) -> dict:
+        return {"unit": self.get_unit()}
 
 
-class UnitImportView(UnitActionMixin, View):
+class UnitImportView(UnitSheetsMixin, ImportViewBase):
     """Upload a sheet of units or memberships under this unit (those who may change it)."""
 
     action = "change"
+    template_name = "orgs/exchange/import.html"
+    import_kind = "orgs.{sheet}.import"
 
-    def _render(self, request, unit, sheet, form, status=200):
-        context = self.unit_context(
-            unit,
-            form=form,
-            sheet=sheet,
-            sheet_label=SHEET_LABELS[sheet],
-            columns=IMPORTERS[sheet].columns,
-        )
-        return render(request, "orgs/exchange/import.html", context, status=status)
+    def get_columns(self, scope, sheet):
+        return IMPORTERS[sheet].columns  # the class's: an importer reads the subtree
 
-    def get(self, request, pk, sheet):
-        unit = self.get_unit()
-        return self._render(request, unit, _sheet(sheet), ImportForm())
-
-    def post(self, request, pk, sheet):
-        unit = self.get_unit()
-        sheet = _sheet(sheet)
-        form = ImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self._render(request, unit, sheet, form, status=400)
-        upload = form.cleaned_data["file"]
-        job = job_create(
-            actor=request.user,
-            kind=f"orgs.{sheet}.import",
-            params={"mode": form.cleaned_data["mode"]},
-            unit=unit,
-            upload=upload,
-            upload_name=upload.name,
-        )
-        job_enqueue(job)
-        return redirect("core:job_detail", job.pk)
+    def get_context_data(self, **context) -> dict:
+        return self.unit_context(**context)
 
 
-class UnitExportView(UnitActionMixin, View):
+class UnitExportView(UnitSheetsMixin, ExportViewBase):
     """A subtree's units or memberships as xlsx or csv: at once when small, else as a job."""
 
-    def get(self, request, pk, sheet, fmt):
-        unit = self.get_unit()
-        if fmt not in CONTENT_TYPES:
-            raise Http404
-        exporter = EXPORTERS[_sheet(sheet)](user=request.user, unit=unit)
-        if exporter.count() > settings.SHIGAN_EXPORT_JOB_THRESHOLD:
-            job = job_create(
-                actor=request.user,
-                kind=f"orgs.{sheet}.export",
-                params={"format": fmt},
-                unit=unit,
-            )
-            job_enqueue(job)
-            return redirect("core:job_detail", job.pk)
-        data = exporter.xlsx_bytes() if fmt == "xlsx" else exporter.csv_bytes()
-        return attachment(data, exporter.filename(fmt), fmt)
+    export_kind = "orgs.{sheet}.export"
 
 
-class UnitTemplateView(UnitActionMixin, View):
+class UnitTemplateView(UnitSheetsMixin, TemplateViewBase):
     """A blank sheet with the columns and drop-down lists, for filling in."""
 
     action = "change"
-
-    def get(self, request, pk, sheet):
-        unit = self.get_unit()
-        exporter = EXPORTERS[_sheet(sheet)](user=request.user, unit=unit)
-        name = _("%(sheet)s导入模板.xlsx") % {"sheet": SHEET_LABELS[sheet]}
-        return attachment(exporter.template_bytes(), name, "xlsx")

@@ -1,18 +1,14 @@
 """Import and export of a unit's problem ledger (问题整改台账)."""
 
-from django.conf import settings
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.translation import gettext_lazy
 
-from shigan.core.jobs import job_create, job_enqueue
-from shigan.core.spreadsheets.forms import ImportForm
-from shigan.orgs.selectors import unit_breadcrumbs, unit_get
-from shigan.orgs.services import user_can
-from shigan.orgs.views_exchange import CONTENT_TYPES, attachment
+from shigan.core.views_exchange import (
+    ExportViewBase,
+    ImportViewBase,
+    TemplateViewBase,
+    UnitExchangeMixin,
+)
 from shigan.problems import selectors
 from shigan.problems.exports import LedgerExporter
 from shigan.problems.forms import ledger_filters
@@ -22,84 +18,45 @@ from shigan.problems.jobs import EXPORT_KIND, IMPORT_KIND
 __all__ = ["ImportView", "ExportView", "TemplateView"]
 
 
-def _recordable_unit(request, pk):
-    unit = unit_get(user=request.user, pk=pk)
-    if not user_can(request.user, "record", unit):
-        raise PermissionDenied(_("您没有在该单位登记问题的权限。"))
-    return unit
+class LedgerExchangeMixin(UnitExchangeMixin):
+    exporter_class = LedgerExporter
+    permission_denied_message = gettext_lazy("您没有在该单位登记问题的权限。")
 
 
-class ImportView(LoginRequiredMixin, View):
+class ImportView(LedgerExchangeMixin, ImportViewBase):
     """Upload a ledger sheet; it is imported by a background job (the job page shows the
     outcome and, for a bad sheet, the error report naming row and column)."""
 
-    def _campaign(self, request, unit):
-        campaign = selectors.default_campaign(unit=unit, pk=request.GET.get("campaign"))
-        if request.GET.get("campaign") and campaign is None:
+    action = "record"
+    template_name = "problems/import.html"
+    import_kind = IMPORT_KIND
+    columns = LEDGER_COLUMNS
+
+    def get_scope(self) -> dict:
+        unit = self.get_unit()
+        pk = self.request.GET.get("campaign")
+        campaign = selectors.default_campaign(unit=unit, pk=pk)
+        if pk and campaign is None:
             raise Http404
-        return campaign
+        return {"unit": unit, "campaign": campaign}
 
-    def _render(self, request, unit, campaign, form, status=200):
-        context = {
-            "unit": unit,
-            "campaign": campaign,
-            "form": form,
-            "columns": LEDGER_COLUMNS,
-            "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),
-        }
-        return render(request, "problems/import.html", context, status=status)
-
-    def get(self, request, pk):
-        unit = _recordable_unit(request, pk)
-        return self._render(request, unit, self._campaign(request, unit), ImportForm())
-
-    def post(self, request, pk):
-        unit = _recordable_unit(request, pk)
-        campaign = self._campaign(request, unit)
-        form = ImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self._render(request, unit, campaign, form, status=400)
-        upload = form.cleaned_data["file"]
-        job = job_create(
-            actor=request.user,
-            kind=IMPORT_KIND,
-            params={
-                "mode": form.cleaned_data["mode"],
-                "campaign": campaign.pk if campaign else None,
-            },
-            unit=unit,
-            upload=upload,
-            upload_name=upload.name,
-        )
-        job_enqueue(job)
-        return redirect("core:job_detail", job.pk)
+    def job_params(self, scope) -> dict:
+        return {"campaign": scope["campaign"].pk if scope["campaign"] else None}
 
 
-class ExportView(LoginRequiredMixin, View):
+class ExportView(LedgerExchangeMixin, ExportViewBase):
     """The ledger as filtered on its page, in the office column layout."""
 
-    def get(self, request, pk, fmt):
-        unit = unit_get(user=request.user, pk=pk)
-        if fmt not in CONTENT_TYPES:
-            raise Http404
-        filters = ledger_filters(user=request.user, unit=unit, data=request.GET)
-        exporter = LedgerExporter(user=request.user, unit=unit, criteria=filters.criteria())
-        if exporter.count() > settings.SHIGAN_EXPORT_JOB_THRESHOLD:
-            query = {k: v for k, v in request.GET.items() if k != "page"}
-            job = job_create(
-                actor=request.user,
-                kind=EXPORT_KIND,
-                params={"format": fmt, "filters": query},
-                unit=unit,
-            )
-            job_enqueue(job)
-            return redirect("core:job_detail", job.pk)
-        data = exporter.xlsx_bytes() if fmt == "xlsx" else exporter.csv_bytes()
-        return attachment(data, exporter.filename(fmt), fmt)
+    export_kind = EXPORT_KIND
+
+    def get_exporter(self, scope, sheet):
+        filters = ledger_filters(user=self.request.user, unit=scope["unit"], data=self.request.GET)
+        return super().get_exporter(scope, sheet, criteria=filters.criteria())
+
+    def export_params(self) -> dict:
+        return {"filters": {k: v for k, v in self.request.GET.items() if k != "page"}}
 
 
-class TemplateView(LoginRequiredMixin, View):
-    def get(self, request, pk):
-        unit = _recordable_unit(request, pk)
-        exporter = LedgerExporter(user=request.user, unit=unit)
-        return attachment(exporter.template_bytes(), _("问题整改台账导入模板.xlsx"), "xlsx")
+class TemplateView(LedgerExchangeMixin, TemplateViewBase):
+    action = "record"
+    template_filename = gettext_lazy("问题整改台账导入模板.xlsx")

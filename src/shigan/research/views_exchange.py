@@ -1,103 +1,38 @@
 """Import and export pages of a unit's research ledgers in one campaign (`?campaign=`)."""
 
-from django.conf import settings
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.translation import gettext_lazy
 
-from shigan.core.jobs import job_create, job_enqueue
-from shigan.core.spreadsheets.forms import ImportForm
-from shigan.orgs.selectors import unit_breadcrumbs, unit_get
-from shigan.orgs.services import user_can
-from shigan.orgs.views_exchange import CONTENT_TYPES, attachment
+from shigan.core.views_exchange import (
+    ExportViewBase,
+    ImportViewBase,
+    TemplateViewBase,
+    UnitCampaignExchangeMixin,
+)
 from shigan.research.jobs import EXPORTERS, IMPORTERS, SHEET_LABELS
 from shigan.research.views import _campaign
 
 __all__ = ["ImportView", "ExportView", "TemplateView"]
 
 
-def _sheet(name: str) -> str:
-    if name not in IMPORTERS:
-        raise Http404
-    return name
+class ExchangeMixin(UnitCampaignExchangeMixin):
+    sheets = IMPORTERS
+    exporters = EXPORTERS
+    sheet_labels = SHEET_LABELS
+    permission_denied_message = gettext_lazy("您没有在该单位登记调研的权限。")
+
+    def find_campaign(self, unit):
+        return _campaign(self.request, unit)
 
 
-class ExchangeMixin(LoginRequiredMixin):
-    action = "view"
-
-    def setup_unit(self, request, pk):
-        unit = unit_get(user=request.user, pk=pk)
-        if self.action != "view" and not user_can(request.user, self.action, unit):
-            raise PermissionDenied(_("您没有在该单位登记调研的权限。"))
-        return unit, _campaign(request, unit)
-
-
-class ImportView(ExchangeMixin, View):
+class ImportView(ExchangeMixin, ImportViewBase):
     action = "record"
-
-    def _render(self, request, unit, campaign, sheet, form, status=200):
-        importer = IMPORTERS[sheet](actor=request.user, unit=unit, campaign=campaign)
-        context = {
-            "unit": unit,
-            "campaign": campaign,
-            "form": form,
-            "sheet": sheet,
-            "sheet_label": SHEET_LABELS[sheet],
-            "columns": importer.columns,
-            "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),
-        }
-        return render(request, "research/import.html", context, status=status)
-
-    def get(self, request, pk, sheet):
-        unit, campaign = self.setup_unit(request, pk)
-        return self._render(request, unit, campaign, _sheet(sheet), ImportForm())
-
-    def post(self, request, pk, sheet):
-        unit, campaign = self.setup_unit(request, pk)
-        sheet = _sheet(sheet)
-        form = ImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self._render(request, unit, campaign, sheet, form, status=400)
-        upload = form.cleaned_data["file"]
-        job = job_create(
-            actor=request.user,
-            kind=f"research.{sheet}.import",
-            params={"mode": form.cleaned_data["mode"], "campaign": campaign.pk},
-            unit=unit,
-            upload=upload,
-            upload_name=upload.name,
-        )
-        job_enqueue(job)
-        return redirect("core:job_detail", job.pk)
+    template_name = "research/import.html"
+    import_kind = "research.{sheet}.import"
 
 
-class ExportView(ExchangeMixin, View):
-    def get(self, request, pk, sheet, fmt):
-        unit, campaign = self.setup_unit(request, pk)
-        if fmt not in CONTENT_TYPES:
-            raise Http404
-        exporter = EXPORTERS[_sheet(sheet)](user=request.user, unit=unit, campaign=campaign)
-        if exporter.count() > settings.SHIGAN_EXPORT_JOB_THRESHOLD:
-            job = job_create(
-                actor=request.user,
-                kind=f"research.{sheet}.export",
-                params={"format": fmt, "campaign": campaign.pk},
-                unit=unit,
-            )
-            job_enqueue(job)
-            return redirect("core:job_detail", job.pk)
-        data = exporter.xlsx_bytes() if fmt == "xlsx" else exporter.csv_bytes()
-        return attachment(data, exporter.filename(fmt), fmt)
+class ExportView(ExchangeMixin, ExportViewBase):
+    export_kind = "research.{sheet}.export"
 
 
-class TemplateView(ExchangeMixin, View):
+class TemplateView(ExchangeMixin, TemplateViewBase):
     action = "record"
-
-    def get(self, request, pk, sheet):
-        unit, campaign = self.setup_unit(request, pk)
-        exporter = EXPORTERS[_sheet(sheet)](user=request.user, unit=unit, campaign=campaign)
-        name = _("%(sheet)s导入模板.xlsx") % {"sheet": SHEET_LABELS[sheet]}
-        return attachment(exporter.template_bytes(), name, "xlsx")
