@@ -2,10 +2,11 @@
 unit's subtree in one campaign. Rows are parsed and checked here and written one by one
 through the services, inside the import's transaction.
 
-Fund columns say their unit in the header — "安排资金（万元）", "资金（元）", "资金（亿元）"; a
-header without one is in yuan — and a cell's own suffix wins ("193.7亿元" in a 万元 column is
-still 193.7亿元). Negative or non-numeric amounts are refused naming the row and the column as
-the sheet spells it; the whole sheet is then refused (all-or-nothing) or that row.
+Fund columns say their unit in the header — "安排资金（万元）", "资金（元）", "资金（亿元）", or as
+the English export writes it, "Funds allocated (ten thousand yuan)"; a header without one is in
+yuan — and a cell's own suffix wins ("193.7亿元" in a 万元 column is still 193.7亿元).
+Negative or non-numeric amounts are refused naming the row and the column as the sheet spells
+it; the whole sheet is then refused (all-or-nothing) or that row.
 """
 
 import re
@@ -19,7 +20,7 @@ from shigan.core.errors import DomainError
 from shigan.core.spreadsheets.importers import Column, Importer, Record, RowError
 from shigan.core.spreadsheets.values import CellError, normalize_text
 from shigan.initiatives import services
-from shigan.initiatives.amounts import header_unit, parse_amount
+from shigan.initiatives.amounts import UNIT_LABELS, header_unit, parse_amount
 from shigan.initiatives.choices import FundSource, KeyTaskArea, ProjectKind, ProjectState
 from shigan.initiatives.models import KeyTask, LivelihoodArea, LivelihoodItem, Milestone, Project
 from shigan.orgs.imports import UnitIndex
@@ -39,11 +40,9 @@ __all__ = [
 ]
 
 STEP_SEPARATORS = re.compile(r"[\n；;]+")
-AMOUNT_UNIT_LABELS = {
-    "yuan": gettext_lazy("元"),
-    "wan": gettext_lazy("万元"),
-    "yi": gettext_lazy("亿元"),
-}
+AMOUNT_UNIT_LABELS = UNIT_LABELS
+ALLOCATED_TITLE = gettext_lazy("安排资金（%(unit)s）")
+DISBURSED_TITLE = gettext_lazy("已拨付资金（%(unit)s）")
 
 UNIT_COLUMN = Column(
     "unit",
@@ -117,6 +116,11 @@ def _titled(template, unit):
     return lazy(lambda: str(template) % {"unit": unit}, str)()
 
 
+def _in_every_unit(template) -> tuple:
+    """A fund column's title in each unit (and, being lazy, in each language)."""
+    return tuple(_titled(template, label) for label in AMOUNT_UNIT_LABELS.values())
+
+
 def project_columns(unit: str = "yuan") -> tuple[Column, ...]:
     """The project sheet's columns, the fund columns titled in `unit` (元 or 万元)."""
     label = AMOUNT_UNIT_LABELS[unit]
@@ -147,14 +151,20 @@ def project_columns(unit: str = "yuan") -> tuple[Column, ...]:
         ),
         Column(
             "funds_allocated",
-            _titled(gettext_lazy("安排资金（%(unit)s）"), label),
-            aliases=_amount_aliases("安排资金", "资金", "下达资金", "项目资金", "资金安排"),
+            _titled(ALLOCATED_TITLE, label),
+            aliases=(
+                *_amount_aliases("安排资金", "资金", "下达资金", "项目资金", "资金安排"),
+                *_in_every_unit(ALLOCATED_TITLE),
+            ),
             help=gettext_lazy("表头注明单位（元、万元、亿元）；单元格也可写“193.7亿元”。"),
         ),
         Column(
             "funds_disbursed",
-            _titled(gettext_lazy("已拨付资金（%(unit)s）"), label),
-            aliases=_amount_aliases("已拨付资金", "拨付资金", "已拨付"),
+            _titled(DISBURSED_TITLE, label),
+            aliases=(
+                *_amount_aliases("已拨付资金", "拨付资金", "已拨付"),
+                *_in_every_unit(DISBURSED_TITLE),
+            ),
         ),
         Column("state", gettext_lazy("状态"), kind="choice", choices=tuple(ProjectState.choices)),
         Column("approved_on", gettext_lazy("立项日期"), kind="date"),

@@ -16,29 +16,47 @@ as it is, so importing the same sheet again changes nothing. The sheet has no fo
 imported problem is found on the day of the import (an optional 发现日期 column overrides it).
 A sheet cannot close a problem — close-out needs evidence and a reviewer — so 完成情况 only
 marks measures done ("已完成", "已销号" …) or not.
+
+A sheet exported in English imports back: the headers match in every language (core), and the
+cells that hold words — 来源, 整改时限, 完成情况 — also read the English labels ("Immediate",
+"Long-term", "Completed", "Inspection feedback" …), English dates ("30 June 2023", "end of June
+2023") and "15 working days".
 """
 
 import calendar
 import datetime
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from shigan.campaigns.choices import AspectKind
 from shigan.core.errors import DomainError
 from shigan.core.spreadsheets.importers import Column, Importer, Record, RowError
 from shigan.core.spreadsheets.reading import SheetReadError
-from shigan.core.spreadsheets.values import CellError, normalize_text, parse_date, parse_text
+from shigan.core.spreadsheets.values import (
+    ENGLISH_DATE,
+    MONTH_NAME,
+    CellError,
+    english_date,
+    label_index,
+    match_key,
+    month_number,
+    normalize_text,
+    parse_date,
+    parse_text,
+    spellings,
+)
 from shigan.orgs.imports import UnitIndex
 from shigan.orgs.models import Person, Unit
 from shigan.orgs.scoping import subtree_q
 from shigan.problems import services
-from shigan.problems.choices import ProblemSource, ProblemState, ProblemTerm
+from shigan.problems.choices import MeasureState, ProblemSource, ProblemState, ProblemTerm
 from shigan.problems.models import Problem
 
 __all__ = [
@@ -103,10 +121,10 @@ LEDGER_COLUMNS = (
 
 # -- measures in one cell ----------------------------------------------------------------------
 
-# A number that starts an item: "1." or "1、" at the start, after a line break or a sentence
-# end; "（1）" and "①" anywhere (they do not occur inside ordinary text).
+# A number that starts an item: "1.", "1、" or "1," at the start, after a line break or a
+# sentence end; "（1）" and "①" anywhere (they do not occur inside ordinary text).
 _MARKER = re.compile(
-    r"(?:(?:^|(?<=[\n\r；;。：:]))\s*(?P<dot>\d{1,2})\s*[\.．、](?!\d))"
+    r"(?:(?:^|(?<=[\n\r；;。：:]))\s*(?P<dot>\d{1,2})\s*[\.．、,，](?!\d))"
     r"|(?:[（(]\s*(?P<paren>\d{1,2})\s*[）)])"
     r"|(?P<circled>[①-⑳])"
 )
@@ -173,13 +191,53 @@ class TimeLimit:
         return f"TimeLimit({self.term!r}, {self.deadline!r}, {self.workdays!r})"
 
 
-_WORKDAYS = re.compile(r"(\d{1,3})\s*个?\s*工作日")
+_WORKDAYS = re.compile(
+    r"(\d{1,3})\s*(?:个?\s*工作日|(?:working|work|business)[\s\-]*days?\b|workdays?\b)",
+    re.IGNORECASE,
+)
 _MONTH_END = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:底|末|份|内)?$")
 _YEAR_END = re.compile(r"(\d{4})\s*年(?:底|末|内)$")
 _DATE_IN_TEXT = re.compile(
     r"\d{4}\s*[年./\-]\s*\d{1,2}\s*(?:[月./\-]\s*\d{1,2}\s*日?|月(?:底|末|份|内)?)|\d{4}\s*年(?:底|末)"
 )
 _TRAILING = re.compile(r"(?:之前|以前|前|止|完成|为止)$")
+# English: "end of June 2023", "June 2023" (the month's end, as 2023年6月), "end of 2023".
+_EN_MONTH_END = re.compile(
+    rf"\b(?:end\s+of\s+)?(?P<month>{MONTH_NAME})\s*,?\s*(?P<year>\d{{4}})\b", re.IGNORECASE
+)
+_EN_YEAR_END = re.compile(r"\bend\s+of\s+(?P<year>\d{4})\b", re.IGNORECASE)
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _english_limit(text: str, raw) -> datetime.date | None:
+    """The date an English time limit names, wherever it sits in the text ("by 30 June 2023",
+    "Immediate, end of June 2023")."""
+    if m := ENGLISH_DATE.search(text):
+        return english_date(m, raw)
+    if m := _EN_MONTH_END.search(text):
+        return _month_end(int(m["year"]), month_number(m["month"]))
+    if m := _EN_YEAR_END.search(text):
+        return datetime.date(int(m["year"]), 12, 31)
+    return None
+
+
+def _words(*texts) -> tuple[str, ...]:
+    """Words (lazy ones in every language) as they are compared: match keys without hyphens."""
+    keys = (match_key(s).replace("-", "") for t in texts for s in spellings(t))
+    return tuple(dict.fromkeys(k for k in keys if k))
+
+
+@lru_cache(maxsize=8)
+def _term_words(language) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The terms a time limit may name, each with its words: its label in every language and
+    the sheets' other words for it."""
+    return (
+        (ProblemTerm.IMMEDIATE, _words(ProblemTerm.IMMEDIATE.label, "立即整改")),
+        (ProblemTerm.LONG_TERM, _words(ProblemTerm.LONG_TERM.label, "长期")),
+    )
 
 
 def _limit_date(text: str, raw, default_year=None) -> datetime.date:
@@ -188,7 +246,7 @@ def _limit_date(text: str, raw, default_year=None) -> datetime.date:
         year, month = int(m[1]), int(m[2])
         if not 1 <= month <= 12:
             raise CellError(_("“%(value)s”不是有效的日期。") % {"value": raw})
-        return datetime.date(year, month, calendar.monthrange(year, month)[1])
+        return _month_end(year, month)
     if m := _YEAR_END.match(text):
         return datetime.date(int(m[1]), 12, 31)
     return parse_date(text, default_year=default_year)
@@ -196,7 +254,9 @@ def _limit_date(text: str, raw, default_year=None) -> datetime.date:
 
 def parse_time_limit(raw, *, default_year: int | None = None) -> TimeLimit | None:
     """整改时限 as offices write it: a date (a month end: "2023年6月底"), "立行立改", "长期坚持",
-    "15个工作日内", or a term followed by a date ("立行立改，2023年5月10日前")."""
+    "15个工作日内", or a term followed by a date ("立行立改，2023年5月10日前"); in English too:
+    "30 June 2023", "end of June 2023", "Immediate", "Long-term", "15 working days",
+    "Immediate，2023年5月10日前" (as the English export writes it)."""
     if raw is None or raw == "":
         return None
     if not isinstance(raw, str):
@@ -205,11 +265,11 @@ def parse_time_limit(raw, *, default_year: int | None = None) -> TimeLimit | Non
     if not text:
         return None
     found = _DATE_IN_TEXT.search(text)
-    day = _limit_date(found.group(0), raw, default_year) if found else None
-    if "立行立改" in text or "立即整改" in text:
-        return TimeLimit(ProblemTerm.IMMEDIATE, day)
-    if "长期" in text:
-        return TimeLimit(ProblemTerm.LONG_TERM, day)
+    day = _limit_date(found.group(0), raw, default_year) if found else _english_limit(text, raw)
+    folded = match_key(text).replace("-", "")
+    for term, words in _term_words(get_language()):
+        if any(word in folded for word in words):
+            return TimeLimit(term, day)
     if m := _WORKDAYS.search(text):
         return TimeLimit(ProblemTerm.TIME_BOUND, None, int(m[1]))
     if day is not None:
@@ -227,12 +287,22 @@ def parse_time_limit(raw, *, default_year: int | None = None) -> TimeLimit | Non
 
 # -- 来源 and 完成情况 --------------------------------------------------------------------------
 
+# Words found inside a 来源 cell (compared as match keys without hyphens), in this order.
 SOURCE_WORDS = (
-    (("调研", "调查研究"), ProblemSource.RESEARCH),
-    (("检视", "查摆", "自查", "自身查找", "对照检查"), ProblemSource.SELF_INSPECTION),
-    (("督察", "督查", "巡视", "巡察", "审计", "反馈"), ProblemSource.INSPECTION_FEEDBACK),
-    (("信访", "来信", "来访", "群众反映", "12345"), ProblemSource.PETITION),
-    (("交办", "上级"), ProblemSource.ASSIGNED),
+    (("调研", "调查研究", "research", "investigation"), ProblemSource.RESEARCH),
+    (
+        ("检视", "查摆", "自查", "自身查找", "对照检查", "selfexamination", "selfinspection"),
+        ProblemSource.SELF_INSPECTION,
+    ),
+    (
+        ("督察", "督查", "巡视", "巡察", "审计", "反馈", "inspection", "feedback", "audit"),
+        ProblemSource.INSPECTION_FEEDBACK,
+    ),
+    (
+        ("信访", "来信", "来访", "群众反映", "12345", "petition", "lettersandvisits"),
+        ProblemSource.PETITION,
+    ),
+    (("交办", "上级", "assigned", "higherlevel"), ProblemSource.ASSIGNED),
 )
 
 DONE_WORDS = ("已完成", "完成", "已整改", "整改完成", "已整改完成", "已销号", "待销号", "已办结")
@@ -249,20 +319,57 @@ OPEN_WORDS = (
     "进行中",
     "持续整改",
 )
+YES, NO = gettext_lazy("是"), gettext_lazy("否")
+# 完成情况 as the English interface writes it (the labels below are read in every language).
+DONE_WORDS_EN = ("completed", "complete", "done", "finished", "yes", "y")
+OPEN_WORDS_EN = ("notcompleted", "incomplete", "notdone", "inprogress", "ongoing", "no", "n")
 _PERCENT = re.compile(r"(\d{1,3})\s*[%％]")
 _PAREN = re.compile(r"[（(][^）)]*[）)]")
 _NAMES = re.compile(r"[、，,;；/\s]+")
+
+
+@lru_cache(maxsize=8)
+def _source_labels(language) -> dict[str, str]:
+    return label_index(ProblemSource.choices)
+
+
+@lru_cache(maxsize=8)
+def _status_words(language) -> tuple[frozenset, frozenset]:
+    """(words for done, words for not done): the sheets' words, the measure and problem states'
+    labels in every language, 是/否."""
+    done = _words(
+        MeasureState.DONE.label,
+        ProblemState.PENDING_REVIEW.label,
+        ProblemState.CLOSED.label,
+        YES,
+        "√",
+        *DONE_WORDS,
+        *DONE_WORDS_EN,
+    )
+    not_done = _words(
+        MeasureState.PLANNED.label,
+        ProblemState.OPEN.label,
+        ProblemState.IN_PROGRESS.label,
+        ProblemState.REOPENED.label,
+        ProblemTerm.LONG_TERM.label,
+        NO,
+        "×",
+        *OPEN_WORDS,
+        *OPEN_WORDS_EN,
+    )
+    return frozenset(done) - frozenset(not_done), frozenset(not_done)
 
 
 def parse_source(raw) -> str:
     text = normalize_text(raw).replace(" ", "")
     if not text:
         return ProblemSource.SELF_INSPECTION
-    for value, label in ProblemSource.choices:
-        if text in (value, str(label)):
-            return value
+    value = _source_labels(get_language()).get(match_key(text))
+    if value is not None:
+        return value
+    folded = match_key(text).replace("-", "")
     for words, value in SOURCE_WORDS:
-        if any(w in text for w in words):
+        if any(w in folded for w in words):
             return value
     labels = "、".join(str(label) for _v, label in ProblemSource.choices)
     raise CellError(
@@ -272,13 +379,12 @@ def parse_source(raw) -> str:
 
 def parse_status(raw) -> bool:
     """Whether the row's measures are done."""
-    text = normalize_text(raw).replace(" ", "")
-    if not text or text in OPEN_WORDS:
+    text = match_key(raw).replace("-", "")
+    done, not_done = _status_words(get_language())
+    if not text or text in not_done:
         return False
-    if text in DONE_WORDS or text in ("是", "√"):
+    if text in done:
         return True
-    if text in ("否", "×"):
-        return False
     raise CellError(_("“%(value)s”不是可识别的完成情况，请填“已完成”或“未完成”。") % {"value": raw})
 
 

@@ -15,10 +15,8 @@ from operator import itemgetter
 from typing import Any, ClassVar
 
 import xlsxwriter
-from django.conf import settings
 from django.db import transaction
 from django.db.models import TextChoices
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,10 +25,13 @@ from shigan.core.spreadsheets.reading import SheetReadError, read_rows
 from shigan.core.spreadsheets.values import (
     CellError,
     display_width,
+    label_index,
+    match_key,
     normalize_text,
     parse_date,
     parse_int,
     parse_text,
+    spellings,
 )
 
 __all__ = [
@@ -55,7 +56,11 @@ class ImportMode(TextChoices):
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a sheet. `kind` is text, int, date or choice; `choices` (value, label)."""
+    """One column of a sheet. `kind` is text, int, date or choice; `choices` (value, label).
+
+    A sheet is read as it was written, whatever language the reader uses: the header matches
+    the title (and any lazy alias) in every configured language, and a choice cell its label in
+    every language — so a sheet exported in English imports back in Chinese and vice versa."""
 
     key: str
     title: str
@@ -67,14 +72,7 @@ class Column:
     help: str = ""
 
     def titles(self) -> set[str]:
-        return {_header_key(t) for t in (*_spellings(self.title), *self.aliases)}
-
-
-def _spellings(text) -> list[str]:
-    """A (lazy) title in the current language and in Chinese: sheets are read as written."""
-    with translation.override(settings.LANGUAGE_CODE):
-        source = str(text)
-    return [str(text), source]
+        return {_header_key(s) for t in (self.title, *self.aliases) for s in spellings(t)}
 
 
 def _header_key(text) -> str:
@@ -230,14 +228,10 @@ class Importer:
         cache = self.__dict__.setdefault("_choice_lookups", {})
         lookup = cache.get(column.key)
         if lookup is None:
-            lookup = cache[column.key] = {}
-            for value, label in column.choices:
-                for spelling in _spellings(label):
-                    lookup[normalize_text(spelling).replace(" ", "")] = value
-                lookup[value.lower()] = value
-        text = text.replace(" ", "")
-        if text in lookup or text.lower() in lookup:
-            return lookup.get(text) or lookup[text.lower()]
+            lookup = cache[column.key] = label_index(column.choices)
+        value = lookup.get(match_key(text))
+        if value is not None:
+            return value
         labels = "、".join(str(label) for _v, label in column.choices)
         raise CellError(
             _("“%(value)s”不是可选的值，可选：%(labels)s。") % {"value": text, "labels": labels}
@@ -246,15 +240,16 @@ class Importer:
     def locate_header(self, rows: list[list]) -> tuple[int, dict[str, int]]:
         """The header row (0-based) and column key → index, found by matching column titles."""
         best: tuple[int, int, dict[str, int]] | None = None
+        titles = [(column.key, column.titles()) for column in self.columns]
         for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
             found: dict[str, int] = {}
             for c, cell in enumerate(row):
                 heading = _header_key(cell)
                 if not heading:
                     continue
-                for column in self.columns:
-                    if column.key not in found and heading in column.titles():
-                        found[column.key] = c
+                for key, spelt in titles:
+                    if key not in found and heading in spelt:
+                        found[key] = c
                         break
             if found and (best is None or len(found) > best[1]):
                 best = (r, len(found), found)

@@ -2,12 +2,18 @@
 
 Every parser takes the raw cell (str, int, float, date, datetime, bool or None) and returns the
 value, or raises `CellError` with a Chinese message.
+
+A sheet is read as it was written, whatever the reader's language: column titles and choice
+labels match in every configured language (`spellings`, `match_key`), and dates may also be
+written the English way ("30 June 2023", "June 30, 2023").
 """
 
 import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 __all__ = [
@@ -19,6 +25,13 @@ __all__ = [
     "parse_date",
     "parse_division_code",
     "display_width",
+    "spellings",
+    "match_key",
+    "label_index",
+    "MONTH_NAME",
+    "ENGLISH_DATE",
+    "english_date",
+    "month_number",
 ]
 
 # Full-width ASCII (！ … ～) maps onto ASCII by a fixed offset; the ideographic space onto " ".
@@ -29,6 +42,36 @@ _FULL_DATE = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+# An English month name (a regex fragment, case-insensitive): longest spellings first.
+MONTH_NAME = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_ORDINAL = r"(?:st|nd|rd|th)?"
+# "30 June 2023", "30th Jun. 2023", "June 30, 2023", "Jun 30 2023".
+ENGLISH_DATE = re.compile(
+    rf"\b(?:(?P<day>\d{{1,2}}){_ORDINAL}\s+(?P<month>{MONTH_NAME})"
+    rf"|(?P<month2>{MONTH_NAME})\s+(?P<day2>\d{{1,2}}){_ORDINAL})\s*,?\s*(?P<year>\d{{4}})\b",
+    re.IGNORECASE,
+)
 
 
 class CellError(ValueError):
@@ -52,6 +95,51 @@ def normalize_text(value) -> str:
 def _normalized(text: str) -> str:
     # Sheets repeat their values (parents, kinds, names) thousands of times.
     return text.translate(_FULL_WIDTH).strip()
+
+
+def spellings(text) -> list[str]:
+    """A (lazy) text as each configured language writes it: the current language first, then
+    the default language, then the others. A plain str is its only spelling."""
+    if isinstance(text, str):
+        return [text]
+    found = [str(text)]
+    languages = [settings.LANGUAGE_CODE, *(code for code, _name in settings.LANGUAGES)]
+    for code in dict.fromkeys(languages):
+        with translation.override(code):
+            spelling = str(text)
+        if spelling not in found:
+            found.append(spelling)
+    return found
+
+
+def match_key(text) -> str:
+    """What two spellings of a word must share to be the same word: half-width, no spaces,
+    case-folded ("Not completed" ~ "not completed" ~ "NOT COMPLETED")."""
+    return normalize_text(text).replace(" ", "").casefold()
+
+
+def label_index(choices) -> dict[str, str]:
+    """(value, label) pairs → {match key: value}, for the value itself and the label in every
+    language (the first language's meaning wins where two labels are spelt alike)."""
+    index: dict[str, str] = {}
+    for value, label in choices:
+        for spelling in spellings(label):
+            index.setdefault(match_key(spelling), value)
+    for value, _label in choices:
+        index.setdefault(match_key(value), value)
+    return index
+
+
+def month_number(name: str) -> int:
+    """An English month name (as MONTH_NAME matches it) → 1..12."""
+    return _MONTHS[name.rstrip(".").lower()]
+
+
+def english_date(match, raw) -> date:
+    """The date an ENGLISH_DATE match spells."""
+    day = match["day"] or match["day2"]
+    month = month_number(match["month"] or match["month2"])
+    return _make_date(int(match["year"]), month, int(day), raw)
 
 
 def is_blank(value) -> bool:
@@ -96,7 +184,7 @@ def _make_date(year: int, month: int, day: int, raw) -> date:
 
 def parse_date(value, *, default_year: int | None = None) -> date | None:
     """Excel serials, date cells and the text forms 2023年6月30日, 2023.6.30, 2023/6/30,
-    2023-06-30, 20230630, and 6月30日 (with `default_year`)."""
+    2023-06-30, 20230630, 6月30日 (with `default_year`), 30 June 2023 and June 30, 2023."""
     if is_blank(value):
         return None
     if isinstance(value, datetime):
@@ -119,6 +207,8 @@ def parse_date(value, *, default_year: int | None = None) -> date | None:
         return _make_date(default_year, int(m[1]), int(m[2]), value)
     if text.isdigit() and 20000 <= int(text) < 80000:  # a serial typed as text
         return _EXCEL_EPOCH + timedelta(days=int(text))
+    if m := ENGLISH_DATE.fullmatch(text):
+        return english_date(m, value)
     raise CellError(
         _("“%(value)s”不是可识别的日期，请写成“2023年6月30日”或“2023-06-30”。") % {"value": value}
     )

@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 import xlsxwriter
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 from python_calamine import CalamineWorkbook
 
 from shigan.core.errors import DomainError
@@ -255,3 +257,94 @@ def test_template_has_drop_down_lists_for_choice_columns():
     data = MeetingExporter([]).template_bytes()
     xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
     assert "<dataValidation" in xml and "线上,线下" in xml
+
+
+# -- sheets in either language ------------------------------------------------------------------
+
+YES_NO = (("1", gettext_lazy("是")), ("0", gettext_lazy("否")))
+
+
+class TranslatedImporter(Importer):
+    """Titles and labels as the apps declare them: lazy, translated when shown."""
+
+    title = "活动"
+    columns = (
+        Column("title", gettext_lazy("主题"), required=True),
+        Column("held_on", gettext_lazy("日期"), kind="date", required=True),
+        Column("people", gettext_lazy("参加人数"), kind="int"),
+        Column("first", gettext_lazy("初信初访"), kind="choice", choices=YES_NO),
+    )
+    key = ("title", "held_on")
+
+    def __init__(self, *, store, **kwargs):
+        super().__init__(actor=None, **kwargs)
+        self.store = store
+
+    def existing_keys(self, keys):
+        return keys & {(r["title"], r["held_on"]) for r in self.store}
+
+    def save(self, records, *, skip_invalid):
+        self.store.extend(dict(r.values) for r in records)
+        return {}
+
+
+class TranslatedExporter(Exporter):
+    title = "活动"
+    columns = TranslatedImporter.columns
+
+    def rows(self):
+        yield ("读书班", date(2023, 6, 30), 40, YES_NO[0][1])
+        yield ("专题党课", date(2023, 7, 3), 25, YES_NO[1][1])
+
+
+@pytest.mark.parametrize("reader", ["zh-hans", "en"])
+@pytest.mark.parametrize("writer", ["zh-hans", "en"])
+def test_a_sheet_exported_in_one_language_imports_in_the_other(writer, reader):
+    with translation.override(writer):
+        data = TranslatedExporter().xlsx_bytes()
+    header = read_rows(data, "x.xlsx")[0]
+    assert header[0] == ("Subject" if writer == "en" else "主题")
+    store = []
+    with translation.override(reader):
+        result = TranslatedImporter(store=store).run(data, "x.xlsx")
+    assert result.errors == [] and result.created == 2
+    assert [(r["title"], r["held_on"], r["people"], r["first"]) for r in store] == [
+        ("读书班", date(2023, 6, 30), 40, "1"),
+        ("专题党课", date(2023, 7, 3), 25, "0"),
+    ]
+    with translation.override(reader):  # the same sheet again changes nothing
+        again = TranslatedImporter(store=store).run(data, "x.xlsx")
+    assert again.unchanged == 2 and again.created == 0 and len(store) == 2
+
+
+def test_choices_read_the_label_in_any_language_and_case():
+    store = []
+    data = _xlsx(
+        [
+            ["SUBJECT", "date", "Attendance", "First-time petition"],
+            ["甲", "30 June 2023", 1, "yes"],
+            ["乙", "June 30, 2023", 2, "NO"],
+            ["丙", "2023-06-30", 3, "否"],
+            ["丁", "2023-06-30", 4, "1"],
+        ]
+    )
+    result = TranslatedImporter(store=store).run(data, "x.xlsx")
+    assert result.errors == []
+    assert [(r["title"], r["first"]) for r in store] == [
+        ("甲", "1"),
+        ("乙", "0"),
+        ("丙", "0"),
+        ("丁", "1"),
+    ]
+    assert {r["held_on"] for r in store} == {date(2023, 6, 30)}
+
+
+def test_values_parse_english_dates():
+    assert parse_date("30 June 2023") == date(2023, 6, 30)
+    assert parse_date("30th Jun. 2023") == date(2023, 6, 30)
+    assert parse_date("June 30, 2023") == date(2023, 6, 30)
+    assert parse_date("sept 1 2023") == date(2023, 9, 1)
+    with pytest.raises(CellError, match="不是有效的日期"):
+        parse_date("30 February 2023")
+    with pytest.raises(CellError, match="可识别"):
+        parse_date("30 Juno 2023")

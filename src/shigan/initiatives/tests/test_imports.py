@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 import xlsxwriter
+from django.utils import translation
 from python_calamine import CalamineWorkbook
 
 from shigan.initiatives import services
@@ -213,3 +214,57 @@ def test_the_livelihood_list_goes_out_in_the_offices_order(office, campaign, uni
     ]
     rows = list(LivelihoodExporter(user=office, unit=units["region"], campaign=campaign).rows())
     assert [(r[0], r[2]) for r in rows] == [(1, "高校毕业生就业"), (2, "新建幼儿园")]
+
+
+def test_an_english_export_in_wan_imports_back_exactly(task, editor, units, campaign):
+    """Headers, labels and the unit the header names, all in English, read by either reader."""
+    for name, amount, disbursed in (("大项目", "19370000000.00", "123.45"), ("零头", "0.01", None)):
+        services.project_create(
+            actor=editor,
+            campaign=campaign,
+            unit=units["own"],
+            key_task=task,
+            name=name,
+            kind="farmland",
+            fund_source="central",
+            funds_allocated=Decimal(amount),
+            funds_disbursed=Decimal(disbursed) if disbursed else None,
+            state="under_way",
+            approved_on=D(2023, 5, 1),
+        )
+    fields = ("name", "kind", "fund_source", "funds_allocated", "funds_disbursed", "state", "area")
+    expected = sorted(Project.objects.values_list(*fields))
+    with translation.override("en"):
+        data = ProjectExporter(
+            user=editor, unit=units["own"], campaign=campaign, amount_unit="wan"
+        ).xlsx_bytes()
+    header = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    assert header[0][6] == "Funds allocated (ten thousand yuan)"
+    assert header[1][4] == "High-standard farmland"
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            again = importer(ProjectImporter, editor, units, campaign).run(data, "en.xlsx")
+        assert again.errors == [] and again.unchanged == 2 and again.created == 0
+    Project.objects.all().delete()
+    fresh = importer(ProjectImporter, editor, units, campaign).run(data, "en.xlsx")
+    assert fresh.errors == [] and fresh.created == 2
+    assert sorted(Project.objects.values_list(*fields)) == expected
+
+
+@pytest.mark.parametrize(
+    ("header", "cell"),
+    [
+        ("Funds allocated (hundred million yuan)", 193.7),
+        ("Funds allocated (yuan)", "193.7 hundred million yuan"),
+        ("Funds allocated (yuan)", "19.37 billion yuan"),
+        ("安排资金（元）", "1937000 ten thousand yuan"),
+    ],
+)
+def test_english_fund_units_in_header_or_cell(task, editor, units, campaign, header, cell):
+    data = sheet(
+        [["Key task", "Project name", "Project type", header], [task.title, "甲", "Other", cell]],
+        numbers={(1, 3)} if isinstance(cell, float) else (),
+    )
+    result = importer(ProjectImporter, editor, units, campaign).run(data, "p.xlsx")
+    assert result.errors == [] and result.created == 1
+    assert Project.objects.get().funds_allocated == EXACT

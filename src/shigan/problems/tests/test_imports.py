@@ -7,6 +7,7 @@ import io
 
 import pytest
 import xlsxwriter
+from django.utils import translation
 
 from shigan.audit.models import AuditEntry
 from shigan.campaigns import services as campaigns
@@ -16,7 +17,14 @@ from shigan.orgs.choices import PersonRank
 from shigan.orgs.services import person_create
 from shigan.problems.choices import MeasureState, ProblemSource, ProblemState, ProblemTerm
 from shigan.problems.exports import LedgerExporter
-from shigan.problems.imports import LedgerImporter, TimeLimit, parse_time_limit, split_measures
+from shigan.problems.imports import (
+    LedgerImporter,
+    TimeLimit,
+    parse_source,
+    parse_status,
+    parse_time_limit,
+    split_measures,
+)
 from shigan.problems.models import Measure, Problem, ProgressReport
 
 pytestmark = pytest.mark.django_db
@@ -335,3 +343,184 @@ def test_measures_in_one_cell(cell, measures):
 )
 def test_time_limits_as_offices_write_them(cell, limit):
     assert parse_time_limit(cell, default_year=2023) == limit
+
+
+# -- the ledger in English ----------------------------------------------------------------------
+
+
+def _ledger():
+    """What the ledger holds, problem by problem, as a re-import must rebuild it."""
+    return sorted(
+        (
+            p.title,
+            p.unit_id,
+            p.aspect.name if p.aspect else "",
+            p.source,
+            p.responsible.name if p.responsible else "",
+            p.term,
+            p.deadline,
+            p.deadline_workdays,
+            tuple((m.text, m.state) for m in p.measures.order_by("pk")),
+            tuple(r.text for r in p.reports.order_by("pk")),
+        )
+        for p in Problem.objects.select_related("aspect", "responsible")
+    )
+
+
+def test_an_english_export_imports_back_in_either_language(setting, editor, campaign):
+    units = setting
+    run(editor, units, campaign, workbook(both_layouts(units["child"].name)))
+    before = _snapshot()
+    with translation.override("en"):
+        exported = LedgerExporter(user=editor, unit=units["own"]).xlsx_bytes()
+    rows = read_rows(exported, "export.xlsx")
+    assert rows[0][:3] == ["No.", "Problem", "Aspect"]
+    by_title = {row[1]: row for row in rows[1:]}
+    theory = by_title["理论学习不够深入，学用脱节"]
+    assert theory[3] == "Self-examination" and theory[9] == "Being rectified"
+    assert by_title["服务群众不主动"][7] == "Long-term"
+    assert by_title["调研走过场、重形式"][7] == "Immediate"
+
+    # Re-imported by a Chinese or an English reader: nothing changes.
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            back = run(editor, units, campaign, exported)
+        assert not back.errors, back.errors
+        assert back.unchanged == 4 and back.created == 0
+    assert _snapshot() == before
+
+    # Into an empty ledger it rebuilds exactly what the Chinese export rebuilds.
+    chinese = LedgerExporter(user=editor, unit=units["own"]).xlsx_bytes()
+    Problem.objects.all().delete()
+    assert run(editor, units, campaign, chinese).created == 4
+    expected = _ledger()
+    Problem.objects.all().delete()
+    fresh = run(editor, units, campaign, exported)
+    assert fresh.created == 4, fresh.errors
+    assert _ledger() == expected
+
+
+def test_an_english_sheet_with_english_words_imports(setting, editor, campaign):
+    """A sheet typed from the English template, with the words its notes describe."""
+    units = setting
+
+    def rows(sheet, fmt):
+        sheet.write_row(
+            3,
+            0,
+            [1, "甲问题", "理论学习", "Inspection feedback", "1, 甲\n2, 乙", "巴特尔", "",
+             "end of June 2023", "", "Not completed"],
+        )  # fmt: skip
+        sheet.write_row(
+            4,
+            0,
+            [2, "乙问题", "", "petition", "措施", "", "", "Immediate", "", "Completed"],
+        )
+        sheet.write_row(
+            5,
+            0,
+            [3, "丙问题", "", "self-examination", "措施", "", "", "15 working days", "", ""],
+        )
+
+    data = workbook(rows)
+    english = [
+        "No.", "Problem", "Aspect", "Source", "Rectification measure", "Responsible leader",
+        "Responsible unit", "Deadline", "Rectification progress", "Completion",
+    ]  # fmt: skip
+    data = _with_header(data, english)
+    result = run(editor, units, campaign, data)
+    assert not result.errors, result.errors
+    first = Problem.objects.get(title="甲问题")
+    assert first.source == ProblemSource.INSPECTION_FEEDBACK
+    assert (first.term, first.deadline) == (ProblemTerm.TIME_BOUND, D(2023, 6, 30))
+    assert [m.text for m in first.measures.order_by("pk")] == ["甲", "乙"]
+    second = Problem.objects.get(title="乙问题")
+    assert second.source == ProblemSource.PETITION and second.term == ProblemTerm.IMMEDIATE
+    assert second.measures.get().state == MeasureState.DONE
+    third = Problem.objects.get(title="丙问题")
+    assert third.source == ProblemSource.SELF_INSPECTION and third.deadline_workdays == 15
+
+
+def _with_header(data: bytes, header: list[str]) -> bytes:
+    """The same workbook's rows with another header row."""
+    rows = read_rows(data, "x.xlsx")
+    rows[2] = header
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)
+    sheet = book.add_worksheet()
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value not in (None, ""):
+                sheet.write(r, c, value)
+    book.close()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("cell", "limit"),
+    [
+        ("30 June 2023", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 6, 30))),
+        ("June 30, 2023", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 6, 30))),
+        ("end of June 2023", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 6, 30))),
+        ("by end of Feb 2023", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 2, 28))),
+        ("end of 2023", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 12, 31))),
+        ("immediate", TimeLimit(ProblemTerm.IMMEDIATE)),
+        ("Immediate，2023年5月20日前", TimeLimit(ProblemTerm.IMMEDIATE, D(2023, 5, 20))),
+        ("Immediate, by 20 May 2023", TimeLimit(ProblemTerm.IMMEDIATE, D(2023, 5, 20))),
+        ("Long-term", TimeLimit(ProblemTerm.LONG_TERM)),
+        ("long term", TimeLimit(ProblemTerm.LONG_TERM)),
+        ("15 working days", TimeLimit(ProblemTerm.TIME_BOUND, None, 15)),
+        ("within 10 workdays", TimeLimit(ProblemTerm.TIME_BOUND, None, 10)),
+    ],
+)
+def test_time_limits_in_english(cell, limit):
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert parse_time_limit(cell, default_year=2023) == limit
+
+
+@pytest.mark.parametrize(
+    ("cell", "done"),
+    [
+        ("Completed", True),
+        ("done", True),
+        ("Closed", True),
+        ("Awaiting closure", True),
+        ("Yes", True),
+        ("Not completed", False),
+        ("Being rectified", False),
+        ("To be rectified", False),
+        ("Returned for rework", False),
+        ("in progress", False),
+        ("No", False),
+    ],
+)
+def test_completion_in_english(cell, done):
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert parse_status(cell) is done
+
+
+@pytest.mark.parametrize(
+    ("cell", "source"),
+    [
+        ("Investigation and research", ProblemSource.RESEARCH),
+        ("Research", ProblemSource.RESEARCH),
+        ("Self-examination", ProblemSource.SELF_INSPECTION),
+        ("inspection feedback", ProblemSource.INSPECTION_FEEDBACK),
+        ("Letters and visits", ProblemSource.PETITION),
+        ("petition", ProblemSource.PETITION),
+        ("Assigned from above", ProblemSource.ASSIGNED),
+        ("assigned by higher level", ProblemSource.ASSIGNED),
+    ],
+)
+def test_sources_in_english(cell, source):
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert parse_source(cell) == source
+
+
+def test_measures_numbered_with_commas():
+    assert split_measures("1, 甲\n2, 乙") == ["甲", "乙"]
+    assert split_measures("1，甲\n2，乙") == ["甲", "乙"]
+    assert split_measures("投入1,000元") == ["投入1,000元"]
