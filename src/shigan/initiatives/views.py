@@ -241,7 +241,9 @@ class KeyTaskDetailView(LoginRequiredMixin, View):
         on = _on(request)
         milestones = list(task.milestones.all())
         can_run = services.can_run_key_task(request.user, task)
-        allocated = sum((p.funds_allocated for p in task.visible_projects), ZERO)
+        allocated, _disbursed = selectors.funds_total(
+            selectors.project_list(user=request.user, unit=task.unit, key_task=task)
+        )
         context = {
             "task": task,
             "unit": task.unit,

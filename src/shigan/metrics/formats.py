@@ -7,20 +7,44 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-__all__ = ["yuan_text", "yuan_exact", "figure_texts"]
+__all__ = [
+    "yuan_text",
+    "yuan_exact",
+    "figure_texts",
+    "YI",
+    "WAN",
+    "ONE",
+    "rounded",
+    "digits",
+    "scale",
+]
 
 YI = Decimal(100_000_000)  # 亿
 WAN = Decimal(10_000)  # 万
+ONE = Decimal(1)
 
 
-def _plain(value: Decimal, places: int) -> tuple[str, bool]:
-    """`value` rounded to at most `places` decimals, trailing zeros dropped; and whether the
-    rounding changed it."""
-    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    text = f"{rounded:,f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text, rounded != value
+def rounded(value: Decimal, places: int) -> Decimal:
+    """`value` rounded half up to `places` decimals: the one rounding rule of shown figures."""
+    return value.quantize(ONE.scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def digits(value: Decimal, *, grouping: bool = True) -> str:
+    """The digits of `value` without trailing zeros (1.4900 → 1.49, 6.00 → 6), with thousands
+    separators unless `grouping` is off."""
+    text = f"{value:,f}" if grouping else f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def scale(value, *, yi_places: int, places: int = 2) -> tuple[Decimal, Decimal, bool]:
+    """(`value` in 亿 from one 亿 up, in 万 from one 万 up, else as it is, rounded to
+    `yi_places` decimals in 亿 and `places` otherwise; the unit: YI, WAN or ONE; whether the
+    rounding changed the figure)."""
+    value = Decimal(value)
+    unit = YI if abs(value) >= YI else WAN if abs(value) >= WAN else ONE
+    scaled = value / unit
+    shown = rounded(scaled, yi_places if unit == YI else places)
+    return shown, unit, shown != scaled
 
 
 def yuan_exact(value) -> str:
@@ -32,17 +56,14 @@ def yuan_exact(value) -> str:
 
 def yuan_text(value) -> str:
     """193.7亿元, 35万元, 1,234.5元; "约" when the shown figure is rounded."""
-    value = Decimal(value)
-    if abs(value) >= YI:
-        text, rounded = _plain(value / YI, 4)
-        text = _("%(n)s亿元") % {"n": text}
-    elif abs(value) >= WAN:
-        text, rounded = _plain(value / WAN, 2)
-        text = _("%(n)s万元") % {"n": text}
+    number, unit, was_rounded = scale(value, yi_places=4)
+    if unit == YI:
+        text = _("%(n)s亿元") % {"n": digits(number)}
+    elif unit == WAN:
+        text = _("%(n)s万元") % {"n": digits(number)}
     else:
-        text, rounded = _plain(value, 2)
-        text = _("%(n)s元") % {"n": text}
-    return _("约%(text)s") % {"text": text} if rounded else text
+        text = _("%(n)s元") % {"n": digits(number)}
+    return _("约%(text)s") % {"text": text} if was_rounded else text
 
 
 def figure_texts(value, metric) -> tuple[str, str]:

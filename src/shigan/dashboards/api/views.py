@@ -44,7 +44,7 @@ class EntryOutput(serializers.Serializer):
     amount = serializers.BooleanField(help_text="金额（元）而非计数")
 
 
-class FigureOutput(EntryOutput):
+class DashboardFigureOutput(EntryOutput):
     value = serializers.CharField(help_text="精确数值：计数为整数，金额为元（两位小数）")
     text = serializers.CharField(help_text="报道写法，如 1.49万、193.7亿元")
     total = serializers.IntegerField(allow_null=True)
@@ -56,10 +56,10 @@ class FiguresOutput(serializers.Serializer):
     campaign = serializers.IntegerField()
     batch = serializers.IntegerField(allow_null=True)
     as_of = serializers.DateField(allow_null=True)
-    figures = FigureOutput(many=True)
+    figures = DashboardFigureOutput(many=True)
 
 
-class RecordOutput(serializers.Serializer):
+class DashboardRecordOutput(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
 
@@ -126,7 +126,9 @@ class FigureRecordsApi(QueryApi):
     pagination_class = CursorPagination
     cursor_ordering = "pk"
 
-    @extend_schema(summary="指标背后的记录", parameters=QUERY, responses=RecordOutput(many=True))
+    @extend_schema(
+        summary="指标背后的记录", parameters=QUERY, responses=DashboardRecordOutput(many=True)
+    )
     def get(self, request, key):
         if key not in CATALOGUE:
             raise NotFound(_("没有这个指标。"))
@@ -134,4 +136,4 @@ class FigureRecordsApi(QueryApi):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(records, request, view=self)
         body = [{"id": r.pk, "text": str(r)} for r in page]
-        return paginator.get_paginated_response(RecordOutput(body, many=True).data)
+        return paginator.get_paginated_response(DashboardRecordOutput(body, many=True).data)

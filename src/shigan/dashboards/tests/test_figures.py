@@ -88,6 +88,17 @@ def test_amount_figures_read_like_the_article():
     assert count_text(1667) == "1667"
 
 
+def test_briefing_text_shares_the_scale_and_rounding_of_the_pages():
+    from shigan.metrics.formats import YI, scale, yuan_text
+
+    assert scale(Decimal("714000000"), yi_places=2) == (Decimal("7.14"), YI, False)
+    # Same unit and half-up rounding; the briefing never writes 约 and has no separators.
+    assert amount_text(Decimal("19370000001")) == "193.7亿元"
+    assert yuan_text(Decimal("19370000001")) == "约193.7亿元"
+    assert amount_text(Decimal("99999999")) == "10000万元"
+    assert yuan_text(Decimal("99999999")) == "约10,000万元"
+
+
 def test_out_of_scope_unit_is_refused(world, units, make_user):
     from django.http import Http404
 

@@ -126,6 +126,7 @@ def test_flow_add_project_complete_milestone_and_the_board_follows(
     assert 'title="150,000,000.00元"' in board
     page = client.get(task.get_absolute_url(), {"on": "2023-06-07"}).content.decode()
     assert "完成普查" in page and "退化草原修复" in page and 'id="gantt"' in page
+    assert 'title="150,000,000.00元">1.5亿元' in page  # the projects' total, exact on hover
 
 
 def test_bad_funds_in_the_form_name_the_field(client, editor, task, units):

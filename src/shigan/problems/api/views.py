@@ -47,7 +47,7 @@ from shigan.problems.filters import (
     SpecialProgramFilter,
 )
 from shigan.problems.models import CloseOut, DeadlineExtension, Measure, Problem, ProgressReport
-from shigan.problems.permissions import can_record, can_review
+from shigan.problems.permissions import can_record
 
 __all__ = [
     "ProblemViewSet",
@@ -564,8 +564,6 @@ class CloseOutViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], filter_backends=[])
     def decide(self, request, pk=None):
         closeout = selectors.closeout_get(user=request.user, pk=pk, action="review")
-        if not can_review(request.user, closeout.problem):
-            raise exceptions.PermissionDenied(_("只有上级单位或联系该单位的指导组可以审核。"))
         data = parse(DecideInput, request.data)
         closeout = _call(
             services.closeout_decide,
@@ -598,8 +596,6 @@ class ExtensionViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], filter_backends=[])
     def decide(self, request, pk=None):
         extension = selectors.extension_get(user=request.user, pk=pk, action="review")
-        if not can_review(request.user, extension.problem):
-            raise exceptions.PermissionDenied(_("只有上级单位或联系该单位的指导组可以审批。"))
         data = parse(ExtensionDecideInput, request.data)
         extension = _call(
             services.extension_decide,

@@ -16,6 +16,7 @@ from shigan.problems.tests.conftest import pdf
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
+NOT_REVIEWER = "只有上级单位或联系该单位的巡回指导组可以审核，本单位不能审核自己的问题。"
 
 
 @pytest.fixture
@@ -135,8 +136,41 @@ def test_scope_404_and_refusals(api, submitted, units, make_user, editor):
         f"/api/problems/closeouts/{submitted.pk}/decide/", {"accept": True}, format="json"
     )
     assert response.status_code == 403
+    assert response.json()["detail"] == NOT_REVIEWER  # the service's refusal, mapped to 403
     submitted.refresh_from_db()
     assert submitted.state == CloseOutState.PENDING
+
+
+def test_extension_decide_refusals(api, editor, reviewer, units, campaign, make_user):
+    problem = services.problem_create(
+        actor=editor,
+        unit=units["own"],
+        campaign=campaign,
+        title="会议过多",
+        source="self_inspection",
+        found_on=D(2023, 5, 4),
+        deadline=D(2023, 6, 30),
+        first_measure={"text": "精简会议"},
+    )
+    request = services.extension_request(
+        actor=editor,
+        problem=problem,
+        new_deadline=D(2023, 7, 31),
+        reason="涉及多个部门",
+        requested_on=D(2023, 6, 1),
+    )
+    url = f"/api/problems/extensions/{request.pk}/decide/"
+    body = {"approve": True, "decided_on": "2023-06-02"}
+    as_user(api, make_user(Role.EDITOR, units["sibling"]))
+    assert api.post(url, body, format="json").status_code == 404  # outside the view scope
+    as_user(api, make_user(Role.LEADER, units["own"]))
+    response = api.post(url, body, format="json")
+    assert response.status_code == 403 and response.json()["detail"] == NOT_REVIEWER
+    as_user(api, reviewer)
+    response = api.post(url, body, format="json")
+    assert response.status_code == 200 and response.json()["state"] == "approved"
+    problem.refresh_from_db()
+    assert problem.deadline == D(2023, 7, 31)
 
 
 def test_forged_evidence_is_refused_and_nothing_is_stored(api, editor, started):
