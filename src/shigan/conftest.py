@@ -29,6 +29,17 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached pages are keyed by data versions, which roll back with each test's transaction:
+    # an entry of one test must not meet the next test's data under the same tokens.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _chinese_by_default():
     # A request in English leaves English active in the thread (LocaleMiddleware does not
     # reset it); every test starts from the product's default language.

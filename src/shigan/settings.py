@@ -183,6 +183,21 @@ WHITENOISE_USE_FINDERS = True
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
+# Page fragments cached on data versions (core/versions.py). An entry is keyed by the tokens of
+# the data it shows, so a shared cache is not needed for correctness: with Redis the workers
+# share their entries, without it each worker process keeps its own.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    )
+}
+CACHES["default"].update(KEY_PREFIX="shigan", TIMEOUT=600)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First: its `WWW-Authenticate: Token` makes an anonymous request a 401, not a 403.

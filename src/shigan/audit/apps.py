@@ -6,3 +6,9 @@ class AuditConfig(AppConfig):
     name = "shigan.audit"
     label = "audit"
     verbose_name = _("审计")
+
+    def ready(self):
+        from shigan.audit.services import audit_write_lock
+        from shigan.core.versions import register_write_lock
+
+        register_write_lock(audit_write_lock)

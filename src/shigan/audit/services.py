@@ -15,7 +15,14 @@ from shigan.audit.context import current_request_context
 from shigan.audit.models import AuditEntry, AuditHead
 from shigan.audit.registry import ACTIONS
 
-__all__ = ["audit_record", "audit_record_many", "AuditItem", "entry_digest", "GENESIS_HASH"]
+__all__ = [
+    "audit_record",
+    "audit_record_many",
+    "audit_write_lock",
+    "AuditItem",
+    "entry_digest",
+    "GENESIS_HASH",
+]
 
 GENESIS_HASH = "0" * 64
 
@@ -64,6 +71,12 @@ def _lock_head() -> AuditHead:
         AuditHead.objects.get_or_create(pk=1)
         head = AuditHead.objects.select_for_update().get(pk=1)
     return head
+
+
+def audit_write_lock() -> None:
+    """Take the lock every write transaction takes when it appends to the chain (other
+    modules that must order their row locks after it, such as core.versions, take it first)."""
+    _lock_head()
 
 
 def audit_record(

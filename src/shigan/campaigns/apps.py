@@ -12,3 +12,10 @@ class CampaignsConfig(AppConfig):
         from shigan.orgs.scoping import register_scope_provider
 
         register_scope_provider(guidance_scope)
+
+        from shigan.campaigns.models import Aspect, Campaign, GuidanceGroup
+        from shigan.core.versions import versions_follow
+
+        # Cached pages (the problem ledger) show campaigns and aspects; groups give scope.
+        for model in (Campaign, Aspect, GuidanceGroup):
+            versions_follow(model, "campaigns")

@@ -17,6 +17,7 @@ from shigan.campaigns.models import (
     Participation,
 )
 from shigan.core.errors import DomainError
+from shigan.core.versions import versions_touch
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
 from shigan.orgs.services import user_can
@@ -210,6 +211,7 @@ def aspect_reorder(*, actor, campaign: Campaign, kind: str, ordered_ids: list[in
     for ordinal, pk in enumerate(ordered_ids, start=1):
         aspects[pk].ordinal = ordinal
     Aspect.objects.bulk_update(aspects.values(), ["ordinal"])
+    versions_touch(["campaigns"])  # bulk_update sends no signal
     audit_record(
         actor=actor,
         action="campaigns.aspect.reordered",

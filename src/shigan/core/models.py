@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.core.choices import CalendarSource, HolidayKind, JobState
 
-__all__ = ["Holiday", "CalendarYear", "Job"]
+__all__ = ["Holiday", "CalendarYear", "Job", "DataVersion"]
 
 
 class Holiday(models.Model):
@@ -116,3 +116,19 @@ class Job(models.Model):
         if not self.total:
             return 0
         return min(100, int(self.done * 100 / self.total))
+
+
+class DataVersion(models.Model):
+    """A token that changes whenever the data under `key` changes (e.g. "problems:00010002" for
+    the problems of a subtree). Pages that cache what they draw put the tokens they depend on in
+    the cache key, so a change is never served stale: see core/versions.py."""
+
+    key = models.CharField(_("键"), max_length=200, primary_key=True)
+    token = models.BigIntegerField(_("版本"))
+
+    class Meta:
+        verbose_name = _("数据版本")
+        verbose_name_plural = _("数据版本")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.token}"

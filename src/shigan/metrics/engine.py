@@ -7,7 +7,7 @@ to the facts of each record's unit and all its ancestors.
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.db import connection
@@ -20,6 +20,7 @@ from shigan.orgs.models import Unit
 __all__ = [
     "contributions",
     "metric_changes",
+    "on_records_changed",
     "apply_deltas",
     "facts_move_subtree",
     "metric_rebuild",
@@ -172,6 +173,17 @@ def _metrics_over(model) -> list[Metric]:
     return [m for m in METRICS.values() if m.model is model]
 
 
+_change_listeners: dict[type, list[Callable[[list], None]]] = {}
+
+
+def on_records_changed(model, listener: Callable[[list], None]) -> None:
+    """`listener(ids)` runs inside the writing transaction whenever a service changes or creates
+    `model` records under `metric_changes` (the one protocol every such write already follows)."""
+    listeners = _change_listeners.setdefault(model, [])
+    if listener not in listeners:
+        listeners.append(listener)
+
+
 class metric_changes:
     """with metric_changes(Problem, [pk]) as changes: …change…; changes.created([new_pk])"""
 
@@ -196,6 +208,8 @@ class metric_changes:
             after = contributions(metric, every)
             after.subtract(self.before[metric.key])
             apply_deltas(metric, Counter({k: v for k, v in after.items() if v}))
+        for listener in _change_listeners.get(self.model, ()):
+            listener(every)
         return False
 
 

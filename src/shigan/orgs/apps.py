@@ -8,4 +8,10 @@ class OrgsConfig(AppConfig):
     verbose_name = _("组织")
 
     def ready(self):
+        from shigan.core.versions import versions_follow
         from shigan.orgs import metrics  # noqa: F401  (declares the unit-tree metrics)
+        from shigan.orgs.models import Membership, Unit
+
+        # Pages cached on data versions (the problem ledger) depend on names, tree and roles.
+        versions_follow(Unit, "orgs")
+        versions_follow(Membership, "orgs")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from shigan.audit.services import audit_record
 from shigan.core.bulk import bulk_insert
 from shigan.core.errors import DomainError
+from shigan.core.versions import versions_touch
 from shigan.orgs.choices import DIVISION_KINDS
 from shigan.orgs.models import Unit
 from shigan.orgs.pinyin import name_initials
@@ -257,6 +258,7 @@ class _LevelWriter:
             )
         stats.created += bulk_insert(Unit, _COLUMNS, new_rows)
         Unit.objects.bulk_update(renamed, ["name", "initials", "initials_alt"], batch_size=2000)
+        versions_touch(["orgs"])  # COPY and bulk_update send no signal
         self._count_children(added_to_existing)
         return placed
 

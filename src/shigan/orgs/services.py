@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.core.errors import DomainError, RowsRejected
+from shigan.core.versions import versions_touch
 from shigan.metrics.engine import facts_move_subtree, metric_changes, unit_ancestor_ids
 from shigan.orgs.choices import ROLE_ACTIONS, PersonRank, Role, UnitKind
 from shigan.orgs.models import Membership, Person, Unit
@@ -172,6 +173,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     before = _unit_snapshot(unit)
     old_ancestors = unit_ancestor_ids(unit)[:-1]
     Unit.objects.move(unit, new_parent, pos="last-child")
+    versions_touch(["orgs"])  # treebeard moves with queryset updates: no signal
     unit.refresh_from_db()
     facts_move_subtree(
         unit=unit, old_ancestor_ids=old_ancestors, new_ancestor_ids=unit_ancestor_ids(unit)[:-1]
@@ -494,6 +496,7 @@ def unit_bulk_create(
             yield AuditItem("orgs.unit", str(pk), draft.name, None, snapshot)
 
     bulk_insert(Unit, _UNIT_COLUMNS, unit_rows())
+    versions_touch(["orgs"])  # COPY sends no signal
     # What is left in new_children are existing parents that got children.
     _add_numchild(new_children)
     audit_record_many(actor=actor, action="orgs.unit.created", items=audit_items())
@@ -562,6 +565,7 @@ def membership_bulk_grant(
         outcome.created[index] = pk
         draft.user.__dict__.pop("_shigan_scope", None)
     bulk_insert(Membership, ("id", "user", "unit", "role", "granted_at"), rows)
+    versions_touch(["orgs"])  # COPY sends no signal
     audit_record_many(actor=actor, action="orgs.membership.granted", items=audit_items)
     return outcome
 

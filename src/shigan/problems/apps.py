@@ -13,3 +13,11 @@ class ProblemsConfig(AppConfig):
         from shigan.problems.watch import problems_watch
 
         register_watcher("problems", problems_watch)
+
+        from shigan.core.versions import versions_follow
+        from shigan.metrics.engine import on_records_changed
+        from shigan.problems.models import Problem, SpecialProgram
+        from shigan.problems.versions import problems_changed
+
+        on_records_changed(Problem, problems_changed)
+        versions_follow(SpecialProgram, "problems.programs")

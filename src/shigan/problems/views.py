@@ -4,17 +4,21 @@ Out of the user's scope is a 404 (the restricted querysets); in sight but withou
 act is a 403.
 """
 
+import hashlib
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
 from shigan.core.errors import DomainError
@@ -44,6 +48,7 @@ __all__ = [
 ]
 
 PAGE_SIZE = 50
+LEDGER_CACHE_SECONDS = 600  # entries are never stale (versioned keys); this only frees memory
 
 
 def _apply_domain_error(form, error: DomainError) -> None:
@@ -65,9 +70,42 @@ class LedgerHomeView(LoginRequiredMixin, View):
 
 
 class LedgerView(LoginRequiredMixin, View):
-    """A unit's problem ledger (its whole subtree), filtered, 50 rows a page."""
+    """A unit's problem ledger (its whole subtree), filtered, 50 rows a page.
+
+    It is the page people open most, so what it draws (breadcrumbs, heading, counts, filters,
+    rows) is cached per viewer under the query, the language and the data versions of the unit's
+    subtree and of the tree, roles, campaigns and programs (problems/versions.py). What the
+    viewer may see and do is decided when the page is drawn, from data those versions cover, so
+    a change of data or of role gives a new key: a repeated view costs one query besides the
+    session and the user, and never shows stale rows."""
 
     def get(self, request, pk):
+        versions = selectors.ledger_versions(unit_pk=pk)
+        key = self._cache_key(request, pk, versions) if versions else None
+        parts = cache.get(key) if key else None
+        if parts is None:
+            parts = self._draw(request, pk)
+            if key:
+                cache.set(key, parts, LEDGER_CACHE_SECONDS)
+        return render(request, "problems/ledger.html", parts)
+
+    @staticmethod
+    def _cache_key(request, pk, versions) -> str:
+        user = request.user
+        raw = repr(
+            (
+                (user.pk, user.is_superuser, user.is_active),
+                pk,
+                versions,
+                get_language(),
+                sorted(request.GET.lists()),
+                timezone.localdate().isoformat(),
+            )
+        )
+        return "problems:ledger:" + hashlib.sha256(raw.encode()).hexdigest()
+
+    @staticmethod
+    def _draw(request, pk) -> dict:
         unit = unit_get(user=request.user, pk=pk)
         filters = forms.ledger_filters(user=request.user, unit=unit, data=request.GET)
         problems = selectors.problem_list(user=request.user, unit=unit, **filters.criteria())
@@ -84,7 +122,12 @@ class LedgerView(LoginRequiredMixin, View):
             "programs": filters.programs,
             "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),
         }
-        return render(request, "problems/ledger.html", context)
+        return {
+            "crumbs": render_to_string("core/partials/breadcrumbs.html", context),
+            "bulk_url": reverse("problems:bulk", args=[unit.pk]),
+            "head": render_to_string("problems/ledger_head.html", context, request),
+            "table": render_to_string("problems/ledger_table.html", context, request),
+        }
 
 
 class BulkView(LoginRequiredMixin, View):

@@ -43,21 +43,18 @@ def choice_label(kind: str, value) -> str:
     return _label(get_language() or "", kind, value or "")
 
 
-COLOURS = {Light.GREEN: "#2e7d32", Light.YELLOW: "#f9a825", Light.RED: "#c62828"}
-
-
 @register.simple_tag
 def light_dot(problem):
-    """The problem's light; a finished problem has none (shown as a dash)."""
+    """The problem's light; a finished problem has none (shown as a dash). The dot's look is
+    in shigan.css (.light-dot), not inline: the ledger draws 50 of them."""
     if problem.state not in UNFINISHED_STATES or not problem.light:
         return format_html('<span class="light light-none">{}</span>', "—")
     light = Light(problem.light)
     return format_html(
-        '<span class="light light-{}"><span aria-hidden="true" style="display:inline-block;'
-        "width:.75em;height:.75em;border-radius:50%;background:{};vertical-align:-.05em;"
-        'margin-right:.25em"></span>{}</span>',
+        '<span class="light light-{}"><span class="light-dot {}" aria-hidden="true"></span>{}'
+        "</span>",
         light.value,
-        COLOURS[light],
+        light.value,
         light.label,
     )
 

@@ -1,0 +1,34 @@
+"""What the cached problem ledger depends on, as data-version keys (core/versions.py).
+
+- "problems:<path>" for every unit: changes when a problem of that unit's subtree changes.
+  Every problem write runs under `metric_changes(Problem, ids)`, which calls
+  `problems_changed` in its transaction; the writes that bypass it touch the keys themselves.
+- the reference keys: unit tree and roles ("orgs"), campaigns, aspects and guidance groups
+  ("campaigns"), special programs ("problems.programs"), touched by those apps' own writes.
+"""
+
+from collections.abc import Iterable
+
+from shigan.core.versions import versions_touch
+from shigan.orgs.models import Unit
+
+__all__ = ["SUBTREE_PREFIX", "REFERENCE_KEYS", "problems_changed", "problems_touch_units"]
+
+SUBTREE_PREFIX = "problems:"
+REFERENCE_KEYS = ("orgs", "campaigns", "problems.programs")
+
+
+def problems_touch_units(paths: Iterable[str]) -> None:
+    """The problems of units at `paths` changed: touch those units and all their ancestors."""
+    step = Unit.steplen
+    versions_touch(
+        {SUBTREE_PREFIX + p[:i] for p in set(paths) for i in range(step, len(p) + 1, step)}
+    )
+
+
+def problems_changed(ids: list) -> None:
+    from shigan.problems.models import Problem
+
+    if ids:
+        paths = Problem.objects.filter(pk__in=ids).values_list("unit__path", flat=True).distinct()
+        problems_touch_units(paths)
