@@ -221,9 +221,21 @@ SPECTACULAR_SETTINGS = {
     # validatorUrl None: Swagger UI would otherwise send the schema to validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets behind fields of the same name ("kind", "state") in several apps: without a
+    # name here the schema would get hashed names (Kind1b6Enum …) and a warning for each.
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "shigan.orgs.choices.UnitKind",
         "RoleEnum": "shigan.orgs.choices.Role",
+        "AspectKindEnum": "shigan.campaigns.choices.AspectKind",
+        "BriefingStateEnum": "shigan.briefings.choices.BriefingState",
+        "ProblemStateEnum": "shigan.problems.choices.ProblemState",
+        "ProjectKindEnum": "shigan.initiatives.choices.ProjectKind",
+        "ProjectStateEnum": "shigan.initiatives.choices.ProjectState",
+        "ResultKindEnum": "shigan.research.choices.ResultKind",
+        "ResultStateEnum": "shigan.research.choices.ResultState",
+        "RuleKindEnum": "shigan.problems.choices.RuleKind",
+        "StudyKindEnum": "shigan.study.choices.StudyKind",
+        "TopicStateEnum": "shigan.research.choices.TopicState",
     },
 }
 

@@ -55,16 +55,27 @@ def setting():
     return {"campaign": campaign, "league": league, "banner": banner, "task": task}
 
 
-def login(browser, live_server, username, width=1280):
-    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-    return page
+@pytest.fixture
+def login(browser, live_server):
+    """Opens a logged-in page for an account; every context it opened is closed after the test
+    (their idle connections would outlive the live server's shared database)."""
+    contexts = []
+
+    def open_page(username, width=1280):
+        context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 def league_figures(page, live_server, league, campaign):
@@ -73,19 +84,19 @@ def league_figures(page, live_server, league, campaign):
 
 
 def test_project_funds_and_milestone_move_the_league_figures(
-    browser, live_server, setting, screenshot_dir
+    login, live_server, setting, screenshot_dir
 ):
     league, banner, campaign = setting["league"], setting["banner"], setting["campaign"]
     board_url = f"{live_server.url}/initiatives/units/{league.pk}/?campaign={campaign.pk}"
 
-    leader = login(browser, live_server, "league_leader")
+    leader = login("league_leader")
     league_figures(leader, live_server, league, campaign)
     assert leader.get_by_role("heading", name="项目安排资金：2亿元").is_visible()
     leader.goto(board_url)
     card = leader.locator("article.task-card", has_text="草原生态保护修复")
     assert card.get_by_role("progressbar").get_attribute("aria-valuenow") == "0"
 
-    editor = login(browser, live_server, "banner_editor", width=390)
+    editor = login("banner_editor", width=390)
     editor.goto(f"{live_server.url}/initiatives/")  # the nav link: the editor's banner
     editor.get_by_role("link", name="草原生态保护修复").click()
     editor.get_by_role("link", name="登记项目").click()

@@ -93,7 +93,7 @@ class RateInput(serializers.Serializer):
     rated_on = serializers.DateField(label=gettext_lazy("评价日期"))
 
 
-class ReviewInput(serializers.Serializer):
+class PetitionReviewInput(serializers.Serializer):
     requested_on = serializers.DateField(label=gettext_lazy("请求日期"))
     text = serializers.CharField(
         required=False, allow_blank=True, default="", label=gettext_lazy("请求理由")
@@ -242,13 +242,13 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(
         summary=gettext_lazy("登记复查、复核请求"),
-        request=ReviewInput,
+        request=PetitionReviewInput,
         responses={201: ReviewOutput},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def review(self, request, pk=None):
         petition = self.get_object()
-        data = parse(ReviewInput, request.data)
+        data = parse(PetitionReviewInput, request.data)
         review = services.petition_review_request(actor=request.user, petition=petition, **data)
         return Response(ReviewOutput(review).data, status=status.HTTP_201_CREATED)
 

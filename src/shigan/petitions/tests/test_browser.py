@@ -34,16 +34,27 @@ def setting():
     return {"banner": banner, "sumu": sumu, "gacha": gacha}
 
 
-def login(browser, live_server, username):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-    return page
+@pytest.fixture
+def login(browser, live_server):
+    """Opens a logged-in page for an account; every context it opened is closed after the test
+    (their idle connections would outlive the live server's shared database)."""
+    contexts = []
+
+    def open_page(username):
+        context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 def save(page, message):
@@ -51,10 +62,10 @@ def save(page, message):
     page.get_by_text(message).wait_for()
 
 
-def test_first_time_petition_resolved_at_the_sumu(browser, live_server, setting, screenshot_dir):
+def test_first_time_petition_resolved_at_the_sumu(login, live_server, setting, screenshot_dir):
     gacha, sumu, banner = setting["gacha"], setting["sumu"], setting["banner"]
 
-    agent = login(browser, live_server, "gacha_agent")
+    agent = login("gacha_agent")
     agent.get_by_role("link", name="信访代办").click()
     agent.get_by_role("link", name=f"登记信访件（{gacha.name}）").click()
     agent.get_by_label("登记日期").fill("2023-04-03")
@@ -76,7 +87,7 @@ def test_first_time_petition_resolved_at_the_sumu(browser, live_server, setting,
     agent.get_by_label("说明").fill("属苏木职权，转苏木办理")
     save(agent, "已转送。")
 
-    body = login(browser, live_server, "sumu_agent")
+    body = login("sumu_agent")
     body.get_by_role("link", name="信访代办").click()
     body.get_by_role("link", name=str(petition)).click()
     body.get_by_role("link", name="受理", exact=True).click()
@@ -103,7 +114,7 @@ def test_first_time_petition_resolved_at_the_sumu(browser, live_server, setting,
     )
     assert petition.satisfaction == "satisfied"
 
-    editor = login(browser, live_server, "banner_editor")
+    editor = login("banner_editor")
     editor.goto(f"{live_server.url}/petitions/units/{banner.pk}/figures/")
     tile = editor.locator("#rate-first-time-local")
     assert tile.get_by_text("100.0%").is_visible()

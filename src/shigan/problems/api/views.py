@@ -154,7 +154,7 @@ class CompleteInput(serializers.Serializer):
     done_on = serializers.DateField(required=False, label=gettext_lazy("完成日期"))
 
 
-class ReportInput(serializers.Serializer):
+class ProgressReportInput(serializers.Serializer):
     text = serializers.CharField(label=gettext_lazy("进展情况"))
     percent = serializers.IntegerField(
         min_value=0, max_value=100, label=gettext_lazy("整改进度（%）")
@@ -391,13 +391,16 @@ class ProblemViewSet(
 
     @extend_schema(
         summary=gettext_lazy("报告整改进展（可附佐证材料，multipart 上传 files）"),
-        request={"multipart/form-data": ReportInput, "application/json": ReportInput},
+        request={
+            "multipart/form-data": ProgressReportInput,
+            "application/json": ProgressReportInput,
+        },
         responses={201: ReportSerializer},
     )
     @action(detail=True, methods=["post"], filter_backends=[], parser_classes=UPLOAD_PARSERS)
     def progress(self, request, pk=None):
         problem = self._recordable()
-        data = parse(ReportInput, request.data)
+        data = parse(ProgressReportInput, request.data)
         report = _call(
             services.progress_report_add,
             actor=request.user,

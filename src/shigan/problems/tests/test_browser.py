@@ -53,16 +53,27 @@ def setting(tmp_path):
     }
 
 
-def login(browser, live_server, username):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-    return page
+@pytest.fixture
+def login(browser, live_server):
+    """Opens a logged-in page for an account; every context it opened is closed after the test
+    (their idle connections would outlive the live server's shared database)."""
+    contexts = []
+
+    def open_page(username):
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 def figure(page, live_server, unit, campaign, label):
@@ -81,10 +92,10 @@ def decide(page, live_server, title, verdict, reason=""):
     page.get_by_text("已审核销号申请。").wait_for()
 
 
-def test_record_report_close_reject_accept(browser, live_server, setting, screenshot_dir):
+def test_record_report_close_reject_accept(login, live_server, setting, screenshot_dir):
     banner, league, campaign = setting["banner"], setting["league"], setting["campaign"]
     title = "基层报表多、填报负担重"
-    editor = login(browser, live_server, "banner_editor")
+    editor = login("banner_editor")
     editor.get_by_role("link", name="问题整改").click()
     editor.wait_for_url(f"{live_server.url}/problems/units/{banner.pk}/")
 
@@ -132,7 +143,7 @@ def test_record_report_close_reject_accept(browser, live_server, setting, screen
     editor.get_by_text("已提交销号申请，等待上级审核。").wait_for()
     assert editor.locator("#problem-state").inner_text() == "待销号"
 
-    leader = login(browser, live_server, "league_leader")
+    leader = login("league_leader")
     assert figure(leader, live_server, league, campaign, "已销号问题数") == "0"
     decide(leader, live_server, title, "退回重改", "请补充准入制度文件")
     problem.refresh_from_db()

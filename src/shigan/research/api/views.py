@@ -69,7 +69,7 @@ class PlanInput(serializers.Serializer):
     attachment = serializers.FileField(required=False, label=gettext_lazy("附件"))
 
 
-class ReviewInput(serializers.Serializer):
+class PlanReviewInput(serializers.Serializer):
     verdict = serializers.ChoiceField(choices=Verdict.choices, label=gettext_lazy("审核意见"))
     comments = serializers.CharField(
         required=False, allow_blank=True, default="", label=gettext_lazy("具体意见")
@@ -90,7 +90,7 @@ class TripInput(serializers.Serializer):
     )
 
 
-class ReportInput(serializers.Serializer):
+class ResearchReportInput(serializers.Serializer):
     text = serializers.CharField(label=gettext_lazy("报告内容"))
     attachment = serializers.FileField(required=False, label=gettext_lazy("附件"))
 
@@ -202,7 +202,7 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(
         summary=gettext_lazy("审核最新一版方案（联系该单位的指导组成员）"),
-        request=ReviewInput,
+        request=PlanReviewInput,
         responses={201: ReviewSerializer},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
@@ -210,7 +210,7 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         topic = get_object_or_404(
             ResearchTopic.objects.restrict(request.user, "review").select_related("unit"), pk=pk
         )
-        data = parse(ReviewInput, request.data)
+        data = parse(PlanReviewInput, request.data)
         plan = topic.plans.order_by("-version").first()
         if plan is None:
             raise exceptions.ValidationError({"plan": [_("还没有提交方案。")]}, code="no_plan")
@@ -249,11 +249,13 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         )
         return Response(TripSerializer(trip).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary=gettext_lazy("提交调研报告"), request=ReportInput, responses={201: None})
+    @extend_schema(
+        summary=gettext_lazy("提交调研报告"), request=ResearchReportInput, responses={201: None}
+    )
     @action(detail=True, methods=["post"], filter_backends=[])
     def report(self, request, pk=None):
         topic = self._recordable()
-        data = parse(ReportInput, request.data)
+        data = parse(ResearchReportInput, request.data)
         services.topic_report_submit(
             actor=request.user, topic=topic, text=data["text"], attachment=data.get("attachment")
         )

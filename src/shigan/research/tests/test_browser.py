@@ -37,16 +37,27 @@ def setting():
     return {"campaign": campaign, "league": league, "banner": banner, "gacha": gacha}
 
 
-def login(browser, live_server, username):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-    return page
+@pytest.fixture
+def login(browser, live_server):
+    """Opens a logged-in page for an account; every context it opened is closed after the test
+    (their idle connections would outlive the live server's shared database)."""
+    contexts = []
+
+    def open_page(username):
+        context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 def review(page, live_server, verdict, comments=""):
@@ -59,9 +70,9 @@ def review(page, live_server, verdict, comments=""):
     page.get_by_text("已审核调研方案。").wait_for()
 
 
-def test_research_workflow_and_figures(browser, live_server, setting, screenshot_dir):
+def test_research_workflow_and_figures(login, live_server, setting, screenshot_dir):
     banner, league, campaign = setting["banner"], setting["league"], setting["campaign"]
-    editor = login(browser, live_server, "banner_editor")
+    editor = login("banner_editor")
     editor.goto(f"{live_server.url}/research/units/{banner.pk}/?campaign={campaign.pk}")
     editor.get_by_role("link", name="确定调研课题").click()
     editor.get_by_label("课题名称").fill("草原生态保护调研")
@@ -74,7 +85,7 @@ def test_research_workflow_and_figures(browser, live_server, setting, screenshot
     editor.get_by_text("方案待审核").first.wait_for()
     topic = ResearchTopic.objects.get(title="草原生态保护调研")
 
-    guide = login(browser, live_server, "guide3")
+    guide = login("guide3")
     review(guide, live_server, "修改完善", "请增加调研点")
 
     editor.reload()
@@ -107,7 +118,7 @@ def test_research_workflow_and_figures(browser, live_server, setting, screenshot
     topic.refresh_from_db()
     assert topic.state == "researching"
 
-    leader = login(browser, live_server, "league_leader")
+    leader = login("league_leader")
     for unit in (banner, league):
         leader.goto(f"{live_server.url}/metrics/?unit={unit.pk}&campaign={campaign.pk}")
         for heading in ("调研课题数：1", "开展调研次数：2", "调研发现问题数：1", "调研成果数：1"):
