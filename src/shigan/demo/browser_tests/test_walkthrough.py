@@ -1,7 +1,11 @@
 """Issue 7's acceptance walk in headless Chromium, on the real scenario: the campaign office logs
 in, sees the region's dashboard as of 2023-06-07, clicks "1365" and gets exactly 1,365 problems,
 filters them by aspect, exports them to Excel and downloads the issued briefing. Screenshots of
-the dashboard and of the briefing's first page go to var/screenshots/."""
+the dashboard and of the briefing's first page go to var/screenshots/.
+
+It lives outside demo/tests on purpose: that package builds the scenario once, in a transaction
+held open until its last test, and this test needs the scenario committed for the live server,
+so it builds its own (`shigan demo`'s `demo_setup`) after that transaction has been rolled back."""
 
 import os
 import re
@@ -26,19 +30,8 @@ ARTICLE_PROBLEMS = 1365  # FIGURES.md row 17: 检视出6个方面1365个问题
 ASPECT = "工作作风方面"
 
 
-def _close_the_packages_scenario(request):
-    """The package's `scenario` fixture (conftest.py) builds the scenario in a transaction it
-    rolls back when the package ends. pytest-django runs this transactional test after the
-    package's other tests but before that end, so the transaction may still be open on this
-    connection; the live server must see committed rows, so roll it back first."""
-    fixturedefs = request._fixturemanager.getfixturedefs("scenario", request.node) or ()
-    for fixturedef in fixturedefs:
-        fixturedef.finish(request)
-
-
 @pytest.fixture
-def setting(request, settings, tmp_path):
-    _close_the_packages_scenario(request)
+def setting(settings, tmp_path):
     settings.SHIGAN_HOME = tmp_path  # the scenario's evidence files, not var/
     report = demo_setup()  # as `shigan demo` does: tree, accounts, scenario, issued briefing
     assert report is not None, "the scenario was already there"
