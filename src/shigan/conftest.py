@@ -155,6 +155,32 @@ def page(browser):
 
 
 @pytest.fixture
+def login(browser, live_server):
+    """`login(username, width=…, height=…)` opens a page logged in as a demo-password account;
+    every context it opened is closed after the test (their idle connections would outlive the
+    live server's shared database)."""
+    from shigan.demo.services import DEMO_PASSWORD
+
+    contexts = []
+
+    def open_page(username, width=1280, height=900):
+        context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def screenshot_dir():
     os.makedirs(SCREENSHOTS, exist_ok=True)
     return SCREENSHOTS

@@ -10,7 +10,7 @@ import pytest
 
 from shigan.campaigns import services as campaigns
 from shigan.core.services import calendar_year_seed
-from shigan.demo.services import DEMO_PASSWORD, demo_setup
+from shigan.demo.services import demo_setup
 from shigan.initiatives import services
 from shigan.initiatives.models import Milestone, Project
 from shigan.orgs.models import Unit
@@ -53,29 +53,6 @@ def setting():
         approved_on=D(2023, 4, 20),
     )
     return {"campaign": campaign, "league": league, "banner": banner, "task": task}
-
-
-@pytest.fixture
-def login(browser, live_server):
-    """Opens a logged-in page for an account; every context it opened is closed after the test
-    (their idle connections would outlive the live server's shared database)."""
-    contexts = []
-
-    def open_page(username, width=1280):
-        context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def league_figures(page, live_server, league, campaign):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from shigan.campaigns import services as campaigns
 from shigan.core.calendar import add_workdays
 from shigan.core.services import calendar_year_seed, package_years
-from shigan.demo.services import DEMO_PASSWORD, demo_setup
+from shigan.demo.services import demo_setup
 from shigan.orgs.choices import PersonRank
 from shigan.orgs.models import Unit
 from shigan.orgs.services import person_create
@@ -51,29 +51,6 @@ def setting(tmp_path):
         "found_on": today - datetime.timedelta(days=30),
         "deadline": add_workdays(today, 3),
     }
-
-
-@pytest.fixture
-def login(browser, live_server):
-    """Opens a logged-in page for an account; every context it opened is closed after the test
-    (their idle connections would outlive the live server's shared database)."""
-    contexts = []
-
-    def open_page(username):
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def figure(page, live_server, unit, campaign, label):

@@ -3,6 +3,7 @@ asks for a revision, the plan is resubmitted and approved, trips, a problem and 
 logged; the metrics overview of the banner and its league shows the new figures."""
 
 import datetime
+import functools
 import os
 
 import pytest
@@ -38,26 +39,9 @@ def setting():
 
 
 @pytest.fixture
-def login(browser, live_server):
-    """Opens a logged-in page for an account; every context it opened is closed after the test
-    (their idle connections would outlive the live server's shared database)."""
-    contexts = []
-
-    def open_page(username):
-        context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
+def login(login):
+    """The shared `login` (conftest.py) on a phone-sized screen: agents work from phones."""
+    return functools.partial(login, width=390, height=844)
 
 
 def review(page, live_server, verdict, comments=""):
