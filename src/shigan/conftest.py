@@ -1,6 +1,7 @@
 """Shared test fixtures: the real Inner Mongolia division tree, loaded once per test database."""
 
 import os
+import threading
 
 import pytest
 
@@ -152,6 +153,39 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _serial_live_server_on_sqlite(request):
+    """On SQLite's in-memory test database the live server's request threads share the test's
+    one connection (`connections_override`), so two requests of one page (a chart's data, the
+    notices badge) can collide in it ("no such savepoint", "cannot start a transaction within
+    a transaction"). A real server gives each thread its own connection; here the requests take
+    turns (each request, not each connection: a browser keeps idle connections open).
+    PostgreSQL keeps them concurrent."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    live_server = request.getfixturevalue("live_server")
+    httpd = live_server.thread.httpd
+    if not live_server.thread.connections_override:
+        yield
+        return
+    app, turn = httpd.get_app(), threading.Lock()
+
+    def one_at_a_time(environ, start_response):
+        with turn:
+            response = app(environ, start_response)
+            try:
+                body = b"".join(response)
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+        return [body]
+
+    httpd.set_app(one_at_a_time)
+    yield
+    httpd.set_app(app)
 
 
 @pytest.fixture

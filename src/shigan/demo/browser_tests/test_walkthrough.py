@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import subprocess
-import threading
 
 import pytest
 from docx import Document
@@ -38,35 +37,6 @@ def setting(settings, tmp_path):
     return report
 
 
-@pytest.fixture
-def serial_live_server(live_server):
-    """On SQLite's in-memory test database the live server's request threads share this
-    test's one connection (`connections_override`), and the dashboard's three chart requests,
-    slow on the scenario, then collide in it ("cannot start a transaction within a
-    transaction"). A real server gives each thread its own connection; here the requests
-    take turns (each request, not each connection: a browser keeps idle connections open).
-    PostgreSQL keeps them concurrent."""
-    httpd = live_server.thread.httpd
-    if not live_server.thread.connections_override:
-        yield live_server
-        return
-    app, turn = httpd.get_app(), threading.Lock()
-
-    def one_at_a_time(environ, start_response):
-        with turn:
-            response = app(environ, start_response)
-            try:
-                body = b"".join(response)
-            finally:
-                if hasattr(response, "close"):
-                    response.close()
-        return [body]
-
-    httpd.set_app(one_at_a_time)
-    yield live_server
-    httpd.set_app(app)
-
-
 def _self_inspected(campaign, **filters) -> int:
     """The problems batch 1's units found by self-inspection by the date, counted directly."""
     enrolled = Participation.objects.filter(
@@ -82,7 +52,7 @@ def _self_inspected(campaign, **filters) -> int:
 
 
 @pytest.fixture
-def office_page(browser, serial_live_server, setting):
+def office_page(browser, live_server, setting):
     """The campaign office (demo account "office"), logged in."""
     context = browser.new_context(
         locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True
@@ -90,11 +60,11 @@ def office_page(browser, serial_live_server, setting):
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
     page.set_default_navigation_timeout(TIMEOUT)
-    page.goto(f"{serial_live_server.url}/accounts/login/")
+    page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("用户名").fill("office")
     page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{serial_live_server.url}/")
+    page.wait_for_url(f"{live_server.url}/")
     yield page
     context.close()  # its idle connections would outlive the live server's shared database
 
@@ -135,7 +105,7 @@ def open_dashboard(page, region):
 
 
 def test_office_drills_into_1365_problems_and_downloads_the_briefing(
-    serial_live_server, setting, office_page, screenshot_dir, tmp_path
+    live_server, setting, office_page, screenshot_dir, tmp_path
 ):
     page, campaign = office_page, setting.campaign
     region = campaign.root_unit
@@ -194,7 +164,7 @@ def test_office_drills_into_1365_problems_and_downloads_the_briefing(
     text = "".join(p.text for p in document.paragraphs)
     assert "1365" in text and "6个方面1365个问题" in text
 
-    first_page(page, serial_live_server, briefing, screenshot_dir)
+    first_page(page, live_server, briefing, screenshot_dir)
     render_docx_first_page(docx, screenshot_dir, tmp_path)
 
 
