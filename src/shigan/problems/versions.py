@@ -16,6 +16,7 @@ __all__ = ["SUBTREE_PREFIX", "REFERENCE_KEYS", "problems_changed", "problems_tou
 
 SUBTREE_PREFIX = "problems:"
 REFERENCE_KEYS = ("orgs", "campaigns", "problems.programs")
+CHUNK = 2000
 
 
 def problems_touch_units(paths: Iterable[str]) -> None:
@@ -27,8 +28,12 @@ def problems_touch_units(paths: Iterable[str]) -> None:
 
 
 def problems_changed(ids: list) -> None:
+    """`metric_changes`' listener. A bulk import passes tens of thousands of ids: they are read
+    in chunks, as the metrics engine reads them, to stay under the databases' parameter limits."""
     from shigan.problems.models import Problem
 
-    if ids:
-        paths = Problem.objects.filter(pk__in=ids).values_list("unit__path", flat=True).distinct()
-        problems_touch_units(paths)
+    paths: set[str] = set()
+    for i in range(0, len(ids), CHUNK):
+        chunk = Problem.objects.filter(pk__in=ids[i : i + CHUNK])
+        paths.update(chunk.values_list("unit__path", flat=True).distinct())
+    problems_touch_units(paths)
