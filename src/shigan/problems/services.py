@@ -53,7 +53,6 @@ from shigan.problems.models import (
     SpecialProgram,
 )
 from shigan.problems.permissions import can_record, can_review
-from shigan.problems.versions import problems_touch_units
 from shigan.problems.watch import light_for, light_refresh, problems_watch
 
 __all__ = [
@@ -983,8 +982,9 @@ def special_program_assign(*, actor, program: SpecialProgram, problems: Iterable
         )
         for p in changed
     ]
-    Problem.objects.filter(pk__in=[p.pk for p in changed]).update(special_program=program)
-    problems_touch_units(p.unit.path for p in changed)  # update() runs outside metric_changes
+    changed_ids = [p.pk for p in changed]
+    with metric_changes(Problem, changed_ids):
+        Problem.objects.filter(pk__in=changed_ids).update(special_program=program)
     audit_record_many(actor=actor, action="problems.problem.updated", items=items)
     return len(changed)
 

@@ -2,7 +2,7 @@
 
 - "problems:<path>" for every unit: changes when a problem of that unit's subtree changes.
   Every problem write runs under `metric_changes(Problem, ids)`, which calls
-  `problems_changed` in its transaction; the writes that bypass it touch the keys themselves.
+  `problems_changed` in its transaction.
 - the reference keys: unit tree and roles ("orgs"), campaigns, aspects and guidance groups
   ("campaigns"), special programs ("problems.programs"), touched by those apps' own writes.
 """
