@@ -4,7 +4,8 @@ in one cell); the columns are the importer's, so an exported sheet imports back 
 from collections.abc import Iterator
 
 from django.db.models import Prefetch
-from django.utils.translation import gettext_lazy
+from django.utils import formats
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from shigan.core.spreadsheets.exporters import Exporter
 from shigan.orgs.imports import UnitIndex
@@ -17,6 +18,13 @@ from shigan.problems.models import Measure, ProgressReport
 __all__ = ["LedgerExporter", "EXPORT_COLUMNS"]
 
 EXPORT_COLUMNS = tuple(c for c in LEDGER_COLUMNS if c.key != "found_on")
+
+
+def _date_text(day) -> str:
+    """A date inside a sentence, as the importer reads it back: 2023年5月10日 / 10 May 2023."""
+    if (get_language() or "").startswith("zh"):
+        return f"{day.year}年{day.month}月{day.day}日"
+    return formats.date_format(day, "j F Y")
 
 
 class LedgerExporter(Exporter):
@@ -54,8 +62,10 @@ class LedgerExporter(Exporter):
         if problem.term == ProblemTerm.TIME_BOUND:
             return problem.deadline or ""
         if problem.deadline:
-            d = problem.deadline
-            return f"{problem.get_term_display()}，{d.year}年{d.month}月{d.day}日前"
+            return gettext("%(term)s，%(date)s前") % {
+                "term": problem.get_term_display(),
+                "date": _date_text(problem.deadline),
+            }
         return str(problem.get_term_display())
 
     @staticmethod

@@ -256,7 +256,7 @@ def parse_time_limit(raw, *, default_year: int | None = None) -> TimeLimit | Non
     """整改时限 as offices write it: a date (a month end: "2023年6月底"), "立行立改", "长期坚持",
     "15个工作日内", or a term followed by a date ("立行立改，2023年5月10日前"); in English too:
     "30 June 2023", "end of June 2023", "Immediate", "Long-term", "15 working days",
-    "Immediate，2023年5月10日前" (as the English export writes it)."""
+    "Immediate, by 10 May 2023" (as the English export writes it)."""
     if raw is None or raw == "":
         return None
     if not isinstance(raw, str):

@@ -370,6 +370,8 @@ def _ledger():
 def test_an_english_export_imports_back_in_either_language(setting, editor, campaign):
     units = setting
     run(editor, units, campaign, workbook(both_layouts(units["child"].name)))
+    # An immediate problem with a date is written as a sentence, in the reader's language.
+    Problem.objects.filter(title="调研走过场、重形式").update(deadline=D(2023, 5, 10))
     before = _snapshot()
     with translation.override("en"):
         exported = LedgerExporter(user=editor, unit=units["own"]).xlsx_bytes()
@@ -379,7 +381,7 @@ def test_an_english_export_imports_back_in_either_language(setting, editor, camp
     theory = by_title["理论学习不够深入，学用脱节"]
     assert theory[3] == "Self-examination" and theory[9] == "Being rectified"
     assert by_title["服务群众不主动"][7] == "Long-term"
-    assert by_title["调研走过场、重形式"][7] == "Immediate"
+    assert by_title["调研走过场、重形式"][7] == "Immediate, by 10 May 2023"
 
     # Re-imported by a Chinese or an English reader: nothing changes.
     for language in ("zh-hans", "en"):
