@@ -218,3 +218,12 @@ def login(browser, live_server):
 def screenshot_dir():
     os.makedirs(SCREENSHOTS, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(items):
+    # Under pytest-xdist (`--dist loadgroup`), the tests that share the demo package's scenario
+    # run in one worker, which builds it once; spread out, every worker would build it.
+    for item in items:
+        if "scenario" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("demo-scenario"))

@@ -202,7 +202,9 @@ def test_topic_page_queries_do_not_grow_with_trips(
         services.topic_trip_log(
             actor=editor, topic=approved_topic, visited_on=D, place=units["child"]
         )
-        services.result_create(actor=editor, topic=approved_topic, kind="rule", title=f"制度成果第{_i}号")
+        services.result_create(
+            actor=editor, topic=approved_topic, kind="rule", title=f"制度成果第{_i}号"
+        )
     with django_assert_num_queries(len(first.captured_queries)):
         response = client.get(url)
     # A title no random token (CSRF, cache key) can contain by chance.
