@@ -104,6 +104,9 @@ def test_accepted_types_are_stored_privately(started, editor, tmp_path, name, da
         ("空.pdf", b"", "evidence_empty"),
         ("二进制.txt", b"abc\x00\x01\x02def", "evidence_bad_type"),
     ],
+    # Named ids: the zip's bytes hold the time it was made, and pytest-xdist's workers must
+    # collect the same ids.
+    ids=["elf-as-pdf", "mz-as-pdf", "zip-as-xlsx", "png-as-pdf", "no-extension", "empty", "binary"],
 )
 def test_refused_uploads_name_the_file_and_write_nothing(
     started, editor, tmp_path, name, data, code
