@@ -24,7 +24,6 @@ __all__ = [
     "versions_touch",
     "versions_follow",
     "versions_read",
-    "versions_read_for_unit",
     "register_write_lock",
 ]
 
@@ -88,30 +87,3 @@ def versions_read(keys: Iterable[str]) -> dict[str, int]:
         cursor.execute(f'SELECT "key", "token" FROM {table} WHERE "key" IN ({marks})', keys)
         found = dict(cursor.fetchall())
     return {key: found.get(key, 0) for key in keys}
-
-
-def versions_read_for_unit(
-    unit_pk: int, keys: Iterable[str], subtree_prefix: str
-) -> tuple[str, dict[str, int]] | None:
-    """A unit's path with the tokens of `keys` and of `subtree_prefix + path`, in one query
-    (a cached page needs both before it knows whether it may use its entry); None when the
-    unit does not exist."""
-    from shigan.orgs.models import Unit
-
-    keys = list(keys)
-    table = connection.ops.quote_name(DataVersion._meta.db_table)
-    units = connection.ops.quote_name(Unit._meta.db_table)
-    one = f'(SELECT "token" FROM {table} WHERE "key" = %s)'
-    own = f'(SELECT "token" FROM {table} WHERE "key" = %s || u."path")'
-    columns = ", ".join([*[one] * len(keys), own])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT u."path", {columns} FROM {units} u WHERE u."id" = %s',
-            [*keys, subtree_prefix, unit_pk],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    path, *tokens = row
-    names = [*keys, subtree_prefix + path]
-    return path, {name: token or 0 for name, token in zip(names, tokens, strict=True)}

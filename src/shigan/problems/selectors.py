@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404
 from shigan.audit.models import AuditEntry
 from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect, Campaign, GuidanceGroup
-from shigan.core.versions import versions_read_for_unit
 from shigan.orgs.models import Membership, Person, Unit
 from shigan.orgs.scoping import ALL, path_upper, subtree_q, user_scope_paths
 from shigan.problems.choices import (
@@ -291,10 +290,10 @@ def ledger_versions(*, unit_pk: int) -> tuple | None:
     """The data versions a unit's drawn ledger depends on (its subtree's problems, and the
     tree, roles, campaigns and programs that decide what is shown and to whom), in one query;
     None when there is no such unit."""
-    from shigan.problems.versions import REFERENCE_KEYS, SUBTREE_PREFIX
+    from shigan.problems.versions import ledger_tokens
 
-    found = versions_read_for_unit(unit_pk, REFERENCE_KEYS, SUBTREE_PREFIX)
-    return None if found is None else tuple(sorted(found[1].items()))
+    found = ledger_tokens(unit_pk)
+    return None if found is None else tuple(sorted(found.items()))
 
 
 def ledger_counts(problems: QuerySet[Problem]) -> LedgerCounts:

@@ -9,10 +9,19 @@
 
 from collections.abc import Iterable
 
+from django.db import connection
+
+from shigan.core.models import DataVersion
 from shigan.core.versions import versions_touch
 from shigan.orgs.models import Unit
 
-__all__ = ["SUBTREE_PREFIX", "REFERENCE_KEYS", "problems_changed", "problems_touch_units"]
+__all__ = [
+    "SUBTREE_PREFIX",
+    "REFERENCE_KEYS",
+    "problems_changed",
+    "problems_touch_units",
+    "ledger_tokens",
+]
 
 SUBTREE_PREFIX = "problems:"
 REFERENCE_KEYS = ("orgs", "campaigns", "problems.programs")
@@ -37,3 +46,25 @@ def problems_changed(ids: list) -> None:
         chunk = Problem.objects.filter(pk__in=ids[i : i + CHUNK])
         paths.update(chunk.values_list("unit__path", flat=True).distinct())
     problems_touch_units(paths)
+
+
+def ledger_tokens(unit_pk: int) -> dict[str, int] | None:
+    """The tokens of the reference keys and of the unit's subtree key, in one query (a cached
+    page needs the unit's path before it can name its subtree key); None when the unit does not
+    exist. Raw SQL: the ORM cannot join a key built from a column to an unrelated table."""
+    table = connection.ops.quote_name(DataVersion._meta.db_table)
+    units = connection.ops.quote_name(Unit._meta.db_table)
+    one = f'(SELECT "token" FROM {table} WHERE "key" = %s)'
+    own = f'(SELECT "token" FROM {table} WHERE "key" = %s || u."path")'
+    columns = ", ".join([*[one] * len(REFERENCE_KEYS), own])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT u."path", {columns} FROM {units} u WHERE u."id" = %s',
+            [*REFERENCE_KEYS, SUBTREE_PREFIX, unit_pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    path, *tokens = row
+    names = [*REFERENCE_KEYS, SUBTREE_PREFIX + path]
+    return {name: token or 0 for name, token in zip(names, tokens, strict=True)}
