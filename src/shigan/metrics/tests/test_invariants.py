@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from shigan.core.errors import DomainError
 from shigan.metrics.selectors import metric_by, metric_by_child, metric_records, metric_value
+from shigan.orgs.models import Unit
 from shigan.orgs.services import unit_create, unit_move
 from shigan.problems.choices import ProblemSource, ProblemState
 from shigan.problems.metrics import PROBLEMS, PROBLEMS_CLOSED, PROBLEMS_FROM_RESEARCH
@@ -154,7 +155,7 @@ def test_metric_invariants(parents, operations):
         units = build_tree(parents)
         oracle = Oracle()
         for unit in units:
-            parent = unit.get_parent() if unit.depth > 1 else None
+            parent = Unit.objects.get_parent(unit) if unit.depth > 1 else None
             oracle.parent[unit.pk] = parent.pk if parent else None
         apply(operations, units, oracle)
         check(units, oracle)

@@ -83,7 +83,7 @@ def test_messy_department_sheet_imports(units, admin):
     assert [u.name for u in Unit.objects.get_children(org)] == ["综合科"]
     assert Unit.objects.get(pk=own.pk).numchild == own.numchild + 2
     # the tree is intact and the audit chain still verifies
-    assert Unit.find_problems() == ([], [], [], [], [])
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
     assert AuditEntry.objects.filter(action="orgs.unit.created").count() >= 5
     assert audit_verify().ok
 
