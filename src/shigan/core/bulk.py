@@ -8,7 +8,14 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection
 
-__all__ = ["bulk_insert", "reserve_ids"]
+__all__ = ["bulk_insert", "reserve_ids", "chunks"]
+
+
+def chunks(items: Sequence, size: int = 2000):
+    """`items` in slices of `size`: an `IN` list of tens of thousands of ids would pass the
+    databases' parameter limits (SQLite's 32,766)."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 def bulk_insert(

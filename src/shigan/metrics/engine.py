@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
+from shigan.core.bulk import chunks
 from shigan.metrics.models import MetricFact
 from shigan.metrics.registry import METRICS, Metric
 from shigan.orgs.models import Unit
@@ -28,7 +29,6 @@ __all__ = [
 ]
 
 DATELESS_DAY = datetime.date(1970, 1, 1)  # records that always counted
-_CHUNK = 2000
 
 # (unit_id, campaign_id, day, dims) → change in the count (or in the sum, in 1/scale units)
 Key = tuple[int, int, datetime.date, tuple[str, ...]]
@@ -46,11 +46,6 @@ def _dim_text(value) -> str:
     return "" if value is None else str(value)
 
 
-def _chunks(ids: list, size: int = _CHUNK):
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
-
-
 def _base_rows(metric: Metric, ids: list) -> list[dict]:
     fields = ["pk"]
     if metric.unit_field:
@@ -63,7 +58,7 @@ def _base_rows(metric: Metric, ids: list) -> list[dict]:
     if metric.amount_field:
         fields.append(metric.amount_field)
     rows: list[dict] = []
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         qs = metric.model._base_manager.filter(pk__in=chunk).filter(metric.filter)
         rows.extend(qs.values(*dict.fromkeys(fields)))
     return rows
@@ -104,7 +99,7 @@ def contributions(metric: Metric, ids: Iterable) -> Counter:
     by_pk = {row["pk"]: row for row in rows}
     history = metric.history
     inside: dict = {}
-    for chunk in _chunks(list(by_pk)):
+    for chunk in chunks(list(by_pk)):
         changes = (
             history.model._base_manager.filter(**{f"{history.record_field}__in": chunk})
             .order_by(history.record_field, history.day_field, "pk")
@@ -122,15 +117,11 @@ def contributions(metric: Metric, ids: Iterable) -> Counter:
 def _ancestor_ids(unit_ids: Iterable[int]) -> dict[int, list[int]]:
     """Each unit's id with the ids of all its ancestors."""
     paths = dict(Unit.objects.filter(pk__in=list(unit_ids)).values_list("pk", "path"))
-    step = Unit.steplen
-    wanted = {p[:i] for p in paths.values() for i in range(step, len(p) + 1, step)}
+    wanted = {a for p in paths.values() for a in Unit.lineage_paths(p)}
     ids_by_path: dict[str, int] = {}
-    for chunk in _chunks(list(wanted)):
+    for chunk in chunks(list(wanted)):
         ids_by_path.update(Unit.objects.filter(path__in=chunk).values_list("path", "pk"))
-    return {
-        pk: [ids_by_path[path[:i]] for i in range(step, len(path) + 1, step)]
-        for pk, path in paths.items()
-    }
+    return {pk: [ids_by_path[a] for a in Unit.lineage_paths(path)] for pk, path in paths.items()}
 
 
 def _upsert(rows: list[tuple]) -> None:
@@ -146,7 +137,7 @@ def _upsert(rows: list[tuple]) -> None:
     )
     rows.sort(key=lambda r: (r[2], r[4], r[5], r[1], r[3]))  # a stable lock order
     with connection.cursor() as cursor:
-        for chunk in _chunks(rows, 5000):
+        for chunk in chunks(rows, 5000):
             cursor.executemany(sql, chunk)
 
 
@@ -237,7 +228,7 @@ def metric_rebuild(metric: Metric) -> int:
     MetricFact.objects.filter(metric=metric.key).delete()
     ids = list(metric.model._base_manager.values_list("pk", flat=True))
     total: Counter = Counter()
-    for chunk in _chunks(ids, 20000):
+    for chunk in chunks(ids, 20000):
         total.update(contributions(metric, chunk))
     apply_deltas(metric, Counter({k: v for k, v in total.items() if v}))
     return MetricFact.objects.filter(metric=metric.key).count()

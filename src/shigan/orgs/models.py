@@ -60,6 +60,12 @@ class Unit(MP_Node):
             ),
         ]
 
+    @classmethod
+    def lineage_paths(cls, path: str) -> list[str]:
+        """The paths from the root down to `path`, itself included (its ancestors' paths are
+        its prefixes)."""
+        return [path[:i] for i in range(cls.steplen, len(path) + 1, cls.steplen)]
+
     def __str__(self) -> str:
         return self.name
 

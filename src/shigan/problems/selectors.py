@@ -33,6 +33,7 @@ from shigan.problems.models import (
     SpecialProgram,
 )
 from shigan.problems.permissions import REVIEW_ROLES
+from shigan.problems.versions import ledger_tokens
 
 __all__ = [
     "LedgerCounts",
@@ -69,8 +70,8 @@ LIST_RELATED = ("unit", "aspect", "responsible", "special_program")
 
 
 def ancestor_paths(unit: Unit, *, include_self: bool = True) -> list[str]:
-    end = len(unit.path) + (1 if include_self else 1 - Unit.steplen)
-    return [unit.path[:i] for i in range(Unit.steplen, end, Unit.steplen)]
+    paths = Unit.lineage_paths(unit.path)
+    return paths if include_self else paths[:-1]
 
 
 def campaigns_for_unit(*, unit: Unit) -> QuerySet[Campaign]:
@@ -290,8 +291,6 @@ def ledger_versions(*, unit_pk: int) -> tuple | None:
     """The data versions a unit's drawn ledger depends on (its subtree's problems, and the
     tree, roles, campaigns and programs that decide what is shown and to whom), in one query;
     None when there is no such unit."""
-    from shigan.problems.versions import ledger_tokens
-
     found = ledger_tokens(unit_pk)
     return None if found is None else tuple(sorted(found.items()))
 

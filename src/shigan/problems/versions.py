@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+from shigan.core.bulk import chunks
 from shigan.core.models import DataVersion
 from shigan.core.versions import versions_touch
 from shigan.orgs.models import Unit
@@ -25,26 +26,21 @@ __all__ = [
 
 SUBTREE_PREFIX = "problems:"
 REFERENCE_KEYS = ("orgs", "campaigns", "problems.programs")
-CHUNK = 2000
 
 
 def problems_touch_units(paths: Iterable[str]) -> None:
     """The problems of units at `paths` changed: touch those units and all their ancestors."""
-    step = Unit.steplen
-    versions_touch(
-        {SUBTREE_PREFIX + p[:i] for p in set(paths) for i in range(step, len(p) + 1, step)}
-    )
+    versions_touch({SUBTREE_PREFIX + a for p in set(paths) for a in Unit.lineage_paths(p)})
 
 
 def problems_changed(ids: list) -> None:
-    """`metric_changes`' listener. A bulk import passes tens of thousands of ids: they are read
-    in chunks, as the metrics engine reads them, to stay under the databases' parameter limits."""
+    """`metric_changes`' listener (a bulk import passes tens of thousands of ids)."""
     from shigan.problems.models import Problem
 
     paths: set[str] = set()
-    for i in range(0, len(ids), CHUNK):
-        chunk = Problem.objects.filter(pk__in=ids[i : i + CHUNK])
-        paths.update(chunk.values_list("unit__path", flat=True).distinct())
+    for chunk in chunks(ids):
+        rows = Problem.objects.filter(pk__in=chunk).values_list("unit__path", flat=True)
+        paths.update(rows.distinct())
     problems_touch_units(paths)
 
 
