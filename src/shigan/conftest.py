@@ -190,18 +190,21 @@ def _serial_live_server_on_sqlite(request):
 
 @pytest.fixture
 def login(browser, live_server):
-    """`login(username, width=…, height=…)` opens a page logged in as a demo-password account;
-    every context it opened is closed after the test (their idle connections would outlive the
-    live server's shared database)."""
+    """`login(username, width=…, height=…, timeout=…)` opens a page logged in as a
+    demo-password account (downloads allowed; `timeout` in ms for every wait); every context it
+    opened is closed after the test (their idle connections would outlive the live server's
+    shared database)."""
     from shigan.demo.services import DEMO_PASSWORD
 
     contexts = []
 
-    def open_page(username, width=1280, height=900):
-        context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height})
+    def open_page(username, width=1280, height=900, timeout=15000):
+        context = browser.new_context(
+            locale="zh-CN", viewport={"width": width, "height": height}, accept_downloads=True
+        )
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(timeout)
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(DEMO_PASSWORD)

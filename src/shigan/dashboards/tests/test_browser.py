@@ -37,26 +37,9 @@ def setting():
     return {"units": units, **build_world(units, guide)}
 
 
-@pytest.fixture
-def office_page(browser, live_server, setting):
-    """The campaign office (demo account "office"), logged in; its context is closed after."""
-    context = browser.new_context(
-        locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("office")
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-    yield page
-    context.close()  # its idle connections would outlive the live server's shared database
-
-
-def test_dashboard_drill_down_and_briefing(office_page, live_server, setting, screenshot_dir):
+def test_dashboard_drill_down_and_briefing(login, live_server, setting, screenshot_dir):
     region, campaign = setting["units"]["region"], setting["campaign"]
-    page = office_page
+    page = login("office", timeout=20000)  # the campaign office
     page.get_by_role("link", name="工作看板").first.click()
     page.wait_for_url(f"**/dashboards/units/{region.pk}/")
     page.get_by_label("截至日期").fill(AS_OF.isoformat())

@@ -18,7 +18,7 @@ from python_calamine import CalamineWorkbook
 
 from shigan.campaigns.models import Aspect, Participation
 from shigan.demo.scenario import AS_OF
-from shigan.demo.services import DEMO_PASSWORD, demo_setup
+from shigan.demo.services import demo_setup
 from shigan.problems.choices import ProblemSource
 from shigan.problems.models import Problem
 
@@ -49,24 +49,6 @@ def _self_inspected(campaign, **filters) -> int:
         found_on__lte=AS_OF,
         **filters,
     ).count()
-
-
-@pytest.fixture
-def office_page(browser, live_server, setting):
-    """The campaign office (demo account "office"), logged in."""
-    context = browser.new_context(
-        locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT)
-    page.set_default_navigation_timeout(TIMEOUT)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("office")
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-    yield page
-    context.close()  # its idle connections would outlive the live server's shared database
 
 
 def shown_count(page) -> int:
@@ -105,9 +87,9 @@ def open_dashboard(page, region):
 
 
 def test_office_drills_into_1365_problems_and_downloads_the_briefing(
-    live_server, setting, office_page, screenshot_dir, tmp_path
+    live_server, setting, login, screenshot_dir, tmp_path
 ):
-    page, campaign = office_page, setting.campaign
+    page, campaign = login("office", timeout=TIMEOUT), setting.campaign  # the campaign office
     region = campaign.root_unit
     open_dashboard(page, region)
     assert page.get_by_text("截至 2023年6月7日").first.is_visible()
