@@ -7,11 +7,11 @@ from shigan.campaigns.exports import ParticipationExporter
 from shigan.campaigns.imports import ParticipationImporter
 from shigan.campaigns.models import Batch
 from shigan.core.jobs import (
+    import_options,
     job_record_import,
     job_write_export,
     register_job_kind,
 )
-from shigan.core.spreadsheets.importers import ImportMode
 
 __all__ = []
 
@@ -32,7 +32,7 @@ def _import(job, progress) -> bool:
     importer = ParticipationImporter(
         actor=job.created_by,
         batch=batch,
-        mode=job.params.get("mode", ImportMode.ALL_OR_NOTHING),
+        **import_options(job),
         progress=progress,
     )
     with job.input_file.open("rb") as handle:

@@ -6,6 +6,7 @@ the job records why in Chinese. Progress is written outside that transaction (th
 checking phase, which is most of the time), so other connections see it move.
 """
 
+import datetime
 import io
 import logging
 import tempfile
@@ -30,6 +31,8 @@ __all__ = [
     "register_job_kind",
     "kind_label",
     "job_create",
+    "job_confirm",
+    "import_options",
     "job_record_import",
     "job_write_export",
     "job_enqueue",
@@ -105,6 +108,51 @@ def job_create(
     return job
 
 
+def import_options(job: Job) -> dict:
+    """The import's options as the upload form set them, for the app's importer: the mode, a
+    preview (dry run) or the real thing, and the date the sheet is as of."""
+    from shigan.core.spreadsheets.importers import ImportMode
+
+    as_of = job.params.get("as_of")
+    return {
+        "mode": job.params.get("mode", ImportMode.ALL_OR_NOTHING),
+        "dry_run": bool(job.params.get("dry_run")),
+        "as_of": datetime.date.fromisoformat(as_of) if as_of else None,
+    }
+
+
+@transaction.atomic
+def job_confirm(*, actor, job: Job) -> Job:
+    """Import for real the sheet a preview job checked: a new job with the same file, unit and
+    options. Only the preview's owner may, once, and only when the preview was done."""
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    if job.created_by_id != getattr(actor, "pk", None):
+        raise DomainError(_("只能确认自己上传的导入。"), code="not_owner")
+    if not job.params.get("dry_run") or job.state != JobState.DONE:
+        raise DomainError(_("该任务不是已完成的导入预检，不能确认导入。"), code="not_a_preview")
+    if job.summary.get("confirmed_job"):
+        raise DomainError(_("该预检已确认导入，请勿重复提交。"), code="already_confirmed")
+    with job.input_file.open("rb") as handle:
+        data = handle.read()
+    confirmed = job_create(
+        actor=actor,
+        kind=job.kind,
+        params={**job.params, "dry_run": False},
+        unit=job.unit,
+        upload=data,
+        upload_name=job.input_name,
+    )
+    job.summary = {**job.summary, "confirmed_job": confirmed.pk}
+    job.save(update_fields=["summary"])
+    audit_record(
+        actor=actor,
+        action="core.job.confirmed",
+        target=job,
+        after={"job": confirmed.pk},
+    )
+    return confirmed
+
+
 def _suffix(name: str) -> str:
     from pathlib import Path
 
@@ -176,7 +224,7 @@ def job_record_import(job: Job, result) -> bool:
     if result.errors:
         stem = Path(job.input_name).stem or "import"
         job_save_result(job, f"{stem}-错误报告.xlsx", error_report(result))
-    return not result.errors or result.committed
+    return not result.errors or result.committed or result.dry_run
 
 
 def job_write_export(job: Job, exporter, progress: Progress) -> bool:

@@ -25,4 +25,5 @@ urlpatterns = [
     path("jobs/", views_jobs.JobListView.as_view(), name="job_list"),
     path("jobs/<int:pk>/", views_jobs.JobDetailView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/result/", views_jobs.JobResultView.as_view(), name="job_result"),
+    path("jobs/<int:pk>/confirm/", views_jobs.JobConfirmView.as_view(), name="job_confirm"),
 ]

@@ -162,7 +162,7 @@ class ImportViewBase(ExchangeViewBase):
         if not form.is_valid():
             return self.render_form(scope, sheet, form, status=400)
         upload = form.cleaned_data["file"]
-        params = {"mode": form.cleaned_data["mode"], **self.job_params(scope)}
+        params = {**form.options(), **self.job_params(scope)}
         return self.start_job(
             self.import_kind, scope, sheet, params, upload=upload, upload_name=upload.name
         )

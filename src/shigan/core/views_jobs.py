@@ -1,14 +1,16 @@
 """A user's background jobs: list, progress (htmx polling), result download. Own jobs only."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views import View
 
+from shigan.core.errors import DomainError
 from shigan.core.htmx import is_htmx
-from shigan.core.jobs import job_get, job_list
+from shigan.core.jobs import job_confirm, job_enqueue, job_get, job_list
 
-__all__ = ["JobListView", "JobDetailView", "JobResultView"]
+__all__ = ["JobListView", "JobDetailView", "JobResultView", "JobConfirmView"]
 
 
 class JobListView(LoginRequiredMixin, View):
@@ -42,3 +44,17 @@ class JobResultView(LoginRequiredMixin, View):
         response = HttpResponse(data, content_type=kind)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
         return response
+
+
+class JobConfirmView(LoginRequiredMixin, View):
+    """Import for real the sheet a preview checked (POST)."""
+
+    def post(self, request, pk):
+        job = job_get(user=request.user, pk=pk)
+        try:
+            confirmed = job_confirm(actor=request.user, job=job)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("core:job_detail", job.pk)
+        job_enqueue(confirmed)
+        return redirect("core:job_detail", confirmed.pk)

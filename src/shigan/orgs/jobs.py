@@ -4,11 +4,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shigan.core.jobs import (
+    import_options,
     job_record_import,
     job_write_export,
     register_job_kind,
 )
-from shigan.core.spreadsheets.importers import ImportMode
 from shigan.orgs.exports import MembershipExporter, UnitExporter
 from shigan.orgs.imports import MembershipImporter, UnitImporter
 
@@ -26,7 +26,7 @@ def _import(sheet: str):
         importer = IMPORTERS[sheet](
             actor=job.created_by,
             unit=job.unit,
-            mode=job.params.get("mode", ImportMode.ALL_OR_NOTHING),
+            **import_options(job),
             default_year=job.params.get("default_year"),
             progress=progress,
         )

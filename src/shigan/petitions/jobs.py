@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shigan.core.jobs import (
+    import_options,
     job_record_import,
     register_job_kind,
 )
-from shigan.core.spreadsheets.importers import ImportMode
 from shigan.petitions import crypto
 from shigan.petitions.imports import PetitionImporter, mask_errors
 from shigan.petitions.models import Agent
@@ -30,7 +30,7 @@ def _import(job, progress) -> bool:
     importer = PetitionImporter(
         actor=job.created_by,
         agent=agent,
-        mode=job.params.get("mode", ImportMode.ALL_OR_NOTHING),
+        **import_options(job),
         progress=progress,
     )
     with job.input_file.open("rb") as handle:

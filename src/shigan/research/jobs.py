@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy
 
 from shigan.campaigns.models import Campaign
 from shigan.core.jobs import (
+    import_options,
     job_record_import,
     job_write_export,
     register_job_kind,
 )
-from shigan.core.spreadsheets.importers import ImportMode
 from shigan.research.exports import ResultExporter, TopicExporter, TripExporter
 from shigan.research.imports import ResultImporter, TopicImporter, TripImporter
 
@@ -40,7 +40,7 @@ def _import(sheet: str):
             actor=job.created_by,
             unit=job.unit,
             campaign=campaign,
-            mode=job.params.get("mode", ImportMode.ALL_OR_NOTHING),
+            **import_options(job),
             progress=progress,
         )
         with job.input_file.open("rb") as handle:

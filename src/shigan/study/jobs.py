@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy
 
 from shigan.campaigns.models import Campaign
 from shigan.core.jobs import (
+    import_options,
     job_record_import,
     register_job_kind,
 )
-from shigan.core.spreadsheets.importers import ImportMode
 
 __all__ = ["import_handler"]
 
@@ -25,7 +25,7 @@ def import_handler(job, progress) -> bool:
         actor=job.created_by,
         unit=job.unit,
         campaign=campaign,
-        mode=job.params.get("mode", ImportMode.ALL_OR_NOTHING),
+        **import_options(job),
         default_year=job.params.get("default_year"),
         progress=progress,
     )

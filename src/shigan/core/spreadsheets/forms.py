@@ -38,6 +38,29 @@ class ImportForm(forms.Form):
         initial=ImportMode.ALL_OR_NOTHING,
         widget=forms.RadioSelect,
     )
+    as_of = forms.DateField(
+        label=gettext_lazy("台账日期"),
+        required=False,
+        help_text=gettext_lazy(
+            "表格中没有“填报日期”一行时，记录的发现日期以此为准；不填为今天。"
+            "没有年份的日期（如“6月30日”）取台账日期的年份。"
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    preview = forms.BooleanField(
+        label=gettext_lazy("先预检：列出新增、更新、未变和错误的行，确认后再写入"),
+        required=False,
+        initial=True,
+    )
+
+    def options(self) -> dict:
+        """The import job's parameters from this form."""
+        as_of = self.cleaned_data.get("as_of")
+        return {
+            "mode": self.cleaned_data["mode"],
+            "dry_run": bool(self.cleaned_data.get("preview")),
+            "as_of": as_of.isoformat() if as_of else None,
+        }
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from operator import itemgetter
+from pathlib import Path
 from typing import Any, ClassVar
 
 import xlsxwriter
@@ -19,8 +20,15 @@ from django.db import transaction
 from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from xlsxwriter.utility import xl_col_to_name
 
 from shigan.core.errors import DomainError, RowsRejected
+from shigan.core.spreadsheets.layout import (
+    FORMULA_MESSAGE,
+    footer_start,
+    formula_cells,
+    ledger_date,
+)
 from shigan.core.spreadsheets.reading import SheetReadError, read_rows
 from shigan.core.spreadsheets.values import (
     CellError,
@@ -46,7 +54,9 @@ __all__ = [
 
 HEADER_SCAN_ROWS = 30
 PROGRESS_EVERY = 2000
+ERRORS_SHOWN = 500  # errors kept in a job's summary for its page (all are in the report)
 _UNPARSED = object()  # a cell not parsed yet
+_FORMULA_KINDS = ("text", "choice")
 
 
 class ImportMode(TextChoices):
@@ -85,12 +95,23 @@ class RowError:
     column: str  # the column title, or "" for the whole row
     value: Any
     message: str
+    letter: str = ""  # the column's letter as the spreadsheet shows it ("C")
+
+    def as_dict(self) -> dict:
+        value = "" if self.value is None else str(self.value)
+        return {
+            "row": self.row,
+            "letter": self.letter,
+            "column": self.column,
+            "value": value[:200],
+            "message": self.message,
+        }
 
 
 class Record:
     """One data row: raw cells by column key, parsed values, and what is wrong with it."""
 
-    __slots__ = ("row", "raw", "values", "errors", "unchanged", "obj")
+    __slots__ = ("row", "raw", "values", "errors", "unchanged", "obj", "updates")
 
     def __init__(self, row: int, raw: dict[str, Any]):
         self.row = row
@@ -98,7 +119,8 @@ class Record:
         self.values: dict[str, Any] = {}
         self.errors: list[RowError] = []
         self.unchanged = False
-        self.obj = None
+        self.obj = None  # the record already in the database that this row updates
+        self.updates: list[str] = []  # what the row changes in `obj`, in words
 
     @property
     def ok(self) -> bool:
@@ -108,12 +130,16 @@ class Record:
 @dataclass
 class ImportResult:
     mode: str
+    dry_run: bool = False  # a preview: everything checked and written, then rolled back
     total: int = 0  # data rows read (blank rows not counted)
     created: int = 0
+    updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     committed: bool = False  # whether anything was written
     message: str = ""
+    notes: list[str] = field(default_factory=list)  # e.g. the people registered on the way
+    ledger_date: Any = None  # the sheet's own date ("填报日期：…"), if it gives one
 
     @property
     def rejected_rows(self) -> int:
@@ -122,13 +148,18 @@ class ImportResult:
     def summary(self) -> dict:
         return {
             "mode": self.mode,
+            "dry_run": self.dry_run,
             "total": self.total,
             "created": self.created,
+            "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected_rows,
             "errors": len(self.errors),
+            "error_list": [e.as_dict() for e in self.errors[:ERRORS_SHOWN]],
             "committed": self.committed,
             "message": self.message,
+            "notes": list(self.notes),
+            "ledger_date": self.ledger_date.isoformat() if self.ledger_date else None,
         }
 
 
@@ -147,8 +178,8 @@ def cyclic_gc_paused():
         gc.enable()
 
 
-class _Refused(Exception):
-    """Leaves the write transaction: all-or-nothing and a service refused some rows."""
+class _RolledBack(Exception):
+    """Leaves the write transaction undone: a preview, or all-or-nothing with errors."""
 
 
 class Importer:
@@ -167,11 +198,22 @@ class Importer:
         actor,
         mode: str = ImportMode.ALL_OR_NOTHING,
         default_year: int | None = None,
+        as_of=None,
+        dry_run: bool = False,
         progress: Callable[[int, int], None] | None = None,
     ):
         self.actor = actor
         self.mode = ImportMode(mode)
         self.default_year = default_year
+        # The date the sheet's facts are as of: its own "填报日期" line, else the date given on
+        # the form (`as_of`); set when the sheet is read.
+        self.as_of = as_of
+        self.ledger_date = None
+        self.dry_run = dry_run
+        self.notes: list[str] = []
+        self.formulas: set[tuple[int, int]] = set()
+        self.source_data, self.source_name = b"", ""  # the file, for importers that keep it
+        self.positions: dict[str, int] = {}
         self._progress = progress
         self._last_progress = 0.0
 
@@ -191,12 +233,35 @@ class Importer:
         """Which of these keys are already in the database (their rows count as unchanged)."""
         return set()
 
+    def match_existing(self, records: list[Record]) -> None:
+        """For importers whose sheets are sent again as they change: find each valid row's
+        record in the database (`record.obj`) and what the row changes (`record.updates`);
+        a matched row that changes nothing is `unchanged`. Rows stay new otherwise."""
+
     def save(self, records: list[Record], *, skip_invalid: bool) -> dict[int, DomainError]:
         """Write the records through a bulk service; return {index in records: error} for those
         the service refused. Runs inside the import's transaction."""
         raise NotImplementedError
 
     # -- parsing -----------------------------------------------------------------------------
+
+    def cell_error(self, record: Record, key: str, message: str, row: Record | None = None):
+        """Report what is wrong with the cell of column `key` in `row` (default: the record's
+        own row), naming the row, the column's letter and title, and the value."""
+        row = row or record
+        record.errors.append(
+            RowError(
+                row.row,
+                self.column_title(key),
+                row.raw.get(key, ""),
+                message,
+                self.column_letter(key),
+            )
+        )
+
+    def column_letter(self, key: str | None) -> str:
+        index = self.positions.get(key or "")
+        return xl_col_to_name(index) if index is not None else ""
 
     def parse_cell(self, column: Column, raw):
         value = self._parser(column)(raw)
@@ -271,8 +336,20 @@ class Importer:
             self._last_progress = now
             self._progress(done, total)
 
-    def records(self, rows: list[list]) -> list[Record]:
+    def read_layout(self, rows: list[list]) -> tuple[int, int, dict[str, int]]:
+        """The header row, the end of the table (its first sign-off line, or the last row) and
+        the columns' positions; sets the ledger's date and the year of year-less dates."""
         header, positions = self.locate_header(rows)
+        end = footer_start(rows, header + 1)
+        self.positions = positions
+        self.ledger_date = ledger_date(rows[:header] + rows[end:]) or self.as_of
+        if self.ledger_date is not None:
+            self.default_year = self.ledger_date.year
+        return header, end, positions
+
+    def records(self, rows: list[list]) -> list[Record]:
+        header, end, positions = self.read_layout(rows)
+        rows = rows[:end]
         found = [c for c in self.columns if c.key in positions]
         keys = tuple(c.key for c in found)
         indexes = tuple(positions[c.key] for c in found)
@@ -289,6 +366,15 @@ class Importer:
             )
             for c in found
         ]
+        # (column key, title, letter) of each text column with a formula cell, by sheet row.
+        formulas: dict[int, list[tuple[str, str, str]]] = {}
+        for r, c in self.formulas:
+            for column in found:
+                if positions[column.key] == c and column.kind in _FORMULA_KINDS and r > header:
+                    formulas.setdefault(r, []).append(
+                        (column.key, str(column.title), xl_col_to_name(c))
+                    )
+        letters = [xl_col_to_name(i) for i in indexes]
         missing = dict.fromkeys(c.key for c in self.columns if c.key not in positions)
         pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda row: (row[indexes[0]],))
         widest = max(indexes, default=-1)
@@ -311,7 +397,9 @@ class Importer:
                 cells = tuple(row[i] if i < width else "" for i in indexes)
             record = Record(header + offset + 2, dict(zip(keys, cells, strict=True)))
             values = record.values
-            for key, cell, (parser, required, title, cache) in zip(keys, cells, specs, strict=True):
+            for key, cell, (parser, required, title, cache), letter in zip(
+                keys, cells, specs, letters, strict=True
+            ):
                 # Text and float cells only (1 == 1.0 == True, -0.0 == 0.0, but no str equals
                 # a float).
                 if cache is not None and (type(cell) is str or type(cell) is float and cell):
@@ -325,7 +413,9 @@ class Importer:
                             value = error
                         cache[cell] = value
                     if isinstance(value, CellError):
-                        record.errors.append(RowError(record.row, title, cell, value.message))
+                        record.errors.append(
+                            RowError(record.row, title, cell, value.message, letter)
+                        )
                     else:
                         values[key] = value
                     continue
@@ -335,7 +425,10 @@ class Importer:
                         raise CellError(required_message)
                     values[key] = value
                 except CellError as error:
-                    record.errors.append(RowError(record.row, title, cell, error.message))
+                    record.errors.append(RowError(record.row, title, cell, error.message, letter))
+            for key, title, letter in formulas.get(header + 1 + offset, ()):
+                raw = record.raw.get(key)
+                record.errors.append(RowError(record.row, title, raw, str(FORMULA_MESSAGE), letter))
             if missing:
                 values.update(missing)
             append(record)
@@ -356,63 +449,80 @@ class Importer:
             return self._run(source, filename)
 
     def _run(self, source, filename: str | None) -> ImportResult:
-        result = ImportResult(mode=self.mode)
+        result = ImportResult(mode=self.mode, dry_run=self.dry_run)
         try:
-            rows = read_rows(source, filename)
+            data = _read_bytes(source)
+            filename = filename or (str(source) if isinstance(source, str | Path) else None)
+            self.source_data, self.source_name = data, filename or ""
+            rows = read_rows(data, filename)
+            self.formulas = formula_cells(data, filename or "")
             records = self.records(rows)
         except SheetReadError as error:
             result.message = error.message
             result.errors.append(RowError(0, "", "", error.message))
             return result
         result.total = len(records)
+        result.ledger_date = self.ledger_date
         self.clean(records)
         self._apply_keys(records)
-        result.unchanged = sum(1 for r in records if r.unchanged)
+        self.match_existing([r for r in records if r.ok and not r.unchanged])
         pending = [r for r in records if r.ok and not r.unchanged]
-        has_errors = any(not r.ok for r in records)
-        if has_errors and self.mode == ImportMode.ALL_OR_NOTHING:
-            result.errors = self._errors(records)
-            result.message = _("有 %(n)d 行有错误，整个文件未导入。") % {
-                "n": sum(1 for r in records if not r.ok)
-            }
-            return result
+        all_or_nothing = self.mode == ImportMode.ALL_OR_NOTHING
         self.progress(result.total, result.total, force=True)
+        # Rows with bad cells and rows a service refuses are found in the same round: the
+        # valid rows are written even when some cells are bad, and undone unless kept.
+        rolled_back = False
         try:
             with transaction.atomic():
                 try:
-                    refused = self.save(pending, skip_invalid=self.mode == ImportMode.VALID_ROWS)
+                    refused = self.save(pending, skip_invalid=not all_or_nothing)
                 except RowsRejected as rejected:
                     refused = rejected.errors
                 for index, error in refused.items():
-                    record = pending[index]
-                    record.errors.append(
-                        RowError(
-                            record.row,
-                            self.column_title(error.field),
-                            record.raw.get(error.field or "", ""),
-                            error.message,
-                        )
-                    )
-                if refused and self.mode == ImportMode.ALL_OR_NOTHING:
-                    raise _Refused
-        except _Refused:
-            result.errors = self._errors(records)
-            result.message = _("有 %(n)d 行有错误，整个文件未导入。") % {"n": len(refused)}
-            return result
-        result.created = len(pending) - len(refused)
+                    self.cell_error(pending[index], error.field or "", error.message)
+                failed = any(not r.ok for r in records)
+                if self.dry_run or (all_or_nothing and failed):
+                    raise _RolledBack
+        except _RolledBack:
+            rolled_back = True
+        # A preview counts what would be written; a refused sheet wrote nothing.
+        written = [r for r in pending if r.ok] if self.dry_run or not rolled_back else []
+        result.created = sum(1 for r in written if r.obj is None)
+        result.updated = len(written) - result.created
+        result.unchanged = sum(1 for r in records if r.unchanged)
         result.errors = self._errors(records)
-        result.committed = result.created > 0
-        if result.errors:
-            result.message = _("导入 %(created)d 行，%(bad)d 行有错误未导入。") % {
+        result.notes = list(self.notes)
+        result.committed = not rolled_back and bool(written)
+        result.message = self._message(result)
+        return result
+
+    def _message(self, result: ImportResult) -> str:
+        bad = result.rejected_rows
+        if result.dry_run:
+            return _(
+                "预检完成：新增 %(created)d 行，更新 %(updated)d 行，%(unchanged)d 行未变，"
+                "%(bad)d 行有错误。尚未写入，请确认后导入。"
+            ) % {
                 "created": result.created,
-                "bad": result.rejected_rows,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "bad": bad,
+            }
+        if result.errors and self.mode == ImportMode.ALL_OR_NOTHING:
+            return _("有 %(n)d 行有错误，整个文件未导入。") % {"n": bad}
+        if result.errors:
+            message = _("导入 %(created)d 行，%(bad)d 行有错误未导入。") % {
+                "created": result.created,
+                "bad": bad,
             }
         else:
-            result.message = _("导入 %(created)d 行，%(unchanged)d 行已存在未变。") % {
+            message = _("导入 %(created)d 行，%(unchanged)d 行已存在未变。") % {
                 "created": result.created,
                 "unchanged": result.unchanged,
             }
-        return result
+        if result.updated:
+            message += _("更新 %(n)d 行。") % {"n": result.updated}
+        return message
 
     def _apply_keys(self, records: list[Record]) -> None:
         if not self.key:
@@ -444,23 +554,32 @@ class Importer:
 
     @staticmethod
     def _errors(records: list[Record]) -> list[RowError]:
+        # Each record's errors in sheet order (a folded record holds several rows' errors).
         return [error for record in records for error in record.errors]
 
 
+def _read_bytes(source) -> bytes:
+    if isinstance(source, str | Path):
+        return Path(source).read_bytes()
+    if isinstance(source, bytes):
+        return source
+    return source.read()
+
+
 def error_report(result: ImportResult) -> bytes:
-    """The errors as an xlsx file: 行号, 列, 值, 错误说明."""
+    """The errors as an xlsx file: 行号, 列号, 列, 值, 错误说明."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = workbook.add_worksheet(_("错误报告"))
     header = workbook.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1})
-    titles = [_("行号"), _("列"), _("值"), _("错误说明")]
+    titles = [_("行号"), _("列号"), _("列"), _("值"), _("错误说明")]
     widths = [display_width(t) + 2 for t in titles]
     sheet.write_row(0, 0, titles, header)
     for r, error in enumerate(result.errors, start=1):
         value = "" if error.value is None else str(error.value)
-        cells = [error.row or "", error.column, value, error.message]
+        cells = [error.row or "", error.letter, error.column, value, error.message]
         sheet.write(r, 0, cells[0])
-        for c in (1, 2, 3):
+        for c in (1, 2, 3, 4):
             sheet.write_string(r, c, cells[c])
             widths[c] = min(max(widths[c], display_width(cells[c]) + 2), 80)
     for c, width in enumerate(widths):

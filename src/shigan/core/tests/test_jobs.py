@@ -128,7 +128,7 @@ def test_refused_import_job_is_failed_with_an_error_report(client, units, admin)
     client.force_login(admin)
     data = b"".join(client.get(reverse("core:job_result", args=[job.pk])))
     rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
-    assert [int(rows[1][0]), rows[1][1]] == [2, "类型"]
+    assert [int(rows[1][0]), rows[1][1], rows[1][2]] == [2, "B", "类型"]
 
 
 def test_jobs_are_private_to_their_creator(client, units, admin, make_user):

@@ -103,11 +103,11 @@ def test_bad_rows_refuse_the_whole_sheet_in_all_or_nothing_mode(units, admin):
     assert Unit.objects.count() == before and not result.committed
     assert {(e.row, e.column) for e in result.errors} == {(3, "名称"), (4, "类型"), (5, "上级单位")}
     report = rows_of(error_report(result))
-    assert report[0] == ["行号", "列", "值", "错误说明"]
+    assert report[0] == ["行号", "列号", "列", "值", "错误说明"]
     by_row = {int(r[0]): r for r in report[1:]}
-    assert by_row[3][1] == "名称" and "必填" in by_row[3][3]
-    assert by_row[4][1] == "类型" and by_row[4][2] == "局"
-    assert by_row[5][1] == "上级单位" and "找不到" in by_row[5][3]
+    assert by_row[3][2] == "名称" and "必填" in by_row[3][4]
+    assert by_row[4][2] == "类型" and by_row[4][3] == "局"
+    assert by_row[5][2] == "上级单位" and "找不到" in by_row[5][4]
 
 
 def test_valid_rows_mode_imports_the_good_rows(units, admin):

@@ -1,0 +1,150 @@
+"""What surrounds the table in an office's sheet: the sign-off lines below it (填报人, 审核人,
+联系电话, 制表, 备注, 单位盖章 …) that end it, the ledger's own date written above or below it
+("填报日期：2023年6月15日"), and which cells hold formulas.
+
+Offices print their ledgers, so the table is framed by lines meant for a signature or a seal;
+they are neither data nor errors. The ledger's date is the date its facts were true, which is
+what an imported record's dates are judged against — not the day somebody uploads it.
+"""
+
+import re
+import zipfile
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+from xml.etree.ElementTree import iterparse
+
+from django.utils.translation import gettext_lazy
+
+from shigan.core.spreadsheets.values import CellError, normalize_text, parse_date
+
+__all__ = ["FORMULA_MESSAGE", "footer_start", "ledger_date", "formula_cells"]
+
+FORMULA_MESSAGE = gettext_lazy("单元格是公式，请复制后选择性粘贴为数值。")
+
+# The first words of a sign-off line; a line starts with one of them, then a colon, a bracket
+# or nothing ("填报人：", "单位（盖章）", "审核人 张三").
+_SIGN_OFF = (
+    "填报人",
+    "填表人",
+    "填报单位",
+    "填报日期",
+    "填表日期",
+    "报送日期",
+    "审核人",
+    "审核",
+    "审批人",
+    "复核人",
+    "核稿",
+    "联系人",
+    "联系电话",
+    "电话",
+    "制表人",
+    "制表",
+    "制表日期",
+    "备注",
+    "说明",
+    "注",
+    "单位盖章",
+    "单位(盖章)",
+    "(盖章)",
+    "盖章",
+    "签字",
+    "负责人",
+    "主要负责人",
+    "分管领导",
+    "经办人",
+)
+_SIGN_OFF_LINE = re.compile(
+    r"^(?:" + "|".join(re.escape(w) for w in sorted(_SIGN_OFF, key=len, reverse=True)) + r")"
+    r"\s*(?:[:：(（]|$|\s)"
+)
+_DATE_LABEL = re.compile(
+    r"(?:填报日期|填表日期|报送日期|制表日期|统计日期|截止日期|截至日期|日期|截至|截止)"
+    r"\s*[:：]?\s*(\d{4}\s*[年./\-]\s*\d{1,2}\s*[月./\-]\s*\d{1,2}\s*日?)"
+)
+
+
+def _texts(row) -> list[str]:
+    return [t for t in (normalize_text(c).replace(" ", "") for c in row) if t]
+
+
+def is_sign_off(row) -> bool:
+    """A sign-off line: its first filled cell starts with a sign-off word."""
+    texts = _texts(row)
+    return bool(texts) and bool(_SIGN_OFF_LINE.match(texts[0]))
+
+
+def footer_start(rows: list[list], first: int) -> int:
+    """The index of the first sign-off line at or after `first` (the table's first data row),
+    or len(rows): the table ends there, and what follows is not data."""
+    for index in range(first, len(rows)):
+        if is_sign_off(rows[index]):
+            return index
+    return len(rows)
+
+
+def ledger_date(rows: list[list]) -> date | None:
+    """The ledger's own date, from a line such as "填报日期：2023年6月15日" or "截至2023年6月
+    15日" in the given rows (the title lines and the sign-off lines)."""
+    for row in rows:
+        for cell in row:
+            text = normalize_text(cell).replace(" ", "")
+            if m := _DATE_LABEL.search(text):
+                try:
+                    return parse_date(m[1])
+                except CellError:
+                    continue
+    return None
+
+
+# -- formulas ----------------------------------------------------------------------------------
+
+_CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _ref_index(ref: str) -> tuple[int, int] | None:
+    m = _CELL_REF.match(ref or "")
+    if not m:
+        return None
+    column = 0
+    for letter in m[1]:
+        column = column * 26 + ord(letter) - 64
+    return int(m[2]) - 1, column - 1
+
+
+def _first_sheet_member(archive: zipfile.ZipFile) -> str | None:
+    names = sorted(
+        (n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)),
+        key=lambda n: int(re.search(r"\d+", Path(n).name)[0]),
+    )
+    return names[0] if names else None
+
+
+def formula_cells(data: bytes, filename: str) -> set[tuple[int, int]]:
+    """(row, column), 0-based, of the first sheet's formula cells in an xlsx file. Other
+    formats report none: .xls keeps formulas in binary records and .ods in attributes that
+    calamine already resolves to values, and a csv has no formulas."""
+    if Path(filename or "").suffix.lower() not in (".xlsx", ".xlsm"):
+        return set()
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+        member = _first_sheet_member(archive)
+        if member is None:
+            return set()
+        found = set()
+        with archive.open(member) as handle:
+            cell = None
+            for event, element in iterparse(handle, events=("start", "end")):
+                if event == "start" and element.tag == f"{_MAIN_NS}c":
+                    cell = element.get("r")
+                elif event == "start" and element.tag == f"{_MAIN_NS}f" and cell:
+                    index = _ref_index(cell)
+                    if index is not None:
+                        found.add(index)
+                elif event == "end" and element.tag == f"{_MAIN_NS}row":
+                    element.clear()
+        return found
+    except (zipfile.BadZipFile, KeyError, SyntaxError, ValueError):
+        return set()  # calamine reports a damaged file in its own words
