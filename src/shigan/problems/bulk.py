@@ -17,7 +17,13 @@ from shigan.core.errors import RowsRejected
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
 from shigan.orgs.services import user_can
-from shigan.problems.choices import MeasureState, ProblemSource, ProblemState, ProblemTerm
+from shigan.problems.choices import (
+    CloseOutState,
+    MeasureState,
+    ProblemSource,
+    ProblemState,
+    ProblemTerm,
+)
 from shigan.problems.models import Measure, Problem, ProblemTransition
 from shigan.problems.watch import light_for
 
@@ -27,6 +33,11 @@ __all__ = [
     "ProblemBulkRejected",
     "problem_bulk_create",
     "measure_bulk_add",
+    "measure_bulk_complete",
+    "progress_report_bulk_add",
+    "closeout_bulk_submit",
+    "ProgressDraft",
+    "CloseOutDraft",
 ]
 
 
@@ -49,6 +60,8 @@ class ProblemDraft:
     deadline_workdays: int | None = None
     special_program: object = None
     first_measure: dict | None = None
+    co_responsible: list = field(default_factory=list)
+    start: bool = True  # whether the first measure starts the rectification
 
 
 @dataclass
@@ -58,6 +71,21 @@ class MeasureDraft:
     added_on: datetime.date
     owner: object = None
     deadline: datetime.date | None = None
+
+
+@dataclass
+class ProgressDraft:
+    problem: Problem
+    text: str
+    percent: int
+    reported_on: datetime.date
+
+
+@dataclass
+class CloseOutDraft:
+    problem: Problem
+    summary: str
+    submitted_on: datetime.date
 
 
 class ProblemBulkRejected(RowsRejected):
@@ -123,10 +151,6 @@ def _check_problem(d: ProblemDraft, checks: _Checks) -> None:
         m = dict(d.first_measure)
         m["text"] = s._text(m.get("text"), field="text", message=_("整改措施不能为空。"))
         m["added_on"] = m.get("added_on") or d.found_on
-        if m.get("deadline") is not None and m["deadline"] < m["added_on"]:
-            raise s.ProblemError(
-                _("完成时限不能早于提出日期。"), code="deadline_before_added", field="deadline"
-            )
         d.first_measure = m
 
 
@@ -140,13 +164,14 @@ def problem_bulk_create(*, actor, drafts: Sequence[ProblemDraft]) -> list[int]:
         return []
     today = timezone.localdate()
     ids = reserve_ids(Problem, len(drafts))
-    started = [(pk, d) for pk, d in zip(ids, drafts, strict=True) if d.first_measure]
+    with_measure = [(pk, d) for pk, d in zip(ids, drafts, strict=True) if d.first_measure]
+    started = [(pk, d) for pk, d in with_measure if d.start]
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     actor_id = _pk(actor)
 
     def rows():
         for pk, d in zip(ids, drafts, strict=True):
-            state = ProblemState.IN_PROGRESS if d.first_measure else ProblemState.OPEN
+            state = ProblemState.IN_PROGRESS if d.first_measure and d.start else ProblemState.OPEN
             draft = Problem(state=state, found_on=d.found_on, term=d.term, deadline=d.deadline)
             light = light_for(draft, today)
             yield (
@@ -172,7 +197,7 @@ def problem_bulk_create(*, actor, drafts: Sequence[ProblemDraft]) -> list[int]:
          _db_day(d.first_measure["added_on"]), now, actor_id, _("登记整改措施"))
         for pk, d in started
     ]  # fmt: skip
-    measure_ids = reserve_ids(Measure, len(started))
+    measure_ids = reserve_ids(Measure, len(with_measure))
     with metric_changes(Problem) as problems, metric_changes(Measure) as measures:
         bulk_insert(Problem, columns, rows())
         bulk_insert(
@@ -180,14 +205,25 @@ def problem_bulk_create(*, actor, drafts: Sequence[ProblemDraft]) -> list[int]:
             ("id", "problem", "from_state", "to_state", "day", "at", "actor", "comment"),
             transitions,
         )
-        firsts = [(pk, d.first_measure) for pk, d in started]
+        firsts = [(pk, d.first_measure) for pk, d in with_measure]
         bulk_insert(Measure, _MEASURE_COLUMNS, _measure_rows(measure_ids, firsts, actor_id, now))
+        _insert_co_responsible(zip(ids, drafts, strict=True))
         problems.created(ids)
         measures.created(measure_ids)
     _audit_created(actor, ids, drafts)
     _audit_measures(actor, measure_ids, firsts)
     _audit_started(actor, [(pk, d.first_measure["added_on"]) for pk, d in started])
     return ids
+
+
+def _insert_co_responsible(pairs) -> None:
+    through = Problem.co_responsible.through
+    rows = [
+        through(problem_id=pk, person_id=person.pk)
+        for pk, d in pairs
+        for person in dict.fromkeys(d.co_responsible)
+    ]
+    through.objects.bulk_create(rows, batch_size=2000)
 
 
 _MEASURE_COLUMNS = (
@@ -225,6 +261,7 @@ def _audit_created(actor, ids, drafts) -> None:
                     "title": d.title,
                     "description": d.description,
                     "responsible": _pk(d.responsible),
+                    "co_responsible": sorted(p.pk for p in d.co_responsible),
                     "found_on": d.found_on,
                     "term": d.term,
                     "deadline": d.deadline,
@@ -283,9 +320,10 @@ def _audit_started(actor, started: list[tuple[int, datetime.date]]) -> None:
 
 
 @transaction.atomic
-def measure_bulk_add(*, actor, drafts: Sequence[MeasureDraft]) -> list[int]:
+def measure_bulk_add(*, actor, drafts: Sequence[MeasureDraft], start: bool = True) -> list[int]:
     """Many `measure_add`s at once; an open problem starts (in_progress) on the day of its
-    first measure in draft order. Returns the measures' ids in draft order."""
+    first measure in draft order (unless `start` is False). Returns the measures' ids in draft
+    order."""
     from shigan.problems import services as s
 
     drafts = list(drafts)
@@ -305,11 +343,7 @@ def measure_bulk_add(*, actor, drafts: Sequence[MeasureDraft]) -> list[int]:
         d.text = s._text(d.text, field="text", message=_("整改措施不能为空。"))
         checks.record(problem.unit, _("您没有为该问题登记整改措施的权限。"))
         s._refuse_closed(problem)
-        if d.deadline is not None and d.deadline < d.added_on:
-            raise s.ProblemError(
-                _("完成时限不能早于提出日期。"), code="deadline_before_added", field="deadline"
-            )
-        if problem.state == ProblemState.OPEN:
+        if start and problem.state == ProblemState.OPEN:
             starts.setdefault(problem.pk, d.added_on)
 
     checks.run(drafts, check)
@@ -340,3 +374,279 @@ def measure_bulk_add(*, actor, drafts: Sequence[MeasureDraft]) -> list[int]:
     _audit_measures(actor, ids, pairs)
     _audit_started(actor, list(starts.items()))
     return ids
+
+
+def _lock_problems(drafts=(), ids=()) -> dict[int, Problem]:
+    ids = sorted({d.problem.pk for d in drafts} | set(ids))
+    return {
+        p.pk: p
+        for p in Problem.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    }
+
+
+def _refresh_lights(problems, today=None) -> None:
+    """Recompute the lights of problems changed in bulk (under their `metric_changes`)."""
+    today = today or timezone.localdate()
+    changed = []
+    for problem in problems:
+        light = light_for(problem, today)
+        if light != problem.light:
+            problem.light, problem.light_on = light, today
+            changed.append(problem)
+    Problem.objects.bulk_update(changed, ["light", "light_on"], batch_size=2000)
+
+
+def _bulk_transition(problems, *, actor, to: str, days: dict, comments: dict) -> None:
+    """Move the (locked) problems to `to` with their transition rows and audit entries."""
+    if not problems:
+        return
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    ids = reserve_ids(ProblemTransition, len(problems))
+    before = {p.pk: p.state for p in problems}
+    bulk_insert(
+        ProblemTransition,
+        ("id", "problem", "from_state", "to_state", "day", "at", "actor", "comment"),
+        (
+            (tid, p.pk, p.state, to, _db_day(days[p.pk]), now, _pk(actor), comments[p.pk])
+            for tid, p in zip(ids, problems, strict=True)
+        ),
+    )
+    for problem in problems:
+        problem.state = to
+    Problem.objects.filter(pk__in=[p.pk for p in problems]).update(state=to)
+    audit_record_many(
+        actor=actor,
+        action="problems.problem.state_changed",
+        items=(
+            AuditItem(
+                "problems.problem",
+                str(p.pk),
+                p.title,
+                {"state": before[p.pk]},
+                {"state": to, "day": days[p.pk], "comment": comments[p.pk]},
+            )
+            for p in problems
+        ),
+    )
+
+
+@transaction.atomic
+def measure_bulk_complete(*, actor, measures: Sequence[tuple[Measure, datetime.date]]) -> int:
+    """Many `measure_complete`s at once: (measure, done_on) pairs, checked as the single one
+    checks them (all or nothing)."""
+    from shigan.problems import services as s
+
+    pairs = list(measures)
+    if not pairs:
+        return 0
+    problem_ids = Measure.objects.filter(pk__in=[m.pk for m, _day in pairs]).values_list(
+        "problem_id", flat=True
+    )
+    locked = _lock_problems(ids=set(problem_ids))
+    current = {
+        m.pk: m
+        for m in Measure.objects.select_for_update(of=("self",)).filter(
+            pk__in=[m.pk for m, _day in pairs]
+        )
+    }
+    checks = _Checks(actor)
+    checks.run(
+        pairs,
+        lambda pair: s.check_measure_complete(
+            actor, locked[current[pair[0].pk].problem_id], current[pair[0].pk], pair[1]
+        ),
+    )
+    done = [(current[m.pk], day) for m, day in pairs]
+    with metric_changes(Measure, [m.pk for m, _day in done]):
+        for measure, day in done:
+            measure.state, measure.done_on = MeasureState.DONE, day
+        Measure.objects.bulk_update([m for m, _d in done], ["state", "done_on"], batch_size=2000)
+    audit_record_many(
+        actor=actor,
+        action="problems.measure.completed",
+        items=(
+            AuditItem(
+                "problems.measure",
+                str(m.pk),
+                m.text[:60],
+                {"state": MeasureState.PLANNED},
+                {"state": MeasureState.DONE, "done_on": day},
+            )
+            for m, day in done
+        ),
+    )
+    return len(done)
+
+
+@transaction.atomic
+def progress_report_bulk_add(*, actor, drafts: Sequence[ProgressDraft]) -> list[int]:
+    """Many `progress_report_add`s (without files) at once, checked as the single one checks
+    them; each problem takes its latest report's percent, starts if open, and gets its light."""
+    from shigan.problems import services as s
+    from shigan.problems.models import ProgressReport
+
+    drafts = list(drafts)
+    if not drafts:
+        return []
+    locked = _lock_problems(drafts)
+    checks = _Checks(actor)
+
+    def check(d: ProgressDraft) -> None:
+        d.text, d.percent = s.clean_progress(d.text, d.percent)
+        s.check_progress(actor, locked[d.problem.pk], d.reported_on)
+
+    checks.run(drafts, check)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    ids = reserve_ids(ProgressReport, len(drafts))
+    with metric_changes(Problem, list(locked)):
+        bulk_insert(
+            ProgressReport,
+            ("id", "problem", "text", "percent", "reported_on", "created_by", "created_at"),
+            (
+                (pk, d.problem.pk, d.text, d.percent, _db_day(d.reported_on), _pk(actor), now)
+                for pk, d in zip(ids, drafts, strict=True)
+            ),
+        )
+        latest = {}
+        reports = ProgressReport.objects.filter(problem_id__in=list(locked)).order_by(
+            "problem_id", "reported_on", "pk"
+        )
+        for problem_id, percent in reports.values_list("problem_id", "percent"):
+            latest[problem_id] = percent
+        for pk, problem in locked.items():
+            problem.progress_percent = latest.get(pk, problem.progress_percent)
+        Problem.objects.bulk_update(list(locked.values()), ["progress_percent"], batch_size=2000)
+        first_day: dict[int, datetime.date] = {}
+        for d in drafts:
+            first_day.setdefault(d.problem.pk, d.reported_on)
+        opened = [p for p in locked.values() if p.state == ProblemState.OPEN]
+        why = _("报告整改进展")
+        _bulk_transition(
+            opened,
+            actor=actor,
+            to=ProblemState.IN_PROGRESS,
+            days={p.pk: first_day[p.pk] for p in opened},
+            comments={p.pk: why for p in opened},
+        )
+        _refresh_lights(locked.values())
+    audit_record_many(
+        actor=actor,
+        action="problems.progress.reported",
+        items=(
+            AuditItem(
+                "problems.progressreport",
+                str(pk),
+                d.text[:60],
+                None,
+                {"problem": d.problem.pk, "percent": d.percent, "reported_on": d.reported_on},
+            )
+            for pk, d in zip(ids, drafts, strict=True)
+        ),
+    )
+    return ids
+
+
+@transaction.atomic
+def closeout_bulk_submit(*, actor, drafts: Sequence[CloseOutDraft], ledger=None) -> list[int]:
+    """Many `closeout_submit`s at once, checked as the single one checks them. `ledger` (a
+    checked file: the imported ledger that claims the problems finished) is stored once and
+    attached to every request as its evidence."""
+    from shigan.problems import services as s
+    from shigan.problems.models import CloseOut, Evidence
+
+    drafts = list(drafts)
+    if not drafts:
+        return []
+    locked = _lock_problems(drafts)
+    checks = _Checks(actor)
+
+    def check(d: CloseOutDraft) -> None:
+        d.summary = s._text(d.summary, field="summary", message=_("请填写整改完成情况。"))
+        s.check_closeout(actor, locked[d.problem.pk], d.submitted_on, has_files=ledger is not None)
+
+    checks.run(drafts, check)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    ids = reserve_ids(CloseOut, len(drafts))
+    problems = [locked[d.problem.pk] for d in drafts]
+    with metric_changes(Problem, list(locked)):
+        bulk_insert(
+            CloseOut,
+            ("id", "problem", "summary", "submitted_by", "submitted_on", "state", "reason",
+             "created_at"),
+            (
+                (pk, d.problem.pk, d.summary, _pk(actor), _db_day(d.submitted_on),
+                 CloseOutState.PENDING, "", now)
+                for pk, d in zip(ids, drafts, strict=True)
+            ),
+        )  # fmt: skip
+        _bulk_transition(
+            problems,
+            actor=actor,
+            to=ProblemState.PENDING_REVIEW,
+            days={d.problem.pk: d.submitted_on for d in drafts},
+            comments={d.problem.pk: d.summary for d in drafts},
+        )
+        _refresh_lights(problems)
+    audit_record_many(
+        actor=actor,
+        action="problems.closeout.submitted",
+        items=(
+            AuditItem(
+                "problems.closeout",
+                str(pk),
+                locked[d.problem.pk].title,
+                None,
+                {"problem": d.problem.pk, "summary": d.summary, "submitted_on": d.submitted_on},
+            )
+            for pk, d in zip(ids, drafts, strict=True)
+        ),
+    )
+    if ledger is not None:
+        pairs = [(d.problem.pk, pk) for pk, d in zip(ids, drafts, strict=True)]
+        _attach_shared(ledger, actor=actor, pairs=pairs, model=Evidence)
+    return ids
+
+
+def _attach_shared(checked, *, actor, pairs, model) -> None:
+    """Store one checked file once and attach it to many close-outs ((problem id, close-out
+    id) pairs) as their evidence, each attachment audited."""
+    from shigan.problems.storage import evidence_path, evidence_storage
+
+    storage = evidence_storage()
+    name = storage.save(evidence_path(None, f"evidence.{checked.extension}"), checked.file)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    ids = reserve_ids(model, len(pairs))
+    bulk_insert(
+        model,
+        ("id", "problem", "closeout", "file", "original_name", "content_type", "size", "sha256",
+         "uploaded_by", "uploaded_at"),
+        (
+            (pk, problem_id, closeout_id, name, checked.name, checked.mime, checked.size,
+             checked.sha256, _pk(actor), now)
+            for pk, (problem_id, closeout_id) in zip(ids, pairs, strict=True)
+        ),
+    )  # fmt: skip
+    audit_record_many(
+        actor=actor,
+        action="problems.evidence.added",
+        items=(
+            AuditItem(
+                "problems.evidence",
+                str(pk),
+                checked.name,
+                None,
+                {
+                    "problem": problem_id,
+                    "closeout": closeout_id,
+                    "name": checked.name,
+                    "content_type": checked.mime,
+                    "size": checked.size,
+                    "sha256": checked.sha256,
+                },
+            )
+            for pk, (problem_id, closeout_id) in zip(ids, pairs, strict=True)
+        ),
+    )

@@ -257,6 +257,35 @@ class DecideForm(forms.Form):
     )
 
 
+class BulkDecideForm(forms.Form):
+    """One opinion on many close-outs (long-term problems are decided one by one, as each
+    needs its own next checkpoint)."""
+
+    closeouts = forms.TypedMultipleChoiceField(
+        label=_("销号申请"), coerce=int, widget=forms.MultipleHiddenInput
+    )
+    decision = forms.ChoiceField(
+        label=_("审核意见"),
+        choices=[("accept", _("同意销号")), ("reject", _("退回重改"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("理由"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("退回时必填。"),
+    )
+    decided_on = forms.DateField(label=_("审核日期"), initial=_today, widget=DateInput())
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["closeouts"].choices = [(pk, pk) for pk in choices]
+        self.fields["closeouts"].error_messages["required"] = _("请选择要审核的销号申请。")
+        self.fields["closeouts"].error_messages["invalid_choice"] = _(
+            "所选的销号申请已审核或不在您的审核范围内，请刷新页面。"
+        )
+
+
 class ExtensionForm(forms.Form):
     new_deadline = forms.DateField(label=_("申请延至"), widget=DateInput())
     reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 3}))

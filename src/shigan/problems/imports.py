@@ -26,18 +26,14 @@ cells that hold words — 来源, 整改时限, 完成情况 — also read the E
 import calendar
 import datetime
 import re
-from collections import defaultdict
 from functools import lru_cache
 
-from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from shigan.campaigns.choices import AspectKind
-from shigan.core.errors import DomainError
-from shigan.core.spreadsheets.importers import Column, Importer, Record, RowError
+from shigan.core.spreadsheets.importers import Column, Importer, Record
 from shigan.core.spreadsheets.reading import SheetReadError
 from shigan.core.spreadsheets.values import (
     ENGLISH_DATE,
@@ -53,14 +49,14 @@ from shigan.core.spreadsheets.values import (
     spellings,
 )
 from shigan.orgs.imports import UnitIndex
-from shigan.orgs.models import Person, Unit
-from shigan.orgs.scoping import subtree_q
-from shigan.problems import services
+from shigan.orgs.models import Unit
 from shigan.problems.choices import MeasureState, ProblemSource, ProblemState, ProblemTerm
-from shigan.problems.models import Problem
 
 __all__ = [
     "LEDGER_COLUMNS",
+    "LedgerState",
+    "title_key",
+    "title_text",
     "LedgerImporter",
     "split_measures",
     "parse_time_limit",
@@ -68,7 +64,8 @@ __all__ = [
 ]
 
 LEDGER_COLUMNS = (
-    Column("seq", gettext_lazy("序号"), aliases=("编号", "序"), max_length=20),
+    # A number column (offices number rows with formulas such as =A3+1), read as text.
+    Column("seq", gettext_lazy("序号"), kind="int", aliases=("编号", "序"), max_length=20),
     Column(
         "title",
         gettext_lazy("问题"),
@@ -305,24 +302,47 @@ SOURCE_WORDS = (
     (("交办", "上级", "assigned", "higherlevel"), ProblemSource.ASSIGNED),
 )
 
-DONE_WORDS = ("已完成", "完成", "已整改", "整改完成", "已整改完成", "已销号", "待销号", "已办结")
-OPEN_WORDS = (
-    "未完成",
-    "正在整改",
+
+class LedgerState:
+    """What a ledger's 完成情况 / 整改状态 cell says of a row."""
+
+    OPEN = "open"  # not started: planned measures do not start it
+    IN_PROGRESS = "in_progress"
+    FINISHED = "finished"  # claimed done: it arrives as a close-out request
+
+
+# The words offices write, by what they mean. A word of one list is never read as another's.
+OPEN_WORDS = ("未整改", "未启动", "待整改", "未开始", "尚未整改", "尚未启动", "未落实")
+IN_PROGRESS_WORDS = (
     "整改中",
+    "正在整改",
+    "持续整改",
     "推进中",
     "持续推进",
-    "待整改",
-    "退回重改",
-    "长期坚持",
-    "未开始",
+    "正在推进",
     "进行中",
-    "持续整改",
+    "未完成",
+    "部分完成",
+    "基本完成",
+    "长期坚持",
+    "退回重改",
+)
+FINISHED_WORDS = (
+    "已完成",
+    "已整改",
+    "完成",
+    "已销号",
+    "整改完成",
+    "已整改完成",
+    "待销号",
+    "已办结",
+    "办结",
 )
 YES, NO = gettext_lazy("是"), gettext_lazy("否")
 # 完成情况 as the English interface writes it (the labels below are read in every language).
-DONE_WORDS_EN = ("completed", "complete", "done", "finished", "yes", "y")
-OPEN_WORDS_EN = ("notcompleted", "incomplete", "notdone", "inprogress", "ongoing", "no", "n")
+OPEN_WORDS_EN = ("open", "notstarted", "pending")
+IN_PROGRESS_WORDS_EN = ("notcompleted", "incomplete", "notdone", "inprogress", "ongoing", "no", "n")
+FINISHED_WORDS_EN = ("completed", "complete", "done", "finished", "closed", "yes", "y")
 _PERCENT = re.compile(r"(\d{1,3})\s*[%％]")
 _PAREN = re.compile(r"[（(][^）)]*[）)]")
 _NAMES = re.compile(r"[、，,;；/\s]+")
@@ -334,30 +354,42 @@ def _source_labels(language) -> dict[str, str]:
 
 
 @lru_cache(maxsize=8)
-def _status_words(language) -> tuple[frozenset, frozenset]:
-    """(words for done, words for not done): the sheets' words, the measure and problem states'
-    labels in every language, 是/否."""
-    done = _words(
-        MeasureState.DONE.label,
-        ProblemState.PENDING_REVIEW.label,
-        ProblemState.CLOSED.label,
-        YES,
-        "√",
-        *DONE_WORDS,
-        *DONE_WORDS_EN,
+def _status_words(language) -> dict[str, str]:
+    """match key → LedgerState: the sheets' words, the measure and problem states' labels in
+    every language, 是/否."""
+    groups = (
+        (LedgerState.OPEN, (ProblemState.OPEN.label, *OPEN_WORDS, *OPEN_WORDS_EN)),
+        (
+            LedgerState.IN_PROGRESS,
+            (
+                MeasureState.PLANNED.label,
+                ProblemState.IN_PROGRESS.label,
+                ProblemState.REOPENED.label,
+                ProblemTerm.LONG_TERM.label,
+                NO,
+                "×",
+                *IN_PROGRESS_WORDS,
+                *IN_PROGRESS_WORDS_EN,
+            ),
+        ),
+        (
+            LedgerState.FINISHED,
+            (
+                MeasureState.DONE.label,
+                ProblemState.PENDING_REVIEW.label,
+                ProblemState.CLOSED.label,
+                YES,
+                "√",
+                *FINISHED_WORDS,
+                *FINISHED_WORDS_EN,
+            ),
+        ),
     )
-    not_done = _words(
-        MeasureState.PLANNED.label,
-        ProblemState.OPEN.label,
-        ProblemState.IN_PROGRESS.label,
-        ProblemState.REOPENED.label,
-        ProblemTerm.LONG_TERM.label,
-        NO,
-        "×",
-        *OPEN_WORDS,
-        *OPEN_WORDS_EN,
-    )
-    return frozenset(done) - frozenset(not_done), frozenset(not_done)
+    words: dict[str, str] = {}
+    for state, texts in groups:
+        for word in _words(*texts):
+            words.setdefault(word, state)
+    return words
 
 
 def parse_source(raw) -> str:
@@ -377,15 +409,22 @@ def parse_source(raw) -> str:
     )
 
 
-def parse_status(raw) -> bool:
-    """Whether the row's measures are done."""
+def parse_status(raw) -> str | None:
+    """The row's state (a `LedgerState`), or None when the cell is blank."""
     text = match_key(raw).replace("-", "")
-    done, not_done = _status_words(get_language())
-    if not text or text in not_done:
-        return False
-    if text in done:
-        return True
-    raise CellError(_("“%(value)s”不是可识别的完成情况，请填“已完成”或“未完成”。") % {"value": raw})
+    if not text:
+        return None
+    state = _status_words(get_language()).get(text)
+    if state is not None:
+        return state
+    raise CellError(
+        _(
+            "“%(value)s”不是可识别的整改状态。可填：未整改、未启动、待整改（未开始）；"
+            "整改中、正在整改、持续整改、推进中、未完成（整改中）；"
+            "已完成、已整改、完成、已销号（已完成，作为销号申请提交审核）。"
+        )
+        % {"value": raw}
+    )
 
 
 def person_names(raw) -> list[str]:
@@ -397,11 +436,12 @@ def person_names(raw) -> list[str]:
 
 
 class LedgerImporter(Importer):
-    """The ledger of a unit's subtree in one campaign (or none)."""
+    """The ledger of a unit's subtree in one campaign (or none). Sent again as it changes, it
+    updates the problems it lists (see `ledger_sync`)."""
 
     title = gettext_lazy("问题整改台账")
     columns = LEDGER_COLUMNS
-    key = ("_unit_pk", "title")
+    key = ("_unit_pk", "_title_key")
 
     def __init__(self, *, unit: Unit, campaign=None, today=None, **kwargs):
         super().__init__(**kwargs)
@@ -409,9 +449,9 @@ class LedgerImporter(Importer):
         self.campaign = campaign
         self.today = today or timezone.localdate()
         if self.default_year is None:
-            self.default_year = self.today.year
+            self.default_year = (campaign.starts_on if campaign else self.today).year
         self._index = None
-        self._people = None
+        self.roster = None
 
     # cells
 
@@ -428,7 +468,7 @@ class LedgerImporter(Importer):
         return normalize_text(raw).rstrip(".．、")
 
     def parse_title(self, raw):
-        return parse_text(raw, max_length=300).replace("\n", " ")
+        return title_text(parse_text(raw, max_length=300))
 
     # rows → problems
 
@@ -456,9 +496,7 @@ class LedgerImporter(Importer):
                 head.errors.extend(record.errors)
                 continue
             if not values.get("title"):
-                record.errors.append(
-                    RowError(record.row, self.column_title("title"), "", _("必填，不能为空。"))
-                )
+                self.cell_error(record, "title", _("必填，不能为空。"))
             values["_rows"] = [record]
             problems.append(record)
         for record in problems:
@@ -489,6 +527,7 @@ class LedgerImporter(Importer):
             if text and text not in progress:
                 progress.append(text)
         record.values["progress"] = "\n".join(progress)
+        record.values["_title_key"] = title_key(record.values.get("title"))
 
     # references
 
@@ -498,41 +537,10 @@ class LedgerImporter(Importer):
             self._index = UnitIndex(self.unit)
         return self._index
 
-    def people(self) -> dict[str, list[Person]]:
-        if self._people is None:
-            ancestors = [
-                self.unit.path[:i] for i in range(Unit.steplen, len(self.unit.path), Unit.steplen)
-            ]
-            found = Person.objects.filter(
-                subtree_q([self.unit.path], "unit__path") | Q(unit__path__in=ancestors)
-            ).select_related("unit")
-            self._people = defaultdict(list)
-            for person in found:
-                self._people[person.name].append(person)
-        return self._people
-
-    def fail(self, record: Record, key: str, message: str, row: Record | None = None) -> None:
-        row = row or record
-        record.errors.append(
-            RowError(row.row, self.column_title(key), row.raw.get(key, ""), message)
-        )
-
-    def resolve_person(self, record: Record, row: Record) -> Person | None:
-        names = person_names(row.raw.get("responsible"))
-        if not names:
-            return None
-        found = self.people().get(names[0], [])
-        if len(found) == 1:
-            return found[0]
-        message = (
-            _("找不到人员“%(name)s”，请先在单位中登记。")
-            if not found
-            else _("有 %(n)d 位人员都叫“%(name)s”。")
-        ) % {"name": names[0], "n": len(found)}
-        self.fail(record, "responsible", message, row)
-        return None
-
     def clean(self, records):
+        from shigan.problems.ledger_sync import Roster
+
+        self.roster = Roster(self.unit)
         aspects = {}
         if self.campaign is not None:
             aspects = {
@@ -544,10 +552,26 @@ class LedgerImporter(Importer):
             values["_unit"] = self._resolve_unit(record)
             values["_unit_pk"] = getattr(values["_unit"], "pk", None)
             values["_aspect"] = self._resolve_aspect(record, aspects)
-            head = values["_rows"][0]
-            values["_responsible"] = self.resolve_person(record, head)
+            values["_found_on"] = values.get("found_on") or self.ledger_date or self.today
+            leaders = self._leaders(record, record)
+            values["_responsible"] = leaders[0] if leaders else None
+            values["_co_responsible"] = leaders[1:]
             values["_measures"] = self._measures(record)
             values["_limit"] = self._problem_limit(values["_rows"])
+            values["_state"] = self._state(record)
+
+    def _leaders(self, record: Record, row: Record) -> list:
+        """The leaders named in the row's 责任领导 cell: people on the roster, or new people
+        to be registered at the row's unit (nearest in the tree wins; a tie is an error)."""
+        unit = record.values.get("_unit")
+        raw = row.raw.get("responsible")
+        if unit is None or not normalize_text(raw):
+            return []
+        try:
+            return self.roster.resolve(raw, unit)
+        except CellError as error:
+            self.cell_error(record, "responsible", error.message, row)
+            return []
 
     def _resolve_unit(self, record: Record) -> Unit | None:
         text = normalize_text(record.raw.get("unit") or "")
@@ -556,7 +580,7 @@ class LedgerImporter(Importer):
         try:
             return self.index.resolve(text)
         except CellError as error:
-            self.fail(record, "unit", error.message)
+            self.cell_error(record, "unit", error.message)
             return None
 
     def _resolve_aspect(self, record: Record, aspects: dict):
@@ -571,7 +595,7 @@ class LedgerImporter(Importer):
                 if names
                 else _("“%(value)s”：本单位没有进行中的主题教育，不能填写方面。")
             ) % {"value": name, "names": names}
-            self.fail(record, "aspect", message)
+            self.cell_error(record, "aspect", message)
         return aspect
 
     def _measures(self, record: Record) -> list[dict]:
@@ -583,19 +607,31 @@ class LedgerImporter(Importer):
             limit = row.values.get("deadline")
             owner = None
             if several:  # one row per measure: the row's 责任领导 owns it (merged: the problem's)
-                own = row is not rows[0] and self.resolve_person(record, row)
-                owner = own or record.values.get("_responsible")
+                own = row is not rows[0] and self._leaders(record, row)
+                owner = own[0] if own else record.values.get("_responsible")
             for text in split_measures(row.values.get("measures")):
                 measures.append(
                     {
                         "text": text,
                         "owner": owner,
                         "deadline": limit.deadline if limit is not None else None,
-                        "done": bool(row.values.get("status")),
+                        "done": row.values.get("status") == LedgerState.FINISHED,
                         "row": row,
                     }
                 )
         return measures
+
+    @staticmethod
+    def _state(record: Record) -> str:
+        """The problem's state as the sheet says: finished when every row that says anything
+        says finished; open when they all say not started (or nothing, without progress);
+        otherwise in progress."""
+        said = {r.values.get("status") for r in record.values["_rows"]} - {None}
+        if said == {LedgerState.FINISHED}:
+            return LedgerState.FINISHED
+        if said == {LedgerState.OPEN} or (not said and not record.values.get("progress")):
+            return LedgerState.OPEN
+        return LedgerState.IN_PROGRESS
 
     @staticmethod
     def _problem_limit(rows: list[Record]) -> TimeLimit | None:
@@ -608,102 +644,32 @@ class LedgerImporter(Importer):
         dates = [limit.deadline for limit in limits if limit.deadline]
         return TimeLimit(first.term, max(dates) if dates else None, first.workdays)
 
-    def existing_keys(self, keys):
-        by_unit = defaultdict(set)
-        for unit_pk, title in keys:
-            by_unit[unit_pk].add(title)
-        existing = set()
-        for unit_pk, titles in by_unit.items():
-            problems = Problem.objects.filter(
-                unit_id=unit_pk, title__in=titles, campaign=self.campaign
-            )
-            existing.update(problems.values_list("unit_id", "title"))
-        return existing
+    # the database
 
-    # writing
+    def match_existing(self, records):
+        from shigan.problems.ledger_sync import match_problems
+
+        match_problems(self, records)
 
     def save(self, records, *, skip_invalid):
-        refused = {}
-        for i, record in enumerate(records):
-            try:
-                with transaction.atomic():  # a problem and its measures, or nothing of it
-                    self._write(record.values)
-            except DomainError as error:
-                refused[i] = self._located(error)
-        return refused
+        from shigan.problems.ledger_sync import LedgerWriter
 
-    # Service fields → the column that holds them.
-    _FIELD_COLUMNS = {
-        "deadline_workdays": "deadline",
-        "term": "deadline",
-        "found_on": "found_on",
-        "text": "measures",
-        "first_measure": "measures",
-        "percent": "progress",
-        "aspect": "aspect",
-        "campaign": "aspect",
-    }
+        return LedgerWriter(self).save(records, skip_invalid=skip_invalid)
 
-    def _located(self, error: DomainError) -> DomainError:
-        field = self._FIELD_COLUMNS.get(error.field, error.field)
-        if field not in {c.key for c in self.columns}:
-            field = None
-        return DomainError(error.message, code=error.code, field=field)
 
-    def _write(self, v: dict) -> None:
-        limit = v["_limit"] or TimeLimit(ProblemTerm.TIME_BOUND)
-        found_on = v.get("found_on") or self.today
-        measures = v["_measures"]
-        first = measures[0] if measures else None
-        problem = services.problem_create(
-            actor=self.actor,
-            unit=v["_unit"],
-            campaign=self.campaign,
-            aspect=v["_aspect"],
-            title=v["title"],
-            source=v.get("source") or ProblemSource.SELF_INSPECTION,
-            found_on=found_on,
-            responsible=v["_responsible"],
-            term=limit.term,
-            deadline=limit.deadline,
-            deadline_workdays=limit.workdays,
-            first_measure=self._measure_args(first, found_on) if first else None,
-        )
-        added = list(problem.measures.order_by("pk")[:1])
-        for measure in measures[1:]:
-            added.append(
-                services.measure_add(
-                    actor=self.actor, problem=problem, **self._measure_args(measure, found_on)
-                )
-            )
-        for saved, measure in zip(added, measures, strict=False):
-            if measure["done"]:
-                services.measure_complete(actor=self.actor, measure=saved, done_on=self.today)
-        if v.get("progress"):
-            problem.refresh_from_db()
-            if problem.state != ProblemState.CLOSED:
-                services.progress_report_add(
-                    actor=self.actor,
-                    problem=problem,
-                    text=v["progress"],
-                    percent=self._percent(v["progress"], measures),
-                    reported_on=self.today,
-                )
+_FULL_WIDTH_ALNUM = {
+    code: code - 0xFEE0
+    for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
+}
+_SPACES = re.compile(r"\s+")
 
-    @staticmethod
-    def _measure_args(measure: dict, added_on) -> dict:
-        return {
-            "text": measure["text"],
-            "owner": measure["owner"],
-            "deadline": measure["deadline"],
-            "added_on": added_on,
-        }
 
-    @staticmethod
-    def _percent(text: str, measures: list[dict]) -> int:
-        """The percent written in the progress text; else all measures done → 100, else 0."""
-        if m := _PERCENT.search(text):
-            return min(int(m[1]), 100)
-        if measures and all(m["done"] for m in measures):
-            return 100
-        return 0
+def title_text(text: str) -> str:
+    """A problem title as stored: full-width digits and letters made half-width, runs of
+    spaces and line breaks made one space."""
+    return _SPACES.sub(" ", (text or "").translate(_FULL_WIDTH_ALNUM)).strip()
+
+
+def title_key(text) -> str:
+    """What two spellings of one title share: half-width, no spaces, same punctuation."""
+    return match_key(text).replace("。", ".").replace("、", ",")

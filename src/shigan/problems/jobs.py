@@ -5,14 +5,15 @@ from django.utils.translation import gettext_lazy
 
 from shigan.campaigns.models import Campaign
 from shigan.core.jobs import (
+    import_options,
     job_record_import,
     job_write_export,
     register_job_kind,
 )
-from shigan.core.spreadsheets.importers import ImportMode
 from shigan.problems.exports import LedgerExporter
 from shigan.problems.forms import ledger_filters
 from shigan.problems.imports import LedgerImporter
+from shigan.problems.selectors import default_campaign
 
 __all__ = ["IMPORT_KIND", "EXPORT_KIND"]
 
@@ -24,17 +25,20 @@ def _import(job, progress) -> bool:
     if job.unit is None:
         job.message = _("导入所在的单位已不存在。")
         return False
-    campaign = None
-    if job.params.get("campaign"):
+    if "campaign" not in job.params:  # the command line: the unit's latest campaign
+        campaign = default_campaign(unit=job.unit)
+    elif job.params["campaign"]:
         campaign = Campaign.objects.filter(pk=job.params["campaign"]).first()
         if campaign is None:
             job.message = _("导入所在的主题教育已不存在。")
             return False
+    else:
+        campaign = None
     importer = LedgerImporter(
         actor=job.created_by,
         unit=job.unit,
         campaign=campaign,
-        mode=job.params.get("mode", ImportMode.ALL_OR_NOTHING),
+        **import_options(job),
         progress=progress,
     )
     with job.input_file.open("rb") as handle:

@@ -135,6 +135,10 @@ class Problem(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Leaders sharing the responsibility ("张三、李四" in a ledger: the first is `responsible`).
+    co_responsible = models.ManyToManyField(
+        "orgs.Person", verbose_name=_("共同责任领导"), blank=True, related_name="+"
+    )
     found_on = models.DateField(_("发现日期"))
     term = models.CharField(
         _("整改类型"), max_length=20, choices=ProblemTerm.choices, default=ProblemTerm.TIME_BOUND

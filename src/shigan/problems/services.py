@@ -80,6 +80,12 @@ __all__ = [
     "ProblemBulkRejected",
     "problem_bulk_create",
     "measure_bulk_add",
+    "measure_bulk_complete",
+    "progress_report_bulk_add",
+    "closeout_bulk_submit",
+    "closeout_decide_many",
+    "ProgressDraft",
+    "CloseOutDraft",
 ]
 
 
@@ -164,10 +170,8 @@ def _deadline_from(found_on: datetime.date, deadline, workdays) -> datetime.date
                 _("整改时限的工作日天数须大于 0。"), code="bad_workdays", field="deadline_workdays"
             )
         return add_workdays(found_on, workdays)
-    if deadline is not None and deadline < found_on:
-        raise ProblemError(
-            _("整改时限不能早于发现日期。"), code="deadline_before_found", field="deadline"
-        )
+    # A deadline before the found date is accepted: a ledger brought in late lists items that
+    # were already overdue when entered, and they must show red, not be refused.
     return deadline
 
 
@@ -204,6 +208,7 @@ def _snapshot(problem: Problem) -> dict:
         "title": problem.title,
         "description": problem.description,
         "responsible": problem.responsible_id,
+        "co_responsible": sorted(p.pk for p in problem.co_responsible.all()) if problem.pk else [],
         "found_on": problem.found_on,
         "term": problem.term,
         "deadline": problem.deadline,
@@ -251,9 +256,12 @@ def problem_create(
     deadline_workdays: int | None = None,
     special_program: SpecialProgram | None = None,
     first_measure: dict | None = None,
+    co_responsible: Sequence = (),
+    start: bool = True,
 ) -> Problem:
     """Enter a problem on the ledger; with `first_measure` ({"text", "owner", "deadline"}) its
-    first measure too, which starts the rectification (in_progress)."""
+    first measure too, which starts the rectification (in_progress) unless `start` is False
+    (a ledger's planned measures of a problem not yet started)."""
     title = _text(title, field="title", message=_("问题不能为空。"), max_length=300)
     if source not in ProblemSource.values:
         raise ProblemError(_("问题来源无效。"), code="invalid_source", field="source")
@@ -292,6 +300,8 @@ def problem_create(
             problem=problem, to_state=ProblemState.OPEN, day=found_on, actor=actor
         )
         changes.created([problem.pk])
+    if co_responsible:
+        problem.co_responsible.set(co_responsible)
     audit_record(
         actor=actor, action="problems.problem.created", target=problem, after=_snapshot(problem)
     )
@@ -303,6 +313,7 @@ def problem_create(
             added_on=first_measure.get("added_on") or found_on,
             owner=first_measure.get("owner"),
             deadline=first_measure.get("deadline"),
+            start=start,
         )
         problem.refresh_from_db()
     return problem
@@ -413,15 +424,14 @@ def measure_add(
     added_on: datetime.date,
     owner=None,
     deadline: datetime.date | None = None,
+    start: bool = True,
 ) -> Measure:
+    """Add a measure; the first one starts an open problem's rectification unless `start` is
+    False (a planned measure in a ledger that says the problem is not started)."""
     text = _text(text, field="text", message=_("整改措施不能为空。"))
     problem = _locked(problem)
     _require_record(actor, problem, _("您没有为该问题登记整改措施的权限。"))
     _refuse_closed(problem)
-    if deadline is not None and deadline < added_on:
-        raise ProblemError(
-            _("完成时限不能早于提出日期。"), code="deadline_before_added", field="deadline"
-        )
     with metric_changes(Measure) as changes, metric_changes(Problem, [problem.pk]):
         measure = Measure.objects.create(
             problem=problem,
@@ -432,7 +442,8 @@ def measure_add(
             created_by=actor,
         )
         changes.created([measure.pk])
-        _start(problem, actor=actor, day=added_on, why=_("登记整改措施"))
+        if start:
+            _start(problem, actor=actor, day=added_on, why=_("登记整改措施"))
     audit_record(
         actor=actor,
         action="problems.measure.added",
@@ -448,15 +459,20 @@ def measure_add(
     return measure
 
 
-@transaction.atomic
-def measure_complete(*, actor, measure: Measure, done_on: datetime.date) -> Measure:
-    problem = _locked(measure.problem)
-    measure = Measure.objects.select_for_update(of=("self",)).get(pk=measure.pk)
+def check_measure_complete(actor, problem: Problem, measure: Measure, done_on) -> None:
+    """What `measure_complete` and its bulk form refuse (the problem and measure locked)."""
     _require_record(actor, problem, _("您没有修改该整改措施的权限。"))
     _refuse_closed(problem)
     if measure.state == MeasureState.DONE:
         raise ProblemError(_("该整改措施已完成。"), code="already_done")
     _not_before(done_on, measure.added_on, field="done_on", message=_("完成日期不能早于提出日期。"))
+
+
+@transaction.atomic
+def measure_complete(*, actor, measure: Measure, done_on: datetime.date) -> Measure:
+    problem = _locked(measure.problem)
+    measure = Measure.objects.select_for_update(of=("self",)).get(pk=measure.pk)
+    check_measure_complete(actor, problem, measure, done_on)
     with metric_changes(Measure, [measure.pk]):
         measure.state, measure.done_on = MeasureState.DONE, done_on
         measure.save(update_fields=["state", "done_on"])
@@ -468,6 +484,28 @@ def measure_complete(*, actor, measure: Measure, done_on: datetime.date) -> Meas
         after={"state": MeasureState.DONE, "done_on": done_on},
     )
     return measure
+
+
+def clean_progress(text, percent) -> tuple[str, int]:
+    """A progress report's text and percent, checked (for the single and the bulk form)."""
+    text = _text(text, field="text", message=_("整改进展不能为空。"))
+    try:
+        percent = int(percent)
+    except (TypeError, ValueError):
+        percent = -1
+    if not 0 <= percent <= 100:
+        raise ProblemError(
+            _("整改进度须是 0 到 100 之间的整数。"), code="bad_percent", field="percent"
+        )
+    return text, percent
+
+
+def check_progress(actor, problem: Problem, reported_on) -> None:
+    _require_record(actor, problem, _("您没有为该问题报告整改进展的权限。"))
+    _refuse_closed(problem)
+    _not_before(
+        reported_on, problem.found_on, field="reported_on", message=_("报告日期不能早于发现日期。")
+    )
 
 
 @transaction.atomic
@@ -482,21 +520,9 @@ def progress_report_add(
 ) -> ProgressReport:
     """Report progress (with evidence files); the problem's progress becomes the latest
     report's percent, and its light is recomputed."""
-    text = _text(text, field="text", message=_("整改进展不能为空。"))
-    try:
-        percent = int(percent)
-    except (TypeError, ValueError):
-        percent = -1
-    if not 0 <= percent <= 100:
-        raise ProblemError(
-            _("整改进度须是 0 到 100 之间的整数。"), code="bad_percent", field="percent"
-        )
+    text, percent = clean_progress(text, percent)
     problem = _locked(problem)
-    _require_record(actor, problem, _("您没有为该问题报告整改进展的权限。"))
-    _refuse_closed(problem)
-    _not_before(
-        reported_on, problem.found_on, field="reported_on", message=_("报告日期不能早于发现日期。")
-    )
+    check_progress(actor, problem, reported_on)
     checked = [evidence_types.check(f) for f in files]
     with metric_changes(Problem, [problem.pk]):
         report = ProgressReport.objects.create(
@@ -601,21 +627,8 @@ def evidence_add_many(
 # close-out (销号)
 
 
-@transaction.atomic
-def closeout_submit(
-    *,
-    actor,
-    problem: Problem,
-    summary: str,
-    submitted_on: datetime.date,
-    files: Sequence = (),
-    next_checkpoint: datetime.date | None = None,
-) -> CloseOut:
-    """The unit asks to close the problem (a long-term one: its current stage), with evidence.
-    `next_checkpoint` proposes a long-term problem's next checkpoint to the reviewer."""
-    summary = _text(summary, field="summary", message=_("请填写整改完成情况。"))
-    checked = [evidence_types.check(f) for f in files]
-    problem = _locked(problem)
+def check_closeout(actor, problem: Problem, submitted_on, *, has_files: bool) -> None:
+    """What `closeout_submit` and its bulk form refuse (the problem locked)."""
     _require_record(actor, problem, _("您没有为该问题申请销号的权限。"))
     if problem.state == ProblemState.PENDING_REVIEW:
         raise ProblemError(_("该问题已提交销号申请，正在等待审核。"), code="already_pending")
@@ -631,12 +644,30 @@ def closeout_submit(
         field="submitted_on",
         message=_("申请日期不能早于发现日期。"),
     )
-    if not checked and not problem.evidence.exists():
+    if not has_files and not problem.evidence.exists():
         raise ProblemError(
             _("申请销号须提供佐证材料：请随申请上传，或在整改进展中上传。"),
             code="no_evidence",
             field="files",
         )
+
+
+@transaction.atomic
+def closeout_submit(
+    *,
+    actor,
+    problem: Problem,
+    summary: str,
+    submitted_on: datetime.date,
+    files: Sequence = (),
+    next_checkpoint: datetime.date | None = None,
+) -> CloseOut:
+    """The unit asks to close the problem (a long-term one: its current stage), with evidence.
+    `next_checkpoint` proposes a long-term problem's next checkpoint to the reviewer."""
+    summary = _text(summary, field="summary", message=_("请填写整改完成情况。"))
+    checked = [evidence_types.check(f) for f in files]
+    problem = _locked(problem)
+    check_closeout(actor, problem, submitted_on, has_files=bool(checked))
     if next_checkpoint is not None:
         _not_before(
             next_checkpoint,
@@ -766,6 +797,30 @@ def closeout_decide(
         link=_problem_link(problem),
     )
     return closeout
+
+
+def closeout_decide_many(
+    *, actor, closeouts: Iterable[CloseOut], accept: bool, decided_on: datetime.date, reason=""
+) -> tuple[list[CloseOut], dict[int, ProblemError]]:
+    """One reviewer's decision on many close-outs at once (one opinion, one click): each is
+    decided by `closeout_decide`, with its own checks, transition and audit entry. One that
+    is refused (decided meanwhile by another reviewer, out of the reviewer's reach …) does not
+    stop the others; returns (the decided, {close-out id: why refused})."""
+    decided, refused = [], {}
+    for closeout in closeouts:
+        try:
+            decided.append(
+                closeout_decide(
+                    actor=actor,
+                    closeout=closeout,
+                    accept=accept,
+                    decided_on=decided_on,
+                    reason=reason,
+                )
+            )
+        except ProblemError as error:
+            refused[closeout.pk] = error
+    return decided, refused
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1092,9 +1147,14 @@ def rule_link_problems(*, actor, rule: Rule, problems: Iterable[Problem]) -> Rul
 
 # The bulk forms of problem_create / measure_add (importers, the demo loader).
 from shigan.problems.bulk import (  # noqa: E402
+    CloseOutDraft,
     MeasureDraft,
     ProblemBulkRejected,
     ProblemDraft,
+    ProgressDraft,
+    closeout_bulk_submit,
     measure_bulk_add,
+    measure_bulk_complete,
     problem_bulk_create,
+    progress_report_bulk_add,
 )

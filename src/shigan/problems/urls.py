@@ -6,6 +6,7 @@ app_name = "problems"
 urlpatterns = [
     path("", views.LedgerHomeView.as_view(), name="home"),
     path("inbox/", views.InboxView.as_view(), name="inbox"),
+    path("inbox/decide/", views.CloseOutDecideManyView.as_view(), name="closeout_decide_many"),
     path("units/<int:pk>/", views.LedgerView.as_view(), name="ledger"),
     path("units/<int:pk>/bulk/", views.BulkView.as_view(), name="bulk"),
     path("units/<int:pk>/new/", views.ProblemCreateView.as_view(), name="create"),

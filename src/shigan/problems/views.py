@@ -44,6 +44,7 @@ __all__ = [
     "ExtensionDecideView",
     "EvidenceDownloadView",
     "InboxView",
+    "CloseOutDecideManyView",
     "PAGE_SIZE",
 ]
 
@@ -472,6 +473,42 @@ class InboxView(LoginRequiredMixin, View):
             closeout.decide_form = forms.DecideForm(auto_id=f"closeout{closeout.pk}_%s")
         context = {
             "page": page,
+            "bulk_form": forms.BulkDecideForm(auto_id="bulk_%s"),
             "extensions": list(selectors.extension_inbox(user=request.user)[:PAGE_SIZE]),
         }
         return render(request, "problems/inbox.html", context)
+
+
+class CloseOutDecideManyView(LoginRequiredMixin, View):
+    """One opinion on the close-outs ticked in the inbox; each is decided on its own (its
+    checks, transition and audit entry), and those refused are named."""
+
+    def post(self, request):
+        pending = selectors.closeout_inbox(user=request.user)
+        ids = [int(pk) for pk in request.POST.getlist("closeouts") if pk.isdigit()]
+        choices = list(pending.filter(pk__in=ids).values_list("pk", flat=True))
+        form = forms.BulkDecideForm(request.POST, choices=choices)
+        if not form.is_valid():
+            messages.error(request, _form_errors(form))
+            return redirect("problems:inbox")
+        data = form.cleaned_data
+        decided, refused = services.closeout_decide_many(
+            actor=request.user,
+            closeouts=list(pending.filter(pk__in=data["closeouts"])),
+            accept=data["decision"] == "accept",
+            decided_on=data["decided_on"],
+            reason=data["reason"],
+        )
+        if decided:
+            verdict = _("同意销号") if data["decision"] == "accept" else _("退回重改")
+            messages.success(
+                request,
+                _("已审核 %(n)d 件销号申请：%(verdict)s。")
+                % {"n": len(decided), "verdict": verdict},
+            )
+        titles = dict(
+            pending.model.objects.filter(pk__in=list(refused)).values_list("pk", "problem__title")
+        )
+        for pk, error in refused.items():
+            messages.error(request, f"{titles.get(pk, '')}：{error.message}")
+        return redirect("problems:inbox")

@@ -19,6 +19,7 @@ from shigan.problems.choices import MeasureState, ProblemSource, ProblemState, P
 from shigan.problems.exports import LedgerExporter
 from shigan.problems.imports import (
     LedgerImporter,
+    LedgerState,
     TimeLimit,
     parse_source,
     parse_status,
@@ -253,26 +254,34 @@ def test_a_bad_sheet_names_row_and_column_and_writes_nothing(setting, editor, ca
     assert not result.committed and result.created == 0
     assert _snapshot() == before
     located = {(e.row, e.column) for e in result.errors}
-    assert located == {(5, "方面"), (5, "责任领导"), (5, "整改时限"), (5, "完成情况"), (6, "问题")}
+    # 张三 is not on the roster: he would be registered, not refused.
+    assert located == {(5, "方面"), (5, "整改时限"), (5, "完成情况"), (6, "问题")}
     messages = {e.column: e.message for e in result.errors}
     assert "理论学习" in messages["方面"]  # the aspects one may choose from
-    assert "张三" in messages["责任领导"]
     assert "明年" in messages["整改时限"]
+    assert "未整改" in messages["完成情况"]  # the words one may use
+    assert {e.letter for e in result.errors} == {"C", "H", "J", "B"}
     assert "整个文件未导入" in result.message
 
 
-def test_a_refusal_by_the_service_names_its_row_and_nothing_is_kept(setting, editor, campaign):
-    """A deadline before the found date passes the cell checks; the service refuses it."""
+def test_a_deadline_before_the_ledger_date_is_an_overdue_item_not_an_error(
+    setting, editor, campaign
+):
+    """A ledger brought in late lists items already overdue: they land, and show red."""
     units = setting
 
     def rows(sheet, fmt):
         sheet.write_row(3, 0, [1, "甲问题", "", "", "措施", "", "", "2023-06-30", "", ""])
         sheet.write_row(4, 0, [2, "乙问题", "", "", "措施", "", "", "2023-05-01", "", ""])
 
-    before = _snapshot()
-    result = run(editor, units, campaign, workbook(rows))
-    assert not result.committed and _snapshot() == before
-    assert [(e.row, e.column) for e in result.errors] == [(5, "整改时限")]
+    importer = LedgerImporter(
+        actor=editor, unit=units["own"], campaign=campaign, as_of=D(2023, 6, 1)
+    )
+    result = importer.run(workbook(rows), "ledger.xlsx")
+    assert result.committed and not result.errors and result.created == 2
+    late = Problem.objects.get(title="乙问题")
+    assert late.found_on == D(2023, 6, 1) and late.deadline == D(2023, 5, 1)
+    assert late.light == "red"
 
 
 def test_a_sheet_without_the_problem_column_is_refused(setting, editor, campaign):
@@ -482,25 +491,25 @@ def test_time_limits_in_english(cell, limit):
 
 
 @pytest.mark.parametrize(
-    ("cell", "done"),
+    ("cell", "state"),
     [
-        ("Completed", True),
-        ("done", True),
-        ("Closed", True),
-        ("Awaiting closure", True),
-        ("Yes", True),
-        ("Not completed", False),
-        ("Being rectified", False),
-        ("To be rectified", False),
-        ("Returned for rework", False),
-        ("in progress", False),
-        ("No", False),
+        ("Completed", LedgerState.FINISHED),
+        ("done", LedgerState.FINISHED),
+        ("Closed", LedgerState.FINISHED),
+        ("Awaiting closure", LedgerState.FINISHED),
+        ("Yes", LedgerState.FINISHED),
+        ("Not completed", LedgerState.IN_PROGRESS),
+        ("Being rectified", LedgerState.IN_PROGRESS),
+        ("To be rectified", LedgerState.OPEN),
+        ("Returned for rework", LedgerState.IN_PROGRESS),
+        ("in progress", LedgerState.IN_PROGRESS),
+        ("No", LedgerState.IN_PROGRESS),
     ],
 )
-def test_completion_in_english(cell, done):
+def test_completion_in_english(cell, state):
     for language in ("zh-hans", "en"):
         with translation.override(language):
-            assert parse_status(cell) is done
+            assert parse_status(cell) == state
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,6 @@ def test_measure_is_added_with_its_audit_entry(problem, units, make_user):
     ("kwargs", "code"),
     [
         ({"text": "  "}, "text_required"),
-        ({"deadline": datetime.date(2023, 5, 1)}, "deadline_before_added"),
     ],
 )
 def test_bad_measures_are_refused_and_write_nothing(problem, units, make_user, kwargs, code):

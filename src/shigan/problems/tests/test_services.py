@@ -58,7 +58,6 @@ def test_problem_with_its_first_measure(units, campaign, aspect, editor):
         ({"title": " "}, "title_required"),
         ({"source": "rumour"}, "invalid_source"),
         ({"term": "forever"}, "invalid_term"),
-        ({"deadline": D(2023, 5, 1)}, "deadline_before_found"),
         ({"deadline": D(2023, 6, 1), "deadline_workdays": 10}, "deadline_twice"),
         ({"deadline_workdays": 0}, "bad_workdays"),
         ({"first_measure": {"text": ""}}, "text_required"),

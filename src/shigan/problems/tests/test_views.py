@@ -159,17 +159,18 @@ def test_record_form_shows_service_refusals_on_the_field(client, editor, units, 
     response = client.post(
         reverse("problems:create", args=[units["own"].pk]),
         {
-            "title": "时限早于发现日期",
+            "title": "时限填了两种",
             "source": "self_inspection",
             "term": "time_bound",
-            "deadline": "2023-05-01",
+            "deadline": "2023-06-01",
+            "deadline_workdays": "10",
             "unit": units["own"].pk,
             "found_on": "2023-05-08",
         },
     )
     assert response.status_code == 400
-    assert "整改时限：整改时限不能早于发现日期。" in response.content.decode()
-    assert not Problem.objects.filter(title="时限早于发现日期").exists()
+    assert "整改时限请填写日期或工作日天数，不要同时填写。" in response.content.decode()
+    assert not Problem.objects.filter(title="时限填了两种").exists()
 
 
 def _problem(editor, unit, campaign, title, **kwargs):

@@ -1,0 +1,501 @@
+"""A ledger sheet brought into the database: who its leaders are, which of its rows are
+problems already on the ledger and what they change, and the bulk writes that apply it.
+
+Offices send the same ledger every week with the progress filled in. A row is matched to its
+problem by (责任单位, 问题) with the title compared as `title_key` (full-width or half-width,
+spaces); what changed goes through the services' bulk forms — new measures, measures done,
+a progress report, a close-out request for a row now finished — and a row that changes nothing
+is unchanged. A finished row is never closed by the import: it arrives as a close-out request
+carrying the ledger's claim, with the ledger itself as its evidence, for a reviewer to decide.
+"""
+
+import datetime
+import hashlib
+import re
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from shigan.core.errors import DomainError, RowsRejected
+from shigan.core.spreadsheets.values import CellError, normalize_text
+from shigan.orgs.choices import PersonRank
+from shigan.orgs.models import Person, Unit
+from shigan.orgs.scoping import subtree_q
+from shigan.orgs.services import PersonDraft, person_bulk_create
+from shigan.problems import services
+from shigan.problems.choices import MeasureState, ProblemSource, ProblemState, ProblemTerm
+from shigan.problems.evidence_types import Checked
+from shigan.problems.imports import LedgerState, TimeLimit, title_key
+from shigan.problems.models import Measure, Problem, ProgressReport
+
+__all__ = ["Roster", "NewPerson", "match_problems", "LedgerWriter"]
+
+# "张三（分管）、李四/王五" → (张三, 分管), (李四, ""), (王五, "")
+_LEADER = re.compile(r"([^、，,;；/\s（(）)]+)\s*(?:[（(]([^）)]*)[）)])?")
+_PERCENT = re.compile(r"(\d{1,3})\s*[%％]")
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """A leader the ledger names who is not on the roster: registered at the row's unit."""
+
+    unit: Unit
+    name: str
+    pk = None
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.unit.name}）"
+
+
+def leader_entries(raw) -> list[tuple[str, str]]:
+    """(name, bracketed note) for each leader named in a cell, in order."""
+    return [(m[1], (m[2] or "").strip()) for m in _LEADER.finditer(normalize_text(raw))]
+
+
+def _steps(path: str) -> int:
+    return len(path) // Unit.steplen
+
+
+def _distance(a: str, b: str) -> int:
+    """Steps through the tree from one unit to the other (via their nearest common one)."""
+    common = 0
+    while common < min(_steps(a), _steps(b)) and a[: (common + 1) * 4] == b[: (common + 1) * 4]:
+        common += 1
+    return _steps(a) + _steps(b) - 2 * common
+
+
+class Roster:
+    """The active people an import may name: the unit's subtree and its ancestors."""
+
+    def __init__(self, root: Unit):
+        ancestors = Unit.lineage_paths(root.path)[:-1]
+        people = Person.objects.filter(
+            subtree_q([root.path], "unit__path") | Q(unit__path__in=ancestors)
+        ).select_related("unit")
+        if any(f.name == "active" for f in Person._meta.get_fields()):
+            people = people.filter(active=True)
+        self.by_name: dict[str, list[Person]] = {}
+        for person in people:
+            self.by_name.setdefault(person.name, []).append(person)
+        self.new: dict[str, NewPerson] = {}
+
+    def resolve(self, raw, unit: Unit) -> list:
+        """The people a 责任领导 cell names (the first is the lead), as seen from the row's
+        unit; raises CellError for a name two people share at the same distance."""
+        found = []
+        for name, note in leader_entries(raw):
+            person = self._one(name, note, unit)
+            if person not in found:
+                found.append(person)
+        return found
+
+    def _one(self, name: str, note: str, unit: Unit):
+        candidates = self.by_name.get(name, [])
+        if note:  # "张三（阿巴嘎旗）" names the unit
+            named = [p for p in candidates if note in (p.unit.name, p.unit.short_name)]
+            if len(named) == 1:
+                return named[0]
+        if not candidates:
+            # One name the roster lacks is one new person, registered at the unit of the
+            # first row that names them.
+            return self.new.setdefault(name, NewPerson(unit, name))
+        ranked = sorted(candidates, key=lambda p: _distance(p.unit.path, unit.path))
+        nearest = _distance(ranked[0].unit.path, unit.path)
+        tied = [p for p in ranked if _distance(p.unit.path, unit.path) == nearest]
+        if len(tied) > 1:
+            raise CellError(
+                _(
+                    "有 %(n)d 位“%(name)s”与本行单位同样近：%(who)s。"
+                    "请在姓名后用括号注明单位，如“%(name)s（%(unit)s）”。"
+                )
+                % {
+                    "n": len(tied),
+                    "name": name,
+                    "who": "、".join(f"{p.name}（{p.unit.name}）" for p in tied),
+                    "unit": tied[0].unit.name,
+                }
+            )
+        return ranked[0]
+
+
+# -- matching ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """What the import does for one problem (new or already on the ledger)."""
+
+    measures: list  # sheet measures to add ({"text", "owner", "deadline", "done", "row"})
+    complete: list  # existing measures now done
+    progress: tuple | None = None  # (text, percent)
+    closeout: str | None = None  # the summary of a close-out request
+    start: bool = True  # whether new measures start an open problem
+
+
+def _percent(text: str, state: str, measures: list) -> int:
+    if m := _PERCENT.search(text or ""):
+        return min(int(m[1]), 100)
+    if state == LedgerState.FINISHED or (measures and all(m["done"] for m in measures)):
+        return 100
+    return 0
+
+
+def _claim(importer, values: dict) -> str:
+    """The ledger's claim that a problem is finished, as a close-out request states it."""
+    day = importer.ledger_date or values["_found_on"]
+    text = values.get("progress") or _("已完成")
+    return _("据台账（%(day)s）：%(text)s") % {"day": day.isoformat(), "text": text}
+
+
+def _state_word(values: dict) -> str:
+    """The row's own 完成情况 word, as the text of the report that records it."""
+    words = (normalize_text(r.raw.get("status")) for r in values["_rows"])
+    return next((w for w in words if w), _("整改中"))
+
+
+def _new_plan(importer, values: dict) -> Plan:
+    state = values["_state"]
+    started = state != LedgerState.OPEN
+    progress = values.get("progress")
+    plan = Plan(measures=list(values["_measures"]), complete=[], start=started)
+    if progress and started:
+        plan.progress = (progress, _percent(progress, state, plan.measures))
+    elif started and not plan.measures:  # "整改中" with nothing else: the word is the report
+        plan.progress = (_state_word(values), _percent("", state, []))
+    if state == LedgerState.FINISHED:
+        plan.closeout = _claim(importer, values)
+    return plan
+
+
+def _update_plan(importer, values: dict, problem: Problem, measures, latest: str) -> Plan:
+    state = values["_state"]
+    have = {title_key(m.text): m for m in measures}
+    sheet = values["_measures"]
+    plan = Plan(
+        measures=[m for m in sheet if title_key(m["text"]) not in have],
+        complete=[
+            have[title_key(m["text"])]
+            for m in sheet
+            if m["done"]
+            and title_key(m["text"]) in have
+            and have[title_key(m["text"])].state != MeasureState.DONE
+        ],
+        start=state != LedgerState.OPEN,
+    )
+    progress = values.get("progress")
+    changed = bool(progress) and title_key(progress) != title_key(latest)
+    if changed and state != LedgerState.OPEN:
+        plan.progress = (progress, _percent(progress, state, sheet))
+    opened = problem.state == ProblemState.OPEN and state != LedgerState.OPEN
+    if opened and not plan.progress and not plan.measures:
+        plan.progress = (_state_word(values), _percent("", state, []))
+    finishing = problem.state in (ProblemState.OPEN, ProblemState.IN_PROGRESS) or (
+        problem.state == ProblemState.REOPENED and changed
+    )
+    if state == LedgerState.FINISHED and finishing:
+        plan.closeout = _claim(importer, values)
+    return plan
+
+
+def _words(plan: Plan) -> list[str]:
+    words = []
+    if plan.measures:
+        words.append(_("新增措施 %(n)d 条") % {"n": len(plan.measures)})
+    done = len(plan.complete) + sum(1 for m in plan.measures if m["done"])
+    if done:
+        words.append(_("完成措施 %(n)d 条") % {"n": done})
+    if plan.progress:
+        words.append(_("更新整改进展"))
+    if plan.closeout:
+        words.append(_("提交销号申请"))
+    return words
+
+
+def match_problems(importer, records) -> None:
+    """Find each row's problem already on the ledger and plan what the row changes."""
+    by_key = {}
+    units = {r.values["_unit_pk"] for r in records}
+    existing = Problem.objects.filter(unit_id__in=units, campaign=importer.campaign).values_list(
+        "pk", "unit_id", "title"
+    )
+    for pk, unit_id, title in existing.order_by("pk"):
+        by_key.setdefault((unit_id, title_key(title)), pk)
+    matched = {
+        r.row: by_key[(r.values["_unit_pk"], r.values["_title_key"])]
+        for r in records
+        if (r.values["_unit_pk"], r.values["_title_key"]) in by_key
+    }
+    problems = Problem.objects.in_bulk(list(matched.values()))
+    measures: dict[int, list[Measure]] = {}
+    for measure in Measure.objects.filter(problem_id__in=list(problems)).order_by("pk"):
+        measures.setdefault(measure.problem_id, []).append(measure)
+    latest = {}
+    reports = ProgressReport.objects.filter(problem_id__in=list(problems)).order_by(
+        "problem_id", "reported_on", "pk"
+    )
+    for problem_id, text in reports.values_list("problem_id", "text"):
+        latest[problem_id] = text
+    for record in records:
+        values = record.values
+        pk = matched.get(record.row)
+        if pk is None:
+            values["_plan"] = _new_plan(importer, values)
+            continue
+        problem = problems[pk]
+        record.obj = problem
+        if problem.state == ProblemState.CLOSED:
+            record.unchanged = True
+            continue
+        plan = _update_plan(importer, values, problem, measures.get(pk, []), latest.get(pk, ""))
+        values["_plan"] = plan
+        record.updates = _words(plan)
+        record.unchanged = not record.updates
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+_FIELD_COLUMNS = {
+    "deadline_workdays": "deadline",
+    "term": "deadline",
+    "deadline": "deadline",
+    "found_on": "found_on",
+    "text": "measures",
+    "first_measure": "measures",
+    "percent": "progress",
+    "summary": "progress",
+    "aspect": "aspect",
+    "campaign": "aspect",
+    "unit": "unit",
+    "name": "responsible",
+    "title": "title",
+}
+
+
+class _Refused(Exception):
+    def __init__(self, errors: dict[int, DomainError]):
+        self.errors = errors
+
+
+def _mime(name: str) -> str:
+    from shigan.core.views_exchange import CONTENT_TYPES
+
+    ext = name.rsplit(".", 1)[-1].lower()
+    return {
+        "xls": "application/vnd.ms-excel",
+        "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    }.get(ext, CONTENT_TYPES.get(ext, "application/octet-stream"))
+
+
+def ledger_evidence(data: bytes, name: str) -> Checked:
+    """The imported ledger as the evidence of the close-out requests it makes (it was checked
+    as a spreadsheet by the upload form and read whole by the importer)."""
+    ext = (name.rsplit(".", 1)[-1].lower() if "." in name else "xlsx")[:10]
+    return Checked(
+        ContentFile(data),
+        name.rsplit("/", 1)[-1][:255] or "ledger.xlsx",
+        ext,
+        _mime(name),
+        len(data),
+        hashlib.sha256(data).hexdigest(),
+    )
+
+
+class LedgerWriter:
+    """Writes a checked ledger through the services' bulk forms, in a few statements per
+    step rather than per row. A refused row is dropped and the rest written again (valid rows
+    mode), or the whole write refused (all or nothing)."""
+
+    def __init__(self, importer):
+        self.importer = importer
+        self.actor = importer.actor
+
+    def save(self, records, *, skip_invalid) -> dict[int, DomainError]:
+        refused: dict[int, DomainError] = {}
+        active = list(range(len(records)))
+        while active:
+            point = transaction.savepoint()
+            try:
+                self._write([records[i] for i in active])
+            except _Refused as error:
+                transaction.savepoint_rollback(point)
+                for position, why in error.errors.items():
+                    refused[active[position]] = self._located(why)
+                if not skip_invalid:
+                    return refused
+                active = [i for i in active if i not in refused]
+                continue
+            transaction.savepoint_commit(point)
+            break
+        return refused
+
+    @staticmethod
+    def _located(error: DomainError) -> DomainError:
+        field = _FIELD_COLUMNS.get(error.field or "")
+        return DomainError(error.message, code=error.code, field=field)
+
+    def _call(self, owners: list[int], write, *args, **kwargs):
+        """Run a bulk service; its refusals (by draft index) become the rows' (`owners[i]` is
+        the position of draft i's record)."""
+        try:
+            return write(*args, **kwargs)
+        except RowsRejected as rejected:
+            raise _Refused({owners[i]: e for i, e in rejected.errors.items()}) from None
+
+    # the steps
+
+    def _write(self, records) -> None:
+        self.importer.notes = []
+        people = self._register_people(records)
+        for record in records:
+            values = record.values
+            values["_lead"] = people.get(values["_responsible"], values["_responsible"])
+            values["_co"] = [people.get(p, p) for p in values["_co_responsible"]]
+            for measure in values["_plan"].measures:
+                measure["person"] = people.get(measure["owner"], measure["owner"])
+        ids = self._create_problems(records)
+        added = self._add_measures(records, ids)
+        self._complete_measures(records, added)
+        self._report_progress(records, ids)
+        self._submit_closeouts(records, ids)
+
+    def _register_people(self, records) -> dict:
+        wanted: dict[NewPerson, int] = {}
+        for position, record in enumerate(records):
+            values = record.values
+            named = [values["_responsible"], *values["_co_responsible"]]
+            named += [m["owner"] for m in values["_plan"].measures]
+            for person in named:
+                if isinstance(person, NewPerson):
+                    wanted.setdefault(person, position)
+        if not wanted:
+            return {}
+        new = list(wanted)
+        drafts = [PersonDraft(unit=p.unit, name=p.name, rank=PersonRank.OTHER) for p in new]
+        owners = [wanted[p] for p in new]
+        outcome = self._call(owners, person_bulk_create, actor=self.actor, drafts=drafts)
+        self.importer.notes.append(
+            _("新登记人员 %(n)d 名：%(names)s。")
+            % {"n": len(new), "names": "、".join(str(p) for p in new)}
+        )
+        return {
+            p: Person(pk=outcome.created[i], name=p.name, unit=p.unit) for i, p in enumerate(new)
+        }
+
+    def _create_problems(self, records) -> dict[int, int]:
+        """The new problems; {record position: problem id} for every record."""
+        ids = {i: r.obj.pk for i, r in enumerate(records) if r.obj is not None}
+        owners, drafts = [], []
+        for position, record in enumerate(records):
+            if record.obj is not None:
+                continue
+            values = record.values
+            limit = values["_limit"] or TimeLimit(ProblemTerm.TIME_BOUND)
+            owners.append(position)
+            drafts.append(
+                services.ProblemDraft(
+                    unit=values["_unit"],
+                    title=values["title"],
+                    source=values.get("source") or ProblemSource.SELF_INSPECTION,
+                    found_on=values["_found_on"],
+                    campaign=self.importer.campaign,
+                    aspect=values["_aspect"],
+                    responsible=values["_lead"],
+                    co_responsible=values["_co"],
+                    term=limit.term,
+                    deadline=limit.deadline,
+                    deadline_workdays=limit.workdays,
+                )
+            )
+        created = self._call(owners, services.problem_bulk_create, actor=self.actor, drafts=drafts)
+        ids.update(zip(owners, created, strict=True))
+        return ids
+
+    def _found_on(self, record, problem_id) -> datetime.date:
+        obj = record.obj
+        return obj.found_on if obj is not None else record.values["_found_on"]
+
+    def _day(self, record) -> datetime.date:
+        """The day the ledger reports (never before the problem was found)."""
+        found = record.obj.found_on if record.obj is not None else record.values["_found_on"]
+        return max(found, self.importer.ledger_date or self.importer.today)
+
+    def _add_measures(self, records, ids) -> list[tuple[int, int, dict]]:
+        """(measure id, record position, sheet measure) of every measure added."""
+        added = []
+        for start in (True, False):
+            owners, drafts, sheet = [], [], []
+            for position, record in enumerate(records):
+                plan = record.values["_plan"]
+                if plan.start is not start:
+                    continue
+                added_on = self._found_on(record, ids[position])
+                if record.obj is not None:
+                    added_on = self._day(record)
+                for measure in plan.measures:
+                    owners.append(position)
+                    sheet.append((position, measure))
+                    drafts.append(
+                        services.MeasureDraft(
+                            problem=Problem(pk=ids[position]),
+                            text=measure["text"],
+                            added_on=added_on,
+                            owner=measure["person"],
+                            deadline=measure["deadline"],
+                        )
+                    )
+            made = self._call(
+                owners, services.measure_bulk_add, actor=self.actor, drafts=drafts, start=start
+            )
+            added += [(pk, pos, m) for pk, (pos, m) in zip(made, sheet, strict=True)]
+        return added
+
+    def _complete_measures(self, records, added) -> None:
+        owners, pairs = [], []
+        for pk, position, measure in added:
+            if measure["done"]:
+                owners.append(position)
+                pairs.append((Measure(pk=pk), self._day(records[position])))
+        for position, record in enumerate(records):
+            for measure in record.values["_plan"].complete:
+                owners.append(position)
+                pairs.append((measure, max(measure.added_on, self._day(record))))
+        self._call(owners, services.measure_bulk_complete, actor=self.actor, measures=pairs)
+
+    def _report_progress(self, records, ids) -> None:
+        owners, drafts = [], []
+        for position, record in enumerate(records):
+            progress = record.values["_plan"].progress
+            if progress:
+                owners.append(position)
+                drafts.append(
+                    services.ProgressDraft(
+                        problem=Problem(pk=ids[position]),
+                        text=progress[0],
+                        percent=progress[1],
+                        reported_on=self._day(record),
+                    )
+                )
+        self._call(owners, services.progress_report_bulk_add, actor=self.actor, drafts=drafts)
+
+    def _submit_closeouts(self, records, ids) -> None:
+        owners, drafts = [], []
+        for position, record in enumerate(records):
+            summary = record.values["_plan"].closeout
+            if summary:
+                owners.append(position)
+                drafts.append(
+                    services.CloseOutDraft(
+                        problem=Problem(pk=ids[position]),
+                        summary=summary,
+                        submitted_on=self._day(record),
+                    )
+                )
+        if not drafts:
+            return
+        ledger = ledger_evidence(self.importer.source_data, self.importer.source_name)
+        self._call(
+            owners, services.closeout_bulk_submit, actor=self.actor, drafts=drafts, ledger=ledger
+        )
