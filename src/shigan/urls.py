@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/", include("shigan.core.api_urls")),
     path("api/", include("shigan.accounts.api.urls")),
     path("api/", include("shigan.orgs.api.urls")),
     path("api/", include("shigan.metrics.api.urls")),

@@ -6,6 +6,7 @@ to the facts of each record's unit and all its ancestors.
 """
 
 import datetime
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -175,23 +176,67 @@ def on_records_changed(model, listener: Callable[[list], None]) -> None:
         listeners.append(listener)
 
 
-class metric_changes:
-    """with metric_changes(Problem, [pk]) as changes: …change…; changes.created([new_pk])"""
+_local = threading.local()
 
-    def __init__(self, model, ids: Iterable = ()):
+
+def _batches() -> dict:
+    """model → the batch of `metric_changes` open on this thread."""
+    if not hasattr(_local, "batches"):
+        _local.batches = {}
+    return _local.batches
+
+
+class metric_changes:
+    """with metric_changes(Problem, [pk]) as changes: …change…; changes.created([new_pk])
+
+    `batch=True` gathers every `metric_changes` of the same model nested inside it (a bulk
+    import's several steps over the same records) into one: the records' contributions are
+    read once before (at the batch's start for `ids`, or when a nested change first names a
+    record) and once after, at the batch's end, instead of before and after every step."""
+
+    def __init__(self, model, ids: Iterable = (), *, batch: bool = False):
         self.model = model
         self.metrics = _metrics_over(model)
         self.ids = list(ids)
         self.new_ids: list = []
+        self.batch = batch
+        self.outer: metric_changes | None = None
 
     def __enter__(self):
+        self.outer = _batches().get(self.model)
+        if self.outer is not None:
+            self.outer._join(self.ids)
+            return self
         self.before = {m.key: contributions(m, self.ids) for m in self.metrics}
+        self.known = set(self.ids)
+        if self.batch:
+            _batches()[self.model] = self
         return self
 
+    def _join(self, ids: list) -> None:
+        """A nested change names `ids`: take the contributions of those not seen yet."""
+        unseen = [pk for pk in ids if pk not in self.known]
+        if not unseen:
+            return
+        self.known.update(unseen)
+        self.ids.extend(unseen)
+        for metric in self.metrics:
+            self.before[metric.key].update(contributions(metric, unseen))
+
     def created(self, ids: Iterable) -> None:
+        if self.outer is not None:
+            self.outer.created(ids)
+            return
+        ids = list(ids)
         self.new_ids.extend(ids)
+        if self.batch:
+            self.known.update(ids)
 
     def __exit__(self, exc_type, exc, tb):
+        if self.outer is not None:
+            return False
+        if self.batch:
+            _batches().pop(self.model, None)
         if exc_type is not None:
             return False
         every = self.ids + self.new_ids

@@ -13,6 +13,7 @@ import datetime
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from shigan.core.errors import DomainError, RowsRejected
 from shigan.core.spreadsheets.values import CellError, normalize_text
+from shigan.metrics.engine import metric_changes
 from shigan.orgs.choices import PersonRank
 from shigan.orgs.models import Person, Unit
 from shigan.orgs.scoping import subtree_q
@@ -274,6 +276,13 @@ _FIELD_COLUMNS = {
 }
 
 
+class _Ref(NamedTuple):
+    """A record known by its id only: what the bulk services read of the drafts' problems
+    (a model instance per draft costs more than the insert of its row)."""
+
+    pk: int
+
+
 class _Refused(Exception):
     def __init__(self, errors: dict[int, DomainError]):
         self.errors = errors
@@ -355,11 +364,18 @@ class LedgerWriter:
             values["_co"] = [people.get(p, p) for p in values["_co_responsible"]]
             for measure in values["_plan"].measures:
                 measure["person"] = people.get(measure["owner"], measure["owner"])
-        ids = self._create_problems(records)
-        added = self._add_measures(records, ids)
-        self._complete_measures(records, added)
-        self._report_progress(records, ids)
-        self._submit_closeouts(records, ids)
+        # The figures are brought up to date once for the whole sheet, not once per step.
+        existing = [r.obj.pk for r in records if r.obj is not None]
+        completed = [m.pk for r in records for m in r.values["_plan"].complete]
+        with (
+            metric_changes(Problem, existing, batch=True),
+            metric_changes(Measure, completed, batch=True),
+        ):
+            ids = self._create_problems(records)
+            added = self._add_measures(records, ids)
+            self._complete_measures(records, added)
+            self._report_progress(records, ids)
+            self._submit_closeouts(records, ids)
 
     def _register_people(self, records) -> dict:
         wanted: dict[NewPerson, int] = {}
@@ -439,7 +455,7 @@ class LedgerWriter:
                     sheet.append((position, measure))
                     drafts.append(
                         services.MeasureDraft(
-                            problem=Problem(pk=ids[position]),
+                            problem=_Ref(ids[position]),
                             text=measure["text"],
                             added_on=added_on,
                             owner=measure["person"],
@@ -457,7 +473,7 @@ class LedgerWriter:
         for pk, position, measure in added:
             if measure["done"]:
                 owners.append(position)
-                pairs.append((Measure(pk=pk), self._day(records[position])))
+                pairs.append((_Ref(pk), self._day(records[position])))
         for position, record in enumerate(records):
             for measure in record.values["_plan"].complete:
                 owners.append(position)
@@ -472,7 +488,7 @@ class LedgerWriter:
                 owners.append(position)
                 drafts.append(
                     services.ProgressDraft(
-                        problem=Problem(pk=ids[position]),
+                        problem=_Ref(ids[position]),
                         text=progress[0],
                         percent=progress[1],
                         reported_on=self._day(record),
@@ -488,7 +504,7 @@ class LedgerWriter:
                 owners.append(position)
                 drafts.append(
                     services.CloseOutDraft(
-                        problem=Problem(pk=ids[position]),
+                        problem=_Ref(ids[position]),
                         summary=summary,
                         submitted_on=self._day(record),
                     )

@@ -22,6 +22,7 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.campaigns.models import Campaign
@@ -262,7 +263,7 @@ def problem_create(
     """Enter a problem on the ledger; with `first_measure` ({"text", "owner", "deadline"}) its
     first measure too, which starts the rectification (in_progress) unless `start` is False
     (a ledger's planned measures of a problem not yet started)."""
-    title = _text(title, field="title", message=_("问题不能为空。"), max_length=300)
+    title = _text(title, field="title", message=_lazy("问题不能为空。"), max_length=300)
     if source not in ProblemSource.values:
         raise ProblemError(_("问题来源无效。"), code="invalid_source", field="source")
     if term not in ProblemTerm.values:
@@ -348,12 +349,12 @@ def problem_update(*, actor, problem: Problem, **changes) -> Problem:
             )
         raise ProblemError(_("不能修改该项。"), code="not_updatable", field=field)
     problem = _locked(problem)
-    _require_record(actor, problem, _("您没有修改该问题的权限。"))
+    _require_record(actor, problem, _lazy("您没有修改该问题的权限。"))
     _refuse_closed(problem)
     before = _snapshot(problem)
     if "title" in changes:
         changes["title"] = _text(
-            changes["title"], field="title", message=_("问题不能为空。"), max_length=300
+            changes["title"], field="title", message=_lazy("问题不能为空。"), max_length=300
         )
     if "description" in changes:
         changes["description"] = (changes["description"] or "").strip()
@@ -372,7 +373,7 @@ def problem_update(*, actor, problem: Problem, **changes) -> Problem:
         changes.get("next_checkpoint"),
         problem.found_on,
         field="next_checkpoint",
-        message=_("下一检查节点不能早于发现日期。"),
+        message=_lazy("下一检查节点不能早于发现日期。"),
     )
     with metric_changes(Problem, [problem.pk]):
         for name, value in changes.items():
@@ -428,9 +429,9 @@ def measure_add(
 ) -> Measure:
     """Add a measure; the first one starts an open problem's rectification unless `start` is
     False (a planned measure in a ledger that says the problem is not started)."""
-    text = _text(text, field="text", message=_("整改措施不能为空。"))
+    text = _text(text, field="text", message=_lazy("整改措施不能为空。"))
     problem = _locked(problem)
-    _require_record(actor, problem, _("您没有为该问题登记整改措施的权限。"))
+    _require_record(actor, problem, _lazy("您没有为该问题登记整改措施的权限。"))
     _refuse_closed(problem)
     with metric_changes(Measure) as changes, metric_changes(Problem, [problem.pk]):
         measure = Measure.objects.create(
@@ -461,11 +462,13 @@ def measure_add(
 
 def check_measure_complete(actor, problem: Problem, measure: Measure, done_on) -> None:
     """What `measure_complete` and its bulk form refuse (the problem and measure locked)."""
-    _require_record(actor, problem, _("您没有修改该整改措施的权限。"))
+    _require_record(actor, problem, _lazy("您没有修改该整改措施的权限。"))
     _refuse_closed(problem)
     if measure.state == MeasureState.DONE:
         raise ProblemError(_("该整改措施已完成。"), code="already_done")
-    _not_before(done_on, measure.added_on, field="done_on", message=_("完成日期不能早于提出日期。"))
+    _not_before(
+        done_on, measure.added_on, field="done_on", message=_lazy("完成日期不能早于提出日期。")
+    )
 
 
 @transaction.atomic
@@ -488,7 +491,7 @@ def measure_complete(*, actor, measure: Measure, done_on: datetime.date) -> Meas
 
 def clean_progress(text, percent) -> tuple[str, int]:
     """A progress report's text and percent, checked (for the single and the bulk form)."""
-    text = _text(text, field="text", message=_("整改进展不能为空。"))
+    text = _text(text, field="text", message=_lazy("整改进展不能为空。"))
     try:
         percent = int(percent)
     except (TypeError, ValueError):
@@ -501,10 +504,13 @@ def clean_progress(text, percent) -> tuple[str, int]:
 
 
 def check_progress(actor, problem: Problem, reported_on) -> None:
-    _require_record(actor, problem, _("您没有为该问题报告整改进展的权限。"))
+    _require_record(actor, problem, _lazy("您没有为该问题报告整改进展的权限。"))
     _refuse_closed(problem)
     _not_before(
-        reported_on, problem.found_on, field="reported_on", message=_("报告日期不能早于发现日期。")
+        reported_on,
+        problem.found_on,
+        field="reported_on",
+        message=_lazy("报告日期不能早于发现日期。"),
     )
 
 
@@ -595,7 +601,7 @@ def evidence_add(*, actor, problem: Problem, file, progress_report=None) -> Evid
     """Attach one evidence file to a problem (or to one of its progress reports)."""
     checked = evidence_types.check(file)
     problem = _locked(problem)
-    _require_record(actor, problem, _("您没有为该问题上传佐证材料的权限。"))
+    _require_record(actor, problem, _lazy("您没有为该问题上传佐证材料的权限。"))
     _refuse_closed(problem)
     if progress_report is not None and progress_report.problem_id != problem.pk:
         raise ProblemError(
@@ -614,7 +620,7 @@ def evidence_add_many(
     if not checked:
         raise ProblemError(_("请选择要上传的文件。"), code="files_required", field="files")
     problem = _locked(problem)
-    _require_record(actor, problem, _("您没有为该问题上传佐证材料的权限。"))
+    _require_record(actor, problem, _lazy("您没有为该问题上传佐证材料的权限。"))
     _refuse_closed(problem)
     if progress_report is not None and progress_report.problem_id != problem.pk:
         raise ProblemError(
@@ -629,7 +635,7 @@ def evidence_add_many(
 
 def check_closeout(actor, problem: Problem, submitted_on, *, has_files: bool) -> None:
     """What `closeout_submit` and its bulk form refuse (the problem locked)."""
-    _require_record(actor, problem, _("您没有为该问题申请销号的权限。"))
+    _require_record(actor, problem, _lazy("您没有为该问题申请销号的权限。"))
     if problem.state == ProblemState.PENDING_REVIEW:
         raise ProblemError(_("该问题已提交销号申请，正在等待审核。"), code="already_pending")
     _refuse_closed(problem)
@@ -642,7 +648,7 @@ def check_closeout(actor, problem: Problem, submitted_on, *, has_files: bool) ->
         submitted_on,
         problem.found_on,
         field="submitted_on",
-        message=_("申请日期不能早于发现日期。"),
+        message=_lazy("申请日期不能早于发现日期。"),
     )
     if not has_files and not problem.evidence.exists():
         raise ProblemError(
@@ -664,7 +670,7 @@ def closeout_submit(
 ) -> CloseOut:
     """The unit asks to close the problem (a long-term one: its current stage), with evidence.
     `next_checkpoint` proposes a long-term problem's next checkpoint to the reviewer."""
-    summary = _text(summary, field="summary", message=_("请填写整改完成情况。"))
+    summary = _text(summary, field="summary", message=_lazy("请填写整改完成情况。"))
     checked = [evidence_types.check(f) for f in files]
     problem = _locked(problem)
     check_closeout(actor, problem, submitted_on, has_files=bool(checked))
@@ -673,7 +679,7 @@ def closeout_submit(
             next_checkpoint,
             submitted_on,
             field="next_checkpoint",
-            message=_("下一检查节点不能早于申请日期。"),
+            message=_lazy("下一检查节点不能早于申请日期。"),
         )
     with metric_changes(Problem, [problem.pk]):
         closeout = CloseOut.objects.create(
@@ -747,7 +753,7 @@ def closeout_decide(
         decided_on,
         closeout.submitted_on,
         field="decided_on",
-        message=_("审核日期不能早于申请日期。"),
+        message=_lazy("审核日期不能早于申请日期。"),
     )
     checkpoint = None
     if accept and problem.term == ProblemTerm.LONG_TERM:
@@ -836,9 +842,9 @@ def extension_request(
     reason: str,
     requested_on: datetime.date,
 ) -> DeadlineExtension:
-    reason = _text(reason, field="reason", message=_("请写明延期理由。"))
+    reason = _text(reason, field="reason", message=_lazy("请写明延期理由。"))
     problem = _locked(problem)
-    _require_record(actor, problem, _("您没有为该问题申请延期的权限。"))
+    _require_record(actor, problem, _lazy("您没有为该问题申请延期的权限。"))
     _refuse_closed(problem)
     if problem.extensions.filter(state=ExtensionState.PENDING).exists():
         raise ProblemError(_("该问题已有待审批的延期申请。"), code="extension_pending")
@@ -853,7 +859,7 @@ def extension_request(
         new_deadline,
         requested_on,
         field="new_deadline",
-        message=_("申请延至的日期不能早于申请日期。"),
+        message=_lazy("申请延至的日期不能早于申请日期。"),
     )
     extension = DeadlineExtension.objects.create(
         problem=problem,
@@ -909,7 +915,7 @@ def extension_decide(
         decided_on,
         extension.requested_on,
         field="decided_on",
-        message=_("审批日期不能早于申请日期。"),
+        message=_lazy("审批日期不能早于申请日期。"),
     )
     before = {"deadline": problem.deadline, "next_checkpoint": problem.next_checkpoint}
     with metric_changes(Problem, [problem.pk]):
@@ -964,7 +970,7 @@ def special_program_create(
     plan: str = "",
     created_on: datetime.date | None = None,
 ) -> SpecialProgram:
-    name = _text(name, field="name", message=_("专项整治名称不能为空。"), max_length=200)
+    name = _text(name, field="name", message=_lazy("专项整治名称不能为空。"), max_length=200)
     if actor is not None and not user_can(actor, "record", lead_unit):
         raise ProblemError(_("您没有在该单位登记专项整治的权限。"), code="forbidden")
     if not lead_unit.path.startswith(campaign.root_unit.path):
@@ -1068,7 +1074,7 @@ def rule_create(
     created_on: datetime.date | None = None,
 ) -> Rule:
     """Record a rule being drafted (建章立制), linked to the problems it fixes for good."""
-    title = _text(title, field="title", message=_("制度名称不能为空。"), max_length=300)
+    title = _text(title, field="title", message=_lazy("制度名称不能为空。"), max_length=300)
     if kind not in RuleKind.values:
         raise ProblemError(_("制度类别无效。"), code="invalid_kind", field="kind")
     if actor is not None and not user_can(actor, "record", unit):

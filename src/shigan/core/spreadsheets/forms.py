@@ -7,10 +7,11 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shigan.core.errors import DomainError
 from shigan.core.spreadsheets.importers import ImportMode
 from shigan.core.spreadsheets.reading import SUPPORTED_EXTENSIONS
 
-__all__ = ["ImportForm"]
+__all__ = ["ImportForm", "check_upload"]
 
 # What browsers send for office sheets (some send octet-stream for all of them).
 _CONTENT_TYPES = {
@@ -63,24 +64,36 @@ class ImportForm(forms.Form):
         }
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        ext = Path(upload.name).suffix.lower()
-        if ext not in SUPPORTED_EXTENSIONS:
-            raise forms.ValidationError(
-                _("不支持的文件类型“%(ext)s”，请上传 xlsx、xls、ods 或 csv 文件。")
-                % {"ext": ext or "?"}
-            )
-        if upload.size > settings.SHIGAN_IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("文件不能超过 %(mb)d MB。") % {"mb": settings.SHIGAN_IMPORT_MAX_BYTES // 2**20}
-            )
-        content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip()
-        if content_type not in _CONTENT_TYPES:
-            raise forms.ValidationError(_("文件内容类型不是表格。"))
-        head = upload.read(8)
-        upload.seek(0)
-        zipped = head.startswith(b"PK\x03\x04")
-        ole = head.startswith(b"\xd0\xcf\x11\xe0")
-        if ext in (".xlsx", ".xlsm", ".ods") and not zipped or ext == ".xls" and not ole:
-            raise forms.ValidationError(_("文件内容与扩展名不符，请确认是 Excel 或 WPS 表格。"))
-        return upload
+        try:
+            return check_upload(self.cleaned_data["file"])
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None
+
+
+def check_upload(upload):
+    """A spreadsheet upload, checked by name, size, declared type and its first bytes (the
+    upload form and the API share it); raises DomainError naming what is wrong."""
+    ext = Path(upload.name).suffix.lower()
+    if ext not in SUPPORTED_EXTENSIONS:
+        raise _bad(
+            _("不支持的文件类型“%(ext)s”，请上传 xlsx、xls、ods 或 csv 文件。")
+            % {"ext": ext or "?"}
+        )
+    if upload.size > settings.SHIGAN_IMPORT_MAX_BYTES:
+        raise _bad(
+            _("文件不能超过 %(mb)d MB。") % {"mb": settings.SHIGAN_IMPORT_MAX_BYTES // 2**20}
+        )
+    content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip()
+    if content_type not in _CONTENT_TYPES:
+        raise _bad(_("文件内容类型不是表格。"))
+    head = upload.read(8)
+    upload.seek(0)
+    zipped = head.startswith(b"PK\x03\x04")
+    ole = head.startswith(b"\xd0\xcf\x11\xe0")
+    if ext in (".xlsx", ".xlsm", ".ods") and not zipped or ext == ".xls" and not ole:
+        raise _bad(_("文件内容与扩展名不符，请确认是 Excel 或 WPS 表格。"))
+    return upload
+
+
+def _bad(message: str) -> DomainError:
+    return DomainError(message, code="bad_file", field="file")

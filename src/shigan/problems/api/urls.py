@@ -1,5 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
+from shigan.problems.api.imports import LedgerImportViewSet
 from shigan.problems.api.views import (
     CloseOutViewSet,
     EvidenceViewSet,
@@ -20,4 +21,5 @@ router.register("closeouts", CloseOutViewSet, basename="problems-closeout")
 router.register("extensions", ExtensionViewSet, basename="problems-extension")
 router.register("special-programs", SpecialProgramViewSet, basename="problems-program")
 router.register("rules", RuleViewSet, basename="problems-rule")
+router.register("ledgers", LedgerImportViewSet, basename="problems-ledger")
 urlpatterns = router.urls

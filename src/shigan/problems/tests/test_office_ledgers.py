@@ -5,6 +5,7 @@ change by exactly those counts. Sent again with progress filled in, a ledger upd
 the problems it changes; sent a third time, it changes nothing."""
 
 import datetime
+import io
 from pathlib import Path
 
 import pytest
@@ -462,3 +463,27 @@ def test_two_people_of_one_name_as_near_as_each_other_is_an_error(
     assert [(e.row, e.column) for e in result.errors] == [(2, "责任领导")]
     assert "乌力吉（别力古台镇）" in result.errors[0].message
     assert "乌力吉（查干淖尔镇）" in result.errors[0].message
+
+
+def test_the_api_previews_then_imports(client, make_user, campaign, roster, units):
+    root = unit("苏尼特左旗")
+    client.force_login(make_user(Role.EDITOR, root))
+    path = LEDGERS / "sunid-left-banner-2023-06-18-gb18030.csv"
+    url = f"/api/problems/ledgers/{root.pk}/import/?campaign={campaign.pk}"
+    with path.open("rb") as handle:
+        started = client.post(url, {"file": handle})
+    assert started.status_code == 202, started.content
+    job = client.get(f"/api/jobs/{started.json()['id']}/").json()
+    assert job["state"] == "done" and job["summary"]["dry_run"] is True
+    assert job["summary"]["created"] == 3 and Problem.objects.count() == 0
+    confirmed = client.post(f"/api/jobs/{job['id']}/confirm/")
+    assert confirmed.status_code == 202 and confirmed.json()["summary"]["created"] == 3
+    assert set(Problem.objects.values_list("title", flat=True)) == set(SUNID_CSV)
+    # Another banner is out of scope; a file that is not a sheet names the field.
+    with path.open("rb") as handle:
+        outside = client.post(f"/api/problems/ledgers/{units['own'].pk}/import/", {"file": handle})
+    assert outside.status_code == 404
+    fake = io.BytesIO(b"MZ\x90\x00 not a sheet")
+    fake.name = "ledger.xlsx"
+    refused = client.post(url, {"file": fake})
+    assert refused.status_code == 400 and refused.json()["field"] == "file"
