@@ -26,6 +26,7 @@ from shigan.core.spreadsheets.values import (
     parse_division_code,
 )
 from shigan.orgs.choices import PersonRank, Role, UnitKind
+from shigan.orgs.divisions import division_stem
 from shigan.orgs.models import Membership, Person, Unit
 from shigan.orgs.phones import normalize_phone
 from shigan.orgs.services import (
@@ -49,6 +50,7 @@ __all__ = [
 ]
 
 PATH_SEPARATOR = "/"
+SUGGEST_POOL = 50  # near misses weighed for a suggestion
 
 UNIT_COLUMNS = (
     Column(
@@ -265,14 +267,27 @@ class UnitIndex:
         return list(self.by_key["name"].get(ref) or self.by_key["short"].get(ref) or [])
 
     def suggest(self, text: str) -> str | None:
+        """The unit a near miss most likely means, the same answer every time: a unit whose
+        name is the text plus a 镇, 苏木, 村委会 … first, the highest in the tree (a town before
+        a village of the same stem); else the closest spelling, the higher unit, the earlier
+        path."""
         if self._choices is None:
-            self._choices = list({*self.by_key["name"], *self.by_key["short"]})
+            self._choices = sorted({*self.by_key["name"], *self.by_key["short"]})
         ref = _norm(text).split(PATH_SEPARATOR)[-1]
-        match = process.extractOne(ref, self._choices, scorer=fuzz.WRatio, score_cutoff=70)
-        if match is None:
-            return None
-        pks = self.by_key["name"].get(match[0]) or self.by_key["short"].get(match[0])
-        return self.rows[pks[0]][2] if pks else match[0]
+        matches = process.extract(
+            ref, self._choices, scorer=fuzz.WRatio, score_cutoff=70, limit=SUGGEST_POOL
+        )
+        best: tuple | None = None
+        for choice, score, _i in matches:
+            for pk in (*self.by_key["name"].get(choice, ()), *self.by_key["short"].get(choice, ())):
+                path, depth, name, _short, _code = self.rows[pk]
+                if division_stem(_norm(name)) == ref:  # the text is its name less 镇, 村委会 …
+                    rank = (0, depth, 0.0, path)
+                else:
+                    rank = (1, -round(score, 3), depth, path)
+                if best is None or rank < best[0]:
+                    best = (rank, name)
+        return best[1] if best else None
 
     def not_found(self, text: str) -> str:
         message = _("在“%(root)s”及其下级单位中找不到“%(value)s”。") % {
