@@ -34,6 +34,8 @@ __all__ = [
     "ImportStats",
     "read_divisions",
     "divisions_import",
+    "short_names",
+    "division_stem",
 ]
 
 DATA_DIR = Path(__file__).parent / "data" / "divisions"
@@ -171,6 +173,37 @@ def _line_of(source, spec: LevelFile, row: DivisionRow, index: int) -> int:
     return index + 2
 
 
+# What offices leave off a town's or village's name (阿尔山 for 阿尔山镇), longest first.
+SHORT_NAME_SUFFIXES = ("街道办事处", "嘎查村委会", "村委会", "居委会", "街道", "苏木", "镇", "乡")
+LEAGUE_CODE_LEN = 4  # the level-2 division's code: the first digits of every code below it
+
+
+def division_stem(name: str) -> str:
+    """The name without the suffix offices leave off; "" when it has none of them."""
+    for suffix in SHORT_NAME_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return ""
+
+
+def short_names(levels: list[list[DivisionRow]]) -> dict[tuple[int, str], str]:
+    """(level, code) → 简称 of the towns and villages: the name without its 镇, 苏木, 村委会 …,
+    where that stem is not the stem or the name of another division of the same league (so
+    that a short name found in a sheet names one unit there). Stems of one character are left
+    alone: too short to name anything."""
+    stems: dict[tuple[int, str], str] = {}
+    taken: Counter = Counter()  # (league, text) → how many divisions it could name
+    for rows in levels[1:]:
+        for row in rows:
+            league = row.code[:LEAGUE_CODE_LEN]
+            taken[league, row.name] += 1
+            stem = division_stem(row.name) if row.level >= 4 else ""
+            if len(stem) >= 2:
+                stems[row.level, row.code] = stem
+                taken[league, stem] += 1
+    return {key: stem for key, stem in stems.items() if taken[key[1][:LEAGUE_CODE_LEN], stem] == 1}
+
+
 def _padded(code: str) -> str:
     return code.ljust(12, "0")
 
@@ -189,16 +222,21 @@ class _LevelWriter:
     """Writes one level: renames what exists, inserts what is new under known parent paths."""
 
     def __init__(
-        self, level: int, parents: dict[str | None, _Placed], next_level: list[DivisionRow]
+        self,
+        level: int,
+        parents: dict[str | None, _Placed],
+        next_level: list[DivisionRow],
+        shorts: dict[tuple[int, str], str],
     ):
         self.level = level
         self.parents = parents
         self.child_counts = Counter(r.parent_code for r in next_level)
+        self.shorts = shorts
         self.existing = {
-            code: (pk, path, name)
-            for code, pk, path, name in Unit.objects.filter(division_level=level).values_list(
-                "division_code", "pk", "path", "name"
-            )
+            code: (pk, path, name, short)
+            for code, pk, path, name, short in Unit.objects.filter(
+                division_level=level
+            ).values_list("division_code", "pk", "path", "name", "short_name")
         }
         self.next_step = self._steps_after_existing_children()
 
@@ -220,12 +258,14 @@ class _LevelWriter:
     def write(self, rows: list[DivisionRow], stats: ImportStats) -> dict[str | None, _Placed]:
         placed: dict[str | None, _Placed] = {}
         renamed: list[Unit] = []
+        shortened: list[Unit] = []
         new_rows: list[tuple] = []
         added_to_existing: Counter = Counter()
         for row in rows:
             padded = _padded(row.code)
+            short = self.shorts.get((row.level, row.code), "")
             if padded in self.existing:
-                pk, path, name = self.existing[padded]
+                pk, path, name, old_short = self.existing[padded]
                 placed[row.code] = _Placed(path, False)
                 if name != row.name:
                     initials, alt = name_initials(row.name)
@@ -233,6 +273,9 @@ class _LevelWriter:
                     stats.renamed += 1
                 else:
                     stats.unchanged += 1
+                # A short name someone typed is theirs: only a blank one is filled in.
+                if short and not old_short:
+                    shortened.append(Unit(pk=pk, short_name=short))
                 continue
             parent = self.parents[row.parent_code] if row.parent_code else _Placed("", True)
             path = self._new_path(parent.path)
@@ -246,7 +289,7 @@ class _LevelWriter:
                     self.level,
                     self.child_counts[row.code],
                     row.name,
-                    "",
+                    short,
                     DIVISION_KINDS[self.level],
                     padded,
                     self.level,
@@ -258,6 +301,7 @@ class _LevelWriter:
             )
         stats.created += bulk_insert(Unit, _COLUMNS, new_rows)
         Unit.objects.bulk_update(renamed, ["name", "initials", "initials_alt"], batch_size=2000)
+        Unit.objects.bulk_update(shortened, ["short_name"], batch_size=2000)
         versions_touch(["orgs"])  # COPY and bulk_update send no signal
         self._count_children(added_to_existing)
         return placed
@@ -284,13 +328,15 @@ def divisions_import(
     depth: int = 5,
     progress: Callable[[str], None] | None = None,
 ) -> ImportStats:
-    """Load (or refresh) the division tree. Re-running changes nothing; renames are updated."""
+    """Load (or refresh) the division tree. Re-running changes nothing; renames are updated.
+    Towns and villages get their 简称 (`short_names`) where they have none yet."""
     levels = read_divisions(source, province=province, depth=depth)
+    shorts = short_names(levels)
     stats = ImportStats()
     placed: dict[str | None, _Placed] = {}
     for index, rows in enumerate(levels, start=1):
         next_level = levels[index] if index < len(levels) else []
-        placed = _LevelWriter(index, placed, next_level).write(rows, stats)
+        placed = _LevelWriter(index, placed, next_level, shorts).write(rows, stats)
         if progress:
             progress(_("第 %(level)d 级：%(n)d 个单位") % {"level": index, "n": len(rows)})
     audit_record(

@@ -5,14 +5,15 @@ The unit sheet has the importer's columns, so an exported subtree imports back u
 
 from collections.abc import Iterator
 
+from django.db.models import Count
 from django.utils.translation import gettext_lazy
 
 from shigan.core.spreadsheets.exporters import Exporter
-from shigan.orgs.choices import Role, UnitKind
-from shigan.orgs.imports import MEMBERSHIP_COLUMNS, PATH_SEPARATOR, UNIT_COLUMNS
-from shigan.orgs.models import Membership, Unit
+from shigan.orgs.choices import PersonRank, Role, UnitKind
+from shigan.orgs.imports import MEMBERSHIP_COLUMNS, PATH_SEPARATOR, PERSON_COLUMNS, UNIT_COLUMNS
+from shigan.orgs.models import Membership, Person, Unit
 
-__all__ = ["UnitExporter", "MembershipExporter"]
+__all__ = ["UnitExporter", "MembershipExporter", "PersonExporter"]
 
 
 class UnitExporter(Exporter):
@@ -97,6 +98,58 @@ class MembershipExporter(Exporter):
                 ref = names.get(path) or _name_path(self.unit, path)
                 names[path] = ref
             yield (username, ref, str(labels.get(role, role)))
+
+
+class PersonExporter(Exporter):
+    """The roster of `unit`'s subtree (people on it, not those who left) the user may see, in
+    the importer's columns: a unit by its name, or its path where the name is not unique."""
+
+    title = gettext_lazy("人员名册")
+    columns = PERSON_COLUMNS
+
+    def __init__(self, *, user, unit: Unit):
+        self.user = user
+        self.unit = unit
+
+    def queryset(self):
+        people = Person.objects.all() if self.user is None else Person.objects.restrict(self.user)
+        return people.filter(
+            active=True, unit__path__gte=self.unit.path, unit__path__lt=_upper(self.unit.path)
+        ).order_by("unit__path", "pk")
+
+    def count(self) -> int:
+        return self.queryset().count()
+
+    def filename(self, ext: str) -> str:
+        return f"{self.unit.name}-人员名册.{ext}"
+
+    def unit_refs(self, units: dict[str, tuple[str, str | None]]) -> dict[str, str]:
+        """Unit path → how the sheet names it: its name, or where another unit of the subtree
+        has that name too, its division code or else its path of names."""
+        clashes = set(
+            Unit.objects.subtree_of(self.unit)
+            .filter(name__in={name for name, _code in units.values()})
+            .order_by()
+            .values("name")
+            .annotate(n=Count("pk"))
+            .filter(n__gt=1)
+            .values_list("name", flat=True)
+        )
+        return {
+            path: name if name not in clashes else code or _name_path(self.unit, path)
+            for path, (name, code) in units.items()
+        }
+
+    def rows(self) -> Iterator[tuple]:
+        labels = dict(PersonRank.choices)
+        people = list(
+            self.queryset().values_list(
+                "name", "unit__path", "unit__name", "unit__division_code", "post", "rank", "phone"
+            )
+        )
+        refs = self.unit_refs({p[1]: (p[2], p[3]) for p in people})
+        for seq, (name, path, _unit, _code, post, rank, phone) in enumerate(people, start=1):
+            yield (seq, name, refs[path], post, str(labels.get(rank, rank)), phone)
 
 
 def _upper(path: str) -> str:

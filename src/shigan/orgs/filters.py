@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from shigan.orgs.choices import Role, UnitKind
-from shigan.orgs.models import Membership, Unit
+from shigan.orgs.choices import PersonRank, Role, UnitKind
+from shigan.orgs.models import Membership, Person, Unit
 from shigan.orgs.scoping import subtree_q
 
-__all__ = ["UnitFilter", "MembershipFilter"]
+__all__ = ["UnitFilter", "MembershipFilter", "PersonFilter"]
 
 
 def _visible_units(request):
@@ -54,6 +54,23 @@ class MembershipFilter(django_filters.FilterSet):
     class Meta:
         model = Membership
         fields = ["unit", "under", "role", "username"]
+
+    def filter_under(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(subtree_q([value.path], "unit__path"))
+
+
+class PersonFilter(django_filters.FilterSet):
+    unit = UnitChoiceFilter(label=_("单位"), queryset=_visible_units)
+    under = UnitChoiceFilter(
+        label=_("下级于（含本单位）"), queryset=_visible_units, method="filter_under"
+    )
+    rank = django_filters.ChoiceFilter(label=_("职级"), choices=PersonRank.choices)
+
+    class Meta:
+        model = Person
+        fields = ["unit", "under", "rank"]
 
     def filter_under(self, queryset, name, value):
         if value is None:

@@ -2,10 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shigan.accounts.selectors import active_user_by_username
-from shigan.orgs.choices import Role, UnitKind
+from shigan.orgs.choices import PersonRank, Role, UnitKind
 from shigan.orgs.models import Unit
 
-__all__ = ["UnitForm", "UnitCreateForm", "UnitMoveForm", "MembershipGrantForm"]
+__all__ = ["UnitForm", "UnitCreateForm", "UnitMoveForm", "MembershipGrantForm", "PersonForm"]
 
 
 class UnitForm(forms.Form):
@@ -54,3 +54,17 @@ class MembershipGrantForm(forms.Form):
                 _("没有用户名为“%(name)s”的有效账号。") % {"name": username}
             )
         return user
+
+
+class PersonForm(forms.Form):
+    """A person of the roster; the service checks the rules (the phone's form among them)."""
+
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    post = forms.CharField(label=_("职务"), max_length=100, required=False)
+    rank = forms.ChoiceField(label=_("职级"), choices=PersonRank.choices, initial=PersonRank.OTHER)
+    phone = forms.CharField(
+        label=_("联系电话"),
+        max_length=30,
+        required=False,
+        help_text=_("手机号，或带区号的固定电话，如 0479-8234567。"),
+    )

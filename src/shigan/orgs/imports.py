@@ -18,19 +18,39 @@ from shigan.core.spreadsheets.importers import (
     RowError,
     cyclic_gc_paused,
 )
-from shigan.core.spreadsheets.values import CellError, normalize_text, parse_division_code
-from shigan.orgs.choices import Role, UnitKind
-from shigan.orgs.models import Membership, Unit
+from shigan.core.spreadsheets.values import (
+    CellError,
+    label_index,
+    match_key,
+    normalize_text,
+    parse_division_code,
+)
+from shigan.orgs.choices import PersonRank, Role, UnitKind
+from shigan.orgs.divisions import division_stem
+from shigan.orgs.models import Membership, Person, Unit
+from shigan.orgs.phones import normalize_phone
 from shigan.orgs.services import (
     MembershipDraft,
+    PersonDraft,
     UnitDraft,
     membership_bulk_grant,
+    person_bulk_create,
     unit_bulk_create,
 )
 
-__all__ = ["UnitIndex", "UnitImporter", "MembershipImporter", "UNIT_COLUMNS", "MEMBERSHIP_COLUMNS"]
+__all__ = [
+    "UnitIndex",
+    "UnitImporter",
+    "MembershipImporter",
+    "PersonImporter",
+    "UNIT_COLUMNS",
+    "MEMBERSHIP_COLUMNS",
+    "PERSON_COLUMNS",
+    "parse_rank",
+]
 
 PATH_SEPARATOR = "/"
+SUGGEST_POOL = 50  # near misses weighed for a suggestion
 
 UNIT_COLUMNS = (
     Column(
@@ -77,6 +97,82 @@ MEMBERSHIP_COLUMNS = (
     ),
     Column("role", gettext_lazy("角色"), kind="choice", required=True, choices=tuple(Role.choices)),
 )
+
+# The roster as offices keep it: 序号, 姓名, 单位, 职务, 职级, 联系电话.
+PERSON_COLUMNS = (
+    Column("seq", gettext_lazy("序号"), kind="int", help=gettext_lazy("导入时不读取。")),
+    Column("name", gettext_lazy("姓名"), required=True, aliases=("人员姓名",), max_length=50),
+    Column(
+        "unit",
+        gettext_lazy("单位"),
+        aliases=("所在单位", "工作单位", "单位名称"),
+        help=gettext_lazy(
+            "填名称、简称、12 位行政区划代码，或“上级/名称”路径；不填则为导入所在的单位。"
+        ),
+    ),
+    Column("post", gettext_lazy("职务"), aliases=("现任职务", "职位"), max_length=100),
+    Column(
+        "rank",
+        gettext_lazy("职级"),
+        kind="choice",
+        aliases=("级别", "职务级别"),
+        choices=tuple(PersonRank.choices),
+        help=gettext_lazy("也可填“正处”“副科”“厅级”“一级调研员”等；不填则为“其他”。"),
+    ),
+    Column("phone", gettext_lazy("联系电话"), aliases=("电话", "手机", "手机号码", "联系方式")),
+)
+
+# Words offices write for a rank, tried in order (the first found in the cell wins): the
+# 职级 titles of the civil service first (主任科员 before 科员), then grades (正处, 副科, 厅级).
+RANK_WORDS = (
+    ("巡视员", PersonRank.BUREAU),
+    ("调研员", PersonRank.COUNTY),
+    ("主任科员", PersonRank.SECTION),
+    ("科员", PersonRank.OTHER),
+    ("办事员", PersonRank.OTHER),
+    ("省部", PersonRank.PROVINCIAL),
+    ("部级", PersonRank.PROVINCIAL),
+    ("省级", PersonRank.PROVINCIAL),
+    ("厅", PersonRank.BUREAU),
+    ("局级", PersonRank.BUREAU),
+    ("地级", PersonRank.BUREAU),
+    ("处", PersonRank.COUNTY),
+    ("县级", PersonRank.COUNTY),
+    ("科", PersonRank.SECTION),
+    ("乡级", PersonRank.SECTION),
+    ("无", PersonRank.OTHER),
+)
+
+_RANK_LABELS = label_index(PersonRank.choices)
+
+
+def parse_rank(raw) -> str:
+    """A 职级 cell: a PersonRank label (any language) or a usual word (正处, 副科, 厅级 …);
+    blank is 其他."""
+    text = normalize_text(raw)
+    if not text:
+        return PersonRank.OTHER
+    value = _RANK_LABELS.get(match_key(text))
+    if value is not None:
+        return value
+    for word, rank in RANK_WORDS:
+        if word in text:
+            return rank
+    labels = "、".join(str(label) for _v, label in PersonRank.choices)
+    raise CellError(
+        _("“%(value)s”不是可选的职级，可选：%(labels)s（也可填“正处”“副科”“厅级”等）。")
+        % {"value": text, "labels": labels}
+    )
+
+
+def parse_phone(raw) -> str:
+    phone = normalize_phone(raw)
+    if phone is None:
+        raise CellError(
+            _("“%(value)s”不是有效的手机号或带区号的固定电话（如 0479-8234567）。")
+            % {"value": normalize_text(raw)}
+        )
+    return phone
 
 
 def _norm(text) -> str:
@@ -171,14 +267,27 @@ class UnitIndex:
         return list(self.by_key["name"].get(ref) or self.by_key["short"].get(ref) or [])
 
     def suggest(self, text: str) -> str | None:
+        """The unit a near miss most likely means, the same answer every time: a unit whose
+        name is the text plus a 镇, 苏木, 村委会 … first, the highest in the tree (a town before
+        a village of the same stem); else the closest spelling, the higher unit, the earlier
+        path."""
         if self._choices is None:
-            self._choices = list({*self.by_key["name"], *self.by_key["short"]})
+            self._choices = sorted({*self.by_key["name"], *self.by_key["short"]})
         ref = _norm(text).split(PATH_SEPARATOR)[-1]
-        match = process.extractOne(ref, self._choices, scorer=fuzz.WRatio, score_cutoff=70)
-        if match is None:
-            return None
-        pks = self.by_key["name"].get(match[0]) or self.by_key["short"].get(match[0])
-        return self.rows[pks[0]][2] if pks else match[0]
+        matches = process.extract(
+            ref, self._choices, scorer=fuzz.WRatio, score_cutoff=70, limit=SUGGEST_POOL
+        )
+        best: tuple | None = None
+        for choice, score, _i in matches:
+            for pk in (*self.by_key["name"].get(choice, ()), *self.by_key["short"].get(choice, ())):
+                path, depth, name, _short, _code = self.rows[pk]
+                if division_stem(_norm(name)) == ref:  # the text is its name less 镇, 村委会 …
+                    rank = (0, depth, 0.0, path)
+                else:
+                    rank = (1, -round(score, 3), depth, path)
+                if best is None or rank < best[0]:
+                    best = (rank, name)
+        return best[1] if best else None
 
     def not_found(self, text: str) -> str:
         message = _("在“%(root)s”及其下级单位中找不到“%(value)s”。") % {
@@ -399,4 +508,65 @@ class MembershipImporter(Importer):
             for r in records
         ]
         outcome = membership_bulk_grant(actor=self.actor, drafts=drafts, skip_invalid=skip_invalid)
+        return outcome.errors
+
+
+class PersonImporter(Importer):
+    """A roster sheet (序号, 姓名, 单位, 职务, 职级, 联系电话) for `unit`'s subtree; a blank 单位 is
+    `unit` itself. Key: (unit, name, post): a re-imported roster adds nobody twice."""
+
+    title = gettext_lazy("人员名册")
+    columns = PERSON_COLUMNS
+    key = ("unit", "name", "post")
+    cacheable_parsers = ("unit", "rank", "phone")
+
+    def __init__(self, *, unit: Unit, **kwargs):
+        super().__init__(**kwargs)
+        self.unit = unit
+        self.index = UnitIndex(unit)
+
+    def parse_seq(self, raw):
+        return None  # a row number of the sheet, whatever the office wrote there
+
+    def parse_unit(self, raw):
+        return self.index.resolve(raw) if normalize_text(raw) else None
+
+    parse_rank = staticmethod(parse_rank)
+    parse_phone = staticmethod(parse_phone)
+
+    def clean(self, records: list[Record]) -> None:
+        for record in records:
+            values = record.values
+            values["unit"] = values.get("unit") or self.unit
+            values["post"] = values.get("post") or ""
+            values["rank"] = values.get("rank") or PersonRank.OTHER
+            values["phone"] = values.get("phone") or ""
+
+    def natural_key(self, record: Record):
+        values = record.values
+        return (values["unit"].pk, values["name"], values["post"])
+
+    def existing_keys(self, keys: set[tuple]) -> set[tuple]:
+        unit_ids = sorted({k[0] for k in keys})
+        found: set[tuple] = set()
+        for i in range(0, len(unit_ids), 2000):
+            found.update(
+                Person.objects.filter(unit_id__in=unit_ids[i : i + 2000]).values_list(
+                    "unit_id", "name", "post"
+                )
+            )
+        return keys & found
+
+    def save(self, records: list[Record], *, skip_invalid: bool):
+        drafts = [
+            PersonDraft(
+                unit=r.values["unit"],
+                name=r.values["name"],
+                rank=r.values["rank"],
+                post=r.values["post"],
+                phone=r.values["phone"],
+            )
+            for r in records
+        ]
+        outcome = person_bulk_create(actor=self.actor, drafts=drafts, skip_invalid=skip_invalid)
         return outcome.errors

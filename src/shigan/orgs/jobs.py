@@ -1,4 +1,5 @@
-"""Background job kinds of the unit tree: importing and exporting units and memberships."""
+"""Background job kinds of the unit tree: importing and exporting units, memberships and the
+roster of people."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -9,13 +10,13 @@ from shigan.core.jobs import (
     job_write_export,
     register_job_kind,
 )
-from shigan.orgs.exports import MembershipExporter, UnitExporter
-from shigan.orgs.imports import MembershipImporter, UnitImporter
+from shigan.orgs.exports import MembershipExporter, PersonExporter, UnitExporter
+from shigan.orgs.imports import MembershipImporter, PersonImporter, UnitImporter
 
 __all__ = ["IMPORTERS", "EXPORTERS"]
 
-IMPORTERS = {"units": UnitImporter, "memberships": MembershipImporter}
-EXPORTERS = {"units": UnitExporter, "memberships": MembershipExporter}
+IMPORTERS = {"units": UnitImporter, "memberships": MembershipImporter, "people": PersonImporter}
+EXPORTERS = {"units": UnitExporter, "memberships": MembershipExporter, "people": PersonExporter}
 
 
 def _import(sheet: str):
@@ -53,3 +54,5 @@ register_job_kind("orgs.units.import", gettext_lazy("导入单位"), _import("un
 register_job_kind("orgs.memberships.import", gettext_lazy("导入角色授权"), _import("memberships"))
 register_job_kind("orgs.units.export", gettext_lazy("导出单位"), _export("units"))
 register_job_kind("orgs.memberships.export", gettext_lazy("导出角色授权"), _export("memberships"))
+register_job_kind("orgs.people.import", gettext_lazy("导入人员名册"), _import("people"))
+register_job_kind("orgs.people.export", gettext_lazy("导出人员名册"), _export("people"))

@@ -89,6 +89,11 @@ class Person(models.Model):
     )
     post = models.CharField(_("职务"), max_length=100, blank=True)
     rank = models.CharField(_("职级"), max_length=20, choices=PersonRank.choices)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # People leave: a deactivated person keeps their records and is no longer offered.
+    active = models.BooleanField(_("在册"), default=True, db_index=True)
+    initials = models.CharField(_("拼音首字母"), max_length=50, blank=True, db_index=True)
+    initials_alt = models.CharField(_("拼音首字母（异读）"), max_length=50, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("对应账号"),

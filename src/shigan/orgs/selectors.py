@@ -17,6 +17,8 @@ __all__ = [
     "membership_list",
     "membership_scoped_list",
     "person_list",
+    "person_scoped_list",
+    "person_get",
     "with_parent_pk",
     "CHILDREN_PAGE",
 ]
@@ -97,8 +99,40 @@ def membership_list(*, user, unit: Unit) -> QuerySet[Membership]:
     )
 
 
-def person_list(*, user, unit: Unit) -> QuerySet[Person]:
-    return Person.objects.restrict(user, "view").filter(unit=unit).order_by("name")
+def person_list(
+    *, user, unit: Unit, query: str = "", include_inactive: bool = False
+) -> QuerySet[Person]:
+    """The people of `unit` the user may see (those on the roster unless `include_inactive`),
+    whose name contains `query` or whose pinyin initials start with it."""
+    return person_scoped_list(user=user, query=query, include_inactive=include_inactive).filter(
+        unit=unit
+    )
+
+
+def person_scoped_list(
+    *, user, query: str = "", include_inactive: bool = False, action: str = "view"
+) -> QuerySet[Person]:
+    """Every person of a unit the user may `action` on, searched like `person_list`."""
+    people = Person.objects.restrict(user, action).select_related("unit")
+    if not include_inactive:
+        people = people.filter(active=True)
+    query = (query or "").strip()
+    if query:
+        condition = Q(name__contains=query)
+        if query.isascii() and query.isalpha():
+            initials = query.lower()
+            condition |= Q(initials__startswith=initials) | Q(initials_alt__startswith=initials)
+        people = people.filter(condition)
+    return people.order_by("-active", "name", "pk")
+
+
+def person_get(*, user, pk, unit: Unit | None = None, action: str = "view") -> Person:
+    """The person if `user` may `action` on their unit (and they belong to `unit`); 404
+    otherwise."""
+    people = Person.objects.restrict(user, action).select_related("unit")
+    if unit is not None:
+        people = people.filter(unit=unit)
+    return get_object_or_404(people, pk=pk)
 
 
 def with_parent_pk(units: QuerySet[Unit]) -> QuerySet[Unit]:

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.core.bulk import bulk_insert, reserve_ids
@@ -17,6 +18,7 @@ from shigan.core.versions import versions_touch
 from shigan.metrics.engine import facts_move_subtree, metric_changes, unit_ancestor_ids
 from shigan.orgs.choices import ROLE_ACTIONS, PersonRank, Role, UnitKind
 from shigan.orgs.models import Membership, Person, Unit
+from shigan.orgs.phones import normalize_phone
 from shigan.orgs.pinyin import name_initials
 from shigan.orgs.scoping import ALL, path_upper, user_scope_paths
 
@@ -28,6 +30,9 @@ __all__ = [
     "membership_grant",
     "membership_revoke",
     "person_create",
+    "person_update",
+    "person_deactivate",
+    "person_reactivate",
     "user_can",
     "UnitDraft",
     "MembershipDraft",
@@ -78,17 +83,44 @@ def _clean_name(name: str, field: str = "name") -> str:
     return name
 
 
+def _clean_unit_fields(
+    name: str, kind: str, short_name: str = "", division_code: str | None = None
+) -> tuple[str, str]:
+    """The checks of a unit's own fields, shared by the one-by-one and the bulk services;
+    returns the cleaned name and short name."""
+    name = _clean_name(name)
+    if kind not in UnitKind.values:
+        raise OrgError(_("单位类型无效。"), code="invalid_kind", field="kind")
+    short_name = (short_name or "").strip()
+    if len(short_name) > 50:
+        raise OrgError(_("简称不能超过 50 个字。"), code="short_name_too_long", field="short_name")
+    if division_code and len(division_code) > 12:
+        raise OrgError(_("行政区划代码应为 12 位数字。"), code="bad_code", field="division_code")
+    return name, short_name
+
+
+def _parent_forbidden(parent) -> OrgError:
+    return OrgError(
+        _("您没有在“%(unit)s”进行此操作的权限。") % {"unit": parent},
+        code="forbidden",
+        field="parent",
+    )
+
+
+def _duplicate_name(parent_label, name: str) -> OrgError:
+    return OrgError(
+        _("“%(parent)s”下已有名为“%(name)s”的单位。") % {"parent": parent_label, "name": name},
+        code="duplicate_name",
+        field="name",
+    )
+
+
 def _check_sibling_name(parent: Unit | None, name: str, exclude: Unit | None = None) -> None:
     siblings = Unit.objects.get_children(parent) if parent else Unit.objects.get_root_nodes()
     if exclude is not None:
         siblings = siblings.exclude(pk=exclude.pk)
     if siblings.filter(name=name).exists():
-        raise OrgError(
-            _("“%(parent)s”下已有名为“%(name)s”的单位。")
-            % {"parent": parent or _("顶层"), "name": name},
-            code="duplicate_name",
-            field="name",
-        )
+        raise _duplicate_name(parent or _("顶层"), name)
 
 
 @transaction.atomic
@@ -102,18 +134,17 @@ def unit_create(
     division_code: str | None = None,
     sort_order: int = 0,
 ) -> Unit:
-    name = _clean_name(name)
-    if kind not in UnitKind.values:
-        raise OrgError(_("单位类型无效。"), code="invalid_kind", field="kind")
+    name, short_name = _clean_unit_fields(name, kind, short_name, division_code)
     if parent is None and actor is not None and not actor.is_superuser:
         raise OrgError(_("只有系统管理员可以创建顶层单位。"), code="forbidden")
     if parent is not None:
         parent = Unit.objects.select_for_update().get(pk=parent.pk)
-        _require(actor, "change", parent)
+        if not user_can(actor, "change", parent):
+            raise _parent_forbidden(parent)
     _check_sibling_name(parent, name)
     unit = Unit(
         name=name,
-        short_name=(short_name or "").strip(),
+        short_name=short_name,
         kind=kind,
         division_code=division_code or None,
         sort_order=sort_order,
@@ -135,12 +166,10 @@ def unit_update(
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     _require(actor, "change", unit)
     before = _unit_snapshot(unit)
-    name = _clean_name(name)
-    if kind not in UnitKind.values:
-        raise OrgError(_("单位类型无效。"), code="invalid_kind", field="kind")
+    name, short_name = _clean_unit_fields(name, kind, short_name)
     if name != unit.name:
         _check_sibling_name(Unit.objects.get_parent(unit), name, exclude=unit)
-    unit.name, unit.short_name, unit.kind, unit.active = name, short_name.strip(), kind, active
+    unit.name, unit.short_name, unit.kind, unit.active = name, short_name, kind, active
     unit.initials, unit.initials_alt = name_initials(name)
     unit.save(update_fields=["name", "short_name", "kind", "active", "initials", "initials_alt"])
     audit_record(
@@ -227,24 +256,6 @@ def membership_revoke(*, actor, membership: Membership) -> None:
     with metric_changes(Membership, [membership.pk]):
         membership.delete()
     membership.user.__dict__.pop("_shigan_scope", None)
-
-
-@transaction.atomic
-def person_create(*, actor, unit: Unit, name: str, rank: str, post: str = "", user=None) -> Person:
-    name = (name or "").strip()
-    if not name:
-        raise OrgError(_("姓名不能为空。"), code="name_required", field="name")
-    if rank not in PersonRank.values:
-        raise OrgError(_("职级无效。"), code="invalid_rank", field="rank")
-    _require(actor, "record", unit)
-    person = Person.objects.create(unit=unit, name=name, rank=rank, post=post.strip(), user=user)
-    audit_record(
-        actor=actor,
-        action="orgs.person.created",
-        target=person,
-        after={"name": name, "unit": unit.pk, "rank": rank, "post": person.post},
-    )
-    return person
 
 
 def role_actions(role: str) -> set[str]:
@@ -388,23 +399,13 @@ def unit_bulk_create(
     placed: dict[int, tuple[str, int]] = {}  # draft index → (path, depth)
     new_children: Counter = Counter()  # parent path → children added
     order: list[int] = []
-    kinds = set(UnitKind.values)
     steplen, pad, int2str = Unit.steplen, Unit.alphabet[0], Unit._int2str
     for index, draft in enumerate(drafts):
         parent = draft.parent
         try:
-            name = _clean_name(draft.name)
-            if draft.kind not in kinds:
-                raise OrgError(_("单位类型无效。"), code="invalid_kind", field="kind")
-            short_name = (draft.short_name or "").strip()
-            if len(short_name) > 50:
-                raise OrgError(
-                    _("简称不能超过 50 个字。"), code="short_name_too_long", field="short_name"
-                )
-            if draft.division_code and len(draft.division_code) > 12:
-                raise OrgError(
-                    _("行政区划代码应为 12 位数字。"), code="bad_code", field="division_code"
-                )
+            name, short_name = _clean_unit_fields(
+                draft.name, draft.kind, draft.short_name, draft.division_code
+            )
             if isinstance(parent, Unit):
                 parent_pk = parent.pk
                 found = checked.get(parent_pk)
@@ -417,11 +418,7 @@ def unit_bulk_create(
                     )
                 parent_path, parent_depth, allowed = found
                 if not allowed:
-                    raise OrgError(
-                        _("您没有在“%(unit)s”进行此操作的权限。") % {"unit": parent},
-                        code="forbidden",
-                        field="parent",
-                    )
+                    raise _parent_forbidden(parent)
                 parent_label = parent
             else:
                 if parent not in placed:
@@ -432,12 +429,7 @@ def unit_bulk_create(
                 parent_label = drafts[parent].name
             siblings = sibling_names[parent_path]
             if name in siblings:
-                raise OrgError(
-                    _("“%(parent)s”下已有名为“%(name)s”的单位。")
-                    % {"parent": parent_label, "name": name},
-                    code="duplicate_name",
-                    field="name",
-                )
+                raise _duplicate_name(parent_label, name)
         except OrgError as error:
             errors[index] = error
             continue
@@ -525,11 +517,7 @@ def membership_bulk_grant(
             if draft.unit.pk not in allowed:
                 allowed[draft.unit.pk] = user_can(actor, "manage", draft.unit)
             if not allowed[draft.unit.pk]:
-                raise OrgError(
-                    _("您没有在“%(unit)s”进行此操作的权限。") % {"unit": draft.unit},
-                    code="forbidden",
-                    field="unit",
-                )
+                raise _unit_forbidden(draft.unit)
             key = (draft.user.pk, draft.unit.pk, draft.role)
             if key in existing:
                 raise OrgError(
@@ -570,38 +558,186 @@ def membership_bulk_grant(
     return outcome
 
 
+# ---------------------------------------------------------------------------------------------
+# People (the roster). One check of a draft serves the one-by-one and the bulk services.
+
+
 @dataclass
 class PersonDraft:
     unit: Unit
     name: str
     rank: str
     post: str = ""
+    phone: str = ""
+
+
+_PERSON_LIMITS = (("name", 50, _lazy("姓名")), ("post", 100, _lazy("职务")))
+
+
+def _check_person(actor, draft: PersonDraft, allowed: dict[int, bool]) -> None:
+    """Clean `draft` in place, or raise the OrgError naming the field that breaks a rule.
+    `allowed` caches, per unit, whether the actor may record there."""
+    draft.name, draft.post = (draft.name or "").strip(), (draft.post or "").strip()
+    if not draft.name:
+        raise OrgError(_("姓名不能为空。"), code="name_required", field="name")
+    for key, limit, label in _PERSON_LIMITS:
+        if len(getattr(draft, key)) > limit:
+            raise OrgError(
+                _("%(field)s不能超过 %(n)d 个字。") % {"field": label, "n": limit},
+                code=f"{key}_too_long",
+                field=key,
+            )
+    if draft.rank not in PersonRank.values:
+        raise OrgError(_("职级无效。"), code="invalid_rank", field="rank")
+    phone = normalize_phone(draft.phone)
+    if phone is None:
+        raise OrgError(
+            _("联系电话“%(value)s”不是有效的手机号或带区号的固定电话（如 0479-8234567）。")
+            % {"value": draft.phone},
+            code="invalid_phone",
+            field="phone",
+        )
+    draft.phone = phone
+    unit = draft.unit
+    if unit.pk not in allowed:
+        allowed[unit.pk] = user_can(actor, "record", unit)
+    if not allowed[unit.pk]:
+        raise _unit_forbidden(unit)
+
+
+def _unit_forbidden(unit: Unit) -> OrgError:
+    return OrgError(
+        _("您没有在“%(unit)s”进行此操作的权限。") % {"unit": unit},
+        code="forbidden",
+        field="unit",
+    )
+
+
+def _person_snapshot(person) -> dict:
+    return {
+        "name": person.name,
+        "unit": person.unit_id if isinstance(person, Person) else person.unit.pk,
+        "rank": person.rank,
+        "post": person.post,
+        "phone": person.phone,
+        "active": getattr(person, "active", True),
+    }
+
+
+def _person_label(name: str, post: str) -> str:
+    return f"{name}（{post}）" if post else name
+
+
+@transaction.atomic
+def person_create(
+    *, actor, unit: Unit, name: str, rank: str, post: str = "", phone: str = "", user=None
+) -> Person:
+    draft = PersonDraft(unit=unit, name=name, rank=rank, post=post or "", phone=phone or "")
+    _check_person(actor, draft, {})
+    person = Person(unit=unit, name=draft.name, rank=rank, post=draft.post, phone=draft.phone)
+    person.user = user
+    person.initials, person.initials_alt = _person_initials(draft.name)
+    person.save()
+    audit_record(
+        actor=actor, action="orgs.person.created", target=person, after=_person_snapshot(person)
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *,
+    actor,
+    person: Person,
+    name: str,
+    rank: str,
+    post: str = "",
+    phone: str = "",
+    unit: Unit | None = None,
+) -> Person:
+    """Change a person's particulars; `unit` moves them (the actor records at both units)."""
+    person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    if not user_can(actor, "record", person.unit):
+        raise _unit_forbidden(person.unit)
+    draft = PersonDraft(unit or person.unit, name, rank, post or "", phone or "")
+    _check_person(actor, draft, {})
+    before = _person_snapshot(person)
+    person.unit, person.name, person.rank = draft.unit, draft.name, draft.rank
+    person.post, person.phone = draft.post, draft.phone
+    person.initials, person.initials_alt = _person_initials(draft.name)
+    person.save()
+    audit_record(
+        actor=actor,
+        action="orgs.person.updated",
+        target=person,
+        before=before,
+        after=_person_snapshot(person),
+    )
+    return person
+
+
+def _person_set_active(actor, person: Person, active: bool) -> Person:
+    person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    if not user_can(actor, "record", person.unit):
+        raise _unit_forbidden(person.unit)
+    if person.active == active:
+        message = _("%(name)s 已在册。") if active else _("%(name)s 已停用。")
+        raise OrgError(message % {"name": person}, code="unchanged", field="active")
+    before = _person_snapshot(person)
+    person.active = active
+    person.save(update_fields=["active"])
+    audit_record(
+        actor=actor,
+        action="orgs.person.reactivated" if active else "orgs.person.deactivated",
+        target=person,
+        before=before,
+        after=_person_snapshot(person),
+    )
+    return person
+
+
+@transaction.atomic
+def person_deactivate(*, actor, person: Person) -> Person:
+    """Take a person off the roster (left, retired): their records stay, new ones cannot name
+    them. Nobody is deleted, so history keeps its names."""
+    return _person_set_active(actor, person, False)
+
+
+@transaction.atomic
+def person_reactivate(*, actor, person: Person) -> Person:
+    return _person_set_active(actor, person, True)
+
+
+def _person_initials(name: str) -> tuple[str, str]:
+    plain, alt = _initials(name)
+    return plain[:50], alt[:50]
+
+
+_PERSON_COLUMNS = (
+    "id",
+    "name",
+    "unit",
+    "post",
+    "rank",
+    "user",
+    "phone",
+    "active",
+    "initials",
+    "initials_alt",
+)
 
 
 @transaction.atomic
 def person_bulk_create(
     *, actor, drafts: Sequence[PersonDraft], skip_invalid: bool = False
 ) -> BulkOutcome:
-    """Create many people at once; each draft is checked as `person_create` would check it."""
+    """Create many people at once; each draft is checked by `person_create`'s own check."""
     outcome = BulkOutcome()
     allowed: dict[int, bool] = {}
-    ranks = set(PersonRank.values)
     order: list[int] = []
     for index, draft in enumerate(drafts):
         try:
-            draft.name, draft.post = (draft.name or "").strip(), (draft.post or "").strip()
-            if not draft.name:
-                raise OrgError(_("姓名不能为空。"), code="name_required", field="name")
-            if draft.rank not in ranks:
-                raise OrgError(_("职级无效。"), code="invalid_rank", field="rank")
-            if draft.unit.pk not in allowed:
-                allowed[draft.unit.pk] = user_can(actor, "record", draft.unit)
-            if not allowed[draft.unit.pk]:
-                raise OrgError(
-                    _("您没有在“%(unit)s”进行此操作的权限。") % {"unit": draft.unit},
-                    code="forbidden",
-                    field="unit",
-                )
+            _check_person(actor, draft, allowed)
         except OrgError as error:
             outcome.errors[index] = error
             continue
@@ -612,16 +748,24 @@ def person_bulk_create(
     rows, audit_items = [], []
     for pk, index in zip(ids, order, strict=True):
         draft = drafts[index]
-        rows.append((pk, draft.name, draft.unit.pk, draft.post, draft.rank, None))
-        snapshot = {
-            "name": draft.name,
-            "unit": draft.unit.pk,
-            "rank": draft.rank,
-            "post": draft.post,
-        }
-        label = f"{draft.name}（{draft.post}）" if draft.post else draft.name
-        audit_items.append(AuditItem("orgs.person", str(pk), label, None, snapshot))
+        initials, initials_alt = _person_initials(draft.name)
+        rows.append(
+            (
+                pk,
+                draft.name,
+                draft.unit.pk,
+                draft.post,
+                draft.rank,
+                None,
+                draft.phone,
+                True,
+                initials,
+                initials_alt,
+            )
+        )
+        label = _person_label(draft.name, draft.post)
+        audit_items.append(AuditItem("orgs.person", str(pk), label, None, _person_snapshot(draft)))
         outcome.created[index] = pk
-    bulk_insert(Person, ("id", "name", "unit", "post", "rank", "user"), rows)
+    bulk_insert(Person, _PERSON_COLUMNS, rows)
     audit_record_many(actor=actor, action="orgs.person.created", items=audit_items)
     return outcome

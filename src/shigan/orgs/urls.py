@@ -17,6 +17,23 @@ urlpatterns = [
         views.MembershipRevokeView.as_view(),
         name="membership_revoke",
     ),
+    path("<int:pk>/people/", views.PersonListView.as_view(), name="people"),
+    path("<int:pk>/people/add/", views.PersonCreateView.as_view(), name="person_create"),
+    path(
+        "<int:pk>/people/<int:person_pk>/edit/",
+        views.PersonEditView.as_view(),
+        name="person_edit",
+    ),
+    path(
+        "<int:pk>/people/<int:person_pk>/deactivate/",
+        views.PersonDeactivateView.as_view(),
+        name="person_deactivate",
+    ),
+    path(
+        "<int:pk>/people/<int:person_pk>/reactivate/",
+        views.PersonReactivateView.as_view(),
+        name="person_reactivate",
+    ),
     path(
         "<int:pk>/import/<str:sheet>/",
         views_exchange.UnitImportView.as_view(),

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -10,7 +11,13 @@ from django.views import View
 from shigan.core.errors import DomainError
 from shigan.core.htmx import is_htmx
 from shigan.orgs import selectors, services
-from shigan.orgs.forms import MembershipGrantForm, UnitCreateForm, UnitForm, UnitMoveForm
+from shigan.orgs.forms import (
+    MembershipGrantForm,
+    PersonForm,
+    UnitCreateForm,
+    UnitForm,
+    UnitMoveForm,
+)
 from shigan.orgs.models import Membership, Unit
 from shigan.orgs.services import user_can
 
@@ -24,7 +31,14 @@ __all__ = [
     "UnitSearchView",
     "MembershipView",
     "MembershipRevokeView",
+    "PersonListView",
+    "PersonCreateView",
+    "PersonEditView",
+    "PersonDeactivateView",
+    "PersonReactivateView",
 ]
+
+PEOPLE_PAGE = 50
 
 
 class UnitActionMixin(LoginRequiredMixin):
@@ -46,6 +60,7 @@ class UnitActionMixin(LoginRequiredMixin):
             "breadcrumbs": selectors.unit_breadcrumbs(user=user, unit=unit),
             "can_change": user_can(user, "change", unit),
             "can_manage": user_can(user, "manage", unit),
+            "can_record": user_can(user, "record", unit),
             **extra,
         }
 
@@ -236,3 +251,106 @@ def _int(value, default: int) -> int:
         return max(0, int(value))
     except (TypeError, ValueError):
         return default
+
+
+# -- the roster (人员名册) -----------------------------------------------------------------------
+
+
+class PersonListView(UnitActionMixin, View):
+    """The people of a unit: searched by name or pinyin initials, those who left on request."""
+
+    def get(self, request, pk):
+        unit = self.get_unit()
+        query = request.GET.get("q", "").strip()
+        inactive = request.GET.get("inactive") == "1"
+        people = selectors.person_list(
+            user=request.user, unit=unit, query=query, include_inactive=inactive
+        )
+        page = Paginator(people, PEOPLE_PAGE).get_page(request.GET.get("page"))
+        context = self.unit_context(unit, page=page, query=query, inactive=inactive)
+        return render(request, "orgs/person_list.html", context)
+
+
+class PersonFormMixin(UnitActionMixin):
+    action = "record"
+
+    def render_form(self, unit, form, person=None, status=200):
+        context = self.unit_context(unit, form=form, person=person)
+        return render(self.request, "orgs/person_form.html", context, status=status)
+
+    def saved(self, form, person, message: str):
+        messages.success(self.request, message % {"name": person.name})
+        return redirect("orgs:people", pk=person.unit_id)
+
+
+class PersonCreateView(PersonFormMixin, View):
+    def get(self, request, pk):
+        return self.render_form(self.get_unit(), PersonForm())
+
+    def post(self, request, pk):
+        unit = self.get_unit()
+        form = PersonForm(request.POST)
+        if form.is_valid():
+            try:
+                person = services.person_create(actor=request.user, unit=unit, **form.cleaned_data)
+            except DomainError as error:
+                _apply_domain_error(form, error)
+            else:
+                return self.saved(form, person, _("已登记“%(name)s”。"))
+        return self.render_form(unit, form, status=400)
+
+
+class PersonEditView(PersonFormMixin, View):
+    def get_person(self, unit):
+        return selectors.person_get(user=self.request.user, pk=self.kwargs["person_pk"], unit=unit)
+
+    def get(self, request, pk, person_pk):
+        unit = self.get_unit()
+        person = self.get_person(unit)
+        initial = {key: getattr(person, key) for key in PersonForm.base_fields}
+        return self.render_form(unit, PersonForm(initial=initial), person)
+
+    def post(self, request, pk, person_pk):
+        unit = self.get_unit()
+        person = self.get_person(unit)
+        form = PersonForm(request.POST)
+        if form.is_valid():
+            try:
+                person = services.person_update(
+                    actor=request.user, person=person, **form.cleaned_data
+                )
+            except DomainError as error:
+                _apply_domain_error(form, error)
+            else:
+                return self.saved(form, person, _("已保存“%(name)s”的信息。"))
+        return self.render_form(unit, form, person, status=400)
+
+
+class PersonDeactivateView(PersonEditView):
+    """Asks first (GET), then takes the person off the roster (POST)."""
+
+    def get(self, request, pk, person_pk):
+        unit = self.get_unit()
+        context = self.unit_context(unit, person=self.get_person(unit))
+        return render(request, "orgs/person_deactivate.html", context)
+
+    def post(self, request, pk, person_pk):
+        return self.change(services.person_deactivate, _("“%(name)s”已停用，不再出现在名册中。"))
+
+    def change(self, service, message: str):
+        unit = self.get_unit()
+        person = self.get_person(unit)
+        try:
+            service(actor=self.request.user, person=person)
+        except DomainError as error:
+            messages.error(self.request, error.message)
+        else:
+            messages.success(self.request, message % {"name": person.name})
+        return redirect("orgs:people", pk=unit.pk)
+
+
+class PersonReactivateView(PersonDeactivateView):
+    http_method_names = ["post"]
+
+    def post(self, request, pk, person_pk):
+        return self.change(services.person_reactivate, _("“%(name)s”已恢复在册。"))

@@ -15,7 +15,13 @@ from shigan.orgs.views import UnitActionMixin
 # CONTENT_TYPES and attachment are kept here for the modules that import them from orgs.
 __all__ = ["UnitImportView", "UnitExportView", "UnitTemplateView", "CONTENT_TYPES", "attachment"]
 
-SHEET_LABELS = {"units": gettext_lazy("单位"), "memberships": gettext_lazy("角色授权")}
+SHEET_LABELS = {
+    "units": gettext_lazy("单位"),
+    "memberships": gettext_lazy("角色授权"),
+    "people": gettext_lazy("人员名册"),
+}
+# The roster is kept by those who record the unit's work; the tree and roles need "change".
+SHEET_ACTIONS = {"people": "record"}
 
 
 class UnitSheetsMixin(UnitActionMixin):
@@ -23,12 +29,18 @@ class UnitSheetsMixin(UnitActionMixin):
     exporters = EXPORTERS
     sheet_labels = SHEET_LABELS
 
+    def get_unit(self):
+        if self.action != "view":
+            self.action = SHEET_ACTIONS.get(self.kwargs.get("sheet"), self.action)
+        return super().get_unit()
+
     def get_scope(self) -> dict:
         return {"unit": self.get_unit()}
 
 
 class UnitImportView(UnitSheetsMixin, ImportViewBase):
-    """Upload a sheet of units or memberships under this unit (those who may change it)."""
+    """Upload a sheet of units, memberships or people under this unit (those who may change
+    it; the roster: those who record)."""
 
     action = "change"
     template_name = "orgs/exchange/import.html"

@@ -3,9 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from shigan.orgs.models import Membership, Unit
+from shigan.orgs.models import Membership, Person, Unit
 
-__all__ = ["UnitSerializer", "MembershipSerializer"]
+__all__ = ["UnitSerializer", "MembershipSerializer", "PersonSerializer"]
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -37,4 +37,13 @@ class MembershipSerializer(serializers.ModelSerializer):
     class Meta:
         model = Membership
         fields = ["id", "username", "unit", "unit_name", "role", "granted_at"]
+        read_only_fields = fields
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("单位名称"))
+
+    class Meta:
+        model = Person
+        fields = ["id", "name", "unit", "unit_name", "post", "rank", "phone", "active"]
         read_only_fields = fields

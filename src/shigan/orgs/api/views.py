@@ -13,13 +13,13 @@ from shigan.accounts.selectors import active_user_by_username
 from shigan.core.api import parse
 from shigan.core.pagination import CursorPagination
 from shigan.orgs import selectors, services
-from shigan.orgs.api.serializers import MembershipSerializer, UnitSerializer
-from shigan.orgs.choices import Role, UnitKind
-from shigan.orgs.filters import MembershipFilter, UnitFilter
-from shigan.orgs.models import Membership, Unit
+from shigan.orgs.api.serializers import MembershipSerializer, PersonSerializer, UnitSerializer
+from shigan.orgs.choices import PersonRank, Role, UnitKind
+from shigan.orgs.filters import MembershipFilter, PersonFilter, UnitFilter
+from shigan.orgs.models import Membership, Person, Unit
 from shigan.orgs.services import user_can
 
-__all__ = ["UnitViewSet", "MembershipViewSet"]
+__all__ = ["UnitViewSet", "MembershipViewSet", "PersonViewSet"]
 
 SEARCH_LIMIT_MAX = 50
 
@@ -168,3 +168,102 @@ class MembershipViewSet(
         _require(request.user, "manage", membership.unit, _("您没有在该单位撤销角色的权限。"))
         services.membership_revoke(actor=request.user, membership=membership)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PersonInput(serializers.Serializer):
+    unit = serializers.IntegerField(min_value=1, label=gettext_lazy("单位"))
+    name = serializers.CharField(max_length=50, label=gettext_lazy("姓名"))
+    post = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", label=gettext_lazy("职务")
+    )
+    rank = serializers.ChoiceField(
+        choices=PersonRank.choices, default=PersonRank.OTHER, label=gettext_lazy("职级")
+    )
+    phone = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, default="", label=gettext_lazy("联系电话")
+    )
+
+
+class PersonPartialInput(PersonInput):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required, field.default = False, serializers.empty
+
+
+class PersonListInput(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=50, required=False, default="", label=gettext_lazy("姓名或拼音首字母")
+    )
+    inactive = serializers.BooleanField(
+        required=False, default=False, label=gettext_lazy("包括已停用人员")
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=gettext_lazy("范围内的人员（可按姓名或拼音首字母查找）"),
+        parameters=[PersonListInput],
+    ),
+    retrieve=extend_schema(summary=gettext_lazy("人员详情")),
+)
+class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+    """The roster of the units the caller sees; a person outside them is 404. Writing needs the
+    record right on the person's unit."""
+
+    serializer_class = PersonSerializer
+    queryset = Person.objects.none()
+    pagination_class = CursorPagination
+    cursor_ordering = "id"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PersonFilter
+
+    def get_queryset(self):
+        if self.action != "list":
+            return selectors.person_scoped_list(user=self.request.user, include_inactive=True)
+        query = parse(PersonListInput, self.request.query_params)
+        return selectors.person_scoped_list(
+            user=self.request.user, query=query["q"], include_inactive=query["inactive"]
+        )
+
+    def _unit(self, pk: int) -> Unit:
+        unit = selectors.unit_get(user=self.request.user, pk=pk)
+        _require(self.request.user, "record", unit, _("您没有在该单位登记人员的权限。"))
+        return unit
+
+    @extend_schema(
+        summary=gettext_lazy("登记人员"),
+        request=PersonInput,
+        responses={201: PersonSerializer},
+    )
+    def create(self, request):
+        data = parse(PersonInput, request.data)
+        unit = self._unit(data.pop("unit"))
+        person = services.person_create(actor=request.user, unit=unit, **data)
+        return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=gettext_lazy("修改人员信息"),
+        request=PersonPartialInput,
+        responses={200: PersonSerializer},
+    )
+    def partial_update(self, request, pk=None):
+        person = self.get_object()
+        _require(request.user, "record", person.unit, _("您没有在该单位修改人员的权限。"))
+        data = parse(PersonPartialInput, request.data)
+        unit = self._unit(data["unit"]) if "unit" in data else person.unit
+        fields = {k: data.get(k, getattr(person, k)) for k in ("name", "post", "rank", "phone")}
+        person = services.person_update(actor=request.user, person=person, unit=unit, **fields)
+        return Response(PersonSerializer(person).data)
+
+    @extend_schema(summary=gettext_lazy("停用人员"), request=None, responses=PersonSerializer)
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        person = services.person_deactivate(actor=request.user, person=self.get_object())
+        return Response(PersonSerializer(person).data)
+
+    @extend_schema(summary=gettext_lazy("恢复在册"), request=None, responses=PersonSerializer)
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request, pk=None):
+        person = services.person_reactivate(actor=request.user, person=self.get_object())
+        return Response(PersonSerializer(person).data)

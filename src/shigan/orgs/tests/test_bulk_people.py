@@ -28,6 +28,8 @@ def test_people_are_created_with_their_audit_entries(units, make_user):
         "unit": units["own"].pk,
         "rank": "county",
         "post": "旗委书记",
+        "phone": "",
+        "active": True,
     }
 
 

@@ -1,0 +1,30 @@
+"""Chinese telephone numbers as offices write them: a mobile (13912345678, +86 139 1234 5678)
+or a landline with its area code (0479-8234567, (0479)8234567, 010-12345678 转 123)."""
+
+import re
+
+from shigan.core.spreadsheets.values import normalize_text
+
+__all__ = ["normalize_phone"]
+
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+# Area codes beginning 01 or 02 have three digits (010, 020–029), all others four.
+_LANDLINE = re.compile(r"(0[12]\d|0[3-9]\d{2})-?([2-9]\d{6,7})(?:(?:-|转|ext)(\d{1,6}))?")
+_COUNTRY = re.compile(r"^(?:\+86|0086|86(?=1[3-9]\d{9}$))")
+
+
+def normalize_phone(text) -> str | None:
+    """The number in one spelling ("13912345678", "0479-8234567", "010-12345678-123");
+    "" for a blank cell; None when it is neither a mobile nor a landline with area code."""
+    raw = normalize_text(text)
+    if not raw:
+        return ""
+    compact = re.sub(r"[\s()（）]", "", re.sub(r"[—–－]", "-", raw)).lower()
+    compact = _COUNTRY.sub("", compact)
+    if _MOBILE.fullmatch(compact.replace("-", "")):
+        return compact.replace("-", "")
+    match = _LANDLINE.fullmatch(compact)
+    if match is None:
+        return None
+    area, number, extension = match.groups()
+    return f"{area}-{number}" + (f"-{extension}" if extension else "")
