@@ -75,10 +75,8 @@ class Roster:
     def __init__(self, root: Unit):
         ancestors = Unit.lineage_paths(root.path)[:-1]
         people = Person.objects.filter(
-            subtree_q([root.path], "unit__path") | Q(unit__path__in=ancestors)
+            subtree_q([root.path], "unit__path") | Q(unit__path__in=ancestors), active=True
         ).select_related("unit")
-        if any(f.name == "active" for f in Person._meta.get_fields()):
-            people = people.filter(active=True)
         self.by_name: dict[str, list[Person]] = {}
         for person in people:
             self.by_name.setdefault(person.name, []).append(person)

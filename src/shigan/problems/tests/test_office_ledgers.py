@@ -229,10 +229,9 @@ def test_an_overdue_row_shows_red(make_user, campaign, roster):
 
 def test_a_preview_writes_nothing_and_counts_what_would_be_written(make_user, campaign, roster):
     root = unit("阿巴嘎旗")
+    clerk = make_user(Role.EDITOR, root)
     before = (Problem.objects.count(), Person.objects.count(), AuditEntry.objects.count())
-    result = import_ledger(
-        make_user(Role.EDITOR, root), root, campaign, "abag-banner-2023-06-15.xlsx", dry_run=True
-    )
+    result = import_ledger(clerk, root, campaign, "abag-banner-2023-06-15.xlsx", dry_run=True)
     assert result.dry_run and not result.committed and not result.errors
     assert result.created == 8 and result.ledger_date == D(2023, 6, 15)
     assert "新登记人员 3 名" in result.notes[0] and "张明（别力古台镇）" in result.notes[0]
