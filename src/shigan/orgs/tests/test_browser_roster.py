@@ -9,6 +9,7 @@ import xlsxwriter
 
 from shigan.demo.services import demo_setup
 from shigan.orgs.models import Person, Unit
+from shigan.problems.models import Problem
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,6 +56,8 @@ def test_add_a_person_import_a_roster_and_find_by_initials(login, live_server, t
     page.get_by_role("link", name="导入人员名册").click()
     page.get_by_label("文件").set_input_files(str(sheet))
     page.get_by_role("button", name="上传并导入").click()
+    page.get_by_text("预检完成：新增 200 行").wait_for(timeout=60000)
+    page.get_by_role("button", name="确认导入", exact=True).click()
     page.get_by_text("导入 200 行").wait_for(timeout=60000)
     assert Person.objects.filter(unit__path__startswith=banner.path).count() == 201
 
@@ -65,3 +68,20 @@ def test_add_a_person_import_a_roster_and_find_by_initials(login, live_server, t
     rows.first.wait_for()
     assert rows.count() == 1
     assert WANTED in rows.first.inner_text() and "13900000200" in rows.first.inner_text()
+
+    # The ledger names them: they are the roster's people, nobody new is registered.
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text(
+        f"问题,整改措施,责任领导,整改时限,完成情况\n会议多,精简会议,{WANTED}、巴特尔,2023-09-30,整改中\n",
+        encoding="gb18030",
+    )
+    page.goto(f"{live_server.url}/problems/units/{banner.pk}/import/")
+    page.get_by_label("文件").set_input_files(str(ledger))
+    page.get_by_role("button", name="上传并导入").click()
+    page.get_by_text("预检完成：新增 1 行").wait_for(timeout=60000)
+    assert page.get_by_text("新登记人员").count() == 0
+    page.get_by_role("button", name="确认导入", exact=True).click()
+    page.get_by_text("导入 1 行").wait_for(timeout=60000)
+    problem = Problem.objects.get(title="会议多")
+    assert problem.responsible == Person.objects.get(name=WANTED)
+    assert list(problem.co_responsible.values_list("name", flat=True)) == ["巴特尔"]
