@@ -12,6 +12,7 @@ from django.views import View
 
 from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect, Batch
+from shigan.core.views import no_scope
 from shigan.dashboards import selectors
 from shigan.dashboards.exports import FigureRecordsExporter
 from shigan.dashboards.figures import CATALOGUE, Query, records_sum
@@ -80,7 +81,7 @@ class DashboardHomeView(LoginRequiredMixin, View):
     def get(self, request):
         root = unit_scope_roots(user=request.user).order_by("path").first()
         if root is None:
-            raise Http404
+            return no_scope(request, _("工作看板"))
         return redirect("dashboards:unit", root.pk)
 
 
