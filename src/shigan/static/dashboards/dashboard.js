@@ -45,7 +45,7 @@
         xAxis: { type: "value", minInterval: 1, axisLabel: { hideOverlap: true } },
         yAxis: {
           type: "category", inverse: true, data: data.rows.map(function (r) { return r.name; }),
-          axisLabel: { interval: 0, width: width, overflow: "break", lineHeight: 14 }
+          axisLabel: { interval: 0, width: width, overflow: "break", lineHeight: 18 }
         },
         series: [{ type: "bar", data: data.rows, label: { show: true, position: "right" } }]
       };
