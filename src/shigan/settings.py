@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "axes",
     "django_htmx",
     "rest_framework",
@@ -96,6 +97,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "shigan.urls"
+# Widgets are drawn with the project's templates, so that shigan's own widget templates apply
+# (an empty choice reads "请选择", not "---------").
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "shigan.wsgi.application"
 
 TEMPLATES = [

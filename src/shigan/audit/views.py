@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views import View
 
+from shigan.audit.display import display_entries
 from shigan.audit.registry import ACTIONS
 from shigan.audit.selectors import audit_entries, can_read_audit
 
@@ -22,8 +23,13 @@ class AuditListView(LoginRequiredMixin, View):
             actor=request.GET.get("actor", "").strip(),
         )
         page = Paginator(entries, 50).get_page(request.GET.get("page"))
-        return render(
-            request,
-            "audit/entry_list.html",
-            {"page": page, "actions": sorted(ACTIONS.items()), "filters": request.GET},
-        )
+        # Actions listed by their Chinese words, in the order of those words.
+        labelled = ((code, str(label)) for code, label in ACTIONS.items())
+        actions = sorted(labelled, key=lambda action: action[1])
+        context = {
+            "page": page,
+            "rows": display_entries(page.object_list),
+            "actions": actions,
+            "filters": request.GET,
+        }
+        return render(request, "audit/entry_list.html", context)

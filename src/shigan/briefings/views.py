@@ -18,6 +18,7 @@ from shigan.briefings.exports import briefing_docx, briefing_html
 from shigan.briefings.forms import ChangesForm, GenerateForm, TemplateForm
 from shigan.campaigns.models import Campaign
 from shigan.core.errors import DomainError
+from shigan.core.views import no_scope
 from shigan.dashboards.figures import CATALOGUE, Query
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get, unit_scope_roots
 from shigan.orgs.services import user_can
@@ -73,6 +74,8 @@ class BriefingListView(UnitCampaignMixin, View):
         return render(request, "briefings/list.html", context, status=status)
 
     def get(self, request):
+        if not request.GET.get("unit") and not unit_scope_roots(user=request.user).exists():
+            return no_scope(request, _("工作简报"))
         unit, campaign = self.unit_campaign(request)
         templates = selectors.template_list(user=request.user, campaign=campaign)
         form = GenerateForm(

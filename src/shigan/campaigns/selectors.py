@@ -13,10 +13,11 @@ from shigan.campaigns.models import (
 )
 from shigan.orgs.models import Unit
 from shigan.orgs.scoping import ALL, path_upper, subtree_q, user_scope_paths
-from shigan.orgs.selectors import unit_get
+from shigan.orgs.selectors import unit_get, unit_scope_roots
 from shigan.orgs.services import user_can
 
 __all__ = [
+    "campaign_workspaces",
     "enrolment_size",
     "campaign_list",
     "campaign_get",
@@ -59,6 +60,16 @@ def campaign_get(*, user, pk) -> Campaign:
 def campaign_is_office(*, user, campaign: Campaign) -> bool:
     """The campaign office: those who may change the campaign's root unit (its admins)."""
     return user_can(user, "change", campaign.root_unit)
+
+
+def campaign_workspaces(*, user, limit: int = 50) -> list[tuple[Campaign, Unit]]:
+    """(campaign, unit) for each top unit of the user's scope and each campaign covering it:
+    the unit workspaces a leader, clerk or guidance member works in, though the campaign's own
+    page (its root unit, often far above them) is not theirs to see."""
+    pairs = []
+    for unit in unit_scope_roots(user=user).order_by("path")[:limit]:
+        pairs.extend((campaign, unit) for campaign in campaign_units_of(unit=unit))
+    return pairs
 
 
 def campaign_units_of(*, unit: Unit) -> QuerySet[Campaign]:

@@ -109,7 +109,8 @@ class CampaignListView(LoginRequiredMixin, View):
             campaigns = selectors.campaign_list(user=request.user)
         page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
         can_create = Unit.objects.restrict(request.user, "change").exists()
-        context = {"page": page, "unit": unit, "can_create": can_create}
+        workspaces = [] if unit else selectors.campaign_workspaces(user=request.user)
+        context = {"page": page, "unit": unit, "can_create": can_create, "workspaces": workspaces}
         return render(request, "campaigns/campaign_list.html", context)
 
 

@@ -6,8 +6,13 @@ __all__ = ["shell"]
 
 def shell(request):
     user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
     return {
         "can_read_audit": bool(user and can_read_audit(user)),
-        "can_manage_calendar": bool(user and user.is_authenticated and can_manage_calendar(user)),
+        "can_manage_calendar": signed_in and can_manage_calendar(user),
+        # The auditor gets the audit trail alone; everyone else the unit pages, each of which
+        # says so when the user sees no unit yet (known without a query: this runs on every
+        # page, the cached ledger's included).
+        "nav_units": signed_in and not user.is_auditor,
         "product_name": "实干",
     }

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.db.models import CharField, Count, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shigan.campaigns.models import Aspect, Batch, Campaign, Participation
@@ -123,6 +124,32 @@ def child_table(q: Query, *, use_batch: bool = False) -> tuple[list[Column], lis
             row.cells.append((value, _cell_url(key, q, target, use_batch, own=child is None)))
         rows.append(row)
     return columns, rows
+
+
+CHILD_ROWS_SHOWN = 20  # a region has ~160 children: the rest on request
+
+
+def child_table_total(
+    q: Query, columns: list[Column], rows: list[ChildRow], *, use_batch: bool = False
+) -> ChildRow:
+    """The total row: the children and the unit's own records, i.e. the unit's whole subtree,
+    each cell a link to its records."""
+    total = ChildRow(q.unit)
+    for i, column in enumerate(columns):
+        value = sum(row.cells[i][0] for row in rows)
+        total.cells.append((value, _cell_url(column.key, q, q.unit, use_batch, own=False)))
+    return total
+
+
+def child_table_sorted(columns: list[Column], rows: list[ChildRow], key: str) -> list[ChildRow]:
+    """The children largest first by the column `key` (ties in tree order), or in tree order
+    for any other key; the unit's own row stays last."""
+    keys = [c.key for c in columns]
+    children, own = rows[:-1], rows[-1:]
+    if key in keys:
+        i = keys.index(key)
+        children = sorted(children, key=lambda row: -row.cells[i][0])  # stable: tree order
+    return [*children, *own]
 
 
 def _fact_counts_by_child(keys, q: Query, children: list[Unit]) -> dict[str, Counter]:
@@ -273,10 +300,12 @@ def chart_by_dim(q: Query, dim: str, *, use_batch: bool = False) -> list[dict]:
         counts = metric_by(dim, PROBLEMS, unit=q.unit, campaign=q.campaign, as_of=q.as_of)
     names = _dim_names(dim, q.campaign)
     order = list(names)
+    # A problem without an aspect (those found by research have none) is counted as 未分类.
+    names.setdefault("", gettext("未分类"))
     rows = []
     for value, n in sorted(counts.items(), key=lambda kv: _rank(order, kv[0])):
         if n:
-            rows.append({"key": value, "name": names.get(value, value or "—"), "value": n,
+            rows.append({"key": value, "name": names.get(value, value), "value": n,
                          "url": _chart_url(q, dim, value, use_batch)})  # fmt: skip
     return rows
 

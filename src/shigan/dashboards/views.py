@@ -12,6 +12,7 @@ from django.views import View
 
 from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect, Batch
+from shigan.core.views import no_scope
 from shigan.dashboards import selectors
 from shigan.dashboards.exports import FigureRecordsExporter
 from shigan.dashboards.figures import CATALOGUE, Query, records_sum
@@ -80,7 +81,7 @@ class DashboardHomeView(LoginRequiredMixin, View):
     def get(self, request):
         root = unit_scope_roots(user=request.user).order_by("path").first()
         if root is None:
-            raise Http404
+            return no_scope(request, _("工作看板"))
         return redirect("dashboards:unit", root.pk)
 
 
@@ -90,6 +91,7 @@ class DashboardView(QueryMixin, View):
         use_batch = cleaned["batch_chosen"]
         system = Query(q.campaign, q.unit, q.batch, q.as_of, None)  # the unit is checked
         columns, rows = selectors.child_table(system, use_batch=use_batch)
+        table = _child_table_context(request, system, columns, rows, use_batch)
         overdue = selectors.overdue_problems(system, use_batch=use_batch)
         red = selectors.red_light_problems(system)
         params = _params(q, use_batch)
@@ -103,7 +105,7 @@ class DashboardView(QueryMixin, View):
             "as_of": q.as_of,
             "pillars": selectors.pillar_figures(system),
             "columns": columns,
-            "rows": rows,
+            **table,
             "overdue": list(overdue[: selectors.LIST_SIZE]),
             "overdue_count": overdue.count(),
             "overdue_url": f"{reverse('dashboards:overdue')}?{params}",
@@ -115,6 +117,36 @@ class DashboardView(QueryMixin, View):
             "breadcrumbs": unit_breadcrumbs(user=request.user, unit=q.unit),
         }
         return render(request, "dashboards/dashboard.html", context)
+
+
+def _child_table_context(request, q: Query, columns, rows, use_batch: bool) -> dict:
+    """The by-child table sorted by the column asked for, its total row, and its first
+    CHILD_ROWS_SHOWN children unless all are asked for (`children=all`)."""
+    sort = request.GET.get("sort", "")
+    rows = selectors.child_table_sorted(columns, rows, sort)
+    children = len(rows) - 1
+    show_all = request.GET.get("children") == "all"
+
+    def url(**changes):
+        params = request.GET.copy()
+        for name, value in changes.items():
+            params.pop(name, None)
+            if value:
+                params[name] = value
+        return f"?{params.urlencode()}#by-child"
+
+    return {
+        "rows": rows
+        if show_all or children <= selectors.CHILD_ROWS_SHOWN
+        else [*rows[: selectors.CHILD_ROWS_SHOWN], rows[-1]],
+        "total_row": selectors.child_table_total(q, columns, rows, use_batch=use_batch),
+        "sort": sort,
+        "sort_links": [(c, url(sort=c.key)) for c in columns],
+        "tree_order_url": url(sort=""),
+        "children_count": children,
+        "children_hidden": 0 if show_all else max(0, children - selectors.CHILD_ROWS_SHOWN),
+        "all_children_url": url(children="all"),
+    }
 
 
 def _red_url(q: Query) -> str:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from shigan.core.errors import DomainError
+from shigan.core.views import no_scope
 from shigan.initiatives import forms, selectors, services
 from shigan.initiatives.choices import KeyTaskArea, ProjectKind
 from shigan.initiatives.progress import milestone_progress
@@ -165,7 +166,7 @@ class HomeView(LoginRequiredMixin, View):
     def get(self, request):
         unit = unit_scope_roots(user=request.user).order_by("path").first()
         if unit is None:
-            raise Http404
+            return no_scope(request, _("重点任务"))
         campaign = selectors.campaign_for_unit(user=request.user, unit=unit)
         url = reverse("initiatives:board", args=[unit.pk])
         return redirect(f"{url}?campaign={campaign.pk}" if campaign else url)

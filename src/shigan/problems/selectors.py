@@ -49,6 +49,7 @@ __all__ = [
     "problem_get",
     "problem_detail",
     "problem_history",
+    "evidence_by_problem",
     "ledger_counts",
     "review_condition",
     "closeout_inbox",
@@ -268,7 +269,9 @@ def problem_history(*, problem: Problem) -> list[HistoryItem]:
             day=None,
             actor=e.actor.display_name if e.actor else e.actor_name,
             what=action_label(e.action),
-            detail=e.target_repr,
+            # "3067: 待审核": a close-out or an extension names itself by the problem's id,
+            # which on the problem's own page says nothing.
+            detail=e.target_repr.removeprefix(f"{problem.pk}: "),
             kind="audit",
         )
         for e in entries
@@ -352,6 +355,17 @@ def closeout_inbox(*, user) -> QuerySet[CloseOut]:
         .annotate(evidence_count=Count("evidence"))
         .order_by("submitted_on", "pk")
     )
+
+
+def evidence_by_problem(*, problem_ids) -> dict[int, list[Evidence]]:
+    """Every evidence file of these problems (those of the close-out request, of progress
+    reports and of the problem itself), oldest first, by problem: a reviewer judges a close-out
+    on all of it, not only on the files attached to the request."""
+    grouped: dict[int, list[Evidence]] = {}
+    files = Evidence.objects.filter(problem_id__in=list(problem_ids)).order_by("uploaded_at", "pk")
+    for evidence in files.select_related("progress_report", "closeout"):
+        grouped.setdefault(evidence.problem_id, []).append(evidence)
+    return grouped
 
 
 def extension_inbox(*, user) -> QuerySet[DeadlineExtension]:

@@ -271,6 +271,7 @@ class ProblemActionView(LoginRequiredMixin, View):
     form_class = None
     success = ""
     multipart = False
+    submit_label = gettext_lazy("保存")
 
     def get_problem(self):
         problem = selectors.problem_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -293,6 +294,7 @@ class ProblemActionView(LoginRequiredMixin, View):
             "heading": problem.title,
             "back": problem.get_absolute_url(),
             "multipart": self.multipart,
+            "submit_label": self.submit_label,
             "breadcrumbs": unit_breadcrumbs(user=self.request.user, unit=problem.unit),
         }
         return render(self.request, "problems/form.html", context, status=status)
@@ -351,6 +353,7 @@ class EvidenceCreateView(ProblemActionView):
 
 class CloseOutSubmitView(ProblemActionView):
     title = gettext_lazy("申请销号")
+    submit_label = gettext_lazy("提交销号申请")
     form_class = forms.CloseOutForm
     success = gettext_lazy("已提交销号申请，等待上级审核。")
     multipart = True
@@ -427,7 +430,9 @@ class CloseOutDecideView(DecideMixin, View):
                 next_checkpoint=data["next_checkpoint"],
             )
 
-        success = _("已审核销号申请。")
+        # The message names the decision taken, not just that one was.
+        accepted = request.POST.get("decision") == "accept"
+        success = _("已同意销号。") if accepted else _("已退回销号申请。")
         return self.decide(request, closeout, forms.DecideForm, call, success)
 
 
@@ -469,8 +474,10 @@ class InboxView(LoginRequiredMixin, View):
         page = Paginator(selectors.closeout_inbox(user=request.user), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
+        evidence = selectors.evidence_by_problem(problem_ids=[c.problem_id for c in page])
         for closeout in page:  # one form each, with ids of its own (labels stay unique)
             closeout.decide_form = forms.DecideForm(auto_id=f"closeout{closeout.pk}_%s")
+            closeout.all_evidence = evidence.get(closeout.problem_id, [])
         context = {
             "page": page,
             "bulk_form": forms.BulkDecideForm(auto_id="bulk_%s"),

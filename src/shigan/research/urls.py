@@ -4,6 +4,7 @@ from shigan.research import views, views_exchange, views_figures
 
 app_name = "research"
 urlpatterns = [
+    path("", views.IndexView.as_view(), name="index"),
     path("inbox/", views.InboxView.as_view(), name="inbox"),
     path("inbox/visit/", views.VisitLogView.as_view(), name="visit_log"),
     path("figures/", views_figures.FiguresView.as_view(), name="figures"),

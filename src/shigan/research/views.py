@@ -13,6 +13,7 @@ from django.views import View
 
 from shigan.campaigns.services import is_group_member_for
 from shigan.core.errors import DomainError
+from shigan.core.views import ScopeIndexView
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get
 from shigan.orgs.services import user_can
 from shigan.research import forms, selectors, services
@@ -356,3 +357,15 @@ class VisitLogView(LoginRequiredMixin, View):
                 messages.success(request, _("已登记指导记录。"))
                 return redirect("research:inbox")
         return self._render(request, form, status=400)
+
+
+class IndexView(ScopeIndexView):
+    """`/research/`: the research ledger of the user's top unit, in its latest campaign."""
+
+    title = gettext_lazy("调查研究")
+
+    def unit_url(self, request, unit):
+        campaign = selectors.campaign_for_unit(user=request.user, unit=unit)
+        if campaign is None:
+            return None
+        return f"{reverse('research:unit_list', args=[unit.pk])}?campaign={campaign.pk}"

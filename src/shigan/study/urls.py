@@ -4,6 +4,7 @@ from shigan.study import views
 
 app_name = "study"
 urlpatterns = [
+    path("", views.IndexView.as_view(), name="index"),
     path("units/<int:pk>/", views.UnitStudyListView.as_view(), name="unit_list"),
     path("units/<int:pk>/new/", views.ActivityCreateView.as_view(), name="activity_create"),
     path("units/<int:pk>/people/", views.LeaderPickerView.as_view(), name="leader_picker"),

@@ -7,13 +7,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from shigan.campaigns.models import Batch
 from shigan.core.errors import DomainError
 from shigan.core.jobs import job_create, job_enqueue
+from shigan.core.views import ScopeIndexView
 from shigan.orgs.selectors import unit_breadcrumbs
 from shigan.orgs.services import user_can
 from shigan.orgs.views import UnitActionMixin, _apply_domain_error
@@ -389,3 +392,12 @@ class CoverageView(StudyUnitMixin, View):
 
 
 __all__ = [name for name in dir() if name.endswith("View")]
+
+
+class IndexView(ScopeIndexView):
+    """`/study/`: the study ledger of the user's top unit (every campaign)."""
+
+    title = gettext_lazy("学习活动")
+
+    def unit_url(self, request, unit):
+        return reverse("study:unit_list", args=[unit.pk])

@@ -48,13 +48,13 @@ def test_campaign_page_permission_matrix(client, people, campaign, role):
     assert campaign.batches.filter(name="第二批").exists() == (expected_post == 302)
 
 
-def test_campaign_list_shows_own_and_group_campaigns_only(client, people, campaign):
+def test_campaign_list_shows_own_group_and_workspace_campaigns_only(client, people, campaign):
     for role, expected in [
         ("office", True),
         ("root_editor", True),
         ("member", True),
-        ("unit_editor", False),
-        ("outsider", False),
+        ("unit_editor", True),  # by its unit's workspace (issue 14), not the campaign's page
+        ("outsider", True),  # its league lies in the region: its workspace is there
     ]:
         client.force_login(people[role])
         text = client.get(reverse("campaigns:list")).content.decode()

@@ -50,6 +50,7 @@ def test_first_time_petition_resolved_at_the_sumu(login, live_server, setting, s
     gacha, sumu, banner = setting["gacha"], setting["sumu"], setting["banner"]
 
     agent = login("gacha_agent")
+    agent.get_by_role("button", name="菜单").click()  # on a phone the menu folds (issue 14)
     agent.get_by_role("link", name="信访代办").click()
     agent.get_by_role("link", name=f"登记信访件（{gacha.name}）").click()
     agent.get_by_label("登记日期").fill("2023-04-03")
@@ -72,6 +73,7 @@ def test_first_time_petition_resolved_at_the_sumu(login, live_server, setting, s
     save(agent, "已转送。")
 
     body = login("sumu_agent")
+    body.get_by_role("button", name="菜单").click()
     body.get_by_role("link", name="信访代办").click()
     body.get_by_role("link", name=str(petition)).click()
     body.get_by_role("link", name="受理", exact=True).click()

@@ -7,7 +7,7 @@ from django import forms, template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from shigan.problems.choices import (
@@ -138,9 +138,14 @@ def ledger_row(context, problem, number, selectable):
         context.render_context["problems_detail_prefix"] = prefix
     language = get_language() or ""
     pk = problem.pk
+    labels = context.render_context.get("problems_row_labels")
+    if labels is None:  # the card labels of a phone-width row (shigan.css .table.cards)
+        labels = [gettext(w) for w in ("责任单位", "整改时限", "红黄绿灯", "状态")]
+        context.render_context["problems_row_labels"] = labels
     checkbox = (
         format_html(
-            '<td><input type="checkbox" name="ids" value="{}" aria-labelledby="problem-{}"></td>',
+            '<td class="card-hide"><input type="checkbox" name="ids" value="{}" '
+            'aria-labelledby="problem-{}"></td>',
             pk,
             pk,
         )
@@ -157,9 +162,11 @@ def ledger_row(context, problem, number, selectable):
     else:
         limit = _label(language, "term", problem.term)
     return format_html(
-        '<tr>{}<td class="mono">{}</td><td><a id="problem-{}" href="{}{}/">{}</a>{}</td>'
-        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}%</td><td>{}</td>"
-        '<td><span class="badge">{}</span></td></tr>',
+        '<tr>{}<td class="mono card-hide">{}</td><td class="card-title"><a id="problem-{}" '
+        'href="{}{}/">{}</a>{}</td><td data-label="{}">{}</td><td class="card-hide">{}</td>'
+        '<td class="card-hide">{}</td><td class="nowrap" data-label="{}">{}</td>'
+        '<td class="card-hide">{}%</td><td class="nowrap" data-label="{}">{}</td>'
+        '<td data-label="{}"><span class="badge">{}</span></td></tr>',
         checkbox,
         number,
         pk,
@@ -167,11 +174,15 @@ def ledger_row(context, problem, number, selectable):
         pk,
         problem.title,
         program,
+        labels[0],
         problem.unit.name,
         problem.aspect.name if problem.aspect_id else "—",
         _label(language, "source", problem.source),
+        labels[1],
         limit,
         problem.progress_percent,
+        labels[2],
         light_dot(problem),
+        labels[3],
         _label(language, "state", problem.state),
     )

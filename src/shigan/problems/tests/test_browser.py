@@ -66,7 +66,8 @@ def decide(page, live_server, title, verdict, reason=""):
     if reason:
         card.get_by_label("理由").fill(reason)
     card.get_by_role("button", name="提交审核意见").click()
-    page.get_by_text("已审核销号申请。").wait_for()
+    # The message names the decision (issue 14).
+    page.get_by_text("已同意销号。" if verdict == "同意销号" else "已退回销号申请。").wait_for()
 
 
 def test_record_report_close_reject_accept(login, live_server, setting, screenshot_dir):
@@ -116,7 +117,7 @@ def test_record_report_close_reject_accept(login, live_server, setting, screensh
     # -- close-out, rejected once -------------------------------------------------------------
     editor.get_by_role("link", name="申请销号").click()
     editor.get_by_label("整改完成情况").fill("报表已清理，制度已建立")
-    editor.get_by_role("button", name="保存").click()
+    editor.get_by_role("button", name="提交销号申请").click()
     editor.get_by_text("已提交销号申请，等待上级审核。").wait_for()
     assert editor.locator("#problem-state").inner_text() == "待销号"
 
@@ -132,7 +133,7 @@ def test_record_report_close_reject_accept(login, live_server, setting, screensh
     editor.get_by_role("link", name="申请销号").click()
     editor.get_by_label("整改完成情况").fill("已补充制度文件")
     editor.get_by_label("佐证材料").set_input_files(setting["evidence"])
-    editor.get_by_role("button", name="保存").click()
+    editor.get_by_role("button", name="提交销号申请").click()
     editor.get_by_text("已提交销号申请，等待上级审核。").wait_for()
 
     # -- accepted: no light any more, the counts and the drill-down move ---------------------

@@ -2,7 +2,13 @@
    it with the vendored ECharts; a bar or slice opens the records behind it. */
 (function () {
   "use strict";
+  function labelWidth(el, share) {
+    return Math.max(72, Math.min(220, Math.round(el.clientWidth * share)));
+  }
   function draw(el, data) {
+    if (el.dataset.kind === "bar") {  // room for two lines of label per bar
+      el.style.height = Math.max(300, data.rows.length * 48 + 40) + "px";
+    }
     var chart = echarts.init(el, null, { renderer: "svg" });
     var kind = el.dataset.kind;
     var option;
@@ -18,16 +24,29 @@
         })
       };
     } else if (kind === "pie") {
+      // Slice labels may break onto two lines but are never cut ("待..."); the legend below
+      // names every slice in full as well.
       option = {
         tooltip: { trigger: "item" },
-        series: [{ type: "pie", radius: ["35%", "65%"], data: data.rows, label: { formatter: "{b} {c}" } }]
+        legend: { bottom: 0, type: "scroll" },
+        series: [{
+          type: "pie", radius: ["28%", "52%"], center: ["50%", "44%"], data: data.rows,
+          avoidLabelOverlap: true, minShowLabelAngle: 4,
+          label: { formatter: "{b}\n{c}", overflow: "break", width: labelWidth(el, 0.3) },
+          labelLine: { length: 8, length2: 6 }
+        }]
       };
     } else {
+      // Long aspect names wrap within a left margin sized to the chart, one label per bar.
+      var width = labelWidth(el, 0.36);
       option = {
         tooltip: { trigger: "axis" },
-        grid: { left: 120, right: 24, top: 8, bottom: 24 },
-        xAxis: { type: "value", minInterval: 1 },
-        yAxis: { type: "category", inverse: true, data: data.rows.map(function (r) { return r.name; }) },
+        grid: { left: 8, right: 48, top: 8, bottom: 24, containLabel: true },
+        xAxis: { type: "value", minInterval: 1, axisLabel: { hideOverlap: true } },
+        yAxis: {
+          type: "category", inverse: true, data: data.rows.map(function (r) { return r.name; }),
+          axisLabel: { interval: 0, width: width, overflow: "break", lineHeight: 18 }
+        },
         series: [{ type: "bar", data: data.rows, label: { show: true, position: "right" } }]
       };
     }
