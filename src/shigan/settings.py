@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
@@ -82,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -221,6 +224,13 @@ SPECTACULAR_SETTINGS = {
     # validatorUrl None: Swagger UI would otherwise send the schema to validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema and its docs describe every endpoint: for logged-in users (session or token)
+    # unless the operator opens them with SHIGAN_API_DOCS_PUBLIC=1.
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny"
+        if env_bool("SHIGAN_API_DOCS_PUBLIC", False)
+        else "rest_framework.permissions.IsAuthenticated"
+    ],
     # Choice sets behind fields of the same name ("kind", "state") in several apps: without a
     # name here the schema would get hashed names (Kind1b6Enum …) and a warning for each.
     "ENUM_NAME_OVERRIDES": {
@@ -237,6 +247,26 @@ SPECTACULAR_SETTINGS = {
         "StudyKindEnum": "shigan.study.choices.StudyKind",
         "TopicStateEnum": "shigan.research.choices.TopicState",
     },
+}
+
+# Content-Security-Policy (django-csp): scripts only from our own static files (a template that
+# really needs an inline script gives it {{ request.csp_nonce }}); no inline handlers, no eval,
+# no framing. Styles still allow 'unsafe-inline': a few templates set a computed width in a
+# style attribute, and ECharts' tooltips and htmx's indicator style are inline styles. Inline
+# style cannot run script, so this is the accepted remainder.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
