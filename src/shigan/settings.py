@@ -35,11 +35,13 @@ def _embedded_secret_key() -> str:
     return key_file.read_text().strip()
 
 
+# Production is a secret key given by the operator; the embedded demo generates its own keys.
+PRODUCTION = "SECRET_KEY" in os.environ
 SECRET_KEY = os.environ.get("SECRET_KEY") or _embedded_secret_key()
 DEBUG = env_bool("DEBUG", False)
 # HTTPS-only cookies and redirects when run for production (a secret key given by the operator);
 # the embedded demo serves plain HTTP on the loopback address.
-HTTPS = env_bool("SHIGAN_HTTPS", "SECRET_KEY" in os.environ and not DEBUG)
+HTTPS = env_bool("SHIGAN_HTTPS", PRODUCTION and not DEBUG)
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
@@ -362,4 +364,18 @@ SHIGAN_PETITION_KEY = os.environ.get("SHIGAN_PETITION_KEY") or _embedded_key(
 )
 SHIGAN_PETITION_HASH_KEY = os.environ.get("SHIGAN_PETITION_HASH_KEY") or _embedded_key(
     "petition_hash_key", lambda: secrets.token_urlsafe(50)
+)
+
+# Audit (issue 16): the chain is an HMAC-SHA256 chain keyed with this key, which lives outside
+# the database (whoever can write the database cannot recompute the chain without it). The
+# embedded default generates it into SHIGAN_HOME; production must set it (`shigan serve`
+# refuses to start without it). Every SHIGAN_AUDIT_CHECKPOINT_EVERY entries a signed checkpoint
+# (sequence, head, time) is appended to SHIGAN_AUDIT_CHECKPOINTS, outside the database, so that
+# `shigan audit verify` also finds a tail cut off with the head reset.
+SHIGAN_AUDIT_KEY = os.environ.get("SHIGAN_AUDIT_KEY") or (
+    None if PRODUCTION else _embedded_key("audit_key", lambda: secrets.token_urlsafe(50))
+)
+SHIGAN_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("SHIGAN_AUDIT_CHECKPOINT_EVERY", "20"))
+SHIGAN_AUDIT_CHECKPOINTS = Path(
+    os.environ.get("SHIGAN_AUDIT_CHECKPOINTS", str(HOME / "audit" / "checkpoints.log"))
 )
