@@ -159,14 +159,22 @@ SESSION_COOKIE_AGE = int(os.environ.get("SHIGAN_IDLE_TIMEOUT_SECONDS", "1800"))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-AXES_FAILURE_LIMIT = 5
+# Lockout (issue 16): 5 failures lock a user name from the address they came from, for 30
+# minutes; the same user name from another address still logs in (nobody can lock the office
+# out from outside). One address is throttled across all user names after
+# SHIGAN_LOGIN_ADDRESS_LIMIT failures (password spraying) — set it above what an office behind
+# one NAT address produces. Behind a reverse proxy set AXES_IPWARE_PROXY_COUNT so the client's
+# address, not the proxy's, is counted. `shigan login_unlock` lifts a lockout (audited).
+AXES_HANDLER = "shigan.accounts.lockout.LoginGuard"
+AXES_FAILURE_LIMIT = int(os.environ.get("SHIGAN_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-# Lock the account, not the address: behind an office NAT one address is hundreds of users.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SHIGAN_LOGIN_ADDRESS_LIMIT = int(os.environ.get("SHIGAN_LOGIN_ADDRESS_LIMIT", "20"))
+if os.environ.get("AXES_IPWARE_PROXY_COUNT"):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_IPWARE_PROXY_COUNT"])
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
