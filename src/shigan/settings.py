@@ -16,6 +16,20 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 HOME = Path(os.environ.get("SHIGAN_HOME", "var")).resolve()
+# SHIGAN_HOME holds the SQLite database, the keys and the evidence files: created 0700, and its
+# database and key files 0600 (issue 16), whatever the umask.
+if not HOME.exists():
+    HOME.mkdir(mode=0o700, parents=True)
+    HOME.chmod(0o700)
+
+
+def _private_file(path: Path) -> None:
+    """Create `path` empty with mode 0600, or take an existing one of ours down to 0600."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        path.chmod(0o600)
+    except PermissionError:  # someone else's file (a shared install): leave it to its owner
+        pass
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -30,8 +44,9 @@ def _embedded_secret_key() -> str:
     HOME.mkdir(parents=True, exist_ok=True)
     key_file = HOME / "secret_key"
     if not key_file.exists():
+        _private_file(key_file)  # 0600 before the key is in it
         key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+    _private_file(key_file)
     return key_file.read_text().strip()
 
 
@@ -128,6 +143,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if str(DATABASES["default"]["NAME"]) not in ("", ":memory:"):
+        # An empty file is an empty SQLite database; SQLite gives its -wal and -shm files the
+        # database file's mode.
+        _private_file(Path(DATABASES["default"]["NAME"]))
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -353,6 +372,7 @@ def _embedded_key(name: str, make) -> str:
             pass
         finally:
             draft.unlink()
+    _private_file(key_file)
     return key_file.read_text().strip()
 
 
@@ -367,11 +387,13 @@ def _fernet_key() -> str:
 # environment; the embedded default keeps generated ones in SHIGAN_HOME — back them up with the
 # database: without the key the personal data cannot be read. The hash key finds the same
 # petitioner again (duplicate warning) and is kept apart so that key rotation leaves it valid.
-SHIGAN_PETITION_KEY = os.environ.get("SHIGAN_PETITION_KEY") or _embedded_key(
-    "petition_key", _fernet_key
+# In production the keys come from the environment only: two web nodes generating their own
+# would encrypt with different keys (`shigan serve` refuses to start without them).
+SHIGAN_PETITION_KEY = os.environ.get("SHIGAN_PETITION_KEY") or (
+    None if PRODUCTION else _embedded_key("petition_key", _fernet_key)
 )
-SHIGAN_PETITION_HASH_KEY = os.environ.get("SHIGAN_PETITION_HASH_KEY") or _embedded_key(
-    "petition_hash_key", lambda: secrets.token_urlsafe(50)
+SHIGAN_PETITION_HASH_KEY = os.environ.get("SHIGAN_PETITION_HASH_KEY") or (
+    None if PRODUCTION else _embedded_key("petition_hash_key", lambda: secrets.token_urlsafe(50))
 )
 
 # Audit (issue 16): the chain is an HMAC-SHA256 chain keyed with this key, which lives outside
