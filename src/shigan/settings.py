@@ -255,11 +255,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema and its docs describe every endpoint: for logged-in users (session or token)
     # unless the operator opens them with SHIGAN_API_DOCS_PUBLIC=1.
-    "SERVE_PERMISSIONS": [
-        "rest_framework.permissions.AllowAny"
-        if env_bool("SHIGAN_API_DOCS_PUBLIC", False)
-        else "rest_framework.permissions.IsAuthenticated"
-    ],
+    "SERVE_PERMISSIONS": ["shigan.core.api.DocsPermission"],
     # Choice sets behind fields of the same name ("kind", "state") in several apps: without a
     # name here the schema would get hashed names (Kind1b6Enum …) and a warning for each.
     "ENUM_NAME_OVERRIDES": {
@@ -341,6 +337,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Exports of more rows than this run as jobs; smaller ones download at once.
 SHIGAN_EXPORT_JOB_THRESHOLD = int(os.environ.get("SHIGAN_EXPORT_JOB_THRESHOLD", "5000"))
+SHIGAN_API_DOCS_PUBLIC = env_bool("SHIGAN_API_DOCS_PUBLIC", False)
 SHIGAN_IMPORT_MAX_BYTES = int(os.environ.get("SHIGAN_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 
 # Problems (issue 5): evidence files live under SHIGAN_HOME/private (never served directly).
