@@ -406,3 +406,13 @@ SHIGAN_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("SHIGAN_AUDIT_CHECKPOINT_EVER
 SHIGAN_AUDIT_CHECKPOINTS = Path(
     os.environ.get("SHIGAN_AUDIT_CHECKPOINTS", str(HOME / "audit" / "checkpoints.log"))
 )
+
+# Workbooks are read in a cage (issue 16, core/spreadsheets/cage.py): refused before reading
+# when the first sheet spans more cells or rows than this, or the zip looks like a bomb; read in
+# a child process allowed this much memory on top of the worker's, and this much CPU and time.
+SHIGAN_SHEET_MAX_CELLS = int(os.environ.get("SHIGAN_SHEET_MAX_CELLS", "5000000"))
+SHIGAN_SHEET_MAX_ROWS = int(os.environ.get("SHIGAN_SHEET_MAX_ROWS", "1000000"))
+SHIGAN_SHEET_MAX_RATIO = int(os.environ.get("SHIGAN_SHEET_MAX_RATIO", "100"))
+SHIGAN_SHEET_MAX_MEMORY_BYTES = int(os.environ.get("SHIGAN_SHEET_MAX_MEMORY_BYTES", str(2**30)))
+SHIGAN_SHEET_MAX_CPU_SECONDS = int(os.environ.get("SHIGAN_SHEET_MAX_CPU_SECONDS", "60"))
+SHIGAN_SHEET_TIMEOUT_SECONDS = int(os.environ.get("SHIGAN_SHEET_TIMEOUT_SECONDS", "120"))
