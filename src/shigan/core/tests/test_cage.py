@@ -77,3 +77,29 @@ def test_the_cage_holds_when_the_checks_are_passed(settings):
         cage.read_first_sheet(sparse(), ".xlsx")
     assert os.getpid() == parent
     still_reads()
+
+
+@pytest.mark.django_db
+def test_an_import_job_of_a_sparse_sheet_is_failed_with_the_reason(units, make_user):
+    from django.utils import translation
+
+    from shigan.core.choices import JobState
+    from shigan.core.jobs import job_create, job_enqueue
+    from shigan.orgs.choices import Role
+    from shigan.orgs.models import Unit
+
+    admin = make_user(Role.ADMIN, units["own"])
+    before = Unit.objects.count()
+    with translation.override("zh-hans"):
+        job = job_create(
+            actor=admin,
+            kind="orgs.units.import",
+            unit=units["own"],
+            upload=sparse(),
+            upload_name="sparse.xlsx",
+        )
+        job_enqueue(job)
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and REFUSAL in job.message
+    assert Unit.objects.count() == before
+    still_reads()
