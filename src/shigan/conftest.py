@@ -1,5 +1,6 @@
 """Shared test fixtures: the real Inner Mongolia division tree, loaded once per test database."""
 
+import itertools
 import os
 import threading
 
@@ -27,6 +28,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _fast_password_hashing(settings):
     # PBKDF2 at its production cost makes each test user take ~0.3 s.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def _checkpoint_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("audit")
+
+
+_checkpoint_files = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _own_audit_checkpoints(settings, _checkpoint_dir):
+    # The audit checkpoints live outside the database, so they outlive each test's rolled-back
+    # or flushed data: every test gets its own file.
+    settings.SHIGAN_AUDIT_CHECKPOINTS = _checkpoint_dir / f"{next(_checkpoint_files)}.log"
 
 
 @pytest.fixture(autouse=True)

@@ -11,10 +11,25 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 HOME = Path(os.environ.get("SHIGAN_HOME", "var")).resolve()
+# SHIGAN_HOME holds the SQLite database, the keys and the evidence files: created 0700, and its
+# database and key files 0600 (issue 16), whatever the umask.
+if not HOME.exists():
+    HOME.mkdir(mode=0o700, parents=True)
+    HOME.chmod(0o700)
+
+
+def _private_file(path: Path) -> None:
+    """Create `path` empty with mode 0600, or take an existing one of ours down to 0600."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        path.chmod(0o600)
+    except PermissionError:  # someone else's file (a shared install): leave it to its owner
+        pass
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -29,16 +44,19 @@ def _embedded_secret_key() -> str:
     HOME.mkdir(parents=True, exist_ok=True)
     key_file = HOME / "secret_key"
     if not key_file.exists():
+        _private_file(key_file)  # 0600 before the key is in it
         key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+    _private_file(key_file)
     return key_file.read_text().strip()
 
 
+# Production is a secret key given by the operator; the embedded demo generates its own keys.
+PRODUCTION = "SECRET_KEY" in os.environ
 SECRET_KEY = os.environ.get("SECRET_KEY") or _embedded_secret_key()
 DEBUG = env_bool("DEBUG", False)
 # HTTPS-only cookies and redirects when run for production (a secret key given by the operator);
 # the embedded demo serves plain HTTP on the loopback address.
-HTTPS = env_bool("SHIGAN_HTTPS", "SECRET_KEY" in os.environ and not DEBUG)
+HTTPS = env_bool("SHIGAN_HTTPS", PRODUCTION and not DEBUG)
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
@@ -58,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",  # its widget templates, for FORM_RENDERER below
     "axes",
+    "csp",
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
@@ -83,6 +102,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -127,6 +147,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if str(DATABASES["default"]["NAME"]) not in ("", ":memory:"):
+        # An empty file is an empty SQLite database; SQLite gives its -wal and -shm files the
+        # database file's mode.
+        _private_file(Path(DATABASES["default"]["NAME"]))
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -158,14 +182,22 @@ SESSION_COOKIE_AGE = int(os.environ.get("SHIGAN_IDLE_TIMEOUT_SECONDS", "1800"))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-AXES_FAILURE_LIMIT = 5
+# Lockout (issue 16): 5 failures lock a user name from the address they came from, for 30
+# minutes; the same user name from another address still logs in (nobody can lock the office
+# out from outside). One address is throttled across all user names after
+# SHIGAN_LOGIN_ADDRESS_LIMIT failures (password spraying) — set it above what an office behind
+# one NAT address produces. Behind a reverse proxy set AXES_IPWARE_PROXY_COUNT so the client's
+# address, not the proxy's, is counted. `shigan login_unlock` lifts a lockout (audited).
+AXES_HANDLER = "shigan.accounts.lockout.LoginGuard"
+AXES_FAILURE_LIMIT = int(os.environ.get("SHIGAN_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-# Lock the account, not the address: behind an office NAT one address is hundreds of users.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SHIGAN_LOGIN_ADDRESS_LIMIT = int(os.environ.get("SHIGAN_LOGIN_ADDRESS_LIMIT", "20"))
+if os.environ.get("AXES_IPWARE_PROXY_COUNT"):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_IPWARE_PROXY_COUNT"])
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -225,6 +257,9 @@ SPECTACULAR_SETTINGS = {
     # validatorUrl None: Swagger UI would otherwise send the schema to validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema and its docs describe every endpoint: for logged-in users (session or token)
+    # unless the operator opens them with SHIGAN_API_DOCS_PUBLIC=1.
+    "SERVE_PERMISSIONS": ["shigan.core.api.DocsPermission"],
     # Choice sets behind fields of the same name ("kind", "state") in several apps: without a
     # name here the schema would get hashed names (Kind1b6Enum …) and a warning for each.
     "ENUM_NAME_OVERRIDES": {
@@ -241,6 +276,26 @@ SPECTACULAR_SETTINGS = {
         "StudyKindEnum": "shigan.study.choices.StudyKind",
         "TopicStateEnum": "shigan.research.choices.TopicState",
     },
+}
+
+# Content-Security-Policy (django-csp): scripts only from our own static files (a template that
+# really needs an inline script gives it {{ request.csp_nonce }}); no inline handlers, no eval,
+# no framing. Styles still allow 'unsafe-inline': a few templates set a computed width in a
+# style attribute, and ECharts' tooltips and htmx's indicator style are inline styles. Inline
+# style cannot run script, so this is the accepted remainder.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -286,6 +341,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Exports of more rows than this run as jobs; smaller ones download at once.
 SHIGAN_EXPORT_JOB_THRESHOLD = int(os.environ.get("SHIGAN_EXPORT_JOB_THRESHOLD", "5000"))
+SHIGAN_API_DOCS_PUBLIC = env_bool("SHIGAN_API_DOCS_PUBLIC", False)
 SHIGAN_IMPORT_MAX_BYTES = int(os.environ.get("SHIGAN_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 
 # Problems (issue 5): evidence files live under SHIGAN_HOME/private (never served directly).
@@ -317,6 +373,7 @@ def _embedded_key(name: str, make) -> str:
             pass
         finally:
             draft.unlink()
+    _private_file(key_file)
     return key_file.read_text().strip()
 
 
@@ -331,9 +388,35 @@ def _fernet_key() -> str:
 # environment; the embedded default keeps generated ones in SHIGAN_HOME — back them up with the
 # database: without the key the personal data cannot be read. The hash key finds the same
 # petitioner again (duplicate warning) and is kept apart so that key rotation leaves it valid.
-SHIGAN_PETITION_KEY = os.environ.get("SHIGAN_PETITION_KEY") or _embedded_key(
-    "petition_key", _fernet_key
+# In production the keys come from the environment only: two web nodes generating their own
+# would encrypt with different keys (`shigan serve` refuses to start without them).
+SHIGAN_PETITION_KEY = os.environ.get("SHIGAN_PETITION_KEY") or (
+    None if PRODUCTION else _embedded_key("petition_key", _fernet_key)
 )
-SHIGAN_PETITION_HASH_KEY = os.environ.get("SHIGAN_PETITION_HASH_KEY") or _embedded_key(
-    "petition_hash_key", lambda: secrets.token_urlsafe(50)
+SHIGAN_PETITION_HASH_KEY = os.environ.get("SHIGAN_PETITION_HASH_KEY") or (
+    None if PRODUCTION else _embedded_key("petition_hash_key", lambda: secrets.token_urlsafe(50))
 )
+
+# Audit (issue 16): the chain is an HMAC-SHA256 chain keyed with this key, which lives outside
+# the database (whoever can write the database cannot recompute the chain without it). The
+# embedded default generates it into SHIGAN_HOME; production must set it (`shigan serve`
+# refuses to start without it). Every SHIGAN_AUDIT_CHECKPOINT_EVERY entries a signed checkpoint
+# (sequence, head, time) is appended to SHIGAN_AUDIT_CHECKPOINTS, outside the database, so that
+# `shigan audit verify` also finds a tail cut off with the head reset.
+SHIGAN_AUDIT_KEY = os.environ.get("SHIGAN_AUDIT_KEY") or (
+    None if PRODUCTION else _embedded_key("audit_key", lambda: secrets.token_urlsafe(50))
+)
+SHIGAN_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("SHIGAN_AUDIT_CHECKPOINT_EVERY", "20"))
+SHIGAN_AUDIT_CHECKPOINTS = Path(
+    os.environ.get("SHIGAN_AUDIT_CHECKPOINTS", str(HOME / "audit" / "checkpoints.log"))
+)
+
+# Workbooks are read in a cage (issue 16, core/spreadsheets/cage.py): refused before reading
+# when the first sheet spans more cells or rows than this, or the zip looks like a bomb; read in
+# a child process allowed this much memory on top of the worker's, and this much CPU and time.
+SHIGAN_SHEET_MAX_CELLS = int(os.environ.get("SHIGAN_SHEET_MAX_CELLS", "5000000"))
+SHIGAN_SHEET_MAX_ROWS = int(os.environ.get("SHIGAN_SHEET_MAX_ROWS", "1000000"))
+SHIGAN_SHEET_MAX_RATIO = int(os.environ.get("SHIGAN_SHEET_MAX_RATIO", "100"))
+SHIGAN_SHEET_MAX_MEMORY_BYTES = int(os.environ.get("SHIGAN_SHEET_MAX_MEMORY_BYTES", str(2**30)))
+SHIGAN_SHEET_MAX_CPU_SECONDS = int(os.environ.get("SHIGAN_SHEET_MAX_CPU_SECONDS", "60"))
+SHIGAN_SHEET_TIMEOUT_SECONDS = int(os.environ.get("SHIGAN_SHEET_TIMEOUT_SECONDS", "120"))

@@ -1,5 +1,6 @@
 """Django's auth signals are the only hook for logins made by its views; each calls a service."""
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -22,3 +23,8 @@ def _logged_out(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
     services.user_login_failed_record(username=str(credentials.get("username", "")))
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    services.user_locked_out_record(username=str(username or ""), ip_address=ip_address)

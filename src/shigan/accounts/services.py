@@ -20,6 +20,8 @@ __all__ = [
     "user_login_record",
     "user_logout_record",
     "user_login_failed_record",
+    "user_locked_out_record",
+    "login_unlock",
     "token_create",
     "token_revoke",
     "token_hash",
@@ -98,6 +100,49 @@ def user_login_failed_record(*, username: str) -> None:
         target_id=username[:64],
         after={"username": username[:150]},
     )
+
+
+@transaction.atomic
+def user_locked_out_record(*, username: str, ip_address: str | None) -> None:
+    audit_record(
+        actor=None,
+        actor_name=username[:150],
+        action="accounts.user.locked_out",
+        target_type="accounts.user",
+        target_id=username[:64],
+        after={"username": username[:150], "ip_address": ip_address},
+    )
+
+
+UNLOCKERS = (SystemRole.SYSTEM_ADMIN, SystemRole.SECURITY_ADMIN)
+
+
+@transaction.atomic
+def login_unlock(*, actor: User | None, username: str = "", ip_address: str = "") -> int:
+    """Lift a login lockout: a user name's (from every address, or one), or an address's. The
+    actor is a system or security administrator; None is the operator at the command line."""
+    from axes.models import AccessAttempt
+
+    if actor is not None and actor.system_role not in UNLOCKERS:
+        raise DomainError(_("只有系统管理员或安全管理员可以解除登录锁定。"), code="forbidden")
+    username, ip_address = username.strip(), ip_address.strip()
+    if not username and not ip_address:
+        raise DomainError(_("请填写要解锁的用户名或 IP 地址。"), code="required", field="username")
+    attempts = AccessAttempt.objects.all()
+    if username:
+        attempts = attempts.filter(username=username)
+    if ip_address:
+        attempts = attempts.filter(ip_address=ip_address)
+    cleared, _by_model = attempts.delete()
+    audit_record(
+        actor=actor,
+        actor_name="" if actor else "shigan login_unlock",
+        action="accounts.login.unlocked",
+        target_type="accounts.user",
+        target_id=username[:64],
+        after={"username": username, "ip_address": ip_address, "cleared": cleared},
+    )
+    return cleared
 
 
 def token_hash(key: str) -> str:

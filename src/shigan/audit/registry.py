@@ -19,6 +19,8 @@ def action_label(code: str) -> str:
 register_action("accounts.user.login", _("登录"))
 register_action("accounts.user.logout", _("退出登录"))
 register_action("accounts.user.login_failed", _("登录失败"))
+register_action("accounts.user.locked_out", _("登录被锁定"))
+register_action("accounts.login.unlocked", _("解除登录锁定"))
 register_action("accounts.user.created", _("创建用户"))
 register_action("accounts.user.password_changed", _("修改密码"))
 register_action("accounts.token.created", _("创建 API 令牌"))

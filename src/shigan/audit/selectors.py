@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from shigan.audit.checkpoints import checkpoints_read
+from shigan.audit.keys import audit_key
 from shigan.audit.models import AuditEntry, AuditHead
 from shigan.audit.services import GENESIS_HASH, entry_digest
 
@@ -30,22 +32,40 @@ class VerifyResult:
     ok: bool
     checked: int
     first_bad_seq: int | None = None
+    # missing (deleted), chain (link broken), altered (content or key), rewritten (differs from
+    # a checkpoint), truncated (a checkpoint lies beyond the end), checkpoint (a forged line)
     problem: str = ""
+    checkpoints: int = 0
 
 
 def audit_verify(*, batch_size: int = 5000) -> VerifyResult:
-    """Walk the chain in order; report the first entry altered, removed or out of place."""
+    """Walk the chain in order under the audit key and hold it against the signed checkpoints;
+    report the first entry altered, removed, out of place, or missing from the end."""
+    checkpoints = checkpoints_read()
+    for cp in checkpoints:
+        if not cp.signed:
+            return VerifyResult(False, 0, cp.seq, "checkpoint", len(checkpoints))
+    expected = {cp.seq: cp.hash for cp in checkpoints}
+    key = audit_key()
     expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
+
+    def bad(seq, problem):
+        return VerifyResult(False, checked, seq, problem, len(checkpoints))
+
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch_size):
         if entry.seq != expected_seq:
-            return VerifyResult(False, checked, expected_seq, "missing")
+            return bad(expected_seq, "missing")
         if entry.prev_hash != prev_hash:
-            return VerifyResult(False, checked, entry.seq, "chain")
-        if entry_digest(entry) != entry.hash:
-            return VerifyResult(False, checked, entry.seq, "altered")
+            return bad(entry.seq, "chain")
+        if entry_digest(entry, key) != entry.hash:
+            return bad(entry.seq, "altered")
+        if expected.get(entry.seq, entry.hash) != entry.hash:
+            return bad(entry.seq, "rewritten")
         prev_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
+    if checkpoints and checkpoints[-1].seq >= expected_seq:
+        return bad(expected_seq, "truncated")
     head = AuditHead.objects.filter(pk=1).first()
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
     if head_seq != expected_seq - 1 or head_hash != prev_hash:
-        return VerifyResult(False, checked, expected_seq, "missing")
-    return VerifyResult(True, checked)
+        return bad(expected_seq, "missing")
+    return VerifyResult(True, checked, checkpoints=len(checkpoints))

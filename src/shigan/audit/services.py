@@ -1,6 +1,6 @@
 """Writing the audit trail. Only services call this, inside their own transaction."""
 
-import hashlib
+import hmac
 import itertools
 from collections.abc import Iterable
 from datetime import datetime
@@ -11,7 +11,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from shigan.audit.checkpoints import checkpoint_after, checkpoint_write
 from shigan.audit.context import current_request_context
+from shigan.audit.keys import audit_key
 from shigan.audit.models import AuditEntry, AuditHead
 from shigan.audit.registry import ACTIONS
 
@@ -19,6 +21,7 @@ __all__ = [
     "audit_record",
     "audit_record_many",
     "audit_write_lock",
+    "audit_checkpoint_now",
     "AuditItem",
     "entry_digest",
     "GENESIS_HASH",
@@ -41,8 +44,9 @@ def _canonical(value) -> str:
     return _canonical_bytes(value).decode()
 
 
-def entry_digest(entry: AuditEntry) -> str:
-    """The hash of an entry: its content plus the previous entry's hash."""
+def entry_digest(entry: AuditEntry, key: bytes | None = None) -> str:
+    """The hash of an entry: HMAC-SHA256, under the audit key, of its content plus the previous
+    entry's hash. Without the key nobody can recompute it after changing an entry."""
     content = {
         "seq": entry.seq,
         "at": entry.at.isoformat(),
@@ -58,7 +62,7 @@ def entry_digest(entry: AuditEntry) -> str:
         "ip": entry.ip,
         "prev_hash": entry.prev_hash,
     }
-    return hashlib.sha256(_canonical_bytes(content)).hexdigest()
+    return hmac.digest(key or audit_key(), _canonical_bytes(content), "sha256").hex()
 
 
 def _jsonable(value):
@@ -77,6 +81,15 @@ def audit_write_lock() -> None:
     """Take the lock every write transaction takes when it appends to the chain (other
     modules that must order their row locks after it, such as core.versions, take it first)."""
     _lock_head()
+
+
+def audit_checkpoint_now() -> AuditHead:
+    """Checkpoint the chain's head now (the daily checkpoint; `shigan audit checkpoint`)."""
+    with transaction.atomic():
+        head = _lock_head()
+        if head.seq:
+            transaction.on_commit(lambda: checkpoint_write(head.seq, head.hash))
+    return head
 
 
 def audit_record(
@@ -120,6 +133,7 @@ def audit_record(
     )
     entry.hash = entry_digest(entry)
     entry.save(force_insert=True)
+    checkpoint_after(head.seq, entry.seq, entry.hash)
     head.seq, head.hash = entry.seq, entry.hash
     head.save(update_fields=["seq", "hash"])
     return entry
@@ -182,7 +196,13 @@ def audit_record_many(*, actor, action: str, items: Iterable[AuditItem]) -> int:
 
     def rows():
         seq, prev_hash = chain
-        sha256, dumps, sort_keys, default = hashlib.sha256, orjson.dumps, _SORT_KEYS, _DEFAULT
+        mac, key, dumps, sort_keys, default = (
+            hmac.digest,
+            audit_key(),
+            orjson.dumps,
+            _SORT_KEYS,
+            _DEFAULT,
+        )
         for item in itertools.chain((first,), items):
             seq += 1
             # Hashed as given: the canonical JSON of a value and of its stored form are the same.
@@ -204,7 +224,7 @@ def audit_record_many(*, actor, action: str, items: Iterable[AuditItem]) -> int:
                 "ip": ip,
                 "prev_hash": prev_hash,
             }
-            digest = sha256(dumps(content, default=default, option=sort_keys)).hexdigest()
+            digest = mac(key, dumps(content, default=default, option=sort_keys), "sha256").hex()
             yield (
                 seq,
                 at_db,
@@ -226,7 +246,9 @@ def audit_record_many(*, actor, action: str, items: Iterable[AuditItem]) -> int:
             prev_hash = digest
         chain[:] = seq, prev_hash
 
+    before_seq = head.seq
     count = bulk_insert(AuditEntry, _BULK_COLUMNS, rows(), binary=True)
+    checkpoint_after(before_seq, *chain)
     head.seq, head.hash = chain
     head.save(update_fields=["seq", "hash"])
     return count

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.template import Context, Template, TemplateSyntaxError
-from django.template.base import VariableNode
+from django.template.base import TextNode, VariableNode
 from django.template.defaulttags import ForNode, WithNode
 from django.template.engine import Engine
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shigan.briefings.limits import Budget
 from shigan.dashboards.figures import CATALOGUE, Figure
 from shigan.dashboards.formatting import amount_text, count_text, exact_text
 
@@ -48,7 +49,7 @@ ENGINE = SandboxEngine(
     libraries={},
     builtins=[
         "shigan.briefings.templatetags.briefing_sandbox",
-        "django.template.defaultfilters",
+        "shigan.briefings.templatetags.briefing_filters",  # Django's, metered
     ],
     autoescape=False,  # briefing text is plain text; the HTML export escapes it
 )
@@ -203,6 +204,41 @@ def check_template(text: str) -> list[TemplateProblem]:
     return []
 
 
+class BudgetContext(Context):
+    """A render's context that counts loop steps against its Budget: {% for %} sets its loop
+    variable once per step (an unpacking loop updates the context instead)."""
+
+    def __init__(self, values: dict):
+        super().__init__(values, autoescape=False)
+        self.budget = Budget()
+
+    def __setitem__(self, key, value):
+        self.budget.step()
+        super().__setitem__(key, value)
+
+    def update(self, other_dict):
+        self.budget.step()
+        return super().update(other_dict)
+
+
+def _metered(template: Template) -> Template:
+    """Count every piece of text the template outputs (its own text and its variables, also
+    inside loops) against the render's Budget, before a loop joins them up."""
+    for kind in (TextNode, VariableNode):
+        for node in template.nodelist.get_nodes_by_type(kind):
+            node.render = _counting(node.render)
+    return template
+
+
+def _counting(render):
+    def counted(context):
+        output = render(context)
+        context.budget.emit(len(output))
+        return output
+
+    return counted
+
+
 PARAGRAPH = "\u2029"  # stands for a blank line of the template while it renders
 
 
@@ -214,7 +250,7 @@ def render_template(text: str, context: dict) -> str:
     template may put {% if %} … {% endif %} on lines of their own. The marker keeps every
     newline, so the line numbers of errors stay those the author sees."""
     marked = re.sub(r"\n[ \t]*(?=\n)", "\n" + PARAGRAPH, text)
-    rendered = compile_template(marked).render(Context(context, autoescape=False))
+    rendered = _metered(compile_template(marked)).render(BudgetContext(context))
     blocks = rendered.split(PARAGRAPH)
     joined = ("".join(line.strip() for line in block.splitlines()) for block in blocks)
     return "\n\n".join(p for p in joined if p)

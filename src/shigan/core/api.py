@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import exceptions, serializers
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -17,6 +18,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from shigan.core.errors import DomainError
 
 __all__ = [
+    "DocsPermission",
     "exception_handler",
     "parse",
     "ErrorSerializer",
@@ -33,6 +35,18 @@ _MESSAGES = {
     403: ("permission_denied", gettext_lazy("您没有执行此操作的权限。")),
     404: ("not_found", gettext_lazy("未找到该对象，或您无权访问。")),
 }
+
+
+class DocsPermission(BasePermission):
+    """The API schema and its docs pages: for logged-in users (session or token) unless the
+    operator opens them (SHIGAN_API_DOCS_PUBLIC=1); read per request, so the setting can change."""
+
+    def has_permission(self, request, view) -> bool:
+        from django.conf import settings
+
+        return settings.SHIGAN_API_DOCS_PUBLIC or bool(
+            request.user and request.user.is_authenticated
+        )
 
 
 def is_api_request(request) -> bool:

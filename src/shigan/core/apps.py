@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "shigan.core"
     label = "core"
     verbose_name = _("基础")
+
+    def ready(self):
+        from shigan.core import dates
+
+        dates.install()

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 __all__ = [
     "encrypt",
@@ -44,8 +45,15 @@ def _fernet(keys: str) -> MultiFernet:
     return MultiFernet([Fernet(k.strip().encode()) for k in keys.split(",") if k.strip()])
 
 
+def _key(name: str) -> str:
+    key = getattr(settings, name)
+    if not key:  # production without the key: `shigan serve` refuses to start, this says why
+        raise ImproperlyConfigured(f"没有信访人个人信息密钥：生产环境必须设置环境变量 {name}。")
+    return key
+
+
 def _current() -> MultiFernet:
-    return _fernet(settings.SHIGAN_PETITION_KEY)
+    return _fernet(_key("SHIGAN_PETITION_KEY"))
 
 
 def encrypt(value: str) -> str:
@@ -87,7 +95,7 @@ def normalize(value: str) -> str:
 
 def person_hash(name: str, id_number: str = "", phone: str = "") -> str:
     """HMAC-SHA256 of the normalised name and ID number (the phone when there is no ID)."""
-    key = settings.SHIGAN_PETITION_HASH_KEY.encode()
+    key = _key("SHIGAN_PETITION_HASH_KEY").encode()
     second = _NOT_ALNUM.sub("", normalize(id_number)) or _NOT_ALNUM.sub("", normalize(phone))
     message = f"{normalize(name)}|{second}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()

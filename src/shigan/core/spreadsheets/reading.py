@@ -5,9 +5,9 @@ import io
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
 
 from shigan.core.errors import DomainError
+from shigan.core.spreadsheets import cage
 
 __all__ = ["SheetReadError", "SUPPORTED_EXTENSIONS", "read_rows", "decode_csv"]
 
@@ -58,11 +58,9 @@ def read_rows(source, filename: str | None = None) -> list[list]:
     if ext == ".csv":
         return _read_csv(data)
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        if not workbook.sheet_names:
-            return []
-        sheet = workbook.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
+        rows = cage.read_first_sheet(data, ext)  # in a child process, under limits
+    except cage.Refused as refusal:
+        raise SheetReadError(str(refusal)) from None
     except Exception as error:  # calamine raises its own error types for damaged files
         raise SheetReadError(
             _("无法读取文件：%(error)s。请确认文件未损坏，且是 Excel 或 WPS 表格。")

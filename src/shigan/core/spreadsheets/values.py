@@ -16,6 +16,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from shigan.core.dates import in_range, out_of_range_message
+
 __all__ = [
     "CellError",
     "normalize_text",
@@ -184,7 +186,15 @@ def _make_date(year: int, month: int, day: int, raw) -> date:
 
 def parse_date(value, *, default_year: int | None = None) -> date | None:
     """Excel serials, date cells and the text forms 2023年6月30日, 2023.6.30, 2023/6/30,
-    2023-06-30, 20230630, 6月30日 (with `default_year`), 30 June 2023 and June 30, 2023."""
+    2023-06-30, 20230630, 6月30日 (with `default_year`), 30 June 2023 and June 30, 2023; within
+    the ledger's range, 2000–2100 (core/dates.py)."""
+    day = _parse_any_date(value, default_year=default_year)
+    if day is not None and not in_range(day):
+        raise CellError(out_of_range_message())
+    return day
+
+
+def _parse_any_date(value, *, default_year: int | None) -> date | None:
     if is_blank(value):
         return None
     if isinstance(value, datetime):

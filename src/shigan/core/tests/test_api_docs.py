@@ -1,4 +1,5 @@
-"""The schema and the docs pages are served from this server alone: no CDN, no external URL."""
+"""The schema and the docs pages are served from this server alone: no CDN, no external URL;
+and only to logged-in users unless the operator opens them (issue 16)."""
 
 import re
 
@@ -13,6 +14,22 @@ pytestmark = pytest.mark.django_db
 
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
 ASSET = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""")
+
+
+@pytest.fixture
+def client(client, make_user):
+    client.force_login(make_user())
+    return client
+
+
+@pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/", "/api/redoc/"])
+def test_schema_and_docs_need_a_login(url, settings):
+    from django.test import Client
+
+    anonymous = Client()
+    assert anonymous.get(url).status_code in (401, 403)
+    settings.SHIGAN_API_DOCS_PUBLIC = True  # the operator opens them
+    assert anonymous.get(url).status_code == 200
 
 
 @pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])

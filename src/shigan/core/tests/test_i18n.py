@@ -136,7 +136,7 @@ def test_every_message_is_translated_and_none_is_fuzzy():
             if sorted(PLACEHOLDER.findall(s)) != sorted(PLACEHOLDER.findall(e.msgid)):
                 problems.append(f"placeholders differ, {where} → {s!r}")
             if "'" in s:
-                # Templates put translations inside confirm('…'); write ’ instead.
+                # Templates put translations inside HTML attributes (data-confirm); write ’ instead.
                 problems.append(f"ASCII apostrophe, {where} → {s!r}")
     assert not problems, "\n".join(problems)
 

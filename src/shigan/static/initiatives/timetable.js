@@ -11,6 +11,17 @@
 
   function day(text) { return new Date(text + "T00:00:00").getTime(); }
 
+  function tip(m) {
+    var box = document.createElement("div");
+    var title = document.createElement("strong");
+    title.textContent = m.title;
+    var line = document.createElement("div");
+    line.textContent = labels[m.status] + (m.due_on ? " · " + m.due_on : "") + (m.done_on ? " → " + m.done_on : "");
+    box.appendChild(title);
+    box.appendChild(line);
+    return box;
+  }
+
   function renderItem(params, api) {
     var row = api.value(0);
     var start = api.coord([api.value(1), row]);
@@ -36,12 +47,9 @@
     chart.setOption({
       animation: false,
       grid: { left: 8, right: 24, top: 24, bottom: 24, containLabel: true },
-      tooltip: {
-        formatter: function (p) {
-          var m = rows[p.value[0]];
-          return m.title + "<br>" + labels[m.status] + (m.due_on ? " · " + m.due_on : "") + (m.done_on ? " → " + m.done_on : "");
-        }
-      },
+      // A string returned here would become the tooltip's innerHTML: the titles are user text,
+      // so the tooltip is built as DOM nodes whose text is never parsed as markup.
+      tooltip: { formatter: function (p) { return tip(rows[p.value[0]]); } },
       xAxis: { type: "time" },
       yAxis: { type: "category", inverse: true, data: rows.map(function (m) { return m.title; }) },
       series: [{

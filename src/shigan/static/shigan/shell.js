@@ -1,5 +1,6 @@
 /* The page shell's behaviour, from a static file (the CSP allows no inline script):
-   the phone's menu button and the selects that submit their form when changed.
+   the phone's menu button, folded filters and keyboard-scrollable tables (the selects that
+   submit their form when changed are shigan.js's).
    Loaded in <head> without `defer` so that the `js` class is set before the page is drawn:
    without it (no JavaScript) the menu is simply always open. */
 (function () {
@@ -27,15 +28,6 @@
     });
   }
 
-  function initAutosubmit() {
-    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-      select.addEventListener("change", function () {
-        if (select.form.requestSubmit) select.form.requestSubmit();
-        else select.form.submit();
-      });
-    });
-  }
-
   // Long filter forms start folded on a phone, so that the list is on the first screen.
   function foldOnPhone() {
     if (!window.matchMedia("(max-width: 640px)").matches) return;
@@ -57,6 +49,5 @@
     foldOnPhone();
     focusableScrollers();
     initMenu();
-    initAutosubmit();
   });
 })();

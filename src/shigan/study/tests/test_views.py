@@ -38,7 +38,7 @@ def test_phone_form_records_an_activity_with_leaders(client, units, campaign, pe
     assert activity.campaign == campaign
     detail = client.get(activity.get_absolute_url()).content.decode()
     assert "主题教育读书班" in detail and "巴特尔" in detail and "乌云" in detail
-    assert "confirm(" in detail  # deleting asks first
+    assert "data-confirm=" in detail  # deleting asks first (static/shigan/shigan.js)
 
 
 def test_form_errors_name_the_field(client, units, people, editor):

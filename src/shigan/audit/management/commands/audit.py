@@ -1,11 +1,15 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from shigan.audit.selectors import audit_verify
+from shigan.audit.services import audit_checkpoint_now
 
 PROBLEMS = {
     "missing": "序号 %d 的记录缺失（被删除）",
     "chain": "序号 %d 的记录与上一条的链接不符（前面的记录被改动或删除）",
-    "altered": "序号 %d 的记录内容被改动",
+    "altered": "序号 %d 的记录内容被改动（与审计密钥计算的哈希不符）",
+    "rewritten": "序号 %d 的记录与签名检查点不符（此前的记录被改写）",
+    "truncated": "从序号 %d 起的记录缺失（记录尾部被截断，签名检查点记到了更后的序号）",
+    "checkpoint": "检查点文件中序号 %d 的检查点签名无效（检查点被伪造或改动）",
 }
 
 
@@ -14,13 +18,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("verify", help="校验审计记录是否被改动或删除")
+        sub.add_parser("verify", help="校验审计记录是否被改动、插入、删除或截断")
+        sub.add_parser("checkpoint", help="立即为审计链写一个签名检查点（可每日定时运行）")
 
     def handle(self, *args, action, **options):
+        if action == "checkpoint":
+            head = audit_checkpoint_now()
+            self.stdout.write(self.style.SUCCESS(f"已写入检查点：序号 {head.seq}。"))
+            return
         result = audit_verify()
         if not result.ok:
             raise CommandError(
                 f"审计记录校验失败：{PROBLEMS[result.problem] % result.first_bad_seq}"
                 f"（此前 {result.checked} 条完好）"
             )
-        self.stdout.write(self.style.SUCCESS(f"审计记录完好：共 {result.checked} 条，哈希链连续。"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"审计记录完好：共 {result.checked} 条，哈希链连续，"
+                f"与 {result.checkpoints} 个签名检查点一致。"
+            )
+        )

@@ -1,0 +1,80 @@
+"""Signed checkpoints of the audit chain, kept outside the database.
+
+A checkpoint is one JSON line (sequence, head hash, time, HMAC of the three) appended to
+settings.SHIGAN_AUDIT_CHECKPOINTS. Someone who can rewrite the database but not this file (and
+not the key) cannot cut off the chain's tail and reset the head: the last checkpoint names a
+sequence number and hash the chain must still reach. Lines are written after the appending
+transaction commits (a rolled-back entry never gets a checkpoint), each in one O_APPEND write,
+so concurrent workers do not interleave.
+"""
+
+import hmac
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from shigan.audit.keys import audit_key
+
+__all__ = ["Checkpoint", "checkpoint_write", "checkpoint_after", "checkpoints_read"]
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    seq: int
+    hash: str
+    at: str
+    signed: bool  # the HMAC matches: written by someone holding the key
+
+
+def _mac(seq: int, head: str, at: str) -> str:
+    return hmac.digest(audit_key(), f"{seq}|{head}|{at}".encode(), "sha256").hex()
+
+
+def _path() -> Path:
+    return Path(settings.SHIGAN_AUDIT_CHECKPOINTS)
+
+
+def checkpoint_write(seq: int, head: str) -> None:
+    """Append a signed checkpoint of the chain's head."""
+    path = _path()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    at = timezone.now().replace(microsecond=0).isoformat()
+    line = orjson.dumps({"seq": seq, "hash": head, "at": at, "mac": _mac(seq, head, at)}) + b"\n"
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
+
+
+def checkpoint_after(before_seq: int, seq: int, head: str) -> None:
+    """Called by every append: when the chain passed a multiple of the interval, checkpoint its
+    new head once the transaction commits. One integer division on the hot path."""
+    every = settings.SHIGAN_AUDIT_CHECKPOINT_EVERY
+    if every > 0 and before_seq // every != seq // every:
+        transaction.on_commit(lambda: checkpoint_write(seq, head))
+
+
+def checkpoints_read() -> list[Checkpoint]:
+    """Every checkpoint in the file, in sequence order; a line that is not one counts as
+    unsigned (someone wrote it without the key)."""
+    path = _path()
+    if not path.exists():
+        return []
+    found = []
+    for raw in path.read_bytes().splitlines():
+        if not raw.strip():
+            continue
+        try:
+            data = orjson.loads(raw)
+            seq, head, at, mac = int(data["seq"]), str(data["hash"]), str(data["at"]), data["mac"]
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+            found.append(Checkpoint(0, "", "", False))
+            continue
+        found.append(Checkpoint(seq, head, at, hmac.compare_digest(str(mac), _mac(seq, head, at))))
+    return sorted(found, key=lambda c: c.seq)
