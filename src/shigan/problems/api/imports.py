@@ -18,6 +18,7 @@ __all__ = ["LedgerImportViewSet"]
 
 class LedgerImportViewSet(viewsets.ViewSet):
     parser_classes = [MultiPartParser, FormParser]
+    lookup_value_regex = r"[0-9]{1,18}"  # a unit id
 
     @extend_schema(
         summary=gettext_lazy("导入问题整改台账（默认先预检）"),
