@@ -1,6 +1,7 @@
 """Stage 9: delivery (以学促干). The five great tasks and the "model region" task, with their
 timetables and projects: 208 energy- and water-saving retrofits (row 21), 193.7亿元 for the
-northern security barrier (row 22), 32.2亿元 of farmland subsidies (row 23), 6亿元 for the
+northern security barrier (row 22), 531 千瓦 of new-energy capacity connected under the energy
+task (row 28), 32.2亿元 of farmland subsidies (row 23), 6亿元 for the
 满洲里 and 二连浩特 pilot zones and a 2亿元 port-economy fund (row 24), 7.14亿元 of ethnic-affairs
 funds through the 民委 (row 27); and the livelihood list of 43 items in 10 areas (rows 25–26)."""
 
@@ -25,7 +26,12 @@ TARGETS = {
     "livelihood_items": 43,  # row 25
     "livelihood_areas": 10,  # row 26
     "ethnic_affairs_funds": Decimal("714000000"),  # row 27
+    "energy_capacity_kw": Decimal("531"),  # row 28
 }
+ENERGY_INDICATOR = "新能源并网装机"
+ENERGY_TARGET = "0.1万千瓦"
+# 231 + 100 + 120 + 80 = 531 千瓦, as four sheets wrote it.
+CAPACITY_REPORTS = ("0.0231万千瓦", "0.1兆瓦", "120千瓦", "80")
 
 KEY_TASKS = (
     (KeyTaskArea.ECOLOGY, "努力把我国北方重要生态安全屏障构筑得牢不可破", "自治区生态环境厅"),
@@ -195,11 +201,15 @@ def _projects(ctx: Context, tasks: dict) -> int:
         task = tasks[KeyTaskArea.AGRICULTURE]
         _project(ctx, task, unit, name, ProjectKind.FARMLAND, amount, FundSource.CENTRAL)
         made += 1
+    energy = []
     for name in ENERGY:
         amount = Decimal(rng.randint(20, 90) * YI // 10)
         unit, task = rng.choice(leagues), tasks[KeyTaskArea.ENERGY]
-        _project(ctx, task, unit, name, ProjectKind.ENERGY, amount, FundSource.SOCIAL)
+        energy.append(
+            _project(ctx, task, unit, name, ProjectKind.ENERGY, amount, FundSource.SOCIAL)
+        )
         made += 1
+    _energy_capacity(ctx, tasks[KeyTaskArea.ENERGY], energy)
     made += _opening_up(ctx, tasks[KeyTaskArea.OPENING_UP])
     ethnic = _amounts(TARGETS["ethnic_affairs_funds"], len(leagues), ctx)
     minwei = ctx.departments["自治区民委"]
@@ -209,6 +219,26 @@ def _projects(ctx: Context, tasks: dict) -> int:
         _project(ctx, task, minwei, name, ProjectKind.ETHNIC_AFFAIRS, amount, FundSource.CENTRAL)
         made += 1
     return made
+
+
+def _energy_capacity(ctx: Context, task, projects) -> None:
+    """Row 28: the energy task's 新能源并网装机 indicator (千瓦); four of its projects report the
+    capacity they connected, each in the unit its sheet used (万千瓦, 兆瓦, 千瓦)."""
+    indicator = initiatives.indicator_declare(
+        actor=ctx.office,
+        key_task=task,
+        name=ENERGY_INDICATOR,
+        measure="kw",
+        target=ENERGY_TARGET,
+    )
+    for project, value in zip(projects, CAPACITY_REPORTS, strict=False):
+        initiatives.indicator_report(
+            actor=ctx.office,
+            project=project,
+            indicator=indicator,
+            value=value,
+            reported_on=max(project.approved_on, D(2023, 5, 31)),
+        )
 
 
 def _opening_up(ctx: Context, task) -> int:
