@@ -65,6 +65,7 @@ __all__ = [
     "indicator_totals",
     "indicator_reports",
     "indicator_sum",
+    "indicator_rows",
 ]
 
 ZERO = Decimal("0.00")
@@ -480,3 +481,25 @@ def indicator_sum(
         user=user, unit=unit, campaign=campaign, indicators=indicators, as_of=as_of
     )
     return total, records
+
+
+def indicator_rows(key_task: KeyTask, *, on=None) -> list[tuple[IndicatorTotal, str]]:
+    """A key task's indicators, each with its sum over the task's unit (the projects under
+    it) as of `on`, and the address of the reports behind it."""
+    from shigan.metrics.links import records_url
+
+    indicators = key_task.indicators.order_by("pk")
+    totals = indicator_totals(indicators, unit=key_task.unit, campaign=key_task.campaign, as_of=on)
+    return [
+        (
+            row,
+            records_url(
+                INDICATOR_VALUES,
+                unit=key_task.unit,
+                as_of=on,
+                campaign=key_task.campaign,
+                indicator=row.indicator.pk,
+            ),
+        )
+        for row in totals
+    ]

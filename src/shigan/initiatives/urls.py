@@ -35,6 +35,16 @@ urlpatterns = [
     path("tasks/<int:pk>/edit/", views.KeyTaskEditView.as_view(), name="key_task_edit"),
     path("tasks/<int:pk>/timetable.json", views.TimetableView.as_view(), name="timetable"),
     path(
+        "tasks/<int:pk>/indicators/new/",
+        views.IndicatorCreateView.as_view(),
+        name="indicator_create",
+    ),
+    path(
+        "projects/<int:pk>/indicators/report/",
+        views.IndicatorReportView.as_view(),
+        name="indicator_report",
+    ),
+    path(
         "tasks/<int:pk>/milestones/new/",
         views.MilestoneCreateView.as_view(),
         name="milestone_create",

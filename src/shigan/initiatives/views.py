@@ -44,6 +44,8 @@ __all__ = [
     "LivelihoodItemView",
     "LivelihoodReportView",
     "LivelihoodMoveView",
+    "IndicatorCreateView",
+    "IndicatorReportView",
 ]
 
 PAGE_SIZE = 50
@@ -269,6 +271,7 @@ class KeyTaskDetailView(LoginRequiredMixin, View):
             if can_run
             else None,
             "gantt_labels": GANTT_LABELS,
+            "indicators": selectors.indicator_rows(task, on=on),
             "breadcrumbs": unit_breadcrumbs(user=request.user, unit=task.unit),
         }
         return render(request, "initiatives/key_task_detail.html", context)
@@ -310,6 +313,25 @@ class KeyTaskEditView(FormPage):
 
     def perform(self, page, data):
         return services.key_task_update(actor=self.request.user, key_task=page["task"], **data)
+
+
+class IndicatorCreateView(FormPage):
+    title = gettext_lazy("设立指标")
+    success = gettext_lazy("已设立指标。")
+
+    def setup_page(self, request, pk):
+        task = selectors.key_task_get(user=request.user, pk=pk)
+        if not services.can_run_key_task(request.user, task):
+            raise PermissionDenied(_("您不是该重点任务所属单位或牵头单位的填报人员。"))
+        back = task.get_absolute_url() + "#indicators"
+        return {"unit": task.unit, "task": task, "back": back, "heading": task.title}
+
+    def make_form(self, page, data=None, files=None):
+        return forms.IndicatorForm(data)
+
+    def perform(self, page, data):
+        services.indicator_declare(actor=self.request.user, key_task=page["task"], **data)
+        return page["back"]
 
 
 class TimetableView(LoginRequiredMixin, View):
@@ -547,6 +569,9 @@ class ProjectDetailView(FormPage):
             "state_form": forms.ProjectStateForm(initial={"state": project.state}),
             "transitions": project.transitions.select_related("actor").order_by("day", "pk"),
             "can_record": user_can(request.user, "record", project.unit),
+            "reports": project.indicator_reports.select_related("indicator").order_by(
+                "reported_on", "pk"
+            ),
             "breadcrumbs": unit_breadcrumbs(user=request.user, unit=project.unit),
         }
         return render(request, "initiatives/project_detail.html", context, status=status)
@@ -561,6 +586,28 @@ class ProjectDetailView(FormPage):
         if data.get("key_task") is not None:
             data.pop("area")
         return services.project_update(actor=self.request.user, project=page["project"], **data)
+
+
+class IndicatorReportView(FormPage):
+    title = gettext_lazy("填报指标数值")
+    success = gettext_lazy("已填报指标数值。")
+
+    def setup_page(self, request, pk):
+        project = selectors.project_get(user=request.user, pk=pk)
+        _require(request.user, "record", project.unit)
+        back = project.get_absolute_url() + "#indicators"
+        return {"unit": project.unit, "project": project, "back": back, "heading": project.name}
+
+    def make_form(self, page, data=None, files=None):
+        project = page["project"]
+        indicators = selectors.indicator_list(user=self.request.user, key_task=project.key_task)
+        if project.key_task_id is None:
+            indicators = indicators.none()
+        return forms.IndicatorReportForm(data, indicators=indicators)
+
+    def perform(self, page, data):
+        services.indicator_report(actor=self.request.user, project=page["project"], **data)
+        return page["back"]
 
 
 class ProjectStateView(LoginRequiredMixin, View):
