@@ -33,6 +33,7 @@ __all__ = [
     "LivelihoodReportForm",
     "IndicatorForm",
     "IndicatorReportForm",
+    "ServicePointForm",
 ]
 
 
@@ -264,3 +265,25 @@ class IndicatorReportForm(forms.Form):
     def __init__(self, *args, indicators=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].queryset = indicators
+
+
+class ServicePointForm(forms.Form):
+    name = forms.CharField(label=_("网点名称"), max_length=200)
+    unit = UnitChoice(label=_("所在单位"), queryset=None)
+    partner = forms.CharField(
+        label=_("合作机构"),
+        required=False,
+        max_length=200,
+        help_text=_("如合作银行的支行名称。"),
+    )
+    opened_on = forms.DateField(label=_("开通日期"), initial=_today, widget=DateInput())
+    services = forms.CharField(
+        label=_("服务事项"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每项一行。"),
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units

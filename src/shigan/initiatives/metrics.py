@@ -19,7 +19,13 @@ sums from that day on, it is not a new allocation.
 from django.utils.translation import gettext_lazy as _
 
 from shigan.initiatives.measures import PLACES
-from shigan.initiatives.models import IndicatorReport, KeyTask, LivelihoodItem, Project
+from shigan.initiatives.models import (
+    IndicatorReport,
+    KeyTask,
+    LivelihoodItem,
+    Project,
+    ServicePoint,
+)
 from shigan.metrics.registry import Metric, register_metric
 
 KEY_TASKS = register_metric(
@@ -93,5 +99,16 @@ INDICATOR_VALUES = register_metric(
         order_by=("-reported_on", "-pk"),
         amount_field="value",
         amount_scale=10**PLACES,  # kept in ten-thousandths of the indicator's unit
+    )
+)
+SERVICE_POINTS = register_metric(
+    Metric(
+        key="initiatives.service_points",
+        label=_("服务网点数"),
+        model=ServicePoint,
+        date_field="opened_on",
+        campaign_field="item__campaign",
+        dims=("item",),
+        order_by=("-opened_on", "-pk"),
     )
 )

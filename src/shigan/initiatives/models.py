@@ -39,6 +39,7 @@ __all__ = [
     "LivelihoodTransition",
     "Indicator",
     "IndicatorReport",
+    "ServicePoint",
 ]
 
 FUNDS_MAX = Decimal("9999999999999.99")  # < 10万亿元: 15 significant digits with the fen
@@ -532,3 +533,46 @@ class IndicatorReport(models.Model):
     @property
     def value_text(self) -> str:
         return quantity_text(self.value, self.indicator.measure)
+
+
+class ServicePoint(models.Model):
+    """A service point of a livelihood item moved closer to people (服务窗口前移): e.g. a
+    人社 service window in a bank branch, with its partner and what it offers, counted from
+    the day it opened in the subtree of its unit."""
+
+    item = models.ForeignKey(
+        LivelihoodItem,
+        verbose_name=_("民生项目"),
+        on_delete=models.PROTECT,
+        related_name="service_points",
+    )
+    name = models.CharField(_("网点名称"), max_length=200)
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    partner = models.CharField(_("合作机构"), max_length=200, blank=True)
+    opened_on = models.DateField(_("开通日期"))
+    services = models.TextField(_("服务事项"), blank=True)
+    created_by = _user_fk(_("登记人"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("服务网点")
+        verbose_name_plural = _("服务网点")
+        ordering = ["-opened_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "name"], name="initiatives_service_point_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:livelihood_item", args=[self.item_id]) + "#service-points"
+
+    def service_list(self) -> list[str]:
+        return [line.strip() for line in self.services.splitlines() if line.strip()]

@@ -23,6 +23,7 @@ from shigan.initiatives.models import (
     Milestone,
     MilestoneTransition,
     Project,
+    ServicePoint,
 )
 from shigan.initiatives.progress import Progress, Rollup, milestone_progress, rollup
 from shigan.metrics.selectors import metric_by, metric_records, metric_value
@@ -66,6 +67,8 @@ __all__ = [
     "indicator_reports",
     "indicator_sum",
     "indicator_rows",
+    "service_points",
+    "service_points_url",
 ]
 
 ZERO = Decimal("0.00")
@@ -503,3 +506,21 @@ def indicator_rows(key_task: KeyTask, *, on=None) -> list[tuple[IndicatorTotal, 
         )
         for row in totals
     ]
+
+
+def service_points(item: LivelihoodItem) -> QuerySet[ServicePoint]:
+    """The item's service points, latest opened first (the item's page is already scoped)."""
+    return ServicePoint.objects.filter(item=item).select_related("unit")
+
+
+def service_points_url(item: LivelihoodItem, *, unit: Unit | None = None, as_of=None) -> str:
+    """The drill-down of the item's points opened in a subtree (the campaign's by default)."""
+    from shigan.metrics.links import records_url
+
+    return records_url(
+        "initiatives.service_points",
+        unit=unit or item.campaign.root_unit,
+        as_of=as_of,
+        campaign=item.campaign,
+        item=item.pk,
+    )

@@ -39,6 +39,7 @@ from shigan.initiatives.models import (
     MilestoneTransition,
     Project,
     ProjectTransition,
+    ServicePoint,
 )
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Person, Unit
@@ -72,6 +73,7 @@ __all__ = [
     "indicator_update",
     "indicator_report",
     "indicator_report_delete",
+    "service_point_open",
 ]
 
 MAX_ATTACHMENT = 20 * 2**20
@@ -1265,3 +1267,63 @@ def indicator_report_delete(*, actor, report: IndicatorReport) -> None:
     )
     with metric_changes(IndicatorReport, [report.pk]):
         report.delete()
+
+
+# -- service points of livelihood items ------------------------------------------------------
+
+
+@transaction.atomic
+def service_point_open(
+    *,
+    actor,
+    item: LivelihoodItem,
+    name: str,
+    unit: Unit,
+    partner: str = "",
+    opened_on: datetime.date | None = None,
+    services: str = "",
+) -> ServicePoint:
+    """A service point of a livelihood item opened in `unit` (with a partner such as a bank
+    branch): counted from `opened_on` in the unit's subtree."""
+    item = _locked_item(item)
+    _require(actor, "record", unit)
+    _in_campaign(unit, item.campaign)
+    name = _text(name, field="name", message=_("网点名称不能为空。"), max_length=200)
+    if ServicePoint.objects.filter(item=item, name=name).exists():
+        raise InitiativeError(
+            _("该民生项目已有名为“%(name)s”的服务网点。") % {"name": name},
+            code="duplicate_name",
+            field="name",
+        )
+    partner = (partner or "").strip()
+    if len(partner) > 200:
+        raise InitiativeError(
+            _("不能超过 %(n)d 个字。") % {"n": 200}, code="partner_too_long", field="partner"
+        )
+    day = opened_on or timezone.localdate()
+    _not_future(day, "opened_on")
+    with metric_changes(ServicePoint) as changes:
+        point = ServicePoint.objects.create(
+            item=item,
+            name=name,
+            unit=unit,
+            partner=partner,
+            opened_on=day,
+            services=(services or "").strip(),
+            created_by=actor,
+        )
+        changes.created([point.pk])
+    audit_record(
+        actor=actor,
+        action="initiatives.service_point.opened",
+        target=point,
+        after={
+            "item": item.pk,
+            "name": name,
+            "unit": unit.pk,
+            "partner": partner,
+            "opened_on": day,
+            "services": point.services,
+        },
+    )
+    return point

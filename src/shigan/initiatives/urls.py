@@ -80,4 +80,9 @@ urlpatterns = [
         name="livelihood_report",
     ),
     path("livelihood/<int:pk>/move/", views.LivelihoodMoveView.as_view(), name="livelihood_move"),
+    path(
+        "livelihood/<int:pk>/points/new/",
+        views.ServicePointCreateView.as_view(),
+        name="service_point_create",
+    ),
 ]

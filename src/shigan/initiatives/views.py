@@ -46,6 +46,7 @@ __all__ = [
     "LivelihoodMoveView",
     "IndicatorCreateView",
     "IndicatorReportView",
+    "ServicePointCreateView",
 ]
 
 PAGE_SIZE = 50
@@ -696,9 +697,35 @@ class LivelihoodItemView(LoginRequiredMixin, View):
             "can_record": user_can(request.user, "record", item.unit),
             "is_office": user_can(request.user, "change", item.campaign.root_unit),
             "transitions": item.transitions.select_related("actor").order_by("day", "pk"),
+            "points": selectors.service_points(item),
+            "points_url": selectors.service_points_url(item),
+            "can_open_point": selectors.recordable_units(
+                user=request.user, within=item.campaign.root_unit
+            ).exists(),
             "breadcrumbs": unit_breadcrumbs(user=request.user, unit=item.unit),
         }
         return render(request, "initiatives/livelihood_item.html", context)
+
+
+class ServicePointCreateView(FormPage):
+    title = gettext_lazy("开通服务网点")
+    success = gettext_lazy("已登记服务网点。")
+
+    def setup_page(self, request, pk):
+        item = selectors.livelihood_item_get(user=request.user, pk=pk)
+        units = selectors.recordable_units(user=request.user, within=item.campaign.root_unit)
+        if not units.exists():
+            raise PermissionDenied(_("您没有在该单位登记的权限。"))
+        back = item.get_absolute_url() + "#service-points"
+        heading = str(item)
+        return {"unit": item.unit, "item": item, "units": units, "back": back, "heading": heading}
+
+    def make_form(self, page, data=None, files=None):
+        return forms.ServicePointForm(data, units=page["units"])
+
+    def perform(self, page, data):
+        services.service_point_open(actor=self.request.user, item=page["item"], **data)
+        return page["back"]
 
 
 class LivelihoodReportView(LoginRequiredMixin, View):
