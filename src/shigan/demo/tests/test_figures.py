@@ -206,3 +206,23 @@ def test_briefing_says_the_figure_in_the_articles_words(briefing, row, key, valu
         assert stored.value == value
     else:
         assert len(stored.record_ids) == value
+
+
+def test_service_points_opened_with_banks_by_league_and_date(scenario, as_of):
+    """人社服务窗口前移: eight windows in bank branches of four leagues, four of them opened on
+    the as-of date; each league's subtree counts its own two."""
+    import datetime
+
+    from shigan.initiatives.models import ServicePoint
+    from shigan.metrics.selectors import metric_records, metric_value
+
+    campaign, key = scenario.campaign, "initiatives.service_points"
+    root = campaign.root_unit
+    assert metric_value(key, unit=root, campaign=campaign, as_of=as_of) == 8
+    day_before = as_of - datetime.timedelta(days=1)
+    assert metric_value(key, unit=root, campaign=campaign, as_of=day_before) == 4
+    points = ServicePoint.objects.select_related("unit").order_by("pk")
+    assert all("银行" in p.partner for p in points)
+    league = points[0].unit
+    records = metric_records(key, unit=league, campaign=campaign, as_of=as_of)
+    assert records.count() == metric_value(key, unit=league, campaign=campaign) == 2
