@@ -1,5 +1,6 @@
 """The figure catalogue: every FIGURES.md row, its value as of a date, and exactly its records."""
 
+import io
 import re
 from decimal import Decimal
 
@@ -54,6 +55,23 @@ def test_energy_capacity_reads_in_kilowatts_as_of_the_date(world, units):
     assert (now.value, now.records.count()) == (650, 4)
     own = figure("energy_capacity", campaign=world["campaign"], unit=units["own"], as_of=AS_OF)
     assert (own.value, [r.value for r in own.records]) == (50, [Decimal("0.005")])
+
+
+def test_energy_capacity_drill_down_exports_its_reports(client, world, units, office):
+    from python_calamine import CalamineWorkbook
+
+    client.force_login(office)
+    f = figure("energy_capacity", campaign=world["campaign"], unit=units["region"], as_of=AS_OF)
+    url = f.url.replace("/records/?", "/records.xlsx?")
+    response = client.get(url)
+    assert response.status_code == 200
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
+    texts = [str(row[1]) for row in rows.to_python()[1:] if len(row) > 1]
+    assert sorted(t.rsplit(" ", 1)[-1] for t in texts if "新能源并网装机" in t) == [
+        "0.005万千瓦",
+        "200千瓦",
+        "300千瓦",
+    ]
 
 
 def test_figures_move_with_the_date(world, units):
