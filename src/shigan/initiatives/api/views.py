@@ -552,6 +552,14 @@ class IndicatorInput(serializers.Serializer):
     target = QuantityField(required=False, allow_null=True, label=gettext_lazy("目标值"))
 
 
+class IndicatorChangeInput(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False, label=gettext_lazy("指标名称"))
+    measure = serializers.ChoiceField(
+        choices=MEASURE_CHOICES, required=False, label=gettext_lazy("计量单位")
+    )
+    target = QuantityField(required=False, allow_null=True, label=gettext_lazy("目标值"))
+
+
 class IndicatorReportInput(serializers.Serializer):
     project = serializers.IntegerField(min_value=1, label=gettext_lazy("项目"))
     indicator = serializers.IntegerField(min_value=1, label=gettext_lazy("指标"))
@@ -602,6 +610,18 @@ class IndicatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         _require_run(request.user, task)
         indicator = services.indicator_declare(actor=request.user, key_task=task, **data)
         return Response(IndicatorSerializer(indicator).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=gettext_lazy("修改指标（名称、目标值；尚无填报时可改计量单位）"),
+        request=IndicatorChangeInput,
+        responses=IndicatorSerializer,
+    )
+    def partial_update(self, request, pk=None):
+        indicator = self.get_object()
+        _require_run(request.user, indicator.key_task)
+        data = parse(IndicatorChangeInput, request.data)
+        indicator = services.indicator_update(actor=request.user, indicator=indicator, **data)
+        return Response(IndicatorSerializer(indicator).data)
 
     @extend_schema(
         summary=gettext_lazy("指标累计数值（单位的下级范围，截至日期）"),

@@ -68,6 +68,11 @@ def test_indicators_through_the_api(task, project, editor, units, make_user):
         "/api/initiatives/indicator-reports/", {**report, "value": "1"}, format="json"
     )
     assert gone.status_code == 404 and IndicatorReport.objects.count() == 2
+    url = f"/api/initiatives/indicators/{indicator['id']}/"
+    changed = api.patch(url, {"target": "0.2万千瓦", "name": "新能源装机"}, format="json")
+    assert changed.status_code == 200 and changed.json()["target"] == "2000"
+    locked = api.patch(url, {"measure": "mw"}, format="json")
+    assert locked.status_code == 400 and locked.json()["field"] == "measure"
     first = listed["results"][0]["id"]
     assert api.delete(f"/api/initiatives/indicator-reports/{first}/").status_code == 204
     assert IndicatorReport.objects.count() == 1
