@@ -1,6 +1,6 @@
 """The default briefing: the article's own sentences, every figure computed from the ledger.
 
-Each of the 27 figures of the seed's FIGURES.md appears once, in the register of 内蒙古日报
+Each of the 28 figures of the seed's FIGURES.md appears once, in the register of 内蒙古日报
 ("截至目前，第一批参学单位就调查研究中梳理排查的1667个问题，研究提出解决措施1959条……").
 A campaign office copies it into its own template and rewords it; the numbers stay computed.
 Lines of one paragraph are joined when rendered; a blank line starts a new paragraph.
@@ -54,6 +54,8 @@ DEFAULT_TEXT = """\
 落地生态保护和节能节水改造项目{{ ecology_projects }}个；
 围绕构筑祖国北疆安全稳定屏障，
 安排{{ border_security_funds }}专项经费加强重点领域安全保障体系和能力建设；
+围绕建设国家重要能源和战略资源基地，做大做强新能源经济，
+新增新能源并网装机{{ energy_capacity }}；
 围绕建设国家重要农畜产品生产基地，
 下达高标准农田建设补助资金{{ agriculture_funds }}；
 围绕打造国家向北开放重要桥头堡，

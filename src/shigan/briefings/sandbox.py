@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from shigan.briefings.limits import Budget
 from shigan.dashboards.figures import CATALOGUE, Figure
 from shigan.dashboards.formatting import amount_text, count_text, exact_text
+from shigan.initiatives.measures import quantity_exact, quantity_text
 
 __all__ = [
     "TemplateFigure",
@@ -95,11 +96,16 @@ def date_text(day: datetime.date | None) -> str:
 
 
 def _template_figure(entry, value, total) -> TemplateFigure:
-    text = amount_text(value) if entry.amount else count_text(value)
+    if entry.measure:  # a physical quantity (531千瓦): the catalogue's own wording
+        text = quantity_text(value, entry.measure)
+        exact = quantity_exact(value, entry.measure)
+    else:
+        text = amount_text(value) if entry.amount else count_text(value)
+        exact = exact_text(value, amount=entry.amount)
     return TemplateFigure(
         text=text,
         value=value,
-        exact=exact_text(value, amount=entry.amount),
+        exact=exact,
         label=str(entry.label),
         noun=str(entry.noun),
         total=total,
@@ -120,6 +126,8 @@ def sample_context() -> dict:
     context = {}
     for key, entry in CATALOGUE.items():
         value = Decimal("123456789.00") if entry.amount else 1234
+        if entry.measure:
+            value = Decimal("1234.5")
         total = 1234 if key == "reading_class_coverage" else None
         context[key] = _template_figure(entry, value, total)
     context.update(unit="某单位", campaign="某主题教育", batch="第一批", as_of="2023年6月7日")

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.campaigns.models import Aspect, Batch, Campaign, Participation
 from shigan.dashboards.formatting import amount_text, count_text, exact_text
+from shigan.initiatives.measures import quantity_exact, quantity_text
 from shigan.metrics.links import records_url
 from shigan.metrics.registry import METRICS
 from shigan.metrics.selectors import metric_records, metric_value
@@ -96,10 +97,14 @@ class Figure:
     @property
     def text(self) -> str:
         """As a report writes it (1667, 1.49万, 193.7亿元)."""
+        if self.entry.measure:
+            return quantity_text(self.value, self.entry.measure)
         return amount_text(self.value) if self.entry.amount else count_text(self.value)
 
     @property
     def exact(self) -> str:
+        if self.entry.measure:
+            return quantity_exact(self.value, self.entry.measure)
         return exact_text(self.value, amount=self.entry.amount)
 
     @property
@@ -126,6 +131,7 @@ class Entry:
     metric: str | None = None
     dims: dict = field(default_factory=dict)
     amount: bool = False  # a sum of yuan (Decimal), not a count
+    measure: str = ""  # a physical quantity in this unit (initiatives.measures), not a count
     help: object = ""
 
     @property
@@ -136,7 +142,7 @@ class Entry:
     def url(self, q: Query) -> str:
         # An amount opens the dashboards' own records page, which states the total in yuan
         # beside the projects (the metrics page lists them without adding them up).
-        if self.metric and not self.amount:
+        if self.metric and not self.amount and not self.measure:
             return records_url(
                 self.metric, unit=q.unit, as_of=q.as_of, campaign=q.campaign, **self.dims
             )
@@ -235,6 +241,26 @@ def _amount(key: str, **dims) -> Callable[[Query], Computed]:
     return compute
 
 
+def _indicator(area: str, name: str, measure: str) -> Callable[[Query], Computed]:
+    """A physical indicator of the campaign's key tasks in `area` (its reports summed over
+    the unit's subtree, in `measure`): FIGURES row 28."""
+
+    def compute(q: Query) -> Computed:
+        from shigan.initiatives.selectors import indicator_sum
+
+        return indicator_sum(
+            unit=q.unit,
+            campaign=q.campaign,
+            area=area,
+            name=name,
+            measure=measure,
+            as_of=q.as_of,
+            user=q.user,
+        )
+
+    return compute
+
+
 def _study_leaders(q: Query) -> Computed:
     return study.study_leaders(user=q.user, unit=q.unit, campaign=q.campaign, as_of=q.as_of)
 
@@ -306,6 +332,8 @@ def _livelihood_areas(q: Query) -> Computed:
 S, R, X, D = Pillar.STUDY, Pillar.RESEARCH, Pillar.RECTIFICATION, Pillar.DELIVERY
 SELF = "problems.self_inspection"
 FUNDS = "initiatives.project_funds"
+INDICATORS = "initiatives.indicator_values"
+ENERGY_CAPACITY = "新能源并网装机"  # the indicator's name, as the energy key task declares it
 
 _ENTRIES = (
     Entry("study_leaders", 1, _("参加学习的县处级以上领导干部"), S, _("名"), _study_leaders,
@@ -369,6 +397,9 @@ _ENTRIES = (
     Entry("ethnic_affairs_funds", 27, _("少数民族发展任务资金"), D, "",
           _amount(FUNDS, kind="ethnic_affairs"), metric=FUNDS,
           dims={"kind": "ethnic_affairs"}, amount=True),
+    Entry("energy_capacity", 28, _("新增新能源并网装机"), D, "",
+          _indicator("energy", ENERGY_CAPACITY, "kw"), metric=INDICATORS, measure="kw",
+          help=_("能源重点任务的“新能源并网装机”指标，各项目填报的新增数值之和（千瓦）")),
 )  # fmt: skip
 
 CATALOGUE: dict[str, Entry] = {entry.key: entry for entry in _ENTRIES}

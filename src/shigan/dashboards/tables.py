@@ -18,6 +18,7 @@ DATE_FIELDS = (
     "reviewed_on",
     "started_on",
     "deadline",
+    "reported_on",
 )
 AMOUNT_FIELDS = ("funds_allocated",)
 
@@ -48,6 +49,8 @@ def shape_of(model) -> RecordShape:
         unit_path = "problem__unit"
     elif isinstance(fields.get("lead_unit"), ForeignKey):
         unit_path = "lead_unit"
+    elif isinstance(fields.get("project"), ForeignKey):
+        unit_path = "project__unit"  # an indicator's reports: the project's unit
     return RecordShape(
         unit_path=unit_path,
         date_field=next((f for f in DATE_FIELDS if f in fields), None),

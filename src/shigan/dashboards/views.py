@@ -220,6 +220,7 @@ class FigureRecordsView(QueryMixin, View):
             "aspect": aspect,
             "export_url": f"{export}?{request.GET.urlencode()}",
             "batch_shown": q.batch if entry.batched else None,
+            "quantity": figure if entry.measure else None,
         }
         amount = records_sum(records, shape.amount_field) if shape.amount_field else None
         return _records_page(

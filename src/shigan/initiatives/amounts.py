@@ -22,7 +22,16 @@ from django.utils.translation import gettext as _
 from shigan.core.spreadsheets.values import CellError, match_key, normalize_text, spellings
 from shigan.initiatives.models import FUNDS_MAX
 
-__all__ = ["UNITS", "UNIT_LABELS", "parse_amount", "header_unit", "to_unit", "FEN"]
+__all__ = [
+    "UNITS",
+    "UNIT_LABELS",
+    "parse_amount",
+    "read_number",
+    "header_unit",
+    "parenthesised_unit",
+    "to_unit",
+    "FEN",
+]
 
 FEN = Decimal("0.01")
 # Unit key → how many yuan one of it is.
@@ -92,59 +101,75 @@ def header_unit(title) -> str | None:
     match = _HEADER_UNIT.search(text)
     if match:
         return _HEADER_KEYS[match.group(1) or match.group(2)]
-    match = _PARENTHESISED.search(text)
+    return parenthesised_unit(text, _unit_words())
+
+
+def parenthesised_unit(title, words: dict[str, str]) -> str | None:
+    """The unit a header names in its closing brackets ("数值（兆瓦）", "Value (MW)"), looked up
+    in `words` ({match key: unit key}); None when it names none of them."""
+    match = _PARENTHESISED.search(normalize_text(title))
     if not match:
         return None
-    return _unit_words().get(match_key(_HEADER_LEAD.sub("", match.group(1).strip())))
+    return words.get(match_key(_HEADER_LEAD.sub("", match.group(1).strip())))
 
 
 def _example() -> str:
     return _("请填写金额，如 193.7亿元、1937000万元 或 19370000000。")
 
 
-def _decimal_of(value, raw) -> Decimal:
+def _decimal_of(value, message: str) -> Decimal:
     if isinstance(value, bool):
-        raise CellError(_("“%(value)s”不是金额。") % {"value": raw} + _example())
+        raise CellError(message)
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise CellError(_("“%(value)s”不是金额。") % {"value": raw} + _example())
+            raise CellError(message)
         return Decimal(repr(value))
     if isinstance(value, Decimal):
         return value
-    raise CellError(_("“%(value)s”不是金额。") % {"value": raw} + _example())
+    raise CellError(message)
 
 
-def _split_text(text: str, default_unit: str) -> tuple[str, str]:
-    """(number text, unit key) of a typed amount; the text's own suffix wins over the column's."""
+def _split_text(text: str, default_unit, words) -> tuple[str, str]:
+    """(number text, unit key) of a typed figure; the text's own suffix wins over the column's."""
     text = text.replace(",", "").replace("，", "").replace(" ", "").lstrip("¥￥")
     folded = text.casefold()
     if folded[-1:].isdigit() or folded.endswith("."):
         return text, default_unit
-    for suffix, unit in _suffixes():
+    for suffix, unit in words:
         if folded.endswith(suffix):
             return folded[: -len(suffix)], unit
     return text, default_unit
+
+
+def read_number(value, *, words, default_unit, message: str) -> tuple[Decimal, str] | None:
+    """(exact number, unit key) of a cell as people write it — "193.7亿元", "5.31万千瓦", 1937
+    (a bare number is in `default_unit`, the column's) — or None for a blank cell. `words` are
+    (match key of a unit word, unit key), longest first; `message` says what the cell should
+    hold. Shared by the amounts of money here and the physical quantities (`measures`)."""
+    if value is None or isinstance(value, str) and not value.strip():
+        return None
+    if not isinstance(value, str):
+        return _decimal_of(value, message), default_unit
+    text, unit = _split_text(normalize_text(value), default_unit, words)
+    if not _NUMBER.match(text):
+        raise CellError(message)
+    try:
+        return Decimal(text), unit
+    except InvalidOperation:
+        raise CellError(message) from None
 
 
 def parse_amount(value, *, default_unit: str = "yuan") -> Decimal | None:
     """Yuan as an exact Decimal with two places, or None for a blank cell. A bare number is in
     `default_unit` (the column's unit); refused: negatives, non-numbers, fractions of a fen,
     amounts of 10万亿元 or more."""
-    if value is None or isinstance(value, str) and not value.strip():
+    message = _("“%(value)s”不是金额。") % {"value": value} + _example()
+    read = read_number(value, words=_suffixes(), default_unit=default_unit, message=message)
+    if read is None:
         return None
-    unit = default_unit
-    if isinstance(value, str):
-        text, unit = _split_text(normalize_text(value), default_unit)
-        if not _NUMBER.match(text):
-            raise CellError(_("“%(value)s”不是金额。") % {"value": value} + _example())
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise CellError(_("“%(value)s”不是金额。") % {"value": value} + _example()) from None
-    else:
-        number = _decimal_of(value, value)
+    number, unit = read
     if number < 0:
         raise CellError(_("“%(value)s”是负数，金额不能为负。") % {"value": value})
     yuan = number * UNITS[unit]

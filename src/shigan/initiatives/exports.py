@@ -16,16 +16,24 @@ from shigan.core.spreadsheets.exporters import Exporter
 from shigan.initiatives.amounts import to_unit
 from shigan.initiatives.choices import FundSource, KeyTaskArea, ProjectKind, ProjectState
 from shigan.initiatives.imports import (
+    INDICATOR_REPORT_COLUMNS,
     KEY_TASK_COLUMNS,
     LIVELIHOOD_COLUMNS,
     MILESTONE_COLUMNS,
     project_columns,
 )
-from shigan.initiatives.models import KeyTask, LivelihoodItem, Milestone, Project
+from shigan.initiatives.measures import quantity_text
+from shigan.initiatives.models import IndicatorReport, KeyTask, LivelihoodItem, Milestone, Project
 from shigan.orgs.models import Unit
 from shigan.orgs.scoping import subtree_q
 
-__all__ = ["KeyTaskExporter", "MilestoneExporter", "ProjectExporter", "LivelihoodExporter"]
+__all__ = [
+    "KeyTaskExporter",
+    "MilestoneExporter",
+    "ProjectExporter",
+    "LivelihoodExporter",
+    "IndicatorReportExporter",
+]
 
 EXACT_DIGITS = 15  # what a spreadsheet number holds without rounding
 
@@ -182,4 +190,29 @@ class LivelihoodExporter(InitiativeExporter):
                 item.target,
                 item.deadline,
                 item.listed_on,
+            )
+
+
+class IndicatorReportExporter(InitiativeExporter):
+    """Indicator values with their unit written out ("231千瓦"), so they import back exactly."""
+
+    title = gettext_lazy("指标数值")
+    columns = INDICATOR_REPORT_COLUMNS
+    model = IndicatorReport
+    noun = "指标数值"
+    unit_path = "project__unit__path"
+
+    def queryset(self):
+        return super().queryset().filter(project__campaign=self.campaign)
+
+    def rows(self) -> Iterator[tuple]:
+        query = self.queryset().select_related("project__unit", "indicator")
+        for r in query.order_by("project__unit__path", "project__name", "reported_on", "pk"):
+            yield (
+                self.unit_ref(r.project.unit),
+                r.project.name,
+                r.indicator.name,
+                quantity_text(r.value, r.indicator.measure),
+                r.reported_on,
+                r.note,
             )

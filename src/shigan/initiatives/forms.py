@@ -14,6 +14,7 @@ from shigan.initiatives.choices import (
     ProjectKind,
     ProjectState,
 )
+from shigan.initiatives.measures import MEASURE_CHOICES
 from shigan.initiatives.models import LivelihoodArea
 
 __all__ = [
@@ -30,6 +31,9 @@ __all__ = [
     "LivelihoodItemForm",
     "LivelihoodMoveForm",
     "LivelihoodReportForm",
+    "IndicatorForm",
+    "IndicatorReportForm",
+    "ServicePointForm",
 ]
 
 
@@ -227,3 +231,59 @@ class LivelihoodReportForm(forms.Form):
 class LivelihoodStateForm(forms.Form):
     state = forms.ChoiceField(label=_("状态"), choices=LivelihoodState.choices)
     comment = forms.CharField(label=_("说明"), required=False, max_length=500)
+
+
+class IndicatorForm(forms.Form):
+    """An indicator a key task declares; the target is text the service reads ("5.31万千瓦")."""
+
+    name = forms.CharField(label=_("指标名称"), max_length=100)
+    measure = forms.ChoiceField(label=_("计量单位"), choices=MEASURE_CHOICES)
+    target = forms.CharField(
+        label=_("目标值"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("按计量单位填写；也可写明单位，如“5.31万千瓦”“53.1兆瓦”。"),
+    )
+
+
+class IndicatorReportForm(forms.Form):
+    """A value a project reports for one of its key task's indicators."""
+
+    indicator = forms.ModelChoiceField(label=_("指标"), queryset=None)
+    value = forms.CharField(
+        label=_("新增数值"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("本次新增的数量，按指标的计量单位；也可写明单位，如“5.31万千瓦”“53.1兆瓦”。"),
+    )
+    reported_on = forms.DateField(label=_("报告日期"), initial=_today, widget=DateInput())
+    note = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, indicators=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = indicators
+
+
+class ServicePointForm(forms.Form):
+    name = forms.CharField(label=_("网点名称"), max_length=200)
+    unit = UnitChoice(label=_("所在单位"), queryset=None)
+    partner = forms.CharField(
+        label=_("合作机构"),
+        required=False,
+        max_length=200,
+        help_text=_("如合作银行的支行名称。"),
+    )
+    opened_on = forms.DateField(label=_("开通日期"), initial=_today, widget=DateInput())
+    services = forms.CharField(
+        label=_("服务事项"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每项一行。"),
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units

@@ -12,12 +12,14 @@ from shigan.core.jobs import (
     register_job_kind,
 )
 from shigan.initiatives.exports import (
+    IndicatorReportExporter,
     KeyTaskExporter,
     LivelihoodExporter,
     MilestoneExporter,
     ProjectExporter,
 )
 from shigan.initiatives.imports import (
+    IndicatorReportImporter,
     KeyTaskImporter,
     LivelihoodImporter,
     MilestoneImporter,
@@ -31,18 +33,21 @@ IMPORTERS = {
     "milestones": MilestoneImporter,
     "projects": ProjectImporter,
     "livelihood": LivelihoodImporter,
+    "indicator_reports": IndicatorReportImporter,
 }
 EXPORTERS = {
     "key_tasks": KeyTaskExporter,
     "milestones": MilestoneExporter,
     "projects": ProjectExporter,
     "livelihood": LivelihoodExporter,
+    "indicator_reports": IndicatorReportExporter,
 }
 SHEET_LABELS = {
     "key_tasks": gettext_lazy("重点任务"),
     "milestones": gettext_lazy("时间节点"),
     "projects": gettext_lazy("项目资金"),
     "livelihood": gettext_lazy("民生项目清单"),
+    "indicator_reports": gettext_lazy("指标数值"),
 }
 
 

@@ -8,13 +8,24 @@ ethnic-affairs commission's unit (自治区民委). Row 25 is `initiatives.livel
 campaign's root; row 26 (livelihood areas of the campaign) is not a count of records under a
 unit: it is the selector `livelihood_areas`.
 
+Row 28 (新增新能源并网装机531千瓦) is `initiatives.indicator_values` of one indicator (the dim
+"indicator" is its id): the sum of the values its projects reported, in the indicator's unit,
+counted from each report's day.
+
 Funds count from a project's approval day (立项日期); a later change of its amount corrects the
 sums from that day on, it is not a new allocation.
 """
 
 from django.utils.translation import gettext_lazy as _
 
-from shigan.initiatives.models import KeyTask, LivelihoodItem, Project
+from shigan.initiatives.measures import PLACES
+from shigan.initiatives.models import (
+    IndicatorReport,
+    KeyTask,
+    LivelihoodItem,
+    Project,
+    ServicePoint,
+)
 from shigan.metrics.registry import Metric, register_metric
 
 KEY_TASKS = register_metric(
@@ -74,5 +85,30 @@ LIVELIHOOD_ITEMS = register_metric(
         campaign_field="campaign",
         dims=("area",),
         order_by=("number",),
+    )
+)
+INDICATOR_VALUES = register_metric(
+    Metric(
+        key="initiatives.indicator_values",
+        label=_("指标数值"),
+        model=IndicatorReport,
+        unit_field="project__unit",
+        date_field="reported_on",
+        campaign_field="project__campaign",
+        dims=("indicator",),
+        order_by=("-reported_on", "-pk"),
+        amount_field="value",
+        amount_scale=10**PLACES,  # kept in ten-thousandths of the indicator's unit
+    )
+)
+SERVICE_POINTS = register_metric(
+    Metric(
+        key="initiatives.service_points",
+        label=_("服务网点数"),
+        model=ServicePoint,
+        date_field="opened_on",
+        campaign_field="item__campaign",
+        dims=("item",),
+        order_by=("-opened_on", "-pk"),
     )
 )

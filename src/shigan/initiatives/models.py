@@ -23,6 +23,7 @@ from shigan.initiatives.choices import (
     ProjectKind,
     ProjectState,
 )
+from shigan.initiatives.measures import MEASURE_CHOICES, MEASURES, PLACES, quantity_text
 from shigan.orgs.scoping import ALL, ScopedQuerySet, subtree_q, user_scope_paths
 
 __all__ = [
@@ -36,6 +37,9 @@ __all__ = [
     "LivelihoodItem",
     "LivelihoodProgress",
     "LivelihoodTransition",
+    "Indicator",
+    "IndicatorReport",
+    "ServicePoint",
 ]
 
 FUNDS_MAX = Decimal("9999999999999.99")  # < 10万亿元: 15 significant digits with the fen
@@ -444,3 +448,131 @@ class LivelihoodTransition(_Transition):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.from_state or '—'} → {self.to_state}"
+
+
+def _quantity_field(verbose_name, **kwargs):
+    return models.DecimalField(
+        verbose_name,
+        max_digits=15 + PLACES,
+        decimal_places=PLACES,
+        validators=[MinValueValidator(Decimal("0"))],
+        **kwargs,
+    )
+
+
+class Indicator(models.Model):
+    """A physical indicator (指标) a key task declares — 新能源并网装机（千瓦）,
+    新增灌溉面积（万亩） — with its unit of measure from the fixed list (`measures`) and its
+    target. The projects under the task report values; they are kept in this unit."""
+
+    key_task = models.ForeignKey(
+        KeyTask, verbose_name=_("重点任务"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    name = models.CharField(_("指标名称"), max_length=100)
+    measure = models.CharField(_("计量单位"), max_length=20, choices=MEASURE_CHOICES)
+    target = _quantity_field(_("目标值"), null=True, blank=True)
+    created_by = _user_fk(_("登记人"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.scoped_by("key_task__unit__path").as_manager()
+
+    class Meta:
+        verbose_name = _("指标")
+        verbose_name_plural = _("指标")
+        ordering = ["key_task", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key_task", "name"], name="initiatives_indicator_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.measure_label}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:key_task_detail", args=[self.key_task_id]) + "#indicators"
+
+    @property
+    def measure_label(self) -> str:
+        return str(MEASURES[self.measure].label)
+
+
+class IndicatorReport(models.Model):
+    """A value a project reports for an indicator of its key task, as of `reported_on`. `value`
+    is in the indicator's unit; what was typed (5.31万千瓦) is kept beside it."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="reports"
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("项目"),
+        on_delete=models.PROTECT,
+        related_name="indicator_reports",
+    )
+    value = _quantity_field(_("数值"))
+    entered = models.CharField(_("填报数值"), max_length=50, blank=True)
+    reported_on = models.DateField(_("报告日期"), db_index=True)
+    note = models.TextField(_("说明"), blank=True)
+    created_by = _user_fk(_("报告人"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.scoped_by("project__unit__path").as_manager()
+
+    class Meta:
+        verbose_name = _("指标数值")
+        verbose_name_plural = _("指标数值")
+        ordering = ["-reported_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.indicator.name} {self.value_text}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:project_detail", args=[self.project_id]) + "#indicators"
+
+    @property
+    def value_text(self) -> str:
+        return quantity_text(self.value, self.indicator.measure)
+
+
+class ServicePoint(models.Model):
+    """A service point of a livelihood item moved closer to people (服务窗口前移): e.g. a
+    人社 service window in a bank branch, with its partner and what it offers, counted from
+    the day it opened in the subtree of its unit."""
+
+    item = models.ForeignKey(
+        LivelihoodItem,
+        verbose_name=_("民生项目"),
+        on_delete=models.PROTECT,
+        related_name="service_points",
+    )
+    name = models.CharField(_("网点名称"), max_length=200)
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    partner = models.CharField(_("合作机构"), max_length=200, blank=True)
+    opened_on = models.DateField(_("开通日期"))
+    services = models.TextField(_("服务事项"), blank=True)
+    created_by = _user_fk(_("登记人"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("服务网点")
+        verbose_name_plural = _("服务网点")
+        ordering = ["-opened_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "name"], name="initiatives_service_point_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:livelihood_item", args=[self.item_id]) + "#service-points"
+
+    def service_list(self) -> list[str]:
+        return [line.strip() for line in self.services.splitlines() if line.strip()]

@@ -12,7 +12,10 @@ from django.shortcuts import get_object_or_404
 
 from shigan.campaigns.models import Campaign
 from shigan.initiatives.choices import KeyTaskArea
+from shigan.initiatives.measures import MEASURES, convert
 from shigan.initiatives.models import (
+    Indicator,
+    IndicatorReport,
     KeyTask,
     LivelihoodArea,
     LivelihoodItem,
@@ -20,9 +23,10 @@ from shigan.initiatives.models import (
     Milestone,
     MilestoneTransition,
     Project,
+    ServicePoint,
 )
 from shigan.initiatives.progress import Progress, Rollup, milestone_progress, rollup
-from shigan.metrics.selectors import metric_by, metric_value
+from shigan.metrics.selectors import metric_by, metric_records, metric_value
 from shigan.orgs.models import Unit
 from shigan.orgs.scoping import ALL, subtree_q, user_scope_paths
 from shigan.problems.models import Rule
@@ -56,6 +60,15 @@ __all__ = [
     "delivery_figures",
     "recordable_units",
     "nearby_units",
+    "IndicatorTotal",
+    "indicator_get",
+    "indicator_list",
+    "indicator_totals",
+    "indicator_reports",
+    "indicator_sum",
+    "indicator_rows",
+    "service_points",
+    "service_points_url",
 ]
 
 ZERO = Decimal("0.00")
@@ -386,3 +399,128 @@ def nearby_units(*, unit: Unit) -> QuerySet[Unit]:
     """A unit and its children: the usual lead units (牵头单位) of its key tasks."""
     children = subtree_q([unit.path]) & Q(depth=unit.depth + 1)
     return Unit.objects.filter(Q(pk=unit.pk) | children).order_by("path")
+
+
+# -- indicators ------------------------------------------------------------------------------
+
+INDICATOR_VALUES = "initiatives.indicator_values"
+
+
+@dataclass(frozen=True)
+class IndicatorTotal:
+    indicator: Indicator
+    value: Decimal  # in the indicator's unit
+
+    @property
+    def text(self) -> str:
+        from shigan.initiatives.measures import quantity_text
+
+        return quantity_text(self.value, self.indicator.measure)
+
+
+def indicator_get(*, user, pk) -> Indicator:
+    """An indicator of a key task the user may see (out of scope: 404)."""
+    tasks = _visible(KeyTask, user).values("pk")
+    indicators = Indicator.objects.filter(key_task__in=tasks).select_related("key_task")
+    return get_object_or_404(indicators, pk=pk)
+
+
+def indicator_list(*, user, key_task: KeyTask | None = None) -> QuerySet[Indicator]:
+    indicators = Indicator.objects.filter(key_task__in=_visible(KeyTask, user).values("pk"))
+    if key_task is not None:
+        indicators = indicators.filter(key_task=key_task)
+    return indicators.select_related("key_task").order_by("key_task", "pk")
+
+
+def indicator_totals(
+    indicators, *, unit: Unit, campaign: Campaign, as_of=None
+) -> list[IndicatorTotal]:
+    """Each indicator's sum over the unit's subtree, as of a date, from the metric's facts."""
+    return [
+        IndicatorTotal(
+            indicator,
+            Decimal(
+                metric_value(
+                    INDICATOR_VALUES,
+                    unit=unit,
+                    campaign=campaign,
+                    as_of=as_of,
+                    indicator=str(indicator.pk),
+                )
+                or 0
+            ),
+        )
+        for indicator in indicators
+    ]
+
+
+def indicator_reports(
+    *, user, unit: Unit, campaign: Campaign, indicators, as_of=None
+) -> QuerySet[IndicatorReport]:
+    """Exactly the reports behind those indicators' sums (the drill-down)."""
+    records = metric_records(INDICATOR_VALUES, unit=unit, user=user, campaign=campaign, as_of=as_of)
+    records = records.filter(indicator__in=[i.pk for i in indicators])
+    return records.select_related("indicator", "project", "project__unit")
+
+
+def indicator_sum(
+    *, unit: Unit, campaign: Campaign, area: str, name: str, measure: str, as_of=None, user=None
+) -> tuple[Decimal, QuerySet[IndicatorReport]]:
+    """The indicators called `name` of the campaign's key tasks in `area`, summed over the
+    unit's subtree in `measure` (each converted exactly from its own unit; those measuring
+    something else are left out), and the reports behind the sum."""
+    family = MEASURES[measure].family
+    indicators = [
+        i
+        for i in Indicator.objects.filter(
+            key_task__campaign=campaign, key_task__area=area, name=name
+        ).order_by("pk")
+        if MEASURES[i.measure].family == family
+    ]
+    total = Decimal(0)
+    for row in indicator_totals(indicators, unit=unit, campaign=campaign, as_of=as_of):
+        total += convert(row.value, row.indicator.measure, measure)
+    records = indicator_reports(
+        user=user, unit=unit, campaign=campaign, indicators=indicators, as_of=as_of
+    )
+    return total, records
+
+
+def indicator_rows(key_task: KeyTask, *, on=None) -> list[tuple[IndicatorTotal, str]]:
+    """A key task's indicators, each with its sum over the task's unit (the projects under
+    it) as of `on`, and the address of the reports behind it."""
+    from shigan.metrics.links import records_url
+
+    indicators = key_task.indicators.order_by("pk")
+    totals = indicator_totals(indicators, unit=key_task.unit, campaign=key_task.campaign, as_of=on)
+    return [
+        (
+            row,
+            records_url(
+                INDICATOR_VALUES,
+                unit=key_task.unit,
+                as_of=on,
+                campaign=key_task.campaign,
+                indicator=row.indicator.pk,
+            ),
+        )
+        for row in totals
+    ]
+
+
+def service_points(item: LivelihoodItem) -> QuerySet[ServicePoint]:
+    """The item's service points, latest opened first (the item's page is already scoped)."""
+    return ServicePoint.objects.filter(item=item).select_related("unit")
+
+
+def service_points_url(item: LivelihoodItem, *, unit: Unit | None = None, as_of=None) -> str:
+    """The drill-down of the item's points opened in a subtree (the campaign's by default)."""
+    from shigan.metrics.links import records_url
+
+    return records_url(
+        "initiatives.service_points",
+        unit=unit or item.campaign.root_unit,
+        as_of=as_of,
+        campaign=item.campaign,
+        item=item.pk,
+    )

@@ -16,6 +16,7 @@ from shigan.audit.services import audit_record
 from shigan.campaigns.models import Campaign
 from shigan.core.calendar import is_workday
 from shigan.core.errors import DomainError
+from shigan.core.spreadsheets.values import CellError
 from shigan.initiatives.choices import (
     FundSource,
     KeyTaskArea,
@@ -24,8 +25,11 @@ from shigan.initiatives.choices import (
     ProjectKind,
     ProjectState,
 )
+from shigan.initiatives.measures import MEASURES, parse_quantity
 from shigan.initiatives.models import (
     FUNDS_MAX,
+    Indicator,
+    IndicatorReport,
     KeyTask,
     LivelihoodArea,
     LivelihoodItem,
@@ -35,6 +39,7 @@ from shigan.initiatives.models import (
     MilestoneTransition,
     Project,
     ProjectTransition,
+    ServicePoint,
 )
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Person, Unit
@@ -64,6 +69,11 @@ __all__ = [
     "livelihood_item_move",
     "livelihood_progress_report",
     "livelihood_set_state",
+    "indicator_declare",
+    "indicator_update",
+    "indicator_report",
+    "indicator_report_delete",
+    "service_point_open",
 ]
 
 MAX_ATTACHMENT = 20 * 2**20
@@ -729,7 +739,15 @@ def project_update(*, actor, project: Project, **changes) -> Project:
         raise InitiativeError(
             _("请填写立项日期。"), code="approved_on_required", field="approved_on"
         )
-    with metric_changes(Project, [project.pk]):
+    report_ids = list(project.indicator_reports.values_list("pk", flat=True))
+    if report_ids and values["key_task"] != project.key_task:
+        raise InitiativeError(
+            _("该项目已填报重点任务的指标数值，不能改为其他重点任务。"),
+            code="key_task_has_reports",
+            field="key_task",
+        )
+    # The reports count under the project's unit: a new unit moves them too.
+    with metric_changes(Project, [project.pk]), metric_changes(IndicatorReport, report_ids):
         for name in PROJECT_FIELDS:
             setattr(project, name, values[name])
         project.save()
@@ -792,7 +810,9 @@ def project_delete(*, actor, project: Project) -> None:
     _require(actor, "record", project.unit)
     before = {"campaign": project.campaign_id, **_snapshot(project, PROJECT_FIELDS)}
     audit_record(actor=actor, action="initiatives.project.deleted", target=project, before=before)
-    with metric_changes(Project, [project.pk]):
+    report_ids = list(project.indicator_reports.values_list("pk", flat=True))
+    with metric_changes(Project, [project.pk]), metric_changes(IndicatorReport, report_ids):
+        IndicatorReport.objects.filter(pk__in=report_ids).delete()
         project.delete()
 
 
@@ -1060,3 +1080,250 @@ def livelihood_set_state(
         item, actor=actor, to=state, day=day or timezone.localdate(), comment=comment.strip()
     )
     return item
+
+
+# -- indicators (指标) of key tasks, reported by their projects ------------------------------
+
+
+def _measure(value) -> str:
+    if value not in MEASURES:
+        raise InitiativeError(
+            _("计量单位无效，请从列表中选择。"), code="invalid_measure", field="measure"
+        )
+    return value
+
+
+def _quantity(value, *, measure: str, field: str, required: bool = True):
+    """A value in `measure`: a Decimal, an int, or text as people write it ("5.31万千瓦", "531")
+    — never a float; converted exactly into `measure`."""
+    if isinstance(value, float | bool):
+        raise InitiativeError(_("数值须为精确的十进制数。"), code="inexact_value", field=field)
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise InitiativeError(_("数值无效。"), code="invalid_value", field=field)
+    try:
+        quantity = parse_quantity(value, measure=measure)
+    except CellError as error:
+        raise InitiativeError(error.message, code="invalid_value", field=field) from None
+    if quantity is None and required:
+        raise InitiativeError(_("请填写数值。"), code=f"{field}_required", field=field)
+    return quantity
+
+
+def _check_indicator_name(key_task: KeyTask, name, exclude=None) -> str:
+    name = _text(name, field="name", message=_("指标名称不能为空。"), max_length=100)
+    clash = Indicator.objects.filter(key_task=key_task, name=name).exclude(pk=exclude)
+    if clash.exists():
+        raise InitiativeError(
+            _("该重点任务已有名为“%(name)s”的指标。") % {"name": name},
+            code="duplicate_name",
+            field="name",
+        )
+    return name
+
+
+def _indicator_snapshot(indicator: Indicator) -> dict:
+    target = indicator.target
+    return {
+        "key_task": indicator.key_task_id,
+        "name": indicator.name,
+        "measure": indicator.measure,
+        "target": None if target is None else str(target),
+    }
+
+
+@transaction.atomic
+def indicator_declare(
+    *, actor, key_task: KeyTask, name: str, measure: str, target=None
+) -> Indicator:
+    """A key task declares an indicator: its name, unit of measure (from the fixed list) and
+    target ("5.31万千瓦" lands in 千瓦 exactly)."""
+    task = _locked_task(key_task)
+    _require_run(actor, task)
+    name = _check_indicator_name(task, name)
+    measure = _measure(measure)
+    target = _quantity(target, measure=measure, field="target", required=False)
+    indicator = Indicator.objects.create(
+        key_task=task, name=name, measure=measure, target=target, created_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="initiatives.indicator.declared",
+        target=indicator,
+        after=_indicator_snapshot(indicator),
+    )
+    return indicator
+
+
+@transaction.atomic
+def indicator_update(*, actor, indicator: Indicator, **changes) -> Indicator:
+    """Rename an indicator, change its target, or its unit while nothing is reported yet."""
+    unknown = set(changes) - {"name", "measure", "target"}
+    if unknown:
+        raise TypeError(f"indicator_update: unknown fields {sorted(unknown)}")
+    indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    task = _locked_task(indicator.key_task)
+    _require_run(actor, task)
+    before = _indicator_snapshot(indicator)
+    if "name" in changes:
+        indicator.name = _check_indicator_name(task, changes["name"], exclude=indicator.pk)
+    measure = _measure(changes.get("measure", indicator.measure))
+    if measure != indicator.measure and indicator.reports.exists():
+        raise InitiativeError(
+            _("该指标已有填报数值，不能更改计量单位。"),
+            code="measure_has_reports",
+            field="measure",
+        )
+    indicator.measure = measure
+    if "target" in changes:
+        indicator.target = _quantity(
+            changes["target"], measure=measure, field="target", required=False
+        )
+    indicator.save()
+    audit_record(
+        actor=actor,
+        action="initiatives.indicator.updated",
+        target=indicator,
+        before=before,
+        after=_indicator_snapshot(indicator),
+    )
+    return indicator
+
+
+@transaction.atomic
+def indicator_report(
+    *,
+    actor,
+    project: Project,
+    indicator: Indicator,
+    value,
+    reported_on: datetime.date | None = None,
+    note: str = "",
+) -> IndicatorReport:
+    """A project reports what it added to an indicator of its key task (新增) by `reported_on`;
+    the indicator's figure is the sum of its reports. `value` may name its unit ("5.31万千瓦",
+    "53.1兆瓦"): it is kept in the indicator's unit, exactly."""
+    project = _locked_project(project)
+    _require(actor, "record", project.unit)
+    indicator = Indicator.objects.get(pk=indicator.pk)  # its unit as stored now
+    if indicator.key_task_id != project.key_task_id:
+        raise InitiativeError(
+            _("请选择该项目所属重点任务的指标。"), code="indicator_mismatch", field="indicator"
+        )
+    quantity = _quantity(value, measure=indicator.measure, field="value")
+    day = reported_on or timezone.localdate()
+    _not_future(day, "reported_on")
+    if day < project.approved_on:
+        raise InitiativeError(
+            _("报告日期不能早于项目立项日期（%(d)s）。") % {"d": project.approved_on},
+            code="reported_before_approval",
+            field="reported_on",
+        )
+    with metric_changes(IndicatorReport) as changes:
+        report = IndicatorReport.objects.create(
+            indicator=indicator,
+            project=project,
+            value=quantity,
+            entered=str(value).strip()[:50],
+            reported_on=day,
+            note=(note or "").strip(),
+            created_by=actor,
+        )
+        changes.created([report.pk])
+    audit_record(
+        actor=actor,
+        action="initiatives.indicator.reported",
+        target=report,
+        after={
+            "project": project.pk,
+            "indicator": indicator.pk,
+            "value": str(quantity),
+            "measure": indicator.measure,
+            "entered": report.entered,
+            "reported_on": day,
+        },
+    )
+    return report
+
+
+@transaction.atomic
+def indicator_report_delete(*, actor, report: IndicatorReport) -> None:
+    """Withdraw a value reported by mistake; it leaves the indicator's sums."""
+    report = (
+        IndicatorReport.objects.select_for_update(of=("self",))
+        .select_related("project__unit", "indicator")
+        .get(pk=report.pk)
+    )
+    _require(actor, "record", report.project.unit)
+    audit_record(
+        actor=actor,
+        action="initiatives.indicator.report_deleted",
+        target=report,
+        before={
+            "project": report.project_id,
+            "indicator": report.indicator_id,
+            "value": str(report.value),
+            "reported_on": report.reported_on,
+        },
+    )
+    with metric_changes(IndicatorReport, [report.pk]):
+        report.delete()
+
+
+# -- service points of livelihood items ------------------------------------------------------
+
+
+@transaction.atomic
+def service_point_open(
+    *,
+    actor,
+    item: LivelihoodItem,
+    name: str,
+    unit: Unit,
+    partner: str = "",
+    opened_on: datetime.date | None = None,
+    services: str = "",
+) -> ServicePoint:
+    """A service point of a livelihood item opened in `unit` (with a partner such as a bank
+    branch): counted from `opened_on` in the unit's subtree."""
+    item = _locked_item(item)
+    _require(actor, "record", unit)
+    _in_campaign(unit, item.campaign)
+    name = _text(name, field="name", message=_("网点名称不能为空。"), max_length=200)
+    if ServicePoint.objects.filter(item=item, name=name).exists():
+        raise InitiativeError(
+            _("该民生项目已有名为“%(name)s”的服务网点。") % {"name": name},
+            code="duplicate_name",
+            field="name",
+        )
+    partner = (partner or "").strip()
+    if len(partner) > 200:
+        raise InitiativeError(
+            _("不能超过 %(n)d 个字。") % {"n": 200}, code="partner_too_long", field="partner"
+        )
+    day = opened_on or timezone.localdate()
+    _not_future(day, "opened_on")
+    with metric_changes(ServicePoint) as changes:
+        point = ServicePoint.objects.create(
+            item=item,
+            name=name,
+            unit=unit,
+            partner=partner,
+            opened_on=day,
+            services=(services or "").strip(),
+            created_by=actor,
+        )
+        changes.created([point.pk])
+    audit_record(
+        actor=actor,
+        action="initiatives.service_point.opened",
+        target=point,
+        after={
+            "item": item.pk,
+            "name": name,
+            "unit": unit.pk,
+            "partner": partner,
+            "opened_on": day,
+            "services": point.services,
+        },
+    )
+    return point

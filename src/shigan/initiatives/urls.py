@@ -35,6 +35,16 @@ urlpatterns = [
     path("tasks/<int:pk>/edit/", views.KeyTaskEditView.as_view(), name="key_task_edit"),
     path("tasks/<int:pk>/timetable.json", views.TimetableView.as_view(), name="timetable"),
     path(
+        "tasks/<int:pk>/indicators/new/",
+        views.IndicatorCreateView.as_view(),
+        name="indicator_create",
+    ),
+    path(
+        "projects/<int:pk>/indicators/report/",
+        views.IndicatorReportView.as_view(),
+        name="indicator_report",
+    ),
+    path(
         "tasks/<int:pk>/milestones/new/",
         views.MilestoneCreateView.as_view(),
         name="milestone_create",
@@ -70,4 +80,9 @@ urlpatterns = [
         name="livelihood_report",
     ),
     path("livelihood/<int:pk>/move/", views.LivelihoodMoveView.as_view(), name="livelihood_move"),
+    path(
+        "livelihood/<int:pk>/points/new/",
+        views.ServicePointCreateView.as_view(),
+        name="service_point_create",
+    ),
 ]

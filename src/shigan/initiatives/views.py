@@ -45,6 +45,9 @@ __all__ = [
     "LivelihoodItemView",
     "LivelihoodReportView",
     "LivelihoodMoveView",
+    "IndicatorCreateView",
+    "IndicatorReportView",
+    "ServicePointCreateView",
 ]
 
 PAGE_SIZE = 50
@@ -270,6 +273,7 @@ class KeyTaskDetailView(LoginRequiredMixin, View):
             if can_run
             else None,
             "gantt_labels": GANTT_LABELS,
+            "indicators": selectors.indicator_rows(task, on=on),
             "breadcrumbs": unit_breadcrumbs(user=request.user, unit=task.unit),
         }
         return render(request, "initiatives/key_task_detail.html", context)
@@ -311,6 +315,25 @@ class KeyTaskEditView(FormPage):
 
     def perform(self, page, data):
         return services.key_task_update(actor=self.request.user, key_task=page["task"], **data)
+
+
+class IndicatorCreateView(FormPage):
+    title = gettext_lazy("设立指标")
+    success = gettext_lazy("已设立指标。")
+
+    def setup_page(self, request, pk):
+        task = selectors.key_task_get(user=request.user, pk=pk)
+        if not services.can_run_key_task(request.user, task):
+            raise PermissionDenied(_("您不是该重点任务所属单位或牵头单位的填报人员。"))
+        back = task.get_absolute_url() + "#indicators"
+        return {"unit": task.unit, "task": task, "back": back, "heading": task.title}
+
+    def make_form(self, page, data=None, files=None):
+        return forms.IndicatorForm(data)
+
+    def perform(self, page, data):
+        services.indicator_declare(actor=self.request.user, key_task=page["task"], **data)
+        return page["back"]
 
 
 class TimetableView(LoginRequiredMixin, View):
@@ -548,6 +571,9 @@ class ProjectDetailView(FormPage):
             "state_form": forms.ProjectStateForm(initial={"state": project.state}),
             "transitions": project.transitions.select_related("actor").order_by("day", "pk"),
             "can_record": user_can(request.user, "record", project.unit),
+            "reports": project.indicator_reports.select_related("indicator").order_by(
+                "reported_on", "pk"
+            ),
             "breadcrumbs": unit_breadcrumbs(user=request.user, unit=project.unit),
         }
         return render(request, "initiatives/project_detail.html", context, status=status)
@@ -562,6 +588,28 @@ class ProjectDetailView(FormPage):
         if data.get("key_task") is not None:
             data.pop("area")
         return services.project_update(actor=self.request.user, project=page["project"], **data)
+
+
+class IndicatorReportView(FormPage):
+    title = gettext_lazy("填报指标数值")
+    success = gettext_lazy("已填报指标数值。")
+
+    def setup_page(self, request, pk):
+        project = selectors.project_get(user=request.user, pk=pk)
+        _require(request.user, "record", project.unit)
+        back = project.get_absolute_url() + "#indicators"
+        return {"unit": project.unit, "project": project, "back": back, "heading": project.name}
+
+    def make_form(self, page, data=None, files=None):
+        project = page["project"]
+        indicators = selectors.indicator_list(user=self.request.user, key_task=project.key_task)
+        if project.key_task_id is None:
+            indicators = indicators.none()
+        return forms.IndicatorReportForm(data, indicators=indicators)
+
+    def perform(self, page, data):
+        services.indicator_report(actor=self.request.user, project=page["project"], **data)
+        return page["back"]
 
 
 class ProjectStateView(LoginRequiredMixin, View):
@@ -650,9 +698,35 @@ class LivelihoodItemView(LoginRequiredMixin, View):
             "can_record": user_can(request.user, "record", item.unit),
             "is_office": user_can(request.user, "change", item.campaign.root_unit),
             "transitions": item.transitions.select_related("actor").order_by("day", "pk"),
+            "points": selectors.service_points(item),
+            "points_url": selectors.service_points_url(item),
+            "can_open_point": selectors.recordable_units(
+                user=request.user, within=item.campaign.root_unit
+            ).exists(),
             "breadcrumbs": unit_breadcrumbs(user=request.user, unit=item.unit),
         }
         return render(request, "initiatives/livelihood_item.html", context)
+
+
+class ServicePointCreateView(FormPage):
+    title = gettext_lazy("开通服务网点")
+    success = gettext_lazy("已登记服务网点。")
+
+    def setup_page(self, request, pk):
+        item = selectors.livelihood_item_get(user=request.user, pk=pk)
+        units = selectors.recordable_units(user=request.user, within=item.campaign.root_unit)
+        if not units.exists():
+            raise PermissionDenied(_("您没有在该单位登记的权限。"))
+        back = item.get_absolute_url() + "#service-points"
+        heading = str(item)
+        return {"unit": item.unit, "item": item, "units": units, "back": back, "heading": heading}
+
+    def make_form(self, page, data=None, files=None):
+        return forms.ServicePointForm(data, units=page["units"])
+
+    def perform(self, page, data):
+        services.service_point_open(actor=self.request.user, item=page["item"], **data)
+        return page["back"]
 
 
 class LivelihoodReportView(LoginRequiredMixin, View):

@@ -19,6 +19,7 @@ BACK = {
     "milestones": "initiatives:board",
     "projects": "initiatives:projects",
     "livelihood": "initiatives:livelihood",
+    "indicator_reports": "initiatives:projects",
 }
 
 

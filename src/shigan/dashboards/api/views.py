@@ -13,6 +13,7 @@ from shigan.campaigns.models import Batch
 from shigan.core.api import parse
 from shigan.core.pagination import CursorPagination
 from shigan.dashboards.figures import CATALOGUE, Pillar, default_batch, figure, figures_all
+from shigan.initiatives.measures import MEASURES, quantity_number
 from shigan.orgs.selectors import unit_get
 from shigan.research.selectors import campaign_for_unit
 
@@ -42,10 +43,14 @@ class EntryOutput(serializers.Serializer):
     pillar_label = serializers.CharField()
     noun = serializers.CharField()
     amount = serializers.BooleanField(help_text="金额（元）而非计数")
+    measure = serializers.CharField(help_text="实物量的计量单位（如 kw：千瓦）；计数和金额为空")
+    measure_label = serializers.CharField(help_text="计量单位名称，如 千瓦")
 
 
 class DashboardFigureOutput(EntryOutput):
-    value = serializers.CharField(help_text="精确数值：计数为整数，金额为元（两位小数）")
+    value = serializers.CharField(
+        help_text="精确数值：计数为整数，金额为元（两位小数），实物量为其计量单位的十进制数"
+    )
     text = serializers.CharField(help_text="报道写法，如 1.49万、193.7亿元")
     total = serializers.IntegerField(allow_null=True)
     url = serializers.CharField(help_text="背后记录的页面")
@@ -73,11 +78,16 @@ def _entry(entry) -> dict:
         "pillar_label": str(Pillar.LABELS[entry.pillar]),
         "noun": str(entry.noun),
         "amount": entry.amount,
+        "measure": entry.measure,
+        "measure_label": str(MEASURES[entry.measure].label) if entry.measure else "",
     }
 
 
 def _figure(f) -> dict:
-    value = f"{f.value:.2f}" if f.entry.amount else str(int(f.value))
+    if f.entry.measure:
+        value = quantity_number(f.value)
+    else:
+        value = f"{f.value:.2f}" if f.entry.amount else str(int(f.value))
     return {**_entry(f.entry), "value": value, "text": f.text, "total": f.total, "url": f.url}
 
 

@@ -13,7 +13,9 @@ def test_the_catalogue(client, office):
     client.force_login(office)
     body = client.get("/api/dashboards/catalogue/").json()
     assert [e["key"] for e in body] == list(CATALOGUE)
-    assert {e["row"] for e in body} == set(range(1, 28))
+    assert {e["row"] for e in body} == set(range(1, 29))
+    energy = next(e for e in body if e["key"] == "energy_capacity")
+    assert (energy["measure"], energy["measure_label"]) == ("kw", "千瓦")
 
 
 def test_every_figure_and_its_records(client, world, units, office):
@@ -22,11 +24,15 @@ def test_every_figure_and_its_records(client, world, units, office):
     body = client.get(f"/api/dashboards/figures/?{query}").json()
     assert body["batch"] == world["batch"].pk
     values = {f["key"]: f["value"] for f in body["figures"]}
+    assert values.pop("energy_capacity") == "550"  # 千瓦, the indicator's unit
     assert values == {
-        k: (f"{v:.2f}" if not isinstance(v, int) else str(v)) for k, v in EXPECTED.items()
+        k: (f"{v:.2f}" if not isinstance(v, int) else str(v))
+        for k, v in EXPECTED.items()
+        if k != "energy_capacity"
     }
     texts = {f["key"]: f["text"] for f in body["figures"]}
     assert texts["border_security_funds"] == "193.7亿元"
+    assert texts["energy_capacity"] == "550千瓦"
     url = f"/api/dashboards/figures/self_inspection_problems/records/?{query}&page_size=2"
     ids, pages = [], 0
     while url:

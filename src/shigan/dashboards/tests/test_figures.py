@@ -1,5 +1,6 @@
 """The figure catalogue: every FIGURES.md row, its value as of a date, and exactly its records."""
 
+import io
 import re
 from decimal import Decimal
 
@@ -14,10 +15,10 @@ pytestmark = pytest.mark.django_db
 
 def test_the_catalogue_declares_every_row_of_figures_md():
     rows = sorted({e.row for e in CATALOGUE.values()})
-    assert rows == list(range(1, 28))
+    assert rows == list(range(1, 29))
     doubles = sorted(r for r in rows if sum(e.row == r for e in CATALOGUE.values()) == 2)
     assert doubles == [16, 17, 24]
-    assert len(CATALOGUE) == 30
+    assert len(CATALOGUE) == 31
 
 
 def test_every_figure_as_of_the_date(world, units):
@@ -33,9 +34,44 @@ def test_each_figure_is_exactly_its_records(world, units):
         if f.entry.amount:
             total = sum((p.funds_allocated for p in f.records), Decimal(0))
             assert total == f.value, key
+        elif f.entry.measure:  # each report converted from its indicator's unit to 千瓦
+            total = sum((_in_kw(r) for r in f.records), Decimal(0))
+            assert total == f.value, key
         else:
             assert f.records.count() == f.value, key
             assert len(f.record_ids()) == len(set(f.record_ids())) == f.value, key
+
+
+def _in_kw(report) -> Decimal:
+    return {"kw": 1, "wan_kw": 10000}[report.indicator.measure] * report.value
+
+
+def test_energy_capacity_reads_in_kilowatts_as_of_the_date(world, units):
+    """Row 28: 0.03万千瓦 + 0.2兆瓦 + 50千瓦 (kept as 0.005万千瓦) = 550千瓦; the 100千瓦 reported
+    later counts only later; 阿巴嘎旗 sees its own 50."""
+    f = figure("energy_capacity", campaign=world["campaign"], unit=units["region"], as_of=AS_OF)
+    assert (f.value, f.text, f.exact, f.records.count()) == (550, "550千瓦", "550千瓦", 3)
+    now = figure("energy_capacity", campaign=world["campaign"], unit=units["region"])
+    assert (now.value, now.records.count()) == (650, 4)
+    own = figure("energy_capacity", campaign=world["campaign"], unit=units["own"], as_of=AS_OF)
+    assert (own.value, [r.value for r in own.records]) == (50, [Decimal("0.005")])
+
+
+def test_energy_capacity_drill_down_exports_its_reports(client, world, units, office):
+    from python_calamine import CalamineWorkbook
+
+    client.force_login(office)
+    f = figure("energy_capacity", campaign=world["campaign"], unit=units["region"], as_of=AS_OF)
+    url = f.url.replace("/records/?", "/records.xlsx?")
+    response = client.get(url)
+    assert response.status_code == 200
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
+    texts = [str(row[1]) for row in rows.to_python()[1:] if len(row) > 1]
+    assert sorted(t.rsplit(" ", 1)[-1] for t in texts if "新能源并网装机" in t) == [
+        "0.005万千瓦",
+        "200千瓦",
+        "300千瓦",
+    ]
 
 
 def test_figures_move_with_the_date(world, units):
@@ -74,7 +110,10 @@ def test_every_drill_down_lists_exactly_the_figure(client, world, units, office)
     figures = figures_all(campaign=world["campaign"], unit=units["region"], as_of=AS_OF)
     for key, f in figures.items():
         assert _page_count(client, f.url) == f.records.count(), key
-        if not f.entry.amount:
+        if f.entry.measure:  # the page states the sum in the figure's unit
+            html = client.get(f.url).content.decode()
+            assert f'class="quantity-total" title="{f.exact}">{f.text}</span>' in html, key
+        elif not f.entry.amount:
             assert _page_count(client, f.url) == f.value, key
 
 

@@ -57,8 +57,8 @@ def test_every_number_is_a_link_to_exactly_its_records(client, world, units, off
     checked = 0
     for href, text in links:
         href = href.replace("&amp;", "&")
-        if text.endswith("元"):
-            continue  # an amount: its records are the projects (checked in test_figures)
+        if text.endswith(("元", "千瓦")):
+            continue  # a sum: its records are projects or reports (checked in test_figures)
         page = client.get(href)
         assert page.status_code == 200, href
         assert _count(page.content.decode()) == int(text.replace(",", "")), href
@@ -73,6 +73,7 @@ def test_the_pillars_show_the_catalogue(client, world, units, office):
         assert f"<h2>{label}</h2>" in html
     assert 'title="19,370,000,000.00元"' in html and ">193.7亿元</a>" in html
     assert 'data-figure="self_inspection_problems"' in html
+    assert 'data-figure="energy_capacity">550千瓦</a>' in html
 
 
 def test_batch_filter_counts_the_batch_units_records(client, world, units, office):

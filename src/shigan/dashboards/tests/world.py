@@ -57,6 +57,9 @@ EXPECTED = {
     "livelihood_items": 3,
     "livelihood_areas": 2,
     "ethnic_affairs_funds": Decimal("714000000.00"),
+    # 300 千瓦 typed as 0.03万千瓦 and 200 千瓦 as 0.2兆瓦 on the region's indicator (千瓦), and
+    # 50 千瓦 on 阿巴嘎旗's own indicator kept in 万千瓦 (0.005); the 100 千瓦 of LATE not yet.
+    "energy_capacity": Decimal("550"),
 }
 TOTALS = {"reading_class_coverage": 3}
 
@@ -224,6 +227,7 @@ def _delivery(units, campaign):
     project("二连浩特试验区", "opening_up", "pilot_zone", "200000000")
     project("口岸经济", "opening_up", "port_economy", "200000000")
     project("少数民族发展任务", "other", "ethnic_affairs", "714000000")
+    _energy(units, campaign, day)
     areas = [
         initiatives.livelihood_area_create(actor=None, campaign=campaign, name=n)
         for n in ("促进就业", "增加农牧民收入")
@@ -233,6 +237,36 @@ def _delivery(units, campaign):
             actor=None, campaign=campaign, area=areas[i % 2], title=f"民生实事{i}",
             unit=units[unit], listed_on=day,
         )  # fmt: skip
+
+
+def _energy(units, campaign, day):
+    """Row 28: the 新能源并网装机 indicator of two energy key tasks, in different units."""
+
+    def task(unit, measure):
+        key_task = initiatives.key_task_create(
+            actor=None, campaign=campaign, unit=units[unit], area="energy",
+            title=f"{units[unit].name}能源任务", created_on=day,
+        )  # fmt: skip
+        indicator = initiatives.indicator_declare(
+            actor=None, key_task=key_task, name="新能源并网装机", measure=measure
+        )
+        return key_task, indicator
+
+    def report(key_task, indicator, name, values):
+        project = initiatives.project_create(
+            actor=None, campaign=campaign, unit=key_task.unit, name=name, key_task=key_task,
+            kind="energy", approved_on=day,
+        )  # fmt: skip
+        for value, on in values:
+            initiatives.indicator_report(
+                actor=None, project=project, indicator=indicator, value=value, reported_on=on
+            )
+
+    region_task, region_kw = task("region", "kw")
+    report(region_task, region_kw, "风电项目", [("0.03万千瓦", day), ("100千瓦", LATE)])
+    report(region_task, region_kw, "光伏项目", [("0.2兆瓦", D(2023, 5, 12))])
+    own_task, own_wan = task("own", "wan_kw")
+    report(own_task, own_wan, "分布式光伏", [("50千瓦", D(2023, 5, 15))])
 
 
 def build_world(units, guide) -> dict:

@@ -1,8 +1,11 @@
 """Stage 9: delivery (以学促干). The five great tasks and the "model region" task, with their
 timetables and projects: 208 energy- and water-saving retrofits (row 21), 193.7亿元 for the
-northern security barrier (row 22), 32.2亿元 of farmland subsidies (row 23), 6亿元 for the
+northern security barrier (row 22), 531 千瓦 of new-energy capacity connected under the energy
+task (row 28), 32.2亿元 of farmland subsidies (row 23), 6亿元 for the
 满洲里 and 二连浩特 pilot zones and a 2亿元 port-economy fund (row 24), 7.14亿元 of ethnic-affairs
-funds through the 民委 (row 27); and the livelihood list of 43 items in 10 areas (rows 25–26)."""
+funds through the 民委 (row 27); and the livelihood list of 43 items in 10 areas (rows 25–26),
+with 人社 service windows in bank branches of four leagues (two each, the second opened on the
+as-of date)."""
 
 import datetime
 from decimal import Decimal
@@ -25,7 +28,21 @@ TARGETS = {
     "livelihood_items": 43,  # row 25
     "livelihood_areas": 10,  # row 26
     "ethnic_affairs_funds": Decimal("714000000"),  # row 27
+    "energy_capacity_kw": Decimal("531"),  # row 28
 }
+SERVICE_POINT_ITEM = "零工市场建设"
+# A bank and the day its first service window opened, league by league (a second one opened
+# on the as-of date in each).
+SERVICE_POINTS = (
+    ("中国农业银行", D(2023, 5, 15)),
+    ("中国建设银行", D(2023, 5, 22)),
+    ("内蒙古农村商业银行", D(2023, 5, 29)),
+    ("中国工商银行", D(2023, 6, 5)),
+)
+ENERGY_INDICATOR = "新能源并网装机"
+ENERGY_TARGET = "0.1万千瓦"
+# 231 + 100 + 120 + 80 = 531 千瓦, as four sheets wrote it.
+CAPACITY_REPORTS = ("0.0231万千瓦", "0.1兆瓦", "120千瓦", "80")
 
 KEY_TASKS = (
     (KeyTaskArea.ECOLOGY, "努力把我国北方重要生态安全屏障构筑得牢不可破", "自治区生态环境厅"),
@@ -195,11 +212,15 @@ def _projects(ctx: Context, tasks: dict) -> int:
         task = tasks[KeyTaskArea.AGRICULTURE]
         _project(ctx, task, unit, name, ProjectKind.FARMLAND, amount, FundSource.CENTRAL)
         made += 1
+    energy = []
     for name in ENERGY:
         amount = Decimal(rng.randint(20, 90) * YI // 10)
         unit, task = rng.choice(leagues), tasks[KeyTaskArea.ENERGY]
-        _project(ctx, task, unit, name, ProjectKind.ENERGY, amount, FundSource.SOCIAL)
+        energy.append(
+            _project(ctx, task, unit, name, ProjectKind.ENERGY, amount, FundSource.SOCIAL)
+        )
         made += 1
+    _energy_capacity(ctx, tasks[KeyTaskArea.ENERGY], energy)
     made += _opening_up(ctx, tasks[KeyTaskArea.OPENING_UP])
     ethnic = _amounts(TARGETS["ethnic_affairs_funds"], len(leagues), ctx)
     minwei = ctx.departments["自治区民委"]
@@ -209,6 +230,26 @@ def _projects(ctx: Context, tasks: dict) -> int:
         _project(ctx, task, minwei, name, ProjectKind.ETHNIC_AFFAIRS, amount, FundSource.CENTRAL)
         made += 1
     return made
+
+
+def _energy_capacity(ctx: Context, task, projects) -> None:
+    """Row 28: the energy task's 新能源并网装机 indicator (千瓦); four of its projects report the
+    capacity they connected, each in the unit its sheet used (万千瓦, 兆瓦, 千瓦)."""
+    indicator = initiatives.indicator_declare(
+        actor=ctx.office,
+        key_task=task,
+        name=ENERGY_INDICATOR,
+        measure="kw",
+        target=ENERGY_TARGET,
+    )
+    for project, value in zip(projects, CAPACITY_REPORTS, strict=False):
+        initiatives.indicator_report(
+            actor=ctx.office,
+            project=project,
+            indicator=indicator,
+            value=value,
+            reported_on=max(project.approved_on, D(2023, 5, 31)),
+        )
 
 
 def _opening_up(ctx: Context, task) -> int:
@@ -228,6 +269,22 @@ def _opening_up(ctx: Context, task) -> int:
         name, kind = f"{port}口岸经济发展专项资金", ProjectKind.PORT_ECONOMY
         _project(ctx, task, commerce, name, kind, amount, FundSource.SPECIAL)
     return 2 + len(PORTS)
+
+
+def _service_points(ctx: Context, item) -> None:
+    """人社服务窗口前移: 人社 service windows opened in bank branches of a few leagues."""
+    leagues = [b.unit for b in ctx.units if b.category == "prefecture"][: len(SERVICE_POINTS)]
+    for league, (bank, day) in zip(leagues, SERVICE_POINTS, strict=True):
+        for n in (1, 2):
+            initiatives.service_point_open(
+                actor=ctx.office,
+                item=item,
+                name=f"{league.name}{bank}人社服务网点{n}",
+                unit=league,
+                partner=f"{bank}{league.name}分行",
+                opened_on=day if n == 1 else ctx.as_of,
+                services="社保卡申领和激活\n养老保险待遇资格认证\n就业登记和失业登记",
+            )
 
 
 def _livelihood(ctx: Context) -> int:
@@ -251,6 +308,8 @@ def _livelihood(ctx: Context) -> int:
                 listed_on=listed,
             )
             items += 1
+            if title == SERVICE_POINT_ITEM:
+                _service_points(ctx, item)
             if rng.random() < 0.6:
                 initiatives.livelihood_progress_report(
                     actor=ctx.office,

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from shigan.briefings.models import Briefing
 from shigan.dashboards.figures import CATALOGUE, figure, records_sum
+from shigan.initiatives.measures import convert
 
 pytestmark = pytest.mark.django_db
 
@@ -54,13 +55,14 @@ ARTICLE = (
     (25, "livelihood_items", 43, "43项民生项目清单"),
     (26, "livelihood_areas", 10, "10个方面工作"),
     (27, "ethnic_affairs_funds", Decimal("714000000"), "资金7.14亿元"),
+    (28, "energy_capacity", Decimal("531"), "新增新能源并网装机531千瓦"),
 )
 IDS = [f"row{row:02d}-{key}" for row, key, _value, _words in ARTICLE]
 AMOUNT_FIELD = "funds_allocated"
 
 
 def test_every_row_of_figures_md_is_checked():
-    assert sorted({row for row, *_rest in ARTICLE}) == list(range(1, 28))
+    assert sorted({row for row, *_rest in ARTICLE}) == list(range(1, 29))
     assert {key for _row, key, *_rest in ARTICLE} == set(CATALOGUE)
 
 
@@ -70,9 +72,15 @@ def _figure(scenario, key, as_of):
 
 
 def _count_or_sum(f) -> int | Decimal:
-    """What the records behind a figure add up to: their number, or their yuan."""
+    """What the records behind a figure add up to: their number, their yuan, or (a physical
+    indicator) their values, each converted from its indicator's unit into the figure's."""
     if f.entry.amount:
         return records_sum(f.records, AMOUNT_FIELD)
+    if f.entry.measure:
+        return sum(
+            (convert(r.value, r.indicator.measure, f.entry.measure) for r in f.records),
+            Decimal(0),
+        )
     return f.records.count()
 
 
@@ -144,7 +152,8 @@ def api_figures(scenario, office_client, django_db_blocker):
 def test_api_gives_the_figure(api_figures, row, key, value, words):
     got = api_figures[key]
     assert got["row"] == row
-    assert (Decimal(got["value"]) if got["amount"] else int(got["value"])) == value
+    exact = got["amount"] or got["measure"]
+    assert (Decimal(got["value"]) if exact else int(got["value"])) == value
 
 
 @pytest.mark.parametrize(("row", "key", "value", "words"), ARTICLE, ids=IDS)
@@ -163,6 +172,10 @@ def test_the_dashboard_link_lists_exactly_the_records(
     if f.entry.amount:  # the projects whose yuan add up to it
         assert listed == f.records.count() > 0
         assert records_sum(f.records, AMOUNT_FIELD) == value
+    elif f.entry.measure:  # the reports whose values add up to it, and the sum in 千瓦
+        assert listed == f.records.count() > 0
+        assert _count_or_sum(f) == value
+        assert f'class="quantity-total" title="{f.exact}">{f.text}</span>' in page
     else:
         assert listed == value
 
@@ -188,7 +201,28 @@ def test_briefing_says_the_figure_in_the_articles_words(briefing, row, key, valu
     stored = figures[key]
     assert stored.value == value
     assert words in text
-    if stored.amount:
+    if stored.amount or CATALOGUE[key].measure:
         assert stored.text in text
+        assert stored.value == value
     else:
         assert len(stored.record_ids) == value
+
+
+def test_service_points_opened_with_banks_by_league_and_date(scenario, as_of):
+    """人社服务窗口前移: eight windows in bank branches of four leagues, four of them opened on
+    the as-of date; each league's subtree counts its own two."""
+    import datetime
+
+    from shigan.initiatives.models import ServicePoint
+    from shigan.metrics.selectors import metric_records, metric_value
+
+    campaign, key = scenario.campaign, "initiatives.service_points"
+    root = campaign.root_unit
+    assert metric_value(key, unit=root, campaign=campaign, as_of=as_of) == 8
+    day_before = as_of - datetime.timedelta(days=1)
+    assert metric_value(key, unit=root, campaign=campaign, as_of=day_before) == 4
+    points = ServicePoint.objects.select_related("unit").order_by("pk")
+    assert all("银行" in p.partner for p in points)
+    league = points[0].unit
+    records = metric_records(key, unit=league, campaign=campaign, as_of=as_of)
+    assert records.count() == metric_value(key, unit=league, campaign=campaign) == 2

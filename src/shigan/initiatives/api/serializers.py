@@ -7,6 +7,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shigan.initiatives.models import (
+    Indicator,
+    IndicatorReport,
     KeyTask,
     LivelihoodArea,
     LivelihoodItem,
@@ -17,6 +19,8 @@ from shigan.initiatives.models import (
 from shigan.initiatives.progress import milestone_progress
 
 __all__ = [
+    "IndicatorSerializer",
+    "IndicatorReportSerializer",
     "KeyTaskSerializer",
     "KeyTaskDetailSerializer",
     "MilestoneSerializer",
@@ -172,3 +176,35 @@ class LivelihoodProgressSerializer(serializers.ModelSerializer):
         model = LivelihoodProgress
         fields = ["id", "item", "text", "percent", "reported_on"]
         read_only_fields = fields
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    measure_label = serializers.CharField(read_only=True, label=_("计量单位名称"))
+    target = serializers.SerializerMethodField(label=_("目标值"))
+
+    class Meta:
+        model = Indicator
+        fields = ["id", "key_task", "name", "measure", "measure_label", "target"]
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "nullable": True, "example": "53100"})
+    def get_target(self, indicator) -> str | None:
+        from shigan.initiatives.measures import quantity_number
+
+        return None if indicator.target is None else quantity_number(indicator.target)
+
+
+class IndicatorReportSerializer(serializers.ModelSerializer):
+    value = serializers.SerializerMethodField(label=_("数值（指标的计量单位）"))
+    text = serializers.CharField(source="value_text", read_only=True, label=_("数值及单位"))
+
+    class Meta:
+        model = IndicatorReport
+        fields = ["id", "indicator", "project", "value", "text", "entered", "reported_on", "note"]
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "example": "231"})
+    def get_value(self, report) -> str:
+        from shigan.initiatives.measures import quantity_number
+
+        return quantity_number(report.value)

@@ -1,6 +1,9 @@
 """The delivery API: key tasks (with milestones and linked results), milestones, projects and
 their funds, the livelihood list. Views parse, call one selector or service, and render.
 
+Physical quantities (indicators) likewise: "5.31万千瓦", "53.1兆瓦", "531" (in the indicator's
+unit) or an integer; out as decimal strings in the indicator's unit.
+
 Amounts go in as strings ("19370000000.00", "193.7亿元", "1937000万元") or integers of yuan; a
 JSON float is refused, since it may already have lost the fen. They come out as decimal strings.
 """
@@ -20,6 +23,8 @@ from shigan.core.spreadsheets.values import CellError
 from shigan.initiatives import selectors, services
 from shigan.initiatives.amounts import parse_amount
 from shigan.initiatives.api.serializers import (
+    IndicatorReportSerializer,
+    IndicatorSerializer,
     KeyTaskDetailSerializer,
     KeyTaskSerializer,
     LivelihoodAreaSerializer,
@@ -35,7 +40,10 @@ from shigan.initiatives.filters import (
     MilestoneFilter,
     ProjectFilter,
 )
+from shigan.initiatives.measures import MEASURE_CHOICES, quantity_exact, quantity_number
 from shigan.initiatives.models import (
+    Indicator,
+    IndicatorReport,
     KeyTask,
     LivelihoodArea,
     LivelihoodItem,
@@ -49,6 +57,8 @@ from shigan.problems.models import Rule
 from shigan.research.models import ResearchResult
 
 __all__ = [
+    "IndicatorViewSet",
+    "IndicatorReportViewSet",
     "KeyTaskViewSet",
     "MilestoneViewSet",
     "ProjectViewSet",
@@ -509,3 +519,189 @@ class LivelihoodItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
         item = services.livelihood_item_move(actor=request.user, item=item, number=data["number"])
         item.refresh_from_db()
         return Response(LivelihoodItemSerializer(item).data)
+
+
+# -- indicators ------------------------------------------------------------------------------
+
+
+@extend_schema_field({"type": "string", "example": "5.31万千瓦"})
+class QuantityField(serializers.Field):
+    """A quantity as a string (with its unit if wanted) or an integer, passed to the service,
+    which converts it into the indicator's unit; a JSON float is refused."""
+
+    default_error_messages = {
+        "float": gettext_lazy('数值请以字符串或整数传递（如 "531" 或 "5.31万千瓦"）。'),
+        "invalid": gettext_lazy("数值无效。"),
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, float | bool):
+            self.fail("float")
+        if not isinstance(data, str | int):
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value):
+        return str(value)
+
+
+class IndicatorInput(serializers.Serializer):
+    key_task = serializers.IntegerField(min_value=1, label=gettext_lazy("重点任务"))
+    name = serializers.CharField(max_length=100, label=gettext_lazy("指标名称"))
+    measure = serializers.ChoiceField(choices=MEASURE_CHOICES, label=gettext_lazy("计量单位"))
+    target = QuantityField(required=False, allow_null=True, label=gettext_lazy("目标值"))
+
+
+class IndicatorChangeInput(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False, label=gettext_lazy("指标名称"))
+    measure = serializers.ChoiceField(
+        choices=MEASURE_CHOICES, required=False, label=gettext_lazy("计量单位")
+    )
+    target = QuantityField(required=False, allow_null=True, label=gettext_lazy("目标值"))
+
+
+class IndicatorReportInput(serializers.Serializer):
+    project = serializers.IntegerField(min_value=1, label=gettext_lazy("项目"))
+    indicator = serializers.IntegerField(min_value=1, label=gettext_lazy("指标"))
+    value = QuantityField(label=gettext_lazy("新增数值"))
+    reported_on = serializers.DateField(required=False, label=gettext_lazy("报告日期"))
+    note = serializers.CharField(required=False, allow_blank=True, label=gettext_lazy("说明"))
+
+
+class IndicatorTotalInput(serializers.Serializer):
+    unit = serializers.IntegerField(min_value=1, required=False, label=gettext_lazy("单位"))
+    as_of = serializers.DateField(required=False, label=gettext_lazy("截至日期"))
+
+
+class IndicatorTotalOutput(serializers.Serializer):
+    indicator = serializers.IntegerField()
+    unit = serializers.IntegerField()
+    as_of = serializers.DateField(allow_null=True)
+    value = serializers.CharField(help_text="精确数值，按指标的计量单位")
+    text = serializers.CharField(help_text="如 531千瓦")
+    exact = serializers.CharField(help_text="如 53,100千瓦")
+    records = serializers.CharField(help_text="背后填报记录的页面")
+
+
+@extend_schema_view(
+    list=extend_schema(summary=gettext_lazy("范围内重点任务的指标")),
+    retrieve=extend_schema(summary=gettext_lazy("指标")),
+)
+class IndicatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = IndicatorSerializer
+    queryset = Indicator.objects.none()
+    filter_backends = []
+
+    def get_queryset(self):
+        key_task = self.request.query_params.get("key_task")
+        task = None
+        if key_task and self.action == "list":
+            task = selectors.key_task_get(user=self.request.user, pk=_int(key_task, "key_task"))
+        return selectors.indicator_list(user=self.request.user, key_task=task)
+
+    @extend_schema(
+        summary=gettext_lazy("重点任务设立指标"),
+        request=IndicatorInput,
+        responses={201: IndicatorSerializer},
+    )
+    def create(self, request):
+        data = dict(parse(IndicatorInput, request.data))
+        task = selectors.key_task_get(user=request.user, pk=data.pop("key_task"))
+        _require_run(request.user, task)
+        indicator = services.indicator_declare(actor=request.user, key_task=task, **data)
+        return Response(IndicatorSerializer(indicator).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=gettext_lazy("修改指标（名称、目标值；尚无填报时可改计量单位）"),
+        request=IndicatorChangeInput,
+        responses=IndicatorSerializer,
+    )
+    def partial_update(self, request, pk=None):
+        indicator = self.get_object()
+        _require_run(request.user, indicator.key_task)
+        data = parse(IndicatorChangeInput, request.data)
+        indicator = services.indicator_update(actor=request.user, indicator=indicator, **data)
+        return Response(IndicatorSerializer(indicator).data)
+
+    @extend_schema(
+        summary=gettext_lazy("指标累计数值（单位的下级范围，截至日期）"),
+        parameters=[IndicatorTotalInput],
+        responses=IndicatorTotalOutput,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def total(self, request, pk=None):
+        indicator = self.get_object()
+        task = indicator.key_task
+        data = parse(IndicatorTotalInput, request.query_params)
+        unit = unit_get(user=request.user, pk=data["unit"]) if data.get("unit") else task.unit
+        as_of = data.get("as_of")
+        [row] = selectors.indicator_totals(
+            [indicator], unit=unit, campaign=task.campaign, as_of=as_of
+        )
+        from shigan.metrics.links import records_url
+
+        body = {
+            "indicator": indicator.pk,
+            "unit": unit.pk,
+            "as_of": as_of,
+            "value": quantity_number(row.value),
+            "text": row.text,
+            "exact": quantity_exact(row.value, indicator.measure),
+            "records": records_url(
+                selectors.INDICATOR_VALUES,
+                unit=unit,
+                as_of=as_of,
+                campaign=task.campaign,
+                indicator=indicator.pk,
+            ),
+        }
+        return Response(IndicatorTotalOutput(body).data)
+
+
+def _int(text, field) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise exceptions.ValidationError({field: [_("请填写编号。")]}) from None
+
+
+@extend_schema_view(
+    list=extend_schema(summary=gettext_lazy("范围内项目填报的指标数值")),
+    retrieve=extend_schema(summary=gettext_lazy("指标数值")),
+)
+class IndicatorReportViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedViewSet
+):
+    serializer_class = IndicatorReportSerializer
+    queryset = IndicatorReport.objects.none()
+    filter_backends = []
+
+    def get_queryset(self):
+        reports = IndicatorReport.objects.restrict(self.request.user, "view")
+        for field in ("indicator", "project"):
+            value = self.request.query_params.get(field)
+            if value and self.action == "list":
+                reports = reports.filter(**{f"{field}_id": _int(value, field)})
+        return reports.select_related("indicator", "project__unit")
+
+    @extend_schema(
+        summary=gettext_lazy("项目填报指标数值"),
+        request=IndicatorReportInput,
+        responses={201: IndicatorReportSerializer},
+    )
+    def create(self, request):
+        data = dict(parse(IndicatorReportInput, request.data))
+        project = selectors.project_get(user=request.user, pk=data.pop("project"))
+        _require_record(request.user, project.unit)
+        indicator = selectors.indicator_get(user=request.user, pk=data.pop("indicator"))
+        report = services.indicator_report(
+            actor=request.user, project=project, indicator=indicator, **data
+        )
+        return Response(IndicatorReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary=gettext_lazy("撤回指标数值"))
+    def destroy(self, request, pk=None):
+        report = self.get_object()
+        _require_record(request.user, report.project.unit)
+        services.indicator_report_delete(actor=request.user, report=report)
+        return Response(status=status.HTTP_204_NO_CONTENT)

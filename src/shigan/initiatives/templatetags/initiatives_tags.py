@@ -17,3 +17,11 @@ def initiative_figures(unit, campaign, as_of=None):
 def initiative_progress(unit, campaign, user, as_of=None):
     """The derived progress of the key tasks of the unit's subtree that `user` sees."""
     return unit_progress(user=user, unit=unit, campaign=campaign, on=as_of or timezone.localdate())
+
+
+@register.filter
+def quantity(value, measure):
+    """A value in its unit of measure as a report writes it: 531千瓦."""
+    from shigan.initiatives.measures import quantity_text
+
+    return quantity_text(value, measure)
