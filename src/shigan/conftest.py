@@ -243,6 +243,10 @@ def screenshot_dir():
 def pytest_collection_modifyitems(items):
     # Under pytest-xdist (`--dist loadgroup`), the tests that share the demo package's scenario
     # run in one worker, which builds it once; spread out, every worker would build it.
+    # A transactional test (a browser test) is never grouped: its database flush at the end
+    # would leave the worker's other tests without the division tree.
     for item in items:
-        if "scenario" in getattr(item, "fixturenames", ()):
+        marker = item.get_closest_marker("django_db")
+        transactional = marker is not None and marker.kwargs.get("transaction")
+        if "scenario" in getattr(item, "fixturenames", ()) and not transactional:
             item.add_marker(pytest.mark.xdist_group("demo-scenario"))

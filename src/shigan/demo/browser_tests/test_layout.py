@@ -31,7 +31,9 @@ AXE_RUN = """async (tags) => {
 
 
 @pytest.fixture
-def scenario(settings, tmp_path):
+def committed(settings, tmp_path):
+    """The scenario committed for the live server (not demo/tests' `scenario`, which is built
+    once in a transaction and groups its tests in one xdist worker)."""
     settings.SHIGAN_HOME = tmp_path  # the scenario's evidence files, not var/
     report = demo_setup()
     assert report is not None, "the scenario was already there"
@@ -87,7 +89,7 @@ def check_page(page, live_server, url, role, width, shots) -> list[str]:
 
 
 def test_every_main_page_fits_the_phone_and_the_desktop_for_every_role(
-    live_server, scenario, login, screenshot_dir
+    live_server, committed, login, screenshot_dir
 ):
     failures, seen = [], 0
     for account in DEMO_ACCOUNTS:
