@@ -22,9 +22,14 @@ REDIS = "redis://127.0.0.1:6379/15"
 def _forget_connections(app) -> None:
     """Celery caches its producer pool and queues on first use (earlier tests ran it in-process,
     with the in-memory broker): drop them so the new broker and queue take effect."""
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
+    # kombu keeps its connection and producer pools in process-wide registries keyed by the
+    # broker: the closed ones would be handed out again to the next in-process (eager) job.
+    pools.reset()
     app.amqp._producer_pool = None
     app.amqp.__dict__.pop("queues", None)
     app.amqp.__dict__.pop("_queues", None)
