@@ -54,13 +54,16 @@ def make_ledger(units: list[str], problems: int, *, changed: float = 0.0) -> byt
     """The league's ledger; `changed` of the rows carry new progress (next week's copy)."""
     import xlsxwriter
 
+    from shigan.problems.imports import LEDGER_COLUMNS
+
+    header = [str(c.title) for c in LEDGER_COLUMNS if c.key != "found_on"]
     rng = random.Random(13)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True})
     sheet = book.add_worksheet("台账")
     sheet.write(0, 0, "锡林郭勒盟主题教育问题整改台账")
     sheet.write(1, 0, "填报日期：2023年6月20日")
-    sheet.write_row(2, 0, HEADER)
+    sheet.write_row(2, 0, header)
     r = 3
     for i in range(problems):
         unit = units[i % len(units)]

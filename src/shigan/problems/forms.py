@@ -257,25 +257,15 @@ class DecideForm(forms.Form):
     )
 
 
-class BulkDecideForm(forms.Form):
+class BulkDecideForm(DecideForm):
     """One opinion on many close-outs (long-term problems are decided one by one, as each
     needs its own next checkpoint)."""
 
     closeouts = forms.TypedMultipleChoiceField(
         label=_("销号申请"), coerce=int, widget=forms.MultipleHiddenInput
     )
-    decision = forms.ChoiceField(
-        label=_("审核意见"),
-        choices=[("accept", _("同意销号")), ("reject", _("退回重改"))],
-        widget=forms.RadioSelect,
-    )
-    reason = forms.CharField(
-        label=_("理由"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("退回时必填。"),
-    )
-    decided_on = forms.DateField(label=_("审核日期"), initial=_today, widget=DateInput())
+    next_checkpoint = None
+    field_order = ["closeouts", "decision", "reason", "decided_on"]
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)

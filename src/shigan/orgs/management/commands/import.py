@@ -109,25 +109,3 @@ class Command(UnitsCommand):
             raise CommandError(getattr(error, "message", str(error))) from None
         job = self._run(job)
         self._report(job, report)
-
-    def _report(self, job, report) -> None:
-        summary = job.summary or {}
-        for note in summary.get("notes", ()):
-            self.stdout.write(note)
-        for error in summary.get("error_list", ()):
-            where = f"第 {error['row']} 行" if error["row"] else "文件"
-            column = f" {error['letter']}列（{error['column']}）" if error["column"] else ""
-            self.stdout.write(f"{where}{column}：{error['value']} — {error['message']}")
-        if summary.get("errors") and report:
-            with job.result_file.open("rb") as handle:
-                report.write_bytes(handle.read())
-            self.stdout.write(f"错误报告：{report}")
-        if job.state == "failed":
-            raise CommandError(job.message)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{job.message}（读取 {summary.get('total', 0)} 行，新增 "
-                f"{summary.get('created', 0)}，更新 {summary.get('updated', 0)}，未变 "
-                f"{summary.get('unchanged', 0)}，有错误 {summary.get('rejected', 0)} 行）"
-            )
-        )

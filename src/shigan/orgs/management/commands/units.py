@@ -84,7 +84,17 @@ class Command(BaseCommand):
             upload_name=file.name,
         )
         job = self._run(job)
+        self._report(job, report)
+
+    def _report(self, job, report) -> None:
+        """An import job's outcome: notes, every bad cell, the error report, the counts."""
         summary = job.summary or {}
+        for note in summary.get("notes", ()):
+            self.stdout.write(note)
+        for error in summary.get("error_list", ()):
+            where = f"第 {error['row']} 行" if error["row"] else "文件"
+            column = f" {error['letter']}列（{error['column']}）" if error["column"] else ""
+            self.stdout.write(f"{where}{column}：{error['value']} — {error['message']}")
         if summary.get("errors") and report:
             with job.result_file.open("rb") as handle:
                 report.write_bytes(handle.read())
@@ -93,8 +103,9 @@ class Command(BaseCommand):
             raise CommandError(job.message)
         self.stdout.write(
             self.style.SUCCESS(
-                f"完成：读取 {summary.get('total', 0)} 行，新增 {summary.get('created', 0)}，"
-                f"已存在未变 {summary.get('unchanged', 0)}，有错误 {summary.get('rejected', 0)} 行"
+                f"{job.message}（读取 {summary.get('total', 0)} 行，新增 "
+                f"{summary.get('created', 0)}，更新 {summary.get('updated', 0)}，未变 "
+                f"{summary.get('unchanged', 0)}，有错误 {summary.get('rejected', 0)} 行）"
             )
         )
 
