@@ -138,6 +138,7 @@ class ImportViewBase(ExchangeViewBase):
     template_name = ""
     import_kind = ""
     columns: Sequence = ()  # one sheet: its columns, shown on the form
+    form_class = ImportForm  # a sheet with options of its own extends the form
 
     def get_columns(self, scope: dict, sheet: str | None) -> Sequence:
         if sheet is None:
@@ -153,12 +154,12 @@ class ImportViewBase(ExchangeViewBase):
 
     def get(self, request, *args, **kwargs):
         scope = self.get_scope()
-        return self.render_form(scope, self.get_sheet(), ImportForm())
+        return self.render_form(scope, self.get_sheet(), self.form_class())
 
     def post(self, request, *args, **kwargs):
         scope = self.get_scope()
         sheet = self.get_sheet()
-        form = ImportForm(request.POST, request.FILES)
+        form = self.form_class(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_form(scope, sheet, form, status=400)
         upload = form.cleaned_data["file"]

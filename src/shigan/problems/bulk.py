@@ -37,6 +37,7 @@ __all__ = [
     "measure_bulk_complete",
     "progress_report_bulk_add",
     "closeout_bulk_submit",
+    "closeout_bulk_record_accepted",
     "ProgressDraft",
     "CloseOutDraft",
 ]
@@ -667,3 +668,69 @@ def _attach_shared(checked, *, actor, pairs, model) -> None:
             for pk, (problem_id, closeout_id) in zip(ids, pairs, strict=True)
         ),
     )
+
+
+@transaction.atomic
+def closeout_bulk_record_accepted(*, actor, drafts: Sequence[CloseOutDraft], ledger) -> list[int]:
+    """Close-outs already decided offline, as a reviewer's own ledger records them ("按台账直接
+    销号（已审核）"): each is submitted and accepted by `actor`, who must hold review rights
+    over its problem; long-term problems are refused (each stage's next checkpoint is decided
+    one by one). The ledger is the evidence; every step is audited as the single ones are."""
+    from shigan.problems import services as s
+    from shigan.problems.models import CloseOut
+    from shigan.problems.permissions import can_review
+
+    drafts = list(drafts)
+    if not drafts:
+        return []
+    locked = _lock_problems(drafts)
+    checks, reviews = _Checks(actor), {}
+    not_reviewer = _lazy("您对该问题的单位没有审核权限，不能按台账直接销号。")
+    long_term = _lazy("长期坚持的问题须逐件审核（确定下一检查节点），不能按台账直接销号。")
+
+    def check(d: CloseOutDraft) -> None:
+        problem = locked[d.problem.pk]
+        if problem.unit_id not in reviews:
+            reviews[problem.unit_id] = can_review(actor, problem)
+        if not reviews[problem.unit_id]:
+            raise s.ProblemError(not_reviewer, code="not_reviewer")
+        if problem.term == ProblemTerm.LONG_TERM:
+            raise s.ProblemError(long_term, code="long_term_needs_review", field="term")
+
+    checks.run(drafts, check)
+    ids = closeout_bulk_submit(actor=actor, drafts=drafts, ledger=ledger)
+    reason = _("按台账直接销号（已审核）")
+    pending = _lock_problems(drafts)  # as the submission left them
+    problems = [pending[d.problem.pk] for d in drafts]
+    with metric_changes(Problem, list(pending)):
+        for pk, d in zip(ids, drafts, strict=True):
+            CloseOut.objects.filter(pk=pk).update(
+                state=CloseOutState.ACCEPTED,
+                decided_by=actor,
+                decided_on=d.submitted_on,
+                reason=reason,
+            )
+        _bulk_transition(
+            problems,
+            actor=actor,
+            to=ProblemState.CLOSED,
+            days={d.problem.pk: d.submitted_on for d in drafts},
+            comments={d.problem.pk: reason for d in drafts},
+        )
+        _refresh_lights(problems)
+    audit_record_many(
+        actor=actor,
+        action="problems.closeout.accepted",
+        items=(
+            AuditItem(
+                "problems.closeout",
+                str(pk),
+                pending[d.problem.pk].title,
+                {"state": CloseOutState.PENDING},
+                {"state": CloseOutState.ACCEPTED, "decided_on": d.submitted_on, "reason": reason,
+                 "problem_state": ProblemState.CLOSED, "next_checkpoint": None},
+            )
+            for pk, d in zip(ids, drafts, strict=True)
+        ),
+    )  # fmt: skip
+    return ids

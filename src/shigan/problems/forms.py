@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shigan.campaigns.models import Aspect
+from shigan.core.spreadsheets.forms import ImportForm
 from shigan.orgs.models import Unit
 from shigan.problems.choices import Light, ProblemSource, ProblemState, ProblemTerm
 from shigan.problems.models import SpecialProgram
@@ -255,6 +256,28 @@ class DecideForm(forms.Form):
         widget=DateInput(),
         help_text=_("长期坚持的问题阶段销号时填写。"),
     )
+
+
+class LedgerImportForm(ImportForm):
+    """The upload form of a problem ledger: how its finished rows come in."""
+
+    closeout = forms.ChoiceField(
+        label=_("“已完成”的问题"),
+        choices=[
+            ("request", _("作为销号申请，提交上级审核")),
+            ("accept", _("按台账直接销号（已审核）")),
+        ],
+        initial="request",
+        required=False,  # not given: close-out requests
+        widget=forms.RadioSelect,
+        help_text=_(
+            "直接销号须您对这些问题的单位有审核权限（上级单位的领导或管理员、联系的巡回指导组），"
+            "台账文件作为佐证材料；长期坚持的问题仍须逐件审核。"
+        ),
+    )
+
+    def options(self) -> dict:
+        return {**super().options(), "closeout": self.cleaned_data.get("closeout") or "request"}
 
 
 class BulkDecideForm(DecideForm):

@@ -443,9 +443,12 @@ class LedgerImporter(Importer):
     columns = LEDGER_COLUMNS
     key = ("_unit_pk", "_title_key")
 
-    def __init__(self, *, unit: Unit, campaign=None, today=None, **kwargs):
+    def __init__(self, *, unit: Unit, campaign=None, today=None, closeout="request", **kwargs):
         super().__init__(**kwargs)
         self.unit = unit
+        # "request": finished rows are close-out requests for a reviewer; "accept": the
+        # importer, a reviewer of their units, records them as decided (按台账直接销号).
+        self.closeout = closeout
         self.campaign = campaign
         self.today = today or timezone.localdate()
         if self.default_year is None:

@@ -38,6 +38,7 @@ def _import(job, progress) -> bool:
         actor=job.created_by,
         unit=job.unit,
         campaign=campaign,
+        closeout=job.params.get("closeout", "request"),
         **import_options(job),
         progress=progress,
     )

@@ -510,6 +510,9 @@ class LedgerWriter:
         if not drafts:
             return
         ledger = ledger_evidence(self.importer.source_data, self.importer.source_name)
-        self._call(
-            owners, services.closeout_bulk_submit, actor=self.actor, drafts=drafts, ledger=ledger
+        write = (
+            services.closeout_bulk_record_accepted
+            if self.importer.closeout == "accept"
+            else services.closeout_bulk_submit
         )
+        self._call(owners, write, actor=self.actor, drafts=drafts, ledger=ledger)

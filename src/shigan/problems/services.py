@@ -85,6 +85,7 @@ __all__ = [
     "progress_report_bulk_add",
     "closeout_bulk_submit",
     "closeout_decide_many",
+    "closeout_bulk_record_accepted",
     "ProgressDraft",
     "CloseOutDraft",
 ]
@@ -1158,6 +1159,7 @@ from shigan.problems.bulk import (  # noqa: E402
     ProblemBulkRejected,
     ProblemDraft,
     ProgressDraft,
+    closeout_bulk_record_accepted,
     closeout_bulk_submit,
     measure_bulk_add,
     measure_bulk_complete,

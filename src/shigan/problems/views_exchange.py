@@ -11,7 +11,7 @@ from shigan.core.views_exchange import (
 )
 from shigan.problems import selectors
 from shigan.problems.exports import LedgerExporter
-from shigan.problems.forms import ledger_filters
+from shigan.problems.forms import LedgerImportForm, ledger_filters
 from shigan.problems.imports import LEDGER_COLUMNS
 from shigan.problems.jobs import EXPORT_KIND, IMPORT_KIND
 
@@ -31,6 +31,7 @@ class ImportView(LedgerExchangeMixin, ImportViewBase):
     template_name = "problems/import.html"
     import_kind = IMPORT_KIND
     columns = LEDGER_COLUMNS
+    form_class = LedgerImportForm
 
     def get_scope(self) -> dict:
         unit = self.get_unit()

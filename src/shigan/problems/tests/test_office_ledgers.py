@@ -395,6 +395,8 @@ def test_the_page_previews_lists_errors_and_confirms(client, make_user, campaign
     root = unit("苏尼特左旗")
     client.force_login(make_user(Role.EDITOR, root))
     url = reverse("problems:import", args=[root.pk]) + f"?campaign={campaign.pk}"
+    form = client.get(url).content.decode()
+    assert "先预检" in form and "台账日期" in form and "按台账直接销号（已审核）" in form
     path = LEDGERS / "sunid-left-banner-2023-06-18-gb18030.csv"
     with path.open("rb") as handle:
         response = client.post(url, {"file": handle, "mode": "all", "preview": "on"}, follow=True)
@@ -486,3 +488,30 @@ def test_the_api_previews_then_imports(client, make_user, campaign, roster, unit
     fake.name = "ledger.xlsx"
     refused = client.post(url, {"file": fake})
     assert refused.status_code == 400 and refused.json()["field"] == "file"
+
+
+def test_a_reviewer_may_record_the_ledger_close_outs_as_decided(make_user, campaign, roster):
+    """按台账直接销号（已审核）: a league leader's own ledger closes its finished rows, with the
+    ledger as evidence; a clerk without review rights is refused, row by row, and nothing is
+    written."""
+    root = unit("阿巴嘎旗")
+    clerk = make_user(Role.EDITOR, root)
+    refused = import_ledger(clerk, root, campaign, "abag-banner-2023-06-15.xlsx", closeout="accept")
+    assert not refused.committed and Problem.objects.count() == 0
+    assert {e.row for e in refused.errors} == {6, 7, 11}
+    assert all("没有审核权限" in e.message for e in refused.errors)
+    leader = make_user(Role.LEADER, unit("锡林郭勒盟"))
+    result = import_ledger(leader, root, campaign, "abag-banner-2023-06-15.xlsx", closeout="accept")
+    assert result.committed and not result.errors
+    closed = Problem.objects.filter(state=ProblemState.CLOSED)
+    assert set(closed.values_list("title", flat=True)) == {
+        "基层报表多、负担重", "窗口服务态度生硬", "会议多、文件多"
+    }  # fmt: skip
+    for problem in closed:
+        closeout = problem.closeouts.get()
+        assert closeout.state == CloseOutState.ACCEPTED and closeout.decided_by == leader
+        assert problem.evidence.get().original_name == "abag-banner-2023-06-15.xlsx"
+        assert AuditEntry.objects.filter(
+            action="problems.closeout.accepted", target_id=str(closeout.pk)
+        ).exists()
+    assert metric_value("problems.closed", unit=root) == 3

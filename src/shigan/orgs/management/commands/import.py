@@ -77,6 +77,11 @@ class Command(UnitsCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="只预检，不写入")
         parser.add_argument(
+            "--closeout",
+            choices=["request", "accept"],
+            help="问题台账中“已完成”的行：request 提交销号申请（默认）；accept 按台账直接销号",
+        )
+        parser.add_argument(
             "--as-of",
             type=datetime.date.fromisoformat,
             help="台账日期 YYYY-MM-DD（表格中没有“填报日期”时用）",
@@ -91,7 +96,7 @@ class Command(UnitsCommand):
             "dry_run": options["dry_run"],
             "as_of": options["as_of"].isoformat() if options["as_of"] else None,
         }
-        for key in ("campaign", "agent"):
+        for key in ("campaign", "agent", "closeout"):
             if options[key] is not None:
                 params[key] = options[key]
         try:
