@@ -28,10 +28,16 @@ from shigan.orgs.models import Person, Unit
 from shigan.orgs.scoping import subtree_q
 from shigan.orgs.services import PersonDraft, person_bulk_create
 from shigan.problems import services
-from shigan.problems.choices import MeasureState, ProblemSource, ProblemState, ProblemTerm
+from shigan.problems.choices import (
+    ExtensionState,
+    MeasureState,
+    ProblemSource,
+    ProblemState,
+    ProblemTerm,
+)
 from shigan.problems.evidence_types import Checked
 from shigan.problems.imports import LedgerState, TimeLimit, title_key
-from shigan.problems.models import Measure, Problem, ProgressReport
+from shigan.problems.models import DeadlineExtension, Measure, Problem, ProgressReport
 
 __all__ = ["Roster", "NewPerson", "match_problems", "LedgerWriter"]
 
@@ -133,6 +139,7 @@ class Plan:
     progress: tuple | None = None  # (text, percent)
     closeout: str | None = None  # the summary of a close-out request
     start: bool = True  # whether new measures start an open problem
+    extension: datetime.date | None = None  # a new deadline: asked for, for a reviewer
 
 
 def _percent(text: str, state: str, measures: list) -> int:
@@ -170,7 +177,17 @@ def _new_plan(importer, values: dict) -> Plan:
     return plan
 
 
-def _update_plan(importer, values: dict, problem: Problem, measures, latest: str) -> Plan:
+def _new_deadline(values: dict, problem: Problem, pending) -> datetime.date | None:
+    """The deadline the sheet now gives, when it moved and is not already asked for. The
+    deadline moves only by an approved extension, so the import asks for one."""
+    limit = values["_limit"]
+    day = limit.deadline if limit is not None else None
+    if day is None or problem.term == ProblemTerm.LONG_TERM or day == problem.deadline:
+        return None
+    return None if day == pending else day
+
+
+def _update_plan(importer, values: dict, problem: Problem, measures, latest: str, pending) -> Plan:
     state = values["_state"]
     have = {title_key(m.text): m for m in measures}
     sheet = values["_measures"]
@@ -197,6 +214,7 @@ def _update_plan(importer, values: dict, problem: Problem, measures, latest: str
     )
     if state == LedgerState.FINISHED and finishing:
         plan.closeout = _claim(importer, values)
+    plan.extension = _new_deadline(values, problem, pending)
     return plan
 
 
@@ -211,6 +229,8 @@ def _words(plan: Plan) -> list[str]:
         words.append(_("更新整改进展"))
     if plan.closeout:
         words.append(_("提交销号申请"))
+    if plan.extension:
+        words.append(_("申请延期至 %(day)s") % {"day": plan.extension.isoformat()})
     return words
 
 
@@ -238,6 +258,11 @@ def match_problems(importer, records) -> None:
     )
     for problem_id, text in reports.values_list("problem_id", "text"):
         latest[problem_id] = text
+    pending = dict(
+        DeadlineExtension.objects.filter(
+            problem_id__in=list(problems), state=ExtensionState.PENDING
+        ).values_list("problem_id", "new_deadline")
+    )
     for record in records:
         values = record.values
         pk = matched.get(record.row)
@@ -249,7 +274,9 @@ def match_problems(importer, records) -> None:
         if problem.state == ProblemState.CLOSED:
             record.unchanged = True
             continue
-        plan = _update_plan(importer, values, problem, measures.get(pk, []), latest.get(pk, ""))
+        plan = _update_plan(
+            importer, values, problem, measures.get(pk, []), latest.get(pk, ""), pending.get(pk)
+        )
         values["_plan"] = plan
         record.updates = _words(plan)
         record.unchanged = not record.updates
@@ -374,6 +401,7 @@ class LedgerWriter:
             self._complete_measures(records, added)
             self._report_progress(records, ids)
             self._submit_closeouts(records, ids)
+            self._ask_extensions(records)
 
     def _register_people(self, records) -> dict:
         wanted: dict[NewPerson, int] = {}
@@ -493,6 +521,27 @@ class LedgerWriter:
                     )
                 )
         self._call(owners, services.progress_report_bulk_add, actor=self.actor, drafts=drafts)
+
+    def _ask_extensions(self, records) -> None:
+        """A moved deadline becomes an extension request (one by one: a ledger moves few)."""
+        refused = {}
+        for position, record in enumerate(records):
+            day = record.values["_plan"].extension
+            if day is None:
+                continue
+            reason = _("据台账（%(day)s）调整整改时限") % {"day": self._day(record).isoformat()}
+            try:
+                services.extension_request(
+                    actor=self.actor,
+                    problem=record.obj,
+                    new_deadline=day,
+                    reason=reason,
+                    requested_on=self._day(record),
+                )
+            except DomainError as error:
+                refused[position] = DomainError(error.message, code=error.code, field="deadline")
+        if refused:
+            raise _Refused(refused)
 
     def _submit_closeouts(self, records, ids) -> None:
         owners, drafts = [], []

@@ -515,3 +515,23 @@ def test_a_reviewer_may_record_the_ledger_close_outs_as_decided(make_user, campa
             action="problems.closeout.accepted", target_id=str(closeout.pk)
         ).exists()
     assert metric_value("problems.closed", unit=root) == 3
+
+
+def test_a_moved_deadline_is_asked_for_as_an_extension(make_user, campaign, roster, tmp_path):
+    """The deadline moves only by an approved extension: a ledger that moves it asks for one
+    (once), for the reviewer above."""
+    from shigan.problems.models import DeadlineExtension
+
+    root = unit("阿巴嘎旗")
+    clerk = make_user(Role.EDITOR, root)
+    import_ledger(clerk, root, campaign, "abag-banner-2023-06-15.xlsx")
+    data, name = _rewrite(tmp_path, [(0, 7, "2023年8月31日")])
+    result = LedgerImporter(actor=clerk, unit=root, campaign=campaign).run(data, name)
+    assert not result.errors and (result.created, result.updated) == (0, 1)
+    theory = Problem.objects.get(title="理论学习不够深入，学用脱节")
+    assert theory.deadline == D(2023, 6, 30)  # not moved by the sheet itself
+    extension = DeadlineExtension.objects.get(problem=theory)
+    assert extension.new_deadline == D(2023, 8, 31) and "据台账" in extension.reason
+    again = LedgerImporter(actor=clerk, unit=root, campaign=campaign).run(data, name)
+    assert (again.updated, again.unchanged) == (0, 8)
+    assert DeadlineExtension.objects.filter(problem=theory).count() == 1
