@@ -201,7 +201,9 @@ def problem_bulk_create(*, actor, drafts: Sequence[ProblemDraft]) -> list[int]:
     ]  # fmt: skip
     measure_ids = reserve_ids(Measure, len(with_measure))
     with metric_changes(Problem) as problems, metric_changes(Measure) as measures:
-        bulk_insert(Problem, columns, rows())
+        # The rows are made before the COPY starts: their lights read the working-day calendar,
+        # and a query on the connection while it streams a COPY waits for it forever.
+        bulk_insert(Problem, columns, list(rows()))
         bulk_insert(
             ProblemTransition,
             ("id", "problem", "from_state", "to_state", "day", "at", "actor", "comment"),
