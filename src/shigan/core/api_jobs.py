@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shigan.core.api import parse
+from shigan.core.errors import DomainError
 from shigan.core.jobs import job_confirm, job_create, job_enqueue, job_list
 from shigan.core.models import Job
 from shigan.core.spreadsheets.forms import check_upload
@@ -70,8 +71,6 @@ class ImportInput(serializers.Serializer):
     as_of = serializers.DateField(label=gettext_lazy("台账日期"), required=False, allow_null=True)
 
     def validate_file(self, upload):
-        from shigan.core.errors import DomainError
-
         try:
             return check_upload(upload)
         except DomainError as error:

@@ -11,11 +11,11 @@ also mixed in one sheet:
   序号) of the row above, is another measure of the same problem. 整改时限, 责任领导 and 完成情况
   on such a row belong to that measure.
 
-The natural key of a problem is (主题教育, 责任单位, 问题): a problem already in the ledger is left
-as it is, so importing the same sheet again changes nothing. The sheet has no found date: an
-imported problem is found on the day of the import (an optional 发现日期 column overrides it).
-A sheet cannot close a problem — close-out needs evidence and a reviewer — so 完成情况 only
-marks measures done ("已完成", "已销号" …) or not.
+The natural key of a problem is (主题教育, 责任单位, 问题), the title compared full- or half-width
+and without spaces: a problem already in the ledger is updated by the row (see `ledger_sync`),
+so importing the same sheet again changes nothing. The found date is the 发现日期 column, else the
+sheet's own date (填报日期), else the date given on the form. 完成情况 says whether a problem is
+open, in progress or finished; a finished one becomes a close-out request for a reviewer.
 
 A sheet exported in English imports back: the headers match in every language (core), and the
 cells that hold words — 来源, 整改时限, 完成情况 — also read the English labels ("Immediate",
@@ -48,9 +48,11 @@ from shigan.core.spreadsheets.values import (
     parse_text,
     spellings,
 )
-from shigan.orgs.imports import UnitIndex
+from shigan.orgs.imports import Roster, UnitIndex
 from shigan.orgs.models import Unit
 from shigan.problems.choices import MeasureState, ProblemSource, ProblemState, ProblemTerm
+from shigan.problems.ledger_sync import LedgerWriter, match_problems
+from shigan.problems.ledger_terms import LedgerState, TimeLimit, title_key, title_text
 
 __all__ = [
     "LEDGER_COLUMNS",
@@ -90,7 +92,9 @@ LEDGER_COLUMNS = (
         "responsible",
         gettext_lazy("责任领导"),
         aliases=("牵头领导", "分管领导", "责任人"),
-        help=gettext_lazy("填已登记人员的姓名，可带括号注明职务。"),
+        help=gettext_lazy(
+            "姓名，多人用“、”或“/”分隔，第一位为牵头领导；不在人员名册的，登记到本行的责任单位。"
+        ),
     ),
     Column(
         "unit",
@@ -111,7 +115,10 @@ LEDGER_COLUMNS = (
         "status",
         gettext_lazy("完成情况"),
         aliases=("是否完成", "整改状态", "完成状态"),
-        help=gettext_lazy("“已完成”或“未完成”（整改中）；销号须经上级审核，导入不能销号。"),
+        help=gettext_lazy(
+            "未整改、未启动、待整改；整改中、正在整改、持续整改、推进中；已完成、已整改、已销号"
+            "（作为销号申请，由上级审核）。"
+        ),
     ),
     Column("found_on", gettext_lazy("发现日期"), kind="date", aliases=("查摆日期",)),
 )
@@ -167,25 +174,6 @@ def split_measures(text) -> list[str]:
 
 
 # -- 整改时限 ----------------------------------------------------------------------------------
-
-
-class TimeLimit:
-    __slots__ = ("term", "deadline", "workdays")
-
-    def __init__(self, term, deadline=None, workdays=None):
-        self.term = term
-        self.deadline = deadline
-        self.workdays = workdays
-
-    def __eq__(self, other):
-        return isinstance(other, TimeLimit) and (self.term, self.deadline, self.workdays) == (
-            other.term,
-            other.deadline,
-            other.workdays,
-        )
-
-    def __repr__(self):
-        return f"TimeLimit({self.term!r}, {self.deadline!r}, {self.workdays!r})"
 
 
 _WORKDAYS = re.compile(
@@ -301,14 +289,6 @@ SOURCE_WORDS = (
     ),
     (("交办", "上级", "assigned", "higherlevel"), ProblemSource.ASSIGNED),
 )
-
-
-class LedgerState:
-    """What a ledger's 完成情况 / 整改状态 cell says of a row."""
-
-    OPEN = "open"  # not started: planned measures do not start it
-    IN_PROGRESS = "in_progress"
-    FINISHED = "finished"  # claimed done: it arrives as a close-out request
 
 
 # The words offices write, by what they mean. A word of one list is never read as another's.
@@ -541,8 +521,6 @@ class LedgerImporter(Importer):
         return self._index
 
     def clean(self, records):
-        from shigan.problems.ledger_sync import Roster
-
         self.roster = Roster(self.unit)
         aspects = {}
         if self.campaign is not None:
@@ -650,29 +628,7 @@ class LedgerImporter(Importer):
     # the database
 
     def match_existing(self, records):
-        from shigan.problems.ledger_sync import match_problems
-
         match_problems(self, records)
 
     def save(self, records, *, skip_invalid):
-        from shigan.problems.ledger_sync import LedgerWriter
-
         return LedgerWriter(self).save(records, skip_invalid=skip_invalid)
-
-
-_FULL_WIDTH_ALNUM = {
-    code: code - 0xFEE0
-    for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
-}
-_SPACES = re.compile(r"\s+")
-
-
-def title_text(text: str) -> str:
-    """A problem title as stored: full-width digits and letters made half-width, runs of
-    spaces and line breaks made one space."""
-    return _SPACES.sub(" ", (text or "").translate(_FULL_WIDTH_ALNUM)).strip()
-
-
-def title_key(text) -> str:
-    """What two spellings of one title share: half-width, no spaces, same punctuation."""
-    return match_key(text).replace("。", ".").replace("、", ",")

@@ -513,9 +513,7 @@ class CloseOutDecideManyView(LoginRequiredMixin, View):
                 _("已审核 %(n)d 件销号申请：%(verdict)s。")
                 % {"n": len(decided), "verdict": verdict},
             )
-        titles = dict(
-            pending.model.objects.filter(pk__in=list(refused)).values_list("pk", "problem__title")
-        )
+        titles = dict(pending.filter(pk__in=list(refused)).values_list("pk", "problem__title"))
         for pk, error in refused.items():
             messages.error(request, f"{titles.get(pk, '')}：{error.message}")
         return redirect("problems:inbox")
