@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.notifications.choices import NoticeMode
 
-__all__ = ["NoticeKind", "Role", "KINDS", "mode_for", "kind_label"]
+__all__ = ["NoticeKind", "Role", "KINDS", "mode_for", "kind_label", "kind_order"]
 
 IMMEDIATE, DIGEST, OFF = NoticeMode.IMMEDIATE, NoticeMode.DIGEST, NoticeMode.OFF
 
@@ -38,9 +38,17 @@ class NoticeKind:
     rules: dict
 
 
+# In digest order: what the reader must decide first, then what is late, then outcomes.
 KINDS: dict[str, NoticeKind] = {
     k.code: k
     for k in (
+        NoticeKind(
+            "problems.closeout.submitted", _("待审核销号"), _("件"), {Role.ANY: IMMEDIATE}
+        ),
+        NoticeKind(
+            "problems.extension.requested", _("待审批延期申请"), _("件"), {Role.ANY: DIGEST}
+        ),
+        NoticeKind("research.plan", _("待审核调研方案"), _("个"), {Role.ANY: DIGEST}),
         NoticeKind(
             "problems.light.red",
             _("红灯问题"),
@@ -53,16 +61,9 @@ KINDS: dict[str, NoticeKind] = {
             _("个"),
             {Role.RESPONSIBLE: DIGEST, Role.UNIT: DIGEST, Role.SUPERIOR: OFF},
         ),
-        NoticeKind(
-            "problems.closeout.submitted", _("待审核销号"), _("件"), {Role.ANY: IMMEDIATE}
-        ),
-        NoticeKind("problems.closeout", _("销号审核结果"), _("件"), {Role.ANY: IMMEDIATE}),
-        NoticeKind(
-            "problems.extension.requested", _("待审批延期申请"), _("件"), {Role.ANY: DIGEST}
-        ),
-        NoticeKind("problems.extension", _("延期审批结果"), _("件"), {Role.ANY: IMMEDIATE}),
-        NoticeKind("research.plan", _("待审核调研方案"), _("个"), {Role.ANY: DIGEST}),
         NoticeKind("petitions.deadline", _("临期信访件"), _("件"), {Role.ANY: IMMEDIATE}),
+        NoticeKind("problems.closeout", _("销号审核结果"), _("件"), {Role.ANY: IMMEDIATE}),
+        NoticeKind("problems.extension", _("延期审批结果"), _("件"), {Role.ANY: IMMEDIATE}),
         NoticeKind("core.import", _("导入完成"), _("项"), {Role.ANY: IMMEDIATE}),
     )
 }
@@ -102,6 +103,15 @@ def mode_for(kind: str, role: str = "") -> str:
         if rules:
             return rules.get(role, rules.get(Role.ANY, DEFAULT_MODE))
     return DEFAULT_MODE
+
+
+def kind_order(kind: str) -> int:
+    """The kind's place in the digest (unlisted kinds last)."""
+    order = list(KINDS)
+    for prefix in _prefixes(kind):
+        if prefix in KINDS:
+            return order.index(prefix)
+    return len(order)
 
 
 def kind_label(kind: str) -> tuple[str, str]:

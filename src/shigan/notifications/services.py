@@ -24,7 +24,7 @@ from shigan.core.errors import DomainError
 from shigan.notifications.channels import Address, ChannelError, channel, configured_channels
 from shigan.notifications.choices import ChannelCode, DeliveryState, NoticeMode
 from shigan.notifications.models import Contact, Delivery, Notification
-from shigan.notifications.rules import kind_label, mode_for
+from shigan.notifications.rules import kind_label, kind_order, mode_for
 
 __all__ = [
     "NotificationError",
@@ -33,6 +33,7 @@ __all__ = [
     "email_enabled",
     "contact_set",
     "contact_address",
+    "contact_masked",
     "delivery_attempt",
     "delivery_retry",
     "deliveries_release",
@@ -151,22 +152,31 @@ def _clean_id(value: str, field: str) -> str:
 
 @transaction.atomic
 def contact_set(
-    *, actor, user, wecom_userid: str = "", dingtalk_userid: str = "", mobile: str = ""
+    *,
+    actor,
+    user,
+    wecom_userid: str | None = None,
+    dingtalk_userid: str | None = None,
+    mobile: str | None = None,
 ) -> Contact:
-    """Set where the user is reached (their own page, or an administrator). The values are
-    stored encrypted; the audit entry names the fields changed, not their values."""
+    """Set where the user is reached (their own page, or an administrator); None keeps a
+    value, "" clears it. The values are stored encrypted; the audit entry names the fields
+    changed, not their values."""
     values = {
-        "wecom_userid": _clean_id(wecom_userid, "wecom_userid"),
-        "dingtalk_userid": _clean_id(dingtalk_userid, "dingtalk_userid"),
-        "mobile": _clean_mobile(mobile),
+        "wecom_userid": None if wecom_userid is None else _clean_id(wecom_userid, "wecom_userid"),
+        "dingtalk_userid": (
+            None if dingtalk_userid is None else _clean_id(dingtalk_userid, "dingtalk_userid")
+        ),
+        "mobile": None if mobile is None else _clean_mobile(mobile),
     }
     contact = Contact.objects.select_for_update().filter(user=user).first() or Contact(user=user)
     changed = sorted(
-        name for name, value in values.items() if _decrypt(getattr(contact, name)) != value
+        name
+        for name, value in values.items()
+        if value is not None and _decrypt(getattr(contact, name)) != value
     )
-    for name, value in values.items():
-        if name in changed:
-            setattr(contact, name, crypto.encrypt(value))
+    for name in changed:
+        setattr(contact, name, crypto.encrypt(values[name]))
     contact.save()
     if changed:
         audit_record(
@@ -176,6 +186,19 @@ def contact_set(
             after={"user": user.pk, "changed": changed},
         )
     return contact
+
+
+def contact_masked(user) -> dict[str, str]:
+    """The user's addresses as pages show them."""
+    address = contact_address(user)
+    return {
+        "wecom_userid": _mask(ChannelCode.WECOM, address.wecom_userid) if address.wecom_userid else "",
+        "dingtalk_userid": (
+            _mask(ChannelCode.DINGTALK, address.dingtalk_userid) if address.dingtalk_userid else ""
+        ),
+        "mobile": crypto.mask_phone(address.mobile),
+        "email": _mask(ChannelCode.EMAIL, address.email) if address.email else "",
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -378,6 +401,7 @@ def deliveries_release(now: datetime.datetime | None = None) -> int:
 
 def _digest_text(notes: list[Notification]) -> str:
     """今日待办：待审核销号 3 件，红灯问题 2 个 — then each notice with its link."""
+    notes = sorted(notes, key=lambda n: (kind_order(n.kind), n.created_at, n.pk))
     counts: dict[str, int] = defaultdict(int)
     for note in notes:
         counts[note.kind] += 1
