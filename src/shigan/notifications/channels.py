@@ -20,7 +20,6 @@ import base64
 import hashlib
 import hmac
 import json
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -81,10 +80,10 @@ def http_json(method: str, url: str, body: dict | None = None, headers: dict | N
             raw = response.read()
     except urllib.error.HTTPError as error:
         raise ChannelError(_("服务端返回 HTTP %(code)s") % {"code": error.code}) from error
-    except (TimeoutError, socket.timeout) as error:
+    except TimeoutError as error:
         raise ChannelError(_("请求超时（%(s)s 秒）") % {"s": _timeout()}) from error
     except urllib.error.URLError as error:
-        if isinstance(error.reason, TimeoutError | socket.timeout):
+        if isinstance(error.reason, TimeoutError):
             raise ChannelError(_("请求超时（%(s)s 秒）") % {"s": _timeout()}) from error
         raise ChannelError(_("无法连接：%(why)s") % {"why": error.reason}) from error
     try:
@@ -100,7 +99,8 @@ def _vendor_ok(answer: dict) -> dict:
         # 40014/42001 (WeCom) and 40014/88 … (DingTalk): a stale token is worth a retry.
         retry = code in (40014, 42001, 40001, -1)
         raise ChannelError(
-            _("对方拒绝：错误码 %(code)s %(msg)s") % {"code": code, "msg": answer.get("errmsg", "")},
+            _("对方拒绝：错误码 %(code)s %(msg)s")
+            % {"code": code, "msg": answer.get("errmsg", "")},
             retry=retry,
         )
     return answer
@@ -176,7 +176,9 @@ class WeComChannel(Channel):
         return address.wecom_userid
 
     def _token_key(self) -> str:
-        return f"notify:wecom:token:{settings.SHIGAN_WECOM_CORP_ID}:{settings.SHIGAN_WECOM_AGENT_ID}"
+        return (
+            f"notify:wecom:token:{settings.SHIGAN_WECOM_CORP_ID}:{settings.SHIGAN_WECOM_AGENT_ID}"
+        )
 
     def send(self, address: Address, text: str, link: str) -> None:
         base = settings.SHIGAN_WECOM_API_BASE.rstrip("/")
@@ -219,7 +221,9 @@ class WeComRobotChannel(Channel):
         else:
             content["mentioned_mobile_list"] = [address.mobile]
         _vendor_ok(
-            http_json("POST", settings.SHIGAN_WECOM_ROBOT_WEBHOOK, {"msgtype": "text", "text": content})
+            http_json(
+                "POST", settings.SHIGAN_WECOM_ROBOT_WEBHOOK, {"msgtype": "text", "text": content}
+            )
         )
 
 
@@ -239,7 +243,9 @@ class DingTalkChannel(Channel):
     def configured(self) -> bool:
         s = settings
         return bool(
-            s.SHIGAN_DINGTALK_APP_KEY and s.SHIGAN_DINGTALK_APP_SECRET and s.SHIGAN_DINGTALK_AGENT_ID
+            s.SHIGAN_DINGTALK_APP_KEY
+            and s.SHIGAN_DINGTALK_APP_SECRET
+            and s.SHIGAN_DINGTALK_AGENT_ID
         )
 
     def address_of(self, address: Address) -> str:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.notifications.choices import NoticeMode
 
-__all__ = ["NoticeKind", "Role", "KINDS", "mode_for", "kind_label", "kind_order"]
+__all__ = ["NoticeKind", "Role", "KINDS", "mode_for", "kind_summary", "kind_order"]
 
 IMMEDIATE, DIGEST, OFF = NoticeMode.IMMEDIATE, NoticeMode.DIGEST, NoticeMode.OFF
 
@@ -33,8 +33,7 @@ class Role:
 @dataclass(frozen=True)
 class NoticeKind:
     code: str
-    label: object  # in the digest: "待审核销号 3 件"
-    measure: object
+    summary: object  # the digest's count, "待审核销号 %(n)d 件"
     rules: dict
 
 
@@ -42,29 +41,25 @@ class NoticeKind:
 KINDS: dict[str, NoticeKind] = {
     k.code: k
     for k in (
+        NoticeKind("problems.closeout.submitted", _("待审核销号 %(n)d 件"), {Role.ANY: IMMEDIATE}),
         NoticeKind(
-            "problems.closeout.submitted", _("待审核销号"), _("件"), {Role.ANY: IMMEDIATE}
+            "problems.extension.requested", _("待审批延期申请 %(n)d 件"), {Role.ANY: DIGEST}
         ),
-        NoticeKind(
-            "problems.extension.requested", _("待审批延期申请"), _("件"), {Role.ANY: DIGEST}
-        ),
-        NoticeKind("research.plan", _("待审核调研方案"), _("个"), {Role.ANY: DIGEST}),
+        NoticeKind("research.plan", _("待审核调研方案 %(n)d 个"), {Role.ANY: DIGEST}),
         NoticeKind(
             "problems.light.red",
-            _("红灯问题"),
-            _("个"),
+            _("红灯问题 %(n)d 个"),
             {Role.RESPONSIBLE: IMMEDIATE, Role.UNIT: IMMEDIATE, Role.SUPERIOR: DIGEST},
         ),
         NoticeKind(
             "problems.light.yellow",
-            _("黄灯问题"),
-            _("个"),
+            _("黄灯问题 %(n)d 个"),
             {Role.RESPONSIBLE: DIGEST, Role.UNIT: DIGEST, Role.SUPERIOR: OFF},
         ),
-        NoticeKind("petitions.deadline", _("临期信访件"), _("件"), {Role.ANY: IMMEDIATE}),
-        NoticeKind("problems.closeout", _("销号审核结果"), _("件"), {Role.ANY: IMMEDIATE}),
-        NoticeKind("problems.extension", _("延期审批结果"), _("件"), {Role.ANY: IMMEDIATE}),
-        NoticeKind("core.import", _("导入完成"), _("项"), {Role.ANY: IMMEDIATE}),
+        NoticeKind("petitions.deadline", _("临期信访件 %(n)d 件"), {Role.ANY: IMMEDIATE}),
+        NoticeKind("problems.closeout", _("销号审核结果 %(n)d 件"), {Role.ANY: IMMEDIATE}),
+        NoticeKind("problems.extension", _("延期审批结果 %(n)d 件"), {Role.ANY: IMMEDIATE}),
+        NoticeKind("core.import", _("导入完成 %(n)d 项"), {Role.ANY: IMMEDIATE}),
     )
 }
 DEFAULT_MODE = IMMEDIATE
@@ -114,9 +109,9 @@ def kind_order(kind: str) -> int:
     return len(order)
 
 
-def kind_label(kind: str) -> tuple[str, str]:
-    """(label, measure word) of a kind for the digest's summary line."""
+def kind_summary(kind: str, n: int) -> str:
+    """The digest's count of `n` notices of a kind: "待审核销号 3 件"."""
     for prefix in _prefixes(kind):
         if prefix in KINDS:
-            return str(KINDS[prefix].label), str(KINDS[prefix].measure)
-    return str(_("其他提醒")), str(_("条"))
+            return str(KINDS[prefix].summary) % {"n": n}
+    return _("其他提醒 %(n)d 条") % {"n": n}

@@ -24,7 +24,7 @@ from shigan.core.errors import DomainError
 from shigan.notifications.channels import Address, ChannelError, channel, configured_channels
 from shigan.notifications.choices import ChannelCode, DeliveryState, NoticeMode
 from shigan.notifications.models import Contact, Delivery, Notification
-from shigan.notifications.rules import kind_label, kind_order, mode_for
+from shigan.notifications.rules import kind_order, kind_summary, mode_for
 
 __all__ = [
     "NotificationError",
@@ -192,7 +192,9 @@ def contact_masked(user) -> dict[str, str]:
     """The user's addresses as pages show them."""
     address = contact_address(user)
     return {
-        "wecom_userid": _mask(ChannelCode.WECOM, address.wecom_userid) if address.wecom_userid else "",
+        "wecom_userid": _mask(ChannelCode.WECOM, address.wecom_userid)
+        if address.wecom_userid
+        else "",
         "dingtalk_userid": (
             _mask(ChannelCode.DINGTALK, address.dingtalk_userid) if address.dingtalk_userid else ""
         ),
@@ -220,10 +222,8 @@ def quiet_until(now: datetime.datetime | None = None) -> datetime.datetime | Non
     start, end = _parse_clock(start_text), _parse_clock(end_text)
     local = timezone.localtime(now or timezone.now())
     clock = local.time()
-    if start <= end:
-        quiet = start <= clock < end
-    else:  # across midnight
-        quiet = clock >= start or clock < end
+    # A span across midnight (22:00-07:00) is quiet after its start or before its end.
+    quiet = start <= clock < end if start <= end else clock >= start or clock < end
     if not quiet:
         return None
     day = local.date() if clock < end else local.date() + datetime.timedelta(days=1)
@@ -257,7 +257,9 @@ def _queue(notes, *, kind: str, text: str, link: str) -> list[int]:
     rows = []
     for note in notes:
         user = by_id.get(note.user_id)
-        picked = _pick(contact_address(user, getattr(user, "contact", None)), channels) if user else None
+        picked = (
+            _pick(contact_address(user, getattr(user, "contact", None)), channels) if user else None
+        )
         if picked is None:
             continue
         code, value = picked
@@ -343,8 +345,12 @@ def delivery_attempt(*, delivery_id: int) -> bool:
 def _record_sent(delivery: Delivery) -> None:
     delivery.attempts += 1
     delivery.state, delivery.sent_at, delivery.error = DeliveryState.SENT, timezone.now(), ""
-    audit_record(actor=None, action="notifications.delivery.sent", target=delivery,
-                 after=_audit_after(delivery))
+    audit_record(
+        actor=None,
+        action="notifications.delivery.sent",
+        target=delivery,
+        after=_audit_after(delivery),
+    )
     if delivery.channel == ChannelCode.SMS:
         delivery.text = ""
     delivery.save(update_fields=["attempts", "state", "sent_at", "error", "text"])
@@ -357,8 +363,12 @@ def _record_failure(delivery: Delivery, error: ChannelError) -> bool:
     final = not error.retry or delivery.attempts >= settings.SHIGAN_NOTIFY_MAX_ATTEMPTS
     if final:
         delivery.state = DeliveryState.FAILED
-        audit_record(actor=None, action="notifications.delivery.failed", target=delivery,
-                     after=_audit_after(delivery))
+        audit_record(
+            actor=None,
+            action="notifications.delivery.failed",
+            target=delivery,
+            after=_audit_after(delivery),
+        )
     delivery.save(update_fields=["attempts", "state", "error"])
     return not final
 
@@ -373,8 +383,12 @@ def delivery_retry(*, actor, delivery: Delivery) -> Delivery:
         raise NotificationError(_("短信内容未保存，无法重新发送。"), code="sms_gone")
     delivery.state, delivery.attempts, delivery.error = DeliveryState.QUEUED, 0, ""
     delivery.save(update_fields=["state", "attempts", "error"])
-    audit_record(actor=actor, action="notifications.delivery.retried", target=delivery,
-                 after={"user": delivery.user_id, "channel": delivery.channel})
+    audit_record(
+        actor=actor,
+        action="notifications.delivery.retried",
+        target=delivery,
+        after={"user": delivery.user_id, "channel": delivery.channel},
+    )
     _deliver_later([delivery.pk])
     return delivery
 
@@ -405,11 +419,8 @@ def _digest_text(notes: list[Notification]) -> str:
     counts: dict[str, int] = defaultdict(int)
     for note in notes:
         counts[note.kind] += 1
-    parts = []
-    for kind, n in counts.items():
-        label, measure = kind_label(kind)
-        parts.append(f"{label} {n} {measure}")
-    lines = [_("今日待办：%(items)s") % {"items": "，".join(parts)}]
+    parts = [kind_summary(kind, n) for kind, n in counts.items()]
+    lines = [_("今日待办：%(items)s") % {"items": _("，").join(parts)}]
     for note in notes:
         link = _absolute(note.link)
         lines.append(f"· {note.text}" + (f" {link}" if link else ""))
@@ -421,10 +432,9 @@ def digest_send(now: datetime.datetime | None = None) -> int:
     users got one. Every waiting notice is marked digested, sent or not (no channel address:
     it is on the page)."""
     now = now or timezone.now()
-    waiting = (
-        Notification.objects.filter(in_digest=True, digested_at__isnull=True, created_at__lte=now)
-        .order_by("user_id", "kind", "created_at", "pk")
-    )
+    waiting = Notification.objects.filter(
+        in_digest=True, digested_at__isnull=True, created_at__lte=now
+    ).order_by("user_id", "kind", "created_at", "pk")
     by_user: dict[int, list[Notification]] = defaultdict(list)
     for note in waiting:
         by_user[note.user_id].append(note)

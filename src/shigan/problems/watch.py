@@ -183,7 +183,11 @@ def _recipients(problems) -> dict[int, dict[str, set[int]]]:
         responsible = {users_of[p.responsible_id]} if p.responsible_id in users_of else set()
         owners_ = {users_of[x] for x in owners_by_problem[p.pk] if x in users_of}
         unit = (owners_ | staff[p.unit_id]) - responsible
-        superior = set().union(*(above[path] for path in _paths_above(unit_paths[p.unit_id]))) - responsible - unit
+        superior = (
+            set().union(*(above[path] for path in _paths_above(unit_paths[p.unit_id])))
+            - responsible
+            - unit
+        )
         out[p.pk] = {"responsible": responsible, "unit": unit, "superior": superior}
     return out
 

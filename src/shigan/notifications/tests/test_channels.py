@@ -24,7 +24,7 @@ from shigan.notifications.services import (
     digest_send,
     notification_send,
 )
-from shigan.notifications.tests.receiver import TOKEN, channels, receiver  # noqa: F401
+from shigan.notifications.tests.receiver import TOKEN
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,11 @@ def person(make_user):
     user.email = "bateer@example.invalid"
     user.save(update_fields=["email"])
     contact_set(
-        actor=None, user=user, wecom_userid="BaTeEr", dingtalk_userid="ding-007", mobile="13912345678"
+        actor=None,
+        user=user,
+        wecom_userid="BaTeEr",
+        dingtalk_userid="ding-007",
+        mobile="13912345678",
     )
     return user
 
@@ -272,7 +276,10 @@ def test_contact_is_encrypted_masked_and_checked(person, make_user, client):
     contact = Contact.objects.get(user=person)
     assert "13912345678" not in contact.mobile and "BaTeEr" not in contact.wecom_userid
     entry = AuditEntry.objects.get(action="notifications.contact.updated")
-    assert entry.after == {"user": person.pk, "changed": ["dingtalk_userid", "mobile", "wecom_userid"]}
+    assert entry.after == {
+        "user": person.pk,
+        "changed": ["dingtalk_userid", "mobile", "wecom_userid"],
+    }
     with pytest.raises(NotificationError) as error:
         contact_set(actor=person, user=person, mobile="12345")
     assert error.value.field == "mobile" and "手机号码" in error.value.message
