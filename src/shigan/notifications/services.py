@@ -289,7 +289,10 @@ def _deliver_later(ids: list[int]) -> None:
 
     def send():
         for pk in ids:
-            deliver.delay(pk)
+            try:
+                deliver.delay(pk)
+            except Exception:  # broker down: the row stays 排队中 on the deliveries page
+                logger.exception("delivery %s not queued", pk)
 
     transaction.on_commit(send)
 
