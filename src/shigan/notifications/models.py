@@ -71,6 +71,22 @@ class Contact(models.Model):
         return str(self.user)
 
 
+class DeliveryQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        """Deliveries (who was sent what, how it went) are the system administrator's to see
+        and resend; nobody else's."""
+        from shigan.accounts.choices import SystemRole
+
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.is_active
+            and (user.is_superuser or getattr(user, "system_role", "") == SystemRole.SYSTEM_ADMIN)
+        ):
+            return self.all()
+        return self.none()
+
+
 class Delivery(models.Model):
     """One message sent (or being sent) to one person on one channel: who, what, how it went.
     A failed one stays here for the administrators; the notice itself is on the person's
@@ -107,6 +123,8 @@ class Delivery(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     not_before = models.DateTimeField(_("最早发送时间"), null=True, blank=True)
     sent_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("消息推送")

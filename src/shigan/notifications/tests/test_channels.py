@@ -300,3 +300,47 @@ def test_contact_is_encrypted_masked_and_checked(person, make_user, client):
     assert crypto.decrypt(contact.wecom_userid) == "BaTeEr" and contact.dingtalk_userid == ""
     bad = client.post(reverse("notifications:contact"), {"mobile": "0479-123"})
     assert bad.status_code == 200 and "手机号码" in bad.content.decode()
+
+
+def test_contact_set_command_masks_what_it_prints(make_user, capsys):
+    from django.core.management import CommandError, call_command
+
+    user = make_user(username="clerk")
+    call_command(
+        "contact_set", "--username", "clerk", "--wecom", "zhangsan", "--mobile", "13912345678"
+    )
+    out = capsys.readouterr().out
+    assert "139****5678" in out and "13912345678" not in out and "zhangsan" not in out
+    call_command("contact_set", "--username", "clerk", "--mobile", "")
+    contact = Contact.objects.get(user=user)
+    assert contact.mobile == "" and contact.wecom_userid != ""  # cleared; kept
+    with pytest.raises(CommandError, match="手机号码"):
+        call_command("contact_set", "--username", "clerk", "--mobile", "110")
+
+
+def test_rules_off_and_overrides(channels, person, settings, django_capture_on_commit_callbacks):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from shigan.notifications.rules import mode_for
+
+    assert mode_for("problems.light.red", "responsible") == "immediate"
+    assert mode_for("problems.light.red", "superior") == "digest"
+    assert mode_for("problems.closeout.submitted", "reviewer") == "immediate"
+    assert mode_for("unknown.kind") == "immediate"
+    settings.SHIGAN_NOTIFY_RULES = '{"problems.light": {"*": "off"}}'
+    assert mode_for("problems.light.red", "responsible") == "immediate"  # the exact kind first
+    settings.SHIGAN_NOTIFY_RULES = '{"problems.light.red": {"responsible": "off"}}'
+    send(django_capture_on_commit_callbacks, settings, ["wecom"], person, role="responsible")
+    note = Notification.objects.get()
+    assert channels.requests == [] and not note.in_digest  # on the page only
+    settings.SHIGAN_NOTIFY_RULES = '{"problems.light.red": {"responsible": "soon"}}'
+    with pytest.raises(ImproperlyConfigured):
+        mode_for("problems.light.red", "responsible")
+
+
+def test_deliveries_page_empty_for_an_administrator_404_for_others(make_user, client):
+    client.force_login(make_user(system_role=SystemRole.SYSTEM_ADMIN))
+    page = client.get(reverse("notifications:deliveries"))
+    assert page.status_code == 200 and "没有推送记录。" in page.content.decode()
+    client.force_login(make_user(system_role=SystemRole.AUDITOR))
+    assert client.get(reverse("notifications:deliveries")).status_code == 404
