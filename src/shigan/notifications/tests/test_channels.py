@@ -344,3 +344,15 @@ def test_deliveries_page_empty_for_an_administrator_404_for_others(make_user, cl
     assert page.status_code == 200 and "没有推送记录。" in page.content.decode()
     client.force_login(make_user(system_role=SystemRole.AUDITOR))
     assert client.get(reverse("notifications:deliveries")).status_code == 404
+
+
+def test_notify_command_sends_the_digest(channels, person, settings, capsys):
+    from django.core.management import call_command
+
+    settings.SHIGAN_NOTIFY_CHANNELS = ["wecom"]
+    notification_send(
+        recipients=[person], kind="problems.light.red", text="问题已逾期", role="superior"
+    )
+    call_command("notify", "digest")
+    assert "已发送每日汇总：1 人" in capsys.readouterr().out
+    assert Delivery.objects.get().kind == "notifications.digest"
