@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 DIGEST_KIND = "notifications.digest"
+DIGEST_ITEMS = 10  # notices listed one by one in a digest; the count line covers them all
 
 
 class NotificationError(DomainError):
@@ -424,10 +425,20 @@ def _digest_text(notes: list[Notification]) -> str:
         counts[note.kind] += 1
     parts = [kind_summary(kind, n) for kind, n in counts.items()]
     lines = [_("今日待办：%(items)s") % {"items": _("，").join(parts)}]
-    for note in notes:
+    for note in notes[:DIGEST_ITEMS]:
         link = _absolute(note.link)
-        lines.append(f"· {note.text}" + (f" {link}" if link else ""))
+        lines.append(f"· {note.text[:120]}" + (f" {link}" if link else ""))
+    if len(notes) > DIGEST_ITEMS:
+        # WeCom and DingTalk texts are limited (2048 bytes): the rest is on the page.
+        more = _("其余 %(n)d 条见“消息提醒”：%(link)s")
+        lines.append(more % {"n": len(notes) - DIGEST_ITEMS, "link": _absolute(_list_link())})
     return "\n".join(lines)
+
+
+def _list_link() -> str:
+    from django.urls import reverse
+
+    return reverse("notifications:list")
 
 
 def digest_send(now: datetime.datetime | None = None) -> int:
@@ -444,14 +455,14 @@ def digest_send(now: datetime.datetime | None = None) -> int:
     sent = 0
     for user_id, notes in by_user.items():
         with transaction.atomic():
-            ids = _queue_digest(user_id, notes, now)
+            ids = _queue_digest(user_id, notes)
             Notification.objects.filter(pk__in=[n.pk for n in notes]).update(digested_at=now)
             _deliver_later(ids)
         sent += bool(ids)
     return sent
 
 
-def _queue_digest(user_id: int, notes: list[Notification], now) -> list[int]:
+def _queue_digest(user_id: int, notes: list[Notification]) -> list[int]:
     # The digest is not a notice of its own (its items are on the page): an unsaved one only
     # carries the recipient to _queue, and its Delivery points at no notification.
     text = _digest_text(notes)

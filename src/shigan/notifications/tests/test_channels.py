@@ -356,3 +356,20 @@ def test_notify_command_sends_the_digest(channels, person, settings, capsys):
     call_command("notify", "digest")
     assert "已发送每日汇总：1 人" in capsys.readouterr().out
     assert Delivery.objects.get().kind == "notifications.digest"
+
+
+def test_a_long_digest_lists_ten_and_points_to_the_page(
+    channels, person, settings, django_capture_on_commit_callbacks
+):
+    settings.SHIGAN_NOTIFY_CHANNELS = ["wecom"]
+    for n in range(25):
+        notification_send(
+            recipients=[person], kind="problems.light.yellow", text=f"问题{n}亮黄灯", role="unit"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        digest_send()
+    (message,) = channels.sent("/message/send")
+    lines = message.body["text"]["content"].splitlines()
+    assert lines[0] == "今日待办：黄灯问题 25 个"
+    assert len(lines) == 12
+    assert lines[-1] == "其余 15 条见“消息提醒”：https://shigan.example.gov.cn/notifications/"
