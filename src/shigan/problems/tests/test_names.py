@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from shigan.problems import services
-from shigan.problems.tests.conftest import pdf
+from shigan.problems.tests.conftest import pdf, unfinished
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,7 @@ def test_closeout_card_counts_and_lists_all_evidence(
     services.closeout_submit(
         actor=editor,
         problem=with_progress_evidence,
+        finish=unfinished(with_progress_evidence),
         summary="已建立台账并完成整改",
         submitted_on=D(2023, 6, 1),
         files=[pdf("整改报告.pdf")],
