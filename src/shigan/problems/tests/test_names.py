@@ -44,8 +44,8 @@ def test_closeout_card_counts_and_lists_all_evidence(
     )
     client.force_login(reviewer)
     page = client.get(reverse("problems:inbox")).content.decode()
-    card = page[page.index('class="card closeout"') :]
-    assert "佐证材料 3 份" in card
+    card = page[page.index(f'id="closeout-{with_progress_evidence.closeouts.get().pk}"') :]
+    assert "佐证材料 3 份" in card and "整改进展 1 次" in card and "完成 1/1" in card
     for name in ("进展照片.pdf", "调研台账.pdf", "整改报告.pdf"):
         assert name in card
     assert "整改进展（2023-05-20）" in card and "销号申请" in card
