@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from shigan.core.api import api_error_response, is_api_request
+from shigan.core.todo import todo_items
 from shigan.orgs.selectors import unit_scope_roots
 
 __all__ = ["HomeView", "ScopeIndexView", "no_scope"]
@@ -12,7 +13,8 @@ class HomeView(LoginRequiredMixin, View):
     def get(self, request):
         roots = list(unit_scope_roots(user=request.user).order_by("path")[:50])
         memberships = request.user.memberships.select_related("unit").order_by("unit__path")
-        return render(request, "core/home.html", {"roots": roots, "memberships": memberships})
+        context = {"roots": roots, "memberships": memberships, "todo": todo_items(request.user)}
+        return render(request, "core/home.html", context)
 
 
 class ScopeIndexView(LoginRequiredMixin, View):
