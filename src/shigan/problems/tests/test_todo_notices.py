@@ -68,7 +68,7 @@ def test_a_closeout_notifies_its_reviewers_once_and_only_them(
     for user in (reviewer, guide):  # the league above and the banner's guidance group
         [notice] = _notices(user, "problems.closeout_submitted")
         assert f"“{started.title}”" in notice.text and units["own"].name in notice.text
-        assert not re.search(r"\b%d\b" % started.pk, notice.text)  # named, not numbered
+        assert not re.search(rf"\b{started.pk}\b", notice.text)  # named, not numbered
         assert notice.link == started.get_absolute_url()
     for user in (editor, region_leader, bystander):
         assert not _notices(user, "problems.closeout_submitted")
