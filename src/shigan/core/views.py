@@ -3,7 +3,6 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from shigan.core.api import api_error_response, is_api_request
-from shigan.core.todo import todo_items
 from shigan.orgs.selectors import unit_scope_roots
 
 __all__ = ["HomeView", "ScopeIndexView", "no_scope"]
@@ -13,8 +12,7 @@ class HomeView(LoginRequiredMixin, View):
     def get(self, request):
         roots = list(unit_scope_roots(user=request.user).order_by("path")[:50])
         memberships = request.user.memberships.select_related("unit").order_by("unit__path")
-        context = {"roots": roots, "memberships": memberships, "todo": todo_items(request.user)}
-        return render(request, "core/home.html", context)
+        return render(request, "core/home.html", {"roots": roots, "memberships": memberships})
 
 
 class ScopeIndexView(LoginRequiredMixin, View):

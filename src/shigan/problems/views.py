@@ -452,9 +452,10 @@ class ExtensionDecideView(DecideMixin, View):
                 note=data["note"],
             )
 
-        return self.decide(
-            request, extension, forms.ExtensionDecideForm, call, _("已审批延期申请。")
-        )
+        # The message names the decision taken.
+        approved = request.POST.get("decision") == "approve"
+        success = _("已同意延期。") if approved else _("已不同意延期。")
+        return self.decide(request, extension, forms.ExtensionDecideForm, call, success)
 
 
 class EvidenceDownloadView(LoginRequiredMixin, View):
