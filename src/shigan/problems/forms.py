@@ -258,6 +258,7 @@ class CloseOutForm(forms.Form):
             self.fields[f"reason_{measure.pk}"] = forms.CharField(
                 label=_("“%(text)s”未完成的原因") % {"text": measure.text[:30]},
                 required=False,
+                initial=measure.open_reason,  # as given with an earlier request
                 widget=forms.TextInput(),
             )
         for name, field in fields:

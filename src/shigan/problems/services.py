@@ -667,13 +667,14 @@ def check_unfinished(
     """A close-out tells the truth about the problem's measures: each one still unfinished is
     either marked done with the request (`finish`: measure ids) or given a reason (`reasons`:
     {measure id: text}; `other_reason` for all the rest — a ledger's claim that the problem is
-    finished). Returns (to finish, [(measure, reason)]); the first measure with neither is
+    finished; else the reason stored with an earlier request). Returns (to finish, [(measure, reason)]); the first measure with neither is
     refused by name. Shared by `closeout_submit` and `closeout_bulk_submit`."""
     finish = {int(pk) for pk in finish}
     unfinished = [m for m in measures if m.state != MeasureState.DONE]
     to_finish, explained = [], []
     for measure in unfinished:
-        reason = (reasons.get(measure.pk) or other_reason or "").strip()
+        # A reason given with an earlier (sent back) request stands until replaced.
+        reason = (reasons.get(measure.pk) or other_reason or measure.open_reason or "").strip()
         if measure.pk in finish:
             to_finish.append(measure)
         elif reason:
