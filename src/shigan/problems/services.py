@@ -667,8 +667,9 @@ def check_unfinished(
     """A close-out tells the truth about the problem's measures: each one still unfinished is
     either marked done with the request (`finish`: measure ids) or given a reason (`reasons`:
     {measure id: text}; `other_reason` for all the rest — a ledger's claim that the problem is
-    finished; else the reason stored with an earlier request). Returns (to finish, [(measure, reason)]); the first measure with neither is
-    refused by name. Shared by `closeout_submit` and `closeout_bulk_submit`."""
+    finished; else the reason stored with an earlier request). Returns (to finish,
+    [(measure, reason)]); the first measure with neither is refused by name. Shared by
+    `closeout_submit` and `closeout_bulk_submit`."""
     finish = {int(pk) for pk in finish}
     unfinished = [m for m in measures if m.state != MeasureState.DONE]
     to_finish, explained = [], []
