@@ -11,3 +11,8 @@ class CoreConfig(AppConfig):
         from shigan.core import dates
 
         dates.install()
+
+        from shigan.core.jobs import jobs_todo
+        from shigan.core.todo import register_todo
+
+        register_todo("jobs", jobs_todo)

@@ -39,6 +39,7 @@ __all__ = [
     "job_run",
     "job_get",
     "job_list",
+    "jobs_todo",
 ]
 
 logger = logging.getLogger(__name__)
@@ -252,5 +253,25 @@ def job_get(*, user, pk) -> Job:
     return get_object_or_404(Job.objects.restrict(user).select_related("unit"), pk=pk)
 
 
-def job_list(*, user):
-    return Job.objects.restrict(user).select_related("unit")
+def job_list(*, user, awaiting: bool = False):
+    """The user's jobs; `awaiting`: only import previews done and not yet confirmed (the
+    landing page's 待办 counts these)."""
+    jobs = Job.objects.restrict(user).select_related("unit")
+    if awaiting:
+        jobs = jobs.filter(params__dry_run=True, state=JobState.DONE).exclude(
+            summary__has_key="confirmed_job"
+        )
+    return jobs
+
+
+def jobs_todo(user):
+    from django.urls import reverse
+
+    from shigan.core.todo import TodoItem
+
+    yield TodoItem(
+        _("待确认的导入"),
+        job_list(user=user, awaiting=True).count(),
+        reverse("core:job_list") + "?awaiting=1",
+        16,
+    )

@@ -15,8 +15,9 @@ __all__ = ["JobListView", "JobDetailView", "JobResultView", "JobConfirmView"]
 
 class JobListView(LoginRequiredMixin, View):
     def get(self, request):
-        jobs = job_list(user=request.user)[:100]
-        return render(request, "core/jobs/job_list.html", {"jobs": jobs})
+        awaiting = request.GET.get("awaiting") == "1"  # from 待办: previews to confirm
+        jobs = job_list(user=request.user, awaiting=awaiting)[:100]
+        return render(request, "core/jobs/job_list.html", {"jobs": jobs, "awaiting": awaiting})
 
 
 class JobDetailView(LoginRequiredMixin, View):

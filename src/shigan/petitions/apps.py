@@ -12,3 +12,8 @@ class PetitionsConfig(AppConfig):
         from shigan.petitions.watch import register
 
         register()
+
+        from shigan.core.todo import register_todo
+        from shigan.petitions.todo import petitions_todo
+
+        register_todo("petitions", petitions_todo)

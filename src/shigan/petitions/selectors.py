@@ -10,6 +10,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from rapidfuzz import fuzz
 
+from shigan.core.deadlines import Light
 from shigan.metrics.selectors import metric_by_child
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.models import Unit
@@ -222,14 +223,15 @@ def _desk_q(user) -> Q:
     return Q(intake_agent__user=user) | Q(handling_unit_id__in=reveal_unit_ids(user))
 
 
-def desk(*, user) -> QuerySet[Petition]:
+def desk(*, user, near_limit: bool = False) -> QuerySet[Petition]:
     """What the user must act on: petitions they took in or their unit must answer, still owed
-    something, the one due first on top."""
-    return (
-        Petition.objects.restrict(user, "view")
-        .filter(_desk_q(user), state__in=OPEN_STATES)
-        .select_related("unit", "handling_unit")
-        .order_by(F("due_on").asc(nulls_last=True), "received_on", "pk")
+    something, the one due first on top; `near_limit`: only those whose clock is yellow or
+    red (the landing page's 待办 counts these)."""
+    petitions = Petition.objects.restrict(user, "view").filter(_desk_q(user), state__in=OPEN_STATES)
+    if near_limit:
+        petitions = petitions.filter(light__in=[Light.YELLOW, Light.RED])
+    return petitions.select_related("unit", "handling_unit").order_by(
+        F("due_on").asc(nulls_last=True), "received_on", "pk"
     )
 
 

@@ -59,13 +59,16 @@ class DeskView(LoginRequiredMixin, View):
 
     def get(self, request):
         user = request.user
-        page = Paginator(selectors.desk(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
+        near = request.GET.get("near") == "1"  # from 待办: only the yellow and red clocks
+        petitions = selectors.desk(user=user, near_limit=near)
+        page = Paginator(petitions, PAGE_SIZE).get_page(request.GET.get("page"))
         context = {
             "posts": selectors.agent_posts(user=user),
             "roots": unit_scope_roots(user=user)[:10],
             "page": page,
             "to_rate": selectors.desk_to_rate(user=user)[:PAGE_SIZE],
             "today": timezone.localdate(),
+            "near": near,
         }
         return render(request, "petitions/desk.html", context)
 

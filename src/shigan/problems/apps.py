@@ -14,6 +14,11 @@ class ProblemsConfig(AppConfig):
 
         register_watcher("problems", problems_watch)
 
+        from shigan.core.todo import register_todo
+        from shigan.problems.todo import problems_todo
+
+        register_todo("problems", problems_todo)
+
         from shigan.core.versions import versions_follow
         from shigan.metrics.engine import on_records_changed
         from shigan.problems.models import Problem, SpecialProgram

@@ -85,9 +85,15 @@ class ProgressDraft:
 
 @dataclass
 class CloseOutDraft:
+    """`closeout_submit`'s arguments; `other_reason` explains every measure still unfinished
+    that `finish` and `reasons` do not settle (see `services.check_unfinished`)."""
+
     problem: Problem
     summary: str
     submitted_on: datetime.date
+    finish: list = field(default_factory=list)
+    reasons: dict = field(default_factory=dict)
+    other_reason: str = ""
 
 
 class ProblemBulkRejected(RowsRejected):
@@ -383,8 +389,9 @@ def measure_bulk_add(*, actor, drafts: Sequence[MeasureDraft], start: bool = Tru
 def _lock_problems(drafts=(), ids=()) -> dict[int, Problem]:
     ids = sorted({d.problem.pk for d in drafts} | set(ids))
     # Only what the checks, the lights and the audit read: a ledger locks thousands at once.
-    fields = ("unit__path", "unit__active", "state", "title", "found_on", "term", "deadline",
-              "next_checkpoint", "progress_percent", "light", "light_on")  # fmt: skip
+    fields = ("unit__path", "unit__active", "unit__name", "campaign", "state", "title",
+              "found_on", "term", "deadline", "next_checkpoint", "progress_percent", "light",
+              "light_on")  # fmt: skip
     return {
         p.pk: p
         for p in Problem.objects.select_for_update(of=("self",))
@@ -570,10 +577,13 @@ def progress_report_bulk_add(*, actor, drafts: Sequence[ProgressDraft]) -> list[
 
 
 @transaction.atomic
-def closeout_bulk_submit(*, actor, drafts: Sequence[CloseOutDraft], ledger=None) -> list[int]:
+def closeout_bulk_submit(
+    *, actor, drafts: Sequence[CloseOutDraft], ledger=None, notify: bool = True
+) -> list[int]:
     """Many `closeout_submit`s at once, checked as the single one checks them. `ledger` (a
     checked file: the imported ledger that claims the problems finished) is stored once and
-    attached to every request as its evidence."""
+    attached to every request as its evidence. Each reviewer gets ONE notice for all the
+    requests that are theirs (not one per row); `notify=False` when they are decided at once."""
     from shigan.problems import services as s
     from shigan.problems.models import CloseOut, Evidence
 
@@ -582,12 +592,32 @@ def closeout_bulk_submit(*, actor, drafts: Sequence[CloseOutDraft], ledger=None)
         return []
     locked = _lock_problems(drafts)
     checks = _Checks(actor)
+    measures: dict[int, list[Measure]] = {}
+    unfinished = Measure.objects.filter(problem_id__in=list(locked)).exclude(
+        state=MeasureState.DONE
+    )
+    for measure in unfinished.order_by("pk"):
+        measures.setdefault(measure.problem_id, []).append(measure)
+    settled: dict[int, tuple] = {}
 
     def check(d: CloseOutDraft) -> None:
         d.summary = s._text(d.summary, field="summary", message=_lazy("请填写整改完成情况。"))
-        s.check_closeout(actor, locked[d.problem.pk], d.submitted_on, has_files=ledger is not None)
+        problem = locked[d.problem.pk]
+        s.check_closeout(actor, problem, d.submitted_on, has_files=ledger is not None)
+        to_finish, explained = s.check_unfinished(
+            measures.get(problem.pk, []),
+            finish=d.finish,
+            reasons=d.reasons,
+            other_reason=d.other_reason,
+        )
+        for measure in to_finish:
+            s.check_measure_complete(actor, problem, measure, d.submitted_on)
+        settled[problem.pk] = (to_finish, explained, d.submitted_on)
 
     checks.run(drafts, check)
+    for to_finish, explained, day in settled.values():
+        if to_finish or explained:
+            s._settle_measures(actor, to_finish, explained, day)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     ids = reserve_ids(CloseOut, len(drafts))
     problems = [locked[d.problem.pk] for d in drafts]
@@ -627,6 +657,8 @@ def closeout_bulk_submit(*, actor, drafts: Sequence[CloseOutDraft], ledger=None)
     if ledger is not None:
         pairs = [(d.problem.pk, pk) for pk, d in zip(ids, drafts, strict=True)]
         _attach_shared(ledger, actor=actor, pairs=pairs, model=Evidence)
+    if notify:
+        s.notify_closeouts_submitted(problems)
     return ids
 
 
@@ -700,7 +732,7 @@ def closeout_bulk_record_accepted(*, actor, drafts: Sequence[CloseOutDraft], led
             raise s.ProblemError(long_term, code="long_term_needs_review", field="term")
 
     checks.run(drafts, check)
-    ids = closeout_bulk_submit(actor=actor, drafts=drafts, ledger=ledger)
+    ids = closeout_bulk_submit(actor=actor, drafts=drafts, ledger=ledger, notify=False)
     reason = _("按台账直接销号（已审核）")
     pending = _lock_problems(drafts)  # as the submission left them
     problems = [pending[d.problem.pk] for d in drafts]

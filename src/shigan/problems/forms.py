@@ -236,6 +236,41 @@ class CloseOutForm(forms.Form):
         help_text=_("长期坚持的问题填写，供上级审核时参考。"),
     )
 
+    def __init__(self, *args, measures=(), **kwargs):
+        """`measures`: the problem's unfinished measures. Each is ticked done with the request
+        or given a reason (the service refuses a request that leaves one unexplained)."""
+        super().__init__(*args, **kwargs)
+        self.open_measures = list(measures)
+        if not self.open_measures:
+            return
+        fields = list(self.fields.items())
+        self.fields = {}
+        self.fields["summary"] = dict(fields)["summary"]
+        self.fields["measures"] = forms.TypedMultipleChoiceField(
+            label=_("随申请标记完成的整改措施"),
+            choices=[(m.pk, m.text) for m in self.open_measures],
+            coerce=int,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("未勾选的措施请在下面逐条填写未完成的原因，审核人会看到。"),
+        )
+        for measure in self.open_measures:
+            self.fields[f"reason_{measure.pk}"] = forms.CharField(
+                label=_("“%(text)s”未完成的原因") % {"text": measure.text[:30]},
+                required=False,
+                initial=measure.open_reason,  # as given with an earlier request
+                widget=forms.TextInput(),
+            )
+        for name, field in fields:
+            self.fields.setdefault(name, field)
+
+    def clean(self) -> dict:
+        """The cleaned data as `closeout_submit` takes it (finish, reasons by measure id)."""
+        data = super().clean()
+        finish = data.pop("measures", [])
+        reasons = {m.pk: data.pop(f"reason_{m.pk}", "") for m in self.open_measures}
+        return {**data, "finish": finish, "reasons": reasons}
+
 
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(

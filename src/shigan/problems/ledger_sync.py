@@ -469,6 +469,10 @@ class LedgerWriter:
                         problem=_Ref(ids[position]),
                         summary=summary,
                         submitted_on=self._day(record),
+                        # The ledger says the problem is finished but not that this measure is:
+                        # the reviewer reads that, rather than a measure silently left open.
+                        other_reason=_("台账（%(day)s）记载问题已整改完成，未单独标注该措施完成")
+                        % {"day": self._day(record).isoformat()},
                     )
                 )
         if not drafts:

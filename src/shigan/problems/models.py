@@ -256,6 +256,9 @@ class Measure(models.Model):
         _("状态"), max_length=20, choices=MeasureState.choices, default=MeasureState.PLANNED
     )
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    # Why the measure is not done although its problem was submitted for close-out: the
+    # reviewer reads it on the request, and the closed problem shows it beside 未完成.
+    open_reason = models.TextField(_("未完成原因"), blank=True, default="", db_default="")
     added_on = models.DateField(_("提出日期"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

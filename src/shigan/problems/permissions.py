@@ -11,7 +11,13 @@ from shigan.orgs.choices import ROLE_ACTIONS
 from shigan.orgs.models import Membership, Unit
 from shigan.orgs.services import user_can
 
-__all__ = ["can_record", "can_review", "strict_ancestor_paths", "REVIEW_ROLES"]
+__all__ = [
+    "can_record",
+    "can_review",
+    "reviewers_of",
+    "strict_ancestor_paths",
+    "REVIEW_ROLES",
+]
 
 REVIEW_ROLES = tuple(role for role, actions in ROLE_ACTIONS.items() if "review" in actions)
 
@@ -57,27 +63,38 @@ def _in_guidance_group(user, problem) -> bool:
     return groups.exists()
 
 
-def reviewer_ids(problem) -> list[int]:
-    """Who is told of a close-out or extension to decide (issue 18): the reviewers of the
-    nearest unit above the problem's that has any, and the members of the guidance groups
-    that may review it. `can_review` admits a few more (any level above); the nearest is who
-    is expected to act."""
+def reviewers_of(problems) -> dict[int, set[int]]:
+    """Who is told that a problem's close-out or extension waits (user ids by problem id): the
+    reviewers of the NEAREST unit above that has any (the level it is submitted to — not
+    every office up to the region), and the members of the guidance groups assigned to the
+    problem's unit or an ancestor in its campaign. Each of them may decide it (`can_review`)."""
     from shigan.campaigns.models import GuidanceGroup
 
+    problems = list(problems)
+    paths = {p for problem in problems for p in strict_ancestor_paths(problem.unit)}
     by_path: dict[str, set[int]] = {}
-    for path, user_id in Membership.objects.filter(
-        role__in=REVIEW_ROLES,
-        unit__active=True,
-        user__is_active=True,
-        unit__path__in=strict_ancestor_paths(problem.unit),
-    ).values_list("unit__path", "user_id"):
+    reviewers = Membership.objects.filter(
+        role__in=REVIEW_ROLES, unit__active=True, unit__path__in=paths, user__is_active=True
+    ).values_list("unit__path", "user_id")
+    for path, user_id in reviewers:
         by_path.setdefault(path, set()).add(user_id)
-    nearest = by_path[max(by_path, key=len)] if by_path else set()
-    groups = GuidanceGroup.objects.filter(
-        units__active=True,
-        units__path__in=[*strict_ancestor_paths(problem.unit), problem.unit.path],
-    )
-    if problem.campaign_id is not None:
-        groups = groups.filter(campaign_id=problem.campaign_id)
-    members = groups.filter(members__is_active=True).values_list("members", flat=True)
-    return sorted(nearest | set(members))
+    groups: dict[tuple[int, str], set[int]] = {}
+    rows = GuidanceGroup.objects.filter(
+        units__active=True, units__path__in=paths | {p.unit.path for p in problems}
+    ).values_list("campaign_id", "units__path", "members")
+    for campaign_id, path, user_id in rows:
+        if user_id is not None:
+            groups.setdefault((campaign_id, path), set()).add(user_id)
+    found = {}
+    for problem in problems:
+        above = strict_ancestor_paths(problem.unit)
+        nearest = next((by_path[p] for p in reversed(above) if p in by_path), set())
+        guides = {
+            user_id
+            for (campaign_id, path), ids in groups.items()
+            if path in (*above, problem.unit.path)
+            and (problem.campaign_id is None or campaign_id == problem.campaign_id)
+            for user_id in ids
+        }
+        found[problem.pk] = nearest | guides
+    return found

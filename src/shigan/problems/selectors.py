@@ -50,6 +50,8 @@ __all__ = [
     "problem_detail",
     "problem_history",
     "evidence_by_problem",
+    "measures_by_problem",
+    "report_counts",
     "ledger_counts",
     "review_condition",
     "closeout_inbox",
@@ -366,6 +368,24 @@ def evidence_by_problem(*, problem_ids) -> dict[int, list[Evidence]]:
     for evidence in files.select_related("progress_report", "closeout"):
         grouped.setdefault(evidence.problem_id, []).append(evidence)
     return grouped
+
+
+def measures_by_problem(*, problem_ids) -> dict[int, list[Measure]]:
+    """The measures of these problems by problem (the inbox shows which are unfinished and
+    why)."""
+    grouped: dict[int, list[Measure]] = {}
+    for measure in Measure.objects.filter(problem_id__in=list(problem_ids)).order_by("pk"):
+        grouped.setdefault(measure.problem_id, []).append(measure)
+    return grouped
+
+
+def report_counts(*, problem_ids) -> dict[int, int]:
+    rows = (
+        ProgressReport.objects.filter(problem_id__in=list(problem_ids))
+        .values("problem_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["problem_id"]: row["n"] for row in rows}
 
 
 def extension_inbox(*, user) -> QuerySet[DeadlineExtension]:

@@ -53,7 +53,7 @@ from shigan.problems.models import (
     Rule,
     SpecialProgram,
 )
-from shigan.problems.permissions import can_record, can_review
+from shigan.problems.permissions import can_record, can_review, reviewers_of
 from shigan.problems.watch import light_for, light_refresh, problems_watch
 
 __all__ = [
@@ -67,6 +67,8 @@ __all__ = [
     "evidence_add",
     "evidence_add_many",
     "closeout_submit",
+    "check_unfinished",
+    "notify_closeouts_submitted",
     "closeout_decide",
     "extension_request",
     "extension_decide",
@@ -666,6 +668,113 @@ def check_closeout(actor, problem: Problem, submitted_on, *, has_files: bool) ->
         )
 
 
+def check_unfinished(
+    measures: Iterable[Measure], *, finish: Iterable, reasons: dict, other_reason: str = ""
+) -> tuple[list[Measure], list[tuple[Measure, str]]]:
+    """A close-out tells the truth about the problem's measures: each one still unfinished is
+    either marked done with the request (`finish`: measure ids) or given a reason (`reasons`:
+    {measure id: text}; `other_reason` for all the rest — a ledger's claim that the problem is
+    finished; else the reason stored with an earlier request). Returns (to finish,
+    [(measure, reason)]); the first measure with neither is refused by name. Shared by
+    `closeout_submit` and `closeout_bulk_submit`."""
+    finish = {int(pk) for pk in finish}
+    unfinished = [m for m in measures if m.state != MeasureState.DONE]
+    to_finish, explained = [], []
+    for measure in unfinished:
+        # A reason given with an earlier (sent back) request stands until replaced.
+        reason = (reasons.get(measure.pk) or other_reason or measure.open_reason or "").strip()
+        if measure.pk in finish:
+            to_finish.append(measure)
+        elif reason:
+            explained.append((measure, reason))
+        else:
+            raise ProblemError(
+                _("整改措施“%(text)s”尚未完成：请标记为已完成，或填写未完成的原因。")
+                % {"text": measure.text[:40]},
+                code="measure_unfinished",
+                field="measures",
+            )
+    return to_finish, explained
+
+
+def _settle_measures(actor, to_finish, explained, day: datetime.date) -> None:
+    """Write what `check_unfinished` decided: the measures done (as `measure_bulk_complete`
+    does) and the reasons of those left unfinished, each audited."""
+    if to_finish:
+        measure_bulk_complete(actor=actor, measures=[(m, day) for m in to_finish])
+    if not explained:
+        return
+    by_reason: dict[str, list[int]] = {}
+    for measure, reason in explained:
+        by_reason.setdefault(reason, []).append(measure.pk)
+    for reason, ids in by_reason.items():
+        Measure.objects.filter(pk__in=ids).update(open_reason=reason)
+    audit_record_many(
+        actor=actor,
+        action="problems.measure.left_open",
+        items=(
+            AuditItem("problems.measure", str(m.pk), m.text[:60], None, {"open_reason": reason})
+            for m, reason in explained
+        ),
+    )
+
+
+def _notify_reviewers(problems: Sequence[Problem], *, kind: str, text, link) -> None:
+    """Tell each problem's reviewers (`reviewers_of`) what waits for them: one notice per
+    reviewer per call, however many of the problems are theirs. `text(problems)` and
+    `link(problems)` word it for the reviewer's own problems."""
+    from shigan.notifications.rules import Role
+    from shigan.notifications.services import notification_send
+
+    mine: dict[int, list[int]] = {}
+    for problem_id, users in reviewers_of(problems).items():
+        for user_id in users:
+            mine.setdefault(user_id, []).append(problem_id)
+    by_pk = {p.pk: p for p in problems}
+    for user_id, ids in mine.items():
+        theirs = [by_pk[pk] for pk in ids]
+        notification_send(
+            recipients=[user_id],
+            kind=kind,
+            text=text(theirs),
+            link=link(theirs),
+            role=Role.REVIEWER,
+        )
+
+
+def _inbox_link() -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("problems:inbox")
+    except NoReverseMatch:
+        return ""
+
+
+def _closeout_notice(problems: Sequence[Problem]) -> str:
+    if len(problems) == 1:
+        return _("%(unit)s提交了问题“%(title)s”的销号申请，请审核。") % {
+            "unit": problems[0].unit.name,
+            "title": problems[0].title,
+        }
+    units = sorted({p.unit.name for p in problems})
+    return _("%(units)s提交了 %(n)d 件销号申请（如“%(title)s”），请审核。") % {
+        "units": "、".join(units[:3]) + (_("等") if len(units) > 3 else ""),
+        "n": len(problems),
+        "title": problems[0].title,
+    }
+
+
+def notify_closeouts_submitted(problems: Sequence[Problem]) -> None:
+    """The reviewers' notice of close-outs submitted (one request, or a ledger's many)."""
+    _notify_reviewers(
+        problems,
+        kind="problems.closeout.submitted",
+        text=_closeout_notice,
+        link=lambda ps: _problem_link(ps[0]) if len(ps) == 1 else _inbox_link(),
+    )
+
+
 @transaction.atomic
 def closeout_submit(
     *,
@@ -675,13 +784,23 @@ def closeout_submit(
     submitted_on: datetime.date,
     files: Sequence = (),
     next_checkpoint: datetime.date | None = None,
+    finish: Iterable = (),
+    reasons: dict | None = None,
 ) -> CloseOut:
     """The unit asks to close the problem (a long-term one: its current stage), with evidence.
-    `next_checkpoint` proposes a long-term problem's next checkpoint to the reviewer."""
+    `next_checkpoint` proposes a long-term problem's next checkpoint to the reviewer. Every
+    unfinished measure is marked done now (`finish`) or explained (`reasons`), see
+    `check_unfinished`. The reviewers are told."""
     summary = _text(summary, field="summary", message=_lazy("请填写整改完成情况。"))
     checked = [evidence_types.check(f) for f in files]
     problem = _locked(problem)
     check_closeout(actor, problem, submitted_on, has_files=bool(checked))
+    to_finish, explained = check_unfinished(
+        problem.measures.all(), finish=finish, reasons=reasons or {}
+    )
+    for measure in to_finish:
+        check_measure_complete(actor, problem, measure, submitted_on)
+    _settle_measures(actor, to_finish, explained, submitted_on)
     if next_checkpoint is not None:
         _not_before(
             next_checkpoint,
@@ -707,22 +826,8 @@ def closeout_submit(
         after={"problem": problem.pk, "summary": summary, "submitted_on": submitted_on},
     )
     _store_all(checked, actor=actor, problem=problem, closeout=closeout)
-    _notify_reviewers(problem, summary)  # issue 18 (h18notify): the reviewers are told
+    notify_closeouts_submitted([problem])
     return closeout
-
-
-def _notify_reviewers(problem: Problem, summary: str) -> None:
-    from shigan.notifications.rules import Role
-    from shigan.problems.permissions import reviewer_ids
-
-    text = _("问题“%(title)s”已申请销号，请审核：%(summary)s")
-    _notify_ids(
-        reviewer_ids(problem),
-        kind="problems.closeout.submitted",
-        text=text % {"title": problem.title, "summary": summary[:100]},
-        link=_problem_link(problem),
-        role=Role.REVIEWER,
-    )
 
 
 def _already_decided(closeout: CloseOut) -> ProblemError:
@@ -903,6 +1008,15 @@ def extension_request(
             "reason": reason,
             "requested_on": requested_on,
         },
+    )
+    _notify_reviewers(
+        [problem],
+        kind="problems.extension.requested",
+        text=lambda ps: (
+            _("%(unit)s申请将问题“%(title)s”的整改时限延至 %(day)s，请审批。")
+            % {"unit": ps[0].unit.name, "title": ps[0].title, "day": new_deadline.isoformat()}
+        ),
+        link=lambda ps: _problem_link(ps[0]) and _problem_link(ps[0]) + "#extensions",
     )
     return extension
 

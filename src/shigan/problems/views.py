@@ -25,7 +25,7 @@ from shigan.core.errors import DomainError
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get, unit_scope_roots
 from shigan.orgs.services import user_can
 from shigan.problems import forms, selectors, services
-from shigan.problems.choices import CloseOutState, ExtensionState, ProblemState
+from shigan.problems.choices import CloseOutState, ExtensionState, MeasureState, ProblemState
 from shigan.problems.permissions import can_record, can_review
 
 __all__ = [
@@ -358,6 +358,9 @@ class CloseOutSubmitView(ProblemActionView):
     success = gettext_lazy("已提交销号申请，等待上级审核。")
     multipart = True
 
+    def form_kwargs(self, problem):
+        return {"measures": problem.measures.exclude(state=MeasureState.DONE).order_by("pk")}
+
     def perform(self, problem, data):
         services.closeout_submit(actor=self.request.user, problem=problem, **data)
 
@@ -449,9 +452,10 @@ class ExtensionDecideView(DecideMixin, View):
                 note=data["note"],
             )
 
-        return self.decide(
-            request, extension, forms.ExtensionDecideForm, call, _("已审批延期申请。")
-        )
+        # The message names the decision taken.
+        approved = request.POST.get("decision") == "approve"
+        success = _("已同意延期。") if approved else _("已不同意延期。")
+        return self.decide(request, extension, forms.ExtensionDecideForm, call, success)
 
 
 class EvidenceDownloadView(LoginRequiredMixin, View):
@@ -474,10 +478,17 @@ class InboxView(LoginRequiredMixin, View):
         page = Paginator(selectors.closeout_inbox(user=request.user), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
-        evidence = selectors.evidence_by_problem(problem_ids=[c.problem_id for c in page])
-        for closeout in page:  # one form each, with ids of its own (labels stay unique)
-            closeout.decide_form = forms.DecideForm(auto_id=f"closeout{closeout.pk}_%s")
+        ids = [c.problem_id for c in page]
+        evidence = selectors.evidence_by_problem(problem_ids=ids)
+        measures = selectors.measures_by_problem(problem_ids=ids)
+        reports = selectors.report_counts(problem_ids=ids)
+        for closeout in page:  # all the problem's evidence, not only the request's files
             closeout.all_evidence = evidence.get(closeout.problem_id, [])
+            closeout.all_measures = measures.get(closeout.problem_id, [])
+            closeout.measures_done = sum(
+                m.state == MeasureState.DONE for m in closeout.all_measures
+            )
+            closeout.report_count = reports.get(closeout.problem_id, 0)
         context = {
             "page": page,
             "bulk_form": forms.BulkDecideForm(auto_id="bulk_%s"),

@@ -8,4 +8,8 @@ class ResearchConfig(AppConfig):
     verbose_name = _("调查研究")
 
     def ready(self):
+        from shigan.core.todo import register_todo
         from shigan.research import metrics  # noqa: F401  (declares the research metrics)
+        from shigan.research.todo import research_todo
+
+        register_todo("research", research_todo)

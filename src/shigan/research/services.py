@@ -225,7 +225,52 @@ def topic_plan_submit(
         after={"topic": topic.pk, "version": version, "attachment": plan.attachment.name or ""},
     )
     _transition(topic, actor=actor, to=TopicState.PLAN_SUBMITTED, day=day)
+    notify_plans_submitted([topic.pk])
     return plan
+
+
+def notify_plans_submitted(topic_ids) -> None:
+    """Tell the guidance-group members who review these topics' plans (a group of the topic's
+    campaign assigned to its unit or an ancestor: who `inbox_plans` shows them to) that plans
+    wait: one notice per member per submission, however many plans are theirs."""
+    from django.urls import reverse
+
+    from shigan.notifications.rules import Role
+    from shigan.notifications.services import notification_send
+
+    topics = list(ResearchTopic.objects.filter(pk__in=list(topic_ids)).select_related("unit"))
+    step = Unit.steplen
+    up = {t.pk: {t.unit.path[:i] for i in range(step, len(t.unit.path) + 1, step)} for t in topics}
+    rows = list(
+        GuidanceGroup.objects.filter(units__path__in=set().union(*up.values())).values_list(
+            "campaign_id", "units__path", "members"
+        )
+    )
+    mine: dict[int, list[ResearchTopic]] = {}
+    for topic in topics:
+        above = up[topic.pk]
+        users = {m for c, path, m in rows if m and c == topic.campaign_id and path in above}
+        for user_id in users:
+            mine.setdefault(user_id, []).append(topic)
+    for user_id, theirs in mine.items():
+        if len(theirs) == 1:
+            text = _("%(unit)s提交了调研课题“%(title)s”的调研方案，请审核。") % {
+                "unit": theirs[0].unit.name,
+                "title": theirs[0].title,
+            }
+        else:
+            text = _("有 %(n)d 个调研方案待您审核（如%(unit)s“%(title)s”）。") % {
+                "n": len(theirs),
+                "unit": theirs[0].unit.name,
+                "title": theirs[0].title,
+            }
+        notification_send(
+            recipients=[user_id],
+            kind="research.plan",
+            text=text,
+            link=reverse("research:inbox"),
+            role=Role.REVIEWER,
+        )
 
 
 @transaction.atomic
@@ -805,6 +850,7 @@ def plan_bulk_submit(*, actor, drafts: Sequence[PlanDraft]) -> list[int]:
         actor,
         [_Move(d.topic.pk, TopicState.DRAFTING, TopicState.PLAN_SUBMITTED, d.day) for d in drafts],
     )
+    notify_plans_submitted([d.topic.pk for d in drafts])
     return ids
 
 

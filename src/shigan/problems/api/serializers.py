@@ -90,6 +90,7 @@ class MeasureSerializer(serializers.ModelSerializer):
             "deadline",
             "state",
             "done_on",
+            "open_reason",
             "added_on",
         ]
         read_only_fields = fields

@@ -178,6 +178,18 @@ class CloseOutInput(serializers.Serializer):
     files = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, label=gettext_lazy("佐证材料")
     )
+    finish = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        default=list,
+        label=gettext_lazy("随申请标记完成的整改措施"),
+    )
+    reasons = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        default=dict,
+        label=gettext_lazy("未完成整改措施的原因（按措施编号）"),
+    )
 
 
 class DecideInput(serializers.Serializer):
@@ -443,6 +455,8 @@ class ProblemViewSet(
             submitted_on=data.get("submitted_on") or _today(),
             next_checkpoint=data.get("next_checkpoint"),
             files=data["files"],
+            finish=data["finish"],
+            reasons={int(k): v for k, v in data["reasons"].items() if str(k).isdigit()},
         )
         return Response(CloseOutSerializer(closeout).data, status=status.HTTP_201_CREATED)
 

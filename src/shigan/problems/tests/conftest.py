@@ -26,6 +26,11 @@ def pdf(name="整改报告.pdf", data=PDF_BYTES):
     return SimpleUploadedFile(name, data, content_type="application/pdf")
 
 
+def unfinished(problem) -> list[int]:
+    """The ids of the problem's unfinished measures: a close-out marks them done (`finish`)."""
+    return list(problem.measures.exclude(state="done").values_list("pk", flat=True))
+
+
 @pytest.fixture(autouse=True)
 def _private_home(settings, tmp_path):
     """Evidence files go to a temporary SHIGAN_HOME, never to the developer's var/."""
@@ -106,6 +111,7 @@ def submitted(started, editor):
     return services.closeout_submit(
         actor=editor,
         problem=started,
+        finish=unfinished(started),
         summary="已建立台账并完成整改",
         submitted_on=D(2023, 6, 1),
         files=[pdf()],

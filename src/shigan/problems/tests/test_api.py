@@ -66,8 +66,24 @@ def test_lifecycle_over_the_api(api, editor, reviewer, units, campaign, aspect, 
         {"summary": "已整改", "submitted_on": "2023-05-30"},
         format="json",
     )
+    # The measure is still unfinished: the request must mark it done or say why not.
+    assert response.status_code == 400
+    assert response.json()["code"] == "measure_unfinished"
+    assert "建立制度" in response.json()["detail"]
+    measure = api.get(f"/api/problems/problems/{pk}/").json()["measures"][0]["id"]
+    response = api.post(
+        f"/api/problems/problems/{pk}/closeout/",
+        {
+            "summary": "已整改",
+            "submitted_on": "2023-05-30",
+            "reasons": {str(measure): "制度待印发"},
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     closeout = response.json()["id"]
+    measures = api.get(f"/api/problems/problems/{pk}/").json()["measures"]
+    assert measures[0]["state"] == "planned" and measures[0]["open_reason"] == "制度待印发"
 
     as_user(api, reviewer)
     inbox = api.get("/api/problems/closeouts/inbox/").json()["results"]

@@ -61,7 +61,9 @@ def figure(page, live_server, unit, campaign, label):
 
 def decide(page, live_server, title, verdict, reason=""):
     page.goto(f"{live_server.url}/problems/inbox/")
-    card = page.locator("section.closeout", has_text=title)
+    # The inbox is a compact table (issue 14): the reviewer opens the problem to decide it.
+    page.locator("#bulk-decide tbody tr", has_text=title).get_by_role("link", name=title).click()
+    card = page.locator("#closeout")
     card.get_by_label(verdict).check()
     if reason:
         card.get_by_label("理由").fill(reason)
@@ -117,6 +119,9 @@ def test_record_report_close_reject_accept(login, live_server, setting, screensh
     # -- close-out, rejected once -------------------------------------------------------------
     editor.get_by_role("link", name="申请销号").click()
     editor.get_by_label("整改完成情况").fill("报表已清理，制度已建立")
+    editor.get_by_role(
+        "checkbox", name="清理合并各类报表，建立报表准入制度"
+    ).check()  # the measure is done
     editor.get_by_role("button", name="提交销号申请").click()
     editor.get_by_text("已提交销号申请，等待上级审核。").wait_for()
     assert editor.locator("#problem-state").inner_text() == "待销号"

@@ -24,7 +24,7 @@ from shigan.orgs.services import membership_grant, unit_create
 from shigan.problems import services
 from shigan.problems.choices import CloseOutState, ProblemState
 from shigan.problems.models import CloseOut, Problem, ProblemTransition
-from shigan.problems.tests.conftest import pdf
+from shigan.problems.tests.conftest import pdf, unfinished
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,7 +52,12 @@ def pending():
         first_measure={"text": "整改"},
     )
     closeout = services.closeout_submit(
-        actor=editor, problem=problem, summary="完成", submitted_on=D(2023, 6, 1), files=[pdf()]
+        actor=editor,
+        problem=problem,
+        finish=unfinished(problem),
+        summary="完成",
+        submitted_on=D(2023, 6, 1),
+        files=[pdf()],
     )
     return closeout, reviewers
 

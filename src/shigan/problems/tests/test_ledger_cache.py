@@ -15,7 +15,7 @@ from shigan.orgs.services import membership_revoke, unit_move, unit_update
 from shigan.problems import services
 from shigan.problems.bulk import MeasureDraft, ProblemDraft, measure_bulk_add, problem_bulk_create
 from shigan.problems.models import Problem
-from shigan.problems.tests.conftest import pdf
+from shigan.problems.tests.conftest import pdf, unfinished
 from shigan.problems.versions import SUBTREE_PREFIX, problems_touch_units
 from shigan.problems.watch import problems_watch
 
@@ -71,7 +71,12 @@ def test_every_write_shows_on_the_next_view(client, reviewer, editor, units, cam
     assert "整治形式主义专项" in _page(client, league)
 
     closeout = services.closeout_submit(
-        actor=editor, problem=problem, summary="已整改", submitted_on=D(2023, 6, 1), files=[pdf()]
+        actor=editor,
+        problem=problem,
+        finish=unfinished(problem),
+        summary="已整改",
+        submitted_on=D(2023, 6, 1),
+        files=[pdf()],
     )
     assert "待销号 1 个" in _page(client, league)
     services.closeout_decide(

@@ -14,7 +14,7 @@ from shigan.problems import services
 from shigan.problems.choices import CloseOutState, ExtensionState, ProblemState
 from shigan.problems.models import CloseOut, DeadlineExtension, Problem, ProblemTransition
 from shigan.problems.permissions import can_review
-from shigan.problems.tests.conftest import pdf
+from shigan.problems.tests.conftest import pdf, unfinished
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,11 @@ def test_full_lifecycle_reject_once_then_accept(problem, editor, reviewer, units
         files=[pdf()],
     )
     first = services.closeout_submit(
-        actor=editor, problem=problem, summary="整改完成", submitted_on=D(2023, 6, 1)
+        actor=editor,
+        problem=problem,
+        finish=unfinished(problem),
+        summary="整改完成",
+        submitted_on=D(2023, 6, 1),
     )
     problem.refresh_from_db()
     assert problem.state == ProblemState.PENDING_REVIEW
@@ -69,6 +73,7 @@ def test_full_lifecycle_reject_once_then_accept(problem, editor, reviewer, units
     second = services.closeout_submit(
         actor=editor,
         problem=problem,
+        finish=unfinished(problem),
         summary="已补充材料",
         submitted_on=D(2023, 6, 5),
         files=[pdf("补充材料.pdf")],
@@ -97,7 +102,11 @@ def test_full_lifecycle_reject_once_then_accept(problem, editor, reviewer, units
 def test_closing_without_evidence_is_refused_and_changes_nothing(started, editor):
     with pytest.raises(DomainError) as exc:
         services.closeout_submit(
-            actor=editor, problem=started, summary="整改完成", submitted_on=D(2023, 6, 1)
+            actor=editor,
+            problem=started,
+            finish=unfinished(started),
+            summary="整改完成",
+            submitted_on=D(2023, 6, 1),
         )
     assert exc.value.code == "no_evidence"
     assert "佐证材料" in exc.value.message
@@ -116,7 +125,11 @@ def test_evidence_of_a_progress_report_is_enough(started, editor):
         files=[pdf()],
     )
     closeout = services.closeout_submit(
-        actor=editor, problem=started, summary="整改完成", submitted_on=D(2023, 6, 1)
+        actor=editor,
+        problem=started,
+        finish=unfinished(started),
+        summary="整改完成",
+        submitted_on=D(2023, 6, 1),
     )
     assert closeout.state == CloseOutState.PENDING
 
@@ -126,6 +139,7 @@ def test_a_problem_not_started_cannot_be_submitted(problem, editor):
         services.closeout_submit(
             actor=editor,
             problem=problem,
+            finish=unfinished(problem),
             summary="整改完成",
             submitted_on=D(2023, 6, 1),
             files=[pdf()],
@@ -138,6 +152,7 @@ def test_a_second_closeout_while_one_is_pending_is_refused(submitted, editor):
         services.closeout_submit(
             actor=editor,
             problem=submitted.problem,
+            finish=unfinished(submitted.problem),
             summary="再次申请",
             submitted_on=D(2023, 6, 2),
             files=[pdf()],
@@ -216,6 +231,7 @@ def test_a_reviewer_cannot_accept_a_closeout_they_submitted(started, units, make
     closeout = services.closeout_submit(
         actor=league_leader,
         problem=started,
+        finish=unfinished(started),
         summary="代为申请",
         submitted_on=D(2023, 6, 1),
         files=[pdf()],
@@ -278,6 +294,7 @@ def test_long_term_problem_closes_a_stage_and_stays_on_the_ledger(
     closeout = services.closeout_submit(
         actor=editor,
         problem=problem,
+        finish=unfinished(problem),
         summary="阶段整改完成",
         submitted_on=D(2023, 6, 1),
         files=[pdf()],
@@ -318,6 +335,7 @@ def test_unit_may_propose_the_next_checkpoint_with_its_closeout(units, campaign,
     closeout = services.closeout_submit(
         actor=editor,
         problem=problem,
+        finish=unfinished(problem),
         summary="阶段整改完成",
         submitted_on=D(2023, 6, 1),
         files=[pdf()],

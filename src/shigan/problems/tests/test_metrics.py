@@ -14,7 +14,7 @@ from shigan.metrics.registry import METRICS
 from shigan.metrics.selectors import metric_by, metric_value
 from shigan.problems import services
 from shigan.problems.metrics import batch_self_inspection, root_problems
-from shigan.problems.tests.conftest import pdf
+from shigan.problems.tests.conftest import pdf, unfinished
 from shigan.problems.watch import problems_watch
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,12 @@ def world(units, campaign, calendar, make_user):
     # Row 18: one closed by the as-of date, one closed after it.
     for p, day in ((own[0], D(2023, 6, 5)), (sibling[0], D(2023, 6, 12))):
         closeout = services.closeout_submit(
-            actor=None, problem=p, summary="完成", submitted_on=day, files=[pdf()]
+            actor=None,
+            problem=p,
+            finish=unfinished(p),
+            summary="完成",
+            submitted_on=day,
+            files=[pdf()],
         )
         services.closeout_decide(actor=reviewer, closeout=closeout, accept=True, decided_on=day)
     # Row 20: special programs of the campaign (and one of another campaign).

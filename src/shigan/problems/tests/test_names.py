@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from shigan.problems import services
-from shigan.problems.tests.conftest import pdf
+from shigan.problems.tests.conftest import pdf, unfinished
 
 pytestmark = pytest.mark.django_db
 
@@ -37,14 +37,15 @@ def test_closeout_card_counts_and_lists_all_evidence(
     services.closeout_submit(
         actor=editor,
         problem=with_progress_evidence,
+        finish=unfinished(with_progress_evidence),
         summary="已建立台账并完成整改",
         submitted_on=D(2023, 6, 1),
         files=[pdf("整改报告.pdf")],
     )
     client.force_login(reviewer)
     page = client.get(reverse("problems:inbox")).content.decode()
-    card = page[page.index('class="card closeout"') :]
-    assert "佐证材料 3 份" in card
+    card = page[page.index(f'id="closeout-{with_progress_evidence.closeouts.get().pk}"') :]
+    assert "佐证材料 3 份" in card and "整改进展 1 次" in card and "完成 1/1" in card
     for name in ("进展照片.pdf", "调研台账.pdf", "整改报告.pdf"):
         assert name in card
     assert "整改进展（2023-05-20）" in card and "销号申请" in card

@@ -11,7 +11,7 @@ from shigan.notifications.services import contact_set, digest_send
 from shigan.orgs.choices import PersonRank, Role
 from shigan.orgs.services import person_create
 from shigan.problems import services
-from shigan.problems.tests.conftest import pdf
+from shigan.problems.tests.conftest import pdf, unfinished
 from shigan.problems.watch import problems_watch
 
 pytestmark = pytest.mark.django_db
@@ -86,10 +86,11 @@ def test_closeout_submission_reaches_the_reviewer_on_dingtalk(
             summary="已建立台账并完成整改",
             submitted_on=D(2023, 6, 1),
             files=[pdf()],
+            finish=unfinished(started),
         )
     (message,) = channels.sent("/asyncsend_v2")
     assert message.body["userid_list"] == "reviewer-ding"
     content = message.body["msg"]["text"]["content"]
-    assert "调研走过场" in content and "销号" in content and "已建立台账并完成整改" in content
+    assert "调研走过场" in content and "销号申请" in content and started.unit.name in content
     assert Notification.objects.get(user=reviewer).kind == "problems.closeout.submitted"
     assert not Notification.objects.filter(user=editor).exists()

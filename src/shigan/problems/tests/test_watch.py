@@ -19,7 +19,7 @@ from shigan.orgs.services import person_create
 from shigan.problems import services
 from shigan.problems.choices import Light
 from shigan.problems.models import Problem
-from shigan.problems.tests.conftest import pdf
+from shigan.problems.tests.conftest import pdf, unfinished
 from shigan.problems.watch import light_for, problems_watch
 
 pytestmark = pytest.mark.django_db
@@ -169,6 +169,7 @@ def test_closing_a_red_problem_takes_it_off_the_overdue_count(
     closeout = services.closeout_submit(
         actor=editor,
         problem=problem,
+        finish=unfinished(problem),
         summary="完成",
         submitted_on=D(2023, 10, 9),
         files=[pdf()],
@@ -203,7 +204,12 @@ def test_an_approved_extension_turns_red_back(make_problem, editor, reviewer):
 def test_long_term_problem_watches_its_next_checkpoint(make_problem, editor, reviewer):
     problem = make_problem(deadline=None, term="long_term", percent=100)
     closeout = services.closeout_submit(
-        actor=editor, problem=problem, summary="阶段完成", submitted_on=D(2023, 9, 5), files=[pdf()]
+        actor=editor,
+        problem=problem,
+        finish=unfinished(problem),
+        summary="阶段完成",
+        submitted_on=D(2023, 9, 5),
+        files=[pdf()],
     )
     services.closeout_decide(
         actor=reviewer,

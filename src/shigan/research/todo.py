@@ -1,0 +1,16 @@
+"""Research's 待办: plans waiting for this guidance-group member's review (the review inbox)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from shigan.core.todo import TodoItem
+
+__all__ = ["research_todo"]
+
+
+def research_todo(user):
+    from shigan.research.selectors import inbox_plans
+
+    yield TodoItem(
+        _("待审核的调研方案"), inbox_plans(user=user).count(), reverse("research:inbox"), 12
+    )
