@@ -162,14 +162,18 @@ class VisitForm(forms.Form):
         ]
 
 
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 class PromoteForm(forms.Form):
     """Promote a result: the units of one level under a unit, and/or a list of units."""
 
-    scope = forms.CharField(
+    scopes = forms.CharField(
         label=_("推广范围"),
-        max_length=100,
         required=False,
-        help_text=_("填单位名称（如某旗）或 12 位行政区划代码：推广到其下的所有该级单位。"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("每行一个单位名称（如某旗）或 12 位行政区划代码：推广到其下的所有该级单位。"),
     )
     target_kind = forms.ChoiceField(
         label=_("推广到"),
@@ -191,8 +195,11 @@ class PromoteForm(forms.Form):
         label=_("推广要求"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def clean_scopes(self):
+        return _lines(self.cleaned_data["scopes"])
+
     def clean_units(self):
-        return [line.strip() for line in self.cleaned_data["units"].splitlines() if line.strip()]
+        return _lines(self.cleaned_data["units"])
 
 
 class TargetReportForm(forms.Form):

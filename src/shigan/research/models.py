@@ -347,7 +347,8 @@ class TargetQuerySet(ScopedQuerySet):
 
 
 class ResultPromotion(models.Model):
-    """A result promoted (推广) to a set of units — a subtree's units of one kind, or a list —
+    """A result promoted (推广) to a set of units — the units of one kind in some subtrees
+    (`scopes`, e.g. a few banners' gacha/villages), and/or a list —
     each of which answers adopted or not applicable by the deadline."""
 
     result = models.ForeignKey(
@@ -362,13 +363,8 @@ class ResultPromotion(models.Model):
     campaign = models.ForeignKey(
         "campaigns.Campaign", verbose_name=_("主题教育"), on_delete=models.PROTECT, related_name="+"
     )
-    scope = models.ForeignKey(
-        "orgs.Unit",
-        verbose_name=_("推广范围"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
+    scopes = models.ManyToManyField(
+        "orgs.Unit", verbose_name=_("推广范围"), related_name="+", blank=True
     )
     target_kind = models.CharField(_("推广到"), max_length=20, blank=True)
     promoted_on = models.DateField(_("推广日期"))

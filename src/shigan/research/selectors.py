@@ -255,8 +255,10 @@ def place_resolve(*, campaign: Campaign, text) -> Unit | None:
 
 def promotion_list(*, user, result: ResearchResult | None = None) -> QuerySet[ResultPromotion]:
     """Promotions the user may see: made in their subtrees or reaching a unit in them."""
-    promotions = ResultPromotion.objects.restrict(user, "view").select_related(
-        "result", "unit", "scope"
+    promotions = (
+        ResultPromotion.objects.restrict(user, "view")
+        .select_related("result", "unit")
+        .prefetch_related("scopes")
     )
     if result is not None:
         promotions = promotions.filter(result=result)
@@ -265,21 +267,23 @@ def promotion_list(*, user, result: ResearchResult | None = None) -> QuerySet[Re
 
 def promotion_get(*, user, pk) -> ResultPromotion:
     return get_object_or_404(
-        ResultPromotion.objects.restrict(user, "view").select_related(
-            "result", "result__topic", "unit", "scope", "campaign"
-        ),
+        ResultPromotion.objects.restrict(user, "view")
+        .select_related("result", "result__topic", "unit", "campaign__root_unit")
+        .prefetch_related("scopes"),
         pk=pk,
     )
 
 
 def promotion_unit(*, user, promotion: ResultPromotion, pk=None) -> Unit:
     """The unit whose subtree the promotion page shows: the one asked for (in the user's scope),
-    else the promotion's scope or promoting unit if the user sees it, else the user's topmost
-    unit among those the promotion reaches."""
+    else the campaign's root, the promotion's one scope or promoting unit if the user sees it,
+    else the user's topmost unit among those the promotion reaches."""
     units = Unit.objects.restrict(user, "view")
     if pk not in (None, ""):
         return get_object_or_404(units, pk=pk if str(pk).isdigit() else 0)
-    for candidate in (promotion.scope, promotion.campaign.root_unit, promotion.unit):
+    scopes = list(promotion.scopes.all())
+    one_scope = scopes[0] if len(scopes) == 1 else None
+    for candidate in (one_scope, promotion.campaign.root_unit, promotion.unit):
         if candidate is not None and units.filter(pk=candidate.pk).exists():
             return candidate
     paths = user_scope_paths(user, "view")

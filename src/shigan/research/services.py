@@ -514,21 +514,24 @@ ANSWERS = (AdoptionState.ADOPTED, AdoptionState.NOT_APPLICABLE)
 
 
 def _promotion_units(
-    *, campaign: Campaign, scope: Unit | None, target_kind: str, units: Sequence[Unit]
+    *, campaign: Campaign, scopes: Sequence[Unit], target_kind: str, units: Sequence[Unit]
 ) -> list[Unit]:
     """The units a promotion reaches, in tree order; each inside the campaign."""
     root = campaign.root_unit
     found: dict[int, Unit] = {}
-    if scope is not None:
+    for scope in scopes:
         if not scope.path.startswith(root.path):
             raise ResearchError(
-                _("推广范围不在这次主题教育的范围内。"), code="scope_outside", field="scope"
+                _("“%(unit)s”不在这次主题教育的范围内。") % {"unit": scope},
+                code="scope_outside",
+                field="scopes",
             )
+    if scopes:
         if target_kind not in UnitKind.values:
             raise ResearchError(_("请选择推广到哪一级单位。"), code="bad_kind", field="target_kind")
-        below = Unit.objects.filter(subtree_q([scope.path]), kind=target_kind, active=True).exclude(
-            pk=scope.pk
-        )
+        below = Unit.objects.filter(
+            subtree_q([s.path for s in scopes]), kind=target_kind, active=True
+        ).exclude(pk__in=[s.pk for s in scopes])
         found.update((u.pk, u) for u in below.order_by("path")[: PROMOTION_MAX_TARGETS + 1])
     for unit in units:
         if not unit.active or not unit.path.startswith(root.path):
@@ -542,13 +545,13 @@ def _promotion_units(
         raise ResearchError(
             _("推广范围内没有可推广的单位，请选择推广范围或单位。"),
             code="no_targets",
-            field="scope",
+            field="scopes",
         )
     if len(found) > PROMOTION_MAX_TARGETS:
         raise ResearchError(
             _("一次最多推广到 %(n)d 个单位。") % {"n": PROMOTION_MAX_TARGETS},
             code="too_many_targets",
-            field="scope",
+            field="scopes",
         )
     return sorted(found.values(), key=lambda u: u.path)
 
@@ -559,7 +562,7 @@ def result_promote(
     actor,
     result: ResearchResult,
     deadline: datetime.date,
-    scope: Unit | None = None,
+    scopes: Sequence[Unit] = (),
     target_kind: str = UnitKind.VILLAGE,
     units: Sequence[Unit] = (),
     promoted_on: datetime.date | None = None,
@@ -581,21 +584,22 @@ def result_promote(
         )
     if deadline is None or deadline <= promoted_on:
         raise ResearchError(_("反馈期限须晚于推广日期。"), code="bad_deadline", field="deadline")
+    scopes = list({s.pk: s for s in scopes}.values())
     targets = _promotion_units(
-        campaign=result.campaign, scope=scope, target_kind=target_kind, units=units
+        campaign=result.campaign, scopes=scopes, target_kind=target_kind, units=units
     )
     note = (note or "").strip()
     promotion = ResultPromotion.objects.create(
         result=result,
         unit_id=result.unit_id,
         campaign_id=result.campaign_id,
-        scope=scope,
-        target_kind=target_kind if scope is not None else "",
+        target_kind=target_kind if scopes else "",
         promoted_on=promoted_on,
         deadline=deadline,
         note=note,
         created_by=actor,
     )
+    promotion.scopes.set(scopes)
     with metric_changes(PromotionTarget) as changes:
         made = PromotionTarget.objects.bulk_create(
             PromotionTarget(
@@ -617,7 +621,7 @@ def result_promote(
         target=promotion,
         after={
             "result": result.pk,
-            "scope": scope.pk if scope else None,
+            "scopes": [s.pk for s in scopes],
             "target_kind": promotion.target_kind,
             "units": [u.pk for u in targets],
             "promoted_on": promoted_on,

@@ -66,32 +66,28 @@ class PromoteView(LoginRequiredMixin, View):
         return self._render(result, forms.PromoteForm())
 
     def _units(self, result, form):
-        """The scope and listed units named in the form, or None (errors put on the form)."""
-        data, campaign = form.cleaned_data, result.campaign
-        scope = None
-        if data["scope"]:
-            scope = selectors.place_resolve(campaign=campaign, text=data["scope"])
-            if scope is None:
-                form.add_error("scope", _("找不到单位“%(u)s”。") % {"u": data["scope"]})
-        units = []
-        for line in data["units"]:
-            unit = selectors.place_resolve(campaign=campaign, text=line)
-            if unit is None:
-                form.add_error("units", _("找不到单位“%(u)s”。") % {"u": line})
-            units.append(unit)
-        return None if form.errors else (scope, units)
+        """The scopes and listed units named in the form, or None (errors put on the form)."""
+        named = {}
+        for field in ("scopes", "units"):
+            named[field] = []
+            for line in form.cleaned_data[field]:
+                unit = selectors.place_resolve(campaign=result.campaign, text=line)
+                if unit is None:
+                    form.add_error(field, _("找不到单位“%(u)s”。") % {"u": line})
+                named[field].append(unit)
+        return None if form.errors else (named["scopes"], named["units"])
 
     def post(self, request, pk):
         result = self.get_result()
         form = forms.PromoteForm(request.POST)
         named = self._units(result, form) if form.is_valid() else None
         if named is not None:
-            scope, units = named
+            scopes, units = named
             try:
                 promotion = services.result_promote(
                     actor=request.user,
                     result=result,
-                    scope=scope,
+                    scopes=scopes,
                     target_kind=form.cleaned_data["target_kind"],
                     units=units,
                     deadline=form.cleaned_data["deadline"],

@@ -22,8 +22,11 @@ __all__ = ["PromotionViewSet", "TargetViewSet", "PromoteInput", "promote"]
 
 
 class PromoteInput(serializers.Serializer):
-    scope = serializers.IntegerField(
-        required=False, min_value=1, label=gettext_lazy("推广范围（单位编号）")
+    scopes = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        label=gettext_lazy("推广范围（单位编号）"),
     )
     target_kind = serializers.ChoiceField(
         choices=UnitKind.choices,
@@ -65,7 +68,7 @@ class PromotionSerializer(serializers.ModelSerializer):
             "result_title",
             "unit",
             "campaign",
-            "scope",
+            "scopes",
             "target_kind",
             "promoted_on",
             "deadline",
@@ -114,11 +117,10 @@ def promote(request, result) -> Response:
     if not user_can(request.user, "record", result.unit):
         raise exceptions.PermissionDenied(_("您没有在该单位登记调研的权限。"))
     data = parse(PromoteInput, request.data)
-    scope = _units(request.user, [data["scope"]], "scope")[0] if data.get("scope") else None
     promotion = services.result_promote(
         actor=request.user,
         result=result,
-        scope=scope,
+        scopes=_units(request.user, data["scopes"], "scopes"),
         target_kind=data["target_kind"],
         units=_units(request.user, data["units"], "units"),
         deadline=data["deadline"],

@@ -46,7 +46,7 @@ def promotion(result, editor, units):
     return services.result_promote(
         actor=editor,
         result=result,
-        scope=units["own"],
+        scopes=[units["own"]],
         deadline=DEADLINE,
         promoted_on=PROMOTED,
         note="请结合实际推广",
@@ -155,7 +155,7 @@ def test_promote_refusals(result, editor, units, approved_topic):
     draft = services.result_create(actor=editor, topic=approved_topic, kind="rule", title="草案")
     with pytest.raises(DomainError) as exc:
         services.result_promote(
-            actor=editor, result=draft, scope=units["own"], deadline=DEADLINE, promoted_on=D
+            actor=editor, result=draft, scopes=[units["own"]], deadline=DEADLINE, promoted_on=D
         )
     assert exc.value.code == "not_adopted"
     assert not PromotionTarget.objects.exists()
@@ -211,12 +211,12 @@ def test_promote_page(client, result, editor, units):
     url = f"/research/results/{result.pk}/promote/"
     assert client.get(url).status_code == 200
     bad = client.post(
-        url, {"scope": "不存在的旗", "target_kind": "village", "deadline": "2023-07-01"}
+        url, {"scopes": "不存在的旗", "target_kind": "village", "deadline": "2023-07-01"}
     )
     assert bad.status_code == 400 and "推广范围" in bad.content.decode()
     ok = client.post(
         url,
-        {"scope": units["own"].division_code, "target_kind": "village", "deadline": "2099-07-01"},
+        {"scopes": units["own"].division_code, "target_kind": "village", "deadline": "2099-07-01"},
     )
     assert ok.status_code == 302
     assert PromotionTarget.objects.filter(promotion__result=result).exists()
@@ -227,7 +227,7 @@ def test_api(result, editor, units, villages, make_user):
     api.force_authenticate(editor)
     response = api.post(
         f"/api/research/results/{result.pk}/promote/",
-        {"scope": units["own"].pk, "deadline": "2099-06-30", "note": "推广"},
+        {"scopes": [units["own"].pk], "deadline": "2099-06-30", "note": "推广"},
         format="json",
     )
     assert response.status_code == 201, response.json()
