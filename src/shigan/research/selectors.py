@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -123,8 +123,12 @@ def topic_detail(*, user, pk) -> ResearchTopic:
                 ResearchTrip.objects.select_related("place").prefetch_related("people"),
             ),
             Prefetch("problems", Problem.objects.select_related("aspect").order_by("-found_on")),
-            "results",
-            "results__promotions",
+            Prefetch(
+                "results",
+                ResearchResult.objects.annotate(
+                    promoted=Exists(ResultPromotion.objects.filter(result=OuterRef("pk")))
+                ),
+            ),
             Prefetch(
                 "transitions",
                 TopicTransition.objects.select_related("actor").order_by("at", "pk"),

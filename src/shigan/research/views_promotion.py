@@ -107,7 +107,9 @@ class PromotionListView(LoginRequiredMixin, View):
     """The promotions the user sees: those their units made, and those reaching their units."""
 
     def get(self, request):
-        promotions = selectors.promotion_list(user=request.user)
+        result = request.GET.get("result", "")
+        result = selectors.result_get(user=request.user, pk=result) if result.isdigit() else None
+        promotions = selectors.promotion_list(user=request.user, result=result)
         page = Paginator(promotions, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "research/promotion_list.html", {"page": page})
 

@@ -198,6 +198,10 @@ def test_pages(client, promotion, villages, make_user, units, editor):
     done = client.post(url, {"state": "adopted", "note": "已推开", "day": "2023-06-01"})
     assert done.status_code == 302
     client.force_login(editor)
+    topic_page = client.get(promotion.result.topic.get_absolute_url()).content.decode()
+    assert f"/research/promotions/?result={promotion.result_id}" in topic_page
+    listed = client.get(f"/research/promotions/?result={promotion.result_id}").content.decode()
+    assert promotion.get_absolute_url() in listed
     page = client.get(f"/research/promotions/{promotion.pk}/?unit={units['own'].pk}")
     assert f"推广到 {len(villages)} 个嘎查村，已采用 1 个" in page.content.decode()
     other = PromotionTarget.objects.get(promotion=promotion, unit=villages[1])
