@@ -86,18 +86,18 @@ class TargetSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FigureRowSerializer(serializers.Serializer):
+class PromotionFigureRowSerializer(serializers.Serializer):
     unit = serializers.IntegerField(allow_null=True, source="unit.pk", default=None)
     unit_name = serializers.CharField(allow_null=True, source="unit.name", default=None)
     promoted = serializers.IntegerField()
     adopted = serializers.IntegerField()
 
 
-class FigureSerializer(serializers.Serializer):
+class PromotionFigureSerializer(serializers.Serializer):
     unit = serializers.IntegerField(source="unit.pk")
     promoted = serializers.IntegerField()
     adopted = serializers.IntegerField()
-    rows = FigureRowSerializer(many=True)
+    rows = PromotionFigureRowSerializer(many=True)
 
 
 def _units(user, ids, field):
@@ -146,7 +146,7 @@ class PromotionViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary=gettext_lazy("推广采用情况（按下级单位）"),
         parameters=[OpenApiParameter("unit", int, description=gettext_lazy("单位编号"))],
-        responses=FigureSerializer,
+        responses=PromotionFigureSerializer,
     )
     @action(detail=True, methods=["get"])
     def figure(self, request, pk=None):
@@ -154,7 +154,7 @@ class PromotionViewSet(viewsets.ReadOnlyModelViewSet):
         unit_pk = request.query_params.get("unit")
         unit = selectors.promotion_unit(user=request.user, promotion=promotion, pk=unit_pk)
         figure = selectors.promotion_figure(user=request.user, promotion=promotion, unit=unit)
-        return Response(FigureSerializer(figure).data)
+        return Response(PromotionFigureSerializer(figure).data)
 
 
 @extend_schema_view(
