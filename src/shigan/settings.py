@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "shigan.orgs.choices.Role",
         "AspectKindEnum": "shigan.campaigns.choices.AspectKind",
         "BriefingStateEnum": "shigan.briefings.choices.BriefingState",
+        "CaseKindEnum": "shigan.petitions.choices.CaseKind",
         "ProblemStateEnum": "shigan.problems.choices.ProblemState",
         "ProjectKindEnum": "shigan.initiatives.choices.ProjectKind",
         "ProjectStateEnum": "shigan.initiatives.choices.ProjectState",

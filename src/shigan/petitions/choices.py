@@ -2,6 +2,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
+    "CaseKind",
+    "UnionCategory",
+    "PETITION_CATEGORIES",
+    "UNION_CATEGORIES",
+    "categories_for",
     "AgentLevel",
     "Channel",
     "Category",
@@ -37,6 +42,30 @@ class Category(models.TextChoices):
     LAW = "law", _("政法")
     DISCIPLINE = "discipline", _("纪检监察")
     OTHER = "other", _("其他")
+
+
+class CaseKind(models.TextChoices):
+    """Cases the desk takes: petitions (信访), and rights-protection cases of new-form workers
+    brought to the trade union (工会维权), which share the clock, masking and routing."""
+
+    PETITION = "petition", _("信访")
+    UNION = "union", _("工会维权")
+
+
+class UnionCategory(models.TextChoices):
+    WAGES = "wages", _("劳动报酬")
+    SOCIAL_INSURANCE = "social_insurance", _("社会保险")
+    REST = "rest_leave", _("休息休假")
+    SAFETY = "safety", _("职业安全")
+
+
+PETITION_CATEGORIES = tuple(Category.values)
+UNION_CATEGORIES = tuple(UnionCategory.values)
+
+
+def categories_for(kind: str) -> list[tuple[str, str]]:
+    """The (value, label) categories a case of this kind takes."""
+    return list(UnionCategory.choices if kind == CaseKind.UNION else Category.choices)
 
 
 class PetitionState(models.TextChoices):

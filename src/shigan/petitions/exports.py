@@ -12,7 +12,13 @@ from shigan.core.spreadsheets.exporters import Exporter
 from shigan.core.spreadsheets.importers import Column
 from shigan.orgs.models import Unit
 from shigan.petitions import selectors, services
-from shigan.petitions.choices import Category, Channel, PetitionState, Satisfaction
+from shigan.petitions.choices import (
+    Category,
+    Channel,
+    PetitionState,
+    Satisfaction,
+    UnionCategory,
+)
 from shigan.petitions.imports import COLUMNS as INTAKE_COLUMNS
 
 __all__ = ["PetitionExporter", "IntakeTemplate", "EXPORT_COLUMNS"]
@@ -60,7 +66,7 @@ class PetitionExporter(Exporter):
     def rows(self) -> Iterator[tuple]:
         labels = {
             "channel": dict(Channel.choices),
-            "category": dict(Category.choices),
+            "category": dict(Category.choices + UnionCategory.choices),
             "state": dict(PetitionState.choices),
             "satisfaction": dict(Satisfaction.choices),
         }

@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from shigan.core.deadlines import Light
 from shigan.orgs.filters import UnitChoiceFilter, _visible_units
 from shigan.orgs.scoping import subtree_q
-from shigan.petitions.choices import AgentLevel, Category, Channel, PetitionState
+from shigan.petitions.choices import (
+    AgentLevel,
+    CaseKind,
+    Category,
+    Channel,
+    PetitionState,
+    UnionCategory,
+)
 from shigan.petitions.models import Agent, Petition
 
 __all__ = ["PetitionFilter", "AgentFilter"]
@@ -18,7 +25,10 @@ class PetitionFilter(django_filters.FilterSet):
     )
     state = django_filters.ChoiceFilter(label=_("状态"), choices=PetitionState.choices)
     channel = django_filters.ChoiceFilter(label=_("信访形式"), choices=Channel.choices)
-    category = django_filters.ChoiceFilter(label=_("类别"), choices=Category.choices)
+    kind = django_filters.ChoiceFilter(label=_("案件类型"), choices=CaseKind.choices)
+    category = django_filters.ChoiceFilter(
+        label=_("类别"), choices=Category.choices + UnionCategory.choices
+    )
     first_time = django_filters.BooleanFilter(label=_("初信初访"))
     light = django_filters.ChoiceFilter(label=_("红黄绿灯"), choices=Light.choices)
     received_after = django_filters.DateFilter(
@@ -30,7 +40,7 @@ class PetitionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Petition
-        fields = ["under", "state", "channel", "category", "first_time", "light"]
+        fields = ["under", "state", "kind", "channel", "category", "first_time", "light"]
 
     def filter_under(self, queryset, name, value):
         if not value:

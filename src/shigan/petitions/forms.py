@@ -5,7 +5,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shigan.core.deadlines import Light
-from shigan.petitions.choices import Category, Channel, PetitionState, Satisfaction, ToldBy
+from shigan.petitions.choices import (
+    CaseKind,
+    Category,
+    Channel,
+    PetitionState,
+    Satisfaction,
+    ToldBy,
+    UnionCategory,
+    categories_for,
+)
 
 __all__ = [
     "IntakeForm",
@@ -72,9 +81,22 @@ class IntakeForm(forms.Form):
         label=_("确认不是重复件（或有新的事实和理由）"), required=False
     )
 
+    def __init__(self, *args, kind: str = CaseKind.PETITION, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.fields["category"].choices = categories_for(kind)
+        if kind == CaseKind.UNION:
+            # The same form, in the union desk's words (a new-form worker, their employer).
+            self.fields["channel"].label = _("反映方式")
+            self.fields["name"].label = _("劳动者姓名")
+            self.fields["request"].label = _("维权诉求")
+            self.fields["first_time"].label = _("首次反映")
+            self.fields["attachment"].label = _("维权材料")
+
     def service_kwargs(self) -> dict:
         d = self.cleaned_data
         return {
+            "kind": self.kind,
             "received_on": d["received_on"],
             "channel": d["channel"],
             "title": d["title"],
@@ -202,8 +224,13 @@ class PetitionFilterForm(forms.Form):
         empty_value=None,
         required=False,
     )
+    kind = forms.ChoiceField(
+        label=_("案件类型"), choices=[("", _("全部"))] + list(CaseKind.choices), required=False
+    )
     category = forms.ChoiceField(
-        label=_("类别"), choices=[("", _("全部"))] + list(Category.choices), required=False
+        label=_("类别"),
+        choices=[("", _("全部"))] + list(Category.choices + UnionCategory.choices),
+        required=False,
     )
     channel = forms.ChoiceField(
         label=_("信访形式"), choices=[("", _("全部"))] + list(Channel.choices), required=False

@@ -15,12 +15,14 @@ from shigan.core.deadlines import Light
 from shigan.orgs.scoping import ALL, ScopedQuerySet, subtree_q, user_scope_paths
 from shigan.petitions.choices import (
     AgentLevel,
+    CaseKind,
     Category,
     Channel,
     PetitionState,
     ReviewLevel,
     Satisfaction,
     ToldBy,
+    UnionCategory,
 )
 from shigan.petitions.storage import attachment_storage
 
@@ -110,7 +112,16 @@ class Petition(models.Model):
     channel = models.CharField(_("信访形式"), max_length=20, choices=Channel.choices)
     title = models.CharField(_("事由"), max_length=100)
     request = models.TextField(_("诉求"))
-    category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
+    kind = models.CharField(
+        _("案件类型"),
+        max_length=20,
+        choices=CaseKind.choices,
+        default=CaseKind.PETITION,
+        db_index=True,
+    )
+    category = models.CharField(
+        _("类别"), max_length=20, choices=Category.choices + UnionCategory.choices
+    )
     first_time = models.BooleanField(_("初信初访"), default=True)
     intake_agent = models.ForeignKey(
         Agent,

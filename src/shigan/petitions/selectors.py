@@ -17,7 +17,7 @@ from shigan.orgs.models import Unit
 from shigan.orgs.scoping import path_upper, subtree_q
 from shigan.petitions import clock
 from shigan.petitions.access import reveal_unit_ids
-from shigan.petitions.choices import OPEN_STATES
+from shigan.petitions.choices import OPEN_STATES, CaseKind
 from shigan.petitions.models import (
     Agent,
     Petition,
@@ -45,6 +45,8 @@ __all__ = [
     "FigureRow",
     "unit_figures",
     "FIGURES",
+    "FIGURE_NAMES",
+    "figure_keys",
 ]
 
 # How alike two requests must be (0–100, rapidfuzz) to call the same petitioner's a duplicate.
@@ -197,6 +199,7 @@ def petition_list(
     user,
     unit: Unit,
     state: str | None = None,
+    kind: str | None = None,
     first_time: bool | None = None,
     category: str | None = None,
     channel: str | None = None,
@@ -208,6 +211,8 @@ def petition_list(
     )
     if state:
         petitions = petitions.filter(state=state)
+    if kind:
+        petitions = petitions.filter(kind=kind)
     if first_time is not None:
         petitions = petitions.filter(first_time=first_time)
     if category:
@@ -289,39 +294,53 @@ class FigureRow:
     own: bool = False
 
 
-# The unit figures: (metric key, label) and the rates computed from them.
-FIGURES = (
-    "petitions.received",
-    "petitions.first_time",
-    "petitions.resolved_locally",
-    "petitions.first_time_resolved_locally",
-    "petitions.replied",
-    "petitions.on_time",
-    "petitions.rated",
-    "petitions.satisfied",
+# The unit figures (metric names, "petitions.…" or "union.…" by case kind) and the rates
+# computed from them.
+FIGURE_NAMES = (
+    "received",
+    "first_time",
+    "resolved_locally",
+    "first_time_resolved_locally",
+    "replied",
+    "on_time",
+    "rated",
+    "satisfied",
 )
-RATES = {
-    "first_time_local_rate": ("petitions.first_time_resolved_locally", "petitions.first_time"),
-    "on_time_rate": ("petitions.on_time", "petitions.replied"),
-    "satisfaction_rate": ("petitions.satisfied", "petitions.rated"),
+RATE_NAMES = {
+    "first_time_local_rate": ("first_time_resolved_locally", "first_time"),
+    "on_time_rate": ("on_time", "replied"),
+    "satisfaction_rate": ("satisfied", "rated"),
 }
+
+
+def figure_keys(kind: str = CaseKind.PETITION) -> dict[str, str]:
+    """name → metric key of the figures of one case kind."""
+    prefix = "union" if kind == CaseKind.UNION else "petitions"
+    return {name: f"{prefix}.{name}" for name in FIGURE_NAMES}
+
+
+FIGURES = tuple(figure_keys().values())  # the petitions' figure keys
 
 
 def rate(part: int, whole: int) -> str:
     return f"{part * 100 / whole:.1f}%" if whole else "—"
 
 
-def unit_figures(*, unit: Unit, as_of=None) -> dict:
-    """Each figure for the unit, and by child (metric_by_child), with the rates. The caller
-    has checked that the user may see the unit (figures are counts, not records)."""
-    by_child = {k: metric_by_child(k, unit=unit, as_of=as_of) for k in FIGURES}
+def unit_figures(*, unit: Unit, as_of=None, kind: str = CaseKind.PETITION) -> dict:
+    """Each figure of one case kind for the unit, and by child (metric_by_child), with the
+    rates. The caller has checked that the user may see the unit (figures are counts, not
+    records)."""
+    keys = figure_keys(kind)
+    metric_keys = tuple(keys.values())
+    rate_keys = {name: (keys[a], keys[b]) for name, (a, b) in RATE_NAMES.items()}
+    by_child = {k: metric_by_child(k, unit=unit, as_of=as_of) for k in metric_keys}
     totals = {k: sum(r.value for r in rows) for k, rows in by_child.items()}
     rows = []
-    for i, first in enumerate(by_child[FIGURES[0]]):
-        values = {k: by_child[k][i].value for k in FIGURES}
+    for i, first in enumerate(by_child[metric_keys[0]]):
+        values = {k: by_child[k][i].value for k in metric_keys}
         if first.own and not any(values.values()):
             continue
-        values.update({name: rate(values[a], values[b]) for name, (a, b) in RATES.items()})
+        values.update({name: rate(values[a], values[b]) for name, (a, b) in rate_keys.items()})
         rows.append(FigureRow(first.unit, values, own=first.own))
-    rates = {name: rate(totals[a], totals[b]) for name, (a, b) in RATES.items()}
-    return {"totals": totals, "rates": rates, "rows": rows}
+    rates = {name: rate(totals[a], totals[b]) for name, (a, b) in rate_keys.items()}
+    return {"totals": totals, "rates": rates, "rows": rows, "keys": keys}

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from shigan.petitions import views
+from shigan.petitions import views, views_union
 
 app_name = "petitions"
 urlpatterns = [
     path("", views.DeskView.as_view(), name="desk"),
     path("new/<int:agent>/", views.IntakeView.as_view(), name="intake"),
+    path("union/new/<int:agent>/", views_union.UnionIntakeView.as_view(), name="union_intake"),
     path("template.xlsx", views.TemplateView.as_view(), name="template"),
     path("<int:pk>/", views.PetitionDetailView.as_view(), name="detail"),
     path("<int:pk>/route/", views.RouteView.as_view(), name="route"),
@@ -23,6 +24,11 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment"),
     path("units/<int:pk>/", views.UnitListView.as_view(), name="unit_list"),
     path("units/<int:pk>/figures/", views.FiguresView.as_view(), name="figures"),
+    path(
+        "units/<int:pk>/union-figures/",
+        views_union.UnionFiguresView.as_view(),
+        name="union_figures",
+    ),
     path("units/<int:pk>/agents/", views.AgentListView.as_view(), name="agents"),
     path("units/<int:pk>/export.<str:fmt>", views.ExportView.as_view(), name="export"),
     path("agents/<int:pk>/retire/", views.AgentRetireView.as_view(), name="agent_retire"),

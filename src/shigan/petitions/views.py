@@ -27,7 +27,7 @@ from shigan.orgs.services import user_can
 from shigan.orgs.views_exchange import CONTENT_TYPES, attachment
 from shigan.petitions import crypto, forms, selectors, services
 from shigan.petitions.access import can_reveal
-from shigan.petitions.choices import PetitionState, ReviewLevel
+from shigan.petitions.choices import CaseKind, PetitionState, ReviewLevel
 from shigan.petitions.exports import IntakeTemplate, PetitionExporter
 from shigan.petitions.imports import COLUMNS
 from shigan.petitions.jobs import IMPORT_KIND
@@ -74,7 +74,10 @@ class DeskView(LoginRequiredMixin, View):
 
 
 class IntakeView(LoginRequiredMixin, View):
-    """An agent takes a petition in at their unit."""
+    """An agent takes a petition in at their unit (a union case: `views_union`)."""
+
+    kind = CaseKind.PETITION
+    title = gettext_lazy("登记信访件")
 
     def _agent(self, request, pk) -> Agent:
         return get_object_or_404(selectors.agent_posts(user=request.user), pk=pk)
@@ -82,7 +85,7 @@ class IntakeView(LoginRequiredMixin, View):
     def _render(self, request, agent, form, status=200):
         context = {
             "form": form,
-            "title": _("登记信访件"),
+            "title": self.title,
             "heading": agent.unit.name,
             "back": reverse("petitions:desk"),
             "multipart": True,
@@ -92,11 +95,11 @@ class IntakeView(LoginRequiredMixin, View):
 
     def get(self, request, agent):
         agent = self._agent(request, agent)
-        return self._render(request, agent, forms.IntakeForm())
+        return self._render(request, agent, forms.IntakeForm(kind=self.kind))
 
     def post(self, request, agent):
         agent = self._agent(request, agent)
-        form = forms.IntakeForm(request.POST, request.FILES)
+        form = forms.IntakeForm(request.POST, request.FILES, kind=self.kind)
         if form.is_valid():
             try:
                 petition = services.petition_intake(
@@ -424,6 +427,8 @@ class UnitListView(LoginRequiredMixin, View):
 class FiguresView(LoginRequiredMixin, View):
     """The unit figures by subtree; every number opens its records."""
 
+    kind = CaseKind.PETITION
+
     def get(self, request, pk):
         unit = unit_get(user=request.user, pk=pk)
         form = forms.AsOfForm(request.GET)
@@ -434,7 +439,8 @@ class FiguresView(LoginRequiredMixin, View):
             "unit": unit,
             "as_of": as_of,
             "form": form,
-            "figures": selectors.unit_figures(unit=unit, as_of=as_of),
+            "figures": selectors.unit_figures(unit=unit, as_of=as_of, kind=self.kind),
+            "union": self.kind == CaseKind.UNION,
             "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),
         }
         return render(request, "petitions/figures.html", context)

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["TopicState", "Verdict", "ResultKind", "ResultState"]
+__all__ = ["TopicState", "Verdict", "ResultKind", "ResultState", "AdoptionState"]
 
 
 class TopicState(models.TextChoices):
@@ -28,3 +28,11 @@ class ResultKind(models.TextChoices):
 class ResultState(models.TextChoices):
     DRAFTING = "drafting", _("起草中")
     ADOPTED = "adopted", _("已采纳")
+
+
+class AdoptionState(models.TextChoices):
+    """A promoted unit's answer to a promotion (推广): not yet, adopted, or not applicable."""
+
+    PENDING = "pending", _("待反馈")
+    ADOPTED = "adopted", _("已采用")
+    NOT_APPLICABLE = "not_applicable", _("不适用")

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect
-from shigan.research.choices import ResultKind, ResultState, TopicState, Verdict
+from shigan.orgs.choices import UnitKind
+from shigan.research.choices import AdoptionState, ResultKind, ResultState, TopicState, Verdict
 
 __all__ = [
     "TopicFilterForm",
@@ -18,6 +19,8 @@ __all__ = [
     "ProblemForm",
     "ResultForm",
     "ConcludeForm",
+    "PromoteForm",
+    "TargetReportForm",
     "VisitForm",
 ]
 
@@ -157,3 +160,61 @@ class VisitForm(forms.Form):
         self.fields["unit"].widget.choices = [
             (u.pk, f"{u.name}（{g.name}）") for g in groups for u in g.units.all()
         ]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class PromoteForm(forms.Form):
+    """Promote a result: the units of one level under a unit, and/or a list of units."""
+
+    scopes = forms.CharField(
+        label=_("推广范围"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("每行一个单位名称（如某旗）或 12 位行政区划代码：推广到其下的所有该级单位。"),
+    )
+    target_kind = forms.ChoiceField(
+        label=_("推广到"),
+        choices=[
+            (UnitKind.VILLAGE, _("嘎查村")),
+            (UnitKind.TOWNSHIP, _("苏木乡镇")),
+            (UnitKind.COUNTY, _("旗县")),
+        ],
+        initial=UnitKind.VILLAGE,
+    )
+    units = forms.CharField(
+        label=_("另加单位"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行一个单位名称或行政区划代码，可不填。"),
+    )
+    deadline = forms.DateField(label=_("反馈期限"), widget=DateInput())
+    note = forms.CharField(
+        label=_("推广要求"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_scopes(self):
+        return _lines(self.cleaned_data["scopes"])
+
+    def clean_units(self):
+        return _lines(self.cleaned_data["units"])
+
+
+class TargetReportForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("采用情况"),
+        choices=[
+            (AdoptionState.ADOPTED, AdoptionState.ADOPTED.label),
+            (AdoptionState.NOT_APPLICABLE, AdoptionState.NOT_APPLICABLE.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("反馈说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("不适用时请说明理由。"),
+    )
+    day = forms.DateField(label=_("反馈日期"), initial=_today, widget=DateInput())

@@ -13,8 +13,15 @@ from shigan.campaigns.choices import VisitPurpose
 from shigan.campaigns.models import GuidanceVisit
 from shigan.metrics.registry import Metric, StateHistory, register_metric
 from shigan.orgs.choices import PersonRank
-from shigan.research.choices import TopicState
-from shigan.research.models import ResearchResult, ResearchTopic, ResearchTrip, TopicTransition
+from shigan.research.choices import AdoptionState, TopicState
+from shigan.research.models import (
+    PromotionTarget,
+    ResearchResult,
+    ResearchTopic,
+    ResearchTrip,
+    TargetTransition,
+    TopicTransition,
+)
 
 HISTORY = StateHistory(TopicTransition, record_field="topic")
 ALL_STATES = tuple(TopicState.values)
@@ -89,5 +96,32 @@ GUIDANCE_VISITS = register_metric(
         date_field="visited_on",
         campaign_field="group__campaign",
         order_by=("-visited_on", "-pk"),
+    )
+)
+
+# A result promoted (推广) to units: "推广到 N 个嘎查村，已采用 M 个" for any subtree, by the
+# promoted units' own place in the tree (a banner's figure counts its villages). The dimension
+# `promotion` gives one promotion's figures; adoption is read from the answers' history.
+PROMOTION_TARGETS = register_metric(
+    Metric(
+        key="research.promotion_targets",
+        label=_("成果推广单位数"),
+        model=PromotionTarget,
+        date_field="promoted_on",
+        campaign_field="campaign",
+        dims=("promotion",),
+        order_by=("unit__path", "pk"),
+    )
+)
+PROMOTION_ADOPTED = register_metric(
+    Metric(
+        key="research.promotion_adopted",
+        label=_("已采用推广成果的单位数"),
+        model=PromotionTarget,
+        states=(AdoptionState.ADOPTED,),
+        history=StateHistory(TargetTransition, record_field="target"),
+        campaign_field="campaign",
+        dims=("promotion",),
+        order_by=("unit__path", "pk"),
     )
 )

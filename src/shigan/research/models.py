@@ -7,8 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from shigan.orgs.scoping import ScopedQuerySet
-from shigan.research.choices import ResultKind, ResultState, TopicState, Verdict
+from shigan.orgs.scoping import ALL, ScopedQuerySet, subtree_q, user_scope_paths
+from shigan.research.choices import AdoptionState, ResultKind, ResultState, TopicState, Verdict
 
 __all__ = [
     "ResearchTopic",
@@ -18,6 +18,9 @@ __all__ = [
     "ResearchTrip",
     "ResearchReport",
     "ResearchResult",
+    "ResultPromotion",
+    "PromotionTarget",
+    "TargetTransition",
 ]
 
 
@@ -311,3 +314,154 @@ class ResearchResult(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("research:topic_detail", args=[self.topic_id])
+
+
+class PromotionQuerySet(ScopedQuerySet):
+    """A promotion is seen from the promoting unit's subtree, and by every unit it reaches
+    (their subtrees): a village sees the promotion it must answer."""
+
+    def restrict(self, user, action: str = "view"):
+        paths = user_scope_paths(user, action)
+        if paths is ALL:
+            return self
+        if not paths:
+            return self.none()
+        reached = PromotionTarget.objects.filter(subtree_q(paths, "unit__path")).values(
+            "promotion_id"
+        )
+        return self.filter(subtree_q(paths, "unit__path") | models.Q(pk__in=reached))
+
+
+class TargetQuerySet(ScopedQuerySet):
+    """A unit's answer is seen from its own subtree's ancestors and by the promoting unit."""
+
+    def restrict(self, user, action: str = "view"):
+        paths = user_scope_paths(user, action)
+        if paths is ALL:
+            return self
+        if not paths:
+            return self.none()
+        return self.filter(
+            subtree_q(paths, "unit__path") | subtree_q(paths, "promotion__unit__path")
+        )
+
+
+class ResultPromotion(models.Model):
+    """A result promoted (推广) to a set of units — the units of one kind in some subtrees
+    (`scopes`, e.g. a few banners' gacha/villages), and/or a list —
+    each of which answers adopted or not applicable by the deadline."""
+
+    result = models.ForeignKey(
+        ResearchResult,
+        verbose_name=_("调研成果"),
+        on_delete=models.CASCADE,
+        related_name="promotions",
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("推广单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("主题教育"), on_delete=models.PROTECT, related_name="+"
+    )
+    scopes = models.ManyToManyField(
+        "orgs.Unit", verbose_name=_("推广范围"), related_name="+", blank=True
+    )
+    target_kind = models.CharField(_("推广到"), max_length=20, blank=True)
+    promoted_on = models.DateField(_("推广日期"))
+    deadline = models.DateField(_("反馈期限"))
+    note = models.TextField(_("推广要求"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = PromotionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("成果推广")
+        verbose_name_plural = _("成果推广")
+        ordering = ["-promoted_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.result} · {_('推广')}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("research:promotion_detail", args=[self.pk])
+
+
+class PromotionTarget(models.Model):
+    """One unit a result is promoted to, and its answer. `campaign` and `promoted_on` repeat
+    the promotion's, for figures."""
+
+    promotion = models.ForeignKey(
+        ResultPromotion,
+        verbose_name=_("成果推广"),
+        on_delete=models.CASCADE,
+        related_name="targets",
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("推广对象"), on_delete=models.PROTECT, related_name="+"
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("主题教育"), on_delete=models.PROTECT, related_name="+"
+    )
+    promoted_on = models.DateField(_("推广日期"))
+    state = models.CharField(
+        _("采用情况"), max_length=20, choices=AdoptionState.choices, default=AdoptionState.PENDING
+    )
+    reported_on = models.DateField(_("反馈日期"), null=True, blank=True)
+    note = models.TextField(_("反馈说明"), blank=True)
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("推广对象")
+        verbose_name_plural = _("推广对象")
+        ordering = ["unit__path", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["promotion", "unit"], name="research_target_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.promotion.result} · {self.get_state_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("research:promotion_detail", args=[self.promotion_id]) + f"#t{self.pk}"
+
+
+class TargetTransition(models.Model):
+    """One answer (or change of answer) of a promoted unit; the first row is the promotion."""
+
+    target = models.ForeignKey(
+        PromotionTarget,
+        verbose_name=_("推广对象"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, choices=AdoptionState.choices)
+    day = models.DateField(_("日期"), db_index=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    comment = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("采用情况变更")
+        verbose_name_plural = _("采用情况变更")
+        ordering = ["day", "pk"]
+        indexes = [models.Index(fields=["target", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}: {self.from_state or '—'} → {self.to_state}"

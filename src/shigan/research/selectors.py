@@ -2,23 +2,26 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect, Campaign, GuidanceGroup, Participation
 from shigan.metrics.registry import get_metric
-from shigan.metrics.selectors import metric_records
+from shigan.metrics.selectors import metric_by_child, metric_records, metric_value
 from shigan.orgs.models import Person, Unit
-from shigan.orgs.scoping import subtree_q
+from shigan.orgs.scoping import ALL, subtree_q, user_scope_paths
 from shigan.problems.models import Problem
-from shigan.research.choices import TopicState, Verdict
+from shigan.research.choices import AdoptionState, TopicState, Verdict
 from shigan.research.models import (
     PlanReview,
+    PromotionTarget,
     ResearchPlan,
     ResearchResult,
     ResearchTopic,
     ResearchTrip,
+    ResultPromotion,
     TopicTransition,
 )
 
@@ -39,6 +42,14 @@ __all__ = [
     "batch_records",
     "people_for",
     "place_resolve",
+    "PromotionRow",
+    "PromotionFigure",
+    "promotion_list",
+    "promotion_get",
+    "promotion_unit",
+    "promotion_figure",
+    "promotion_targets",
+    "target_get",
 ]
 
 
@@ -112,7 +123,12 @@ def topic_detail(*, user, pk) -> ResearchTopic:
                 ResearchTrip.objects.select_related("place").prefetch_related("people"),
             ),
             Prefetch("problems", Problem.objects.select_related("aspect").order_by("-found_on")),
-            "results",
+            Prefetch(
+                "results",
+                ResearchResult.objects.annotate(
+                    promoted=Exists(ResultPromotion.objects.filter(result=OuterRef("pk")))
+                ),
+            ),
             Prefetch(
                 "transitions",
                 TopicTransition.objects.select_related("actor").order_by("at", "pk"),
@@ -236,3 +252,109 @@ def place_resolve(*, campaign: Campaign, text) -> Unit | None:
     if text.isdigit():
         return units.filter(pk=int(text)).first()
     return units.filter(Q(name=text) | Q(short_name=text)).order_by("depth", "path").first()
+
+
+# -- promotion (推广) ---------------------------------------------------------------------------
+
+
+def promotion_list(*, user, result: ResearchResult | None = None) -> QuerySet[ResultPromotion]:
+    """Promotions the user may see: made in their subtrees or reaching a unit in them."""
+    promotions = (
+        ResultPromotion.objects.restrict(user, "view")
+        .select_related("result", "unit")
+        .prefetch_related("scopes")
+    )
+    if result is not None:
+        promotions = promotions.filter(result=result)
+    return promotions.order_by("-promoted_on", "-pk")
+
+
+def promotion_get(*, user, pk) -> ResultPromotion:
+    return get_object_or_404(
+        ResultPromotion.objects.restrict(user, "view")
+        .select_related("result", "result__topic", "unit", "campaign__root_unit")
+        .prefetch_related("scopes"),
+        pk=pk,
+    )
+
+
+def promotion_unit(*, user, promotion: ResultPromotion, pk=None) -> Unit:
+    """The unit whose subtree the promotion page shows: the one asked for (in the user's scope),
+    else the campaign's root, the promotion's one scope or promoting unit if the user sees it,
+    else the user's topmost unit among those the promotion reaches."""
+    units = Unit.objects.restrict(user, "view")
+    if pk not in (None, ""):
+        return get_object_or_404(units, pk=pk if str(pk).isdigit() else 0)
+    scopes = list(promotion.scopes.all())
+    one_scope = scopes[0] if len(scopes) == 1 else None
+    for candidate in (one_scope, promotion.campaign.root_unit, promotion.unit):
+        if candidate is not None and units.filter(pk=candidate.pk).exists():
+            return candidate
+    paths = user_scope_paths(user, "view")
+    roots = units.filter(path__in=[] if paths is ALL else paths)
+    reached = promotion.targets.values("unit__path")
+    for root in roots.order_by("depth", "path"):
+        if reached.filter(subtree_q([root.path], "unit__path")).exists():
+            return root
+    raise Http404
+
+
+@dataclass(frozen=True)
+class PromotionRow:
+    unit: Unit | None  # None: the unit itself (a target directly)
+    promoted: int
+    adopted: int
+
+
+@dataclass(frozen=True)
+class PromotionFigure:
+    """ "推广到 N 个嘎查村，已采用 M 个" for a subtree, with one row per child."""
+
+    unit: Unit
+    promoted: int
+    adopted: int
+    rows: list[PromotionRow]
+
+
+def promotion_figure(
+    *, user, promotion: ResultPromotion, unit: Unit, as_of=None
+) -> PromotionFigure:
+    """The metrics engine's figures for one promotion under `unit`, by child subtree."""
+    kwargs = {"unit": unit, "user": user, "as_of": as_of, "promotion": promotion.pk}
+    promoted = metric_by_child("research.promotion_targets", **kwargs)
+    adopted = {
+        r.unit.pk if r.unit else None: r.value
+        for r in metric_by_child("research.promotion_adopted", **kwargs)
+    }
+    rows = [
+        PromotionRow(r.unit, r.value, adopted.get(r.unit.pk if r.unit else None, 0))
+        for r in promoted
+        if r.value
+    ]
+    return PromotionFigure(
+        unit=unit,
+        promoted=metric_value("research.promotion_targets", **kwargs),
+        adopted=metric_value("research.promotion_adopted", **kwargs),
+        rows=rows,
+    )
+
+
+def promotion_targets(
+    *, user, promotion: ResultPromotion, unit: Unit | None = None, state: str = ""
+) -> QuerySet[PromotionTarget]:
+    """The promoted units' answers the user may see, under `unit` if given."""
+    targets = PromotionTarget.objects.restrict(user, "view").filter(promotion=promotion)
+    if unit is not None:
+        targets = targets.filter(subtree_q([unit.path], "unit__path"))
+    if state in AdoptionState.values:
+        targets = targets.filter(state=state)
+    return targets.select_related("unit").order_by("unit__path", "pk")
+
+
+def target_get(*, user, pk, action: str = "view") -> PromotionTarget:
+    return get_object_or_404(
+        PromotionTarget.objects.restrict(user, action).select_related(
+            "unit", "promotion", "promotion__result"
+        ),
+        pk=pk,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shigan.research import views, views_exchange, views_figures
+from shigan.research import views, views_exchange, views_figures, views_promotion
 
 app_name = "research"
 urlpatterns = [
@@ -38,4 +38,16 @@ urlpatterns = [
     path("topics/<int:pk>/results/new/", views.ResultCreateView.as_view(), name="result_create"),
     path("plans/<int:pk>/review/", views.PlanReviewView.as_view(), name="plan_review"),
     path("results/<int:pk>/adopt/", views.ResultAdoptView.as_view(), name="result_adopt"),
+    path("results/<int:pk>/promote/", views_promotion.PromoteView.as_view(), name="promote"),
+    path("promotions/", views_promotion.PromotionListView.as_view(), name="promotion_list"),
+    path(
+        "promotions/<int:pk>/",
+        views_promotion.PromotionDetailView.as_view(),
+        name="promotion_detail",
+    ),
+    path(
+        "promotions/targets/<int:pk>/report/",
+        views_promotion.TargetReportView.as_view(),
+        name="target_report",
+    ),
 ]

@@ -62,6 +62,8 @@ class FiguresView(FigureMixin, View):
             "research.topics_provincial",
             "research.trips_provincial",
             "research.guidance_visits",
+            "research.promotion_targets",
+            "research.promotion_adopted",
         ):
             figures[key.split(".")[1]] = metric_value(
                 key, unit=unit, campaign=campaign, as_of=as_of

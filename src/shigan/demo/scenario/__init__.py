@@ -60,7 +60,16 @@ def analyze(_ctx) -> dict:
 
 
 def _stages():
-    from shigan.demo.scenario import briefing, delivery, people, rectification, research, study
+    from shigan.demo.scenario import (
+        briefing,
+        delivery,
+        people,
+        promotion,
+        rectification,
+        research,
+        study,
+        union,
+    )
     from shigan.demo.scenario.setup import build_setup
 
     return (
@@ -69,10 +78,12 @@ def _stages():
         (_("学习活动"), study.build_study),
         (_("调研课题、方案审核和调研"), research.build_research),
         (_("巡回指导"), research.build_guidance),
+        (_("调研成果推广"), promotion.build_promotion),
         (_("调研发现问题和解决措施"), rectification.build_research_problems),
         (_("检视问题、整改和销号"), rectification.build_self_inspection),
         (_("专项整治和建章立制"), rectification.build_programs_and_rules),
         (_("重点任务、项目资金和民生项目"), delivery.build_delivery),
+        (_("工会维权案件"), union.build_union),
         (_("红黄绿灯（截至 2023-06-07）"), rectification.build_lights),
         (_("更新数据库统计信息"), analyze),
         (_("简报"), briefing.build_briefing),

@@ -83,6 +83,7 @@ class Context:
         self.places: dict[int, list] = {}  # league unit id → townships and villages in it
         self.all_places: list = []
         self.special_place = None  # the village of the article's 统种共富 model
+        self.promotion_topic = None  # 农牧厅's topic on that model (promotion stage)
         # unit id → [(topic id, first trip day, lead, title, trips)] of topics under research
         self.topics_by_unit: dict[int, list] = {}
         self.departments: dict[str, object] = {}  # name → Unit

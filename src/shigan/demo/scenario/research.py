@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from shigan.campaigns.choices import VisitPurpose
 from shigan.campaigns.services import guidance_visit_log
-from shigan.demo.scenario import names
+from shigan.demo.scenario import names, promotion
 from shigan.demo.scenario.context import Context, split
 from shigan.orgs.models import Unit
 from shigan.research import services as research
@@ -44,6 +44,7 @@ def build_research(ctx: Context) -> dict:
     _places(ctx)
     topics = _root_topics(ctx) + _batch_topics(ctx)
     _fates(ctx, topics)
+    promotion.mark_topic(ctx, topics)
     _create(ctx, topics)
     _plans(ctx, topics)
     _trips(ctx, topics)
@@ -239,6 +240,7 @@ def _trips(ctx: Context, topics: list[_Topic]) -> None:
         minimum = 2 if key == "provincial_trips" else 1
         for t, n in zip(pool, split(TARGETS[key], weights, rng, minimum), strict=True):
             t.trips = sorted(ctx.workday(t.days["approved"]) for _ in range(n))
+            t.trips = promotion.trip_days(ctx, t, t.trips)
     by_actor = defaultdict(list)
     for t in approved:
         for day in t.trips:
@@ -261,7 +263,8 @@ def _trips(ctx: Context, topics: list[_Topic]) -> None:
 def _trip_place(ctx: Context, t: _Topic):
     if t.unit_id == ctx.root.pk and "统种共富" in t.draft.title:
         return ctx.special_place
-    return _place(ctx, t.unit_id)
+    place = _place(ctx, t.unit_id)  # drawn all the same: later draws stay as they were
+    return ctx.special_place if t is ctx.promotion_topic else place
 
 
 # -- reports, conclusions, results (one by one: a few hundred) --------------------------------

@@ -21,11 +21,14 @@ from shigan.problems.models import CloseOut, Measure, Problem, ProblemTransition
 from shigan.problems.permissions import can_review
 from shigan.research.models import (
     PlanReview,
+    PromotionTarget,
     ResearchPlan,
     ResearchReport,
     ResearchResult,
     ResearchTopic,
     ResearchTrip,
+    ResultPromotion,
+    TargetTransition,
     TopicTransition,
 )
 from shigan.study.models import StudyActivity
@@ -51,6 +54,9 @@ EVENT_DATES = (
     (ProgressReport, ("reported_on",)),
     (CloseOut, ("submitted_on", "decided_on")),
     (Participation, ("enrolled_on",)),
+    (ResultPromotion, ("promoted_on",)),
+    (PromotionTarget, ("promoted_on", "reported_on")),
+    (TargetTransition, ("day",)),
 )
 
 

@@ -36,6 +36,7 @@ class PetitionSerializer(serializers.ModelSerializer):
             "channel",
             "title",
             "request",
+            "kind",
             "category",
             "first_time",
             "intake_agent",

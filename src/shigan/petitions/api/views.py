@@ -16,7 +16,14 @@ from shigan.orgs.models import Unit
 from shigan.orgs.services import user_can
 from shigan.petitions import selectors, services
 from shigan.petitions.api.serializers import AgentSerializer, PetitionSerializer
-from shigan.petitions.choices import Category, Channel, Satisfaction, ToldBy
+from shigan.petitions.choices import (
+    CaseKind,
+    Category,
+    Channel,
+    Satisfaction,
+    ToldBy,
+    UnionCategory,
+)
 from shigan.petitions.filters import AgentFilter, PetitionFilter
 from shigan.petitions.models import Agent, Petition, PetitionReview
 
@@ -42,7 +49,12 @@ class IntakeInput(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices, label=gettext_lazy("信访形式"))
     title = serializers.CharField(max_length=100, label=gettext_lazy("事由"))
     request = serializers.CharField(label=gettext_lazy("诉求"))
-    category = serializers.ChoiceField(choices=Category.choices, label=gettext_lazy("类别"))
+    kind = serializers.ChoiceField(
+        choices=CaseKind.choices, default=CaseKind.PETITION, label=gettext_lazy("案件类型")
+    )
+    category = serializers.ChoiceField(
+        choices=Category.choices + UnionCategory.choices, label=gettext_lazy("类别")
+    )
     first_time = serializers.BooleanField(default=True, label=gettext_lazy("初信初访"))
     petitioners = PetitionerInput(many=True, label=gettext_lazy("信访人"))
     confirm_duplicate = serializers.BooleanField(

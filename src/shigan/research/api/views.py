@@ -26,6 +26,7 @@ from shigan.research.api.serializers import (
     TopicSerializer,
     TripSerializer,
 )
+from shigan.research.api.views_promotion import PromoteInput, PromotionSerializer, promote
 from shigan.research.choices import ResultKind, ResultState, Verdict
 from shigan.research.filters import ResultFilter, TopicFilter, TripFilter
 from shigan.research.models import ResearchTopic
@@ -347,3 +348,12 @@ class ResultViewSet(viewsets.ReadOnlyModelViewSet):
         _require_record(request.user, result.unit)
         result = services.result_adopt(actor=request.user, result=result)
         return Response(ResultSerializer(result).data)
+
+    @extend_schema(
+        summary=gettext_lazy("推广调研成果"),
+        request=PromoteInput,
+        responses={201: PromotionSerializer},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def promote(self, request, pk=None):
+        return promote(request, self.get_object())
