@@ -128,6 +128,11 @@ def _locked(problem: Problem) -> Problem:
 def _refuse_closed(problem: Problem) -> None:
     if problem.state == ProblemState.CLOSED:
         raise ProblemError(_("该问题已销号，不能再修改。"), code="closed")
+    # Carried over to a later campaign: it stays as it stood that day (see carryover.py).
+    if Problem.objects.filter(carried_from=problem.pk).exists():
+        raise ProblemError(
+            _("该问题已转入下一次主题教育，请在转入后的问题上继续整改。"), code="carried_over"
+        )
 
 
 def _not_before(day, earliest, *, field: str, message: str) -> None:

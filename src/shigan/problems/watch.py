@@ -85,6 +85,7 @@ def _candidates(today: datetime.date):
     return (
         Problem.objects.filter(state__in=_WATCHED_STATES)
         .filter(near | ~Q(light=Light.GREEN))
+        .filter(carried_to__isnull=True)  # a carried-over original keeps its light
         .only(
             "pk",
             "unit_id",
