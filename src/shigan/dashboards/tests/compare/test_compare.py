@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 
 from shigan.problems.carryover import problems_carry_over
-from shigan.problems.tests.conftest import calendar, campaign, editor  # noqa: F401
-from shigan.problems.tests.test_carryover import CARRIED_ON, D, new, office, old  # noqa: F401
+from shigan.problems.tests.carryover.conftest import CARRIED_ON
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from shigan.campaigns.models import Campaign
 from shigan.orgs.choices import Role
 from shigan.problems import views_carryover
 from shigan.problems.models import Problem
-from shigan.problems.tests.test_carryover import CARRIED_ON, D, new, office, old  # noqa: F401
+from shigan.problems.tests.carryover.conftest import D
 
 pytestmark = pytest.mark.django_db
 
