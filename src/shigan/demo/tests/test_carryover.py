@@ -30,7 +30,7 @@ def test_the_second_campaign_follows_the_first(scenario, second):
     )
 
 
-def test_carried_problems_are_linked_to_their_unchanged_originals(scenario, second):
+def test_carried_problems_are_linked_to_their_unchanged_originals(scenario, second, as_of):
     carried = Problem.objects.filter(campaign=second, carried_from__isnull=False)
     assert carried.count() == 12
     assert carried.filter(term="long_term").exists() and carried.filter(state="closed").exists()
