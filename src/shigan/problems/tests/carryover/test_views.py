@@ -53,6 +53,9 @@ def test_chosen_problems_are_carried_and_linked_both_ways(client, office, old, n
     assert old["slow"].get_absolute_url() in page and "已精简一半材料" in page  # its history
     original = client.get(old["slow"].get_absolute_url()).content.decode()
     assert carried.get_absolute_url() in original and "2024年党纪学习教育" in original
+    # The original offers no more actions (the services would refuse them).
+    assert reverse("problems:report_create", args=[old["slow"].pk]) not in original
+    assert reverse("problems:report_create", args=[carried.pk]) in page
     left = client.get(_page(new)).content.decode()
     assert "1 个可转入的问题" in left and "办事环节多" not in left
 
