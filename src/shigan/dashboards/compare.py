@@ -10,6 +10,7 @@ from shigan.campaigns.models import Campaign
 from shigan.metrics.registry import METRICS, Metric
 from shigan.metrics.selectors import metric_value
 from shigan.orgs.models import Unit
+from shigan.orgs.selectors import unit_get
 
 __all__ = ["COMPARED", "ComparedRow", "campaign_comparison", "default_as_of"]
 
@@ -68,15 +69,17 @@ def campaign_comparison(
     first_as_of: datetime.date,
     second_as_of: datetime.date,
 ) -> list[ComparedRow]:
-    """One row per compared figure: its value in each campaign under `unit` (checked for the
-    user), each as of its own date."""
+    """One row per compared figure: its value in each campaign under `unit`, each as of its
+    own date. The unit is checked for the user once; then each figure is one read of the facts
+    (the cost follows the rows shown, never the records under the unit)."""
+    unit = unit_get(user=user, pk=unit.pk)
     rows = []
     for key in COMPARED:
         metric = METRICS.get(key)
         if metric is None:
             continue
         values = [
-            metric_value(metric, unit=unit, user=user, campaign=campaign, as_of=as_of)
+            metric_value(metric, unit=unit, campaign=campaign, as_of=as_of)
             for campaign, as_of in ((first, first_as_of), (second, second_as_of))
         ]
         rows.append(ComparedRow(metric, *values))

@@ -54,3 +54,15 @@ def test_outside_the_scope_is_not_found(client, make_user, units, old, new):
 
     client.force_login(make_user(Role.ADMIN, units["unrelated"]))
     assert _compare(client, units, old, new).status_code == 404
+
+
+def test_the_comparison_reads_one_fact_sum_per_figure(
+    client, office, old, new, units, django_assert_max_num_queries
+):
+    """The page's queries follow the figures shown (two per row), not the records."""
+    from shigan.dashboards.compare import COMPARED
+
+    client.force_login(office)
+    _compare(client, units, old, new)  # warm the session and the caches
+    with django_assert_max_num_queries(2 * len(COMPARED) + 12):
+        assert _compare(client, units, old, new).status_code == 200
