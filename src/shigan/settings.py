@@ -338,6 +338,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shigan.watch_daily",
         "schedule": crontab(hour=6, minute=30),
     },
+    # The daily digest of notices (issue 18) at SHIGAN_NOTIFY_DIGEST_HOUR, and the release of
+    # messages held over quiet hours.
+    "shigan-notify-digest": {
+        "task": "shigan.notify_digest",
+        "schedule": crontab(hour=int(os.environ.get("SHIGAN_NOTIFY_DIGEST_HOUR", "8")), minute=0),
+    },
+    "shigan-notify-release": {
+        "task": "shigan.notify_release",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 # Exports of more rows than this run as jobs; smaller ones download at once.
 SHIGAN_EXPORT_JOB_THRESHOLD = int(os.environ.get("SHIGAN_EXPORT_JOB_THRESHOLD", "5000"))
@@ -356,6 +366,44 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shigan@localhost")
+
+# Channels (issue 18, README "消息渠道"): a notice also goes out on the first configured channel
+# the person has an address for, in SHIGAN_NOTIFY_CHANNELS order (default: wecom, wecom_robot,
+# dingtalk, dingtalk_robot, sms, email). People's WeCom/DingTalk ids and mobile numbers are
+# encrypted with SHIGAN_PETITION_KEY (core/crypto.py).
+SHIGAN_NOTIFY_CHANNELS = [
+    c.strip() for c in os.environ.get("SHIGAN_NOTIFY_CHANNELS", "").split(",") if c.strip()
+]
+SHIGAN_WECOM_API_BASE = os.environ.get("SHIGAN_WECOM_API_BASE", "https://qyapi.weixin.qq.com")
+SHIGAN_WECOM_CORP_ID = os.environ.get("SHIGAN_WECOM_CORP_ID", "")
+SHIGAN_WECOM_AGENT_ID = os.environ.get("SHIGAN_WECOM_AGENT_ID", "")
+SHIGAN_WECOM_SECRET = os.environ.get("SHIGAN_WECOM_SECRET", "")
+SHIGAN_WECOM_ROBOT_WEBHOOK = os.environ.get("SHIGAN_WECOM_ROBOT_WEBHOOK", "")
+SHIGAN_DINGTALK_API_BASE = os.environ.get("SHIGAN_DINGTALK_API_BASE", "https://oapi.dingtalk.com")
+SHIGAN_DINGTALK_APP_KEY = os.environ.get("SHIGAN_DINGTALK_APP_KEY", "")
+SHIGAN_DINGTALK_APP_SECRET = os.environ.get("SHIGAN_DINGTALK_APP_SECRET", "")
+SHIGAN_DINGTALK_AGENT_ID = os.environ.get("SHIGAN_DINGTALK_AGENT_ID", "")
+SHIGAN_DINGTALK_ROBOT_WEBHOOK = os.environ.get("SHIGAN_DINGTALK_ROBOT_WEBHOOK", "")
+SHIGAN_DINGTALK_ROBOT_SECRET = os.environ.get("SHIGAN_DINGTALK_ROBOT_SECRET", "")
+SHIGAN_SMS_GATEWAY = os.environ.get(
+    "SHIGAN_SMS_GATEWAY", "shigan.notifications.sms.GenericJsonGateway"
+)
+SHIGAN_SMS_URL = os.environ.get("SHIGAN_SMS_URL", "")
+SHIGAN_SMS_TOKEN = os.environ.get("SHIGAN_SMS_TOKEN", "")
+SHIGAN_SMS_TEMPLATE_ID = os.environ.get("SHIGAN_SMS_TEMPLATE_ID", "")
+SHIGAN_SMS_SIGN_NAME = os.environ.get("SHIGAN_SMS_SIGN_NAME", "")
+# Links in outgoing messages are made absolute with this address (e.g. https://shigan.example).
+SHIGAN_BASE_URL = os.environ.get("SHIGAN_BASE_URL", "")
+# What goes where: JSON {"<kind>": {"<role>": "immediate" | "digest" | "off"}} merged over the
+# defaults in notifications/rules.py; the daily digest's hour; quiet hours ("22:00-07:00").
+SHIGAN_NOTIFY_RULES = os.environ.get("SHIGAN_NOTIFY_RULES", "")
+SHIGAN_NOTIFY_DIGEST_HOUR = int(os.environ.get("SHIGAN_NOTIFY_DIGEST_HOUR", "8"))
+SHIGAN_NOTIFY_QUIET_HOURS = os.environ.get("SHIGAN_NOTIFY_QUIET_HOURS", "")
+# Leaders this many levels above a problem's unit get its red light in their digest.
+SHIGAN_NOTIFY_ESCALATE_LEVELS = int(os.environ.get("SHIGAN_NOTIFY_ESCALATE_LEVELS", "2"))
+SHIGAN_NOTIFY_TIMEOUT = float(os.environ.get("SHIGAN_NOTIFY_TIMEOUT", "10"))
+SHIGAN_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("SHIGAN_NOTIFY_MAX_ATTEMPTS", "5"))
+SHIGAN_NOTIFY_RETRY_SECONDS = int(os.environ.get("SHIGAN_NOTIFY_RETRY_SECONDS", "60"))
 
 
 def _embedded_key(name: str, make) -> str:

@@ -1,8 +1,11 @@
-"""The daily watch as a Celery task, scheduled by CELERY_BEAT_SCHEDULE (settings)."""
+"""Celery tasks: the daily watch (CELERY_BEAT_SCHEDULE), and the delivery of notices outside
+shigan (issue 18) — one task per message, retried with exponential back-off."""
+
+from django.conf import settings
 
 from shigan.celery import app
 
-__all__ = ["watch_daily"]
+__all__ = ["watch_daily", "deliver", "notify_digest", "notify_release", "backoff"]
 
 
 @app.task(name="shigan.watch_daily", ignore_result=True)
@@ -11,3 +14,32 @@ def watch_daily() -> dict:
 
     report = watch_run()
     return {"marked": report.marked, "failed": report.failed}
+
+
+def backoff(retries: int) -> int:
+    """Seconds before the next attempt: base, 2×, 4× … capped at an hour."""
+    return min(settings.SHIGAN_NOTIFY_RETRY_SECONDS * 2**retries, 3600)
+
+
+@app.task(bind=True, name="shigan.notify_deliver", ignore_result=True, max_retries=None)
+def deliver(self, delivery_id: int) -> None:
+    """Send one Delivery; on a failure worth retrying, again after the back-off (the service
+    counts the attempts and gives up after SHIGAN_NOTIFY_MAX_ATTEMPTS)."""
+    from shigan.notifications.services import delivery_attempt
+
+    if delivery_attempt(delivery_id=delivery_id):
+        raise self.retry(countdown=backoff(self.request.retries))
+
+
+@app.task(name="shigan.notify_digest", ignore_result=True)
+def notify_digest() -> int:
+    from shigan.notifications.services import digest_send
+
+    return digest_send()
+
+
+@app.task(name="shigan.notify_release", ignore_result=True)
+def notify_release() -> int:
+    from shigan.notifications.services import deliveries_release
+
+    return deliveries_release()

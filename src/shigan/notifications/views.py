@@ -1,16 +1,26 @@
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import View
 
+from shigan.core.errors import DomainError
 from shigan.notifications import selectors, services
+from shigan.notifications.channels import configured_channels
+from shigan.notifications.choices import DeliveryState
+from shigan.notifications.forms import ContactForm
 
 __all__ = [
     "NotificationListView",
     "NotificationBadgeView",
     "NotificationReadView",
     "NotificationReadAllView",
+    "ContactView",
+    "DeliveryListView",
+    "DeliveryRetryView",
 ]
 
 PAGE_SIZE = 50
@@ -52,3 +62,55 @@ class NotificationReadAllView(LoginRequiredMixin, View):
     def post(self, request):
         services.notification_mark_read(user=request.user)
         return redirect("notifications:list")
+
+
+class ContactView(LoginRequiredMixin, View):
+    """The user's own addresses outside shigan, shown masked."""
+
+    def _render(self, request, form, status=200):
+        context = {
+            "form": form,
+            "masked": services.contact_masked(request.user),
+            "channels": [c.label for c in configured_channels()],
+        }
+        return render(request, "notifications/contact.html", context, status=status)
+
+    def get(self, request):
+        return self._render(request, ContactForm())
+
+    def post(self, request):
+        form = ContactForm(request.POST)
+        if form.is_valid():
+            try:
+                services.contact_set(actor=request.user, user=request.user, **form.changes())
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("联系方式已保存。"))
+                return redirect("notifications:contact")
+        return self._render(request, form)
+
+
+class DeliveryListView(LoginRequiredMixin, View):
+    """Messages sent outside shigan, for administrators: who, what, on which channel, how it
+    went and why it failed."""
+
+    def get(self, request):
+        state = request.GET.get("state", "")
+        state = state if state in DeliveryState.values else ""
+        items = selectors.delivery_list(user=request.user, state=state)
+        page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {"page": page, "state": state, "states": DeliveryState.choices}
+        return render(request, "notifications/deliveries.html", context)
+
+
+class DeliveryRetryView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        delivery = selectors.delivery_get(user=request.user, pk=pk)
+        try:
+            services.delivery_retry(actor=request.user, delivery=delivery)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已重新排队发送。"))
+        return redirect(f"{reverse('notifications:deliveries')}?state=failed")

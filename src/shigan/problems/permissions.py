@@ -55,3 +55,29 @@ def _in_guidance_group(user, problem) -> bool:
     if problem.campaign_id is not None:
         groups = groups.filter(campaign_id=problem.campaign_id)
     return groups.exists()
+
+
+def reviewer_ids(problem) -> list[int]:
+    """Who is told of a close-out or extension to decide (issue 18): the reviewers of the
+    nearest unit above the problem's that has any, and the members of the guidance groups
+    that may review it. `can_review` admits a few more (any level above); the nearest is who
+    is expected to act."""
+    from shigan.campaigns.models import GuidanceGroup
+
+    by_path: dict[str, set[int]] = {}
+    for path, user_id in Membership.objects.filter(
+        role__in=REVIEW_ROLES,
+        unit__active=True,
+        user__is_active=True,
+        unit__path__in=strict_ancestor_paths(problem.unit),
+    ).values_list("unit__path", "user_id"):
+        by_path.setdefault(path, set()).add(user_id)
+    nearest = by_path[max(by_path, key=len)] if by_path else set()
+    groups = GuidanceGroup.objects.filter(
+        units__active=True,
+        units__path__in=[*strict_ancestor_paths(problem.unit), problem.unit.path],
+    )
+    if problem.campaign_id is not None:
+        groups = groups.filter(campaign_id=problem.campaign_id)
+    members = groups.filter(members__is_active=True).values_list("members", flat=True)
+    return sorted(nearest | set(members))

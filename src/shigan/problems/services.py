@@ -240,6 +240,13 @@ def _notify(recipients, *, kind: str, text: str, link: str = "") -> None:
         notification_send(recipients=recipients, kind=kind, text=text, link=link)
 
 
+def _notify_ids(user_ids, *, kind: str, text: str, link: str = "", role: str = "") -> None:
+    from shigan.notifications.services import notification_send
+
+    if user_ids:
+        notification_send(recipients=user_ids, kind=kind, text=text, link=link, role=role)
+
+
 def _problem_link(problem: Problem) -> str:
     from django.urls import NoReverseMatch
 
@@ -713,7 +720,22 @@ def closeout_submit(
         after={"problem": problem.pk, "summary": summary, "submitted_on": submitted_on},
     )
     _store_all(checked, actor=actor, problem=problem, closeout=closeout)
+    _notify_reviewers(problem, summary)  # issue 18 (h18notify): the reviewers are told
     return closeout
+
+
+def _notify_reviewers(problem: Problem, summary: str) -> None:
+    from shigan.notifications.rules import Role
+    from shigan.problems.permissions import reviewer_ids
+
+    text = _("问题“%(title)s”已申请销号，请审核：%(summary)s")
+    _notify_ids(
+        reviewer_ids(problem),
+        kind="problems.closeout.submitted",
+        text=text % {"title": problem.title, "summary": summary[:100]},
+        link=_problem_link(problem),
+        role=Role.REVIEWER,
+    )
 
 
 def _already_decided(closeout: CloseOut) -> ProblemError:

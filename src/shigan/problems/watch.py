@@ -154,14 +154,16 @@ def _watch_chunk(ids: list[int], today: datetime.date) -> int:
     return len(warned)
 
 
-def _recipients(problems) -> dict[int, set[int]]:
-    """For each problem: the users responsible for it — its responsible leader's and its open
-    measures' owners' accounts, and the editors, leaders and admins of its own unit."""
+def _recipients(problems) -> dict[int, dict[str, set[int]]]:
+    """For each problem, the users to tell, by their part in it (issue 18's rules send each
+    part at once or in the digest): "responsible" — its responsible leader's account; "unit" —
+    its open measures' owners' accounts and the editors, leaders and admins of its own unit;
+    "superior" — the leaders of the units up to SHIGAN_NOTIFY_ESCALATE_LEVELS above it. A user
+    in several parts is told once, in the first."""
     from shigan.orgs.choices import Role
     from shigan.orgs.models import Membership, Person
     from shigan.problems.models import Measure
 
-    out: dict[int, set[int]] = defaultdict(set)
     person_ids = {p.responsible_id for p in problems if p.responsible_id}
     owners = Measure.objects.filter(
         problem__in=[p.pk for p in problems], state=MeasureState.PLANNED, owner__isnull=False
@@ -180,10 +182,45 @@ def _recipients(problems) -> dict[int, set[int]]:
         user__is_active=True,
     ).values_list("unit_id", "user_id"):
         staff[unit_id].add(user_id)
+    above, unit_paths = _leaders_above(problems)
+    out: dict[int, dict[str, set[int]]] = {}
     for p in problems:
-        people = {p.responsible_id, *owners_by_problem[p.pk]}
-        out[p.pk] = {users_of[x] for x in people if x in users_of} | staff[p.unit_id]
+        responsible = {users_of[p.responsible_id]} if p.responsible_id in users_of else set()
+        owners_ = {users_of[x] for x in owners_by_problem[p.pk] if x in users_of}
+        unit = (owners_ | staff[p.unit_id]) - responsible
+        superior = (
+            set().union(*(above[path] for path in _paths_above(unit_paths[p.unit_id])))
+            - responsible
+            - unit
+        )
+        out[p.pk] = {"responsible": responsible, "unit": unit, "superior": superior}
     return out
+
+
+def _paths_above(path: str) -> list[str]:
+    from shigan.orgs.models import Unit
+
+    step = Unit.steplen
+    return [path[:i] for i in range(len(path) - step, 0, -step)][
+        : settings.SHIGAN_NOTIFY_ESCALATE_LEVELS
+    ]
+
+
+def _leaders_above(problems) -> tuple[dict[str, set[int]], dict[int, str]]:
+    """The leaders of each unit path above the problems' units; the units' paths."""
+    from shigan.orgs.choices import Role
+    from shigan.orgs.models import Membership, Unit
+
+    unit_paths = dict(
+        Unit.objects.filter(pk__in={p.unit_id for p in problems}).values_list("pk", "path")
+    )
+    paths = {above for path in unit_paths.values() for above in _paths_above(path)}
+    out: dict[str, set[int]] = defaultdict(set)
+    for path, user_id in Membership.objects.filter(
+        unit__path__in=paths, unit__active=True, role=Role.LEADER, user__is_active=True
+    ).values_list("unit__path", "user_id"):
+        out[path].add(user_id)
+    return out, unit_paths
 
 
 def _notify_turned(warned, today: datetime.date) -> None:
@@ -191,20 +228,20 @@ def _notify_turned(warned, today: datetime.date) -> None:
 
     recipients = _recipients([p for p, _light in warned])
     for problem, light in warned:
-        users = recipients.get(problem.pk)
-        if not users:
-            continue
         deadline = problem.watched_deadline
         if light == Light.RED:
             text = _("问题“%(title)s”已逾期（整改时限 %(deadline)s），亮红灯。")
         else:
             text = _("问题“%(title)s”临近整改时限（%(deadline)s）且进度滞后，亮黄灯。")
-        notification_send(
-            recipients=sorted(users),
-            kind=f"problems.light.{light}",
-            text=text % {"title": problem.title, "deadline": deadline},
-            link=_link(problem),
-        )
+        for role, users in recipients.get(problem.pk, {}).items():
+            if users:
+                notification_send(
+                    recipients=sorted(users),
+                    kind=f"problems.light.{light}",
+                    text=text % {"title": problem.title, "deadline": deadline},
+                    link=_link(problem),
+                    role=role,
+                )
 
 
 def _link(problem) -> str:

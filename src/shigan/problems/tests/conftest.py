@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from shigan.campaigns import services as campaigns
 from shigan.campaigns.choices import AspectKind
+from shigan.notifications.tests.receiver import channels, receiver  # noqa: F401 (issue 18)
 from shigan.orgs.choices import Role
 from shigan.problems import services
 
