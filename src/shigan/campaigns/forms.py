@@ -6,6 +6,7 @@ from shigan.campaigns.choices import AspectKind, VisitPurpose
 
 __all__ = [
     "CampaignForm",
+    "CampaignStartForm",
     "BatchForm",
     "AspectForm",
     "AspectRenameForm",
@@ -127,3 +128,16 @@ class VisitFilterForm(forms.Form):
     def __init__(self, *args, groups=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups
+
+
+class CampaignStartForm(CampaignForm):
+    """A campaign that follows another: the campaign form, plus what to do with the aspects."""
+
+    COPY, ANEW = "copy", "anew"
+
+    aspects = forms.ChoiceField(
+        label=_("方面"),
+        choices=[(COPY, _("沿用上一次主题教育的方面")), (ANEW, _("重新设置方面"))],
+        initial=COPY,
+        widget=forms.RadioSelect,
+    )

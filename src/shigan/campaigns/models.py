@@ -20,6 +20,16 @@ class Campaign(models.Model):
     state = models.CharField(
         _("状态"), max_length=20, choices=CampaignState.choices, default=CampaignState.PLANNING
     )
+    # The campaign this one follows (e.g. 2024 党纪学习教育 after 2023 主题教育): where its
+    # carried-over problems come from, and what the comparison page sets it against.
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("上一次主题教育"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.scoped_by("root_unit__path").as_manager()

@@ -25,6 +25,7 @@ from shigan.orgs.services import user_can
 __all__ = [
     "CampaignError",
     "campaign_create",
+    "campaign_start",
     "batch_create",
     "participation_enroll",
     "participation_remove",
@@ -343,3 +344,49 @@ def guidance_visit_log(
         after={"group": group.pk, "unit": unit.pk, "visited_on": visited_on, "purpose": purpose},
     )
     return visit
+
+
+@transaction.atomic
+def campaign_start(
+    *,
+    actor,
+    name: str,
+    root_unit: Unit,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+    previous: Campaign | None = None,
+    copy_aspects: bool = True,
+) -> Campaign:
+    """Start a campaign that follows `previous`: the same as `campaign_create`, linked to the
+    campaign before it, with that campaign's aspects copied (same kinds, names and order) or,
+    with `copy_aspects` False, none (the office sets them anew). Carrying problems over is a
+    separate step (`shigan.problems.carryover`), done once the aspects are settled."""
+    if previous is not None:
+        _require_office(actor, previous)
+        if starts_on <= previous.starts_on:
+            raise CampaignError(
+                _("开始日期须晚于上一次主题教育的开始日期。"), code="bad_dates", field="starts_on"
+            )
+    campaign = campaign_create(
+        actor=actor, name=name, root_unit=root_unit, starts_on=starts_on, ends_on=ends_on
+    )
+    copied = []
+    if previous is not None:
+        campaign.previous = previous
+        campaign.save(update_fields=["previous"])
+        if copy_aspects:
+            copied = Aspect.objects.bulk_create(
+                Aspect(campaign=campaign, kind=a.kind, name=a.name, ordinal=a.ordinal)
+                for a in previous.aspects.order_by("kind", "ordinal")
+            )
+            versions_touch(["campaigns"])  # bulk_create sends no signal
+    audit_record(
+        actor=actor,
+        action="campaigns.campaign.started",
+        target=campaign,
+        after={
+            "previous": getattr(previous, "pk", None),
+            "aspects_copied": [a.name for a in copied],
+        },
+    )
+    return campaign

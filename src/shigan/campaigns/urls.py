@@ -1,12 +1,13 @@
 from django.urls import path
 
-from shigan.campaigns import views, views_exchange
+from shigan.campaigns import views, views_exchange, views_start
 
 app_name = "campaigns"
 urlpatterns = [
     path("", views.CampaignListView.as_view(), name="list"),
     path("new/", views.CampaignCreateView.as_view(), name="create"),
     path("<int:pk>/", views.CampaignDetailView.as_view(), name="detail"),
+    path("<int:pk>/next/", views_start.CampaignStartView.as_view(), name="start_next"),
     path("<int:pk>/units/pick/", views.UnitPickerView.as_view(), name="unit_picker"),
     path("<int:pk>/units/<int:unit_pk>/", views.WorkspaceView.as_view(), name="workspace"),
     path("<int:pk>/batches/new/", views.BatchCreateView.as_view(), name="batch_create"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shigan.dashboards import views
+from shigan.dashboards import views, views_compare
 
 app_name = "dashboards"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("metrics/<str:key>/records/", views.MetricRecordsView.as_view(), name="metric_records"),
     path("charts/<str:dim>/records/", views.ChartRecordsView.as_view(), name="chart_records"),
     path("overdue/", views.OverdueView.as_view(), name="overdue"),
+    path("compare/", views_compare.CompareView.as_view(), name="compare"),
 ]

@@ -341,7 +341,7 @@ def measure_bulk_add(*, actor, drafts: Sequence[MeasureDraft], start: bool = Tru
     locked = {
         p.pk: p
         for p in Problem.objects.select_for_update(of=("self",))
-        .select_related("unit")
+        .select_related("unit", "carried_to")  # _refuse_closed reads the carry-over link
         .filter(pk__in=problem_ids)
         .order_by("pk")
     }
@@ -395,8 +395,8 @@ def _lock_problems(drafts=(), ids=()) -> dict[int, Problem]:
     return {
         p.pk: p
         for p in Problem.objects.select_for_update(of=("self",))
-        .select_related("unit")
-        .only(*fields)
+        .select_related("unit", "carried_to")  # _refuse_closed reads the carry-over link
+        .only(*fields, "carried_to__id")
         .filter(pk__in=ids)
         .order_by("pk")
     }

@@ -57,6 +57,20 @@ PROBLEMS_FROM_RESEARCH = register_metric(
         order_by=("-found_on", "-pk"),
     )
 )
+# Problems carried over from an earlier campaign, counted in theirs from the carry-over day.
+CARRIED_IN = register_metric(
+    Metric(
+        key="problems.carried_in",
+        label=_("转入问题数"),
+        model=Problem,
+        filter=Q(carried_from__isnull=False),
+        states=ALL_STATES,
+        history=HISTORY,
+        campaign_field="campaign",
+        dims=("aspect", "state"),
+        order_by=("-carried_on", "-pk"),
+    )
+)
 
 MEASURES = register_metric(
     Metric(

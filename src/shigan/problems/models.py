@@ -161,6 +161,17 @@ class Problem(models.Model):
         _("红黄绿灯"), max_length=10, choices=Light.choices, default=Light.GREEN, blank=True
     )
     light_on = models.DateField(_("亮灯日期"), null=True, blank=True)
+    # Carried over from an earlier campaign (转入): the original stays in its campaign as it
+    # stood that day; this one is counted in its own campaign from `carried_on` (carryover.py).
+    carried_from = models.OneToOneField(
+        "self",
+        verbose_name=_("转入自"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="carried_to",
+    )
+    carried_on = models.DateField(_("转入日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -260,6 +271,15 @@ class Measure(models.Model):
     # reviewer reads it on the request, and the closed problem shows it beside 未完成.
     open_reason = models.TextField(_("未完成原因"), blank=True, default="", db_default="")
     added_on = models.DateField(_("提出日期"))
+    # The unfinished measure of the original problem this one continues (carried over).
+    carried_from = models.OneToOneField(
+        "self",
+        verbose_name=_("转入自"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="carried_to",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("登记人"),

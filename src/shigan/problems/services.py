@@ -122,14 +122,27 @@ def _locked(problem: Problem) -> Problem:
     problem queue here and each sees the state the previous one left."""
     return (
         Problem.objects.select_for_update(of=("self",))
-        .select_related("unit", "campaign")
+        .select_related("unit", "campaign", "carried_to")
         .get(pk=problem.pk)
     )
+
+
+def _carried_away(problem: Problem) -> bool:
+    try:
+        return problem.carried_to is not None
+    except Problem.carried_to.RelatedObjectDoesNotExist:
+        return False
 
 
 def _refuse_closed(problem: Problem) -> None:
     if problem.state == ProblemState.CLOSED:
         raise ProblemError(_("该问题已销号，不能再修改。"), code="closed")
+    # Carried over to a later campaign: it stays as it stood that day (see carryover.py).
+    # Read through the reverse link, which `_locked` (and the bulk checks) select along.
+    if _carried_away(problem):
+        raise ProblemError(
+            _("该问题已转入下一次主题教育，请在转入后的问题上继续整改。"), code="carried_over"
+        )
 
 
 def _not_before(day, earliest, *, field: str, message: str) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shigan.problems import views, views_exchange
+from shigan.problems import views, views_carryover, views_exchange
 
 app_name = "problems"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("units/<int:pk>/export.<str:fmt>", views_exchange.ExportView.as_view(), name="export"),
     path("units/<int:pk>/template.xlsx", views_exchange.TemplateView.as_view(), name="template"),
     path("<int:pk>/", views.ProblemDetailView.as_view(), name="detail"),
+    path("carry-over/<int:pk>/", views_carryover.CarryOverView.as_view(), name="carry_over"),
     path("<int:pk>/measures/new/", views.MeasureCreateView.as_view(), name="measure_create"),
     path("<int:pk>/progress/new/", views.ReportCreateView.as_view(), name="report_create"),
     path("<int:pk>/evidence/new/", views.EvidenceCreateView.as_view(), name="evidence_create"),

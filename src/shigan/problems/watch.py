@@ -85,6 +85,7 @@ def _candidates(today: datetime.date):
     return (
         Problem.objects.filter(state__in=_WATCHED_STATES)
         .filter(near | ~Q(light=Light.GREEN))
+        .filter(carried_to__isnull=True)  # a carried-over original keeps its light
         .only(
             "pk",
             "unit_id",
@@ -102,11 +103,15 @@ def _candidates(today: datetime.date):
     )
 
 
-def problems_watch(today: datetime.date | None = None) -> int:
+def problems_watch(today: datetime.date | None = None, *, campaign=None) -> int:
     """The daily deadline watch. Marks each watched problem's light as of `today` and notifies
-    the people responsible for those that turned yellow or red. Returns how many turned."""
+    the people responsible for those that turned yellow or red. Returns how many turned.
+    `campaign` limits it to that campaign's problems (a demo dated in one campaign's time)."""
     today = today or timezone.localdate()
-    ids = list(_candidates(today).values_list("pk", flat=True))
+    candidates = _candidates(today)
+    if campaign is not None:
+        candidates = candidates.filter(campaign=campaign)
+    ids = list(candidates.values_list("pk", flat=True))
     turned = 0
     for start in range(0, len(ids), _CHUNK):
         turned += _watch_chunk(ids[start : start + _CHUNK], today)

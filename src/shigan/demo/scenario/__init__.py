@@ -1,8 +1,9 @@
-"""The scenario "Inner Mongolia 2023 theme education" (主题教育), as of 2023-06-07.
+"""The scenario "Inner Mongolia 2023 theme education" (主题教育), as of 2023-06-07, and the small
+campaign that follows it in 2024 (carryover.py), which changes none of the 2023 figures.
 
 Built through the services, stage by stage, in one transaction: either the whole scenario is
 there or none of it. Its records reproduce every figure of the article of 2023-06-08
-(seed FIGURES.md) as of 2023-06-07; nothing it records is dated later (deadlines aside).
+(seed FIGURES.md) as of 2023-06-07; nothing of 2023 is dated later (deadlines aside).
 """
 
 import time
@@ -62,6 +63,7 @@ def analyze(_ctx) -> dict:
 def _stages():
     from shigan.demo.scenario import (
         briefing,
+        carryover,
         delivery,
         people,
         promotion,
@@ -87,6 +89,7 @@ def _stages():
         (_("红黄绿灯（截至 2023-06-07）"), rectification.build_lights),
         (_("更新数据库统计信息"), analyze),
         (_("简报"), briefing.build_briefing),
+        (_("下一次主题教育（2024年党纪学习教育）和转入的问题"), carryover.build_carryover),
     )
 
 

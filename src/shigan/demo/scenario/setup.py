@@ -32,15 +32,16 @@ CATEGORY_WEIGHT = {"department": 1.0, "enterprise": 1.4, "school": 0.8}
 
 
 def ensure_calendar() -> None:
-    """Working days of 2023 (the scenario's dates) and of this year (deadlines, lights)."""
+    """Working days of 2023 (the scenario's dates), 2024 (the campaign that follows it) and
+    of this year (deadlines, lights)."""
     import datetime
 
-    for year in sorted({2023, datetime.date.today().year}):
+    for year in sorted({2023, 2024, datetime.date.today().year}):
         if not CalendarYear.objects.filter(year=year, complete=True).exists():
             try:
                 calendar_year_seed(actor=None, year=year)
-            except Exception:  # noqa: BLE001  a year beyond the package: only 2023 is needed
-                if year == 2023:
+            except Exception:  # noqa: BLE001  a year beyond the package: 2023–2024 are needed
+                if year in (2023, 2024):
                     raise
 
 

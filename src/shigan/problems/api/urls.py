@@ -1,5 +1,7 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from shigan.problems.api.carryover import CarryOverView
 from shigan.problems.api.imports import LedgerImportViewSet
 from shigan.problems.api.views import (
     CloseOutViewSet,
@@ -22,4 +24,7 @@ router.register("extensions", ExtensionViewSet, basename="problems-extension")
 router.register("special-programs", SpecialProgramViewSet, basename="problems-program")
 router.register("rules", RuleViewSet, basename="problems-rule")
 router.register("ledgers", LedgerImportViewSet, basename="problems-ledger")
-urlpatterns = router.urls
+urlpatterns = [
+    path("carry-over/", CarryOverView.as_view(), name="problems-carry-over"),
+    *router.urls,
+]
