@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shigan.campaigns.models import Aspect, Batch, Campaign, Participation
+from shigan.core.deadlines import Light
 from shigan.dashboards.figures import CATALOGUE, Figure, Pillar, Query, default_batch
 from shigan.metrics.links import records_url
 from shigan.metrics.models import MetricFact
@@ -26,6 +27,8 @@ from shigan.metrics.selectors import metric_by, metric_records
 from shigan.orgs.models import Unit
 from shigan.orgs.scoping import subtree_q
 from shigan.problems.choices import ProblemState
+from shigan.problems.lights import problems_lit_as_of
+from shigan.problems.models import Problem
 
 __all__ = [
     "TABLE_METRICS",
@@ -37,7 +40,6 @@ __all__ = [
     "child_table",
     "metric_batch_records",
     "overdue_problems",
-    "red_light_problems",
     "chart_by_dim",
     "chart_trend",
     "chart_records",
@@ -58,7 +60,6 @@ TABLE_METRICS = (
 # The trend chart: cumulative counts by day.
 TREND_METRICS = ("study.sessions", "research.trips", "problems.found", "problems.closed")
 PROBLEMS = "problems.found"
-RED_LIGHT = "problems.overdue"
 LIST_SIZE = 10
 
 
@@ -240,26 +241,20 @@ def metric_cell_records(key: str, q: Query, *, unit: Unit, batch: bool, own: boo
 
 
 def overdue_problems(q: Query, *, use_batch: bool = False) -> QuerySet:
-    """Problems past their deadline and not closed on the as-of date (today if none)."""
+    """Problems overdue — red — on the as-of date (today if none), from the records as they
+    stood that day: the state, the deadline after the extensions then approved, the progress
+    (`problems.lights`). The dashboard's figure is this list's length."""
     day = q.as_of or datetime.date.today()
     if use_batch:
         records = metric_batch_records(PROBLEMS, q, as_of=day)
     else:
         records = metric_records(PROBLEMS, unit=q.unit, campaign=q.campaign, as_of=day, user=q.user)
+    red = problems_lit_as_of(records, day, Light.RED)
     return (
-        records.filter(deadline__lt=day)
-        .exclude(state_on_day=ProblemState.CLOSED)
+        Problem.objects.filter(pk__in=red)
         .select_related("unit", "aspect")
         .order_by("deadline", "pk")
     )
-
-
-def red_light_problems(q: Query) -> QuerySet | None:
-    """Problems whose traffic light is red now (the light is kept current, not dated)."""
-    if RED_LIGHT not in METRICS:
-        return None
-    records = metric_records(RED_LIGHT, unit=q.unit, campaign=q.campaign, user=q.user)
-    return records.select_related("unit", "aspect")
 
 
 # -- chart data ------------------------------------------------------------------------------

@@ -92,8 +92,7 @@ class DashboardView(QueryMixin, View):
         system = Query(q.campaign, q.unit, q.batch, q.as_of, None)  # the unit is checked
         columns, rows = selectors.child_table(system, use_batch=use_batch)
         table = _child_table_context(request, system, columns, rows, use_batch)
-        overdue = selectors.overdue_problems(system, use_batch=use_batch)
-        red = selectors.red_light_problems(system)
+        overdue = list(selectors.overdue_problems(system, use_batch=use_batch))
         params = _params(q, use_batch)
         context = {
             "q": q,
@@ -106,12 +105,9 @@ class DashboardView(QueryMixin, View):
             "pillars": selectors.pillar_figures(system),
             "columns": columns,
             **table,
-            "overdue": list(overdue[: selectors.LIST_SIZE]),
-            "overdue_count": overdue.count(),
+            "overdue": overdue[: selectors.LIST_SIZE],
+            "overdue_count": len(overdue),
             "overdue_url": f"{reverse('dashboards:overdue')}?{params}",
-            "red": list(red[: selectors.LIST_SIZE]) if red is not None else None,
-            "red_count": red.count() if red is not None else 0,
-            "red_url": _red_url(q),
             "chart_params": params,
             "trend_note": selectors.trend_note(),
             "breadcrumbs": unit_breadcrumbs(user=request.user, unit=q.unit),
@@ -147,14 +143,6 @@ def _child_table_context(request, q: Query, columns, rows, use_batch: bool) -> d
         "children_hidden": 0 if show_all else max(0, children - selectors.CHILD_ROWS_SHOWN),
         "all_children_url": url(children="all"),
     }
-
-
-def _red_url(q: Query) -> str:
-    from shigan.metrics.links import records_url
-
-    if selectors.RED_LIGHT not in METRICS:
-        return ""
-    return records_url(selectors.RED_LIGHT, unit=q.unit, campaign=q.campaign)
 
 
 class ChartDataView(QueryMixin, View):
@@ -281,5 +269,5 @@ class OverdueView(QueryMixin, View):
         q, cleaned = self.parse(request)
         records = selectors.overdue_problems(q, use_batch=cleaned["batch_chosen"])
         extra = {"batch_shown": q.batch if cleaned["batch_chosen"] else None}
-        title = _("逾期未完成整改的问题")
+        title = _("逾期未完成整改（红灯）")
         return _records_page(request, title=title, records=records, q=q, extra=extra)
