@@ -263,17 +263,49 @@ def overdue_problems(q: Query, *, use_batch: bool = False) -> QuerySet:
 CHART_DIMS = ("aspect", "state")
 
 
+RESEARCH_KEY = "research:"  # a research problem without a problem aspect: its topic's aspect
+
+
+def _problems(q: Query, use_batch: bool) -> QuerySet:
+    if use_batch:
+        return metric_batch_records(PROBLEMS, q)
+    return metric_records(PROBLEMS, unit=q.unit, campaign=q.campaign, as_of=q.as_of, user=q.user)
+
+
 def chart_records(q: Query, dim: str, value: str, *, use_batch: bool = False) -> QuerySet:
     """The problems behind one bar or slice of a chart (state: the state on the as-of date)."""
-    records = (
-        metric_batch_records(PROBLEMS, q)
-        if use_batch
-        else metric_records(PROBLEMS, unit=q.unit, campaign=q.campaign, as_of=q.as_of, user=q.user)
-    )
+    records = _problems(q, use_batch)
     field_name = "state_on_day" if dim == "state" else dim
     if value in ("", None):
-        return records.filter(**{f"{field_name}__isnull": True})
+        records = records.filter(**{f"{field_name}__isnull": True})
+        if dim == "aspect":  # 未分类: neither a problem aspect nor a research one
+            records = records.filter(research_topic__aspect__isnull=True)
+        return records.select_related("unit", "aspect")
+    if dim == "aspect" and value.startswith(RESEARCH_KEY):
+        pk = value.removeprefix(RESEARCH_KEY)
+        if not pk.isdigit():
+            return records.none()
+        records = records.filter(aspect__isnull=True, research_topic__aspect=int(pk))
+        return records.select_related("unit", "aspect")
     return records.filter(**{field_name: value}).select_related("unit", "aspect")
+
+
+def _by_research_aspect(q: Query, counts: dict, use_batch: bool) -> None:
+    """Moves the problems without a problem aspect under their research topic's aspect (those
+    found by research have one); the rest stay under "" (未分类)."""
+    if not counts.get(""):
+        return
+    del counts[""]
+    rows = (
+        _problems(q, use_batch)
+        .filter(aspect__isnull=True)
+        .order_by()
+        .values_list("research_topic__aspect")
+        .annotate(n=Count("pk"))
+    )
+    for aspect_pk, n in rows:
+        key = f"{RESEARCH_KEY}{aspect_pk}" if aspect_pk else ""
+        counts[key] = counts.get(key, 0) + n
 
 
 def chart_by_dim(q: Query, dim: str, *, use_batch: bool = False) -> list[dict]:
@@ -293,9 +325,11 @@ def chart_by_dim(q: Query, dim: str, *, use_batch: bool = False) -> list[dict]:
         counts = {("" if v is None else str(v)): n for v, n in rows}
     else:
         counts = metric_by(dim, PROBLEMS, unit=q.unit, campaign=q.campaign, as_of=q.as_of)
+    if dim == "aspect":
+        _by_research_aspect(q, counts, use_batch)
     names = _dim_names(dim, q.campaign)
     order = list(names)
-    # A problem without an aspect (those found by research have none) is counted as 未分类.
+    # A problem with neither a problem aspect nor a research topic's aspect: 未分类.
     names.setdefault("", gettext("未分类"))
     rows = []
     for value, n in sorted(counts.items(), key=lambda kv: _rank(order, kv[0])):
@@ -321,7 +355,9 @@ def _chart_url(q: Query, dim: str, value: str, use_batch: bool) -> str:
 def _dim_names(dim: str, campaign: Campaign) -> dict[str, str]:
     if dim == "aspect":
         aspects = Aspect.objects.filter(campaign=campaign).order_by("kind", "ordinal")
-        return {str(a.pk): a.name for a in aspects}
+        names = {str(a.pk): a.name for a in aspects}
+        names.update({f"{RESEARCH_KEY}{a.pk}": a.name for a in aspects if a.kind == "research"})
+        return names
     if dim == "state":
         return {value: str(label) for value, label in ProblemState.choices}
     return {}
