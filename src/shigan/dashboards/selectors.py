@@ -339,6 +339,14 @@ def chart_by_dim(q: Query, dim: str, *, use_batch: bool = False) -> list[dict]:
     return rows
 
 
+def chart_value_name(q: Query, dim: str, value: str) -> str:
+    """The name a chart gives one of its bars or slices."""
+    if dim not in CHART_DIMS:
+        return ""
+    names = _dim_names(dim, q.campaign)
+    return names.get(value or "", gettext("未分类") if dim == "aspect" and not value else "")
+
+
 def _rank(order: list[str], value: str) -> tuple[int, str]:
     return (order.index(value) if value in order else len(order), value)
 

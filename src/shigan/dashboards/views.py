@@ -14,11 +14,11 @@ from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect, Batch
 from shigan.core.views import no_scope
 from shigan.dashboards import selectors
-from shigan.dashboards.exports import FigureRecordsExporter
 from shigan.dashboards.figures import CATALOGUE, Query, records_sum
 from shigan.dashboards.forms import RecordsQueryForm
-from shigan.dashboards.tables import record_row, shaped
+from shigan.metrics.exports import FigureRecordsExporter
 from shigan.metrics.registry import METRICS
+from shigan.metrics.tables import record_row, shaped
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get, unit_scope_roots
 from shigan.orgs.views_exchange import attachment
 from shigan.research.selectors import campaign_for_unit
@@ -161,22 +161,33 @@ class ChartDataView(QueryMixin, View):
 
 
 def _records_page(request, *, title, records, q, extra=None, amount=None):
+    """The one drill-down page (metrics/records.html): the dashboard's label as title, the
+    context, the as-of filter, the records 50 a page, and their export (`?format=xlsx` where
+    the figure has no export address of its own)."""
+    if request.GET.get("format") == "xlsx":
+        exporter = FigureRecordsExporter(title=str(title), records=records)
+        return attachment(exporter.xlsx_bytes(), f"{q.unit.name}-{title}.xlsx", "xlsx")
     shape, records = shaped(records)
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["format"] = "xlsx"
     context = {
         "title": title,
         "unit": q.unit,
         "campaign": q.campaign,
         "batch": q.batch,
         "as_of": q.as_of,
+        "as_of_filter": True,
         "page": page,
         "rows": [record_row(r, shape) for r in page],
         "shape": shape,
         "amount": amount,
+        "export_url": f"{request.path}?{params.urlencode()}",
         "breadcrumbs": unit_breadcrumbs(user=request.user, unit=q.unit),
         **(extra or {}),
     }
-    return render(request, "dashboards/records.html", context)
+    return render(request, "metrics/records.html", context)
 
 
 class FigureRecordsView(QueryMixin, View):
@@ -259,7 +270,9 @@ class ChartRecordsView(QueryMixin, View):
         records = selectors.chart_records(
             q, dim, cleaned["value"], use_batch=cleaned["batch_chosen"]
         )
-        title = _("问题（按方面）") if dim == "aspect" else _("问题（按状态）")
+        label = _("问题按方面") if dim == "aspect" else _("问题按状态")
+        name = selectors.chart_value_name(q, dim, cleaned["value"])
+        title = f"{label} · {name}" if name else label  # the chart's title and the bar's name
         extra = {"batch_shown": q.batch if cleaned["batch_chosen"] else None}
         return _records_page(request, title=title, records=records, q=q, extra=extra)
 
