@@ -1,0 +1,26 @@
+"""Issue 14, point 5, on the demo scenario: the region's dashboard as of 2023-06-07 shows one
+overdue figure, and it is the red lights the watch lit that day — computed again from the
+history (`problems.lights`), not read from the stored light."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from shigan.problems.lights import problems_lit_as_of
+from shigan.problems.models import Problem
+
+
+def test_the_overdue_figure_is_the_red_lights_of_the_day(scenario, as_of, client):
+    problems = Problem.objects.filter(campaign=scenario.campaign)
+    stored = set(problems.filter(light="red").values_list("pk", flat=True))
+    assert stored and set(problems_lit_as_of(problems, as_of)) == stored
+    client.force_login(get_user_model().objects.get(username="office"))
+    root = scenario.campaign.root_unit
+    url = reverse("dashboards:unit", args=[root.pk])
+    page = client.get(f"{url}?campaign={scenario.campaign.pk}&as_of={as_of}")
+    assert page.context["overdue_count"] == len(stored)
+    earlier = as_of - datetime.timedelta(days=30)
+    before = client.get(f"{url}?campaign={scenario.campaign.pk}&as_of={earlier}")
+    assert before.context["overdue_count"] == len(problems_lit_as_of(problems, earlier))
+    assert before.context["overdue_count"] < len(stored)
