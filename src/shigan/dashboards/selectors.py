@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.db.models import CharField, Count, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +28,7 @@ from shigan.metrics.selectors import metric_by, metric_records
 from shigan.orgs.models import Unit
 from shigan.orgs.scoping import subtree_q
 from shigan.problems.choices import ProblemState
-from shigan.problems.lights import problems_lit_as_of
+from shigan.problems.lights import problem_histories, problems_lit_as_of
 from shigan.problems.models import Problem
 
 __all__ = [
@@ -244,7 +245,7 @@ def overdue_problems(q: Query, *, use_batch: bool = False) -> QuerySet:
     """Problems overdue — red — on the as-of date (today if none), from the records as they
     stood that day: the state, the deadline after the extensions then approved, the progress
     (`problems.lights`). The dashboard's figure is this list's length."""
-    day = q.as_of or datetime.date.today()
+    day = q.as_of or timezone.localdate()
     if use_batch:
         records = metric_batch_records(PROBLEMS, q, as_of=day)
     else:
@@ -255,6 +256,16 @@ def overdue_problems(q: Query, *, use_batch: bool = False) -> QuerySet:
         .select_related("unit", "aspect")
         .order_by("deadline", "pk")
     )
+
+
+def with_deadline_on_day(problems: list, day) -> list:
+    """The problems, each with `deadline_on_day`: the date it watched on `day` (before the
+    extensions approved later), as the list of that day shows it."""
+    histories = problem_histories(p.pk for p in problems)
+    for p in problems:
+        history = histories.get(p.pk)
+        p.deadline_on_day = history.watched_on(day) if history else p.deadline
+    return problems
 
 
 # -- chart data ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -105,7 +106,9 @@ class DashboardView(QueryMixin, View):
             "pillars": selectors.pillar_figures(system),
             "columns": columns,
             **table,
-            "overdue": overdue[: selectors.LIST_SIZE],
+            "overdue": selectors.with_deadline_on_day(
+                overdue[: selectors.LIST_SIZE], q.as_of or timezone.localdate()
+            ),
             "overdue_count": len(overdue),
             "overdue_url": f"{reverse('dashboards:overdue')}?{params}",
             "chart_params": params,

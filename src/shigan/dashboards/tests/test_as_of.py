@@ -77,6 +77,10 @@ def test_the_overdue_figure_and_list_are_those_of_the_day(client, ledger, units,
     page = client.get(f"{url}?campaign={ledger['campaign'].pk}&as_of={day}")
     assert page.context["overdue_count"] == len(RED[day])
     assert {p.title for p in page.context["overdue"]} == RED[day]
+    # the deadline as it stood: 5-10 before the extension to 6-30 was approved
+    deadlines = {p.title: p.deadline_on_day for p in page.context["overdue"]}
+    assert all(d == (D(2023, 5, 17) if t == "后来发现" else D(2023, 5, 10))
+               for t, d in deadlines.items())  # fmt: skip
     html = page.content.decode()
     assert "当前" not in html and "红灯问题" not in html  # one figure, as of the date
     drill = client.get(page.context["overdue_url"])
