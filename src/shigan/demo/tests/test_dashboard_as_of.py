@@ -24,3 +24,16 @@ def test_the_overdue_figure_is_the_red_lights_of_the_day(scenario, as_of, client
     before = client.get(f"{url}?campaign={scenario.campaign.pk}&as_of={earlier}")
     assert before.context["overdue_count"] == len(problems_lit_as_of(problems, earlier))
     assert before.context["overdue_count"] < len(stored)
+
+
+def test_the_metrics_index_of_the_region_is_a_page_not_a_book(scenario, client):
+    """Issue 14: /metrics/?unit=<region> was 1.1 MB; one family, six metrics a page now."""
+    client.force_login(get_user_model().objects.get(username="office"))
+    root = scenario.campaign.root_unit
+    sizes = {}
+    for family in ("study", "research", "problems", "initiatives", "petitions", "other"):
+        page = client.get(reverse("metrics:overview"), {"unit": root.pk, "family": family})
+        assert page.status_code == 200
+        sizes[family] = len(page.content)
+    print("metrics index bytes by family:", sizes)
+    assert max(sizes.values()) < 150_000
