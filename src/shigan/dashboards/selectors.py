@@ -28,7 +28,7 @@ from shigan.metrics.selectors import metric_by, metric_records
 from shigan.orgs.models import Unit
 from shigan.orgs.scoping import subtree_q
 from shigan.problems.choices import ProblemState
-from shigan.problems.lights import problem_histories, problems_lit_as_of
+from shigan.problems.lights import problems_lit_with_history
 from shigan.problems.models import Problem
 
 __all__ = [
@@ -245,27 +245,32 @@ def overdue_problems(q: Query, *, use_batch: bool = False) -> QuerySet:
     """Problems overdue — red — on the as-of date (today if none), from the records as they
     stood that day: the state, the deadline after the extensions then approved, the progress
     (`problems.lights`). The dashboard's figure is this list's length."""
+    return _overdue(q, use_batch)[0]
+
+
+def overdue_listed(q: Query, *, use_batch: bool = False) -> list:
+    """The overdue problems as the dashboard lists them, each with `deadline_on_day`: the date
+    it watched on the as-of date (before the extensions approved later)."""
+    records, histories, day = _overdue(q, use_batch)
+    problems = list(records)
+    for p in problems:
+        p.deadline_on_day = histories[p.pk].watched_on(day)
+    return problems
+
+
+def _overdue(q: Query, use_batch: bool):
     day = q.as_of or timezone.localdate()
     if use_batch:
         records = metric_batch_records(PROBLEMS, q, as_of=day)
     else:
         records = metric_records(PROBLEMS, unit=q.unit, campaign=q.campaign, as_of=day, user=q.user)
-    red = problems_lit_as_of(records, day, Light.RED)
-    return (
-        Problem.objects.filter(pk__in=red)
+    histories = problems_lit_with_history(records, day, Light.RED)
+    red = (
+        Problem.objects.filter(pk__in=list(histories))
         .select_related("unit", "aspect")
         .order_by("deadline", "pk")
     )
-
-
-def with_deadline_on_day(problems: list, day) -> list:
-    """The problems, each with `deadline_on_day`: the date it watched on `day` (before the
-    extensions approved later), as the list of that day shows it."""
-    histories = problem_histories(p.pk for p in problems)
-    for p in problems:
-        history = histories.get(p.pk)
-        p.deadline_on_day = history.watched_on(day) if history else p.deadline
-    return problems
+    return red, histories, day
 
 
 # -- chart data ------------------------------------------------------------------------------

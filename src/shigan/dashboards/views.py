@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -93,7 +92,7 @@ class DashboardView(QueryMixin, View):
         system = Query(q.campaign, q.unit, q.batch, q.as_of, None)  # the unit is checked
         columns, rows = selectors.child_table(system, use_batch=use_batch)
         table = _child_table_context(request, system, columns, rows, use_batch)
-        overdue = list(selectors.overdue_problems(system, use_batch=use_batch))
+        overdue = selectors.overdue_listed(system, use_batch=use_batch)
         params = _params(q, use_batch)
         context = {
             "q": q,
@@ -106,9 +105,7 @@ class DashboardView(QueryMixin, View):
             "pillars": selectors.pillar_figures(system),
             "columns": columns,
             **table,
-            "overdue": selectors.with_deadline_on_day(
-                overdue[: selectors.LIST_SIZE], q.as_of or timezone.localdate()
-            ),
+            "overdue": overdue[: selectors.LIST_SIZE],
             "overdue_count": len(overdue),
             "overdue_url": f"{reverse('dashboards:overdue')}?{params}",
             "chart_params": params,

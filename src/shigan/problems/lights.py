@@ -25,7 +25,13 @@ from shigan.core.calendar import CalendarError
 from shigan.core.deadlines import Light, traffic_light
 from shigan.problems.choices import UNFINISHED_STATES, ExtensionState, ProblemState, ProblemTerm
 
-__all__ = ["ProblemHistory", "light_as_of", "problem_histories", "problems_lit_as_of"]
+__all__ = [
+    "ProblemHistory",
+    "light_as_of",
+    "problem_histories",
+    "problems_lit_as_of",
+    "problems_lit_with_history",
+]
 
 
 @dataclass(frozen=True)
@@ -99,29 +105,32 @@ def light_as_of(history: ProblemHistory, day: datetime.date) -> str:
         return Light.GREEN.value
 
 
-def problem_histories(ids) -> dict[int, ProblemHistory]:
-    """The histories of the problems `ids`, in four queries."""
+_FIELDS = ("pk", "found_on", "term", "deadline", "next_checkpoint")
+
+
+def problem_histories(ids=None, *, rows=None) -> dict[int, ProblemHistory]:
+    """The histories of the problems `ids` (or of `rows`, their `_FIELDS` values already
+    read): three queries, four with `ids`."""
     from shigan.problems.models import DeadlineExtension, Problem, ProblemTransition, ProgressReport
     from shigan.problems.watch import warn_workdays
 
-    ids = list(ids)
+    if rows is None:
+        rows = list(Problem.objects.filter(pk__in=list(ids)).values_list(*_FIELDS))
+    ids = [row[0] for row in rows]
     transitions, extensions, progress = defaultdict(list), defaultdict(list), defaultdict(list)
-    rows = ProblemTransition.objects.filter(problem_id__in=ids).order_by("day", "pk")
-    for pk, day, to in rows.values_list("problem_id", "day", "to_state"):
+    changes = ProblemTransition.objects.filter(problem_id__in=ids).order_by("day", "pk")
+    for pk, day, to in changes.values_list("problem_id", "day", "to_state"):
         transitions[pk].append((day, to))
-    rows = DeadlineExtension.objects.filter(problem_id__in=ids, state=ExtensionState.APPROVED)
-    rows = rows.order_by("decided_on", "pk")
-    for pk, day, old in rows.values_list("problem_id", "decided_on", "old_deadline"):
+    moved = DeadlineExtension.objects.filter(problem_id__in=ids, state=ExtensionState.APPROVED)
+    moved = moved.order_by("decided_on", "pk")
+    for pk, day, old in moved.values_list("problem_id", "decided_on", "old_deadline"):
         extensions[pk].append((day, old))
-    rows = ProgressReport.objects.filter(problem_id__in=ids).order_by("reported_on", "pk")
-    for pk, day, percent in rows.values_list("problem_id", "reported_on", "percent"):
+    reports = ProgressReport.objects.filter(problem_id__in=ids).order_by("reported_on", "pk")
+    for pk, day, percent in reports.values_list("problem_id", "reported_on", "percent"):
         progress[pk].append((day, percent))
     warn = warn_workdays()
     out = {}
-    fields = ("pk", "found_on", "term", "deadline", "next_checkpoint")
-    for pk, found_on, term, deadline, checkpoint in Problem.objects.filter(pk__in=ids).values_list(
-        *fields
-    ):
+    for pk, found_on, term, deadline, checkpoint in rows:
         watched = checkpoint if term == ProblemTerm.LONG_TERM and checkpoint else deadline
         out[pk] = ProblemHistory(
             found_on=found_on,
@@ -148,7 +157,13 @@ def _may_be_red(records: QuerySet, day: datetime.date) -> QuerySet:
 def problems_lit_as_of(records: QuerySet, day: datetime.date, light: str = Light.RED) -> list[int]:
     """The ids of those of the problems `records` whose light on `day` was `light`, in the
     order of `records`."""
+    return list(problems_lit_with_history(records, day, light))
+
+
+def problems_lit_with_history(
+    records: QuerySet, day: datetime.date, light: str = Light.RED
+) -> dict[int, ProblemHistory]:
+    """{id: history} of those of the problems `records` whose light on `day` was `light`."""
     candidates = _may_be_red(records, day) if light == Light.RED else records
-    ids = list(candidates.values_list("pk", flat=True))
-    histories = problem_histories(ids)
-    return [pk for pk in ids if pk in histories and light_as_of(histories[pk], day) == light]
+    histories = problem_histories(rows=list(candidates.values_list(*_FIELDS)))
+    return {pk: h for pk, h in histories.items() if light_as_of(h, day) == light}
