@@ -4,11 +4,14 @@ history (`problems.lights`), not read from the stored light."""
 
 import datetime
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from shigan.problems.lights import problems_lit_as_of
 from shigan.problems.models import Problem
+
+pytestmark = pytest.mark.django_db
 
 
 def test_the_overdue_figure_is_the_red_lights_of_the_day(scenario, as_of, client):
