@@ -3,7 +3,6 @@ cannot give (batch figures, a unit's own records, distinct people and units, cha
 Each view parses the query, calls selectors, renders."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,11 +13,12 @@ from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect, Batch
 from shigan.core.views import no_scope
 from shigan.dashboards import selectors
-from shigan.dashboards.figures import CATALOGUE, Query, records_sum
+from shigan.dashboards.figures import CATALOGUE, Query
 from shigan.dashboards.forms import RecordsQueryForm
 from shigan.metrics.exports import FigureRecordsExporter
 from shigan.metrics.registry import METRICS
-from shigan.metrics.tables import record_row, shaped
+from shigan.metrics.tables import shaped
+from shigan.metrics.views import records_page
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get, unit_scope_roots
 from shigan.orgs.views_exchange import attachment
 from shigan.research.selectors import campaign_for_unit
@@ -160,34 +160,12 @@ class ChartDataView(QueryMixin, View):
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
-def _records_page(request, *, title, records, q, extra=None, amount=None):
-    """The one drill-down page (metrics/records.html): the dashboard's label as title, the
-    context, the as-of filter, the records 50 a page, and their export (`?format=xlsx` where
-    the figure has no export address of its own)."""
-    if request.GET.get("format") == "xlsx":
-        exporter = FigureRecordsExporter(title=str(title), records=records)
-        return attachment(exporter.xlsx_bytes(), f"{q.unit.name}-{title}.xlsx", "xlsx")
-    shape, records = shaped(records)
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    params["format"] = "xlsx"
-    context = {
-        "title": title,
-        "unit": q.unit,
-        "campaign": q.campaign,
-        "batch": q.batch,
-        "as_of": q.as_of,
-        "as_of_filter": True,
-        "page": page,
-        "rows": [record_row(r, shape) for r in page],
-        "shape": shape,
-        "amount": amount,
-        "export_url": f"{request.path}?{params.urlencode()}",
-        "breadcrumbs": unit_breadcrumbs(user=request.user, unit=q.unit),
-        **(extra or {}),
-    }
-    return render(request, "metrics/records.html", context)
+def _records_page(request, *, title, records, q, extra=None):
+    """The one drill-down page (`metrics.views.records_page`) with the dashboard's context."""
+    return records_page(
+        request, title=title, records=records, unit=q.unit, campaign=q.campaign,
+        as_of=q.as_of, batch=q.batch, **(extra or {}),
+    )  # fmt: skip
 
 
 class FigureRecordsView(QueryMixin, View):
@@ -221,10 +199,7 @@ class FigureRecordsView(QueryMixin, View):
             "batch_shown": q.batch if entry.batched else None,
             "quantity": figure if entry.measure else None,
         }
-        amount = records_sum(records, shape.amount_field) if shape.amount_field else None
-        return _records_page(
-            request, title=entry.label, records=records, q=q, extra=extra, amount=amount
-        )
+        return _records_page(request, title=entry.label, records=records, q=q, extra=extra)
 
 
 def _aspect_kind(records) -> str:

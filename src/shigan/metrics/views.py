@@ -99,6 +99,35 @@ def _figure(metric, unit, as_of, campaign, show_all: bool) -> dict:
     }
 
 
+def records_page(request, *, title, records, unit, campaign=None, as_of=None, **extra):
+    """The one drill-down page of a figure (metrics/records.html), for every app: the figure's
+    label as title, its unit, campaign and date, the as-of filter, the records 50 a page with
+    their amount total, and their export (`?format=xlsx` unless `export_url` is given)."""
+    if request.GET.get("format") == "xlsx":
+        exporter = FigureRecordsExporter(title=str(title), records=records)
+        return attachment(exporter.xlsx_bytes(), f"{unit.name}-{title}.xlsx", "xlsx")
+    shape, records = shaped(records)
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["format"] = "xlsx"
+    context = {
+        "title": title,
+        "unit": unit,
+        "campaign": campaign,
+        "as_of": as_of,
+        "as_of_filter": True,
+        "page": page,
+        "rows": [record_row(r, shape) for r in page],
+        "shape": shape,
+        "amount": records_sum(records, shape.amount_field) if shape.amount_field else None,
+        "export_url": f"{request.path}?{params.urlencode()}",
+        "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),
+        **extra,
+    }
+    return render(request, "metrics/records.html", context)
+
+
 class MetricRecordsView(FigureQueryMixin, View):
     """The drill-down: exactly the records a figure counts, 50 a page, in the one drill-down
     style (the dashboards' figures use the same page): the figure's label as title, its
@@ -117,25 +146,17 @@ class MetricRecordsView(FigureQueryMixin, View):
 
     def get(self, request, key):
         metric, unit, as_of, campaign, dims, records = self.records(request, key)
-        shape, records = shaped(records)
-        page = Paginator(records, 50).get_page(request.GET.get("page"))
         export = reverse("metrics:records_export", args=[key])
-        context = {
-            "title": metric.label,
-            "metric": metric,
-            "unit": unit,
-            "as_of": as_of,
-            "campaign": campaign_by_pk(campaign),
-            "filters": dim_labels(metric, dims),
-            "page": page,
-            "rows": [record_row(r, shape) for r in page],
-            "shape": shape,
-            "amount": records_sum(records, shape.amount_field) if shape.amount_field else None,
-            "export_url": f"{export}?{request.GET.urlencode()}",
-            "as_of_filter": True,
-            "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),
-        }
-        return render(request, "metrics/records.html", context)
+        return records_page(
+            request,
+            title=metric.label,
+            records=records,
+            unit=unit,
+            campaign=campaign_by_pk(campaign),
+            as_of=as_of,
+            filters=dim_labels(metric, dims),
+            export_url=f"{export}?{request.GET.urlencode()}",
+        )
 
 
 class MetricRecordsExportView(MetricRecordsView):
