@@ -136,6 +136,8 @@ TEMPLATES = [
                 "shigan.core.context_processors.shell",
                 "shigan.notifications.context_processors.unread",
             ],
+            # The figure formatter (count, money …) is in every template.
+            "builtins": ["shigan.core.templatetags.shigan_format"],
         },
     },
 ]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shigan.briefings.choices import BriefingState
+from shigan.core.formatting import amount_exact, digits
 from shigan.orgs.scoping import ScopedQuerySet
 
 __all__ = ["BriefingTemplate", "Briefing", "BriefingFigure", "BriefingTransition"]
@@ -157,6 +158,11 @@ class BriefingFigure(models.Model):
     def number(self):
         """The value as counted: an int for counts, Decimal yuan for amounts."""
         return self.value if self.amount else int(self.value)
+
+    @property
+    def exact(self) -> str:
+        """The exact value for a hover title (19,370,000,000.00元, 14,900, 531)."""
+        return amount_exact(self.value) if self.amount else digits(self.value, grouping=True)
 
 
 class BriefingTransition(models.Model):

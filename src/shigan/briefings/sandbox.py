@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shigan.briefings.limits import Budget
+from shigan.core.formatting import amount_exact, amount_text, count_exact, count_text
 from shigan.dashboards.figures import CATALOGUE, Figure
-from shigan.dashboards.formatting import amount_text, count_text, exact_text
 from shigan.initiatives.measures import quantity_exact, quantity_text
 
 __all__ = [
@@ -101,7 +101,7 @@ def _template_figure(entry, value, total) -> TemplateFigure:
         exact = quantity_exact(value, entry.measure)
     else:
         text = amount_text(value) if entry.amount else count_text(value)
-        exact = exact_text(value, amount=entry.amount)
+        exact = amount_exact(value) if entry.amount else count_exact(value)
     return TemplateFigure(
         text=text,
         value=value,

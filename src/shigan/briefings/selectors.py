@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404
 from shigan.briefings.models import Briefing, BriefingTemplate
 from shigan.briefings.sandbox import FIGURE_ATTRIBUTES, GLOBAL_NAMES
 from shigan.campaigns.models import Campaign
+from shigan.core.formatting import amount_text, count_text
 from shigan.dashboards.figures import CATALOGUE, figures_all
-from shigan.dashboards.formatting import amount_text, count_text
 from shigan.orgs.models import Unit
 from shigan.orgs.scoping import subtree_q
 

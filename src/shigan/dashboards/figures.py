@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shigan.campaigns.models import Aspect, Batch, Campaign, Participation
-from shigan.dashboards.formatting import amount_text, count_text, exact_text
+from shigan.core.formatting import amount_exact, amount_text, count_exact, count_text
 from shigan.initiatives.measures import quantity_exact, quantity_text
 from shigan.metrics.links import records_url
 from shigan.metrics.registry import METRICS
@@ -105,7 +105,7 @@ class Figure:
     def exact(self) -> str:
         if self.entry.measure:
             return quantity_exact(self.value, self.entry.measure)
-        return exact_text(self.value, amount=self.entry.amount)
+        return amount_exact(self.value) if self.entry.amount else count_exact(self.value)
 
     @property
     def complete(self) -> bool:

@@ -14,10 +14,12 @@ from urllib.parse import urlencode
 from django.db.models import CharField, Count, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shigan.campaigns.models import Aspect, Batch, Campaign, Participation
+from shigan.core.deadlines import Light
 from shigan.dashboards.figures import CATALOGUE, Figure, Pillar, Query, default_batch
 from shigan.metrics.links import records_url
 from shigan.metrics.models import MetricFact
@@ -26,6 +28,8 @@ from shigan.metrics.selectors import metric_by, metric_records
 from shigan.orgs.models import Unit
 from shigan.orgs.scoping import subtree_q
 from shigan.problems.choices import ProblemState
+from shigan.problems.lights import problems_lit_with_history
+from shigan.problems.models import Problem
 
 __all__ = [
     "TABLE_METRICS",
@@ -37,7 +41,6 @@ __all__ = [
     "child_table",
     "metric_batch_records",
     "overdue_problems",
-    "red_light_problems",
     "chart_by_dim",
     "chart_trend",
     "chart_records",
@@ -58,7 +61,6 @@ TABLE_METRICS = (
 # The trend chart: cumulative counts by day.
 TREND_METRICS = ("study.sessions", "research.trips", "problems.found", "problems.closed")
 PROBLEMS = "problems.found"
-RED_LIGHT = "problems.overdue"
 LIST_SIZE = 10
 
 
@@ -240,26 +242,35 @@ def metric_cell_records(key: str, q: Query, *, unit: Unit, batch: bool, own: boo
 
 
 def overdue_problems(q: Query, *, use_batch: bool = False) -> QuerySet:
-    """Problems past their deadline and not closed on the as-of date (today if none)."""
-    day = q.as_of or datetime.date.today()
+    """Problems overdue — red — on the as-of date (today if none), from the records as they
+    stood that day: the state, the deadline after the extensions then approved, the progress
+    (`problems.lights`). The dashboard's figure is this list's length."""
+    return _overdue(q, use_batch)[0]
+
+
+def overdue_listed(q: Query, *, use_batch: bool = False) -> list:
+    """The overdue problems as the dashboard lists them, each with `deadline_on_day`: the date
+    it watched on the as-of date (before the extensions approved later)."""
+    records, histories, day = _overdue(q, use_batch)
+    problems = list(records)
+    for p in problems:
+        p.deadline_on_day = histories[p.pk].watched_on(day)
+    return problems
+
+
+def _overdue(q: Query, use_batch: bool):
+    day = q.as_of or timezone.localdate()
     if use_batch:
         records = metric_batch_records(PROBLEMS, q, as_of=day)
     else:
         records = metric_records(PROBLEMS, unit=q.unit, campaign=q.campaign, as_of=day, user=q.user)
-    return (
-        records.filter(deadline__lt=day)
-        .exclude(state_on_day=ProblemState.CLOSED)
+    histories = problems_lit_with_history(records, day, Light.RED)
+    red = (
+        Problem.objects.filter(pk__in=list(histories))
         .select_related("unit", "aspect")
         .order_by("deadline", "pk")
     )
-
-
-def red_light_problems(q: Query) -> QuerySet | None:
-    """Problems whose traffic light is red now (the light is kept current, not dated)."""
-    if RED_LIGHT not in METRICS:
-        return None
-    records = metric_records(RED_LIGHT, unit=q.unit, campaign=q.campaign, user=q.user)
-    return records.select_related("unit", "aspect")
+    return red, histories, day
 
 
 # -- chart data ------------------------------------------------------------------------------
@@ -268,17 +279,49 @@ def red_light_problems(q: Query) -> QuerySet | None:
 CHART_DIMS = ("aspect", "state")
 
 
+RESEARCH_KEY = "research:"  # a research problem without a problem aspect: its topic's aspect
+
+
+def _problems(q: Query, use_batch: bool) -> QuerySet:
+    if use_batch:
+        return metric_batch_records(PROBLEMS, q)
+    return metric_records(PROBLEMS, unit=q.unit, campaign=q.campaign, as_of=q.as_of, user=q.user)
+
+
 def chart_records(q: Query, dim: str, value: str, *, use_batch: bool = False) -> QuerySet:
     """The problems behind one bar or slice of a chart (state: the state on the as-of date)."""
-    records = (
-        metric_batch_records(PROBLEMS, q)
-        if use_batch
-        else metric_records(PROBLEMS, unit=q.unit, campaign=q.campaign, as_of=q.as_of, user=q.user)
-    )
+    records = _problems(q, use_batch)
     field_name = "state_on_day" if dim == "state" else dim
     if value in ("", None):
-        return records.filter(**{f"{field_name}__isnull": True})
+        records = records.filter(**{f"{field_name}__isnull": True})
+        if dim == "aspect":  # 未分类: neither a problem aspect nor a research one
+            records = records.filter(research_topic__aspect__isnull=True)
+        return records.select_related("unit", "aspect")
+    if dim == "aspect" and value.startswith(RESEARCH_KEY):
+        pk = value.removeprefix(RESEARCH_KEY)
+        if not pk.isdigit():
+            return records.none()
+        records = records.filter(aspect__isnull=True, research_topic__aspect=int(pk))
+        return records.select_related("unit", "aspect")
     return records.filter(**{field_name: value}).select_related("unit", "aspect")
+
+
+def _by_research_aspect(q: Query, counts: dict, use_batch: bool) -> None:
+    """Moves the problems without a problem aspect under their research topic's aspect (those
+    found by research have one); the rest stay under "" (未分类)."""
+    if not counts.get(""):
+        return
+    del counts[""]
+    rows = (
+        _problems(q, use_batch)
+        .filter(aspect__isnull=True)
+        .order_by()
+        .values_list("research_topic__aspect")
+        .annotate(n=Count("pk"))
+    )
+    for aspect_pk, n in rows:
+        key = f"{RESEARCH_KEY}{aspect_pk}" if aspect_pk else ""
+        counts[key] = counts.get(key, 0) + n
 
 
 def chart_by_dim(q: Query, dim: str, *, use_batch: bool = False) -> list[dict]:
@@ -298,9 +341,11 @@ def chart_by_dim(q: Query, dim: str, *, use_batch: bool = False) -> list[dict]:
         counts = {("" if v is None else str(v)): n for v, n in rows}
     else:
         counts = metric_by(dim, PROBLEMS, unit=q.unit, campaign=q.campaign, as_of=q.as_of)
+    if dim == "aspect":
+        _by_research_aspect(q, counts, use_batch)
     names = _dim_names(dim, q.campaign)
     order = list(names)
-    # A problem without an aspect (those found by research have none) is counted as 未分类.
+    # A problem with neither a problem aspect nor a research topic's aspect: 未分类.
     names.setdefault("", gettext("未分类"))
     rows = []
     for value, n in sorted(counts.items(), key=lambda kv: _rank(order, kv[0])):
@@ -308,6 +353,14 @@ def chart_by_dim(q: Query, dim: str, *, use_batch: bool = False) -> list[dict]:
             rows.append({"key": value, "name": names.get(value, value), "value": n,
                          "url": _chart_url(q, dim, value, use_batch)})  # fmt: skip
     return rows
+
+
+def chart_value_name(q: Query, dim: str, value: str) -> str:
+    """The name a chart gives one of its bars or slices."""
+    if dim not in CHART_DIMS:
+        return ""
+    names = _dim_names(dim, q.campaign)
+    return names.get(value or "", gettext("未分类") if dim == "aspect" and not value else "")
 
 
 def _rank(order: list[str], value: str) -> tuple[int, str]:
@@ -326,7 +379,9 @@ def _chart_url(q: Query, dim: str, value: str, use_batch: bool) -> str:
 def _dim_names(dim: str, campaign: Campaign) -> dict[str, str]:
     if dim == "aspect":
         aspects = Aspect.objects.filter(campaign=campaign).order_by("kind", "ordinal")
-        return {str(a.pk): a.name for a in aspects}
+        names = {str(a.pk): a.name for a in aspects}
+        names.update({f"{RESEARCH_KEY}{a.pk}": a.name for a in aspects if a.kind == "research"})
+        return names
     if dim == "state":
         return {value: str(label) for value, label in ProblemState.choices}
     return {}

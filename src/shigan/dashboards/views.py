@@ -3,7 +3,6 @@ cannot give (batch figures, a unit's own records, distinct people and units, cha
 Each view parses the query, calls selectors, renders."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,11 +13,12 @@ from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect, Batch
 from shigan.core.views import no_scope
 from shigan.dashboards import selectors
-from shigan.dashboards.exports import FigureRecordsExporter
-from shigan.dashboards.figures import CATALOGUE, Query, records_sum
+from shigan.dashboards.figures import CATALOGUE, Query
 from shigan.dashboards.forms import RecordsQueryForm
-from shigan.dashboards.tables import record_row, shaped
+from shigan.metrics.exports import FigureRecordsExporter
 from shigan.metrics.registry import METRICS
+from shigan.metrics.tables import shaped
+from shigan.metrics.views import records_page
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get, unit_scope_roots
 from shigan.orgs.views_exchange import attachment
 from shigan.research.selectors import campaign_for_unit
@@ -92,8 +92,7 @@ class DashboardView(QueryMixin, View):
         system = Query(q.campaign, q.unit, q.batch, q.as_of, None)  # the unit is checked
         columns, rows = selectors.child_table(system, use_batch=use_batch)
         table = _child_table_context(request, system, columns, rows, use_batch)
-        overdue = selectors.overdue_problems(system, use_batch=use_batch)
-        red = selectors.red_light_problems(system)
+        overdue = selectors.overdue_listed(system, use_batch=use_batch)
         params = _params(q, use_batch)
         context = {
             "q": q,
@@ -106,12 +105,9 @@ class DashboardView(QueryMixin, View):
             "pillars": selectors.pillar_figures(system),
             "columns": columns,
             **table,
-            "overdue": list(overdue[: selectors.LIST_SIZE]),
-            "overdue_count": overdue.count(),
+            "overdue": overdue[: selectors.LIST_SIZE],
+            "overdue_count": len(overdue),
             "overdue_url": f"{reverse('dashboards:overdue')}?{params}",
-            "red": list(red[: selectors.LIST_SIZE]) if red is not None else None,
-            "red_count": red.count() if red is not None else 0,
-            "red_url": _red_url(q),
             "chart_params": params,
             "trend_note": selectors.trend_note(),
             "breadcrumbs": unit_breadcrumbs(user=request.user, unit=q.unit),
@@ -149,14 +145,6 @@ def _child_table_context(request, q: Query, columns, rows, use_batch: bool) -> d
     }
 
 
-def _red_url(q: Query) -> str:
-    from shigan.metrics.links import records_url
-
-    if selectors.RED_LIGHT not in METRICS:
-        return ""
-    return records_url(selectors.RED_LIGHT, unit=q.unit, campaign=q.campaign)
-
-
 class ChartDataView(QueryMixin, View):
     """The JSON a chart draws: problems by aspect or by state, or the trend."""
 
@@ -172,23 +160,12 @@ class ChartDataView(QueryMixin, View):
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
-def _records_page(request, *, title, records, q, extra=None, amount=None):
-    shape, records = shaped(records)
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "title": title,
-        "unit": q.unit,
-        "campaign": q.campaign,
-        "batch": q.batch,
-        "as_of": q.as_of,
-        "page": page,
-        "rows": [record_row(r, shape) for r in page],
-        "shape": shape,
-        "amount": amount,
-        "breadcrumbs": unit_breadcrumbs(user=request.user, unit=q.unit),
-        **(extra or {}),
-    }
-    return render(request, "dashboards/records.html", context)
+def _records_page(request, *, title, records, q, extra=None):
+    """The one drill-down page (`metrics.views.records_page`) with the dashboard's context."""
+    return records_page(
+        request, title=title, records=records, unit=q.unit, campaign=q.campaign,
+        as_of=q.as_of, batch=q.batch, **(extra or {}),
+    )  # fmt: skip
 
 
 class FigureRecordsView(QueryMixin, View):
@@ -222,10 +199,7 @@ class FigureRecordsView(QueryMixin, View):
             "batch_shown": q.batch if entry.batched else None,
             "quantity": figure if entry.measure else None,
         }
-        amount = records_sum(records, shape.amount_field) if shape.amount_field else None
-        return _records_page(
-            request, title=entry.label, records=records, q=q, extra=extra, amount=amount
-        )
+        return _records_page(request, title=entry.label, records=records, q=q, extra=extra)
 
 
 def _aspect_kind(records) -> str:
@@ -271,7 +245,9 @@ class ChartRecordsView(QueryMixin, View):
         records = selectors.chart_records(
             q, dim, cleaned["value"], use_batch=cleaned["batch_chosen"]
         )
-        title = _("问题（按方面）") if dim == "aspect" else _("问题（按状态）")
+        label = _("问题按方面") if dim == "aspect" else _("问题按状态")
+        name = selectors.chart_value_name(q, dim, cleaned["value"])
+        title = f"{label} · {name}" if name else label  # the chart's title and the bar's name
         extra = {"batch_shown": q.batch if cleaned["batch_chosen"] else None}
         return _records_page(request, title=title, records=records, q=q, extra=extra)
 
@@ -281,5 +257,5 @@ class OverdueView(QueryMixin, View):
         q, cleaned = self.parse(request)
         records = selectors.overdue_problems(q, use_batch=cleaned["batch_chosen"])
         extra = {"batch_shown": q.batch if cleaned["batch_chosen"] else None}
-        title = _("逾期未完成整改的问题")
+        title = _("逾期未完成整改（红灯）")
         return _records_page(request, title=title, records=records, q=q, extra=extra)

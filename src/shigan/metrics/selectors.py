@@ -201,3 +201,47 @@ def _in_states_on(metric: Metric, records: QuerySet, as_of) -> QuerySet:
     return records.annotate(state_on_day=Subquery(latest, output_field=CharField())).filter(
         state_on_day__in=metric.states
     )
+
+
+def records_sum(records: QuerySet, field: str) -> Decimal:
+    """The exact sum of an amount over a figure's records (Decimal arithmetic: SQLite's SUM of
+    decimals is a float)."""
+    amounts = records.order_by().values_list(field, flat=True)
+    return sum((Decimal(a) for a in amounts.iterator(2000) if a is not None), Decimal(0))
+
+
+def campaign_by_pk(pk):
+    """The campaign a query names (None when it names none or an unknown one)."""
+    from shigan.campaigns.models import Campaign
+
+    return Campaign.objects.filter(pk=pk).first() if pk else None
+
+
+def _field_of(model, path: str):
+    field = None
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        model = field.related_model or model
+    return field
+
+
+def dim_labels(metric, dims: dict) -> list[tuple[str, str]]:
+    """A drill-down's filters in words: [("领域", "生态保护修复"), ("方面", "作风建设")], not
+    "area = ecology" — a choice by its label, a related record by its name."""
+    metric = _metric(metric)
+    out = []
+    for name, value in dims.items():
+        field = _field_of(metric.model, name)
+        if field.is_relation:
+            related = (
+                field.related_model._default_manager.filter(pk=value).first()
+                if str(value).isdigit()
+                else None
+            )
+            shown = str(related) if related is not None else str(value)
+        elif field.choices:
+            shown = str(dict(field.flatchoices).get(value, value))
+        else:
+            shown = str(value)
+        out.append((str(field.verbose_name), shown))
+    return out

@@ -6,4 +6,5 @@ app_name = "metrics"
 urlpatterns = [
     path("", views.MetricOverviewView.as_view(), name="overview"),
     path("<str:key>/records/", views.MetricRecordsView.as_view(), name="records"),
+    path("<str:key>/records.xlsx", views.MetricRecordsExportView.as_view(), name="records_export"),
 ]

@@ -4,14 +4,25 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from shigan.core.views_exchange import attachment
+from shigan.metrics.exports import FigureRecordsExporter
 from shigan.metrics.forms import FigureQueryForm
 from shigan.metrics.registry import METRICS
-from shigan.metrics.selectors import metric_by_child, metric_records
+from shigan.metrics.selectors import (
+    campaign_by_pk,
+    dim_labels,
+    metric_by_child,
+    metric_records,
+    records_sum,
+)
+from shigan.metrics.tables import record_row, shaped
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get
 
-__all__ = ["MetricOverviewView", "MetricRecordsView"]
+__all__ = ["MetricOverviewView", "MetricRecordsView", "MetricRecordsExportView"]
 
 
 class FigureQueryMixin(LoginRequiredMixin):
@@ -23,32 +34,106 @@ class FigureQueryMixin(LoginRequiredMixin):
         return form, unit, form.cleaned_data["as_of"], form.cleaned_data["campaign"]
 
 
+# The index's groups: the families of figures, in the order of a report (学习, 调研, 整改, 实效).
+FAMILIES = (
+    ("study", _("学习")),
+    ("research", _("调研")),
+    ("problems", _("整改")),
+    ("initiatives", _("实效")),
+    ("petitions", _("信访")),
+    ("other", _("其他")),
+)
+PER_PAGE = 6  # metrics on a page
+CHILDREN_SHOWN = 20  # children of a metric, largest first; the rest on request
+
+
+def _family(key: str) -> str:
+    prefix = key.split(".", 1)[0]
+    return prefix if any(prefix == f for f, _label in FAMILIES) else "other"
+
+
 class MetricOverviewView(FigureQueryMixin, View):
-    """Every declared metric for a unit, with the figure of each child: all numbers are links."""
+    """The declared metrics of a unit, one family (学习/调研/整改 …) and PER_PAGE metrics a
+    page, each with its largest children: every number is a link to its records."""
 
     def get(self, request):
         form, unit, as_of, campaign = self.parse(request)  # the unit is in the user's scope
-        figures = []
+        by_family = {f: [] for f, _label in FAMILIES}
         for metric in METRICS.values():
-            rows = metric_by_child(metric, unit=unit, as_of=as_of, campaign=campaign)
-            figures.append(
-                {"metric": metric, "value": sum(r.value for r in rows), "children": rows}
-            )
+            by_family[_family(metric.key)].append(metric)
+        families = [(f, label, len(by_family[f])) for f, label in FAMILIES if by_family[f]]
+        family = request.GET.get("family")
+        if family not in by_family or not by_family[family]:
+            family = families[0][0] if families else ""
+        page = Paginator(by_family.get(family, []), PER_PAGE).get_page(request.GET.get("page"))
+        show_all = request.GET.get("all", "")
+        figures = [
+            _figure(metric, unit, as_of, campaign, show_all == metric.key) for metric in page
+        ]
         context = {
             "unit": unit,
             "as_of": as_of,
             "campaign": campaign,
             "form": form,
+            "families": families,
+            "family": family,
+            "page": page,
             "figures": figures,
             "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),
         }
         return render(request, "metrics/overview.html", context)
 
 
-class MetricRecordsView(FigureQueryMixin, View):
-    """The drill-down: exactly the records a figure counts, 50 a page."""
+def _figure(metric, unit, as_of, campaign, show_all: bool) -> dict:
+    rows = metric_by_child(metric, unit=unit, as_of=as_of, campaign=campaign)
+    children = sorted((r for r in rows if not r.own and r.value), key=lambda r: -r.value)
+    own = next((r for r in rows if r.own and r.value), None)
+    shown = children if show_all else children[:CHILDREN_SHOWN]
+    return {
+        "metric": metric,
+        "value": sum(r.value for r in rows),
+        "children": shown,
+        "own": own,
+        "hidden": len(children) - len(shown),
+        "with_figures": len(children),
+    }
 
-    def get(self, request, key):
+
+def records_page(request, *, title, records, unit, campaign=None, as_of=None, **extra):
+    """The one drill-down page of a figure (metrics/records.html), for every app: the figure's
+    label as title, its unit, campaign and date, the as-of filter, the records 50 a page with
+    their amount total, and their export (`?format=xlsx` unless `export_url` is given)."""
+    if request.GET.get("format") == "xlsx":
+        exporter = FigureRecordsExporter(title=str(title), records=records)
+        return attachment(exporter.xlsx_bytes(), f"{unit.name}-{title}.xlsx", "xlsx")
+    shape, records = shaped(records)
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["format"] = "xlsx"
+    context = {
+        "title": title,
+        "unit": unit,
+        "campaign": campaign,
+        "as_of": as_of,
+        "as_of_filter": True,
+        "page": page,
+        "rows": [record_row(r, shape) for r in page],
+        "shape": shape,
+        "amount": records_sum(records, shape.amount_field) if shape.amount_field else None,
+        "export_url": f"{request.path}?{params.urlencode()}",
+        "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),
+        **extra,
+    }
+    return render(request, "metrics/records.html", context)
+
+
+class MetricRecordsView(FigureQueryMixin, View):
+    """The drill-down: exactly the records a figure counts, 50 a page, in the one drill-down
+    style (the dashboards' figures use the same page): the figure's label as title, its
+    context, filters in words, the amount total, export."""
+
+    def records(self, request, key):
         metric = METRICS.get(key)
         if metric is None:
             raise Http404
@@ -57,19 +142,29 @@ class MetricRecordsView(FigureQueryMixin, View):
         records = metric_records(
             metric, unit=unit, user=request.user, as_of=as_of, campaign=campaign, **dims
         )
-        page = Paginator(records.select_related(*_related(metric)), 50).get_page(
-            request.GET.get("page")
+        return metric, unit, as_of, campaign, dims, records
+
+    def get(self, request, key):
+        metric, unit, as_of, campaign, dims, records = self.records(request, key)
+        export = reverse("metrics:records_export", args=[key])
+        return records_page(
+            request,
+            title=metric.label,
+            records=records,
+            unit=unit,
+            campaign=campaign_by_pk(campaign),
+            as_of=as_of,
+            filters=dim_labels(metric, dims),
+            export_url=f"{export}?{request.GET.urlencode()}",
         )
-        context = {
-            "metric": metric,
-            "unit": unit,
-            "as_of": as_of,
-            "dims": dims,
-            "page": page,
-            "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),
-        }
-        return render(request, "metrics/records.html", context)
 
 
-def _related(metric) -> list[str]:
-    return [metric.unit_field] if metric.unit_field else []
+class MetricRecordsExportView(MetricRecordsView):
+    """The drill-down's records as a spreadsheet, every row."""
+
+    def get(self, request, key):
+        metric, unit, as_of, campaign, dims, records = self.records(request, key)
+        title = str(metric.label)
+        words = "".join(f"-{value}" for _label, value in dim_labels(metric, dims))
+        exporter = FigureRecordsExporter(title=title, records=records)
+        return attachment(exporter.xlsx_bytes(), f"{unit.name}-{title}{words}.xlsx", "xlsx")

@@ -3,7 +3,6 @@ the records behind it; and the drill-downs the metrics pages cannot give (batch,
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views import View
@@ -12,9 +11,9 @@ from shigan.campaigns.models import Batch
 from shigan.metrics.forms import FigureQueryForm
 from shigan.metrics.registry import METRICS
 from shigan.metrics.selectors import metric_value
+from shigan.metrics.views import records_page
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get
 from shigan.research import selectors
-from shigan.research.views import PAGE_SIZE
 
 __all__ = ["FiguresView", "BatchRecordsView", "RevisedUnitsView"]
 
@@ -99,19 +98,10 @@ class BatchRecordsView(FigureMixin, View):
         figure = selectors.batch_records(
             key, batch=batch, unit=unit, user=request.user, as_of=as_of
         )
-        unit_field = METRICS[key].unit_field
-        page = Paginator(figure.records.select_related(unit_field), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-        context = {
-            "metric": METRICS[key],
-            "unit": unit,
-            "as_of": as_of,
-            "dims": {str(batch): ""},
-            "page": page,
-            "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),
-        }
-        return render(request, "metrics/records.html", context)
+        return records_page(
+            request, title=METRICS[key].label, records=figure.records, unit=unit,
+            campaign=campaign, as_of=as_of, batch_shown=batch,
+        )  # fmt: skip
 
 
 class RevisedUnitsView(FigureMixin, View):
@@ -122,16 +112,10 @@ class RevisedUnitsView(FigureMixin, View):
         figure = selectors.units_with_revised_plans(
             campaign=campaign, unit=unit, user=request.user, as_of=as_of
         )
-        page = Paginator(figure.records, PAGE_SIZE).get_page(request.GET.get("page"))
-        context = {
-            "metric": {"label": _label()},
-            "unit": unit,
-            "as_of": as_of,
-            "dims": {},
-            "page": page,
-            "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),
-        }
-        return render(request, "metrics/records.html", context)
+        return records_page(
+            request, title=_label(), records=figure.records, unit=unit, campaign=campaign,
+            as_of=as_of,
+        )  # fmt: skip
 
 
 def _label():

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from shigan.core.formatting import amount_text, count_text
 from shigan.dashboards.figures import CATALOGUE, figure, figures_all
-from shigan.dashboards.formatting import amount_text, count_text
 from shigan.dashboards.tests.world import AS_OF, EXPECTED, TOTALS
 
 pytestmark = pytest.mark.django_db
@@ -127,15 +127,13 @@ def test_amount_figures_read_like_the_article():
     assert count_text(1667) == "1667"
 
 
-def test_briefing_text_shares_the_scale_and_rounding_of_the_pages():
-    from shigan.metrics.formats import YI, scale, yuan_text
+def test_pages_and_briefing_share_one_formatter():
+    from shigan.core.templatetags.shigan_format import money
 
-    assert scale(Decimal("714000000"), yi_places=2) == (Decimal("7.14"), YI, False)
-    # Same unit and half-up rounding; the briefing never writes 约 and has no separators.
+    # Issue 14: no "约", no thousands comma, a carried rounding reads in the next unit.
     assert amount_text(Decimal("19370000001")) == "193.7亿元"
-    assert yuan_text(Decimal("19370000001")) == "约193.7亿元"
-    assert amount_text(Decimal("99999999")) == "10000万元"
-    assert yuan_text(Decimal("99999999")) == "约10,000万元"
+    assert money(Decimal("19370000001")).endswith(">193.7亿元</span>")
+    assert amount_text(Decimal("99999999")) == "1亿元"
 
 
 def test_out_of_scope_unit_is_refused(world, units, make_user):

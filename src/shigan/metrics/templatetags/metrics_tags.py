@@ -1,11 +1,20 @@
 from django import template
 from django.utils.html import format_html
 
-from shigan.metrics.formats import figure_texts, yuan_exact, yuan_text
+from shigan.core.formatting import amount_exact, amount_text, count_exact, count_text
+from shigan.core.templatetags.shigan_format import money
 from shigan.metrics.links import records_url
 from shigan.metrics.registry import METRICS
 
 register = template.Library()
+
+
+def figure_texts(value, metric) -> tuple[str, str]:
+    """(what the page shows, the exact value for its title: "" when the text is exact)."""
+    if getattr(metric, "is_sum", False):
+        return amount_text(value), amount_exact(value)
+    text = count_text(value)
+    return text, "" if text == str(value) else count_exact(value)
 
 
 @register.simple_tag
@@ -28,12 +37,8 @@ def figure_value(value, metric_key):
 
 @register.filter
 def yuan(value):
-    """An amount in yuan as 193.7亿元 with the exact value on hover; blank for None."""
-    if value is None or value == "":
-        return ""
-    return format_html(
-        '<span class="amount" title="{}">{}</span>', yuan_exact(value), yuan_text(value)
-    )
+    """An amount in yuan (the core `money` filter, kept under this name for metrics pages)."""
+    return money(value)
 
 
 @register.simple_tag

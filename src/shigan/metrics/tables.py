@@ -4,6 +4,7 @@ topics, trips, problems, measures, projects …): one row shape for the page and
 from dataclasses import dataclass
 
 from django.db.models import ForeignKey, QuerySet
+from django.utils.translation import gettext
 
 __all__ = ["RecordShape", "shape_of", "record_row"]
 
@@ -28,12 +29,14 @@ class RecordShape:
     unit_path: str | None  # the relation to the record's unit ("unit", "problem__unit")
     date_field: str | None
     has_aspect: bool
+    has_topic: bool  # a problem found by research: its topic's aspect when it has none
     has_state: bool
     amount_field: str | None
 
     def related(self) -> list[str]:
         related = [self.unit_path] if self.unit_path else []
-        return related + (["aspect"] if self.has_aspect else [])
+        related += ["aspect"] if self.has_aspect else []
+        return related + (["research_topic__aspect"] if self.has_topic else [])
 
 
 def _fields(model) -> dict:
@@ -55,6 +58,7 @@ def shape_of(model) -> RecordShape:
         unit_path=unit_path,
         date_field=next((f for f in DATE_FIELDS if f in fields), None),
         has_aspect=isinstance(fields.get("aspect"), ForeignKey),
+        has_topic=isinstance(fields.get("research_topic"), ForeignKey),
         has_state="state" in fields and bool(fields["state"].choices),
         amount_field=next((f for f in AMOUNT_FIELDS if f in fields), None),
     )
@@ -82,6 +86,19 @@ def _state(record) -> str:
     return str(dict(record._meta.get_field("state").choices).get(on_day, on_day))
 
 
+def _aspect(record, shape: RecordShape) -> str:
+    """The record's aspect; a problem found by research without one: its topic's; else 未分类
+    (never "—": every problem is somewhere on the chart by aspect)."""
+    if not shape.has_aspect:
+        return ""
+    if record.aspect_id:
+        return record.aspect.name
+    topic = getattr(record, "research_topic", None) if shape.has_topic else None
+    if topic is not None and topic.aspect_id:
+        return topic.aspect.name
+    return gettext("未分类")
+
+
 def record_row(record, shape: RecordShape) -> dict:
     url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
     unit = _unit_of(record, shape)
@@ -91,7 +108,7 @@ def record_row(record, shape: RecordShape) -> dict:
         "url": url,
         "unit": unit.name if unit is not None and unit is not record else "",
         "date": getattr(record, shape.date_field) if shape.date_field else None,
-        "aspect": record.aspect.name if shape.has_aspect and record.aspect_id else "",
+        "aspect": _aspect(record, shape),
         "state": _state(record) if shape.has_state else "",
         "amount": getattr(record, shape.amount_field) if shape.amount_field else None,
     }

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.core.spreadsheets.exporters import Exporter
 from shigan.core.spreadsheets.importers import Column
-from shigan.dashboards.tables import record_row, shaped
+from shigan.metrics.tables import record_row, shaped
 
 __all__ = ["FigureRecordsExporter"]
 
