@@ -420,3 +420,32 @@ SHIGAN_SHEET_MAX_RATIO = int(os.environ.get("SHIGAN_SHEET_MAX_RATIO", "100"))
 SHIGAN_SHEET_MAX_MEMORY_BYTES = int(os.environ.get("SHIGAN_SHEET_MAX_MEMORY_BYTES", str(2**30)))
 SHIGAN_SHEET_MAX_CPU_SECONDS = int(os.environ.get("SHIGAN_SHEET_MAX_CPU_SECONDS", "60"))
 SHIGAN_SHEET_TIMEOUT_SECONDS = int(os.environ.get("SHIGAN_SHEET_TIMEOUT_SECONDS", "120"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Login with existing accounts (issue 18): LDAP/AD, OIDC, CAS. Each is on when its URL is set;
+# README "Login with existing accounts" describes every variable. Local passwords keep working
+# (ModelBackend stays first) for the break-glass administrators.
+# ---------------------------------------------------------------------------------------------
+# Group → role mapping, JSON inline or a file path (accounts/external/mapping.py); none: no
+# external login ever grants a role.
+SHIGAN_LOGIN_ROLE_MAP = os.environ.get("SHIGAN_LOGIN_ROLE_MAP", "")
+# A first external login whose user name matches no shigan account creates one without roles.
+SHIGAN_LOGIN_CREATE_USERS = env_bool("SHIGAN_LOGIN_CREATE_USERS", True)
+
+SHIGAN_LDAP_URL = os.environ.get("SHIGAN_LDAP_URL", "")
+SHIGAN_LDAP_START_TLS = env_bool("SHIGAN_LDAP_START_TLS", False)
+SHIGAN_LDAP_TIMEOUT = int(os.environ.get("SHIGAN_LDAP_TIMEOUT", "10"))
+SHIGAN_LDAP_BIND_DN = os.environ.get("SHIGAN_LDAP_BIND_DN", "")
+SHIGAN_LDAP_BIND_PASSWORD = os.environ.get("SHIGAN_LDAP_BIND_PASSWORD", "")
+SHIGAN_LDAP_USER_BASE = os.environ.get("SHIGAN_LDAP_USER_BASE", "")
+SHIGAN_LDAP_USER_FILTER = os.environ.get("SHIGAN_LDAP_USER_FILTER", "(uid={username})")
+SHIGAN_LDAP_USERNAME_ATTR = os.environ.get("SHIGAN_LDAP_USERNAME_ATTR", "uid")
+SHIGAN_LDAP_NAME_ATTR = os.environ.get("SHIGAN_LDAP_NAME_ATTR", "cn")
+SHIGAN_LDAP_GROUP_BASE = os.environ.get("SHIGAN_LDAP_GROUP_BASE", "")
+SHIGAN_LDAP_GROUP_FILTER = os.environ.get(
+    "SHIGAN_LDAP_GROUP_FILTER", "(|(member={dn})(uniqueMember={dn}))"
+)
+SHIGAN_LDAP_DISABLED_FILTER = os.environ.get("SHIGAN_LDAP_DISABLED_FILTER", "")
+# Always listed: the backend does nothing while SHIGAN_LDAP_URL is empty.
+AUTHENTICATION_BACKENDS.append("shigan.accounts.external.ldap.LdapBackend")
