@@ -33,6 +33,7 @@ class ExternalLogin:
 def _refuse(request, login: ExternalLogin, reason: str, message: str) -> None:
     external_login_refused(login=login, reason=reason)
     if request is not None:
+        request.shigan_external_refused = True  # the view adds no second, vaguer message
         messages.error(request, message)
 
 

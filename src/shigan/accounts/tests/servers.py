@@ -191,7 +191,7 @@ IDP_DIR = Path(__file__).resolve().parent / "idp"
 
 def start_idp(home: Path, env: dict) -> tuple[subprocess.Popen, str]:
     """The test identity provider (OIDC by django-oauth-toolkit, CAS by django-cas-server):
-    migrated, loaded with its users and clients by idp/setup.py, served on a free port."""
+    migrated, loaded with its users and clients by idp/idp_setup.py, served on a free port."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
@@ -204,7 +204,7 @@ def start_idp(home: Path, env: dict) -> tuple[subprocess.Popen, str]:
     }
     for name in ("SHIGAN_HOME", "DATABASE_URL"):
         env.pop(name, None)
-    subprocess.run([sys.executable, str(IDP_DIR / "setup.py")], env=env, check=True)
+    subprocess.run([sys.executable, str(IDP_DIR / "idp_setup.py")], env=env, check=True)
     process = subprocess.Popen(
         [sys.executable, "-m", "django", "runserver", "--noreload", f"127.0.0.1:{port}"],
         env=env,
