@@ -794,7 +794,7 @@ def membership_sync_mapped(*, user, source: str, grants, previous: list) -> list
     """The roles an external login's group → role mapping gives (accounts.external): grant the
     mapped roles the user lacks, take back those the mapping gave before and no longer gives.
     Roles granted by hand are never touched. Returns the [unit id, role] pairs now mapped."""
-    actor_name = f"{source} 角色映射"
+    actor_name = f"{source}:role-map"
     wanted: list[list] = []
     for grant in grants:
         unit = _mapped_unit(grant.unit)
