@@ -76,7 +76,12 @@ def logout(page, live_server) -> None:
 def test_clerk_logs_in_through_the_provider_and_lands_in_their_scope(
     page, live_server, logins, button, source
 ):
+    sent = []
+    page.on("request", lambda request: sent.append(request.url))
     through_provider(page, live_server, button, "zhangsan")
+    if source == "oidc":  # the provider requires PKCE anyway; here is the challenge it got
+        authorize = next(url for url in sent if "/o/authorize/" in url)
+        assert "code_challenge_method=S256" in authorize and "code_challenge=" in authorize
     assert page.get_by_role("heading", name="张三，您好").is_visible()
     row = page.locator("table tr", has_text="阿巴嘎旗")
     assert row.get_by_text("填报员").is_visible()
