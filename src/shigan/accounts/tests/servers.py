@@ -166,7 +166,7 @@ class Slapd:
         self.process = subprocess.Popen(
             [SLAPD, "-f", config, "-h", f"{self.url}/", "-d", "0"],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         )
         wait_for_port(self.port, self.process)
         return self
@@ -205,11 +205,13 @@ def start_idp(home: Path, env: dict) -> tuple[subprocess.Popen, str]:
     for name in ("SHIGAN_HOME", "DATABASE_URL"):
         env.pop(name, None)
     subprocess.run([sys.executable, str(IDP_DIR / "idp_setup.py")], env=env, check=True)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "django", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    # Its request log goes to a file: an unread pipe would fill and stall the server.
+    with open(home / "idp.log", "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "django", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            env=env,
+            stdout=log,
+            stderr=log,
+        )
     wait_for_port(port, process)
     return process, url
