@@ -63,6 +63,13 @@ def test_clerk_in_a_mapped_group_lands_in_their_scope(client, ldap):
     assert AuditEntry.objects.filter(action="accounts.external.linked").count() == 1
 
 
+def test_login_page_says_directory_passwords_work(client, ldap):
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert "也可以使用本单位目录（LDAP）中的账号和密码登录。" in page
+    ldap.SHIGAN_LDAP_URL = ""
+    assert "LDAP" not in client.get(reverse("accounts:login")).content.decode()
+
+
 def test_wrong_password_is_refused(client, ldap):
     page = login(client, "zhangsan", "not-the-password").content.decode()
     assert "请输入正确的用户名和密码" in page or "用户名或密码" in page
