@@ -471,3 +471,67 @@ SHIGAN_SHEET_MAX_RATIO = int(os.environ.get("SHIGAN_SHEET_MAX_RATIO", "100"))
 SHIGAN_SHEET_MAX_MEMORY_BYTES = int(os.environ.get("SHIGAN_SHEET_MAX_MEMORY_BYTES", str(2**30)))
 SHIGAN_SHEET_MAX_CPU_SECONDS = int(os.environ.get("SHIGAN_SHEET_MAX_CPU_SECONDS", "60"))
 SHIGAN_SHEET_TIMEOUT_SECONDS = int(os.environ.get("SHIGAN_SHEET_TIMEOUT_SECONDS", "120"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Login with existing accounts (issue 18): LDAP/AD, OIDC, CAS. Each is on when its URL is set;
+# README "Login with existing accounts" describes every variable. Local passwords keep working
+# (ModelBackend stays first) for the break-glass administrators.
+# ---------------------------------------------------------------------------------------------
+# Group → role mapping, JSON inline or a file path (accounts/external/mapping.py); none: no
+# external login ever grants a role.
+SHIGAN_LOGIN_ROLE_MAP = os.environ.get("SHIGAN_LOGIN_ROLE_MAP", "")
+# A first external login whose user name matches no shigan account creates one without roles.
+SHIGAN_LOGIN_CREATE_USERS = env_bool("SHIGAN_LOGIN_CREATE_USERS", True)
+
+SHIGAN_LDAP_URL = os.environ.get("SHIGAN_LDAP_URL", "")
+SHIGAN_LDAP_START_TLS = env_bool("SHIGAN_LDAP_START_TLS", False)
+SHIGAN_LDAP_TIMEOUT = int(os.environ.get("SHIGAN_LDAP_TIMEOUT", "10"))
+SHIGAN_LDAP_BIND_DN = os.environ.get("SHIGAN_LDAP_BIND_DN", "")
+SHIGAN_LDAP_BIND_PASSWORD = os.environ.get("SHIGAN_LDAP_BIND_PASSWORD", "")
+SHIGAN_LDAP_USER_BASE = os.environ.get("SHIGAN_LDAP_USER_BASE", "")
+SHIGAN_LDAP_USER_FILTER = os.environ.get("SHIGAN_LDAP_USER_FILTER", "(uid={username})")
+SHIGAN_LDAP_USERNAME_ATTR = os.environ.get("SHIGAN_LDAP_USERNAME_ATTR", "uid")
+SHIGAN_LDAP_NAME_ATTR = os.environ.get("SHIGAN_LDAP_NAME_ATTR", "cn")
+SHIGAN_LDAP_GROUP_BASE = os.environ.get("SHIGAN_LDAP_GROUP_BASE", "")
+SHIGAN_LDAP_GROUP_FILTER = os.environ.get(
+    "SHIGAN_LDAP_GROUP_FILTER", "(|(member={dn})(uniqueMember={dn}))"
+)
+SHIGAN_LDAP_DISABLED_FILTER = os.environ.get("SHIGAN_LDAP_DISABLED_FILTER", "")
+# Always listed: the backend does nothing while SHIGAN_LDAP_URL is empty.
+AUTHENTICATION_BACKENDS.append("shigan.accounts.external.ldap.LdapBackend")
+
+# OIDC, authorization code with PKCE (mozilla-django-oidc): on when the authorization endpoint
+# is set. The provider's endpoints are given one by one (its discovery document lists them).
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("SHIGAN_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("SHIGAN_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("SHIGAN_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("SHIGAN_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_CLIENT_ID = os.environ.get("SHIGAN_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("SHIGAN_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("SHIGAN_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("SHIGAN_OIDC_SCOPES", "openid profile")
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_VERIFY_SSL = env_bool("SHIGAN_OIDC_VERIFY_SSL", True)
+OIDC_TIMEOUT = int(os.environ.get("SHIGAN_OIDC_TIMEOUT", "10"))
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+SHIGAN_OIDC_USERNAME_CLAIM = os.environ.get("SHIGAN_OIDC_USERNAME_CLAIM", "preferred_username")
+SHIGAN_OIDC_GROUPS_CLAIM = os.environ.get("SHIGAN_OIDC_GROUPS_CLAIM", "groups")
+SHIGAN_OIDC_LABEL = os.environ.get("SHIGAN_OIDC_LABEL", "")
+AUTHENTICATION_BACKENDS.append("shigan.accounts.external.oidc.OidcBackend")
+
+# CAS 2.0/3.0 (django-cas-ng): on when the server URL is set ("https://sso.example.gov.cn/cas/").
+INSTALLED_APPS.append("django_cas_ng")
+CAS_SERVER_URL = os.environ.get("SHIGAN_CAS_SERVER_URL", "")
+CAS_VERSION = os.environ.get("SHIGAN_CAS_VERSION", "3")
+CAS_VERIFY_SSL_CERTIFICATE = env_bool("SHIGAN_CAS_VERIFY_SSL", True)
+CAS_REDIRECT_URL = "/"
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+CAS_LOGIN_URL_NAME = "cas_login"
+SHIGAN_CAS_USERNAME_ATTRIBUTE = os.environ.get("SHIGAN_CAS_USERNAME_ATTRIBUTE", "")
+SHIGAN_CAS_NAME_ATTRIBUTE = os.environ.get("SHIGAN_CAS_NAME_ATTRIBUTE", "cn")
+SHIGAN_CAS_GROUPS_ATTRIBUTE = os.environ.get("SHIGAN_CAS_GROUPS_ATTRIBUTE", "groups")
+SHIGAN_CAS_LABEL = os.environ.get("SHIGAN_CAS_LABEL", "")
+AUTHENTICATION_BACKENDS.append("shigan.accounts.external.cas.CasBackend")

@@ -9,6 +9,7 @@ from drf_spectacular.views import (
 urlpatterns = [
     path("", include("shigan.core.urls")),
     path("accounts/", include("shigan.accounts.urls")),
+    path("login/", include("shigan.accounts.external.urls")),  # LDAP needs none: OIDC, CAS
     path("units/", include("shigan.orgs.urls")),
     path("audit/", include("shigan.audit.urls")),
     path("metrics/", include("shigan.metrics.urls")),

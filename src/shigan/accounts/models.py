@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.accounts.choices import SystemRole
 
-__all__ = ["User", "ApiToken"]
+__all__ = ["User", "ApiToken", "ExternalIdentity"]
 
 
 class User(AbstractUser):
@@ -73,3 +73,36 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class ExternalIdentity(models.Model):
+    """A person's account at an external login (LDAP, OIDC, CAS) tied to their shigan account.
+
+    Made on the first external login, by the configured attribute; later logins find the account
+    by (source, subject) alone, so a renamed shigan user name does not unlink it. `granted` keeps
+    the (unit, role) pairs that the group → role mapping gave, so that a group left is a role
+    taken back, while roles granted by hand stay as they are."""
+
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="external_identities",
+    )
+    source = models.CharField(_("登录方式"), max_length=10)
+    subject = models.CharField(_("外部标识"), max_length=255)
+    linked_at = models.DateTimeField(_("关联时间"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("最近登录时间"), null=True, blank=True)
+    granted = models.JSONField(_("映射授予的角色"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("外部账号")
+        verbose_name_plural = _("外部账号")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "subject"], name="accounts_external_identity_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.subject}"

@@ -15,3 +15,14 @@ class OrgsConfig(AppConfig):
         # Pages cached on data versions (the problem ledger) depend on names, tree and roles.
         versions_follow(Unit, "orgs")
         versions_follow(Membership, "orgs")
+
+        # Roles from the group → role mapping of an external login (accounts.external).
+        from shigan.accounts.external.services import roles_mapped
+
+        roles_mapped.connect(_apply_mapped_roles, dispatch_uid="orgs.mapped_roles")
+
+
+def _apply_mapped_roles(sender, user, source, grants, previous, **kwargs):
+    from shigan.orgs.services import membership_sync_mapped
+
+    return membership_sync_mapped(user=user, source=source, grants=grants, previous=previous)

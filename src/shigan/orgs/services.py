@@ -1,5 +1,6 @@
 """Writes on the unit tree, people and roles. Each runs in one transaction with its audit entry."""
 
+import logging
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,8 +23,11 @@ from shigan.orgs.phones import normalize_phone
 from shigan.orgs.pinyin import name_initials
 from shigan.orgs.scoping import ALL, path_upper, user_scope_paths
 
+logger = logging.getLogger(__name__)
+
 __all__ = [
     "OrgError",
+    "membership_sync_mapped",
     "unit_create",
     "unit_update",
     "unit_move",
@@ -769,3 +773,57 @@ def person_bulk_create(
     bulk_insert(Person, _PERSON_COLUMNS, rows)
     audit_record_many(actor=actor, action="orgs.person.created", items=audit_items)
     return outcome
+
+
+def _mapped_unit(ref: str) -> Unit | None:
+    """A unit named in the login role mapping: by division code, or by names from the top."""
+    if ref.isdigit():
+        found = list(Unit.objects.filter(division_code=ref.ljust(12, "0"))[:2])
+        return found[0] if len(found) == 1 else None
+    unit = None
+    for name in [part.strip() for part in ref.split("/") if part.strip()]:
+        level = Unit.get_root_nodes() if unit is None else Unit.objects.get_children(unit)
+        unit = level.filter(name=name).first()
+        if unit is None:
+            return None
+    return unit
+
+
+@transaction.atomic
+def membership_sync_mapped(*, user, source: str, grants, previous: list) -> list[list]:
+    """The roles an external login's group → role mapping gives (accounts.external): grant the
+    mapped roles the user lacks, take back those the mapping gave before and no longer gives.
+    Roles granted by hand are never touched. Returns the [unit id, role] pairs now mapped."""
+    actor_name = f"{source}:role-map"
+    wanted: list[list] = []
+    for grant in grants:
+        unit = _mapped_unit(grant.unit)
+        if unit is None:
+            logger.warning("login role mapping: no single unit %r", grant.unit)
+            continue
+        wanted.append([unit.pk, grant.role])
+        if not Membership.objects.filter(user=user, unit=unit, role=grant.role).exists():
+            with metric_changes(Membership) as changes:
+                membership = Membership.objects.create(user=user, unit=unit, role=grant.role)
+                changes.created([membership.pk])
+            audit_record(
+                actor=None,
+                actor_name=actor_name,
+                action="orgs.membership.granted",
+                target=membership,
+                after={"user": user.username, "unit": unit.pk, "role": grant.role},
+            )
+    stale = [pair for pair in previous if list(pair) not in wanted]
+    for unit_id, role in stale:
+        for membership in Membership.objects.filter(user=user, unit_id=unit_id, role=role):
+            audit_record(
+                actor=None,
+                actor_name=actor_name,
+                action="orgs.membership.revoked",
+                target=membership,
+                before={"user": user.username, "unit": unit_id, "role": role},
+            )
+            with metric_changes(Membership, [membership.pk]):
+                membership.delete()
+    user.__dict__.pop("_shigan_scope", None)
+    return wanted

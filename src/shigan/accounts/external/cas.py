@@ -1,0 +1,72 @@
+"""CAS 2.0/3.0 login (统一身份认证) by django-cas-ng.
+
+django-cas-ng sends the browser to the CAS server and validates the returned service ticket
+(serviceValidate, or p3/serviceValidate for CAS 3.0 with attributes); this module turns the
+validated user and attributes into an `ExternalLogin`. Off while SHIGAN_CAS_SERVER_URL is empty."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.backends import BaseBackend
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django_cas_ng.utils import get_cas_client
+from django_cas_ng.views import LoginView
+
+from shigan.accounts.external.services import ExternalLogin, external_login
+from shigan.accounts.models import User
+
+__all__ = ["CasBackend", "CasLoginView", "cas_configured"]
+
+
+def cas_configured() -> bool:
+    return bool(getattr(settings, "CAS_SERVER_URL", ""))
+
+
+def _values(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, (list, tuple)):
+        return tuple(str(v) for v in value)
+    return (str(value),)
+
+
+class CasBackend(BaseBackend):
+    def authenticate(self, request, ticket=None, service=None, **kwargs):
+        if not cas_configured() or not ticket or not service:
+            return None
+        client = get_cas_client(service_url=service, request=request)
+        user, attributes, _pgtiou = client.verify_ticket(ticket)
+        if not user:
+            return None
+        attributes = attributes or {}
+        # The linking attribute: the CAS user itself unless an attribute is configured.
+        attribute = settings.SHIGAN_CAS_USERNAME_ATTRIBUTE
+        linked = _values(attributes.get(attribute) if attribute else user)
+        names = _values(attributes.get(settings.SHIGAN_CAS_NAME_ATTRIBUTE))
+        login = ExternalLogin(
+            source="cas",
+            subject=str(user),
+            username=linked[0] if linked else "",
+            full_name=names[0] if names else "",
+            groups=_values(attributes.get(settings.SHIGAN_CAS_GROUPS_ATTRIBUTE)),
+        )
+        return external_login(login=login, request=request)
+
+    def get_user(self, user_id):
+        return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+class CasLoginView(LoginView):
+    """The login page's button and the CAS server's way back (with the ticket)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not cas_configured():
+            raise Http404
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except PermissionDenied:  # the ticket was not valid, or the account may not log in
+            if not getattr(request, "shigan_external_refused", False):
+                messages.error(request, _("统一身份认证登录没有成功，请重试，或联系管理员。"))
+            return redirect(settings.LOGIN_URL)

@@ -1,0 +1,112 @@
+"""OIDC and CAS login in headless Chromium against a real identity provider run by the test:
+django-oauth-toolkit (OIDC, authorization code with PKCE) and django-cas-server (CAS 3.0) in the
+small project under idp/, on its own port. Log in at shigan → the provider's login page → back
+in one's scope; first-login linking; the mapped role; no role without a mapping; logout."""
+
+import json
+import re
+
+import pytest
+
+from shigan.accounts.models import ExternalIdentity, User
+from shigan.accounts.services import user_create
+from shigan.accounts.tests.servers import start_idp
+from shigan.audit.models import AuditEntry
+from shigan.orgs.divisions import divisions_import
+from shigan.orgs.models import Membership, Unit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ABAG = "152522000000"  # 阿巴嘎旗
+
+
+@pytest.fixture(scope="module")
+def idp(live_server, tmp_path_factory):
+    process, url = start_idp(
+        tmp_path_factory.mktemp("idp"),
+        {
+            "IDP_REDIRECT_URI": f"{live_server.url}/login/oidc/callback/",
+            "IDP_SERVICE": f"^{re.escape(live_server.url)}/.*",
+        },
+    )
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def logins(settings, idp):
+    """Both external logins configured against the provider, clerks mapped to 阿巴嘎旗."""
+    if not Unit.objects.filter(division_code=ABAG).exists():
+        divisions_import(actor=None, province="15", depth=3)
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{idp}/o/authorize/"
+    settings.OIDC_OP_TOKEN_ENDPOINT = f"{idp}/o/token/"
+    settings.OIDC_OP_USER_ENDPOINT = f"{idp}/o/userinfo/"
+    settings.OIDC_OP_JWKS_ENDPOINT = f"{idp}/o/.well-known/jwks.json"
+    settings.OIDC_RP_CLIENT_ID = "shigan"
+    settings.OIDC_RP_CLIENT_SECRET = "shigan-client-secret"
+    settings.CAS_SERVER_URL = f"{idp}/cas/"
+    settings.SHIGAN_CAS_NAME_ATTRIBUTE = "first_name"
+    settings.SHIGAN_LOGIN_ROLE_MAP = json.dumps({"abag-clerks": [{"unit": ABAG, "role": "editor"}]})
+    return settings
+
+
+def through_provider(page, live_server, button: str, username: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_role("link", name=button).click()
+    # The provider's own page (django-cas-server's for CAS): its fields by their names.
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(f"{username}-idp-pw")
+    page.locator("input[name=password]").press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def logout(page, live_server) -> None:
+    page.get_by_role("button", name="退出").click()
+    page.wait_for_url(f"{live_server.url}/accounts/login/")
+    page.goto(f"{live_server.url}/")
+    assert "/accounts/login/" in page.url  # the session is gone
+
+
+@pytest.mark.parametrize(
+    "button,source",
+    [("使用统一身份认证登录", "oidc"), ("使用统一身份认证（CAS）登录", "cas")],
+    ids=["oidc", "cas"],
+)
+def test_clerk_logs_in_through_the_provider_and_lands_in_their_scope(
+    page, live_server, logins, button, source
+):
+    sent = []
+    page.on("request", lambda request: sent.append(request.url))
+    through_provider(page, live_server, button, "zhangsan")
+    if source == "oidc":  # the provider requires PKCE anyway; here is the challenge it got
+        authorize = next(url for url in sent if "/o/authorize/" in url)
+        assert "code_challenge_method=S256" in authorize and "code_challenge=" in authorize
+    assert page.get_by_role("heading", name="张三，您好").is_visible()
+    row = page.locator("table tr", has_text="阿巴嘎旗")
+    assert row.get_by_text("填报员").is_visible()
+    user = User.objects.get(username="zhangsan")
+    assert ExternalIdentity.objects.get(user=user).source == source
+    assert Membership.objects.get(user=user).unit.division_code == ABAG
+    assert AuditEntry.objects.filter(action="accounts.external.linked", actor=user).exists()
+    logout(page, live_server)
+
+
+def test_oidc_links_an_existing_account_and_gives_no_role_without_a_mapping(
+    page, live_server, logins
+):
+    local = user_create(actor=None, username="lisi", password="correct-horse-battery")
+    through_provider(page, live_server, "使用统一身份认证登录", "lisi")
+    assert page.get_by_role("heading", name="lisi，您好").is_visible()
+    assert page.get_by_text("还没有被授予任何单位的角色").is_visible()
+    assert ExternalIdentity.objects.get(source="oidc").user == local
+    assert not Membership.objects.filter(user=local).exists()
+    logout(page, live_server)
+
+
+def test_login_page_without_external_logins_shows_no_buttons(page, live_server, settings):
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = ""
+    settings.CAS_SERVER_URL = ""
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert page.locator("[data-login]").count() == 0
+    assert page.goto(f"{live_server.url}/login/oidc/").status == 404
