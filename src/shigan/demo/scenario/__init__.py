@@ -60,7 +60,15 @@ def analyze(_ctx) -> dict:
 
 
 def _stages():
-    from shigan.demo.scenario import briefing, delivery, people, rectification, research, study
+    from shigan.demo.scenario import (
+        briefing,
+        delivery,
+        people,
+        petitions,
+        rectification,
+        research,
+        study,
+    )
     from shigan.demo.scenario.setup import build_setup
 
     return (
@@ -73,6 +81,7 @@ def _stages():
         (_("检视问题、整改和销号"), rectification.build_self_inspection),
         (_("专项整治和建章立制"), rectification.build_programs_and_rules),
         (_("重点任务、项目资金和民生项目"), delivery.build_delivery),
+        (_("信访代办：嘎查、苏木、旗三级"), petitions.build_petitions),
         (_("红黄绿灯（截至 2023-06-07）"), rectification.build_lights),
         (_("更新数据库统计信息"), analyze),
         (_("简报"), briefing.build_briefing),
