@@ -81,21 +81,32 @@ KINDS = {
 }
 # What the clerk, the leader and the office must have reached (the acceptance's list).
 MUST_SEE = {
+    # The scenario records problems, topics and key tasks at the batch units (the leagues), so
+    # the banner clerk's ledgers are empty; the league leader records on them.
     "banner_editor": {
         "problem-ledger",
-        "problem",
         "problem-form",
+        "petition",
+        "petition-desk",
+        "petition-intake",
+        "petition-figures",
+        "unit",
+        "people",
+        "dashboard",
+        "notifications",
+    },
+    "league_leader": {
+        "problem",
         "measure-form",
         "progress-form",
         "research-topic",
         "key-task",
+        "project",
         "petition",
-        "petition-desk",
-        "unit",
         "dashboard",
-        "notifications",
+        "unit",
+        "campaigns",
     },
-    "league_leader": {"problem", "research-topic", "key-task", "petition", "dashboard", "unit"},
     "office": {
         "problem",
         "research-topic",
@@ -107,6 +118,7 @@ MUST_SEE = {
         "briefing",
         "closeout-inbox",
         "notifications",
+        "study-activity",
     },
     "gacha_agent": {"petition-desk", "petition", "petition-intake"},
 }
@@ -195,7 +207,10 @@ def test_every_main_page_fits_the_phone_and_the_desktop_for_every_role(
             done = 0
             while done < len(todo):
                 url = todo[done]
-                failures += check_page(page, live_server, url, role, width, screenshot_dir)
+                found = check_page(page, live_server, url, role, width, screenshot_dir)
+                if found:  # in the log as they come: the run is long
+                    print(*found, sep="\n")
+                failures += found
                 done += 1
                 if not urls:
                     todo += crawl_links(page, live_server, kinds)
@@ -203,6 +218,7 @@ def test_every_main_page_fits_the_phone_and_the_desktop_for_every_role(
             if not urls:
                 urls = todo
                 missing = MUST_SEE.get(role, set()) - kinds
-                assert not missing, f"{role} reaches no {sorted(missing)}"
+                if missing:
+                    failures.append(f"{role} reaches no {sorted(missing)}")
     assert seen >= 2 * 8 * len(DEMO_ACCOUNTS), seen
     assert not failures, "\n".join(failures)
