@@ -30,6 +30,7 @@ from shigan.campaigns.forms import (
 )
 from shigan.campaigns.models import Campaign
 from shigan.core.errors import DomainError
+from shigan.core.generic import apply_domain_error
 from shigan.core.htmx import is_htmx
 from shigan.orgs.models import Unit
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get
@@ -65,10 +66,6 @@ WORKSPACE_TABS = {
     "problems": "problems/_workspace_tab.html",
     "initiatives": "initiatives/_workspace_tab.html",
 }
-
-
-def _apply_domain_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _template_exists(name: str) -> bool:
@@ -130,7 +127,7 @@ class CampaignCreateView(LoginRequiredMixin, View):
             try:
                 campaign = services.campaign_create(actor=request.user, **form.cleaned_data)
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("已创建主题教育。"))
                 return redirect("campaigns:detail", pk=campaign.pk)
@@ -195,7 +192,7 @@ class BatchCreateView(_OfficePost):
             try:
                 services.batch_create(actor=request.user, campaign=campaign, **form.cleaned_data)
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("已创建批次。"))
                 return self.back(campaign)
@@ -210,7 +207,7 @@ class AspectCreateView(_OfficePost):
             try:
                 services.aspect_create(actor=request.user, campaign=campaign, **form.cleaned_data)
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("已新增方面。"))
                 self.anchor = f"aspects-{form.cleaned_data['kind']}"
@@ -274,7 +271,7 @@ class GroupCreateView(_OfficePost):
                     actor=request.user, campaign=campaign, name=form.cleaned_data["name"]
                 )
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("已创建巡回指导组。"))
                 return self.back(campaign)
@@ -393,7 +390,7 @@ class BatchDetailView(CampaignMixin, View):
                     include_subtree=data["include_subtree"],
                 )
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("已纳入 %(n)d 个参学单位。") % {"n": len(new)})
                 return redirect("campaigns:batch", pk=campaign.pk, batch_pk=batch.pk)
@@ -549,7 +546,7 @@ class VisitLogView(CampaignMixin, View):
                     notes=data["notes"],
                 )
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("已登记指导记录。"))
                 return redirect("campaigns:workspace", pk=campaign.pk, unit_pk=unit.pk)

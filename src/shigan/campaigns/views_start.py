@@ -8,8 +8,9 @@ from django.views import View
 
 from shigan.campaigns import services
 from shigan.campaigns.forms import CampaignStartForm
-from shigan.campaigns.views import CampaignMixin, _apply_domain_error
+from shigan.campaigns.views import CampaignMixin
 from shigan.core.errors import DomainError
+from shigan.core.generic import apply_domain_error
 from shigan.orgs.models import Unit
 
 __all__ = ["CampaignStartView"]
@@ -43,7 +44,7 @@ class CampaignStartView(CampaignMixin, View):
                     actor=request.user, previous=previous, copy_aspects=copy, **data
                 )
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("已开展新的主题教育，请选择需要转入的问题。"))
                 return redirect("problems:carry_over", pk=campaign.pk)

@@ -13,6 +13,7 @@ from django.views import View
 from shigan.core import services
 from shigan.core.choices import HolidayKind
 from shigan.core.errors import DomainError
+from shigan.core.generic import apply_domain_error
 from shigan.core.models import CalendarYear, Holiday
 
 __all__ = [
@@ -66,10 +67,6 @@ def _check_year(year: int) -> int:
     return year
 
 
-def _apply_domain_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 class CalendarView(SystemAdminMixin, View):
     def get(self, request):
         return redirect("core:calendar_year", year=timezone.localdate().year)
@@ -105,7 +102,7 @@ class CalendarYearView(SystemAdminMixin, View):
             try:
                 holiday = services.holiday_set(actor=request.user, **form.cleaned_data)
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("已保存：%(day)s。") % {"day": holiday})
                 return redirect("core:calendar_year", year=holiday.date.year)

@@ -46,6 +46,13 @@ DEMO_ACCOUNTS = (
     DemoAccount(
         "banner_editor", "阿巴嘎旗填报员", _("填报员（阿巴嘎旗）"), (3, "152522000000"), Role.EDITOR
     ),
+    DemoAccount(
+        "gacha_agent",
+        "阿日哈夏图嘎查信访代办员",
+        _("信访代办员（阿巴嘎旗别力古台镇阿日哈夏图嘎查）"),
+        (5, "152522100200"),
+        Role.EDITOR,
+    ),
     DemoAccount("guide", "第一巡回指导组组长", _("巡回指导组成员（自治区主题教育第一巡回指导组）")),
     DemoAccount(
         "auditor", "审计管理员", _("审计管理员（只读审计记录）"), system_role=SystemRole.AUDITOR

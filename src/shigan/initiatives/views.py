@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from shigan.core.errors import DomainError
+from shigan.core.generic import ObjectActionView
 from shigan.core.views import no_scope
 from shigan.initiatives import forms, selectors, services
 from shigan.initiatives.choices import KeyTaskArea, ProjectKind
@@ -64,10 +65,6 @@ GANTT_LABELS = {  # the Gantt strip's words (json_script renders the lazy texts)
 }
 
 
-def _apply_domain_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 def _campaign(request, unit):
     campaign = selectors.campaign_for_unit(
         user=request.user, unit=unit, pk=request.GET.get("campaign")
@@ -90,74 +87,6 @@ def _require_office(user, campaign) -> None:
 def _on(request):
     form = forms.BoardFilterForm(request.GET)
     return (form.cleaned_data.get("on") if form.is_valid() else None) or timezone.localdate()
-
-
-def _form_page(request, *, form, title, heading, back, unit, status=200, multipart=False):
-    context = {
-        "form": form,
-        "title": title,
-        "heading": heading,
-        "back": back,
-        "unit": unit,
-        "multipart": multipart,
-        "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),
-    }
-    return render(request, "initiatives/form.html", context, status=status)
-
-
-class FormPage(LoginRequiredMixin, View):
-    """A form that one service handles. Subclasses find the object (404/403), build the form,
-    call the service and say where to go."""
-
-    title = ""
-    success = ""
-    multipart = False
-
-    def setup_page(self, request, **kwargs) -> dict:
-        raise NotImplementedError
-
-    def make_form(self, page, data=None, files=None):
-        raise NotImplementedError
-
-    def perform(self, page, data):
-        raise NotImplementedError
-
-    def heading(self, page) -> str:
-        return str(page.get("heading", ""))
-
-    def back(self, page) -> str:
-        return page["back"]
-
-    def render_form(self, request, page, form, status=200):
-        return _form_page(
-            request,
-            form=form,
-            title=self.title,
-            heading=self.heading(page),
-            back=self.back(page),
-            unit=page["unit"],
-            status=status,
-            multipart=self.multipart,
-        )
-
-    def get(self, request, **kwargs):
-        page = self.setup_page(request, **kwargs)
-        return self.render_form(request, page, self.make_form(page))
-
-    def post(self, request, **kwargs):
-        page = self.setup_page(request, **kwargs)
-        form = self.make_form(page, request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                target = self.perform(page, form.cleaned_data)
-            except DomainError as error:
-                if error.code == "forbidden":
-                    raise PermissionDenied(error.message) from error
-                _apply_domain_error(form, error)
-            else:
-                messages.success(request, str(self.success))
-                return redirect(target)
-        return self.render_form(request, page, form, status=400)
 
 
 # -- the board and key tasks -----------------------------------------------------------------
@@ -212,20 +141,20 @@ class BoardView(LoginRequiredMixin, View):
         return render(request, "initiatives/board.html", context)
 
 
-class KeyTaskCreateView(FormPage):
+class KeyTaskCreateView(ObjectActionView):
     title = gettext_lazy("新增重点任务")
     success = gettext_lazy("已登记重点任务。")
     multipart = True
 
-    def setup_page(self, request, pk):
-        unit = unit_get(user=request.user, pk=pk)
-        _require(request.user, "record", unit)
-        campaign = _campaign(request, unit)
+    def get_object(self, pk):
+        unit = unit_get(user=self.request.user, pk=pk)
+        _require(self.request.user, "record", unit)
+        campaign = _campaign(self.request, unit)
         back = f"{reverse('initiatives:board', args=[unit.pk])}?campaign={campaign.pk}"
         heading = f"{unit.name} · {campaign.name}"
         return {"unit": unit, "campaign": campaign, "back": back, "heading": heading}
 
-    def make_form(self, page, data=None, files=None):
+    def get_form(self, page, data=None, files=None):
         return forms.KeyTaskForm(
             data,
             files,
@@ -279,21 +208,21 @@ class KeyTaskDetailView(LoginRequiredMixin, View):
         return render(request, "initiatives/key_task_detail.html", context)
 
 
-class KeyTaskEditView(FormPage):
+class KeyTaskEditView(ObjectActionView):
     title = gettext_lazy("修改重点任务")
     success = gettext_lazy("已保存。")
     multipart = True
 
-    def setup_page(self, request, pk):
-        task = selectors.key_task_get(user=request.user, pk=pk)
-        if not services.can_run_key_task(request.user, task):
+    def get_object(self, pk):
+        task = selectors.key_task_get(user=self.request.user, pk=pk)
+        if not services.can_run_key_task(self.request.user, task):
             raise PermissionDenied(_("您不是该重点任务所属单位或牵头单位的填报人员。"))
         return {"unit": task.unit, "task": task, "back": task.get_absolute_url()}
 
-    def heading(self, page):
+    def get_heading(self, page):
         return page["task"].title
 
-    def make_form(self, page, data=None, files=None):
+    def get_form(self, page, data=None, files=None):
         task = page["task"]
         initial = {
             "title": task.title,
@@ -317,18 +246,18 @@ class KeyTaskEditView(FormPage):
         return services.key_task_update(actor=self.request.user, key_task=page["task"], **data)
 
 
-class IndicatorCreateView(FormPage):
+class IndicatorCreateView(ObjectActionView):
     title = gettext_lazy("设立指标")
     success = gettext_lazy("已设立指标。")
 
-    def setup_page(self, request, pk):
-        task = selectors.key_task_get(user=request.user, pk=pk)
-        if not services.can_run_key_task(request.user, task):
+    def get_object(self, pk):
+        task = selectors.key_task_get(user=self.request.user, pk=pk)
+        if not services.can_run_key_task(self.request.user, task):
             raise PermissionDenied(_("您不是该重点任务所属单位或牵头单位的填报人员。"))
         back = task.get_absolute_url() + "#indicators"
         return {"unit": task.unit, "task": task, "back": back, "heading": task.title}
 
-    def make_form(self, page, data=None, files=None):
+    def get_form(self, page, data=None, files=None):
         return forms.IndicatorForm(data)
 
     def perform(self, page, data):
@@ -345,18 +274,18 @@ class TimetableView(LoginRequiredMixin, View):
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
-class MilestoneCreateView(FormPage):
+class MilestoneCreateView(ObjectActionView):
     title = gettext_lazy("增加时间节点")
     success = gettext_lazy("已增加时间节点。")
 
-    def setup_page(self, request, pk):
-        task = selectors.key_task_get(user=request.user, pk=pk)
-        if not services.can_run_key_task(request.user, task):
+    def get_object(self, pk):
+        task = selectors.key_task_get(user=self.request.user, pk=pk)
+        if not services.can_run_key_task(self.request.user, task):
             raise PermissionDenied(_("您不是该重点任务所属单位或牵头单位的填报人员。"))
         back = task.get_absolute_url()
         return {"unit": task.unit, "task": task, "back": back, "heading": task.title}
 
-    def make_form(self, page, data=None, files=None):
+    def get_form(self, page, data=None, files=None):
         return forms.MilestoneForm(data)
 
     def perform(self, page, data):
@@ -364,15 +293,15 @@ class MilestoneCreateView(FormPage):
         return page["task"]
 
 
-class MilestoneCompleteView(FormPage):
+class MilestoneCompleteView(ObjectActionView):
     title = gettext_lazy("完成时间节点")
     success = gettext_lazy("时间节点已完成。")
     multipart = True
 
-    def setup_page(self, request, pk):
-        milestone = selectors.milestone_get(user=request.user, pk=pk)
+    def get_object(self, pk):
+        milestone = selectors.milestone_get(user=self.request.user, pk=pk)
         task = milestone.key_task
-        if not services.can_run_key_task(request.user, task):
+        if not services.can_run_key_task(self.request.user, task):
             raise PermissionDenied(_("您不是该重点任务所属单位或牵头单位的填报人员。"))
         heading = f"{task.title} · {milestone.title}"
         return {
@@ -383,7 +312,7 @@ class MilestoneCompleteView(FormPage):
             "heading": heading,
         }
 
-    def make_form(self, page, data=None, files=None):
+    def get_form(self, page, data=None, files=None):
         return forms.MilestoneCompleteForm(data, files)
 
     def perform(self, page, data):
@@ -483,21 +412,21 @@ class ProjectListView(LoginRequiredMixin, View):
         return render(request, "initiatives/project_list.html", context)
 
 
-class ProjectCreateView(FormPage):
+class ProjectCreateView(ObjectActionView):
     """A project under a key task (`task`), or on its own at a unit (`pk`, `?campaign=`)."""
 
     title = gettext_lazy("登记项目")
     success = gettext_lazy("已登记项目。")
 
-    def setup_page(self, request, pk=None, task=None):
-        user = request.user
+    def get_object(self, pk=None, task=None):
+        user = self.request.user
         if task is not None:
             key_task = selectors.key_task_get(user=user, pk=task)
             unit, campaign = key_task.unit, key_task.campaign
             back = key_task.get_absolute_url()
         else:
             unit = unit_get(user=user, pk=pk)
-            campaign, key_task = _campaign(request, unit), None
+            campaign, key_task = _campaign(self.request, unit), None
             back = f"{reverse('initiatives:projects', args=[unit.pk])}?campaign={campaign.pk}"
         units = selectors.recordable_units(user=user, within=unit)
         if not units.exists():
@@ -512,7 +441,7 @@ class ProjectCreateView(FormPage):
             "heading": heading,
         }
 
-    def make_form(self, page, data=None, files=None):
+    def get_form(self, page, data=None, files=None):
         task, units = page["key_task"], page["units"]
         initial = {"key_task": task.pk if task else None, "unit": units.first()}
         choices = selectors.key_task_choices(
@@ -533,17 +462,17 @@ class ProjectCreateView(FormPage):
         return page["key_task"] or project  # back to the task the project was added to
 
 
-class ProjectDetailView(FormPage):
+class ProjectDetailView(ObjectActionView):
     """A project: its facts, history, and (for those who record for it) the edit form."""
 
     title = gettext_lazy("修改项目")
     success = gettext_lazy("已保存项目。")
 
-    def setup_page(self, request, pk):
-        project = selectors.project_get(user=request.user, pk=pk)
+    def get_object(self, pk):
+        project = selectors.project_get(user=self.request.user, pk=pk)
         return {"unit": project.unit, "project": project, "back": project.get_absolute_url()}
 
-    def make_form(self, page, data=None, files=None):
+    def get_form(self, page, data=None, files=None):
         p = page["project"]
         initial = {
             "name": p.name,
@@ -562,8 +491,8 @@ class ProjectDetailView(FormPage):
         tasks = selectors.key_task_choices(user=self.request.user, unit=p.unit, campaign=p.campaign)
         return forms.ProjectForm(data, initial=initial, units=units, key_tasks=tasks)
 
-    def render_form(self, request, page, form, status=200):
-        project = page["project"]
+    def render_form(self, page, form, status=200):
+        request, project = self.request, page["project"]
         context = {
             "project": project,
             "unit": project.unit,
@@ -579,7 +508,7 @@ class ProjectDetailView(FormPage):
         return render(request, "initiatives/project_detail.html", context, status=status)
 
     def post(self, request, **kwargs):
-        page = self.setup_page(request, **kwargs)
+        page = self.get_object(**kwargs)
         _require(request.user, "record", page["project"].unit)
         return super().post(request, **kwargs)
 
@@ -590,17 +519,17 @@ class ProjectDetailView(FormPage):
         return services.project_update(actor=self.request.user, project=page["project"], **data)
 
 
-class IndicatorReportView(FormPage):
+class IndicatorReportView(ObjectActionView):
     title = gettext_lazy("填报指标数值")
     success = gettext_lazy("已填报指标数值。")
 
-    def setup_page(self, request, pk):
-        project = selectors.project_get(user=request.user, pk=pk)
-        _require(request.user, "record", project.unit)
+    def get_object(self, pk):
+        project = selectors.project_get(user=self.request.user, pk=pk)
+        _require(self.request.user, "record", project.unit)
         back = project.get_absolute_url() + "#indicators"
         return {"unit": project.unit, "project": project, "back": back, "heading": project.name}
 
-    def make_form(self, page, data=None, files=None):
+    def get_form(self, page, data=None, files=None):
         project = page["project"]
         indicators = selectors.indicator_list(user=self.request.user, key_task=project.key_task)
         if project.key_task_id is None:
@@ -650,11 +579,11 @@ class LivelihoodLedgerView(LoginRequiredMixin, View):
         return render(request, "initiatives/livelihood.html", context)
 
 
-class LivelihoodOfficePage(FormPage):
-    def setup_page(self, request, pk):
-        unit = unit_get(user=request.user, pk=pk)
-        campaign = _campaign(request, unit)
-        _require_office(request.user, campaign)
+class LivelihoodOfficePage(ObjectActionView):
+    def get_object(self, pk):
+        unit = unit_get(user=self.request.user, pk=pk)
+        campaign = _campaign(self.request, unit)
+        _require_office(self.request.user, campaign)
         back = f"{reverse('initiatives:livelihood', args=[unit.pk])}?campaign={campaign.pk}"
         heading = f"{campaign.name}"
         return {"unit": unit, "campaign": campaign, "back": back, "heading": heading}
@@ -664,7 +593,7 @@ class LivelihoodAreaCreateView(LivelihoodOfficePage):
     title = gettext_lazy("新增民生领域")
     success = gettext_lazy("已新增民生领域。")
 
-    def make_form(self, page, data=None, files=None):
+    def get_form(self, page, data=None, files=None):
         return forms.LivelihoodAreaForm(data)
 
     def perform(self, page, data):
@@ -678,7 +607,7 @@ class LivelihoodItemCreateView(LivelihoodOfficePage):
     title = gettext_lazy("列入民生项目清单")
     success = gettext_lazy("已列入民生项目清单。")
 
-    def make_form(self, page, data=None, files=None):
+    def get_form(self, page, data=None, files=None):
         units = selectors.recordable_units(user=self.request.user, within=page["unit"])
         return forms.LivelihoodItemForm(data, campaign=page["campaign"], units=units)
 
@@ -708,20 +637,20 @@ class LivelihoodItemView(LoginRequiredMixin, View):
         return render(request, "initiatives/livelihood_item.html", context)
 
 
-class ServicePointCreateView(FormPage):
+class ServicePointCreateView(ObjectActionView):
     title = gettext_lazy("开通服务网点")
     success = gettext_lazy("已登记服务网点。")
 
-    def setup_page(self, request, pk):
-        item = selectors.livelihood_item_get(user=request.user, pk=pk)
-        units = selectors.recordable_units(user=request.user, within=item.campaign.root_unit)
+    def get_object(self, pk):
+        item = selectors.livelihood_item_get(user=self.request.user, pk=pk)
+        units = selectors.recordable_units(user=self.request.user, within=item.campaign.root_unit)
         if not units.exists():
             raise PermissionDenied(_("您没有在该单位登记的权限。"))
         back = item.get_absolute_url() + "#service-points"
         heading = str(item)
         return {"unit": item.unit, "item": item, "units": units, "back": back, "heading": heading}
 
-    def make_form(self, page, data=None, files=None):
+    def get_form(self, page, data=None, files=None):
         return forms.ServicePointForm(data, units=page["units"])
 
     def perform(self, page, data):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from shigan.core.errors import DomainError
+from shigan.core.generic import apply_domain_error
 from shigan.core.htmx import is_htmx
 from shigan.orgs import selectors, services
 from shigan.orgs.forms import (
@@ -65,10 +66,6 @@ class UnitActionMixin(LoginRequiredMixin):
         }
 
 
-def _apply_domain_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 class UnitDetailView(UnitActionMixin, View):
     def get(self, request, pk):
         unit = self.get_unit()
@@ -104,7 +101,7 @@ class UnitEditView(UnitActionMixin, View):
             try:
                 services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("单位信息已保存。"))
                 return redirect(unit)
@@ -129,7 +126,7 @@ class UnitCreateView(UnitActionMixin, View):
             try:
                 unit = services.unit_create(actor=request.user, parent=parent, **form.cleaned_data)
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("已创建单位“%(name)s”。") % {"name": unit.name})
                 return redirect(unit)
@@ -156,7 +153,7 @@ class UnitMoveView(UnitActionMixin, View):
                     actor=request.user, unit=unit, new_parent=form.cleaned_data["new_parent"]
                 )
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("已移动单位及其全部下级单位。"))
                 return redirect(unit)
@@ -221,7 +218,7 @@ class MembershipView(UnitActionMixin, View):
                     role=form.cleaned_data["role"],
                 )
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("已授予角色。"))
                 return redirect("orgs:memberships", pk=unit.pk)
@@ -294,7 +291,7 @@ class PersonCreateView(PersonFormMixin, View):
             try:
                 person = services.person_create(actor=request.user, unit=unit, **form.cleaned_data)
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 return self.saved(form, person, _("已登记“%(name)s”。"))
         return self.render_form(unit, form, status=400)
@@ -320,7 +317,7 @@ class PersonEditView(PersonFormMixin, View):
                     actor=request.user, person=person, **form.cleaned_data
                 )
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 return self.saved(form, person, _("已保存“%(name)s”的信息。"))
         return self.render_form(unit, form, person, status=400)

@@ -19,6 +19,7 @@ from shigan.accounts.selectors import active_user_by_username
 from shigan.campaigns.models import Campaign
 from shigan.core.calendar import CalendarError
 from shigan.core.errors import DomainError
+from shigan.core.generic import ObjectActionView, apply_domain_error
 from shigan.core.jobs import job_create, job_enqueue
 from shigan.core.spreadsheets.forms import ImportForm
 from shigan.orgs.models import Unit
@@ -50,10 +51,6 @@ __all__ = [
 PAGE_SIZE = 50
 
 
-def _apply_domain_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 class DeskView(LoginRequiredMixin, View):
     """The agent's desk: what is owed, the one due first on top; then the return visits."""
 
@@ -73,44 +70,30 @@ class DeskView(LoginRequiredMixin, View):
         return render(request, "petitions/desk.html", context)
 
 
-class IntakeView(LoginRequiredMixin, View):
+class IntakeView(ObjectActionView):
     """An agent takes a petition in at their unit (a union case: `views_union`)."""
 
     kind = CaseKind.PETITION
     title = gettext_lazy("登记信访件")
+    form_class = forms.IntakeForm
+    multipart = True
 
-    def _agent(self, request, pk) -> Agent:
-        return get_object_or_404(selectors.agent_posts(user=request.user), pk=pk)
+    def get_object(self, agent):
+        agent = get_object_or_404(selectors.agent_posts(user=self.request.user), pk=agent)
+        back = reverse("petitions:desk")
+        return {"agent": agent, "unit": agent.unit, "back": back, "heading": agent.unit.name}
 
-    def _render(self, request, agent, form, status=200):
-        context = {
-            "form": form,
-            "title": self.title,
-            "heading": agent.unit.name,
-            "back": reverse("petitions:desk"),
-            "multipart": True,
-            "breadcrumbs": unit_breadcrumbs(user=request.user, unit=agent.unit),
-        }
-        return render(request, "petitions/form.html", context, status=status)
+    def form_kwargs(self, page) -> dict:
+        return {"kind": self.kind}
 
-    def get(self, request, agent):
-        agent = self._agent(request, agent)
-        return self._render(request, agent, forms.IntakeForm(kind=self.kind))
+    def form_data(self, form) -> dict:
+        return form.service_kwargs()
 
-    def post(self, request, agent):
-        agent = self._agent(request, agent)
-        form = forms.IntakeForm(request.POST, request.FILES, kind=self.kind)
-        if form.is_valid():
-            try:
-                petition = services.petition_intake(
-                    actor=request.user, agent=agent, **form.service_kwargs()
-                )
-            except DomainError as error:
-                _apply_domain_error(form, error)
-            else:
-                messages.success(request, _("已登记信访件 %(n)s。") % {"n": petition.number})
-                return redirect(petition)
-        return self._render(request, agent, form, status=400)
+    def perform(self, page, data):
+        return services.petition_intake(actor=self.request.user, agent=page["agent"], **data)
+
+    def get_success_message(self, page, petition) -> str:
+        return _("已登记信访件 %(n)s。") % {"n": petition.number}
 
 
 class PetitionDetailView(LoginRequiredMixin, View):
@@ -171,18 +154,14 @@ def _can_request_review(user, petition, is_agent: bool) -> bool:
     return above is not None and user_can(user, "record", above)
 
 
-class PetitionActionView(LoginRequiredMixin, View):
+class PetitionActionView(ObjectActionView):
     """A form on a petition that one service handles."""
 
-    title = ""
-    form_class = None
-    success = ""
-    multipart = False
     # who may: "handler" (record on the handling unit), "handler_or_agent", "approver"
     who = "handler"
 
-    def get_petition(self):
-        petition = selectors.petition_get(user=self.request.user, pk=self.kwargs["pk"])
+    def get_object(self, pk):
+        petition = selectors.petition_get(user=self.request.user, pk=pk)
         if not self.allowed(petition):
             raise PermissionDenied(_("您没有办理该信访件的权限。"))
         return petition
@@ -195,43 +174,6 @@ class PetitionActionView(LoginRequiredMixin, View):
             return True
         agent = petition.intake_agent
         return self.who == "handler_or_agent" and agent is not None and agent.user_id == user.pk
-
-    def form_kwargs(self, petition) -> dict:
-        return {}
-
-    def perform(self, petition, data):
-        raise NotImplementedError
-
-    def _render(self, petition, form, status=200):
-        context = {
-            "petition": petition,
-            "form": form,
-            "title": self.title,
-            "heading": str(petition),
-            "back": petition.get_absolute_url(),
-            "multipart": self.multipart,
-            "breadcrumbs": unit_breadcrumbs(user=self.request.user, unit=petition.unit),
-        }
-        return render(self.request, "petitions/form.html", context, status=status)
-
-    def get(self, request, pk):
-        petition = self.get_petition()
-        return self._render(petition, self.form_class(**self.form_kwargs(petition)))
-
-    def post(self, request, pk):
-        petition = self.get_petition()
-        form = self.form_class(request.POST, request.FILES, **self.form_kwargs(petition))
-        if form.is_valid():
-            try:
-                self.perform(petition, form.cleaned_data)
-            except DomainError as error:
-                if error.code == "forbidden":
-                    raise PermissionDenied(error.message) from error
-                _apply_domain_error(form, error)
-            else:
-                messages.success(request, str(self.success))
-                return redirect(petition)
-        return self._render(petition, form, status=400)
 
 
 class RouteView(PetitionActionView):
@@ -353,8 +295,8 @@ class AttachView(PetitionActionView):
 class ReviewActionView(PetitionActionView):
     """A form on a review or re-review, for the reviewing body."""
 
-    def get_petition(self):
-        self.review = selectors.review_get(user=self.request.user, pk=self.kwargs["pk"])
+    def get_object(self, pk):
+        self.review = selectors.review_get(user=self.request.user, pk=pk)
         if not user_can(self.request.user, "record", self.review.body):
             raise PermissionDenied(_("您没有办理该复查、复核的权限。"))
         return selectors.petition_get(user=self.request.user, pk=self.review.petition_id)
@@ -481,7 +423,7 @@ class AgentListView(LoginRequiredMixin, View):
                         appointed_on=form.cleaned_data["appointed_on"],
                     )
                 except DomainError as error:
-                    _apply_domain_error(form, error)
+                    apply_domain_error(form, error)
                 else:
                     messages.success(request, _("已任命代办员。"))
                     return redirect("petitions:agents", unit.pk)

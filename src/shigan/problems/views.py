@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from shigan.core.errors import DomainError
+from shigan.core.generic import ObjectActionView, apply_domain_error
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get, unit_scope_roots
 from shigan.orgs.services import user_can
 from shigan.problems import forms, selectors, services
@@ -50,10 +51,6 @@ __all__ = [
 
 PAGE_SIZE = 50
 LEDGER_CACHE_SECONDS = 600  # entries are never stale (versioned keys); this only frees memory
-
-
-def _apply_domain_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _form_errors(form) -> str:
@@ -221,7 +218,7 @@ class ProblemCreateView(LoginRequiredMixin, View):
             except DomainError as error:
                 if error.code == "forbidden":
                     raise PermissionDenied(error.message) from error
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("已登记问题“%(title)s”。") % {"title": problem.title})
                 if request.POST.get("next") == "another":
@@ -264,59 +261,20 @@ class ProblemDetailView(LoginRequiredMixin, View):
         return render(request, "problems/detail.html", context)
 
 
-class ProblemActionView(LoginRequiredMixin, View):
+class ProblemActionView(ObjectActionView):
     """A form on a problem that one service handles; needs the record right (else 403)."""
 
-    title = ""
-    form_class = None
-    success = ""
-    multipart = False
-    submit_label = gettext_lazy("保存")
-
-    def get_problem(self):
-        problem = selectors.problem_get(user=self.request.user, pk=self.kwargs["pk"])
+    def get_object(self, pk):
+        problem = selectors.problem_get(user=self.request.user, pk=pk)
         if not can_record(self.request.user, problem):
             raise PermissionDenied(_("您没有在该单位登记问题的权限。"))
         return problem
 
-    def form_kwargs(self, problem) -> dict:
-        return {}
+    def get_heading(self, problem) -> str:
+        return problem.title
 
-    def perform(self, problem, data):
-        raise NotImplementedError
-
-    def _render(self, problem, form, status=200):
-        context = {
-            "problem": problem,
-            "unit": problem.unit,
-            "form": form,
-            "title": self.title,
-            "heading": problem.title,
-            "back": problem.get_absolute_url(),
-            "multipart": self.multipart,
-            "submit_label": self.submit_label,
-            "breadcrumbs": unit_breadcrumbs(user=self.request.user, unit=problem.unit),
-        }
-        return render(self.request, "problems/form.html", context, status=status)
-
-    def get(self, request, pk):
-        problem = self.get_problem()
-        return self._render(problem, self.form_class(**self.form_kwargs(problem)))
-
-    def post(self, request, pk):
-        problem = self.get_problem()
-        form = self.form_class(request.POST, request.FILES, **self.form_kwargs(problem))
-        if form.is_valid():
-            try:
-                self.perform(problem, form.cleaned_data)
-            except DomainError as error:
-                if error.code == "forbidden":
-                    raise PermissionDenied(error.message) from error
-                _apply_domain_error(form, error)
-            else:
-                messages.success(request, str(self.success))
-                return redirect(problem)
-        return self._render(problem, form, status=400)
+    def get_extra_context(self, problem) -> dict:
+        return {"problem": problem}
 
 
 class MeasureCreateView(ProblemActionView):

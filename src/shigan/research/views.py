@@ -13,6 +13,7 @@ from django.views import View
 
 from shigan.campaigns.services import is_group_member_for
 from shigan.core.errors import DomainError
+from shigan.core.generic import ObjectActionView
 from shigan.core.views import ScopeIndexView
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get
 from shigan.orgs.services import user_can
@@ -36,10 +37,6 @@ __all__ = [
 ]
 
 PAGE_SIZE = 50
-
-
-def _apply_domain_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _campaign(request, unit):
@@ -78,46 +75,28 @@ class TopicListView(LoginRequiredMixin, View):
         return render(request, "research/unit_list.html", context)
 
 
-class TopicCreateView(LoginRequiredMixin, View):
-    def _setup(self, request, pk):
-        unit = unit_get(user=request.user, pk=pk)
-        if not user_can(request.user, "record", unit):
+class TopicCreateView(ObjectActionView):
+    title = gettext_lazy("确定调研课题")
+    form_class = forms.TopicForm
+    success = gettext_lazy("已确定调研课题。")
+
+    def get_object(self, pk):
+        unit = unit_get(user=self.request.user, pk=pk)
+        if not user_can(self.request.user, "record", unit):
             raise PermissionDenied(_("您没有在该单位登记调研的权限。"))
-        return unit, _campaign(request, unit)
+        campaign = _campaign(self.request, unit)
+        back = f"{reverse('research:unit_list', args=[unit.pk])}?campaign={campaign.pk}"
+        heading = f"{unit.name} · {campaign.name}"
+        return {"unit": unit, "campaign": campaign, "back": back, "heading": heading}
 
-    def _form(self, request, unit, campaign, data=None):
-        people = selectors.people_for(user=request.user, unit=unit)
-        return forms.TopicForm(data, campaign=campaign, people=people)
+    def form_kwargs(self, page):
+        people = selectors.people_for(user=self.request.user, unit=page["unit"])
+        return {"campaign": page["campaign"], "people": people}
 
-    def _render(self, request, unit, campaign, form, status=200):
-        context = {
-            "unit": unit,
-            "form": form,
-            "title": _("确定调研课题"),
-            "heading": f"{unit.name} · {campaign.name}",
-            "back": f"{reverse('research:unit_list', args=[unit.pk])}?campaign={campaign.pk}",
-            "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),
-        }
-        return render(request, "research/form.html", context, status=status)
-
-    def get(self, request, pk):
-        unit, campaign = self._setup(request, pk)
-        return self._render(request, unit, campaign, self._form(request, unit, campaign))
-
-    def post(self, request, pk):
-        unit, campaign = self._setup(request, pk)
-        form = self._form(request, unit, campaign, request.POST)
-        if form.is_valid():
-            try:
-                topic = services.topic_create(
-                    actor=request.user, unit=unit, campaign=campaign, **form.cleaned_data
-                )
-            except DomainError as error:
-                _apply_domain_error(form, error)
-            else:
-                messages.success(request, _("已确定调研课题。"))
-                return redirect(topic)
-        return self._render(request, unit, campaign, form, status=400)
+    def perform(self, page, data):
+        return services.topic_create(
+            actor=self.request.user, unit=page["unit"], campaign=page["campaign"], **data
+        )
 
 
 class TopicDetailView(LoginRequiredMixin, View):
@@ -141,57 +120,17 @@ class TopicDetailView(LoginRequiredMixin, View):
         return render(request, "research/topic_detail.html", context)
 
 
-class TopicActionView(LoginRequiredMixin, View):
+class TopicActionView(ObjectActionView):
     """A form on a topic that one service handles; needs the record right (else 403)."""
 
-    title = ""
-    form_class = None
-    success = ""
-    multipart = False
-
-    def get_topic(self):
-        topic = selectors.topic_get(user=self.request.user, pk=self.kwargs["pk"])
+    def get_object(self, pk):
+        topic = selectors.topic_get(user=self.request.user, pk=pk)
         if not user_can(self.request.user, "record", topic.unit):
             raise PermissionDenied(_("您没有在该单位登记调研的权限。"))
         return topic
 
-    def form_kwargs(self, topic) -> dict:
-        return {}
-
-    def perform(self, topic, data):
-        raise NotImplementedError
-
-    def _render(self, topic, form, status=200):
-        context = {
-            "topic": topic,
-            "unit": topic.unit,
-            "form": form,
-            "title": self.title,
-            "heading": topic.title,
-            "back": topic.get_absolute_url(),
-            "multipart": self.multipart,
-            "breadcrumbs": unit_breadcrumbs(user=self.request.user, unit=topic.unit),
-        }
-        return render(self.request, "research/form.html", context, status=status)
-
-    def get(self, request, pk):
-        topic = self.get_topic()
-        return self._render(topic, self.form_class(**self.form_kwargs(topic)))
-
-    def post(self, request, pk):
-        topic = self.get_topic()
-        form = self.form_class(request.POST, request.FILES, **self.form_kwargs(topic))
-        if form.is_valid():
-            try:
-                self.perform(topic, form.cleaned_data)
-            except DomainError as error:
-                if error.code == "forbidden":
-                    raise PermissionDenied(error.message) from error
-                _apply_domain_error(form, error)
-            else:
-                messages.success(request, str(self.success))
-                return redirect(topic)
-        return self._render(topic, form, status=400)
+    def get_heading(self, topic) -> str:
+        return topic.title
 
 
 class PlanSubmitView(TopicActionView):
@@ -320,43 +259,31 @@ class InboxView(LoginRequiredMixin, View):
         return render(request, "research/inbox.html", {"groups": groups, "page": page})
 
 
-class VisitLogView(LoginRequiredMixin, View):
-    def _render(self, request, form, status=200):
-        context = {
-            "form": form,
-            "title": _("登记指导调查研究"),
-            "heading": _("登记指导调查研究"),
-            "back": reverse("research:inbox"),
-        }
-        return render(request, "research/form.html", context, status=status)
+class VisitLogView(ObjectActionView):
+    """A guidance member logs a visit to a unit; 404 for someone in no group."""
 
-    def get(self, request):
-        groups = selectors.member_groups(user=request.user)
+    title = gettext_lazy("登记指导调查研究")
+    form_class = forms.VisitForm
+    success = gettext_lazy("已登记指导记录。")
+
+    def get_object(self):
+        groups = selectors.member_groups(user=self.request.user)
         if not groups:
             raise Http404
-        return self._render(request, forms.VisitForm(groups=groups))
+        return {"groups": groups, "back": reverse("research:inbox"), "heading": self.title}
 
-    def post(self, request):
-        groups = selectors.member_groups(user=request.user)
-        if not groups:
-            raise Http404
-        form = forms.VisitForm(request.POST, groups=groups)
-        if form.is_valid():
-            unit = unit_get(user=request.user, pk=form.cleaned_data["unit"])
-            try:
-                services.research_visit_log(
-                    actor=request.user,
-                    group=form.cleaned_data["group"],
-                    unit=unit,
-                    visited_on=form.cleaned_data["visited_on"],
-                    notes=form.cleaned_data["notes"],
-                )
-            except DomainError as error:
-                _apply_domain_error(form, error)
-            else:
-                messages.success(request, _("已登记指导记录。"))
-                return redirect("research:inbox")
-        return self._render(request, form, status=400)
+    def form_kwargs(self, page):
+        return {"groups": page["groups"]}
+
+    def perform(self, page, data):
+        unit = unit_get(user=self.request.user, pk=data["unit"])
+        services.research_visit_log(
+            actor=self.request.user,
+            group=data["group"],
+            unit=unit,
+            visited_on=data["visited_on"],
+            notes=data["notes"],
+        )
 
 
 class IndexView(ScopeIndexView):

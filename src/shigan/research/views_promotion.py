@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from shigan.core.errors import DomainError
+from shigan.core.generic import apply_domain_error
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.selectors import unit_breadcrumbs
 from shigan.orgs.services import user_can
@@ -31,11 +32,7 @@ def _form_page(request, *, form, title, heading, back, unit, status=200):
         "unit": unit,
         "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),
     }
-    return render(request, "research/form.html", context, status=status)
-
-
-def _error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+    return render(request, "core/generic/form.html", context, status=status)
 
 
 class PromoteView(LoginRequiredMixin, View):
@@ -96,7 +93,7 @@ class PromoteView(LoginRequiredMixin, View):
             except DomainError as error:
                 if error.code == "forbidden":
                     raise PermissionDenied(error.message) from error
-                _error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("已推广调研成果。"))
                 return redirect(promotion)
@@ -177,7 +174,7 @@ class TargetReportView(LoginRequiredMixin, View):
             except DomainError as error:
                 if error.code == "forbidden":
                     raise PermissionDenied(error.message) from error
-                _error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("已反馈采用情况。"))
                 return redirect(f"{target.promotion.get_absolute_url()}?unit={target.unit_id}")

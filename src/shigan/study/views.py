@@ -15,11 +15,12 @@ from django.views import View
 
 from shigan.campaigns.models import Batch
 from shigan.core.errors import DomainError
+from shigan.core.generic import apply_domain_error
 from shigan.core.jobs import job_create, job_enqueue
 from shigan.core.views import ScopeIndexView
 from shigan.orgs.selectors import unit_breadcrumbs
 from shigan.orgs.services import user_can
-from shigan.orgs.views import UnitActionMixin, _apply_domain_error
+from shigan.orgs.views import UnitActionMixin
 from shigan.orgs.views_exchange import attachment as file_response
 from shigan.study import selectors, services
 from shigan.study.choices import StudyKind
@@ -172,7 +173,7 @@ class ActivityCreateView(StudyUnitMixin, View):
                     attachment=data.get("attachment"),
                 )
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("已登记学习活动。"))
                 return redirect(activity)
@@ -276,7 +277,7 @@ class ActivityEditView(ActivityMixin, View):
                     remove_attachment=request.POST.get("remove_attachment") == "1",
                 )
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("已保存。"))
                 return redirect(activity)

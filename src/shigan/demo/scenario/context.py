@@ -70,6 +70,7 @@ class Context:
         self.workdays = self._workdays(START, AS_OF)
         # Filled in by the stages, in order.
         self.office = self.league_leader = self.guide = None
+        self.accounts: dict = {}  # the demo accounts by username
         self.root = None
         self.campaign = self.batch = None
         self.units: list[BatchUnit] = []

@@ -46,6 +46,7 @@ def ensure_calendar() -> None:
 
 
 def build_setup(ctx: Context, accounts: dict) -> None:
+    ctx.accounts = accounts
     ctx.office = accounts["office"]
     ctx.league_leader = accounts["league_leader"]
     ctx.guide = accounts["guide"]

@@ -84,9 +84,9 @@ def test_roster_pages_add_edit_deactivate(client, units, editor):
     person.refresh_from_db()
     assert not person.active
     listing = client.get(reverse("orgs:people", args=[own.pk])).content.decode()
-    assert "<td>巴特尔" not in listing
+    assert '<td class="card-title">巴特尔' not in listing
     listing = client.get(reverse("orgs:people", args=[own.pk]), {"inactive": "1"}).content
-    assert "<td>巴特尔 <span" in listing.decode()  # with its 已停用 badge
+    assert '<td class="card-title">巴特尔 <span' in listing.decode()  # with its 已停用 badge
     client.post(reverse("orgs:person_reactivate", args=[own.pk, person.pk]))
     person.refresh_from_db()
     assert person.active

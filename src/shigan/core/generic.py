@@ -1,0 +1,107 @@
+"""Generic views shared by every app (after NetBox's generic object views): one object-action
+page and one domain-error mapping, so a fix to either lands once."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from shigan.core.errors import DomainError
+from shigan.orgs.selectors import unit_breadcrumbs
+
+__all__ = ["ObjectActionView", "apply_domain_error"]
+
+
+def apply_domain_error(form, error: DomainError) -> None:
+    """Show a service's refusal on the form: on its field when the form has it, else on top."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+class ObjectActionView(LoginRequiredMixin, View):
+    """A form for one action on one object that one service performs.
+
+    GET shows the form; POST validates it and calls `perform(obj, data)`, which returns where to
+    go (None: the object's page). A DomainError becomes form errors (400), except the code
+    "forbidden", which is a 403. Subclasses give `get_object(**url_kwargs)` (a 404 outside
+    scope, a 403 without the right) and the form; the page is core/generic/form.html unless
+    `template_name` says otherwise. `obj` is a model object, or a dict for pages that gather
+    several (with "heading", "back" and "unit")."""
+
+    template_name = "core/generic/form.html"
+    title = ""
+    form_class = None
+    success = ""
+    multipart = False
+    submit_label = gettext_lazy("保存")
+
+    def get_object(self, **kwargs):
+        raise NotImplementedError
+
+    def form_kwargs(self, obj) -> dict:
+        return {}
+
+    def get_form(self, obj, data=None, files=None):
+        return self.form_class(data, files, **self.form_kwargs(obj))
+
+    def form_data(self, form) -> dict:
+        """What `perform` gets from a valid form."""
+        return form.cleaned_data
+
+    def perform(self, obj, data):
+        raise NotImplementedError
+
+    # A page dict gives "heading", "back" and "unit" itself; a model object its str, its page
+    # and its unit.
+    def get_heading(self, obj) -> str:
+        return str(obj.get("heading", "")) if isinstance(obj, dict) else str(obj)
+
+    def get_back(self, obj) -> str:
+        return obj["back"] if isinstance(obj, dict) else obj.get_absolute_url()
+
+    def get_unit(self, obj):
+        return obj.get("unit") if isinstance(obj, dict) else getattr(obj, "unit", None)
+
+    def get_success_message(self, obj, result) -> str:
+        return str(self.success)
+
+    def get_extra_context(self, obj) -> dict:
+        return {}
+
+    def render_form(self, obj, form, status=200):
+        unit = self.get_unit(obj)
+        context = {
+            "object": obj,
+            "unit": unit,
+            "form": form,
+            "title": self.title,
+            "heading": self.get_heading(obj),
+            "back": self.get_back(obj),
+            "multipart": self.multipart,
+            "submit_label": self.submit_label,
+            "breadcrumbs": unit_breadcrumbs(user=self.request.user, unit=unit) if unit else [],
+            **self.get_extra_context(obj),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, **kwargs):
+        obj = self.get_object(**kwargs)
+        return self.render_form(obj, self.get_form(obj))
+
+    def post(self, request, **kwargs):
+        obj = self.get_object(**kwargs)
+        form = self.get_form(obj, request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                target = self.perform(obj, self.form_data(form))
+            except DomainError as error:
+                if error.code == "forbidden":
+                    raise PermissionDenied(error.message) from error
+                apply_domain_error(form, error)
+            else:
+                message = self.get_success_message(obj, target)
+                if message:
+                    messages.success(request, message)
+                return redirect(target if target is not None else self.get_back(obj))
+        return self.render_form(obj, form, status=400)
