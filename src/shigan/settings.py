@@ -327,7 +327,10 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
+# A task is acknowledged when it ends, and a pool process that dies mid-task hands its message
+# back (issue 16): the job's row, not the broker, then decides (core.jobs.job_sweep).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "shigan"
 CELERY_TIMEZONE = TIME_ZONE
@@ -338,7 +341,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shigan.watch_daily",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Jobs whose worker died: run again once, or failed with the reason (core.jobs.job_sweep).
+    "shigan-jobs-sweep": {
+        "task": "shigan.jobs_sweep",
+        "schedule": timedelta(seconds=60),
+    },
 }
+# A running job beats every SHIGAN_JOB_HEARTBEAT_SECONDS; one silent for SHIGAN_JOB_STALE_SECONDS
+# lost its worker. With the sweep every minute, a dead job is settled within 4 minutes.
+SHIGAN_JOB_HEARTBEAT_SECONDS = float(os.environ.get("SHIGAN_JOB_HEARTBEAT_SECONDS", "30"))
+SHIGAN_JOB_STALE_SECONDS = float(os.environ.get("SHIGAN_JOB_STALE_SECONDS", "180"))
 # Exports of more rows than this run as jobs; smaller ones download at once.
 SHIGAN_EXPORT_JOB_THRESHOLD = int(os.environ.get("SHIGAN_EXPORT_JOB_THRESHOLD", "5000"))
 SHIGAN_API_DOCS_PUBLIC = env_bool("SHIGAN_API_DOCS_PUBLIC", False)
