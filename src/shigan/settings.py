@@ -359,6 +359,11 @@ SHIGAN_IMPORT_MAX_BYTES = int(os.environ.get("SHIGAN_IMPORT_MAX_BYTES", str(50 *
 # Problems (issue 5): evidence files live under SHIGAN_HOME/private (never served directly).
 SHIGAN_HOME = HOME
 SHIGAN_EVIDENCE_MAX_BYTES = int(os.environ.get("SHIGAN_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+# All the files of one upload together (issue 16); the reverse proxy's body limit
+# (client_max_body_size) should sit a little above it.
+SHIGAN_EVIDENCE_MAX_REQUEST_BYTES = int(
+    os.environ.get("SHIGAN_EVIDENCE_MAX_REQUEST_BYTES", str(50 * 1024 * 1024))
+)
 # The traffic light turns yellow this many working days before a deadline when progress lags.
 SHIGAN_WARN_WORKDAYS = int(os.environ.get("SHIGAN_WARN_WORKDAYS", "5"))
 # Notifications also go by email when an SMTP host is configured (none by default).

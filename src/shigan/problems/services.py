@@ -530,7 +530,7 @@ def progress_report_add(
     text, percent = clean_progress(text, percent)
     problem = _locked(problem)
     check_progress(actor, problem, reported_on)
-    checked = [evidence_types.check(f) for f in files]
+    checked = evidence_types.check_all(files)
     with metric_changes(Problem, [problem.pk]):
         report = ProgressReport.objects.create(
             problem=problem, text=text, percent=percent, reported_on=reported_on, created_by=actor
@@ -617,7 +617,7 @@ def evidence_add_many(
 ) -> list[Evidence]:
     """Attach several files at once: every file is checked before any is stored, and one bad
     file refuses them all."""
-    checked = [evidence_types.check(f) for f in files]
+    checked = evidence_types.check_all(files)
     if not checked:
         raise ProblemError(_("请选择要上传的文件。"), code="files_required", field="files")
     problem = _locked(problem)
@@ -672,7 +672,7 @@ def closeout_submit(
     """The unit asks to close the problem (a long-term one: its current stage), with evidence.
     `next_checkpoint` proposes a long-term problem's next checkpoint to the reviewer."""
     summary = _text(summary, field="summary", message=_lazy("请填写整改完成情况。"))
-    checked = [evidence_types.check(f) for f in files]
+    checked = evidence_types.check_all(files)
     problem = _locked(problem)
     check_closeout(actor, problem, submitted_on, has_files=bool(checked))
     if next_checkpoint is not None:
