@@ -112,10 +112,10 @@ def _inspect(archive: zipfile.ZipFile, name: str) -> None:
         with archive.open("[Content_Types].xml") as types:
             declared = types.read(2**20)
         if b"macroEnabled" in declared or b"vbaProject" in declared:
-            raise _with_code(name, "宏")
+            raise _with_code(name, _("宏"))
     for member in archive.infolist():
         if _MACRO_NAME.search(member.filename):
-            raise _with_code(name, "宏")
+            raise _with_code(name, _("宏"))
         if _PROGRAM_NAME.search(member.filename):
             raise _with_code(name, member.filename)
         with archive.open(member) as stream:
