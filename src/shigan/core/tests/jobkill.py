@@ -1,6 +1,7 @@
 """A process the worker-death tests start, kill and ask (test_job_worker_lost.py).
 
     python -m shigan.core.tests.jobkill setup|run JOB|sweep|show JOB [pages]
+    python -m shigan.core.tests.jobkill worker|enqueue JOB   (REDIS_URL and JOBKILL_QUEUE set)
 
 It registers the job kind "test.kill": wait (outside any transaction) until the test drops a
 "go" file, then insert ROWS holidays in one transaction and, on the attempts listed in
@@ -22,7 +23,7 @@ NAME = "进程中断测试"
 
 
 def _mark(name: str) -> None:
-    (Path(os.environ["JOBKILL_DIR"]) / name).touch()
+    (Path(os.environ["JOBKILL_DIR"]) / name).write_text(str(os.getpid()))
 
 
 def _handler(job, progress) -> bool:
@@ -51,10 +52,30 @@ def main(command: str, *args: str) -> dict:
 
     from shigan.accounts.models import User
     from shigan.audit.models import AuditEntry
-    from shigan.core.jobs import job_create, job_run, job_sweep, register_job_kind
+    from shigan.core.jobs import job_create, job_enqueue, job_run, job_sweep, register_job_kind
     from shigan.core.models import Holiday, Job
 
     register_job_kind("test.kill", "进程中断测试", _handler)
+    if os.environ.get("JOBKILL_QUEUE"):  # this run's own queue on the real Redis
+        from shigan.celery import app
+
+        app.conf.task_default_queue = os.environ["JOBKILL_QUEUE"]
+    if command == "worker":  # a prefork worker: the job runs in its pool process
+        app.worker_main(
+            [
+                "worker",
+                "--pool=prefork",
+                "--concurrency=1",
+                "--loglevel=WARNING",
+                f"--queues={os.environ['JOBKILL_QUEUE']}",
+                "--without-mingle",
+                "--without-gossip",
+            ]
+        )
+        return {}
+    if command == "enqueue":
+        job_enqueue(Job.objects.get(pk=int(args[0])))
+        return {}
     if command == "setup":
         owner = User.objects.create_user("jobowner", password="x" * 12)
         User.objects.create_user("stranger", password="x" * 12)

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -155,3 +156,40 @@ def test_killed_twice_the_job_fails_with_the_reason_its_owner_sees(world):
     assert shown["pages"]["stranger"]["status"] == 404
     assert shown["lost"] == 2
     assert ask(world, "sweep") == {"failed": [], "retried": []}  # settled once
+
+
+def test_a_celery_pool_process_killed_mid_job_hands_it_back_and_the_sweep_runs_it_again(world):
+    """A real `prefork` worker on Redis: its pool process is killed inside the job's write
+    transaction. The task comes back (late acknowledgement, rejected on worker loss) and finds
+    its job running, so it leaves it; the sweep sends it once more and the worker's new pool
+    process runs it to done, its rows written once."""
+    import uuid
+
+    import redis
+
+    redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=2).ping()
+    env = world | {
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+        "JOBKILL_QUEUE": f"shigan-kill-{uuid.uuid4().hex}",
+    }
+    job = ask(env, "setup", "[1]")["job"]
+    worker = start(env, "worker")
+    try:
+        ask(env, "enqueue", job)
+        open(os.path.join(env["JOBKILL_DIR"], "go"), "w").close()
+        wait_for(env, "writing-1", worker)
+        child = int(Path(env["JOBKILL_DIR"], "writing-1").read_text())
+        assert child != worker.pid  # the pool process, not the worker's main process
+        os.kill(child, signal.SIGKILL)
+        time.sleep(STALE + 1)
+        shown = ask(env, "show", job)
+        assert (shown["state"], shown["rows"], shown["attempts"]) == ("running", 0, 1)
+        assert ask(env, "sweep") == {"failed": [], "retried": [job]}
+        wait_for(env, "writing-2", worker)
+        deadline = time.monotonic() + 60
+        while (shown := ask(env, "show", job))["state"] != "done":
+            assert time.monotonic() < deadline, shown
+        assert (shown["rows"], shown["attempts"], shown["lost"]) == (30, 2, 1)
+    finally:
+        worker.terminate()
+        worker.wait(30)

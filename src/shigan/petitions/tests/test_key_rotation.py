@@ -85,8 +85,7 @@ def test_an_interrupted_rotation_continues_where_it_stopped(
     views = services.petitioners_read(user=agent, petitions=list(many))
     assert all(v[0].name.startswith("信访人") for v in views.values())
     assert (
-        AuditEntry.objects.filter(action="petitions.petitioner.viewed").count()
-        == read_before + 5
+        AuditEntry.objects.filter(action="petitions.petitioner.viewed").count() == read_before + 5
     )
     assert AuditEntry.objects.filter(action="petitions.attachment.viewed").count() == 5
     assert AuditEntry.objects.filter(action="petitions.keys.rotated").count() == 1

@@ -35,9 +35,7 @@ def repacked(office: bytes, extra: dict[str, bytes], types: bytes | None = None)
 
 
 def add(started, editor, name, data):
-    return services.evidence_add(
-        actor=editor, problem=started, file=SimpleUploadedFile(name, data)
-    )
+    return services.evidence_add(actor=editor, problem=started, file=SimpleUploadedFile(name, data))
 
 
 def stored(root: Path) -> list[Path]:
