@@ -18,6 +18,7 @@ import hashlib
 import os
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import filetype
@@ -82,7 +83,16 @@ def _zip_kind(file, name: str) -> str | None:
             kind = _office_kind(names)
             if kind is not None:
                 _inspect(archive, name)
-    except (zipfile.BadZipFile, OSError, ValueError):
+    # A damaged, encrypted (RuntimeError) or oddly compressed member: not a readable file.
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        RuntimeError,
+        NotImplementedError,
+        EOFError,
+        zlib.error,
+    ):
         return None
     return kind
 

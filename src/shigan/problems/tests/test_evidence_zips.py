@@ -103,3 +103,17 @@ def test_the_default_request_limit_is_50_mb(settings):
 
     del settings.SHIGAN_EVIDENCE_MAX_REQUEST_BYTES
     assert max_request_bytes() == 50 * 1024 * 1024
+
+
+def test_an_encrypted_office_file_is_refused_as_unreadable(started, editor, tmp_path):
+    # Every zip record marked encrypted (general purpose flag bit 0): members cannot be read.
+    data = bytearray(docx_bytes())
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.find(signature)
+        while at != -1:
+            data[at + offset] |= 1
+            at = data.find(signature, at + 4)
+    with pytest.raises(DomainError) as refused:
+        add(started, editor, "加密.docx", bytes(data))
+    assert refused.value.code == "evidence_bad_type" and "“加密.docx”" in refused.value.message
+    assert not stored(tmp_path)
