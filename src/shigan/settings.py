@@ -214,8 +214,16 @@ STATIC_ROOT = HOME / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Public assets: readable by a web server of another user that may serve /static/.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage",
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    },
 }
+# Uploaded and generated files (evidence, petition materials, job files) are 0600 in 0700
+# directories under SHIGAN_HOME, whatever the umask (issue 16).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MEDIA_ROOT = HOME / "media"
 WHITENOISE_USE_FINDERS = True
 
@@ -330,7 +338,10 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
+# A task is acknowledged when it ends, and a pool process that dies mid-task hands its message
+# back (issue 16): the job's row, not the broker, then decides (core.jobs.job_sweep).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "shigan"
 CELERY_TIMEZONE = TIME_ZONE
@@ -351,7 +362,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shigan.notify_release",
         "schedule": crontab(minute="*/10"),
     },
+    # Jobs whose worker died: run again once, or failed with the reason (core.jobs.job_sweep).
+    "shigan-jobs-sweep": {
+        "task": "shigan.jobs_sweep",
+        "schedule": timedelta(seconds=60),
+    },
 }
+# A running job beats every SHIGAN_JOB_HEARTBEAT_SECONDS; one silent for SHIGAN_JOB_STALE_SECONDS
+# lost its worker. With the sweep every minute, a dead job is settled within 4 minutes.
+SHIGAN_JOB_HEARTBEAT_SECONDS = float(os.environ.get("SHIGAN_JOB_HEARTBEAT_SECONDS", "30"))
+SHIGAN_JOB_STALE_SECONDS = float(os.environ.get("SHIGAN_JOB_STALE_SECONDS", "180"))
 # Exports of more rows than this run as jobs; smaller ones download at once.
 SHIGAN_EXPORT_JOB_THRESHOLD = int(os.environ.get("SHIGAN_EXPORT_JOB_THRESHOLD", "5000"))
 SHIGAN_API_DOCS_PUBLIC = env_bool("SHIGAN_API_DOCS_PUBLIC", False)
@@ -360,6 +380,11 @@ SHIGAN_IMPORT_MAX_BYTES = int(os.environ.get("SHIGAN_IMPORT_MAX_BYTES", str(50 *
 # Problems (issue 5): evidence files live under SHIGAN_HOME/private (never served directly).
 SHIGAN_HOME = HOME
 SHIGAN_EVIDENCE_MAX_BYTES = int(os.environ.get("SHIGAN_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+# All the files of one upload together (issue 16); the reverse proxy's body limit
+# (client_max_body_size) should sit a little above it.
+SHIGAN_EVIDENCE_MAX_REQUEST_BYTES = int(
+    os.environ.get("SHIGAN_EVIDENCE_MAX_REQUEST_BYTES", str(50 * 1024 * 1024))
+)
 # The traffic light turns yellow this many working days before a deadline when progress lags.
 SHIGAN_WARN_WORKDAYS = int(os.environ.get("SHIGAN_WARN_WORKDAYS", "5"))
 # Notifications also go by email when an SMTP host is configured (none by default).

@@ -28,6 +28,7 @@ __all__ = [
     "decrypt_bytes",
     "rotate",
     "rotate_bytes",
+    "is_current",
     "normalize",
     "person_hash",
     "mask_name",
@@ -87,6 +88,18 @@ def rotate(token: str) -> str:
     if not token:
         return ""
     return _current().rotate(token.encode("ascii")).decode("ascii")
+
+
+def is_current(token: str | bytes) -> bool:
+    """Whether the token is under the current (first) key already ("" is: nothing to do)."""
+    if not token:
+        return True
+    first = _current()._fernets[0]
+    try:
+        first.decrypt(token.encode("ascii") if isinstance(token, str) else token)
+    except InvalidToken:
+        return False
+    return True
 
 
 def normalize(value: str) -> str:

@@ -4,19 +4,28 @@ by the Celery task `run_job` — on a worker when a broker is configured, in-pro
 A job's handler does its writes in one transaction: a failure leaves nothing half-written, and
 the job records why in Chinese. Progress is written outside that transaction (the reading and
 checking phase, which is most of the time), so other connections see it move.
+
+Jobs never hang (issue 16): while a job runs, a thread of its process writes a heartbeat on the
+row. A process killed mid-job (SIGKILL, out of memory, a crashed pool child) stops beating, and
+its open transaction dies with its connection, so it wrote nothing. `job_sweep` (Celery beat
+every minute; on each look at one's jobs when there is no worker) finds running jobs whose
+heartbeat is stale and runs them again once, or marks them failed with the reason.
 """
 
+import contextlib
 import datetime
 import io
 import logging
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
@@ -37,6 +46,7 @@ __all__ = [
     "job_write_export",
     "job_enqueue",
     "job_run",
+    "job_sweep",
     "job_get",
     "job_list",
     "jobs_todo",
@@ -52,14 +62,19 @@ class JobKind:
     code: str
     label: object
     handler: Callable[[Job, Progress], bool]  # True: done; False: refused (message on the job)
+    # Run again once when its worker died: the handler writes all or nothing, so a dead run
+    # wrote nothing. A kind with effects outside its transaction (mail) says False.
+    retry: bool = True
 
 
 _KINDS: dict[str, JobKind] = {}
 _discovered = False
 
 
-def register_job_kind(code: str, label, handler: Callable[[Job, Progress], bool]) -> None:
-    _KINDS[code] = JobKind(code, label, handler)
+def register_job_kind(
+    code: str, label, handler: Callable[[Job, Progress], bool], *, retry: bool = True
+) -> None:
+    _KINDS[code] = JobKind(code, label, handler, retry)
 
 
 def _kinds() -> dict[str, JobKind]:
@@ -178,13 +193,57 @@ def _progress(job: Job) -> Progress:
     return report
 
 
+class _Heartbeat:
+    """A thread writing the job's heartbeat while the job runs, on its own connection (a
+    long write transaction of the job's does not hold it back on PostgreSQL)."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"job-{job_id}-heartbeat")
+        self.thread.daemon = True  # never keeps a finished process alive
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join(timeout=5)  # a beat stuck on a lock ends by itself later
+
+    def _beat(self) -> None:
+        try:
+            while not self.stop.wait(settings.SHIGAN_JOB_HEARTBEAT_SECONDS):
+                try:
+                    Job.objects.filter(pk=self.job_id, state=JobState.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError:  # SQLite locked by the job's own write: the next beat
+                    logger.warning("job %s: heartbeat not written", self.job_id)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+
+def _claim(job_id: int) -> bool:
+    """Take a queued job for this process: exactly one of two deliveries of it wins."""
+    now = timezone.now()
+    return bool(
+        Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
+            state=JobState.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            attempts=F("attempts") + 1,
+        )
+    )
+
+
 def job_run(*, job_id: int, progress: Progress | None = None) -> Job:
-    """Run a queued job to its end. Called by the task, or directly by the CLI."""
+    """Run a queued job to its end. Called by the task, or directly by the CLI. A job already
+    running (a message delivered again after its worker died) is left to `job_sweep`."""
+    claimed = _claim(job_id)
     job = Job.objects.select_related("unit", "created_by").get(pk=job_id)
-    if job.state != JobState.QUEUED:
+    if not claimed:
         return job
-    job.state, job.started_at = JobState.RUNNING, timezone.now()
-    job.save(update_fields=["state", "started_at"])
     report = _progress(job)
 
     def both(done: int, total: int | None) -> None:
@@ -192,21 +251,81 @@ def job_run(*, job_id: int, progress: Progress | None = None) -> Job:
         if progress:
             progress(done, total)
 
-    try:
-        ok = _kinds()[job.kind].handler(job, both)
-    except DomainError as error:
-        job.state, job.message = JobState.FAILED, error.message
-    except Exception as error:  # the job must end, whatever went wrong
-        logger.exception("job %s failed", job.pk)
-        job.state = JobState.FAILED
-        job.message = _("任务失败，未写入任何数据：%(error)s") % {"error": error}
-    else:
-        job.state = JobState.DONE if ok else JobState.FAILED
-        if ok and job.total is not None:
-            job.done = job.total
+    # Run inside a caller's transaction (in-process, in a test) the row is invisible to others
+    # until it commits: no heartbeat, whose update would wait for that very transaction.
+    inside = transaction.get_connection().in_atomic_block
+    with contextlib.nullcontext() if inside else _Heartbeat(job.pk):
+        try:
+            ok = _kinds()[job.kind].handler(job, both)
+        except DomainError as error:
+            job.state, job.message = JobState.FAILED, error.message
+        except Exception as error:  # the job must end, whatever went wrong
+            logger.exception("job %s failed", job.pk)
+            job.state = JobState.FAILED
+            job.message = _("任务失败，未写入任何数据：%(error)s") % {"error": error}
+        else:
+            job.state = JobState.DONE if ok else JobState.FAILED
+            if ok and job.total is not None:
+                job.done = job.total
     job.finished_at = timezone.now()
     job.save()
     return job
+
+
+def _stale(now) -> Q:
+    cutoff = now - datetime.timedelta(seconds=settings.SHIGAN_JOB_STALE_SECONDS)
+    return Q(state=JobState.RUNNING) & (
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
+
+
+@dataclass
+class SweepReport:
+    failed: list[int]
+    retried: list[int]
+
+
+def job_sweep(*, now=None, owner=None, retry: bool = True) -> SweepReport:
+    """Find running jobs whose worker died (no heartbeat for SHIGAN_JOB_STALE_SECONDS): run
+    each again once when its kind allows, else mark it failed with the reason its owner sees.
+    `owner` limits the sweep to one user's jobs; `retry=False` only fails them."""
+    now = now or timezone.now()
+    stale = Job.objects.filter(_stale(now))
+    if owner is not None:
+        stale = stale.filter(created_by=owner)
+    report = SweepReport([], [])
+    for job in list(stale.only("pk", "kind", "attempts")):
+        kind = _kinds().get(job.kind)
+        again = retry and job.attempts < 2 and kind is not None and kind.retry
+        if _worker_lost(job=job, now=now, again=again):
+            (report.retried if again else report.failed).append(job.pk)
+    for pk in report.retried:
+        job_enqueue(Job.objects.get(pk=pk))
+    return report
+
+
+@transaction.atomic
+def _worker_lost(*, job: Job, now, again: bool) -> bool:
+    """Requeue or fail one stale job, unless it beat or ended meanwhile (the update is
+    conditional on it still being stale); audited."""
+    if again:
+        message = _("执行任务的进程意外中断，未写入任何数据，已自动重新执行一次。")
+        changes = {"state": JobState.QUEUED}
+    else:
+        message = _(
+            "执行任务的进程意外中断（可能被终止或内存不足），任务已终止，未写入任何数据。"
+            "请重新提交；如再次失败，请联系管理员。"
+        )
+        changes = {"state": JobState.FAILED, "finished_at": now}
+    if not Job.objects.filter(_stale(now), pk=job.pk).update(message=message, **changes):
+        return False
+    audit_record(
+        actor=None,
+        action="core.job.worker_lost",
+        target=job,
+        after={"attempts": job.attempts, "retried": again},
+    )
+    return True
 
 
 def job_save_result(job: Job, name: str, data: bytes) -> None:

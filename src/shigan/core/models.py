@@ -87,6 +87,10 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # A running job's process writes this every SHIGAN_JOB_HEARTBEAT_SECONDS; a job whose
+    # heartbeat is older than SHIGAN_JOB_STALE_SECONDS lost its worker (core.jobs.job_sweep).
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
 
     objects = JobQuerySet.as_manager()
 
@@ -94,7 +98,10 @@ class Job(models.Model):
         verbose_name = _("后台任务")
         verbose_name_plural = _("后台任务")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["created_by", "-created_at"])]
+        indexes = [
+            models.Index(fields=["created_by", "-created_at"]),
+            models.Index(fields=["state", "heartbeat_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind_label}"

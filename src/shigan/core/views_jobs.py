@@ -1,5 +1,6 @@
 """A user's background jobs: list, progress (htmx polling), result download. Own jobs only."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
@@ -8,13 +9,21 @@ from django.views import View
 
 from shigan.core.errors import DomainError
 from shigan.core.htmx import is_htmx
-from shigan.core.jobs import job_confirm, job_enqueue, job_get, job_list
+from shigan.core.jobs import job_confirm, job_enqueue, job_get, job_list, job_sweep
 
 __all__ = ["JobListView", "JobDetailView", "JobResultView", "JobConfirmView"]
 
 
+def _settle_dead_jobs(user) -> None:
+    """Without a worker (and its beat) nobody else sweeps: a job of this user whose web
+    process died is marked failed when they look (run again only by a worker's sweep)."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        job_sweep(owner=user, retry=False)
+
+
 class JobListView(LoginRequiredMixin, View):
     def get(self, request):
+        _settle_dead_jobs(request.user)
         awaiting = request.GET.get("awaiting") == "1"  # from 待办: previews to confirm
         jobs = job_list(user=request.user, awaiting=awaiting)[:100]
         return render(request, "core/jobs/job_list.html", {"jobs": jobs, "awaiting": awaiting})
@@ -22,6 +31,7 @@ class JobListView(LoginRequiredMixin, View):
 
 class JobDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
+        _settle_dead_jobs(request.user)
         job = job_get(user=request.user, pk=pk)
         template = "core/jobs/partials/progress.html" if is_htmx(request) else "core/jobs/job.html"
         return render(request, template, {"job": job})

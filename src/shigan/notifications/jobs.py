@@ -22,4 +22,5 @@ def _run_watch(job, progress) -> bool:
     return True
 
 
-register_job_kind("watch", gettext_lazy("每日逾期检查"), _run_watch)
+# Not run again when its worker died: a watcher may have sent mail before the process died.
+register_job_kind("watch", gettext_lazy("每日逾期检查"), _run_watch, retry=False)

@@ -5,12 +5,20 @@ e-document format, a zip with OFD.xml) and plain text (.txt, UTF-8 or GB18030, n
 bytes). The name's extension must agree with the content: a PNG named .pdf is refused as well
 as an executable named .pdf. Old binary Office formats (.doc/.xls/.wps) are refused: their
 containers carry macros and cannot be told apart reliably by content.
+
+Office and OFD files are zips, inspected as such without unpacking them (issue 16): the zip
+directory's sizes and compression ratio (as for imported workbooks), then each member's name
+and first bytes: no macros (vbaProject, macro-enabled content types, ActiveX), no executables
+and no OLE containers (how macros, ActiveX and embedded "packages" with a program travel).
+A request's files together may not pass SHIGAN_EVIDENCE_MAX_REQUEST_BYTES (`check_all`).
 """
 
 import codecs
 import hashlib
 import os
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import filetype
@@ -19,8 +27,9 @@ from django.core.files.base import File
 from django.utils.translation import gettext as _
 
 from shigan.core.errors import DomainError
+from shigan.core.spreadsheets import cage
 
-__all__ = ["EvidenceError", "Checked", "check", "ALLOWED", "max_bytes"]
+__all__ = ["EvidenceError", "Checked", "check", "check_all", "ALLOWED", "max_bytes"]
 
 # content kind → (MIME type, extensions a name may carry, label)
 ALLOWED = {
@@ -36,6 +45,15 @@ ALLOWED = {
     "txt": ("text/plain", {".txt"}),
 }
 _HEAD = 8192  # what filetype reads
+# First bytes of programs (PE, ELF, Mach-O, Java class/fat Mach-O) and of OLE compound files.
+_PROGRAM_MAGIC = (b"MZ", b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_PROGRAM_NAME = re.compile(
+    r"\.(exe|dll|com|scr|pif|cpl|msi|bat|cmd|ps1|vbs|vbe|js|jse|wsf|wsh|hta|jar|sh|lnk|"
+    r"elf|so|dylib|app)$",
+    re.IGNORECASE,
+)
+_MACRO_NAME = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml|activeX/)", re.IGNORECASE)
 _TEXT_CONTROL = set(range(0, 32)) - {9, 10, 12, 13}
 
 
@@ -57,13 +75,29 @@ def max_bytes() -> int:
     return int(getattr(settings, "SHIGAN_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
 
 
-def _zip_kind(file) -> str | None:
+def _zip_kind(file, name: str) -> str | None:
     file.seek(0)
     try:
         with zipfile.ZipFile(file) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+            kind = _office_kind(names)
+            if kind is not None:
+                _inspect(archive, name)
+    # A damaged, encrypted (RuntimeError) or oddly compressed member: not a readable file.
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        RuntimeError,
+        NotImplementedError,
+        EOFError,
+        zlib.error,
+    ):
         return None
+    return kind
+
+
+def _office_kind(names: set[str]) -> str | None:
     if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
         return "docx"
     if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
@@ -71,6 +105,45 @@ def _zip_kind(file) -> str | None:
     if "OFD.xml" in names:
         return "ofd"
     return None
+
+
+def _inspect(archive: zipfile.ZipFile, name: str) -> None:
+    """The zip's sizes and ratio, then no macros, programs or OLE containers inside; reads
+    the directory and a few bytes of each member, never a whole member."""
+    try:
+        cage.check_zip(archive)
+    except cage.Refused as refused:
+        raise EvidenceError(
+            _("文件“%(name)s”：%(reason)s") % {"name": name, "reason": refused.args[0]},
+            code="evidence_bad_zip",
+            field="files",
+        ) from None
+    if "[Content_Types].xml" in archive.namelist():
+        with archive.open("[Content_Types].xml") as types:
+            declared = types.read(2**20)
+        if b"macroEnabled" in declared or b"vbaProject" in declared:
+            raise _with_code(name, _("宏"))
+    for member in archive.infolist():
+        if _MACRO_NAME.search(member.filename):
+            raise _with_code(name, _("宏"))
+        if _PROGRAM_NAME.search(member.filename):
+            raise _with_code(name, member.filename)
+        with archive.open(member) as stream:
+            head = stream.read(8)
+        if head.startswith(_PROGRAM_MAGIC) or head == _OLE_MAGIC:
+            raise _with_code(name, member.filename)
+
+
+def _with_code(name: str, what: str) -> EvidenceError:
+    return EvidenceError(
+        _(
+            "文件“%(name)s”内含宏、可执行程序或嵌入对象（%(what)s），不能上传。"
+            "请另存为不含宏的文件或 PDF 后再上传。"
+        )
+        % {"name": name, "what": what},
+        code="evidence_active_content",
+        field="files",
+    )
 
 
 def _is_text(head: bytes) -> bool:
@@ -85,14 +158,14 @@ def _is_text(head: bytes) -> bool:
     return False
 
 
-def _kind(file, head: bytes) -> str | None:
+def _kind(file, head: bytes, name: str) -> str | None:
     guessed = filetype.guess(head)
     if guessed is None:
         return "txt" if _is_text(head) else None
     if guessed.extension in ("pdf", "jpg", "png"):
         return guessed.extension
     if guessed.extension in ("zip", "docx", "xlsx", "epub"):
-        return _zip_kind(file)
+        return _zip_kind(file, name)
     return None
 
 
@@ -123,7 +196,7 @@ def check(upload) -> Checked:
         raise EvidenceError(
             _("文件“%(name)s”是空文件。") % {"name": name}, code="evidence_empty", field="files"
         )
-    kind = _kind(file, head)
+    kind = _kind(file, head, name)
     if kind is None:
         raise EvidenceError(
             _("文件“%(name)s”的内容不是允许的类型（%(allowed)s），不能上传。")
@@ -144,6 +217,32 @@ def check(upload) -> Checked:
         raise _too_big(name, limit)
     file.seek(0)
     return Checked(file, name, kind, mime, size, sha256)
+
+
+def max_request_bytes() -> int:
+    return int(getattr(settings, "SHIGAN_EVIDENCE_MAX_REQUEST_BYTES", 50 * 1024 * 1024))
+
+
+def check_all(uploads) -> list[Checked]:
+    """Every upload of one request checked, and their sizes together within the request
+    limit (each file alone within its own): one refused file or too much refuses them all."""
+    checked = [check(upload) for upload in uploads]
+    total, limit = sum(c.size for c in checked), max_request_bytes()
+    if total > limit:
+        raise EvidenceError(
+            _(
+                "本次上传的 %(n)d 个文件共 %(total)s MB，超过每次上传 %(mb)s MB 的总量限制，"
+                "请分批上传。"
+            )
+            % {
+                "n": len(checked),
+                "total": f"{total / 1024 / 1024:.1f}",
+                "mb": f"{limit / 1024 / 1024:g}",
+            },
+            code="evidence_request_too_big",
+            field="files",
+        )
+    return checked
 
 
 def _too_big(name: str, limit: int) -> EvidenceError:

@@ -552,7 +552,7 @@ def progress_report_add(
     text, percent = clean_progress(text, percent)
     problem = _locked(problem)
     check_progress(actor, problem, reported_on)
-    checked = [evidence_types.check(f) for f in files]
+    checked = evidence_types.check_all(files)
     with metric_changes(Problem, [problem.pk]):
         report = ProgressReport.objects.create(
             problem=problem, text=text, percent=percent, reported_on=reported_on, created_by=actor
@@ -639,7 +639,7 @@ def evidence_add_many(
 ) -> list[Evidence]:
     """Attach several files at once: every file is checked before any is stored, and one bad
     file refuses them all."""
-    checked = [evidence_types.check(f) for f in files]
+    checked = evidence_types.check_all(files)
     if not checked:
         raise ProblemError(_("请选择要上传的文件。"), code="files_required", field="files")
     problem = _locked(problem)
@@ -805,7 +805,7 @@ def closeout_submit(
     unfinished measure is marked done now (`finish`) or explained (`reasons`), see
     `check_unfinished`. The reviewers are told."""
     summary = _text(summary, field="summary", message=_lazy("请填写整改完成情况。"))
-    checked = [evidence_types.check(f) for f in files]
+    checked = evidence_types.check_all(files)
     problem = _locked(problem)
     check_closeout(actor, problem, submitted_on, has_files=bool(checked))
     to_finish, explained = check_unfinished(

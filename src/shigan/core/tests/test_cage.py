@@ -103,3 +103,29 @@ def test_an_import_job_of_a_sparse_sheet_is_failed_with_the_reason(units, make_u
     assert job.state == JobState.FAILED and REFUSAL in job.message
     assert Unit.objects.count() == before
     still_reads()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("make, name", [(sparse, "sparse.xlsx"), (zip_bomb, "bomb.xlsx")])
+def test_an_uploaded_crafted_sheet_is_refused_and_the_next_request_is_served(
+    client, units, make_user, make, name
+):
+    """Through the upload page, as a clerk would: the web process (this one, running the job
+    in-process without a broker) answers with the refusal and serves the next request."""
+    from django.urls import reverse
+
+    from shigan.orgs.choices import Role
+
+    client.force_login(make_user(Role.ADMIN, units["own"]))
+    url = reverse("orgs:unit_import", args=[units["own"].pk, "units"])
+    parent = os.getpid()
+    upload = io.BytesIO(make())
+    upload.name = name
+    response = client.post(url, {"file": upload, "mode": "all"}, follow=True)
+    assert REFUSAL in response.content.decode()
+    assert os.getpid() == parent
+    assert client.get(reverse("core:job_list")).status_code == 200
+    again = io.BytesIO(workbook(("A1", "名称"), ("B1", "类型"), ("A2", "新专班"), ("B2", "部门")))
+    again.name = "ok.xlsx"
+    served = client.post(url, {"file": again, "mode": "all"}, follow=True)
+    assert served.status_code == 200 and REFUSAL not in served.content.decode()

@@ -80,3 +80,52 @@ def test_an_existing_readable_database_is_made_private(tmp_path):
     (home / "shigan.sqlite3").chmod(0o644)
     assert run(home, "check").returncode == 0
     assert mode(home / "shigan.sqlite3") == 0o600
+
+
+PRODUCTION = {
+    "SECRET_KEY": "k3R-" + "x9" * 30,
+    "SHIGAN_PETITION_KEY": "0" * 43 + "=",
+    "SHIGAN_PETITION_HASH_KEY": "h" * 50,
+    "SHIGAN_AUDIT_KEY": "a" * 50,
+    "ALLOWED_HOSTS": "ledger.example.gov.cn",
+    "CSRF_TRUSTED_ORIGINS": "https://ledger.example.gov.cn",
+}
+
+
+def test_check_deploy_is_clean_in_production_mode(tmp_path):
+    """Acceptance of issue 16: Django's deployment checks, warnings included, find nothing
+    with the settings an operator sets in production."""
+    done = run(tmp_path / "prod", "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert done.returncode == 0, done.stderr
+    assert "no issues" in done.stdout
+    for name in ("petition_key", "petition_hash_key", "audit_key", "secret_key"):
+        assert not (tmp_path / "prod" / name).exists()  # production generates no key
+
+
+def test_check_deploy_finds_a_debug_production(tmp_path):
+    # The check above can fail: the same run with DEBUG on is reported.
+    done = run(
+        tmp_path / "prod", "check", "--deploy", "--fail-level", "WARNING", DEBUG="1", **PRODUCTION
+    )
+    assert done.returncode != 0 and "DEBUG" in done.stderr
+
+
+def test_stored_files_and_checkpoints_are_private(tmp_path, settings):
+    from django.core.files.base import ContentFile
+
+    from shigan.audit.checkpoints import checkpoint_write
+    from shigan.problems.storage import PrivateStorage
+
+    settings.SHIGAN_HOME = tmp_path
+    settings.SHIGAN_AUDIT_CHECKPOINTS = tmp_path / "audit" / "checkpoints.log"
+    old = os.umask(0o022)
+    try:
+        name = PrivateStorage().save("2026/12/证据.pdf", ContentFile(b"%PDF-1.4"))
+        checkpoint_write(1, "0" * 64)
+    finally:
+        os.umask(old)
+    stored = tmp_path / "private" / "evidence" / name
+    assert mode(stored) == 0o600 and mode(stored.parent) == 0o700
+    assert mode(stored.parent.parent) == 0o700
+    assert mode(tmp_path / "audit") == 0o700
+    assert mode(tmp_path / "audit" / "checkpoints.log") == 0o600

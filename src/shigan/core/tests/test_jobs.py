@@ -187,3 +187,32 @@ def test_cli_import_and_export_with_a_progress_bar(units, tmp_path, capsys):
 def test_worker_needs_a_broker():
     with pytest.raises(CommandError, match="REDIS_URL"):
         call_command("worker")
+
+
+def test_celery_hands_back_the_task_of_a_dead_pool_process_and_sweeps_within_5_minutes(settings):
+    from shigan.celery import app
+
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    sweep = settings.CELERY_BEAT_SCHEDULE["shigan-jobs-sweep"]
+    assert sweep["task"] == "shigan.jobs_sweep"
+    every = sweep["schedule"].total_seconds()
+    assert settings.SHIGAN_JOB_HEARTBEAT_SECONDS * 3 <= settings.SHIGAN_JOB_STALE_SECONDS
+    assert settings.SHIGAN_JOB_STALE_SECONDS + every <= 300
+
+
+def test_without_a_worker_a_dead_job_is_failed_when_its_owner_looks(client, units, admin):
+    import datetime
+
+    from django.utils import timezone
+
+    job = job_create(actor=admin, kind="orgs.units.export", unit=units["own"])
+    long_ago = timezone.now() - datetime.timedelta(minutes=10)
+    Job.objects.filter(pk=job.pk).update(
+        state=JobState.RUNNING, started_at=long_ago, heartbeat_at=long_ago, attempts=1
+    )
+    client.force_login(admin)
+    page = client.get(reverse("core:job_detail", args=[job.pk])).content.decode()
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and job.finished_at is not None
+    assert "进程意外中断" in job.message and job.message in page
