@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self):
-        from shigan.core import dates
+        from shigan.core import dates, search
 
         dates.install()
+        search.install()

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shigan.core.search import TextIndex
 from shigan.orgs.scoping import ScopedQuerySet
 from shigan.research.choices import ResultKind, ResultState, TopicState, Verdict
 
@@ -19,6 +20,10 @@ __all__ = [
     "ResearchReport",
     "ResearchResult",
 ]
+
+
+# Indexed search (core/search.py; built by migration 0002).
+TOPIC_SEARCH = TextIndex("research_researchtopic", "title")
 
 
 class ResearchTopic(models.Model):
