@@ -8,9 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self):
-        from shigan.core import dates
+        from shigan.core import dates, search
 
         dates.install()
+        search.install()
 
         from shigan.core.jobs import jobs_todo
         from shigan.core.todo import register_todo

@@ -238,6 +238,7 @@ class PetitionFilterForm(forms.Form):
     light = forms.ChoiceField(
         label=_("红黄绿灯"), choices=[("", _("全部"))] + list(Light.choices), required=False
     )
+    q = forms.CharField(label=_("事由包含"), max_length=100, required=False)
 
 
 class AsOfForm(forms.Form):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shigan.core.deadlines import Light
+from shigan.core.search import TextIndex
 from shigan.orgs.scoping import ALL, ScopedQuerySet, subtree_q, user_scope_paths
 from shigan.petitions.choices import (
     AgentLevel,
@@ -98,6 +99,11 @@ class Agent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.display_name}（{self.unit.name}）"
+
+
+# Indexed search (core/search.py; built by migration 0003). The 事由 only: the request may hold
+# personal details.
+PETITION_SEARCH = TextIndex("petitions_petition", "title")
 
 
 class Petition(models.Model):

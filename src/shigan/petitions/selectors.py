@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from rapidfuzz import fuzz
 
 from shigan.core.deadlines import Light
+from shigan.core.search import text_search
 from shigan.metrics.selectors import metric_by_child
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.models import Unit
@@ -19,6 +20,7 @@ from shigan.petitions import clock
 from shigan.petitions.access import reveal_unit_ids
 from shigan.petitions.choices import OPEN_STATES, CaseKind
 from shigan.petitions.models import (
+    PETITION_SEARCH,
     Agent,
     Petition,
     Petitioner,
@@ -204,8 +206,10 @@ def petition_list(
     category: str | None = None,
     channel: str | None = None,
     light: str | None = None,
+    q: str = "",
 ) -> QuerySet[Petition]:
-    """The petitions received or handled in a unit's subtree that the user may see."""
+    """The petitions received or handled in a unit's subtree that the user may see; with words,
+    those whose 事由 holds them, best match first."""
     petitions = Petition.objects.restrict(user, "view").filter(
         subtree_q([unit.path], "unit__path") | subtree_q([unit.path], "handling_unit__path")
     )
@@ -221,7 +225,8 @@ def petition_list(
         petitions = petitions.filter(channel=channel)
     if light:
         petitions = petitions.filter(light=light)
-    return petitions.select_related("unit", "handling_unit").order_by("-received_on", "-pk")
+    petitions = petitions.select_related("unit", "handling_unit").order_by("-received_on", "-pk")
+    return text_search(petitions, PETITION_SEARCH, q) if q.strip() else petitions
 
 
 def _desk_q(user) -> Q:

@@ -64,6 +64,7 @@ class ProblemFilter(django_filters.FilterSet):
     deadline_to = django_filters.DateFilter(label=_("整改时限不晚于"))
     special_program = IdFilter(label=_("专项整治"))
     q = django_filters.CharFilter(label=_("问题包含"))
+    measure_q = django_filters.CharFilter(label=_("措施包含"))
 
     class Meta:
         model = Problem
@@ -79,6 +80,7 @@ class ProblemFilter(django_filters.FilterSet):
             "deadline_to",
             "special_program",
             "q",
+            "measure_q",
         ]
 
     def filter_queryset(self, queryset):
@@ -100,10 +102,14 @@ class ByProblemMixin(django_filters.FilterSet):
 
 class MeasureFilter(ByProblemMixin):
     state = django_filters.ChoiceFilter(label=_("状态"), choices=MeasureState.choices)
+    q = django_filters.CharFilter(label=_("措施包含"), method="filter_q")
 
     class Meta:
         model = Measure
-        fields = ["problem", "under", "state"]
+        fields = ["problem", "under", "state", "q"]
+
+    def filter_q(self, queryset, name, value):
+        return selectors.measure_search(queryset, value) if value.strip() else queryset
 
 
 class ReportFilter(ByProblemMixin):

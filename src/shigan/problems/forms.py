@@ -100,6 +100,7 @@ class LedgerFilterForm(forms.Form):
     the ledger is the page people open most (see bench/ledger_http.py)."""
 
     q = forms.CharField(label=_("问题包含"), required=False, max_length=100)
+    measure_q = forms.CharField(label=_("措施包含"), required=False, max_length=100)
     campaign = IdChoiceField(label=_("主题教育"))
     aspect = IdChoiceField(label=_("方面"))
     source = forms.ChoiceField(

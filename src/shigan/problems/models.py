@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shigan.core.search import TextIndex
 from shigan.orgs.scoping import ScopedQuerySet
 from shigan.problems.choices import (
     UNFINISHED_STATES,
@@ -86,6 +87,11 @@ class SpecialProgram(models.Model):
     @property
     def unit(self):
         return self.lead_unit
+
+
+# Indexed search (core/search.py; built by migration 0009).
+TITLE_SEARCH = TextIndex("problems_problem", "title")
+MEASURE_SEARCH = TextIndex("problems_measure", "text")
 
 
 class Problem(models.Model):

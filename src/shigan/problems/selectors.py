@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from shigan.audit.models import AuditEntry
 from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect, Campaign, GuidanceGroup
+from shigan.core.search import matching, rank, text_filter, text_search
 from shigan.orgs.models import Membership, Person, Unit
 from shigan.orgs.scoping import ALL, path_upper, subtree_q, user_scope_paths
 from shigan.problems.choices import (
@@ -22,6 +23,8 @@ from shigan.problems.choices import (
     ProblemState,
 )
 from shigan.problems.models import (
+    MEASURE_SEARCH,
+    TITLE_SEARCH,
     CloseOut,
     DeadlineExtension,
     Evidence,
@@ -126,8 +129,26 @@ def problem_filter(problems: QuerySet[Problem], criteria: dict) -> QuerySet[Prob
     if "special_program" in c:
         problems = problems.filter(special_program=c["special_program"])
     if "q" in c:
-        problems = problems.filter(title__contains=c["q"].strip())
+        problems = problem_search(problems, c["q"])
+    if "measure_q" in c:
+        problems = problems_by_measure(problems, c["measure_q"])
     return problems
+
+
+def problem_search(problems: QuerySet[Problem], words: str) -> QuerySet[Problem]:
+    """Problems whose title holds every word (indexed, see core/search.py)."""
+    return text_filter(problems, TITLE_SEARCH, words)
+
+
+def problems_by_measure(problems: QuerySet[Problem], words: str) -> QuerySet[Problem]:
+    """Problems one of whose measures holds every word."""
+    ids = matching(MEASURE_SEARCH, words, select="problem_id", using=problems.db)
+    return problems.none() if ids is None else problems.filter(pk__in=ids)
+
+
+def measure_search(measures: QuerySet[Measure], words: str) -> QuerySet[Measure]:
+    """Measures whose text holds every word, best match first (indexed, see core/search.py)."""
+    return text_search(measures, MEASURE_SEARCH, words)
 
 
 def problem_list(*, user, unit: Unit | None = None, **criteria) -> QuerySet[Problem]:
@@ -136,11 +157,11 @@ def problem_list(*, user, unit: Unit | None = None, **criteria) -> QuerySet[Prob
     if unit is not None:
         problems = problems.filter(subtree_q([unit.path], "unit__path"))
         criteria.setdefault("unit", unit)
-    return (
-        problem_filter(problems, criteria)
-        .select_related(*LIST_RELATED)
-        .order_by("-found_on", "-pk")
-    )
+    problems = problem_filter(problems, criteria).select_related(*LIST_RELATED)
+    if (criteria.get("q") or "").strip():  # the best title matches first
+        rows = problems.annotate(search_rank=rank(TITLE_SEARCH, criteria["q"], using=problems.db))
+        return rows.order_by("-search_rank", "-found_on", "-pk")
+    return problems.order_by("-found_on", "-pk")
 
 
 def problems_for_bulk(*, user, unit: Unit, ids) -> QuerySet[Problem]:

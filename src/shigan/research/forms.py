@@ -57,6 +57,7 @@ class TopicFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("状态"), choices=[("", _("全部"))] + list(TopicState.choices), required=False
     )
+    q = forms.CharField(label=_("课题名称包含"), max_length=100, required=False)
 
     def __init__(self, *args, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shigan.core.search import TextIndex
 from shigan.orgs.scoping import ALL, ScopedQuerySet, subtree_q, user_scope_paths
 from shigan.research.choices import AdoptionState, ResultKind, ResultState, TopicState, Verdict
 
@@ -22,6 +23,10 @@ __all__ = [
     "PromotionTarget",
     "TargetTransition",
 ]
+
+
+# Indexed search (core/search.py; built by migration 0003).
+TOPIC_SEARCH = TextIndex("research_researchtopic", "title")
 
 
 class ResearchTopic(models.Model):

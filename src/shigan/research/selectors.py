@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect, Campaign, GuidanceGroup, Participation
+from shigan.core.search import text_search
 from shigan.metrics.registry import get_metric
 from shigan.metrics.selectors import metric_by_child, metric_records, metric_value
 from shigan.orgs.models import Person, Unit
@@ -15,6 +16,7 @@ from shigan.orgs.scoping import ALL, subtree_q, user_scope_paths
 from shigan.problems.models import Problem
 from shigan.research.choices import AdoptionState, TopicState, Verdict
 from shigan.research.models import (
+    TOPIC_SEARCH,
     PlanReview,
     PromotionTarget,
     ResearchPlan,
@@ -81,8 +83,10 @@ def topic_list(
     campaign: Campaign | None = None,
     aspect=None,
     state: str | None = None,
+    q: str = "",
 ) -> QuerySet[ResearchTopic]:
-    """The topics of a unit's subtree that the user may see."""
+    """The topics of a unit's subtree that the user may see; with words, those whose title holds
+    them, best match first."""
     topics = ResearchTopic.objects.restrict(user, "view").filter(
         subtree_q([unit.path], "unit__path")
     )
@@ -92,7 +96,8 @@ def topic_list(
         topics = topics.filter(aspect=aspect)
     if state:
         topics = topics.filter(state=state)
-    return topics.select_related("unit", "aspect", "lead").order_by("-created_on", "-pk")
+    topics = topics.select_related("unit", "aspect", "lead").order_by("-created_on", "-pk")
+    return text_search(topics, TOPIC_SEARCH, q) if q.strip() else topics
 
 
 def topic_get(*, user, pk, action: str = "view") -> ResearchTopic:

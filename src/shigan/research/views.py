@@ -62,6 +62,7 @@ class TopicListView(LoginRequiredMixin, View):
             campaign=campaign,
             aspect=data.get("aspect"),
             state=data.get("state"),
+            q=data.get("q") or "",
         )
         page = Paginator(topics, PAGE_SIZE).get_page(request.GET.get("page"))
         context = {

@@ -1,0 +1,196 @@
+"""Benchmark: searching problems by a Chinese word over the whole region, next to its floor, on
+PostgreSQL.
+
+Usage: uv run python bench/search.py [--problems 200000]
+
+The database holds Inner Mongolia's real tree to gacha/village level and `--problems` problems
+spread over its banners, sumu and gacha, titled the way ledgers title them (a matter and a
+failing: "牧区供暖不到位（12）"), inserted raw as a loaded system would have them. The office's
+admin searches the region's ledger; measured, median of five, for a common word (in about 1 in
+20 titles), a rare phrase and a one-character query:
+
+- shigan: the first page of `problem_list(q=…)` (50 rows, best match first) and its count,
+  as the ledger page asks for them;
+- floor: the same first page by raw SQL over the index (no scope, no joins);
+- before: what the ledger did until now, `title LIKE '%…%'` (a full scan), same page.
+
+Target (issue 15): the first page ≤ 100 ms at 5,000,000 problems.
+"""
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+PG_BENCH_DB = "shigan_bench_search"
+MATTERS = (
+    "供暖", "饮水", "道路", "草场", "校舍", "医保", "养老", "就业", "补贴", "环境",
+    "垃圾清运", "电网", "通信", "学校", "卫生院", "物业", "停车", "防汛", "冬季取暖", "农机",
+)  # fmt: skip
+FAILINGS = (
+    "不到位", "走过场", "推进缓慢", "问题突出", "群众反映强烈", "整改不彻底", "管理混乱",
+    "服务不规范", "资金拨付滞后", "台账不清",
+)  # fmt: skip
+PLACES = ("牧区", "农区", "城区", "社区", "嘎查", "苏木", "园区", "景区")
+QUERIES = (("common word", "供暖"), ("rare phrase", "冬季取暖资金拨付"), ("one character", "煤"))
+
+
+def title(rng: random.Random, i: int) -> str:
+    matter = rng.choice(MATTERS)
+    if i % 997 == 0:
+        matter = "燃煤"  # the one-character query's few hits
+    return f"{rng.choice(PLACES)}{matter}{rng.choice(FAILINGS)}（{i}）"
+
+
+def seed(problems: int):
+    from django.core.management import call_command
+
+    from shigan.accounts.services import user_create
+    from shigan.campaigns import services as campaigns
+    from shigan.core.bulk import bulk_insert
+    from shigan.orgs.divisions import divisions_import
+    from shigan.orgs.models import Unit
+    from shigan.orgs.services import membership_grant
+    from shigan.problems.models import Problem
+
+    call_command("migrate", verbosity=0)
+    divisions_import(actor=None, province="15", depth=5)
+    region = Unit.objects.get(division_level=1, division_code="150000000000")
+    campaign = campaigns.campaign_create(
+        actor=None, name="主题教育", root_unit=region, starts_on=datetime.date(2023, 4, 1)
+    )
+    units = list(Unit.objects.filter(depth__gte=3).values_list("pk", flat=True))
+    rng = random.Random(15)
+    now = datetime.datetime(2023, 6, 7, tzinfo=datetime.UTC)
+    fields = ("unit", "campaign", "source", "title", "description", "found_on", "term",
+              "deadline", "state", "progress_percent", "light", "created_at")  # fmt: skip
+    bulk_insert(
+        Problem,
+        fields,
+        (
+            (
+                rng.choice(units),
+                campaign.pk,
+                "self_inspection",
+                title(rng, i),
+                "",
+                datetime.date(2023, 5, 1) + datetime.timedelta(days=i % 60),
+                "time_bound",
+                datetime.date(2023, 7, 1),
+                "in_progress",
+                30,
+                "green",
+                now,
+            )
+            for i in range(problems)
+        ),  # fmt: skip
+    )
+    office = user_create(actor=None, username="office", password="bench-only-password")
+    membership_grant(actor=None, user=office, unit=region, role="admin")
+    with connection_cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return office, region
+
+
+def connection_cursor():
+    from django.db import connection
+
+    return connection.cursor()
+
+
+def median_ms(work, runs: int = 5) -> float:
+    work()  # warm: plans and caches, as a running server has them
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def child(problems: int) -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shigan.settings")
+    sys.path.insert(0, str(ROOT / "src"))
+    django.setup()
+    from shigan.core.search import _pg_query, search_terms
+    from shigan.problems.selectors import problem_list
+
+    office, region = seed(problems)
+    for label, words in QUERIES:
+        rows = problem_list(user=office, unit=region, q=words)
+
+        def page(rows=rows):
+            return list(rows[:50]), rows.count()
+
+        query = _pg_query(search_terms(words))
+
+        def floor(query=query):
+            with connection_cursor() as cursor:
+                cursor.execute(
+                    "SELECT id, title FROM problems_problem "
+                    "WHERE title_search @@ to_tsquery('simple'::regconfig, %s) "
+                    "ORDER BY ts_rank(title_search, to_tsquery('simple'::regconfig, %s)) DESC, "
+                    "found_on DESC, id DESC LIMIT 50",
+                    [query, query],
+                )
+                return cursor.fetchall()
+
+        def before(words=words):
+            with connection_cursor() as cursor:
+                cursor.execute(
+                    "SELECT id, title FROM problems_problem WHERE title LIKE %s "
+                    "ORDER BY found_on DESC, id DESC LIMIT 50",
+                    [f"%{words}%"],
+                )
+                return cursor.fetchall()
+
+        hits = page()[1]
+        print(f"{label}\t{words}\t{hits}\t{median_ms(page):.1f}\t{median_ms(floor):.1f}\t"
+              f"{median_ms(before):.1f}")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--problems", type=int, default=200_000)
+    parser.add_argument("--child", action="store_true")
+    args = parser.parse_args()
+    if args.child:
+        child(args.problems)
+        return
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    pg = ["-h", "127.0.0.1", "-U", "postgres"]
+    subprocess.run(["dropdb", "--if-exists", *pg, PG_BENCH_DB], check=True)
+    subprocess.run(["createdb", *pg, PG_BENCH_DB], check=True)
+    started = time.perf_counter()
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            env = {**os.environ, "DATABASE_URL": f"{base}/{PG_BENCH_DB}", "SHIGAN_HOME": home}
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", "--problems", str(args.problems)],
+                env=env, check=True, capture_output=True, text=True,
+            ).stdout  # fmt: skip
+    finally:
+        subprocess.run(["dropdb", "--if-exists", *pg, PG_BENCH_DB], check=True)
+    setup = time.perf_counter() - started
+    print(f"search over the region, {args.problems:,} problems (PostgreSQL; set-up "
+          f"{setup:.0f} s); first page of 50, median of 5, ms:")  # fmt: skip
+    print(f"{'query':<16}{'hits':>8}{'shigan':>10}{'floor':>8}{'LIKE scan':>11}")
+    for line in out.strip().splitlines():
+        label, words, hits, ours, floor, before = line.split("\t")
+        verdict = "ok" if float(ours) <= 100 else "MISSED"
+        print(f"{label + ' ' + words:<16}{int(hits):>8,}{ours:>10}{floor:>8}{before:>11}"
+              f"  (target ≤ 100 ms: {verdict})")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

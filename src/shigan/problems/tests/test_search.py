@@ -1,0 +1,80 @@
+"""Problem search (issue 15): indexed, same scope as the ledger, exactly the problems whose title
+(or, by its own filter, one of whose measures) holds the words."""
+
+import random
+import re
+from datetime import date as D
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from shigan.problems import selectors, services
+from shigan.problems.models import Problem
+
+ALPHABET = "供暖问题学校煤"
+
+
+@pytest.fixture
+def titled(units, campaign, editor):
+    """Forty problems in the banner with titles from a small alphabet (so queries hit often), one
+    more with a measure, and the same titles out of the editor's scope."""
+    rng = random.Random(15)
+    titles = ["".join(rng.choices(ALPHABET, k=rng.randint(2, 8))) for _ in range(40)]
+    for title in titles:
+        services.problem_create(
+            actor=None, unit=units["own"], campaign=campaign, title=title,
+            source="self_inspection", found_on=D(2023, 5, 4),
+        )  # fmt: skip
+    for title in titles[:5]:
+        services.problem_create(
+            actor=None, unit=units["unrelated"], campaign=campaign, title=title,
+            source="self_inspection", found_on=D(2023, 5, 4),
+        )  # fmt: skip
+    other = services.problem_create(
+        actor=None, unit=units["own"], campaign=campaign, title="牧区道路",
+        source="self_inspection", found_on=D(2023, 5, 4),
+    )  # fmt: skip
+    services.measure_add(
+        actor=editor, problem=other, text="修缮校舍供暖管网", added_on=D(2023, 5, 5)
+    )
+    return titles
+
+
+def found(editor, words, field="q") -> list[str]:
+    return [p.title for p in selectors.problem_list(user=editor, **{field: words})]
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_search_finds_exactly_the_problems_holding_the_words(titled, editor, data):
+    source = data.draw(st.sampled_from(titled))
+    start = data.draw(st.integers(0, len(source) - 1))
+    words = source[start : data.draw(st.integers(start + 1, len(source)))]
+    words = data.draw(st.sampled_from([words, words + "校", "煤" + words]))
+    assert sorted(found(editor, words)) == sorted(t for t in titled if words in t)
+    by_measure = ["牧区道路"] if words in "修缮校舍供暖管网" else []
+    assert found(editor, words, "measure_q") == by_measure
+
+
+@pytest.mark.django_db
+def test_words_anywhere_best_first_and_never_out_of_scope(titled, editor, units):
+    hits = found(editor, "供暖")
+    assert len(hits) == sum("供暖" in t for t in titled)  # none of 阿巴嘎旗's neighbours
+    ranks = [p.search_rank for p in selectors.problem_list(user=editor, q="供暖")]
+    assert ranks == sorted(ranks, reverse=True) and ranks[0] > 0
+    both = found(editor, "供暖 学校")
+    assert sorted(both) == sorted(t for t in titled if "供暖" in t and "学校" in t)
+    assert found(editor, "，。") == []
+
+
+@pytest.mark.django_db
+def test_the_ledger_page_searches(titled, editor, client, units):
+    client.force_login(editor)
+    page = client.get(reverse("problems:ledger", args=[units["own"].pk]), {"q": "煤"})
+    assert page.status_code == 200
+    linked = set(map(int, re.findall(r'href="/problems/(\d+)/"', page.content.decode())))
+    expected = Problem.objects.filter(unit=units["own"], title__contains="煤")
+    assert linked == set(expected.values_list("pk", flat=True)) and linked
