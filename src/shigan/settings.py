@@ -338,6 +338,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shigan.watch_daily",
         "schedule": crontab(hour=6, minute=30),
     },
+    # The daily signed checkpoint of the audit chain (`shigan audit checkpoint` by hand).
+    "shigan-audit-checkpoint-daily": {
+        "task": "shigan.audit_checkpoint_daily",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
 # Exports of more rows than this run as jobs; smaller ones download at once.
 SHIGAN_EXPORT_JOB_THRESHOLD = int(os.environ.get("SHIGAN_EXPORT_JOB_THRESHOLD", "5000"))
