@@ -51,14 +51,12 @@ def _check_period(since: datetime.date, until: datetime.date) -> None:
 
 def _bounds(since: datetime.date, until: datetime.date):
     tz = timezone.get_current_timezone()
+    day_after = until + datetime.timedelta(days=1)
     start = datetime.datetime.combine(since, datetime.time.min, tzinfo=tz)
-    end = datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    return start, end
+    return start, datetime.datetime.combine(day_after, datetime.time.min, tzinfo=tz)
 
 
-def audit_export(
-    *, actor, since: datetime.date, until: datetime.date
-) -> Iterator[bytes]:
+def audit_export(*, actor, since: datetime.date, until: datetime.date) -> Iterator[bytes]:
     """The signed file of the entries written from `since` to `until` (local days, inclusive),
     as chunks to stream. Only the audit administrator may export; the export is audited."""
     if not can_read_audit(actor):
@@ -133,9 +131,12 @@ def _check_entries(body: list[bytes], meta: dict) -> ExportCheck:
     for number, line in enumerate(body, start=1):
         content = orjson.loads(line)
         stored = content.pop("hash", "")
+        problem = ""
         if content_digest(content, key) != stored:
-            return ExportCheck(False, number - 1, _("第 %(n)d 行的记录哈希不符。") % {"n": number}, meta)
-        if prev is not None and content["prev_hash"] != prev:
-            return ExportCheck(False, number - 1, _("第 %(n)d 行与上一行不相连。") % {"n": number}, meta)
+            problem = _("第 %(n)d 行的记录哈希不符。") % {"n": number}
+        elif prev is not None and content["prev_hash"] != prev:
+            problem = _("第 %(n)d 行与上一行不相连。") % {"n": number}
+        if problem:
+            return ExportCheck(False, number - 1, problem, meta)
         prev = stored
     return ExportCheck(True, len(body), meta=meta)

@@ -42,9 +42,9 @@ def auditor(make_user):
     ],
 )
 def test_the_database_refuses_to_change_or_delete_an_entry(entries, statement):
-    with pytest.raises(DatabaseError, match="audit entries are kept"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(statement, [entries[1].seq])
+    refused = pytest.raises(DatabaseError, match="audit entries are kept")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement, [entries[1].seq])
     assert AuditEntry.objects.get(seq=entries[1].seq).actor_name == entries[1].actor_name
 
 
