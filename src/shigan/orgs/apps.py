@@ -15,3 +15,11 @@ class OrgsConfig(AppConfig):
         # Pages cached on data versions (the problem ledger) depend on names, tree and roles.
         versions_follow(Unit, "orgs")
         versions_follow(Membership, "orgs")
+
+        from shigan.accounts.second_factor import register_admin_power
+        from shigan.orgs.choices import Role
+
+        # A unit administrator grants roles under the unit: that needs the second factor.
+        register_admin_power(
+            lambda user: Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+        )
