@@ -255,11 +255,11 @@ def _second_factor(page, username):
         )
         code = StaticToken.random_token()
         StaticToken.objects.create(device=device, token=code)
-        page.get_by_label("动态口令").fill(code)
+        page.locator("#id_token").fill(code)
         page.get_by_role("button", name="验证").click()
         return
     secret = page.locator("#otp-secret").inner_text().replace(" ", "")
-    page.get_by_label("动态口令").fill(f"{totp(b32decode(secret)):06d}")
+    page.locator("#id_token").fill(f"{totp(b32decode(secret)):06d}")
     page.get_by_role("button", name="启用").click()
     page.get_by_role("link", name="我已保存，继续").click()
 

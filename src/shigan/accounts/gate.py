@@ -4,10 +4,10 @@ Until then every page answers with a redirect to that step (the API with a 403),
 steps themselves, logout and static files."""
 
 from datetime import timedelta
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -69,6 +69,15 @@ class AccountGateMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": message}, status=403)
         target = reverse(name)
+        if request.headers.get("HX-Request"):
+            # A fragment (the notices badge) must not receive the step's whole page: htmx is
+            # sent to the step, or, from the step's own page, told there is nothing to show.
+            current = urlsplit(request.headers.get("HX-Current-URL", "")).path
+            if current.startswith((*ALWAYS_OPEN, "/accounts/password/")):
+                return HttpResponse(status=204)
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
         if request.method == "GET":
             target += "?" + urlencode({"next": request.get_full_path()})
         return redirect(target)

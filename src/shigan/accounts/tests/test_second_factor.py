@@ -57,7 +57,8 @@ def test_an_administrator_enrols_before_anything_else(client, security_admin):
     assert client.get("/accounts/security/")["Location"].startswith("/accounts/second-factor/")
     assert client.get("/api/tokens/").status_code == 403
     page = client.get("/accounts/second-factor/")
-    assert "<svg" in page.content.decode() and "必须启用动态口令" in page.content.decode()
+    assert 'src="data:image/svg+xml;base64,' in page.content.decode()
+    assert "必须启用动态口令" in page.content.decode()
     key = secret_on(page)
     assert secret_on(client.get("/accounts/second-factor/")) == key  # a reload keeps the secret
     wrong = client.post("/accounts/second-factor/", {"token": "000000"})
@@ -126,3 +127,22 @@ def test_the_security_administrator_resets_a_lost_device(client, security_admin,
     assert reset.exists()
     client.logout()
     assert log_in(client, "aud")["Location"].startswith("/accounts/second-factor/?")
+
+
+def test_fragments_do_not_receive_the_step_page(client, security_admin):
+    """The notices badge (htmx) on the second-factor page itself gets nothing, elsewhere htmx
+    is sent to the step: never the step's whole page inside a fragment."""
+    log_in(client, "sec")
+    on_step = client.get(
+        "/notifications/badge/",
+        headers={
+            "HX-Request": "true",
+            "HX-Current-URL": "http://testserver/accounts/second-factor/",
+        },
+    )
+    assert on_step.status_code == 204 and on_step.content == b""
+    elsewhere = client.get(
+        "/notifications/badge/",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/units/"},
+    )
+    assert elsewhere["HX-Redirect"] == "/accounts/second-factor/"
