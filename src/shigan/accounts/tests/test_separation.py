@@ -132,3 +132,17 @@ def test_each_ones_actions_are_audited_and_shown_to_the_auditor(admins, make_use
     page = client.get("/audit/").content.decode()
     for label in ("创建用户", "停用账号", "变更系统角色", "导出审计记录"):
         assert label in page
+
+
+def test_the_operator_grants_the_first_roles_at_the_command_line(make_user):
+    make_user(username="zhang")
+    call_command("system_role", "--username", "zhang", "--role", "security_admin")
+    zhang = User.objects.get(username="zhang")
+    assert zhang.system_role == SystemRole.SECURITY_ADMIN
+    entry = AuditEntry.objects.filter(action="accounts.user.system_role_changed").last()
+    assert entry.target_id == str(zhang.pk) and entry.actor is None
+    root = User.objects.create_superuser("root", password="correct-horse-battery")
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="三员分立"):
+        call_command("system_role", "--username", root.username, "--role", "auditor")
