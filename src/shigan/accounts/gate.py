@@ -58,16 +58,17 @@ class AccountGateMiddleware:
         if user is not None and user.is_authenticated and not request.path.startswith(ALWAYS_OPEN):
             step = request.session.get(STEP_KEY)
             if step:
-                return self._stop(request, STEP_PAGES[step], _("请先完成动态口令验证。"))
+                message = _("请先完成动态口令验证。")
+                return self._stop(request, STEP_PAGES[step], "second_factor_required", message)
             if password_expired(user) and not request.path.startswith("/accounts/password/"):
-                return self._stop(
-                    request, "accounts:password_change", _("密码已超过有效期，请先修改密码。")
-                )
+                message = _("密码已超过有效期，请先修改密码。")
+                return self._stop(request, "accounts:password_change", "password_expired", message)
         return self.get_response(request)
 
-    def _stop(self, request, name, message):
-        if request.path.startswith("/api/"):
-            return JsonResponse({"detail": message}, status=403)
+    def _stop(self, request, name, code, message):
+        if request.path.startswith("/api/"):  # the API's error body
+            body = {"code": code, "detail": message}
+            return JsonResponse(body, status=403, json_dumps_params={"ensure_ascii": False})
         target = reverse(name)
         if request.headers.get("HX-Request"):
             # A fragment (the notices badge) must not receive the step's whole page: htmx is

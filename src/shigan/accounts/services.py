@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from shigan.accounts.choices import SystemRole
 from shigan.accounts.models import ApiToken, User
+from shigan.accounts.sessions import sessions_end_all
 from shigan.audit.services import audit_record
 from shigan.core.errors import DomainError
 
@@ -146,8 +147,6 @@ def user_set_active(*, actor: User | None, user: User, active: bool) -> User:
     action = "accounts.user.reactivated" if active else "accounts.user.deactivated"
     audit_record(actor=actor, action=action, target=user, after={"is_active": active})
     if not active:
-        from shigan.accounts.sessions import sessions_end_all
-
         sessions_end_all(user=user)
     return user
 

@@ -39,7 +39,8 @@ def test_an_aged_password_must_be_changed_before_anything_else(client, make_user
     response = client.get("/units/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/password/?next=")
-    assert client.get("/api/tokens/").status_code == 403
+    api = client.get("/api/tokens/")
+    assert api.status_code == 403 and api.json()["code"] == "password_expired"
     page = client.get(response["Location"])
     assert page.status_code == 200
     same = client.post(
