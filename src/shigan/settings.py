@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",  # its widget templates, for FORM_RENDERER below
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_htmx",
     "rest_framework",
@@ -109,11 +112,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "shigan.audit.middleware.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    "shigan.accounts.gate.AccountGateMiddleware",
 ]
 
 ROOT_URLCONF = "shigan.urls"
@@ -198,6 +203,18 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 SHIGAN_LOGIN_ADDRESS_LIMIT = int(os.environ.get("SHIGAN_LOGIN_ADDRESS_LIMIT", "20"))
+# Second factor (issue 16): a TOTP app (django-otp) with one-use recovery codes; required of the
+# system, security and audit administrators, superusers and unit administrators (who grant
+# roles), optional for everyone else. Until it is passed, a session opened by the login page
+# reaches nothing but the second-factor pages.
+OTP_TOTP_ISSUER = "shigan"
+SHIGAN_OTP_RECOVERY_CODES = 10
+# Password ageing: after this many days a user must change the password before anything else
+# (0 turns it off).
+SHIGAN_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("SHIGAN_PASSWORD_MAX_AGE_DAYS", "90"))
+# Concurrent sessions per account: a login beyond this ends the account's oldest session
+# (0 turns it off).
+SHIGAN_MAX_SESSIONS = int(os.environ.get("SHIGAN_MAX_SESSIONS", "3"))
 if os.environ.get("AXES_IPWARE_PROXY_COUNT"):
     AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_IPWARE_PROXY_COUNT"])
 
@@ -366,6 +383,11 @@ CELERY_BEAT_SCHEDULE = {
     "shigan-jobs-sweep": {
         "task": "shigan.jobs_sweep",
         "schedule": timedelta(seconds=60),
+    },
+    # The daily signed checkpoint of the audit chain (`shigan audit checkpoint` by hand).
+    "shigan-audit-checkpoint-daily": {
+        "task": "shigan.audit_checkpoint_daily",
+        "schedule": crontab(hour=0, minute=5),
     },
 }
 # A running job beats every SHIGAN_JOB_HEARTBEAT_SECONDS; one silent for SHIGAN_JOB_STALE_SECONDS

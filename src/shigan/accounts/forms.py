@@ -2,7 +2,16 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["LoginForm", "TokenCreateForm"]
+from shigan.accounts.choices import SystemRole
+
+__all__ = [
+    "LoginForm",
+    "TokenCreateForm",
+    "SecondFactorForm",
+    "PasswordChangeForm",
+    "UserCreateForm",
+    "SystemRoleForm",
+]
 
 
 class LoginForm(AuthenticationForm):
@@ -27,3 +36,52 @@ class TokenCreateForm(forms.Form):
         max_length=100,
         help_text=_("写明用途，例如“数据同步脚本”。"),
     )
+
+
+class SecondFactorForm(forms.Form):
+    token = forms.CharField(
+        label=_("动态口令"),
+        max_length=16,
+        help_text=_("验证器 App 中的 6 位数字；手机丢失时可输入一个恢复码。"),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label=_("原密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("新密码"),
+        strip=False,
+        help_text=_("至少 10 位，不能全是数字，不能与用户名相近。"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("再次输入新密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") != data.get("new_password2"):
+            self.add_error("new_password2", _("两次输入的新密码不一致。"))
+        return data
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    full_name = forms.CharField(label=_("姓名"), max_length=100, required=False)
+    password = forms.CharField(
+        label=_("初始密码"),
+        strip=False,
+        help_text=_("用户首次登录后须修改。"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class SystemRoleForm(forms.Form):
+    system_role = forms.ChoiceField(label=_("系统角色"), choices=SystemRole.choices, required=False)

@@ -1,10 +1,26 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shigan.accounts.choices import SystemRole
 
-__all__ = ["User", "ApiToken", "ExternalIdentity"]
+__all__ = ["User", "ApiToken", "ExternalIdentity", "UserSession"]
+
+# 三员分立: a superuser holds the system administrator's powers (every unit, every account) and
+# may hold no other administrator role.
+SUPERUSER_ROLES = (SystemRole.NONE, SystemRole.SYSTEM_ADMIN)
+
+
+class ShiganUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """`createsuperuser` makes a system administrator; asked for another role, it refuses."""
+        extra_fields.setdefault("system_role", SystemRole.SYSTEM_ADMIN)
+        if extra_fields["system_role"] not in SUPERUSER_ROLES:
+            raise ValueError(
+                "三员分立：超级用户拥有系统管理员的全部权限，不能同时担任安全管理员或审计管理员。"
+            )
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -16,10 +32,22 @@ class User(AbstractUser):
         default=SystemRole.NONE,
         blank=True,
     )
+    # Password ageing (SHIGAN_PASSWORD_MAX_AGE_DAYS); None: never changed since the account
+    # was made (date_joined counts).
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+
+    objects = ShiganUserManager()
 
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_superuser=False) | Q(system_role__in=SUPERUSER_ROLES),
+                name="superuser_only_system_admin",
+                violation_error_message=_("三员分立：超级用户不能同时担任安全管理员或审计管理员。"),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -27,6 +55,16 @@ class User(AbstractUser):
     @property
     def is_auditor(self) -> bool:
         return self.system_role == SystemRole.AUDITOR
+
+    @property
+    def is_system_admin(self) -> bool:
+        """Accounts (create, deactivate, reset a password); a superuser is one."""
+        return self.is_active and (self.system_role == SystemRole.SYSTEM_ADMIN or self.is_superuser)
+
+    @property
+    def is_security_admin(self) -> bool:
+        """Roles and policies (system roles, second factors, lockouts)."""
+        return self.is_active and self.system_role == SystemRole.SECURITY_ADMIN
 
     @property
     def display_name(self) -> str:
@@ -106,3 +144,22 @@ class ExternalIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.subject}"
+
+
+class UserSession(models.Model):
+    """A session opened by a login, so that the number per account can be limited
+    (SHIGAN_MAX_SESSIONS): the oldest is ended when a new login would exceed it."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("用户")
+    )
+    session_key = models.CharField(_("会话"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("登录时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("登录会话")
+        verbose_name_plural = _("登录会话")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.created_at:%Y-%m-%d %H:%M}"

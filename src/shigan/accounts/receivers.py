@@ -4,7 +4,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from shigan.accounts import services
+from shigan.accounts import services, sessions
 
 __all__: list[str] = []
 
@@ -12,12 +12,16 @@ __all__: list[str] = []
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
     services.user_login_record(user=user)
+    if request is not None and hasattr(request, "session"):
+        sessions.session_opened(user=user, session=request.session)
 
 
 @receiver(user_logged_out)
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
         services.user_logout_record(user=user)
+    if request is not None and hasattr(request, "session"):
+        sessions.session_closed(session_key=request.session.session_key)
 
 
 @receiver(user_login_failed)

@@ -1,11 +1,19 @@
 """Reads on accounts that depend on the user."""
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from shigan.accounts.models import ApiToken, User
 
-__all__ = ["token_list", "token_get", "active_user_by_username"]
+__all__ = [
+    "token_list",
+    "token_get",
+    "active_user_by_username",
+    "can_manage",
+    "account_list",
+    "account_get",
+]
 
 
 def token_list(*, user) -> QuerySet[ApiToken]:
@@ -21,3 +29,22 @@ def token_get(*, user, pk) -> ApiToken:
 def active_user_by_username(username: str) -> User | None:
     """The active account with this user name (to grant it a role or a group), or None."""
     return User.objects.filter(username=username.strip(), is_active=True).first()
+
+
+def can_manage(user, power: str) -> bool:
+    """三员分立: "accounts" is the system administrator's, "security" the security
+    administrator's; the audit administrator's is in shigan.audit.selectors."""
+    if not user.is_authenticated:
+        return False
+    return user.is_system_admin if power == "accounts" else user.is_security_admin
+
+
+def account_list(*, user, power: str) -> QuerySet[User]:
+    """Every account, for the administrator holding `power`; anyone else gets a 404."""
+    if not can_manage(user, power):
+        raise Http404
+    return User.objects.order_by("username")
+
+
+def account_get(*, user, power: str, pk) -> User:
+    return get_object_or_404(account_list(user=user, power=power), pk=pk)

@@ -1,5 +1,6 @@
 """Writes on accounts: every one audited in its own transaction."""
 
+import datetime
 import hashlib
 import secrets
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from shigan.accounts.choices import SystemRole
 from shigan.accounts.models import ApiToken, User
+from shigan.accounts.sessions import sessions_end_all
 from shigan.audit.services import audit_record
 from shigan.core.errors import DomainError
 
@@ -22,12 +24,18 @@ __all__ = [
     "user_login_failed_record",
     "user_locked_out_record",
     "login_unlock",
+    "user_change_password",
+    "user_reset_password",
+    "user_set_active",
+    "user_set_system_role",
     "token_create",
     "token_revoke",
     "token_hash",
     "TOKEN_PREFIX",
 ]
 
+# A password set by the system administrator counts as aged: changed at the next login.
+MUST_CHANGE = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 TOKEN_PREFIX = "sg_"
 TOKEN_PREFIX_LENGTH = 11  # "sg_" and 8 characters of the key: enough to tell tokens apart
 
@@ -48,6 +56,14 @@ def user_create(
     full_name: str = "",
     system_role: str = SystemRole.NONE,
 ) -> User:
+    if actor is not None and not actor.is_system_admin:
+        raise DomainError(_("只有系统管理员可以创建账号。"), code="forbidden")
+    if actor is not None and system_role:
+        raise DomainError(
+            _("系统角色由安全管理员授予，创建账号时不能指定。"),
+            code="forbidden",
+            field="system_role",
+        )
     username = username.strip()
     if not username:
         raise DomainError(_("用户名不能为空。"), code="username_required", field="username")
@@ -57,7 +73,12 @@ def user_create(
             code="username_taken",
             field="username",
         )
-    user = User(username=username, full_name=full_name.strip(), system_role=system_role)
+    user = User(
+        username=username,
+        full_name=full_name.strip(),
+        system_role=system_role,
+        password_changed_at=timezone.now(),
+    )
     _check_password(password, user)
     user.set_password(password)
     user.full_clean()
@@ -75,8 +96,103 @@ def user_create(
 def user_set_password(*, actor: User, user: User, password: str) -> User:
     _check_password(password, user)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "password_changed_at"])
     audit_record(actor=actor, action="accounts.user.password_changed", target=user)
+    return user
+
+
+@transaction.atomic
+def user_change_password(*, actor: User, old_password: str, new_password: str) -> User:
+    """A user changes their own password (also when it has aged): the old one must be right
+    and the new one different."""
+    if not actor.check_password(old_password):
+        raise DomainError(_("原密码不正确。"), code="wrong_password", field="old_password")
+    if actor.check_password(new_password):
+        raise DomainError(_("新密码不能与原密码相同。"), code="same_password", field="new_password")
+    try:
+        return user_set_password(actor=actor, user=actor, password=new_password)
+    except DomainError as error:
+        error.field = "new_password"
+        raise
+
+
+def _require_system_admin(actor, message) -> None:
+    if actor is not None and not actor.is_system_admin:
+        raise DomainError(message, code="forbidden")
+
+
+@transaction.atomic
+def user_reset_password(*, actor: User | None, user: User, password: str) -> User:
+    """The system administrator sets a new password; the user must change it at the next
+    login (it counts as aged)."""
+    _require_system_admin(actor, _("只有系统管理员可以重置密码。"))
+    _check_password(password, user)
+    user.set_password(password)
+    user.password_changed_at = MUST_CHANGE
+    user.save(update_fields=["password", "password_changed_at"])
+    audit_record(actor=actor, action="accounts.user.password_reset", target=user)
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor: User | None, user: User, active: bool) -> User:
+    _require_system_admin(actor, _("只有系统管理员可以停用或启用账号。"))
+    if actor is not None and actor.pk == user.pk:
+        raise DomainError(_("不能停用自己的账号。"), code="self")
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    action = "accounts.user.reactivated" if active else "accounts.user.deactivated"
+    audit_record(actor=actor, action=action, target=user, after={"is_active": active})
+    if not active:
+        sessions_end_all(user=user)
+    return user
+
+
+def _holds_unit_roles(user) -> bool:
+    from django.apps import apps
+
+    return apps.get_model("orgs", "Membership").objects.filter(user=user).exists()
+
+
+@transaction.atomic
+def user_set_system_role(*, actor: User | None, user: User, system_role: str) -> User:
+    """三员分立: the security administrator grants and removes the system, security and audit
+    administrator roles. One account holds at most one (the field holds one); a superuser is a
+    system administrator only; the auditor reads the audit trail and holds no unit role; nobody
+    changes their own."""
+    if system_role not in SystemRole.values:
+        raise DomainError(_("系统角色无效。"), code="invalid_role", field="system_role")
+    if actor is not None and not actor.is_security_admin:
+        raise DomainError(_("只有安全管理员可以授予或撤销系统角色。"), code="forbidden")
+    if actor is not None and actor.pk == user.pk:
+        raise DomainError(_("不能变更自己的系统角色，请由另一位安全管理员操作。"), code="self")
+    if user.is_superuser and system_role not in (SystemRole.NONE, SystemRole.SYSTEM_ADMIN):
+        raise DomainError(
+            _("三员分立：超级用户拥有系统管理员的全部权限，不能同时担任安全管理员或审计管理员。"),
+            code="separation",
+            field="system_role",
+        )
+    if system_role == SystemRole.AUDITOR and _holds_unit_roles(user):
+        raise DomainError(
+            _("三员分立：审计管理员只能查看审计记录，请先撤销该账号在各单位的角色。"),
+            code="separation",
+            field="system_role",
+        )
+    before = user.system_role
+    if before == system_role:
+        return user
+    user.system_role = system_role
+    user.save(update_fields=["system_role"])
+    audit_record(
+        actor=actor,
+        action="accounts.user.system_role_changed",
+        target=user,
+        before={"system_role": before},
+        after={"system_role": system_role},
+    )
     return user
 
 

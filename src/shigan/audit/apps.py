@@ -8,6 +8,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("审计")
 
     def ready(self):
+        from shigan.audit import guard  # noqa: F401  registers the SQLite guard's function
         from shigan.audit.services import audit_write_lock
         from shigan.core.versions import register_write_lock
 

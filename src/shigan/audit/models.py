@@ -49,6 +49,16 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.target_repr}"
 
+    # Retention (issue 16): an entry is written once and kept; the database refuses the rest too
+    # (shigan.audit.guard).
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit entries are append-only")
+
 
 class AuditHead(models.Model):
     """The single row that holds the end of the chain; locking it serialises appends."""

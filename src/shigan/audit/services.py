@@ -24,6 +24,8 @@ __all__ = [
     "audit_checkpoint_now",
     "AuditItem",
     "entry_digest",
+    "entry_content",
+    "content_digest",
     "GENESIS_HASH",
 ]
 
@@ -44,10 +46,9 @@ def _canonical(value) -> str:
     return _canonical_bytes(value).decode()
 
 
-def entry_digest(entry: AuditEntry, key: bytes | None = None) -> str:
-    """The hash of an entry: HMAC-SHA256, under the audit key, of its content plus the previous
-    entry's hash. Without the key nobody can recompute it after changing an entry."""
-    content = {
+def entry_content(entry: AuditEntry) -> dict:
+    """What an entry's hash covers (also the form an export carries, so it can be checked)."""
+    return {
         "seq": entry.seq,
         "at": entry.at.isoformat(),
         "actor": entry.actor_id,
@@ -62,7 +63,16 @@ def entry_digest(entry: AuditEntry, key: bytes | None = None) -> str:
         "ip": entry.ip,
         "prev_hash": entry.prev_hash,
     }
+
+
+def content_digest(content: dict, key: bytes | None = None) -> str:
     return hmac.digest(key or audit_key(), _canonical_bytes(content), "sha256").hex()
+
+
+def entry_digest(entry: AuditEntry, key: bytes | None = None) -> str:
+    """The hash of an entry: HMAC-SHA256, under the audit key, of its content plus the previous
+    entry's hash. Without the key nobody can recompute it after changing an entry."""
+    return content_digest(entry_content(entry), key)
 
 
 def _jsonable(value):

@@ -1,14 +1,17 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.views import View
 
 from shigan.audit.display import display_entries
+from shigan.audit.exports import audit_export
+from shigan.audit.forms import AuditExportForm
 from shigan.audit.registry import ACTIONS
 from shigan.audit.selectors import audit_entries, can_read_audit
+from shigan.core.errors import DomainError
 
-__all__ = ["AuditListView"]
+__all__ = ["AuditListView", "AuditExportView"]
 
 
 class AuditListView(LoginRequiredMixin, View):
@@ -33,3 +36,26 @@ class AuditListView(LoginRequiredMixin, View):
             "filters": request.GET,
         }
         return render(request, "audit/entry_list.html", context)
+
+
+class AuditExportView(LoginRequiredMixin, View):
+    """The audit administrator downloads a period as a signed file (JSON lines)."""
+
+    def get(self, request):
+        if not can_read_audit(request.user):
+            raise Http404
+        if "since" not in request.GET:
+            return render(request, "audit/export.html", {"form": AuditExportForm()})
+        form = AuditExportForm(request.GET)
+        if form.is_valid():
+            since, until = form.cleaned_data["since"], form.cleaned_data["until"]
+            try:
+                chunks = audit_export(actor=request.user, since=since, until=until)
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                response = StreamingHttpResponse(chunks, content_type="application/x-ndjson")
+                name = f"audit-{since:%Y%m%d}-{until:%Y%m%d}.jsonl"
+                response["Content-Disposition"] = f'attachment; filename="{name}"'
+                return response
+        return render(request, "audit/export.html", {"form": form}, status=400)

@@ -10,6 +10,8 @@ def shell(request):
     return {
         "can_read_audit": bool(user and can_read_audit(user)),
         "can_manage_calendar": signed_in and can_manage_calendar(user),
+        "can_manage_accounts": signed_in and user.is_system_admin,
+        "can_manage_security": signed_in and user.is_security_admin,
         # The auditor gets the audit trail alone; everyone else the unit pages, each of which
         # says so when the user sees no unit yet (known without a query: this runs on every
         # page, the cached ledger's included).

@@ -1,14 +1,18 @@
 """The demo installation: the Inner Mongolia unit tree, one account for each kind of user, and
 the scenario "Inner Mongolia 2023 theme education" as of 2023-06-07 (`shigan.demo.scenario`)."""
 
+from base64 import b32decode
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shigan.accounts.choices import SystemRole
+from shigan.accounts.second_factor import has_second_factor, second_factor_required
 from shigan.accounts.services import user_create
 from shigan.demo.scenario import ScenarioReport, scenario_build, scenario_exists
 from shigan.orgs.choices import Role
@@ -16,9 +20,21 @@ from shigan.orgs.divisions import divisions_import
 from shigan.orgs.models import Membership, Unit
 from shigan.orgs.services import membership_grant
 
-__all__ = ["DemoAccount", "DEMO_ACCOUNTS", "DEMO_PASSWORD", "demo_setup", "demo_reset"]
+__all__ = [
+    "DemoAccount",
+    "DEMO_ACCOUNTS",
+    "DEMO_PASSWORD",
+    "DEMO_TOTP_SECRET",
+    "demo_setup",
+    "demo_reset",
+    "demo_totp_now",
+]
 
 DEMO_PASSWORD = "shigan-demo-2023"
+# The demo accounts that must use a second factor (the campaign office, a unit administrator;
+# the auditor) share this published TOTP secret, as they share the published password: add it
+# to an authenticator app, or read the current code from `shigan demo --totp`.
+DEMO_TOTP_SECRET = "ONUGSZ3BNYWWIZLNN4WXI33UOAWWWZLZ"  # base32 of "shigan-demo-totp-key"
 REGION_CODE = "150000000000"
 
 
@@ -81,6 +97,15 @@ def _ensure_account(account: DemoAccount) -> None:
         unit = _unit(account.division)
         if not Membership.objects.filter(user=user, unit=unit, role=account.role).exists():
             membership_grant(actor=None, user=user, unit=unit, role=account.role)
+    if second_factor_required(user) and not has_second_factor(user):
+        TOTPDevice.objects.create(
+            user=user, name="totp", confirmed=True, key=b32decode(DEMO_TOTP_SECRET).hex()
+        )
+
+
+def demo_totp_now() -> str:
+    """The current code of the demo accounts' published secret (not of any stored device)."""
+    return f"{totp(b32decode(DEMO_TOTP_SECRET)):06d}"
 
 
 def demo_setup(

@@ -16,6 +16,14 @@ class OrgsConfig(AppConfig):
         versions_follow(Unit, "orgs")
         versions_follow(Membership, "orgs")
 
+        from shigan.accounts.second_factor import register_admin_power
+        from shigan.orgs.choices import Role
+
+        # A unit administrator grants roles under the unit: that needs the second factor.
+        register_admin_power(
+            lambda user: Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+        )
+
         # Roles from the group → role mapping of an external login (accounts.external).
         from shigan.accounts.external.services import roles_mapped
 

@@ -221,11 +221,22 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     return unit
 
 
+def _check_grantee(user) -> None:
+    """三员分立: the audit administrator reads the audit trail and holds no unit role."""
+    if getattr(user, "is_auditor", False):
+        raise OrgError(
+            _("三员分立：审计管理员只能查看审计记录，不能在单位担任角色。"),
+            code="separation",
+            field="user",
+        )
+
+
 @transaction.atomic
 def membership_grant(*, actor, user, unit: Unit, role: str) -> Membership:
     if role not in Role.values:
         raise OrgError(_("角色无效。"), code="invalid_role", field="role")
     _require(actor, "manage", unit)
+    _check_grantee(user)
     if Membership.objects.filter(user=user, unit=unit, role=role).exists():
         raise OrgError(
             _("%(user)s 在“%(unit)s”已有“%(role)s”角色。")
@@ -522,6 +533,7 @@ def membership_bulk_grant(
                 allowed[draft.unit.pk] = user_can(actor, "manage", draft.unit)
             if not allowed[draft.unit.pk]:
                 raise _unit_forbidden(draft.unit)
+            _check_grantee(draft.user)
             key = (draft.user.pk, draft.unit.pk, draft.role)
             if key in existing:
                 raise OrgError(

@@ -4,6 +4,7 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.urls import reverse
 
+from shigan.audit.guard import guard_dropped
 from shigan.audit.models import AuditEntry
 from shigan.audit.selectors import audit_verify
 from shigan.audit.services import audit_record
@@ -35,7 +36,7 @@ def test_chain_verifies_when_untouched(three_changes, capsys):
 
 def test_entry_changed_behind_the_products_back_is_found(three_changes):
     victim = three_changes[1]
-    with connection.cursor() as cursor:
+    with guard_dropped(), connection.cursor() as cursor:
         cursor.execute(
             "UPDATE audit_auditentry SET actor_name = %s WHERE seq = %s", ["intruder", victim.seq]
         )
@@ -47,14 +48,14 @@ def test_entry_changed_behind_the_products_back_is_found(three_changes):
 
 def test_entry_deleted_behind_the_products_back_is_found(three_changes):
     victim = three_changes[1]
-    with connection.cursor() as cursor:
+    with guard_dropped(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditentry WHERE seq = %s", [victim.seq])
     result = audit_verify()
     assert not result.ok and result.first_bad_seq == victim.seq and result.problem == "missing"
 
 
 def test_last_entry_deleted_is_found(three_changes):
-    with connection.cursor() as cursor:
+    with guard_dropped(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditentry WHERE seq = %s", [three_changes[-1].seq])
     assert not audit_verify().ok
 
@@ -66,7 +67,7 @@ def test_rehashed_forgery_breaks_the_link_to_the_next_entry(three_changes):
     victim = AuditEntry.objects.get(seq=three_changes[0].seq)
     victim.actor_name = "intruder"
     victim.hash = entry_digest(victim)
-    with connection.cursor() as cursor:
+    with guard_dropped(), connection.cursor() as cursor:
         cursor.execute(
             "UPDATE audit_auditentry SET actor_name = %s, hash = %s WHERE seq = %s",
             ["intruder", victim.hash, victim.seq],

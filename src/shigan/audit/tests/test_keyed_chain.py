@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from shigan.audit.checkpoints import checkpoints_read
+from shigan.audit.guard import guard_dropped
 from shigan.audit.models import AuditEntry, AuditHead
 from shigan.audit.selectors import audit_verify
 from shigan.audit.services import _canonical_bytes, entry_digest
@@ -39,7 +40,8 @@ def chain(settings, units, make_user, django_capture_on_commit_callbacks):
 
 
 def sql(statement, params=()):
-    with connection.cursor() as cursor:
+    """The forger owns the database: the retention guard (shigan.audit.guard) is dropped first."""
+    with guard_dropped(), connection.cursor() as cursor:
         cursor.execute(statement, params)
 
 

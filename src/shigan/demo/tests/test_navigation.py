@@ -53,6 +53,8 @@ def test_every_role_sees_the_pillars_except_the_auditor(scenario, client):
         "审计",
         "消息",
         "API 令牌",
+        "动态口令",  # issue 16: the second factor and one's password, for every user
+        "修改密码",
     ]
 
 

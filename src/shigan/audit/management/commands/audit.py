@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from shigan.audit.exports import export_verify
 from shigan.audit.selectors import audit_verify
 from shigan.audit.services import audit_checkpoint_now
 
@@ -20,8 +21,12 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("verify", help="校验审计记录是否被改动、插入、删除或截断")
         sub.add_parser("checkpoint", help="立即为审计链写一个签名检查点（可每日定时运行）")
+        export = sub.add_parser("verify-export", help="校验审计管理员导出的签名文件")
+        export.add_argument("file", help="导出的 .jsonl 文件")
 
     def handle(self, *args, action, **options):
+        if action == "verify-export":
+            return self._verify_export(options["file"])
         if action == "checkpoint":
             head = audit_checkpoint_now()
             self.stdout.write(self.style.SUCCESS(f"已写入检查点：序号 {head.seq}。"))
@@ -36,5 +41,22 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"审计记录完好：共 {result.checked} 条，哈希链连续，"
                 f"与 {result.checkpoints} 个签名检查点一致。"
+            )
+        )
+
+    def _verify_export(self, path):
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from exc
+        check = export_verify(data)
+        if not check.ok:
+            raise CommandError(f"导出文件校验失败：{check.problem}")
+        meta = check.meta
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"导出文件完好：{meta['since']} 至 {meta['until']} 共 {check.count} 条，"
+                f"由 {meta['exported_by']} 于 {meta['exported_at']} 导出，签名有效。"
             )
         )

@@ -2,7 +2,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from shigan.core.server import run_server
-from shigan.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_reset, demo_setup
+from shigan.demo.services import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    demo_reset,
+    demo_setup,
+    demo_totp_now,
+)
 
 
 class Command(BaseCommand):
@@ -21,11 +28,18 @@ class Command(BaseCommand):
             "--reset", action="store_true", help="清空数据库后重建演示环境（会删除全部数据）。"
         )
         parser.add_argument(
+            "--totp", action="store_true", help="只显示演示账号当前的动态口令（6 位数字）。"
+        )
+        parser.add_argument(
             "--no-scenario", action="store_true", help="只导入单位树和演示账号，不生成演示场景。"
         )
 
-    def handle(self, *args, bind, workers, no_serve, reset, no_scenario, **options):
+    def handle(self, *args, bind, workers, no_serve, reset, no_scenario, totp, **options):
         import time
+
+        if totp:
+            self.stdout.write(demo_totp_now())
+            return
 
         from django.conf import settings
 
@@ -43,6 +57,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {DEMO_PASSWORD}）："))
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.username:<15} {account.description}")
+        self.stdout.write(
+            f"office 与 auditor 登录时还需动态口令：验证器 App 密钥 {DEMO_TOTP_SECRET}，"
+            "或运行 uv run shigan demo --totp 查看当前口令。"
+        )
         if no_serve:
             return
         self.stdout.write(self.style.SUCCESS(f"请在浏览器中打开 http://{bind}/ （Ctrl+C 停止）"))

@@ -1,0 +1,84 @@
+"""What a signed-in user must do before anything else (issue 16): pass the second factor, when
+the login page asked for it, and change a password older than SHIGAN_PASSWORD_MAX_AGE_DAYS.
+Until then every page answers with a redirect to that step (the API with a 403), except the
+steps themselves, logout and static files."""
+
+from datetime import timedelta
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shigan.accounts.second_factor import has_second_factor, second_factor_required
+
+__all__ = ["AccountGateMiddleware", "mark_login", "second_factor_passed", "password_expired"]
+
+STEP_KEY = "shigan_second_factor"  # "verify" or "enrol", set at login, removed once passed
+STEP_PAGES = {"verify": "accounts:second_factor_verify", "enrol": "accounts:second_factor"}
+ALWAYS_OPEN = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/second-factor/",
+    "/static/",
+    "/jsi18n/",
+    "/i18n/",
+)
+
+
+def mark_login(request, user) -> str:
+    """Called by the login page: which second-factor step this session still owes."""
+    step = "verify" if has_second_factor(user) else "enrol" if second_factor_required(user) else ""
+    if step:
+        request.session[STEP_KEY] = step
+    return step
+
+
+def second_factor_passed(request) -> None:
+    request.session.pop(STEP_KEY, None)
+
+
+def password_expired(user) -> bool:
+    days = settings.SHIGAN_PASSWORD_MAX_AGE_DAYS
+    if not days:
+        return False
+    changed = user.password_changed_at or user.date_joined
+    return timezone.now() - changed > timedelta(days=days)
+
+
+class AccountGateMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith(ALWAYS_OPEN):
+            step = request.session.get(STEP_KEY)
+            if step:
+                message = _("请先完成动态口令验证。")
+                return self._stop(request, STEP_PAGES[step], "second_factor_required", message)
+            if password_expired(user) and not request.path.startswith("/accounts/password/"):
+                message = _("密码已超过有效期，请先修改密码。")
+                return self._stop(request, "accounts:password_change", "password_expired", message)
+        return self.get_response(request)
+
+    def _stop(self, request, name, code, message):
+        if request.path.startswith("/api/"):  # the API's error body
+            body = {"code": code, "detail": message}
+            return JsonResponse(body, status=403, json_dumps_params={"ensure_ascii": False})
+        target = reverse(name)
+        if request.headers.get("HX-Request"):
+            # A fragment (the notices badge) must not receive the step's whole page: htmx is
+            # sent to the step, or, from the step's own page, told there is nothing to show.
+            current = urlsplit(request.headers.get("HX-Current-URL", "")).path
+            if current.startswith((*ALWAYS_OPEN, "/accounts/password/")):
+                return HttpResponse(status=204)
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        if request.method == "GET":
+            target += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(target)

@@ -1,0 +1,55 @@
+"""A limit on concurrent sessions per account (issue 16, SHIGAN_MAX_SESSIONS): each login is
+recorded; when an account would have more live sessions than the limit, its oldest ones are
+ended (the new login always succeeds: a user who forgot to log out elsewhere is not locked out,
+and whoever holds an old stolen session loses it). Each ended session is audited."""
+
+from importlib import import_module
+
+from django.conf import settings
+from django.db import transaction
+
+from shigan.accounts.models import UserSession
+from shigan.audit.services import audit_record
+
+__all__ = ["session_opened", "session_closed", "sessions_end_all"]
+
+
+def _store(session_key=None):
+    return import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+
+
+@transaction.atomic
+def session_opened(*, user, session) -> int:
+    """Record the session a login opened; end the oldest beyond the limit. Returns how many."""
+    if session.session_key is None:
+        session.save()
+    UserSession.objects.get_or_create(session_key=session.session_key, defaults={"user": user})
+    limit = settings.SHIGAN_MAX_SESSIONS
+    if not limit:
+        return 0
+    rows = list(UserSession.objects.select_for_update().filter(user=user))
+    gone = [row for row in rows if not _store().exists(row.session_key)]
+    live = [row for row in rows if row not in gone]
+    excess = live[: max(0, len(live) - limit)]
+    for row in excess:
+        _store(row.session_key).delete()
+        audit_record(
+            actor=user,
+            action="accounts.session.ended",
+            target=user,
+            after={"opened": row.created_at, "limit": limit},
+        )
+    UserSession.objects.filter(pk__in=[row.pk for row in gone + excess]).delete()
+    return len(excess)
+
+
+def session_closed(*, session_key: str | None) -> None:
+    if session_key:
+        UserSession.objects.filter(session_key=session_key).delete()
+
+
+def sessions_end_all(*, user) -> None:
+    """A deactivated account loses every session at once."""
+    for row in UserSession.objects.filter(user=user):
+        _store(row.session_key).delete()
+    UserSession.objects.filter(user=user).delete()

@@ -1,0 +1,13 @@
+"""Django's `flush` (the demo's reset, the test suite's cleanup), allowed past the audit
+guard on SQLite: emptying the whole database is the owner's act and shows as truncation in
+`shigan audit verify`; deleting single entries stays refused (shigan.audit.guard)."""
+
+from django.core.management.commands.flush import Command as FlushCommand
+
+from shigan.audit.guard import erasing
+
+
+class Command(FlushCommand):
+    def handle(self, **options):
+        with erasing():
+            return super().handle(**options)
