@@ -175,7 +175,10 @@ class AutoSchema(SpectacularAutoSchema):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
-        for status in self.error_codes:
+        # A body in a media type the operation does not take (or whose type cannot be read,
+        # e.g. multipart without a usable boundary) is answered 415.
+        with_body = ("415",) if self.method in ("POST", "PUT", "PATCH") else ()
+        for status in (*self.error_codes, *with_body):
             if status not in responses:
                 responses[status] = self._get_response_for_code(
                     ErrorSerializer, status, direction=direction

@@ -54,7 +54,8 @@ def _family(key: str) -> str:
 
 class MetricOverviewView(FigureQueryMixin, View):
     """The declared metrics of a unit, one family (学习/调研/整改 …) and PER_PAGE metrics a
-    page, each with its largest children: every number is a link to its records."""
+    page, each with its largest children: every number is a link to its records. `?metric=key`
+    opens the page that holds that figure."""
 
     def get(self, request):
         form, unit, as_of, campaign = self.parse(request)  # the unit is in the user's scope
@@ -62,10 +63,14 @@ class MetricOverviewView(FigureQueryMixin, View):
         for metric in METRICS.values():
             by_family[_family(metric.key)].append(metric)
         families = [(f, label, len(by_family[f])) for f, label in FAMILIES if by_family[f]]
-        family = request.GET.get("family")
+        wanted = METRICS.get(request.GET.get("metric", ""))  # a link to one figure: its page
+        family = _family(wanted.key) if wanted else request.GET.get("family")
         if family not in by_family or not by_family[family]:
             family = families[0][0] if families else ""
-        page = Paginator(by_family.get(family, []), PER_PAGE).get_page(request.GET.get("page"))
+        number = request.GET.get("page")
+        if wanted:
+            number = by_family[family].index(wanted) // PER_PAGE + 1
+        page = Paginator(by_family.get(family, []), PER_PAGE).get_page(number)
         show_all = request.GET.get("all", "")
         figures = [
             _figure(metric, unit, as_of, campaign, show_all == metric.key) for metric in page

@@ -73,6 +73,8 @@ CAMPAIGN_OF = {
     ProgressReport: "problem__campaign",
     CloseOut: "problem__campaign",
     Participation: "batch__campaign",
+    PromotionTarget: "promotion__campaign",
+    TargetTransition: "target__promotion__campaign",
 }
 
 

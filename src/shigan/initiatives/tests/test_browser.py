@@ -56,7 +56,8 @@ def setting():
 
 
 def league_figures(page, live_server, league, campaign):
-    page.goto(f"{live_server.url}/metrics/?unit={league.pk}&campaign={campaign.pk}")
+    url = f"{live_server.url}/metrics/?unit={league.pk}&campaign={campaign.pk}"
+    page.goto(f"{url}&metric=initiatives.project_funds")
     return page
 
 

@@ -54,7 +54,7 @@ def setting(tmp_path):
 
 
 def figure(page, live_server, unit, campaign, label):
-    page.goto(f"{live_server.url}/metrics/?unit={unit.pk}&campaign={campaign.pk}")
+    page.goto(f"{live_server.url}/metrics/?unit={unit.pk}&campaign={campaign.pk}&family=problems")
     heading = page.locator("h2", has_text=f"{label}：").filter(has=page.locator("a.figure")).first
     return heading.locator("a.figure").inner_text()
 

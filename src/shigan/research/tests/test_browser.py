@@ -103,18 +103,23 @@ def test_research_workflow_and_figures(login, live_server, setting, screenshot_d
     assert topic.state == "researching"
 
     leader = login("league_leader")
+    figures = (
+        ("research.topics", "调研课题数：1", 1),
+        ("problems.research", "调研发现问题数：1", 1),
+        ("research.results", "调研成果数：1", 1),
+        ("research.trips", "开展调研次数：2", 2),
+    )
     for unit in (banner, league):
-        leader.goto(f"{live_server.url}/metrics/?unit={unit.pk}&campaign={campaign.pk}")
-        for heading in ("调研课题数：1", "开展调研次数：2", "调研发现问题数：1", "调研成果数：1"):
+        for key, heading, _n in figures:
+            leader.goto(
+                f"{live_server.url}/metrics/?unit={unit.pk}&campaign={campaign.pk}&metric={key}"
+            )
             assert leader.get_by_role("heading", name=heading).is_visible()
     # Every figure opens exactly the records behind it.
-    for heading, n in (
-        ("调研课题数：1", 1),
-        ("调研发现问题数：1", 1),
-        ("调研成果数：1", 1),
-        ("开展调研次数：2", 2),
-    ):
-        leader.goto(f"{live_server.url}/metrics/?unit={league.pk}&campaign={campaign.pk}")
+    for key, heading, n in figures:
+        leader.goto(
+            f"{live_server.url}/metrics/?unit={league.pk}&campaign={campaign.pk}&metric={key}"
+        )
         leader.get_by_role("heading", name=heading).get_by_role("link", name=str(n)).click()
         leader.get_by_text(f"共 {n} 条记录").wait_for()
     assert leader.get_by_role("link", name="草原生态保护调研").count() == 2
