@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, connections, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
@@ -69,6 +70,11 @@ class JobKind:
 
 _KINDS: dict[str, JobKind] = {}
 _discovered = False
+
+
+# Sent (after commit) with `job=` when a job ends, done or failed: the notifications app tells
+# its owner, without this low layer knowing it.
+job_finished = Signal()
 
 
 def register_job_kind(
@@ -269,6 +275,7 @@ def job_run(*, job_id: int, progress: Progress | None = None) -> Job:
                 job.done = job.total
     job.finished_at = timezone.now()
     job.save()
+    transaction.on_commit(lambda: job_finished.send(sender=Job, job=job))
     return job
 
 
@@ -325,6 +332,8 @@ def _worker_lost(*, job: Job, now, again: bool) -> bool:
         target=job,
         after={"attempts": job.attempts, "retried": again},
     )
+    if not again:
+        transaction.on_commit(lambda: job_finished.send(sender=Job, job=Job.objects.get(pk=job.pk)))
     return True
 
 

@@ -479,3 +479,26 @@ def notification_mark_read(*, user, notification: Notification | None = None) ->
             raise NotificationError(_("只能标记自己的消息。"), code="forbidden")
         unread = unread.filter(pk=notification.pk)
     return unread.update(read_at=timezone.now())
+
+
+def job_finished_notice(*, job) -> int:
+    """Tell a job's owner that it ended (the channel rules' kind core.import): a preview to
+    confirm, an import or export done, or a failure with its reason."""
+    from django.urls import reverse
+
+    from shigan.core.choices import JobState
+    from shigan.core.jobs import kind_label
+
+    if job.created_by_id is None:
+        return 0
+    name = job.input_name or kind_label(job.kind)
+    if job.state != JobState.DONE:
+        text = _("后台任务“%(name)s”未完成：%(reason)s") % {"name": name, "reason": job.message}
+    elif job.params.get("dry_run"):
+        text = _("“%(name)s”已检查完毕，请查看预览并确认导入。") % {"name": name}
+    else:
+        text = _("后台任务“%(name)s”已完成。") % {"name": name}
+    link = reverse("core:job_detail", args=[job.pk])
+    return notification_send(
+        recipients=[job.created_by_id], kind="core.import", text=text, link=link
+    )
