@@ -794,7 +794,7 @@ def _mapped_unit(ref: str) -> Unit | None:
         return found[0] if len(found) == 1 else None
     unit = None
     for name in [part.strip() for part in ref.split("/") if part.strip()]:
-        level = Unit.get_root_nodes() if unit is None else Unit.objects.get_children(unit)
+        level = Unit.objects.get_root_nodes() if unit is None else Unit.objects.get_children(unit)
         unit = level.filter(name=name).first()
         if unit is None:
             return None

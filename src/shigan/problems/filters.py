@@ -49,6 +49,7 @@ class IdFilter(django_filters.Filter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)  # a database integer; larger is a 400, not a 500
         super().__init__(*args, **kwargs)
 
 

@@ -16,7 +16,10 @@ def run(home, *args, **env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("SHIGAN_") and k not in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL")
+        if not k.startswith("SHIGAN_")
+        and k not in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL")
+        # set by conftest for the browser tests' live server in this process, never in production
+        and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
     }
     return subprocess.run(
         [sys.executable, "-m", "shigan", *args],

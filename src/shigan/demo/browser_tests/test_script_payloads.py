@@ -65,7 +65,7 @@ def setting():
         description=PAYLOAD,
     )
     problems.measure_add(actor=None, problem=problem, text=PAYLOAD, added_on=D(2023, 4, 11))
-    agent_user = user_create(actor=None, username="gacha_agent", password=DEMO_PASSWORD)
+    agent_user = user_create(actor=None, username="payload_agent", password=DEMO_PASSWORD)
     membership_grant(actor=None, user=agent_user, unit=gacha, role="editor")
     agent = petitions.agent_appoint(actor=None, user=agent_user, unit=gacha)
     petition = petitions.petition_intake(
@@ -129,7 +129,7 @@ def test_payloads_stay_text_under_the_policy(login, live_server, setting, width)
     visit(leader, seen, f"{live_server.url}/problems/units/{setting['banner'].pk}/")
     visit(leader, seen, f"{live_server.url}/petitions/{petition.pk}/")
 
-    agent = login("gacha_agent", width=width)
+    agent = login("payload_agent", width=width)
     seen = watched(agent)
     visit(agent, seen, f"{live_server.url}/petitions/{petition.pk}/")
 

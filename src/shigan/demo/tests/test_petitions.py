@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.models import Unit
-from shigan.petitions.choices import SATISFIED, PetitionState, ReviewLevel
+from shigan.petitions.choices import SATISFIED, CaseKind, PetitionState, ReviewLevel
 from shigan.petitions.models import Petition, PetitionReview, PetitionTransition
 from shigan.petitions.selectors import unit_figures
 
@@ -23,6 +23,10 @@ ROLE_UNITS = {
 }
 
 
+# Petitions only: the union's rights cases (union.py) share the model and have their own figures.
+PETITIONS = Petition.objects.filter(kind=CaseKind.PETITION)
+
+
 def _client(username: str) -> Client:
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))
@@ -33,7 +37,7 @@ def _client(username: str) -> Client:
 def test_petition_figures_are_the_counts_of_the_records(scenario, username):
     level, code = ROLE_UNITS[username]
     unit = Unit.objects.get(division_level=level, division_code=code)
-    records = Petition.objects.filter(unit__path__startswith=unit.path)
+    records = PETITIONS.filter(unit__path__startswith=unit.path)
     first = records.filter(first_time=True)
     # Resolved locally: answered at or below the sumu, and no review asked for since.
     local = records.filter(resolved_locally=True, state=PetitionState.REPLIED)
@@ -57,19 +61,22 @@ def test_petition_figures_are_the_counts_of_the_records(scenario, username):
         expected["petitions.first_time_resolved_locally"] * 100 / expected["petitions.first_time"]
     )
     assert f"{rate:.1f}%" in page.content.decode()
-    ledger = _client(username).get(reverse("petitions:unit_list", args=[unit.pk]))
+    url = reverse("petitions:unit_list", args=[unit.pk])
+    ledger = _client(username).get(url, {"kind": CaseKind.PETITION})  # the ledger shows both
     assert f"共 {records.count()} 件" in ledger.content.decode()
 
 
 def test_the_agency_works_at_three_levels_and_escalates(scenario):
-    kinds = set(Petition.objects.values_list("unit__kind", flat=True))
+    kinds = set(PETITIONS.values_list("unit__kind", flat=True))
     assert kinds == {UnitKind.VILLAGE, UnitKind.TOWNSHIP, UnitKind.COUNTY}
-    banners = {p.unit.path[: 3 * Unit.steplen] for p in Petition.objects.select_related("unit")}
+    banners = {p.unit.path[: 3 * Unit.steplen] for p in PETITIONS.select_related("unit")}
     assert len(banners) == 3
-    routed = PetitionTransition.objects.filter(to_state=PetitionState.ROUTED)
+    routed = PetitionTransition.objects.filter(
+        to_state=PetitionState.ROUTED, petition__kind=CaseKind.PETITION
+    )
     assert routed.filter(to_unit__kind=UnitKind.TOWNSHIP).exists()
     assert routed.filter(Q(to_unit__kind=UnitKind.COUNTY) | Q(to_unit__kind=UnitKind.PREFECTURE))
-    review = PetitionReview.objects.get()
+    review = PetitionReview.objects.get(petition__kind=CaseKind.PETITION)
     assert review.level == ReviewLevel.REVIEW and review.decided_on is not None
     assert review.petition.state == PetitionState.REVIEWED
     assert review.body.kind == UnitKind.COUNTY

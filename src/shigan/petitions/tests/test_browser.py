@@ -28,7 +28,7 @@ def setting():
     banner = Unit.objects.get(division_level=3, division_code="152522000000")
     sumu = Unit.objects.get_children(banner).first()
     gacha = Unit.objects.get_children(sumu).first()
-    for username, unit in (("gacha_agent", gacha), ("sumu_agent", sumu)):
+    for username, unit in (("village_agent", gacha), ("sumu_agent", sumu)):
         user = user_create(actor=None, username=username, password=DEMO_PASSWORD)
         membership_grant(actor=None, user=user, unit=unit, role="editor")
         agent_appoint(actor=None, user=user, unit=unit)
@@ -49,7 +49,7 @@ def save(page, message):
 def test_first_time_petition_resolved_at_the_sumu(login, live_server, setting, screenshot_dir):
     gacha, sumu, banner = setting["gacha"], setting["sumu"], setting["banner"]
 
-    agent = login("gacha_agent")
+    agent = login("village_agent")
     agent.get_by_role("button", name="菜单").click()  # on a phone the menu folds (issue 14)
     agent.get_by_role("link", name="信访代办").click()
     agent.get_by_role("link", name=f"登记信访件（{gacha.name}）").click()
