@@ -42,10 +42,6 @@ def _canonical_bytes(value) -> bytes:
     return orjson.dumps(value, default=_DEFAULT, option=_SORT_KEYS)
 
 
-def _canonical(value) -> str:
-    return _canonical_bytes(value).decode()
-
-
 def entry_content(entry: AuditEntry) -> dict:
     """What an entry's hash covers (also the form an export carries, so it can be checked)."""
     return {

@@ -10,7 +10,6 @@ from shigan.initiatives.amounts import parse_amount
 from shigan.initiatives.choices import (
     FundSource,
     KeyTaskArea,
-    LivelihoodState,
     ProjectKind,
     ProjectState,
 )
@@ -226,11 +225,6 @@ class LivelihoodReportForm(forms.Form):
     text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 3}))
     percent = forms.IntegerField(label=_("进度（%）"), min_value=0, max_value=100)
     reported_on = forms.DateField(label=_("报告日期"), initial=_today, widget=DateInput())
-
-
-class LivelihoodStateForm(forms.Form):
-    state = forms.ChoiceField(label=_("状态"), choices=LivelihoodState.choices)
-    comment = forms.CharField(label=_("说明"), required=False, max_length=500)
 
 
 class IndicatorForm(forms.Form):

@@ -63,12 +63,10 @@ __all__ = [
     "project_set_state",
     "project_delete",
     "livelihood_area_create",
-    "livelihood_area_rename",
     "livelihood_item_create",
     "livelihood_item_update",
     "livelihood_item_move",
     "livelihood_progress_report",
-    "livelihood_set_state",
     "indicator_declare",
     "indicator_update",
     "indicator_report",
@@ -844,35 +842,6 @@ def livelihood_area_create(
     return area
 
 
-@transaction.atomic
-def livelihood_area_rename(*, actor, area: LivelihoodArea, name: str) -> LivelihoodArea:
-    area = (
-        LivelihoodArea.objects.select_for_update(of=("self",))
-        .select_related("campaign")
-        .get(pk=area.pk)
-    )
-    _require_office(actor, area.campaign)
-    name = _text(name, field="name", message=_("名称不能为空。"), max_length=50)
-    clash = LivelihoodArea.objects.filter(campaign=area.campaign, name=name).exclude(pk=area.pk)
-    if clash.exists():
-        raise InitiativeError(
-            _("已有名为“%(name)s”的民生领域。") % {"name": name},
-            code="duplicate_name",
-            field="name",
-        )
-    before = area.name
-    area.name = name
-    area.save(update_fields=["name"])
-    audit_record(
-        actor=actor,
-        action="initiatives.livelihood_area.renamed",
-        target=area,
-        before={"name": before},
-        after={"name": name},
-    )
-    return area
-
-
 def _lock_list(campaign: Campaign) -> None:
     """Numbering the list is serialised on the campaign's row (one writer at a time)."""
     list(Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk"))
@@ -1065,21 +1034,6 @@ def _item_transition(item: LivelihoodItem, *, actor, to: str, day, comment: str 
         before={"state": before},
         after={"state": to, "day": day, "comment": comment},
     )
-
-
-@transaction.atomic
-def livelihood_set_state(
-    *, actor, item: LivelihoodItem, state: str, day=None, comment: str = ""
-) -> LivelihoodItem:
-    item = _locked_item(item)
-    _require(actor, "record", item.unit)
-    _choice(state, LivelihoodState, field="state", message=_("状态无效。"))
-    if state == item.state:
-        raise InitiativeError(_("已是该状态。"), code="same_state", field="state")
-    _item_transition(
-        item, actor=actor, to=state, day=day or timezone.localdate(), comment=comment.strip()
-    )
-    return item
 
 
 # -- indicators (指标) of key tasks, reported by their projects ------------------------------

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-__all__ = ["records_url", "figure_url"]
+__all__ = ["records_url"]
 
 
 def _query(unit, as_of, campaign, dims) -> str:
@@ -20,7 +20,3 @@ def _query(unit, as_of, campaign, dims) -> str:
 
 def records_url(metric_key: str, *, unit, as_of=None, campaign=None, **dims) -> str:
     return f"{reverse('metrics:records', args=[metric_key])}?{_query(unit, as_of, campaign, dims)}"
-
-
-def figure_url(*, unit, as_of=None, campaign=None) -> str:
-    return f"{reverse('metrics:overview')}?{_query(unit, as_of, campaign, {})}"

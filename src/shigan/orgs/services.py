@@ -17,7 +17,7 @@ from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.core.errors import DomainError, RowsRejected
 from shigan.core.versions import versions_touch
 from shigan.metrics.engine import facts_move_subtree, metric_changes, unit_ancestor_ids
-from shigan.orgs.choices import ROLE_ACTIONS, PersonRank, Role, UnitKind
+from shigan.orgs.choices import PersonRank, Role, UnitKind
 from shigan.orgs.models import Membership, Person, Unit
 from shigan.orgs.phones import normalize_phone
 from shigan.orgs.pinyin import name_initials
@@ -271,10 +271,6 @@ def membership_revoke(*, actor, membership: Membership) -> None:
     with metric_changes(Membership, [membership.pk]):
         membership.delete()
     membership.user.__dict__.pop("_shigan_scope", None)
-
-
-def role_actions(role: str) -> set[str]:
-    return ROLE_ACTIONS.get(role, set())
 
 
 # ---------------------------------------------------------------------------------------------

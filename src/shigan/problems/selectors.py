@@ -67,9 +67,7 @@ __all__ = [
     "people_for",
     "units_for_record",
     "special_program_list",
-    "special_program_get",
     "rule_list",
-    "rule_get",
 ]
 
 LIST_RELATED = ("unit", "aspect", "responsible", "special_program")
@@ -502,18 +500,8 @@ def special_program_list(*, user, campaigns=None) -> QuerySet[SpecialProgram]:
     return programs.select_related("campaign", "lead_unit").order_by("campaign", "name")
 
 
-def special_program_get(*, user, pk) -> SpecialProgram:
-    return get_object_or_404(special_program_list(user=user), pk=pk)
-
-
 def rule_list(*, user, unit: Unit | None = None) -> QuerySet[Rule]:
     rules = Rule.objects.restrict(user, "view").select_related("unit", "campaign")
     if unit is not None:
         rules = rules.filter(subtree_q([unit.path], "unit__path"))
     return rules.order_by("-created_on", "-pk")
-
-
-def rule_get(*, user, pk, action: str = "view") -> Rule:
-    return get_object_or_404(
-        Rule.objects.restrict(user, action).select_related("unit", "campaign"), pk=pk
-    )

@@ -8,7 +8,7 @@ from shigan.core.spreadsheets.forms import ImportForm
 from shigan.orgs.models import Person
 from shigan.study.choices import StudyKind
 
-__all__ = ["StudyActivityForm", "StudyFilterForm", "StudyImportForm", "ParticipantForm"]
+__all__ = ["StudyActivityForm", "StudyFilterForm", "StudyImportForm"]
 
 
 class DateInput(forms.DateInput):
@@ -73,7 +73,3 @@ class StudyFilterForm(forms.Form):
 
 class StudyImportForm(ImportForm):
     pass
-
-
-class ParticipantForm(forms.Form):
-    person = forms.IntegerField(label=gettext_lazy("人员"), min_value=1)
