@@ -78,9 +78,6 @@ class Unit(MP_Node):
     def display_name(self) -> str:
         return self.short_name or self.name
 
-    def is_ancestor_of_or_same(self, other: "Unit") -> bool:
-        return other.path.startswith(self.path)
-
 
 class Person(models.Model):
     name = models.CharField(_("姓名"), max_length=50)

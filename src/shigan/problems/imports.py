@@ -324,8 +324,6 @@ OPEN_WORDS_EN = ("open", "notstarted", "pending")
 IN_PROGRESS_WORDS_EN = ("notcompleted", "incomplete", "notdone", "inprogress", "ongoing", "no", "n")
 FINISHED_WORDS_EN = ("completed", "complete", "done", "finished", "closed", "yes", "y")
 _PERCENT = re.compile(r"(\d{1,3})\s*[%％]")
-_PAREN = re.compile(r"[（(][^）)]*[）)]")
-_NAMES = re.compile(r"[、，,;；/\s]+")
 
 
 @lru_cache(maxsize=8)
@@ -405,11 +403,6 @@ def parse_status(raw) -> str | None:
         )
         % {"value": raw}
     )
-
-
-def person_names(raw) -> list[str]:
-    text = _PAREN.sub(" ", normalize_text(raw))
-    return [name for name in _NAMES.split(text) if name]
 
 
 # -- the importer ------------------------------------------------------------------------------

@@ -210,9 +210,6 @@ class Problem(models.Model):
     def can_submit_closeout(self) -> bool:
         return self.state in (ProblemState.OPEN, ProblemState.IN_PROGRESS, ProblemState.REOPENED)
 
-    def can_report(self) -> bool:
-        return self.state != ProblemState.CLOSED
-
     @property
     def watched_deadline(self):
         """The date the light watches: a long-term problem's next checkpoint, else the

@@ -242,13 +242,6 @@ def _notify(recipients, *, kind: str, text: str, link: str = "") -> None:
         notification_send(recipients=recipients, kind=kind, text=text, link=link)
 
 
-def _notify_ids(user_ids, *, kind: str, text: str, link: str = "", role: str = "") -> None:
-    from shigan.notifications.services import notification_send
-
-    if user_ids:
-        notification_send(recipients=user_ids, kind=kind, text=text, link=link, role=role)
-
-
 def _problem_link(problem: Problem) -> str:
     from django.urls import NoReverseMatch
 

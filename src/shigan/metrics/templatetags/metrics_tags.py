@@ -39,12 +39,3 @@ def figure_value(value, metric_key):
 def yuan(value):
     """An amount in yuan (the core `money` filter, kept under this name for metrics pages)."""
     return money(value)
-
-
-@register.simple_tag
-def record_amount(record, metric):
-    """The amount one record adds to a sum metric (drill-down pages)."""
-    value = record
-    for part in metric.amount_field.split("__"):
-        value = getattr(value, part, None)
-    return yuan(value)
