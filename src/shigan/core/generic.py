@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from shigan.core.errors import DomainError
-from shigan.orgs.selectors import unit_breadcrumbs
 
 __all__ = ["ObjectActionView", "apply_domain_error"]
 
@@ -80,7 +79,7 @@ class ObjectActionView(LoginRequiredMixin, View):
             "back": self.get_back(obj),
             "multipart": self.multipart,
             "submit_label": self.submit_label,
-            "breadcrumbs": unit_breadcrumbs(user=self.request.user, unit=unit) if unit else [],
+            "breadcrumbs": unit.breadcrumbs(self.request.user) if unit else [],
             **self.get_extra_context(obj),
         }
         return render(self.request, self.template_name, context, status=status)

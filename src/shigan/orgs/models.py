@@ -78,6 +78,13 @@ class Unit(MP_Node):
     def display_name(self) -> str:
         return self.short_name or self.name
 
+    def breadcrumbs(self, user) -> list["Unit"]:
+        """The unit's ancestors that the user may see, then the unit (a method, so that
+        core's generic views reach it without importing orgs)."""
+        if self.depth == 1:
+            return [self]
+        return [*Unit.objects.get_ancestors(self).restrict(user, "view"), self]
+
 
 class Person(models.Model):
     name = models.CharField(_("姓名"), max_length=50)

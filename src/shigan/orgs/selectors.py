@@ -82,12 +82,7 @@ def membership_scoped_list(*, user) -> QuerySet[Membership]:
 
 def unit_breadcrumbs(*, user, unit: Unit) -> list[Unit]:
     """The unit's ancestors that the user may see, then the unit."""
-    ancestors = (
-        Unit.objects.get_ancestors(unit).restrict(user, "view")
-        if unit.depth > 1
-        else Unit.objects.none()
-    )
-    return [*ancestors, unit]
+    return unit.breadcrumbs(user)
 
 
 def membership_list(*, user, unit: Unit) -> QuerySet[Membership]:

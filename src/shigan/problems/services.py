@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.files.base import File
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -29,6 +30,8 @@ from shigan.campaigns.models import Campaign
 from shigan.core.calendar import add_workdays
 from shigan.core.errors import DomainError
 from shigan.metrics.engine import metric_changes
+from shigan.notifications.rules import Role as NoticeRole
+from shigan.notifications.services import notification_send
 from shigan.orgs.models import Unit
 from shigan.orgs.services import user_can
 from shigan.problems import evidence_types
@@ -235,16 +238,12 @@ def _snapshot(problem: Problem) -> dict:
 
 
 def _notify(recipients, *, kind: str, text: str, link: str = "") -> None:
-    from shigan.notifications.services import notification_send
-
     recipients = [u for u in recipients if u is not None and getattr(u, "pk", None)]
     if recipients:
         notification_send(recipients=recipients, kind=kind, text=text, link=link)
 
 
 def _problem_link(problem: Problem) -> str:
-    from django.urls import NoReverseMatch
-
     try:
         return problem.get_absolute_url()
     except NoReverseMatch:  # the ledger pages are not mounted (e.g. a headless deployment)
@@ -729,9 +728,6 @@ def _notify_reviewers(problems: Sequence[Problem], *, kind: str, text, link) -> 
     """Tell each problem's reviewers (`reviewers_of`) what waits for them: one notice per
     reviewer per call, however many of the problems are theirs. `text(problems)` and
     `link(problems)` word it for the reviewer's own problems."""
-    from shigan.notifications.rules import Role
-    from shigan.notifications.services import notification_send
-
     mine: dict[int, list[int]] = {}
     for problem_id, users in reviewers_of(problems).items():
         for user_id in users:
@@ -744,13 +740,11 @@ def _notify_reviewers(problems: Sequence[Problem], *, kind: str, text, link) -> 
             kind=kind,
             text=text(theirs),
             link=link(theirs),
-            role=Role.REVIEWER,
+            role=NoticeRole.REVIEWER,
         )
 
 
 def _inbox_link() -> str:
-    from django.urls import NoReverseMatch, reverse
-
     try:
         return reverse("problems:inbox")
     except NoReverseMatch:

@@ -26,6 +26,7 @@ from shigan.audit.services import AuditItem, audit_record_many
 from shigan.core.calendar import CalendarError
 from shigan.core.deadlines import DEFAULT_WARN_WORKDAYS, Light, traffic_light
 from shigan.metrics.engine import metric_changes
+from shigan.notifications.services import notification_send
 from shigan.problems.choices import UNFINISHED_STATES, MeasureState, ProblemState, ProblemTerm
 
 __all__ = ["light_for", "light_refresh", "problems_watch", "warn_workdays"]
@@ -224,8 +225,6 @@ def _leaders_above(problems) -> tuple[dict[str, set[int]], dict[int, str]]:
 
 
 def _notify_turned(warned, today: datetime.date) -> None:
-    from shigan.notifications.services import notification_send
-
     recipients = _recipients([p for p, _light in warned])
     for problem, light in warned:
         deadline = problem.watched_deadline

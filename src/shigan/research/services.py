@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,8 @@ from shigan.campaigns.services import guidance_visit_log, is_group_member_for
 from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.core.errors import DomainError, RowsRejected
 from shigan.metrics.engine import metric_changes
+from shigan.notifications.rules import Role as NoticeRole
+from shigan.notifications.services import notification_send
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.models import Person, Unit
 from shigan.orgs.scoping import subtree_q
@@ -240,11 +243,6 @@ def notify_plans_submitted(topic_ids) -> None:
     """Tell the guidance-group members who review these topics' plans (a group of the topic's
     campaign assigned to its unit or an ancestor: who `inbox_plans` shows them to) that plans
     wait: one notice per member per submission, however many plans are theirs."""
-    from django.urls import reverse
-
-    from shigan.notifications.rules import Role
-    from shigan.notifications.services import notification_send
-
     topics = list(ResearchTopic.objects.filter(pk__in=list(topic_ids)).select_related("unit"))
     step = Unit.steplen
     up = {t.pk: {t.unit.path[:i] for i in range(step, len(t.unit.path) + 1, step)} for t in topics}
@@ -276,7 +274,7 @@ def notify_plans_submitted(topic_ids) -> None:
             kind="research.plan",
             text=text,
             link=reverse("research:inbox"),
-            role=Role.REVIEWER,
+            role=NoticeRole.REVIEWER,
         )
 
 
