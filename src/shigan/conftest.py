@@ -123,6 +123,7 @@ def make_user(db):
 
 CHROMIUM = os.environ.get("SHIGAN_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = os.path.join(os.environ.get("SHIGAN_HOME", "var"), "screenshots")
+SLOW_TEST_TIMEOUT = 900  # seconds
 
 
 @pytest.fixture(scope="session")
@@ -284,3 +285,7 @@ def pytest_collection_modifyitems(items):
         transactional = marker is not None and marker.kwargs.get("transaction")
         if "scenario" in getattr(item, "fixturenames", ()) and not transactional:
             item.add_marker(pytest.mark.xdist_group("demo-scenario"))
+        # pytest-timeout's default (pyproject) bounds one test; building the scenario (in the
+        # first test that asks for it) or driving a browser over it takes longer.
+        if "scenario" in getattr(item, "fixturenames", ()) or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.timeout(SLOW_TEST_TIMEOUT))
