@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from shigan.core.filters import IdFilter
 from shigan.initiatives.choices import (
     FundSource,
     KeyTaskArea,
@@ -14,7 +15,6 @@ from shigan.initiatives.choices import (
 from shigan.initiatives.models import KeyTask, LivelihoodItem, Milestone, Project
 from shigan.orgs.filters import UnitChoiceFilter, _visible_units
 from shigan.orgs.scoping import subtree_q
-from shigan.research.filters import IdFilter
 
 __all__ = ["KeyTaskFilter", "MilestoneFilter", "ProjectFilter", "LivelihoodItemFilter"]
 

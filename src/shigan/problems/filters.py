@@ -2,9 +2,9 @@
 same criteria. Both end in `selectors.problem_filter`."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shigan.core.filters import IdFilter
 from shigan.orgs.filters import UnitChoiceFilter, _visible_units
 from shigan.orgs.scoping import subtree_q
 from shigan.problems import selectors
@@ -40,17 +40,6 @@ __all__ = [
     "SpecialProgramFilter",
     "RuleFilter",
 ]
-
-
-class IdFilter(django_filters.Filter):
-    """A record id (an integer, not any number)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)  # a database integer; larger is a 400, not a 500
-        super().__init__(*args, **kwargs)
 
 
 class ProblemFilter(django_filters.FilterSet):

@@ -1,26 +1,15 @@
 """Filters on research records, for the API."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shigan.core.filters import IdFilter
 from shigan.orgs.filters import UnitChoiceFilter, _visible_units
 from shigan.orgs.scoping import subtree_q
 from shigan.research.choices import ResultKind, ResultState, TopicState
 from shigan.research.models import ResearchResult, ResearchTopic, ResearchTrip
 
 __all__ = ["TopicFilter", "TripFilter", "ResultFilter"]
-
-
-class IdFilter(django_filters.Filter):
-    """A record id (an integer, not any number)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)  # a database integer; larger is a 400
-        super().__init__(*args, **kwargs)
 
 
 class UnderMixin(django_filters.FilterSet):

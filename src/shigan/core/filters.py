@@ -1,0 +1,17 @@
+"""Filters (django-filter) shared by every app's API."""
+
+import django_filters
+from django import forms
+
+__all__ = ["IdFilter"]
+
+
+class IdFilter(django_filters.Filter):
+    """A record id (an integer, not any number)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)  # a database integer; larger is a 400, not a 500
+        super().__init__(*args, **kwargs)
