@@ -117,13 +117,13 @@ def test_stored_files_and_checkpoints_are_private(tmp_path, settings):
     from django.core.files.base import ContentFile
 
     from shigan.audit.checkpoints import checkpoint_write
-    from shigan.problems.storage import PrivateStorage
+    from shigan.problems.storage import evidence_storage
 
     settings.SHIGAN_HOME = tmp_path
     settings.SHIGAN_AUDIT_CHECKPOINTS = tmp_path / "audit" / "checkpoints.log"
     old = os.umask(0o022)
     try:
-        name = PrivateStorage().save("2026/12/证据.pdf", ContentFile(b"%PDF-1.4"))
+        name = evidence_storage().save("2026/12/证据.pdf", ContentFile(b"%PDF-1.4"))
         checkpoint_write(1, "0" * 64)
     finally:
         os.umask(old)

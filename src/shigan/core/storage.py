@@ -1,0 +1,40 @@
+"""Private files: a directory under `SHIGAN_HOME/private`, outside the web root, under random
+names. Nothing there is served by the web server or by whitenoise; a file leaves only through
+its app's download view, which checks the user's scope first. The location is read from the
+settings at each access (tests point `SHIGAN_HOME` at a temporary directory)."""
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.utils.deconstruct import deconstructible
+
+__all__ = ["PrivateStorage"]
+
+
+@deconstructible(path="shigan.core.storage.PrivateStorage")
+class PrivateStorage(FileSystemStorage):
+    """A file system storage without a URL, in `SHIGAN_HOME/private/<directory>`."""
+
+    def __init__(self, directory: str):
+        self.directory = directory
+        super().__init__()
+
+    def root(self) -> Path:
+        return Path(settings.SHIGAN_HOME) / "private" / self.directory
+
+    @property
+    def base_location(self):
+        return str(self.root())
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+    def url(self, name):
+        raise ValueError(f"private files ({self.directory}) have no public URL")
