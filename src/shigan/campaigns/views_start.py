@@ -1,51 +1,41 @@
 """Starting the campaign that follows another (接续开展): its aspects copied or set anew, then
 on to carrying the open and long-term problems over (a page of the problem ledger)."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views import View
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from shigan.campaigns import services
 from shigan.campaigns.forms import CampaignStartForm
 from shigan.campaigns.views import CampaignMixin
-from shigan.core.errors import DomainError
-from shigan.core.generic import apply_domain_error
+from shigan.core.generic import ObjectActionView
 from shigan.orgs.models import Unit
 
 __all__ = ["CampaignStartView"]
 
-TEMPLATE = "campaigns/campaign_start.html"
 
-
-class CampaignStartView(CampaignMixin, View):
+class CampaignStartView(CampaignMixin, ObjectActionView):
     office = True
+    template_name = "campaigns/campaign_start.html"
+    success = gettext_lazy("已开展新的主题教育，请选择需要转入的问题。")
 
-    def _form(self, previous, data=None):
-        initial = {"root_unit": previous.root_unit_id}
+    def get_object(self, **kwargs):
+        return self.get_campaign()
+
+    def get_form(self, obj, data=None, files=None):
+        initial = {"root_unit": obj.root_unit_id}
         scope = Unit.objects.restrict(self.request.user, "change")
         return CampaignStartForm(data, initial=initial, scope=scope)
 
-    def _render(self, request, previous, form, status=200):
-        return render(request, TEMPLATE, {"previous": previous, "form": form}, status=status)
+    def get_back(self, obj) -> str:
+        return reverse("campaigns:detail", args=[obj.pk])
 
-    def get(self, request, pk):
-        previous = self.get_campaign()
-        return self._render(request, previous, self._form(previous))
+    def get_extra_context(self, obj) -> dict:
+        return {"previous": obj}
 
-    def post(self, request, pk):
-        previous = self.get_campaign()
-        form = self._form(previous, request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            copy = data.pop("aspects") == CampaignStartForm.COPY
-            try:
-                campaign = services.campaign_start(
-                    actor=request.user, previous=previous, copy_aspects=copy, **data
-                )
-            except DomainError as error:
-                apply_domain_error(form, error)
-            else:
-                messages.success(request, _("已开展新的主题教育，请选择需要转入的问题。"))
-                return redirect("problems:carry_over", pk=campaign.pk)
-        return self._render(request, previous, form, status=400)
+    def perform(self, obj, data):
+        data = dict(data)
+        copy = data.pop("aspects") == CampaignStartForm.COPY
+        campaign = services.campaign_start(
+            actor=self.request.user, previous=obj, copy_aspects=copy, **data
+        )
+        return reverse("problems:carry_over", args=[campaign.pk])

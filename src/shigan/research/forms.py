@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect
 from shigan.orgs.choices import UnitKind
+from shigan.research import selectors
 from shigan.research.choices import AdoptionState, ResultKind, ResultState, TopicState, Verdict
 
 __all__ = [
@@ -196,11 +197,32 @@ class PromoteForm(forms.Form):
         label=_("推广要求"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args, campaign=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+
     def clean_scopes(self):
         return _lines(self.cleaned_data["scopes"])
 
     def clean_units(self):
         return _lines(self.cleaned_data["units"])
+
+    def clean(self):
+        """The named units, each found in the campaign's tree; looked up only when the rest of
+        the form is valid (a missing one is an error on its field)."""
+        data = super().clean()
+        if self.errors:
+            return data
+        for field in ("scopes", "units"):
+            units = []
+            for line in data[field]:
+                unit = selectors.place_resolve(campaign=self.campaign, text=line)
+                if unit is None:
+                    self.add_error(field, _("找不到单位“%(u)s”。") % {"u": line})
+                units.append(unit)
+            if field not in self.errors:
+                data[field] = units
+        return data
 
 
 class TargetReportForm(forms.Form):

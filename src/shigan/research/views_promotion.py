@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
-from shigan.core.errors import DomainError
-from shigan.core.generic import apply_domain_error
+from shigan.core.generic import ObjectActionView
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.selectors import unit_breadcrumbs
 from shigan.orgs.services import user_can
@@ -23,81 +23,38 @@ __all__ = ["PromoteView", "PromotionListView", "PromotionDetailView", "TargetRep
 PAGE_SIZE = 50
 
 
-def _form_page(request, *, form, title, heading, back, unit, status=200):
-    context = {
-        "form": form,
-        "title": title,
-        "heading": heading,
-        "back": back,
-        "unit": unit,
-        "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),
-    }
-    return render(request, "core/generic/form.html", context, status=status)
-
-
-class PromoteView(LoginRequiredMixin, View):
+class PromoteView(ObjectActionView):
     """The promoting unit marks an adopted result for promotion (推广) with a deadline."""
 
-    def get_result(self):
-        result = selectors.result_get(user=self.request.user, pk=self.kwargs["pk"])
+    title = gettext_lazy("推广调研成果")
+    success = gettext_lazy("已推广调研成果。")
+
+    def get_object(self, **kwargs):
+        result = selectors.result_get(user=self.request.user, pk=kwargs["pk"])
         if not user_can(self.request.user, "record", result.unit):
             raise PermissionDenied(_("您没有在该单位登记调研的权限。"))
         return result
 
-    def _render(self, result, form, status=200):
-        return _form_page(
-            self.request,
-            form=form,
-            title=_("推广调研成果"),
-            heading=result.title,
-            back=result.get_absolute_url(),
-            unit=result.unit,
-            status=status,
-        )
-
-    def get(self, request, pk):
-        result = self.get_result()
+    def get(self, request, **kwargs):
+        result = self.get_object(**kwargs)
         if result.state != ResultState.ADOPTED:
             messages.error(request, _("成果采纳后才能推广。"))
             return redirect(result)
-        return self._render(result, forms.PromoteForm())
+        return self.render_form(result, self.get_form(result))
 
-    def _units(self, result, form):
-        """The scopes and listed units named in the form, or None (errors put on the form)."""
-        named = {}
-        for field in ("scopes", "units"):
-            named[field] = []
-            for line in form.cleaned_data[field]:
-                unit = selectors.place_resolve(campaign=result.campaign, text=line)
-                if unit is None:
-                    form.add_error(field, _("找不到单位“%(u)s”。") % {"u": line})
-                named[field].append(unit)
-        return None if form.errors else (named["scopes"], named["units"])
+    def get_form(self, obj, data=None, files=None):
+        return forms.PromoteForm(data, campaign=obj.campaign)
 
-    def post(self, request, pk):
-        result = self.get_result()
-        form = forms.PromoteForm(request.POST)
-        named = self._units(result, form) if form.is_valid() else None
-        if named is not None:
-            scopes, units = named
-            try:
-                promotion = services.result_promote(
-                    actor=request.user,
-                    result=result,
-                    scopes=scopes,
-                    target_kind=form.cleaned_data["target_kind"],
-                    units=units,
-                    deadline=form.cleaned_data["deadline"],
-                    note=form.cleaned_data["note"],
-                )
-            except DomainError as error:
-                if error.code == "forbidden":
-                    raise PermissionDenied(error.message) from error
-                apply_domain_error(form, error)
-            else:
-                messages.success(request, _("已推广调研成果。"))
-                return redirect(promotion)
-        return self._render(result, form, status=400)
+    def perform(self, obj, data):
+        return services.result_promote(
+            actor=self.request.user,
+            result=obj,
+            scopes=data["scopes"],
+            target_kind=data["target_kind"],
+            units=data["units"],
+            deadline=data["deadline"],
+            note=data["note"],
+        )
 
 
 class PromotionListView(LoginRequiredMixin, View):
@@ -138,44 +95,30 @@ class PromotionDetailView(LoginRequiredMixin, View):
         return render(request, "research/promotion_detail.html", context)
 
 
-class TargetReportView(LoginRequiredMixin, View):
+class TargetReportView(ObjectActionView):
     """A promoted unit answers: adopted, or not applicable with the reason."""
 
-    def get_target(self):
-        target = selectors.target_get(user=self.request.user, pk=self.kwargs["pk"])
+    title = gettext_lazy("反馈采用情况")
+    success = gettext_lazy("已反馈采用情况。")
+
+    def get_object(self, **kwargs):
+        target = selectors.target_get(user=self.request.user, pk=kwargs["pk"])
         if not user_can(self.request.user, "record", target.unit):
             raise PermissionDenied(_("您没有为该单位反馈采用情况的权限。"))
         return target
 
-    def _render(self, target, form, status=200):
-        return _form_page(
-            self.request,
-            form=form,
-            title=_("反馈采用情况"),
-            heading=f"{target.promotion.result} · {target.unit.name}",
-            back=target.promotion.get_absolute_url(),
-            unit=target.unit,
-            status=status,
-        )
+    def get_form(self, obj, data=None, files=None):
+        initial = {"note": obj.note}
+        if obj.state != AdoptionState.PENDING:
+            initial["state"] = obj.state
+        return forms.TargetReportForm(data, initial=initial)
 
-    def get(self, request, pk):
-        target = self.get_target()
-        initial = {"note": target.note}
-        if target.state != AdoptionState.PENDING:
-            initial["state"] = target.state
-        return self._render(target, forms.TargetReportForm(initial=initial))
+    def get_heading(self, obj) -> str:
+        return f"{obj.promotion.result} · {obj.unit.name}"
 
-    def post(self, request, pk):
-        target = self.get_target()
-        form = forms.TargetReportForm(request.POST)
-        if form.is_valid():
-            try:
-                services.promotion_report(actor=request.user, target=target, **form.cleaned_data)
-            except DomainError as error:
-                if error.code == "forbidden":
-                    raise PermissionDenied(error.message) from error
-                apply_domain_error(form, error)
-            else:
-                messages.success(request, _("已反馈采用情况。"))
-                return redirect(f"{target.promotion.get_absolute_url()}?unit={target.unit_id}")
-        return self._render(target, form, status=400)
+    def get_back(self, obj) -> str:
+        return obj.promotion.get_absolute_url()
+
+    def perform(self, obj, data):
+        services.promotion_report(actor=self.request.user, target=obj, **data)
+        return f"{obj.promotion.get_absolute_url()}?unit={obj.unit_id}"

@@ -217,7 +217,8 @@ def test_promote_page(client, result, editor, units):
     bad = client.post(
         url, {"scopes": "不存在的旗", "target_kind": "village", "deadline": "2023-07-01"}
     )
-    assert bad.status_code == 400 and "推广范围" in bad.content.decode()
+    assert bad.status_code == 400 and "找不到单位“不存在的旗”。" in bad.content.decode()
+    assert not PromotionTarget.objects.filter(promotion__result=result).exists()
     ok = client.post(
         url,
         {"scopes": units["own"].division_code, "target_kind": "village", "deadline": "2099-07-01"},
