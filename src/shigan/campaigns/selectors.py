@@ -37,6 +37,7 @@ __all__ = [
     "visit_list",
     "workspace_get",
     "picker_units",
+    "guidance_members",
 ]
 
 
@@ -205,3 +206,32 @@ def enrolment_size(*, units: list[Unit], include_subtree: bool) -> int:
     if not include_subtree:
         return len(units)
     return Unit.objects.filter(subtree_q([u.path for u in units])).count()
+
+
+def guidance_members(records, *, active_units_only: bool = False) -> dict[int, set[int]]:
+    """The members of the guidance groups that look after each record (user ids by record
+    pk): the groups of its campaign (of every campaign when it has none) assigned to its unit
+    or an ancestor. A record has `pk`, `unit` and `campaign_id`. `active_units_only`: only
+    assignments to units still active count."""
+    records = list(records)
+    step = Unit.steplen
+    up = {r.pk: [r.unit.path[:i] for i in range(step, len(r.unit.path) + 1, step)] for r in records}
+    lookup = {"units__path__in": set().union(*up.values())}
+    if active_units_only:
+        lookup["units__active"] = True  # the same filter() call: the same assignment row
+    by_path: dict[str, list[tuple[int, int]]] = {}
+    rows = GuidanceGroup.objects.filter(**lookup).values_list(
+        "campaign_id", "units__path", "members"
+    )
+    for campaign_id, path, user_id in rows:
+        if user_id is not None:
+            by_path.setdefault(path, []).append((campaign_id, user_id))
+    return {
+        r.pk: {
+            user_id
+            for path in up[r.pk]
+            for campaign_id, user_id in by_path.get(path, ())
+            if r.campaign_id is None or campaign_id == r.campaign_id
+        }
+        for r in records
+    }

@@ -7,6 +7,8 @@ problem's unit or one of its ancestors (in the problem's campaign). A role on th
 unit never suffices: a unit does not close its own problems.
 """
 
+from shigan.campaigns.models import GuidanceGroup
+from shigan.campaigns.selectors import guidance_members
 from shigan.orgs.choices import ROLE_ACTIONS
 from shigan.orgs.models import Membership, Unit
 from shigan.orgs.services import user_can
@@ -51,8 +53,6 @@ def can_review(user, problem) -> bool:
 
 
 def _in_guidance_group(user, problem) -> bool:
-    from shigan.campaigns.models import GuidanceGroup
-
     groups = GuidanceGroup.objects.filter(
         members=user,
         units__active=True,
@@ -68,8 +68,6 @@ def reviewers_of(problems) -> dict[int, set[int]]:
     reviewers of the NEAREST unit above that has any (the level it is submitted to — not
     every office up to the region), and the members of the guidance groups assigned to the
     problem's unit or an ancestor in its campaign. Each of them may decide it (`can_review`)."""
-    from shigan.campaigns.models import GuidanceGroup
-
     problems = list(problems)
     paths = {p for problem in problems for p in strict_ancestor_paths(problem.unit)}
     by_path: dict[str, set[int]] = {}
@@ -78,23 +76,10 @@ def reviewers_of(problems) -> dict[int, set[int]]:
     ).values_list("unit__path", "user_id")
     for path, user_id in reviewers:
         by_path.setdefault(path, set()).add(user_id)
-    groups: dict[tuple[int, str], set[int]] = {}
-    rows = GuidanceGroup.objects.filter(
-        units__active=True, units__path__in=paths | {p.unit.path for p in problems}
-    ).values_list("campaign_id", "units__path", "members")
-    for campaign_id, path, user_id in rows:
-        if user_id is not None:
-            groups.setdefault((campaign_id, path), set()).add(user_id)
+    guides = guidance_members(problems, active_units_only=True)
     found = {}
     for problem in problems:
         above = strict_ancestor_paths(problem.unit)
         nearest = next((by_path[p] for p in reversed(above) if p in by_path), set())
-        guides = {
-            user_id
-            for (campaign_id, path), ids in groups.items()
-            if path in (*above, problem.unit.path)
-            and (problem.campaign_id is None or campaign_id == problem.campaign_id)
-            for user_id in ids
-        }
-        found[problem.pk] = nearest | guides
+        found[problem.pk] = nearest | guides[problem.pk]
     return found

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.campaigns.choices import AspectKind, VisitPurpose
 from shigan.campaigns.models import Aspect, Campaign, GuidanceGroup, GuidanceVisit
+from shigan.campaigns.selectors import guidance_members
 from shigan.campaigns.services import guidance_visit_log, is_group_member_for
 from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.core.errors import DomainError, RowsRejected
@@ -244,18 +245,10 @@ def notify_plans_submitted(topic_ids) -> None:
     campaign assigned to its unit or an ancestor: who `inbox_plans` shows them to) that plans
     wait: one notice per member per submission, however many plans are theirs."""
     topics = list(ResearchTopic.objects.filter(pk__in=list(topic_ids)).select_related("unit"))
-    step = Unit.steplen
-    up = {t.pk: {t.unit.path[:i] for i in range(step, len(t.unit.path) + 1, step)} for t in topics}
-    rows = list(
-        GuidanceGroup.objects.filter(units__path__in=set().union(*up.values())).values_list(
-            "campaign_id", "units__path", "members"
-        )
-    )
+    guides = guidance_members(topics)
     mine: dict[int, list[ResearchTopic]] = {}
     for topic in topics:
-        above = up[topic.pk]
-        users = {m for c, path, m in rows if m and c == topic.campaign_id and path in above}
-        for user_id in users:
+        for user_id in guides[topic.pk]:
             mine.setdefault(user_id, []).append(topic)
     for user_id, theirs in mine.items():
         if len(theirs) == 1:
