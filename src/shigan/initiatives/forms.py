@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shigan.core.spreadsheets.values import CellError
+from shigan.core.widgets import DateInput
 from shigan.initiatives.amounts import parse_amount
 from shigan.initiatives.choices import (
     FundSource,
@@ -34,13 +35,6 @@ __all__ = [
     "IndicatorReportForm",
     "ServicePointForm",
 ]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _today():

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shigan.core.deadlines import Light
+from shigan.core.widgets import DateInput
 from shigan.petitions.choices import (
     CaseKind,
     Category,
@@ -34,13 +35,6 @@ __all__ = [
     "PetitionFilterForm",
     "AsOfForm",
 ]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _today():

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.campaigns.models import Aspect
 from shigan.core.spreadsheets.forms import ImportForm
+from shigan.core.widgets import DateInput
 from shigan.orgs.models import Unit
 from shigan.problems.choices import Light, ProblemSource, ProblemState, ProblemTerm
 from shigan.problems.models import SpecialProgram
@@ -28,13 +29,6 @@ __all__ = [
 
 def _today():
     return timezone.localdate()
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class MultipleFileInput(forms.ClearableFileInput):

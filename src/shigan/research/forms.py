@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect
+from shigan.core.widgets import DateInput
 from shigan.orgs.choices import UnitKind
 from shigan.research import selectors
 from shigan.research.choices import AdoptionState, ResultKind, ResultState, TopicState, Verdict
@@ -24,13 +25,6 @@ __all__ = [
     "TargetReportForm",
     "VisitForm",
 ]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _today():

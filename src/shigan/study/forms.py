@@ -5,14 +5,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shigan.core.spreadsheets.forms import ImportForm
+from shigan.core.widgets import DateInput
 from shigan.orgs.models import Person
 from shigan.study.choices import StudyKind
 
 __all__ = ["StudyActivityForm", "StudyFilterForm", "StudyImportForm"]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class StudyActivityForm(forms.Form):
