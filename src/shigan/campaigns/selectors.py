@@ -1,5 +1,7 @@
 """Reads on campaigns. Every read starts from the user's scope; out of scope is a 404."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -11,6 +13,8 @@ from shigan.campaigns.models import (
     GuidanceVisit,
     Participation,
 )
+from shigan.metrics.registry import get_metric
+from shigan.metrics.selectors import metric_records
 from shigan.orgs.models import Unit
 from shigan.orgs.scoping import ALL, path_upper, subtree_q, user_scope_paths
 from shigan.orgs.selectors import unit_get, unit_scope_roots
@@ -38,6 +42,8 @@ __all__ = [
     "workspace_get",
     "picker_units",
     "guidance_members",
+    "Figure",
+    "batch_records",
 ]
 
 
@@ -235,3 +241,22 @@ def guidance_members(records, *, active_units_only: bool = False) -> dict[int, s
         }
         for r in records
     }
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure a selector computes, with the records behind it."""
+
+    value: int
+    records: QuerySet
+
+
+def batch_records(metric, *, batch, unit: Unit | None = None, user=None, as_of=None) -> Figure:
+    """A figure "of batch-N units": the metric's records belonging to units enrolled in the
+    batch (each enrolled unit's own records; enrolling a unit does not enrol its subtree)."""
+    unit = unit or batch.campaign.root_unit
+    records = metric_records(metric, unit=unit, user=user, campaign=batch.campaign, as_of=as_of)
+    unit_field = get_metric(metric).unit_field if isinstance(metric, str) else metric.unit_field
+    enrolled = Participation.objects.filter(batch=batch).values("unit")
+    records = records.filter(**{f"{unit_field}__in": enrolled})
+    return Figure(records.count(), records)

@@ -3,7 +3,7 @@
 "of batch-1 units" figures (rows 17–19), each with the records behind it.
 
 Row 12 is `problems.research` and row 13 `problems.research_measures` (of batch-1 units via
-`research.selectors.batch_records`); rows 14–15 are research figures.
+`campaigns.selectors.batch_records`); rows 14–15 are research figures.
 """
 
 import datetime
@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from shigan.campaigns.selectors import batch_records
 from shigan.core.deadlines import Light
 from shigan.metrics.registry import Metric, StateHistory, register_metric
+from shigan.metrics.selectors import metric_records
 from shigan.problems.choices import ProblemSource, ProblemState
 from shigan.problems.models import Measure, Problem, ProblemTransition, Rule, SpecialProgram
 
@@ -198,8 +200,6 @@ def _with_aspects(records: QuerySet) -> AspectFigure:
 def root_problems(*, campaign, user=None, as_of: datetime.date | None = None) -> AspectFigure:
     """FIGURES row 16: the problems of the campaign's root unit itself (自治区层面), and the
     number of distinct aspects they fall in."""
-    from shigan.metrics.selectors import metric_records
-
     root = campaign.root_unit
     records = metric_records(PROBLEMS, unit=root, user=user, campaign=campaign, as_of=as_of)
     return _with_aspects(records.filter(unit=root))
@@ -210,8 +210,6 @@ def batch_self_inspection(
 ) -> dict:
     """FIGURES rows 17–19 for the units enrolled in `batch`: self-inspection problems (with
     their distinct aspects), those closed by `as_of`, and the measures added to them."""
-    from shigan.research.selectors import batch_records
-
     found = batch_records(SELF_INSPECTION.key, batch=batch, unit=unit, user=user, as_of=as_of)
     return {
         "self_inspection": _with_aspects(found.records),

@@ -7,10 +7,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from shigan.campaigns.choices import AspectKind
-from shigan.campaigns.models import Aspect, Campaign, GuidanceGroup, Participation
+from shigan.campaigns.models import Aspect, Campaign, GuidanceGroup
+from shigan.campaigns.selectors import Figure, batch_records
 from shigan.core.search import text_search
-from shigan.metrics.registry import get_metric
-from shigan.metrics.selectors import metric_by_child, metric_records, metric_value
+from shigan.metrics.selectors import metric_by_child, metric_value
 from shigan.orgs.models import Person, Unit
 from shigan.orgs.scoping import ALL, subtree_q, user_scope_paths
 from shigan.problems.models import Problem
@@ -53,14 +53,6 @@ __all__ = [
     "promotion_targets",
     "target_get",
 ]
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A figure a selector computes, with the records behind it."""
-
-    value: int
-    records: QuerySet
 
 
 def campaign_for_unit(*, user, unit: Unit, pk=None) -> Campaign | None:
@@ -221,17 +213,6 @@ def units_with_revised_plans(
         reviews = reviews.filter(reviewed_on__lte=as_of)
     units = Unit.objects.filter(pk__in=reviews.values("plan__topic__unit")).order_by("path")
     return Figure(units.count(), units)
-
-
-def batch_records(metric, *, batch, unit: Unit | None = None, user=None, as_of=None) -> Figure:
-    """A figure "of batch-N units": the metric's records belonging to units enrolled in the
-    batch (each enrolled unit's own records; enrolling a unit does not enrol its subtree)."""
-    unit = unit or batch.campaign.root_unit
-    records = metric_records(metric, unit=unit, user=user, campaign=batch.campaign, as_of=as_of)
-    unit_field = get_metric(metric).unit_field if isinstance(metric, str) else metric.unit_field
-    enrolled = Participation.objects.filter(batch=batch).values("unit")
-    records = records.filter(**{f"{unit_field}__in": enrolled})
-    return Figure(records.count(), records)
 
 
 def people_for(*, user, unit: Unit) -> QuerySet[Person]:
