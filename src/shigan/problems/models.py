@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from shigan.core.search import TextIndex
 from shigan.orgs.scoping import ScopedQuerySet
 from shigan.problems.choices import (
-    UNFINISHED_STATES,
     CloseOutState,
     ExtensionState,
     Light,
@@ -203,10 +202,6 @@ class Problem(models.Model):
         return reverse("problems:detail", args=[self.pk])
 
     # State predicates: the services refuse what these deny, with a coded error.
-    @property
-    def is_unfinished(self) -> bool:
-        return self.state in UNFINISHED_STATES
-
     def can_submit_closeout(self) -> bool:
         return self.state in (ProblemState.OPEN, ProblemState.IN_PROGRESS, ProblemState.REOPENED)
 
