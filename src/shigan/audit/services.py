@@ -123,29 +123,33 @@ def _free_head(shard: int | None) -> AuditHead | None:
     return heads.order_by("shard").first()
 
 
-def _open_head() -> AuditHead | None:
-    """Every chain is held: open the next one (row id = shard + 1). Its head row is committed
-    at once on a connection of its own, so that another writer opening a chain at the same
-    moment does not wait for this transaction's end on the new row. The first head, and any on
-    SQLite (one writer at a time, and a test database in memory), is made in this transaction."""
+def _open_heads() -> AuditHead | None:
+    """Every chain is held: open the others (row id = shard + 1) and take one. The new head
+    rows are committed at once on a connection of their own, and only rows that do not exist
+    yet are inserted, so that this never waits on a head another transaction holds. The first
+    head, and any on SQLite (one writer at a time, and a test database in memory), is made in
+    this transaction."""
     count = AuditHead.objects.count()
-    if count >= max(1, settings.SHIGAN_AUDIT_SHARDS):
+    shards = max(1, settings.SHIGAN_AUDIT_SHARDS)
+    if count >= shards:
         return None
-    head = AuditHead(pk=count + 1, shard=count)
     if count == 0 or connection.vendor == "sqlite":
-        AuditHead.objects.bulk_create([head], ignore_conflicts=True)
+        AuditHead.objects.bulk_create([AuditHead(pk=count + 1, shard=count)], ignore_conflicts=True)
         return _free_head(count)
+    table = AuditHead._meta.db_table
     side = connections.create_connection(DEFAULT_DB_ALIAS)
     try:
         with side.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {AuditHead._meta.db_table} (id, shard, seq, hash) "
-                "VALUES (%s, %s, 0, %s) ON CONFLICT DO NOTHING",
-                [head.pk, head.shard, GENESIS_HASH],
+                f"INSERT INTO {table} (id, shard, seq, hash) "
+                "SELECT s + 1, s, 0, %s FROM generate_series(0, %s) AS s "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} h WHERE h.shard = s) "
+                "ON CONFLICT DO NOTHING",
+                [GENESIS_HASH, shards - 1],
             )
     finally:
         side.close()
-    return _free_head(count)
+    return _free_head(None)
 
 
 def _lock_head() -> AuditHead:
@@ -154,7 +158,7 @@ def _lock_head() -> AuditHead:
     last = getattr(_held, "shard", None)
     head = last is not None and _free_head(last)
     for _ in range(max(1, settings.SHIGAN_AUDIT_SHARDS)):
-        head = head or _free_head(None) or _open_head()
+        head = head or _free_head(None) or _open_heads()
         if head or AuditHead.objects.count() >= settings.SHIGAN_AUDIT_SHARDS:
             break
     if not head:  # every chain held and no more allowed: wait for one
