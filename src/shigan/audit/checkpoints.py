@@ -9,13 +9,15 @@ so concurrent workers do not interleave.
 
 The trail has several chains (shards); a checkpoint names its shard. Shard 0's lines carry no
 "shard" field and are signed as before, so the file written before shards still verifies.
-With SHIGAN_AUDIT_SYSLOG each line is also sent to syslog (LOCAL0, tag shigan-audit).
+With SHIGAN_AUDIT_SYSLOG (a socket path such as /dev/log, or host:port for UDP) each line is
+also sent to syslog (facility LOCAL0, tag shigan-audit): a copy on another machine.
 """
 
 import hmac
+import logging
 import os
-import syslog
 from dataclasses import dataclass
+from logging.handlers import SysLogHandler
 from pathlib import Path
 
 import orjson
@@ -61,8 +63,24 @@ def checkpoint_write(seq: int, head: str, shard: int = 0) -> None:
     finally:
         os.close(fd)
     if settings.SHIGAN_AUDIT_SYSLOG:
-        syslog.openlog("shigan-audit", 0, syslog.LOG_LOCAL0)
-        syslog.syslog(syslog.LOG_NOTICE, "checkpoint " + line.decode().strip())
+        _to_syslog(settings.SHIGAN_AUDIT_SYSLOG, line.decode().strip())
+
+
+def _to_syslog(target: str, line: str) -> None:
+    """Send one checkpoint to syslog. A checkpoint is written after its entries committed, so
+    a sink that is down loses only this copy (the handler reports it on stderr)."""
+    host, _, port = target.rpartition(":")
+    address = target if target.startswith("/") else (host, int(port))
+    handler = SysLogHandler(address=address, facility=SysLogHandler.LOG_LOCAL0)
+    handler.ident = "shigan-audit: "
+    try:
+        record = logging.makeLogRecord(
+            {"name": "shigan.audit", "msg": f"checkpoint {line}", "levelno": logging.WARNING,
+             "levelname": "WARNING"}
+        )  # fmt: skip
+        handler.emit(record)
+    finally:
+        handler.close()
 
 
 def checkpoint_after(before_seq: int, seq: int, head: str, shard: int = 0) -> None:
