@@ -175,3 +175,14 @@ def test_checkpoints_also_go_to_syslog(
     # <LOCAL0 * 8 + WARNING (4) = 132>
     assert message.startswith("<132>shigan-audit: checkpoint ")
     assert f'"seq":{first.seq}' in message and first.hash in message
+
+
+def test_a_bulk_write_on_the_second_chain_verifies(two_chains):
+    from django.db import transaction
+
+    on_chain(1)
+    items = [services.AuditItem("orgs.unit", str(n), f"单位{n}", None, {"n": n}) for n in range(5)]
+    with transaction.atomic():
+        assert services.audit_record_many(actor=None, action="orgs.unit.updated", items=items) == 5
+    assert AuditEntry.objects.filter(shard=1).count() == len(two_chains[1]) + 5
+    assert audit_verify().ok
