@@ -85,9 +85,10 @@ def _to_syslog(target: str, line: str) -> None:
 
 def checkpoint_after(before_seq: int, seq: int, head: str, shard: int = 0) -> None:
     """Called by every append: when the chain passed a multiple of the interval, checkpoint its
-    new head once the transaction commits. One integer division on the hot path."""
+    new head once the transaction commits. One integer division on the hot path. A chain's
+    first entries are checkpointed too, so that a whole chain removed is found as well."""
     every = settings.SHIGAN_AUDIT_CHECKPOINT_EVERY
-    if every > 0 and before_seq // every != seq // every:
+    if before_seq == 0 or (every > 0 and before_seq // every != seq // every):
         transaction.on_commit(lambda: checkpoint_write(seq, head, shard))
 
 

@@ -77,7 +77,8 @@ def test_both_chains_verify_and_are_checkpointed_each(two_chains, capsys):
     result = audit_verify()
     assert result.ok and result.chains == 2 and result.checked == len(zero) + len(one)
     assert {cp.shard for cp in checkpoints_read()} == {0, 1}
-    assert [cp.seq for cp in checkpoints_read() if cp.shard == 1] == [3, 6, 9]
+    # The chain's first entry (a whole chain removed is found), then every third.
+    assert [cp.seq for cp in checkpoints_read() if cp.shard == 1] == [1, 3, 6, 9]
     call_command("audit", "verify")
     assert f"2 条哈希链共 {len(zero) + len(one)} 条" in capsys.readouterr().out
 
@@ -102,6 +103,7 @@ def test_the_second_chain_cut_off_with_its_head_reset(two_chains):
 
 
 def test_a_whole_chain_removed_with_its_head(two_chains):
+    """Found by the checkpoint of the chain's first entry, however short the chain was."""
     sql("DELETE FROM audit_auditentry WHERE shard = 1")
     sql("DELETE FROM audit_audithead WHERE shard = 1")
     broken(1, 1, "truncated")
