@@ -102,7 +102,7 @@ def run_at_once(found, body) -> dict:
     for t in threads:
         t.start()
     for t in threads:
-        t.join(120)
+        t.join(300)
     return outcomes
 
 
@@ -111,7 +111,9 @@ def test_eight_leagues_hold_their_write_transactions_open_at_once(leagues):
         pytest.skip("SQLite runs one write transaction at a time by design")
     region, found = leagues
     before = problems_subtree_token(region.path)
-    barrier = threading.Barrier(WRITERS, timeout=30)
+    # A writer queued on a lock never arrives (PostgreSQL waits on a row lock without end); the
+    # timeout is generous because eight writes on a loaded two-core machine can take a while.
+    barrier = threading.Barrier(WRITERS, timeout=120)
 
     def held_open(n, clerk, problem):
         with transaction.atomic():
