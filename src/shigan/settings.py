@@ -508,6 +508,13 @@ SHIGAN_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("SHIGAN_AUDIT_CHECKPOINT_EVER
 SHIGAN_AUDIT_CHECKPOINTS = Path(
     os.environ.get("SHIGAN_AUDIT_CHECKPOINTS", str(HOME / "audit" / "checkpoints.log"))
 )
+# The trail is up to SHIGAN_AUDIT_SHARDS chains, each gap-free and checkpointed on its own; a
+# writer appends to a chain no other open transaction holds, so no write waits on another's
+# commit (issue 15). Checkpoints also go to syslog (facility LOCAL0, tag shigan-audit) when
+# SHIGAN_AUDIT_SYSLOG names it (/dev/log, or host:port over UDP): a copy the database's owner
+# cannot reach either.
+SHIGAN_AUDIT_SHARDS = int(os.environ.get("SHIGAN_AUDIT_SHARDS", "32"))
+SHIGAN_AUDIT_SYSLOG = os.environ.get("SHIGAN_AUDIT_SYSLOG", "")
 
 # Workbooks are read in a cage (issue 16, core/spreadsheets/cage.py): refused before reading
 # when the first sheet spans more cells or rows than this, or the zip looks like a bomb; read in

@@ -9,7 +9,3 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from shigan.audit import guard  # noqa: F401  registers the SQLite guard's function
-        from shigan.audit.services import audit_write_lock
-        from shigan.core.versions import register_write_lock
-
-        register_write_lock(audit_write_lock)

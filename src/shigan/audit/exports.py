@@ -70,7 +70,7 @@ def audit_export(*, actor, since: datetime.date, until: datetime.date) -> Iterat
             after={"since": since, "until": until},
         )
     start, end = _bounds(since, until)
-    entries = AuditEntry.objects.filter(at__gte=start, at__lt=end).order_by("seq")
+    entries = AuditEntry.objects.filter(at__gte=start, at__lt=end).order_by("id")
     return _lines(entries, since, until, actor.get_username())
 
 
@@ -127,16 +127,19 @@ def export_verify(data: bytes) -> ExportCheck:
 
 
 def _check_entries(body: list[bytes], meta: dict) -> ExportCheck:
-    key, prev = audit_key(), None
+    """Each entry's own hash, and its link to the entry before it in the same chain (entries
+    of several chains interleave in the file, in the order they were written)."""
+    key, prev = audit_key(), {}
     for number, line in enumerate(body, start=1):
         content = orjson.loads(line)
         stored = content.pop("hash", "")
+        shard = content.get("shard", 0)
         problem = ""
         if content_digest(content, key) != stored:
             problem = _("第 %(n)d 行的记录哈希不符。") % {"n": number}
-        elif prev is not None and content["prev_hash"] != prev:
-            problem = _("第 %(n)d 行与上一行不相连。") % {"n": number}
+        elif shard in prev and content["prev_hash"] != prev[shard]:
+            problem = _("第 %(n)d 行与同一条链的上一行不相连。") % {"n": number}
         if problem:
             return ExportCheck(False, number - 1, problem, meta)
-        prev = stored
+        prev[shard] = stored
     return ExportCheck(True, len(body), meta=meta)

@@ -16,7 +16,11 @@ class AuditEntryQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    """One entry of one of the chains (shards, see shigan.audit.services): `seq` counts within
+    its shard, gap-free from 1."""
+
+    shard = models.PositiveSmallIntegerField(_("链"), default=0)
+    seq = models.PositiveBigIntegerField(_("序号"))
     at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -43,11 +47,14 @@ class AuditEntry(models.Model):
     class Meta:
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
-        ordering = ["-seq"]
+        ordering = ["-id"]
         indexes = [models.Index(fields=["target_type", "target_id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["shard", "seq"], name="audit_entry_shard_seq")
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.target_repr}"
+        return f"#{self.shard}-{self.seq} {self.action} {self.target_repr}"
 
     # Retention (issue 16): an entry is written once and kept; the database refuses the rest too
     # (shigan.audit.guard).
@@ -61,8 +68,11 @@ class AuditEntry(models.Model):
 
 
 class AuditHead(models.Model):
-    """The single row that holds the end of the chain; locking it serialises appends."""
+    """The end of one chain (shard). A writer locks the head of a chain no other transaction
+    holds, so appends to one chain are serialised while writers never queue on one row.
+    Row id = shard + 1 (shard 0 is the chain that existed before shards)."""
 
+    shard = models.PositiveSmallIntegerField(_("链"), unique=True, default=0)
     seq = models.PositiveBigIntegerField(_("最新序号"), default=0)
     hash = models.CharField(_("最新哈希"), max_length=64, default="0" * 64)
 
@@ -71,4 +81,4 @@ class AuditHead(models.Model):
         verbose_name_plural = _("审计链头")
 
     def __str__(self) -> str:
-        return f"#{self.seq}"
+        return f"#{self.shard}-{self.seq}"

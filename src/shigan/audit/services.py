@@ -1,14 +1,26 @@
-"""Writing the audit trail. Only services call this, inside their own transaction."""
+"""Writing the audit trail. Only services call this, inside their own transaction.
 
+The trail is up to SHIGAN_AUDIT_SHARDS chains (shards). Each is an HMAC chain with gap-free
+sequence numbers and its own head row; a writing transaction locks the head of a chain that no
+other open transaction holds (PostgreSQL's SKIP LOCKED) and appends all its entries to it, so
+writers never wait on each other's commit, and each chain stays exactly as strong as the single
+chain was: `shigan audit verify` walks every chain and holds it against its checkpoints. A new
+chain is opened only when every existing one is held, so the number in use follows the number of
+concurrent writers. SQLite serialises writers anyway: there the first chain is always free.
+"""
+
+import contextlib
 import hmac
 import itertools
+import threading
 from collections.abc import Iterable
 from datetime import datetime
 from typing import NamedTuple
 
 import orjson
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from shigan.audit.checkpoints import checkpoint_after, checkpoint_write
@@ -20,8 +32,8 @@ from shigan.audit.registry import ACTIONS
 __all__ = [
     "audit_record",
     "audit_record_many",
-    "audit_write_lock",
     "audit_checkpoint_now",
+    "audit_switched_off",
     "AuditItem",
     "entry_digest",
     "entry_content",
@@ -43,8 +55,10 @@ def _canonical_bytes(value) -> bytes:
 
 
 def entry_content(entry: AuditEntry) -> dict:
-    """What an entry's hash covers (also the form an export carries, so it can be checked)."""
-    return {
+    """What an entry's hash covers (also the form an export carries, so it can be checked).
+    The shard is named for every shard but 0, whose entries hash as they did before shards
+    (an entry moved to another chain no longer matches its hash either way)."""
+    content = {
         "seq": entry.seq,
         "at": entry.at.isoformat(),
         "actor": entry.actor_id,
@@ -59,6 +73,9 @@ def entry_content(entry: AuditEntry) -> dict:
         "ip": entry.ip,
         "prev_hash": entry.prev_hash,
     }
+    if entry.shard:
+        content["shard"] = entry.shard
+    return content
 
 
 def content_digest(content: dict, key: bytes | None = None) -> str:
@@ -75,27 +92,84 @@ def _jsonable(value):
     return None if value is None else orjson.loads(_canonical_bytes(value))
 
 
+_held = threading.local()  # the shard this thread used last: its transaction may hold it
+
+
+class _Switch:
+    off = False
+
+
+@contextlib.contextmanager
+def audit_switched_off():
+    """Benchmarks only (bench/writes.py): writes record no entry, to measure what the trail
+    costs. Process-wide; nothing in the product enters it."""
+    _Switch.off = True
+    try:
+        yield
+    finally:
+        _Switch.off = False
+
+
+def _free_head(shard: int | None) -> AuditHead | None:
+    """Lock and return a chain head no other transaction holds: `shard` if given, else the
+    lowest free one (a head this transaction holds already counts as free)."""
+    heads = AuditHead.objects.select_for_update(skip_locked=True)
+    if shard is not None:
+        return heads.filter(shard=shard).first()
+    return heads.order_by("shard").first()
+
+
+def _open_heads() -> AuditHead | None:
+    """Every chain is held: open the others (row id = shard + 1) and take one. The new head
+    rows are committed at once on a connection of their own, and only rows that do not exist
+    yet are inserted, so that this never waits on a head another transaction holds. The first
+    head, and any on SQLite (one writer at a time, and a test database in memory), is made in
+    this transaction."""
+    count = AuditHead.objects.count()
+    shards = max(1, settings.SHIGAN_AUDIT_SHARDS)
+    if count >= shards:
+        return None
+    if count == 0 or connection.vendor == "sqlite":
+        AuditHead.objects.bulk_create([AuditHead(pk=count + 1, shard=count)], ignore_conflicts=True)
+        return _free_head(count)
+    table = AuditHead._meta.db_table
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with side.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (id, shard, seq, hash) "
+                "SELECT s + 1, s, 0, %s FROM generate_series(0, %s) AS s "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} h WHERE h.shard = s) "
+                "ON CONFLICT DO NOTHING",
+                [GENESIS_HASH, shards - 1],
+            )
+    finally:
+        side.close()
+    return _free_head(None)
+
+
 def _lock_head() -> AuditHead:
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        AuditHead.objects.get_or_create(pk=1)
-        head = AuditHead.objects.select_for_update().get(pk=1)
+    """The head this transaction appends to, locked until it commits. The thread's last shard
+    first, so that every entry of one transaction goes to the same chain."""
+    last = getattr(_held, "shard", None)
+    head = last is not None and _free_head(last)
+    for _ in range(max(1, settings.SHIGAN_AUDIT_SHARDS)):
+        head = head or _free_head(None) or _open_heads()
+        if head or AuditHead.objects.count() >= settings.SHIGAN_AUDIT_SHARDS:
+            break
+    if not head:  # every chain held and no more allowed: wait for one
+        head = AuditHead.objects.select_for_update().get(shard=last or 0)
+    _held.shard = head.shard
     return head
 
 
-def audit_write_lock() -> None:
-    """Take the lock every write transaction takes when it appends to the chain (other
-    modules that must order their row locks after it, such as core.versions, take it first)."""
-    _lock_head()
-
-
-def audit_checkpoint_now() -> AuditHead:
-    """Checkpoint the chain's head now (the daily checkpoint; `shigan audit checkpoint`)."""
-    with transaction.atomic():
-        head = _lock_head()
-        if head.seq:
-            transaction.on_commit(lambda: checkpoint_write(head.seq, head.hash))
-    return head
+def audit_checkpoint_now() -> list[AuditHead]:
+    """Checkpoint every chain's head now (the daily checkpoint; `shigan audit checkpoint`).
+    The heads are read as committed, without a lock: each is a state its chain has reached."""
+    heads = [head for head in AuditHead.objects.order_by("shard") if head.seq]
+    for head in heads:
+        checkpoint_write(head.seq, head.hash, head.shard)
+    return heads
 
 
 def audit_record(
@@ -115,6 +189,8 @@ def audit_record(
         raise ValueError(f"unregistered audit action {action!r}")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the service's transaction")
+    if _Switch.off:
+        return AuditEntry(action=action)
     ctx = current_request_context()
     head = _lock_head()
     if target is not None:
@@ -122,6 +198,7 @@ def audit_record(
         target_id = target_id or str(target.pk)
     actor = actor if getattr(actor, "pk", None) else None
     entry = AuditEntry(
+        shard=head.shard,
         seq=head.seq + 1,
         # Microseconds are dropped so the stored time reads back identically on every backend.
         at=(at or timezone.now()).replace(microsecond=0),
@@ -139,7 +216,7 @@ def audit_record(
     )
     entry.hash = entry_digest(entry)
     entry.save(force_insert=True)
-    checkpoint_after(head.seq, entry.seq, entry.hash)
+    checkpoint_after(head.seq, entry.seq, entry.hash, head.shard)
     head.seq, head.hash = entry.seq, entry.hash
     head.save(update_fields=["seq", "hash"])
     return entry
@@ -156,6 +233,7 @@ class AuditItem(NamedTuple):
 
 
 _BULK_COLUMNS = (
+    "shard",
     "seq",
     "at",
     "actor",
@@ -185,6 +263,8 @@ def audit_record_many(*, actor, action: str, items: Iterable[AuditItem]) -> int:
         raise ValueError(f"unregistered audit action {action!r}")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record_many must run inside the service's transaction")
+    if _Switch.off:
+        return sum(1 for _ in items)
     ctx = current_request_context()
     head = _lock_head()
     items = iter(items)
@@ -197,7 +277,8 @@ def audit_record_many(*, actor, action: str, items: Iterable[AuditItem]) -> int:
     at = timezone.now().replace(microsecond=0)
     at_iso = at.isoformat()
     at_db = transaction.get_connection().ops.adapt_datetimefield_value(at)
-    request_id, ip = ctx.request_id, ctx.ip
+    request_id, ip, shard = ctx.request_id, ctx.ip, head.shard
+    named_shard = {"shard": shard} if shard else {}  # as entry_content names it
     chain = [head.seq, head.hash]  # the last seq and hash written, as the rows stream out
 
     def rows():
@@ -229,9 +310,11 @@ def audit_record_many(*, actor, action: str, items: Iterable[AuditItem]) -> int:
                 "request_id": request_id,
                 "ip": ip,
                 "prev_hash": prev_hash,
+                **named_shard,
             }
             digest = mac(key, dumps(content, default=default, option=sort_keys), "sha256").hex()
             yield (
+                shard,
                 seq,
                 at_db,
                 actor_id,
@@ -254,7 +337,7 @@ def audit_record_many(*, actor, action: str, items: Iterable[AuditItem]) -> int:
 
     before_seq = head.seq
     count = bulk_insert(AuditEntry, _BULK_COLUMNS, rows(), binary=True)
-    checkpoint_after(before_seq, *chain)
+    checkpoint_after(before_seq, *chain, shard)
     head.seq, head.hash = chain
     head.save(update_fields=["seq", "hash"])
     return count

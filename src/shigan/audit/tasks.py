@@ -10,4 +10,4 @@ __all__ = ["audit_checkpoint_daily"]
 def audit_checkpoint_daily() -> int:
     from shigan.audit.services import audit_checkpoint_now
 
-    return audit_checkpoint_now().seq
+    return sum(head.seq for head in audit_checkpoint_now())

@@ -9,14 +9,13 @@ from django.db import transaction
 from django.urls import reverse
 
 from shigan.campaigns import services as campaigns
-from shigan.core.versions import versions_read
 from shigan.orgs.models import Membership
 from shigan.orgs.services import membership_revoke, unit_move, unit_update
 from shigan.problems import services
 from shigan.problems.bulk import MeasureDraft, ProblemDraft, measure_bulk_add, problem_bulk_create
 from shigan.problems.models import Problem
 from shigan.problems.tests.conftest import pdf, unfinished
-from shigan.problems.versions import SUBTREE_PREFIX, problems_touch_units
+from shigan.problems.versions import problems_subtree_token, problems_touch_units
 from shigan.problems.watch import problems_watch
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +30,7 @@ def _page(client, unit, **params) -> str:
 
 
 def _tokens(*units) -> dict:
-    return versions_read(SUBTREE_PREFIX + u.path for u in units)
+    return {u.path: problems_subtree_token(u.path) for u in units}
 
 
 def test_repeat_view_is_served_from_the_cache(
@@ -123,15 +122,15 @@ def test_a_write_touches_its_subtree_and_nothing_beside_it(units, campaign, edit
     services.problem_update(actor=editor, problem=problem, title="改过的标题")
     after = _tokens(region, league, own, sibling)
     changed = {k for k in before if before[k] != after[k]}
-    assert changed == {SUBTREE_PREFIX + u.path for u in (region, league, own)}
+    assert changed == {u.path for u in (region, league, own)}
 
     before = after
     measure_bulk_add(
         actor=editor, drafts=[MeasureDraft(problem=problem, text="措施", added_on=D(2023, 5, 5))]
     )
     after = _tokens(region, league, own, sibling)
-    assert after[SUBTREE_PREFIX + own.path] != before[SUBTREE_PREFIX + own.path]
-    assert after[SUBTREE_PREFIX + sibling.path] == before[SUBTREE_PREFIX + sibling.path]
+    assert after[own.path] != before[own.path]
+    assert after[sibling.path] == before[sibling.path]
 
 
 def test_the_daily_watch_touches_what_it_marks(units, campaign, editor, calendar):

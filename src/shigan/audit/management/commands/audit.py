@@ -28,18 +28,20 @@ class Command(BaseCommand):
         if action == "verify-export":
             return self._verify_export(options["file"])
         if action == "checkpoint":
-            head = audit_checkpoint_now()
-            self.stdout.write(self.style.SUCCESS(f"已写入检查点：序号 {head.seq}。"))
+            heads = audit_checkpoint_now()
+            where = "、".join(f"第 {h.shard} 条链序号 {h.seq}" for h in heads) or "审计链为空"
+            self.stdout.write(self.style.SUCCESS(f"已写入检查点：{where}。"))
             return
         result = audit_verify()
         if not result.ok:
             raise CommandError(
-                f"审计记录校验失败：{PROBLEMS[result.problem] % result.first_bad_seq}"
+                f"审计记录校验失败：第 {result.shard} 条链中"
+                f"{PROBLEMS[result.problem] % result.first_bad_seq}"
                 f"（此前 {result.checked} 条完好）"
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"审计记录完好：共 {result.checked} 条，哈希链连续，"
+                f"审计记录完好：{result.chains} 条哈希链共 {result.checked} 条，各链连续，"
                 f"与 {result.checkpoints} 个签名检查点一致。"
             )
         )
