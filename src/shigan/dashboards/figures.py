@@ -27,7 +27,7 @@ from shigan.core.formatting import amount_exact, amount_text, count_exact, count
 from shigan.initiatives.measures import quantity_exact, quantity_text
 from shigan.metrics.links import records_url
 from shigan.metrics.registry import METRICS
-from shigan.metrics.selectors import metric_records, metric_value
+from shigan.metrics.selectors import metric_own_by, metric_records, metric_value
 from shigan.orgs.models import Unit
 from shigan.orgs.scoping import subtree_q
 from shigan.orgs.selectors import unit_get
@@ -206,26 +206,40 @@ def _batched(compute):
     return compute
 
 
-def _batch(key: str, **dims) -> Callable[[Query], Computed]:
+def _batch_own(key: str, q: Query, dim: str = "") -> dict:
+    """The metric's figures of the enrolled units' own records, by `dim`'s values, from the
+    facts (a batch's units under a region are most of its records: never counted one by one)."""
+    metric = METRICS[key]
+    campaign = q.campaign if metric.campaign_field else None  # facts without one: campaign 0
+    return metric_own_by(
+        key, units=_enrolled(q), under=q.unit, campaign=campaign, as_of=q.as_of, dim=dim
+    )
+
+
+def _batch(key: str) -> Callable[[Query], Computed]:
     """The metric's records of the units enrolled in the batch (each unit's own)."""
 
     @_batched
     def compute(q: Query) -> Computed:
         unit_field = METRICS[key].unit_field
-        records = _records(key, q, **dims).filter(**{f"{unit_field}__in": _enrolled(q)})
-        return records.count(), records
+        records = _records(key, q).filter(**{f"{unit_field}__in": _enrolled(q)})
+        return _batch_own(key, q).get("", 0), records
 
+    compute.key = key
     return compute
 
 
 def _aspects_of(problems: Callable[[Query], Computed]) -> Callable[[Query], Computed]:
-    """The distinct problem aspects those problems fall in (5个方面, 6个方面)."""
+    """The distinct problem aspects those problems fall in (5个方面, 6个方面); of a batch's
+    units from the facts by aspect."""
 
     def compute(q: Query) -> Computed:
         records = problems(q)[1]
         aspects = Aspect.objects.filter(pk__in=records.order_by().values("aspect"))
         aspects = aspects.order_by("kind", "ordinal", "pk")
-        return aspects.count(), aspects
+        if not compute.batched:  # the unit's own records: an indexed read of that unit
+            return aspects.count(), aspects
+        return sum(1 for value in _batch_own(problems.key, q, "aspect") if value), aspects
 
     compute.batched = getattr(problems, "batched", False)
     return compute

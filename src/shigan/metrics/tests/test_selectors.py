@@ -7,9 +7,15 @@ from django.urls import reverse
 from shigan.metrics.engine import metric_rebuild
 from shigan.metrics.links import records_url
 from shigan.metrics.models import MetricFact
-from shigan.metrics.selectors import metric_by_child, metric_records, metric_value
+from shigan.metrics.selectors import (
+    metric_by_child,
+    metric_own_by,
+    metric_records,
+    metric_value,
+)
 from shigan.orgs.choices import Role
 from shigan.orgs.metrics import MEMBERSHIPS
+from shigan.orgs.models import Unit
 from shigan.orgs.services import membership_revoke, unit_move
 from shigan.problems.metrics import PROBLEMS, PROBLEMS_CLOSED
 from shigan.problems.services import problem_create, problem_set_state
@@ -66,6 +72,38 @@ def test_figures_as_of_dates(units, ledger):
     assert metric_value(PROBLEMS_CLOSED, unit=banner, as_of=D(2023, 5, 20)) == 1
     assert metric_value(PROBLEMS, unit=league, source="research") == 3
     assert metric_value(PROBLEMS, unit=league, source="research", state="open") == 3
+
+
+def _own_records(units: list, as_of=None, **dims) -> int:
+    """The records of each unit itself, counted from the ledger."""
+    return sum(
+        metric_records(PROBLEMS, unit=unit, as_of=as_of, **dims).filter(unit=unit).count()
+        for unit in units
+    )
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ("own",),  # its gacha's records are not its own
+        ("own", "grandchild"),  # a unit and a unit two levels below it
+        ("own", "child", "grandchild", "sibling"),  # nested: a listed child of a listed unit
+        ("parent", "child"),
+        ("region",),
+    ],
+)
+def test_own_figures_of_several_units_come_from_the_facts(units, ledger, names):
+    listed = [units[name] for name in names]
+    ids = Unit.objects.filter(pk__in=[u.pk for u in listed]).values("pk")
+    for as_of in (None, D(2023, 5, 6)):
+        own = metric_own_by(PROBLEMS, units=ids, under=units["region"], as_of=as_of)
+        assert own.get("", 0) == _own_records(listed, as_of), (names, as_of)
+        by_source = metric_own_by(
+            PROBLEMS, units=ids, under=units["region"], as_of=as_of, dim="source"
+        )
+        for source in ("research", "self_inspection"):
+            expected = _own_records(listed, as_of, source=source)
+            assert by_source.get(source, 0) == expected, (names, as_of, source)
 
 
 def test_by_child_puts_the_units_own_records_last(units, ledger):
