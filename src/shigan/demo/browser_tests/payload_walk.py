@@ -12,7 +12,9 @@ A field the API refuses to hold the payload (a phone number, a quantity, a user 
 in its step's `refused`: the walk sends the payload there first and expects a 400 whose error
 names that field, then writes the step with an ordinary value in it."""
 
+import copy
 import datetime
+import re
 from base64 import b32decode
 from collections.abc import Callable
 
@@ -125,6 +127,9 @@ def _send(client, step: Step, path: str, body: dict):
     return getattr(client, step.method)(path, body, format=media)
 
 
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _error_names(answer: dict, name: str) -> bool:
     """The 400's body names the field (or, for a list's item, the list)."""
     text = str(answer)
@@ -149,7 +154,7 @@ def run_walk(users: dict, ctx: dict, hooks: dict[str, Callable[[dict], None]]) -
         path = step.path.format(**ctx)
         body = step.body(ctx)
         for name in step.refused:
-            tried = _deep_copy(body)
+            tried = copy.deepcopy(body)
             for each in (name, *step.text):
                 _fill(tried, each, payload(step, each))
             answer = _send(client, step, path, tried)
@@ -160,6 +165,7 @@ def run_walk(users: dict, ctx: dict, hooks: dict[str, Callable[[dict], None]]) -
                 answer.data,
             )
             assert _error_names(answer.data, name), (step.operation, name, answer.data)
+            assert CHINESE.search(answer.data["detail"]), answer.data  # a message for people
             outcomes[step.operation, name] = ("refused", answer.data)
         for name in step.text:
             _fill(body, name, payload(step, name))
@@ -171,12 +177,26 @@ def run_walk(users: dict, ctx: dict, hooks: dict[str, Callable[[dict], None]]) -
     return outcomes
 
 
-def _deep_copy(value):
-    if isinstance(value, dict):
-        return {k: _deep_copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_deep_copy(v) for v in value]
-    return value
+def _second_petition(users, ctx) -> None:
+    """A petition routed to the banner, to be declined (the first one is accepted)."""
+    made = petitions.petition_intake(
+        actor=users["gacha_agent"],
+        agent=Agent.objects.get(pk=ctx["agent"]),
+        received_on=day(2023, 4, 3),
+        channel="letter",
+        title="草场纠纷",
+        request="请求调解",
+        category="land",
+        first_time=True,
+        petitioners=[{"name": "王五", "phone": ""}],
+    )
+    petitions.petition_route(
+        actor=users["gacha_agent"],
+        petition=made,
+        to_unit=Unit.objects.get(pk=ctx["banner"]),
+        day=day(2023, 4, 4),
+    )
+    ctx["second_petition"] = made.pk
 
 
 def _hooks(users):
@@ -216,33 +236,13 @@ def _hooks(users):
     def target(ctx):
         ctx["target"] = PromotionTarget.objects.get(promotion_id=ctx["promotion"]).pk
 
-    def second_petition(ctx):
-        made = petitions.petition_intake(
-            actor=users["gacha_agent"],
-            agent=Agent.objects.get(pk=ctx["agent"]),
-            received_on=day(2023, 4, 3),
-            channel="letter",
-            title="草场纠纷",
-            request="请求调解",
-            category="land",
-            first_time=True,
-            petitioners=[{"name": "王五", "phone": ""}],
-        )
-        petitions.petition_route(
-            actor=users["gacha_agent"],
-            petition=made,
-            to_unit=Unit.objects.get(pk=ctx["banner"]),
-            day=day(2023, 4, 4),
-        )
-        ctx["second_petition"] = made.pk
-
     return {
         "campaigns_groups_members_create": group,
         "research_topics_create": lead,
         "petitions_petitions_create": agent,
         "research_promotion_targets_report_create": target,
         "problems_problems_closeout_create": measures,
-        "petitions_petitions_decline_create": second_petition,
+        "petitions_petitions_decline_create": lambda ctx: _second_petition(users, ctx),
     }
 
 
