@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 
 from shigan.accounts.second_factor import has_second_factor, second_factor_required
 
-__all__ = ["AccountGateMiddleware", "mark_login", "second_factor_passed", "password_expired"]
+__all__ = [
+    "AccountGateMiddleware",
+    "mark_login",
+    "owed_step",
+    "second_factor_passed",
+    "password_expired",
+]
 
 STEP_KEY = "shigan_second_factor"  # "verify" or "enrol", set at login, removed once passed
 STEP_PAGES = {"verify": "accounts:second_factor_verify", "enrol": "accounts:second_factor"}
@@ -30,11 +36,15 @@ ALWAYS_OPEN = (
 
 
 def mark_login(request, user) -> str:
-    """Called by the login page: which second-factor step this session still owes."""
+    """Called at every login (accounts.receivers): which second-factor step the session owes."""
     step = "verify" if has_second_factor(user) else "enrol" if second_factor_required(user) else ""
     if step:
         request.session[STEP_KEY] = step
     return step
+
+
+def owed_step(request) -> str:
+    return request.session.get(STEP_KEY, "")
 
 
 def second_factor_passed(request) -> None:

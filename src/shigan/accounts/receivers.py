@@ -4,7 +4,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from shigan.accounts import services, sessions
+from shigan.accounts import gate, services, sessions
 
 __all__: list[str] = []
 
@@ -14,6 +14,11 @@ def _logged_in(sender, request, user, **kwargs):
     services.user_login_record(user=user)
     if request is not None and hasattr(request, "session"):
         sessions.session_opened(user=user, session=request.session)
+        # Every login owes its second factor here, whichever backend made it (password, LDAP,
+        # OIDC, CAS): the gate holds the session until it is passed. A login without an HTTP
+        # request (the test client's force_login, a shell) has nobody to answer it.
+        if request.method:
+            gate.mark_login(request, user)
 
 
 @receiver(user_logged_out)

@@ -81,7 +81,7 @@ def user_create(
     )
     _check_password(password, user)
     user.set_password(password)
-    user.full_clean()
+    _full_clean(user)
     user.save()
     audit_record(
         actor=actor,
@@ -90,6 +90,18 @@ def user_create(
         after={"username": user.username, "full_name": user.full_name, "system_role": system_role},
     )
     return user
+
+
+def _full_clean(user: User) -> None:
+    """The model's own checks (a user name of letters, digits and @.+-_ only …) as a clear
+    message naming the field, not a server error."""
+    try:
+        user.full_clean()
+    except ValidationError as error:
+        name, messages = next(iter(error.message_dict.items()))
+        label = User._meta.get_field(name).verbose_name if name != "__all__" else ""
+        message = f"{label}：{messages[0]}" if label else messages[0]
+        raise DomainError(message, code="invalid", field=name) from error
 
 
 @transaction.atomic

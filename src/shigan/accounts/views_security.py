@@ -27,7 +27,7 @@ from shigan.accounts.forms import (
     SystemRoleForm,
     UserCreateForm,
 )
-from shigan.accounts.gate import STEP_PAGES, mark_login, second_factor_passed
+from shigan.accounts.gate import STEP_PAGES, owed_step, second_factor_passed
 from shigan.accounts.second_factor import (
     has_second_factor,
     recovery_codes_left,
@@ -66,11 +66,12 @@ def _form_error(form, error: DomainError) -> None:
 
 
 class LoginView(base_views.LoginView):
-    """The password page; a user who owes the second factor is sent on to it."""
+    """The password page; a user who owes the second factor (marked at login by the
+    receiver, as for every backend) is sent straight on to it."""
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        step = mark_login(self.request, form.get_user())
+        step = owed_step(self.request)
         if not step:
             return response
         page = reverse(STEP_PAGES[step])

@@ -5,8 +5,10 @@ in one's scope; first-login linking; the mapped role; no role without a mapping;
 
 import json
 import re
+from base64 import b32decode
 
 import pytest
+from django_otp.oath import totp
 
 from shigan.accounts.models import ExternalIdentity, User
 from shigan.accounts.services import user_create
@@ -14,6 +16,7 @@ from shigan.accounts.tests.servers import start_idp
 from shigan.audit.models import AuditEntry
 from shigan.orgs.divisions import divisions_import
 from shigan.orgs.models import Membership, Unit
+from shigan.orgs.services import membership_grant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,14 +54,14 @@ def logins(settings, idp):
     return settings
 
 
-def through_provider(page, live_server, button: str, username: str) -> None:
+def through_provider(page, live_server, button: str, username: str, lands_on: str = "/") -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_role("link", name=button).click()
     # The provider's own page (django-cas-server's for CAS): its fields by their names.
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill(f"{username}-idp-pw")
     page.locator("input[name=password]").press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(re.compile(re.escape(f"{live_server.url}{lands_on}")))
 
 
 def logout(page, live_server) -> None:
@@ -110,3 +113,33 @@ def test_login_page_without_external_logins_shows_no_buttons(page, live_server, 
     page.goto(f"{live_server.url}/accounts/login/")
     assert page.locator("[data-login]").count() == 0
     assert page.goto(f"{live_server.url}/login/oidc/").status == 404
+
+
+@pytest.mark.parametrize(
+    "button", ["使用统一身份认证登录", "使用统一身份认证（CAS）登录"], ids=["oidc", "cas"]
+)
+def test_an_administrator_logging_in_through_the_provider_owes_the_second_factor(
+    page, live_server, logins, button
+):
+    """The second factor does not depend on the backend: a unit administrator (who grants
+    roles, so must use one) coming back from the provider is held at the enrolment page, and
+    no other page answers until a code from the app is entered. (A clerk, who need not, lands
+    in scope: test_clerk_logs_in_through_the_provider_and_lands_in_their_scope.)"""
+    local = user_create(actor=None, username="lisi", password="correct-horse-battery")
+    abag = Unit.objects.get(division_code=ABAG, division_level=3)
+    membership_grant(actor=None, user=local, unit=abag, role="admin")
+    through_provider(page, live_server, button, "lisi", lands_on="/accounts/second-factor/")
+    assert page.get_by_text("必须启用动态口令").is_visible()
+    for held in ("/", f"/units/{abag.pk}/people/", "/accounts/tokens/"):
+        page.goto(f"{live_server.url}{held}")
+        assert page.url.startswith(f"{live_server.url}/accounts/second-factor/"), held
+    assert page.request.get(f"{live_server.url}/api/units/").status == 403
+    key = b32decode(page.locator("#otp-secret").inner_text().replace(" ", ""))
+    page.locator("#id_token").fill(f"{totp(key):06d}")
+    page.get_by_role("button", name="启用").click()
+    page.get_by_role("link", name="我已保存，继续").click()
+    page.wait_for_url(f"{live_server.url}/accounts/tokens/")  # the last page asked for
+    page.goto(f"{live_server.url}/units/{abag.pk}/people/")
+    assert page.url == f"{live_server.url}/units/{abag.pk}/people/"
+    assert page.request.get(f"{live_server.url}/api/units/").status == 200
+    logout(page, live_server)
