@@ -18,12 +18,14 @@ from shigan.accounts.second_factor import has_second_factor, second_factor_requi
 __all__ = [
     "AccountGateMiddleware",
     "mark_login",
+    "mark_login_without_request",
     "owed_step",
     "second_factor_passed",
     "password_expired",
 ]
 
-STEP_KEY = "shigan_second_factor"  # "verify" or "enrol", set at login, removed once passed
+STEP_KEY = "shigan_second_factor"  # "verify" or "enrol" while owed; one of the three below after
+PASSED, SETTLED, EXEMPT = "passed", "none", "exempt"
 STEP_PAGES = {"verify": "accounts:second_factor_verify", "enrol": "accounts:second_factor"}
 ALWAYS_OPEN = (
     "/accounts/login/",
@@ -35,20 +37,40 @@ ALWAYS_OPEN = (
 )
 
 
+def step_due(user) -> str:
+    """The second-factor step a fresh session of this user owes ("" when none)."""
+    return "verify" if has_second_factor(user) else "enrol" if second_factor_required(user) else ""
+
+
 def mark_login(request, user) -> str:
-    """Called at every login (accounts.receivers): which second-factor step the session owes."""
-    step = "verify" if has_second_factor(user) else "enrol" if second_factor_required(user) else ""
-    if step:
-        request.session[STEP_KEY] = step
+    """Called at every login (accounts.receivers): which second-factor step the session owes.
+    The session always records an answer, so one that lost it is held again (fail closed)."""
+    step = step_due(user)
+    request.session[STEP_KEY] = step or SETTLED
     return step
 
 
+def mark_login_without_request(session) -> None:
+    """A login made without an HTTP request (the test client's force_login, a shell) has
+    nobody to answer the second factor."""
+    session[STEP_KEY] = EXEMPT
+
+
 def owed_step(request) -> str:
-    return request.session.get(STEP_KEY, "")
+    step = request.session.get(STEP_KEY)
+    return step if step in STEP_PAGES else ""
 
 
 def second_factor_passed(request) -> None:
-    request.session.pop(STEP_KEY, None)
+    request.session[STEP_KEY] = PASSED
+
+
+def _owed_now(request, user) -> str:
+    """A session with no recorded step (lost in a race, or older than this gate) owes what
+    the user's factor requires, rather than passing unchecked."""
+    if STEP_KEY not in request.session:
+        mark_login(request, user)
+    return owed_step(request)
 
 
 def password_expired(user) -> bool:
@@ -66,7 +88,7 @@ class AccountGateMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not request.path.startswith(ALWAYS_OPEN):
-            step = request.session.get(STEP_KEY)
+            step = _owed_now(request, user)
             if step:
                 message = _("请先完成动态口令验证。")
                 return self._stop(request, STEP_PAGES[step], "second_factor_required", message)

@@ -19,6 +19,8 @@ def _logged_in(sender, request, user, **kwargs):
         # request (the test client's force_login, a shell) has nobody to answer it.
         if request.method:
             gate.mark_login(request, user)
+        else:
+            gate.mark_login_without_request(request.session)
 
 
 @receiver(user_logged_out)

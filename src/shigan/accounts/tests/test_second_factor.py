@@ -11,6 +11,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shigan.accounts.choices import SystemRole
+from shigan.accounts.gate import STEP_KEY
 from shigan.accounts.second_factor import second_factor_required
 from shigan.audit.models import AuditEntry
 from shigan.orgs.choices import Role
@@ -146,3 +147,23 @@ def test_fragments_do_not_receive_the_step_page(client, security_admin):
         headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/units/"},
     )
     assert elsewhere["HX-Redirect"] == "/accounts/second-factor/"
+
+
+def test_a_session_that_lost_its_step_is_held_again(client, security_admin):
+    """Fail closed: an administrator's session without a recorded step (lost in a race with
+    another request's save, or opened before this gate) owes the factor again."""
+    TOTPDevice.objects.create(user=security_admin, name="totp", confirmed=True)
+    log_in(client, "sec")
+    session = client.session
+    del session[STEP_KEY]
+    session.save()
+    assert client.get("/accounts/security/")["Location"].startswith(
+        "/accounts/second-factor/verify/"
+    )
+    assert client.get("/api/tokens/").status_code == 403
+
+
+def test_a_login_without_a_request_is_exempt_but_recorded(client, security_admin):
+    client.force_login(security_admin)
+    assert client.session[STEP_KEY] == "exempt"
+    assert client.get("/accounts/security/").status_code == 200
