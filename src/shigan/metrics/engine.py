@@ -23,6 +23,7 @@ __all__ = [
     "contributions",
     "metric_changes",
     "on_records_changed",
+    "on_records_settling",
     "apply_deltas",
     "facts_move_subtree",
     "metric_rebuild",
@@ -176,6 +177,18 @@ def on_records_changed(model, listener: Callable[[list], None]) -> None:
         listeners.append(listener)
 
 
+_settling_hooks: dict[type, list[Callable[[list], None]]] = {}
+
+
+def on_records_settling(model, hook: Callable[[list], None]) -> None:
+    """`hook(ids)` runs inside the writing transaction at the end of every `metric_changes` of
+    `model`, before the facts are computed: records derived from those (a history kept from
+    them) are written in time to be counted with them."""
+    hooks = _settling_hooks.setdefault(model, [])
+    if hook not in hooks:
+        hooks.append(hook)
+
+
 _local = threading.local()
 
 
@@ -240,6 +253,8 @@ class metric_changes:
         if exc_type is not None:
             return False
         every = self.ids + self.new_ids
+        for hook in _settling_hooks.get(self.model, ()):
+            hook(every)
         for metric in self.metrics:
             after = contributions(metric, every)
             after.subtract(self.before[metric.key])
