@@ -19,15 +19,20 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from shigan.audit.registry import register_action
 from shigan.audit.services import audit_record
 from shigan.core.bulk import chunks
 from shigan.metrics.engine import metric_rebuild
+from shigan.problems.choices import UNFINISHED_STATES
 from shigan.problems.lights import ProblemHistory, light_as_of, problem_histories
 from shigan.problems.metrics import LIGHT_METRICS
 from shigan.problems.models import Problem, ProblemLightChange
 
 __all__ = ["light_timeline", "light_history_sync", "light_history_rebuild"]
+
+REBUILT = register_action("problems.lights.rebuilt", _("重建红黄绿灯历史"))
 
 _ONE_DAY = datetime.timedelta(days=1)
 _FIELDS = ("pk", "found_on", "term", "deadline", "next_checkpoint", "light", "light_on")
@@ -78,6 +83,8 @@ def _wanted(history: ProblemHistory, light: str, light_on) -> list[tuple]:
     if not history.transitions:
         return []
     lit_on = max(light_on or timezone.localdate(), history.transitions[0][0])
+    if history.state_on(lit_on) not in UNFINISHED_STATES:
+        light = ""  # a closed problem has no light, whatever the column holds
     rows = light_timeline(history, lit_on - _ONE_DAY)
     if (rows[-1][1] if rows else "") != light:
         rows.append((lit_on, light))
@@ -130,7 +137,7 @@ def light_history_rebuild(*, actor) -> int:
     facts = {metric.key: metric_rebuild(metric) for metric in LIGHT_METRICS}
     audit_record(
         actor=actor,
-        action="problems.lights.rebuilt",
+        action=REBUILT,
         target_type="problems.problem",
         after={"problems": len(ids), "rewritten": rewritten, "facts": facts},
     )

@@ -86,6 +86,7 @@ def _candidates(today: datetime.date):
         Problem.objects.filter(state__in=_WATCHED_STATES)
         .filter(near | ~Q(light=Light.GREEN))
         .filter(carried_to__isnull=True)  # a carried-over original keeps its light
+        .filter(found_on__lte=today)  # a problem not yet found that day has no light yet
         .only(
             "pk",
             "unit_id",
