@@ -11,7 +11,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from shigan.core.bulk import chunks
@@ -28,6 +29,7 @@ __all__ = [
     "facts_move_subtree",
     "metric_rebuild",
     "DATELESS_DAY",
+    "metric_facts_compact",
 ]
 
 DATELESS_DAY = datetime.date(1970, 1, 1)  # records that always counted
@@ -127,20 +129,66 @@ def _ancestor_ids(unit_ids: Iterable[int]) -> dict[int, list[int]]:
 
 
 def _upsert(rows: list[tuple]) -> None:
-    """Add (metric, campaign_id, unit_id, day, dim, value, delta) rows to the facts."""
+    """Add (metric, campaign_id, unit_id, day, dim, value, delta) rows to the facts.
+
+    Appended, never updated in place: every write under a league adds to the same rows of the
+    league and the region, and an in-place update would hold those rows locked until it
+    commits — a lock all writes below would wait on (and, taken in a different order by two
+    writers, a deadlock). Reads sum the rows anyway; `metric_facts_compact` merges them later."""
     if not rows:
         return
     table = MetricFact._meta.db_table
     sql = (
         f"INSERT INTO {table} (metric, campaign_id, unit_id, day, dim, value, delta) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT (metric, unit_id, dim, value, campaign_id, day) "
-        f"DO UPDATE SET delta = {table}.delta + excluded.delta"
+        "VALUES (%s, %s, %s, %s, %s, %s, %s)"
     )
-    rows.sort(key=lambda r: (r[2], r[4], r[5], r[1], r[3]))  # a stable lock order
     with connection.cursor() as cursor:
         for chunk in chunks(rows, 5000):
             cursor.executemany(sql, chunk)
+
+
+_KEY = ("metric", "campaign_id", "unit_id", "day", "dim", "value")
+
+
+def metric_facts_compact(*, before: datetime.date | None = None) -> int:
+    """Merges the fact rows of each (metric, unit, dimension value, campaign, day) before
+    `before` (default: today) into one, dropping those that sum to zero; returns how many rows
+    went. Rows are deleted by id, each group in its own transaction, so writes adding rows
+    meanwhile are never lost."""
+    before = before or timezone.localdate()
+    groups = (
+        MetricFact.objects.filter(day__lt=before)
+        .values(*_KEY)
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list(*_KEY)
+    )
+    removed = 0
+    for chunk in chunks(list(groups), 500):
+        removed += _compact_groups(chunk)
+    return removed
+
+
+@transaction.atomic
+def _compact_groups(keys: list[tuple]) -> int:
+    wanted = set(keys)
+    rows = MetricFact.objects.filter(
+        metric__in={k[0] for k in keys},
+        unit_id__in={k[2] for k in keys},
+        day__in={k[3] for k in keys},
+    ).values_list("pk", *_KEY, "delta")
+    ids, sums = [], Counter()
+    for pk, *key, delta in rows.select_for_update():
+        if tuple(key) in wanted:
+            ids.append(pk)
+            sums[tuple(key)] += delta
+    for chunk in chunks(ids):
+        MetricFact.objects.filter(pk__in=chunk).delete()
+    merged = [(*key, n) for key, n in sums.items() if n]
+    MetricFact.objects.bulk_create(
+        [MetricFact(**dict(zip((*_KEY, "delta"), row, strict=True))) for row in merged]
+    )
+    return len(ids) - len(merged)
 
 
 def apply_deltas(metric: Metric, deltas: Counter) -> None:

@@ -8,9 +8,10 @@ the records inside every write that touches a problem — every such write holds
 — so the light metrics (`problems.overdue`, `problems.yellow`, `problems.green`) are daily
 facts per unit like every other figure, and counts by light as of any day are sums over them.
 
-The history runs up to the day the stored light was lit (`light_on`, set by the services and
-the daily watch); from that day it holds the stored light. The light between the watch's runs
-changes only when the watch next looks: as it is stored, so is it counted.
+The history follows the records up to the day the stored light is as of (the later of
+`light_on` and `light_checked_on`, set by the services and the daily watch); from that day it
+holds the stored light. Between the watch's runs the light changes only when the watch next
+looks: as it is stored, so is it counted.
 """
 
 import datetime
@@ -30,12 +31,15 @@ from shigan.problems.lights import ProblemHistory, light_as_of, problem_historie
 from shigan.problems.metrics import LIGHT_METRICS
 from shigan.problems.models import Problem, ProblemLightChange
 
-__all__ = ["light_timeline", "light_history_sync", "light_history_rebuild"]
+__all__ = ["light_timeline", "light_history_sync", "light_history_rebuild", "lit_until"]
 
 REBUILT = register_action("problems.lights.rebuilt", _("重建红黄绿灯历史"))
 
 _ONE_DAY = datetime.timedelta(days=1)
-_FIELDS = ("pk", "found_on", "term", "deadline", "next_checkpoint", "light", "light_on")
+_FIELDS = (
+    "pk", "found_on", "term", "deadline", "next_checkpoint", "light", "light_on",
+    "light_checked_on",
+)  # fmt: skip
 
 
 def _window(warn_workdays: int) -> datetime.timedelta:
@@ -77,12 +81,19 @@ def light_timeline(history: ProblemHistory, until: datetime.date) -> list[tuple]
     return out
 
 
-def _wanted(history: ProblemHistory, light: str, light_on) -> list[tuple]:
+def lit_until(light_on, checked_on, history: ProblemHistory) -> datetime.date:
+    """The day the stored light is as of: the later of the day it was lit and the day it was
+    last checked, and not before the problem entered the ledger."""
+    days = [d for d in (light_on, checked_on) if d is not None] or [timezone.localdate()]
+    return max(*days, history.transitions[0][0])
+
+
+def _wanted(history: ProblemHistory, light: str, light_on, checked_on) -> list[tuple]:
     """The history a problem should have: the records' timeline up to the day before its
-    stored light was lit, then the stored light."""
+    stored light is as of, then the stored light."""
     if not history.transitions:
         return []
-    lit_on = max(light_on or timezone.localdate(), history.transitions[0][0])
+    lit_on = lit_until(light_on, checked_on, history)
     if history.state_on(lit_on) not in UNFINISHED_STATES:
         light = ""  # a closed problem has no light, whatever the column holds
     rows = light_timeline(history, lit_on - _ONE_DAY)
@@ -116,7 +127,7 @@ def light_history_sync(ids: Iterable) -> int:
         rows = list(Problem._base_manager.filter(pk__in=chunk).values_list(*_FIELDS))
         histories = problem_histories(rows=[row[:5] for row in rows])
         stored = _stored(chunk)
-        wanted = {row[0]: _wanted(histories[row[0]], row[5], row[6]) for row in rows}
+        wanted = {row[0]: _wanted(histories[row[0]], *row[5:]) for row in rows}
         stale = [pk for pk, changes in wanted.items() if changes != stored.get(pk, [])]
         if not stale:
             continue

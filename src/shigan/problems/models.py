@@ -168,6 +168,9 @@ class Problem(models.Model):
         _("红黄绿灯"), max_length=10, choices=Light.choices, default=Light.GREEN, blank=True
     )
     light_on = models.DateField(_("亮灯日期"), null=True, blank=True)
+    # The day the stored light was last computed for (by a service or the watch): the light
+    # history follows the records up to it (`light_history`).
+    light_checked_on = models.DateField(_("亮灯核对日期"), null=True, blank=True)
     # Carried over from an earlier campaign (转入): the original stays in its campaign as it
     # stood that day; this one is counted in its own campaign from `carried_on` (carryover.py).
     carried_from = models.OneToOneField(

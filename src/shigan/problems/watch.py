@@ -65,10 +65,12 @@ def light_refresh(problem, *, today: datetime.date | None = None) -> bool:
     `metric_changes` over it). Returns whether it changed."""
     today = today or timezone.localdate()
     light = light_for(problem, today)
+    problem.light_checked_on = today
     if light == problem.light:
+        problem.save(update_fields=["light_checked_on"])
         return False
     problem.light, problem.light_on = light, today
-    problem.save(update_fields=["light", "light_on"])
+    problem.save(update_fields=["light", "light_on", "light_checked_on"])
     return True
 
 
@@ -135,7 +137,9 @@ def _watch_chunk(ids: list[int], today: datetime.date) -> int:
         by_light[new].append(pk)
     with metric_changes(Problem, list(changed)):
         for light, pks in by_light.items():
-            Problem.objects.filter(pk__in=pks).update(light=light, light_on=today)
+            Problem.objects.filter(pk__in=pks).update(
+                light=light, light_on=today, light_checked_on=today
+            )
     audit_record_many(
         actor=None,
         action="problems.light.changed",
