@@ -24,11 +24,11 @@ from shigan.dashboards.figures import CATALOGUE, Figure, Pillar, Query, default_
 from shigan.metrics.links import records_url
 from shigan.metrics.models import MetricFact
 from shigan.metrics.registry import METRICS
-from shigan.metrics.selectors import metric_by, metric_records
+from shigan.metrics.selectors import metric_by, metric_records, metric_value
 from shigan.orgs.models import Unit
 from shigan.orgs.scoping import subtree_q
-from shigan.problems.choices import ProblemState
-from shigan.problems.lights import problems_lit_with_history
+from shigan.problems.choices import UNFINISHED_STATES, ProblemState
+from shigan.problems.lights import problem_histories
 from shigan.problems.models import Problem
 
 __all__ = [
@@ -61,6 +61,7 @@ TABLE_METRICS = (
 # The trend chart: cumulative counts by day.
 TREND_METRICS = ("study.sessions", "research.trips", "problems.found", "problems.closed")
 PROBLEMS = "problems.found"
+OVERDUE = "problems.overdue"
 LIST_SIZE = 10
 
 
@@ -242,35 +243,36 @@ def metric_cell_records(key: str, q: Query, *, unit: Unit, batch: bool, own: boo
 
 
 def overdue_problems(q: Query, *, use_batch: bool = False) -> QuerySet:
-    """Problems overdue — red — on the as-of date (today if none), from the records as they
-    stood that day: the state, the deadline after the extensions then approved, the progress
-    (`problems.lights`). The dashboard's figure is this list's length."""
-    return _overdue(q, use_batch)[0]
+    """Problems overdue — red — on the as-of date (today's stored light if none), from the
+    light history kept from the records (`problems.light_history`): the state, the deadline
+    after the extensions then approved, the progress of that day."""
+    if use_batch:
+        return metric_batch_records(OVERDUE, q, as_of=q.as_of).select_related("unit", "aspect")
+    if q.as_of is None:  # the light stored now: an indexed read
+        records = Problem.objects.filter(
+            subtree_q([q.unit.path], "unit__path"), light=Light.RED, state__in=UNFINISHED_STATES
+        ).order_by("deadline", "pk")
+        if q.campaign is not None:
+            records = records.filter(campaign=q.campaign)
+    else:
+        records = metric_records(OVERDUE, unit=q.unit, campaign=q.campaign, as_of=q.as_of)
+    return records.select_related("unit", "aspect")
 
 
-def overdue_listed(q: Query, *, use_batch: bool = False) -> list:
-    """The overdue problems as the dashboard lists them, each with `deadline_on_day`: the date
-    it watched on the as-of date (before the extensions approved later)."""
-    records, histories, day = _overdue(q, use_batch)
-    problems = list(records)
+def overdue_listed(q: Query, *, use_batch: bool = False) -> tuple[list, int]:
+    """The first LIST_SIZE overdue problems as the dashboard lists them, each with
+    `deadline_on_day` (the date it watched on the as-of date, before the extensions approved
+    later), and how many there are — from the facts, not by counting the records."""
+    problems = list(overdue_problems(q, use_batch=use_batch)[:LIST_SIZE])
+    day = q.as_of or timezone.localdate()
+    histories = problem_histories([p.pk for p in problems])
     for p in problems:
         p.deadline_on_day = histories[p.pk].watched_on(day)
-    return problems
-
-
-def _overdue(q: Query, use_batch: bool):
-    day = q.as_of or timezone.localdate()
     if use_batch:
-        records = metric_batch_records(PROBLEMS, q, as_of=day)
+        count = overdue_problems(q, use_batch=True).count()
     else:
-        records = metric_records(PROBLEMS, unit=q.unit, campaign=q.campaign, as_of=day, user=q.user)
-    histories = problems_lit_with_history(records, day, Light.RED)
-    red = (
-        Problem.objects.filter(pk__in=list(histories))
-        .select_related("unit", "aspect")
-        .order_by("deadline", "pk")
-    )
-    return red, histories, day
+        count = metric_value(OVERDUE, unit=q.unit, campaign=q.campaign, as_of=q.as_of)
+    return problems, count
 
 
 # -- chart data ------------------------------------------------------------------------------

@@ -92,7 +92,7 @@ class DashboardView(QueryMixin, View):
         system = Query(q.campaign, q.unit, q.batch, q.as_of, None)  # the unit is checked
         columns, rows = selectors.child_table(system, use_batch=use_batch)
         table = _child_table_context(request, system, columns, rows, use_batch)
-        overdue = selectors.overdue_listed(system, use_batch=use_batch)
+        overdue, overdue_count = selectors.overdue_listed(system, use_batch=use_batch)
         params = _params(q, use_batch)
         context = {
             "q": q,
@@ -105,8 +105,8 @@ class DashboardView(QueryMixin, View):
             "pillars": selectors.pillar_figures(system),
             "columns": columns,
             **table,
-            "overdue": overdue[: selectors.LIST_SIZE],
-            "overdue_count": len(overdue),
+            "overdue": overdue,
+            "overdue_count": overdue_count,
             "overdue_url": f"{reverse('dashboards:overdue')}?{params}",
             "chart_params": params,
             "trend_note": selectors.trend_note(),

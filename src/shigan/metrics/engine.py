@@ -11,7 +11,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from shigan.core.bulk import chunks
@@ -23,10 +24,12 @@ __all__ = [
     "contributions",
     "metric_changes",
     "on_records_changed",
+    "on_records_settling",
     "apply_deltas",
     "facts_move_subtree",
     "metric_rebuild",
     "DATELESS_DAY",
+    "metric_facts_compact",
 ]
 
 DATELESS_DAY = datetime.date(1970, 1, 1)  # records that always counted
@@ -126,20 +129,66 @@ def _ancestor_ids(unit_ids: Iterable[int]) -> dict[int, list[int]]:
 
 
 def _upsert(rows: list[tuple]) -> None:
-    """Add (metric, campaign_id, unit_id, day, dim, value, delta) rows to the facts."""
+    """Add (metric, campaign_id, unit_id, day, dim, value, delta) rows to the facts.
+
+    Appended, never updated in place: every write under a league adds to the same rows of the
+    league and the region, and an in-place update would hold those rows locked until it
+    commits — a lock all writes below would wait on (and, taken in a different order by two
+    writers, a deadlock). Reads sum the rows anyway; `metric_facts_compact` merges them later."""
     if not rows:
         return
     table = MetricFact._meta.db_table
     sql = (
         f"INSERT INTO {table} (metric, campaign_id, unit_id, day, dim, value, delta) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT (metric, unit_id, dim, value, campaign_id, day) "
-        f"DO UPDATE SET delta = {table}.delta + excluded.delta"
+        "VALUES (%s, %s, %s, %s, %s, %s, %s)"
     )
-    rows.sort(key=lambda r: (r[2], r[4], r[5], r[1], r[3]))  # a stable lock order
     with connection.cursor() as cursor:
         for chunk in chunks(rows, 5000):
             cursor.executemany(sql, chunk)
+
+
+_KEY = ("metric", "campaign_id", "unit_id", "day", "dim", "value")
+
+
+def metric_facts_compact(*, before: datetime.date | None = None) -> int:
+    """Merges the fact rows of each (metric, unit, dimension value, campaign, day) before
+    `before` (default: today) into one, dropping those that sum to zero; returns how many rows
+    went. Rows are deleted by id, each group in its own transaction, so writes adding rows
+    meanwhile are never lost."""
+    before = before or timezone.localdate()
+    groups = (
+        MetricFact.objects.filter(day__lt=before)
+        .values(*_KEY)
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list(*_KEY)
+    )
+    removed = 0
+    for chunk in chunks(list(groups), 500):
+        removed += _compact_groups(chunk)
+    return removed
+
+
+@transaction.atomic
+def _compact_groups(keys: list[tuple]) -> int:
+    wanted = set(keys)
+    rows = MetricFact.objects.filter(
+        metric__in={k[0] for k in keys},
+        unit_id__in={k[2] for k in keys},
+        day__in={k[3] for k in keys},
+    ).values_list("pk", *_KEY, "delta")
+    ids, sums = [], Counter()
+    for pk, *key, delta in rows.select_for_update():
+        if tuple(key) in wanted:
+            ids.append(pk)
+            sums[tuple(key)] += delta
+    for chunk in chunks(ids):
+        MetricFact.objects.filter(pk__in=chunk).delete()
+    merged = [(*key, n) for key, n in sums.items() if n]
+    MetricFact.objects.bulk_create(
+        [MetricFact(**dict(zip((*_KEY, "delta"), row, strict=True))) for row in merged]
+    )
+    return len(ids) - len(merged)
 
 
 def apply_deltas(metric: Metric, deltas: Counter) -> None:
@@ -174,6 +223,18 @@ def on_records_changed(model, listener: Callable[[list], None]) -> None:
     listeners = _change_listeners.setdefault(model, [])
     if listener not in listeners:
         listeners.append(listener)
+
+
+_settling_hooks: dict[type, list[Callable[[list], None]]] = {}
+
+
+def on_records_settling(model, hook: Callable[[list], None]) -> None:
+    """`hook(ids)` runs inside the writing transaction at the end of every `metric_changes` of
+    `model`, before the facts are computed: records derived from those (a history kept from
+    them) are written in time to be counted with them."""
+    hooks = _settling_hooks.setdefault(model, [])
+    if hook not in hooks:
+        hooks.append(hook)
 
 
 _local = threading.local()
@@ -240,6 +301,8 @@ class metric_changes:
         if exc_type is not None:
             return False
         every = self.ids + self.new_ids
+        for hook in _settling_hooks.get(self.model, ()):
+            hook(every)
         for metric in self.metrics:
             after = contributions(metric, every)
             after.subtract(self.before[metric.key])

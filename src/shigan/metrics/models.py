@@ -26,10 +26,12 @@ class MetricFact(models.Model):
     class Meta:
         verbose_name = _("指标变化")
         verbose_name_plural = _("指标变化")
-        constraints = [
-            models.UniqueConstraint(
+        # Not unique: each write appends its changes (no row every write waits on);
+        # `engine.metric_facts_compact` merges a day's rows once the day is past.
+        indexes = [
+            models.Index(
                 fields=["metric", "unit", "dim", "value", "campaign_id", "day"],
-                name="metrics_fact_unique",
+                name="metrics_fact_key",
             )
         ]
 

@@ -25,4 +25,9 @@ class ProblemsConfig(AppConfig):
         from shigan.problems.versions import problems_changed
 
         on_records_changed(Problem, problems_changed)
+
+        from shigan.metrics.engine import on_records_settling
+        from shigan.problems.light_history import light_history_sync
+
+        on_records_settling(Problem, light_history_sync)
         versions_follow(SpecialProgram, "problems.programs")

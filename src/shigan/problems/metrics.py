@@ -17,7 +17,14 @@ from shigan.core.deadlines import Light
 from shigan.metrics.registry import Metric, StateHistory, register_metric
 from shigan.metrics.selectors import metric_records
 from shigan.problems.choices import ProblemSource, ProblemState
-from shigan.problems.models import Measure, Problem, ProblemTransition, Rule, SpecialProgram
+from shigan.problems.models import (
+    Measure,
+    Problem,
+    ProblemLightChange,
+    ProblemTransition,
+    Rule,
+    SpecialProgram,
+)
 
 HISTORY = StateHistory(ProblemTransition, record_field="problem")
 ALL_STATES = tuple(ProblemState.values)
@@ -141,20 +148,48 @@ SELF_INSPECTION_MEASURES = register_metric(
         order_by=("-added_on", "-pk"),
     )
 )
-# Problems whose light is red now (逾期); counted from the day the light turned red. A closed
-# problem has no light, so it leaves the count when it is closed.
+# Problems by their light, from the light history (`light_history`): each counts from the day
+# its light took effect until the day it changed (a closed problem has no light). Red is
+# overdue (逾期).
+LIGHT_HISTORY = StateHistory(ProblemLightChange, record_field="problem", state_field="to_light")
+_LIGHT_DIMS = ("source", "aspect", "term")
 OVERDUE = register_metric(
     Metric(
         key="problems.overdue",
         label=_("逾期问题数"),
         model=Problem,
-        filter=Q(light=Light.RED),
-        date_field="light_on",
+        states=(Light.RED,),
+        history=LIGHT_HISTORY,
         campaign_field="campaign",
-        dims=("source", "aspect", "term"),
-        order_by=("light_on", "-pk"),
+        dims=_LIGHT_DIMS,
+        order_by=("deadline", "pk"),
     )
 )
+YELLOW = register_metric(
+    Metric(
+        key="problems.yellow",
+        label=_("黄灯问题数"),
+        model=Problem,
+        states=(Light.YELLOW,),
+        history=LIGHT_HISTORY,
+        campaign_field="campaign",
+        dims=_LIGHT_DIMS,
+        order_by=("deadline", "pk"),
+    )
+)
+GREEN = register_metric(
+    Metric(
+        key="problems.green",
+        label=_("绿灯问题数"),
+        model=Problem,
+        states=(Light.GREEN,),
+        history=LIGHT_HISTORY,
+        campaign_field="campaign",
+        dims=_LIGHT_DIMS,
+        order_by=("deadline", "pk"),
+    )
+)
+LIGHT_METRICS = (GREEN, YELLOW, OVERDUE)
 # FIGURES row 20: special programs (专项整治方案) of the campaign.
 SPECIAL_PROGRAMS = register_metric(
     Metric(

@@ -29,6 +29,7 @@ __all__ = [
     "SpecialProgram",
     "Problem",
     "ProblemTransition",
+    "ProblemLightChange",
     "Measure",
     "ProgressReport",
     "CloseOut",
@@ -166,6 +167,9 @@ class Problem(models.Model):
         _("红黄绿灯"), max_length=10, choices=Light.choices, default=Light.GREEN, blank=True
     )
     light_on = models.DateField(_("亮灯日期"), null=True, blank=True)
+    # The day the stored light was last computed for (by a service or the watch): the light
+    # history follows the records up to it (`light_history`).
+    light_checked_on = models.DateField(_("亮灯核对日期"), null=True, blank=True)
     # Carried over from an earlier campaign (转入): the original stays in its campaign as it
     # stood that day; this one is counted in its own campaign from `carried_on` (carryover.py).
     carried_from = models.OneToOneField(
@@ -245,6 +249,28 @@ class ProblemTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.problem_id}: {self.from_state or '—'} → {self.to_state}"
+
+
+class ProblemLightChange(models.Model):
+    """One change of a problem's traffic light, dated the day it took effect ("" = no light:
+    not yet in the ledger, or closed). Kept like the state's history, from the records
+    (`problems.lights.light_history_sync`), so counts by light as of any day are facts."""
+
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="light_changes"
+    )
+    from_light = models.CharField(_("原灯色"), max_length=10, blank=True)
+    to_light = models.CharField(_("新灯色"), max_length=10, blank=True)
+    day = models.DateField(_("日期"))
+
+    class Meta:
+        verbose_name = _("问题亮灯变更")
+        verbose_name_plural = _("问题亮灯变更")
+        ordering = ["day", "pk"]
+        indexes = [models.Index(fields=["problem", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id}: {self.from_light or '—'} → {self.to_light or '—'} {self.day}"
 
 
 class Measure(models.Model):

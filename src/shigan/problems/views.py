@@ -27,6 +27,7 @@ from shigan.orgs.selectors import unit_breadcrumbs, unit_get, unit_scope_roots
 from shigan.orgs.services import user_can
 from shigan.problems import forms, selectors, services
 from shigan.problems.choices import CloseOutState, ExtensionState, MeasureState, ProblemState
+from shigan.problems.ledger_counts import ledger_counts_for
 from shigan.problems.permissions import can_record, can_review
 
 __all__ = [
@@ -107,7 +108,9 @@ class LedgerView(LoginRequiredMixin, View):
         unit = unit_get(user=request.user, pk=pk)
         filters = forms.ledger_filters(user=request.user, unit=unit, data=request.GET)
         problems = selectors.problem_list(user=request.user, unit=unit, **filters.criteria())
-        counts = selectors.ledger_counts(problems)
+        counts = ledger_counts_for(
+            user=request.user, unit=unit, criteria=filters.criteria(), problems=problems
+        )
         paginator = Paginator(problems, PAGE_SIZE)
         paginator.count = counts.total  # known already: no second COUNT query
         context = {

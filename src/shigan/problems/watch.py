@@ -66,10 +66,12 @@ def light_refresh(problem, *, today: datetime.date | None = None) -> bool:
     `metric_changes` over it). Returns whether it changed."""
     today = today or timezone.localdate()
     light = light_for(problem, today)
+    problem.light_checked_on = today
     if light == problem.light:
+        problem.save(update_fields=["light_checked_on"])
         return False
     problem.light, problem.light_on = light, today
-    problem.save(update_fields=["light", "light_on"])
+    problem.save(update_fields=["light", "light_on", "light_checked_on"])
     return True
 
 
@@ -87,6 +89,7 @@ def _candidates(today: datetime.date):
         Problem.objects.filter(state__in=_WATCHED_STATES)
         .filter(near | ~Q(light=Light.GREEN))
         .filter(carried_to__isnull=True)  # a carried-over original keeps its light
+        .filter(found_on__lte=today)  # a problem not yet found that day has no light yet
         .only(
             "pk",
             "unit_id",
@@ -135,7 +138,9 @@ def _watch_chunk(ids: list[int], today: datetime.date) -> int:
         by_light[new].append(pk)
     with metric_changes(Problem, list(changed)):
         for light, pks in by_light.items():
-            Problem.objects.filter(pk__in=pks).update(light=light, light_on=today)
+            Problem.objects.filter(pk__in=pks).update(
+                light=light, light_on=today, light_checked_on=today
+            )
     audit_record_many(
         actor=None,
         action="problems.light.changed",
