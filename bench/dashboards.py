@@ -195,6 +195,12 @@ def _transitions(problems) -> list[tuple]:
     return rows
 
 
+def _light_changes(problems) -> list[tuple]:
+    """Each unfinished problem's light history: its stored light from the day it took effect
+    (red on the missed deadline, the others on the day found), so the light facts agree."""
+    return [(pk, "", light, light_on or found) for pk, found, light, light_on in problems if light]
+
+
 def load(count: int) -> dict:
     setup_django()
     from django.core.management import call_command
@@ -209,7 +215,7 @@ def load(count: int) -> dict:
     from shigan.orgs.models import Unit
     from shigan.orgs.services import membership_grant
     from shigan.problems import services
-    from shigan.problems.models import Problem, ProblemTransition
+    from shigan.problems.models import Problem, ProblemLightChange, ProblemTransition
 
     call_command("migrate", verbosity=0)
     divisions_import(actor=None, province="15", depth=4)
@@ -246,6 +252,10 @@ def load(count: int) -> dict:
         ProblemTransition,
         ("problem", "from_state", "to_state", "day", "at", "comment"),
         _transitions(problems),
+    )
+    lights = Problem.objects.values_list("pk", "found_on", "light", "light_on").iterator(20000)
+    bulk_insert(
+        ProblemLightChange, ("problem", "from_light", "to_light", "day"), _light_changes(lights)
     )
     started = time.perf_counter()
     for metric in METRICS.values():
