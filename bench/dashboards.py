@@ -46,9 +46,10 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = ["-h", "127.0.0.1", "-U", "postgres"]
-DB = "shigan_bench_dashboards"
+# Two people benchmarking on one machine each name their own database and port.
+DB = os.environ.get("SHIGAN_BENCH_DB", "shigan_bench_dashboards")
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
-BIND = "127.0.0.1:8764"
+BIND = os.environ.get("SHIGAN_BENCH_BIND", "127.0.0.1:8764")
 REGION = "150000000000"
 LEAGUE = "150400000000"  # 赤峰市
 SCALES = {"S": 3_000, "M": 200_000, "L": 5_000_000}

@@ -35,7 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = ["-h", "127.0.0.1", "-U", "postgres"]
-DB = "shigan_bench_writes"
+DB = os.environ.get("SHIGAN_BENCH_DB", "shigan_bench_writes")
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
 LEAGUES = 8
 TARGET = 0.6
