@@ -20,9 +20,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from shigan.core.spreadsheets.values import CellError, match_key, normalize_text, spellings
-from shigan.initiatives.models import FUNDS_MAX
 
 __all__ = [
+    "FUNDS_MAX",
     "UNITS",
     "UNIT_LABELS",
     "parse_amount",
@@ -32,6 +32,8 @@ __all__ = [
     "to_unit",
     "FEN",
 ]
+
+FUNDS_MAX = Decimal("9999999999999.99")  # < 10万亿元: 15 significant digits with the fen
 
 FEN = Decimal("0.01")
 # Unit key → how many yuan one of it is.

@@ -15,13 +15,10 @@ from django.utils.translation import gettext_lazy
 from shigan.core.spreadsheets.exporters import Exporter
 from shigan.initiatives.amounts import to_unit
 from shigan.initiatives.choices import FundSource, KeyTaskArea, ProjectKind, ProjectState
-from shigan.initiatives.imports import (
-    INDICATOR_REPORT_COLUMNS,
-    KEY_TASK_COLUMNS,
-    LIVELIHOOD_COLUMNS,
-    MILESTONE_COLUMNS,
-    project_columns,
-)
+from shigan.initiatives.imports.indicators import INDICATOR_REPORT_COLUMNS
+from shigan.initiatives.imports.key_tasks import KEY_TASK_COLUMNS, MILESTONE_COLUMNS
+from shigan.initiatives.imports.livelihood import LIVELIHOOD_COLUMNS
+from shigan.initiatives.imports.projects import project_columns
 from shigan.initiatives.measures import quantity_text
 from shigan.initiatives.models import IndicatorReport, KeyTask, LivelihoodItem, Milestone, Project
 from shigan.orgs.models import Unit

@@ -11,13 +11,10 @@ from shigan.initiatives.exports import (
     MilestoneExporter,
     ProjectExporter,
 )
-from shigan.initiatives.imports import (
-    IndicatorReportImporter,
-    KeyTaskImporter,
-    LivelihoodImporter,
-    MilestoneImporter,
-    ProjectImporter,
-)
+from shigan.initiatives.imports.indicators import IndicatorReportImporter
+from shigan.initiatives.imports.key_tasks import KeyTaskImporter, MilestoneImporter
+from shigan.initiatives.imports.livelihood import LivelihoodImporter
+from shigan.initiatives.imports.projects import ProjectImporter
 
 __all__ = ["IMPORTERS", "EXPORTERS", "SHEET_LABELS"]
 

@@ -16,6 +16,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from shigan.core.spreadsheets.values import CellError, match_key, spellings
+from shigan.initiatives.amounts import parenthesised_unit, read_number
 
 __all__ = [
     "Measure",
@@ -108,8 +109,6 @@ def _suffixes_in(language) -> list[tuple[str, str]]:
 
 def header_measure(title) -> str | None:
     """The unit a column header names: "数值（兆瓦）" → "mw"; None when it names none."""
-    from shigan.initiatives.amounts import parenthesised_unit  # amounts imports the models
-
     return parenthesised_unit(title, _words_in(get_language()))
 
 
@@ -117,8 +116,6 @@ def parse_quantity(value, *, measure: str, default: str | None = None) -> Decima
     """A value in unit `measure` (the indicator's), exact, or None for a blank cell. The text's
     own unit wins ("5.31万千瓦"); a bare number is in `default` (the column's), else in
     `measure`. Refused: negatives, non-numbers, another family's unit, inexact conversions."""
-    from shigan.initiatives.amounts import read_number  # amounts imports the models
-
     label = MEASURES[measure].label
     message = _("“%(value)s”不是数值，请填写如 531、5.31万%(unit)s 的数值。") % {
         "value": value,

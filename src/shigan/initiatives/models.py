@@ -1,9 +1,9 @@
 """Delivery (以学促干): key tasks with their timetable (milestones), roadmap and task book;
 projects and their funds; the livelihood list (民生项目清单).
 
-Amounts of money are exact decimals in yuan (never floats). `FUNDS_MAX` keeps every amount
-within 15 significant digits, which SQLite (which stores decimals as binary doubles) and an
-xlsx cell both hold exactly.
+Amounts of money are exact decimals in yuan (never floats). `FUNDS_MAX` (in `amounts`) keeps
+every amount within 15 significant digits, which SQLite (which stores decimals as binary
+doubles) and an xlsx cell both hold exactly.
 """
 
 from decimal import Decimal
@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shigan.core.transitions import Transition
+from shigan.initiatives.amounts import FUNDS_MAX
 from shigan.initiatives.choices import (
     FundSource,
     KeyTaskArea,
@@ -24,10 +26,10 @@ from shigan.initiatives.choices import (
     ProjectState,
 )
 from shigan.initiatives.measures import MEASURE_CHOICES, MEASURES, PLACES, quantity_text
+from shigan.orgs.models import Unit
 from shigan.orgs.scoping import ALL, ScopedQuerySet, subtree_q, user_scope_paths
 
 __all__ = [
-    "FUNDS_MAX",
     "KeyTask",
     "Milestone",
     "MilestoneTransition",
@@ -41,8 +43,6 @@ __all__ = [
     "IndicatorReport",
     "ServicePoint",
 ]
-
-FUNDS_MAX = Decimal("9999999999999.99")  # < 10万亿元: 15 significant digits with the fen
 
 
 def _user_fk(verbose_name, **kwargs):
@@ -78,8 +78,6 @@ class KeyTaskQuerySet(ScopedQuerySet):
         paths = user_scope_paths(user, action)
         if paths is ALL or not paths:
             return scoped
-        from shigan.orgs.models import Unit
-
         step = Unit.steplen
         ancestors = {p[:i] for p in paths for i in range(step, len(p), step)}
         return self.filter(subtree_q(paths, "unit__path") | Q(unit__path__in=sorted(ancestors)))
@@ -218,34 +216,13 @@ class Milestone(models.Model):
         return self.is_done() and self.due_on is not None and self.done_on > self.due_on
 
 
-class _Transition(models.Model):
-    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=20)
-    day = models.DateField(_("日期"), db_index=True)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = _user_fk(_("操作人"), null=True, blank=True)
-    comment = models.TextField(_("说明"), blank=True)
-
-    state_choices: type[models.TextChoices]  # set by each kind of transition
-
-    class Meta:
-        abstract = True
-        ordering = ["day", "pk"]
-
-    def from_label(self) -> str:
-        return str(dict(self.state_choices.choices).get(self.from_state, "—"))
-
-    def to_label(self) -> str:
-        return str(dict(self.state_choices.choices).get(self.to_state, self.to_state))
-
-
-class MilestoneTransition(_Transition):
+class MilestoneTransition(Transition):
     state_choices = MilestoneState
     milestone = models.ForeignKey(
         Milestone, verbose_name=_("时间节点"), on_delete=models.CASCADE, related_name="transitions"
     )
 
-    class Meta(_Transition.Meta):
+    class Meta(Transition.Meta):
         verbose_name = _("时间节点状态变更")
         verbose_name_plural = _("时间节点状态变更")
 
@@ -314,13 +291,13 @@ class Project(models.Model):
         return reverse("initiatives:project_detail", args=[self.pk])
 
 
-class ProjectTransition(_Transition):
+class ProjectTransition(Transition):
     state_choices = ProjectState
     project = models.ForeignKey(
         Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="transitions"
     )
 
-    class Meta(_Transition.Meta):
+    class Meta(Transition.Meta):
         verbose_name = _("项目状态变更")
         verbose_name_plural = _("项目状态变更")
 
@@ -433,7 +410,7 @@ class LivelihoodProgress(models.Model):
         return f"{self.item} · {self.reported_on} · {self.percent}%"
 
 
-class LivelihoodTransition(_Transition):
+class LivelihoodTransition(Transition):
     state_choices = LivelihoodState
     item = models.ForeignKey(
         LivelihoodItem,
@@ -442,7 +419,7 @@ class LivelihoodTransition(_Transition):
         related_name="transitions",
     )
 
-    class Meta(_Transition.Meta):
+    class Meta(Transition.Meta):
         verbose_name = _("民生项目状态变更")
         verbose_name_plural = _("民生项目状态变更")
 

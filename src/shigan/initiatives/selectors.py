@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from shigan.campaigns.models import Campaign
 from shigan.initiatives.choices import KeyTaskArea
-from shigan.initiatives.measures import MEASURES, convert
+from shigan.initiatives.measures import MEASURES, convert, quantity_text
 from shigan.initiatives.models import (
     Indicator,
     IndicatorReport,
@@ -26,6 +26,7 @@ from shigan.initiatives.models import (
     ServicePoint,
 )
 from shigan.initiatives.progress import Progress, Rollup, milestone_progress, rollup
+from shigan.metrics.links import records_url
 from shigan.metrics.selectors import metric_by, metric_records, metric_value
 from shigan.orgs.models import Unit
 from shigan.orgs.scoping import ALL, subtree_q, user_scope_paths
@@ -413,8 +414,6 @@ class IndicatorTotal:
 
     @property
     def text(self) -> str:
-        from shigan.initiatives.measures import quantity_text
-
         return quantity_text(self.value, self.indicator.measure)
 
 
@@ -489,8 +488,6 @@ def indicator_sum(
 def indicator_rows(key_task: KeyTask, *, on=None) -> list[tuple[IndicatorTotal, str]]:
     """A key task's indicators, each with its sum over the task's unit (the projects under
     it) as of `on`, and the address of the reports behind it."""
-    from shigan.metrics.links import records_url
-
     indicators = key_task.indicators.order_by("pk")
     totals = indicator_totals(indicators, unit=key_task.unit, campaign=key_task.campaign, as_of=on)
     return [
@@ -515,8 +512,6 @@ def service_points(item: LivelihoodItem) -> QuerySet[ServicePoint]:
 
 def service_points_url(item: LivelihoodItem, *, unit: Unit | None = None, as_of=None) -> str:
     """The drill-down of the item's points opened in a subtree (the campaign's by default)."""
-    from shigan.metrics.links import records_url
-
     return records_url(
         "initiatives.service_points",
         unit=unit or item.campaign.root_unit,

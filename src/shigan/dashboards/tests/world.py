@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from shigan.campaigns import services as campaigns
 from shigan.campaigns.choices import AspectKind
-from shigan.initiatives import services as initiatives
+from shigan.initiatives.services import indicators, key_tasks, livelihood, projects
 from shigan.orgs.choices import PersonRank
 from shigan.orgs.services import person_create
 from shigan.problems import services as problems
@@ -214,7 +214,7 @@ def _delivery(units, campaign):
     day = D(2023, 5, 10)
 
     def project(name, area, kind, funds):
-        initiatives.project_create(
+        projects.project_create(
             actor=None, campaign=campaign, unit=region, name=name, area=area, kind=kind,
             funds_allocated=Decimal(funds), approved_on=day,
         )  # fmt: skip
@@ -229,11 +229,11 @@ def _delivery(units, campaign):
     project("少数民族发展任务", "other", "ethnic_affairs", "714000000")
     _energy(units, campaign, day)
     areas = [
-        initiatives.livelihood_area_create(actor=None, campaign=campaign, name=n)
+        livelihood.livelihood_area_create(actor=None, campaign=campaign, name=n)
         for n in ("促进就业", "增加农牧民收入")
     ]
     for i, unit in enumerate(("region", "own", "sibling")):
-        initiatives.livelihood_item_create(
+        livelihood.livelihood_item_create(
             actor=None, campaign=campaign, area=areas[i % 2], title=f"民生实事{i}",
             unit=units[unit], listed_on=day,
         )  # fmt: skip
@@ -243,22 +243,22 @@ def _energy(units, campaign, day):
     """Row 28: the 新能源并网装机 indicator of two energy key tasks, in different units."""
 
     def task(unit, measure):
-        key_task = initiatives.key_task_create(
+        key_task = key_tasks.key_task_create(
             actor=None, campaign=campaign, unit=units[unit], area="energy",
             title=f"{units[unit].name}能源任务", created_on=day,
         )  # fmt: skip
-        indicator = initiatives.indicator_declare(
+        indicator = indicators.indicator_declare(
             actor=None, key_task=key_task, name="新能源并网装机", measure=measure
         )
         return key_task, indicator
 
     def report(key_task, indicator, name, values):
-        project = initiatives.project_create(
+        project = projects.project_create(
             actor=None, campaign=campaign, unit=key_task.unit, name=name, key_task=key_task,
             kind="energy", approved_on=day,
         )  # fmt: skip
         for value, on in values:
-            initiatives.indicator_report(
+            indicators.indicator_report(
                 actor=None, project=project, indicator=indicator, value=value, reported_on=on
             )
 

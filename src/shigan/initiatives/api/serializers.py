@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from shigan.initiatives.measures import quantity_number
 from shigan.initiatives.models import (
     Indicator,
     IndicatorReport,
@@ -189,8 +190,6 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "nullable": True, "example": "53100"})
     def get_target(self, indicator) -> str | None:
-        from shigan.initiatives.measures import quantity_number
-
         return None if indicator.target is None else quantity_number(indicator.target)
 
 
@@ -205,6 +204,4 @@ class IndicatorReportSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "example": "231"})
     def get_value(self, report) -> str:
-        from shigan.initiatives.measures import quantity_number
-
         return quantity_number(report.value)

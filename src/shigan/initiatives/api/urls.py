@@ -1,14 +1,11 @@
 from rest_framework.routers import DefaultRouter
 
-from shigan.initiatives.api.views import (
-    IndicatorReportViewSet,
-    IndicatorViewSet,
-    KeyTaskViewSet,
-    LivelihoodAreaViewSet,
-    LivelihoodItemViewSet,
-    MilestoneViewSet,
-    ProjectViewSet,
-)
+from shigan.initiatives.api.views.indicator_reports import IndicatorReportViewSet
+from shigan.initiatives.api.views.indicators import IndicatorViewSet
+from shigan.initiatives.api.views.key_tasks import KeyTaskViewSet
+from shigan.initiatives.api.views.livelihood import LivelihoodAreaViewSet, LivelihoodItemViewSet
+from shigan.initiatives.api.views.milestones import MilestoneViewSet
+from shigan.initiatives.api.views.projects import ProjectViewSet
 
 router = DefaultRouter()
 router.register("key-tasks", KeyTaskViewSet, basename="initiatives-key-task")

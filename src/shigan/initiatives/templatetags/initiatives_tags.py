@@ -1,6 +1,7 @@
 from django import template
 from django.utils import timezone
 
+from shigan.initiatives.measures import quantity_text
 from shigan.initiatives.selectors import delivery_figures, unit_progress
 
 register = template.Library()
@@ -22,6 +23,4 @@ def initiative_progress(unit, campaign, user, as_of=None):
 @register.filter
 def quantity(value, measure):
     """A value in its unit of measure as a report writes it: 531千瓦."""
-    from shigan.initiatives.measures import quantity_text
-
     return quantity_text(value, measure)

@@ -5,7 +5,7 @@ import pytest
 
 from shigan.campaigns import services as campaigns
 from shigan.core.services import calendar_year_seed
-from shigan.initiatives import services
+from shigan.initiatives.services import key_tasks, milestones
 from shigan.orgs.choices import PersonRank, Role
 from shigan.orgs.services import person_create
 
@@ -45,7 +45,7 @@ def leader(units):
 @pytest.fixture
 def task(editor, campaign, units, leader):
     """阿巴嘎旗's ecology key task, with two equal milestones."""
-    task = services.key_task_create(
+    task = key_tasks.key_task_create(
         actor=editor,
         campaign=campaign,
         unit=units["own"],
@@ -56,15 +56,15 @@ def task(editor, campaign, units, leader):
         roadmap="摸清底数\n制定方案\n组织实施",
         created_on=D(2023, 4, 3),
     )
-    services.milestone_add(actor=editor, key_task=task, title="摸清底数", due_on=D(2023, 5, 10))
-    services.milestone_add(actor=editor, key_task=task, title="完成修复", due_on=D(2023, 9, 28))
+    milestones.milestone_add(actor=editor, key_task=task, title="摸清底数", due_on=D(2023, 5, 10))
+    milestones.milestone_add(actor=editor, key_task=task, title="完成修复", due_on=D(2023, 9, 28))
     return task
 
 
 @pytest.fixture
 def region_task(office, campaign, units):
     """The region's border-security key task (the banner serves it)."""
-    return services.key_task_create(
+    return key_tasks.key_task_create(
         actor=office,
         campaign=campaign,
         unit=units["region"],

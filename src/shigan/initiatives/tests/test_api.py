@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from shigan.initiatives import services
 from shigan.initiatives.models import Project
+from shigan.initiatives.services import livelihood
 from shigan.orgs.choices import Role
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +150,6 @@ def test_the_livelihood_list_over_the_api(office, editor, campaign, units):
         format="json",
     )
     assert denied.status_code in (403, 404)
-    services.livelihood_area_create(actor=office, campaign=campaign, name="医疗")
+    livelihood.livelihood_area_create(actor=office, campaign=campaign, name="医疗")
     names = [a["name"] for a in api.get("/api/initiatives/livelihood-areas/").json()["results"]]
     assert names == ["就业", "医疗"]

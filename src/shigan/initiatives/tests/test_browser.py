@@ -11,8 +11,8 @@ import pytest
 from shigan.campaigns import services as campaigns
 from shigan.core.services import calendar_year_seed
 from shigan.demo.services import demo_setup
-from shigan.initiatives import services
 from shigan.initiatives.models import Milestone, Project
+from shigan.initiatives.services import key_tasks, milestones, projects
 from shigan.orgs.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,7 +31,7 @@ def setting():
     campaign = campaigns.campaign_create(
         actor=None, name="主题教育", root_unit=region, starts_on=D(2023, 4, 1)
     )
-    task = services.key_task_create(
+    task = key_tasks.key_task_create(
         actor=None,
         campaign=campaign,
         unit=banner,
@@ -40,9 +40,9 @@ def setting():
         starts_on=D(2023, 4, 3),
         roadmap="摸清底数\n组织修复",
     )
-    services.milestone_add(actor=None, key_task=task, title="摸清底数", due_on=D(2023, 5, 10))
-    services.milestone_add(actor=None, key_task=task, title="完成修复", due_on=D(2023, 9, 28))
-    services.project_create(
+    milestones.milestone_add(actor=None, key_task=task, title="摸清底数", due_on=D(2023, 5, 10))
+    milestones.milestone_add(actor=None, key_task=task, title="完成修复", due_on=D(2023, 9, 28))
+    projects.project_create(
         actor=None,
         campaign=campaign,
         unit=sibling,

@@ -11,15 +11,12 @@ import xlsxwriter
 from django.utils import translation
 from python_calamine import CalamineWorkbook
 
-from shigan.initiatives import services
 from shigan.initiatives.exports import LivelihoodExporter, MilestoneExporter, ProjectExporter
-from shigan.initiatives.imports import (
-    KeyTaskImporter,
-    LivelihoodImporter,
-    MilestoneImporter,
-    ProjectImporter,
-)
+from shigan.initiatives.imports.key_tasks import KeyTaskImporter, MilestoneImporter
+from shigan.initiatives.imports.livelihood import LivelihoodImporter
+from shigan.initiatives.imports.projects import ProjectImporter
 from shigan.initiatives.models import KeyTask, LivelihoodItem, Milestone, Project
+from shigan.initiatives.services import livelihood, projects
 from shigan.metrics.selectors import metric_value
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +103,7 @@ def test_a_bad_amount_is_refused_naming_row_and_column(task, editor, units, camp
 
 def test_exports_keep_every_fen_in_yuan_and_wan(task, editor, units, campaign):
     for name, amount in (("大项目", "19370000000.00"), ("小项目", "123.45"), ("零头", "0.01")):
-        services.project_create(
+        projects.project_create(
             actor=editor,
             campaign=campaign,
             unit=units["own"],
@@ -193,7 +190,7 @@ def test_key_tasks_and_milestones_from_sheets(editor, units, campaign, leader):
 
 def test_the_livelihood_list_goes_out_in_the_offices_order(office, campaign, units):
     for name in ("就业", "教育"):
-        services.livelihood_area_create(actor=office, campaign=campaign, name=name)
+        livelihood.livelihood_area_create(actor=office, campaign=campaign, name=name)
     data = sheet(
         [
             ["序号", "民生领域", "项目名称", "责任单位", "完成时限"],
@@ -219,7 +216,7 @@ def test_the_livelihood_list_goes_out_in_the_offices_order(office, campaign, uni
 def test_an_english_export_in_wan_imports_back_exactly(task, editor, units, campaign):
     """Headers, labels and the unit the header names, all in English, read by either reader."""
     for name, amount, disbursed in (("大项目", "19370000000.00", "123.45"), ("零头", "0.01", None)):
-        services.project_create(
+        projects.project_create(
             actor=editor,
             campaign=campaign,
             unit=units["own"],

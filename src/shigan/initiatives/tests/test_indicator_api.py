@@ -6,8 +6,8 @@ import datetime
 import pytest
 from rest_framework.test import APIClient
 
-from shigan.initiatives import services
 from shigan.initiatives.models import IndicatorReport
+from shigan.initiatives.services import projects
 from shigan.orgs.choices import Role
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def client_for(user):
 
 @pytest.fixture
 def project(task, editor, units):
-    return services.project_create(
+    return projects.project_create(
         actor=editor, campaign=task.campaign, unit=units["own"], key_task=task,
         name="光伏治沙", kind="energy", approved_on=D(2023, 5, 2),
     )  # fmt: skip

@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 import xlsxwriter
 
-from shigan.initiatives import services
 from shigan.initiatives.exports import IndicatorReportExporter
-from shigan.initiatives.imports import IndicatorReportImporter
+from shigan.initiatives.imports.indicators import IndicatorReportImporter
 from shigan.initiatives.models import IndicatorReport
+from shigan.initiatives.services import indicators, projects
 from shigan.metrics.selectors import metric_value
 
 pytestmark = pytest.mark.django_db
@@ -37,11 +37,11 @@ def sheet(rows, numbers=()):
 @pytest.fixture
 def indicator(task, editor, units):
     for name in ("风电项目", "光伏项目"):
-        services.project_create(
+        projects.project_create(
             actor=editor, campaign=task.campaign, unit=units["own"], key_task=task,
             name=name, kind="energy", approved_on=D(2023, 5, 2),
         )  # fmt: skip
-    return services.indicator_declare(
+    return indicators.indicator_declare(
         actor=editor, key_task=task, name="新能源并网装机", measure="kw"
     )
 

@@ -9,8 +9,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from shigan.initiatives import services
 from shigan.initiatives.models import Indicator, IndicatorReport
+from shigan.initiatives.services import indicators, projects
 from shigan.orgs.choices import Role
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ D = datetime.date
 
 @pytest.fixture
 def project(task, editor, units):
-    return services.project_create(
+    return projects.project_create(
         actor=editor, campaign=task.campaign, unit=units["own"], key_task=task,
         name="光伏治沙", kind="energy", approved_on=D(2023, 5, 2),
     )  # fmt: skip
@@ -52,7 +52,7 @@ def test_declare_report_and_see_the_sum_with_its_records(client, editor, task, p
 
 
 def test_who_may_use_the_indicator_pages(client, editor, task, project, units, make_user):
-    indicator = services.indicator_declare(
+    indicator = indicators.indicator_declare(
         actor=editor, key_task=task, name="新增造林", measure="mu"
     )
     viewer = make_user(Role.VIEWER, units["own"])

@@ -9,8 +9,9 @@ import pytest
 
 from shigan.audit.models import AuditEntry
 from shigan.core.errors import DomainError
-from shigan.initiatives import selectors, services
+from shigan.initiatives import selectors
 from shigan.initiatives.models import IndicatorReport
+from shigan.initiatives.services import indicators, key_tasks, projects
 from shigan.metrics.engine import metric_rebuild
 from shigan.metrics.registry import get_metric
 from shigan.metrics.selectors import metric_value
@@ -31,18 +32,18 @@ def refused(code, field, call, **kwargs):
 
 @pytest.fixture
 def energy(editor, campaign, units):
-    task = services.key_task_create(
+    task = key_tasks.key_task_create(
         actor=editor, campaign=campaign, unit=units["own"], area="energy",
         title="新能源基地建设", starts_on=D(2023, 4, 3), created_on=D(2023, 4, 3),
     )  # fmt: skip
-    indicator = services.indicator_declare(
+    indicator = indicators.indicator_declare(
         actor=editor, key_task=task, name="新能源并网装机", measure="kw", target="5.31万千瓦"
     )
     return task, indicator
 
 
 def _project(editor, campaign, task, unit, name="风电项目"):
-    return services.project_create(
+    return projects.project_create(
         actor=editor, campaign=campaign, unit=unit, name=name, kind="energy",
         key_task=task, area="energy", approved_on=D(2023, 4, 10),
     )  # fmt: skip
@@ -63,13 +64,13 @@ def test_declare_keeps_the_target_in_the_unit_and_audits(energy):
 
 def test_declare_refuses_bad_input_naming_the_field(editor, energy):
     task, _indicator = energy
-    refused("invalid_measure", "measure", services.indicator_declare,
+    refused("invalid_measure", "measure", indicators.indicator_declare,
             actor=editor, key_task=task, name="新增面积", measure="furlong")  # fmt: skip
-    refused("duplicate_name", "name", services.indicator_declare,
+    refused("duplicate_name", "name", indicators.indicator_declare,
             actor=editor, key_task=task, name="新能源并网装机", measure="mw")  # fmt: skip
-    refused("name_required", "name", services.indicator_declare,
+    refused("name_required", "name", indicators.indicator_declare,
             actor=editor, key_task=task, name=" ", measure="mw")  # fmt: skip
-    error = refused("invalid_value", "target", services.indicator_declare, actor=editor,
+    error = refused("invalid_value", "target", indicators.indicator_declare, actor=editor,
                     key_task=task, name="新增造林", measure="mu", target="5万千瓦")  # fmt: skip
     assert "不能换算" in error.message
     assert task.indicators.count() == 1
@@ -79,15 +80,15 @@ def test_reports_sum_exactly_in_the_indicator_unit_as_of_a_date(editor, campaign
     task, indicator = energy
     wind = _project(editor, campaign, task, units["own"])
     solar = _project(editor, campaign, task, units["child"], "光伏项目")
-    services.indicator_report(
+    indicators.indicator_report(
         actor=editor, project=wind, indicator=indicator, value="0.0231万千瓦",
         reported_on=D(2023, 5, 10),
     )  # fmt: skip
-    services.indicator_report(
+    indicators.indicator_report(
         actor=editor, project=solar, indicator=indicator, value="0.3兆瓦",
         reported_on=D(2023, 6, 1),
     )  # fmt: skip
-    services.indicator_report(
+    indicators.indicator_report(
         actor=editor, project=wind, indicator=indicator, value=Decimal("0.1"),
         reported_on=D(2023, 6, 2),
     )  # fmt: skip
@@ -123,7 +124,7 @@ def test_report_refusals_change_nothing(editor, campaign, units, energy, region_
     )  # fmt: skip
     for code, field, args in cases:
         refused(
-            code, field, services.indicator_report, actor=editor, project=args["project"],
+            code, field, indicators.indicator_report, actor=editor, project=args["project"],
             indicator=indicator, value=args["value"], reported_on=args.get("on", D(2023, 5, 2)),
         )  # fmt: skip
     assert not IndicatorReport.objects.exists()
@@ -134,40 +135,40 @@ def test_only_those_who_record_for_the_unit_may_report(editor, campaign, units, 
     task, indicator = energy
     wind = _project(editor, campaign, task, units["own"])
     stranger = make_user(Role.EDITOR, units["sibling"], username="sibling_ed")
-    refused("forbidden", None, services.indicator_report, actor=stranger, project=wind,
+    refused("forbidden", None, indicators.indicator_report, actor=stranger, project=wind,
             indicator=indicator, value="1", reported_on=D(2023, 5, 2))  # fmt: skip
-    refused("forbidden", None, services.indicator_declare, actor=stranger, key_task=task,
+    refused("forbidden", None, indicators.indicator_declare, actor=stranger, key_task=task,
             name="新增储能", measure="kw")  # fmt: skip
 
 
 def test_moving_or_deleting_a_project_moves_its_reports(editor, campaign, units, energy):
     task, indicator = energy
     wind = _project(editor, campaign, task, units["child"])
-    report = services.indicator_report(
+    report = indicators.indicator_report(
         actor=editor, project=wind, indicator=indicator, value="531", reported_on=D(2023, 5, 2)
     )
-    services.project_update(actor=editor, project=wind, unit=units["own"])
+    projects.project_update(actor=editor, project=wind, unit=units["own"])
     assert (_sum(units["child"], indicator), _sum(units["own"], indicator)) == (0, 531)
-    refused("key_task_has_reports", "key_task", services.project_update,
+    refused("key_task_has_reports", "key_task", projects.project_update,
             actor=editor, project=wind, key_task=None, area="energy")  # fmt: skip
-    services.indicator_report_delete(actor=editor, report=report)
+    indicators.indicator_report_delete(actor=editor, report=report)
     assert _sum(units["own"], indicator) == 0
-    services.indicator_report(
+    indicators.indicator_report(
         actor=editor, project=wind, indicator=indicator, value="1", reported_on=D(2023, 5, 2)
     )
-    services.project_delete(actor=editor, project=wind)
+    projects.project_delete(actor=editor, project=wind)
     assert _sum(units["region"], indicator) == 0 and not IndicatorReport.objects.exists()
 
 
 def test_the_unit_cannot_change_once_reported(editor, campaign, units, energy):
     task, indicator = energy
     wind = _project(editor, campaign, task, units["own"])
-    services.indicator_update(actor=editor, indicator=indicator, measure="wan_kw", target="1")
-    services.indicator_report(
+    indicators.indicator_update(actor=editor, indicator=indicator, measure="wan_kw", target="1")
+    indicators.indicator_report(
         actor=editor, project=wind, indicator=indicator, value="531千瓦", reported_on=D(2023, 5, 2)
     )
     assert wind.indicator_reports.get().value == Decimal("0.0531")
-    refused("measure_has_reports", "measure", services.indicator_update,
+    refused("measure_has_reports", "measure", indicators.indicator_update,
             actor=editor, indicator=indicator, measure="kw")  # fmt: skip
     indicator.refresh_from_db()
     assert indicator.measure == "wan_kw"

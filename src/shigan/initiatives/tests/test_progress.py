@@ -5,9 +5,10 @@ import datetime
 
 import pytest
 
-from shigan.initiatives import selectors, services
+from shigan.initiatives import selectors
 from shigan.initiatives.models import Milestone
 from shigan.initiatives.progress import Progress, milestone_progress, rollup
+from shigan.initiatives.services import milestones
 
 D = datetime.date
 ON = D(2023, 6, 7)
@@ -72,11 +73,11 @@ def test_rollup_is_the_plain_mean_of_tasks_with_a_timetable():
 @pytest.mark.django_db
 def test_rolled_up_from_the_database_for_a_unit_and_its_league(task, editor, units, campaign):
     first, second = task.milestones.order_by("ordinal")
-    services.milestone_complete(actor=editor, milestone=first, done_on=D(2023, 5, 12))
+    milestones.milestone_complete(actor=editor, milestone=first, done_on=D(2023, 5, 12))
     league = units["parent"]
     r = selectors.unit_progress(user=editor, unit=units["own"], campaign=campaign, on=ON)
     assert (r.percent, r.done_late, r.overdue_milestones) == (50, 1, 0)
-    services.milestone_update(actor=editor, milestone=second, weight=3)
+    milestones.milestone_update(actor=editor, milestone=second, weight=3)
     r = selectors.unit_progress(user=None, unit=league, campaign=campaign, on=ON)
     assert r.percent == 25 and r.key_tasks == 1
     # As of a day before the completion: nothing done, the first node overdue.

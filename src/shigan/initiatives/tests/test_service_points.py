@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from shigan.audit.models import AuditEntry
 from shigan.core.errors import DomainError
-from shigan.initiatives import services
 from shigan.initiatives.models import ServicePoint
+from shigan.initiatives.services import livelihood, service_points
 from shigan.metrics.selectors import metric_records, metric_value
 from shigan.orgs.choices import Role
 
@@ -21,15 +21,15 @@ KEY = "initiatives.service_points"
 
 @pytest.fixture
 def item(office, campaign, units):
-    area = services.livelihood_area_create(actor=office, campaign=campaign, name="促进就业")
-    return services.livelihood_item_create(
+    area = livelihood.livelihood_area_create(actor=office, campaign=campaign, name="促进就业")
+    return livelihood.livelihood_item_create(
         actor=office, campaign=campaign, area=area, title="零工市场建设", unit=units["region"],
         listed_on=D(2023, 5, 4),
     )  # fmt: skip
 
 
 def _open(actor, item, unit, name, day):
-    return services.service_point_open(
+    return service_points.service_point_open(
         actor=actor, item=item, name=name, unit=unit, partner="农业银行支行",
         opened_on=day, services="社保卡办理\n就业登记",
     )  # fmt: skip
@@ -60,7 +60,7 @@ def test_bad_input_is_refused_and_changes_nothing(office, editor, item, units, m
     for code, field, change in cases:
         args = {"name": "新网点", "unit": units["own"], "opened_on": D(2023, 5, 10), **change}
         with pytest.raises(DomainError) as error:
-            services.service_point_open(actor=editor, item=item, **args)
+            service_points.service_point_open(actor=editor, item=item, **args)
         assert (error.value.code, error.value.field) == (code, field)
     stranger = make_user(Role.EDITOR, units["sibling"])
     with pytest.raises(DomainError) as error:

@@ -9,8 +9,9 @@ import pytest
 from shigan.audit.models import AuditEntry
 from shigan.campaigns.services import campaign_create
 from shigan.core.errors import DomainError
-from shigan.initiatives import selectors, services
+from shigan.initiatives import selectors
 from shigan.initiatives.models import KeyTask, LivelihoodItem, Milestone, Project
+from shigan.initiatives.services import key_tasks, livelihood, milestones, projects
 from shigan.metrics.selectors import metric_value
 from shigan.orgs.choices import Role
 from shigan.research import services as research
@@ -38,7 +39,7 @@ def test_key_task_creation_writes_audit_and_figures(task, units, campaign):
 def test_key_task_rules(editor, campaign, units, task, make_user):
     refused(
         "duplicate_title",
-        services.key_task_create,
+        key_tasks.key_task_create,
         actor=editor,
         campaign=campaign,
         unit=units["own"],
@@ -47,7 +48,7 @@ def test_key_task_rules(editor, campaign, units, task, make_user):
     )
     refused(
         "forbidden",
-        services.key_task_create,
+        key_tasks.key_task_create,
         actor=editor,
         campaign=campaign,
         unit=units["sibling"],
@@ -56,7 +57,7 @@ def test_key_task_rules(editor, campaign, units, task, make_user):
     )
     refused(
         "invalid_area",
-        services.key_task_create,
+        key_tasks.key_task_create,
         actor=editor,
         campaign=campaign,
         unit=units["own"],
@@ -68,7 +69,7 @@ def test_key_task_rules(editor, campaign, units, task, make_user):
     )
     refused(
         "unit_outside_campaign",
-        services.key_task_create,
+        key_tasks.key_task_create,
         actor=None,
         campaign=other,
         unit=units["own"],
@@ -78,7 +79,7 @@ def test_key_task_rules(editor, campaign, units, task, make_user):
 
 
 def test_changing_the_area_moves_the_projects_funds(task, editor, units):
-    services.project_create(
+    projects.project_create(
         actor=editor,
         campaign=task.campaign,
         unit=units["own"],
@@ -88,7 +89,7 @@ def test_changing_the_area_moves_the_projects_funds(task, editor, units):
         funds_allocated=Decimal("1000000"),
         approved_on=D(2023, 5, 1),
     )
-    services.key_task_update(actor=editor, key_task=task, area="border_security")
+    key_tasks.key_task_update(actor=editor, key_task=task, area="border_security")
     funds = "initiatives.project_funds"
     assert metric_value(funds, unit=units["parent"], area="ecology") == 0
     assert metric_value(funds, unit=units["parent"], area="border_security") == Decimal("1000000")
@@ -99,20 +100,20 @@ def test_changing_the_area_moves_the_projects_funds(task, editor, units):
 def test_milestone_dates_follow_the_working_day_calendar(task, editor):
     refused(
         "due_on_rest_day",
-        services.milestone_add,
+        milestones.milestone_add,
         actor=editor,
         key_task=task,
         title="国庆",
         due_on=D(2023, 10, 2),
     )
     # 2023-10-07 is a Saturday made a working day (调休上班).
-    made_up = services.milestone_add(
+    made_up = milestones.milestone_add(
         actor=editor, key_task=task, title="调休", due_on=D(2023, 10, 7)
     )
     assert made_up.due_on == D(2023, 10, 7)
     refused(
         "due_before_start",
-        services.milestone_add,
+        milestones.milestone_add,
         actor=editor,
         key_task=task,
         title="早",
@@ -120,13 +121,13 @@ def test_milestone_dates_follow_the_working_day_calendar(task, editor):
     )
     refused(
         "invalid_weight",
-        services.milestone_add,
+        milestones.milestone_add,
         actor=editor,
         key_task=task,
         title="权重",
         weight=0,
     )
-    undated = services.milestone_add(actor=editor, key_task=task, title="时限未定的节点")
+    undated = milestones.milestone_add(actor=editor, key_task=task, title="时限未定的节点")
     assert undated.due_on is None and undated.ordinal == 4
 
 
@@ -134,19 +135,21 @@ def test_completing_a_milestone_late_is_recorded_as_late(task, editor):
     first = task.milestones.get(title="摸清底数")
     refused(
         "future_date",
-        services.milestone_complete,
+        milestones.milestone_complete,
         actor=editor,
         milestone=first,
         done_on=D(2999, 1, 1),
     )
-    services.milestone_complete(
+    milestones.milestone_complete(
         actor=editor, milestone=first, done_on=D(2023, 5, 12), note="已摸清"
     )
     first.refresh_from_db()
     assert first.state == "done" and first.is_late()
     assert first.transitions.order_by("pk").last().comment == "逾期完成"
-    refused("already_done", services.milestone_complete, actor=editor, milestone=first)
-    services.milestone_reopen(actor=editor, milestone=first, reason="材料不全", day=D(2023, 5, 13))
+    refused("already_done", milestones.milestone_complete, actor=editor, milestone=first)
+    milestones.milestone_reopen(
+        actor=editor, milestone=first, reason="材料不全", day=D(2023, 5, 13)
+    )
     first.refresh_from_db()
     assert first.state == "pending" and first.done_on is None
     assert [t.to_state for t in first.transitions.order_by("pk")] == ["pending", "done", "pending"]
@@ -159,15 +162,15 @@ def test_who_keeps_the_timetable(task, units, make_user, campaign):
     for user in (sibling, viewer):
         refused(
             "forbidden",
-            services.milestone_complete,
+            milestones.milestone_complete,
             actor=user,
             milestone=milestone,
             done_on=D(2023, 5, 1),
         )
     # The lead unit's editors keep it too.
-    services.key_task_update(actor=None, key_task=task, owner_unit=units["child"])
+    key_tasks.key_task_update(actor=None, key_task=task, owner_unit=units["child"])
     child_editor = make_user(Role.EDITOR, units["child"])
-    services.milestone_complete(actor=child_editor, milestone=milestone, done_on=D(2023, 5, 1))
+    milestones.milestone_complete(actor=child_editor, milestone=milestone, done_on=D(2023, 5, 1))
 
 
 def test_project_funds_are_validated(task, editor, units):
@@ -179,24 +182,24 @@ def test_project_funds_are_validated(task, editor, units):
         "name": "项目",
         "kind": "ecology",
     }
-    refused("negative_amount", services.project_create, **base, funds_allocated=Decimal("-1"))
-    refused("inexact_amount", services.project_create, **base, funds_allocated=19370000000.0)
-    refused("amount_precision", services.project_create, **base, funds_allocated=Decimal("0.001"))
-    refused("amount_too_big", services.project_create, **base, funds_allocated=Decimal("1E+13"))
+    refused("negative_amount", projects.project_create, **base, funds_allocated=Decimal("-1"))
+    refused("inexact_amount", projects.project_create, **base, funds_allocated=19370000000.0)
+    refused("amount_precision", projects.project_create, **base, funds_allocated=Decimal("0.001"))
+    refused("amount_too_big", projects.project_create, **base, funds_allocated=Decimal("1E+13"))
     refused(
         "disbursed_exceeds",
-        services.project_create,
+        projects.project_create,
         **base,
         funds_allocated=Decimal("10"),
         funds_disbursed=Decimal("11"),
     )
     refused(
         "unit_outside_key_task",
-        services.project_create,
+        projects.project_create,
         **{**base, "unit": units["sibling"], "actor": None},
     )
     assert not Project.objects.exists()
-    project = services.project_create(
+    project = projects.project_create(
         **base, funds_allocated="19370000000", approved_on=D(2023, 5, 1)
     )
     assert project.funds_allocated == Decimal("19370000000.00") and project.area == "ecology"
@@ -207,7 +210,7 @@ def test_project_funds_are_validated(task, editor, units):
 def test_a_banner_serves_the_regions_key_task(region_task, editor, units, campaign, make_user):
     # The banner editor sees the region's task (it serves it) and adds a project under it.
     assert selectors.key_task_get(user=editor, pk=region_task.pk) == region_task
-    project = services.project_create(
+    project = projects.project_create(
         actor=editor,
         campaign=campaign,
         unit=units["own"],
@@ -221,7 +224,7 @@ def test_a_banner_serves_the_regions_key_task(region_task, editor, units, campai
         "initiatives.project_funds", unit=units["region"], area="border_security"
     ) == Decimal("19370000000")
     # …but not the projects of another banner under the same task.
-    services.project_create(
+    projects.project_create(
         actor=None,
         campaign=campaign,
         unit=units["sibling"],
@@ -233,7 +236,7 @@ def test_a_banner_serves_the_regions_key_task(region_task, editor, units, campai
     detail = selectors.key_task_detail(user=editor, pk=region_task.pk)
     assert detail.visible_projects == [project]
     # …and it may not change the region's task or its timetable.
-    refused("forbidden", services.milestone_add, actor=editor, key_task=region_task, title="节点")
+    refused("forbidden", milestones.milestone_add, actor=editor, key_task=region_task, title="节点")
     # An unrelated city's editor sees the region's task too, not the banner's.
     ordos = make_user(Role.EDITOR, units["unrelated"])
     visible = set(KeyTask.objects.restrict(ordos, "view").values_list("title", flat=True))
@@ -243,7 +246,7 @@ def test_a_banner_serves_the_regions_key_task(region_task, editor, units, campai
 
 
 def test_project_state_changes_write_transitions(task, editor, units):
-    project = services.project_create(
+    project = projects.project_create(
         actor=editor,
         campaign=task.campaign,
         unit=units["own"],
@@ -251,13 +254,13 @@ def test_project_state_changes_write_transitions(task, editor, units):
         name="P",
         kind="ecology",
     )
-    services.project_set_state(actor=editor, project=project, state="under_way", day=D(2023, 5, 2))
-    services.project_set_state(actor=editor, project=project, state="done", day=D(2023, 6, 2))
+    projects.project_set_state(actor=editor, project=project, state="under_way", day=D(2023, 5, 2))
+    projects.project_set_state(actor=editor, project=project, state="done", day=D(2023, 6, 2))
     project.refresh_from_db()
     assert (project.started_on, project.finished_on) == (D(2023, 5, 2), D(2023, 6, 2))
     refused(
         "comment_required",
-        services.project_set_state,
+        projects.project_set_state,
         actor=editor,
         project=project,
         state="planned",
@@ -284,7 +287,7 @@ def test_linking_a_research_result(task, editor, units, campaign, make_user):
         created_on=D(2023, 4, 5),
     )
     result = research.result_create(actor=None, topic=topic, kind="measure", title="草畜平衡奖补")
-    services.key_task_link_result(actor=editor, key_task=task, result=result)
+    key_tasks.key_task_link_result(actor=editor, key_task=task, result=result)
     assert list(task.results.all()) == [result]
     assert list(result.key_tasks.all()) == [task]
     assert selectors.result_choices(user=editor, key_task=task).count() == 0
@@ -301,27 +304,27 @@ def test_linking_a_research_result(task, editor, units, campaign, make_user):
         actor=None, topic=sibling_topic, kind="measure", title="邻旗成果"
     )
     refused(
-        "unknown_result", services.key_task_link_result, actor=editor, key_task=task, result=hidden
+        "unknown_result", key_tasks.key_task_link_result, actor=editor, key_task=task, result=hidden
     )
-    services.key_task_unlink_result(actor=editor, key_task=task, result=result)
+    key_tasks.key_task_unlink_result(actor=editor, key_task=task, result=result)
     assert not task.results.exists() and ResearchResult.objects.count() == 2
 
 
 def test_the_livelihood_list_keeps_the_offices_order(office, campaign, units, editor):
-    employment = services.livelihood_area_create(actor=office, campaign=campaign, name="就业")
-    health = services.livelihood_area_create(actor=office, campaign=campaign, name="医疗")
+    employment = livelihood.livelihood_area_create(actor=office, campaign=campaign, name="就业")
+    health = livelihood.livelihood_area_create(actor=office, campaign=campaign, name="医疗")
     refused(
-        "forbidden", services.livelihood_area_create, actor=editor, campaign=campaign, name="教育"
+        "forbidden", livelihood.livelihood_area_create, actor=editor, campaign=campaign, name="教育"
     )
     refused(
         "duplicate_name",
-        services.livelihood_area_create,
+        livelihood.livelihood_area_create,
         actor=office,
         campaign=campaign,
         name="就业",
     )
     items = [
-        services.livelihood_item_create(
+        livelihood.livelihood_item_create(
             actor=office,
             campaign=campaign,
             area=area,
@@ -336,14 +339,16 @@ def test_the_livelihood_list_keeps_the_offices_order(office, campaign, units, ed
         )
     ]
     assert [i.number for i in items] == [1, 2, 3]
-    services.livelihood_item_move(actor=office, item=items[2], number=1)
+    livelihood.livelihood_item_move(actor=office, item=items[2], number=1)
     ledger = selectors.livelihood_ledger(user=editor, unit=units["own"], campaign=campaign)
     assert [(i.number, i.title) for i in ledger] == [
         (1, "牧民转移就业"),
         (2, "高校毕业生就业"),
         (3, "旗医院扩建"),
     ]
-    refused("invalid_number", services.livelihood_item_move, actor=office, item=items[0], number=9)
+    refused(
+        "invalid_number", livelihood.livelihood_item_move, actor=office, item=items[0], number=9
+    )
     assert selectors.livelihood_areas(campaign=campaign).value == 2
     assert (
         metric_value("initiatives.livelihood_items", unit=units["region"], campaign=campaign) == 3
@@ -354,16 +359,16 @@ def test_the_livelihood_list_keeps_the_offices_order(office, campaign, units, ed
 
 
 def test_progress_reports_move_the_item_along(office, campaign, units, editor, make_user):
-    area = services.livelihood_area_create(actor=office, campaign=campaign, name="教育")
-    item = services.livelihood_item_create(
+    area = livelihood.livelihood_area_create(actor=office, campaign=campaign, name="教育")
+    item = livelihood.livelihood_item_create(
         actor=office, campaign=campaign, area=area, title="新建幼儿园", unit=units["own"]
     )
-    services.livelihood_progress_report(
+    livelihood.livelihood_progress_report(
         actor=editor, item=item, text="已开工", percent=40, reported_on=D(2023, 5, 3)
     )
     item.refresh_from_db()
     assert (item.state, item.progress_percent) == ("under_way", 40)
-    services.livelihood_progress_report(
+    livelihood.livelihood_progress_report(
         actor=editor, item=item, text="已建成", percent=100, reported_on=D(2023, 6, 3)
     )
     item.refresh_from_db()
@@ -372,7 +377,7 @@ def test_progress_reports_move_the_item_along(office, campaign, units, editor, m
     sibling = make_user(Role.EDITOR, units["sibling"])
     refused(
         "forbidden",
-        services.livelihood_progress_report,
+        livelihood.livelihood_progress_report,
         actor=sibling,
         item=item,
         text="x",
@@ -382,7 +387,7 @@ def test_progress_reports_move_the_item_along(office, campaign, units, editor, m
 
 
 def test_every_write_is_audited(task, editor, units):
-    project = services.project_create(
+    project = projects.project_create(
         actor=editor,
         campaign=task.campaign,
         unit=units["own"],
@@ -391,10 +396,10 @@ def test_every_write_is_audited(task, editor, units):
         kind="ecology",
         funds_allocated=Decimal("5"),
     )
-    services.project_update(actor=editor, project=project, funds_allocated=Decimal("7.50"))
+    projects.project_update(actor=editor, project=project, funds_allocated=Decimal("7.50"))
     entry = AuditEntry.objects.filter(action="initiatives.project.updated").get()
     assert entry.before["funds_allocated"] == "5.00" and entry.after["funds_allocated"] == "7.50"
-    services.milestone_complete(
+    milestones.milestone_complete(
         actor=editor, milestone=Milestone.objects.first(), done_on=D(2023, 5, 5)
     )
     assert AuditEntry.objects.filter(action="initiatives.milestone.completed").exists()
@@ -410,14 +415,14 @@ def test_linking_a_rule(task, editor, units, campaign, make_user):
         kind="regulation",
         campaign=campaign,
     )
-    services.key_task_link_rule(actor=editor, key_task=task, rule=rule)
+    key_tasks.key_task_link_rule(actor=editor, key_task=task, rule=rule)
     assert list(task.rules.all()) == [rule] and list(rule.key_tasks.all()) == [task]
     assert selectors.rule_choices(user=editor, key_task=task).count() == 0
     elsewhere = rule_create(
         actor=None, unit=units["sibling"], title="邻旗制度", kind="mechanism", campaign=campaign
     )
     refused(
-        "unknown_rule", services.key_task_link_rule, actor=editor, key_task=task, rule=elsewhere
+        "unknown_rule", key_tasks.key_task_link_rule, actor=editor, key_task=task, rule=elsewhere
     )
     other = campaign_create(
         actor=None, name="别的活动", root_unit=units["region"], starts_on=D(2023, 1, 1)
@@ -426,10 +431,10 @@ def test_linking_a_rule(task, editor, units, campaign, make_user):
         actor=None, unit=units["own"], title="别的活动的制度", kind="decision", campaign=other
     )
     refused(
-        "campaign_mismatch", services.key_task_link_rule, actor=editor, key_task=task, rule=foreign
+        "campaign_mismatch", key_tasks.key_task_link_rule, actor=editor, key_task=task, rule=foreign
     )
     outsider = make_user(Role.VIEWER, units["own"])
-    refused("forbidden", services.key_task_link_rule, actor=outsider, key_task=task, rule=rule)
-    services.key_task_unlink_rule(actor=editor, key_task=task, rule=rule)
+    refused("forbidden", key_tasks.key_task_link_rule, actor=outsider, key_task=task, rule=rule)
+    key_tasks.key_task_unlink_rule(actor=editor, key_task=task, rule=rule)
     assert not task.rules.exists()
     assert AuditEntry.objects.filter(action="initiatives.key_task.rule_unlinked").count() == 1

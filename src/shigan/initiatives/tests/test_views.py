@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from shigan.initiatives import services
 from shigan.initiatives.models import Project
+from shigan.initiatives.services import key_tasks, livelihood, milestones, projects
 from shigan.orgs.choices import Role
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def actors(units, make_user, editor, office):
 
 @pytest.fixture
 def project(task, editor, units):
-    return services.project_create(
+    return projects.project_create(
         actor=editor,
         campaign=task.campaign,
         unit=units["own"],
@@ -164,7 +164,7 @@ def test_overdue_milestones_are_red_on_the_board(client, editor, task, units, ca
 
 def test_timetable_json_feeds_the_gantt_strip(client, editor, task):
     first = task.milestones.get(title="摸清底数")
-    services.milestone_complete(actor=editor, milestone=first, done_on=D(2023, 5, 15))
+    milestones.milestone_complete(actor=editor, milestone=first, done_on=D(2023, 5, 15))
     client.force_login(editor)
     data = client.get(reverse("initiatives:timetable", args=[task.pk]), {"on": "2023-06-07"}).json()
     assert data["percent"] == 50
@@ -233,15 +233,15 @@ def test_lists_have_pinned_query_counts(
 
     before = counts()
     for i in range(12):
-        more = services.key_task_create(
+        more = key_tasks.key_task_create(
             actor=editor,
             campaign=campaign,
             unit=units["grandchild"],
             area="energy",
             title=f"任务{i}",
         )
-        services.milestone_add(actor=editor, key_task=more, title="节点", due_on=D(2023, 5, 10))
-        services.project_create(
+        milestones.milestone_add(actor=editor, key_task=more, title="节点", due_on=D(2023, 5, 10))
+        projects.project_create(
             actor=editor,
             campaign=campaign,
             unit=units["grandchild"],
@@ -297,8 +297,8 @@ def test_workspace_tab_renders_the_delivery_figures(rf, editor, task, units, cam
 
 
 def test_livelihood_item_page_and_progress_report(client, office, editor, campaign, units):
-    area = services.livelihood_area_create(actor=office, campaign=campaign, name="医疗")
-    item = services.livelihood_item_create(
+    area = livelihood.livelihood_area_create(actor=office, campaign=campaign, name="医疗")
+    item = livelihood.livelihood_item_create(
         actor=office, campaign=campaign, area=area, title="旗医院扩建", unit=units["own"]
     )
     client.force_login(editor)

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from shigan.campaigns.services import campaign_create
-from shigan.initiatives import services
 from shigan.initiatives.metrics import PROJECT_FUNDS, PROJECTS
 from shigan.initiatives.models import Project
+from shigan.initiatives.services import projects
 from shigan.metrics.engine import metric_rebuild
 from shigan.metrics.links import records_url
 from shigan.metrics.models import MetricFact
@@ -38,7 +38,7 @@ def campaign(units):
 
 
 def project(campaign, unit, name, amount, day, area="border_security", kind="security"):
-    return services.project_create(
+    return projects.project_create(
         actor=None,
         campaign=campaign,
         unit=unit,
@@ -73,20 +73,20 @@ def test_sums_are_exact_decimals_and_counts_stay_ints(units, funds):
 
 
 def test_changing_an_amount_changes_every_sum_above(units, funds):
-    services.project_update(actor=None, project=funds[0], funds_allocated=Decimal("3220000000"))
+    projects.project_update(actor=None, project=funds[0], funds_allocated=Decimal("3220000000"))
     assert metric_value(PROJECT_FUNDS, unit=units["own"]) == Decimal("3220000000.01")
     assert metric_value(PROJECT_FUNDS, unit=units["region"]) == Decimal("3934000000.01")
     assert metric_value(PROJECTS, unit=units["region"]) == 3  # the count does not move
 
 
 def test_moving_a_record_or_its_unit_moves_its_amount(units, funds):
-    services.project_update(actor=None, project=funds[1], unit=units["own"])
+    projects.project_update(actor=None, project=funds[1], unit=units["own"])
     rows = {
         r.unit.pk if r.unit else "own": r.value
         for r in metric_by_child(PROJECT_FUNDS, unit=units["own"])
     }
     assert rows["own"] == Decimal("19370000000.01") and rows[units["child"].pk] == 0
-    services.project_update(actor=None, project=funds[1], unit=units["grandchild"])
+    projects.project_update(actor=None, project=funds[1], unit=units["grandchild"])
     unit_move(actor=None, unit=units["child"], new_parent=units["sibling"])
     assert metric_value(PROJECT_FUNDS, unit=units["own"]) == Decimal("19370000000.00")
     assert metric_value(PROJECT_FUNDS, unit=units["sibling"]) == Decimal("714000000.01")
@@ -94,7 +94,7 @@ def test_moving_a_record_or_its_unit_moves_its_amount(units, funds):
 
 
 def test_deleting_a_record_takes_its_amount_out(units, funds):
-    services.project_delete(actor=None, project=funds[0])
+    projects.project_delete(actor=None, project=funds[0])
     assert metric_value(PROJECT_FUNDS, unit=units["parent"]) == Decimal("714000000.01")
     assert not Project.objects.filter(name="旗本级").exists()
 
@@ -129,7 +129,7 @@ def test_rebuild_reproduces_the_incremental_sums(units, funds):
         )
         return sorted(rows)
 
-    services.project_update(actor=None, project=funds[2], funds_allocated=Decimal("600000000"))
+    projects.project_update(actor=None, project=funds[2], funds_allocated=Decimal("600000000"))
     incremental = snapshot()
     metric_rebuild(PROJECT_FUNDS)
     assert snapshot() == incremental
@@ -190,15 +190,15 @@ def test_sum_facts_always_equal_the_records_exact_sum(units, campaign, operation
                 day = D(2023, 5, 1) + datetime.timedelta(days=offset)
                 made.append(project(campaign, places[a], f"项目{i}", b, day))
             elif made and kind == "amount":
-                made[a % len(made)] = services.project_update(
+                made[a % len(made)] = projects.project_update(
                     actor=None, project=made[a % len(made)], funds_allocated=b
                 )
             elif made and kind == "unit":
-                made[a % len(made)] = services.project_update(
+                made[a % len(made)] = projects.project_update(
                     actor=None, project=made[a % len(made)], unit=places[b]
                 )
             elif made and kind == "delete":
-                services.project_delete(actor=None, project=made.pop(a % len(made)))
+                projects.project_delete(actor=None, project=made.pop(a % len(made)))
         for unit in (units["region"], units["parent"], units["own"], units["child"]):
             for as_of in (None, D(2023, 5, 5)):
                 expected = sum(

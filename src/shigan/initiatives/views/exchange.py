@@ -10,7 +10,7 @@ from shigan.core.views_exchange import (
     UnitCampaignExchangeMixin,
 )
 from shigan.initiatives.jobs import EXPORTERS, IMPORTERS, SHEET_LABELS
-from shigan.initiatives.views import _campaign
+from shigan.initiatives.views.common import campaign_of
 
 __all__ = ["ImportView", "ExportView", "TemplateView"]
 
@@ -33,7 +33,7 @@ class ExchangeMixin(UnitCampaignExchangeMixin):
         return "wan" if self.request.GET.get("amount_unit") == "wan" else "yuan"
 
     def find_campaign(self, unit):
-        return _campaign(self.request, unit)
+        return campaign_of(self.request, unit)
 
     def get_exporter(self, scope, sheet):
         return super().get_exporter(scope, sheet, amount_unit=self.amount_unit())

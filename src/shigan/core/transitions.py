@@ -1,0 +1,37 @@
+"""The abstract transition row: one state change of a record (who, when, from, to, why). A
+concrete transition names its record and sets `state_choices`; the history of the states, and
+so every as-of figure, is read from these rows."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["Transition"]
+
+
+class Transition(models.Model):
+    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20)
+    day = models.DateField(_("日期"), db_index=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    comment = models.TextField(_("说明"), blank=True)
+
+    state_choices: type[models.TextChoices]  # set by each kind of transition
+
+    class Meta:
+        abstract = True
+        ordering = ["day", "pk"]
+
+    def from_label(self) -> str:
+        return str(dict(self.state_choices.choices).get(self.from_state, "—"))
+
+    def to_label(self) -> str:
+        return str(dict(self.state_choices.choices).get(self.to_state, self.to_state))

@@ -1,0 +1,103 @@
+"""What the initiatives services share: the domain error, who may record for a unit or run a
+key task, and the checks of text, choices, units, attachments and dates."""
+
+import datetime
+
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shigan.campaigns.models import Campaign
+from shigan.core.errors import DomainError
+from shigan.initiatives.models import KeyTask
+from shigan.orgs.models import Unit
+from shigan.orgs.services import user_can
+
+__all__ = [
+    "InitiativeError",
+    "can_run_key_task",
+]
+
+MAX_ATTACHMENT = 20 * 2**20
+ATTACHMENT_TYPES = {".pdf", ".doc", ".docx", ".wps", ".ofd", ".txt", ".jpg", ".jpeg", ".png"}
+
+
+class InitiativeError(DomainError):
+    pass
+
+
+def forbidden(message=None) -> InitiativeError:
+    return InitiativeError(message or _("您没有在该单位登记的权限。"), code="forbidden")
+
+
+def require(actor, action: str, unit: Unit) -> None:
+    if actor is not None and not user_can(actor, action, unit):
+        raise forbidden()
+
+
+def can_run_key_task(actor, key_task: KeyTask) -> bool:
+    """Who keeps a key task's timetable: those who record for its unit or its lead unit."""
+    if actor is None:
+        return True
+    units = [key_task.unit] + ([key_task.owner_unit] if key_task.owner_unit_id else [])
+    return any(user_can(actor, "record", unit) for unit in units)
+
+
+def require_run(actor, key_task: KeyTask) -> None:
+    if not can_run_key_task(actor, key_task):
+        raise forbidden(_("您不是该重点任务所属单位或牵头单位的填报人员。"))
+
+
+def required_text(value, *, field: str, message: str, max_length: int | None = None) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InitiativeError(message, code=f"{field}_required", field=field)
+    if max_length and len(value) > max_length:
+        raise InitiativeError(
+            _("不能超过 %(n)d 个字。") % {"n": max_length}, code=f"{field}_too_long", field=field
+        )
+    return value
+
+
+def valid_choice(value, choices, *, field: str, message: str) -> str:
+    if value not in choices.values:
+        raise InitiativeError(message, code=f"invalid_{field}", field=field)
+    return value
+
+
+def in_campaign(unit: Unit, campaign: Campaign, field: str = "unit") -> None:
+    if unit is None or not unit.path.startswith(campaign.root_unit.path):
+        raise InitiativeError(
+            _("该单位不在这次主题教育的范围内。"), code="unit_outside_campaign", field=field
+        )
+
+
+def check_attachment(upload, field: str) -> None:
+    if not upload:
+        return
+    name = getattr(upload, "name", "") or ""
+    ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if ext not in ATTACHMENT_TYPES:
+        raise InitiativeError(
+            _("附件类型不支持，请上传 PDF、Word、WPS、OFD、文本或图片。"),
+            code="bad_attachment",
+            field=field,
+        )
+    if (getattr(upload, "size", 0) or 0) > MAX_ATTACHMENT:
+        raise InitiativeError(_("附件不能超过 20 MB。"), code="attachment_too_big", field=field)
+
+
+def not_future(day: datetime.date, field: str) -> None:
+    if day > timezone.localdate():
+        raise InitiativeError(_("日期不能晚于今天。"), code="future_date", field=field)
+
+
+def snapshot(obj, fields) -> dict:
+    """Field values for the audit trail: related records by id, files by name."""
+    out = {}
+    for name in fields:
+        value = getattr(obj, name)
+        out[name] = (
+            value.name or "" if isinstance(value, FieldFile) else getattr(value, "pk", value)
+        )
+    return out
