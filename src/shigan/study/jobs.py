@@ -9,13 +9,12 @@ from shigan.core.jobs import (
     job_record_import,
     register_job_kind,
 )
+from shigan.study.imports import StudyActivityImporter
 
 __all__ = ["import_handler"]
 
 
 def import_handler(job, progress) -> bool:
-    from shigan.study.imports import StudyActivityImporter
-
     if job.unit is None:
         job.message = _("导入所在的单位已不存在。")
         return False

@@ -9,9 +9,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from shigan.campaigns.models import Batch, Participation
+from shigan.campaigns.models import Batch, Campaign, Participation
 from shigan.orgs.models import Person, Unit
 from shigan.orgs.scoping import path_upper
 from shigan.orgs.selectors import unit_get
@@ -165,12 +166,8 @@ def leader_candidates(*, user, unit: Unit, query: str = "", limit: int = 30) -> 
 
 def campaign_for_unit(*, pk, unit: Unit):
     """The campaign `pk` if `unit` lies within it (a campaign is seen through its units); 404."""
-    from shigan.campaigns.models import Campaign
-
     campaign = get_object_or_404(Campaign.objects.select_related("root_unit"), pk=pk)
     if not unit.path.startswith(campaign.root_unit.path):
-        from django.http import Http404
-
         raise Http404
     return campaign
 

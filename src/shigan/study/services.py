@@ -150,6 +150,52 @@ def _sync_participants(activity: StudyActivity) -> None:
     )
 
 
+def _add_leaders(activity: StudyActivity, people: Iterable[Person]) -> list[int]:
+    """Participation rows of `people` in the activity (its unit, campaign, kind and day
+    copied for the figures); returns their ids."""
+    rows = StudyParticipant.objects.bulk_create(
+        [
+            StudyParticipant(
+                activity=activity,
+                person=p,
+                unit=activity.unit,
+                campaign=activity.campaign,
+                kind=activity.kind,
+                held_on=activity.held_on,
+            )
+            for p in people
+        ]
+    )
+    return [r.pk for r in rows]
+
+
+def _replace_leaders(activity: StudyActivity, people, before_leaders) -> list[int]:
+    """The activity's leaders become `people`: those left out are removed, those new added
+    (their rows' ids returned)."""
+    wanted = {p.pk for p in people}
+    StudyParticipant.objects.filter(activity=activity).exclude(person_id__in=wanted).delete()
+    return _add_leaders(activity, [p for p in people if p.pk not in before_leaders])
+
+
+def _apply_changes(
+    activity: StudyActivity, new: dict, *, notes, attachment, remove_attachment: bool
+) -> None:
+    """Set the checked fields and the notes; remove or replace the attachment (the replaced
+    file leaves the storage)."""
+    for name, value in new.items():
+        setattr(activity, name, value)
+    if notes is not None:
+        activity.notes = notes.strip()
+    if remove_attachment and activity.attachment:
+        activity.attachment.delete(save=False)
+        activity.attachment_name = activity.attachment_type = ""
+    if attachment is not None:
+        old = activity.attachment.name if activity.attachment else None
+        _store_attachment(activity, attachment)
+        if old:
+            activity.attachment.storage.delete(old)
+
+
 @transaction.atomic
 def study_activity_create(
     *,
@@ -194,20 +240,7 @@ def study_activity_create(
         activity.save()
         changes.created([activity.pk])
     with metric_changes(StudyParticipant) as changes:
-        rows = StudyParticipant.objects.bulk_create(
-            [
-                StudyParticipant(
-                    activity=activity,
-                    person=p,
-                    unit=unit,
-                    campaign=campaign,
-                    kind=kind,
-                    held_on=held_on,
-                )
-                for p in people
-            ]
-        )
-        changes.created([r.pk for r in rows])
+        changes.created(_add_leaders(activity, people))
     audit_record(
         actor=actor,
         action="study.activity.created",
@@ -256,41 +289,14 @@ def study_activity_update(
     )
     participant_ids = list(activity.participations.values_list("pk", flat=True))
     with metric_changes(StudyActivity, [activity.pk]):
-        for name, value in new.items():
-            setattr(activity, name, value)
-        if notes is not None:
-            activity.notes = notes.strip()
-        if remove_attachment and activity.attachment:
-            activity.attachment.delete(save=False)
-            activity.attachment_name = activity.attachment_type = ""
-        if attachment is not None:
-            old = activity.attachment.name if activity.attachment else None
-            _store_attachment(activity, attachment)
-            if old:
-                activity.attachment.storage.delete(old)
+        _apply_changes(
+            activity, new, notes=notes, attachment=attachment, remove_attachment=remove_attachment
+        )
         activity.save()
     with metric_changes(StudyParticipant, participant_ids) as changes:
         _sync_participants(activity)
         if people is not None:
-            wanted = {p.pk for p in people}
-            StudyParticipant.objects.filter(activity=activity).exclude(
-                person_id__in=wanted
-            ).delete()
-            rows = StudyParticipant.objects.bulk_create(
-                [
-                    StudyParticipant(
-                        activity=activity,
-                        person=p,
-                        unit=activity.unit,
-                        campaign=activity.campaign,
-                        kind=activity.kind,
-                        held_on=activity.held_on,
-                    )
-                    for p in people
-                    if p.pk not in before_leaders
-                ]
-            )
-            changes.created([r.pk for r in rows])
+            changes.created(_replace_leaders(activity, people, before_leaders))
     after_leaders = sorted(activity.participations.values_list("person_id", flat=True))
     audit_record(
         actor=actor,

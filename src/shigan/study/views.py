@@ -1,5 +1,7 @@
 """Study pages. Each view parses, calls one selector or service, renders."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -333,8 +335,6 @@ class AttachmentView(ActivityMixin, View):
         activity = self.get_activity()
         if not activity.attachment:
             raise Http404
-        from urllib.parse import quote
-
         response = FileResponse(
             activity.attachment.open("rb"),
             content_type=CONTENT_TYPES.get(activity.attachment_type, "application/octet-stream"),
