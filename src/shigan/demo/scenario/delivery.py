@@ -11,8 +11,16 @@ import datetime
 from decimal import Decimal
 
 from shigan.demo.scenario.context import Context, split
-from shigan.initiatives import services as initiatives
 from shigan.initiatives.choices import FundSource, KeyTaskArea, ProjectKind, ProjectState
+from shigan.initiatives.services import (
+    indicators,
+    key_tasks,
+    livelihood,
+    milestones,
+    projects,
+    service_points,
+)
+from shigan.orgs.models import Unit
 
 __all__ = ["TARGETS", "build_delivery"]
 
@@ -114,7 +122,7 @@ def build_delivery(ctx: Context) -> dict:
     tasks = {}
     for area, title, owner in KEY_TASKS:
         owner_unit = ctx.departments[owner]
-        task = initiatives.key_task_create(
+        task = key_tasks.key_task_create(
             actor=office,
             campaign=ctx.campaign,
             unit=ctx.root,
@@ -129,19 +137,19 @@ def build_delivery(ctx: Context) -> dict:
         )
         tasks[area] = task
         _milestones(ctx, task)
-    projects = _projects(ctx, tasks)
+    project_count = _projects(ctx, tasks)
     items = _livelihood(ctx)
-    return {"key_tasks": len(tasks), "projects": projects, "livelihood_items": items}
+    return {"key_tasks": len(tasks), "projects": project_count, "livelihood_items": items}
 
 
 def _milestones(ctx: Context, task) -> None:
     for title, due in MILESTONES:
-        milestone = initiatives.milestone_add(
+        milestone = milestones.milestone_add(
             actor=ctx.office, key_task=task, title=title, due_on=due
         )
         if due <= D(2023, 5, 19):
             done = ctx.after(due, -3, 1) if due < ctx.as_of else due
-            initiatives.milestone_complete(actor=ctx.office, milestone=milestone, done_on=done)
+            milestones.milestone_complete(actor=ctx.office, milestone=milestone, done_on=done)
 
 
 def _project(ctx: Context, task, unit, name, kind, amount, source, **extra):
@@ -149,7 +157,7 @@ def _project(ctx: Context, task, unit, name, kind, amount, source, **extra):
     state = extra.pop("state", ctx.rng.choice((ProjectState.PLANNED, ProjectState.UNDER_WAY)))
     started = ctx.after(approved, 3, 10) if state != ProjectState.PLANNED else None
     disbursed = (amount * Decimal(ctx.rng.choice((0, 20, 30, 50))) / 100).quantize(Decimal(1))
-    return initiatives.project_create(
+    return projects.project_create(
         actor=ctx.office,
         campaign=ctx.campaign,
         unit=unit,
@@ -166,9 +174,22 @@ def _project(ctx: Context, task, unit, name, kind, amount, source, **extra):
 
 
 def _projects(ctx: Context, tasks: dict) -> int:
-    rng = ctx.rng
+    """The projects of rows 21–24 and 27–28, task by task; returns how many were made."""
     leagues = [b.unit for b in ctx.units if b.category == "prefecture"]
-    made = 0
+    made = _ecology_projects(ctx, tasks[KeyTaskArea.ECOLOGY], leagues)
+    made += _border_projects(ctx, tasks[KeyTaskArea.BORDER_SECURITY], leagues)
+    made += _farmland_projects(ctx, tasks[KeyTaskArea.AGRICULTURE], leagues)
+    energy = _energy_projects(ctx, tasks[KeyTaskArea.ENERGY], leagues)
+    made += len(energy)
+    _energy_capacity(ctx, tasks[KeyTaskArea.ENERGY], energy)
+    made += _opening_up(ctx, tasks[KeyTaskArea.OPENING_UP])
+    made += _ethnic_affairs_projects(ctx, tasks[KeyTaskArea.OTHER], leagues)
+    return made
+
+
+def _ecology_projects(ctx: Context, task, leagues: list) -> int:
+    """Row 21: the energy- and water-saving retrofits, dealt round the leagues in batches."""
+    rng = ctx.rng
     for i in range(TARGETS["ecology_projects"]):
         unit = leagues[i % len(leagues)]
         what = rng.choice(
@@ -182,60 +203,54 @@ def _projects(ctx: Context, tasks: dict) -> int:
         )
         name = f"{unit.name}{what}项目（第{i // len(leagues) + 1}批）"
         amount = Decimal(rng.randint(80, 3000) * WAN)
-        _project(
-            ctx,
-            tasks[KeyTaskArea.ECOLOGY],
-            unit,
-            name,
-            ProjectKind.RETROFIT,
-            amount,
-            FundSource.REGIONAL,
-        )
-        made += 1
+        _project(ctx, task, unit, name, ProjectKind.RETROFIT, amount, FundSource.REGIONAL)
+    return TARGETS["ecology_projects"]
+
+
+def _border_projects(ctx: Context, task, leagues: list) -> int:
+    """Row 22: the northern security barrier's funds, three phases of each project."""
     border = _amounts(TARGETS["border_security_funds"], len(BORDER) * 3, ctx)
     for i, amount in enumerate(border):
-        unit = rng.choice(leagues)
+        unit = ctx.rng.choice(leagues)
         name = f"{BORDER[i % len(BORDER)]}（{unit.name}）{i // len(BORDER) + 1}期"
-        _project(
-            ctx,
-            tasks[KeyTaskArea.BORDER_SECURITY],
-            unit,
-            name,
-            ProjectKind.SECURITY,
-            amount,
-            FundSource.SPECIAL,
-        )
-        made += 1
+        _project(ctx, task, unit, name, ProjectKind.SECURITY, amount, FundSource.SPECIAL)
+    return len(border)
+
+
+def _farmland_projects(ctx: Context, task, leagues: list) -> int:
+    """Row 23: a farmland subsidy to each league."""
     farmland = _amounts(TARGETS["agriculture_funds"], len(leagues), ctx)
     for unit, amount in zip(leagues, farmland, strict=True):
         name = f"{unit.name}2023年高标准农田建设补助资金"
-        task = tasks[KeyTaskArea.AGRICULTURE]
         _project(ctx, task, unit, name, ProjectKind.FARMLAND, amount, FundSource.CENTRAL)
-        made += 1
-    energy = []
+    return len(farmland)
+
+
+def _energy_projects(ctx: Context, task, leagues: list) -> list:
+    """The new-energy projects whose capacity row 28 counts."""
+    made = []
     for name in ENERGY:
-        amount = Decimal(rng.randint(20, 90) * YI // 10)
-        unit, task = rng.choice(leagues), tasks[KeyTaskArea.ENERGY]
-        energy.append(
-            _project(ctx, task, unit, name, ProjectKind.ENERGY, amount, FundSource.SOCIAL)
-        )
-        made += 1
-    _energy_capacity(ctx, tasks[KeyTaskArea.ENERGY], energy)
-    made += _opening_up(ctx, tasks[KeyTaskArea.OPENING_UP])
+        amount = Decimal(ctx.rng.randint(20, 90) * YI // 10)
+        unit = ctx.rng.choice(leagues)
+        made.append(_project(ctx, task, unit, name, ProjectKind.ENERGY, amount, FundSource.SOCIAL))
+    return made
+
+
+def _ethnic_affairs_projects(ctx: Context, task, leagues: list) -> int:
+    """Row 27: ethnic-affairs funds sent down to each league through the 民委."""
     ethnic = _amounts(TARGETS["ethnic_affairs_funds"], len(leagues), ctx)
     minwei = ctx.departments["自治区民委"]
     for league, amount in zip(leagues, ethnic, strict=True):
         name = f"下达{league.name}少数民族发展任务资金"
-        task = tasks[KeyTaskArea.OTHER]
-        _project(ctx, task, minwei, name, ProjectKind.ETHNIC_AFFAIRS, amount, FundSource.CENTRAL)
-        made += 1
-    return made
+        kind = ProjectKind.ETHNIC_AFFAIRS
+        _project(ctx, task, minwei, name, kind, amount, FundSource.CENTRAL)
+    return len(ethnic)
 
 
 def _energy_capacity(ctx: Context, task, projects) -> None:
     """Row 28: the energy task's 新能源并网装机 indicator (千瓦); four of its projects report the
     capacity they connected, each in the unit its sheet used (万千瓦, 兆瓦, 千瓦)."""
-    indicator = initiatives.indicator_declare(
+    indicator = indicators.indicator_declare(
         actor=ctx.office,
         key_task=task,
         name=ENERGY_INDICATOR,
@@ -243,7 +258,7 @@ def _energy_capacity(ctx: Context, task, projects) -> None:
         target=ENERGY_TARGET,
     )
     for project, value in zip(projects, CAPACITY_REPORTS, strict=False):
-        initiatives.indicator_report(
+        indicators.indicator_report(
             actor=ctx.office,
             project=project,
             indicator=indicator,
@@ -253,8 +268,6 @@ def _energy_capacity(ctx: Context, task, projects) -> None:
 
 
 def _opening_up(ctx: Context, task) -> int:
-    from shigan.orgs.models import Unit
-
     zones = [
         Unit.objects.filter(name=name, division_level=3).first()
         for name in ("满洲里市", "二连浩特市")
@@ -276,7 +289,7 @@ def _service_points(ctx: Context, item) -> None:
     leagues = [b.unit for b in ctx.units if b.category == "prefecture"][: len(SERVICE_POINTS)]
     for league, (bank, day) in zip(leagues, SERVICE_POINTS, strict=True):
         for n in (1, 2):
-            initiatives.service_point_open(
+            service_points.service_point_open(
                 actor=ctx.office,
                 item=item,
                 name=f"{league.name}{bank}人社服务网点{n}",
@@ -292,12 +305,12 @@ def _livelihood(ctx: Context) -> int:
     owners = [ctx.departments[name] for name in LIVELIHOOD_OWNERS]
     items = 0
     for ordinal, ((area_name, titles), owner) in enumerate(zip(LIVELIHOOD, owners, strict=True), 1):
-        area = initiatives.livelihood_area_create(
+        area = livelihood.livelihood_area_create(
             actor=ctx.office, campaign=ctx.campaign, name=area_name, ordinal=ordinal
         )
         for title in titles:
             listed = ctx.workday(D(2023, 5, 4), D(2023, 5, 12))
-            item = initiatives.livelihood_item_create(
+            item = livelihood.livelihood_item_create(
                 actor=ctx.office,
                 campaign=ctx.campaign,
                 area=area,
@@ -311,7 +324,7 @@ def _livelihood(ctx: Context) -> int:
             if title == SERVICE_POINT_ITEM:
                 _service_points(ctx, item)
             if rng.random() < 0.6:
-                initiatives.livelihood_progress_report(
+                livelihood.livelihood_progress_report(
                     actor=ctx.office,
                     item=item,
                     text="已制定实施方案，正在推进。",
