@@ -15,6 +15,7 @@ from shigan.accounts.choices import SystemRole
 from shigan.accounts.second_factor import has_second_factor, second_factor_required
 from shigan.accounts.services import user_create
 from shigan.demo.scenario import ScenarioReport, scenario_build, scenario_exists
+from shigan.demo.scenario.context import DEMO_PASSWORD
 from shigan.orgs.choices import Role
 from shigan.orgs.divisions import divisions_import
 from shigan.orgs.models import Membership, Unit
@@ -30,7 +31,6 @@ __all__ = [
     "demo_totp_now",
 ]
 
-DEMO_PASSWORD = "shigan-demo-2023"
 # The demo accounts that must use a second factor (the campaign office, a unit administrator;
 # the auditor) share this published TOTP secret, as they share the published password: add it
 # to an authenticator app, or read the current code from `shigan demo --totp`.

@@ -10,10 +10,24 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from shigan.campaigns.models import Campaign
+from shigan.demo.scenario import (
+    briefing,
+    carryover,
+    delivery,
+    people,
+    petitions,
+    promotion,
+    rectification,
+    research,
+    study,
+    union,
+)
 from shigan.demo.scenario.context import AS_OF, Context
+from shigan.demo.scenario.setup import CAMPAIGN_NAME, build_setup, ensure_calendar
 
 __all__ = ["AS_OF", "ScenarioReport", "scenario_build", "scenario_exists", "scenario_campaign"]
 
@@ -34,9 +48,6 @@ class ScenarioReport:
 
 
 def scenario_campaign():
-    from shigan.campaigns.models import Campaign
-    from shigan.demo.scenario.setup import CAMPAIGN_NAME
-
     return (
         Campaign.objects.filter(name=CAMPAIGN_NAME, root_unit__division_code="150000000000")
         .order_by("pk")
@@ -52,8 +63,6 @@ def analyze(_ctx) -> dict:
     """After a bulk load PostgreSQL plans with stale statistics (a 16,000-unit subtree taken
     for 6 rows: 30 s instead of 0.03 s for the study figure); ANALYZE counts the rows of this
     very transaction too. SQLite plans these queries well without statistics."""
-    from django.db import connection
-
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -61,20 +70,6 @@ def analyze(_ctx) -> dict:
 
 
 def _stages():
-    from shigan.demo.scenario import (
-        briefing,
-        carryover,
-        delivery,
-        people,
-        petitions,
-        promotion,
-        rectification,
-        research,
-        study,
-        union,
-    )
-    from shigan.demo.scenario.setup import build_setup
-
     return (
         (_("主题教育、参学单位、方面和巡回指导组"), build_setup),
         (_("领导干部名册"), people.build_people),
@@ -100,8 +95,6 @@ def scenario_build(
 ) -> ScenarioReport:
     """Build the scenario (the caller checks it is not there yet). `accounts` are the demo
     accounts by username; `progress` receives one line per stage with its time."""
-    from shigan.demo.scenario.setup import ensure_calendar
-
     report = ScenarioReport()
     ensure_calendar()
     ctx = Context(progress)

@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 
 from shigan.core.calendar import add_workdays, is_workday
 
-__all__ = ["AS_OF", "START", "BatchUnit", "Leader", "Context", "split"]
+__all__ = ["AS_OF", "START", "BatchUnit", "Leader", "Context", "split", "DEMO_PASSWORD"]
 
 AS_OF = datetime.date(2023, 6, 7)  # the article's "截至目前" (published 2023-06-08)
 START = datetime.date(2023, 4, 3)  # the central work conference on the campaign
 BATCH_START = datetime.date(2023, 4, 11)  # the region's work conference
 SEED = 20230607
+# Every demo account's published password: the demo's own accounts and those the stages make
+# (group members, agents, union officers).
+DEMO_PASSWORD = "shigan-demo-2023"
 
 
 @dataclass

@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from shigan.accounts.services import user_create
 from shigan.core.calendar import is_workday
 from shigan.demo.scenario import names
-from shigan.demo.scenario.context import Context
+from shigan.demo.scenario.context import DEMO_PASSWORD, Context
 from shigan.orgs.choices import Role, UnitKind
 from shigan.orgs.models import Membership, Unit
 from shigan.orgs.services import membership_grant
@@ -110,8 +110,6 @@ def build_petitions(ctx: Context) -> dict:
 
 def _user(ctx: Context, unit, label: str):
     """The agent's account: an editor of its unit (the right to record comes first)."""
-    from shigan.demo.services import DEMO_PASSWORD
-
     username = f"agent{unit.division_code}"
     user = get_user_model().objects.filter(username=username).first() or user_create(
         actor=None, username=username, password=DEMO_PASSWORD, full_name=f"{unit.name}{label}"

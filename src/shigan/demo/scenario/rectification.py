@@ -19,7 +19,7 @@ from shigan.demo.scenario import names
 from shigan.demo.scenario.context import START, BatchUnit, Context, split
 from shigan.problems import services as problems
 from shigan.problems.choices import ProblemSource, ProblemTerm
-from shigan.problems.models import Problem
+from shigan.problems.models import Measure, Problem
 from shigan.research.models import ResearchTopic
 
 __all__ = [
@@ -363,8 +363,6 @@ def _lifecycles(ctx: Context, specs: list[_Spec]) -> None:
 
 def _complete(ctx: Context, spec: _Spec) -> datetime.date:
     """Every measure done, and a progress report of 100 % with its evidence."""
-    from shigan.problems.models import Measure
-
     done_on = ctx.after(spec.kwargs["found_on"], 2, 5)
     for measure in Measure.objects.filter(problem=spec.problem):
         problems.measure_complete(actor=spec.actor, measure=measure, done_on=done_on)

@@ -2,6 +2,8 @@
 enterprises, universities) beside the 12 leagues of the real tree, their enrolment, the aspects
 and the guidance groups with their members."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
 
 from shigan.accounts.services import user_create
@@ -10,7 +12,14 @@ from shigan.campaigns.choices import AspectKind, CampaignState
 from shigan.core.models import CalendarYear
 from shigan.core.services import calendar_year_seed
 from shigan.demo.scenario import names
-from shigan.demo.scenario.context import BATCH_START, START, BatchUnit, Context, split
+from shigan.demo.scenario.context import (
+    BATCH_START,
+    DEMO_PASSWORD,
+    START,
+    BatchUnit,
+    Context,
+    split,
+)
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.models import Unit
 from shigan.orgs.services import UnitDraft, unit_bulk_create
@@ -34,8 +43,6 @@ CATEGORY_WEIGHT = {"department": 1.0, "enterprise": 1.4, "school": 0.8}
 def ensure_calendar() -> None:
     """Working days of 2023 (the scenario's dates), 2024 (the campaign that follows it) and
     of this year (deadlines, lights)."""
-    import datetime
-
     for year in sorted({2023, 2024, datetime.date.today().year}):
         if not CalendarYear.objects.filter(year=year, complete=True).exists():
             try:
@@ -133,8 +140,6 @@ def _member(ctx: Context, number: int, title: str):
     """The group's member: the demo account "guide" for the first, an account per other."""
     if number == 1:
         return ctx.guide
-    from shigan.demo.services import DEMO_PASSWORD
-
     username = f"guide{number:02d}"
     existing = get_user_model().objects.filter(username=username).first()
     return existing or user_create(

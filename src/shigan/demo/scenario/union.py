@@ -11,6 +11,7 @@ import random
 
 from shigan.accounts.services import user_create
 from shigan.core.calendar import add_workdays, is_workday
+from shigan.demo.scenario.context import DEMO_PASSWORD
 from shigan.orgs.choices import Role
 from shigan.orgs.models import Unit
 from shigan.orgs.services import membership_grant
@@ -74,8 +75,6 @@ def _workday(rng, first: datetime.date, last: datetime.date) -> datetime.date:
 
 
 def _agents(ctx) -> list:
-    from shigan.demo.services import DEMO_PASSWORD
-
     agents = []
     for code, username in STREETS:
         street = Unit.objects.get(division_code=code, division_level=4)

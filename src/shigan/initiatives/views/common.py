@@ -32,5 +32,6 @@ def require_office(user, campaign) -> None:
 
 
 def day_of(request):
+    """The day a board is drawn for (`?on=`), today by default."""
     form = forms.BoardFilterForm(request.GET)
     return (form.cleaned_data.get("on") if form.is_valid() else None) or timezone.localdate()
