@@ -3,6 +3,8 @@
 A petition outside the user's scope is 404; inside it, an action the user may not take is 403.
 """
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -335,8 +337,6 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
             data = services.attachment_read(user=request.user, attachment=attachment)
         except DomainError as error:
             raise PermissionDenied(error.message) from error
-        from urllib.parse import quote
-
         response = HttpResponse(data, content_type=attachment.content_type)
         response["Content-Disposition"] = (
             f"attachment; filename*=UTF-8''{quote(attachment.original_name)}"
