@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 
 from shigan.core.calendar import CalendarError
 from shigan.core.deadlines import traffic_light
-from shigan.core.errors import DomainError
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.models import Unit
 from shigan.orgs.services import user_can
 from shigan.petitions import clock
 from shigan.petitions.choices import OPEN_STATES, PetitionState
+from shigan.petitions.errors import ErrorCode, PetitionError
 from shigan.petitions.models import Petition, PetitionTransition
 from shigan.petitions.selectors import petition_facts
 
@@ -23,10 +23,6 @@ __all__ = ["LOCAL_KINDS", "PRE_ACCEPTANCE", "PetitionError", "is_local", "petiti
 
 LOCAL_KINDS = (UnitKind.TOWNSHIP, UnitKind.VILLAGE)
 PRE_ACCEPTANCE = (PetitionState.RECEIVED, PetitionState.ROUTED)
-
-
-class PetitionError(DomainError):
-    pass
 
 
 def _today() -> datetime.date:
@@ -49,12 +45,12 @@ def _date(value, *, field: str, floor=None, what="") -> datetime.date:
     if value is None:
         raise PetitionError(_("请填写日期。"), code=f"{field}_required", field=field)
     if value > _today():
-        raise PetitionError(_("日期不能晚于今天。"), code="future_date", field=field)
+        raise PetitionError(_("日期不能晚于今天。"), code=ErrorCode.FUTURE_DATE, field=field)
     if floor is not None and value < floor:
         raise PetitionError(
             _("日期不能早于%(what)s（%(day)s）。")
             % {"what": what or _("前一环节"), "day": floor.isoformat()},
-            code="date_too_early",
+            code=ErrorCode.DATE_TOO_EARLY,
             field=field,
         )
     return value
@@ -63,7 +59,8 @@ def _date(value, *, field: str, floor=None, what="") -> datetime.date:
 def _require(actor, action: str, unit: Unit) -> None:
     if actor is not None and not user_can(actor, action, unit):
         raise PetitionError(
-            _("您没有在“%(unit)s”办理信访件的权限。") % {"unit": unit.name}, code="forbidden"
+            _("您没有在“%(unit)s”办理信访件的权限。") % {"unit": unit.name},
+            code=ErrorCode.FORBIDDEN,
         )
 
 

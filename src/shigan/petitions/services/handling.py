@@ -14,6 +14,7 @@ from shigan.orgs.models import Unit
 from shigan.orgs.services import user_can
 from shigan.petitions import clock
 from shigan.petitions.choices import PetitionState, Satisfaction, ToldBy
+from shigan.petitions.errors import ErrorCode
 from shigan.petitions.models import Petition, PetitionExtension
 from shigan.petitions.services.base import (
     PRE_ACCEPTANCE,
@@ -75,14 +76,14 @@ def petition_route(
         raise PetitionError(
             _("已受理或办结的信访件不能再转送（当前：%(state)s）。")
             % {"state": petition.get_state_display()},
-            code="not_routable",
+            code=ErrorCode.NOT_ROUTABLE,
         )
     if to_unit is None or not to_unit.active or to_unit.pk == petition.handling_unit_id:
-        raise PetitionError(_("请选择另一个接收单位。"), code="bad_target", field="to_unit")
+        raise PetitionError(_("请选择另一个接收单位。"), code=ErrorCode.BAD_TARGET, field="to_unit")
     if not route_allowed(petition, to_unit):
         raise PetitionError(
             _("只能转送到本旗县范围内或上级的有权处理机关。"),
-            code="target_outside",
+            code=ErrorCode.TARGET_OUTSIDE,
             field="to_unit",
         )
     day = _date(day, field="day", floor=petition.handed_on, what=_("收到日期"))
@@ -120,7 +121,7 @@ def petition_accept(
     petition = _locked(petition)
     _require(actor, "record", petition.handling_unit)
     if petition.state not in PRE_ACCEPTANCE:
-        raise PetitionError(_("该信访件不在待受理状态。"), code="not_acceptable")
+        raise PetitionError(_("该信访件不在待受理状态。"), code=ErrorCode.NOT_ACCEPTABLE)
     accepted_on = _date(
         accepted_on, field="accepted_on", floor=petition.handed_on, what=_("收到日期")
     )
@@ -162,7 +163,7 @@ def petition_decline(
     petition = _locked(petition)
     _require(actor, "record", petition.handling_unit)
     if petition.state not in PRE_ACCEPTANCE:
-        raise PetitionError(_("该信访件不在待受理状态。"), code="not_acceptable")
+        raise PetitionError(_("该信访件不在待受理状态。"), code=ErrorCode.NOT_ACCEPTABLE)
     reason = _text(reason, field="reason", message=_("请写明不予受理的理由。"))
     day = _date(day, field="day", floor=petition.handed_on, what=_("收到日期"))
     notified_on = _date(notified_on or day, field="notified_on", floor=day)
@@ -193,16 +194,16 @@ def petition_objection_record(
     petition = _locked(petition)
     _require_handler_or_agent(actor, petition)
     if petition.notified_on is None:
-        raise PetitionError(_("还没有书面告知，无从提出异议。"), code="not_notified")
+        raise PetitionError(_("还没有书面告知，无从提出异议。"), code=ErrorCode.NOT_NOTIFIED)
     if petition.objection_on is not None:
-        raise PetitionError(_("已登记过异议。"), code="already_objected")
+        raise PetitionError(_("已登记过异议。"), code=ErrorCode.ALREADY_OBJECTED)
     text = _text(text, field="text", message=_("请填写异议内容。"))
     raised_on = _date(raised_on, field="raised_on", floor=petition.notified_on, what=_("告知日期"))
     last = clock.objection_end(petition.notified_on)
     if raised_on > last:
         raise PetitionError(
             _("异议须在书面告知之日起5个工作日内（%(day)s 前）提出。") % {"day": last.isoformat()},
-            code="objection_window_closed",
+            code=ErrorCode.OBJECTION_WINDOW_CLOSED,
             field="raised_on",
         )
     _save(
@@ -241,20 +242,24 @@ def petition_extend(
     the reason sent to the petitioner."""
     petition = _locked(petition)
     if actor is not None and not user_can(actor, "review", petition.handling_unit):
-        raise PetitionError(_("延期须经办理单位负责人批准。"), code="forbidden")
+        raise PetitionError(_("延期须经办理单位负责人批准。"), code=ErrorCode.FORBIDDEN)
     if petition.state != PetitionState.ACCEPTED:
-        raise PetitionError(_("只有已受理、尚未答复的信访件可以延期。"), code="not_accepted")
+        raise PetitionError(
+            _("只有已受理、尚未答复的信访件可以延期。"), code=ErrorCode.NOT_ACCEPTED
+        )
     if PetitionExtension.objects.filter(petition=petition).exists():
-        raise PetitionError(_("办理期限只能延长一次。"), code="already_extended")
+        raise PetitionError(_("办理期限只能延长一次。"), code=ErrorCode.ALREADY_EXTENDED)
     if not isinstance(days, int) or not 1 <= days <= clock.MAX_EXTENSION_DAYS:
-        raise PetitionError(_("延长期限为1至30日。"), code="extension_too_long", field="days")
+        raise PetitionError(
+            _("延长期限为1至30日。"), code=ErrorCode.EXTENSION_TOO_LONG, field="days"
+        )
     reason = _text(reason, field="reason", message=_("请写明延期理由。"))
     approved_on = _date(
         approved_on, field="approved_on", floor=petition.accepted_on, what=_("受理日期")
     )
     if approved_on > clock.handling_due(petition.accepted_on):
         raise PetitionError(
-            _("办理期限已过，不能再延期。"), code="extension_too_late", field="approved_on"
+            _("办理期限已过，不能再延期。"), code=ErrorCode.EXTENSION_TOO_LATE, field="approved_on"
         )
     told_on = _date(told_on, field="told_on", floor=approved_on, what=_("批准日期"))
     extension = PetitionExtension.objects.create(
@@ -297,10 +302,10 @@ def petition_reply(
     petition = _locked(petition)
     _require(actor, "record", petition.handling_unit)
     if petition.state != PetitionState.ACCEPTED:
-        raise PetitionError(_("受理后才能答复。"), code="not_accepted")
+        raise PetitionError(_("受理后才能答复。"), code=ErrorCode.NOT_ACCEPTED)
     text = _text(text, field="text", message=_("请填写答复意见。"))
     if told_by not in ToldBy.values:
-        raise PetitionError(_("请选择告知方式。"), code="bad_told_by", field="told_by")
+        raise PetitionError(_("请选择告知方式。"), code=ErrorCode.BAD_TOLD_BY, field="told_by")
     replied_on = _date(
         replied_on, field="replied_on", floor=petition.accepted_on, what=_("受理日期")
     )
@@ -348,9 +353,11 @@ def petition_rate(
     petition = _locked(petition)
     _require_handler_or_agent(actor, petition)
     if petition.replied_on is None:
-        raise PetitionError(_("答复后才能登记满意度。"), code="not_replied")
+        raise PetitionError(_("答复后才能登记满意度。"), code=ErrorCode.NOT_REPLIED)
     if satisfaction not in Satisfaction.values:
-        raise PetitionError(_("请选择满意度。"), code="bad_satisfaction", field="satisfaction")
+        raise PetitionError(
+            _("请选择满意度。"), code=ErrorCode.BAD_SATISFACTION, field="satisfaction"
+        )
     rated_on = _date(rated_on, field="rated_on", floor=petition.replied_on, what=_("答复日期"))
     before = {"satisfaction": petition.satisfaction, "rated_on": petition.rated_on}
     with metric_changes(Petition, [petition.pk]):
@@ -381,7 +388,7 @@ def petition_problem_raise(
     petition = _locked(petition)
     _require(actor, "record", petition.handling_unit)
     if petition.state in PRE_ACCEPTANCE:
-        raise PetitionError(_("受理后才能转入问题清单。"), code="not_accepted")
+        raise PetitionError(_("受理后才能转入问题清单。"), code=ErrorCode.NOT_ACCEPTED)
     problem = problem_create(
         actor=actor,
         unit=petition.handling_unit,

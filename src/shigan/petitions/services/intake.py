@@ -13,6 +13,7 @@ from shigan.audit.services import audit_record
 from shigan.metrics.engine import metric_changes
 from shigan.petitions import crypto
 from shigan.petitions.choices import CaseKind, Channel, PetitionState, categories_for
+from shigan.petitions.errors import ErrorCode
 from shigan.petitions.models import Agent, Petition, Petitioner, PetitionTransition
 from shigan.petitions.selectors import likely_duplicates
 from shigan.petitions.services.base import (
@@ -49,12 +50,14 @@ def _clean_id_number(value: str) -> str:
         return number
     if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
         raise PetitionError(
-            _("身份证号应为18位（最后一位可以是X）。"), code="bad_id_number", field="id_number"
+            _("身份证号应为18位（最后一位可以是X）。"),
+            code=ErrorCode.BAD_ID_NUMBER,
+            field="id_number",
         )
     total = sum(int(d) * w for d, w in zip(number[:17], ID_WEIGHTS, strict=True))
     if ID_CHECK[total % 11] != number[17]:
         raise PetitionError(
-            _("身份证号校验位不对，请核对。"), code="bad_id_number", field="id_number"
+            _("身份证号校验位不对，请核对。"), code=ErrorCode.BAD_ID_NUMBER, field="id_number"
         )
     return number
 
@@ -62,7 +65,7 @@ def _clean_id_number(value: str) -> str:
 def _clean_phone(value: str) -> str:
     phone = crypto.normalize(value).replace("-", "")
     if phone and not PHONE.match(phone):
-        raise PetitionError(_("联系电话只能是数字。"), code="bad_phone", field="phone")
+        raise PetitionError(_("联系电话只能是数字。"), code=ErrorCode.BAD_PHONE, field="phone")
     return phone
 
 
@@ -79,7 +82,7 @@ def _clean_petitioners(petitioners: Iterable) -> list[PetitionerData]:
             )
         )
     if not cleaned:
-        raise PetitionError(_("请填写信访人姓名。"), code="name_required", field="name")
+        raise PetitionError(_("请填写信访人姓名。"), code=ErrorCode.NAME_REQUIRED, field="name")
     return cleaned
 
 
@@ -103,7 +106,7 @@ def _check_duplicates(hashes: list[str], request: str, confirm: bool) -> None:
                 "（第三十六条）。如有新的事实和理由，请勾选确认后再登记。"
             )
             % {"list": listed},
-            code="final_after_rereview",
+            code=ErrorCode.FINAL_AFTER_REREVIEW,
             field="confirm_duplicate",
         )
     raise PetitionError(
@@ -112,7 +115,7 @@ def _check_duplicates(hashes: list[str], request: str, confirm: bool) -> None:
             "如确属不同事项，请勾选确认后再登记。"
         )
         % {"list": listed},
-        code="likely_duplicate",
+        code=ErrorCode.LIKELY_DUPLICATE,
         field="confirm_duplicate",
     )
 
@@ -121,16 +124,16 @@ def _intake_agent(actor, agent: Agent) -> Agent:
     """The agent, fresh: in post, the actor themself, with the right to record at their unit."""
     agent = Agent.objects.select_related("unit").get(pk=agent.pk)
     if not agent.active or (actor is not None and agent.user_id != actor.pk):
-        raise PetitionError(_("只有本单位在岗的代办员可以登记信访件。"), code="not_agent")
+        raise PetitionError(_("只有本单位在岗的代办员可以登记信访件。"), code=ErrorCode.NOT_AGENT)
     _require(actor, "record", agent.unit)
     return agent
 
 
 def _check_case(channel: str, kind: str, category: str) -> None:
     if channel not in Channel.values:
-        raise PetitionError(_("信访形式无效。"), code="bad_channel", field="channel")
+        raise PetitionError(_("信访形式无效。"), code=ErrorCode.BAD_CHANNEL, field="channel")
     if kind not in CaseKind.values:
-        raise PetitionError(_("案件类型无效。"), code="bad_kind", field="kind")
+        raise PetitionError(_("案件类型无效。"), code=ErrorCode.BAD_KIND, field="kind")
     if category not in dict(categories_for(kind)):
         raise PetitionError(
             _("类别无效：%(kind)s可选%(list)s。")
@@ -138,7 +141,7 @@ def _check_case(channel: str, kind: str, category: str) -> None:
                 "kind": CaseKind(kind).label,
                 "list": "、".join(str(label) for _v, label in categories_for(kind)),
             },
-            code="bad_category",
+            code=ErrorCode.BAD_CATEGORY,
             field="category",
         )
 

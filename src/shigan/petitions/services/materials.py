@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from shigan.audit.services import audit_record
 from shigan.petitions import crypto
 from shigan.petitions.access import can_reveal
+from shigan.petitions.errors import ErrorCode
 from shigan.petitions.models import Petition, PetitionAttachment
 from shigan.petitions.services.base import PetitionError, _locked, _require_handler_or_agent
 from shigan.problems import evidence_types
@@ -52,11 +53,11 @@ def attachment_read(*, user, attachment: PetitionAttachment) -> bytes:
     """A material's content, decrypted, for a user holding the right; audited."""
     petition = attachment.petition
     if not can_reveal(user, petition):
-        raise PetitionError(_("您无权查看信访人材料。"), code="forbidden")
+        raise PetitionError(_("您无权查看信访人材料。"), code=ErrorCode.FORBIDDEN)
     with attachment.file.open("rb") as handle:
         data = crypto.decrypt_bytes(handle.read())
     if hashlib.sha256(data).hexdigest() != attachment.sha256:
-        raise PetitionError(_("材料文件已损坏。"), code="corrupt")
+        raise PetitionError(_("材料文件已损坏。"), code=ErrorCode.CORRUPT)
     audit_record(
         actor=user,
         action="petitions.attachment.viewed",

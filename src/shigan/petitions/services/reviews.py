@@ -11,6 +11,7 @@ from shigan.orgs.models import Unit
 from shigan.orgs.services import user_can
 from shigan.petitions import clock
 from shigan.petitions.choices import PetitionState, ReviewLevel
+from shigan.petitions.errors import ErrorCode
 from shigan.petitions.models import Petition, PetitionReview
 from shigan.petitions.selectors import petition_facts
 from shigan.petitions.services.base import (
@@ -30,11 +31,11 @@ def _review_refusal(facts: clock.Facts) -> PetitionError:
     if facts.review(ReviewLevel.REREVIEW) is not None:
         return PetitionError(
             _("复核意见为终结意见，同一事项不再受理复查、复核（第三十六条）。"),
-            code="no_further_review",
+            code=ErrorCode.NO_FURTHER_REVIEW,
         )
     if facts.replied_on is None:
-        return PetitionError(_("答复后才能请求复查。"), code="not_replied")
-    return PetitionError(_("复查尚未办结，不能请求复核。"), code="review_pending")
+        return PetitionError(_("答复后才能请求复查。"), code=ErrorCode.NOT_REPLIED)
+    return PetitionError(_("复查尚未办结，不能请求复核。"), code=ErrorCode.REVIEW_PENDING)
 
 
 @transaction.atomic
@@ -59,12 +60,12 @@ def petition_review_request(
         raise PetitionError(
             _("已超过请求%(level)s的期限（%(day)s）。")
             % {"level": ReviewLevel(level).label, "day": last.isoformat()},
-            code="review_request_late",
+            code=ErrorCode.REVIEW_REQUEST_LATE,
             field="requested_on",
         )
     body = body or _review_body(petition, level)
     if body is None:
-        raise PetitionError(_("没有可以复查的上一级机关。"), code="no_body", field="body")
+        raise PetitionError(_("没有可以复查的上一级机关。"), code=ErrorCode.NO_BODY, field="body")
     if actor is not None and not user_can(actor, "record", body):
         agent = petition.intake_agent
         if agent is None or agent.user_id != actor.pk:
@@ -125,9 +126,9 @@ def petition_review_hearing(
     review = _locked_review(review)
     _require(actor, "record", review.body)
     if review.level != ReviewLevel.REREVIEW:
-        raise PetitionError(_("只有复核可以举行听证。"), code="hearing_not_rereview")
+        raise PetitionError(_("只有复核可以举行听证。"), code=ErrorCode.HEARING_NOT_REREVIEW)
     if review.decided_on is not None:
-        raise PetitionError(_("复核已办结。"), code="already_decided")
+        raise PetitionError(_("复核已办结。"), code=ErrorCode.ALREADY_DECIDED)
     started_on = _date(
         started_on, field="started_on", floor=review.requested_on, what=_("请求日期")
     )
@@ -156,7 +157,7 @@ def petition_review_decide(
     review = _locked_review(review)
     _require(actor, "record", review.body)
     if review.decided_on is not None:
-        raise PetitionError(_("已提出意见。"), code="already_decided")
+        raise PetitionError(_("已提出意见。"), code=ErrorCode.ALREADY_DECIDED)
     opinion = _text(opinion, field="opinion", message=_("请填写意见。"))
     decided_on = _date(
         decided_on, field="decided_on", floor=review.requested_on, what=_("请求日期")

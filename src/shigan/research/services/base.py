@@ -6,10 +6,10 @@ import datetime
 from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
-from shigan.core.errors import DomainError
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
 from shigan.orgs.services import user_can
+from shigan.research.errors import ErrorCode, ResearchError
 from shigan.research.models import ResearchTopic, TopicTransition
 
 __all__ = ["ResearchError"]
@@ -18,13 +18,9 @@ MAX_ATTACHMENT = 20 * 2**20
 ATTACHMENT_TYPES = {".pdf", ".doc", ".docx", ".wps", ".ofd", ".txt", ".jpg", ".jpeg", ".png"}
 
 
-class ResearchError(DomainError):
-    pass
-
-
 def _require_record(actor, unit: Unit) -> None:
     if actor is not None and not user_can(actor, "record", unit):
-        raise ResearchError(_("您没有在该单位登记调研的权限。"), code="forbidden")
+        raise ResearchError(_("您没有在该单位登记调研的权限。"), code=ErrorCode.FORBIDDEN)
 
 
 def _clean_text(value: str, *, field: str, message: str, max_length: int | None = None) -> str:
@@ -46,12 +42,12 @@ def _check_attachment(attachment) -> None:
     if ext not in ATTACHMENT_TYPES:
         raise ResearchError(
             _("附件类型不支持，请上传 PDF、Word、WPS、OFD、文本或图片。"),
-            code="bad_attachment",
+            code=ErrorCode.BAD_ATTACHMENT,
             field="attachment",
         )
     if (getattr(attachment, "size", 0) or 0) > MAX_ATTACHMENT:
         raise ResearchError(
-            _("附件不能超过 20 MB。"), code="attachment_too_big", field="attachment"
+            _("附件不能超过 20 MB。"), code=ErrorCode.ATTACHMENT_TOO_BIG, field="attachment"
         )
 
 

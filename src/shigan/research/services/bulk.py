@@ -22,6 +22,7 @@ from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Person, Unit
 from shigan.orgs.services import user_can
 from shigan.research.choices import TopicState, Verdict
+from shigan.research.errors import ErrorCode
 from shigan.research.models import (
     PlanReview,
     ResearchPlan,
@@ -110,7 +111,7 @@ class _Checks:
         if unit.pk not in self.allowed:
             self.allowed[unit.pk] = self.actor is None or user_can(self.actor, "record", unit)
         if not self.allowed[unit.pk]:
-            raise ResearchError(_("您没有在该单位登记调研的权限。"), code="forbidden")
+            raise ResearchError(_("您没有在该单位登记调研的权限。"), code=ErrorCode.FORBIDDEN)
 
     def run(self, drafts, check) -> list[int]:
         """The indexes of the drafts `check` accepts; raises if any is refused."""
@@ -305,7 +306,7 @@ def plan_bulk_submit(*, actor, drafts: Sequence[PlanDraft]) -> list[int]:
             raise ResearchError(
                 _("只有起草中的课题可以提交方案（当前：%(state)s）。")
                 % {"state": TopicState(topic["state"]).label},
-                code="not_drafting",
+                code=ErrorCode.NOT_DRAFTING,
             )
         topic["state"] = TopicState.PLAN_SUBMITTED
         versions[d.topic.pk] = versions.get(d.topic.pk, 0) + 1
@@ -377,21 +378,25 @@ class _ReviewRules:
         plan = self.plans[d.plan.pk]
         topic = plan.topic
         if d.verdict not in Verdict.values:
-            raise ResearchError(_("审核意见无效。"), code="invalid_verdict", field="verdict")
+            raise ResearchError(
+                _("审核意见无效。"), code=ErrorCode.INVALID_VERDICT, field="verdict"
+            )
         group = self.group(topic)
         if group is None:
             raise ResearchError(
-                _("只有联系该单位的巡回指导组成员可以审核调研方案。"), code="not_in_group"
+                _("只有联系该单位的巡回指导组成员可以审核调研方案。"), code=ErrorCode.NOT_IN_GROUP
             )
         if (
             self.states[topic.pk] != TopicState.PLAN_SUBMITTED
             or self.latest[topic.pk] != plan.version
         ):
-            raise ResearchError(_("该方案不在待审核状态。"), code="not_submitted")
+            raise ResearchError(_("该方案不在待审核状态。"), code=ErrorCode.NOT_SUBMITTED)
         d.comments = (d.comments or "").strip()
         if d.verdict == Verdict.REVISE and not d.comments:
             raise ResearchError(
-                _("要求修改完善时，请写明具体意见。"), code="comments_required", field="comments"
+                _("要求修改完善时，请写明具体意见。"),
+                code=ErrorCode.COMMENTS_REQUIRED,
+                field="comments",
             )
         approved = d.verdict == Verdict.APPROVED
         self.states[topic.pk] = TopicState.PLAN_APPROVED if approved else TopicState.DRAFTING
@@ -446,10 +451,10 @@ def _check_trip_draft(checks: _Checks, info: dict, moves: list[_Move], d: TripDr
     topic = info[d.topic.pk]
     checks.record(d.topic.unit)
     if topic["state"] == TopicState.CONCLUDED:
-        raise ResearchError(_("课题已结题，不能再登记调研。"), code="concluded")
+        raise ResearchError(_("课题已结题，不能再登记调研。"), code=ErrorCode.CONCLUDED)
     if topic["state"] not in (TopicState.PLAN_APPROVED, TopicState.RESEARCHING):
         raise ResearchError(
-            _("调研方案审核通过后才能登记调研。"), code="plan_not_approved", field="topic"
+            _("调研方案审核通过后才能登记调研。"), code=ErrorCode.PLAN_NOT_APPROVED, field="topic"
         )
     _check_place(d.place, topic["campaign__root_unit__path"])
     d.findings = (d.findings or "").strip()

@@ -15,6 +15,7 @@ from shigan.campaigns.services import is_group_member_for
 from shigan.notifications.rules import Role as NoticeRole
 from shigan.notifications.services import notification_send
 from shigan.research.choices import TopicState, Verdict
+from shigan.research.errors import ErrorCode
 from shigan.research.models import PlanReview, ResearchPlan, ResearchTopic
 from shigan.research.services.base import (
     ResearchError,
@@ -47,7 +48,7 @@ def topic_plan_submit(
         raise ResearchError(
             _("只有起草中的课题可以提交方案（当前：%(state)s）。")
             % {"state": topic.get_state_display()},
-            code="not_drafting",
+            code=ErrorCode.NOT_DRAFTING,
         )
     day = day or timezone.localdate()
     version = (topic.plans.aggregate(n=Max("version"))["n"] or 0) + 1
@@ -114,19 +115,21 @@ def topic_plan_review(
     campaign approves the plan or sends it back for revision."""
     topic = _locked(plan.topic)
     if verdict not in Verdict.values:
-        raise ResearchError(_("审核意见无效。"), code="invalid_verdict", field="verdict")
+        raise ResearchError(_("审核意见无效。"), code=ErrorCode.INVALID_VERDICT, field="verdict")
     group = is_group_member_for(actor, topic.unit, topic.campaign)
     if group is None:
         raise ResearchError(
-            _("只有联系该单位的巡回指导组成员可以审核调研方案。"), code="not_in_group"
+            _("只有联系该单位的巡回指导组成员可以审核调研方案。"), code=ErrorCode.NOT_IN_GROUP
         )
     latest = topic.plans.order_by("-version").first()
     if topic.state != TopicState.PLAN_SUBMITTED or latest is None or latest.pk != plan.pk:
-        raise ResearchError(_("该方案不在待审核状态。"), code="not_submitted")
+        raise ResearchError(_("该方案不在待审核状态。"), code=ErrorCode.NOT_SUBMITTED)
     comments = (comments or "").strip()
     if verdict == Verdict.REVISE and not comments:
         raise ResearchError(
-            _("要求修改完善时，请写明具体意见。"), code="comments_required", field="comments"
+            _("要求修改完善时，请写明具体意见。"),
+            code=ErrorCode.COMMENTS_REQUIRED,
+            field="comments",
         )
     day = day or timezone.localdate()
     review = PlanReview.objects.create(

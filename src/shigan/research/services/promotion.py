@@ -17,6 +17,7 @@ from shigan.orgs.models import Unit
 from shigan.orgs.scoping import subtree_q
 from shigan.orgs.services import user_can
 from shigan.research.choices import AdoptionState, ResultState
+from shigan.research.errors import ErrorCode
 from shigan.research.models import (
     PromotionTarget,
     ResearchResult,
@@ -41,12 +42,14 @@ def _promotion_units(
         if not scope.path.startswith(root.path):
             raise ResearchError(
                 _("“%(unit)s”不在这次主题教育的范围内。") % {"unit": scope},
-                code="scope_outside",
+                code=ErrorCode.SCOPE_OUTSIDE,
                 field="scopes",
             )
     if scopes:
         if target_kind not in UnitKind.values:
-            raise ResearchError(_("请选择推广到哪一级单位。"), code="bad_kind", field="target_kind")
+            raise ResearchError(
+                _("请选择推广到哪一级单位。"), code=ErrorCode.BAD_KIND, field="target_kind"
+            )
         below = Unit.objects.filter(
             subtree_q([s.path for s in scopes]), kind=target_kind, active=True
         ).exclude(pk__in=[s.pk for s in scopes])
@@ -55,20 +58,20 @@ def _promotion_units(
         if not unit.active or not unit.path.startswith(root.path):
             raise ResearchError(
                 _("“%(unit)s”不在这次主题教育的范围内。") % {"unit": unit},
-                code="unit_outside",
+                code=ErrorCode.UNIT_OUTSIDE,
                 field="units",
             )
         found.setdefault(unit.pk, unit)
     if not found:
         raise ResearchError(
             _("推广范围内没有可推广的单位，请选择推广范围或单位。"),
-            code="no_targets",
+            code=ErrorCode.NO_TARGETS,
             field="scopes",
         )
     if len(found) > PROMOTION_MAX_TARGETS:
         raise ResearchError(
             _("一次最多推广到 %(n)d 个单位。") % {"n": PROMOTION_MAX_TARGETS},
-            code="too_many_targets",
+            code=ErrorCode.TOO_MANY_TARGETS,
             field="scopes",
         )
     return sorted(found.values(), key=lambda u: u.path)
@@ -83,17 +86,21 @@ def _locked_adopted(actor, result: ResearchResult) -> ResearchResult:
     )
     _require_record(actor, result.unit)
     if result.state != ResultState.ADOPTED:
-        raise ResearchError(_("成果采纳后才能推广。"), code="not_adopted")
+        raise ResearchError(_("成果采纳后才能推广。"), code=ErrorCode.NOT_ADOPTED)
     return result
 
 
 def _check_days(result: ResearchResult, promoted_on: datetime.date, deadline) -> None:
     if result.adopted_on and promoted_on < result.adopted_on:
         raise ResearchError(
-            _("推广日期不能早于成果采纳日期。"), code="promoted_too_early", field="promoted_on"
+            _("推广日期不能早于成果采纳日期。"),
+            code=ErrorCode.PROMOTED_TOO_EARLY,
+            field="promoted_on",
         )
     if deadline is None or deadline <= promoted_on:
-        raise ResearchError(_("反馈期限须晚于推广日期。"), code="bad_deadline", field="deadline")
+        raise ResearchError(
+            _("反馈期限须晚于推广日期。"), code=ErrorCode.BAD_DEADLINE, field="deadline"
+        )
 
 
 def _create_targets(actor, promotion: ResultPromotion, targets: list[Unit]) -> None:
@@ -180,21 +187,23 @@ def promotion_report(
         .get(pk=target.pk)
     )
     if actor is not None and not user_can(actor, "record", target.unit):
-        raise ResearchError(_("您没有为该单位反馈采用情况的权限。"), code="forbidden")
+        raise ResearchError(_("您没有为该单位反馈采用情况的权限。"), code=ErrorCode.FORBIDDEN)
     if state not in ANSWERS:
-        raise ResearchError(_("请选择已采用或不适用。"), code="bad_state", field="state")
+        raise ResearchError(_("请选择已采用或不适用。"), code=ErrorCode.BAD_STATE, field="state")
     note = (note or "").strip()
     if len(note) > 2000:
         raise ResearchError(
-            _("不能超过 %(n)d 个字。") % {"n": 2000}, code="note_too_long", field="note"
+            _("不能超过 %(n)d 个字。") % {"n": 2000}, code=ErrorCode.NOTE_TOO_LONG, field="note"
         )
     if state == AdoptionState.NOT_APPLICABLE and not note:
-        raise ResearchError(_("不适用时请说明理由。"), code="note_required", field="note")
+        raise ResearchError(_("不适用时请说明理由。"), code=ErrorCode.NOTE_REQUIRED, field="note")
     day = day or timezone.localdate()
     if day < target.promoted_on or day > timezone.localdate():
-        raise ResearchError(_("反馈日期须在推广日期和今天之间。"), code="bad_day", field="day")
+        raise ResearchError(
+            _("反馈日期须在推广日期和今天之间。"), code=ErrorCode.BAD_DAY, field="day"
+        )
     if state == target.state and note == target.note:
-        raise ResearchError(_("采用情况没有变化。"), code="unchanged", field="state")
+        raise ResearchError(_("采用情况没有变化。"), code=ErrorCode.UNCHANGED, field="state")
     before = {"state": target.state, "note": target.note, "reported_on": target.reported_on}
     with metric_changes(PromotionTarget, [target.pk]):
         TargetTransition.objects.create(

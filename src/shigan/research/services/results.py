@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from shigan.audit.services import audit_record
 from shigan.metrics.engine import metric_changes
 from shigan.research.choices import ResultKind, ResultState
+from shigan.research.errors import ErrorCode
 from shigan.research.models import ResearchResult, ResearchTopic
 from shigan.research.services.base import ResearchError, _clean_text, _locked, _require_record
 
@@ -30,14 +31,16 @@ def result_create(
     _require_record(actor, topic.unit)
     title = _clean_text(title, field="title", message=_("成果名称不能为空。"), max_length=200)
     if kind not in ResultKind.values:
-        raise ResearchError(_("成果类型无效。"), code="invalid_kind", field="kind")
+        raise ResearchError(_("成果类型无效。"), code=ErrorCode.INVALID_KIND, field="kind")
     if state not in ResultState.values:
-        raise ResearchError(_("采纳状态无效。"), code="invalid_state", field="state")
+        raise ResearchError(_("采纳状态无效。"), code=ErrorCode.INVALID_STATE, field="state")
     if not topic.takes_findings():
-        raise ResearchError(_("开展调研后才能登记调研成果。"), code="not_started")
+        raise ResearchError(_("开展调研后才能登记调研成果。"), code=ErrorCode.NOT_STARTED)
     if state == ResultState.ADOPTED and adopted_on is None:
         raise ResearchError(
-            _("已采纳的成果须填写采纳日期。"), code="adopted_on_required", field="adopted_on"
+            _("已采纳的成果须填写采纳日期。"),
+            code=ErrorCode.ADOPTED_ON_REQUIRED,
+            field="adopted_on",
         )
     if state == ResultState.DRAFTING:
         adopted_on = None
@@ -76,7 +79,7 @@ def result_adopt(
     result = ResearchResult.objects.select_for_update().select_related("unit").get(pk=result.pk)
     _require_record(actor, result.unit)
     if result.state == ResultState.ADOPTED:
-        raise ResearchError(_("该成果已采纳。"), code="already_adopted")
+        raise ResearchError(_("该成果已采纳。"), code=ErrorCode.ALREADY_ADOPTED)
     adopted_on = adopted_on or timezone.localdate()
     with metric_changes(ResearchResult, [result.pk]):
         result.state = ResultState.ADOPTED

@@ -17,6 +17,7 @@ from shigan.problems.choices import ProblemSource
 from shigan.problems.models import Problem
 from shigan.problems.services import problem_create
 from shigan.research.choices import TopicState
+from shigan.research.errors import ErrorCode
 from shigan.research.models import ResearchReport, ResearchTopic, TopicTransition
 from shigan.research.services.base import (
     ResearchError,
@@ -35,20 +36,22 @@ def _check_topic(*, unit: Unit, campaign: Campaign, aspect: Aspect, lead: Person
     it has a lead (one by one and in bulk alike)."""
     if not unit.path.startswith(campaign.root_unit.path):
         raise ResearchError(
-            _("该单位不在这次主题教育的范围内。"), code="unit_outside_campaign", field="unit"
+            _("该单位不在这次主题教育的范围内。"),
+            code=ErrorCode.UNIT_OUTSIDE_CAMPAIGN,
+            field="unit",
         )
     if aspect.campaign_id != campaign.pk or aspect.kind != AspectKind.RESEARCH:
         raise ResearchError(
-            _("方面须是这次主题教育的调研方面。"), code="aspect_mismatch", field="aspect"
+            _("方面须是这次主题教育的调研方面。"), code=ErrorCode.ASPECT_MISMATCH, field="aspect"
         )
     if lead is None:
-        raise ResearchError(_("请选择牵头领导。"), code="lead_required", field="lead")
+        raise ResearchError(_("请选择牵头领导。"), code=ErrorCode.LEAD_REQUIRED, field="lead")
 
 
 def _duplicate_title(title: str) -> ResearchError:
     return ResearchError(
         _("本单位已有名为“%(title)s”的课题。") % {"title": title},
-        code="duplicate_title",
+        code=ErrorCode.DUPLICATE_TITLE,
         field="title",
     )
 
@@ -123,7 +126,9 @@ def topic_report_submit(
     text = _clean_text(text, field="text", message=_("报告内容不能为空。"))
     _check_attachment(attachment)
     if topic.state != TopicState.RESEARCHING:
-        raise ResearchError(_("开展调研后、结题前才能提交调研报告。"), code="not_researching")
+        raise ResearchError(
+            _("开展调研后、结题前才能提交调研报告。"), code=ErrorCode.NOT_RESEARCHING
+        )
     day = day or timezone.localdate()
     report = ResearchReport.objects.create(
         topic=topic, text=text, attachment=attachment or "", submitted_by=actor, submitted_on=day
@@ -145,7 +150,7 @@ def topic_conclude(
     topic = _locked(topic)
     _require_record(actor, topic.unit)
     if topic.state != TopicState.REPORTED:
-        raise ResearchError(_("提交调研报告后才能结题。"), code="not_reported")
+        raise ResearchError(_("提交调研报告后才能结题。"), code=ErrorCode.NOT_REPORTED)
     _transition(
         topic,
         actor=actor,
@@ -169,9 +174,9 @@ def topic_problem_create(
     topic = _locked(topic)
     _require_record(actor, topic.unit)
     if not topic.takes_findings():
-        raise ResearchError(_("开展调研后才能登记发现的问题。"), code="not_started")
+        raise ResearchError(_("开展调研后才能登记发现的问题。"), code=ErrorCode.NOT_STARTED)
     if aspect is not None and aspect.kind != AspectKind.PROBLEM:
-        raise ResearchError(_("请选择问题方面。"), code="aspect_mismatch", field="aspect")
+        raise ResearchError(_("请选择问题方面。"), code=ErrorCode.ASPECT_MISMATCH, field="aspect")
     problem = problem_create(
         actor=actor,
         unit=topic.unit,

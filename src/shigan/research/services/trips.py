@@ -14,6 +14,7 @@ from shigan.campaigns.services import guidance_visit_log
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Person, Unit
 from shigan.research.choices import TopicState
+from shigan.research.errors import ErrorCode
 from shigan.research.models import ResearchTopic, ResearchTrip
 from shigan.research.services.base import ResearchError, _locked, _require_record, _transition
 
@@ -23,7 +24,9 @@ __all__ = ["topic_trip_log", "research_visit_log"]
 def _check_place(place: Unit | None, campaign_root_path: str) -> None:
     if place is None or not place.path.startswith(campaign_root_path):
         raise ResearchError(
-            _("调研地点须在这次主题教育的范围内。"), code="place_outside_campaign", field="place"
+            _("调研地点须在这次主题教育的范围内。"),
+            code=ErrorCode.PLACE_OUTSIDE_CAMPAIGN,
+            field="place",
         )
 
 
@@ -41,10 +44,10 @@ def topic_trip_log(
     topic = _locked(topic)
     _require_record(actor, topic.unit)
     if topic.state == TopicState.CONCLUDED:
-        raise ResearchError(_("课题已结题，不能再登记调研。"), code="concluded")
+        raise ResearchError(_("课题已结题，不能再登记调研。"), code=ErrorCode.CONCLUDED)
     if not topic.takes_trips():
         raise ResearchError(
-            _("调研方案审核通过后才能登记调研。"), code="plan_not_approved", field="topic"
+            _("调研方案审核通过后才能登记调研。"), code=ErrorCode.PLAN_NOT_APPROVED, field="topic"
         )
     _check_place(place, topic.campaign.root_unit.path)
     with metric_changes(ResearchTrip) as changes:
