@@ -31,6 +31,7 @@ from shigan.orgs.views_exchange import CONTENT_TYPES, attachment
 from shigan.petitions import crypto, forms, selectors, services
 from shigan.petitions.access import can_reveal
 from shigan.petitions.choices import CaseKind, PetitionState, ReviewLevel
+from shigan.petitions.errors import ErrorCode
 from shigan.petitions.exports import IntakeTemplate, PetitionExporter
 from shigan.petitions.imports import COLUMNS
 from shigan.petitions.jobs import IMPORT_KIND
@@ -438,7 +439,7 @@ class AgentRetireView(LoginRequiredMixin, View):
         try:
             services.agent_retire(actor=request.user, agent=agent)
         except DomainError as error:
-            if error.code == "forbidden":
+            if error.code == ErrorCode.FORBIDDEN:
                 raise PermissionDenied(error.message) from error
             messages.error(request, error.message)
         else:

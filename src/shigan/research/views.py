@@ -240,7 +240,7 @@ class PlanReviewView(LoginRequiredMixin, View):
             try:
                 services.topic_plan_review(actor=request.user, plan=plan, **form.cleaned_data)
             except DomainError as error:
-                if error.code == "not_in_group":
+                if error.code == ErrorCode.NOT_IN_GROUP:
                     raise PermissionDenied(error.message) from error
                 messages.error(request, error.message)
             else:

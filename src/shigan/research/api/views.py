@@ -221,7 +221,7 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         try:
             review = services.topic_plan_review(actor=request.user, plan=plan, **data)
         except DomainError as error:
-            if error.code != "not_in_group":
+            if error.code != ErrorCode.NOT_IN_GROUP:
                 raise
             return Response(
                 {"code": error.code, "detail": error.message}, status=status.HTTP_403_FORBIDDEN
