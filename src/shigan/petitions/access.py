@@ -15,6 +15,8 @@ The petition itself must be in the user's scope first (`Petition.objects.restric
 """
 
 from shigan.orgs.choices import Role
+from shigan.orgs.models import Membership
+from shigan.petitions.models import Agent
 
 __all__ = ["reveal_unit_ids", "can_reveal", "REVEAL_ROLES"]
 
@@ -27,9 +29,6 @@ def reveal_unit_ids(user) -> frozenset[int]:
         return frozenset()
     cached = user.__dict__.get("_shigan_petition_units")
     if cached is None:
-        from shigan.orgs.models import Membership
-        from shigan.petitions.models import Agent
-
         units = set(
             Membership.objects.filter(user=user, role__in=REVEAL_ROLES).values_list(
                 "unit_id", flat=True

@@ -5,13 +5,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shigan.core.todo import TodoItem
+from shigan.petitions.selectors import desk
 
 __all__ = ["petitions_todo"]
 
 
 def petitions_todo(user):
-    from shigan.petitions.selectors import desk
-
     yield TodoItem(
         _("临近法定期限的信访件"),
         desk(user=user, near_limit=True).count(),

@@ -3,6 +3,8 @@
 A petition outside the user's scope is 404; inside it, an action the user may not take is 403.
 """
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -29,6 +31,7 @@ from shigan.orgs.views_exchange import CONTENT_TYPES, attachment
 from shigan.petitions import crypto, forms, selectors, services
 from shigan.petitions.access import can_reveal
 from shigan.petitions.choices import CaseKind, PetitionState, ReviewLevel
+from shigan.petitions.errors import ErrorCode
 from shigan.petitions.exports import IntakeTemplate, PetitionExporter
 from shigan.petitions.imports import COLUMNS
 from shigan.petitions.jobs import IMPORT_KIND
@@ -335,8 +338,6 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
             data = services.attachment_read(user=request.user, attachment=attachment)
         except DomainError as error:
             raise PermissionDenied(error.message) from error
-        from urllib.parse import quote
-
         response = HttpResponse(data, content_type=attachment.content_type)
         response["Content-Disposition"] = (
             f"attachment; filename*=UTF-8''{quote(attachment.original_name)}"
@@ -438,7 +439,7 @@ class AgentRetireView(LoginRequiredMixin, View):
         try:
             services.agent_retire(actor=request.user, agent=agent)
         except DomainError as error:
-            if error.code == "forbidden":
+            if error.code == ErrorCode.FORBIDDEN:
                 raise PermissionDenied(error.message) from error
             messages.error(request, error.message)
         else:

@@ -14,6 +14,7 @@ from shigan.notifications.services import notification_send
 from shigan.notifications.watch import register_watcher
 from shigan.petitions.choices import OPEN_STATES
 from shigan.petitions.models import Agent, Petition
+from shigan.petitions.services import petition_refresh_light
 
 __all__ = ["petitions_watch", "register", "WATCHER_NAME"]
 
@@ -45,7 +46,6 @@ def _notify(petition: Petition) -> None:
 
 def petitions_watch(today: datetime.date) -> int:
     """Mark the open petitions' lights as of `today`; returns how many turned yellow or red."""
-    from shigan.petitions.services import petition_refresh_light
 
     marked = 0
     petitions = (

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from shigan.core.todo import register_todo
+
 
 class ResearchConfig(AppConfig):
     name = "shigan.research"
@@ -8,7 +10,7 @@ class ResearchConfig(AppConfig):
     verbose_name = _("调查研究")
 
     def ready(self):
-        from shigan.core.todo import register_todo
+        # What touches models is imported once the app registry is ready.
         from shigan.research import metrics  # noqa: F401  (declares the research metrics)
         from shigan.research.todo import research_todo
 

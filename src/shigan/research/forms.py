@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shigan.campaigns.choices import AspectKind
-from shigan.campaigns.models import Aspect
+from shigan.campaigns.models import Aspect, GuidanceGroup
 from shigan.core.widgets import DateInput
 from shigan.orgs.choices import UnitKind
 from shigan.research import selectors
@@ -150,8 +150,6 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from shigan.campaigns.models import GuidanceGroup
-
         self.fields["group"].queryset = GuidanceGroup.objects.filter(pk__in=[g.pk for g in groups])
         self.fields["unit"].widget.choices = [
             (u.pk, f"{u.name}（{g.name}）") for g in groups for u in g.units.all()

@@ -19,6 +19,7 @@ from shigan.orgs.selectors import unit_breadcrumbs, unit_get
 from shigan.orgs.services import user_can
 from shigan.research import forms, selectors, services
 from shigan.research.choices import TopicState
+from shigan.research.errors import ErrorCode
 
 __all__ = [
     "TopicListView",
@@ -159,7 +160,7 @@ class TripCreateView(TopicActionView):
         if place is None:
             raise services.ResearchError(
                 _("找不到调研地点“%(place)s”。") % {"place": data["place"]},
-                code="unknown_place",
+                code=ErrorCode.UNKNOWN_PLACE,
                 field="place",
             )
         services.topic_trip_log(
@@ -239,7 +240,7 @@ class PlanReviewView(LoginRequiredMixin, View):
             try:
                 services.topic_plan_review(actor=request.user, plan=plan, **form.cleaned_data)
             except DomainError as error:
-                if error.code == "not_in_group":
+                if error.code == ErrorCode.NOT_IN_GROUP:
                     raise PermissionDenied(error.message) from error
                 messages.error(request, error.message)
             else:

@@ -5,6 +5,7 @@ the records behind it; and the drill-downs the metrics pages cannot give (batch,
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
 from django.views import View
 
 from shigan.campaigns.models import Batch
@@ -119,6 +120,4 @@ class RevisedUnitsView(FigureMixin, View):
 
 
 def _label():
-    from django.utils.translation import gettext
-
     return gettext("帮助修改完善调研方案的单位数")

@@ -24,6 +24,7 @@ from shigan.orgs.models import Membership, Unit
 from shigan.orgs.services import membership_grant
 from shigan.petitions import services as petitions
 from shigan.petitions.choices import Category, Channel, Satisfaction, ToldBy
+from shigan.petitions.services.intake import ID_CHECK, ID_WEIGHTS
 from shigan.petitions.watch import petitions_watch
 
 __all__ = ["BANNERS", "GACHA_AGENT_VILLAGE", "build_petitions"]
@@ -166,11 +167,11 @@ def _petitioner(ctx: Context, banner, n: int) -> dict:
     given = rng.choice(names.MONGOLIAN) if rng.random() < 0.5 else rng.choice(names.GIVEN)
     born = D(1950, 1, 1) + datetime.timedelta(days=rng.randint(0, 365 * 50))
     body = f"{banner.division_code[:6]}{born:%Y%m%d}{n % 1000:03d}"
-    total = sum(int(d) * w for d, w in zip(body, petitions.ID_WEIGHTS, strict=True))
+    total = sum(int(d) * w for d, w in zip(body, ID_WEIGHTS, strict=True))
     phone = f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}"
     return {
         "name": given if given in names.MONGOLIAN and rng.random() < 0.5 else surname + given,
-        "id_number": body + petitions.ID_CHECK[total % 11],
+        "id_number": body + ID_CHECK[total % 11],
         "phone": phone,
         "address": banner.name,
     }

@@ -24,6 +24,7 @@ from shigan.petitions.choices import (
     ToldBy,
     UnionCategory,
 )
+from shigan.petitions.errors import ErrorCode
 from shigan.petitions.filters import AgentFilter, PetitionFilter
 from shigan.petitions.models import Agent, Petition, PetitionReview
 
@@ -189,7 +190,7 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         agent = selectors.agent_posts(user=request.user).filter(pk=data.pop("agent")).first()
         if agent is None:
             raise exceptions.ValidationError(
-                {"agent": [_("您不是这个单位在岗的代办员。")]}, code="not_agent"
+                {"agent": [_("您不是这个单位在岗的代办员。")]}, code=ErrorCode.NOT_AGENT
             )
         petition = services.petition_intake(actor=request.user, agent=agent, **data)
         return Response(self._fresh(petition), status=status.HTTP_201_CREATED)
@@ -203,7 +204,9 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data = parse(RouteInput, request.data)
         to_unit = Unit.objects.filter(pk=data.pop("to_unit"), active=True).first()
         if to_unit is None:
-            raise exceptions.ValidationError({"to_unit": [_("没有这个单位。")]}, code="bad_target")
+            raise exceptions.ValidationError(
+                {"to_unit": [_("没有这个单位。")]}, code=ErrorCode.BAD_TARGET
+            )
         services.petition_route(actor=request.user, petition=petition, to_unit=to_unit, **data)
         return Response(self._fresh(petition))
 

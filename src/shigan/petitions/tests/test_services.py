@@ -6,9 +6,11 @@ import datetime
 import pytest
 
 from shigan.audit.models import AuditEntry
+from shigan.petitions import clock as petition_clock
 from shigan.petitions import services
 from shigan.petitions.choices import PetitionState
 from shigan.petitions.models import PetitionTransition
+from shigan.petitions.selectors import petition_facts
 from shigan.petitions.services import PetitionError
 from shigan.petitions.tests.conftest import PERSON, D, id_number, intake
 from shigan.problems.models import Problem
@@ -193,7 +195,7 @@ def test_a_reply_after_sixty_plus_thirty_days_is_late(petition, people):
     )
     petition.refresh_from_db()
     assert petition.replied_on_time is False
-    clock = services.clock.clock(services.petition_facts(petition))
+    clock = petition_clock.clock(petition_facts(petition))
     assert clock.step("handle").due_on == d(2023, 7, 10) and clock.step("handle").late
 
 
@@ -222,9 +224,7 @@ def test_extension_rules(accepted, people):
     )
     accepted.refresh_from_db()
     # Accepted Apr 6 + 90 = Jul 5.
-    assert services.clock.clock(services.petition_facts(accepted)).step("handle").due_on == d(
-        2023, 7, 5
-    )
+    assert petition_clock.clock(petition_facts(accepted)).step("handle").due_on == d(2023, 7, 5)
 
 
 def test_review_then_rereview_then_no_more(replied, people, places):

@@ -10,8 +10,10 @@ from django.urls import reverse
 from shigan.audit.models import AuditEntry
 from shigan.core.errors import DomainError
 from shigan.metrics.selectors import metric_records, metric_value
+from shigan.petitions import clock as petition_clock
 from shigan.petitions import selectors, services
 from shigan.petitions.models import Petitioner
+from shigan.petitions.selectors import petition_facts
 from shigan.petitions.tests.conftest import PERSON, D, intake
 
 pytestmark = pytest.mark.django_db
@@ -45,9 +47,9 @@ def test_union_intake_numbers_checks_categories_and_audits(agents):
 
 def test_union_case_routed_accepted_replied_on_the_statutory_clock(agents, people, places):
     case = union_case(agents["gacha"], category="social_insurance")
-    facts = services.clock.clock(services.petition_facts(case))
+    facts = petition_clock.clock(petition_facts(case))
     # Art. 22–23: the 15-day notice applies to union cases as to petitions.
-    assert facts.next_duty().due_on == services.clock.period_end(D, 15)
+    assert facts.next_duty().due_on == petition_clock.period_end(D, 15)
     services.petition_route(
         actor=people["gacha_agent"],
         petition=case,
@@ -58,8 +60,8 @@ def test_union_case_routed_accepted_replied_on_the_statutory_clock(agents, peopl
         actor=people["sumu_agent"], petition=case, accepted_on=D + datetime.timedelta(days=3)
     )
     case.refresh_from_db()
-    handle = services.clock.clock(services.petition_facts(case)).step("handle")
-    assert handle.due_on == services.clock.handling_due(case.accepted_on)  # Art. 34: 60 days
+    handle = petition_clock.clock(petition_facts(case)).step("handle")
+    assert handle.due_on == petition_clock.handling_due(case.accepted_on)  # Art. 34: 60 days
     services.petition_reply(
         actor=people["sumu_agent"],
         petition=case,

@@ -28,6 +28,7 @@ from shigan.research.api.serializers import (
 )
 from shigan.research.api.views_promotion import PromoteInput, PromotionSerializer, promote
 from shigan.research.choices import ResultKind, ResultState, Verdict
+from shigan.research.errors import ErrorCode
 from shigan.research.filters import ResultFilter, TopicFilter, TripFilter
 from shigan.research.models import ResearchTopic
 
@@ -45,7 +46,7 @@ def _people(user, unit, ids, field):
     if missing:
         raise exceptions.ValidationError(
             {field: [_("找不到人员：%(ids)s。") % {"ids": ", ".join(map(str, missing))}]},
-            code="unknown_person",
+            code=ErrorCode.UNKNOWN_PERSON,
         )
     return [people[i] for i in ids]
 
@@ -166,7 +167,7 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         ).first()
         if aspect is None:
             raise exceptions.ValidationError(
-                {"aspect": [_("不是这次主题教育的调研方面。")]}, code="aspect_mismatch"
+                {"aspect": [_("不是这次主题教育的调研方面。")]}, code=ErrorCode.ASPECT_MISMATCH
             )
         lead = _people(request.user, unit, [data["lead"]], "lead")[0]
         participants = _people(request.user, unit, data["participants"], "participants")
@@ -214,11 +215,13 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = parse(PlanReviewInput, request.data)
         plan = topic.plans.order_by("-version").first()
         if plan is None:
-            raise exceptions.ValidationError({"plan": [_("还没有提交方案。")]}, code="no_plan")
+            raise exceptions.ValidationError(
+                {"plan": [_("还没有提交方案。")]}, code=ErrorCode.NO_PLAN
+            )
         try:
             review = services.topic_plan_review(actor=request.user, plan=plan, **data)
         except DomainError as error:
-            if error.code != "not_in_group":
+            if error.code != ErrorCode.NOT_IN_GROUP:
                 raise
             return Response(
                 {"code": error.code, "detail": error.message}, status=status.HTTP_403_FORBIDDEN
@@ -237,7 +240,7 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         place = selectors.place_resolve(campaign=topic.campaign, text=data["place"])
         if place is None:
             raise exceptions.ValidationError(
-                {"place": [_("在本次主题教育范围内找不到该地点。")]}, code="unknown_place"
+                {"place": [_("在本次主题教育范围内找不到该地点。")]}, code=ErrorCode.UNKNOWN_PLACE
             )
         people = _people(request.user, topic.unit, data["people"], "people")
         trip = services.topic_trip_log(
@@ -288,7 +291,7 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             ).first()
             if aspect is None:
                 raise exceptions.ValidationError(
-                    {"aspect": [_("不是这次主题教育的问题方面。")]}, code="aspect_mismatch"
+                    {"aspect": [_("不是这次主题教育的问题方面。")]}, code=ErrorCode.ASPECT_MISMATCH
                 )
         problem = services.topic_problem_create(
             actor=request.user,

@@ -16,6 +16,7 @@ from shigan.orgs.models import Unit
 from shigan.orgs.services import user_can
 from shigan.research import selectors, services
 from shigan.research.choices import AdoptionState
+from shigan.research.errors import ErrorCode
 from shigan.research.models import PromotionTarget, ResultPromotion
 
 __all__ = ["PromotionViewSet", "TargetViewSet", "PromoteInput", "promote"]
@@ -107,7 +108,7 @@ def _units(user, ids, field):
     if missing:
         raise exceptions.ValidationError(
             {field: [_("找不到单位：%(ids)s。") % {"ids": ", ".join(map(str, missing))}]},
-            code="unknown_unit",
+            code=ErrorCode.UNKNOWN_UNIT,
         )
     return [found[i] for i in ids]
 

@@ -1,0 +1,77 @@
+"""What the research services share: the error, the checks of rights, text and attachments, the
+row lock and the topic's transition (its row, state and audit entry)."""
+
+import datetime
+
+from django.utils.translation import gettext as _
+
+from shigan.audit.services import audit_record
+from shigan.metrics.engine import metric_changes
+from shigan.orgs.models import Unit
+from shigan.orgs.services import user_can
+from shigan.research.errors import ErrorCode, ResearchError
+from shigan.research.models import ResearchTopic, TopicTransition
+
+__all__ = ["ResearchError"]
+
+MAX_ATTACHMENT = 20 * 2**20
+ATTACHMENT_TYPES = {".pdf", ".doc", ".docx", ".wps", ".ofd", ".txt", ".jpg", ".jpeg", ".png"}
+
+
+def _require_record(actor, unit: Unit) -> None:
+    if actor is not None and not user_can(actor, "record", unit):
+        raise ResearchError(_("您没有在该单位登记调研的权限。"), code=ErrorCode.FORBIDDEN)
+
+
+def _clean_text(value: str, *, field: str, message: str, max_length: int | None = None) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ResearchError(message, code=f"{field}_required", field=field)
+    if max_length and len(value) > max_length:
+        raise ResearchError(
+            _("不能超过 %(n)d 个字。") % {"n": max_length}, code=f"{field}_too_long", field=field
+        )
+    return value
+
+
+def _check_attachment(attachment) -> None:
+    if not attachment:
+        return
+    name = getattr(attachment, "name", "") or ""
+    ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if ext not in ATTACHMENT_TYPES:
+        raise ResearchError(
+            _("附件类型不支持，请上传 PDF、Word、WPS、OFD、文本或图片。"),
+            code=ErrorCode.BAD_ATTACHMENT,
+            field="attachment",
+        )
+    if (getattr(attachment, "size", 0) or 0) > MAX_ATTACHMENT:
+        raise ResearchError(
+            _("附件不能超过 20 MB。"), code=ErrorCode.ATTACHMENT_TOO_BIG, field="attachment"
+        )
+
+
+def _transition(topic: ResearchTopic, *, actor, to: str, day: datetime.date, comment: str = ""):
+    """Move the topic to `to`, with its transition row and audit entry."""
+    before = topic.state
+    with metric_changes(ResearchTopic, [topic.pk]):
+        TopicTransition.objects.create(
+            topic=topic, from_state=before, to_state=to, day=day, actor=actor, comment=comment
+        )
+        topic.state = to
+        topic.save(update_fields=["state"])
+    audit_record(
+        actor=actor,
+        action="research.topic.transitioned",
+        target=topic,
+        before={"state": before},
+        after={"state": to, "day": day, "comment": comment},
+    )
+
+
+def _locked(topic: ResearchTopic) -> ResearchTopic:
+    return (
+        ResearchTopic.objects.select_for_update()
+        .select_related("unit", "campaign")
+        .get(pk=topic.pk)
+    )
