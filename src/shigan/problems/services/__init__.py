@@ -22,14 +22,16 @@ by the views, the importers, other apps, the demo and the tests.
 from shigan.problems.services.base import ProblemError
 from shigan.problems.services.bulk import ProblemBulkRejected
 from shigan.problems.services.closeouts import (
-    CloseOutDraft,
     check_unfinished,
-    closeout_bulk_record_accepted,
-    closeout_bulk_submit,
     closeout_decide,
     closeout_decide_many,
     closeout_submit,
     notify_closeouts_submitted,
+)
+from shigan.problems.services.closeouts_bulk import (
+    CloseOutDraft,
+    closeout_bulk_record_accepted,
+    closeout_bulk_submit,
 )
 from shigan.problems.services.evidence import evidence_add, evidence_add_many
 from shigan.problems.services.extensions import extension_decide, extension_request

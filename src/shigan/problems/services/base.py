@@ -9,13 +9,8 @@ from shigan.audit.services import audit_record
 from shigan.core.calendar import add_workdays
 from shigan.core.errors import DomainError
 from shigan.orgs.models import Unit
-from shigan.problems.choices import (
-    ProblemState,
-)
-from shigan.problems.models import (
-    Problem,
-    ProblemTransition,
-)
+from shigan.problems.choices import ProblemState
+from shigan.problems.models import Problem, ProblemTransition
 from shigan.problems.permissions import can_record, can_review
 
 

@@ -15,13 +15,8 @@ from shigan.core.bulk import bulk_insert, chunks, reserve_ids
 from shigan.core.errors import RowsRejected
 from shigan.orgs.models import Unit
 from shigan.orgs.services import user_can
-from shigan.problems.choices import (
-    ProblemState,
-)
-from shigan.problems.models import (
-    Problem,
-    ProblemTransition,
-)
+from shigan.problems.choices import ProblemState
+from shigan.problems.models import Problem, ProblemTransition
 from shigan.problems.services.base import ProblemError
 from shigan.problems.watch import light_for
 
@@ -40,14 +35,12 @@ class BulkChecks:
     errors: dict = field(default_factory=dict)
 
     def record(self, unit: Unit, message: str) -> None:
-
         if unit.pk not in self.allowed:
             self.allowed[unit.pk] = self.actor is None or user_can(self.actor, "record", unit)
         if not self.allowed[unit.pk]:
             raise ProblemError(message, code="forbidden")
 
     def run(self, drafts, check) -> None:
-
         for index, draft in enumerate(drafts):
             try:
                 check(draft)

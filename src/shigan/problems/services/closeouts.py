@@ -3,30 +3,16 @@ for a whole ledger."""
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
-from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.metrics.engine import metric_changes
 from shigan.problems import evidence_types
-from shigan.problems.choices import (
-    CloseOutState,
-    MeasureState,
-    ProblemState,
-    ProblemTerm,
-)
-from shigan.problems.models import (
-    CloseOut,
-    Evidence,
-    Measure,
-    Problem,
-)
-from shigan.problems.permissions import can_review
+from shigan.problems.choices import CloseOutState, MeasureState, ProblemState, ProblemTerm
+from shigan.problems.models import CloseOut, Measure, Problem
 from shigan.problems.services.base import (
     ProblemError,
     lock_problem,
@@ -37,15 +23,7 @@ from shigan.problems.services.base import (
     require_reviewer,
     required_text,
 )
-from shigan.problems.services.bulk import (
-    BulkChecks,
-    bulk_transition,
-    db_day,
-    lock_problems,
-    pk_of,
-    refresh_lights,
-)
-from shigan.problems.services.evidence import attach_shared_evidence, store_all_evidence
+from shigan.problems.services.evidence import store_all_evidence
 from shigan.problems.services.measures import check_measure_complete, measure_bulk_complete
 from shigan.problems.services.notices import inbox_link, notify, notify_reviewers, problem_link
 from shigan.problems.watch import light_refresh
@@ -235,46 +213,20 @@ def closeout_decide(
         .select_related("decided_by")
         .get(pk=closeout.pk)
     )
-    require_reviewer(actor, problem, closeout.submitted_by, own_code="own_closeout")
-    if closeout.state != CloseOutState.PENDING:
-        raise _already_decided(closeout)
-    reason = (reason or "").strip()
-    if not accept and not reason:
-        raise ProblemError(
-            _("退回销号申请时，请写明理由。"), code="reason_required", field="reason"
-        )
-    not_before(
-        decided_on,
-        closeout.submitted_on,
-        field="decided_on",
-        message=_lazy("审核日期不能早于申请日期。"),
-    )
-    checkpoint = None
-    if accept and problem.term == ProblemTerm.LONG_TERM:
-        checkpoint = next_checkpoint or problem.next_checkpoint
-        if checkpoint is None or checkpoint <= decided_on:
-            raise ProblemError(
-                _("长期坚持的问题阶段销号后仍在台账上，请填写晚于审核日期的下一检查节点。"),
-                code="next_checkpoint_required",
-                field="next_checkpoint",
-            )
+    reason = _check_decision(actor, problem, closeout, accept=accept, reason=reason, day=decided_on)
+    checkpoint = _next_stage(problem, accept=accept, proposed=next_checkpoint, day=decided_on)
     with metric_changes(Problem, [problem.pk]):
         closeout.state = CloseOutState.ACCEPTED if accept else CloseOutState.REJECTED
         closeout.decided_by, closeout.decided_on, closeout.reason = actor, decided_on, reason
         closeout.save(update_fields=["state", "decided_by", "decided_on", "reason"])
-        if checkpoint is not None:
-            problem.next_checkpoint = checkpoint
-            problem.save(update_fields=["next_checkpoint"])
-            to, comment = (
-                ProblemState.IN_PROGRESS,
-                _("阶段销号，下一检查节点 %(day)s") % {"day": checkpoint},
-            )
-        elif accept:
-            to, comment = ProblemState.CLOSED, reason
-        else:
-            to, comment = ProblemState.REOPENED, reason
-        move_problem(problem, actor=actor, to=to, day=decided_on, comment=comment)
-        light_refresh(problem, today=decided_on if to == ProblemState.CLOSED else None)
+        to = _move_decided(
+            problem,
+            actor=actor,
+            accept=accept,
+            checkpoint=checkpoint,
+            day=decided_on,
+            reason=reason,
+        )
     audit_record(
         actor=actor,
         action="problems.closeout.accepted" if accept else "problems.closeout.rejected",
@@ -299,6 +251,60 @@ def closeout_decide(
     return closeout
 
 
+def _check_decision(actor, problem: Problem, closeout: CloseOut, *, accept, reason, day) -> str:
+    """What `closeout_decide` refuses (the problem and close-out locked); returns the reason,
+    stripped."""
+    require_reviewer(actor, problem, closeout.submitted_by, own_code="own_closeout")
+    if closeout.state != CloseOutState.PENDING:
+        raise _already_decided(closeout)
+    reason = (reason or "").strip()
+    if not accept and not reason:
+        raise ProblemError(
+            _("退回销号申请时，请写明理由。"), code="reason_required", field="reason"
+        )
+    not_before(
+        day,
+        closeout.submitted_on,
+        field="decided_on",
+        message=_lazy("审核日期不能早于申请日期。"),
+    )
+    return reason
+
+
+def _next_stage(problem: Problem, *, accept: bool, proposed, day) -> datetime.date | None:
+    """The next checkpoint of a long-term problem whose stage is accepted (None otherwise):
+    the one proposed, else the problem's own, and later than the decision."""
+    if not accept or problem.term != ProblemTerm.LONG_TERM:
+        return None
+    checkpoint = proposed or problem.next_checkpoint
+    if checkpoint is None or checkpoint <= day:
+        raise ProblemError(
+            _("长期坚持的问题阶段销号后仍在台账上，请填写晚于审核日期的下一检查节点。"),
+            code="next_checkpoint_required",
+            field="next_checkpoint",
+        )
+    return checkpoint
+
+
+def _move_decided(problem: Problem, *, actor, accept: bool, checkpoint, day, reason) -> str:
+    """Move the decided problem: closed, reopened, or (a long-term stage accepted) back in
+    progress until its next checkpoint; returns the state it moved to."""
+    if checkpoint is not None:
+        problem.next_checkpoint = checkpoint
+        problem.save(update_fields=["next_checkpoint"])
+        to, comment = (
+            ProblemState.IN_PROGRESS,
+            _("阶段销号，下一检查节点 %(day)s") % {"day": checkpoint},
+        )
+    elif accept:
+        to, comment = ProblemState.CLOSED, reason
+    else:
+        to, comment = ProblemState.REOPENED, reason
+    move_problem(problem, actor=actor, to=to, day=day, comment=comment)
+    light_refresh(problem, today=day if to == ProblemState.CLOSED else None)
+    return to
+
+
 def closeout_decide_many(
     *, actor, closeouts: Iterable[CloseOut], accept: bool, decided_on: datetime.date, reason=""
 ) -> tuple[list[CloseOut], dict[int, ProblemError]]:
@@ -321,163 +327,3 @@ def closeout_decide_many(
         except ProblemError as error:
             refused[closeout.pk] = error
     return decided, refused
-
-
-@dataclass
-class CloseOutDraft:
-    """`closeout_submit`'s arguments; `other_reason` explains every measure still unfinished
-    that `finish` and `reasons` do not settle (see `services.check_unfinished`)."""
-
-    problem: Problem
-    summary: str
-    submitted_on: datetime.date
-    finish: list = field(default_factory=list)
-    reasons: dict = field(default_factory=dict)
-    other_reason: str = ""
-
-
-@transaction.atomic
-def closeout_bulk_submit(
-    *, actor, drafts: Sequence[CloseOutDraft], ledger=None, notify: bool = True
-) -> list[int]:
-    """Many `closeout_submit`s at once, checked as the single one checks them. `ledger` (a
-    checked file: the imported ledger that claims the problems finished) is stored once and
-    attached to every request as its evidence. Each reviewer gets ONE notice for all the
-    requests that are theirs (not one per row); `notify=False` when they are decided at once."""
-
-    drafts = list(drafts)
-    if not drafts:
-        return []
-    locked = lock_problems(drafts)
-    checks = BulkChecks(actor)
-    measures: dict[int, list[Measure]] = {}
-    unfinished = Measure.objects.filter(problem_id__in=list(locked)).exclude(
-        state=MeasureState.DONE
-    )
-    for measure in unfinished.order_by("pk"):
-        measures.setdefault(measure.problem_id, []).append(measure)
-    settled: dict[int, tuple] = {}
-
-    def check(d: CloseOutDraft) -> None:
-        d.summary = required_text(d.summary, field="summary", message=_lazy("请填写整改完成情况。"))
-        problem = locked[d.problem.pk]
-        check_closeout(actor, problem, d.submitted_on, has_files=ledger is not None)
-        to_finish, explained = check_unfinished(
-            measures.get(problem.pk, []),
-            finish=d.finish,
-            reasons=d.reasons,
-            other_reason=d.other_reason,
-        )
-        for measure in to_finish:
-            check_measure_complete(actor, problem, measure, d.submitted_on)
-        settled[problem.pk] = (to_finish, explained, d.submitted_on)
-
-    checks.run(drafts, check)
-    for to_finish, explained, day in settled.values():
-        if to_finish or explained:
-            settle_measures(actor, to_finish, explained, day)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    ids = reserve_ids(CloseOut, len(drafts))
-    problems = [locked[d.problem.pk] for d in drafts]
-    with metric_changes(Problem, list(locked)):
-        bulk_insert(
-            CloseOut,
-            ("id", "problem", "summary", "submitted_by", "submitted_on", "state", "reason",
-             "created_at"),
-            (
-                (pk, d.problem.pk, d.summary, pk_of(actor), db_day(d.submitted_on),
-                 CloseOutState.PENDING, "", now)
-                for pk, d in zip(ids, drafts, strict=True)
-            ),
-        )  # fmt: skip
-        bulk_transition(
-            problems,
-            actor=actor,
-            to=ProblemState.PENDING_REVIEW,
-            days={d.problem.pk: d.submitted_on for d in drafts},
-            comments={d.problem.pk: d.summary for d in drafts},
-        )
-        refresh_lights(problems)
-    audit_record_many(
-        actor=actor,
-        action="problems.closeout.submitted",
-        items=(
-            AuditItem(
-                "problems.closeout",
-                str(pk),
-                locked[d.problem.pk].title,
-                None,
-                {"problem": d.problem.pk, "summary": d.summary, "submitted_on": d.submitted_on},
-            )
-            for pk, d in zip(ids, drafts, strict=True)
-        ),
-    )
-    if ledger is not None:
-        pairs = [(d.problem.pk, pk) for pk, d in zip(ids, drafts, strict=True)]
-        attach_shared_evidence(ledger, actor=actor, pairs=pairs, model=Evidence)
-    if notify:
-        notify_closeouts_submitted(problems)
-    return ids
-
-
-@transaction.atomic
-def closeout_bulk_record_accepted(*, actor, drafts: Sequence[CloseOutDraft], ledger) -> list[int]:
-    """Close-outs already decided offline, as a reviewer's own ledger records them ("按台账直接
-    销号（已审核）"): each is submitted and accepted by `actor`, who must hold review rights
-    over its problem; long-term problems are refused (each stage's next checkpoint is decided
-    one by one). The ledger is the evidence; every step is audited as the single ones are."""
-
-    drafts = list(drafts)
-    if not drafts:
-        return []
-    locked = lock_problems(drafts)
-    checks, reviews = BulkChecks(actor), {}
-    not_reviewer = _lazy("您对该问题的单位没有审核权限，不能按台账直接销号。")
-    long_term = _lazy("长期坚持的问题须逐件审核（确定下一检查节点），不能按台账直接销号。")
-
-    def check(d: CloseOutDraft) -> None:
-        problem = locked[d.problem.pk]
-        if problem.unit_id not in reviews:
-            reviews[problem.unit_id] = can_review(actor, problem)
-        if not reviews[problem.unit_id]:
-            raise ProblemError(not_reviewer, code="not_reviewer")
-        if problem.term == ProblemTerm.LONG_TERM:
-            raise ProblemError(long_term, code="long_term_needs_review", field="term")
-
-    checks.run(drafts, check)
-    ids = closeout_bulk_submit(actor=actor, drafts=drafts, ledger=ledger, notify=False)
-    reason = _("按台账直接销号（已审核）")
-    pending = lock_problems(drafts)  # as the submission left them
-    problems = [pending[d.problem.pk] for d in drafts]
-    with metric_changes(Problem, list(pending)):
-        for pk, d in zip(ids, drafts, strict=True):
-            CloseOut.objects.filter(pk=pk).update(
-                state=CloseOutState.ACCEPTED,
-                decided_by=actor,
-                decided_on=d.submitted_on,
-                reason=reason,
-            )
-        bulk_transition(
-            problems,
-            actor=actor,
-            to=ProblemState.CLOSED,
-            days={d.problem.pk: d.submitted_on for d in drafts},
-            comments={d.problem.pk: reason for d in drafts},
-        )
-        refresh_lights(problems)
-    audit_record_many(
-        actor=actor,
-        action="problems.closeout.accepted",
-        items=(
-            AuditItem(
-                "problems.closeout",
-                str(pk),
-                pending[d.problem.pk].title,
-                {"state": CloseOutState.PENDING},
-                {"state": CloseOutState.ACCEPTED, "decided_on": d.submitted_on, "reason": reason,
-                 "problem_state": ProblemState.CLOSED, "next_checkpoint": None},
-            )
-            for pk, d in zip(ids, drafts, strict=True)
-        ),
-    )  # fmt: skip
-    return ids

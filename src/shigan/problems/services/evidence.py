@@ -12,10 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.problems import evidence_types
-from shigan.problems.models import (
-    Evidence,
-    Problem,
-)
+from shigan.problems.models import Evidence, Problem
 from shigan.problems.services.base import ProblemError, lock_problem, refuse_closed, require_record
 from shigan.problems.services.bulk import pk_of
 from shigan.problems.storage import evidence_path, evidence_storage
@@ -102,7 +99,6 @@ def evidence_add_many(
 def attach_shared_evidence(checked, *, actor, pairs, model) -> None:
     """Store one checked file once and attach it to many close-outs ((problem id, close-out
     id) pairs) as their evidence, each attachment audited."""
-
     storage = evidence_storage()
     name = storage.save(evidence_path(None, f"evidence.{checked.extension}"), checked.file)
     now = connection.ops.adapt_datetimefield_value(timezone.now())

@@ -9,14 +9,8 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from shigan.audit.services import audit_record
 from shigan.metrics.engine import metric_changes
-from shigan.problems.choices import (
-    ExtensionState,
-    ProblemTerm,
-)
-from shigan.problems.models import (
-    DeadlineExtension,
-    Problem,
-)
+from shigan.problems.choices import ExtensionState, ProblemTerm
+from shigan.problems.models import DeadlineExtension, Problem
 from shigan.problems.services.base import (
     ProblemError,
     lock_problem,
@@ -107,22 +101,7 @@ def extension_decide(
         .select_related("decided_by")
         .get(pk=extension.pk)
     )
-    require_reviewer(actor, problem, extension.requested_by, own_code="own_extension")
-    if extension.state != ExtensionState.PENDING:
-        raise ProblemError(
-            _("该延期申请已审批（%(state)s），无需重复审批。")
-            % {"state": extension.get_state_display()},
-            code="already_decided",
-        )
-    note = (note or "").strip()
-    if not approve and not note:
-        raise ProblemError(_("不同意延期时，请写明意见。"), code="note_required", field="note")
-    not_before(
-        decided_on,
-        extension.requested_on,
-        field="decided_on",
-        message=_lazy("审批日期不能早于申请日期。"),
-    )
+    note = _check_decision(actor, problem, extension, approve=approve, note=note, day=decided_on)
     before = {"deadline": problem.deadline, "next_checkpoint": problem.next_checkpoint}
     with metric_changes(Problem, [problem.pk]):
         extension.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
@@ -130,12 +109,7 @@ def extension_decide(
         extension.decision_note = note
         extension.save(update_fields=["state", "decided_by", "decided_on", "decision_note"])
         if approve:
-            if problem.term == ProblemTerm.LONG_TERM and problem.next_checkpoint:
-                problem.next_checkpoint = extension.new_deadline
-            else:
-                problem.deadline, problem.deadline_workdays = extension.new_deadline, None
-            problem.save(update_fields=["deadline", "deadline_workdays", "next_checkpoint"])
-            light_refresh(problem)
+            _move_deadline(problem, extension.new_deadline)
     audit_record(
         actor=actor,
         action="problems.extension.approved" if approve else "problems.extension.refused",
@@ -160,3 +134,35 @@ def extension_decide(
         link=problem_link(problem),
     )
     return extension
+
+
+def _check_decision(actor, problem: Problem, extension: DeadlineExtension, *, approve, note, day):
+    """What `extension_decide` refuses (the problem and extension locked); returns the note,
+    stripped."""
+    require_reviewer(actor, problem, extension.requested_by, own_code="own_extension")
+    if extension.state != ExtensionState.PENDING:
+        raise ProblemError(
+            _("该延期申请已审批（%(state)s），无需重复审批。")
+            % {"state": extension.get_state_display()},
+            code="already_decided",
+        )
+    note = (note or "").strip()
+    if not approve and not note:
+        raise ProblemError(_("不同意延期时，请写明意见。"), code="note_required", field="note")
+    not_before(
+        day,
+        extension.requested_on,
+        field="decided_on",
+        message=_lazy("审批日期不能早于申请日期。"),
+    )
+    return note
+
+
+def _move_deadline(problem: Problem, new_deadline: datetime.date) -> None:
+    """The approved date becomes the problem's deadline (a long-term one's next checkpoint)."""
+    if problem.term == ProblemTerm.LONG_TERM and problem.next_checkpoint:
+        problem.next_checkpoint = new_deadline
+    else:
+        problem.deadline, problem.deadline_workdays = new_deadline, None
+    problem.save(update_fields=["deadline", "deadline_workdays", "next_checkpoint"])
+    light_refresh(problem)

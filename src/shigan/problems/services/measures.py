@@ -12,15 +12,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.metrics.engine import metric_changes
-from shigan.problems.choices import (
-    MeasureState,
-    ProblemState,
-)
-from shigan.problems.models import (
-    Measure,
-    Problem,
-    ProblemTransition,
-)
+from shigan.problems.choices import MeasureState, ProblemState
+from shigan.problems.models import Measure, Problem, ProblemTransition
 from shigan.problems.services.base import (
     ProblemError,
     lock_problem,
@@ -165,7 +158,6 @@ def measure_bulk_add(*, actor, drafts: Sequence[MeasureDraft], start: bool = Tru
     """Many `measure_add`s at once; an open problem starts (in_progress) on the day of its
     first measure in draft order (unless `start` is False). Returns the measures' ids in draft
     order."""
-
     drafts = list(drafts)
     problem_ids = sorted({d.problem.pk for d in drafts})
     locked = {
@@ -220,7 +212,6 @@ def measure_bulk_add(*, actor, drafts: Sequence[MeasureDraft], start: bool = Tru
 def measure_bulk_complete(*, actor, measures: Sequence[tuple[Measure, datetime.date]]) -> int:
     """Many `measure_complete`s at once: (measure, done_on) pairs, checked as the single one
     checks them (all or nothing)."""
-
     pairs = list(measures)
     if not pairs:
         return 0

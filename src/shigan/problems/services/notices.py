@@ -7,9 +7,7 @@ from django.urls import NoReverseMatch, reverse
 
 from shigan.notifications.rules import Role as NoticeRole
 from shigan.notifications.services import notification_send
-from shigan.problems.models import (
-    Problem,
-)
+from shigan.problems.models import Problem
 from shigan.problems.permissions import reviewers_of
 
 

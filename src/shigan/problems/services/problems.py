@@ -16,17 +16,8 @@ from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
 from shigan.orgs.services import user_can
-from shigan.problems.choices import (
-    ProblemSource,
-    ProblemState,
-    ProblemTerm,
-)
-from shigan.problems.models import (
-    Measure,
-    Problem,
-    ProblemTransition,
-    SpecialProgram,
-)
+from shigan.problems.choices import ProblemSource, ProblemState, ProblemTerm
+from shigan.problems.models import Measure, Problem, ProblemTransition, SpecialProgram
 from shigan.problems.services.base import (
     ProblemError,
     check_links,
@@ -47,8 +38,6 @@ from shigan.problems.services.measures import (
     measure_rows,
 )
 from shigan.problems.watch import light_for, light_refresh
-
-# problems
 
 
 @transaction.atomic
@@ -76,41 +65,50 @@ def problem_create(
     first measure too, which starts the rectification (in_progress) unless `start` is False
     (a ledger's planned measures of a problem not yet started)."""
     title = required_text(title, field="title", message=_lazy("问题不能为空。"), max_length=300)
-    if source not in ProblemSource.values:
-        raise ProblemError(_("问题来源无效。"), code="invalid_source", field="source")
-    if term not in ProblemTerm.values:
-        raise ProblemError(_("整改类型无效。"), code="invalid_term", field="term")
+    check_source_and_term(source, term)
     if actor is not None and not user_can(actor, "record", unit):
         raise ProblemError(_("您没有在该单位登记问题的权限。"), code="forbidden")
-    check_links(
-        unit=unit,
-        campaign=campaign,
-        aspect=aspect,
-        research_topic=research_topic,
-        special_program=special_program,
-    )
-    deadline = deadline_from(found_on, deadline, deadline_workdays)
+    links = {
+        "campaign": campaign,
+        "aspect": aspect,
+        "research_topic": research_topic,
+        "special_program": special_program,
+    }
+    check_links(unit=unit, **links)
     problem = Problem(
         unit=unit,
-        campaign=campaign,
-        aspect=aspect,
-        research_topic=research_topic,
-        special_program=special_program,
+        **links,
         title=title,
         description=(description or "").strip(),
         responsible=responsible,
         source=source,
         found_on=found_on,
         term=term,
-        deadline=deadline,
+        deadline=deadline_from(found_on, deadline, deadline_workdays),
         deadline_workdays=deadline_workdays,
     )
+    _insert_problem(problem, actor=actor, co_responsible=co_responsible)
+    if first_measure:
+        _add_first_measure(problem, actor=actor, measure=first_measure, start=start)
+        problem.refresh_from_db()
+    return problem
+
+
+def check_source_and_term(source: str, term: str) -> None:
+    if source not in ProblemSource.values:
+        raise ProblemError(_("问题来源无效。"), code="invalid_source", field="source")
+    if term not in ProblemTerm.values:
+        raise ProblemError(_("整改类型无效。"), code="invalid_term", field="term")
+
+
+def _insert_problem(problem: Problem, *, actor, co_responsible: Sequence) -> None:
+    """Save the new problem, open, with its first transition and its audit entry."""
     # The light as of today, set before the insert (an import enters thousands of rows).
     problem.light, problem.light_on = light_for(problem, timezone.localdate()), timezone.localdate()
     with metric_changes(Problem) as changes:
         problem.save(force_insert=True)
         ProblemTransition.objects.create(
-            problem=problem, to_state=ProblemState.OPEN, day=found_on, actor=actor
+            problem=problem, to_state=ProblemState.OPEN, day=problem.found_on, actor=actor
         )
         changes.created([problem.pk])
     if co_responsible:
@@ -121,18 +119,18 @@ def problem_create(
         target=problem,
         after=problem_snapshot(problem),
     )
-    if first_measure:
-        measure_add(
-            actor=actor,
-            problem=problem,
-            text=first_measure.get("text", ""),
-            added_on=first_measure.get("added_on") or found_on,
-            owner=first_measure.get("owner"),
-            deadline=first_measure.get("deadline"),
-            start=start,
-        )
-        problem.refresh_from_db()
-    return problem
+
+
+def _add_first_measure(problem: Problem, *, actor, measure: dict, start: bool) -> None:
+    measure_add(
+        actor=actor,
+        problem=problem,
+        text=measure.get("text", ""),
+        added_on=measure.get("added_on") or problem.found_on,
+        owner=measure.get("owner"),
+        deadline=measure.get("deadline"),
+        start=start,
+    )
 
 
 # Fields `problem_update` may change. The deadline is not among them: it moves only by an
@@ -251,12 +249,8 @@ class ProblemDraft:
 
 
 def _check_problem(d: ProblemDraft, checks: BulkChecks) -> None:
-
     d.title = required_text(d.title, field="title", message=_lazy("问题不能为空。"), max_length=300)
-    if d.source not in ProblemSource.values:
-        raise ProblemError(_("问题来源无效。"), code="invalid_source", field="source")
-    if d.term not in ProblemTerm.values:
-        raise ProblemError(_("整改类型无效。"), code="invalid_term", field="term")
+    check_source_and_term(d.source, d.term)
     checks.record(d.unit, _lazy("您没有在该单位登记问题的权限。"))
     check_links(
         unit=d.unit,
@@ -288,40 +282,12 @@ def problem_bulk_create(*, actor, drafts: Sequence[ProblemDraft]) -> list[int]:
     started = [(pk, d) for pk, d in with_measure if d.start]
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     actor_id = pk_of(actor)
-
-    def rows():
-        for pk, d in zip(ids, drafts, strict=True):
-            state = ProblemState.IN_PROGRESS if d.first_measure and d.start else ProblemState.OPEN
-            draft = Problem(state=state, found_on=d.found_on, term=d.term, deadline=d.deadline)
-            light = light_for(draft, today)
-            yield (
-                pk, d.unit.pk, pk_of(d.campaign), pk_of(d.aspect), pk_of(d.research_topic),
-                pk_of(d.special_program), d.source, d.title, d.description, pk_of(d.responsible),
-                db_day(d.found_on), d.term, db_day(d.deadline), d.deadline_workdays, state,
-                0, light, db_day(today), now,
-            )  # fmt: skip
-
-    columns = (
-        "id", "unit", "campaign", "aspect", "research_topic", "special_program", "source",
-        "title", "description", "responsible", "found_on", "term", "deadline",
-        "deadline_workdays", "state", "progress_percent", "light", "light_on", "created_at",
-    )  # fmt: skip
-    # Transition ids in this order keep each problem's "open" row before its "in_progress".
-    transition_ids = iter(reserve_ids(ProblemTransition, len(drafts) + len(started)))
-    transitions = [
-        (next(transition_ids), pk, "", ProblemState.OPEN, db_day(d.found_on), now, actor_id, "")
-        for pk, d in zip(ids, drafts, strict=True)
-    ]
-    transitions += [
-        (next(transition_ids), pk, ProblemState.OPEN, ProblemState.IN_PROGRESS,
-         db_day(d.first_measure["added_on"]), now, actor_id, _("登记整改措施"))
-        for pk, d in started
-    ]  # fmt: skip
+    transitions = _creation_transitions(ids, drafts, started, actor_id=actor_id, now=now)
     measure_ids = reserve_ids(Measure, len(with_measure))
     with metric_changes(Problem) as problems, metric_changes(Measure) as measures:
         # The rows are made before the COPY starts: their lights read the working-day calendar,
         # and a query on the connection while it streams a COPY waits for it forever.
-        bulk_insert(Problem, columns, list(rows()))
+        bulk_insert(Problem, _PROBLEM_COLUMNS, list(_problem_rows(ids, drafts, today, now)))
         bulk_insert(
             ProblemTransition,
             ("id", "problem", "from_state", "to_state", "day", "at", "actor", "comment"),
@@ -336,6 +302,42 @@ def problem_bulk_create(*, actor, drafts: Sequence[ProblemDraft]) -> list[int]:
     audit_measures_added(actor, measure_ids, firsts)
     audit_started(actor, [(pk, d.first_measure["added_on"]) for pk, d in started])
     return ids
+
+
+_PROBLEM_COLUMNS = (
+    "id", "unit", "campaign", "aspect", "research_topic", "special_program", "source",
+    "title", "description", "responsible", "found_on", "term", "deadline",
+    "deadline_workdays", "state", "progress_percent", "light", "light_on", "created_at",
+)  # fmt: skip
+
+
+def _problem_rows(ids, drafts, today: datetime.date, now):
+    for pk, d in zip(ids, drafts, strict=True):
+        state = ProblemState.IN_PROGRESS if d.first_measure and d.start else ProblemState.OPEN
+        draft = Problem(state=state, found_on=d.found_on, term=d.term, deadline=d.deadline)
+        light = light_for(draft, today)
+        yield (
+            pk, d.unit.pk, pk_of(d.campaign), pk_of(d.aspect), pk_of(d.research_topic),
+            pk_of(d.special_program), d.source, d.title, d.description, pk_of(d.responsible),
+            db_day(d.found_on), d.term, db_day(d.deadline), d.deadline_workdays, state,
+            0, light, db_day(today), now,
+        )  # fmt: skip
+
+
+def _creation_transitions(ids, drafts, started, *, actor_id, now) -> list[tuple]:
+    """Each new problem's "open" row, then the "in_progress" rows of those its first measure
+    started: transition ids in this order keep each problem's "open" row before the other."""
+    transition_ids = iter(reserve_ids(ProblemTransition, len(drafts) + len(started)))
+    transitions = [
+        (next(transition_ids), pk, "", ProblemState.OPEN, db_day(d.found_on), now, actor_id, "")
+        for pk, d in zip(ids, drafts, strict=True)
+    ]
+    transitions += [
+        (next(transition_ids), pk, ProblemState.OPEN, ProblemState.IN_PROGRESS,
+         db_day(d.first_measure["added_on"]), now, actor_id, _("登记整改措施"))
+        for pk, d in started
+    ]  # fmt: skip
+    return transitions
 
 
 def _insert_co_responsible(pairs) -> None:

@@ -13,13 +13,8 @@ from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.metrics.engine import metric_changes
 from shigan.problems import evidence_types
-from shigan.problems.choices import (
-    ProblemState,
-)
-from shigan.problems.models import (
-    Problem,
-    ProgressReport,
-)
+from shigan.problems.choices import ProblemState
+from shigan.problems.models import Problem, ProgressReport
 from shigan.problems.services.base import (
     ProblemError,
     lock_problem,
@@ -114,7 +109,6 @@ class ProgressDraft:
 def progress_report_bulk_add(*, actor, drafts: Sequence[ProgressDraft]) -> list[int]:
     """Many `progress_report_add`s (without files) at once, checked as the single one checks
     them; each problem takes its latest report's percent, starts if open, and gets its light."""
-
     drafts = list(drafts)
     if not drafts:
         return []
@@ -137,27 +131,8 @@ def progress_report_bulk_add(*, actor, drafts: Sequence[ProgressDraft]) -> list[
                 for pk, d in zip(ids, drafts, strict=True)
             ),
         )
-        latest = {}
-        reports = ProgressReport.objects.filter(problem_id__in=list(locked)).order_by(
-            "problem_id", "reported_on", "pk"
-        )
-        for problem_id, percent in reports.values_list("problem_id", "percent"):
-            latest[problem_id] = percent
-        for pk, problem in locked.items():
-            problem.progress_percent = latest.get(pk, problem.progress_percent)
-        update_grouped(list(locked.values()), ("progress_percent",))
-        first_day: dict[int, datetime.date] = {}
-        for d in drafts:
-            first_day.setdefault(d.problem.pk, d.reported_on)
-        opened = [p for p in locked.values() if p.state == ProblemState.OPEN]
-        why = _("报告整改进展")
-        bulk_transition(
-            opened,
-            actor=actor,
-            to=ProblemState.IN_PROGRESS,
-            days={p.pk: first_day[p.pk] for p in opened},
-            comments={p.pk: why for p in opened},
-        )
+        _take_latest_percents(locked)
+        _start_opened(locked, drafts, actor=actor)
         refresh_lights(locked.values())
     audit_record_many(
         actor=actor,
@@ -174,3 +149,32 @@ def progress_report_bulk_add(*, actor, drafts: Sequence[ProgressDraft]) -> list[
         ),
     )
     return ids
+
+
+def _take_latest_percents(locked: dict[int, Problem]) -> None:
+    """Each problem's progress becomes its latest report's percent."""
+    latest = {}
+    reports = ProgressReport.objects.filter(problem_id__in=list(locked)).order_by(
+        "problem_id", "reported_on", "pk"
+    )
+    for problem_id, percent in reports.values_list("problem_id", "percent"):
+        latest[problem_id] = percent
+    for pk, problem in locked.items():
+        problem.progress_percent = latest.get(pk, problem.progress_percent)
+    update_grouped(list(locked.values()), ("progress_percent",))
+
+
+def _start_opened(locked: dict[int, Problem], drafts, *, actor) -> None:
+    """Open problems start (in_progress) on the day of their first report in draft order."""
+    first_day: dict[int, datetime.date] = {}
+    for d in drafts:
+        first_day.setdefault(d.problem.pk, d.reported_on)
+    opened = [p for p in locked.values() if p.state == ProblemState.OPEN]
+    why = _("报告整改进展")
+    bulk_transition(
+        opened,
+        actor=actor,
+        to=ProblemState.IN_PROGRESS,
+        days={p.pk: first_day[p.pk] for p in opened},
+        comments={p.pk: why for p in opened},
+    )
