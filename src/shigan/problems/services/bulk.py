@@ -30,6 +30,9 @@ class ProblemBulkRejected(RowsRejected):
 
 @dataclass
 class BulkChecks:
+    """Every draft checked, each refusal kept by the draft's index; then all or nothing.
+    `record` asks the actor's right to record in a unit once per unit."""
+
     actor: object
     allowed: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)
@@ -59,6 +62,7 @@ def pk_of(obj):
 
 
 def audit_started(actor, started: list[tuple[int, datetime.date]]) -> None:
+    """The state-change entries of the problems a bulk write started ((id, day) pairs)."""
     if not started:
         return
     titles = dict(
