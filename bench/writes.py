@@ -82,7 +82,7 @@ def load(pool: int) -> list[tuple[int, list[int]]]:
     from shigan.orgs.divisions import divisions_import
     from shigan.orgs.models import Unit
     from shigan.orgs.services import membership_grant
-    from shigan.problems.bulk import ProblemDraft, problem_bulk_create
+    from shigan.problems.services import ProblemDraft, problem_bulk_create
 
     call_command("migrate", verbosity=0)
     divisions_import(actor=None, province="15", depth=3)

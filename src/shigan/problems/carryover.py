@@ -15,7 +15,7 @@ a move:
   that day. The new campaign counts it, and its measures, from that day only.
 - The original stays in its campaign **as it stood on the carry-over day**: same state, same
   light, same measures; its page links to where it went and the services refuse further
-  writes on it (`services._refuse_closed`), and the daily light watch leaves it alone. The
+  writes on it (`services.base.refuse_closed`), and the daily light watch leaves it alone. The
   old campaign's figures therefore do not change at any date, before or after the
   carry-over: carrying over writes no fact of the old campaign. The old campaign does not
   claim the problem was solved there (it was not); the new campaign carries it on.

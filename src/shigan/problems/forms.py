@@ -8,6 +8,7 @@ from shigan.campaigns.models import Aspect
 from shigan.core.spreadsheets.forms import ImportForm
 from shigan.core.widgets import DateInput
 from shigan.orgs.models import Unit
+from shigan.problems import selectors
 from shigan.problems.choices import Light, ProblemSource, ProblemState, ProblemTerm
 from shigan.problems.models import SpecialProgram
 
@@ -130,8 +131,6 @@ class LedgerFilterForm(forms.Form):
 def ledger_filters(*, user, unit, data) -> LedgerFilterForm:
     """The ledger's filter form for a unit: the campaigns covering it, their problem aspects,
     the special programs the user sees. `criteria()` gives the parsed filters."""
-    from shigan.problems import selectors
-
     campaigns = list(selectors.campaigns_for_unit(unit=unit))
     return LedgerFilterForm(
         data or None,

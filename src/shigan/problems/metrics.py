@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from shigan.campaigns.models import Aspect
 from shigan.campaigns.selectors import batch_records
 from shigan.core.deadlines import Light
 from shigan.metrics.registry import Metric, StateHistory, register_metric
@@ -153,40 +154,23 @@ SELF_INSPECTION_MEASURES = register_metric(
 # overdue (逾期).
 LIGHT_HISTORY = StateHistory(ProblemLightChange, record_field="problem", state_field="to_light")
 _LIGHT_DIMS = ("source", "aspect", "term")
-OVERDUE = register_metric(
-    Metric(
-        key="problems.overdue",
-        label=_("逾期问题数"),
-        model=Problem,
-        states=(Light.RED,),
-        history=LIGHT_HISTORY,
-        campaign_field="campaign",
-        dims=_LIGHT_DIMS,
-        order_by=("deadline", "pk"),
+OVERDUE, YELLOW, GREEN = (
+    register_metric(
+        Metric(
+            key=key,
+            label=label,
+            model=Problem,
+            states=(light,),
+            history=LIGHT_HISTORY,
+            campaign_field="campaign",
+            dims=_LIGHT_DIMS,
+            order_by=("deadline", "pk"),
+        )
     )
-)
-YELLOW = register_metric(
-    Metric(
-        key="problems.yellow",
-        label=_("黄灯问题数"),
-        model=Problem,
-        states=(Light.YELLOW,),
-        history=LIGHT_HISTORY,
-        campaign_field="campaign",
-        dims=_LIGHT_DIMS,
-        order_by=("deadline", "pk"),
-    )
-)
-GREEN = register_metric(
-    Metric(
-        key="problems.green",
-        label=_("绿灯问题数"),
-        model=Problem,
-        states=(Light.GREEN,),
-        history=LIGHT_HISTORY,
-        campaign_field="campaign",
-        dims=_LIGHT_DIMS,
-        order_by=("deadline", "pk"),
+    for key, label, light in (
+        ("problems.overdue", _("逾期问题数"), Light.RED),
+        ("problems.yellow", _("黄灯问题数"), Light.YELLOW),
+        ("problems.green", _("绿灯问题数"), Light.GREEN),
     )
 )
 LIGHT_METRICS = (GREEN, YELLOW, OVERDUE)
@@ -226,8 +210,6 @@ class AspectFigure:
 
 
 def _with_aspects(records: QuerySet) -> AspectFigure:
-    from shigan.campaigns.models import Aspect
-
     aspects = Aspect.objects.filter(pk__in=records.order_by().values("aspect")).order_by("ordinal")
     return AspectFigure(records.count(), records, aspects.count(), aspects)
 

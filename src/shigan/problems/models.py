@@ -1,7 +1,7 @@
 """The problem ledger (问题整改台账): problems, their measures, progress, evidence, close-outs,
 deadline extensions; special programs (专项整治) and rules (建章立制).
 
-Rows change only through `services.py`; the state rules live here as small predicates.
+Rows change only through `services/`; the state rules live here as small predicates.
 """
 
 from django.conf import settings

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from shigan.audit.models import AuditEntry
+from shigan.audit.registry import action_label
 from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect, Campaign, GuidanceGroup
 from shigan.core.search import matching, rank, text_filter, text_search
@@ -263,8 +264,6 @@ _REPEATED_BY_TRANSITIONS = ("problems.problem.state_changed",)
 def problem_history(*, problem: Problem) -> list[HistoryItem]:
     """Transitions and audit entries, oldest first (on a `problem_detail` problem: the related
     records are prefetched, so this costs one query)."""
-    from shigan.audit.registry import action_label
-
     states = dict(ProblemState.choices)
     transitions = (
         HistoryItem(

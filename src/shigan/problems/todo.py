@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from shigan.core.todo import TodoItem
 from shigan.orgs.choices import ROLE_ACTIONS
 from shigan.orgs.models import Membership
+from shigan.problems import forms, selectors
 from shigan.problems.choices import Light
 
 __all__ = ["problems_todo", "ledger_light_url", "ledger_light_count"]
@@ -30,15 +31,11 @@ def ledger_light_url(unit, light: str) -> str:
 def ledger_light_count(user, unit, light: str) -> int:
     """Rows of the ledger page `ledger_light_url` opens: the same filter form, the same
     selector."""
-    from shigan.problems import forms, selectors
-
     filters = forms.ledger_filters(user=user, unit=unit, data=QueryDict(f"light={light}"))
     return selectors.problem_list(user=user, unit=unit, **filters.criteria()).count()
 
 
 def problems_todo(user):
-    from shigan.problems import selectors
-
     inbox = reverse("problems:inbox")
     yield TodoItem(
         _("待审核的销号申请"),

@@ -23,6 +23,7 @@ from shigan.core.bulk import chunks
 from shigan.core.models import DataVersion
 from shigan.core.versions import versions_touch
 from shigan.orgs.models import Unit
+from shigan.problems.models import Problem
 
 __all__ = [
     "TOP_DEPTH",
@@ -59,8 +60,6 @@ def problems_touch_units(paths: Iterable[str]) -> None:
 
 def problems_changed(ids: list) -> None:
     """`metric_changes`' listener (a bulk import passes tens of thousands of ids)."""
-    from shigan.problems.models import Problem
-
     paths: set[str] = set()
     for chunk in chunks(ids):
         rows = Problem.objects.filter(pk__in=chunk).values_list("unit__path", flat=True)

@@ -19,6 +19,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,10 @@ from shigan.core.calendar import CalendarError
 from shigan.core.deadlines import DEFAULT_WARN_WORKDAYS, Light, traffic_light
 from shigan.metrics.engine import metric_changes
 from shigan.notifications.services import notification_send
+from shigan.orgs.choices import Role
+from shigan.orgs.models import Membership, Person, Unit
 from shigan.problems.choices import UNFINISHED_STATES, MeasureState, ProblemState, ProblemTerm
+from shigan.problems.models import Measure, Problem
 
 __all__ = ["light_for", "light_refresh", "problems_watch", "warn_workdays"]
 
@@ -80,8 +84,6 @@ def _candidates(today: datetime.date):
     those not green (which may turn green again, e.g. after a re-run for an earlier date).
     The horizon is a calendar-day bound that covers `warn` working days even across the
     Spring Festival week; `light_for` then decides exactly."""
-    from shigan.problems.models import Problem
-
     horizon = today + datetime.timedelta(days=2 * warn_workdays() + 14)
     checkpoint = Q(term=ProblemTerm.LONG_TERM, next_checkpoint__isnull=False)
     near = (checkpoint & Q(next_checkpoint__lte=horizon)) | (~checkpoint & Q(deadline__lte=horizon))
@@ -124,8 +126,6 @@ def problems_watch(today: datetime.date | None = None, *, campaign=None) -> int:
 
 @transaction.atomic
 def _watch_chunk(ids: list[int], today: datetime.date) -> int:
-    from shigan.problems.models import Problem
-
     problems = list(
         _candidates(today).filter(pk__in=ids).select_for_update(of=("self",)).select_related(None)
     )
@@ -166,10 +166,6 @@ def _recipients(problems) -> dict[int, dict[str, set[int]]]:
     its open measures' owners' accounts and the editors, leaders and admins of its own unit;
     "superior" — the leaders of the units up to SHIGAN_NOTIFY_ESCALATE_LEVELS above it. A user
     in several parts is told once, in the first."""
-    from shigan.orgs.choices import Role
-    from shigan.orgs.models import Membership, Person
-    from shigan.problems.models import Measure
-
     person_ids = {p.responsible_id for p in problems if p.responsible_id}
     owners = Measure.objects.filter(
         problem__in=[p.pk for p in problems], state=MeasureState.PLANNED, owner__isnull=False
@@ -204,8 +200,6 @@ def _recipients(problems) -> dict[int, dict[str, set[int]]]:
 
 
 def _paths_above(path: str) -> list[str]:
-    from shigan.orgs.models import Unit
-
     step = Unit.steplen
     return [path[:i] for i in range(len(path) - step, 0, -step)][
         : settings.SHIGAN_NOTIFY_ESCALATE_LEVELS
@@ -214,9 +208,6 @@ def _paths_above(path: str) -> list[str]:
 
 def _leaders_above(problems) -> tuple[dict[str, set[int]], dict[int, str]]:
     """The leaders of each unit path above the problems' units; the units' paths."""
-    from shigan.orgs.choices import Role
-    from shigan.orgs.models import Membership, Unit
-
     unit_paths = dict(
         Unit.objects.filter(pk__in={p.unit_id for p in problems}).values_list("pk", "path")
     )
@@ -249,8 +240,6 @@ def _notify_turned(warned, today: datetime.date) -> None:
 
 
 def _link(problem) -> str:
-    from django.urls import NoReverseMatch
-
     try:
         return problem.get_absolute_url()
     except NoReverseMatch:

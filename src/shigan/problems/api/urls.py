@@ -3,16 +3,10 @@ from rest_framework.routers import DefaultRouter
 
 from shigan.problems.api.carryover import CarryOverView
 from shigan.problems.api.imports import LedgerImportViewSet
-from shigan.problems.api.views import (
-    CloseOutViewSet,
-    EvidenceViewSet,
-    ExtensionViewSet,
-    MeasureViewSet,
-    ProblemViewSet,
-    ReportViewSet,
-    RuleViewSet,
-    SpecialProgramViewSet,
-)
+from shigan.problems.api.problems import ProblemViewSet
+from shigan.problems.api.programs import RuleViewSet, SpecialProgramViewSet
+from shigan.problems.api.records import EvidenceViewSet, MeasureViewSet, ReportViewSet
+from shigan.problems.api.reviews import CloseOutViewSet, ExtensionViewSet
 
 router = DefaultRouter()
 router.register("problems", ProblemViewSet, basename="problems-problem")

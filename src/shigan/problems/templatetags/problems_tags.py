@@ -10,6 +10,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from shigan.metrics.registry import METRICS
+from shigan.metrics.selectors import metric_value
 from shigan.problems.choices import (
     UNFINISHED_STATES,
     Light,
@@ -73,9 +75,6 @@ TAB_METRICS = (
 def problems_figures(unit, campaign, as_of=None):
     """The figures of the workspace tab: [(metric key, label, value)] (the page that includes
     the tab has checked the unit against the user's scope)."""
-    from shigan.metrics.registry import METRICS
-    from shigan.metrics.selectors import metric_value
-
     return [
         (key, label, metric_value(key, unit=unit, campaign=campaign, as_of=as_of))
         for key, label in TAB_METRICS

@@ -17,16 +17,9 @@ from shigan.orgs.choices import PersonRank
 from shigan.orgs.services import person_create
 from shigan.problems.choices import MeasureState, ProblemSource, ProblemState, ProblemTerm
 from shigan.problems.exports import LedgerExporter
-from shigan.problems.imports import (
-    LedgerImporter,
-    LedgerState,
-    TimeLimit,
-    parse_source,
-    parse_status,
-    parse_time_limit,
-    split_measures,
-)
+from shigan.problems.imports import LedgerImporter, LedgerState, TimeLimit
 from shigan.problems.models import Measure, Problem, ProgressReport
+from shigan.problems.sheet_cells import parse_source, parse_status, parse_time_limit, split_measures
 
 pytestmark = pytest.mark.django_db
 

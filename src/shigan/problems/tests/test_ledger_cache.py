@@ -12,8 +12,13 @@ from shigan.campaigns import services as campaigns
 from shigan.orgs.models import Membership
 from shigan.orgs.services import membership_revoke, unit_move, unit_update
 from shigan.problems import services
-from shigan.problems.bulk import MeasureDraft, ProblemDraft, measure_bulk_add, problem_bulk_create
 from shigan.problems.models import Problem
+from shigan.problems.services import (
+    MeasureDraft,
+    ProblemDraft,
+    measure_bulk_add,
+    problem_bulk_create,
+)
 from shigan.problems.tests.conftest import pdf, unfinished
 from shigan.problems.versions import problems_subtree_token, problems_touch_units
 from shigan.problems.watch import problems_watch

@@ -1,0 +1,71 @@
+"""What the problems API views share: a service call whose refusal about the caller is a
+403, the people and problems named by id in a request, the scoped read mixin."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import exceptions
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+
+from shigan.core.errors import DomainError
+from shigan.core.pagination import CursorPagination
+from shigan.problems import selectors
+from shigan.problems.models import Problem
+from shigan.problems.permissions import can_record
+
+# Refusals that are about who asks, not about what is asked: 403.
+FORBIDDEN_CODES = {"forbidden", "not_reviewer", "own_closeout", "own_extension"}
+UPLOAD_PARSERS = [MultiPartParser, FormParser, JSONParser]
+MAX_ID = 2**63 - 1  # a record id; larger numbers are refused as input, not by the database
+
+
+def call_service(fn, **kwargs):
+    """Run a service; a refusal about the caller's rights is a 403, any other a 400."""
+    try:
+        return fn(**kwargs)
+    except DomainError as error:
+        if error.code in FORBIDDEN_CODES:
+            raise exceptions.PermissionDenied(error.message) from error
+        raise
+
+
+def require_record(user, problem) -> None:
+    if not can_record(user, problem):
+        raise exceptions.PermissionDenied(_("您没有在该单位登记问题的权限。"))
+
+
+def today():
+    return timezone.localdate()
+
+
+def people_named(user, unit, ids: list[int], field: str):
+    people = {p.pk: p for p in selectors.people_for(user=user, unit=unit).filter(pk__in=ids)}
+    missing = [i for i in ids if i not in people]
+    if missing:
+        raise exceptions.ValidationError(
+            {field: [_("找不到人员：%(ids)s。") % {"ids": ", ".join(map(str, missing))}]},
+            code="unknown_person",
+        )
+    return [people[i] for i in ids]
+
+
+def person_named(user, unit, pk, field):
+    return people_named(user, unit, [pk], field)[0] if pk else None
+
+
+def visible_problems(user, ids: list[int], field: str = "problems") -> list[Problem]:
+    found = {p.pk: p for p in Problem.objects.restrict(user, "view").filter(pk__in=ids)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise exceptions.ValidationError(
+            {field: [_("找不到问题：%(ids)s。") % {"ids": ", ".join(map(str, missing))}]},
+            code="unknown_problem",
+        )
+    return [found[i] for i in ids]
+
+
+class ScopedReadMixin:
+    pagination_class = CursorPagination
+    cursor_ordering = "-id"
+    lookup_value_regex = "[0-9]+"
+    filter_backends = [DjangoFilterBackend]

@@ -1,0 +1,111 @@
+"""The problems API's requests a reviewer above decides: close-outs (with the reviewer's
+inbox) and deadline extensions."""
+
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from shigan.core.api import parse
+from shigan.problems import selectors, services
+from shigan.problems.api.common import ScopedReadMixin, call_service, today
+from shigan.problems.api.serializers import (
+    CloseOutSerializer,
+    ExtensionSerializer,
+)
+from shigan.problems.filters import (
+    CloseOutFilter,
+    ExtensionFilter,
+)
+from shigan.problems.models import CloseOut, DeadlineExtension
+
+
+class DecideInput(serializers.Serializer):
+    accept = serializers.BooleanField(label=gettext_lazy("同意销号"))
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", label=gettext_lazy("理由")
+    )
+    decided_on = serializers.DateField(required=False, label=gettext_lazy("审核日期"))
+    next_checkpoint = serializers.DateField(required=False, label=gettext_lazy("下一检查节点"))
+
+
+class ExtensionDecideInput(serializers.Serializer):
+    approve = serializers.BooleanField(label=gettext_lazy("同意延期"))
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", label=gettext_lazy("审批意见")
+    )
+    decided_on = serializers.DateField(required=False, label=gettext_lazy("审批日期"))
+
+
+@extend_schema_view(
+    list=extend_schema(summary=gettext_lazy("范围内的销号申请")),
+    retrieve=extend_schema(summary=gettext_lazy("销号申请详情")),
+)
+class CloseOutViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = CloseOutSerializer
+    filterset_class = CloseOutFilter
+
+    def get_queryset(self):
+        return CloseOut.objects.restrict(self.request.user, "view").select_related(
+            "submitted_by", "decided_by"
+        )
+
+    @extend_schema(
+        summary=gettext_lazy("待我审核的销号申请"), responses=CloseOutSerializer(many=True)
+    )
+    @action(detail=False, methods=["get"], filter_backends=[])
+    def inbox(self, request):
+        page = self.paginate_queryset(selectors.closeout_inbox(user=request.user))
+        return self.get_paginated_response(CloseOutSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary=gettext_lazy("审核销号申请：同意销号或退回（退回须写理由）"),
+        request=DecideInput,
+        responses=CloseOutSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def decide(self, request, pk=None):
+        closeout = selectors.closeout_get(user=request.user, pk=pk, action="review")
+        data = parse(DecideInput, request.data)
+        closeout = call_service(
+            services.closeout_decide,
+            actor=request.user,
+            closeout=closeout,
+            accept=data["accept"],
+            reason=data["reason"],
+            decided_on=data.get("decided_on") or today(),
+            next_checkpoint=data.get("next_checkpoint"),
+        )
+        return Response(CloseOutSerializer(closeout).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=gettext_lazy("范围内的延期申请")),
+    retrieve=extend_schema(summary=gettext_lazy("延期申请详情")),
+)
+class ExtensionViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = ExtensionSerializer
+    filterset_class = ExtensionFilter
+
+    def get_queryset(self):
+        return DeadlineExtension.objects.restrict(self.request.user, "view")
+
+    @extend_schema(
+        summary=gettext_lazy("审批延期申请"),
+        request=ExtensionDecideInput,
+        responses=ExtensionSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def decide(self, request, pk=None):
+        extension = selectors.extension_get(user=request.user, pk=pk, action="review")
+        data = parse(ExtensionDecideInput, request.data)
+        extension = call_service(
+            services.extension_decide,
+            actor=request.user,
+            extension=extension,
+            approve=data["approve"],
+            note=data["note"],
+            decided_on=data.get("decided_on") or today(),
+        )
+        return Response(ExtensionSerializer(extension).data)
