@@ -2,13 +2,22 @@
 HTTP on PostgreSQL, each next to its floors measured in the same run (issue 15 point 6).
 
 Usage: uv run python bench/dashboards.py [--scales S,M] [--workers 2] [--samples 30]
-       [--dashboard-samples 15] [--seconds 10] [--keep | --reuse]
+       [--dashboard-samples 15] [--seconds 10] [--keep | --reuse] [--verify]
+
+`--keep` leaves the database (SHIGAN_BENCH_DB) in place; `--reuse` measures a kept one again
+(one scale; it is never dropped, nor loaded again). L (5,000,000 problems) takes about half an
+hour to load and ~12 GB: build it once with `--scales L --keep`, then rerun with `--reuse`.
 
 Data (per scale, loaded with COPY): Inner Mongolia's tree to township level, one campaign with
 6 problem aspects and a first batch enrolling every league and banner, and S 3,000 / M 200,000 /
 L 5,000,000 problems on the 108 banners/counties, states open/in progress/pending review/closed
-30/30/15/25 %, 11.106 % of them (22,212 of 200,000) in 赤峰市; each problem has its state
-history. The metric facts are then built by the engine (`metric_rebuild`), as after an import.
+30/30/15/25 %, 11.106 % of them (22,212 of 200,000) in 赤峰市, titled as ledgers title them
+(so `bench/search.py --database` can search the same data); each problem has its state and
+light history (set-based, from the problems). The working-day calendar is seeded from 2023 to
+next year. The metric facts are what `metric_rebuild` gives, as after an import: the counts
+over a state history (problems by state, light …) computed set-based in SQL (the engine takes
+hours at L), the others by the engine; at S (or with `--verify`) the bulk facts are checked
+against `metric_rebuild`'s, sum by sum (metric, campaign, unit, day, dimension value).
 
 Served by the production server (`shigan.core.server.run_server`, gunicorn gthread) with
 `--workers` workers, DEBUG off, every middleware, logged in as the region's and the league's
@@ -383,9 +392,12 @@ def _bulk_facts(cursor, metrics) -> None:
                 f" SUM(CASE WHEN now IN ({inside}) THEN n ELSE -n END) AS delta FROM {changes}"
                 f" WHERE {where} GROUP BY unit_id, campaign_id, day{by_dims}),"
                 " e AS (SELECT unit_id, campaign_id, day, '' AS dim, '' AS value, delta FROM d"
-                f"{split})"
+                f"{split}),"
+                # each unit's own sums first: a few rows a day, then carried to its ancestors
+                " own AS (SELECT unit_id, campaign_id, day, dim, value, SUM(delta) AS delta"
+                " FROM e GROUP BY unit_id, campaign_id, day, dim, value)"
                 " SELECT %s, e.campaign_id, a.ancestor_id, e.day, e.dim, e.value, SUM(e.delta)"
-                " FROM e JOIN bench_ancestor a ON a.unit_id = e.unit_id"
+                " FROM own e JOIN bench_ancestor a ON a.unit_id = e.unit_id"
                 " GROUP BY e.campaign_id, a.ancestor_id, e.day, e.dim, e.value"
                 " HAVING SUM(e.delta) <> 0",
                 [*params, metric.key],
@@ -504,16 +516,26 @@ def load(count: int, verify: bool = False) -> dict:
     for name, unit in (("region", region), ("league", league)):
         leader = user_create(actor=None, username=f"{name}_leader", password="bench-password-2023")
         membership_grant(actor=None, user=leader, unit=unit, role="leader")
+    return {**describe(), **timings}
+
+
+def describe() -> dict:
+    """What the measuring needs of a loaded database (read again from a kept one)."""
+    setup_django()
+    from shigan.orgs.models import Unit
+    from shigan.problems.models import Problem
+
+    region = Unit.objects.get(division_level=1, division_code=REGION)
+    league = Unit.objects.get(division_level=2, division_code=LEAGUE)
     in_league = Problem.objects.filter(unit__path__startswith=league.path)
     return {
         "units": {"region": region.pk, "league": league.pk},
-        "problems": count,
+        "problems": Problem.objects.count(),
         "league_problems": in_league.count(),
         # unfinished: a closed problem takes no new measure
         "write_to": list(
             in_league.exclude(state="closed").order_by("pk").values_list("pk", flat=True)[:200]
         ),
-        **timings,
     }
 
 
@@ -681,7 +703,7 @@ def _load(scale: str, env: dict, verify: bool) -> dict:
 
 def run_scale(scale: str, args) -> tuple[dict, dict]:
     saved = Path(tempfile.gettempdir()) / f"{DB}-{scale}.json"
-    if not (args.reuse and saved.exists()):
+    if not args.reuse:  # a kept database is never dropped, nor loaded again
         subprocess.run(["dropdb", "--if-exists", *PG, DB], check=True)
         subprocess.run(["createdb", *PG, DB], check=True)
     server = None
@@ -691,8 +713,10 @@ def run_scale(scale: str, args) -> tuple[dict, dict]:
                    "SECRET_KEY": "bench-" + "x" * 50, "SHIGAN_AUDIT_KEY": "bench-audit-" + "y" * 40,
                    "SHIGAN_HTTPS": "0", "DEBUG": "0",
                    "PYTHONPATH": str(ROOT / "src")}  # fmt: skip
-            if args.reuse and saved.exists():
-                data = json.loads(saved.read_text())
+            if args.reuse:  # the load's timings, if this machine still has them
+                data = json.loads(saved.read_text()) if saved.exists() else {}
+                data.update(json.loads(_run(["--describe"], env).strip().splitlines()[-1]))
+                data["reused"] = True
             else:
                 data = _load(scale, env, args.verify)
                 saved.write_text(json.dumps(data))
@@ -716,13 +740,18 @@ def report(scale: str, data: dict, r: dict) -> None:
     boards = "dashboard_region" in r
     targets = TARGETS_L if scale == "L" else TARGETS
     loaded = (
-        f"loaded in {data['load_seconds']:.0f} s (COPY and histories"
-        f" {data.get('copy_seconds', 0):.0f} s, indexes {data.get('index_seconds', 0):.0f} s,"
-        f" facts {data['facts_seconds']:.0f} s, vacuum {data.get('vacuum_seconds', 0):.0f} s),"
-        f" {data.get('bytes', 0) / 10**9:.2f} GB"
+        "reused (load timings unknown)"
+        if "load_seconds" not in data
+        else (
+            f"loaded in {data['load_seconds']:.0f} s (COPY and histories"
+            f" {data.get('copy_seconds', 0):.0f} s, indexes {data.get('index_seconds', 0):.0f} s,"
+            f" facts {data['facts_seconds']:.0f} s, vacuum {data.get('vacuum_seconds', 0):.0f} s),"
+            f" {data.get('bytes', 0) / 10**9:.2f} GB"
+        )
     )
     counts = f"{data['problems']:,} problems, {data['league_problems']:,} in 赤峰市"
-    print(f"\nscale {scale}: {counts}; {loaded}")
+    reused = "kept database reused, " if data.get("reused") else ""
+    print(f"\nscale {scale}: {counts}; {reused}{loaded}")
     if "verify" in data:
         check = data["verify"]
         print(f"bulk facts of {data['bulk_metrics']} metrics = metric_rebuild's: "
@@ -761,9 +790,13 @@ def main() -> None:
     parser.add_argument("--load", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--log-in", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--describe", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.log_in:
         print(json.dumps(log_in()))
+        return
+    if args.describe:
+        print(json.dumps(describe()))
         return
     if args.load:
         print(json.dumps(load(args.load, args.verify)))
