@@ -519,9 +519,14 @@ def load(count: int, verify: bool = False) -> dict:
     return {**describe(), **timings}
 
 
-def describe() -> dict:
-    """What the measuring needs of a loaded database (read again from a kept one)."""
+def describe(migrate: bool = False) -> dict:
+    """What the measuring needs of a loaded database (read again from a kept one, first
+    brought up to the code's migrations: a kept database outlives the code that built it)."""
     setup_django()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
     from shigan.orgs.models import Unit
     from shigan.problems.models import Problem
 
@@ -796,7 +801,7 @@ def main() -> None:
         print(json.dumps(log_in()))
         return
     if args.describe:
-        print(json.dumps(describe()))
+        print(json.dumps(describe(migrate=True)))
         return
     if args.load:
         print(json.dumps(load(args.load, args.verify)))
