@@ -1,7 +1,12 @@
 """Benchmark: searching problems by a Chinese word over the whole region, next to its floor, on
 PostgreSQL.
 
-Usage: uv run python bench/search.py [--problems 200000]
+Usage: uv run python bench/search.py [--problems 200000] [--explain]
+       uv run python bench/search.py --database shigan_bench_dashboards [--explain]
+
+The second form searches a database that `bench/dashboards.py --keep` built and kept (its
+titles are made the same way, so the same words are common and rare there), as its region
+leader, without loading anything: the way to search 5,000,000 problems (its scale L).
 
 The database holds Inner Mongolia's real tree to gacha/village level and `--problems` problems
 spread over its banners, sumu and gacha, titled the way ledgers title them (a matter and a
@@ -31,23 +36,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 PG_BENCH_DB = "shigan_bench_search"
-MATTERS = (
-    "供暖", "饮水", "道路", "草场", "校舍", "医保", "养老", "就业", "补贴", "环境",
-    "垃圾清运", "电网", "通信", "学校", "卫生院", "物业", "停车", "防汛", "冬季取暖", "农机",
-)  # fmt: skip
-FAILINGS = (
-    "不到位", "走过场", "推进缓慢", "问题突出", "群众反映强烈", "整改不彻底", "管理混乱",
-    "服务不规范", "资金拨付滞后", "台账不清",
-)  # fmt: skip
-PLACES = ("牧区", "农区", "城区", "社区", "嘎查", "苏木", "园区", "景区")
 QUERIES = (("common word", "供暖"), ("rare phrase", "冬季取暖资金拨付"), ("one character", "煤"))
-
-
-def title(rng: random.Random, i: int) -> str:
-    matter = rng.choice(MATTERS)
-    if i % 997 == 0:
-        matter = "燃煤"  # the one-character query's few hits
-    return f"{rng.choice(PLACES)}{matter}{rng.choice(FAILINGS)}（{i}）"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dashboards import title  # noqa: E402  (one way to title problems, for both benchmarks)
 
 
 def seed(problems: int):
@@ -116,7 +107,36 @@ def median_ms(work, runs: int = 5) -> float:
     return statistics.median(times)
 
 
-def child(problems: int) -> None:
+def kept() -> tuple:
+    """The region and its leader in a database `bench/dashboards.py` kept."""
+    from shigan.accounts.models import User
+    from shigan.orgs.models import Unit
+
+    region = Unit.objects.get(division_level=1, division_code="150000000000")
+    with connection_cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM problems_problem")
+        print(f"problems\t{cursor.fetchone()[0]}")
+    return User.objects.get(username="region_leader"), region
+
+
+def explain(rows) -> str:
+    """The plan of the first page and of its count, as run."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        plans = []
+        for query, wrap in (
+            (rows[:50].query, "{}"),
+            (rows.order_by().values("pk").query, "SELECT count(*) FROM ({}) n"),
+        ):
+            sql, params = query.sql_with_params()
+            sql = wrap.format(sql)
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return "\n\n".join(plans)
+
+
+def child(problems: int, reuse: bool, plans: bool) -> None:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shigan.settings")
@@ -125,7 +145,7 @@ def child(problems: int) -> None:
     from shigan.core.search import _pg_query, search_terms
     from shigan.problems.selectors import problem_list
 
-    office, region = seed(problems)
+    office, region = kept() if reuse else seed(problems)
     for label, words in QUERIES:
         rows = problem_list(user=office, unit=region, q=words)
 
@@ -155,6 +175,8 @@ def child(problems: int) -> None:
                 return cursor.fetchall()
 
         hits = page()[1]
+        if plans:
+            print(f"plan\t{words}\t" + explain(rows).replace("\n", "\\n"))
         print(f"{label}\t{words}\t{hits}\t{median_ms(page):.1f}\t{median_ms(floor):.1f}\t"
               f"{median_ms(before):.1f}")  # fmt: skip
 
@@ -163,29 +185,47 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--problems", type=int, default=200_000)
     parser.add_argument("--child", action="store_true")
+    parser.add_argument("--database", help="a database bench/dashboards.py kept (--keep)")
+    parser.add_argument("--explain", action="store_true", help="print each query's plan")
     args = parser.parse_args()
     if args.child:
-        child(args.problems)
+        child(args.problems, bool(args.database), args.explain)
         return
     base = PG_ADMIN_URL.rsplit("/", 1)[0]
     pg = ["-h", "127.0.0.1", "-U", "postgres"]
-    subprocess.run(["dropdb", "--if-exists", *pg, PG_BENCH_DB], check=True)
-    subprocess.run(["createdb", *pg, PG_BENCH_DB], check=True)
+    database = args.database or PG_BENCH_DB
+    flags = ["--problems", str(args.problems), *(["--explain"] * args.explain)]
+    if not args.database:
+        subprocess.run(["dropdb", "--if-exists", *pg, database], check=True)
+        subprocess.run(["createdb", *pg, database], check=True)
+    else:  # a kept database: searched, never dropped
+        flags += ["--database", database]
     started = time.perf_counter()
     try:
         with tempfile.TemporaryDirectory() as home:
-            env = {**os.environ, "DATABASE_URL": f"{base}/{PG_BENCH_DB}", "SHIGAN_HOME": home}
+            env = {**os.environ, "DATABASE_URL": f"{base}/{database}", "SHIGAN_HOME": home}
             out = subprocess.run(
-                [sys.executable, __file__, "--child", "--problems", str(args.problems)],
+                [sys.executable, __file__, "--child", *flags],
                 env=env, check=True, capture_output=True, text=True,
             ).stdout  # fmt: skip
     finally:
-        subprocess.run(["dropdb", "--if-exists", *pg, PG_BENCH_DB], check=True)
+        if not args.database:
+            subprocess.run(["dropdb", "--if-exists", *pg, database], check=True)
     setup = time.perf_counter() - started
-    print(f"search over the region, {args.problems:,} problems (PostgreSQL; set-up "
-          f"{setup:.0f} s); first page of 50, median of 5, ms:")  # fmt: skip
+    lines = out.strip().splitlines()
+    problems = next((int(x.split("\t")[1]) for x in lines if x.startswith("problems\t")), None)
+    where = f"database {database} kept" if args.database else f"set-up {setup:.0f} s"
+    print(f"search over the region, {problems or args.problems:,} problems (PostgreSQL; {where};"
+          f" load average {' '.join(f'{n:.2f}' for n in os.getloadavg())});"
+          " first page of 50 and its count, median of 5, ms:")  # fmt: skip
     print(f"{'query':<16}{'hits':>8}{'shigan':>10}{'floor':>8}{'LIKE scan':>11}")
-    for line in out.strip().splitlines():
+    for line in lines:
+        if line.startswith("plan\t"):
+            _, words, plan = line.split("\t", 2)
+            print(f"\nplan of {words}:\n" + plan.replace("\\n", "\n") + "\n")
+            continue
+        if line.startswith("problems\t"):
+            continue
         label, words, hits, ours, floor, before = line.split("\t")
         verdict = "ok" if float(ours) <= 100 else "MISSED"
         print(f"{label + ' ' + words:<16}{int(hits):>8,}{ours:>10}{floor:>8}{before:>11}"
