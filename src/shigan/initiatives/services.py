@@ -43,7 +43,7 @@ from shigan.initiatives.models import (
 )
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Person, Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 
 __all__ = [
     "InitiativeError",

@@ -21,8 +21,8 @@ from shigan.core.views import no_scope
 from shigan.initiatives import forms, selectors, services
 from shigan.initiatives.choices import KeyTaskArea, ProjectKind
 from shigan.initiatives.progress import milestone_progress
+from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get, unit_scope_roots
-from shigan.orgs.services import user_can
 from shigan.research.selectors import people_for
 
 __all__ = [

@@ -26,7 +26,7 @@ from shigan.core.errors import DomainError
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.models import Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 from shigan.petitions import clock, crypto
 from shigan.petitions.access import can_reveal
 from shigan.petitions.choices import (

@@ -17,7 +17,7 @@ from shigan.core.bulk import bulk_insert, chunks, reserve_ids
 from shigan.core.errors import RowsRejected
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 from shigan.problems.choices import (
     CloseOutState,
     MeasureState,

@@ -33,7 +33,7 @@ from shigan.metrics.engine import metric_changes
 from shigan.notifications.rules import Role as NoticeRole
 from shigan.notifications.services import notification_send
 from shigan.orgs.models import Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 from shigan.problems import evidence_types
 from shigan.problems.choices import (
     CloseOutState,

@@ -23,8 +23,8 @@ from shigan.notifications.rules import Role as NoticeRole
 from shigan.notifications.services import notification_send
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.models import Person, Unit
+from shigan.orgs.permissions import user_can
 from shigan.orgs.scoping import subtree_q
-from shigan.orgs.services import user_can
 from shigan.problems.choices import ProblemSource
 from shigan.problems.models import Problem
 from shigan.problems.services import problem_create

@@ -51,8 +51,8 @@ from shigan.initiatives.models import (
     Project,
 )
 from shigan.orgs.models import Person
+from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_get
-from shigan.orgs.services import user_can
 from shigan.problems.models import Rule
 from shigan.research.models import ResearchResult
 
