@@ -100,7 +100,7 @@ def child(rows: int) -> None:
     from shigan.orgs.divisions import divisions_import
     from shigan.orgs.imports import UnitImporter
     from shigan.orgs.models import Unit
-    from shigan.orgs.services import _UNIT_COLUMNS
+    from shigan.orgs.services.units_bulk import _UNIT_COLUMNS
 
     call_command("migrate", verbosity=0)
     divisions_import(actor=None, province="15", depth=5)

@@ -139,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "shigan.core.context_processors.shell",
+                "shigan.audit.context_processors.audit",
                 "shigan.notifications.context_processors.unread",
             ],
             # The figure formatter (count, money …) is in every template.

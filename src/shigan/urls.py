@@ -6,8 +6,15 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from shigan.core import urls as core_urls
+from shigan.orgs.views_home import HomeView
+
+# core's pages, and the home page: it lists the user's units, so it is orgs' view, named in core's
+# namespace (`core:home`) where every page links to it.
+core_patterns = [path("", HomeView.as_view(), name="home"), *core_urls.urlpatterns]
+
 urlpatterns = [
-    path("", include("shigan.core.urls")),
+    path("", include((core_patterns, core_urls.app_name))),
     path("accounts/", include("shigan.accounts.urls")),
     path("login/", include("shigan.accounts.external.urls")),  # LDAP needs none: OIDC, CAS
     path("units/", include("shigan.orgs.urls")),

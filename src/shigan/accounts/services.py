@@ -3,7 +3,9 @@
 import datetime
 import hashlib
 import secrets
+from collections.abc import Callable
 
+from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -32,6 +34,7 @@ __all__ = [
     "token_revoke",
     "token_hash",
     "TOKEN_PREFIX",
+    "register_unit_roles_check",
 ]
 
 # A password set by the system administrator counts as aged: changed at the next login.
@@ -163,10 +166,18 @@ def user_set_active(*, actor: User | None, user: User, active: bool) -> User:
     return user
 
 
-def _holds_unit_roles(user) -> bool:
-    from django.apps import apps
+# Whether a user holds roles on units: orgs (a floor above) registers the check; 三员分立 keeps
+# the audit administrator off every unit.
+_unit_role_checks: list[Callable[[object], bool]] = []
 
-    return apps.get_model("orgs", "Membership").objects.filter(user=user).exists()
+
+def register_unit_roles_check(check: Callable[[object], bool]) -> None:
+    if check not in _unit_role_checks:
+        _unit_role_checks.append(check)
+
+
+def _holds_unit_roles(user) -> bool:
+    return any(check(user) for check in _unit_role_checks)
 
 
 @transaction.atomic
@@ -249,8 +260,6 @@ UNLOCKERS = (SystemRole.SYSTEM_ADMIN, SystemRole.SECURITY_ADMIN)
 def login_unlock(*, actor: User | None, username: str = "", ip_address: str = "") -> int:
     """Lift a login lockout: a user name's (from every address, or one), or an address's. The
     actor is a system or security administrator; None is the operator at the command line."""
-    from axes.models import AccessAttempt
-
     if actor is not None and actor.system_role not in UNLOCKERS:
         raise DomainError(_("只有系统管理员或安全管理员可以解除登录锁定。"), code="forbidden")
     username, ip_address = username.strip(), ip_address.strip()

@@ -9,3 +9,8 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from shigan.audit import guard  # noqa: F401  registers the SQLite guard's function
+        from shigan.audit.services import audit_record
+        from shigan.core.auditing import set_audit_recorder
+
+        # core (the calendar, jobs) writes its audit entries through this.
+        set_audit_recorder(audit_record)

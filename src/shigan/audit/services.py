@@ -28,6 +28,7 @@ from shigan.audit.context import current_request_context
 from shigan.audit.keys import audit_key
 from shigan.audit.models import AuditEntry, AuditHead
 from shigan.audit.registry import ACTIONS
+from shigan.core.bulk import bulk_insert
 
 __all__ = [
     "audit_record",
@@ -251,93 +252,112 @@ _BULK_COLUMNS = (
 )
 
 
+class _Bulk(NamedTuple):
+    """What every entry of one bulk write shares."""
+
+    shard: str
+    at_iso: str
+    at_db: object
+    actor_id: int | None
+    actor_name: str
+    action: str
+    request_id: str
+    ip: str | None
+
+
+def _bulk_of(actor, action: str, shard: str) -> _Bulk:
+    ctx = current_request_context()
+    actor = actor if getattr(actor, "pk", None) else None
+    at = timezone.now().replace(microsecond=0)
+    return _Bulk(
+        shard=shard,
+        at_iso=at.isoformat(),
+        at_db=transaction.get_connection().ops.adapt_datetimefield_value(at),
+        actor_id=actor.pk if actor else None,
+        actor_name=actor.get_username() if actor else "",
+        action=action,
+        request_id=ctx.request_id,
+        ip=ctx.ip,
+    )
+
+
+def _hashed_rows(bulk: _Bulk, items: Iterable[AuditItem], chain: list):
+    """The entries' rows, each hashed onto the one before, as they stream out to the database;
+    `chain` ([seq, hash] of the last one written) holds the last row's once all are out."""
+    seq, prev_hash = chain
+    mac, key, dumps, sort_keys, default = (
+        hmac.digest,
+        audit_key(),
+        orjson.dumps,
+        _SORT_KEYS,
+        _DEFAULT,
+    )
+    named_shard = {"shard": bulk.shard} if bulk.shard else {}  # as entry_content names it
+    for target_type, target_id, target_repr, before, after in items:
+        seq += 1
+        # Hashed as given: the canonical JSON of a value and of its stored form are the same.
+        target_id, target_repr = str(target_id), str(target_repr)[:300]
+        content = {
+            "seq": seq,
+            "at": bulk.at_iso,
+            "actor": bulk.actor_id,
+            "actor_name": bulk.actor_name,
+            "action": bulk.action,
+            "target_type": target_type,
+            "target_id": target_id,
+            "target_repr": target_repr,
+            "before": before,
+            "after": after,
+            "request_id": bulk.request_id,
+            "ip": bulk.ip,
+            "prev_hash": prev_hash,
+            **named_shard,
+        }
+        digest = mac(key, dumps(content, default=default, option=sort_keys), "sha256").hex()
+        yield (
+            bulk.shard,
+            seq,
+            bulk.at_db,
+            bulk.actor_id,
+            bulk.actor_name,
+            bulk.action,
+            target_type,
+            target_id,
+            target_repr,
+            None if before is None else dumps(before, default=default, option=sort_keys).decode(),
+            None if after is None else dumps(after, default=default, option=sort_keys).decode(),
+            bulk.request_id,
+            bulk.ip,
+            prev_hash,
+            digest,
+        )
+        prev_hash = digest
+    chain[:] = seq, prev_hash
+
+
 def audit_record_many(*, actor, action: str, items: Iterable[AuditItem]) -> int:
     """Append one entry per item to the hash chain with one bulk insert (importers).
 
     The entries are exactly what `audit_record` would write one by one; the chain is computed
     here under the head lock. Must run inside the caller's transaction.
     """
-    from shigan.core.bulk import bulk_insert
-
     if action not in ACTIONS:
         raise ValueError(f"unregistered audit action {action!r}")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record_many must run inside the service's transaction")
     if _Switch.off:
         return sum(1 for _ in items)
-    ctx = current_request_context()
     head = _lock_head()
     items = iter(items)
     first = next(items, None)
     if first is None:
         return 0
-    actor = actor if getattr(actor, "pk", None) else None
-    actor_id = actor.pk if actor else None
-    actor_name = actor.get_username() if actor else ""
-    at = timezone.now().replace(microsecond=0)
-    at_iso = at.isoformat()
-    at_db = transaction.get_connection().ops.adapt_datetimefield_value(at)
-    request_id, ip, shard = ctx.request_id, ctx.ip, head.shard
-    named_shard = {"shard": shard} if shard else {}  # as entry_content names it
+    bulk = _bulk_of(actor, action, head.shard)
     chain = [head.seq, head.hash]  # the last seq and hash written, as the rows stream out
-
-    def rows():
-        seq, prev_hash = chain
-        mac, key, dumps, sort_keys, default = (
-            hmac.digest,
-            audit_key(),
-            orjson.dumps,
-            _SORT_KEYS,
-            _DEFAULT,
-        )
-        for item in itertools.chain((first,), items):
-            seq += 1
-            # Hashed as given: the canonical JSON of a value and of its stored form are the same.
-            target_type, target_id, target_repr, before, after = item
-            target_id = str(target_id)
-            target_repr = str(target_repr)[:300]
-            content = {
-                "seq": seq,
-                "at": at_iso,
-                "actor": actor_id,
-                "actor_name": actor_name,
-                "action": action,
-                "target_type": target_type,
-                "target_id": target_id,
-                "target_repr": target_repr,
-                "before": before,
-                "after": after,
-                "request_id": request_id,
-                "ip": ip,
-                "prev_hash": prev_hash,
-                **named_shard,
-            }
-            digest = mac(key, dumps(content, default=default, option=sort_keys), "sha256").hex()
-            yield (
-                shard,
-                seq,
-                at_db,
-                actor_id,
-                actor_name,
-                action,
-                target_type,
-                target_id,
-                target_repr,
-                None
-                if before is None
-                else dumps(before, default=default, option=sort_keys).decode(),
-                None if after is None else dumps(after, default=default, option=sort_keys).decode(),
-                request_id,
-                ip,
-                prev_hash,
-                digest,
-            )
-            prev_hash = digest
-        chain[:] = seq, prev_hash
-
     before_seq = head.seq
-    count = bulk_insert(AuditEntry, _BULK_COLUMNS, rows(), binary=True)
-    checkpoint_after(before_seq, *chain, shard)
+    rows = _hashed_rows(bulk, itertools.chain((first,), items), chain)
+    count = bulk_insert(AuditEntry, _BULK_COLUMNS, rows, binary=True)
+    checkpoint_after(before_seq, *chain, bulk.shard)
     head.seq, head.hash = chain
     head.save(update_fields=["seq", "hash"])
     return count

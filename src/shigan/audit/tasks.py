@@ -1,6 +1,7 @@
 """The daily audit checkpoint as a Celery task, scheduled by CELERY_BEAT_SCHEDULE (settings):
 even a day with fewer than SHIGAN_AUDIT_CHECKPOINT_EVERY entries gets a checkpoint."""
 
+from shigan.audit.services import audit_checkpoint_now
 from shigan.celery import app
 
 __all__ = ["audit_checkpoint_daily"]
@@ -8,6 +9,4 @@ __all__ = ["audit_checkpoint_daily"]
 
 @app.task(name="shigan.audit_checkpoint_daily", ignore_result=True)
 def audit_checkpoint_daily() -> int:
-    from shigan.audit.services import audit_checkpoint_now
-
     return sum(head.seq for head in audit_checkpoint_now())

@@ -20,7 +20,7 @@ from shigan.campaigns.models import Batch, Campaign
 from shigan.core.errors import DomainError
 from shigan.dashboards.figures import default_batch, figures_all
 from shigan.orgs.models import Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 
 __all__ = [
     "BriefingError",

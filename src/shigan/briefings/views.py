@@ -20,8 +20,8 @@ from shigan.campaigns.models import Campaign
 from shigan.core.errors import DomainError
 from shigan.core.views import no_scope
 from shigan.dashboards.figures import CATALOGUE, Query
+from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get, unit_scope_roots
-from shigan.orgs.services import user_can
 from shigan.research.selectors import campaign_for_unit
 
 __all__ = [

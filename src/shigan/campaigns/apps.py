@@ -8,14 +8,17 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("主题教育")
 
     def ready(self):
+        # Imported here: they read the models, loaded only now.
+        from shigan.campaigns.models import Aspect, Campaign, GuidanceGroup
         from shigan.campaigns.scoping import guidance_scope
+        from shigan.campaigns.selectors import campaign_named
+        from shigan.core.versions import versions_follow
+        from shigan.metrics.registry import register_campaign_lookup
         from shigan.orgs.scoping import register_scope_provider
 
         register_scope_provider(guidance_scope)
-
-        from shigan.campaigns.models import Aspect, Campaign, GuidanceGroup
-        from shigan.core.versions import versions_follow
-
         # Cached pages (the problem ledger) show campaigns and aspects; groups give scope.
         for model in (Campaign, Aspect, GuidanceGroup):
             versions_follow(model, "campaigns")
+        # A figure's drill-down names its campaign (metrics keeps only its id).
+        register_campaign_lookup(campaign_named)

@@ -16,15 +16,16 @@ from shigan.campaigns.models import (
 from shigan.metrics.registry import get_metric
 from shigan.metrics.selectors import metric_records
 from shigan.orgs.models import Unit
+from shigan.orgs.permissions import user_can
 from shigan.orgs.scoping import ALL, path_upper, subtree_q, user_scope_paths
-from shigan.orgs.selectors import unit_get, unit_scope_roots
-from shigan.orgs.services import user_can
+from shigan.orgs.selectors import unit_get, unit_scope_roots, unit_search
 
 __all__ = [
     "campaign_workspaces",
     "enrolment_size",
     "campaign_list",
     "campaign_get",
+    "campaign_named",
     "campaign_is_office",
     "campaign_units_of",
     "batch_get",
@@ -62,6 +63,12 @@ def campaign_list(*, user) -> QuerySet[Campaign]:
 
 def campaign_get(*, user, pk) -> Campaign:
     return get_object_or_404(campaign_list(user=user), pk=pk)
+
+
+def campaign_named(pk) -> Campaign | None:
+    """The campaign a figure's query names, unscoped (the figure itself is scoped): None when it
+    names none or an unknown one. The metrics drill-down finds it through `metrics.registry`."""
+    return Campaign.objects.filter(pk=pk).first() if pk else None
 
 
 def campaign_is_office(*, user, campaign: Campaign) -> bool:
@@ -202,8 +209,6 @@ def workspace_get(*, user, campaign_pk, unit_pk) -> tuple[Campaign, Unit]:
 
 def picker_units(*, user, campaign: Campaign, query: str, limit: int = 20) -> list[Unit]:
     """Units of the campaign's tree the user sees, matching `query` (for the unit pickers)."""
-    from shigan.orgs.selectors import unit_search
-
     return unit_search(user=user, query=query, limit=limit, under=campaign.root_unit)
 
 

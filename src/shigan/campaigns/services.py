@@ -20,7 +20,7 @@ from shigan.core.errors import DomainError
 from shigan.core.versions import versions_touch
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 
 __all__ = [
     "CampaignError",

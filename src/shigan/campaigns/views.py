@@ -16,6 +16,7 @@ from django.views import View
 
 from shigan.campaigns import selectors, services
 from shigan.campaigns.choices import AspectKind
+from shigan.campaigns.exports import VisitExporter
 from shigan.campaigns.forms import (
     AspectForm,
     AspectRenameForm,
@@ -32,6 +33,7 @@ from shigan.campaigns.models import Campaign
 from shigan.core.errors import DomainError
 from shigan.core.generic import apply_domain_error
 from shigan.core.htmx import is_htmx
+from shigan.core.views_exchange import attachment
 from shigan.orgs.models import Unit
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get
 
@@ -456,9 +458,6 @@ class WorkspaceView(LoginRequiredMixin, View):
 
 class VisitListView(CampaignMixin, View):
     def get(self, request, pk):
-        from shigan.campaigns.exports import VisitExporter
-        from shigan.orgs.views_exchange import attachment
-
         campaign = self.get_campaign()
         groups = selectors.group_list(user=request.user, campaign=campaign)
         form = VisitFilterForm(request.GET or None, groups=groups)

@@ -4,6 +4,7 @@ Every error body has the same shape: a stable English `code`, a Chinese `detail`
 and for bad input the `field` it concerns (plus every field's messages in `errors`).
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
@@ -42,8 +43,6 @@ class DocsPermission(BasePermission):
     operator opens them (SHIGAN_API_DOCS_PUBLIC=1); read per request, so the setting can change."""
 
     def has_permission(self, request, view) -> bool:
-        from django.conf import settings
-
         return settings.SHIGAN_API_DOCS_PUBLIC or bool(
             request.user and request.user.is_authenticated
         )

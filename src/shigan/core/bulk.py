@@ -5,8 +5,12 @@ and builds one model instance a row; loading 665,276 units that way takes minute
 """
 
 from collections.abc import Iterable, Sequence
+from ipaddress import ip_interface
 
 from django.db import connection
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
+from psycopg.types.net import InetBinaryDumper
 
 __all__ = ["bulk_insert", "reserve_ids", "chunks"]
 
@@ -64,11 +68,6 @@ def bulk_insert(
 def _text_dumpers(adapters) -> None:
     """Binary dumpers of jsonb and inet that take text, as the text format does; registered by
     type oid only, on one cursor's adapters."""
-    from ipaddress import ip_interface
-
-    from psycopg.adapt import Dumper
-    from psycopg.pq import Format
-    from psycopg.types.net import InetBinaryDumper
 
     class JsonbTextBinaryDumper(Dumper):
         format = Format.BINARY

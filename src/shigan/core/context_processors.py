@@ -1,14 +1,13 @@
-from shigan.audit.selectors import can_read_audit
 from shigan.core.services import can_manage_calendar
 
 __all__ = ["shell"]
 
 
 def shell(request):
+    """What every page's frame shows (`audit.context_processors.audit`: the audit link)."""
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
     return {
-        "can_read_audit": bool(user and can_read_audit(user)),
         "can_manage_calendar": signed_in and can_manage_calendar(user),
         "can_manage_accounts": signed_in and user.is_system_admin,
         "can_manage_security": signed_in and user.is_security_admin,

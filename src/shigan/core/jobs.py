@@ -18,7 +18,6 @@ import io
 import logging
 import tempfile
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,14 +26,20 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, connections, transaction
 from django.db.models import F, Q
 from django.dispatch import Signal
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
-from shigan.audit.services import audit_record
+from shigan.core.auditing import audit_record
 from shigan.core.choices import JobState
 from shigan.core.errors import DomainError
+from shigan.core.job_kinds import JobKind, Progress, job_kinds, kind_label, register_job_kind
 from shigan.core.models import Job
+from shigan.core.spreadsheets.importers import ImportMode
+from shigan.core.spreadsheets.reports import error_report
+from shigan.core.tasks import run_job
+from shigan.core.todo import TodoItem
 
 __all__ = [
     "JobKind",
@@ -55,45 +60,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[int, int | None], None]
-
-
-@dataclass(frozen=True)
-class JobKind:
-    code: str
-    label: object
-    handler: Callable[[Job, Progress], bool]  # True: done; False: refused (message on the job)
-    # Run again once when its worker died: the handler writes all or nothing, so a dead run
-    # wrote nothing. A kind with effects outside its transaction (mail) says False.
-    retry: bool = True
-
-
-_KINDS: dict[str, JobKind] = {}
-_discovered = False
-
-
 # Sent (after commit) with `job=` when a job ends, done or failed: the notifications app tells
 # its owner, without this low layer knowing it.
 job_finished = Signal()
-
-
-def register_job_kind(
-    code: str, label, handler: Callable[[Job, Progress], bool], *, retry: bool = True
-) -> None:
-    _KINDS[code] = JobKind(code, label, handler, retry)
-
-
-def _kinds() -> dict[str, JobKind]:
-    global _discovered
-    if not _discovered:
-        _discovered = True
-        autodiscover_modules("jobs")
-    return _KINDS
-
-
-def kind_label(code: str) -> str:
-    kind = _kinds().get(code)
-    return str(kind.label) if kind else code
 
 
 @transaction.atomic
@@ -107,7 +76,7 @@ def job_create(
     upload_name: str = "",
 ) -> Job:
     """Record a job (and its uploaded file); `job_enqueue` then sends it."""
-    if kind not in _kinds():
+    if kind not in job_kinds():
         raise DomainError(_("未知的任务类型。"), code="unknown_job_kind")
     job = Job(
         kind=kind,
@@ -133,8 +102,6 @@ def job_create(
 def import_options(job: Job) -> dict:
     """The import's options as the upload form set them, for the app's importer: the mode, a
     preview (dry run) or the real thing, and the date the sheet is as of."""
-    from shigan.core.spreadsheets.importers import ImportMode
-
     as_of = job.params.get("as_of")
     return {
         "mode": job.params.get("mode", ImportMode.ALL_OR_NOTHING),
@@ -176,15 +143,11 @@ def job_confirm(*, actor, job: Job) -> Job:
 
 
 def _suffix(name: str) -> str:
-    from pathlib import Path
-
     return Path(name).suffix.lower()[:10]
 
 
 def job_enqueue(job: Job) -> None:
     """Send the job to the task queue; without a broker it runs now, in this process."""
-    from shigan.core.tasks import run_job
-
     if settings.CELERY_TASK_ALWAYS_EAGER:
         run_job.delay(job.pk)
     else:  # a worker must see the committed row
@@ -262,7 +225,7 @@ def job_run(*, job_id: int, progress: Progress | None = None) -> Job:
     inside = transaction.get_connection().in_atomic_block
     with contextlib.nullcontext() if inside else _Heartbeat(job.pk):
         try:
-            ok = _kinds()[job.kind].handler(job, both)
+            ok = job_kinds()[job.kind].handler(job, both)
         except DomainError as error:
             job.state, job.message = JobState.FAILED, error.message
         except Exception as error:  # the job must end, whatever went wrong
@@ -302,7 +265,7 @@ def job_sweep(*, now=None, owner=None, retry: bool = True) -> SweepReport:
         stale = stale.filter(created_by=owner)
     report = SweepReport([], [])
     for job in list(stale.only("pk", "kind", "attempts")):
-        kind = _kinds().get(job.kind)
+        kind = job_kinds().get(job.kind)
         again = retry and job.attempts < 2 and kind is not None and kind.retry
         if _worker_lost(job=job, now=now, again=again):
             (report.retried if again else report.failed).append(job.pk)
@@ -345,8 +308,6 @@ def job_save_result(job: Job, name: str, data: bytes) -> None:
 def job_record_import(job: Job, result) -> bool:
     """Write a sheet import's outcome on its job (counts, summary, message, the error report
     as a result file); whether the job succeeded."""
-    from shigan.core.spreadsheets.importers import error_report
-
     job.total = job.done = result.total
     job.summary = result.summary()
     job.message = result.message
@@ -376,7 +337,6 @@ def job_write_export(job: Job, exporter, progress: Progress) -> bool:
 
 
 def job_get(*, user, pk) -> Job:
-    from django.shortcuts import get_object_or_404
 
     return get_object_or_404(Job.objects.restrict(user).select_related("unit"), pk=pk)
 
@@ -393,10 +353,6 @@ def job_list(*, user, awaiting: bool = False):
 
 
 def jobs_todo(user):
-    from django.urls import reverse
-
-    from shigan.core.todo import TodoItem
-
     yield TodoItem(
         _("待确认的导入"),
         job_list(user=user, awaiting=True).count(),

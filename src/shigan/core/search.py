@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.db import connections, migrations
+from django.db.backends.signals import connection_created
 from django.db.models import FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -277,6 +278,4 @@ def _register(sender, connection, **kwargs) -> None:
 
 def install() -> None:
     """Give every SQLite connection the tokenizer its triggers call (AppConfig.ready)."""
-    from django.db.backends.signals import connection_created
-
     connection_created.connect(_register, dispatch_uid="shigan.core.search")

@@ -10,8 +10,7 @@ import chinese_calendar
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shigan.accounts.choices import SystemRole
-from shigan.audit.services import audit_record
+from shigan.core.auditing import audit_record
 from shigan.core.calendar import CalendarError, clear_cache
 from shigan.core.choices import CalendarSource, HolidayKind
 from shigan.core.models import CalendarYear, Holiday
@@ -26,6 +25,7 @@ __all__ = [
 ]
 
 MIN_YEAR, MAX_YEAR = 1949, 2100
+SYSTEM_ADMIN = "system_admin"  # accounts.choices.SystemRole.SYSTEM_ADMIN
 NAME_MAX_LENGTH = Holiday._meta.get_field("name").max_length
 
 # chinese_calendar's own Chinese names are short forms; the calendar shows the usual ones.
@@ -35,10 +35,12 @@ _PACKAGE_NAMES = {"清明": "清明节", "端午": "端午节", "中秋": "中�
 def can_manage_calendar(user) -> bool:
     if user is None:  # the system itself
         return True
+    # The account's system role (accounts.choices.SystemRole, a floor above core): only the
+    # system administrator, not a superuser (三员分立).
     return bool(
         getattr(user, "is_authenticated", False)
         and user.is_active
-        and getattr(user, "system_role", "") == SystemRole.SYSTEM_ADMIN
+        and getattr(user, "system_role", "") == SYSTEM_ADMIN
     )
 
 

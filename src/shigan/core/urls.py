@@ -1,10 +1,11 @@
 from django.urls import path
 
-from shigan.core import views, views_calendar, views_jobs
+from shigan.core import views_calendar, views_jobs
 
+# The home page (`core:home`, `orgs.views_home.HomeView`) starts from the user's units, which
+# core knows nothing of: the root URLconf adds it to this namespace.
 app_name = "core"
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
     path("calendar/", views_calendar.CalendarView.as_view(), name="calendar"),
     path("calendar/<int:year>/", views_calendar.CalendarYearView.as_view(), name="calendar_year"),
     path(

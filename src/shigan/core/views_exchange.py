@@ -14,7 +14,6 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,15 +21,11 @@ from django.views import View
 
 from shigan.core.jobs import job_create, job_enqueue
 from shigan.core.spreadsheets.forms import ImportForm
-from shigan.orgs.selectors import unit_breadcrumbs, unit_get
-from shigan.orgs.services import user_can
 
 __all__ = [
     "CONTENT_TYPES",
     "attachment",
     "ExchangeViewBase",
-    "UnitExchangeMixin",
-    "UnitCampaignExchangeMixin",
     "ImportViewBase",
     "ExportViewBase",
     "TemplateViewBase",
@@ -94,41 +89,6 @@ class ExchangeViewBase(LoginRequiredMixin, View):
         )
         job_enqueue(job)
         return redirect("core:job_detail", job.pk)
-
-
-class UnitExchangeMixin(ExchangeViewBase):
-    """Pages about the unit `pk`: looked up in the user's sight (404), then `action` (other than
-    "view") checked on it (403, `permission_denied_message`); import pages show breadcrumbs."""
-
-    action = "view"
-
-    def get_unit(self):
-        unit = unit_get(user=self.request.user, pk=self.kwargs["pk"])
-        if self.action != "view" and not user_can(self.request.user, self.action, unit):
-            raise PermissionDenied(str(self.get_permission_denied_message()))
-        return unit
-
-    def get_scope(self) -> dict:
-        return {"unit": self.get_unit()}
-
-    def get_context_data(self, **context) -> dict:
-        breadcrumbs = unit_breadcrumbs(user=self.request.user, unit=context["unit"])
-        return super().get_context_data(**context, breadcrumbs=breadcrumbs)
-
-
-class UnitCampaignExchangeMixin(UnitExchangeMixin):
-    """Pages about the unit `pk` in one campaign, which `find_campaign` picks (`?campaign=`)."""
-
-    def find_campaign(self, unit):
-        """The campaign of the page; raises Http404 when there is none."""
-        raise NotImplementedError
-
-    def get_scope(self) -> dict:
-        unit = self.get_unit()
-        return {"unit": unit, "campaign": self.find_campaign(unit)}
-
-    def job_params(self, scope: dict) -> dict:
-        return {"campaign": scope["campaign"].pk}
 
 
 class ImportViewBase(ExchangeViewBase):

@@ -1,5 +1,7 @@
 """A user's background jobs: list, progress (htmx polling), result download. Own jobs only."""
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -39,8 +41,6 @@ class JobDetailView(LoginRequiredMixin, View):
 
 class JobResultView(LoginRequiredMixin, View):
     def get(self, request, pk):
-        from urllib.parse import quote
-
         job = job_get(user=request.user, pk=pk)
         if not job.result_file:
             raise Http404

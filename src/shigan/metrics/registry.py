@@ -4,7 +4,15 @@ from dataclasses import dataclass, field
 
 from django.db.models import Model, Q
 
-__all__ = ["Metric", "StateHistory", "register_metric", "get_metric", "METRICS"]
+__all__ = [
+    "Metric",
+    "StateHistory",
+    "register_metric",
+    "get_metric",
+    "METRICS",
+    "register_campaign_lookup",
+    "campaign_lookup",
+]
 
 
 @dataclass(frozen=True)
@@ -69,3 +77,18 @@ def register_metric(metric: Metric) -> Metric:
 
 def get_metric(key: str) -> Metric:
     return METRICS[key]
+
+
+# A figure counts within a campaign by its id (facts keep `campaign_id`); its name, for the
+# drill-down's title, comes from the campaigns app (a floor above), which registers the lookup.
+_campaign_lookup = None
+
+
+def register_campaign_lookup(lookup) -> None:
+    """`lookup(pk)` → the campaign with that pk, or None."""
+    global _campaign_lookup
+    _campaign_lookup = lookup
+
+
+def campaign_lookup(pk):
+    return _campaign_lookup(pk) if pk and _campaign_lookup is not None else None

@@ -31,7 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Length, Substr
 
 from shigan.metrics.models import MetricFact
-from shigan.metrics.registry import Metric, get_metric
+from shigan.metrics.registry import Metric, campaign_lookup, get_metric
 from shigan.orgs.models import Unit
 from shigan.orgs.scoping import path_upper
 from shigan.orgs.selectors import unit_get
@@ -254,9 +254,7 @@ def records_sum(records: QuerySet, field: str) -> Decimal:
 
 def campaign_by_pk(pk):
     """The campaign a query names (None when it names none or an unknown one)."""
-    from shigan.campaigns.models import Campaign
-
-    return Campaign.objects.filter(pk=pk).first() if pk else None
+    return campaign_lookup(pk)
 
 
 def _field_of(model, path: str):

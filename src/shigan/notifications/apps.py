@@ -8,19 +8,13 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("消息提醒")
 
     def ready(self):
+        # Imported here: they read the models, loaded only now.
         from shigan.audit.services import audit_checkpoint_now
+        from shigan.core.jobs import job_finished
+        from shigan.notifications import receivers
         from shigan.notifications.watch import register_watcher
 
         # The daily signed checkpoint of the audit chain (issue 16), besides every Nth entry;
         # it marks nothing, hence 0.
         register_watcher("audit_checkpoint", lambda today: audit_checkpoint_now() and 0)
-
-        from shigan.core.jobs import job_finished
-
-        job_finished.connect(_job_finished, dispatch_uid="notifications.job_finished")
-
-
-def _job_finished(sender, job, **kwargs):
-    from shigan.notifications.services import job_finished_notice
-
-    job_finished_notice(job=job)
+        job_finished.connect(receivers.job_finished, dispatch_uid="notifications.job_finished")

@@ -6,11 +6,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shigan.core.jobs import register_job_kind
+from shigan.notifications.watch import watch_run
 
 
 def _run_watch(job, progress) -> bool:
-    from shigan.notifications.watch import watch_run
-
     day = job.params.get("today")
     report = watch_run(datetime.date.fromisoformat(day) if day else None)
     job.summary = {"today": report.today.isoformat(), "marked": report.marked}

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shigan.accounts.choices import SystemRole
 from shigan.notifications.choices import ChannelCode, DeliveryState
 
 __all__ = ["Notification", "Contact", "Delivery"]
@@ -75,8 +76,6 @@ class DeliveryQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view"):
         """Deliveries (who was sent what, how it went) are the system administrator's to see
         and resend; nobody else's."""
-        from shigan.accounts.choices import SystemRole
-
         if (
             user is not None
             and user.is_authenticated

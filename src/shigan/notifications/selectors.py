@@ -1,7 +1,8 @@
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from shigan.notifications.models import Notification
+from shigan.notifications.models import Delivery, Notification
 
 __all__ = [
     "notification_list",
@@ -33,10 +34,6 @@ def unread_count(*, user) -> int:
 def delivery_list(*, user, state: str = ""):
     """Every delivery, newest first, for an administrator; a 404 for anyone else (restrict()
     gives them an empty queryset, an administrator's page may be empty too)."""
-    from django.http import Http404
-
-    from shigan.notifications.models import Delivery
-
     items = Delivery.objects.restrict(user)
     if items.query.is_empty():
         raise Http404

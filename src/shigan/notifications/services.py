@@ -14,13 +14,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
 from shigan.core import crypto
+from shigan.core.choices import JobState
 from shigan.core.errors import DomainError
+from shigan.core.job_kinds import kind_label
 from shigan.notifications.channels import Address, ChannelError, channel, configured_channels
 from shigan.notifications.choices import ChannelCode, DeliveryState, NoticeMode
 from shigan.notifications.models import Contact, Delivery, Notification
@@ -246,8 +250,6 @@ def _queue(notes, *, kind: str, text: str, link: str) -> list[int]:
     channels = configured_channels()
     if not channels:
         return []
-    from django.contrib.auth import get_user_model
-
     users = (
         get_user_model()
         .objects.filter(pk__in=[n.user_id for n in notes], is_active=True)
@@ -286,7 +288,7 @@ def _deliver_later(ids: list[int]) -> None:
     must see the row; in the embedded default the task runs in-process)."""
     if not ids:
         return
-    from shigan.notifications.tasks import deliver
+    from shigan.notifications.tasks import deliver  # tasks import this module: a cycle
 
     def send():
         for pk in ids:
@@ -436,8 +438,6 @@ def _digest_text(notes: list[Notification]) -> str:
 
 
 def _list_link() -> str:
-    from django.urls import reverse
-
     return reverse("notifications:list")
 
 
@@ -484,11 +484,6 @@ def notification_mark_read(*, user, notification: Notification | None = None) ->
 def job_finished_notice(*, job) -> int:
     """Tell a job's owner that it ended (the channel rules' kind core.import): a preview to
     confirm, an import or export done, or a failure with its reason."""
-    from django.urls import reverse
-
-    from shigan.core.choices import JobState
-    from shigan.core.jobs import kind_label
-
     if job.created_by_id is None:
         return 0
     name = job.input_name or kind_label(job.kind)

@@ -4,14 +4,14 @@ shigan (issue 18) — one task per message, retried with exponential back-off.""
 from django.conf import settings
 
 from shigan.celery import app
+from shigan.notifications.services import deliveries_release, delivery_attempt, digest_send
+from shigan.notifications.watch import watch_run
 
 __all__ = ["watch_daily", "deliver", "notify_digest", "notify_release", "backoff"]
 
 
 @app.task(name="shigan.watch_daily", ignore_result=True)
 def watch_daily() -> dict:
-    from shigan.notifications.watch import watch_run
-
     report = watch_run()
     return {"marked": report.marked, "failed": report.failed}
 
@@ -25,21 +25,15 @@ def backoff(retries: int) -> int:
 def deliver(self, delivery_id: int) -> None:
     """Send one Delivery; on a failure worth retrying, again after the back-off (the service
     counts the attempts and gives up after SHIGAN_NOTIFY_MAX_ATTEMPTS)."""
-    from shigan.notifications.services import delivery_attempt
-
     if delivery_attempt(delivery_id=delivery_id):
         raise self.retry(countdown=backoff(self.request.retries))
 
 
 @app.task(name="shigan.notify_digest", ignore_result=True)
 def notify_digest() -> int:
-    from shigan.notifications.services import digest_send
-
     return digest_send()
 
 
 @app.task(name="shigan.notify_release", ignore_result=True)
 def notify_release() -> int:
-    from shigan.notifications.services import deliveries_release
-
     return deliveries_release()

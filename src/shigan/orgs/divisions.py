@@ -25,7 +25,7 @@ from shigan.core.versions import versions_touch
 from shigan.orgs.choices import DIVISION_KINDS
 from shigan.orgs.models import Unit
 from shigan.orgs.pinyin import name_initials
-from shigan.orgs.services import _UNIT_COLUMNS
+from shigan.orgs.services.units_bulk import _UNIT_COLUMNS
 
 __all__ = [
     "DATA_DIR",

@@ -12,6 +12,7 @@ from shigan.core.spreadsheets.exporters import Exporter
 from shigan.orgs.choices import PersonRank, Role, UnitKind
 from shigan.orgs.imports import MEMBERSHIP_COLUMNS, PATH_SEPARATOR, PERSON_COLUMNS, UNIT_COLUMNS
 from shigan.orgs.models import Membership, Person, Unit
+from shigan.orgs.scoping import path_upper
 
 __all__ = ["UnitExporter", "MembershipExporter", "PersonExporter"]
 
@@ -75,7 +76,7 @@ class MembershipExporter(Exporter):
             else Membership.objects.restrict(self.user, "view")
         )
         return memberships.filter(
-            unit__path__gte=self.unit.path, unit__path__lt=_upper(self.unit.path)
+            unit__path__gte=self.unit.path, unit__path__lt=path_upper(self.unit.path)
         ).order_by("unit__path", "user__username", "role")
 
     def count(self) -> int:
@@ -114,7 +115,7 @@ class PersonExporter(Exporter):
     def queryset(self):
         people = Person.objects.all() if self.user is None else Person.objects.restrict(self.user)
         return people.filter(
-            active=True, unit__path__gte=self.unit.path, unit__path__lt=_upper(self.unit.path)
+            active=True, unit__path__gte=self.unit.path, unit__path__lt=path_upper(self.unit.path)
         ).order_by("unit__path", "pk")
 
     def count(self) -> int:
@@ -150,12 +151,6 @@ class PersonExporter(Exporter):
         refs = self.unit_refs({p[1]: (p[2], p[3]) for p in people})
         for seq, (name, path, _unit, _code, post, rank, phone) in enumerate(people, start=1):
             yield (seq, name, refs[path], post, str(labels.get(rank, rank)), phone)
-
-
-def _upper(path: str) -> str:
-    from shigan.orgs.scoping import path_upper
-
-    return path_upper(path)
 
 
 def _name_path(top: Unit, path: str) -> str:

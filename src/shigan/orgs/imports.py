@@ -1,27 +1,22 @@
-"""Spreadsheet importers of the unit tree: units (and departments) under a unit, memberships.
-
-Also `Roster`: the people a sheet names, as seen from a row's unit (a ledger's 责任领导).
+"""Spreadsheet importers of the unit tree: units (and departments) under a unit, memberships,
+people. `UnitIndex` (`orgs.unit_index`) finds the units a sheet names and `Roster`
+(`orgs.roster`) the people; both are imported from here too, by the other apps' importers.
 
 Rows are parsed and checked here; they are written by `unit_bulk_create` and
 `membership_bulk_grant`, which apply the same rules as the one-by-one services.
 """
 
-import re
 from collections import defaultdict
-from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rapidfuzz import fuzz, process
 
 from shigan.core.spreadsheets.importers import (
     Column,
     Importer,
     Record,
     RowError,
-    cyclic_gc_paused,
 )
 from shigan.core.spreadsheets.values import (
     CellError,
@@ -31,10 +26,9 @@ from shigan.core.spreadsheets.values import (
     parse_division_code,
 )
 from shigan.orgs.choices import PersonRank, Role, UnitKind
-from shigan.orgs.divisions import division_stem
 from shigan.orgs.models import Membership, Person, Unit
 from shigan.orgs.phones import normalize_phone
-from shigan.orgs.scoping import subtree_q
+from shigan.orgs.roster import NewPerson, Roster, leader_entries
 from shigan.orgs.services import (
     MembershipDraft,
     PersonDraft,
@@ -43,6 +37,7 @@ from shigan.orgs.services import (
     person_bulk_create,
     unit_bulk_create,
 )
+from shigan.orgs.unit_index import PATH_SEPARATOR, UnitIndex, _norm
 
 __all__ = [
     "UnitIndex",
@@ -57,9 +52,6 @@ __all__ = [
     "NewPerson",
     "leader_entries",
 ]
-
-PATH_SEPARATOR = "/"
-SUGGEST_POOL = 50  # near misses weighed for a suggestion
 
 UNIT_COLUMNS = (
     Column(
@@ -184,143 +176,78 @@ def parse_phone(raw) -> str:
     return phone
 
 
-def _norm(text) -> str:
-    return normalize_text(text).replace(" ", "")
+class _SheetParents:
+    """The parents a units sheet names, found among the subtree's units and the new units of
+    the rows above (by name or by a path of names); one per `UnitImporter.clean`."""
 
+    def __init__(self, importer: "UnitImporter"):
+        self.index, self.top = importer.index, importer.unit
+        self.title = importer.column_title("parent")
+        self.new_by_name: dict[str, list[Record]] = defaultdict(list)
+        self.new_by_path: dict[str, list[Record]] = defaultdict(list)
+        self.new_path_of: dict[int, str] = {}  # id(record) → name path
+        # A sheet names the same parents over and over: ref → (existing pks, the existing unit
+        # when exactly one, the normalised ref, whether it is a path).
+        self.resolved: dict[str, tuple[list[int], Unit | None, str, bool]] = {}
+        self.norms: dict[str, str] = {}  # name → _norm(name)
 
-class UnitIndex:
-    """The units of one subtree in memory, found by name, short name, division code or path of
-    names from the subtree's top ("锡林郭勒盟/阿巴嘎旗"), with suggestions for near misses."""
+    def _resolve(self, ref: str) -> tuple[list[int], Unit | None, str, bool]:
+        entry = self.resolved.get(ref)
+        if entry is None:
+            existing = self.index.candidates(ref)
+            norm = _norm(ref)
+            is_path = PATH_SEPARATOR in norm
+            if is_path:
+                norm = PATH_SEPARATOR.join(p for p in norm.split(PATH_SEPARATOR) if p)
+            unit = self.index.unit(existing[0]) if len(existing) == 1 else None
+            entry = self.resolved[ref] = (existing, unit, norm, is_path)
+        return entry
 
-    def __init__(self, root: Unit):
-        self.root = root
-        self.rows: dict[int, tuple[str, int, str, str, str | None]] = {}
-        self.by_key: dict[str, dict[str, list[int]]] = {
-            "name": defaultdict(list),
-            "short": defaultdict(list),
-            "code": defaultdict(list),
-            "path": defaultdict(list),
-        }
-        self.children: set[tuple[int, str]] = set()  # (parent pk, name)
-        query = Unit.objects.subtree_of(root).values_list(
-            "pk", "path", "depth", "name", "short_name", "division_code"
+    def _new(self, norm: str, is_path: bool) -> list[Record]:
+        """The rows above that create the parent named `norm`."""
+        if not is_path:
+            return self.new_by_name.get(norm, [])
+        root_name = self.index.name_path[self.top.pk]
+        return self.new_by_path.get(norm) or self.new_by_path.get(
+            root_name + PATH_SEPARATOR + norm, []
         )
-        with cyclic_gc_paused():  # tens of thousands of long-lived tuples and lists
-            self._load(query, root)
-        self._units: dict[int, Unit] = {}
-        self._choices: list[str] | None = None
-        self._blank: list | None = None
-        self._slots: list[int] = []
 
-    def _load(self, query, root: Unit) -> None:
-        name_path: dict[str, str] = {}
-        pk_of_path: dict[str, int] = {}
-        root_cut = len(root.path) - Unit.steplen
-        for pk, path, depth, name, short, code in query.iterator(20000):
-            self.rows[pk] = (path, depth, name, short, code)
-            pk_of_path[path] = pk
-            parent_path = path[: -Unit.steplen]
-            own = _norm(name)
-            names = (
-                name_path[parent_path] + PATH_SEPARATOR + own if len(path) > len(root.path) else own
-            )
-            name_path[path] = names
-            self.by_key["name"][own].append(pk)
-            if short:
-                self.by_key["short"][_norm(short)].append(pk)
-            if code:
-                self.by_key["code"][code].append(pk)
-            self.by_key["path"][names].append(pk)
-            if len(path) > root_cut + Unit.steplen and parent_path in pk_of_path:
-                self.children.add((pk_of_path[parent_path], name))
-        self.name_path = {pk_of_path[p]: n for p, n in name_path.items()}
-
-    def unit(self, pk: int) -> Unit:
-        unit = self._units.get(pk)
-        if unit is None:
-            if self._blank is None:  # every field's default, in order (positional is faster)
-                fields = Unit._meta.concrete_fields
-                self._blank = [f.get_default() for f in fields]
-                self._slots = [
-                    i
-                    for name in ("id", "path", "depth", "name", "short_name", "division_code")
-                    for i, f in enumerate(fields)
-                    if f.attname == name
-                ]
-            values = self._blank.copy()
-            for i, value in zip(self._slots, (pk, *self.rows[pk]), strict=True):
-                values[i] = value
-            unit = self._units[pk] = Unit(*values)
-        return unit
-
-    def has_child(self, parent_pk: int, name: str) -> bool:
-        return (parent_pk, name) in self.children
-
-    def candidates(self, text: str) -> list[int]:
-        """Existing units that `text` may name (several when ambiguous)."""
-        ref = _norm(text)
+    def find(self, record: Record, ref: str):
+        """The parent `ref` names (a unit, or the record of a row above); None after adding
+        the row's error when there is no single one."""
         if not ref:
-            return []
-        if ref.isdigit():
-            try:
-                code = parse_division_code(ref)
-            except CellError:
-                return []
-            return list(self.by_key["code"].get(code, []))
-        if PATH_SEPARATOR in ref:
-            ref = PATH_SEPARATOR.join(part for part in ref.split(PATH_SEPARATOR) if part)
-            found = self.by_key["path"].get(ref)
-            if found is None:
-                found = self.by_key["path"].get(self.name_path[self.root.pk] + "/" + ref, [])
-            return list(found)
-        return list(self.by_key["name"].get(ref) or self.by_key["short"].get(ref) or [])
+            return self.top
+        existing, unit, norm, is_path = self._resolve(ref)
+        new = self._new(norm, is_path)
+        if unit is not None and not new:
+            return unit
+        found = len(existing) + len(new)
+        if found == 0:
+            message = self.index.not_found(ref)
+        elif found > 1:
+            message = self.index.ambiguous(ref, found)
+        elif new and not new[0].ok:
+            message = _("上级单位（第 %(row)d 行）有错误。") % {"row": new[0].row}
+        else:
+            return new[0]
+        record.errors.append(RowError(record.row, self.title, record.raw["parent"], message))
+        return None
 
-    def suggest(self, text: str) -> str | None:
-        """The unit a near miss most likely means, the same answer every time: a unit whose
-        name is the text plus a 镇, 苏木, 村委会 … first, the highest in the tree (a town before
-        a village of the same stem); else the closest spelling, the higher unit, the earlier
-        path."""
-        if self._choices is None:
-            self._choices = sorted({*self.by_key["name"], *self.by_key["short"]})
-        ref = _norm(text).split(PATH_SEPARATOR)[-1]
-        matches = process.extract(
-            ref, self._choices, scorer=fuzz.WRatio, score_cutoff=70, limit=SUGGEST_POOL
-        )
-        best: tuple | None = None
-        for choice, score, _i in matches:
-            for pk in (*self.by_key["name"].get(choice, ()), *self.by_key["short"].get(choice, ())):
-                path, depth, name, _short, _code = self.rows[pk]
-                if division_stem(_norm(name)) == ref:  # the text is its name less 镇, 村委会 …
-                    rank = (0, depth, 0.0, path)
-                else:
-                    rank = (1, -round(score, 3), depth, path)
-                if best is None or rank < best[0]:
-                    best = (rank, name)
-        return best[1] if best else None
-
-    def not_found(self, text: str) -> str:
-        message = _("在“%(root)s”及其下级单位中找不到“%(value)s”。") % {
-            "root": self.root.name,
-            "value": text,
-        }
-        suggestion = self.suggest(text)
-        if suggestion:
-            message += _("您是不是要找“%(name)s”？") % {"name": suggestion}
-        return message
-
-    def ambiguous(self, text: str, n: int) -> str:
-        return _("有 %(n)d 个单位都叫“%(value)s”，请填写 12 位行政区划代码或“上级/名称”路径。") % {
-            "n": n,
-            "value": text,
-        }
-
-    def resolve(self, text: str) -> Unit:
-        found = self.candidates(text)
-        if not found:
-            raise CellError(self.not_found(text))
-        if len(found) > 1:
-            raise CellError(self.ambiguous(text, len(found)))
-        return self.unit(found[0])
+    def add(self, record: Record, parent, name: str) -> None:
+        """Remember the unit a row creates, so rows below can name it as their parent."""
+        if isinstance(parent, Unit):
+            if (parent.pk, name) in self.index.children:
+                return  # exists: the key check counts it unchanged
+            parent_path = self.index.name_path[parent.pk]
+        else:
+            parent_path = self.new_path_of[id(parent)]
+        own = self.norms.get(name)
+        if own is None:
+            own = self.norms[name] = _norm(name)
+        own_path = parent_path + PATH_SEPARATOR + own
+        self.new_path_of[id(record)] = own_path
+        self.new_by_path[own_path].append(record)
+        self.new_by_name[own].append(record)
 
 
 class UnitImporter(Importer):
@@ -344,81 +271,23 @@ class UnitImporter(Importer):
         return normalize_text(raw)
 
     def clean(self, records: list[Record]) -> None:
-        new_by_name: dict[str, list[Record]] = defaultdict(list)
-        new_by_path: dict[str, list[Record]] = defaultdict(list)
-        new_path_of: dict[int, str] = {}  # id(record) → name path
-        # A sheet names the same parents over and over: ref → (existing pks, the existing unit
-        # when exactly one, the normalised ref, whether it is a path).
-        resolved: dict[str, tuple[list[int], Unit | None, str, bool]] = {}
-        norms: dict[str, str] = {}  # name → _norm(name)
-        index, top = self.index, self.unit
-        name_path, children = index.name_path, index.children
-        root_name = name_path[top.pk]
-        title = self.column_title("parent")
-        department = UnitKind.DEPARTMENT
+        parents = _SheetParents(self)
+        top = self.unit
         for record in records:
             values = record.values
-            values["kind"] = values.get("kind") or department
+            values["kind"] = values.get("kind") or UnitKind.DEPARTMENT
             values["sort_order"] = values.get("sort_order") or 0
             ref = values.get("parent") or ""
             name = values.get("name") or ""
             if not ref and name == top.name:
                 values["parent"] = "self"  # the subtree's top itself (an exported root row)
                 continue
-            if not ref:
-                parent = top
-            else:
-                entry = resolved.get(ref)
-                if entry is None:
-                    existing = index.candidates(ref)
-                    norm = _norm(ref)
-                    is_path = PATH_SEPARATOR in norm
-                    if is_path:
-                        norm = PATH_SEPARATOR.join(p for p in norm.split(PATH_SEPARATOR) if p)
-                    unit = index.unit(existing[0]) if len(existing) == 1 else None
-                    entry = resolved[ref] = (existing, unit, norm, is_path)
-                existing, unit, norm, is_path = entry
-                if is_path:
-                    new = new_by_path.get(norm) or new_by_path.get(
-                        root_name + PATH_SEPARATOR + norm, []
-                    )
-                else:
-                    new = new_by_name.get(norm, [])
-                if unit is not None and not new:
-                    parent = unit
-                else:
-                    found = len(existing) + len(new)
-                    if found == 0:
-                        message = index.not_found(ref)
-                    elif found > 1:
-                        message = index.ambiguous(ref, found)
-                    elif new and not new[0].ok:
-                        message = _("上级单位（第 %(row)d 行）有错误。") % {"row": new[0].row}
-                    else:
-                        message = ""
-                    if message:
-                        record.errors.append(
-                            RowError(record.row, title, record.raw["parent"], message)
-                        )
-                        continue
-                    parent = new[0]
-            values["parent"] = parent
-            if not name:
+            parent = parents.find(record, ref)
+            if parent is None:
                 continue
-            if isinstance(parent, Unit):
-                parent_pk = parent.pk
-                if (parent_pk, name) in children:
-                    continue  # exists: the key check counts it unchanged
-                parent_path = name_path[parent_pk]
-            else:
-                parent_path = new_path_of[id(parent)]
-            own = norms.get(name)
-            if own is None:
-                own = norms[name] = _norm(name)
-            own_path = parent_path + PATH_SEPARATOR + own
-            new_path_of[id(record)] = own_path
-            new_by_path[own_path].append(record)
-            new_by_name[own].append(record)
+            values["parent"] = parent
+            if name:
+                parents.add(record, parent, name)
 
     def natural_key(self, record: Record):
         values = record.values
@@ -579,90 +448,3 @@ class PersonImporter(Importer):
         ]
         outcome = person_bulk_create(actor=self.actor, drafts=drafts, skip_invalid=skip_invalid)
         return outcome.errors
-
-
-# -- people named in a sheet (leaders of a ledger's rows) -----------------------------------
-
-# "张三（分管）、李四/王五" → (张三, 分管), (李四, ""), (王五, "")
-_LEADER = re.compile(r"([^、，,;；/\s（(）)]+)\s*(?:[（(]([^）)]*)[）)])?")
-
-
-@dataclass(frozen=True)
-class NewPerson:
-    """A leader the ledger names who is not on the roster: registered at the row's unit."""
-
-    unit: Unit
-    name: str
-    pk = None
-
-    def __str__(self) -> str:
-        return f"{self.name}（{self.unit.name}）"
-
-
-def leader_entries(raw) -> list[tuple[str, str]]:
-    """(name, bracketed note) for each leader named in a cell, in order."""
-    return [(m[1], (m[2] or "").strip()) for m in _LEADER.finditer(normalize_text(raw))]
-
-
-def _steps(path: str) -> int:
-    return len(path) // Unit.steplen
-
-
-def _distance(a: str, b: str) -> int:
-    """Steps through the tree from one unit to the other (via their nearest common one)."""
-    common = 0
-    while common < min(_steps(a), _steps(b)) and a[: (common + 1) * 4] == b[: (common + 1) * 4]:
-        common += 1
-    return _steps(a) + _steps(b) - 2 * common
-
-
-class Roster:
-    """The active people an import may name: the unit's subtree and its ancestors."""
-
-    def __init__(self, root: Unit):
-        ancestors = Unit.lineage_paths(root.path)[:-1]
-        people = Person.objects.filter(
-            subtree_q([root.path], "unit__path") | Q(unit__path__in=ancestors), active=True
-        ).select_related("unit")
-        self.by_name: dict[str, list[Person]] = {}
-        for person in people:
-            self.by_name.setdefault(person.name, []).append(person)
-        self.new: dict[str, NewPerson] = {}
-
-    def resolve(self, raw, unit: Unit) -> list:
-        """The people a 责任领导 cell names (the first is the lead), as seen from the row's
-        unit; raises CellError for a name two people share at the same distance."""
-        found = []
-        for name, note in leader_entries(raw):
-            person = self._one(name, note, unit)
-            if person not in found:
-                found.append(person)
-        return found
-
-    def _one(self, name: str, note: str, unit: Unit):
-        candidates = self.by_name.get(name, [])
-        if note:  # "张三（阿巴嘎旗）" names the unit
-            named = [p for p in candidates if note in (p.unit.name, p.unit.short_name)]
-            if len(named) == 1:
-                return named[0]
-        if not candidates:
-            # One name the roster lacks is one new person, registered at the unit of the
-            # first row that names them.
-            return self.new.setdefault(name, NewPerson(unit, name))
-        ranked = sorted(candidates, key=lambda p: _distance(p.unit.path, unit.path))
-        nearest = _distance(ranked[0].unit.path, unit.path)
-        tied = [p for p in ranked if _distance(p.unit.path, unit.path) == nearest]
-        if len(tied) > 1:
-            raise CellError(
-                _(
-                    "有 %(n)d 位“%(name)s”与本行单位同样近：%(who)s。"
-                    "请在姓名后用括号注明单位，如“%(name)s（%(unit)s）”。"
-                )
-                % {
-                    "n": len(tied),
-                    "name": name,
-                    "who": "、".join(f"{p.name}（{p.unit.name}）" for p in tied),
-                    "unit": tied[0].unit.name,
-                }
-            )
-        return ranked[0]

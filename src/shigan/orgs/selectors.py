@@ -4,6 +4,7 @@ from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 from django.shortcuts import get_object_or_404
 
+from shigan.orgs.choices import Role
 from shigan.orgs.models import Membership, Person, Unit
 from shigan.orgs.scoping import ALL, user_scope_paths
 
@@ -20,6 +21,8 @@ __all__ = [
     "person_scoped_list",
     "person_get",
     "with_parent_pk",
+    "user_is_unit_admin",
+    "user_holds_unit_roles",
     "CHILDREN_PAGE",
 ]
 
@@ -135,3 +138,12 @@ def with_parent_pk(units: QuerySet[Unit]) -> QuerySet[Unit]:
     parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Unit.steplen)
     parent = Unit.objects.filter(path=parent_path).values("pk")[:1]
     return units.annotate(parent_pk=Subquery(parent, output_field=IntegerField()))
+
+
+def user_is_unit_admin(user) -> bool:
+    """Whether the user administers some unit (grants roles under it: a second factor is due)."""
+    return Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+
+
+def user_holds_unit_roles(user) -> bool:
+    return Membership.objects.filter(user=user).exists()

@@ -20,7 +20,7 @@ from shigan.orgs.forms import (
     UnitMoveForm,
 )
 from shigan.orgs.models import Membership, Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 
 __all__ = [
     "UnitDetailView",

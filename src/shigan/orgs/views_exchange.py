@@ -1,19 +1,68 @@
-"""Import and export pages of a unit: its units and memberships (see `core.views_exchange`)."""
+"""Import and export pages about a unit (see `core.views_exchange`): the mixins the apps' pages
+start from (the unit `pk` in the user's sight), and the unit's own units and memberships."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy
 
 from shigan.core.views_exchange import (
     CONTENT_TYPES,
+    ExchangeViewBase,
     ExportViewBase,
     ImportViewBase,
     TemplateViewBase,
     attachment,
 )
 from shigan.orgs.jobs import EXPORTERS, IMPORTERS
+from shigan.orgs.permissions import user_can
+from shigan.orgs.selectors import unit_breadcrumbs, unit_get
 from shigan.orgs.views import UnitActionMixin
 
 # CONTENT_TYPES and attachment are kept here for the modules that import them from orgs.
-__all__ = ["UnitImportView", "UnitExportView", "UnitTemplateView", "CONTENT_TYPES", "attachment"]
+__all__ = [
+    "UnitExchangeMixin",
+    "UnitCampaignExchangeMixin",
+    "UnitImportView",
+    "UnitExportView",
+    "UnitTemplateView",
+    "CONTENT_TYPES",
+    "attachment",
+]
+
+
+class UnitExchangeMixin(ExchangeViewBase):
+    """Pages about the unit `pk`: looked up in the user's sight (404), then `action` (other than
+    "view") checked on it (403, `permission_denied_message`); import pages show breadcrumbs."""
+
+    action = "view"
+
+    def get_unit(self):
+        unit = unit_get(user=self.request.user, pk=self.kwargs["pk"])
+        if self.action != "view" and not user_can(self.request.user, self.action, unit):
+            raise PermissionDenied(str(self.get_permission_denied_message()))
+        return unit
+
+    def get_scope(self) -> dict:
+        return {"unit": self.get_unit()}
+
+    def get_context_data(self, **context) -> dict:
+        breadcrumbs = unit_breadcrumbs(user=self.request.user, unit=context["unit"])
+        return super().get_context_data(**context, breadcrumbs=breadcrumbs)
+
+
+class UnitCampaignExchangeMixin(UnitExchangeMixin):
+    """Pages about the unit `pk` in one campaign, which `find_campaign` picks (`?campaign=`)."""
+
+    def find_campaign(self, unit):
+        """The campaign of the page; raises Http404 when there is none."""
+        raise NotImplementedError
+
+    def get_scope(self) -> dict:
+        unit = self.get_unit()
+        return {"unit": unit, "campaign": self.find_campaign(unit)}
+
+    def job_params(self, scope: dict) -> dict:
+        return {"campaign": scope["campaign"].pk}
+
 
 SHEET_LABELS = {
     "units": gettext_lazy("单位"),

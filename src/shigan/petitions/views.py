@@ -25,8 +25,8 @@ from shigan.core.generic import ObjectActionView, apply_domain_error
 from shigan.core.jobs import job_create, job_enqueue
 from shigan.core.spreadsheets.forms import ImportForm
 from shigan.orgs.models import Unit
+from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get, unit_scope_roots
-from shigan.orgs.services import user_can
 from shigan.orgs.views_exchange import CONTENT_TYPES, attachment
 from shigan.petitions import crypto, forms, selectors, services
 from shigan.petitions.access import can_reveal

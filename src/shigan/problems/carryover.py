@@ -35,8 +35,8 @@ from shigan.audit.services import audit_record
 from shigan.campaigns.models import Aspect, Campaign
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
+from shigan.orgs.permissions import user_can
 from shigan.orgs.scoping import subtree_q
-from shigan.orgs.services import user_can
 from shigan.problems.choices import ExtensionState, MeasureState, ProblemState, ProblemTerm
 from shigan.problems.models import Measure, Problem, ProblemTransition
 from shigan.problems.services import ProblemError

@@ -11,7 +11,7 @@ from shigan.campaigns.models import GuidanceGroup
 from shigan.campaigns.selectors import guidance_members
 from shigan.orgs.choices import ROLE_ACTIONS
 from shigan.orgs.models import Membership, Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 
 __all__ = [
     "can_record",

@@ -23,8 +23,8 @@ from django.views import View
 
 from shigan.core.errors import DomainError
 from shigan.core.generic import ObjectActionView, apply_domain_error
+from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get, unit_scope_roots
-from shigan.orgs.services import user_can
 from shigan.problems import forms, selectors, services
 from shigan.problems.choices import CloseOutState, ExtensionState, MeasureState, ProblemState
 from shigan.problems.ledger_counts import ledger_counts_for

@@ -7,8 +7,8 @@ from shigan.core.views_exchange import (
     ExportViewBase,
     ImportViewBase,
     TemplateViewBase,
-    UnitExchangeMixin,
 )
+from shigan.orgs.views_exchange import UnitExchangeMixin
 from shigan.problems import selectors
 from shigan.problems.exports import LedgerExporter
 from shigan.problems.forms import LedgerImportForm, ledger_filters

@@ -14,9 +14,9 @@ from django.views import View
 from shigan.campaigns.services import is_group_member_for
 from shigan.core.errors import DomainError
 from shigan.core.generic import ObjectActionView
-from shigan.core.views import ScopeIndexView
+from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get
-from shigan.orgs.services import user_can
+from shigan.orgs.views_home import ScopeIndexView
 from shigan.research import forms, selectors, services
 from shigan.research.choices import TopicState
 from shigan.research.errors import ErrorCode

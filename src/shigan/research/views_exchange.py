@@ -6,8 +6,8 @@ from shigan.core.views_exchange import (
     ExportViewBase,
     ImportViewBase,
     TemplateViewBase,
-    UnitCampaignExchangeMixin,
 )
+from shigan.orgs.views_exchange import UnitCampaignExchangeMixin
 from shigan.research.jobs import EXPORTERS, IMPORTERS, SHEET_LABELS
 from shigan.research.views import _campaign
 

@@ -13,8 +13,8 @@ from django.views import View
 
 from shigan.core.generic import ObjectActionView
 from shigan.orgs.choices import UnitKind
+from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs
-from shigan.orgs.services import user_can
 from shigan.research import forms, selectors, services
 from shigan.research.choices import AdoptionState, ResultState
 

@@ -17,7 +17,7 @@ from shigan.core.errors import DomainError, RowsRejected
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.choices import ROLE_ACTIONS
 from shigan.orgs.models import Membership, Person, Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 from shigan.study.choices import StudyKind
 from shigan.study.models import StudyActivity, StudyParticipant
 from shigan.study.uploads import sniff_type

@@ -19,11 +19,11 @@ from shigan.campaigns.models import Batch
 from shigan.core.errors import DomainError
 from shigan.core.generic import apply_domain_error
 from shigan.core.jobs import job_create, job_enqueue
-from shigan.core.views import ScopeIndexView
+from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs
-from shigan.orgs.services import user_can
 from shigan.orgs.views import UnitActionMixin
 from shigan.orgs.views_exchange import attachment as file_response
+from shigan.orgs.views_home import ScopeIndexView
 from shigan.study import selectors, services
 from shigan.study.choices import StudyKind
 from shigan.study.exports import StudyActivityExporter

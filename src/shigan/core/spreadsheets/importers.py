@@ -5,7 +5,6 @@ importing the same file twice changes nothing) and how to save valid rows throug
 """
 
 import gc
-import io
 import time
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
@@ -15,7 +14,6 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, ClassVar
 
-import xlsxwriter
 from django.db import transaction
 from django.db.models import TextChoices
 from django.utils.translation import gettext as _
@@ -32,7 +30,6 @@ from shigan.core.spreadsheets.layout import (
 from shigan.core.spreadsheets.reading import SheetReadError, read_rows
 from shigan.core.spreadsheets.values import (
     CellError,
-    display_width,
     label_index,
     match_key,
     normalize_text,
@@ -49,7 +46,6 @@ __all__ = [
     "RowError",
     "ImportResult",
     "Importer",
-    "error_report",
 ]
 
 HEADER_SCAN_ROWS = 30
@@ -180,6 +176,93 @@ def cyclic_gc_paused():
 
 class _RolledBack(Exception):
     """Leaves the write transaction undone: a preview, or all-or-nothing with errors."""
+
+
+def _blank(row: list) -> bool:
+    for cell in row:
+        if cell is not None and (not isinstance(cell, str) or cell.strip()):
+            return False
+    return True
+
+
+class _RowReader:
+    """Turns a sheet's data rows into Records for one importer: the columns found, their
+    parsers, and the formula cells, worked out once for every row."""
+
+    def __init__(self, importer: "Importer", positions: dict[str, int], header: int):
+        found = [c for c in importer.columns if c.key in positions]
+        self.keys = tuple(c.key for c in found)
+        self.indexes = indexes = tuple(positions[c.key] for c in found)
+        # (parser, required, title, cache) per column found. Sheets repeat their values
+        # (parents, kinds, names) thousands of times: a value is parsed once per column when
+        # the parser depends on the cell alone (cache: value → result or error).
+        pure = set(importer.cacheable_parsers)
+        self.specs = [
+            (
+                importer._parser(c),
+                c.required,
+                str(c.title),
+                {} if c.key in pure or getattr(importer, f"parse_{c.key}", None) is None else None,
+            )
+            for c in found
+        ]
+        # (column key, title, letter) of each text column with a formula cell, by sheet row.
+        self.formulas: dict[int, list[tuple[str, str, str]]] = {}
+        for r, c in importer.formulas:
+            for column in found:
+                if positions[column.key] == c and column.kind in _FORMULA_KINDS and r > header:
+                    self.formulas.setdefault(r, []).append(
+                        (column.key, str(column.title), xl_col_to_name(c))
+                    )
+        self.letters = [xl_col_to_name(i) for i in indexes]
+        self.missing = dict.fromkeys(c.key for c in importer.columns if c.key not in positions)
+        self.pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda row: (row[indexes[0]],))
+        self.widest = max(indexes, default=-1)
+        self.required_message = _("必填，不能为空。")
+
+    def _cells(self, row: list) -> tuple:
+        if len(row) > self.widest:
+            return self.pick(row)
+        width = len(row)
+        return tuple(row[i] if i < width else "" for i in self.indexes)
+
+    def _parsed(self, parser, required: bool, cell):
+        """The cell's value, or the CellError saying what is wrong with it."""
+        try:
+            value = parser(cell)
+            if required and (value is None or value == ""):
+                raise CellError(self.required_message)
+        except CellError as error:
+            return error
+        return value
+
+    def record(self, number: int, row: list) -> Record:
+        """Sheet row `number` (1-based) as a Record: values parsed, errors listed."""
+        cells = self._cells(row)
+        record = Record(number, dict(zip(self.keys, cells, strict=True)))
+        values, errors = record.values, record.errors
+        for key, cell, (parser, required, title, cache), letter in zip(
+            self.keys, cells, self.specs, self.letters, strict=True
+        ):
+            # Cached: text and float cells only (1 == 1.0 == True, -0.0 == 0.0, but no str
+            # equals a float).
+            if cache is not None and (type(cell) is str or type(cell) is float and cell):
+                value = cache.get(cell, _UNPARSED)
+                if value is _UNPARSED:
+                    value = cache[cell] = self._parsed(parser, required, cell)
+            else:
+                value = self._parsed(parser, required, cell)
+            if isinstance(value, CellError):
+                errors.append(RowError(number, title, cell, value.message, letter))
+            else:
+                values[key] = value
+        for key, title, letter in self.formulas.get(number - 1, ()):
+            errors.append(
+                RowError(number, title, record.raw.get(key), str(FORMULA_MESSAGE), letter)
+            )
+        if self.missing:
+            values.update(self.missing)
+        return record
 
 
 class Importer:
@@ -349,89 +432,14 @@ class Importer:
 
     def records(self, rows: list[list]) -> list[Record]:
         header, end, positions = self.read_layout(rows)
-        rows = rows[:end]
-        found = [c for c in self.columns if c.key in positions]
-        keys = tuple(c.key for c in found)
-        indexes = tuple(positions[c.key] for c in found)
-        # (parser, required, title, cache) per column found, worked out once. Sheets repeat
-        # their values (parents, kinds, names) thousands of times: a value is parsed once per
-        # column when the parser depends on the cell alone (cache: value → result or error).
-        pure = set(self.cacheable_parsers)
-        specs = [
-            (
-                self._parser(c),
-                c.required,
-                str(c.title),
-                {} if c.key in pure or getattr(self, f"parse_{c.key}", None) is None else None,
-            )
-            for c in found
-        ]
-        # (column key, title, letter) of each text column with a formula cell, by sheet row.
-        formulas: dict[int, list[tuple[str, str, str]]] = {}
-        for r, c in self.formulas:
-            for column in found:
-                if positions[column.key] == c and column.kind in _FORMULA_KINDS and r > header:
-                    formulas.setdefault(r, []).append(
-                        (column.key, str(column.title), xl_col_to_name(c))
-                    )
-        letters = [xl_col_to_name(i) for i in indexes]
-        missing = dict.fromkeys(c.key for c in self.columns if c.key not in positions)
-        pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda row: (row[indexes[0]],))
-        widest = max(indexes, default=-1)
+        reader = _RowReader(self, positions, header)
+        data = rows[header + 1 : end]
         records: list[Record] = []
-        append = records.append
-        total = len(rows) - header - 1
-        required_message = _("必填，不能为空。")
-        for offset, row in enumerate(rows[header + 1 :]):
+        for offset, row in enumerate(data):
             if offset % PROGRESS_EVERY == 0:
-                self.progress(offset, total)
-            for cell in row:  # skip blank rows
-                if cell is not None and (not isinstance(cell, str) or cell.strip()):
-                    break
-            else:
-                continue
-            if len(row) > widest:
-                cells = pick(row)
-            else:
-                width = len(row)
-                cells = tuple(row[i] if i < width else "" for i in indexes)
-            record = Record(header + offset + 2, dict(zip(keys, cells, strict=True)))
-            values = record.values
-            for key, cell, (parser, required, title, cache), letter in zip(
-                keys, cells, specs, letters, strict=True
-            ):
-                # Text and float cells only (1 == 1.0 == True, -0.0 == 0.0, but no str equals
-                # a float).
-                if cache is not None and (type(cell) is str or type(cell) is float and cell):
-                    value = cache.get(cell, _UNPARSED)
-                    if value is _UNPARSED:
-                        try:
-                            value = parser(cell)
-                            if required and (value is None or value == ""):
-                                raise CellError(required_message)
-                        except CellError as error:
-                            value = error
-                        cache[cell] = value
-                    if isinstance(value, CellError):
-                        record.errors.append(
-                            RowError(record.row, title, cell, value.message, letter)
-                        )
-                    else:
-                        values[key] = value
-                    continue
-                try:
-                    value = parser(cell)
-                    if required and (value is None or value == ""):
-                        raise CellError(required_message)
-                    values[key] = value
-                except CellError as error:
-                    record.errors.append(RowError(record.row, title, cell, error.message, letter))
-            for key, title, letter in formulas.get(header + 1 + offset, ()):
-                raw = record.raw.get(key)
-                record.errors.append(RowError(record.row, title, raw, str(FORMULA_MESSAGE), letter))
-            if missing:
-                values.update(missing)
-            append(record)
+                self.progress(offset, len(data))
+            if not _blank(row):
+                records.append(reader.record(header + offset + 2, row))
         return records
 
     # -- the run -----------------------------------------------------------------------------
@@ -564,27 +572,3 @@ def _read_bytes(source) -> bytes:
     if isinstance(source, bytes):
         return source
     return source.read()
-
-
-def error_report(result: ImportResult) -> bytes:
-    """The errors as an xlsx file: 行号, 列号, 列, 值, 错误说明."""
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = workbook.add_worksheet(_("错误报告"))
-    header = workbook.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1})
-    titles = [_("行号"), _("列号"), _("列"), _("值"), _("错误说明")]
-    widths = [display_width(t) + 2 for t in titles]
-    sheet.write_row(0, 0, titles, header)
-    for r, error in enumerate(result.errors, start=1):
-        value = "" if error.value is None else str(error.value)
-        cells = [error.row or "", error.letter, error.column, value, error.message]
-        sheet.write(r, 0, cells[0])
-        for c in (1, 2, 3, 4):
-            sheet.write_string(r, c, cells[c])
-            widths[c] = min(max(widths[c], display_width(cells[c]) + 2), 80)
-    for c, width in enumerate(widths):
-        sheet.set_column(c, c, width)
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(len(result.errors), 1), len(titles) - 1)
-    workbook.close()
-    return buffer.getvalue()

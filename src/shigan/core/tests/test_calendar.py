@@ -373,3 +373,8 @@ def test_seeding_a_year_the_package_lacks_shows_the_hint(client, sysadmin):
     response = client.post(reverse("core:calendar_year_seed", args=[2027]), follow=True)
     body = response.content.decode()
     assert "手工录入" in body and not CalendarYear.objects.exists()
+
+
+def test_core_names_the_system_administrator_role_as_accounts_does():
+    # core stands below accounts: it names the role by its value, which must stay the same.
+    assert services.SYSTEM_ADMIN == SystemRole.SYSTEM_ADMIN

@@ -91,7 +91,7 @@ def test_failing_job_writes_nothing_and_says_why_in_chinese(units, admin, monkey
         raise RuntimeError("磁盘已满")
 
     # The units are inserted, then writing their audit entries fails: all must roll back.
-    monkeypatch.setattr("shigan.orgs.services.audit_record_many", broken)
+    monkeypatch.setattr("shigan.orgs.services.units_bulk.audit_record_many", broken)
     before = Unit.objects.count()
     job = job_create(
         actor=admin,

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import shigan
+from shigan.audit.services import audit_record
+from shigan.core import auditing
 
 PACKAGE = Path(shigan.__file__).parent
 ROOT = PACKAGE.parent.parent
@@ -47,3 +49,8 @@ def test_a_new_upward_import_breaks_the_contract(tmp_path):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "shigan.core is not allowed to import shigan.problems" in result.stdout
     assert "shigan.core.upward -> shigan.problems.models" in result.stdout
+
+
+def test_core_writes_its_audit_entries_through_the_audit_app():
+    # core cannot import the audit app (a floor above): the audit app hands its recorder in.
+    assert auditing._recorder is audit_record

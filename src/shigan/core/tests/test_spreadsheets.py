@@ -12,8 +12,9 @@ from python_calamine import CalamineWorkbook
 
 from shigan.core.errors import DomainError
 from shigan.core.spreadsheets.exporters import Exporter, neutralize
-from shigan.core.spreadsheets.importers import Column, Importer, ImportMode, error_report
+from shigan.core.spreadsheets.importers import Column, Importer, ImportMode
 from shigan.core.spreadsheets.reading import read_rows
+from shigan.core.spreadsheets.reports import error_report
 from shigan.core.spreadsheets.values import (
     CellError,
     display_width,

@@ -11,7 +11,7 @@ from shigan.campaigns.models import Campaign
 from shigan.core.errors import DomainError
 from shigan.initiatives.models import KeyTask
 from shigan.orgs.models import Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 
 __all__ = [
     "InitiativeError",

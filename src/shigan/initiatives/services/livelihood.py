@@ -28,7 +28,7 @@ from shigan.initiatives.services.common import (
 )
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 
 __all__ = [
     "livelihood_area_create",

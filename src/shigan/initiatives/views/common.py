@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shigan.initiatives import forms, selectors
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 
 PAGE_SIZE = 50
 

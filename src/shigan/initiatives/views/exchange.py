@@ -7,10 +7,10 @@ from shigan.core.views_exchange import (
     ExportViewBase,
     ImportViewBase,
     TemplateViewBase,
-    UnitCampaignExchangeMixin,
 )
 from shigan.initiatives.jobs import EXPORTERS, IMPORTERS, SHEET_LABELS
 from shigan.initiatives.views.common import campaign_of
+from shigan.orgs.views_exchange import UnitCampaignExchangeMixin
 
 __all__ = ["ImportView", "ExportView", "TemplateView"]
 

@@ -22,8 +22,8 @@ from shigan.initiatives.progress import milestone_progress
 from shigan.initiatives.services import indicators, key_tasks, milestones
 from shigan.initiatives.services.common import can_run_key_task
 from shigan.initiatives.views.common import campaign_of, day_of, require
+from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get, unit_scope_roots
-from shigan.orgs.services import user_can
 from shigan.research.selectors import people_for
 
 __all__ = [

@@ -16,8 +16,8 @@ from shigan.core.generic import ObjectActionView
 from shigan.initiatives import forms, selectors
 from shigan.initiatives.services import indicators, projects
 from shigan.initiatives.views.common import PAGE_SIZE, campaign_of, require
+from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get
-from shigan.orgs.services import user_can
 
 __all__ = [
     "ProjectListView",

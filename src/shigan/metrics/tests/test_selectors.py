@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from shigan.metrics.engine import metric_rebuild
 from shigan.metrics.links import records_url
+from shigan.metrics.memberships import MEMBERSHIPS
 from shigan.metrics.models import MetricFact
 from shigan.metrics.selectors import (
     metric_by_child,
@@ -15,7 +16,6 @@ from shigan.metrics.selectors import (
     metric_value,
 )
 from shigan.orgs.choices import Role
-from shigan.orgs.metrics import MEMBERSHIPS
 from shigan.orgs.models import Unit
 from shigan.orgs.services import membership_revoke, unit_move
 from shigan.problems.metrics import PROBLEMS, PROBLEMS_CLOSED

@@ -17,7 +17,7 @@ from shigan.orgs.api.serializers import MembershipSerializer, PersonSerializer, 
 from shigan.orgs.choices import PersonRank, Role, UnitKind
 from shigan.orgs.filters import MembershipFilter, PersonFilter, UnitFilter
 from shigan.orgs.models import Membership, Person, Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 
 __all__ = ["UnitViewSet", "MembershipViewSet", "PersonViewSet"]
 

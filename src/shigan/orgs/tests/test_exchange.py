@@ -10,7 +10,8 @@ from python_calamine import CalamineWorkbook
 from shigan.audit.models import AuditEntry
 from shigan.audit.selectors import audit_verify
 from shigan.conftest import XILINGOL, division
-from shigan.core.spreadsheets.importers import ImportMode, error_report
+from shigan.core.spreadsheets.importers import ImportMode
+from shigan.core.spreadsheets.reports import error_report
 from shigan.orgs.choices import Role, UnitKind
 from shigan.orgs.exports import MembershipExporter, UnitExporter
 from shigan.orgs.imports import MembershipImporter, UnitImporter

@@ -36,7 +36,7 @@ def test_failing_service_leaves_neither_unit_nor_audit_entry(units, make_user, m
     def broken_audit(**kwargs):
         raise RuntimeError("audit storage failed")
 
-    monkeypatch.setattr(services, "audit_record", broken_audit)
+    monkeypatch.setattr(services.units, "audit_record", broken_audit)
     with pytest.raises(RuntimeError):
         services.unit_create(actor=admin, parent=units["own"], name="临时部门", kind="department")
     assert Unit.objects.count() == units_before

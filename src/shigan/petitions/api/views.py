@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from shigan.core.api import parse
 from shigan.core.pagination import CursorPagination
 from shigan.orgs.models import Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 from shigan.petitions import selectors, services
 from shigan.petitions.api.serializers import AgentSerializer, PetitionSerializer
 from shigan.petitions.choices import (

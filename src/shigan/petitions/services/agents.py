@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
 from shigan.orgs.models import Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 from shigan.petitions.choices import AgentLevel
 from shigan.petitions.errors import ErrorCode
 from shigan.petitions.models import Agent

@@ -12,7 +12,7 @@ from shigan.core.deadlines import traffic_light
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.models import Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 from shigan.petitions import clock
 from shigan.petitions.choices import OPEN_STATES, PetitionState
 from shigan.petitions.errors import ErrorCode, PetitionError

@@ -11,7 +11,7 @@ from shigan.audit.services import audit_record
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.models import Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 from shigan.petitions import clock
 from shigan.petitions.choices import PetitionState, Satisfaction, ToldBy
 from shigan.petitions.errors import ErrorCode

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
 from shigan.orgs.models import Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 from shigan.petitions import clock
 from shigan.petitions.choices import PetitionState, ReviewLevel
 from shigan.petitions.errors import ErrorCode

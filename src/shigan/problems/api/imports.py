@@ -8,8 +8,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 
 from shigan.core.api_jobs import ImportInput, JobSerializer, import_job_start
+from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_get
-from shigan.orgs.services import user_can
 from shigan.problems import selectors
 from shigan.problems.jobs import IMPORT_KIND
 

@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect
 from shigan.core.api import parse
+from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_get
-from shigan.orgs.services import user_can
 from shigan.problems import selectors, services
 from shigan.problems.api.common import (
     MAX_ID,

@@ -14,7 +14,7 @@ from shigan.audit.services import AuditItem, audit_record_many
 from shigan.core.bulk import bulk_insert, chunks, reserve_ids
 from shigan.core.errors import RowsRejected
 from shigan.orgs.models import Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 from shigan.problems.choices import ProblemState
 from shigan.problems.models import Problem, ProblemTransition
 from shigan.problems.services.base import ProblemError

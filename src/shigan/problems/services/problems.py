@@ -15,7 +15,7 @@ from shigan.campaigns.models import Campaign
 from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 from shigan.problems.choices import ProblemSource, ProblemState, ProblemTerm
 from shigan.problems.models import Measure, Problem, ProblemTransition, SpecialProgram
 from shigan.problems.services.base import (

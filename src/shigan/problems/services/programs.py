@@ -12,7 +12,7 @@ from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.campaigns.models import Campaign
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 from shigan.problems.models import Problem, SpecialProgram
 from shigan.problems.services.base import ProblemError, require_record, required_text
 

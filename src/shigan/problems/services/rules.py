@@ -12,7 +12,7 @@ from shigan.audit.services import audit_record
 from shigan.campaigns.models import Campaign
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 from shigan.problems.choices import RuleKind, RuleState
 from shigan.problems.models import Problem, Rule
 from shigan.problems.services.base import ProblemError, required_text

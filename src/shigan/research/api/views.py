@@ -15,8 +15,8 @@ from shigan.campaigns.models import Aspect
 from shigan.core.api import parse
 from shigan.core.errors import DomainError
 from shigan.core.pagination import CursorPagination
+from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_get
-from shigan.orgs.services import user_can
 from shigan.research import selectors, services
 from shigan.research.api.serializers import (
     PlanSerializer,

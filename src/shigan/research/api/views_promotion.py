@@ -13,7 +13,7 @@ from shigan.core.api import parse
 from shigan.core.pagination import CursorPagination
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.models import Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 from shigan.research import selectors, services
 from shigan.research.choices import AdoptionState
 from shigan.research.errors import ErrorCode

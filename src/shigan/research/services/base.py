@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from shigan.audit.services import audit_record
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 from shigan.research.errors import ErrorCode, ResearchError
 from shigan.research.models import ResearchTopic, TopicTransition
 

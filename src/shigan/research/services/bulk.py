@@ -20,7 +20,7 @@ from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.core.errors import RowsRejected
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Person, Unit
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 from shigan.research.choices import TopicState, Verdict
 from shigan.research.errors import ErrorCode
 from shigan.research.models import (

@@ -14,8 +14,8 @@ from shigan.campaigns.models import Campaign
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.models import Unit
+from shigan.orgs.permissions import user_can
 from shigan.orgs.scoping import subtree_q
-from shigan.orgs.services import user_can
 from shigan.research.choices import AdoptionState, ResultState
 from shigan.research.errors import ErrorCode
 from shigan.research.models import (

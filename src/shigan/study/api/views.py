@@ -11,9 +11,9 @@ from rest_framework.response import Response
 from shigan.core.api import parse
 from shigan.core.pagination import CursorPagination
 from shigan.orgs.models import Person
+from shigan.orgs.permissions import user_can
 from shigan.orgs.scoping import path_upper
 from shigan.orgs.selectors import unit_get
-from shigan.orgs.services import user_can
 from shigan.study import selectors, services
 from shigan.study.api.serializers import PersonOptionSerializer, StudyActivitySerializer
 from shigan.study.choices import StudyKind

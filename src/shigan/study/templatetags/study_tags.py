@@ -2,7 +2,7 @@ from django import template
 from django.db.models import Count
 
 from shigan.metrics.selectors import metric_by
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 from shigan.study import selectors
 from shigan.study.choices import StudyKind
 from shigan.study.metrics import SESSIONS

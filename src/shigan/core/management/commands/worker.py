@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from shigan.celery import app
+
 
 class Command(BaseCommand):
     help = "运行后台任务进程（Celery worker），需要设置 REDIS_URL。"
@@ -22,8 +24,6 @@ class Command(BaseCommand):
                 "没有设置 REDIS_URL：未配置消息队列时，后台任务在 Web 进程内直接运行，"
                 "不需要单独的 worker。设置 REDIS_URL=redis://… 后再运行 shigan worker。"
             )
-        from shigan.celery import app
-
         argv = [
             "worker",
             f"--concurrency={concurrency}",

@@ -9,7 +9,7 @@ from shigan.campaigns.models import Campaign
 from shigan.core.pagination import CursorPagination
 from shigan.initiatives import selectors
 from shigan.initiatives.services.common import can_run_key_task
-from shigan.orgs.services import user_can
+from shigan.orgs.permissions import user_can
 
 
 class ScopedViewSet(viewsets.GenericViewSet):

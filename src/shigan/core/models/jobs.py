@@ -1,47 +1,13 @@
-"""The working-day calendar (工作日历): statutory holidays and make-up workdays, year by year."""
+"""Background jobs (imports, exports …): their progress and their files (`core.jobs` runs them)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shigan.core.choices import CalendarSource, HolidayKind, JobState
+from shigan.core.choices import JobState
+from shigan.core.job_kinds import kind_label
 
-__all__ = ["Holiday", "CalendarYear", "Job", "DataVersion"]
-
-
-class Holiday(models.Model):
-    """A day that breaks the weekday rule: a holiday off, or a weekend day worked (调休)."""
-
-    date = models.DateField(_("日期"), unique=True)
-    kind = models.CharField(_("类型"), max_length=10, choices=HolidayKind.choices)
-    name = models.CharField(_("名称"), max_length=50)
-
-    class Meta:
-        verbose_name = _("节假日")
-        verbose_name_plural = _("节假日")
-        ordering = ["date"]
-
-    def __str__(self) -> str:
-        return f"{self.date.isoformat()} {self.name}（{self.get_kind_display()}）"
-
-
-class CalendarYear(models.Model):
-    """A year whose holidays have been entered. Only a complete year may be computed on."""
-
-    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
-    complete = models.BooleanField(_("数据完整"), default=False)
-    source = models.CharField(
-        _("来源"), max_length=10, choices=CalendarSource.choices, default=CalendarSource.MANUAL
-    )
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("工作日历年份")
-        verbose_name_plural = _("工作日历年份")
-        ordering = ["year"]
-
-    def __str__(self) -> str:
-        return _("%(year)s 年工作日历") % {"year": self.year}
+__all__ = ["Job"]
 
 
 class JobQuerySet(models.QuerySet):
@@ -108,8 +74,6 @@ class Job(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from shigan.core.jobs import kind_label
-
         return kind_label(self.kind)
 
     @property
@@ -123,19 +87,3 @@ class Job(models.Model):
         if not self.total:
             return 0
         return min(100, int(self.done * 100 / self.total))
-
-
-class DataVersion(models.Model):
-    """A token that changes whenever the data under `key` changes (e.g. "problems:00010002" for
-    the problems of a subtree). Pages that cache what they draw put the tokens they depend on in
-    the cache key, so a change is never served stale: see core/versions.py."""
-
-    key = models.CharField(_("键"), max_length=200, primary_key=True)
-    token = models.BigIntegerField(_("版本"))
-
-    class Meta:
-        verbose_name = _("数据版本")
-        verbose_name_plural = _("数据版本")
-
-    def __str__(self) -> str:
-        return f"{self.key}={self.token}"

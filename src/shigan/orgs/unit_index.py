@@ -1,0 +1,156 @@
+"""Units found by what a sheet calls them: by name, short name, division code or a path of
+names from a subtree's top, with suggestions for near misses (every app's importer uses it)."""
+
+from collections import defaultdict
+
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz, process
+
+from shigan.core.spreadsheets.importers import cyclic_gc_paused
+from shigan.core.spreadsheets.values import CellError, normalize_text, parse_division_code
+from shigan.orgs.divisions import division_stem
+from shigan.orgs.models import Unit
+
+__all__ = ["UnitIndex", "PATH_SEPARATOR"]
+
+PATH_SEPARATOR = "/"
+SUGGEST_POOL = 50  # near misses weighed for a suggestion
+
+
+def _norm(text) -> str:
+    return normalize_text(text).replace(" ", "")
+
+
+class UnitIndex:
+    """The units of one subtree in memory, found by name, short name, division code or path of
+    names from the subtree's top ("锡林郭勒盟/阿巴嘎旗"), with suggestions for near misses."""
+
+    def __init__(self, root: Unit):
+        self.root = root
+        self.rows: dict[int, tuple[str, int, str, str, str | None]] = {}
+        self.by_key: dict[str, dict[str, list[int]]] = {
+            "name": defaultdict(list),
+            "short": defaultdict(list),
+            "code": defaultdict(list),
+            "path": defaultdict(list),
+        }
+        self.children: set[tuple[int, str]] = set()  # (parent pk, name)
+        query = Unit.objects.subtree_of(root).values_list(
+            "pk", "path", "depth", "name", "short_name", "division_code"
+        )
+        with cyclic_gc_paused():  # tens of thousands of long-lived tuples and lists
+            self._load(query, root)
+        self._units: dict[int, Unit] = {}
+        self._choices: list[str] | None = None
+        self._blank: list | None = None
+        self._slots: list[int] = []
+
+    def _load(self, query, root: Unit) -> None:
+        name_path: dict[str, str] = {}
+        pk_of_path: dict[str, int] = {}
+        root_cut = len(root.path) - Unit.steplen
+        for pk, path, depth, name, short, code in query.iterator(20000):
+            self.rows[pk] = (path, depth, name, short, code)
+            pk_of_path[path] = pk
+            parent_path = path[: -Unit.steplen]
+            own = _norm(name)
+            names = (
+                name_path[parent_path] + PATH_SEPARATOR + own if len(path) > len(root.path) else own
+            )
+            name_path[path] = names
+            self.by_key["name"][own].append(pk)
+            if short:
+                self.by_key["short"][_norm(short)].append(pk)
+            if code:
+                self.by_key["code"][code].append(pk)
+            self.by_key["path"][names].append(pk)
+            if len(path) > root_cut + Unit.steplen and parent_path in pk_of_path:
+                self.children.add((pk_of_path[parent_path], name))
+        self.name_path = {pk_of_path[p]: n for p, n in name_path.items()}
+
+    def unit(self, pk: int) -> Unit:
+        unit = self._units.get(pk)
+        if unit is None:
+            if self._blank is None:  # every field's default, in order (positional is faster)
+                fields = Unit._meta.concrete_fields
+                self._blank = [f.get_default() for f in fields]
+                self._slots = [
+                    i
+                    for name in ("id", "path", "depth", "name", "short_name", "division_code")
+                    for i, f in enumerate(fields)
+                    if f.attname == name
+                ]
+            values = self._blank.copy()
+            for i, value in zip(self._slots, (pk, *self.rows[pk]), strict=True):
+                values[i] = value
+            unit = self._units[pk] = Unit(*values)
+        return unit
+
+    def has_child(self, parent_pk: int, name: str) -> bool:
+        return (parent_pk, name) in self.children
+
+    def candidates(self, text: str) -> list[int]:
+        """Existing units that `text` may name (several when ambiguous)."""
+        ref = _norm(text)
+        if not ref:
+            return []
+        if ref.isdigit():
+            try:
+                code = parse_division_code(ref)
+            except CellError:
+                return []
+            return list(self.by_key["code"].get(code, []))
+        if PATH_SEPARATOR in ref:
+            ref = PATH_SEPARATOR.join(part for part in ref.split(PATH_SEPARATOR) if part)
+            found = self.by_key["path"].get(ref)
+            if found is None:
+                found = self.by_key["path"].get(self.name_path[self.root.pk] + "/" + ref, [])
+            return list(found)
+        return list(self.by_key["name"].get(ref) or self.by_key["short"].get(ref) or [])
+
+    def suggest(self, text: str) -> str | None:
+        """The unit a near miss most likely means, the same answer every time: a unit whose
+        name is the text plus a 镇, 苏木, 村委会 … first, the highest in the tree (a town before
+        a village of the same stem); else the closest spelling, the higher unit, the earlier
+        path."""
+        if self._choices is None:
+            self._choices = sorted({*self.by_key["name"], *self.by_key["short"]})
+        ref = _norm(text).split(PATH_SEPARATOR)[-1]
+        matches = process.extract(
+            ref, self._choices, scorer=fuzz.WRatio, score_cutoff=70, limit=SUGGEST_POOL
+        )
+        best: tuple | None = None
+        for choice, score, _i in matches:
+            for pk in (*self.by_key["name"].get(choice, ()), *self.by_key["short"].get(choice, ())):
+                path, depth, name, _short, _code = self.rows[pk]
+                if division_stem(_norm(name)) == ref:  # the text is its name less 镇, 村委会 …
+                    rank = (0, depth, 0.0, path)
+                else:
+                    rank = (1, -round(score, 3), depth, path)
+                if best is None or rank < best[0]:
+                    best = (rank, name)
+        return best[1] if best else None
+
+    def not_found(self, text: str) -> str:
+        message = _("在“%(root)s”及其下级单位中找不到“%(value)s”。") % {
+            "root": self.root.name,
+            "value": text,
+        }
+        suggestion = self.suggest(text)
+        if suggestion:
+            message += _("您是不是要找“%(name)s”？") % {"name": suggestion}
+        return message
+
+    def ambiguous(self, text: str, n: int) -> str:
+        return _("有 %(n)d 个单位都叫“%(value)s”，请填写 12 位行政区划代码或“上级/名称”路径。") % {
+            "n": n,
+            "value": text,
+        }
+
+    def resolve(self, text: str) -> Unit:
+        found = self.candidates(text)
+        if not found:
+            raise CellError(self.not_found(text))
+        if len(found) > 1:
+            raise CellError(self.ambiguous(text, len(found)))
+        return self.unit(found[0])
