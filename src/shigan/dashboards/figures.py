@@ -30,6 +30,7 @@ from shigan.initiatives.measures import quantity_exact, quantity_text
 from shigan.metrics.links import records_url
 from shigan.metrics.registry import METRICS
 from shigan.metrics.selectors import (
+    metric_by,
     metric_fact_sums,
     metric_own_by_many,
     metric_records,
@@ -268,7 +269,16 @@ def page_fact(q: Query, key: str, unit: Unit, **dims):
         units = _read(q, key, dim, str(value))
         if units is not None and unit.pk in _page_units(q):
             return units.get(unit.pk, {}).get(str(value), metric_zero(key))
-    return metric_value(key, unit=unit, campaign=q.campaign, as_of=q.as_of, **dims)
+        return metric_value(key, unit=unit, campaign=q.campaign, as_of=q.as_of, **dims)
+    # A combination of dimensions is counted from the records: the figures that differ only
+    # by the last one (口岸 and 试验区 funds) share one read, split by its values.
+    *others, (split, value) = dims.items()
+    memo = ("by", key, unit.pk, tuple(others), split)
+    if memo not in q.memo:
+        q.memo[memo] = metric_by(
+            split, key, unit=unit, campaign=q.campaign, as_of=q.as_of, **dict(others)
+        )
+    return q.memo[memo].get(str(value), metric_zero(key))
 
 
 def _own_by(q: Query, key: str, dim: str, value: str | None = None) -> dict | None:
