@@ -13,9 +13,11 @@ does not enrol its subtree), enrolled under the unit shown on or before the as-o
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet, Sum
@@ -27,7 +29,14 @@ from shigan.core.formatting import amount_exact, amount_text, count_exact, count
 from shigan.initiatives.measures import quantity_exact, quantity_text
 from shigan.metrics.links import records_url
 from shigan.metrics.registry import METRICS
-from shigan.metrics.selectors import metric_own_by, metric_records, metric_value
+from shigan.metrics.selectors import (
+    metric_by,
+    metric_fact_sums,
+    metric_own_by_many,
+    metric_records,
+    metric_value,
+    metric_zero,
+)
 from shigan.orgs.models import Unit
 from shigan.orgs.scoping import subtree_q
 from shigan.orgs.selectors import unit_get
@@ -44,6 +53,9 @@ __all__ = [
     "figure",
     "figures_all",
     "default_batch",
+    "TABLE_METRICS",
+    "page_children",
+    "page_fact",
 ]
 
 
@@ -70,6 +82,9 @@ class Query:
     batch: Batch | None = None
     as_of: datetime.date | None = None
     user: object = None
+    # What a page has read once for all its figures (`page_facts`, `_batch_facts`, the
+    # children): each figure then takes its part instead of querying again.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def params(self) -> dict:
         params = {"unit": self.unit.pk, "campaign": self.campaign.pk}
@@ -86,9 +101,15 @@ class Figure:
 
     entry: "Entry"
     value: int | Decimal
-    records: QuerySet
+    # The records are built when asked for (a drill-down, an export): a dashboard shows
+    # thirty values and never their records.
+    records_of: Callable[[], QuerySet] = field(repr=False, compare=False)
     url: str
     total: int | None = None  # "161 of 161": out of how many
+
+    @cached_property
+    def records(self) -> QuerySet:
+        return self.records_of()
 
     @property
     def key(self) -> str:
@@ -116,7 +137,8 @@ class Figure:
         return list(self.records.order_by("pk").values_list("pk", flat=True))
 
 
-Computed = tuple  # (value, records) or (value, records, total)
+# (value, records) or (value, records, total); the records may be a function building them.
+Computed = tuple
 
 
 @dataclass(frozen=True)
@@ -152,7 +174,8 @@ class Entry:
         computed = self.compute(q)
         value, records = computed[0], computed[1]
         total = computed[2] if len(computed) > 2 else None
-        return Figure(self, value, records, self.url(q), total)
+        records_of = records if callable(records) else (lambda: records)
+        return Figure(self, value, records_of, self.url(q), total)
 
 
 # -- the parts the entries are made of -----------------------------------------------------
@@ -180,24 +203,132 @@ def _records(key: str, q: Query, **dims) -> QuerySet:
     return metric_records(key, unit=q.unit, user=q.user, campaign=q.campaign, as_of=q.as_of, **dims)
 
 
+# -- what a page reads once ------------------------------------------------------------------
+
+# The by-child table's columns (dashboards.selectors), each child's whole subtree.
+TABLE_METRICS = (
+    "study.sessions",
+    "research.topics",
+    "research.trips",
+    "problems.found",
+    "problems.closed",
+    "problems.measures",
+    "initiatives.projects",
+)  # not problems.overdue: a light is kept as of today, a table cell is as of its date
+# Totals a dashboard shows besides the catalogue: the table's columns, the overdue count.
+PAGE_TOTALS = (*TABLE_METRICS, "problems.overdue")
+
+
+def page_children(q: Query) -> list[Unit]:
+    """The unit's direct children, read once per page."""
+    if "children" not in q.memo:
+        children = Unit.objects.get_children(q.unit).only("pk", "name", "path", "depth")
+        q.memo["children"] = list(children)
+    return q.memo["children"]
+
+
+def _page_units(q: Query) -> set[int]:
+    return {q.unit.pk, *(child.pk for child in page_children(q))}
+
+
+def _facts_wanted() -> set[tuple[str, str, str | None]]:
+    """(metric, dim, value) of every figure of the catalogue read from the facts of the unit
+    and its children, and the page's totals (value None: every value of the dimension)."""
+    wanted = {w for entry in CATALOGUE.values() for w in getattr(entry.compute, "facts", ())}
+    wanted |= {(key, "", "") for key in PAGE_TOTALS}
+    return {w for w in wanted if w[0] in METRICS}
+
+
+def page_facts(q: Query) -> tuple[set, dict]:
+    """The facts of the unit and of each of its children for every figure a page reads from
+    them, in one indexed read: (what was read, {(metric, dim): {unit id: {value: sum}}})."""
+    if "facts" not in q.memo:
+        wanted = _facts_wanted()
+        units = [q.unit, *page_children(q)]
+        sums = metric_fact_sums(wanted, units=units, campaign=q.campaign, as_of=q.as_of)
+        tree = defaultdict(lambda: defaultdict(dict))
+        for (metric, unit_id, dim, value), n in sums.items():
+            tree[(metric, dim)][unit_id][value] = n
+        q.memo["facts"] = (wanted, tree)
+    return q.memo["facts"]
+
+
+def _read(q: Query, key: str, dim: str, value: str | None) -> dict | None:
+    """{unit id: {value: sum}} of the unit and its children, None if the page did not read it."""
+    wanted, tree = page_facts(q)
+    if (key, dim, value) not in wanted and (key, dim, None) not in wanted:
+        return None
+    return tree.get((key, dim), {})
+
+
+def page_fact(q: Query, key: str, unit: Unit, **dims):
+    """The metric over `unit`'s subtree (the page's unit or one of its children), as
+    `metric_value` gives it: from the page's facts when it read them."""
+    if len(dims) <= 1:
+        dim, value = next(iter(dims.items())) if dims else ("", "")
+        units = _read(q, key, dim, str(value))
+        if units is not None and unit.pk in _page_units(q):
+            return units.get(unit.pk, {}).get(str(value), metric_zero(key))
+        return metric_value(key, unit=unit, campaign=q.campaign, as_of=q.as_of, **dims)
+    # A combination of dimensions is counted from the records: the figures that differ only
+    # by the last one (口岸 and 试验区 funds) share one read, split by its values.
+    *others, (split, value) = dims.items()
+    memo = ("by", key, unit.pk, tuple(others), split)
+    if memo not in q.memo:
+        q.memo[memo] = metric_by(
+            split, key, unit=unit, campaign=q.campaign, as_of=q.as_of, **dict(others)
+        )
+    return q.memo[memo].get(str(value), metric_zero(key))
+
+
+def _own_by(q: Query, key: str, dim: str, value: str | None = None) -> dict | None:
+    """{value: the unit's own records} by `dim` ("" the totals), of every value or of one:
+    its facts less its children's; None if the page did not read them."""
+    units = _read(q, key, dim, value)
+    if units is None:
+        return None
+    own = dict(units.get(q.unit.pk, {}))
+    for child in page_children(q):
+        for child_value, n in units.get(child.pk, {}).items():
+            own[child_value] = own.get(child_value, 0) - n
+    return own
+
+
+def _wanted(key: str, dims: dict) -> tuple:
+    # One dimension at a time is kept in the facts; combinations are counted from records.
+    if len(dims) > 1:
+        return ()
+    dim, value = next(iter(dims.items())) if dims else ("", "")
+    return ((key, dim, str(value)),)
+
+
 def _metric(key: str, **dims) -> Callable[[Query], Computed]:
     """The metric over the unit's subtree: the value from the facts, the records from the
     ledger (the metrics tests hold the two equal)."""
 
     def compute(q: Query) -> Computed:
-        value = metric_value(key, unit=q.unit, campaign=q.campaign, as_of=q.as_of, **dims)
-        return value, _records(key, q, **dims)
+        return page_fact(q, key, q.unit, **dims), lambda: _records(key, q, **dims)
 
+    compute.facts = _wanted(key, dims)
     return compute
 
 
 def _own(key: str, **dims) -> Callable[[Query], Computed]:
-    """The metric's records of the unit itself, not of the units below it."""
+    """The metric's records of the unit itself, not of the units below it: the unit's facts
+    less its children's (the records where the facts keep no such combination)."""
+
+    def records(q: Query) -> QuerySet:
+        return _records(key, q, **dims).filter(**{METRICS[key].unit_field: q.unit})
 
     def compute(q: Query) -> Computed:
-        records = _records(key, q, **dims).filter(**{METRICS[key].unit_field: q.unit})
-        return records.count(), records
+        if len(dims) <= 1:
+            dim, value = next(iter(dims.items())) if dims else ("", "")
+            own = _own_by(q, key, dim, str(value))
+            if own is not None:
+                return own.get(str(value), metric_zero(key)), lambda: records(q)
+        return records(q).count(), lambda: records(q)
 
+    compute.key, compute.dims, compute.facts = key, dims, _wanted(key, dims)
     return compute
 
 
@@ -206,14 +337,38 @@ def _batched(compute):
     return compute
 
 
+def _batch_facts(q: Query) -> dict[tuple[str, str], dict]:
+    """The enrolled units' own figures of every "of batch-N units" figure of the catalogue,
+    by (metric, dim), from the facts in two queries for the page (a batch's units under a
+    region are most of its records: never counted one by one)."""
+    if "batch" not in q.memo:
+        wanted = {w for e in CATALOGUE.values() for w in getattr(e.compute, "batch_facts", ())}
+        wanted = [w for w in wanted if w[0] in METRICS]
+        # Facts without a campaign are kept under campaign 0: read whole.
+        by_campaign = {
+            True: [w for w in wanted if METRICS[w[0]].campaign_field],
+            False: [w for w in wanted if not METRICS[w[0]].campaign_field],
+        }
+        sums = {}
+        for with_campaign, wants in by_campaign.items():
+            if wants:
+                sums |= metric_own_by_many(
+                    wants, units=_enrolled(q), under=q.unit, as_of=q.as_of,
+                    campaign=q.campaign if with_campaign else None,
+                )  # fmt: skip
+        q.memo["batch"] = sums
+    return q.memo["batch"]
+
+
 def _batch_own(key: str, q: Query, dim: str = "") -> dict:
-    """The metric's figures of the enrolled units' own records, by `dim`'s values, from the
-    facts (a batch's units under a region are most of its records: never counted one by one)."""
-    metric = METRICS[key]
-    campaign = q.campaign if metric.campaign_field else None  # facts without one: campaign 0
-    return metric_own_by(
-        key, units=_enrolled(q), under=q.unit, campaign=campaign, as_of=q.as_of, dim=dim
-    )
+    """The metric's figures of the enrolled units' own records, by `dim`'s values."""
+    sums = _batch_facts(q)
+    if (key, dim) in sums:
+        return sums[(key, dim)]
+    campaign = q.campaign if METRICS[key].campaign_field else None
+    return metric_own_by_many(
+        [(key, dim)], units=_enrolled(q), under=q.unit, campaign=campaign, as_of=q.as_of
+    )[(key, dim)]
 
 
 def _batch(key: str) -> Callable[[Query], Computed]:
@@ -221,27 +376,41 @@ def _batch(key: str) -> Callable[[Query], Computed]:
 
     @_batched
     def compute(q: Query) -> Computed:
-        unit_field = METRICS[key].unit_field
-        records = _records(key, q).filter(**{f"{unit_field}__in": _enrolled(q)})
+        def records() -> QuerySet:
+            unit_field = METRICS[key].unit_field
+            return _records(key, q).filter(**{f"{unit_field}__in": _enrolled(q)})
+
         return _batch_own(key, q).get("", 0), records
 
-    compute.key = key
+    compute.key, compute.dims, compute.batch_facts = key, {}, ((key, ""),)
     return compute
 
 
 def _aspects_of(problems: Callable[[Query], Computed]) -> Callable[[Query], Computed]:
-    """The distinct problem aspects those problems fall in (5个方面, 6个方面); of a batch's
-    units from the facts by aspect."""
+    """The distinct problem aspects those problems fall in (5个方面, 6个方面): from the facts
+    by aspect, of the unit's own problems or of a batch's units'."""
+    batched = getattr(problems, "batched", False)
 
     def compute(q: Query) -> Computed:
-        records = problems(q)[1]
-        aspects = Aspect.objects.filter(pk__in=records.order_by().values("aspect"))
-        aspects = aspects.order_by("kind", "ordinal", "pk")
-        if not compute.batched:  # the unit's own records: an indexed read of that unit
-            return aspects.count(), aspects
-        return sum(1 for value in _batch_own(problems.key, q, "aspect") if value), aspects
+        def aspects() -> QuerySet:
+            records = problems(q)[1]
+            records = records() if callable(records) else records
+            aspects = Aspect.objects.filter(pk__in=records.order_by().values("aspect"))
+            return aspects.order_by("kind", "ordinal", "pk")
 
-    compute.batched = getattr(problems, "batched", False)
+        if batched:
+            by_aspect = _batch_own(problems.key, q, "aspect")
+        else:
+            by_aspect = _own_by(q, problems.key, "aspect") if not problems.dims else None
+            if by_aspect is None:
+                return aspects().count(), aspects
+        return sum(1 for value, n in by_aspect.items() if value and n), aspects
+
+    compute.batched = batched
+    if batched:
+        compute.batch_facts = ((problems.key, "aspect"),)
+    elif not problems.dims:
+        compute.facts = ((problems.key, "aspect", None),)
     return compute
 
 
@@ -249,9 +418,10 @@ def _amount(key: str, **dims) -> Callable[[Query], Computed]:
     """A sum of yuan: the value from the metric, the projects from the ledger."""
 
     def compute(q: Query) -> Computed:
-        value = metric_value(key, unit=q.unit, campaign=q.campaign, as_of=q.as_of, **dims)
-        return Decimal(value or 0), _records(key, q, **dims)
+        value = page_fact(q, key, q.unit, **dims)
+        return Decimal(value or 0), lambda: _records(key, q, **dims)
 
+    compute.facts = _wanted(key, dims)
     return compute
 
 

@@ -20,16 +20,23 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.campaigns.models import Aspect, Batch, Campaign, Participation
 from shigan.core.deadlines import Light
-from shigan.dashboards.figures import CATALOGUE, Figure, Pillar, Query, default_batch
-from shigan.metrics.links import records_url
+from shigan.dashboards.figures import (
+    CATALOGUE,
+    TABLE_METRICS,
+    Figure,
+    Pillar,
+    Query,
+    default_batch,
+    page_children,
+    page_fact,
+)
 from shigan.metrics.models import MetricFact
 from shigan.metrics.registry import METRICS
-from shigan.metrics.selectors import metric_by, metric_records, metric_value
+from shigan.metrics.selectors import metric_by, metric_records
 from shigan.orgs.models import Unit
 from shigan.orgs.scoping import subtree_q
-from shigan.problems.choices import UNFINISHED_STATES, ProblemState
-from shigan.problems.lights import problem_histories
-from shigan.problems.models import Problem
+from shigan.problems.choices import UNFINISHED_STATES, ExtensionState, ProblemState
+from shigan.problems.models import DeadlineExtension, Problem
 
 __all__ = [
     "TABLE_METRICS",
@@ -48,16 +55,7 @@ __all__ = [
     "trend_note",
 ]
 
-# The by-child table: one column per metric, each child's whole subtree.
-TABLE_METRICS = (
-    "study.sessions",
-    "research.topics",
-    "research.trips",
-    "problems.found",
-    "problems.closed",
-    "problems.measures",
-    "initiatives.projects",
-)  # not problems.overdue: a light is kept as of today, a table cell is as of its date
+# The by-child table: one column per metric (TABLE_METRICS), each child's whole subtree.
 # The trend chart: cumulative counts by day.
 TREND_METRICS = ("study.sessions", "research.trips", "problems.found", "problems.closed")
 PROBLEMS = "problems.found"
@@ -109,10 +107,11 @@ class ChildRow:
 def child_table(q: Query, *, use_batch: bool = False) -> tuple[list[Column], list[ChildRow]]:
     """Each direct child (its whole subtree) and the unit itself, one column per metric.
 
-    Without a batch the figures come from the facts (one query for every child and metric);
-    with `use_batch` only the records of the batch's units count, from the records."""
+    Without a batch the figures come from the page's facts (`figures.page_facts`: one query
+    for every child and metric); with `use_batch` only the records of the batch's units
+    count, from the records."""
     keys = _available(TABLE_METRICS)
-    children = list(Unit.objects.get_children(q.unit).only("pk", "name", "path", "depth"))
+    children = page_children(q)
     if use_batch:
         sums = {key: _batch_counts_by_child(key, q, children) for key in keys}
     else:
@@ -156,22 +155,11 @@ def child_table_sorted(columns: list[Column], rows: list[ChildRow], key: str) ->
 
 
 def _fact_counts_by_child(keys, q: Query, children: list[Unit]) -> dict[str, Counter]:
-    facts = MetricFact.objects.filter(metric__in=keys, dim="", campaign_id=q.campaign.pk)
-    if q.as_of is not None:
-        facts = facts.filter(day__lte=q.as_of)
-    ids = [c.pk for c in children] + [q.unit.pk]
-    rows = (
-        facts.filter(unit_id__in=ids)
-        .values("metric", "unit_id")
-        .annotate(n=Sum("delta"))
-        .values_list("metric", "unit_id", "n")
-    )
-    sums: dict[str, Counter] = {key: Counter() for key in keys}
-    for metric, unit_id, n in rows:
-        sums[metric][unit_id] += n
-    for key in keys:  # the unit's own records: its total less its children's
-        total = sums[key].pop(q.unit.pk, 0)
-        sums[key][None] = total - sum(sums[key].values())
+    sums: dict[str, Counter] = {}
+    for key in keys:
+        sums[key] = Counter({child.pk: page_fact(q, key, child) for child in children})
+        # the unit's own records: its total less its children's
+        sums[key][None] = page_fact(q, key, q.unit) - sum(sums[key].values())
     return sums
 
 
@@ -216,16 +204,29 @@ def _batch_counts_by_child(key: str, q: Query, children: list[Unit]) -> Counter:
 
 
 def _cell_url(key: str, q: Query, unit: Unit, use_batch: bool, *, own: bool) -> str:
-    if not use_batch and not own:
-        return records_url(key, unit=unit, as_of=q.as_of, campaign=q.campaign)
-    params = {"unit": unit.pk, "campaign": q.campaign.pk}
+    params = {"unit": unit.pk}
+    if not use_batch and not own:  # the metrics page (`metrics.links.records_url`)
+        if q.as_of:
+            params["as_of"] = q.as_of.isoformat()
+        params["campaign"] = q.campaign.pk
+        return f"{_path(q, 'metrics:records', key)}?{urlencode(params)}"
+    params["campaign"] = q.campaign.pk
     if q.as_of:
         params["as_of"] = q.as_of.isoformat()
     if use_batch and q.batch is not None:
         params["batch"] = q.batch.pk
     if own:
         params["own"] = 1
-    return f"{reverse('dashboards:metric_records', args=[key])}?{urlencode(params)}"
+    return f"{_path(q, 'dashboards:metric_records', key)}?{urlencode(params)}"
+
+
+def _path(q: Query, name: str, key: str) -> str:
+    """The address of a metric's records page, reversed once per page (a table has a hundred
+    cells)."""
+    paths = q.memo.setdefault("paths", {})
+    if (name, key) not in paths:
+        paths[(name, key)] = reverse(name, args=[key])
+    return paths[(name, key)]
 
 
 def metric_cell_records(key: str, q: Query, *, unit: Unit, batch: bool, own: bool) -> QuerySet:
@@ -265,14 +266,27 @@ def overdue_listed(q: Query, *, use_batch: bool = False) -> tuple[list, int]:
     later), and how many there are — from the facts, not by counting the records."""
     problems = list(overdue_problems(q, use_batch=use_batch)[:LIST_SIZE])
     day = q.as_of or timezone.localdate()
-    histories = problem_histories([p.pk for p in problems])
+    moved_back = _deadlines_before_later_extensions(problems, day)
     for p in problems:
-        p.deadline_on_day = histories[p.pk].watched_on(day)
+        p.deadline_on_day = moved_back.get(p.pk, p.watched_deadline)
     if use_batch:
         count = overdue_problems(q, use_batch=True).count()
     else:
-        count = metric_value(OVERDUE, unit=q.unit, campaign=q.campaign, as_of=q.as_of)
+        count = page_fact(q, OVERDUE, q.unit)
     return problems, count
+
+
+def _deadlines_before_later_extensions(problems: list[Problem], day) -> dict[int, object]:
+    """{problem id: the date it watched on `day`} of those an extension decided after `day`
+    moved since: the date the first such extension replaced (`ProblemHistory.watched_on`);
+    the others still watch their date of today."""
+    later = DeadlineExtension.objects.filter(
+        problem_id__in=[p.pk for p in problems], state=ExtensionState.APPROVED, decided_on__gt=day
+    ).order_by("decided_on", "pk")
+    moved_back = {}
+    for pk, old in later.values_list("problem_id", "old_deadline"):
+        moved_back.setdefault(pk, old)
+    return moved_back
 
 
 # -- chart data ------------------------------------------------------------------------------

@@ -54,11 +54,20 @@ class QueryMixin(LoginRequiredMixin):
         campaign = campaign_for_unit(user=request.user, unit=unit, pk=cleaned["campaign"])
         if campaign is None:
             raise Http404
+        # The campaign's batches, read once: the one asked for (404 if not of the campaign),
+        # else the first (`dashboard_query`); the dashboard lists them all.
+        self.batches = list(Batch.objects.filter(campaign=campaign).order_by("ordinal"))
         batch = None
         if cleaned["batch"]:
-            batch = get_object_or_404(Batch, campaign=campaign, pk=cleaned["batch"])
+            batch = next((b for b in self.batches if b.pk == cleaned["batch"]), None)
+            if batch is None:
+                raise Http404
         query = selectors.dashboard_query(
-            campaign=campaign, unit=unit, batch=batch, as_of=cleaned["as_of"], user=request.user
+            campaign=campaign,
+            unit=unit,
+            batch=batch or (self.batches[0] if self.batches else None),
+            as_of=cleaned["as_of"],
+            user=request.user,
         )
         self.form = form
         return query, {**cleaned, "batch_chosen": batch is not None}
@@ -100,7 +109,7 @@ class DashboardView(QueryMixin, View):
             "campaign": q.campaign,
             "batch": q.batch,
             "batch_chosen": use_batch,
-            "batches": list(Batch.objects.filter(campaign=q.campaign).order_by("ordinal")),
+            "batches": self.batches,
             "as_of": q.as_of,
             "pillars": selectors.pillar_figures(system),
             "columns": columns,
