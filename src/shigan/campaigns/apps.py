@@ -8,10 +8,10 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("主题教育")
 
     def ready(self):
-        from shigan.campaigns.scoping import guidance_scope
+        from shigan.campaigns.scoping import GUIDANCE_ACTIONS, guidance_units
         from shigan.orgs.scoping import register_scope_provider
 
-        register_scope_provider(guidance_scope)
+        register_scope_provider(GUIDANCE_ACTIONS, guidance_units)
 
         from shigan.campaigns.models import Aspect, Campaign, GuidanceGroup
         from shigan.core.versions import versions_follow
