@@ -12,7 +12,6 @@ import datetime
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.utils import timezone
 
 __all__ = ["SessionStore", "IdleTimeoutMiddleware", "SLIDE_SECONDS"]
 

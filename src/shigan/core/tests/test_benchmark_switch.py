@@ -11,9 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_audit_trail_cannot_be_switched_off_outside_a_benchmark():
-    with pytest.raises(RuntimeError, match="SHIGAN_BENCHMARK_ONLY"):
-        with trail_switched_off():
-            pass
+    with pytest.raises(RuntimeError, match="SHIGAN_BENCHMARK_ONLY"), trail_switched_off():
+        pass
     assert not trail_is_off()
     before = AuditEntry.objects.count()
     services.calendar_year_seed(actor=None, year=2023)
@@ -22,9 +21,12 @@ def test_the_audit_trail_cannot_be_switched_off_outside_a_benchmark():
 
 @pytest.mark.parametrize("value", [False, "1", 1])
 def test_only_the_setting_set_to_true_lets_it_off(value):
-    with override_settings(SHIGAN_BENCHMARK_ONLY=value), pytest.raises(RuntimeError):
-        with trail_switched_off():
-            pass
+    with (
+        override_settings(SHIGAN_BENCHMARK_ONLY=value),
+        pytest.raises(RuntimeError),
+        trail_switched_off(),
+    ):
+        pass
 
 
 @override_settings(SHIGAN_BENCHMARK_ONLY=True)

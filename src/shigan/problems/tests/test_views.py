@@ -222,7 +222,7 @@ def test_ledger_filters(client, editor, units, ledger, aspect):
 
 def test_ledger_rows_escape_what_people_typed(client, editor, units, campaign, calendar):
     client.force_login(editor)
-    _problem(editor, units["own"], campaign, '<script>alert("x")</script> & \'引号\'')
+    _problem(editor, units["own"], campaign, "<script>alert(\"x\")</script> & '引号'")
     page = client.get(reverse("problems:ledger", args=[units["own"].pk])).content.decode()
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;引号&#x27;" in page
