@@ -107,7 +107,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "shigan.accounts.idle.IdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -190,9 +190,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Idle timeout: the session expires 30 minutes after the last request.
+# Idle timeout: the session expires 30 minutes after the last request. The expiry slides
+# forward when a request would move it by more than a minute (shigan.accounts.idle), not with
+# a session write on every request.
 SESSION_COOKIE_AGE = int(os.environ.get("SHIGAN_IDLE_TIMEOUT_SECONDS", "1800"))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "shigan.accounts.idle"
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Lockout (issue 16): 5 failures lock a user name from the address they came from, for 30

@@ -9,7 +9,6 @@ chain is opened only when every existing one is held, so the number in use follo
 concurrent writers. SQLite serialises writers anyway: there the first chain is always free.
 """
 
-import contextlib
 import hmac
 import itertools
 import threading
@@ -28,13 +27,13 @@ from shigan.audit.context import current_request_context
 from shigan.audit.keys import audit_key
 from shigan.audit.models import AuditEntry, AuditHead
 from shigan.audit.registry import ACTIONS
+from shigan.core.benchmark import trail_is_off
 from shigan.core.bulk import bulk_insert
 
 __all__ = [
     "audit_record",
     "audit_record_many",
     "audit_checkpoint_now",
-    "audit_switched_off",
     "AuditItem",
     "entry_digest",
     "entry_content",
@@ -94,21 +93,6 @@ def _jsonable(value):
 
 
 _held = threading.local()  # the shard this thread used last: its transaction may hold it
-
-
-class _Switch:
-    off = False
-
-
-@contextlib.contextmanager
-def audit_switched_off():
-    """Benchmarks only (bench/writes.py): writes record no entry, to measure what the trail
-    costs. Process-wide; nothing in the product enters it."""
-    _Switch.off = True
-    try:
-        yield
-    finally:
-        _Switch.off = False
 
 
 def _free_head(shard: int | None) -> AuditHead | None:
@@ -190,7 +174,7 @@ def audit_record(
         raise ValueError(f"unregistered audit action {action!r}")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the service's transaction")
-    if _Switch.off:
+    if trail_is_off():  # a benchmark's floor (core.benchmark)
         return AuditEntry(action=action)
     ctx = current_request_context()
     head = _lock_head()
@@ -345,7 +329,7 @@ def audit_record_many(*, actor, action: str, items: Iterable[AuditItem]) -> int:
         raise ValueError(f"unregistered audit action {action!r}")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record_many must run inside the service's transaction")
-    if _Switch.off:
+    if trail_is_off():  # a benchmark's floor (core.benchmark)
         return sum(1 for _ in items)
     head = _lock_head()
     items = iter(items)

@@ -6,7 +6,9 @@ year come from the `Holiday` table; only a year marked complete in `CalendarYear
 calculation that touches any other year raises `CalendarError` (code "no_calendar") naming the
 year, rather than guessing from weekdays alone.
 
-Each year is loaded once (two queries) and kept in a process-local cache. The calendar
+Each year is loaded once (two queries) and kept in a process-local cache, and so is a year
+found missing (one query): a write whose lights reach into a year nobody entered would
+otherwise ask again for every problem it touches. The calendar
 services clear a year's entry when they change it; other processes see the change within
 `CACHE_SECONDS`. Tests that write the tables directly call `clear_cache()`.
 """
@@ -47,6 +49,7 @@ class _Year:
     loaded_at: float
     working: tuple[int, ...]  # ordinals of the year's working days, ascending
     working_set: frozenset[int]
+    missing: bool = False  # the year is not marked complete: every use raises "no_calendar"
 
 
 _cache: dict[int, _Year] = {}
@@ -86,7 +89,7 @@ def _load(year: int) -> _Year:
     from shigan.core.models import CalendarYear, Holiday
 
     if not CalendarYear.objects.filter(year=year, complete=True).exists():
-        raise _missing(year)
+        return _Year(time.monotonic(), (), frozenset(), missing=True)
     off, on = set(), set()
     rows = Holiday.objects.filter(
         date__gte=datetime.date(year, 1, 1), date__lte=datetime.date(year, 12, 31)
@@ -104,11 +107,12 @@ def _load(year: int) -> _Year:
 
 def _year(year: int) -> _Year:
     entry = _cache.get(year)
-    if entry is not None and time.monotonic() - entry.loaded_at < CACHE_SECONDS:
-        return entry
-    entry = _load(year)
-    with _lock:
-        _cache[year] = entry
+    if entry is None or time.monotonic() - entry.loaded_at >= CACHE_SECONDS:
+        entry = _load(year)
+        with _lock:
+            _cache[year] = entry
+    if entry.missing:
+        raise _missing(year)
     return entry
 
 

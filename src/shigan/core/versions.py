@@ -12,42 +12,26 @@ that writers elsewhere do not touch (problems/versions.py keeps a key per subtre
 level and combines them for the levels above). Each call changes its keys in sorted order.
 """
 
-import contextlib
 import secrets
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from shigan.core.benchmark import trail_is_off
 from shigan.core.models import DataVersion
 
 __all__ = [
     "versions_touch",
     "versions_follow",
     "versions_read",
-    "versions_switched_off",
 ]
-
-
-class _Switch:
-    off = False
-
-
-@contextlib.contextmanager
-def versions_switched_off():
-    """Benchmarks only (bench/writes.py): writes touch no token, to measure what versions
-    cost. Process-wide; nothing in the product enters it."""
-    _Switch.off = True
-    try:
-        yield
-    finally:
-        _Switch.off = False
 
 
 def versions_touch(keys: Iterable[str]) -> None:
     """Give each key a new token, as part of the current transaction."""
     keys = sorted(set(keys))
-    if not keys or _Switch.off:
+    if not keys or trail_is_off():  # a benchmark's floor
         return
     table = connection.ops.quote_name(DataVersion._meta.db_table)
     token = secrets.randbits(62)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import BooleanField, Count, ExpressionWrapper
 from django.utils import timezone
 
 from shigan.core.bulk import chunks
@@ -22,10 +22,12 @@ from shigan.orgs.models import Unit
 
 __all__ = [
     "contributions",
+    "contributions_of",
     "metric_changes",
     "on_records_changed",
     "on_records_settling",
     "apply_deltas",
+    "apply_deltas_of",
     "facts_move_subtree",
     "metric_rebuild",
     "DATELESS_DAY",
@@ -50,7 +52,7 @@ def _dim_text(value) -> str:
     return "" if value is None else str(value)
 
 
-def _base_rows(metric: Metric, ids: list) -> list[dict]:
+def _fields(metric: Metric) -> list[str]:
     fields = ["pk"]
     if metric.unit_field:
         fields.append(metric.unit_field)
@@ -61,11 +63,45 @@ def _base_rows(metric: Metric, ids: list) -> list[dict]:
     fields.extend(metric.dims)
     if metric.amount_field:
         fields.append(metric.amount_field)
-    rows: list[dict] = []
+    return fields
+
+
+def _base_rows(metrics: list[Metric], ids: list) -> dict[str, list[dict]]:
+    """Each metric's rows of these records (those its filter keeps), read for all the metrics
+    over one model in one query: every field any of them needs, and each filter as a flag."""
+    fields = list(dict.fromkeys(f for metric in metrics for f in _fields(metric)))
+    flags = {
+        f"_in_{n}": ExpressionWrapper(metric.filter, output_field=BooleanField())
+        for n, metric in enumerate(metrics)
+        if metric.filter
+    }
+    model = metrics[0].model
+    rows: dict[str, list[dict]] = {metric.key: [] for metric in metrics}
     for chunk in chunks(ids):
-        qs = metric.model._base_manager.filter(pk__in=chunk).filter(metric.filter)
-        rows.extend(qs.values(*dict.fromkeys(fields)))
+        for row in model._base_manager.filter(pk__in=chunk).values(*fields, **flags):
+            for n, metric in enumerate(metrics):
+                if row.get(f"_in_{n}", True):
+                    rows[metric.key].append(row)
     return rows
+
+
+def _histories(metrics: list[Metric], rows: dict[str, list[dict]]) -> dict:
+    """history → [(record pk, state, day)] of the records any metric kept by it counts, in
+    order: one query per kind of history (states, lights), whatever the metrics reading it."""
+    wanted: dict = {}
+    for metric in metrics:
+        if metric.history is not None:
+            wanted.setdefault(metric.history, set()).update(r["pk"] for r in rows[metric.key])
+    out = {}
+    for history, pks in wanted.items():
+        out[history] = changes = []
+        for chunk in chunks(sorted(pks)):
+            changes.extend(
+                history.model._base_manager.filter(**{f"{history.record_field}__in": chunk})
+                .order_by(history.record_field, history.day_field, "pk")
+                .values_list(history.record_field, history.state_field, history.day_field)
+            )
+    return out
 
 
 def _key(metric: Metric, row: dict, day) -> Key:
@@ -90,31 +126,38 @@ def _weight(metric: Metric, row: dict) -> int:
 
 def contributions(metric: Metric, ids: Iterable) -> Counter:
     """What these records add to the metric, by unit, campaign, day and dimension values."""
+    return contributions_of([metric], ids)[metric.key]
+
+
+def contributions_of(metrics: list[Metric], ids: Iterable) -> dict[str, Counter]:
+    """`contributions` of several metrics over the same model, from shared reads: one query of
+    the records and one per kind of history, not one of each per metric (a write touches a
+    dozen metrics of its record)."""
     ids = list(ids)
+    if not ids or not metrics:
+        return {metric.key: Counter() for metric in metrics}
+    rows = _base_rows(metrics, ids)
+    histories = _histories(metrics, rows)
+    return {metric.key: _contribution(metric, rows[metric.key], histories) for metric in metrics}
+
+
+def _contribution(metric: Metric, rows: list[dict], histories: dict) -> Counter:
     out: Counter = Counter()
-    if not ids:
-        return out
-    rows = _base_rows(metric, ids)
     if metric.states is None:
         for row in rows:
             day = row.get(metric.date_field) if metric.date_field else None
             out[_key(metric, row, day)] += _weight(metric, row)
         return Counter({k: v for k, v in out.items() if v})
     by_pk = {row["pk"]: row for row in rows}
-    history = metric.history
     inside: dict = {}
-    for chunk in chunks(list(by_pk)):
-        changes = (
-            history.model._base_manager.filter(**{f"{history.record_field}__in": chunk})
-            .order_by(history.record_field, history.day_field, "pk")
-            .values_list(history.record_field, history.state_field, history.day_field)
-        )
-        for pk, state, day in changes:
-            now = state in metric.states
-            if now != inside.get(pk, False):
-                weight = _weight(metric, by_pk[pk])
-                out[_key(metric, by_pk[pk], day)] += weight if now else -weight
-                inside[pk] = now
+    for pk, state, day in histories[metric.history]:
+        if pk not in by_pk:
+            continue
+        now = state in metric.states
+        if now != inside.get(pk, False):
+            weight = _weight(metric, by_pk[pk])
+            out[_key(metric, by_pk[pk], day)] += weight if now else -weight
+            inside[pk] = now
     return Counter({k: v for k, v in out.items() if v})
 
 
@@ -192,22 +235,32 @@ def _compact_groups(keys: list[tuple]) -> int:
 
 
 def apply_deltas(metric: Metric, deltas: Counter) -> None:
-    if not deltas:
+    apply_deltas_of({metric.key: deltas})
+
+
+def apply_deltas_of(deltas_by_metric: dict[str, Counter]) -> None:
+    """Add each metric's changes to the facts of every unit named and of all its ancestors:
+    the ancestors of all of them read once, and all the rows appended in one statement."""
+    deltas_by_metric = {key: deltas for key, deltas in deltas_by_metric.items() if deltas}
+    if not deltas_by_metric:
         return
-    ancestors = _ancestor_ids({unit_id for unit_id, *_ in deltas})
-    facts: Counter = Counter()
-    for (unit_id, campaign, day, dims), delta in deltas.items():
-        for ancestor in ancestors[unit_id]:
-            facts[(ancestor, campaign, day, "", "")] += delta
-            for name, value in zip(metric.dims, dims, strict=True):
-                facts[(ancestor, campaign, day, name, value)] += delta
-    _upsert(
-        [
+    units = {unit_id for deltas in deltas_by_metric.values() for unit_id, *_ in deltas}
+    ancestors = _ancestor_ids(units)
+    rows = []
+    for key, deltas in deltas_by_metric.items():
+        metric = METRICS[key]
+        facts: Counter = Counter()
+        for (unit_id, campaign, day, dims), delta in deltas.items():
+            for ancestor in ancestors[unit_id]:
+                facts[(ancestor, campaign, day, "", "")] += delta
+                for name, value in zip(metric.dims, dims, strict=True):
+                    facts[(ancestor, campaign, day, name, value)] += delta
+        rows.extend(
             (metric.key, campaign, unit_id, day, dim, value, delta)
             for (unit_id, campaign, day, dim, value), delta in facts.items()
             if delta
-        ]
-    )
+        )
+    _upsert(rows)
 
 
 def _metrics_over(model) -> list[Metric]:
@@ -268,7 +321,7 @@ class metric_changes:
         if self.outer is not None:
             self.outer._join(self.ids)
             return self
-        self.before = {m.key: contributions(m, self.ids) for m in self.metrics}
+        self.before = contributions_of(self.metrics, self.ids)
         self.known = set(self.ids)
         if self.batch:
             _batches()[self.model] = self
@@ -281,8 +334,8 @@ class metric_changes:
             return
         self.known.update(unseen)
         self.ids.extend(unseen)
-        for metric in self.metrics:
-            self.before[metric.key].update(contributions(metric, unseen))
+        for key, seen in contributions_of(self.metrics, unseen).items():
+            self.before[key].update(seen)
 
     def created(self, ids: Iterable) -> None:
         if self.outer is not None:
@@ -303,10 +356,11 @@ class metric_changes:
         every = self.ids + self.new_ids
         for hook in _settling_hooks.get(self.model, ()):
             hook(every)
-        for metric in self.metrics:
-            after = contributions(metric, every)
-            after.subtract(self.before[metric.key])
-            apply_deltas(metric, Counter({k: v for k, v in after.items() if v}))
+        deltas = {}
+        for key, after in contributions_of(self.metrics, every).items():
+            after.subtract(self.before[key])
+            deltas[key] = Counter({k: v for k, v in after.items() if v})
+        apply_deltas_of(deltas)
         for listener in _change_listeners.get(self.model, ()):
             listener(every)
         return False

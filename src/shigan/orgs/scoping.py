@@ -21,13 +21,15 @@ __all__ = [
 
 ALL = object()  # a scope without limits (superusers)
 
-# Other apps add scope (e.g. guidance groups see their assigned units): f(user, action) → paths.
-_providers: list[Callable[[object, str], Iterable[str]]] = []
+# Other apps add scope (guidance groups see their assigned units): for some actions, the units
+# a user is given by something other than a role, as a queryset of `Unit` (`paths_of(user)`).
+_providers: list[tuple[frozenset[str], Callable[[object], models.QuerySet]]] = []
 
 
-def register_scope_provider(provider: Callable[[object, str], Iterable[str]]) -> None:
-    if provider not in _providers:
-        _providers.append(provider)
+def register_scope_provider(actions: Iterable[str], paths_of: Callable[[object], models.QuerySet]):
+    entry = (frozenset(actions), paths_of)
+    if entry not in _providers:
+        _providers.append(entry)
 
 
 def path_upper(path: str) -> str:
@@ -51,26 +53,46 @@ def subtree_q(paths: Iterable[str], field: str = "path") -> Q:
     return q
 
 
+def _grants(user) -> list[tuple[str, str]]:
+    """(path, role) of every active unit the user holds a role on, and (path, "provider:<n>")
+    of every unit a provider gives: one query for all actions, kept on the user object for the
+    request (the services that change roles or groups drop it)."""
+    from shigan.orgs.models import Membership
+
+    rows = Membership.objects.filter(user=user, unit__active=True).values_list("unit__path", "role")
+    given = [
+        paths_of(user)
+        .order_by()
+        .annotate(grant=models.Value(f"provider:{n}", output_field=models.CharField()))
+        .values_list("path", "grant")
+        for n, (_, paths_of) in enumerate(_providers)
+    ]
+    if given:
+        rows = rows.union(*given, all=True)
+    return list(rows)
+
+
+def _granting(action: str) -> set[str]:
+    """The roles and provider tags that grant `action`."""
+    from shigan.orgs.choices import ROLE_ACTIONS
+
+    roles = {role for role, actions in ROLE_ACTIONS.items() if action in actions}
+    return roles | {f"provider:{n}" for n, (acts, _) in enumerate(_providers) if action in acts}
+
+
 def user_scope_paths(user, action: str):
-    """The subtree roots the user may `action` on, or ALL. Cached on the user object."""
+    """The subtree roots the user may `action` on, or ALL. The user's grants are read once (one
+    query) and kept on the user object, so a request asking for several actions asks once."""
     if user is None or not user.is_authenticated or not user.is_active:
         return []
     if user.is_superuser:
         return ALL
     cache = user.__dict__.setdefault("_shigan_scope", {})
     if action not in cache:
-        from shigan.orgs.choices import ROLE_ACTIONS
-        from shigan.orgs.models import Membership
-
-        roles = [role for role, actions in ROLE_ACTIONS.items() if action in actions]
-        paths = list(
-            Membership.objects.filter(user=user, role__in=roles, unit__active=True).values_list(
-                "unit__path", flat=True
-            )
-        )
-        for provider in _providers:
-            paths.extend(provider(user, action))
-        cache[action] = _minimal(paths)
+        if None not in cache:
+            cache[None] = _grants(user)
+        granting = _granting(action)
+        cache[action] = _minimal(path for path, grant in cache[None] if grant in granting)
     return cache[action]
 
 

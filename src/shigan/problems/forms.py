@@ -128,16 +128,20 @@ class LedgerFilterForm(forms.Form):
         return self.cleaned_data if self.is_bound and self.is_valid() else {}
 
 
-def ledger_filters(*, user, unit, data) -> LedgerFilterForm:
-    """The ledger's filter form for a unit: the campaigns covering it, their problem aspects,
-    the special programs the user sees. `criteria()` gives the parsed filters."""
+def ledger_filter_choices(*, user, unit) -> tuple[list, list, list]:
+    """What the ledger's filters offer for a unit: the campaigns covering it (the latest
+    first), their problem aspects, and the special programs the user sees."""
     campaigns = list(selectors.campaigns_for_unit(unit=unit))
-    return LedgerFilterForm(
-        data or None,
-        campaigns=campaigns,
-        aspects=list(selectors.problem_aspects(campaigns=campaigns)),
-        programs=list(selectors.special_program_list(user=user, campaigns=campaigns)),
-    )
+    aspects = list(selectors.problem_aspects(campaigns=campaigns))
+    programs = list(selectors.special_program_list(user=user, campaigns=campaigns))
+    return campaigns, aspects, programs
+
+
+def ledger_filters(*, user, unit, data, choices=None) -> LedgerFilterForm:
+    """The ledger's filter form for a unit, offering `choices` (`ledger_filter_choices`, read
+    now when not given). `criteria()` gives the parsed filters."""
+    campaigns, aspects, programs = choices or ledger_filter_choices(user=user, unit=unit)
+    return LedgerFilterForm(data or None, campaigns=campaigns, aspects=aspects, programs=programs)
 
 
 class ProblemRecordForm(forms.Form):

@@ -7,9 +7,9 @@ aspect, a light, a date range …) or a user who sees only part of the subtree i
 the records, as before (`selectors.ledger_counts`).
 """
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet
 
-from shigan.metrics.models import MetricFact
+from shigan.metrics.selectors import metric_sums
 from shigan.orgs.models import Unit
 from shigan.orgs.scoping import ALL, user_scope_paths
 from shigan.problems.choices import UNFINISHED_STATES, ProblemState
@@ -44,19 +44,10 @@ def ledger_counts_for(*, user, unit: Unit, criteria: dict, problems: QuerySet) -
 
 def ledger_counts_from_facts(*, unit: Unit, campaign=None) -> LedgerCounts:
     """Counts by state and by light of the unit's whole subtree now, in one query of facts."""
-    facts = MetricFact.objects.filter(unit=unit).filter(
-        Q(metric=PROBLEMS.key, dim="state") | Q(metric__in=list(_LIGHTS), dim="")
-    )
-    if campaign is not None:
-        facts = facts.filter(campaign_id=getattr(campaign, "pk", campaign))
-    by_state, lights = {}, dict.fromkeys(_LIGHTS.values(), 0)
-    for metric, value, n in (
-        facts.values("metric", "value").annotate(n=Sum("delta")).values_list("metric", "value", "n")
-    ):
-        if metric == PROBLEMS.key:
-            by_state[value] = n
-        else:
-            lights[_LIGHTS[metric]] = n
+    keys = [(PROBLEMS.key, "state")] + [(metric, "") for metric in _LIGHTS]
+    sums = metric_sums(unit, keys, campaign)
+    by_state = {value: n for (metric, value), n in sums.items() if metric == PROBLEMS.key}
+    lights = {light: sums.get((metric, ""), 0) for metric, light in _LIGHTS.items()}
     return LedgerCounts(
         total=sum(by_state.values()),
         unfinished=sum(by_state.get(s, 0) for s in UNFINISHED_STATES),

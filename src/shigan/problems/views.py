@@ -29,6 +29,7 @@ from shigan.problems import forms, selectors, services
 from shigan.problems.choices import CloseOutState, ExtensionState, MeasureState, ProblemState
 from shigan.problems.ledger_counts import ledger_counts_for
 from shigan.problems.permissions import can_record, can_review
+from shigan.problems.versions import REFERENCE_KEYS
 
 __all__ = [
     "LedgerHomeView",
@@ -83,7 +84,7 @@ class LedgerView(LoginRequiredMixin, View):
         key = self._cache_key(request, pk, versions) if versions else None
         parts = cache.get(key) if key else None
         if parts is None:
-            parts = self._draw(request, pk)
+            parts = self._draw(request, pk, versions)
             if key:
                 cache.set(key, parts, LEDGER_CACHE_SECONDS)
         return render(request, "problems/ledger.html", parts)
@@ -104,9 +105,30 @@ class LedgerView(LoginRequiredMixin, View):
         return "problems:ledger:" + hashlib.sha256(raw.encode()).hexdigest()
 
     @staticmethod
-    def _draw(request, pk) -> dict:
+    def _filter_choices(user, unit, versions) -> tuple | None:
+        """The filters' campaigns, aspects and programs, cached apart from the page: they
+        change with the tree, roles, campaigns and programs, not with every problem written,
+        so a page drawn after a write takes them from here (three queries fewer)."""
+        if not versions:
+            return None
+        tokens = [token for name, token in versions if name in REFERENCE_KEYS]
+        raw = repr(((user.pk, user.is_superuser, user.is_active), unit.pk, tokens))
+        key = "problems:ledger-filters:" + hashlib.sha256(raw.encode()).hexdigest()
+        choices = cache.get(key)
+        if choices is None:
+            choices = forms.ledger_filter_choices(user=user, unit=unit)
+            cache.set(key, choices, LEDGER_CACHE_SECONDS)
+        return choices
+
+    @classmethod
+    def _draw(cls, request, pk, versions) -> dict:
         unit = unit_get(user=request.user, pk=pk)
-        filters = forms.ledger_filters(user=request.user, unit=unit, data=request.GET)
+        filters = forms.ledger_filters(
+            user=request.user,
+            unit=unit,
+            data=request.GET,
+            choices=cls._filter_choices(request.user, unit, versions),
+        )
         problems = selectors.problem_list(user=request.user, unit=unit, **filters.criteria())
         counts = ledger_counts_for(
             user=request.user, unit=unit, criteria=filters.criteria(), problems=problems

@@ -1,6 +1,12 @@
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from shigan.accounts.services import user_create
 from shigan.audit.models import AuditEntry
@@ -62,11 +68,52 @@ def test_failed_login_message_is_chinese(client, make_user):
 
 
 def test_session_expires_after_thirty_idle_minutes(client, make_user):
-    assert settings.SESSION_COOKIE_AGE == 1800 and settings.SESSION_SAVE_EVERY_REQUEST
+    # The expiry slides with each request (shigan.accounts.idle), not by a write every time.
+    assert settings.SESSION_COOKIE_AGE == 1800
+    assert "shigan.accounts.idle.IdleTimeoutMiddleware" in settings.MIDDLEWARE
     user = make_user(username="idle")
     client.force_login(user)
     client.get(reverse("core:home"))
     assert 1790 <= client.session.get_expiry_age() <= 1800
+    assert 1790 <= _stored_expiry_age(client) <= 1800
+
+
+def _stored_expiry_age(client) -> float:
+    from django.contrib.sessions.models import Session
+
+    row = Session.objects.get(session_key=client.session.session_key)
+    return (row.expire_date - timezone.now()).total_seconds()
+
+
+def _idle_for(client, seconds: int) -> None:
+    """As if the last saved request was `seconds` ago: the stored expiry moves back."""
+    from django.contrib.sessions.models import Session
+
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=F("expire_date") - timedelta(seconds=seconds)
+    )
+
+
+def test_a_request_within_a_minute_writes_no_session_but_a_later_one_slides_it(client, make_user):
+    client.force_login(make_user(username="busy"))
+    client.get(reverse("core:home"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("core:home")).status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    _idle_for(client, 50)
+    client.get(reverse("core:home"))
+    assert 1740 <= _stored_expiry_age(client) <= 1750  # moved by less than a minute: kept
+    _idle_for(client, 20 * 60)
+    assert client.get(reverse("core:home")).status_code == 200
+    assert 1790 <= _stored_expiry_age(client) <= 1800  # slid forward again
+
+
+def test_a_session_idle_for_thirty_minutes_is_logged_out(client, make_user):
+    client.force_login(make_user(username="away"))
+    client.get(reverse("core:home"))
+    _idle_for(client, 1801)
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 def test_home_requires_login(client):

@@ -215,8 +215,9 @@ def test_participation_list_paged_counted_and_query_count_pinned(
     assert small is not None
 
 
-# session, user, campaign, role scope (view, change), batch, count, page, counts by kind, …
-QUERIES = 13
+# session, user, campaign, role scope (every action at once), batch, count, page, counts by
+# kind, …; the session is not saved (shigan.accounts.idle)
+QUERIES = 8
 
 
 def test_aspects_rename_and_reorder_through_the_page(client, office, campaign):

@@ -151,6 +151,16 @@ def test_the_cache_follows_changes_made_through_the_services(seeded, sysadmin):
     assert is_workday(date(2023, 10, 9))
 
 
+def test_a_missing_year_is_asked_for_once_and_entering_it_is_seen(seeded):
+    with CaptureQueriesContext(connection) as asked:
+        for _ in range(3):
+            with pytest.raises(CalendarError):
+                is_workday(date(2023, 5, 4))
+    assert len(asked) == 1
+    seeded(2023)  # the service forgets the cached miss
+    assert is_workday(date(2023, 5, 4))
+
+
 # --- services ----------------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 never the only signal), and the ledger's filters."""
 
 import functools
+from html import escape
 
 from django import forms, template
 from django.urls import reverse
@@ -50,8 +51,16 @@ def light_dot(problem):
     """The problem's light; a finished problem has none (shown as a dash). The dot's look is
     in shigan.css (.light-dot), not inline: the ledger draws 50 of them."""
     if problem.state not in UNFINISHED_STATES or not problem.light:
+        return _light_html("", "")
+    return _light_html(get_language() or "", problem.light)
+
+
+@functools.lru_cache(maxsize=64)
+def _light_html(language: str, value: str) -> str:
+    """A light's markup, drawn once per language (the ledger shows one per row)."""
+    if not value:
         return format_html('<span class="light light-none">{}</span>', "—")
-    light = Light(problem.light)
+    light = Light(value)
     return format_html(
         '<span class="light light-{}"><span class="light-dot {}" aria-hidden="true"></span>{}'
         "</span>",
@@ -127,61 +136,70 @@ def filter_field(field):
     )
 
 
+_ROW = (
+    '<tr>{checkbox}<td class="mono card-hide">{number}</td><td class="card-title"><a '
+    'id="problem-{pk}" href="{prefix}{pk}/">{title}</a>{program}</td><td data-label="{l0}">'
+    '{unit}</td><td class="card-hide">{aspect}</td><td class="card-hide">{source}</td>'
+    '<td class="nowrap" data-label="{l1}">{limit}</td><td class="card-hide">{percent}%</td>'
+    '<td class="nowrap" data-label="{l2}">{light}</td><td data-label="{l3}"><span '
+    'class="badge">{state}</span></td></tr>'
+)
+_CHECKBOX = (
+    '<td class="card-hide"><input type="checkbox" name="ids" value="{pk}" '
+    'aria-labelledby="problem-{pk}"></td>'
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _escaped_label(language: str, kind: str, value: str) -> str:
+    return escape(_label(language, kind, value))
+
+
+def _row_parts(context) -> tuple[str, list[str]]:
+    """The detail URL prefix of any problem (its id and "/" follow) and the escaped card
+    labels of a phone-width row (shigan.css .table.cards), once per page."""
+    parts = context.render_context.get("problems_row_parts")
+    if parts is None:
+        prefix = reverse("problems:detail", args=[0])[: -len("0/")]
+        labels = [escape(gettext(w)) for w in ("责任单位", "整改时限", "红黄绿灯", "状态")]
+        parts = context.render_context["problems_row_parts"] = (escape(prefix), labels)
+    return parts
+
+
 @register.simple_tag(takes_context=True)
 def ledger_row(context, problem, number, selectable):
     """One row of the ledger, built here rather than by template nodes: the ledger shows 50
-    of them and is the page people open most (bench/ledger_http.py)."""
-    prefix = context.render_context.get("problems_detail_prefix")
-    if prefix is None:  # the detail URL of any problem is this prefix, its id and "/"
-        prefix = reverse("problems:detail", args=[0])[: -len("0/")]
-        context.render_context["problems_detail_prefix"] = prefix
+    of them and is the page people open most (bench/dashboards.py). Each text is escaped
+    once with the standard library's escape (what Django's escape does), not through
+    format_html's lazy wrappers, which cost more than the rest of the row."""
+    prefix, labels = _row_parts(context)
     language = get_language() or ""
-    pk = problem.pk
-    labels = context.render_context.get("problems_row_labels")
-    if labels is None:  # the card labels of a phone-width row (shigan.css .table.cards)
-        labels = [gettext(w) for w in ("责任单位", "整改时限", "红黄绿灯", "状态")]
-        context.render_context["problems_row_labels"] = labels
-    checkbox = (
-        format_html(
-            '<td class="card-hide"><input type="checkbox" name="ids" value="{}" '
-            'aria-labelledby="problem-{}"></td>',
-            pk,
-            pk,
-        )
-        if selectable
-        else ""
-    )
-    program = (
-        format_html('<br><small class="muted">{}</small>', problem.special_program.name)
-        if problem.special_program_id
-        else ""
-    )
+    pk = int(problem.pk)
     if problem.deadline:
         limit = problem.deadline.isoformat()
     else:
-        limit = _label(language, "term", problem.term)
-    return format_html(
-        '<tr>{}<td class="mono card-hide">{}</td><td class="card-title"><a id="problem-{}" '
-        'href="{}{}/">{}</a>{}</td><td data-label="{}">{}</td><td class="card-hide">{}</td>'
-        '<td class="card-hide">{}</td><td class="nowrap" data-label="{}">{}</td>'
-        '<td class="card-hide">{}%</td><td class="nowrap" data-label="{}">{}</td>'
-        '<td data-label="{}"><span class="badge">{}</span></td></tr>',
-        checkbox,
-        number,
-        pk,
-        prefix,
-        pk,
-        problem.title,
-        program,
-        labels[0],
-        problem.unit.name,
-        problem.aspect.name if problem.aspect_id else "—",
-        _label(language, "source", problem.source),
-        labels[1],
-        limit,
-        problem.progress_percent,
-        labels[2],
-        light_dot(problem),
-        labels[3],
-        _label(language, "state", problem.state),
+        limit = _escaped_label(language, "term", problem.term)
+    row = _ROW.format(
+        checkbox=_CHECKBOX.format(pk=pk) if selectable else "",
+        number=escape(str(number)),
+        pk=pk,
+        prefix=prefix,
+        title=escape(problem.title),
+        program=(
+            f'<br><small class="muted">{escape(problem.special_program.name)}</small>'
+            if problem.special_program_id
+            else ""
+        ),
+        l0=labels[0],
+        unit=escape(problem.unit.name),
+        aspect=escape(problem.aspect.name) if problem.aspect_id else "—",
+        source=_escaped_label(language, "source", problem.source),
+        l1=labels[1],
+        limit=limit,
+        percent=int(problem.progress_percent),
+        l2=labels[2],
+        light=light_dot(problem),
+        l3=labels[3],
+        state=_escaped_label(language, "state", problem.state),
     )
+    return mark_safe(row)  # every part above is escaped or a number

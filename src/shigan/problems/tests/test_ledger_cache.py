@@ -5,7 +5,8 @@ import datetime
 import re
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shigan.campaigns import services as campaigns
@@ -95,6 +96,24 @@ def test_every_write_shows_on_the_next_view(client, reviewer, editor, units, cam
     )  # fmt: skip
     page = _page(client, league)
     assert "导入的问题" in page and "共 2 个问题" in page
+
+
+def test_the_filters_outlive_problem_writes_and_follow_their_own_data(
+    client, reviewer, editor, units, campaign, problem
+):
+    client.force_login(reviewer)
+    league = units["parent"]
+    _page(client, league)
+    services.measure_add(actor=editor, problem=problem, text="建立台账", added_on=D(2023, 5, 5))
+    with CaptureQueriesContext(connection) as drawn:
+        page = _page(client, league)
+    assert '<span class="badge">整改中</span>' in page  # drawn again, with the filters kept
+    tables = ("campaigns_campaign", "campaigns_aspect", "problems_specialprogram")
+    assert not [q for q in drawn if any(f'FROM "{t}"' in q["sql"] for t in tables)]
+    program = services.special_program_create(
+        actor=None, campaign=campaign, name="新的专项整治", lead_unit=league
+    )
+    assert f'<option value="{program.pk}">新的专项整治</option>' in _page(client, league)
 
 
 def test_names_roles_and_moves_show_on_the_next_view(

@@ -220,6 +220,14 @@ def test_ledger_filters(client, editor, units, ledger, aspect):
     assert 'class="light light-red"' in page and "红灯</span>" in page
 
 
+def test_ledger_rows_escape_what_people_typed(client, editor, units, campaign, calendar):
+    client.force_login(editor)
+    _problem(editor, units["own"], campaign, "<script>alert(\"x\")</script> & '引号'")
+    page = client.get(reverse("problems:ledger", args=[units["own"].pk])).content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;引号&#x27;" in page
+
+
 def test_ledger_query_count_is_pinned(
     client, editor, units, campaign, calendar, django_assert_max_num_queries
 ):
@@ -229,11 +237,11 @@ def test_ledger_query_count_is_pinned(
         _problem(editor, units["own"], campaign, f"问题{i}", deadline=D(2023, 6, 30))
     client.get(url)  # warm the per-user caches of the session
     cache.clear()  # draw the page, not serve it from the cache (test_ledger_cache.py)
-    # 16: the session and the user, the unit's data versions, the scope (memberships for view
-    # and for record, guidance groups), the unit, its breadcrumbs, the campaigns, aspects and
-    # special programs of the filters, the counts by state and light (also the pager's total),
-    # the 50 rows, and saving the session (3 with its savepoint).
-    with django_assert_max_num_queries(16) as few:
+    # 11: the session and the user, the unit's data versions, the scope (memberships and
+    # guidance groups, every action at once), the unit, its breadcrumbs, the campaigns, aspects
+    # and special programs of the filters, the counts by state and light (also the pager's
+    # total) and the 50 rows; the session is not saved (shigan.accounts.idle).
+    with django_assert_max_num_queries(11) as few:
         client.get(url)
     for i in range(5, 60):
         _problem(editor, units["child"], campaign, f"问题{i}", deadline=D(2023, 6, 30))
