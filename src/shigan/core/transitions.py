@@ -33,5 +33,8 @@ class Transition(models.Model):
     def from_label(self) -> str:
         return str(dict(self.state_choices.choices).get(self.from_state, "—"))
 
+    # The templates' name for it, as if `from_state` had choices ("" has none: "—").
+    get_from_state_display = from_label
+
     def to_label(self) -> str:
         return str(dict(self.state_choices.choices).get(self.to_state, self.to_state))

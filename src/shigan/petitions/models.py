@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.core.deadlines import Light
 from shigan.core.search import TextIndex
+from shigan.core.transitions import Transition
 from shigan.orgs.scoping import ALL, ScopedQuerySet, subtree_q, user_scope_paths
 from shigan.petitions.choices import (
     AgentLevel,
@@ -223,14 +224,14 @@ class Petitioner(models.Model):
         return f"{self.petition} · {self.ordinal}"
 
 
-class PetitionTransition(models.Model):
+class PetitionTransition(Transition):
     """A state change or a hand-over (from_unit → to_unit): who, when, to whom, note."""
 
     petition = models.ForeignKey(
         Petition, verbose_name=_("信访件"), on_delete=models.CASCADE, related_name="transitions"
     )
-    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
     to_state = models.CharField(_("新状态"), max_length=20, choices=PetitionState.choices)
+    state_choices = PetitionState
     from_unit = models.ForeignKey(
         "orgs.Unit",
         verbose_name=_("移交单位"),
@@ -247,24 +248,16 @@ class PetitionTransition(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    day = models.DateField(_("日期"), db_index=True)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = _user_fk(_("操作人"), null=True, blank=True)
-    comment = models.TextField(_("说明"), blank=True)
 
     objects = PetitionScopedQuerySet.through("petition__").as_manager()
 
-    class Meta:
+    class Meta(Transition.Meta):
         verbose_name = _("信访件办理记录")
         verbose_name_plural = _("信访件办理记录")
-        ordering = ["day", "pk"]
         indexes = [models.Index(fields=["petition", "day"])]
 
     def __str__(self) -> str:
         return f"{self.petition_id}: {self.from_state or '—'} → {self.to_state}"
-
-    def get_from_state_display(self) -> str:
-        return str(dict(PetitionState.choices).get(self.from_state, "—"))
 
 
 class PetitionExtension(models.Model):

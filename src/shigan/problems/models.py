@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shigan.core.search import TextIndex
+from shigan.core.transitions import Transition
 from shigan.orgs.scoping import ScopedQuerySet
 from shigan.problems.choices import (
     UNFINISHED_STATES,
@@ -229,30 +230,18 @@ class Problem(models.Model):
         return self.deadline
 
 
-class ProblemTransition(models.Model):
+class ProblemTransition(Transition):
     """One state change; the first row (from "") records how the problem entered the ledger."""
 
     problem = models.ForeignKey(
         Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="transitions"
     )
-    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
     to_state = models.CharField(_("新状态"), max_length=20, choices=ProblemState.choices)
-    day = models.DateField(_("日期"), db_index=True)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    comment = models.TextField(_("说明"), blank=True)
+    state_choices = ProblemState
 
-    class Meta:
+    class Meta(Transition.Meta):
         verbose_name = _("问题状态变更")
         verbose_name_plural = _("问题状态变更")
-        ordering = ["day", "pk"]
         indexes = [models.Index(fields=["problem", "day"])]
 
     def __str__(self) -> str:

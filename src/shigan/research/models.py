@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shigan.core.search import TextIndex
+from shigan.core.transitions import Transition
 from shigan.orgs.scoping import ALL, ScopedQuerySet, subtree_q, user_scope_paths
 from shigan.research.choices import AdoptionState, ResultKind, ResultState, TopicState, Verdict
 
@@ -98,7 +99,7 @@ class ResearchTopic(models.Model):
         return self.state in (TopicState.RESEARCHING, TopicState.REPORTED, TopicState.CONCLUDED)
 
 
-class TopicTransition(models.Model):
+class TopicTransition(Transition):
     """One state change; the first row (from "") records how the topic entered the ledger."""
 
     topic = models.ForeignKey(
@@ -107,31 +108,16 @@ class TopicTransition(models.Model):
         on_delete=models.CASCADE,
         related_name="transitions",
     )
-    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
     to_state = models.CharField(_("新状态"), max_length=20, choices=TopicState.choices)
-    day = models.DateField(_("日期"), db_index=True)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    comment = models.TextField(_("说明"), blank=True)
+    state_choices = TopicState
 
-    class Meta:
+    class Meta(Transition.Meta):
         verbose_name = _("课题状态变更")
         verbose_name_plural = _("课题状态变更")
-        ordering = ["day", "pk"]
         indexes = [models.Index(fields=["topic", "day"])]
 
     def __str__(self) -> str:
         return f"{self.topic_id}: {self.from_state or '—'} → {self.to_state}"
-
-    def get_from_state_display(self) -> str:
-        return str(dict(TopicState.choices).get(self.from_state, "—"))
 
 
 class ResearchPlan(models.Model):
@@ -439,7 +425,7 @@ class PromotionTarget(models.Model):
         return reverse("research:promotion_detail", args=[self.promotion_id]) + f"#t{self.pk}"
 
 
-class TargetTransition(models.Model):
+class TargetTransition(Transition):
     """One answer (or change of answer) of a promoted unit; the first row is the promotion."""
 
     target = models.ForeignKey(
@@ -448,24 +434,12 @@ class TargetTransition(models.Model):
         on_delete=models.CASCADE,
         related_name="transitions",
     )
-    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
     to_state = models.CharField(_("新状态"), max_length=20, choices=AdoptionState.choices)
-    day = models.DateField(_("日期"), db_index=True)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    comment = models.TextField(_("说明"), blank=True)
+    state_choices = AdoptionState
 
-    class Meta:
+    class Meta(Transition.Meta):
         verbose_name = _("采用情况变更")
         verbose_name_plural = _("采用情况变更")
-        ordering = ["day", "pk"]
         indexes = [models.Index(fields=["target", "day"])]
 
     def __str__(self) -> str:
