@@ -20,23 +20,24 @@ import coverage
 SRC = Path(__file__).resolve().parent.parent / "src" / "shigan"
 SKIPPED_DIRS = {"tests", "migrations", "browser_tests", "__pycache__", "locale", "static"}
 
-# app -> lowest acceptable line coverage, in percent
+# app -> lowest acceptable line coverage, in percent; the comment is what the app's own tests
+# (with -m "not browser", a few apps per run) covered on 2026-12-06. 0: not measured yet.
 FLOORS = {
-    "accounts": 0,
-    "audit": 0,
+    "accounts": 87,  # 89.8
+    "audit": 91,  # 93.1
     "briefings": 0,
-    "campaigns": 0,
+    "campaigns": 87,  # 89.8
     "core": 0,
     "dashboards": 0,
     "demo": 0,
-    "initiatives": 0,
-    "metrics": 0,
-    "notifications": 0,
-    "orgs": 0,
+    "initiatives": 91,  # 93.9
+    "metrics": 87,  # 89.5
+    "notifications": 88,  # 90.4
+    "orgs": 81,  # 83.5
     "petitions": 0,
-    "problems": 0,
+    "problems": 92,  # 94.7
     "research": 0,
-    "study": 0,
+    "study": 91,  # 93.2
 }
 
 
