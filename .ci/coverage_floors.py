@@ -25,16 +25,16 @@ SKIPPED_DIRS = {"tests", "migrations", "browser_tests", "__pycache__", "locale",
 FLOORS = {
     "accounts": 87,  # 89.8
     "audit": 91,  # 93.1
-    "briefings": 0,
+    "briefings": 91,  # 93.4
     "campaigns": 87,  # 89.8
     "core": 0,
-    "dashboards": 0,
+    "dashboards": 93,  # 95.8
     "demo": 0,
     "initiatives": 91,  # 93.9
     "metrics": 87,  # 89.5
     "notifications": 88,  # 90.4
     "orgs": 81,  # 83.5
-    "petitions": 0,
+    "petitions": 92,  # 94.0
     "problems": 92,  # 94.7
     "research": 0,
     "study": 91,  # 93.2
