@@ -6,9 +6,8 @@ migrations left out — and fails, naming the apps, when one falls below its flo
 
     uv run python .ci/coverage_floors.py [DATA_FILE] [--app APP]
 
-The floors sit a little under what each app's own tests alone covered when they were set, so
-the whole suite (which covers more) passes with room; raise a floor when an app's coverage
-rises, never lower one to make a change pass.
+The floors sit two to three points under what the whole suite covered when they were set; raise a
+floor when an app's coverage rises, never lower one to make a change pass.
 """
 
 import argparse
@@ -20,24 +19,24 @@ import coverage
 SRC = Path(__file__).resolve().parent.parent / "src" / "shigan"
 SKIPPED_DIRS = {"tests", "migrations", "browser_tests", "__pycache__", "locale", "static"}
 
-# app -> lowest acceptable line coverage, in percent; the comment is what the app's own tests
-# (with -m "not browser", a few apps per run) covered on 2026-12-06. 0: not measured yet.
+# app -> lowest acceptable line coverage, in percent, two to three points under what the whole suite
+# (`.ci/run`'s SQLite run, browser tests included) covered on 2026-12-06 (the comment).
 FLOORS = {
-    "accounts": 87,  # 89.8
-    "audit": 91,  # 93.1
-    "briefings": 91,  # 93.4
-    "campaigns": 87,  # 89.8
-    "core": 0,
-    "dashboards": 93,  # 95.8
-    "demo": 0,
-    "initiatives": 91,  # 93.9
-    "metrics": 87,  # 89.5
-    "notifications": 88,  # 90.4
-    "orgs": 81,  # 83.5
-    "petitions": 92,  # 94.0
-    "problems": 92,  # 94.7
-    "research": 0,
-    "study": 91,  # 93.2
+    "accounts": 91,  # 93.6
+    "audit": 93,  # 95.7
+    "briefings": 92,  # 94.8
+    "campaigns": 92,  # 94.7
+    "core": 90,  # 92.5
+    "dashboards": 95,  # 97.3
+    "demo": 96,  # 98.1
+    "initiatives": 94,  # 96.1
+    "metrics": 95,  # 97.7
+    "notifications": 91,  # 93.3
+    "orgs": 92,  # 94.7
+    "petitions": 94,  # 96.0
+    "problems": 94,  # 96.9
+    "research": 94,  # 96.0
+    "study": 92,  # 94.6
 }
 
 
