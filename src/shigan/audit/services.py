@@ -113,7 +113,10 @@ def _open_heads() -> AuditHead | None:
     count = AuditHead.objects.count()
     shards = max(1, settings.SHIGAN_AUDIT_SHARDS)
     if count >= shards:
-        return None
+        # Another transaction may have opened them between our look for a free head and this
+        # count (each statement sees what was committed before it began): look again, or we
+        # would wait on a held head while free ones exist.
+        return _free_head(None)
     if count == 0 or connection.vendor == "sqlite":
         AuditHead.objects.bulk_create([AuditHead(pk=count + 1, shard=count)], ignore_conflicts=True)
         return _free_head(count)
