@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.campaigns.models import Aspect, Batch, Campaign, Participation
 from shigan.dashboards.figure_types import Computed, Entry, Figure, Pillar, Query
+from shigan.initiatives.selectors import indicator_sum, livelihood_areas
 from shigan.metrics.registry import METRICS
 from shigan.metrics.selectors import (
     metric_by,
@@ -36,6 +37,7 @@ from shigan.orgs.selectors import unit_get
 from shigan.research import selectors as research
 from shigan.study import selectors as study
 from shigan.study.choices import StudyKind
+from shigan.study.models import StudyActivity
 
 __all__ = [
     "Pillar",
@@ -304,8 +306,6 @@ def _indicator(area: str, name: str, measure: str) -> Callable[[Query], Computed
     the unit's subtree, in `measure`): FIGURES row 28."""
 
     def compute(q: Query) -> Computed:
-        from shigan.initiatives.selectors import indicator_sum
-
         return indicator_sum(
             unit=q.unit,
             campaign=q.campaign,
@@ -360,8 +360,6 @@ def _batch_central_group(q: Query) -> Computed:
 
 
 def _empty_sessions() -> Computed:
-    from shigan.study.models import StudyActivity
-
     return 0, StudyActivity.objects.none()
 
 
@@ -379,8 +377,6 @@ def _revised_plan_units(q: Query) -> Computed:
 
 def _livelihood_areas(q: Query) -> Computed:
     # The office's list of areas: it has no date, so it reads the same at every as-of date.
-    from shigan.initiatives.selectors import livelihood_areas
-
     figure = livelihood_areas(campaign=q.campaign)
     return figure.value, figure.records
 

@@ -2,6 +2,8 @@
 cannot give (batch figures, a unit's own records, distinct people and units, chart slices).
 Each view parses the query, calls selectors, renders."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -74,8 +76,6 @@ class QueryMixin(LoginRequiredMixin):
 
 
 def _params(q: Query, batch_chosen: bool) -> str:
-    from urllib.parse import urlencode
-
     params = {"unit": q.unit.pk, "campaign": q.campaign.pk}
     if batch_chosen and q.batch is not None:
         params["batch"] = q.batch.pk
