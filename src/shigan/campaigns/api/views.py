@@ -140,8 +140,8 @@ class BatchViewSet(_InCampaign, mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={201: BatchSerializer},
     )
     def create(self, request, campaign_pk=None):
+        _office(request.user, self.campaign)  # out of sight 404, not office 403, then the body
         data = parse(self.BatchCreateInput, request.data)
-        _office(request.user, self.campaign)
         batch = services.batch_create(actor=request.user, campaign=self.campaign, **data)
         return Response(BatchSerializer(batch).data, status=status.HTTP_201_CREATED)
 
@@ -192,9 +192,9 @@ class ParticipationViewSet(
         responses={201: ParticipationSerializer(many=True)},
     )
     def create(self, request, campaign_pk=None):
+        _office(request.user, self.campaign)
         data = parse(self.ParticipationCreateInput, request.data)
         batch = selectors.batch_get(campaign=self.campaign, pk=data["batch"])
-        _office(request.user, self.campaign)
         units = _campaign_units(request.user, self.campaign, data["units"])
         new = services.participation_enroll(
             actor=request.user,
@@ -250,8 +250,8 @@ class AspectViewSet(_InCampaign, mixins.ListModelMixin, viewsets.GenericViewSet)
         responses={201: AspectSerializer},
     )
     def create(self, request, campaign_pk=None):
-        data = parse(self.AspectCreateInput, request.data)
         _office(request.user, self.campaign)
+        data = parse(self.AspectCreateInput, request.data)
         aspect = services.aspect_create(actor=request.user, campaign=self.campaign, **data)
         return Response(AspectSerializer(aspect).data, status=status.HTTP_201_CREATED)
 
@@ -262,8 +262,8 @@ class AspectViewSet(_InCampaign, mixins.ListModelMixin, viewsets.GenericViewSet)
     )
     def partial_update(self, request, campaign_pk=None, pk=None):
         aspect = selectors.aspect_get(campaign=self.campaign, pk=pk)
-        data = parse(self.AspectRenameInput, request.data)
         _office(request.user, self.campaign)
+        data = parse(self.AspectRenameInput, request.data)
         aspect = services.aspect_rename(actor=request.user, aspect=aspect, name=data["name"])
         return Response(AspectSerializer(aspect).data)
 
@@ -274,8 +274,8 @@ class AspectViewSet(_InCampaign, mixins.ListModelMixin, viewsets.GenericViewSet)
     )
     @action(detail=False, methods=["post"])
     def reorder(self, request, campaign_pk=None):
-        data = parse(self.AspectReorderInput, request.data)
         _office(request.user, self.campaign)
+        data = parse(self.AspectReorderInput, request.data)
         services.aspect_reorder(
             actor=request.user, campaign=self.campaign, kind=data["kind"], ordered_ids=data["order"]
         )
@@ -313,8 +313,8 @@ class GroupViewSet(_InCampaign, mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def members(self, request, campaign_pk=None, pk=None):
         group = self.get_object()
-        data = parse(self.MemberInput, request.data)
         _office(request.user, self.campaign)
+        data = parse(self.MemberInput, request.data)
         user = active_user_by_username(data["username"])
         if user is None:
             raise exceptions.ValidationError(
@@ -332,8 +332,8 @@ class GroupViewSet(_InCampaign, mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def units(self, request, campaign_pk=None, pk=None):
         group = self.get_object()
-        data = parse(self.AssignInput, request.data)
         _office(request.user, self.campaign)
+        data = parse(self.AssignInput, request.data)
         units = _campaign_units(request.user, self.campaign, data["units"])
         services.guidance_group_assign(actor=request.user, group=group, units=units)
         return Response(GroupSerializer(self.get_object()).data)
@@ -391,12 +391,12 @@ class VisitViewSet(_InCampaign, mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={201: VisitSerializer},
     )
     def create(self, request, campaign_pk=None):
+        # Whoever is in none of the campaign's groups is refused before the body is read.
+        groups = selectors.groups_of_member(user=request.user, campaign=self.campaign)
+        if not groups.exists():
+            raise exceptions.PermissionDenied(_("只有本指导组成员可以登记指导记录。"))
         data = parse(self.VisitCreateInput, request.data)
-        group = (
-            selectors.groups_of_member(user=request.user, campaign=self.campaign)
-            .filter(pk=data["group"])
-            .first()
-        )
+        group = groups.filter(pk=data["group"]).first()
         if group is None:
             raise exceptions.PermissionDenied(_("只有本指导组成员可以登记指导记录。"))
         unit = unit_get(user=request.user, pk=data["unit"])
