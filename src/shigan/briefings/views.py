@@ -87,6 +87,9 @@ class BriefingListView(UnitCampaignMixin, View):
 class BriefingGenerateView(BriefingListView):
     def post(self, request):
         unit, campaign = self.unit_campaign(request)
+        # refused before the form is read (the service checks again)
+        if not user_can(request.user, "record", unit):
+            raise PermissionDenied(_("您没有为该单位生成简报的权限。"))
         templates = selectors.template_list(user=request.user, campaign=campaign)
         form = GenerateForm(request.POST, campaign=campaign, templates=templates)
         if not form.is_valid():

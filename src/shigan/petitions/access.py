@@ -15,10 +15,11 @@ The petition itself must be in the user's scope first (`Petition.objects.restric
 """
 
 from shigan.orgs.choices import Role
-from shigan.orgs.models import Membership
+from shigan.orgs.models import Membership, Unit
+from shigan.orgs.permissions import user_can
 from shigan.petitions.models import Agent
 
-__all__ = ["reveal_unit_ids", "can_reveal", "REVEAL_ROLES"]
+__all__ = ["reveal_unit_ids", "can_reveal", "can_request_review", "REVEAL_ROLES"]
 
 REVEAL_ROLES = (Role.EDITOR, Role.LEADER)
 
@@ -46,3 +47,14 @@ def can_reveal(user, petition) -> bool:
         return True
     agent = petition.intake_agent if petition.intake_agent_id else None
     return agent is not None and agent.user_id == user.pk
+
+
+def can_request_review(user, petition) -> bool:
+    """Who registers a request for 复查/复核: the agent who carries the petition, or the body
+    above the one that answers it (whoever records there; the service checks the body it
+    picks again)."""
+    agent = petition.intake_agent
+    if agent is not None and agent.user_id == user.pk:
+        return True
+    above = Unit.objects.get_parent(petition.handling_unit)
+    return above is not None and user_can(user, "record", above)

@@ -29,7 +29,7 @@ from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get, unit_scope_roots
 from shigan.orgs.views_exchange import CONTENT_TYPES, attachment
 from shigan.petitions import crypto, forms, selectors, services
-from shigan.petitions.access import can_reveal
+from shigan.petitions.access import can_request_review, can_reveal
 from shigan.petitions.choices import CaseKind, PetitionState, ReviewLevel
 from shigan.petitions.errors import ErrorCode
 from shigan.petitions.exports import IntakeTemplate, PetitionExporter
@@ -257,12 +257,7 @@ class ReviewRequestView(PetitionActionView):
     success = gettext_lazy("已登记复查、复核请求。")
 
     def allowed(self, petition) -> bool:
-        user = self.request.user
-        agent = petition.intake_agent
-        if agent is not None and agent.user_id == user.pk:
-            return True
-        above = Unit.objects.get_parent(petition.handling_unit)
-        return above is not None and user_can(user, "record", above)
+        return can_request_review(self.request.user, petition)
 
     def perform(self, petition, data):
         services.petition_review_request(actor=self.request.user, petition=petition, **data)

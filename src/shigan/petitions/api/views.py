@@ -15,6 +15,7 @@ from shigan.core.pagination import CursorPagination
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
 from shigan.petitions import selectors, services
+from shigan.petitions.access import can_request_review
 from shigan.petitions.api.serializers import AgentSerializer, PetitionSerializer
 from shigan.petitions.choices import (
     CaseKind,
@@ -263,6 +264,8 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"], filter_backends=[])
     def review(self, request, pk=None):
         petition = self.get_object()
+        if not can_request_review(request.user, petition):  # before the body is read
+            raise exceptions.PermissionDenied(_("您没有办理该信访件的权限。"))
         data = parse(PetitionReviewInput, request.data)
         review = services.petition_review_request(actor=request.user, petition=petition, **data)
         return Response(ReviewOutput(review).data, status=status.HTTP_201_CREATED)

@@ -181,6 +181,9 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
         target = self.get_object()
+        # refused before the body is read (the service checks again)
+        if not user_can(request.user, "record", target.unit):
+            raise exceptions.PermissionDenied(_("您没有为该单位反馈采用情况的权限。"))
         data = parse(ReportInput, request.data)
         target = services.promotion_report(actor=request.user, target=target, **data)
         return Response(TargetSerializer(target).data)

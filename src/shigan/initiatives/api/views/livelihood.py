@@ -18,6 +18,7 @@ from shigan.initiatives.api.views.common import ScopedViewSet, campaign_for, req
 from shigan.initiatives.filters import LivelihoodItemFilter
 from shigan.initiatives.models import LivelihoodArea, LivelihoodItem
 from shigan.initiatives.services import livelihood
+from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_get
 
 __all__ = ["LivelihoodAreaViewSet", "LivelihoodItemViewSet"]
@@ -136,6 +137,9 @@ class LivelihoodItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
     @action(detail=True, methods=["post"], filter_backends=[])
     def move(self, request, pk=None):
         item = self.get_object()
+        # the office's numbering: refused before the body is read (the service checks again)
+        if not user_can(request.user, "change", item.campaign.root_unit):
+            raise exceptions.PermissionDenied(_("只有活动办管理员可以维护民生项目清单。"))
         data = parse(LivelihoodMoveInput, request.data)
         item = livelihood.livelihood_item_move(actor=request.user, item=item, number=data["number"])
         item.refresh_from_db()
