@@ -11,7 +11,7 @@ from shigan.core.errors import DomainError
 from shigan.core.pagination import CursorPagination
 from shigan.problems import selectors
 from shigan.problems.models import Problem
-from shigan.problems.permissions import can_record
+from shigan.problems.permissions import can_record, can_review
 
 # Refusals that are about who asks, not about what is asked: 403.
 FORBIDDEN_CODES = {"forbidden", "not_reviewer", "own_closeout", "own_extension"}
@@ -32,6 +32,15 @@ def call_service(fn, **kwargs):
 def require_record(user, problem) -> None:
     if not can_record(user, problem):
         raise exceptions.PermissionDenied(_("您没有在该单位登记问题的权限。"))
+
+
+def require_review(user, problem) -> None:
+    """Refuse a reviewer who is not above the unit before reading the body (the service checks
+    again): an empty or wrong body must not answer 400 to someone who may not decide."""
+    if not can_review(user, problem):
+        raise exceptions.PermissionDenied(
+            _("只有上级单位或联系该单位的巡回指导组可以审核，本单位不能审核自己的问题。")
+        )
 
 
 def today():

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from shigan.core.api import parse
 from shigan.problems import selectors, services
-from shigan.problems.api.common import ScopedReadMixin, call_service, today
+from shigan.problems.api.common import ScopedReadMixin, call_service, require_review, today
 from shigan.problems.api.serializers import (
     CloseOutSerializer,
     ExtensionSerializer,
@@ -67,6 +67,7 @@ class CloseOutViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], filter_backends=[])
     def decide(self, request, pk=None):
         closeout = selectors.closeout_get(user=request.user, pk=pk, action="review")
+        require_review(request.user, closeout.problem)
         data = parse(DecideInput, request.data)
         closeout = call_service(
             services.closeout_decide,
@@ -99,6 +100,7 @@ class ExtensionViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], filter_backends=[])
     def decide(self, request, pk=None):
         extension = selectors.extension_get(user=request.user, pk=pk, action="review")
+        require_review(request.user, extension.problem)
         data = parse(ExtensionDecideInput, request.data)
         extension = call_service(
             services.extension_decide,
