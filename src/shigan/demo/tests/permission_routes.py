@@ -7,13 +7,18 @@ to that unit, and is derived from the role table (orgs.choices.ROLE_ACTIONS):
     in scope and the role has `action` -> answered (2xx, 3xx, or 400 for an empty POST)
     in scope, the role lacks `action`  -> `denied` (403 or 404, as the route does today)
     out of scope                       -> 404
+`write` is the action of its other methods (a page read with "view", changed with
+"record"); `where` narrows where the role must be held ("own", "above"); `from_below` lets
+the units below see it; a few actions no role grants name who may ("agent", "guide",
+"office": SPECIAL_ACTIONS in the test). An empty POST is refused (403/404) before its body is
+read: a body's 400 to someone who may not act would leak that the record exists.
 `Open()` — the route names no unit-owned record: any signed-in user is answered (its content
 is filtered by scope, not the status). `System(role)` — a system role's page (三员分立).
 `Public()` — answered even without signing in.
 
 `methods` are sent with an empty body (POST/PATCH/PUT/DELETE run in a savepoint that is
-rolled back). `known` records, per subject, an answer that contradicts the role table, with
-the reason: each is a permission bug to look at (listed in the test's docstring).
+rolled back). `known` records, per subject, an answer that contradicts the role table and
+is meant, each with its reason (KNOWN at the end).
 """
 
 from dataclasses import dataclass, field, replace
@@ -30,9 +35,38 @@ class Route:
     public: bool = False
     # the answer every signed-in subject gets, when the route cannot be given what it needs
     # here (a query string, a configured CAS server); the matrix still proves it is no 500
-    answer: int | None = None
+    answer: int | str | None = None
+    # the action its other methods (POST, PATCH, DELETE) need, when it is not `action`: a
+    # record's page is read with "view" and changed with "record" (or "change", "manage")
+    write: str | None = None
+    # where a role must be held, relative to the record's unit, for `action`:
+    #   "subtree" — on the unit or above it (a role covers its subtree: DESIGN, Domain model)
+    #   "own"     — on the record's own unit only (study.services.can_delete_activity)
+    #   "above"   — strictly above it: review of what units below submit (orgs.choices'
+    #               "review"; DESIGN: 销号 "a reviewer above the unit accepts the evidence")
+    where: str = "subtree"
+    # the actions answered to a role on a unit below the record's (an "ancestor" relation):
+    # a key task, its milestones and indicators are in sight of the units below its own, which
+    # serve it (initiatives.models.KeyTaskQuerySet), but changed only by its unit's roles
+    from_below: tuple[str, ...] | None = None
+    # a query string the route needs: `{unit}` the record's unit, `{pk}` the record,
+    # `{campaign}` and `{batch}` the scenario's campaign and its first batch
+    query: str = ""
     # subject -> status seen today that the role table would not give (a bug, commented)
     known: dict = field(default_factory=dict)
+
+    def action_for(self, method: str) -> str | None:
+        return self.action if method == "get" or self.write is None else self.write
+
+    def actions_from_below(self) -> tuple[str, ...]:
+        if self.from_below is not None:
+            return self.from_below
+        return ("view",) if self.obj in SEEN_FROM_BELOW else ()
+
+
+# records a unit below theirs sees (see Route.from_below); a petition's review is its
+# reviewing body's, and in sight of the units below whose petition it is about
+SEEN_FROM_BELOW = {"key_task", "key_task_as_task", "milestone", "indicator", "petition_review"}
 
 
 def Scoped(obj, action="view", methods=("get",), **kw) -> Route:  # noqa: N802
@@ -57,6 +91,9 @@ GP = ("get", "post")
 SHEET = {"sheet": "units"}
 # A job is seen by the user who started it only (core.models.JobQuerySet): pk 0 is nobody's.
 JOB = {"pk": 0}
+UNIT = "unit={unit}"
+METRIC = {"key": "problems.found"}  # a metric of metrics.registry
+FIGURE = {"key": "study_leaders"}  # a figure of dashboards.figures.CATALOGUE
 
 ROUTES: dict[str, Route] = {
     # core
@@ -76,7 +113,7 @@ ROUTES: dict[str, Route] = {
     "api-root": Open(),
     # accounts
     "accounts:login": Public(),
-    "accounts:logout": Open(P),
+    "accounts:logout": Open(P, answer="login"),  # signing out ends on the sign-in page
     "accounts:tokens": Open(),
     "accounts:token_revoke": Open(P, kwargs={"pk": 0}),
     "accounts:second_factor": Open(),
@@ -86,9 +123,10 @@ ROUTES: dict[str, Route] = {
     "accounts:user_action": System("system_admin", P, kwargs={"pk": 0, "action": "lock"}),
     "accounts:security": System("security_admin"),
     "accounts:security_action": System("security_admin", P, kwargs={"pk": 0, "action": "lock"}),
-    "oidc_authentication_init": Public(),
-    "oidc_authentication_callback": Public(),
-    "cas_login": Public(),
+    # no OIDC provider nor CAS server is configured here: these routes answer 404 to everyone
+    "oidc_authentication_init": Public(answer=404),
+    "oidc_authentication_callback": Public(answer=404),
+    "cas_login": Public(answer=404),
     "token-list": Open(GP),
     "token-detail": Open(("get", "delete"), kwargs={"pk": 0}),
     "account-list": System("system_admin", GP),
@@ -113,34 +151,37 @@ ROUTES: dict[str, Route] = {
     "orgs:unit_export": Scoped("unit", kwargs={**SHEET, "fmt": "xlsx"}),
     "orgs:unit_template": Scoped("unit", "change", kwargs=SHEET),
     "unit-list": Open(),
-    "unit-detail": Scoped("unit", methods=("get", "patch")),
+    "unit-detail": Scoped("unit", methods=("get", "patch"), write="change"),
     "unit-children": Scoped("unit"),
     "unit-search": Scoped("unit"),
     "membership-list": Open(GP),
-    "membership-detail": Scoped("membership", "manage", ("get", "delete")),
+    # a role grant is read by whoever sees its unit (MembershipViewSet), revoked with manage
+    "membership-detail": Scoped("membership", methods=("get", "delete"), write="manage"),
     "person-list": Open(GP),
-    "person-detail": Scoped("person", methods=("get", "patch")),
+    "person-detail": Scoped("person", methods=("get", "patch"), write="record"),
     "person-deactivate": Scoped("person", "record", P),
     "person-reactivate": Scoped("person", "record", P),
     # audit
     "audit:entry_list": System("auditor"),
     "audit:export": System("auditor"),
     # metrics
-    "metrics:overview": Open(),
-    "metrics:records": Open(kwargs={"key": "problems"}),
-    "metrics:records_export": Open(kwargs={"key": "problems"}),
+    # a figure is asked for a unit (?unit=): scoped by it
+    "metrics:overview": Scoped("unit", query=UNIT),
+    "metrics:records": Scoped("unit", kwargs=METRIC, query=UNIT),
+    "metrics:records_export": Scoped("unit", kwargs=METRIC, query=UNIT),
     "api-metric-list": Open(),
-    "api-metric-value": Open(kwargs={"key": "problems"}),
-    "api-metric-by-child": Open(kwargs={"key": "problems"}),
-    "api-metric-by": Open(kwargs={"key": "problems", "dim": "aspect"}),
-    "api-metric-records": Open(kwargs={"key": "problems"}),
+    "api-metric-value": Scoped("unit", kwargs=METRIC, query=UNIT),
+    "api-metric-by-child": Scoped("unit", kwargs=METRIC, query=UNIT),
+    "api-metric-by": Scoped("unit", kwargs={**METRIC, "dim": "aspect"}, query=UNIT),
+    "api-metric-records": Scoped("unit", kwargs=METRIC, query=UNIT),
     # research
     "research:index": Open(),
     "research:inbox": Open(),
-    "research:visit_log": Open(GP),
-    "research:figures": Open(),
-    "research:batch_records": Open(kwargs={"key": "topics"}),
-    "research:revised_units": Open(),
+    # guidance members only; whoever is in no group is told 404 (research.views.VisitLogView)
+    "research:visit_log": Open(GP, answer=404),
+    "research:figures": Scoped("unit", query=UNIT),
+    "research:batch_records": Scoped("unit", kwargs={"key": "research.topics"}, query=UNIT),
+    "research:revised_units": Scoped("unit", query=UNIT),
     "research:unit_list": Scoped("unit"),
     "research:topic_create": Scoped("unit", "record", GP),
     "research:import": Scoped("unit", "record", GP, kwargs={"sheet": "topics"}),
@@ -153,8 +194,8 @@ ROUTES: dict[str, Route] = {
     "research:conclude": Scoped("topic", "record", P),
     "research:problem_create": Scoped("topic", "record", GP),
     "research:result_create": Scoped("topic", "record", GP),
-    "research:plan_review": Scoped("plan", "review", GP, denied=404),
-    "research:result_adopt": Scoped("result", "record", GP),
+    "research:plan_review": Scoped("plan", "review", P, denied=404),
+    "research:result_adopt": Scoped("result", "record", P),
     "research:promote": Scoped("result", "record", GP),
     "research:promotion_list": Open(),
     "research:promotion_detail": Scoped("promotion"),
@@ -179,7 +220,7 @@ ROUTES: dict[str, Route] = {
     "research-promotion-figure": Scoped("promotion"),
     "research-promotion-target-list": Open(),
     "research-promotion-target-detail": Scoped("target"),
-    "research-promotion-target-report": Scoped("target", "view", P),
+    "research-promotion-target-report": Scoped("target", "record", P),
     # problems
     "problems:home": Open(),
     "problems:inbox": Open(),
@@ -198,9 +239,10 @@ ROUTES: dict[str, Route] = {
     "problems:closeout_submit": Scoped("problem", "record", GP),
     "problems:extension_request": Scoped("problem", "record", GP),
     "problems:measure_complete": Scoped("measure", "record", P),
-    "problems:closeout_decide": Scoped("closeout", "review", GP, denied=404),
-    "problems:extension_decide": Scoped("extension", "review", GP, denied=404),
-    "problems:evidence": Scoped("evidence", "change", denied=404),
+    "problems:closeout_decide": Scoped("closeout", "review", P, denied=404, where="above"),
+    "problems:extension_decide": Scoped("extension", "review", P, denied=404, where="above"),
+    # the scenario's evidence rows name files this run never stored: 404 once in sight
+    "problems:evidence": Scoped("evidence", answer=404),
     "problems-carry-over": Open(P),
     "problems-problem-list": Open(GP),
     "problems-problem-detail": Scoped("problem"),
@@ -216,16 +258,17 @@ ROUTES: dict[str, Route] = {
     "problems-report-detail": Scoped("report"),
     "problems-evidence-list": Open(),
     "problems-evidence-detail": Scoped("evidence"),
-    "problems-evidence-download": Scoped("evidence", "change", denied=404),
+    "problems-evidence-download": Scoped("evidence", answer=404),
     "problems-closeout-list": Open(),
     "problems-closeout-inbox": Open(),
     "problems-closeout-detail": Scoped("closeout"),
-    "problems-closeout-decide": Scoped("closeout", "review", P, denied=404),
+    "problems-closeout-decide": Scoped("closeout", "review", P, denied=404, where="above"),
     "problems-extension-list": Open(),
     "problems-extension-detail": Scoped("extension"),
-    "problems-extension-decide": Scoped("extension", "review", P, denied=404),
+    "problems-extension-decide": Scoped("extension", "review", P, denied=404, where="above"),
     "problems-program-list": Open(GP),
     "problems-program-detail": Scoped("program"),
+    # the right is "record" on each problem the body names: an empty body is a 400 to any viewer
     "problems-program-assign": Scoped("program", "view", P),
     "problems-rule-list": Open(GP),
     "problems-rule-detail": Scoped("rule"),
@@ -238,8 +281,8 @@ ROUTES: dict[str, Route] = {
     "initiatives:projects": Scoped("unit"),
     "initiatives:project_create": Scoped("unit", "record", GP),
     "initiatives:livelihood": Scoped("unit"),
-    "initiatives:livelihood_item_create": Scoped("unit", "change", GP),
-    "initiatives:livelihood_area_create": Scoped("unit", "change", GP),
+    "initiatives:livelihood_item_create": Scoped("unit", "office", GP),
+    "initiatives:livelihood_area_create": Scoped("unit", "office", GP),
     "initiatives:import": Scoped("unit", "record", GP, kwargs={"sheet": "key_tasks"}),
     "initiatives:export": Scoped("unit", kwargs={"sheet": "key_tasks", "fmt": "xlsx"}),
     "initiatives:template": Scoped("unit", "record", kwargs={"sheet": "key_tasks"}),
@@ -249,7 +292,10 @@ ROUTES: dict[str, Route] = {
     "initiatives:indicator_create": Scoped("key_task", "record", GP),
     "initiatives:indicator_report": Scoped("project", "record", GP),
     "initiatives:milestone_create": Scoped("key_task", "record", GP),
-    "initiatives:task_project_create": Scoped("key_task_as_task", "record", GP),
+    # a unit below files a project of its own under the key task it serves (recordable_units)
+    "initiatives:task_project_create": Scoped(
+        "key_task_as_task", "record", GP, from_below=("view", "record")
+    ),
     "initiatives:link_result": Scoped("key_task", "record", P),
     "initiatives:unlink_result": Scoped("key_task", "record", P, kwargs={"item": 0}),
     "initiatives:link_rule": Scoped("key_task", "record", P),
@@ -258,8 +304,8 @@ ROUTES: dict[str, Route] = {
     "initiatives:project_detail": Scoped("project"),
     "initiatives:project_state": Scoped("project", "record", P),
     "initiatives:livelihood_item": Scoped("livelihood_item"),
-    "initiatives:livelihood_report": Scoped("livelihood_item", "record", GP),
-    "initiatives:livelihood_move": Scoped("livelihood_item", "change", P),
+    "initiatives:livelihood_report": Scoped("livelihood_item", "record", P),
+    "initiatives:livelihood_move": Scoped("livelihood_item", "office", P),
     "initiatives:service_point_create": Scoped("livelihood_item", "record", GP),
     "initiatives-key-task-list": Open(GP),
     "initiatives-key-task-detail": Scoped("key_task"),
@@ -271,33 +317,39 @@ ROUTES: dict[str, Route] = {
     "initiatives-milestone-detail": Scoped("milestone"),
     "initiatives-milestone-complete": Scoped("milestone", "record", P),
     "initiatives-project-list": Open(GP),
-    "initiatives-project-detail": Scoped("project", "record", methods=("get", "patch", "delete")),
+    "initiatives-project-detail": Scoped(
+        "project", methods=("get", "patch", "delete"), write="record"
+    ),
     "initiatives-project-state": Scoped("project", "record", P),
     "initiatives-livelihood-area-list": Open(GP),
     "initiatives-livelihood-item-list": Open(GP),
     "initiatives-livelihood-item-detail": Scoped("livelihood_item"),
-    "initiatives-livelihood-item-move": Scoped("livelihood_item", "view", P),
+    "initiatives-livelihood-item-move": Scoped("livelihood_item", "office", P),
     "initiatives-livelihood-item-reports": Scoped("livelihood_item", "record", P),
     "initiatives-indicator-list": Open(GP),
-    "initiatives-indicator-detail": Scoped("indicator", methods=("get", "patch")),
+    "initiatives-indicator-detail": Scoped("indicator", methods=("get", "patch"), write="record"),
     "initiatives-indicator-total": Scoped("indicator"),
     "initiatives-indicator-report-list": Open(GP),
-    "initiatives-indicator-report-detail": Scoped("indicator_report", methods=("get", "delete")),
+    "initiatives-indicator-report-detail": Scoped(
+        "indicator_report", methods=("get", "delete"), write="record"
+    ),
     # study
     "study:index": Open(),
     "study:unit_list": Scoped("unit"),
     "study:activity_create": Scoped("unit", "record", GP),
     "study:leader_picker": Scoped("unit"),
     "study:leaders": Scoped("unit"),
-    "study:coverage": Scoped("unit", "change", denied=404),
+    "study:coverage": Scoped("unit", query="campaign={campaign}&batch={batch}"),
     "study:export": Scoped("unit"),
     "study:template": Scoped("unit", "record"),
     "study:import": Scoped("unit", "record", GP),
     "study:activity_detail": Scoped("activity"),
     "study:activity_edit": Scoped("activity", "record", GP),
-    "study:activity_delete": Scoped("activity", "record", P),
-    "study:attachment": Scoped("activity", "change", denied=404),
-    "study:participant_add": Scoped("activity", "change", P, denied=404),
+    "study:activity_delete": Scoped("activity", "record", P, where="own"),
+    # the scenario's activities have no attachment: 404 once in sight
+    "study:attachment": Scoped("activity", answer=404),
+    # an empty POST names no person: 404 once allowed
+    "study:participant_add": Scoped("activity", "record", P, answer=404),
     "study:participant_remove": Scoped("activity", "record", P, kwargs={"person_pk": 0}),
     "study-activity-list": Open(GP),
     "study-activity-detail": Scoped("activity"),
@@ -325,23 +377,23 @@ ROUTES: dict[str, Route] = {
     "campaigns:group_assign": Scoped("group", "change", P),
     "campaigns:group_unassign": Scoped("group", "change", P, kwargs={"unit_pk": 0}),
     "campaigns:visit_list": Scoped("campaign"),
-    "campaigns:visit_log": Scoped("campaign", "change", GP),
-    "campaign-batch-list": Scoped("campaign_api", methods=GP),
-    "campaign-participation-list": Scoped("campaign_api", methods=GP),
+    "campaigns:visit_log": Scoped("campaign", "guide", GP),
+    "campaign-batch-list": Scoped("campaign_api", methods=GP, write="change"),
+    "campaign-participation-list": Scoped("campaign_api", methods=GP, write="change"),
     "campaign-participation-detail": Scoped("enrolment", "change", ("delete",)),
-    "campaign-aspect-list": Scoped("campaign_api", methods=GP),
-    "campaign-aspect-reorder": Scoped("campaign_api", "view", P),
-    "campaign-aspect-detail": Scoped("aspect_api", "view", ("patch",)),
+    "campaign-aspect-list": Scoped("campaign_api", methods=GP, write="change"),
+    "campaign-aspect-reorder": Scoped("campaign_api", "change", P),
+    "campaign-aspect-detail": Scoped("aspect_api", "change", ("patch",)),
     "campaign-group-list": Scoped("campaign_api"),
     "campaign-group-members": Scoped("group_api", "change", P, denied=404),
     "campaign-group-units": Scoped("group_api", "change", P, denied=404),
-    "campaign-visit-list": Scoped("campaign_api", methods=GP),
+    "campaign-visit-list": Scoped("campaign_api", methods=GP, write="guide"),
     "campaign-list": Open(GP),
     "campaign-detail": Scoped("campaign"),
     # petitions
     "petitions:desk": Open(),
-    "petitions:intake": Scoped("agent_as_agent", "change", GP, denied=404),
-    "petitions:union_intake": Scoped("agent_as_agent", "change", GP, denied=404),
+    "petitions:intake": Scoped("agent_as_agent", "agent", GP, denied=404),
+    "petitions:union_intake": Scoped("agent_as_agent", "agent", GP, denied=404),
     "petitions:template": Open(),
     "petitions:detail": Scoped("petition"),
     "petitions:route": Scoped("petition", "record", GP),
@@ -351,20 +403,22 @@ ROUTES: dict[str, Route] = {
     "petitions:extend": Scoped("petition", "review", GP),
     "petitions:reply": Scoped("petition", "record", GP),
     "petitions:rate": Scoped("petition", "record", GP),
-    "petitions:review_request": Scoped("petition", "record", GP),
+    # registered by the reviewing body, above the one that answered (ReviewRequestView.allowed)
+    "petitions:review_request": Scoped("petition", "record", GP, where="above"),
     "petitions:problem": Scoped("petition", "record", P),
     "petitions:attach": Scoped("petition", "record", P),
-    "petitions:hearing": Scoped("petition_review", "change", GP),
-    "petitions:decide": Scoped("petition_review", "change", GP),
+    # a review is the reviewing body's (its unit, `body`): its recording roles (ReviewActionView)
+    "petitions:hearing": Scoped("petition_review", "record", GP),
+    "petitions:decide": Scoped("petition_review", "record", GP),
     # The scenario attaches no file to a petition: asked for one nobody has.
     "petitions:attachment": Open(kwargs={"pk": 0}),
     "petitions:unit_list": Scoped("unit"),
     "petitions:figures": Scoped("unit"),
     "petitions:union_figures": Scoped("unit"),
-    "petitions:agents": Scoped("unit", "manage", GP),
+    "petitions:agents": Scoped("unit", methods=GP, write="manage"),
     "petitions:export": Scoped("unit", kwargs={"fmt": "xlsx"}),
     "petitions:agent_retire": Scoped("agent", "manage", P),
-    "petitions:import": Scoped("agent_as_agent", "change", GP, denied=404),
+    "petitions:import": Scoped("agent_as_agent", "agent", GP, denied=404),
     "petitions-petition-list": Open(GP),
     "petitions-petition-detail": Scoped("petition"),
     "petitions-petition-accept": Scoped("petition", "record", P),
@@ -372,7 +426,7 @@ ROUTES: dict[str, Route] = {
     "petitions-petition-extend": Scoped("petition", "review", P),
     "petitions-petition-rate": Scoped("petition", "record", P),
     "petitions-petition-reply": Scoped("petition", "record", P),
-    "petitions-petition-review": Scoped("petition", "view", P),
+    "petitions-petition-review": Scoped("petition", "record", P, where="above"),
     "petitions-petition-route": Scoped("petition", "record", P),
     "petitions-agent-list": Open(),
     "petitions-agent-detail": Scoped("agent"),
@@ -388,25 +442,28 @@ ROUTES: dict[str, Route] = {
     "dashboards:home": Open(),
     "dashboards:unit": Scoped("unit"),
     "dashboards:chart": Scoped("unit", kwargs={"name": "aspect"}),
-    "dashboards:figure_records": Open(kwargs={"key": "problems"}),
-    "dashboards:figure_export": Open(kwargs={"key": "problems"}),
-    "dashboards:metric_records": Open(kwargs={"key": "problems"}),
-    "dashboards:chart_records": Open(kwargs={"dim": "aspect"}),
-    "dashboards:overdue": Open(),
-    "dashboards:compare": Open(),
+    "dashboards:figure_records": Scoped("unit", kwargs=FIGURE, query=UNIT),
+    "dashboards:figure_export": Scoped("unit", kwargs=FIGURE, query=UNIT),
+    "dashboards:metric_records": Scoped("unit", kwargs=METRIC, query=UNIT),
+    "dashboards:chart_records": Scoped("unit", kwargs={"dim": "aspect"}, query=UNIT),
+    "dashboards:overdue": Scoped("unit", query=UNIT),
+    # the unit asked for here lies in one campaign only: no second to set beside it, 404
+    # (views_compare._campaigns) to whoever sees it; the scope is still asked
+    "dashboards:compare": Scoped("unit", query=UNIT, answer=404),
     "api-dashboard-catalogue": Open(),
     "api-dashboard-figures": Open(),
-    "api-dashboard-figure-records": Open(kwargs={"key": "problems"}),
+    "api-dashboard-figure-records": Scoped("unit", kwargs=FIGURE, query=UNIT),
     # briefings
     "briefings:list": Open(),
-    "briefings:generate": Open(GP),
+    "briefings:generate": Scoped("unit", methods=GP, write="record", query=UNIT),
     "briefings:detail": Scoped("briefing"),
     "briefings:issue": Scoped("briefing", "change", P),
     "briefings:changes": Scoped("briefing"),
     "briefings:docx": Scoped("briefing"),
     "briefings:html": Scoped("briefing"),
-    "briefings:templates": Open(),
-    "briefings:template_create": Open(GP),
+    "briefings:templates": Scoped("unit", query=UNIT),
+    # the campaign office writes its campaign's templates (TemplateEditView)
+    "briefings:template_create": Scoped("campaign", "change", GP, query="campaign={pk}"),
     "briefings:template_edit": Open(GP, kwargs={"pk": 0}),
     "briefing-template-list": Open(GP),
     "briefing-template-detail": Open(("put",), kwargs={"pk": 0}),
@@ -422,447 +479,9 @@ ROUTES: dict[str, Route] = {
 }
 
 
-# Today's answers that differ from what the role table gives, found by this matrix (issue 17:
-# recorded, not fixed; each is listed in the issue's report to be looked at). Keyed by
-# "method subject"; the value is the outcome seen ("ok": answered, "login": sent to sign in).
-KNOWN: dict[str, dict[str, object]] = {
-    "accounts:logout": {
-        "post admin@own": "login",
-        "post nobody": "login",
-        "post viewer@own": "login",
-    },
-    "api-dashboard-figure-records": {
-        "get admin@own": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-    },
-    "api-metric-by": {
-        "get admin@own": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-    },
-    "api-metric-by-child": {
-        "get admin@own": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-    },
-    "api-metric-records": {
-        "get admin@own": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-    },
-    "api-metric-value": {
-        "get admin@own": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-    },
-    "briefings:generate": {
-        "post nobody": 404,
-    },
-    "briefings:template_create": {
-        "get admin@own": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-        "post admin@own": 404,
-        "post nobody": 404,
-        "post viewer@own": 404,
-    },
-    "briefings:templates": {
-        "get nobody": 404,
-    },
-    "campaign-aspect-list": {
-        "post admin@ancestor": "ok",
-        "post admin@sibling": "ok",
-        "post nobody": "ok",
-    },
-    "campaign-aspect-reorder": {
-        "post admin@ancestor": "ok",
-        "post admin@sibling": "ok",
-        "post nobody": "ok",
-    },
-    "campaign-batch-list": {
-        "post admin@ancestor": "ok",
-        "post admin@sibling": "ok",
-        "post nobody": "ok",
-    },
-    "campaign-participation-detail": {
-        "delete admin@own": 404,
-        "delete editor@own": 404,
-        "delete leader@own": 404,
-        "delete viewer@own": 404,
-    },
-    "campaign-participation-list": {
-        "post admin@ancestor": "ok",
-        "post admin@sibling": "ok",
-        "post nobody": "ok",
-    },
-    "campaign-visit-list": {
-        "post admin@ancestor": "ok",
-        "post admin@sibling": "ok",
-        "post nobody": "ok",
-    },
-    "campaigns:participation_remove": {
-        "post admin@own": 404,
-        "post editor@own": 404,
-        "post leader@own": 404,
-        "post viewer@own": 404,
-    },
-    "campaigns:visit_log": {
-        "get admin@descendant": 403,
-        "get admin@own": 403,
-        "post admin@descendant": 403,
-        "post admin@own": 403,
-    },
-    "cas_login": {
-        "get admin@own": 404,
-        "get anonymous": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-    },
-    "dashboards:chart_records": {
-        "get admin@own": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-    },
-    "dashboards:compare": {
-        "get admin@own": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-    },
-    "dashboards:figure_export": {
-        "get admin@own": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-    },
-    "dashboards:figure_records": {
-        "get admin@own": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-    },
-    "dashboards:metric_records": {
-        "get admin@own": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-    },
-    "dashboards:overdue": {
-        "get admin@own": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-    },
-    "initiatives-indicator-detail": {
-        "get admin@ancestor": "ok",
-        "patch admin@ancestor": 403,
-        "patch guidance": 403,
-        "patch viewer@own": 403,
-    },
-    "initiatives-indicator-report-detail": {
-        "delete guidance": 403,
-        "delete viewer@own": 403,
-    },
-    "initiatives-indicator-total": {
-        "get admin@ancestor": "ok",
-    },
-    "initiatives-key-task-detail": {
-        "get admin@ancestor": "ok",
-    },
-    "initiatives-key-task-milestones": {
-        "post admin@ancestor": 403,
-    },
-    "initiatives-key-task-results": {
-        "post admin@ancestor": 403,
-    },
-    "initiatives-key-task-rules": {
-        "post admin@ancestor": 403,
-    },
-    "initiatives-key-task-timetable": {
-        "get admin@ancestor": "ok",
-    },
-    "initiatives-milestone-complete": {
-        "post admin@ancestor": 403,
-    },
-    "initiatives-milestone-detail": {
-        "get admin@ancestor": "ok",
-    },
-    "initiatives-project-detail": {
-        "get guidance": "ok",
-        "get viewer@descendant": "ok",
-        "get viewer@own": "ok",
-    },
-    "initiatives:indicator_create": {
-        "get admin@ancestor": 403,
-        "post admin@ancestor": 403,
-    },
-    "initiatives:key_task_detail": {
-        "get admin@ancestor": "ok",
-    },
-    "initiatives:key_task_edit": {
-        "get admin@ancestor": 403,
-        "post admin@ancestor": 403,
-    },
-    "initiatives:link_result": {
-        "post admin@ancestor": 403,
-    },
-    "initiatives:link_rule": {
-        "post admin@ancestor": 403,
-    },
-    "initiatives:livelihood_area_create": {
-        "get admin@own": 403,
-        "post admin@own": 403,
-    },
-    "initiatives:livelihood_item_create": {
-        "get admin@own": 403,
-        "post admin@own": 403,
-    },
-    "initiatives:livelihood_move": {
-        "post admin@own": 403,
-    },
-    "initiatives:livelihood_report": {
-        "get admin@descendant": 405,
-        "get admin@own": 405,
-        "get admin@sibling": 405,
-        "get editor@descendant": 405,
-        "get editor@own": 405,
-        "get guidance": 405,
-        "get leader@descendant": 405,
-        "get leader@own": 405,
-        "get nobody": 405,
-        "get viewer@descendant": 405,
-        "get viewer@own": 405,
-    },
-    "initiatives:milestone_complete": {
-        "post admin@ancestor": 403,
-    },
-    "initiatives:milestone_create": {
-        "get admin@ancestor": 403,
-        "post admin@ancestor": 403,
-    },
-    "initiatives:task_project_create": {
-        "get admin@ancestor": "ok",
-        "post admin@ancestor": "ok",
-    },
-    "initiatives:timetable": {
-        "get admin@ancestor": "ok",
-    },
-    "initiatives:unlink_result": {
-        "post admin@ancestor": 403,
-    },
-    "initiatives:unlink_rule": {
-        "post admin@ancestor": 403,
-    },
-    "membership-detail": {
-        "get editor@descendant": "ok",
-        "get editor@own": "ok",
-        "get guidance": "ok",
-        "get leader@descendant": "ok",
-        "get leader@own": "ok",
-        "get viewer@descendant": "ok",
-        "get viewer@own": "ok",
-    },
-    "metrics:overview": {
-        "get admin@own": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-    },
-    "metrics:records": {
-        "get admin@own": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-    },
-    "metrics:records_export": {
-        "get admin@own": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-    },
-    "oidc_authentication_callback": {
-        "get admin@own": 404,
-        "get anonymous": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-    },
-    "oidc_authentication_init": {
-        "get admin@own": 404,
-        "get anonymous": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-    },
-    "person-detail": {
-        "patch guidance": 403,
-        "patch viewer@descendant": 403,
-        "patch viewer@own": 403,
-    },
-    "petitions:agents": {
-        "get editor@descendant": "ok",
-        "get editor@own": "ok",
-        "get guidance": "ok",
-        "get leader@descendant": "ok",
-        "get leader@own": "ok",
-        "get viewer@descendant": "ok",
-        "get viewer@own": "ok",
-    },
-    "petitions:decide": {
-        "get admin@descendant": 403,
-        "get admin@own": 403,
-        "post admin@descendant": 403,
-        "post admin@own": 403,
-    },
-    "petitions:hearing": {
-        "get admin@descendant": 403,
-        "get admin@own": 403,
-        "post admin@descendant": 403,
-        "post admin@own": 403,
-    },
-    "petitions:import": {
-        "get admin@descendant": 404,
-        "get admin@own": 404,
-        "post admin@descendant": 404,
-        "post admin@own": 404,
-    },
-    "petitions:intake": {
-        "get admin@descendant": 404,
-        "get admin@own": 404,
-        "post admin@descendant": 404,
-        "post admin@own": 404,
-    },
-    "petitions:review_request": {
-        "get admin@own": 403,
-        "get editor@own": 403,
-        "get leader@own": 403,
-        "post admin@own": 403,
-        "post editor@own": 403,
-        "post leader@own": 403,
-    },
-    "petitions:union_intake": {
-        "get admin@descendant": 404,
-        "get admin@own": 404,
-        "post admin@descendant": 404,
-        "post admin@own": 404,
-    },
-    "problems-evidence-download": {
-        "get admin@descendant": 404,
-        "get admin@own": 404,
-    },
-    "problems-ledger-start": {
-        "post admin@descendant": 415,
-        "post admin@own": 415,
-        "post editor@descendant": 415,
-        "post editor@own": 415,
-        "post leader@descendant": 415,
-        "post leader@own": 415,
-    },
-    "problems:closeout_decide": {
-        "get admin@ancestor": 405,
-        "get admin@descendant": 405,
-        "get admin@own": 405,
-        "get admin@sibling": 405,
-        "get editor@descendant": 405,
-        "get editor@own": 405,
-        "get guidance": 405,
-        "get leader@descendant": 405,
-        "get leader@own": 405,
-        "get nobody": 405,
-        "get viewer@descendant": 405,
-        "get viewer@own": 405,
-        "post admin@own": 403,
-        "post leader@own": 403,
-    },
-    "problems:evidence": {
-        "get admin@descendant": 404,
-        "get admin@own": 404,
-    },
-    "problems:extension_decide": {
-        "get admin@descendant": 405,
-        "get admin@own": 405,
-        "get admin@sibling": 405,
-        "get editor@descendant": 405,
-        "get editor@own": 405,
-        "get guidance": 405,
-        "get leader@descendant": 405,
-        "get leader@own": 405,
-        "get nobody": 405,
-        "get viewer@descendant": 405,
-        "get viewer@own": 405,
-        "post admin@own": 403,
-        "post leader@own": 403,
-    },
-    "research:batch_records": {
-        "get admin@own": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-    },
-    "research:figures": {
-        "get admin@own": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-    },
-    "research:plan_review": {
-        "get admin@ancestor": 405,
-        "get admin@descendant": 405,
-        "get admin@own": 405,
-        "get admin@sibling": 405,
-        "get editor@descendant": 405,
-        "get editor@own": 405,
-        "get guidance": 405,
-        "get leader@descendant": 405,
-        "get leader@own": 405,
-        "get nobody": 405,
-        "get viewer@descendant": 405,
-        "get viewer@own": 405,
-    },
-    "research:result_adopt": {
-        "get admin@ancestor": 405,
-        "get admin@descendant": 405,
-        "get admin@own": 405,
-        "get admin@sibling": 405,
-        "get editor@descendant": 405,
-        "get editor@own": 405,
-        "get guidance": 405,
-        "get leader@descendant": 405,
-        "get leader@own": 405,
-        "get nobody": 405,
-        "get viewer@descendant": 405,
-        "get viewer@own": 405,
-    },
-    "research:revised_units": {
-        "get admin@own": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-    },
-    "research:visit_log": {
-        "get admin@own": 404,
-        "get nobody": 404,
-        "get viewer@own": 404,
-        "post admin@own": 404,
-        "post nobody": 404,
-        "post viewer@own": 404,
-    },
-    "study:activity_delete": {
-        "post admin@descendant": 403,
-        "post editor@descendant": 403,
-        "post leader@descendant": 403,
-    },
-    "study:attachment": {
-        "get admin@descendant": 404,
-        "get admin@own": 404,
-    },
-    "study:coverage": {
-        "get admin@descendant": 404,
-        "get admin@own": 404,
-    },
-    "study:participant_add": {
-        "post admin@descendant": 404,
-        "post admin@own": 404,
-        "post guidance": 403,
-        "post viewer@descendant": 403,
-        "post viewer@own": 403,
-    },
-    "unit-detail": {
-        "patch editor@descendant": 403,
-        "patch editor@own": 403,
-        "patch guidance": 403,
-        "patch leader@descendant": 403,
-        "patch leader@own": 403,
-        "patch viewer@descendant": 403,
-        "patch viewer@own": 403,
-    },
-}
+# Answers that differ from what the table above gives and are meant, each with its reason
+# (issue 17: every other difference found by this matrix was a bug, fixed, or an expectation
+# made exact above). Keyed by "method subject"; the value is the outcome ("ok": answered,
+# "login": sent to sign in).
+KNOWN: dict[str, dict[str, object]] = {}
 ROUTES = {name: replace(route, known=KNOWN.get(name, {})) for name, route in ROUTES.items()}
