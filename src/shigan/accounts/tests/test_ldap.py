@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from shigan.accounts.models import ExternalIdentity, User
 from shigan.accounts.services import user_create
+from shigan.accounts.system import system_actor
 from shigan.accounts.tests.servers import READER_DN, READER_PASSWORD, SUFFIX, start_slapd
 from shigan.audit.models import AuditEntry
 from shigan.orgs.models import Membership, Unit
@@ -123,7 +124,9 @@ def test_group_left_takes_the_mapped_role_back_and_keeps_hand_granted_ones(clien
 
 
 def test_existing_account_is_linked_and_break_glass_admin_stays_local(client, ldap):
-    local = user_create(actor=None, username="lisi", password="correct-horse-battery")
+    local = user_create(
+        actor=system_actor("test"), username="lisi", password="correct-horse-battery"
+    )
     login(client, "lisi", "lisi-ldap-pw")
     assert ExternalIdentity.objects.get(source="ldap").user == local
     client.post(reverse("accounts:logout"))
