@@ -56,7 +56,9 @@ def test_clerk_in_a_mapped_group_lands_in_their_scope(client, ldap):
     assert identity.source == "ldap" and identity.subject == f"uid=zhangsan,ou=people,{SUFFIX}"
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"accounts.external.linked", "accounts.external.login", "accounts.user.login"} <= actions
-    assert AuditEntry.objects.filter(action="orgs.membership.granted", actor_name="ldap:role-map")
+    assert AuditEntry.objects.filter(
+        action="orgs.membership.granted", actor_name="system: ldap role mapping"
+    )
 
     client.post(reverse("accounts:logout"))
     again = login(client, "zhangsan", "zhangsan-ldap-pw").content.decode()
@@ -120,7 +122,9 @@ def test_group_left_takes_the_mapped_role_back_and_keeps_hand_granted_ones(clien
     assert list(Membership.objects.filter(user=user).values_list("unit", "role")) == [
         (sibling.pk, "viewer")
     ]
-    assert AuditEntry.objects.filter(action="orgs.membership.revoked", actor_name="ldap:role-map")
+    assert AuditEntry.objects.filter(
+        action="orgs.membership.revoked", actor_name="system: ldap role mapping"
+    )
 
 
 def test_existing_account_is_linked_and_break_glass_admin_stays_local(client, ldap):

@@ -144,7 +144,7 @@ def test_the_operator_grants_the_first_roles_at_the_command_line(make_user):
     zhang = User.objects.get(username="zhang")
     assert zhang.system_role == SystemRole.SECURITY_ADMIN
     entry = AuditEntry.objects.filter(action="accounts.user.system_role_changed").last()
-    assert entry.target_id == str(zhang.pk) and entry.actor is None
+    assert entry.target_id == str(zhang.pk) and entry.actor.is_system
     root = User.objects.create_superuser("root", password="correct-horse-battery")
     from django.core.management.base import CommandError
 
