@@ -3,6 +3,7 @@ identity; `actor=None` is refused by every service and writes nothing."""
 
 import pytest
 from django.contrib.auth.backends import ModelBackend
+from django.db import transaction
 from django.urls import reverse
 
 from shigan.accounts import selectors
@@ -13,6 +14,7 @@ from shigan.accounts.system import system_actor
 from shigan.audit.display import display_entries
 from shigan.audit.models import AuditEntry
 from shigan.audit.selectors import audit_entries, audit_verify
+from shigan.audit.services import audit_record, audit_record_many
 from shigan.core.actors import is_system_actor
 from shigan.core.errors import DomainError
 from shigan.core.services import calendar_year_seed
@@ -68,6 +70,15 @@ def test_none_is_refused_and_nothing_is_written(units):
         members,
         children,
     )
+
+
+def test_the_audit_trail_refuses_an_entry_without_actor():
+    before = AuditEntry.objects.count()
+    with pytest.raises(TypeError), transaction.atomic():
+        audit_record(actor=None, action="orgs.unit.created", target_type="orgs.unit")
+    with pytest.raises(TypeError), transaction.atomic():
+        audit_record_many(actor=None, action="orgs.unit.created", items=[])
+    assert AuditEntry.objects.count() == before
 
 
 def test_the_system_may_do_anything_and_the_audit_says_why(units):

@@ -200,7 +200,7 @@ def test_project_funds_are_validated(task, editor, units):
     refused(
         "unit_outside_key_task",
         projects.project_create,
-        **{**base, "unit": units["sibling"], "actor": None},
+        **{**base, "unit": units["sibling"], "actor": system_actor("test")},
     )
     assert not Project.objects.exists()
     project = projects.project_create(

@@ -202,7 +202,9 @@ def ledger(units, campaign, aspect, editor, calendar):
         "petition": _problem(
             editor, units["grandchild"], campaign, "信访问题", source="petition", deadline=far
         ),
-        "other": _problem(None, units["sibling"], campaign, "旁旗问题", deadline=far),
+        "other": _problem(
+            system_actor("test"), units["sibling"], campaign, "旁旗问题", deadline=far
+        ),
     }
 
 
