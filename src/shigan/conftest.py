@@ -6,6 +6,7 @@ import threading
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.orgs.divisions import divisions_import
 from shigan.orgs.models import Unit
 
@@ -21,7 +22,7 @@ ORDOS = (2, "150600000000")  # 鄂尔多斯市, an unrelated league-level city
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if not Unit.objects.exists():
-            divisions_import(actor=None, province="15", depth=5)
+            divisions_import(actor=system_actor("test"), province="15", depth=5)
 
 
 @pytest.fixture(autouse=True)
@@ -100,6 +101,12 @@ def units(db):
 
 
 @pytest.fixture
+def system(db):
+    """The system's own account as the actor of a test's setup (`accounts.system_actor`)."""
+    return system_actor("test")
+
+
+@pytest.fixture
 def make_user(db):
     from shigan.accounts.services import user_create
     from shigan.orgs.services import membership_grant
@@ -109,13 +116,13 @@ def make_user(db):
     def make(role: str | None = None, unit: Unit | None = None, **kwargs):
         counter["n"] += 1
         user = user_create(
-            actor=None,
+            actor=system_actor("test"),
             username=kwargs.pop("username", f"user{counter['n']}"),
             password=kwargs.pop("password", "correct-horse-battery"),
             **kwargs,
         )
         if role and unit:
-            membership_grant(actor=None, user=user, unit=unit, role=role)
+            membership_grant(actor=system_actor("test"), user=user, unit=unit, role=role)
         return user
 
     return make

@@ -9,3 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from shigan.accounts import receivers  # noqa: F401
+        from shigan.accounts.system import system_actor
+        from shigan.core.actors import set_system_actor_provider
+
+        set_system_actor_provider(system_actor)

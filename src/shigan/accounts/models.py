@@ -22,6 +22,10 @@ class ShiganUserManager(UserManager):
             )
         return super().create_superuser(username, email, password, **extra_fields)
 
+    def people(self):
+        """Every account a person holds: the system's own account is not one of them."""
+        return self.filter(is_system=False)
+
 
 class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=100, blank=True)
@@ -35,6 +39,9 @@ class User(AbstractUser):
     # Password ageing (SHIGAN_PASSWORD_MAX_AGE_DAYS); None: never changed since the account
     # was made (date_joined counts).
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    # The one account the system itself acts as (shigan.core.actors): never a person, never
+    # logs in, never listed or counted among the users.
+    is_system = models.BooleanField(_("系统账号"), default=False, editable=False)
 
     objects = ShiganUserManager()
 
@@ -46,7 +53,16 @@ class User(AbstractUser):
                 condition=Q(is_superuser=False) | Q(system_role__in=SUPERUSER_ROLES),
                 name="superuser_only_system_admin",
                 violation_error_message=_("三员分立：超级用户不能同时担任安全管理员或审计管理员。"),
-            )
+            ),
+            # Allowed everywhere by identity, so it must never be usable as a login.
+            models.CheckConstraint(
+                condition=Q(is_system=False)
+                | Q(is_active=False, is_superuser=False, is_staff=False, system_role=""),
+                name="system_account_inactive",
+            ),
+            models.UniqueConstraint(
+                fields=["is_system"], condition=Q(is_system=True), name="one_system_account"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shigan.audit.services import audit_record
+from shigan.core.actors import is_system_actor, require_actor
 from shigan.core.errors import DomainError
 
 __all__ = [
@@ -124,10 +125,11 @@ def recovery_codes_regenerate(*, actor) -> list[str]:
 @transaction.atomic
 def second_factor_reset(*, actor, user) -> None:
     """A lost phone: the security administrator removes a user's devices; the user enrols
-    again at the next login. None is the operator at the command line."""
-    if actor is not None and not actor.is_security_admin:
+    again at the next login. The system acts for the operator at the command line."""
+    require_actor(actor)
+    if not is_system_actor(actor) and not actor.is_security_admin:
         raise DomainError(_("只有安全管理员可以重置动态口令。"), code="forbidden")
-    if actor is not None and actor.pk == user.pk:
+    if actor.pk == user.pk:
         raise DomainError(_("不能重置自己的动态口令，请由另一位安全管理员操作。"), code="self")
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()

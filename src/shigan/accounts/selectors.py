@@ -43,7 +43,7 @@ def account_list(*, user, power: str) -> QuerySet[User]:
     """Every account, for the administrator holding `power`; anyone else gets a 404."""
     if not can_manage(user, power):
         raise Http404
-    return User.objects.order_by("username")
+    return User.objects.people().order_by("username")
 
 
 def account_get(*, user, power: str, pk) -> User:

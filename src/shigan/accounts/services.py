@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from shigan.accounts.choices import SystemRole
 from shigan.accounts.models import ApiToken, User
 from shigan.accounts.sessions import sessions_end_all
-from shigan.audit.services import audit_record
+from shigan.audit.services import audit_record, audit_record_anonymous
+from shigan.core.actors import is_system_actor, require_actor
 from shigan.core.errors import DomainError
 
 __all__ = [
@@ -53,15 +54,16 @@ def _check_password(password: str, user: User) -> None:
 @transaction.atomic
 def user_create(
     *,
-    actor: User | None,
+    actor: User,
     username: str,
     password: str,
     full_name: str = "",
     system_role: str = SystemRole.NONE,
 ) -> User:
-    if actor is not None and not actor.is_system_admin:
+    require_actor(actor)
+    if not is_system_actor(actor) and not actor.is_system_admin:
         raise DomainError(_("只有系统管理员可以创建账号。"), code="forbidden")
-    if actor is not None and system_role:
+    if not is_system_actor(actor) and system_role:
         raise DomainError(
             _("系统角色由安全管理员授予，创建账号时不能指定。"),
             code="forbidden",
@@ -109,6 +111,8 @@ def _full_clean(user: User) -> None:
 
 @transaction.atomic
 def user_set_password(*, actor: User, user: User, password: str) -> User:
+    require_actor(actor)
+    _not_system_account(user)
     _check_password(password, user)
     user.set_password(password)
     user.password_changed_at = timezone.now()
@@ -133,15 +137,23 @@ def user_change_password(*, actor: User, old_password: str, new_password: str) -
 
 
 def _require_system_admin(actor, message) -> None:
-    if actor is not None and not actor.is_system_admin:
+    require_actor(actor)
+    if not is_system_actor(actor) and not actor.is_system_admin:
         raise DomainError(message, code="forbidden")
 
 
+def _not_system_account(user: User) -> None:
+    """The system's own account stays as the migration made it: inactive, no password, no role."""
+    if user.is_system:
+        raise DomainError(_("系统账号不能修改。"), code="system_account")
+
+
 @transaction.atomic
-def user_reset_password(*, actor: User | None, user: User, password: str) -> User:
+def user_reset_password(*, actor: User, user: User, password: str) -> User:
     """The system administrator sets a new password; the user must change it at the next
     login (it counts as aged)."""
     _require_system_admin(actor, _("只有系统管理员可以重置密码。"))
+    _not_system_account(user)
     _check_password(password, user)
     user.set_password(password)
     user.password_changed_at = MUST_CHANGE
@@ -151,9 +163,10 @@ def user_reset_password(*, actor: User | None, user: User, password: str) -> Use
 
 
 @transaction.atomic
-def user_set_active(*, actor: User | None, user: User, active: bool) -> User:
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
     _require_system_admin(actor, _("只有系统管理员可以停用或启用账号。"))
-    if actor is not None and actor.pk == user.pk:
+    _not_system_account(user)
+    if actor.pk == user.pk:
         raise DomainError(_("不能停用自己的账号。"), code="self")
     if user.is_active == active:
         return user
@@ -181,16 +194,18 @@ def _holds_unit_roles(user) -> bool:
 
 
 @transaction.atomic
-def user_set_system_role(*, actor: User | None, user: User, system_role: str) -> User:
+def user_set_system_role(*, actor: User, user: User, system_role: str) -> User:
     """三员分立: the security administrator grants and removes the system, security and audit
     administrator roles. One account holds at most one (the field holds one); a superuser is a
     system administrator only; the auditor reads the audit trail and holds no unit role; nobody
     changes their own."""
     if system_role not in SystemRole.values:
         raise DomainError(_("系统角色无效。"), code="invalid_role", field="system_role")
-    if actor is not None and not actor.is_security_admin:
+    require_actor(actor)
+    if not is_system_actor(actor) and not actor.is_security_admin:
         raise DomainError(_("只有安全管理员可以授予或撤销系统角色。"), code="forbidden")
-    if actor is not None and actor.pk == user.pk:
+    _not_system_account(user)
+    if actor.pk == user.pk:
         raise DomainError(_("不能变更自己的系统角色，请由另一位安全管理员操作。"), code="self")
     if user.is_superuser and system_role not in (SystemRole.NONE, SystemRole.SYSTEM_ADMIN):
         raise DomainError(
@@ -231,8 +246,7 @@ def user_logout_record(*, user: User) -> None:
 
 @transaction.atomic
 def user_login_failed_record(*, username: str) -> None:
-    audit_record(
-        actor=None,
+    audit_record_anonymous(
         actor_name=username[:150],
         action="accounts.user.login_failed",
         target_type="accounts.user",
@@ -243,8 +257,7 @@ def user_login_failed_record(*, username: str) -> None:
 
 @transaction.atomic
 def user_locked_out_record(*, username: str, ip_address: str | None) -> None:
-    audit_record(
-        actor=None,
+    audit_record_anonymous(
         actor_name=username[:150],
         action="accounts.user.locked_out",
         target_type="accounts.user",
@@ -257,10 +270,11 @@ UNLOCKERS = (SystemRole.SYSTEM_ADMIN, SystemRole.SECURITY_ADMIN)
 
 
 @transaction.atomic
-def login_unlock(*, actor: User | None, username: str = "", ip_address: str = "") -> int:
+def login_unlock(*, actor: User, username: str = "", ip_address: str = "") -> int:
     """Lift a login lockout: a user name's (from every address, or one), or an address's. The
-    actor is a system or security administrator; None is the operator at the command line."""
-    if actor is not None and actor.system_role not in UNLOCKERS:
+    actor is a system or security administrator, or the system for the command line."""
+    require_actor(actor)
+    if not is_system_actor(actor) and actor.system_role not in UNLOCKERS:
         raise DomainError(_("只有系统管理员或安全管理员可以解除登录锁定。"), code="forbidden")
     username, ip_address = username.strip(), ip_address.strip()
     if not username and not ip_address:
@@ -273,7 +287,6 @@ def login_unlock(*, actor: User | None, username: str = "", ip_address: str = ""
     cleared, _by_model = attempts.delete()
     audit_record(
         actor=actor,
-        actor_name="" if actor else "shigan login_unlock",
         action="accounts.login.unlocked",
         target_type="accounts.user",
         target_id=username[:64],

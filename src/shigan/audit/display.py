@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+
+from shigan.core.actors import SYSTEM_USERNAME, is_system_actor
 
 __all__ = ["DisplayEntry", "display_entries"]
 
@@ -56,6 +59,18 @@ def _owner_names(entries) -> dict[tuple[str, str], str]:
     return names
 
 
+def _actor_name(entry) -> str:
+    """The person's name; the system as 系统（每日巡检） with the reason it acted for (kept in
+    `actor_name` as "system: <reason>")."""
+    if entry.actor_id and entry.actor and is_system_actor(entry.actor):
+        prefix = f"{SYSTEM_USERNAME}: "
+        reason = (
+            entry.actor_name.removeprefix(prefix) if entry.actor_name != SYSTEM_USERNAME else ""
+        )
+        return _("系统（%(reason)s）") % {"reason": reason} if reason else _("系统")
+    return (entry.actor.display_name if entry.actor_id and entry.actor else "") or entry.actor_name
+
+
 def display_entries(entries) -> list[DisplayEntry]:
     entries = list(entries)
     owners = _owner_names(entries)
@@ -65,6 +80,6 @@ def display_entries(entries) -> list[DisplayEntry]:
         owner = owners.get((e.target_type, e.target_id))
         if owner:
             target = f"{owner} · {ID_PREFIX.sub('', target)}"
-        actor = (e.actor.display_name if e.actor_id and e.actor else "") or e.actor_name
+        actor = _actor_name(e)
         rows.append(DisplayEntry(entry=e, actor=actor, target=target))
     return rows

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from shigan.audit.checkpoints import checkpoints_read
 from shigan.audit.keys import audit_key
@@ -23,7 +23,8 @@ def audit_entries(*, user, action: str = "", actor: str = "") -> QuerySet[AuditE
     if action:
         qs = qs.filter(action__startswith=action)
     if actor:
-        qs = qs.filter(actor_name=actor)
+        # "system" finds every entry the system wrote, whatever it acted for ("system: <reason>").
+        qs = qs.filter(Q(actor_name=actor) | Q(actor_name__startswith=f"{actor}: "))
     return qs
 
 

@@ -27,11 +27,13 @@ from shigan.audit.context import current_request_context
 from shigan.audit.keys import audit_key
 from shigan.audit.models import AuditEntry, AuditHead
 from shigan.audit.registry import ACTIONS
+from shigan.core.actors import actor_label, require_actor
 from shigan.core.benchmark import trail_is_off
 from shigan.core.bulk import bulk_insert
 
 __all__ = [
     "audit_record",
+    "audit_record_anonymous",
     "audit_record_many",
     "audit_checkpoint_now",
     "AuditItem",
@@ -160,7 +162,21 @@ def audit_checkpoint_now() -> list[AuditHead]:
     return heads
 
 
-def audit_record(
+def audit_record(*, actor, action: str, actor_name: str = "", **entry) -> AuditEntry:
+    """Append one entry to the hash chain. Must run inside the caller's transaction. Every
+    write has an actor: a person, or the system (`accounts.system_actor(reason)`); None is
+    refused, so a service handed None by mistake fails and its transaction writes nothing."""
+    require_actor(actor)
+    return _append(actor=actor, action=action, actor_name=actor_name, **entry)
+
+
+def audit_record_anonymous(*, actor_name: str, action: str, **entry) -> AuditEntry:
+    """An entry with no account behind it: someone not logged in (a failed or refused login),
+    named only by what they typed."""
+    return _append(actor=None, action=action, actor_name=actor_name, **entry)
+
+
+def _append(
     *,
     actor,
     action: str,
@@ -172,7 +188,6 @@ def audit_record(
     at: datetime | None = None,
     actor_name: str = "",
 ) -> AuditEntry:
-    """Append one entry to the hash chain. Must run inside the caller's transaction."""
     if action not in ACTIONS:
         raise ValueError(f"unregistered audit action {action!r}")
     if not transaction.get_connection().in_atomic_block:
@@ -191,7 +206,7 @@ def audit_record(
         # Microseconds are dropped so the stored time reads back identically on every backend.
         at=(at or timezone.now()).replace(microsecond=0),
         actor=actor,
-        actor_name=actor_name or (actor.get_username() if actor else ""),
+        actor_name=actor_name or (actor_label(actor) if actor else ""),
         action=action,
         target_type=target_type,
         target_id=str(target_id),
@@ -253,6 +268,7 @@ class _Bulk(NamedTuple):
 
 
 def _bulk_of(actor, action: str, shard: str) -> _Bulk:
+    require_actor(actor)
     ctx = current_request_context()
     actor = actor if getattr(actor, "pk", None) else None
     at = timezone.now().replace(microsecond=0)
@@ -261,7 +277,7 @@ def _bulk_of(actor, action: str, shard: str) -> _Bulk:
         at_iso=at.isoformat(),
         at_db=transaction.get_connection().ops.adapt_datetimefield_value(at),
         actor_id=actor.pk if actor else None,
-        actor_name=actor.get_username() if actor else "",
+        actor_name=actor_label(actor) if actor else "",
         action=action,
         request_id=ctx.request_id,
         ip=ctx.ip,
@@ -328,6 +344,7 @@ def audit_record_many(*, actor, action: str, items: Iterable[AuditItem]) -> int:
     The entries are exactly what `audit_record` would write one by one; the chain is computed
     here under the head lock. Must run inside the caller's transaction.
     """
+    require_actor(actor)
     if action not in ACTIONS:
         raise ValueError(f"unregistered audit action {action!r}")
     if not transaction.get_connection().in_atomic_block:

@@ -36,7 +36,7 @@ class BriefingError(DomainError):
 
 
 def _require(actor, action: str, unit: Unit, message: str) -> None:
-    if actor is not None and not user_can(actor, action, unit):
+    if not user_can(actor, action, unit):
         raise BriefingError(message, code="forbidden")
 
 

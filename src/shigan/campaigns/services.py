@@ -16,6 +16,7 @@ from shigan.campaigns.models import (
     GuidanceVisit,
     Participation,
 )
+from shigan.core.actors import is_system_actor, require_actor
 from shigan.core.errors import DomainError
 from shigan.core.versions import versions_touch
 from shigan.metrics.engine import metric_changes
@@ -319,7 +320,8 @@ def guidance_visit_log(
 ) -> GuidanceVisit:
     if purpose not in VisitPurpose.values:
         raise CampaignError(_("指导事项无效。"), code="invalid_purpose", field="purpose")
-    if actor is not None and not group.members.filter(pk=actor.pk).exists():
+    require_actor(actor)
+    if not is_system_actor(actor) and not group.members.filter(pk=actor.pk).exists():
         raise CampaignError(_("只有本指导组成员可以登记指导记录。"), code="forbidden")
     if not group.units.filter(path__in=_ancestor_paths(unit)).exists():
         raise CampaignError(

@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shigan.core.actors import is_system_actor, system_actor
 from shigan.core.auditing import audit_record
 from shigan.core.choices import JobState
 from shigan.core.errors import DomainError
@@ -213,6 +214,8 @@ def job_run(*, job_id: int, progress: Progress | None = None) -> Job:
     job = Job.objects.select_related("unit", "created_by").get(pk=job_id)
     if not claimed:
         return job
+    if is_system_actor(job.created_by):  # its writes say which job the system ran
+        job.created_by.system_reason = f"后台任务 {job.kind}"
     report = _progress(job)
 
     def both(done: int, total: int | None) -> None:
@@ -290,7 +293,7 @@ def _worker_lost(*, job: Job, now, again: bool) -> bool:
     if not Job.objects.filter(_stale(now), pk=job.pk).update(message=message, **changes):
         return False
     audit_record(
-        actor=None,
+        actor=system_actor("job sweep"),
         action="core.job.worker_lost",
         target=job,
         after={"attempts": job.attempts, "retried": again},

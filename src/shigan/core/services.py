@@ -1,7 +1,7 @@
 """Writes on the working-day calendar. Each runs in one transaction with its audit entry.
 
 Only the system administrator (三员分立: system_role "system_admin") or the system itself
-(actor=None: CLI, loaders) may change the calendar.
+(`accounts.system_actor`: CLI, loaders) may change the calendar.
 """
 
 import datetime
@@ -10,6 +10,7 @@ import chinese_calendar
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shigan.core.actors import is_system_actor, require_actor
 from shigan.core.auditing import audit_record
 from shigan.core.calendar import CalendarError, clear_cache
 from shigan.core.choices import CalendarSource, HolidayKind
@@ -33,7 +34,8 @@ _PACKAGE_NAMES = {"清明": "清明节", "端午": "端午节", "中秋": "中�
 
 
 def can_manage_calendar(user) -> bool:
-    if user is None:  # the system itself
+    require_actor(user)
+    if is_system_actor(user):
         return True
     # The account's system role (accounts.choices.SystemRole, a floor above core): only the
     # system administrator, not a superuser (三员分立).

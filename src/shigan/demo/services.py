@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from shigan.accounts.choices import SystemRole
 from shigan.accounts.second_factor import has_second_factor, second_factor_required
 from shigan.accounts.services import user_create
+from shigan.accounts.system import system_actor
 from shigan.demo.scenario import ScenarioReport, scenario_build, scenario_exists
 from shigan.demo.scenario.context import DEMO_PASSWORD
 from shigan.orgs.choices import Role
@@ -87,7 +88,7 @@ def _ensure_account(account: DemoAccount) -> None:
     user = User.objects.filter(username=account.username).first()
     if user is None:
         user = user_create(
-            actor=None,
+            actor=system_actor("演示数据"),
             username=account.username,
             password=DEMO_PASSWORD,
             full_name=account.full_name,
@@ -96,7 +97,9 @@ def _ensure_account(account: DemoAccount) -> None:
     if account.division and account.role:
         unit = _unit(account.division)
         if not Membership.objects.filter(user=user, unit=unit, role=account.role).exists():
-            membership_grant(actor=None, user=user, unit=unit, role=account.role)
+            membership_grant(
+                actor=system_actor("演示数据"), user=user, unit=unit, role=account.role
+            )
     if second_factor_required(user) and not has_second_factor(user):
         TOTPDevice.objects.create(
             user=user, name="totp", confirmed=True, key=b32decode(DEMO_TOTP_SECRET).hex()
@@ -115,7 +118,7 @@ def demo_setup(
     when it was built now."""
     if not Unit.objects.filter(division_code=REGION_CODE, division_level=1).exists():
         progress(str(_("正在导入内蒙古自治区区划（5 级，约 1.6 万个单位）…")))
-        divisions_import(actor=None, province="15", depth=5, progress=progress)
+        divisions_import(actor=system_actor("演示数据"), province="15", depth=5, progress=progress)
     for account in DEMO_ACCOUNTS:
         _ensure_account(account)
     if not scenario:

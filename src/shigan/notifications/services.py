@@ -20,8 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shigan.accounts.system import system_actor
 from shigan.audit.services import audit_record
 from shigan.core import crypto
+from shigan.core.actors import is_system_actor
 from shigan.core.choices import JobState
 from shigan.core.errors import DomainError
 from shigan.core.job_kinds import kind_label
@@ -352,7 +354,7 @@ def _record_sent(delivery: Delivery) -> None:
     delivery.attempts += 1
     delivery.state, delivery.sent_at, delivery.error = DeliveryState.SENT, timezone.now(), ""
     audit_record(
-        actor=None,
+        actor=system_actor("通知发送"),
         action="notifications.delivery.sent",
         target=delivery,
         after=_audit_after(delivery),
@@ -370,7 +372,7 @@ def _record_failure(delivery: Delivery, error: ChannelError) -> bool:
     if final:
         delivery.state = DeliveryState.FAILED
         audit_record(
-            actor=None,
+            actor=system_actor("通知发送"),
             action="notifications.delivery.failed",
             target=delivery,
             after=_audit_after(delivery),
@@ -484,7 +486,7 @@ def notification_mark_read(*, user, notification: Notification | None = None) ->
 def job_finished_notice(*, job) -> int:
     """Tell a job's owner that it ended (the channel rules' kind core.import): a preview to
     confirm, an import or export done, or a failure with its reason."""
-    if job.created_by_id is None:
+    if job.created_by_id is None or is_system_actor(job.created_by):  # nobody to tell
         return 0
     name = job.input_name or kind_label(job.kind)
     if job.state != JobState.DONE:

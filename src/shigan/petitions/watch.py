@@ -8,6 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shigan.accounts.system import system_actor
 from shigan.audit.services import audit_record
 from shigan.core.deadlines import Light
 from shigan.notifications.services import notification_send
@@ -48,6 +49,7 @@ def petitions_watch(today: datetime.date) -> int:
     """Mark the open petitions' lights as of `today`; returns how many turned yellow or red."""
 
     marked = 0
+    actor = system_actor("信访时限巡检")
     petitions = (
         Petition.objects.filter(state__in=OPEN_STATES)
         .select_related("intake_agent__user", "handling_unit", "extension")
@@ -60,7 +62,7 @@ def petitions_watch(today: datetime.date) -> int:
             if not petition_refresh_light(petition, today=today):
                 continue
             audit_record(
-                actor=None,
+                actor=actor,
                 action="petitions.petition.light_changed",
                 target=petition,
                 before={"light": before},

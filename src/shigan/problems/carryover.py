@@ -84,7 +84,7 @@ def check_carry_over(
     *, actor, problem: Problem, campaign: Campaign, day: datetime.date, deadline=None
 ) -> None:
     """Every rule of a carry-over, shared by the single and the bulk service."""
-    if actor is not None and not user_can(actor, "change", campaign.root_unit):
+    if not user_can(actor, "change", campaign.root_unit):
         raise _error(_("只有活动办管理员可以转入问题。"), "forbidden")
     source = problem.campaign
     if source is None or source.pk == campaign.pk or source.starts_on >= campaign.starts_on:

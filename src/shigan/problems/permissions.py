@@ -9,6 +9,7 @@ unit never suffices: a unit does not close its own problems.
 
 from shigan.campaigns.models import GuidanceGroup
 from shigan.campaigns.selectors import guidance_members
+from shigan.core.actors import is_system_actor, require_actor
 from shigan.orgs.choices import ROLE_ACTIONS
 from shigan.orgs.models import Membership, Unit
 from shigan.orgs.permissions import user_can
@@ -35,7 +36,8 @@ def can_record(user, problem) -> bool:
 
 def can_review(user, problem) -> bool:
     """Whether the user may decide close-outs and deadline extensions of the problem."""
-    if user is None:  # the system itself (CLI, demo loader)
+    require_actor(user)
+    if is_system_actor(user):
         return True
     if not user.is_authenticated or not user.is_active:
         return False

@@ -23,6 +23,7 @@ from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shigan.accounts.system import system_actor
 from shigan.audit.services import AuditItem, audit_record_many
 from shigan.core.calendar import CalendarError
 from shigan.core.deadlines import DEFAULT_WARN_WORKDAYS, Light, traffic_light
@@ -142,7 +143,7 @@ def _watch_chunk(ids: list[int], today: datetime.date) -> int:
                 light=light, light_on=today, light_checked_on=today
             )
     audit_record_many(
-        actor=None,
+        actor=system_actor("每日巡检"),
         action="problems.light.changed",
         items=[
             AuditItem(

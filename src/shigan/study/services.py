@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.campaigns.models import Campaign
+from shigan.core.actors import is_system_actor, require_actor
 from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.core.errors import DomainError, RowsRejected
 from shigan.metrics.engine import metric_changes
@@ -51,7 +52,8 @@ def _require_record(actor, unit: Unit) -> None:
 def can_delete_activity(user, activity: StudyActivity) -> bool:
     """Only editors (any recording role) held on the activity's own unit — the unit that
     entered the record — may delete it; a role on an ancestor lets one correct it, not erase it."""
-    if user is None or user.is_superuser:
+    require_actor(user)
+    if is_system_actor(user) or user.is_superuser:
         return True
     roles = [role for role, actions in ROLE_ACTIONS.items() if "record" in actions]
     return Membership.objects.filter(

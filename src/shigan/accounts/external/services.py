@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from shigan.accounts.external.mapping import grants_for
 from shigan.accounts.models import ExternalIdentity, User
-from shigan.audit.services import audit_record
+from shigan.accounts.system import system_actor
+from shigan.audit.services import audit_record, audit_record_anonymous
 
 __all__ = ["ExternalLogin", "external_login", "external_login_refused", "roles_mapped"]
 
@@ -39,8 +40,7 @@ def _refuse(request, login: ExternalLogin, reason: str, message: str) -> None:
 
 @transaction.atomic
 def external_login_refused(*, login: ExternalLogin, reason: str) -> None:
-    audit_record(
-        actor=None,
+    audit_record_anonymous(
         actor_name=login.username[:150],
         action="accounts.external.refused",
         target_type="accounts.user",
@@ -56,7 +56,7 @@ def _link(login: ExternalLogin) -> ExternalIdentity | str:
     if not username:
         return "no_username"
     user = User.objects.select_for_update().filter(username=username).first()
-    if user is not None and (user.is_superuser or user.system_role):
+    if user is not None and (user.is_superuser or user.system_role or user.is_system):
         # Break-glass and system administrators log in with their local password only: a
         # directory entry of the same name must not take their account over.
         return "local_only"
@@ -68,8 +68,7 @@ def _link(login: ExternalLogin) -> ExternalIdentity | str:
         user.set_unusable_password()
         user.save()
         audit_record(
-            actor=None,
-            actor_name=f"{login.source}:{username}"[:150],
+            actor=system_actor(f"{login.source} first login of {username}"[:140]),
             action="accounts.user.created",
             target=user,
             after={"username": user.username, "full_name": user.full_name, "source": login.source},

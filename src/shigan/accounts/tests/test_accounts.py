@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shigan.accounts.services import user_create
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.core.errors import DomainError
 
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 )
 def test_weak_passwords_are_refused(password):
     with pytest.raises(DomainError) as exc:
-        user_create(actor=None, username="zhangsan2023", password=password)
+        user_create(actor=system_actor("test"), username="zhangsan2023", password=password)
     assert exc.value.field == "password"
     from shigan.accounts.models import User
 

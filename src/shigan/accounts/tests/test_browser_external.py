@@ -12,6 +12,7 @@ from django_otp.oath import totp
 
 from shigan.accounts.models import ExternalIdentity, User
 from shigan.accounts.services import user_create
+from shigan.accounts.system import system_actor
 from shigan.accounts.tests.servers import start_idp
 from shigan.audit.models import AuditEntry
 from shigan.orgs.divisions import divisions_import
@@ -41,7 +42,7 @@ def idp(live_server, tmp_path_factory):
 def logins(settings, idp):
     """Both external logins configured against the provider, clerks mapped to 阿巴嘎旗."""
     if not Unit.objects.filter(division_code=ABAG).exists():
-        divisions_import(actor=None, province="15", depth=3)
+        divisions_import(actor=system_actor("test"), province="15", depth=3)
     settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{idp}/o/authorize/"
     settings.OIDC_OP_TOKEN_ENDPOINT = f"{idp}/o/token/"
     settings.OIDC_OP_USER_ENDPOINT = f"{idp}/o/userinfo/"
@@ -98,7 +99,9 @@ def test_clerk_logs_in_through_the_provider_and_lands_in_their_scope(
 def test_oidc_links_an_existing_account_and_gives_no_role_without_a_mapping(
     page, live_server, logins
 ):
-    local = user_create(actor=None, username="lisi", password="correct-horse-battery")
+    local = user_create(
+        actor=system_actor("test"), username="lisi", password="correct-horse-battery"
+    )
     through_provider(page, live_server, "使用统一身份认证登录", "lisi")
     assert page.get_by_role("heading", name="lisi，您好").is_visible()
     assert page.get_by_text("还没有被授予任何单位的角色").is_visible()
@@ -125,9 +128,11 @@ def test_an_administrator_logging_in_through_the_provider_owes_the_second_factor
     roles, so must use one) coming back from the provider is held at the enrolment page, and
     no other page answers until a code from the app is entered. (A clerk, who need not, lands
     in scope: test_clerk_logs_in_through_the_provider_and_lands_in_their_scope.)"""
-    local = user_create(actor=None, username="lisi", password="correct-horse-battery")
+    local = user_create(
+        actor=system_actor("test"), username="lisi", password="correct-horse-battery"
+    )
     abag = Unit.objects.get(division_code=ABAG, division_level=3)
-    membership_grant(actor=None, user=local, unit=abag, role="admin")
+    membership_grant(actor=system_actor("test"), user=local, unit=abag, role="admin")
     through_provider(page, live_server, button, "lisi", lands_on="/accounts/second-factor/")
     assert page.get_by_text("必须启用动态口令").is_visible()
     for held in ("/", f"/units/{abag.pk}/people/", "/accounts/tokens/"):

@@ -52,7 +52,7 @@ def test_the_subject_finds_the_account_after_a_rename():
     user.username = "zhaoliu2"
     user.save()
     assert external_login(login=CLERK) == user
-    assert User.objects.count() == 1
+    assert User.objects.people().count() == 1
 
 
 @pytest.mark.parametrize(

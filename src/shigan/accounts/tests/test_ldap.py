@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from shigan.accounts.models import ExternalIdentity, User
 from shigan.accounts.services import user_create
+from shigan.accounts.system import system_actor
 from shigan.accounts.tests.servers import READER_DN, READER_PASSWORD, SUFFIX, start_slapd
 from shigan.audit.models import AuditEntry
 from shigan.orgs.models import Membership, Unit
@@ -55,7 +56,9 @@ def test_clerk_in_a_mapped_group_lands_in_their_scope(client, ldap):
     assert identity.source == "ldap" and identity.subject == f"uid=zhangsan,ou=people,{SUFFIX}"
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"accounts.external.linked", "accounts.external.login", "accounts.user.login"} <= actions
-    assert AuditEntry.objects.filter(action="orgs.membership.granted", actor_name="ldap:role-map")
+    assert AuditEntry.objects.filter(
+        action="orgs.membership.granted", actor_name="system: ldap role mapping"
+    )
 
     client.post(reverse("accounts:logout"))
     again = login(client, "zhangsan", "zhangsan-ldap-pw").content.decode()
@@ -119,11 +122,15 @@ def test_group_left_takes_the_mapped_role_back_and_keeps_hand_granted_ones(clien
     assert list(Membership.objects.filter(user=user).values_list("unit", "role")) == [
         (sibling.pk, "viewer")
     ]
-    assert AuditEntry.objects.filter(action="orgs.membership.revoked", actor_name="ldap:role-map")
+    assert AuditEntry.objects.filter(
+        action="orgs.membership.revoked", actor_name="system: ldap role mapping"
+    )
 
 
 def test_existing_account_is_linked_and_break_glass_admin_stays_local(client, ldap):
-    local = user_create(actor=None, username="lisi", password="correct-horse-battery")
+    local = user_create(
+        actor=system_actor("test"), username="lisi", password="correct-horse-battery"
+    )
     login(client, "lisi", "lisi-ldap-pw")
     assert ExternalIdentity.objects.get(source="ldap").user == local
     client.post(reverse("accounts:logout"))

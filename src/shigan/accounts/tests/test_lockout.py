@@ -88,5 +88,5 @@ def test_the_unlock_command(client, make_user, capsys):
     assert "已解除登录锁定" in capsys.readouterr().out
     assert logged_in(attempt(client, "office", GOOD, ATTACKER))
     assert AuditEntry.objects.filter(
-        action="accounts.login.unlocked", actor_name="shigan login_unlock"
+        action="accounts.login.unlocked", actor_name="system: 命令行 shigan login_unlock"
     ).exists()

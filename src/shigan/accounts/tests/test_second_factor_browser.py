@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shigan.accounts.choices import SystemRole
 from shigan.accounts.services import user_create
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,7 +43,10 @@ def next_code(username: str) -> str:
 
 def test_totp_enrolment_and_login(page, live_server, screenshot_dir):
     user_create(
-        actor=None, username="sec", password=PASSWORD, system_role=SystemRole.SECURITY_ADMIN
+        actor=system_actor("test"),
+        username="sec",
+        password=PASSWORD,
+        system_role=SystemRole.SECURITY_ADMIN,
     )
     url = live_server.url
     password_step(page, url)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from shigan.accounts.choices import SystemRole
 from shigan.accounts.models import User
 from shigan.accounts.services import user_create, user_set_system_role
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.core.errors import DomainError
 from shigan.orgs.choices import Role
@@ -96,7 +97,10 @@ def test_no_account_holds_two(admins, make_user, units):
         user_set_system_role(actor=security, user=clerk, system_role=SystemRole.AUDITOR)
     with pytest.raises(DomainError, match="审计管理员只能查看审计记录"):
         membership_grant(
-            actor=None, user=admins[SystemRole.AUDITOR], unit=units["own"], role=Role.VIEWER
+            actor=system_actor("test"),
+            user=admins[SystemRole.AUDITOR],
+            unit=units["own"],
+            role=Role.VIEWER,
         )
 
 
@@ -140,7 +144,7 @@ def test_the_operator_grants_the_first_roles_at_the_command_line(make_user):
     zhang = User.objects.get(username="zhang")
     assert zhang.system_role == SystemRole.SECURITY_ADMIN
     entry = AuditEntry.objects.filter(action="accounts.user.system_role_changed").last()
-    assert entry.target_id == str(zhang.pk) and entry.actor is None
+    assert entry.target_id == str(zhang.pk) and entry.actor.is_system
     root = User.objects.create_superuser("root", password="correct-horse-battery")
     from django.core.management.base import CommandError
 

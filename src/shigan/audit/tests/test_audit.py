@@ -4,6 +4,7 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.urls import reverse
 
+from shigan.accounts.system import system_actor
 from shigan.audit.guard import guard_dropped
 from shigan.audit.models import AuditEntry
 from shigan.audit.selectors import audit_verify
@@ -86,12 +87,14 @@ def test_product_refuses_to_update_or_delete_entries(three_changes):
 @pytest.mark.django_db(transaction=True)
 def test_audit_record_outside_a_transaction_is_refused():
     with pytest.raises(RuntimeError):
-        audit_record(actor=None, action="orgs.unit.created", target_type="x", target_id="1")
+        audit_record(
+            actor=system_actor("test"), action="orgs.unit.created", target_type="x", target_id="1"
+        )
 
 
 def test_unregistered_action_is_refused():
     with transaction.atomic(), pytest.raises(ValueError):
-        audit_record(actor=None, action="no.such.action")
+        audit_record(actor=system_actor("test"), action="no.such.action")
 
 
 def test_only_the_auditor_reads_the_trail(client, three_changes, make_user, units):

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from shigan.accounts.system import system_actor
 from shigan.audit import services
 from shigan.audit.checkpoints import checkpoints_read
 from shigan.audit.exports import audit_export, export_verify
@@ -185,6 +186,11 @@ def test_a_bulk_write_on_the_second_chain_verifies(two_chains):
     on_chain(1)
     items = [services.AuditItem("orgs.unit", str(n), f"单位{n}", None, {"n": n}) for n in range(5)]
     with transaction.atomic():
-        assert services.audit_record_many(actor=None, action="orgs.unit.updated", items=items) == 5
+        assert (
+            services.audit_record_many(
+                actor=system_actor("test"), action="orgs.unit.updated", items=items
+            )
+            == 5
+        )
     assert AuditEntry.objects.filter(shard=1).count() == len(two_chains[1]) + 5
     assert audit_verify().ok

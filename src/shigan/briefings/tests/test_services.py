@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.template.base import VariableNode
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.briefings import sandbox
 from shigan.briefings.defaults import DEFAULT_TEXT
@@ -65,7 +66,8 @@ def test_an_issued_briefing_says_what_it_said_then(briefing, office, world, unit
     assert issued.state == "issued" and issued.issued_by == office and issued.issued_at
     text, ids = issued.text, list(issued.figures.order_by("key").values_list("record_ids"))
     late = problems.problem_create(
-        actor=None, unit=units["own"], campaign=world["campaign"], aspect=world["aspects"][0],
+        actor=system_actor("test"),
+        unit=units["own"], campaign=world["campaign"], aspect=world["aspects"][0],
         source="self_inspection", title="补报的检视问题", found_on=datetime.date(2023, 5, 30),
     )  # fmt: skip
     issued.refresh_from_db()
@@ -84,7 +86,8 @@ def test_an_issued_briefing_says_what_it_said_then(briefing, office, world, unit
 
 def test_issuing_recomputes_a_stale_draft(briefing, office, world, units):
     problems.problem_create(
-        actor=None, unit=units["sibling"], campaign=world["campaign"], aspect=world["aspects"][2],
+        actor=system_actor("test"),
+        unit=units["sibling"], campaign=world["campaign"], aspect=world["aspects"][2],
         source="self_inspection", title="新检视问题", found_on=datetime.date(2023, 5, 29),
     )  # fmt: skip
     issued = briefing_issue(actor=office, briefing=briefing)
@@ -110,7 +113,7 @@ def test_who_may_generate_and_issue(world, units, make_user, role, place, genera
     else:
         with pytest.raises(BriefingError):
             briefing_generate(actor=user, **args)
-        draft = briefing_generate(actor=None, **args)
+        draft = briefing_generate(actor=system_actor("test"), **args)
     if issue:
         assert briefing_issue(actor=user, briefing=draft).issued
     else:

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
+from shigan.accounts.system import system_actor
 from shigan.briefings.models import Briefing, BriefingTemplate
 from shigan.dashboards.tests.world import AS_OF
 from shigan.orgs.choices import Role
@@ -49,7 +50,8 @@ def test_generate_issue_reopen_and_changes(client, world, units, office):
     assert "草稿" in html and "193.7亿元" in html and "第一批参学单位检视出2个方面4个问题" in html
     assert client.post(reverse("briefings:issue", args=[briefing.pk])).status_code == 302
     problems.problem_create(
-        actor=None, unit=units["sibling"], campaign=world["campaign"], aspect=world["aspects"][0],
+        actor=system_actor("test"),
+        unit=units["sibling"], campaign=world["campaign"], aspect=world["aspects"][0],
         source="self_inspection", title="后来补报的问题", found_on=datetime.date(2023, 5, 20),
     )  # fmt: skip
     html = client.get(briefing.get_absolute_url()).content.decode()

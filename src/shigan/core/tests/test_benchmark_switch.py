@@ -1,6 +1,7 @@
 import pytest
 from django.test import override_settings
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.core import services
 from shigan.core.benchmark import trail_is_off, trail_switched_off
@@ -15,7 +16,7 @@ def test_the_audit_trail_cannot_be_switched_off_outside_a_benchmark():
         pass
     assert not trail_is_off()
     before = AuditEntry.objects.count()
-    services.calendar_year_seed(actor=None, year=2023)
+    services.calendar_year_seed(actor=system_actor("test"), year=2023)
     assert AuditEntry.objects.count() == before + 1
 
 
@@ -34,7 +35,7 @@ def test_a_benchmark_switches_off_the_audit_and_the_versions_together():
     before = AuditEntry.objects.count()
     with trail_switched_off():
         assert trail_is_off()
-        services.calendar_year_seed(actor=None, year=2023)
+        services.calendar_year_seed(actor=system_actor("test"), year=2023)
         versions_touch(["bench:key"])
     assert not trail_is_off()
     assert AuditEntry.objects.count() == before and not DataVersion.objects.filter(key="bench:key")

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shigan.accounts.choices import SystemRole
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.core import calendar, services
 from shigan.core.calendar import CalendarError, add_workdays, is_workday, workdays_between
@@ -33,7 +34,7 @@ def seeded():
 
     def seed(*years):
         for year in years:
-            services.calendar_year_seed(actor=None, year=year)
+            services.calendar_year_seed(actor=system_actor("test"), year=year)
 
     return seed
 
@@ -166,7 +167,7 @@ def test_a_missing_year_is_asked_for_once_and_entering_it_is_seen(seeded):
 
 def test_seed_loads_the_year_and_writes_one_audit_entry():
     before = audit_count()
-    year = services.calendar_year_seed(actor=None, year=2023)
+    year = services.calendar_year_seed(actor=system_actor("test"), year=2023)
     assert audit_count() == before + 1
     entry = AuditEntry.objects.get(action="core.calendar.seeded", target_id=str(year.pk))
     assert entry.after["holidays"] == len([d for d in chinese_calendar.holidays if d.year == 2023])
@@ -178,7 +179,7 @@ def test_seed_loads_the_year_and_writes_one_audit_entry():
 
 
 def test_reseeding_replaces_hand_edits_with_the_package(sysadmin):
-    services.calendar_year_seed(actor=None, year=2023)
+    services.calendar_year_seed(actor=system_actor("test"), year=2023)
     services.holiday_set(actor=sysadmin, date=date(2023, 11, 1), kind="holiday", name="错误")
     services.holiday_set(actor=sysadmin, date=date(2023, 10, 1), kind="holiday", name="改名")
     count = Holiday.objects.filter(date__year=2023).count()
@@ -192,7 +193,7 @@ def test_reseeding_replaces_hand_edits_with_the_package(sysadmin):
 def test_seed_of_a_year_the_package_lacks_says_to_enter_it_by_hand():
     before = audit_count()
     with pytest.raises(CalendarError) as exc:
-        services.calendar_year_seed(actor=None, year=2027)
+        services.calendar_year_seed(actor=system_actor("test"), year=2027)
     assert exc.value.code == "no_package_data"
     assert "2027" in exc.value.message and "手工录入" in exc.value.message
     assert audit_count() == before and not CalendarYear.objects.filter(year=2027).exists()

@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 from python_calamine import CalamineWorkbook
 
+from shigan.accounts.system import system_actor
 from shigan.core.errors import DomainError
 from shigan.core.spreadsheets.exporters import Exporter, neutralize
 from shigan.core.spreadsheets.importers import Column, Importer, ImportMode
@@ -43,7 +44,7 @@ class MeetingImporter(Importer):
     key = ("title", "held_on")
 
     def __init__(self, *, store, existing=(), **kwargs):
-        super().__init__(actor=None, **kwargs)
+        super().__init__(actor=system_actor("test"), **kwargs)
         self.store = store
         self.existing = set(existing)
 
@@ -281,7 +282,7 @@ class TranslatedImporter(Importer):
     key = ("title", "held_on")
 
     def __init__(self, *, store, **kwargs):
-        super().__init__(actor=None, **kwargs)
+        super().__init__(actor=system_actor("test"), **kwargs)
         self.store = store
 
     def existing_keys(self, keys):

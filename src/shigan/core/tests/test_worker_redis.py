@@ -7,6 +7,7 @@ import pytest
 from celery.signals import task_postrun
 from django.db import transaction
 
+from shigan.accounts.system import system_actor
 from shigan.core.choices import JobState
 from shigan.core.jobs import job_create, job_enqueue
 from shigan.core.models import Job
@@ -72,7 +73,7 @@ def test_worker_consumes_an_import_job_from_redis(redis_app, make_user):
         finished.set()
 
     task_postrun.connect(done, weak=False)
-    root = unit_create(actor=None, parent=None, name="队列测试单位", kind="other")
+    root = unit_create(actor=system_actor("test"), parent=None, name="队列测试单位", kind="other")
     admin = make_user(Role.ADMIN, root)
     with transaction.atomic():
         job = job_create(

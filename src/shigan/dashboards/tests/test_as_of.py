@@ -11,6 +11,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.core.services import calendar_year_seed
 from shigan.orgs.choices import Role
@@ -24,16 +25,19 @@ EARLY, LATER = D(2023, 5, 12), D(2023, 5, 22)
 
 @pytest.fixture
 def ledger(units, make_user):
-    calendar_year_seed(actor=None, year=2023)
+    calendar_year_seed(actor=system_actor("test"), year=2023)
     campaign = campaigns.campaign_create(
-        actor=None, name="主题教育", root_unit=units["region"], starts_on=D(2023, 4, 1)
+        actor=system_actor("test"),
+        name="主题教育",
+        root_unit=units["region"],
+        starts_on=D(2023, 4, 1),
     )
     clerk = make_user(Role.EDITOR, units["own"])
     reviewer = make_user(Role.ADMIN, units["region"])
 
     def found(title, day, deadline):
         return problems.problem_create(
-            actor=None, unit=units["own"], campaign=campaign, title=title,
+            actor=system_actor("test"), unit=units["own"], campaign=campaign, title=title,
             source=ProblemSource.SELF_INSPECTION, found_on=day, deadline=deadline,
         )  # fmt: skip
 
@@ -48,12 +52,15 @@ def ledger(units, make_user):
     )
     closed = found("后来销号", D(2023, 4, 3), D(2023, 5, 10))
     problems.problem_set_state(
-        actor=None, problem=closed, state=ProblemState.CLOSED, day=D(2023, 5, 18)
+        actor=system_actor("test"), problem=closed, state=ProblemState.CLOSED, day=D(2023, 5, 18)
     )
     found("后来发现", D(2023, 5, 15), D(2023, 5, 17))
     on_time = found("按时提交销号", D(2023, 4, 3), D(2023, 5, 10))
     problems.problem_set_state(
-        actor=None, problem=on_time, state=ProblemState.PENDING_REVIEW, day=D(2023, 5, 5)
+        actor=system_actor("test"),
+        problem=on_time,
+        state=ProblemState.PENDING_REVIEW,
+        day=D(2023, 5, 5),
     )
     found("未到期", D(2023, 4, 3), D(2023, 6, 30))
     return {"campaign": campaign, "office": reviewer}

@@ -9,6 +9,7 @@ import os
 import pytest
 from docx import Document
 
+from shigan.accounts.system import system_actor
 from shigan.conftest import ABAG, ORDOS, REGION, SUNID_LEFT, XILINGOL, division
 from shigan.dashboards.tests.world import AS_OF, build_world
 from shigan.demo.services import DEMO_PASSWORD, demo_setup
@@ -33,7 +34,9 @@ def setting():
         "sibling": division(SUNID_LEFT),
         "unrelated": division(ORDOS),
     }
-    guide = user_create(actor=None, username="dashboard_guide", password=DEMO_PASSWORD)
+    guide = user_create(
+        actor=system_actor("test"), username="dashboard_guide", password=DEMO_PASSWORD
+    )
     return {"units": units, **build_world(units, guide)}
 
 

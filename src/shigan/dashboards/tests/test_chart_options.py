@@ -9,6 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from shigan.accounts.system import system_actor
 from shigan.campaigns.models import Aspect
 from shigan.dashboards.tests.world import AS_OF
 from shigan.problems import services as problems
@@ -35,11 +36,12 @@ def test_aspect_chart_has_full_names_and_research_aspects(client, world, units, 
     ).first()
     for i in range(2):  # found by research, no problem aspect: under the topic's aspect
         problems.problem_create(
-            actor=None, unit=units["own"], campaign=world["campaign"], research_topic=topic,
+            actor=system_actor("test"),
+            unit=units["own"], campaign=world["campaign"], research_topic=topic,
             source=ProblemSource.RESEARCH, title=f"调研问题{i}", found_on=datetime.date(2023, 5, 2),
         )  # fmt: skip
     problems.problem_create(
-        actor=None, unit=units["own"], campaign=world["campaign"],
+        actor=system_actor("test"), unit=units["own"], campaign=world["campaign"],
         source=ProblemSource.ASSIGNED, title="无方面", found_on=datetime.date(2023, 5, 2),
     )  # fmt: skip
     client.force_login(office)

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from shigan.accounts.system import system_actor
 from shigan.dashboards import selectors
 from shigan.dashboards.tests.world import AS_OF, D
 from shigan.problems import services as problems
@@ -90,7 +91,7 @@ def test_only_the_first_children_are_shown_until_all_are_asked_for(
 
 def test_a_problem_without_aspect_is_charted_as_unclassified(client, world, units, office):
     problems.problem_create(
-        actor=None,
+        actor=system_actor("test"),
         unit=units["own"],
         campaign=world["campaign"],
         source=ProblemSource.SELF_INSPECTION,

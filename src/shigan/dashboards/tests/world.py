@@ -10,6 +10,7 @@ enrolled: its records count for the subtree, never for the batch.
 import datetime
 from decimal import Decimal
 
+from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.campaigns.choices import AspectKind
 from shigan.initiatives.services import indicators, key_tasks, livelihood, projects
@@ -71,40 +72,56 @@ def _calendar():
 
     today = timezone.localdate()
     for year in sorted({2023, today.year, today.year + 1} & set(package_years())):
-        calendar_year_seed(actor=None, year=year)
+        calendar_year_seed(actor=system_actor("test"), year=year)
 
 
 def _campaign(units, guide):
     campaign = campaigns.campaign_create(
-        actor=None, name="学习贯彻主题教育", root_unit=units["region"], starts_on=START
+        actor=system_actor("test"),
+        name="学习贯彻主题教育",
+        root_unit=units["region"],
+        starts_on=START,
     )
-    batch = campaigns.batch_create(actor=None, campaign=campaign, name="第一批", starts_on=START)
+    batch = campaigns.batch_create(
+        actor=system_actor("test"), campaign=campaign, name="第一批", starts_on=START
+    )
     on_time = [units["parent"], units["own"], units["sibling"]]
     campaigns.participation_enroll(
-        actor=None, batch=batch, units=on_time, enrolled_on=D(2023, 4, 10)
+        actor=system_actor("test"), batch=batch, units=on_time, enrolled_on=D(2023, 4, 10)
     )
     campaigns.participation_enroll(
-        actor=None, batch=batch, units=[units["unrelated"]], enrolled_on=D(2023, 6, 1)
+        actor=system_actor("test"),
+        batch=batch,
+        units=[units["unrelated"]],
+        enrolled_on=D(2023, 6, 1),
     )
     research_aspects = [
-        campaigns.aspect_create(actor=None, campaign=campaign, kind=AspectKind.RESEARCH, name=n)
+        campaigns.aspect_create(
+            actor=system_actor("test"), campaign=campaign, kind=AspectKind.RESEARCH, name=n
+        )
         for n in ("基层治理", "生态保护")
     ]
     problem_aspects = [
-        campaigns.aspect_create(actor=None, campaign=campaign, kind=AspectKind.PROBLEM, name=n)
+        campaigns.aspect_create(
+            actor=system_actor("test"), campaign=campaign, kind=AspectKind.PROBLEM, name=n
+        )
         for n in ("理论学习", "作风建设", "为民服务")
     ]
-    group = campaigns.guidance_group_create(actor=None, campaign=campaign, name="第一指导组")
-    campaigns.guidance_group_assign(
-        actor=None, group=group, units=[units["parent"], units["region"]]
+    group = campaigns.guidance_group_create(
+        actor=system_actor("test"), campaign=campaign, name="第一指导组"
     )
-    campaigns.guidance_group_add_member(actor=None, group=group, user=guide)
+    campaigns.guidance_group_assign(
+        actor=system_actor("test"), group=group, units=[units["parent"], units["region"]]
+    )
+    campaigns.guidance_group_add_member(actor=system_actor("test"), group=group, user=guide)
     return campaign, batch, research_aspects, problem_aspects, group
 
 
 def _people(units):
     def person(unit, name, rank):
-        return person_create(actor=None, unit=units[unit], name=name, rank=rank, post="领导")
+        return person_create(
+            actor=system_actor("test"), unit=units[unit], name=name, rank=rank, post="领导"
+        )
 
     return {
         "county1": person("own", "巴特尔", PersonRank.COUNTY),
@@ -118,7 +135,7 @@ def _people(units):
 def _study(units, campaign, people):
     def session(unit, kind, day, leaders=()):
         study.study_activity_create(
-            actor=None,
+            actor=system_actor("test"),
             unit=units[unit],
             campaign=campaign,
             kind=kind,
@@ -142,11 +159,13 @@ def _study(units, campaign, people):
 
 def _topic(unit, campaign, aspect, lead, guide, verdicts=("approved",)):
     topic = research.topic_create(
-        actor=None, unit=unit, campaign=campaign, aspect=aspect,
+        actor=system_actor("test"), unit=unit, campaign=campaign, aspect=aspect,
         title=f"{unit.name}{aspect.name}调研", lead=lead, created_on=D(2023, 4, 12),
     )  # fmt: skip
     for verdict in verdicts:
-        plan = research.topic_plan_submit(actor=None, topic=topic, text="方案", day=D(2023, 4, 13))
+        plan = research.topic_plan_submit(
+            actor=system_actor("test"), topic=topic, text="方案", day=D(2023, 4, 13)
+        )
         research.topic_plan_review(
             actor=guide, plan=plan, verdict=verdict, comments="补充调研点", day=D(2023, 4, 14)
         )
@@ -156,18 +175,33 @@ def _topic(unit, campaign, aspect, lead, guide, verdicts=("approved",)):
 def _research(units, campaign, aspects, problem_aspects, people, guide, group):
     trip = research.topic_trip_log
     region_topic = _topic(units["region"], campaign, aspects[0], people["provincial"], guide)
-    trip(actor=None, topic=region_topic, visited_on=D(2023, 4, 20), place=units["own"])
-    trip(actor=None, topic=region_topic, visited_on=D(2023, 4, 21), place=units["parent"])
+    trip(
+        actor=system_actor("test"),
+        topic=region_topic,
+        visited_on=D(2023, 4, 20),
+        place=units["own"],
+    )
+    trip(
+        actor=system_actor("test"),
+        topic=region_topic,
+        visited_on=D(2023, 4, 21),
+        place=units["parent"],
+    )
     own_a = _topic(
         units["own"], campaign, aspects[0], people["county1"], guide, ("revise", "approved")
     )
     own_b = _topic(units["own"], campaign, aspects[1], people["county2"], guide)
     child = _topic(units["child"], campaign, aspects[1], people["county1"], guide)
     for topic in (own_a, own_b, child):
-        trip(actor=None, topic=topic, visited_on=D(2023, 4, 22), place=units["grandchild"])
+        trip(
+            actor=system_actor("test"),
+            topic=topic,
+            visited_on=D(2023, 4, 22),
+            place=units["grandchild"],
+        )
     found = [
         research.topic_problem_create(
-            actor=None, topic=t, title=f"调研发现问题{i}", found_on=D(2023, 4, 25),
+            actor=system_actor("test"), topic=t, title=f"调研发现问题{i}", found_on=D(2023, 4, 25),
             aspect=problem_aspects[0],
         )
         for i, t in enumerate((own_a, own_b, child))
@@ -175,17 +209,22 @@ def _research(units, campaign, aspects, problem_aspects, people, guide, group):
     for problem, n in zip(found, (2, 1, 1), strict=True):
         for i in range(n):
             problems.measure_add(
-                actor=None, problem=problem, text=f"措施{i}", added_on=D(2023, 4, 26)
+                actor=system_actor("test"),
+                problem=problem,
+                text=f"措施{i}",
+                added_on=D(2023, 4, 26),
             )
     for day in (D(2023, 4, 28), D(2023, 5, 9)):
-        research.research_visit_log(actor=None, group=group, unit=units["own"], visited_on=day)
+        research.research_visit_log(
+            actor=system_actor("test"), group=group, unit=units["own"], visited_on=day
+        )
 
 
 def _rectification(units, campaign, aspects):
     def found(unit, aspect, day, **kwargs):
         deadline = D(2023, 5, 15) if day <= AS_OF else D(2023, 7, 5)
         return problems.problem_create(
-            actor=None, unit=units[unit], campaign=campaign, aspect=aspect,
+            actor=system_actor("test"), unit=units[unit], campaign=campaign, aspect=aspect,
             source=ProblemSource.SELF_INSPECTION, title=f"{units[unit].name}检视问题{day:%m%d}",
             found_on=day, deadline=deadline, **kwargs,
         )  # fmt: skip
@@ -198,13 +237,18 @@ def _rectification(units, campaign, aspects):
     found("sibling", aspects[1], D(2023, 4, 25))
     found("own", aspects[2], LATE)  # after AS_OF
     found("child", aspects[2], D(2023, 4, 25))  # not enrolled
-    problems.measure_add(actor=None, problem=own1, text="立行立改", added_on=D(2023, 4, 23))
-    problems.measure_add(actor=None, problem=own1, text="建立机制", added_on=D(2023, 4, 24))
+    problems.measure_add(
+        actor=system_actor("test"), problem=own1, text="立行立改", added_on=D(2023, 4, 23)
+    )
+    problems.measure_add(
+        actor=system_actor("test"), problem=own1, text="建立机制", added_on=D(2023, 4, 24)
+    )
     problems.problem_set_state(
-        actor=None, problem=own1, state=ProblemState.CLOSED, day=D(2023, 5, 20)
+        actor=system_actor("test"), problem=own1, state=ProblemState.CLOSED, day=D(2023, 5, 20)
     )
     problems.special_program_create(
-        actor=None, campaign=campaign, name="软弱涣散基层党组织整顿", lead_unit=units["region"],
+        actor=system_actor("test"),
+        campaign=campaign, name="软弱涣散基层党组织整顿", lead_unit=units["region"],
         created_on=D(2023, 5, 1),
     )  # fmt: skip
 
@@ -215,7 +259,8 @@ def _delivery(units, campaign):
 
     def project(name, area, kind, funds):
         projects.project_create(
-            actor=None, campaign=campaign, unit=region, name=name, area=area, kind=kind,
+            actor=system_actor("test"),
+            campaign=campaign, unit=region, name=name, area=area, kind=kind,
             funds_allocated=Decimal(funds), approved_on=day,
         )  # fmt: skip
 
@@ -229,12 +274,12 @@ def _delivery(units, campaign):
     project("少数民族发展任务", "other", "ethnic_affairs", "714000000")
     _energy(units, campaign, day)
     areas = [
-        livelihood.livelihood_area_create(actor=None, campaign=campaign, name=n)
+        livelihood.livelihood_area_create(actor=system_actor("test"), campaign=campaign, name=n)
         for n in ("促进就业", "增加农牧民收入")
     ]
     for i, unit in enumerate(("region", "own", "sibling")):
         livelihood.livelihood_item_create(
-            actor=None, campaign=campaign, area=areas[i % 2], title=f"民生实事{i}",
+            actor=system_actor("test"), campaign=campaign, area=areas[i % 2], title=f"民生实事{i}",
             unit=units[unit], listed_on=day,
         )  # fmt: skip
 
@@ -244,22 +289,27 @@ def _energy(units, campaign, day):
 
     def task(unit, measure):
         key_task = key_tasks.key_task_create(
-            actor=None, campaign=campaign, unit=units[unit], area="energy",
+            actor=system_actor("test"), campaign=campaign, unit=units[unit], area="energy",
             title=f"{units[unit].name}能源任务", created_on=day,
         )  # fmt: skip
         indicator = indicators.indicator_declare(
-            actor=None, key_task=key_task, name="新能源并网装机", measure=measure
+            actor=system_actor("test"), key_task=key_task, name="新能源并网装机", measure=measure
         )
         return key_task, indicator
 
     def report(key_task, indicator, name, values):
         project = projects.project_create(
-            actor=None, campaign=campaign, unit=key_task.unit, name=name, key_task=key_task,
+            actor=system_actor("test"),
+            campaign=campaign, unit=key_task.unit, name=name, key_task=key_task,
             kind="energy", approved_on=day,
         )  # fmt: skip
         for value, on in values:
             indicators.indicator_report(
-                actor=None, project=project, indicator=indicator, value=value, reported_on=on
+                actor=system_actor("test"),
+                project=project,
+                indicator=indicator,
+                value=value,
+                reported_on=on,
             )
 
     region_task, region_kw = task("region", "kw")

@@ -26,6 +26,7 @@ from rest_framework.test import APIClient
 
 from shigan.accounts.choices import SystemRole
 from shigan.accounts.services import user_create
+from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.campaigns.models import Campaign
 from shigan.core.services import calendar_year_seed
@@ -249,10 +250,10 @@ def _hooks(users):
 def walk_setup() -> dict:
     """The demo accounts and tree, then the walk: {"ctx": ids by name, "outcomes": …}."""
     demo_setup(scenario=False)
-    calendar_year_seed(actor=None, year=2023)
+    calendar_year_seed(actor=system_actor("test"), year=2023)
     for username in ("payload_sysadmin", "payload_sysadmin2"):  # one writes, one reads
         admin = user_create(
-            actor=None,
+            actor=system_actor("test"),
             username=username,
             password=DEMO_PASSWORD,
             system_role=SystemRole.SYSTEM_ADMIN,

@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shigan.accounts.choices import SystemRole
 from shigan.accounts.services import user_create
+from shigan.accounts.system import system_actor
 from shigan.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_setup
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,7 +47,10 @@ def committed(settings, tmp_path):
     assert report is not None, "the scenario was already there"
     for username, system_role in ADMINISTRATORS.items():
         admin = user_create(
-            actor=None, username=username, password=DEMO_PASSWORD, system_role=system_role
+            actor=system_actor("test"),
+            username=username,
+            password=DEMO_PASSWORD,
+            system_role=system_role,
         )
         # The demo accounts' published second factor, which the login fixture answers.
         TOTPDevice.objects.create(

@@ -13,6 +13,7 @@ import datetime
 
 from django.core.files.base import ContentFile
 
+from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.campaigns.choices import AspectKind
 from shigan.demo.scenario.context import Context
@@ -72,7 +73,9 @@ def _year_2024(ctx: Context, new, carried: list) -> None:
                 actor=office, measure=measure, done_on=datetime.date(2024, 5, 17)
             )
         closeout = problems.closeout_submit(
-            actor=None,  # the city's clerk (no demo account); the region's office reviews
+            actor=system_actor(
+                "演示数据"
+            ),  # the city's clerk (no demo account); the region's office reviews
             problem=problem,
             summary="整改措施已全部完成，长效机制已建立。",
             submitted_on=datetime.date(2024, 5, 20),

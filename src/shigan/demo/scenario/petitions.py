@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 
 from shigan.accounts.services import user_create
+from shigan.accounts.system import system_actor
 from shigan.core.calendar import is_workday
 from shigan.demo.scenario import names
 from shigan.demo.scenario.context import DEMO_PASSWORD, Context
@@ -113,7 +114,10 @@ def _user(ctx: Context, unit, label: str):
     """The agent's account: an editor of its unit (the right to record comes first)."""
     username = f"agent{unit.division_code}"
     user = get_user_model().objects.filter(username=username).first() or user_create(
-        actor=None, username=username, password=DEMO_PASSWORD, full_name=f"{unit.name}{label}"
+        actor=system_actor("演示数据"),
+        username=username,
+        password=DEMO_PASSWORD,
+        full_name=f"{unit.name}{label}",
     )
     _editor(ctx, user, unit)
     return user

@@ -7,6 +7,7 @@ import datetime
 from django.contrib.auth import get_user_model
 
 from shigan.accounts.services import user_create
+from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.campaigns.choices import AspectKind, CampaignState
 from shigan.core.models import CalendarYear
@@ -46,7 +47,7 @@ def ensure_calendar() -> None:
     for year in sorted({2023, 2024, datetime.date.today().year}):
         if not CalendarYear.objects.filter(year=year, complete=True).exists():
             try:
-                calendar_year_seed(actor=None, year=year)
+                calendar_year_seed(actor=system_actor("演示数据"), year=year)
             except Exception:  # noqa: BLE001  a year beyond the package: 2023–2024 are needed
                 if year in (2023, 2024):
                     raise
@@ -143,7 +144,10 @@ def _member(ctx: Context, number: int, title: str):
     username = f"guide{number:02d}"
     existing = get_user_model().objects.filter(username=username).first()
     return existing or user_create(
-        actor=None, username=username, password=DEMO_PASSWORD, full_name=f"{title}组长"
+        actor=system_actor("演示数据"),
+        username=username,
+        password=DEMO_PASSWORD,
+        full_name=f"{title}组长",
     )
 
 

@@ -10,6 +10,7 @@ import datetime
 import random
 
 from shigan.accounts.services import user_create
+from shigan.accounts.system import system_actor
 from shigan.core.calendar import add_workdays, is_workday
 from shigan.demo.scenario.context import DEMO_PASSWORD
 from shigan.orgs.choices import Role
@@ -79,7 +80,7 @@ def _agents(ctx) -> list:
     for code, username in STREETS:
         street = Unit.objects.get(division_code=code, division_level=4)
         user = user_create(
-            actor=None,
+            actor=system_actor("演示数据"),
             username=username,
             password=DEMO_PASSWORD,
             full_name=f"{street.name}工会维权代办员",

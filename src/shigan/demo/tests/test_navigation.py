@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from shigan.accounts.services import user_create
+from shigan.accounts.system import system_actor
 from shigan.campaigns.models import GuidanceGroup
 from shigan.demo.services import DEMO_ACCOUNTS
 
@@ -35,7 +36,7 @@ def signed_in(client, username):
 @pytest.mark.parametrize("username", [a.username for a in DEMO_ACCOUNTS] + ["newcomer"])
 def test_every_menu_link_works_for_the_role(scenario, client, username):
     if username == "newcomer":  # an account not yet given any role
-        user_create(actor=None, username=username, password="correct-horse-battery")
+        user_create(actor=system_actor("test"), username=username, password="correct-horse-battery")
     links = menu_links(signed_in(client, username))
     assert links
     for href, label in links:

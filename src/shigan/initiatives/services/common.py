@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shigan.campaigns.models import Campaign
+from shigan.core.actors import require_actor
 from shigan.core.errors import DomainError
 from shigan.initiatives.models import KeyTask
 from shigan.orgs.models import Unit
@@ -31,14 +32,13 @@ def forbidden(message=None) -> InitiativeError:
 
 
 def require(actor, action: str, unit: Unit) -> None:
-    if actor is not None and not user_can(actor, action, unit):
+    if not user_can(actor, action, unit):
         raise forbidden()
 
 
 def can_run_key_task(actor, key_task: KeyTask) -> bool:
     """Who keeps a key task's timetable: those who record for its unit or its lead unit."""
-    if actor is None:
-        return True
+    require_actor(actor)
     units = [key_task.unit] + ([key_task.owner_unit] if key_task.owner_unit_id else [])
     return any(user_can(actor, "record", unit) for unit in units)
 

@@ -180,10 +180,7 @@ def key_task_link_result(*, actor, key_task: KeyTask, result) -> None:
         raise InitiativeError(
             _("调研成果须属于同一次主题教育。"), code="campaign_mismatch", field="result"
         )
-    if (
-        actor is not None
-        and not type(result).objects.restrict(actor, "view").filter(pk=result.pk).exists()
-    ):
+    if not type(result).objects.restrict(actor, "view").filter(pk=result.pk).exists():
         raise InitiativeError(_("找不到该调研成果。"), code="unknown_result", field="result")
     task.results.add(result)
     audit_record(
@@ -216,10 +213,7 @@ def key_task_link_rule(*, actor, key_task: KeyTask, rule) -> None:
         raise InitiativeError(
             _("制度机制须属于同一次主题教育。"), code="campaign_mismatch", field="rule"
         )
-    if (
-        actor is not None
-        and not type(rule).objects.restrict(actor, "view").filter(pk=rule.pk).exists()
-    ):
+    if not type(rule).objects.restrict(actor, "view").filter(pk=rule.pk).exists():
         raise InitiativeError(_("找不到该制度机制。"), code="unknown_rule", field="rule")
     task.rules.add(rule)
     audit_record(

@@ -41,7 +41,7 @@ __all__ = [
 
 
 def require_office(actor, campaign: Campaign) -> None:
-    if actor is not None and not user_can(actor, "change", campaign.root_unit):
+    if not user_can(actor, "change", campaign.root_unit):
         raise forbidden(_("只有活动办管理员可以维护民生项目清单。"))
 
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.core.services import calendar_year_seed
 from shigan.initiatives.services import key_tasks, milestones
@@ -15,7 +16,7 @@ D = datetime.date
 @pytest.fixture(autouse=True)
 def calendar_2023(db):
     """Milestone due dates are checked against the statutory calendar."""
-    calendar_year_seed(actor=None, year=2023)
+    calendar_year_seed(actor=system_actor("test"), year=2023)
 
 
 @pytest.fixture
@@ -38,7 +39,11 @@ def editor(units, make_user):
 @pytest.fixture
 def leader(units):
     return person_create(
-        actor=None, unit=units["own"], name="巴特尔", rank=PersonRank.COUNTY, post="旗长"
+        actor=system_actor("test"),
+        unit=units["own"],
+        name="巴特尔",
+        rank=PersonRank.COUNTY,
+        post="旗长",
     )
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.core.services import calendar_year_seed
 from shigan.demo.services import demo_setup
@@ -23,16 +24,16 @@ D = datetime.date
 @pytest.fixture
 def setting():
     demo_setup(scenario=False)  # the tree and the demo accounts, not the demo's own ledger
-    calendar_year_seed(actor=None, year=2023)
+    calendar_year_seed(actor=system_actor("test"), year=2023)
     region = Unit.objects.get(division_level=1, division_code="150000000000")
     league = Unit.objects.get(division_level=2, division_code="152500000000")
     banner = Unit.objects.get(division_level=3, division_code="152522000000")
     sibling = Unit.objects.get(division_level=3, division_code="152523000000")
     campaign = campaigns.campaign_create(
-        actor=None, name="主题教育", root_unit=region, starts_on=D(2023, 4, 1)
+        actor=system_actor("test"), name="主题教育", root_unit=region, starts_on=D(2023, 4, 1)
     )
     task = key_tasks.key_task_create(
-        actor=None,
+        actor=system_actor("test"),
         campaign=campaign,
         unit=banner,
         area="ecology",
@@ -40,10 +41,14 @@ def setting():
         starts_on=D(2023, 4, 3),
         roadmap="摸清底数\n组织修复",
     )
-    milestones.milestone_add(actor=None, key_task=task, title="摸清底数", due_on=D(2023, 5, 10))
-    milestones.milestone_add(actor=None, key_task=task, title="完成修复", due_on=D(2023, 9, 28))
+    milestones.milestone_add(
+        actor=system_actor("test"), key_task=task, title="摸清底数", due_on=D(2023, 5, 10)
+    )
+    milestones.milestone_add(
+        actor=system_actor("test"), key_task=task, title="完成修复", due_on=D(2023, 9, 28)
+    )
     projects.project_create(
-        actor=None,
+        actor=system_actor("test"),
         campaign=campaign,
         unit=sibling,
         name="边境抵边村建设",

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.campaigns.services import campaign_create
 from shigan.core.errors import DomainError
@@ -65,12 +66,15 @@ def test_key_task_rules(editor, campaign, units, task, make_user):
         title="新任务",
     )
     other = campaign_create(
-        actor=None, name="别的活动", root_unit=units["unrelated"], starts_on=D(2023, 4, 1)
+        actor=system_actor("test"),
+        name="别的活动",
+        root_unit=units["unrelated"],
+        starts_on=D(2023, 4, 1),
     )
     refused(
         "unit_outside_campaign",
         key_tasks.key_task_create,
-        actor=None,
+        actor=system_actor("test"),
         campaign=other,
         unit=units["own"],
         area="ecology",
@@ -168,7 +172,7 @@ def test_who_keeps_the_timetable(task, units, make_user, campaign):
             done_on=D(2023, 5, 1),
         )
     # The lead unit's editors keep it too.
-    key_tasks.key_task_update(actor=None, key_task=task, owner_unit=units["child"])
+    key_tasks.key_task_update(actor=system_actor("test"), key_task=task, owner_unit=units["child"])
     child_editor = make_user(Role.EDITOR, units["child"])
     milestones.milestone_complete(actor=child_editor, milestone=milestone, done_on=D(2023, 5, 1))
 
@@ -196,7 +200,7 @@ def test_project_funds_are_validated(task, editor, units):
     refused(
         "unit_outside_key_task",
         projects.project_create,
-        **{**base, "unit": units["sibling"], "actor": None},
+        **{**base, "unit": units["sibling"], "actor": system_actor("test")},
     )
     assert not Project.objects.exists()
     project = projects.project_create(
@@ -225,7 +229,7 @@ def test_a_banner_serves_the_regions_key_task(region_task, editor, units, campai
     ) == Decimal("19370000000")
     # …but not the projects of another banner under the same task.
     projects.project_create(
-        actor=None,
+        actor=system_actor("test"),
         campaign=campaign,
         unit=units["sibling"],
         key_task=region_task,
@@ -276,7 +280,9 @@ def test_linking_a_research_result(task, editor, units, campaign, make_user):
     from shigan.campaigns.services import aspect_create
     from shigan.research.models import ResearchTopic
 
-    aspect = aspect_create(actor=None, campaign=campaign, kind="research", name="生态")
+    aspect = aspect_create(
+        actor=system_actor("test"), campaign=campaign, kind="research", name="生态"
+    )
     topic = ResearchTopic.objects.create(
         unit=units["own"],
         campaign=campaign,
@@ -286,7 +292,9 @@ def test_linking_a_research_result(task, editor, units, campaign, make_user):
         state="researching",
         created_on=D(2023, 4, 5),
     )
-    result = research.result_create(actor=None, topic=topic, kind="measure", title="草畜平衡奖补")
+    result = research.result_create(
+        actor=system_actor("test"), topic=topic, kind="measure", title="草畜平衡奖补"
+    )
     key_tasks.key_task_link_result(actor=editor, key_task=task, result=result)
     assert list(task.results.all()) == [result]
     assert list(result.key_tasks.all()) == [task]
@@ -301,7 +309,7 @@ def test_linking_a_research_result(task, editor, units, campaign, make_user):
         created_on=D(2023, 4, 5),
     )
     hidden = research.result_create(
-        actor=None, topic=sibling_topic, kind="measure", title="邻旗成果"
+        actor=system_actor("test"), topic=sibling_topic, kind="measure", title="邻旗成果"
     )
     refused(
         "unknown_result", key_tasks.key_task_link_result, actor=editor, key_task=task, result=hidden
@@ -409,7 +417,7 @@ def test_linking_a_rule(task, editor, units, campaign, make_user):
     from shigan.problems.services import rule_create
 
     rule = rule_create(
-        actor=None,
+        actor=system_actor("test"),
         unit=units["own"],
         title="草畜平衡管理办法",
         kind="regulation",
@@ -419,16 +427,27 @@ def test_linking_a_rule(task, editor, units, campaign, make_user):
     assert list(task.rules.all()) == [rule] and list(rule.key_tasks.all()) == [task]
     assert selectors.rule_choices(user=editor, key_task=task).count() == 0
     elsewhere = rule_create(
-        actor=None, unit=units["sibling"], title="邻旗制度", kind="mechanism", campaign=campaign
+        actor=system_actor("test"),
+        unit=units["sibling"],
+        title="邻旗制度",
+        kind="mechanism",
+        campaign=campaign,
     )
     refused(
         "unknown_rule", key_tasks.key_task_link_rule, actor=editor, key_task=task, rule=elsewhere
     )
     other = campaign_create(
-        actor=None, name="别的活动", root_unit=units["region"], starts_on=D(2023, 1, 1)
+        actor=system_actor("test"),
+        name="别的活动",
+        root_unit=units["region"],
+        starts_on=D(2023, 1, 1),
     )
     foreign = rule_create(
-        actor=None, unit=units["own"], title="别的活动的制度", kind="decision", campaign=other
+        actor=system_actor("test"),
+        unit=units["own"],
+        title="别的活动的制度",
+        kind="decision",
+        campaign=other,
     )
     refused(
         "campaign_mismatch", key_tasks.key_task_link_rule, actor=editor, key_task=task, rule=foreign

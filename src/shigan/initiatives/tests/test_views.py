@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from shigan.accounts.system import system_actor
 from shigan.initiatives.models import Project
 from shigan.initiatives.services import key_tasks, livelihood, milestones, projects
 from shigan.orgs.choices import Role
@@ -179,7 +180,9 @@ def test_linking_a_result_shows_what_fed_the_task(client, editor, task, units, c
     from shigan.research import services as research
     from shigan.research.models import ResearchTopic
 
-    aspect = aspect_create(actor=None, campaign=campaign, kind="research", name="生态")
+    aspect = aspect_create(
+        actor=system_actor("test"), campaign=campaign, kind="research", name="生态"
+    )
     topic = ResearchTopic.objects.create(
         unit=units["own"],
         campaign=campaign,
@@ -189,7 +192,9 @@ def test_linking_a_result_shows_what_fed_the_task(client, editor, task, units, c
         state="researching",
         created_on=D(2023, 4, 5),
     )
-    result = research.result_create(actor=None, topic=topic, kind="measure", title="草畜平衡奖补")
+    result = research.result_create(
+        actor=system_actor("test"), topic=topic, kind="measure", title="草畜平衡奖补"
+    )
     client.force_login(editor)
     client.post(reverse("initiatives:link_result", args=[task.pk]), {"item": result.pk})
     page = client.get(task.get_absolute_url()).content.decode()
@@ -267,7 +272,7 @@ def test_a_linked_rule_shows_on_the_key_task(client, editor, task, units, campai
     from shigan.problems.services import rule_create
 
     rule = rule_create(
-        actor=None,
+        actor=system_actor("test"),
         unit=units["own"],
         title="草畜平衡管理办法",
         kind="regulation",

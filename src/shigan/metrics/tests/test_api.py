@@ -3,6 +3,7 @@ import datetime
 import pytest
 from rest_framework.test import APIClient
 
+from shigan.accounts.system import system_actor
 from shigan.orgs.choices import Role
 from shigan.problems.services import problem_create
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def api(units, make_user):
     for unit, day in ((units["own"], 4), (units["grandchild"], 9), (units["sibling"], 5)):
         problem_create(
-            actor=None,
+            actor=system_actor("test"),
             unit=unit,
             title=f"问题{day}",
             source="research",

@@ -7,6 +7,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from shigan.accounts.system import system_actor
 from shigan.core.errors import DomainError
 from shigan.metrics.selectors import metric_by, metric_by_child, metric_records, metric_value
 from shigan.orgs.models import Unit
@@ -77,11 +78,15 @@ class Oracle:
 
 
 def build_tree(draw_parents: list[int]):
-    root = unit_create(actor=None, parent=None, name="随机树", kind="other")
+    root = unit_create(actor=system_actor("test"), parent=None, name="随机树", kind="other")
     units = [root]
     for i, parent_index in enumerate(draw_parents, start=1):
         parent = units[parent_index % len(units)]
-        units.append(unit_create(actor=None, parent=parent, name=f"单位{i}", kind="department"))
+        units.append(
+            unit_create(
+                actor=system_actor("test"), parent=parent, name=f"单位{i}", kind="department"
+            )
+        )
     return units
 
 
@@ -90,7 +95,9 @@ def apply(operations, units, oracle):
         day = START + datetime.timedelta(days=offset)
         if kind == "create":
             unit = units[a % len(units)]
-            problem = problem_create(actor=None, unit=unit, title="问题", source=b, found_on=day)
+            problem = problem_create(
+                actor=system_actor("test"), unit=unit, title="问题", source=b, found_on=day
+            )
             oracle.problems.append(
                 {"pk": problem.pk, "unit": unit.pk, "source": b, "changes": [(day, "open")]}
             )
@@ -99,12 +106,12 @@ def apply(operations, units, oracle):
             problem = Problem.objects.get(pk=record["pk"])
             if problem.state == b:
                 continue
-            problem_set_state(actor=None, problem=problem, state=b, day=day)
+            problem_set_state(actor=system_actor("test"), problem=problem, state=b, day=day)
             record["changes"].append((day, b))
         elif kind == "move":
             unit, target = units[a % len(units)], units[b % len(units)]
             try:
-                unit_move(actor=None, unit=unit, new_parent=target)
+                unit_move(actor=system_actor("test"), unit=unit, new_parent=target)
             except DomainError:
                 continue
             oracle.parent[unit.pk] = target.pk

@@ -5,6 +5,7 @@ from django.db.models import Sum
 from django.http import Http404
 from django.urls import reverse
 
+from shigan.accounts.system import system_actor
 from shigan.metrics.engine import metric_rebuild
 from shigan.metrics.links import records_url
 from shigan.metrics.memberships import MEMBERSHIPS
@@ -32,35 +33,37 @@ def ledger(units):
     create = problem_create
     made = [
         create(
-            actor=None,
+            actor=system_actor("test"),
             unit=units["own"],
             title="旗直问题",
             source="research",
             found_on=D(2023, 5, 4),
         ),
         create(
-            actor=None,
+            actor=system_actor("test"),
             unit=units["grandchild"],
             title="嘎查问题一",
             source="self_inspection",
             found_on=D(2023, 5, 8),
         ),
         create(
-            actor=None,
+            actor=system_actor("test"),
             unit=units["grandchild"],
             title="嘎查问题二",
             source="research",
             found_on=D(2023, 6, 1),
         ),
         create(
-            actor=None,
+            actor=system_actor("test"),
             unit=units["sibling"],
             title="邻旗问题",
             source="research",
             found_on=D(2023, 5, 5),
         ),
     ]
-    problem_set_state(actor=None, problem=made[1], state="closed", day=D(2023, 5, 20))
+    problem_set_state(
+        actor=system_actor("test"), problem=made[1], state="closed", day=D(2023, 5, 20)
+    )
     return made
 
 
@@ -132,7 +135,7 @@ def test_a_unit_outside_the_users_scope_is_404(units, ledger, make_user):
 
 
 def test_moving_a_unit_moves_its_figures(units, ledger, make_user):
-    unit_move(actor=None, unit=units["child"], new_parent=units["sibling"])
+    unit_move(actor=system_actor("test"), unit=units["child"], new_parent=units["sibling"])
     assert metric_value(PROBLEMS, unit=units["own"]) == 1
     assert metric_value(PROBLEMS, unit=units["sibling"]) == 3
     assert metric_value(PROBLEMS, unit=units["parent"]) == 4
@@ -144,7 +147,7 @@ def test_membership_figures_follow_grants_and_revokes(units, make_user):
     editor = make_user(Role.EDITOR, units["grandchild"])
     assert metric_value(MEMBERSHIPS, unit=units["parent"], role="editor") == before + 1
     assert metric_value(MEMBERSHIPS, unit=units["grandchild"]) == 1
-    membership_revoke(actor=None, membership=editor.memberships.get())
+    membership_revoke(actor=system_actor("test"), membership=editor.memberships.get())
     assert metric_value(MEMBERSHIPS, unit=units["parent"], role="editor") == before
 
 
@@ -204,7 +207,7 @@ def test_overview_query_count_is_pinned_and_does_not_grow_with_records(
         client.get(url, query)
     for i in range(20):
         problem_create(
-            actor=None,
+            actor=system_actor("test"),
             unit=units["grandchild"],
             title=f"新增问题{i}",
             source="research",

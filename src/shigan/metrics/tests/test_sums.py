@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
+from shigan.accounts.system import system_actor
 from shigan.campaigns.services import campaign_create
 from shigan.initiatives.metrics import PROJECT_FUNDS, PROJECTS
 from shigan.initiatives.models import Project
@@ -33,13 +34,16 @@ D = datetime.date
 @pytest.fixture
 def campaign(units):
     return campaign_create(
-        actor=None, name="主题教育", root_unit=units["region"], starts_on=D(2023, 4, 1)
+        actor=system_actor("test"),
+        name="主题教育",
+        root_unit=units["region"],
+        starts_on=D(2023, 4, 1),
     )
 
 
 def project(campaign, unit, name, amount, day, area="border_security", kind="security"):
     return projects.project_create(
-        actor=None,
+        actor=system_actor("test"),
         campaign=campaign,
         unit=unit,
         name=name,
@@ -73,28 +77,30 @@ def test_sums_are_exact_decimals_and_counts_stay_ints(units, funds):
 
 
 def test_changing_an_amount_changes_every_sum_above(units, funds):
-    projects.project_update(actor=None, project=funds[0], funds_allocated=Decimal("3220000000"))
+    projects.project_update(
+        actor=system_actor("test"), project=funds[0], funds_allocated=Decimal("3220000000")
+    )
     assert metric_value(PROJECT_FUNDS, unit=units["own"]) == Decimal("3220000000.01")
     assert metric_value(PROJECT_FUNDS, unit=units["region"]) == Decimal("3934000000.01")
     assert metric_value(PROJECTS, unit=units["region"]) == 3  # the count does not move
 
 
 def test_moving_a_record_or_its_unit_moves_its_amount(units, funds):
-    projects.project_update(actor=None, project=funds[1], unit=units["own"])
+    projects.project_update(actor=system_actor("test"), project=funds[1], unit=units["own"])
     rows = {
         r.unit.pk if r.unit else "own": r.value
         for r in metric_by_child(PROJECT_FUNDS, unit=units["own"])
     }
     assert rows["own"] == Decimal("19370000000.01") and rows[units["child"].pk] == 0
-    projects.project_update(actor=None, project=funds[1], unit=units["grandchild"])
-    unit_move(actor=None, unit=units["child"], new_parent=units["sibling"])
+    projects.project_update(actor=system_actor("test"), project=funds[1], unit=units["grandchild"])
+    unit_move(actor=system_actor("test"), unit=units["child"], new_parent=units["sibling"])
     assert metric_value(PROJECT_FUNDS, unit=units["own"]) == Decimal("19370000000.00")
     assert metric_value(PROJECT_FUNDS, unit=units["sibling"]) == Decimal("714000000.01")
     assert metric_value(PROJECT_FUNDS, unit=units["parent"]) == Decimal("20084000000.01")
 
 
 def test_deleting_a_record_takes_its_amount_out(units, funds):
-    projects.project_delete(actor=None, project=funds[0])
+    projects.project_delete(actor=system_actor("test"), project=funds[0])
     assert metric_value(PROJECT_FUNDS, unit=units["parent"]) == Decimal("714000000.01")
     assert not Project.objects.filter(name="旗本级").exists()
 
@@ -129,7 +135,9 @@ def test_rebuild_reproduces_the_incremental_sums(units, funds):
         )
         return sorted(rows)
 
-    projects.project_update(actor=None, project=funds[2], funds_allocated=Decimal("600000000"))
+    projects.project_update(
+        actor=system_actor("test"), project=funds[2], funds_allocated=Decimal("600000000")
+    )
     incremental = snapshot()
     metric_rebuild(PROJECT_FUNDS)
     assert snapshot() == incremental
@@ -191,14 +199,14 @@ def test_sum_facts_always_equal_the_records_exact_sum(units, campaign, operation
                 made.append(project(campaign, places[a], f"项目{i}", b, day))
             elif made and kind == "amount":
                 made[a % len(made)] = projects.project_update(
-                    actor=None, project=made[a % len(made)], funds_allocated=b
+                    actor=system_actor("test"), project=made[a % len(made)], funds_allocated=b
                 )
             elif made and kind == "unit":
                 made[a % len(made)] = projects.project_update(
-                    actor=None, project=made[a % len(made)], unit=places[b]
+                    actor=system_actor("test"), project=made[a % len(made)], unit=places[b]
                 )
             elif made and kind == "delete":
-                projects.project_delete(actor=None, project=made.pop(a % len(made)))
+                projects.project_delete(actor=system_actor("test"), project=made.pop(a % len(made)))
         for unit in (units["region"], units["parent"], units["own"], units["child"]):
             for as_of in (None, D(2023, 5, 5)):
                 expected = sum(

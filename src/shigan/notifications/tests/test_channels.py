@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shigan.accounts.choices import SystemRole
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.notifications.choices import DeliveryState
 from shigan.notifications.models import Contact, Delivery, Notification
@@ -35,7 +36,7 @@ def person(make_user):
     user.email = "bateer@example.invalid"
     user.save(update_fields=["email"])
     contact_set(
-        actor=None,
+        actor=system_actor("test"),
         user=user,
         wecom_userid="BaTeEr",
         dingtalk_userid="ding-007",
@@ -162,7 +163,7 @@ def test_first_channel_with_an_address_only(
     """One message per person: WeCom first, but someone with only a DingTalk id gets DingTalk;
     someone with no address gets the page only."""
     ding_only, nobody = make_user(), make_user()
-    contact_set(actor=None, user=ding_only, dingtalk_userid="d-1")
+    contact_set(actor=system_actor("test"), user=ding_only, dingtalk_userid="d-1")
     settings.SHIGAN_NOTIFY_CHANNELS = ["wecom", "dingtalk"]
     with django_capture_on_commit_callbacks(execute=True):
         notification_send(recipients=[ding_only, nobody], kind="x", text="提醒")

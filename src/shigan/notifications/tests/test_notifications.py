@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from shigan.accounts.system import system_actor
 from shigan.core.choices import JobState
 from shigan.core.errors import DomainError
 from shigan.core.jobs import job_create, job_run
@@ -100,7 +101,7 @@ def test_registry_runs_every_watcher_and_survives_a_failing_one():
 
 
 def test_watch_job_and_daily_schedule():
-    job = job_create(actor=None, kind="watch", params={"today": "2023-10-01"})
+    job = job_create(actor=system_actor("test"), kind="watch", params={"today": "2023-10-01"})
     job = job_run(job_id=job.pk)
     assert job.state == JobState.DONE and job.summary["today"] == "2023-10-01"
     assert "problems" in job.summary["marked"]

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shigan.accounts.system import system_actor
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.core.changes import record_changes
@@ -43,6 +44,8 @@ def _check_grantee(user) -> None:
             code="separation",
             field="user",
         )
+    if getattr(user, "is_system", False):  # allowed everywhere already, and no person
+        raise OrgError(_("系统账号不能在单位担任角色。"), code="system_account", field="user")
 
 
 @transaction.atomic
@@ -73,12 +76,7 @@ def membership_grant(*, actor, user, unit: Unit, role: str) -> Membership:
 @transaction.atomic
 def membership_revoke(*, actor, membership: Membership) -> None:
     _require(actor, "manage", membership.unit)
-    if (
-        actor is not None
-        and not actor.is_superuser
-        and membership.user_id == actor.pk
-        and membership.role == Role.ADMIN
-    ):
+    if not actor.is_superuser and membership.user_id == actor.pk and membership.role == Role.ADMIN:
         raise OrgError(_("不能撤销自己的管理员角色，请由上级管理员操作。"), code="self_revoke")
     before = {"user": membership.user.username, "unit": membership.unit_id, "role": membership.role}
     audit_record(actor=actor, action="orgs.membership.revoked", target=membership, before=before)
@@ -179,7 +177,7 @@ def membership_sync_mapped(*, user, source: str, grants, previous: list) -> list
     """The roles an external login's group → role mapping gives (accounts.external): grant the
     mapped roles the user lacks, take back those the mapping gave before and no longer gives.
     Roles granted by hand are never touched. Returns the [unit id, role] pairs now mapped."""
-    actor_name = f"{source}:role-map"
+    actor = system_actor(f"{source} role mapping")
     wanted: list[list] = []
     for grant in grants:
         unit = _mapped_unit(grant.unit)
@@ -192,8 +190,7 @@ def membership_sync_mapped(*, user, source: str, grants, previous: list) -> list
                 membership = Membership.objects.create(user=user, unit=unit, role=grant.role)
                 changes.created([membership.pk])
             audit_record(
-                actor=None,
-                actor_name=actor_name,
+                actor=actor,
                 action="orgs.membership.granted",
                 target=membership,
                 after={"user": user.username, "unit": unit.pk, "role": grant.role},
@@ -202,8 +199,7 @@ def membership_sync_mapped(*, user, source: str, grants, previous: list) -> list
     for unit_id, role in stale:
         for membership in Membership.objects.filter(user=user, unit_id=unit_id, role=role):
             audit_record(
-                actor=None,
-                actor_name=actor_name,
+                actor=actor,
                 action="orgs.membership.revoked",
                 target=membership,
                 before={"user": user.username, "unit": unit_id, "role": role},

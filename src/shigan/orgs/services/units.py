@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
+from shigan.core.actors import is_system_actor, require_actor
 from shigan.core.versions import versions_touch
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.models import Unit
@@ -79,7 +80,8 @@ def unit_create(
     sort_order: int = 0,
 ) -> Unit:
     name, short_name = _clean_unit_fields(name, kind, short_name, division_code)
-    if parent is None and actor is not None and not actor.is_superuser:
+    require_actor(actor)
+    if parent is None and not is_system_actor(actor) and not actor.is_superuser:
         raise OrgError(_("只有系统管理员可以创建顶层单位。"), code="forbidden")
     if parent is not None:
         parent = Unit.objects.select_for_update().get(pk=parent.pk)

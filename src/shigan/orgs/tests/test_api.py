@@ -3,6 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
+from shigan.accounts.system import system_actor
 from shigan.orgs.choices import Role, UnitKind
 from shigan.orgs.models import Membership, Unit
 from shigan.orgs.services import membership_grant
@@ -67,7 +68,9 @@ def test_membership_grant_matrix(api, units, member, grantee, role, place):
 @pytest.mark.parametrize("place", PLACES)
 def test_membership_revoke_matrix(api, units, member, grantee, role, place):
     actor = member(role)
-    grant = membership_grant(actor=None, user=grantee, unit=units[place], role=Role.EDITOR)
+    grant = membership_grant(
+        actor=system_actor("test"), user=grantee, unit=units[place], role=Role.EDITOR
+    )
     api.force_authenticate(actor)
     response = api.delete(f"/api/memberships/{grant.pk}/")
     assert response.status_code == manage_status(role, place, 204)
@@ -77,7 +80,9 @@ def test_membership_revoke_matrix(api, units, member, grantee, role, place):
 @pytest.mark.parametrize("role", Role.values)
 @pytest.mark.parametrize("place", PLACES)
 def test_membership_read_matrix(api, units, member, grantee, role, place):
-    grant = membership_grant(actor=None, user=grantee, unit=units[place], role=Role.EDITOR)
+    grant = membership_grant(
+        actor=system_actor("test"), user=grantee, unit=units[place], role=Role.EDITOR
+    )
     api.force_authenticate(member(role))
     detail = api.get(f"/api/memberships/{grant.pk}/")
     listed = api.get("/api/memberships/?username=grantee&page_size=500")

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.db.models import Count
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.orgs.divisions import DATA_DIR, DivisionFileError, divisions_import
 from shigan.orgs.models import Unit
@@ -38,7 +39,7 @@ def test_tree_is_consistent_and_numchild_is_right():
 
 def test_reimport_changes_nothing():
     total, audit_before = Unit.objects.count(), AuditEntry.objects.count()
-    stats = divisions_import(actor=None, province="15", depth=5)
+    stats = divisions_import(actor=system_actor("test"), province="15", depth=5)
     assert (stats.created, stats.renamed, stats.unchanged) == (0, 0, 15938)
     assert Unit.objects.count() == total
     assert AuditEntry.objects.count() == audit_before + 1
@@ -64,7 +65,7 @@ def test_renamed_division_is_updated_not_duplicated(tmp_path):
         lambda lines: [line.replace('"阿巴嘎旗"', '"阿巴嘎旗（新名）"') for line in lines],
     )
     total = Unit.objects.count()
-    stats = divisions_import(actor=None, source=source, province="15", depth=3)
+    stats = divisions_import(actor=system_actor("test"), source=source, province="15", depth=3)
     assert stats.renamed == 1 and stats.created == 0
     banner = Unit.objects.get(division_level=3, division_code="152522000000")
     assert banner.name == "阿巴嘎旗（新名）"
@@ -87,7 +88,7 @@ def test_malformed_csv_is_refused_with_file_and_line_and_writes_nothing(
     _rewrite(source / "areas.csv.gz", transform)
     total, audit_before = Unit.objects.count(), AuditEntry.objects.count()
     with pytest.raises(DivisionFileError) as exc:
-        divisions_import(actor=None, source=source, depth=3)
+        divisions_import(actor=system_actor("test"), source=source, depth=3)
     message = exc.value.message
     assert "areas.csv" in message and words in message
     expected_line = line or 2980  # header + 2,978 rows, then the appended bad row
@@ -98,7 +99,7 @@ def test_malformed_csv_is_refused_with_file_and_line_and_writes_nothing(
 
 def test_a_new_province_is_added_beside_the_existing_tree():
     before = Unit.objects.count()
-    stats = divisions_import(actor=None, province="11", depth=2)
+    stats = divisions_import(actor=system_actor("test"), province="11", depth=2)
     assert stats.created == 2  # 北京市 and its 市辖区 placeholder
     beijing = Unit.objects.get(division_level=1, division_code="110000000000")
     assert beijing.is_root() and beijing.numchild == 1

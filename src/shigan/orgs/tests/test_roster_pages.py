@@ -8,6 +8,7 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 from rest_framework.test import APIClient
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.core.spreadsheets.importers import ImportMode
 from shigan.orgs.choices import PersonRank, Role
@@ -112,7 +113,7 @@ def test_roster_search_by_name_and_initials_is_paged(client, units, editor):
 
 def test_roster_is_scoped(client, units, editor, make_user):
     sibling_person = person_create(
-        actor=None, unit=units["sibling"], name="其木格", rank=PersonRank.OTHER
+        actor=system_actor("test"), unit=units["sibling"], name="其木格", rank=PersonRank.OTHER
     )
     client.force_login(editor)
     sibling = units["sibling"]
@@ -189,17 +190,21 @@ def test_bad_roster_rows_are_named_and_nothing_is_written(units, editor):
 
 def test_roster_export_imports_back_unchanged(units, editor):
     own, town = units["own"], units["child"]
-    twin = unit_create(actor=None, parent=town, name=own.name, kind="department")  # a name twice
+    twin = unit_create(
+        actor=system_actor("test"), parent=town, name=own.name, kind="department"
+    )  # a name twice
     for unit, name, rank, phone in [
         (own, "巴特尔", PersonRank.COUNTY, "13912345678"),
         (town, "乌云", PersonRank.SECTION, ""),
         (twin, "孟和", PersonRank.OTHER, "0479-8234567"),
     ]:
-        person_create(actor=None, unit=unit, name=name, rank=rank, post="委员", phone=phone)
-    gone = person_create(actor=None, unit=own, name="离任", rank=PersonRank.OTHER)
+        person_create(
+            actor=system_actor("test"), unit=unit, name=name, rank=rank, post="委员", phone=phone
+        )
+    gone = person_create(actor=system_actor("test"), unit=own, name="离任", rank=PersonRank.OTHER)
     from shigan.orgs.services import person_deactivate
 
-    person_deactivate(actor=None, person=gone)
+    person_deactivate(actor=system_actor("test"), person=gone)
     data = PersonExporter(user=editor, unit=own).xlsx_bytes()
     rows = rows_of(data)
     assert rows[0] == HEADER

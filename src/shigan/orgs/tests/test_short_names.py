@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.orgs.divisions import divisions_import
 from shigan.orgs.imports import UnitIndex
 from shigan.orgs.models import Unit
@@ -56,7 +57,7 @@ def province(tmp_path: Path) -> Path:
             writer = csv.writer(handle)
             writer.writerow(header)
             writer.writerows(rows)
-    divisions_import(actor=None, source=tmp_path, province="91")
+    divisions_import(actor=system_actor("test"), source=tmp_path, province="91")
     return tmp_path
 
 
@@ -91,10 +92,18 @@ def test_towns_and_villages_get_short_names_unique_in_their_league(province):
 
 def test_short_names_are_editable_and_kept_on_reimport(province):
     town = Unit.objects.get(division_code="910101005000")
-    unit_update(actor=None, unit=town, name=town.name, short_name="伊和苏木", kind=town.kind)
+    unit_update(
+        actor=system_actor("test"), unit=town, name=town.name, short_name="伊和苏木", kind=town.kind
+    )
     village = Unit.objects.get(division_code="910101005001")
-    unit_update(actor=None, unit=village, name=village.name, short_name="", kind=village.kind)
-    stats = divisions_import(actor=None, source=province, province="91")
+    unit_update(
+        actor=system_actor("test"),
+        unit=village,
+        name=village.name,
+        short_name="",
+        kind=village.kind,
+    )
+    stats = divisions_import(actor=system_actor("test"), source=province, province="91")
     assert stats.created == 0
     assert Unit.objects.get(pk=town.pk).short_name == "伊和苏木"  # typed: kept
     assert Unit.objects.get(pk=village.pk).short_name == "乌兰"  # blank: filled in again

@@ -57,7 +57,7 @@ def _date(value, *, field: str, floor=None, what="") -> datetime.date:
 
 
 def _require(actor, action: str, unit: Unit) -> None:
-    if actor is not None and not user_can(actor, action, unit):
+    if not user_can(actor, action, unit):
         raise PetitionError(
             _("您没有在“%(unit)s”办理信访件的权限。") % {"unit": unit.name},
             code=ErrorCode.FORBIDDEN,
@@ -67,7 +67,7 @@ def _require(actor, action: str, unit: Unit) -> None:
 def _require_handler_or_agent(actor, petition: Petition) -> None:
     """The handling body's staff, or the agent who took the petition in (代办: they carry the
     petitioner's requests and return visits)."""
-    if actor is None or user_can(actor, "record", petition.handling_unit):
+    if user_can(actor, "record", petition.handling_unit):
         return
     agent = petition.intake_agent
     if agent is not None and agent.user_id == actor.pk:

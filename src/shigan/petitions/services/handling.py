@@ -241,7 +241,7 @@ def petition_extend(
     body (a leader of the handling unit: the "review" right) before the period ran out, with
     the reason sent to the petitioner."""
     petition = _locked(petition)
-    if actor is not None and not user_can(actor, "review", petition.handling_unit):
+    if not user_can(actor, "review", petition.handling_unit):
         raise PetitionError(_("延期须经办理单位负责人批准。"), code=ErrorCode.FORBIDDEN)
     if petition.state != PetitionState.ACCEPTED:
         raise PetitionError(

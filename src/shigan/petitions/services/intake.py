@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
+from shigan.core.actors import is_system_actor, require_actor
 from shigan.metrics.engine import metric_changes
 from shigan.petitions import crypto
 from shigan.petitions.choices import CaseKind, Channel, PetitionState, categories_for
@@ -123,7 +124,8 @@ def _check_duplicates(hashes: list[str], request: str, confirm: bool) -> None:
 def _intake_agent(actor, agent: Agent) -> Agent:
     """The agent, fresh: in post, the actor themself, with the right to record at their unit."""
     agent = Agent.objects.select_related("unit").get(pk=agent.pk)
-    if not agent.active or (actor is not None and agent.user_id != actor.pk):
+    require_actor(actor)
+    if not agent.active or (not is_system_actor(actor) and agent.user_id != actor.pk):
         raise PetitionError(_("只有本单位在岗的代办员可以登记信访件。"), code=ErrorCode.NOT_AGENT)
     _require(actor, "record", agent.unit)
     return agent

@@ -66,7 +66,7 @@ def petition_review_request(
     body = body or _review_body(petition, level)
     if body is None:
         raise PetitionError(_("没有可以复查的上一级机关。"), code=ErrorCode.NO_BODY, field="body")
-    if actor is not None and not user_can(actor, "record", body):
+    if not user_can(actor, "record", body):
         agent = petition.intake_agent
         if agent is None or agent.user_id != actor.pk:
             _require(actor, "record", body)

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.core import services as core_services
 from shigan.orgs.choices import Role
 from shigan.orgs.models import Unit
@@ -31,7 +32,7 @@ PERSON = {
 
 @pytest.fixture
 def calendar_2023(db):
-    core_services.calendar_year_seed(actor=None, year=2023)
+    core_services.calendar_year_seed(actor=system_actor("test"), year=2023)
 
 
 @pytest.fixture

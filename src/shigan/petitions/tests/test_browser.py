@@ -10,6 +10,7 @@ import re
 import pytest
 
 from shigan.accounts.services import user_create
+from shigan.accounts.system import system_actor
 from shigan.core.services import calendar_year_seed
 from shigan.demo.services import DEMO_PASSWORD, demo_setup
 from shigan.orgs.models import Unit
@@ -24,14 +25,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def setting():
     demo_setup(scenario=False)
-    calendar_year_seed(actor=None, year=2023)
+    calendar_year_seed(actor=system_actor("test"), year=2023)
     banner = Unit.objects.get(division_level=3, division_code="152522000000")
     sumu = Unit.objects.get_children(banner).first()
     gacha = Unit.objects.get_children(sumu).first()
     for username, unit in (("village_agent", gacha), ("sumu_agent", sumu)):
-        user = user_create(actor=None, username=username, password=DEMO_PASSWORD)
-        membership_grant(actor=None, user=user, unit=unit, role="editor")
-        agent_appoint(actor=None, user=user, unit=unit)
+        user = user_create(actor=system_actor("test"), username=username, password=DEMO_PASSWORD)
+        membership_grant(actor=system_actor("test"), user=user, unit=unit, role="editor")
+        agent_appoint(actor=system_actor("test"), user=user, unit=unit)
     return {"banner": banner, "sumu": sumu, "gacha": gacha}
 
 

@@ -10,6 +10,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.management import call_command
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.core.errors import DomainError
 from shigan.petitions import crypto, services
@@ -59,13 +60,15 @@ def test_an_interrupted_rotation_continues_where_it_stopped(
         raise Interrupted
 
     with pytest.raises(Interrupted), django_capture_on_commit_callbacks(execute=True):
-        services.petition_keys_rotate(actor=None, batch_size=2, on_batch=stop_after_first)
+        services.petition_keys_rotate(
+            actor=system_actor("test"), batch_size=2, on_batch=stop_after_first
+        )
     first_batch = {pk: t for pk, t in tokens().items() if crypto.is_current(t)}
     assert len(first_batch) == 2  # the first batch was kept, the rest not yet done
     assert AuditEntry.objects.filter(action="petitions.keys.batch_rotated").count() == 1
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.petition_keys_rotate(actor=None, batch_size=2) == (3, 5)
+        assert services.petition_keys_rotate(actor=system_actor("test"), batch_size=2) == (3, 5)
     after = tokens()
     assert {pk: after[pk] for pk in first_batch} == first_batch  # not written again
     assert all(crypto.is_current(t) for t in after.values())

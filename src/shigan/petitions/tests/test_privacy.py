@@ -9,6 +9,7 @@ from cryptography.fernet import Fernet
 from django.db import connection
 from django.urls import reverse
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.petitions import crypto, services
 from shigan.petitions.models import PetitionAttachment, Petitioner
@@ -198,7 +199,7 @@ def test_key_rotation_re_encrypts_rows_and_materials(routed, people, settings):
     old = settings.SHIGAN_PETITION_KEY
     new = Fernet.generate_key().decode()
     settings.SHIGAN_PETITION_KEY = f"{new},{old}"
-    assert services.petition_keys_rotate(actor=None) == (1, 1)
+    assert services.petition_keys_rotate(actor=system_actor("test")) == (1, 1)
     settings.SHIGAN_PETITION_KEY = new  # the old key dropped: everything still reads
     assert crypto.decrypt(Petitioner.objects.get().id_number_enc) == PERSON["id_number"]
     attachment = PetitionAttachment.objects.select_related("petition").get()

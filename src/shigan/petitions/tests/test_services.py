@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.petitions import clock as petition_clock
 from shigan.petitions import services
@@ -258,13 +259,13 @@ def test_review_then_rereview_then_no_more(replied, people, places):
     )
     assert rereview.level == "rereview" and rereview.body == places["league"]
     services.petition_review_hearing(
-        actor=None,  # the league's staff: the system here
+        actor=system_actor("test"),  # the league's staff: the system here
         review=rereview,
         started_on=D + 55 * day,
         ended_on=D + 57 * day,
     )
     services.petition_review_decide(
-        actor=None, review=rereview, decided_on=D + 70 * day, opinion="维持，终结"
+        actor=system_actor("test"), review=rereview, decided_on=D + 70 * day, opinion="维持，终结"
     )
     replied.refresh_from_db()
     assert replied.state == PetitionState.CLOSED
@@ -366,7 +367,7 @@ def test_agents_only_at_three_levels_and_with_a_role(people, places, make_user):
     refused(
         "bad_level",
         services.agent_appoint,
-        actor=None,
+        actor=system_actor("test"),
         user=people["banner_leader"],
         unit=places["league"],
     )
@@ -374,7 +375,7 @@ def test_agents_only_at_three_levels_and_with_a_role(people, places, make_user):
     refused(
         "agent_needs_role",
         services.agent_appoint,
-        actor=None,
+        actor=system_actor("test"),
         user=stranger,
         unit=places["gacha"],
     )

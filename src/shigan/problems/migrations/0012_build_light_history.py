@@ -9,9 +9,15 @@ def build(apps, schema_editor):
     # only when there are problems (a new database has none).
     if not apps.get_model("problems", "Problem").objects.exists():
         return
+    # The live code writes as the system account (accounts 0005). A plain `migrate` applies
+    # accounts first (plans go by app label); this migration cannot depend on it, as databases
+    # that applied it before the account existed would then be inconsistent.
+    if "is_system" not in {f.name for f in apps.get_model("accounts", "User")._meta.fields}:
+        raise RuntimeError("run `shigan migrate accounts` first: the system account is missing")
+    from shigan.accounts.system import system_actor
     from shigan.problems.light_history import light_history_rebuild
 
-    light_history_rebuild(actor=None)
+    light_history_rebuild(actor=system_actor("migration problems 0012"))
 
 
 class Migration(migrations.Migration):

@@ -30,7 +30,7 @@ def required_text(value, *, field: str, message: str, max_length: int | None = N
 
 
 def require_record(actor, problem: Problem, message: str) -> None:
-    if actor is not None and not can_record(actor, problem):
+    if not can_record(actor, problem):
         raise ProblemError(message, code="forbidden")
 
 
@@ -157,5 +157,5 @@ def require_reviewer(actor, problem: Problem, requested_by, *, own_code: str) ->
             _("只有上级单位或联系该单位的巡回指导组可以审核，本单位不能审核自己的问题。"),
             code="not_reviewer",
         )
-    if actor is not None and requested_by is not None and actor.pk == requested_by.pk:
+    if requested_by is not None and actor.pk == requested_by.pk:
         raise ProblemError(_("不能审核自己提交的申请。"), code=own_code)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.campaigns.models import Campaign
+from shigan.core.actors import is_system_actor, require_actor
 from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
@@ -66,7 +67,7 @@ def problem_create(
     (a ledger's planned measures of a problem not yet started)."""
     title = required_text(title, field="title", message=_lazy("问题不能为空。"), max_length=300)
     check_source_and_term(source, term)
-    if actor is not None and not user_can(actor, "record", unit):
+    if not user_can(actor, "record", unit):
         raise ProblemError(_("您没有在该单位登记问题的权限。"), code="forbidden")
     links = {
         "campaign": campaign,
@@ -209,7 +210,8 @@ def problem_set_state(
 ) -> Problem:
     """Low-level state change without the lifecycle's checks, for the system itself (demo
     loader, metric tests). People go through the lifecycle services; a user is refused."""
-    if actor is not None:
+    require_actor(actor)
+    if not is_system_actor(actor):
         raise ProblemError(
             _("问题状态须通过整改、销号申请和审核改变。"), code="use_lifecycle", field="state"
         )

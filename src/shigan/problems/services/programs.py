@@ -30,7 +30,7 @@ def special_program_create(
     name = required_text(
         name, field="name", message=_lazy("专项整治名称不能为空。"), max_length=200
     )
-    if actor is not None and not user_can(actor, "record", lead_unit):
+    if not user_can(actor, "record", lead_unit):
         raise ProblemError(_("您没有在该单位登记专项整治的权限。"), code="forbidden")
     if not lead_unit.path.startswith(campaign.root_unit.path):
         raise ProblemError(

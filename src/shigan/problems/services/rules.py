@@ -45,7 +45,7 @@ def rule_create(
     title = required_text(title, field="title", message=_lazy("制度名称不能为空。"), max_length=300)
     if kind not in RuleKind.values:
         raise ProblemError(_("制度类别无效。"), code="invalid_kind", field="kind")
-    if actor is not None and not user_can(actor, "record", unit):
+    if not user_can(actor, "record", unit):
         raise ProblemError(_("您没有在该单位登记制度机制的权限。"), code="forbidden")
     if campaign is not None and not unit.path.startswith(campaign.root_unit.path):
         raise ProblemError(_("该单位不在这次主题教育的范围内。"), code="unit_outside_campaign")
@@ -81,7 +81,7 @@ def rule_create(
 @transaction.atomic
 def rule_issue(*, actor, rule: Rule, issued_on: datetime.date) -> Rule:
     rule = Rule.objects.select_for_update().select_related("unit").get(pk=rule.pk)
-    if actor is not None and not user_can(actor, "record", rule.unit):
+    if not user_can(actor, "record", rule.unit):
         raise ProblemError(_("您没有修改该制度机制的权限。"), code="forbidden")
     if rule.state == RuleState.ISSUED:
         raise ProblemError(_("该制度已印发。"), code="already_issued")
@@ -104,7 +104,7 @@ def rule_issue(*, actor, rule: Rule, issued_on: datetime.date) -> Rule:
 def rule_link_problems(*, actor, rule: Rule, problems: Iterable[Problem]) -> Rule:
     """Set the problems a rule addresses (replacing the previous set)."""
     rule = Rule.objects.select_for_update().select_related("unit").get(pk=rule.pk)
-    if actor is not None and not user_can(actor, "record", rule.unit):
+    if not user_can(actor, "record", rule.unit):
         raise ProblemError(_("您没有修改该制度机制的权限。"), code="forbidden")
     problems = _check_rule_problems(rule.unit, problems)
     before = sorted(rule.problems.values_list("pk", flat=True))

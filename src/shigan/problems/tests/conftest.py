@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.campaigns.choices import AspectKind
 from shigan.notifications.tests.receiver import channels, receiver  # noqa: F401 (issue 18)
@@ -53,23 +54,31 @@ def calendar(db):
     today = timezone.localdate()
     for year in sorted({2023, 2024, today.year, today.year + 1}):
         if year in package_years():
-            calendar_year_seed(actor=None, year=year)
+            calendar_year_seed(actor=system_actor("test"), year=year)
         else:  # beyond the package: New Year's Day only, enough for tests relative to today
-            holiday_set(actor=None, date=D(year, 1, 1), kind=HolidayKind.HOLIDAY, name="元旦")
-            calendar_year_mark_complete(actor=None, year=year)
+            holiday_set(
+                actor=system_actor("test"),
+                date=D(year, 1, 1),
+                kind=HolidayKind.HOLIDAY,
+                name="元旦",
+            )
+            calendar_year_mark_complete(actor=system_actor("test"), year=year)
 
 
 @pytest.fixture
 def campaign(units):
     return campaigns.campaign_create(
-        actor=None, name="主题教育", root_unit=units["region"], starts_on=D(2023, 4, 1)
+        actor=system_actor("test"),
+        name="主题教育",
+        root_unit=units["region"],
+        starts_on=D(2023, 4, 1),
     )
 
 
 @pytest.fixture
 def aspect(campaign):
     return campaigns.aspect_create(
-        actor=None, campaign=campaign, kind=AspectKind.PROBLEM, name="理论学习"
+        actor=system_actor("test"), campaign=campaign, kind=AspectKind.PROBLEM, name="理论学习"
     )
 
 

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from rest_framework.test import APIClient
 
+from shigan.accounts.system import system_actor
 from shigan.orgs.choices import PersonRank, Role
 from shigan.orgs.services import person_create
 from shigan.problems import services
@@ -30,7 +31,9 @@ def as_user(api, user):
 
 
 def test_lifecycle_over_the_api(api, editor, reviewer, units, campaign, aspect, calendar):
-    lead = person_create(actor=None, unit=units["own"], name="巴特尔", rank=PersonRank.COUNTY)
+    lead = person_create(
+        actor=system_actor("test"), unit=units["own"], name="巴特尔", rank=PersonRank.COUNTY
+    )
     as_user(api, editor)
     response = api.post(
         "/api/problems/problems/",
@@ -277,7 +280,7 @@ def test_special_programs_and_rules(api, editor, reviewer, units, campaign, prob
     assert response.json()["state"] == "issued"
     assert Rule.objects.get().problems.get() == problem
     outside = services.problem_create(
-        actor=None,
+        actor=system_actor("test"),
         unit=units["unrelated"],
         title="外地问题",
         source="petition",

@@ -18,6 +18,7 @@ import zlib
 import pytest
 from django.utils import timezone
 
+from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.core.calendar import add_workdays
 from shigan.core.services import calendar_year_seed, package_years
@@ -57,12 +58,17 @@ def setting(settings, tmp_path):
     demo_setup(scenario=False)  # the demo accounts only
     today = timezone.localdate()
     for year in {today.year - 1, today.year, today.year + 1} & set(package_years()):
-        calendar_year_seed(actor=None, year=year)
+        calendar_year_seed(actor=system_actor("test"), year=year)
     region = Unit.objects.get(division_level=1, division_code="150000000000")
     campaign = campaigns.campaign_create(
-        actor=None, name="主题教育", root_unit=region, starts_on=datetime.date(2023, 4, 1)
+        actor=system_actor("test"),
+        name="主题教育",
+        root_unit=region,
+        starts_on=datetime.date(2023, 4, 1),
     )
-    campaigns.aspect_create(actor=None, campaign=campaign, kind="problem", name="作风建设")
+    campaigns.aspect_create(
+        actor=system_actor("test"), campaign=campaign, kind="problem", name="作风建设"
+    )
     return {
         "banner": Unit.objects.get(division_level=3, division_code="152522000000"),
         "photo": tiny_png(tmp_path / "整改现场.png"),

@@ -18,6 +18,7 @@ import pytest
 from django.db import close_old_connections, connection
 
 from shigan.accounts.services import user_create
+from shigan.accounts.system import system_actor
 from shigan.core.errors import DomainError
 from shigan.orgs.choices import Role, UnitKind
 from shigan.orgs.services import membership_grant, unit_create
@@ -33,15 +34,25 @@ D = datetime.date
 
 @pytest.fixture
 def pending():
-    region = unit_create(actor=None, parent=None, name="并发测试区", kind=UnitKind.PROVINCE)
-    league = unit_create(actor=None, parent=region, name="并发测试盟", kind=UnitKind.PREFECTURE)
-    banner = unit_create(actor=None, parent=league, name="并发测试旗", kind=UnitKind.COUNTY)
-    editor = user_create(actor=None, username="c-editor", password="correct-horse-battery")
-    membership_grant(actor=None, user=editor, unit=banner, role=Role.EDITOR)
+    region = unit_create(
+        actor=system_actor("test"), parent=None, name="并发测试区", kind=UnitKind.PROVINCE
+    )
+    league = unit_create(
+        actor=system_actor("test"), parent=region, name="并发测试盟", kind=UnitKind.PREFECTURE
+    )
+    banner = unit_create(
+        actor=system_actor("test"), parent=league, name="并发测试旗", kind=UnitKind.COUNTY
+    )
+    editor = user_create(
+        actor=system_actor("test"), username="c-editor", password="correct-horse-battery"
+    )
+    membership_grant(actor=system_actor("test"), user=editor, unit=banner, role=Role.EDITOR)
     reviewers = []
     for name, unit in (("c-league", league), ("c-region", region)):
-        user = user_create(actor=None, username=name, password="correct-horse-battery")
-        membership_grant(actor=None, user=user, unit=unit, role=Role.LEADER)
+        user = user_create(
+            actor=system_actor("test"), username=name, password="correct-horse-battery"
+        )
+        membership_grant(actor=system_actor("test"), user=user, unit=unit, role=Role.LEADER)
         reviewers.append(user)
     problem = services.problem_create(
         actor=editor,

@@ -23,6 +23,7 @@ import pytest
 from django.db import close_old_connections, connection, transaction
 
 from shigan.accounts.services import user_create
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry, AuditHead
 from shigan.audit.selectors import audit_verify
 from shigan.core.models import DataVersion
@@ -42,13 +43,21 @@ WRITERS = 8
 def leagues(settings):
     """A province with eight leagues, a banner each, its clerk and an open problem."""
     settings.SHIGAN_AUDIT_CHECKPOINT_EVERY = 3
-    region = unit_create(actor=None, parent=None, name="并发区", kind=UnitKind.PROVINCE)
+    region = unit_create(
+        actor=system_actor("test"), parent=None, name="并发区", kind=UnitKind.PROVINCE
+    )
     found = []
     for n in range(WRITERS):
-        league = unit_create(actor=None, parent=region, name=f"第{n}盟", kind=UnitKind.PREFECTURE)
-        banner = unit_create(actor=None, parent=league, name=f"第{n}旗", kind=UnitKind.COUNTY)
-        clerk = user_create(actor=None, username=f"clerk{n}", password="correct-horse-battery")
-        membership_grant(actor=None, user=clerk, unit=banner, role=Role.EDITOR)
+        league = unit_create(
+            actor=system_actor("test"), parent=region, name=f"第{n}盟", kind=UnitKind.PREFECTURE
+        )
+        banner = unit_create(
+            actor=system_actor("test"), parent=league, name=f"第{n}旗", kind=UnitKind.COUNTY
+        )
+        clerk = user_create(
+            actor=system_actor("test"), username=f"clerk{n}", password="correct-horse-battery"
+        )
+        membership_grant(actor=system_actor("test"), user=clerk, unit=banner, role=Role.EDITOR)
         problem = services.problem_create(
             actor=clerk,
             unit=banner,

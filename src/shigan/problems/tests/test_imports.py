@@ -9,6 +9,7 @@ import pytest
 import xlsxwriter
 from django.utils import translation
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.campaigns import services as campaigns
 from shigan.campaigns.choices import AspectKind
@@ -42,9 +43,15 @@ HEADER = [
 @pytest.fixture
 def setting(units, campaign, calendar):
     for name in ("理论学习", "调查研究", "作风建设"):
-        campaigns.aspect_create(actor=None, campaign=campaign, kind=AspectKind.PROBLEM, name=name)
-    person_create(actor=None, unit=units["own"], name="巴特尔", rank=PersonRank.COUNTY)
-    person_create(actor=None, unit=units["child"], name="其木格", rank=PersonRank.SECTION)
+        campaigns.aspect_create(
+            actor=system_actor("test"), campaign=campaign, kind=AspectKind.PROBLEM, name=name
+        )
+    person_create(
+        actor=system_actor("test"), unit=units["own"], name="巴特尔", rank=PersonRank.COUNTY
+    )
+    person_create(
+        actor=system_actor("test"), unit=units["child"], name="其木格", rank=PersonRank.SECTION
+    )
     return units
 
 

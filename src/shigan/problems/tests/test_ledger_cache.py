@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.orgs.models import Membership
 from shigan.orgs.services import membership_revoke, unit_move, unit_update
@@ -70,7 +71,7 @@ def test_every_write_shows_on_the_next_view(client, reviewer, editor, units, cam
     assert ">40%</td>" in _page(client, league)
 
     program = services.special_program_create(
-        actor=None, campaign=campaign, name="整治形式主义专项", lead_unit=league
+        actor=system_actor("test"), campaign=campaign, name="整治形式主义专项", lead_unit=league
     )
     services.special_program_assign(actor=editor, program=program, problems=[problem])
     assert "整治形式主义专项" in _page(client, league)
@@ -111,7 +112,7 @@ def test_the_filters_outlive_problem_writes_and_follow_their_own_data(
     tables = ("campaigns_campaign", "campaigns_aspect", "problems_specialprogram")
     assert not [q for q in drawn if any(f'FROM "{t}"' in q["sql"] for t in tables)]
     program = services.special_program_create(
-        actor=None, campaign=campaign, name="新的专项整治", lead_unit=league
+        actor=system_actor("test"), campaign=campaign, name="新的专项整治", lead_unit=league
     )
     assert f'<option value="{program.pk}">新的专项整治</option>' in _page(client, league)
 
@@ -124,18 +125,18 @@ def test_names_roles_and_moves_show_on_the_next_view(
     services.problem_update(actor=editor, problem=problem, aspect=aspect)
     assert "理论学习" in _page(client, league)
 
-    campaigns.aspect_rename(actor=None, aspect=aspect, name="理论学习不深入")
+    campaigns.aspect_rename(actor=system_actor("test"), aspect=aspect, name="理论学习不深入")
     assert "理论学习不深入" in _page(client, league)
 
-    unit_update(actor=None, unit=own, name="阿巴嘎旗（新）", kind=own.kind)
+    unit_update(actor=system_actor("test"), unit=own, name="阿巴嘎旗（新）", kind=own.kind)
     assert "阿巴嘎旗（新）" in _page(client, league)
 
     # The banner moves out of the league: its problem leaves the league's ledger.
-    unit_move(actor=None, unit=own, new_parent=units["unrelated"])
+    unit_move(actor=system_actor("test"), unit=own, new_parent=units["unrelated"])
     assert "调研走过场" not in _page(client, league)
 
     # The reviewer loses the role: the ledger is out of scope at once.
-    membership_revoke(actor=None, membership=Membership.objects.get(user=reviewer))
+    membership_revoke(actor=system_actor("test"), membership=Membership.objects.get(user=reviewer))
     response = client.get(reverse("problems:ledger", args=[league.pk]))
     assert response.status_code == 404
 
@@ -189,11 +190,11 @@ def test_scope_and_query_are_part_of_the_key(client, make_user, units, campaign,
     from shigan.orgs.choices import Role
 
     services.problem_create(
-        actor=None, unit=units["own"], campaign=campaign, title="本旗问题",
+        actor=system_actor("test"), unit=units["own"], campaign=campaign, title="本旗问题",
         source="research", found_on=D(2023, 5, 4),
     )  # fmt: skip
     services.problem_create(
-        actor=None, unit=units["sibling"], campaign=campaign, title="旁旗问题",
+        actor=system_actor("test"), unit=units["sibling"], campaign=campaign, title="旁旗问题",
         source="petition", found_on=D(2023, 5, 4),
     )  # fmt: skip
     league_viewer = make_user(Role.VIEWER, units["parent"])

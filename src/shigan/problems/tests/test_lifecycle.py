@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.campaigns import services as campaigns
 from shigan.core.errors import DomainError
@@ -198,7 +199,9 @@ def test_who_may_decide_a_closeout(submitted, units, make_user, role, where, all
 
 @pytest.fixture
 def group(campaign, units, make_user):
-    group = campaigns.guidance_group_create(actor=None, campaign=campaign, name="第一巡回指导组")
+    group = campaigns.guidance_group_create(
+        actor=system_actor("test"), campaign=campaign, name="第一巡回指导组"
+    )
     return group
 
 
@@ -210,8 +213,10 @@ def test_guidance_group_reviews_its_assigned_units(
     submitted, group, units, make_user, assigned, allowed
 ):
     member = make_user()
-    campaigns.guidance_group_add_member(actor=None, group=group, user=member)
-    campaigns.guidance_group_assign(actor=None, group=group, units=[units[assigned]])
+    campaigns.guidance_group_add_member(actor=system_actor("test"), group=group, user=member)
+    campaigns.guidance_group_assign(
+        actor=system_actor("test"), group=group, units=[units[assigned]]
+    )
     assert can_review(member, submitted.problem) is allowed
     if not allowed:
         with pytest.raises(DomainError) as exc:

@@ -17,6 +17,7 @@ import pytest
 from django.db import close_old_connections, connection, transaction
 
 from shigan.accounts.services import user_create
+from shigan.accounts.system import system_actor
 from shigan.core.services import calendar_year_seed
 from shigan.metrics.models import MetricFact
 from shigan.metrics.selectors import metric_value
@@ -44,21 +45,32 @@ PROBLEMS_EACH = 6
 def tree():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises write transactions, nothing concurrent")
-    calendar_year_seed(actor=None, year=2023)
-    region = unit_create(actor=None, parent=None, name="亮灯并发区", kind=UnitKind.PROVINCE)
-    reviewer = user_create(actor=None, username="l-reviewer", password="correct-horse-battery")
-    membership_grant(actor=None, user=reviewer, unit=region, role=Role.ADMIN)
+    calendar_year_seed(actor=system_actor("test"), year=2023)
+    region = unit_create(
+        actor=system_actor("test"), parent=None, name="亮灯并发区", kind=UnitKind.PROVINCE
+    )
+    reviewer = user_create(
+        actor=system_actor("test"), username="l-reviewer", password="correct-horse-battery"
+    )
+    membership_grant(actor=system_actor("test"), user=reviewer, unit=region, role=Role.ADMIN)
     leagues = [
-        unit_create(actor=None, parent=region, name=f"亮灯盟{i}", kind=UnitKind.PREFECTURE)
+        unit_create(
+            actor=system_actor("test"), parent=region, name=f"亮灯盟{i}", kind=UnitKind.PREFECTURE
+        )
         for i in range(2)
     ]
     banners = []
     for i in range(WRITERS):
         banner = unit_create(
-            actor=None, parent=leagues[i % 2], name=f"亮灯旗{i}", kind=UnitKind.COUNTY
+            actor=system_actor("test"),
+            parent=leagues[i % 2],
+            name=f"亮灯旗{i}",
+            kind=UnitKind.COUNTY,
         )
-        clerk = user_create(actor=None, username=f"l-clerk{i}", password="correct-horse-battery")
-        membership_grant(actor=None, user=clerk, unit=banner, role=Role.EDITOR)
+        clerk = user_create(
+            actor=system_actor("test"), username=f"l-clerk{i}", password="correct-horse-battery"
+        )
+        membership_grant(actor=system_actor("test"), user=clerk, unit=banner, role=Role.EDITOR)
         banners.append((banner, clerk))
     return region, reviewer, banners
 
@@ -68,7 +80,7 @@ def _write(banner, clerk, reviewer, i: int) -> None:
     for n in range(PROBLEMS_EACH):
         found = START + datetime.timedelta(days=n * 3 + i)
         problem = services.problem_create(
-            actor=None, unit=banner, title=f"并发问题{i}-{n}", found_on=found,
+            actor=system_actor("test"), unit=banner, title=f"并发问题{i}-{n}", found_on=found,
             source=ProblemSource.SELF_INSPECTION, deadline=found + datetime.timedelta(days=20),
         )  # fmt: skip
         on = found + datetime.timedelta(days=12)
@@ -85,7 +97,7 @@ def _write(banner, clerk, reviewer, i: int) -> None:
             )
         if n % 3 == 2:
             services.problem_set_state(
-                actor=None, problem=problem, state=ProblemState.CLOSED,
+                actor=system_actor("test"), problem=problem, state=ProblemState.CLOSED,
                 day=on + datetime.timedelta(days=5),
             )  # fmt: skip
 
@@ -152,6 +164,6 @@ def test_concurrent_writes_keep_light_facts_consistent(tree):
                 assert metric_value(metric, unit=unit, as_of=day) == want, (metric.key, unit, day)
     facts = _light_facts()
     with transaction.atomic():
-        light_history_rebuild(actor=None)
+        light_history_rebuild(actor=system_actor("test"))
         assert _light_facts() == facts
         transaction.set_rollback(True)

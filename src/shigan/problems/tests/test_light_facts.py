@@ -11,6 +11,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
+from shigan.accounts.system import system_actor
 from shigan.core import calendar
 from shigan.core.choices import HolidayKind
 from shigan.core.errors import DomainError
@@ -74,7 +75,7 @@ ops = st.lists(
 
 @pytest.fixture
 def people(units, make_user):
-    calendar_year_seed(actor=None, year=2023)
+    calendar_year_seed(actor=system_actor("test"), year=2023)
     return {
         "clerk": make_user(Role.EDITOR, units["own"]),
         "reviewer": make_user(Role.ADMIN, units["region"]),
@@ -82,11 +83,18 @@ def people(units, make_user):
 
 
 def _tree(units, parents):
-    root = unit_create(actor=None, parent=units["own"], name="随机树", kind="department")
+    root = unit_create(
+        actor=system_actor("test"), parent=units["own"], name="随机树", kind="department"
+    )
     tree = [root]
     for i, parent in enumerate(parents, start=1):
         tree.append(
-            unit_create(actor=None, parent=tree[parent % len(tree)], name=f"单位{i}", kind="other")
+            unit_create(
+                actor=system_actor("test"),
+                parent=tree[parent % len(tree)],
+                name=f"单位{i}",
+                kind="other",
+            )
         )
     return tree
 
@@ -96,7 +104,9 @@ def _holidays(offsets):
     for offset in offsets:
         day = _day(offset)
         if day.weekday() < 5:
-            holiday_set(actor=None, date=day, kind=HolidayKind.HOLIDAY, name="随机假日")
+            holiday_set(
+                actor=system_actor("test"), date=day, kind=HolidayKind.HOLIDAY, name="随机假日"
+            )
 
 
 def _apply(op, tree, made, people):
@@ -104,7 +114,7 @@ def _apply(op, tree, made, people):
     if kind == "create":
         found = _day(b)
         problem = services.problem_create(
-            actor=None, unit=tree[a % len(tree)], title="问题", found_on=found,
+            actor=system_actor("test"), unit=tree[a % len(tree)], title="问题", found_on=found,
             source=ProblemSource.SELF_INSPECTION, deadline=found + datetime.timedelta(days=c),
         )  # fmt: skip
         made.append(problem.pk)
@@ -130,7 +140,7 @@ def _apply(op, tree, made, people):
             actor=people["reviewer"], extension=extension, approve=True, decided_on=on
         )
     elif problem.state != b:
-        services.problem_set_state(actor=None, problem=problem, state=b, day=on)
+        services.problem_set_state(actor=system_actor("test"), problem=problem, state=b, day=on)
 
 
 def _records_end(made) -> datetime.date:
@@ -219,7 +229,7 @@ def test_light_facts_are_the_lights_of_the_records(
             _check(tree, made)
             # Rebuilding from the records (the migration's step) changes nothing.
             facts = _facts()
-            light_history_rebuild(actor=None)
+            light_history_rebuild(actor=system_actor("test"))
             assert _facts() == facts
             # Merging the appended rows keeps every sum and leaves one row per key.
             metric_facts_compact(before=D(2100, 1, 1))

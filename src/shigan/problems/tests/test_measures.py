@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.core.errors import DomainError
 from shigan.orgs.choices import Role
@@ -16,7 +17,7 @@ D = datetime.date(2023, 5, 4)
 @pytest.fixture
 def problem(units):
     return problem_create(
-        actor=None, unit=units["own"], title="问题", source="research", found_on=D
+        actor=system_actor("test"), unit=units["own"], title="问题", source="research", found_on=D
     )
 
 

@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.campaigns.choices import AspectKind
 from shigan.metrics.engine import metric_rebuild
@@ -28,15 +29,17 @@ def world(units, campaign, calendar, make_user):
     from shigan.orgs.choices import Role
 
     aspects = [
-        campaigns.aspect_create(actor=None, campaign=campaign, kind=AspectKind.PROBLEM, name=n)
+        campaigns.aspect_create(
+            actor=system_actor("test"), campaign=campaign, kind=AspectKind.PROBLEM, name=n
+        )
         for n in ("理论学习", "调查研究", "推动发展", "为民服务", "作风建设", "党的建设")
     ]
     batch = campaigns.batch_create(
-        actor=None, campaign=campaign, name="第一批", starts_on=D(2023, 4, 1)
+        actor=system_actor("test"), campaign=campaign, name="第一批", starts_on=D(2023, 4, 1)
     )
     # Batch 1: the region's own offices are not a separate unit here; the league and two banners.
     campaigns.participation_enroll(
-        actor=None,
+        actor=system_actor("test"),
         batch=batch,
         units=[units["own"], units["sibling"], units["parent"]],
         enrolled_on=D(2023, 4, 1),
@@ -46,7 +49,7 @@ def world(units, campaign, calendar, make_user):
     def problem(unit, aspect, source="self_inspection", found_on=None, **kwargs):
         found_on = found_on or D(2023, 5, 4)
         return services.problem_create(
-            actor=None,
+            actor=system_actor("test"),
             unit=units[unit],
             campaign=campaign,
             aspect=aspects[aspect] if aspect is not None else None,
@@ -68,11 +71,11 @@ def world(units, campaign, calendar, make_user):
     problem("own", 1, source="research")  # … nor another source
     # Row 19: measures added to them (one after the as-of date).
     for p, day in ((own[0], D(2023, 5, 5)), (own[0], D(2023, 5, 6)), (sibling[0], D(2023, 6, 10))):
-        services.measure_add(actor=None, problem=p, text="措施", added_on=day)
+        services.measure_add(actor=system_actor("test"), problem=p, text="措施", added_on=day)
     # Row 18: one closed by the as-of date, one closed after it.
     for p, day in ((own[0], D(2023, 6, 5)), (sibling[0], D(2023, 6, 12))):
         closeout = services.closeout_submit(
-            actor=None,
+            actor=system_actor("test"),
             problem=p,
             finish=unfinished(p),
             summary="完成",
@@ -83,17 +86,24 @@ def world(units, campaign, calendar, make_user):
     # Row 20: special programs of the campaign (and one of another campaign).
     for name in ("整治形式主义", "整治群众身边不正之风"):
         services.special_program_create(
-            actor=None,
+            actor=system_actor("test"),
             campaign=campaign,
             name=name,
             lead_unit=units["region"],
             created_on=D(2023, 5, 15),
         )
     other = campaigns.campaign_create(
-        actor=None, name="另一次", root_unit=units["parent"], starts_on=D(2023, 1, 1)
+        actor=system_actor("test"),
+        name="另一次",
+        root_unit=units["parent"],
+        starts_on=D(2023, 1, 1),
     )
     services.special_program_create(
-        actor=None, campaign=other, name="整治", lead_unit=units["parent"], created_on=D(2023, 5, 1)
+        actor=system_actor("test"),
+        campaign=other,
+        name="整治",
+        lead_unit=units["parent"],
+        created_on=D(2023, 5, 1),
     )
     return {"campaign": campaign, "batch": batch, "region_own": region_own, "aspects": aspects}
 

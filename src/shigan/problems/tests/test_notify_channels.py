@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.notifications.models import Delivery, Notification
 from shigan.notifications.services import contact_set, digest_send
 from shigan.orgs.choices import PersonRank, Role
@@ -32,11 +33,15 @@ def test_red_problem_wecom_to_the_responsible_leader_and_digest_of_the_league_le
     settings.SHIGAN_NOTIFY_CHANNELS = ["wecom"]
     leader = make_user()
     responsible = person_create(
-        actor=None, unit=units["own"], name="巴特尔", rank=PersonRank.COUNTY, user=leader
+        actor=system_actor("test"),
+        unit=units["own"],
+        name="巴特尔",
+        rank=PersonRank.COUNTY,
+        user=leader,
     )
     league_leader = make_user(Role.LEADER, units["parent"])
-    contact_set(actor=None, user=leader, wecom_userid="bateer")
-    contact_set(actor=None, user=league_leader, wecom_userid="league-lead")
+    contact_set(actor=system_actor("test"), user=leader, wecom_userid="bateer")
+    contact_set(actor=system_actor("test"), user=league_leader, wecom_userid="league-lead")
     problem = services.problem_create(
         actor=editor,
         unit=units["own"],
@@ -77,8 +82,8 @@ def test_closeout_submission_reaches_the_reviewer_on_dingtalk(
     channels, settings, started, editor, reviewer, django_capture_on_commit_callbacks
 ):
     settings.SHIGAN_NOTIFY_CHANNELS = ["dingtalk", "sms"]
-    contact_set(actor=None, user=reviewer, dingtalk_userid="reviewer-ding")
-    contact_set(actor=None, user=editor, dingtalk_userid="editor-ding")
+    contact_set(actor=system_actor("test"), user=reviewer, dingtalk_userid="reviewer-ding")
+    contact_set(actor=system_actor("test"), user=editor, dingtalk_userid="editor-ding")
     with django_capture_on_commit_callbacks(execute=True):
         services.closeout_submit(
             actor=editor,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.campaigns import services as campaigns
 from shigan.campaigns.choices import AspectKind
@@ -40,10 +41,15 @@ def unit(name: str, under: str | None = None) -> Unit:
 @pytest.fixture
 def campaign(units):
     campaign = campaigns.campaign_create(
-        actor=None, name="主题教育", root_unit=units["region"], starts_on=D(2023, 4, 1)
+        actor=system_actor("test"),
+        name="主题教育",
+        root_unit=units["region"],
+        starts_on=D(2023, 4, 1),
     )
     for name in ASPECTS:
-        campaigns.aspect_create(actor=None, campaign=campaign, kind=AspectKind.PROBLEM, name=name)
+        campaigns.aspect_create(
+            actor=system_actor("test"), campaign=campaign, kind=AspectKind.PROBLEM, name=name
+        )
     return campaign
 
 
@@ -59,7 +65,7 @@ def roster(units):
         ("其其格", units["sibling"]),
     ):
         people[(name, where.name)] = person_create(
-            actor=None, unit=where, name=name, rank=PersonRank.SECTION
+            actor=system_actor("test"), unit=where, name=name, rank=PersonRank.SECTION
         )
     return people
 
@@ -455,7 +461,12 @@ def test_two_people_of_one_name_as_near_as_each_other_is_an_error(
 ):
     root = unit("阿巴嘎旗")
     for town in ("别力古台镇", "查干淖尔镇"):
-        person_create(actor=None, unit=unit(town, under="阿巴嘎旗"), name="乌力吉", rank="other")
+        person_create(
+            actor=system_actor("test"),
+            unit=unit(town, under="阿巴嘎旗"),
+            name="乌力吉",
+            rank="other",
+        )
     path = tmp_path / "tie.csv"
     path.write_text("问题,责任领导\n甲问题,乌力吉\n乙问题,乌力吉（查干淖尔镇）\n", encoding="utf-8")
     result = LedgerImporter(actor=make_user(Role.EDITOR, root), unit=root, campaign=campaign).run(

@@ -10,6 +10,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from shigan.accounts.system import system_actor
 from shigan.problems import selectors, services
 from shigan.problems.models import Problem
 
@@ -24,16 +25,16 @@ def titled(units, campaign, editor):
     titles = ["".join(rng.choices(ALPHABET, k=rng.randint(2, 8))) for _ in range(40)]
     for title in titles:
         services.problem_create(
-            actor=None, unit=units["own"], campaign=campaign, title=title,
+            actor=system_actor("test"), unit=units["own"], campaign=campaign, title=title,
             source="self_inspection", found_on=D(2023, 5, 4),
         )  # fmt: skip
     for title in titles[:5]:
         services.problem_create(
-            actor=None, unit=units["unrelated"], campaign=campaign, title=title,
+            actor=system_actor("test"), unit=units["unrelated"], campaign=campaign, title=title,
             source="self_inspection", found_on=D(2023, 5, 4),
         )  # fmt: skip
     other = services.problem_create(
-        actor=None, unit=units["own"], campaign=campaign, title="牧区道路",
+        actor=system_actor("test"), unit=units["own"], campaign=campaign, title="牧区道路",
         source="self_inspection", found_on=D(2023, 5, 4),
     )  # fmt: skip
     services.measure_add(

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.campaigns import services as campaigns
 from shigan.campaigns.choices import AspectKind
@@ -22,7 +23,9 @@ D = datetime.date
 
 
 def test_problem_with_its_first_measure(units, campaign, aspect, editor):
-    leader = person_create(actor=None, unit=units["own"], name="其木格", rank=PersonRank.COUNTY)
+    leader = person_create(
+        actor=system_actor("test"), unit=units["own"], name="其木格", rank=PersonRank.COUNTY
+    )
     problem = services.problem_create(
         actor=editor,
         unit=units["own"],
@@ -92,10 +95,17 @@ def test_another_banner_cannot_enter_problems(units, campaign, make_user):
 
 def test_program_of_another_campaign_is_refused(units, campaign, editor):
     other = campaigns.campaign_create(
-        actor=None, name="另一次", root_unit=units["parent"], starts_on=D(2023, 1, 1)
+        actor=system_actor("test"),
+        name="另一次",
+        root_unit=units["parent"],
+        starts_on=D(2023, 1, 1),
     )
     program = services.special_program_create(
-        actor=None, campaign=other, name="整治", lead_unit=units["parent"], created_on=D(2023, 5, 1)
+        actor=system_actor("test"),
+        campaign=other,
+        name="整治",
+        lead_unit=units["parent"],
+        created_on=D(2023, 5, 1),
     )
     with pytest.raises(DomainError) as exc:
         services.problem_create(
@@ -153,7 +163,7 @@ def test_bad_progress_is_refused(problem, editor, percent, code):
 
 def test_problem_update(problem, editor, campaign):
     other_aspect = campaigns.aspect_create(
-        actor=None, campaign=campaign, kind=AspectKind.PROBLEM, name="作风"
+        actor=system_actor("test"), campaign=campaign, kind=AspectKind.PROBLEM, name="作风"
     )
     services.problem_update(
         actor=editor, problem=problem, title="调研不深入", aspect=other_aspect, term="long_term"
@@ -179,7 +189,7 @@ def test_set_state_is_for_the_system_only(problem, editor):
 
 def test_special_programs(units, campaign, editor):
     program = services.special_program_create(
-        actor=None,
+        actor=system_actor("test"),
         campaign=campaign,
         name="整治形式主义为基层减负",
         lead_unit=units["region"],
@@ -188,7 +198,10 @@ def test_special_programs(units, campaign, editor):
     )
     with pytest.raises(DomainError) as exc:
         services.special_program_create(
-            actor=None, campaign=campaign, name="整治形式主义为基层减负", lead_unit=units["region"]
+            actor=system_actor("test"),
+            campaign=campaign,
+            name="整治形式主义为基层减负",
+            lead_unit=units["region"],
         )
     assert exc.value.code == "duplicate_name"
     with pytest.raises(DomainError) as exc:
@@ -244,7 +257,7 @@ def test_rules_are_drafted_linked_and_issued(units, campaign, problem, editor, m
 
 def test_a_rule_cannot_claim_problems_outside_its_unit(units, campaign, editor, make_user):
     elsewhere = services.problem_create(
-        actor=None,
+        actor=system_actor("test"),
         unit=units["sibling"],
         campaign=campaign,
         title="别处的问题",
@@ -263,14 +276,14 @@ def test_special_program_assign_all_or_nothing(units, campaign, problem, editor,
     from shigan.problems.tests.conftest import D as day
 
     program = services.special_program_create(
-        actor=None,
+        actor=system_actor("test"),
         campaign=campaign,
         name="专项",
         lead_unit=units["region"],
         created_on=day(2023, 5, 1),
     )
     elsewhere = services.problem_create(
-        actor=None,
+        actor=system_actor("test"),
         unit=units["sibling"],
         campaign=campaign,
         title="旁旗问题",

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.core.todo import todo_items
 from shigan.notifications.models import Notification
@@ -28,9 +29,11 @@ def region_leader(units, make_user):
 @pytest.fixture
 def guide(units, campaign, make_user):
     member = make_user()
-    group = campaigns.guidance_group_create(actor=None, campaign=campaign, name="第一指导组")
-    campaigns.guidance_group_assign(actor=None, group=group, units=[units["own"]])
-    campaigns.guidance_group_add_member(actor=None, group=group, user=member)
+    group = campaigns.guidance_group_create(
+        actor=system_actor("test"), campaign=campaign, name="第一指导组"
+    )
+    campaigns.guidance_group_assign(actor=system_actor("test"), group=group, units=[units["own"]])
+    campaigns.guidance_group_add_member(actor=system_actor("test"), group=group, user=member)
     return member
 
 

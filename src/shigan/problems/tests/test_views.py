@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.core.spreadsheets.reading import read_rows
 from shigan.orgs.choices import PersonRank, Role
@@ -26,19 +27,27 @@ D = datetime.date
 
 @pytest.fixture
 def group(campaign, units):
-    group = campaigns.guidance_group_create(actor=None, campaign=campaign, name="第一指导组")
-    campaigns.guidance_group_assign(actor=None, group=group, units=[units["parent"]])
+    group = campaigns.guidance_group_create(
+        actor=system_actor("test"), campaign=campaign, name="第一指导组"
+    )
+    campaigns.guidance_group_assign(
+        actor=system_actor("test"), group=group, units=[units["parent"]]
+    )
     return group
 
 
 @pytest.fixture
 def actors(units, make_user, editor, reviewer, group, campaign):
     guide = make_user(username="guide")
-    campaigns.guidance_group_add_member(actor=None, group=group, user=guide)
-    other = campaigns.guidance_group_create(actor=None, campaign=campaign, name="第二指导组")
-    campaigns.guidance_group_assign(actor=None, group=other, units=[units["unrelated"]])
+    campaigns.guidance_group_add_member(actor=system_actor("test"), group=group, user=guide)
+    other = campaigns.guidance_group_create(
+        actor=system_actor("test"), campaign=campaign, name="第二指导组"
+    )
+    campaigns.guidance_group_assign(
+        actor=system_actor("test"), group=other, units=[units["unrelated"]]
+    )
     outsider = make_user(username="outsider_guide")
-    campaigns.guidance_group_add_member(actor=None, group=other, user=outsider)
+    campaigns.guidance_group_add_member(actor=system_actor("test"), group=other, user=outsider)
     return {
         "editor": editor,
         "viewer": make_user(Role.VIEWER, units["own"]),
@@ -103,7 +112,9 @@ def test_evidence_of_another_banner_is_a_404_and_is_served_in_scope(client, subm
 
 
 def test_record_form_defaults_and_one_pass_entry(client, editor, units, campaign, aspect, calendar):
-    lead = person_create(actor=None, unit=units["own"], name="巴特尔", rank=PersonRank.COUNTY)
+    lead = person_create(
+        actor=system_actor("test"), unit=units["own"], name="巴特尔", rank=PersonRank.COUNTY
+    )
     url = reverse("problems:create", args=[units["own"].pk])
     client.force_login(editor)
     page = client.get(url).content.decode()
@@ -191,7 +202,9 @@ def ledger(units, campaign, aspect, editor, calendar):
         "petition": _problem(
             editor, units["grandchild"], campaign, "信访问题", source="petition", deadline=far
         ),
-        "other": _problem(None, units["sibling"], campaign, "旁旗问题", deadline=far),
+        "other": _problem(
+            system_actor("test"), units["sibling"], campaign, "旁旗问题", deadline=far
+        ),
     }
 
 
@@ -256,7 +269,10 @@ def test_bulk_assign_special_program_asks_first_and_stays_in_scope(
     client, editor, units, campaign, ledger
 ):
     program = services.special_program_create(
-        actor=None, campaign=campaign, name="整治形式主义专项", lead_unit=units["parent"]
+        actor=system_actor("test"),
+        campaign=campaign,
+        name="整治形式主义专项",
+        lead_unit=units["parent"],
     )
     url = reverse("problems:bulk", args=[units["own"].pk])
     ids = [ledger["late"].pk, ledger["ok"].pk, ledger["other"].pk]  # "other": sibling banner
@@ -283,8 +299,10 @@ def make_viewer(units):
     from shigan.accounts.services import user_create
     from shigan.orgs.services import membership_grant
 
-    user = user_create(actor=None, username="bulk_viewer", password="correct-horse-battery")
-    membership_grant(actor=None, user=user, unit=units["own"], role=Role.VIEWER)
+    user = user_create(
+        actor=system_actor("test"), username="bulk_viewer", password="correct-horse-battery"
+    )
+    membership_grant(actor=system_actor("test"), user=user, unit=units["own"], role=Role.VIEWER)
     return user
 
 

@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.core.calendar import add_workdays
 from shigan.metrics.selectors import metric_records, metric_value
@@ -97,7 +98,11 @@ def test_deadline_in_working_days_from_found_on(make_problem):
 def test_daily_watch_marks_notifies_and_counts(make_problem, units, editor, make_user):
     leader = make_user()
     responsible = person_create(
-        actor=None, unit=units["own"], name="巴特尔", rank=PersonRank.COUNTY, user=leader
+        actor=system_actor("test"),
+        unit=units["own"],
+        name="巴特尔",
+        rank=PersonRank.COUNTY,
+        user=leader,
     )
     yellow = make_problem(
         deadline=D(2023, 10, 9), percent=30, title="会议过多", responsible=responsible

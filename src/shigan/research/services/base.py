@@ -19,7 +19,7 @@ ATTACHMENT_TYPES = {".pdf", ".doc", ".docx", ".wps", ".ofd", ".txt", ".jpg", ".j
 
 
 def _require_record(actor, unit: Unit) -> None:
-    if actor is not None and not user_can(actor, "record", unit):
+    if not user_can(actor, "record", unit):
         raise ResearchError(_("您没有在该单位登记调研的权限。"), code=ErrorCode.FORBIDDEN)
 
 

@@ -109,7 +109,7 @@ class _Checks:
 
     def record(self, unit: Unit) -> None:
         if unit.pk not in self.allowed:
-            self.allowed[unit.pk] = self.actor is None or user_can(self.actor, "record", unit)
+            self.allowed[unit.pk] = user_can(self.actor, "record", unit)
         if not self.allowed[unit.pk]:
             raise ResearchError(_("您没有在该单位登记调研的权限。"), code=ErrorCode.FORBIDDEN)
 

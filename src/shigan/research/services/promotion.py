@@ -186,7 +186,7 @@ def promotion_report(
         .select_related("unit", "promotion")
         .get(pk=target.pk)
     )
-    if actor is not None and not user_can(actor, "record", target.unit):
+    if not user_can(actor, "record", target.unit):
         raise ResearchError(_("您没有为该单位反馈采用情况的权限。"), code=ErrorCode.FORBIDDEN)
     if state not in ANSWERS:
         raise ResearchError(_("请选择已采用或不适用。"), code=ErrorCode.BAD_STATE, field="state")

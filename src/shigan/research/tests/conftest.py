@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.orgs.choices import PersonRank, Role
 from shigan.orgs.services import person_create
@@ -42,14 +43,22 @@ def editor(units, make_user):
 @pytest.fixture
 def lead(units):
     return person_create(
-        actor=None, unit=units["own"], name="巴特尔", rank=PersonRank.COUNTY, post="旗委书记"
+        actor=system_actor("test"),
+        unit=units["own"],
+        name="巴特尔",
+        rank=PersonRank.COUNTY,
+        post="旗委书记",
     )
 
 
 @pytest.fixture
 def provincial_lead(units):
     return person_create(
-        actor=None, unit=units["region"], name="王主任", rank=PersonRank.PROVINCIAL, post="副主席"
+        actor=system_actor("test"),
+        unit=units["region"],
+        name="王主任",
+        rank=PersonRank.PROVINCIAL,
+        post="副主席",
     )
 
 

@@ -9,6 +9,7 @@ import os
 import pytest
 
 from shigan.accounts.services import user_create
+from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.demo.services import DEMO_PASSWORD, demo_setup
 from shigan.orgs.choices import PersonRank
@@ -26,14 +27,23 @@ def setting():
     league = Unit.objects.get(division_level=2, division_code="152500000000")
     banner = Unit.objects.get(division_level=3, division_code="152522000000")
     campaign = campaigns.campaign_create(
-        actor=None, name="主题教育", root_unit=region, starts_on=datetime.date(2023, 4, 1)
+        actor=system_actor("test"),
+        name="主题教育",
+        root_unit=region,
+        starts_on=datetime.date(2023, 4, 1),
     )
-    campaigns.aspect_create(actor=None, campaign=campaign, kind="research", name="生态保护")
-    group = campaigns.guidance_group_create(actor=None, campaign=campaign, name="第三指导组")
-    campaigns.guidance_group_assign(actor=None, group=group, units=[league])
-    guide = user_create(actor=None, username="guide3", password=DEMO_PASSWORD)
-    campaigns.guidance_group_add_member(actor=None, group=group, user=guide)
-    person_create(actor=None, unit=banner, name="巴特尔", rank=PersonRank.COUNTY, post="旗长")
+    campaigns.aspect_create(
+        actor=system_actor("test"), campaign=campaign, kind="research", name="生态保护"
+    )
+    group = campaigns.guidance_group_create(
+        actor=system_actor("test"), campaign=campaign, name="第三指导组"
+    )
+    campaigns.guidance_group_assign(actor=system_actor("test"), group=group, units=[league])
+    guide = user_create(actor=system_actor("test"), username="guide3", password=DEMO_PASSWORD)
+    campaigns.guidance_group_add_member(actor=system_actor("test"), group=group, user=guide)
+    person_create(
+        actor=system_actor("test"), unit=banner, name="巴特尔", rank=PersonRank.COUNTY, post="旗长"
+    )
     gacha = Unit.objects.get_children(Unit.objects.get_children(banner).first()).first()
     return {"campaign": campaign, "league": league, "banner": banner, "gacha": gacha}
 

@@ -8,6 +8,7 @@ import os
 import pytest
 
 from shigan.accounts.services import user_create
+from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.demo.services import DEMO_PASSWORD, demo_setup
 from shigan.orgs.choices import PersonRank, Role, UnitKind
@@ -26,23 +27,32 @@ def setting():
     region = Unit.objects.get(division_level=1, division_code="150000000000")
     banner = Unit.objects.get(division_level=3, division_code="150621000000")  # 达拉特旗
     department = unit_create(
-        actor=None, parent=region, name="自治区农牧厅", kind=UnitKind.DEPARTMENT
+        actor=system_actor("test"), parent=region, name="自治区农牧厅", kind=UnitKind.DEPARTMENT
     )
     campaign = campaigns.campaign_create(
-        actor=None, name="主题教育", root_unit=region, starts_on=datetime.date(2023, 4, 1)
+        actor=system_actor("test"),
+        name="主题教育",
+        root_unit=region,
+        starts_on=datetime.date(2023, 4, 1),
     )
     aspect = campaigns.aspect_create(
-        actor=None, campaign=campaign, kind="research", name="乡村振兴"
+        actor=system_actor("test"), campaign=campaign, kind="research", name="乡村振兴"
     )
-    group = campaigns.guidance_group_create(actor=None, campaign=campaign, name="第一指导组")
-    campaigns.guidance_group_assign(actor=None, group=group, units=[department])
-    guide = user_create(actor=None, username="guide_promo", password=DEMO_PASSWORD)
-    campaigns.guidance_group_add_member(actor=None, group=group, user=guide)
+    group = campaigns.guidance_group_create(
+        actor=system_actor("test"), campaign=campaign, name="第一指导组"
+    )
+    campaigns.guidance_group_assign(actor=system_actor("test"), group=group, units=[department])
+    guide = user_create(actor=system_actor("test"), username="guide_promo", password=DEMO_PASSWORD)
+    campaigns.guidance_group_add_member(actor=system_actor("test"), group=group, user=guide)
     lead = person_create(
-        actor=None, unit=department, name="农牧厅厅长", rank=PersonRank.BUREAU, post="厅长"
+        actor=system_actor("test"),
+        unit=department,
+        name="农牧厅厅长",
+        rank=PersonRank.BUREAU,
+        post="厅长",
     )
     topic = services.topic_create(
-        actor=None,
+        actor=system_actor("test"),
         unit=department,
         campaign=campaign,
         aspect=aspect,
@@ -50,12 +60,14 @@ def setting():
         lead=lead,
         created_on=D,
     )
-    plan = services.topic_plan_submit(actor=None, topic=topic, text="到官牛犋南社调研", day=D)
+    plan = services.topic_plan_submit(
+        actor=system_actor("test"), topic=topic, text="到官牛犋南社调研", day=D
+    )
     services.topic_plan_review(actor=guide, plan=plan, verdict="approved", day=D)
     village = Unit.objects.get(name="侯家营子村委会", path__startswith=banner.path)
-    services.topic_trip_log(actor=None, topic=topic, visited_on=D, place=village)
+    services.topic_trip_log(actor=system_actor("test"), topic=topic, visited_on=D, place=village)
     services.result_create(
-        actor=None,
+        actor=system_actor("test"),
         topic=topic,
         kind="measure",
         title="“统种共富”土地合作经营模式推广方案",
@@ -68,8 +80,10 @@ def setting():
     )
     adopters = (villages[0], villages[-1])
     for i, unit in enumerate(adopters):
-        user = user_create(actor=None, username=f"village{i}", password=DEMO_PASSWORD)
-        membership_grant(actor=None, user=user, unit=unit, role=Role.EDITOR)
+        user = user_create(
+            actor=system_actor("test"), username=f"village{i}", password=DEMO_PASSWORD
+        )
+        membership_grant(actor=system_actor("test"), user=user, unit=unit, role=Role.EDITOR)
     return {"topic": topic, "villages": villages, "adopters": adopters}
 
 

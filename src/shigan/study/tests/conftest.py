@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaign_services
 from shigan.orgs.choices import PersonRank, Role
 from shigan.orgs.services import person_create
@@ -13,7 +14,7 @@ D = datetime.date(2023, 4, 13)
 @pytest.fixture
 def campaign(units):
     return campaign_services.campaign_create(
-        actor=None, name="学习贯彻主题教育", root_unit=units["region"], starts_on=D
+        actor=system_actor("test"), name="学习贯彻主题教育", root_unit=units["region"], starts_on=D
     )
 
 
@@ -22,16 +23,28 @@ def people(units):
     own, child, sibling = units["own"], units["child"], units["sibling"]
     return {
         "banner_head": person_create(
-            actor=None, unit=own, name="巴特尔", rank=PersonRank.COUNTY, post="旗委书记"
+            actor=system_actor("test"),
+            unit=own,
+            name="巴特尔",
+            rank=PersonRank.COUNTY,
+            post="旗委书记",
         ),
         "deputy": person_create(
-            actor=None, unit=own, name="王建国", rank=PersonRank.COUNTY, post="旗长"
+            actor=system_actor("test"), unit=own, name="王建国", rank=PersonRank.COUNTY, post="旗长"
         ),
         "section": person_create(
-            actor=None, unit=child, name="乌云", rank=PersonRank.SECTION, post="苏木党委书记"
+            actor=system_actor("test"),
+            unit=child,
+            name="乌云",
+            rank=PersonRank.SECTION,
+            post="苏木党委书记",
         ),
         "sibling_head": person_create(
-            actor=None, unit=sibling, name="孟和", rank=PersonRank.COUNTY, post="旗委书记"
+            actor=system_actor("test"),
+            unit=sibling,
+            name="孟和",
+            rank=PersonRank.COUNTY,
+            post="旗委书记",
         ),
     }
 
@@ -47,7 +60,7 @@ def make_activity(units, campaign):
         kwargs.setdefault("title", f"{kind} {held_on}")
         kwargs.setdefault("campaign", campaign)
         return study_activity_create(
-            actor=None,
+            actor=system_actor("test"),
             unit=unit or units["own"],
             kind=kind,
             held_on=held_on,

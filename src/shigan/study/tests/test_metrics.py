@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaign_services
 from shigan.metrics.engine import metric_rebuild
 from shigan.metrics.selectors import metric_by, metric_by_child, metric_records, metric_value
@@ -44,7 +45,7 @@ def test_distinct_leaders_counted_once_across_sessions(units, campaign, people, 
 
 def test_leaders_of_another_campaign_do_not_count(units, campaign, people, make_activity):
     other = campaign_services.campaign_create(
-        actor=None, name="另一次活动", root_unit=units["region"], starts_on=D
+        actor=system_actor("test"), name="另一次活动", root_unit=units["region"], starts_on=D
     )
     make_activity(campaign=other, leaders=[people["banner_head"]])
     assert selectors.study_leaders(user=None, unit=units["region"], campaign=campaign)[0] == 0
@@ -76,10 +77,10 @@ def test_root_units_own_reading_classes_and_central_group_sessions(units, campai
 @pytest.fixture
 def batch1(units, campaign):
     batch = campaign_services.batch_create(
-        actor=None, campaign=campaign, name="第一批", starts_on=D
+        actor=system_actor("test"), campaign=campaign, name="第一批", starts_on=D
     )
     campaign_services.participation_enroll(
-        actor=None,
+        actor=system_actor("test"),
         batch=batch,
         units=[units["own"], units["sibling"], units["unrelated"]],
         enrolled_on=D,
@@ -144,9 +145,11 @@ def test_facts_match_a_rebuild_and_the_records(units, campaign, people, make_act
     a = make_activity(kind="reading_class", leaders=[people["banner_head"]])
     b = make_activity(unit=units["child"], kind="lecture", leaders=[people["section"]])
     make_activity(unit=units["sibling"], kind="party_day", held_on=LATER)
-    services.study_activity_update(actor=None, activity=a, kind="central_group", held_on=LATER)
-    services.study_participant_add(actor=None, activity=a, person=people["deputy"])
-    services.study_activity_delete(actor=None, activity=b)
+    services.study_activity_update(
+        actor=system_actor("test"), activity=a, kind="central_group", held_on=LATER
+    )
+    services.study_participant_add(actor=system_actor("test"), activity=a, person=people["deputy"])
+    services.study_activity_delete(actor=system_actor("test"), activity=b)
     probes = [units["region"], units["parent"], units["own"], units["child"], units["sibling"]]
 
     def figures():
@@ -172,7 +175,7 @@ def test_moving_a_unit_takes_its_study_figures(units, campaign, make_activity):
     from shigan.orgs.services import unit_move
 
     make_activity(unit=units["child"], kind="reading_class")
-    unit_move(actor=None, unit=units["child"], new_parent=units["sibling"])
+    unit_move(actor=system_actor("test"), unit=units["child"], new_parent=units["sibling"])
     child = Unit.objects.get(pk=units["child"].pk)
     assert metric_value(SESSIONS, unit=units["sibling"], campaign=campaign) == 1
     assert metric_value(SESSIONS, unit=units["own"], campaign=campaign) == 0
@@ -181,7 +184,9 @@ def test_moving_a_unit_takes_its_study_figures(units, campaign, make_activity):
 
 def test_leader_candidates_come_from_the_unit_subtree(units):
     # People of a unit are found by the picker in its whole subtree, nearest unit first.
-    person_create(actor=None, unit=units["grandchild"], name="其其格", rank=PersonRank.COUNTY)
+    person_create(
+        actor=system_actor("test"), unit=units["grandchild"], name="其其格", rank=PersonRank.COUNTY
+    )
     found = selectors.leader_candidates(user=None, unit=units["own"], query="其其")
     assert [p.name for p in found] == ["其其格"]
     assert not selectors.leader_candidates(user=None, unit=units["sibling"], query="其其").exists()

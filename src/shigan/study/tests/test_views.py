@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from shigan.accounts.system import system_actor
 from shigan.core.spreadsheets.reading import read_rows
 from shigan.orgs.choices import Role
 from shigan.study.models import StudyActivity
@@ -169,10 +170,10 @@ def test_leaders_page_and_workspace_tab(client, units, campaign, people, make_ac
     make_activity(kind="central_group", leaders=[people["banner_head"], people["deputy"]])
     make_activity(kind="lecture", leaders=[people["banner_head"]])
     batch = campaign_services.batch_create(
-        actor=None, campaign=campaign, name="第一批", starts_on=D
+        actor=system_actor("test"), campaign=campaign, name="第一批", starts_on=D
     )
     campaign_services.participation_enroll(
-        actor=None, batch=batch, units=[units["own"]], enrolled_on=D
+        actor=system_actor("test"), batch=batch, units=[units["own"]], enrolled_on=D
     )
     from django.contrib.auth import get_user_model
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from shigan.accounts.services import login_unlock
+from shigan.accounts.system import system_actor
 from shigan.core.errors import DomainError
 
 
@@ -13,7 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, ip, **options):
         try:
-            cleared = login_unlock(actor=None, username=username, ip_address=ip)
+            cleared = login_unlock(
+                actor=system_actor("命令行 shigan login_unlock"), username=username, ip_address=ip
+            )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(self.style.SUCCESS(f"已解除登录锁定，清除 {cleared} 条失败记录。"))

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from shigan.accounts.choices import SystemRole
 from shigan.accounts.selectors import active_user_by_username
 from shigan.accounts.services import user_set_system_role
+from shigan.accounts.system import system_actor
 from shigan.core.errors import DomainError
 
 
@@ -27,7 +28,11 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"没有用户名为“{username}”的有效账号。")
         try:
-            user_set_system_role(actor=None, user=user, system_role="" if role == "none" else role)
+            user_set_system_role(
+                actor=system_actor("命令行 shigan system_role"),
+                user=user,
+                system_role="" if role == "none" else role,
+            )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(self.style.SUCCESS(f"已将 {username} 的系统角色设为 {role}。"))

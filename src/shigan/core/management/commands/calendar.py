@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from shigan.core.actors import system_actor
 from shigan.core.choices import HolidayKind
 from shigan.core.errors import DomainError
 from shigan.core.models import CalendarYear, Holiday
@@ -43,7 +44,7 @@ class Command(BaseCommand):
                 skipped += 1
                 continue
             try:
-                calendar_year_seed(actor=None, year=year)
+                calendar_year_seed(actor=system_actor("命令行 shigan calendar"), year=year)
             except DomainError as error:
                 raise CommandError(error.message) from error
             days = Holiday.objects.filter(date__year=year)

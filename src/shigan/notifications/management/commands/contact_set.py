@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from shigan.accounts.system import system_actor
 from shigan.core.errors import DomainError
 from shigan.notifications.services import contact_masked, contact_set
 
@@ -24,7 +25,11 @@ class Command(BaseCommand):
             raise CommandError(f"没有用户名为“{username}”的用户。")
         try:
             contact_set(
-                actor=None, user=user, wecom_userid=wecom, dingtalk_userid=dingtalk, mobile=mobile
+                actor=system_actor("命令行 shigan contact_set"),
+                user=user,
+                wecom_userid=wecom,
+                dingtalk_userid=dingtalk,
+                mobile=mobile,
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc

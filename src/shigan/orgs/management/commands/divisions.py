@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from shigan.accounts.system import system_actor
 from shigan.core.errors import DomainError
 from shigan.orgs.divisions import DATA_DIR, divisions_import
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             stats = divisions_import(
-                actor=None,
+                actor=system_actor("命令行 shigan divisions"),
                 source=source,
                 province=province,
                 depth=depth,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from shigan.accounts.system import system_actor
 from shigan.core.jobs import job_create
 from shigan.core.spreadsheets.importers import ImportMode
 from shigan.orgs.imports import UnitIndex
@@ -101,7 +102,7 @@ class Command(UnitsCommand):
                 params[key] = options[key]
         try:
             job = job_create(
-                actor=None,
+                actor=system_actor("命令行 shigan import"),
                 kind=KINDS[kind],
                 params=params,
                 unit=find_unit(unit),

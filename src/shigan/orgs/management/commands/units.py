@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from shigan.accounts.system import system_actor
 from shigan.core.jobs import job_create, job_run
 from shigan.core.spreadsheets.importers import ImportMode
 from shigan.orgs.models import Unit
@@ -76,7 +77,7 @@ class Command(BaseCommand):
         if not file.exists():
             raise CommandError(f"找不到文件：{file}")
         job = job_create(
-            actor=None,
+            actor=system_actor(f"命令行 shigan units 导入 {sheet}"),
             kind=f"orgs.{sheet}.import",
             params={"mode": mode},
             unit=unit,
@@ -115,7 +116,10 @@ class Command(BaseCommand):
         if fmt not in ("xlsx", "csv"):
             raise CommandError("输出文件的扩展名应为 .xlsx 或 .csv。")
         job = job_create(
-            actor=None, kind=f"orgs.{sheet}.export", params={"format": fmt}, unit=target
+            actor=system_actor(f"命令行 shigan units 导出 {sheet}"),
+            kind=f"orgs.{sheet}.export",
+            params={"format": fmt},
+            unit=target,
         )
         job = self._run(job)
         if job.state == "failed":

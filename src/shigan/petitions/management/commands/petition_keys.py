@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from shigan.accounts.system import system_actor
 from shigan.petitions.services import petition_keys_rotate
 
 _WHAT = {"petitions.petitioner": "信访人信息", "petitions.petitionattachment": "材料"}
@@ -25,7 +26,11 @@ class Command(BaseCommand):
             self.stdout.write(f"{_WHAT.get(what, what)}：已重新加密 {done}")
 
         try:
-            people, files = petition_keys_rotate(actor=None, batch_size=batch_size, on_batch=told)
+            people, files = petition_keys_rotate(
+                actor=system_actor("命令行 shigan petition_keys"),
+                batch_size=batch_size,
+                on_batch=told,
+            )
         except KeyboardInterrupt:
             raise CommandError(
                 "已中断：完成的批次已保存，重新运行 shigan petition_keys rotate 即从中断处继续。"

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.campaigns.choices import AspectKind
 from shigan.orgs.choices import Role
@@ -24,7 +25,7 @@ def old(units, campaign, calendar, office, editor):
     """The 2023 campaign with four problems of the banner: one closed, one in progress and
     overdue with a finished and an unfinished measure, one long-term, one awaiting close-out."""
     aspect = campaigns.aspect_create(
-        actor=None, campaign=campaign, kind=AspectKind.PROBLEM, name="作风建设"
+        actor=system_actor("test"), campaign=campaign, kind=AspectKind.PROBLEM, name="作风建设"
     )
 
     def problem(title, **kwargs):
@@ -41,7 +42,9 @@ def old(units, campaign, calendar, office, editor):
 
     closed = problem("已整改的问题", deadline=D(2023, 5, 30))
     services.measure_add(actor=editor, problem=closed, text="立即整改", added_on=D(2023, 5, 5))
-    services.problem_set_state(actor=None, problem=closed, state="closed", day=D(2023, 5, 20))
+    services.problem_set_state(
+        actor=system_actor("test"), problem=closed, state="closed", day=D(2023, 5, 20)
+    )
     slow = problem("办事环节多", deadline=D(2023, 6, 1))
     done = services.measure_add(actor=editor, problem=slow, text="精简材料", added_on=D(2023, 5, 8))
     services.measure_complete(actor=editor, measure=done, done_on=D(2023, 5, 25))
