@@ -10,6 +10,7 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -22,6 +23,7 @@ __all__ = [
     "DocsPermission",
     "exception_handler",
     "parse",
+    "summaries",
     "ErrorSerializer",
     "AutoSchema",
     "is_api_request",
@@ -72,6 +74,14 @@ class ErrorSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text=gettext_lazy("每个出错字段的全部说明"),
+    )
+
+
+def summaries(**summaries):
+    """`extend_schema_view` for actions that need only a summary in the API docs:
+    `@summaries(list=gettext_lazy("…"), retrieve=gettext_lazy("…"))`."""
+    return extend_schema_view(
+        **{action: extend_schema(summary=text) for action, text in summaries.items()}
     )
 
 

@@ -4,14 +4,13 @@ petition, and every unmasked read is audited. Views parse, call one service, ren
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.core.api import parse
-from shigan.core.pagination import CursorPagination
+from shigan.core.api import parse, summaries
+from shigan.core.pagination import RecordListMixin
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
 from shigan.petitions import selectors, services
@@ -124,19 +123,17 @@ def _forbid() -> exceptions.PermissionDenied:
     return exceptions.PermissionDenied(_("您没有办理该信访件的权限。"))
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的信访件（信访人按权限脱敏）")),
-    retrieve=extend_schema(summary=gettext_lazy("信访件详情（信访人按权限脱敏）")),
+@summaries(
+    list=gettext_lazy("范围内的信访件（信访人按权限脱敏）"),
+    retrieve=gettext_lazy("信访件详情（信访人按权限脱敏）"),
 )
-class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PetitionViewSet(
+    RecordListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Petitions received or handled in the caller's scope; one outside it is 404."""
 
     queryset = Petition.objects.none()
     serializer_class = PetitionSerializer
-    pagination_class = CursorPagination
-    cursor_ordering = "-id"
-    lookup_value_regex = "[0-9]+"
-    filter_backends = [DjangoFilterBackend]
     filterset_class = PetitionFilter
 
     def get_queryset(self):
@@ -268,16 +265,9 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response(ReviewOutput(review).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的信访代办员")),
-    retrieve=extend_schema(summary=gettext_lazy("代办员详情")),
-)
-class AgentViewSet(viewsets.ReadOnlyModelViewSet):
+@summaries(list=gettext_lazy("范围内的信访代办员"), retrieve=gettext_lazy("代办员详情"))
+class AgentViewSet(RecordListMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = AgentSerializer
-    pagination_class = CursorPagination
-    cursor_ordering = "-id"
-    lookup_value_regex = "[0-9]+"
-    filter_backends = [DjangoFilterBackend]
     filterset_class = AgentFilter
 
     def get_queryset(self):

@@ -2,12 +2,12 @@
 inbox) and deadline extensions."""
 
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.core.api import parse
+from shigan.core.api import parse, summaries
 from shigan.problems import selectors, services
 from shigan.problems.api.common import ScopedReadMixin, call_service, today
 from shigan.problems.api.serializers import (
@@ -38,10 +38,7 @@ class ExtensionDecideInput(serializers.Serializer):
     decided_on = serializers.DateField(required=False, label=gettext_lazy("审批日期"))
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的销号申请")),
-    retrieve=extend_schema(summary=gettext_lazy("销号申请详情")),
-)
+@summaries(list=gettext_lazy("范围内的销号申请"), retrieve=gettext_lazy("销号申请详情"))
 class CloseOutViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CloseOutSerializer
     filterset_class = CloseOutFilter
@@ -80,10 +77,7 @@ class CloseOutViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
         return Response(CloseOutSerializer(closeout).data)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的延期申请")),
-    retrieve=extend_schema(summary=gettext_lazy("延期申请详情")),
-)
+@summaries(list=gettext_lazy("范围内的延期申请"), retrieve=gettext_lazy("延期申请详情"))
 class ExtensionViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ExtensionSerializer
     filterset_class = ExtensionFilter

@@ -3,8 +3,7 @@ problems found, results. Views parse, call one selector or service, and render."
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -12,9 +11,9 @@ from rest_framework.response import Response
 
 from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect
-from shigan.core.api import parse
+from shigan.core.api import parse, summaries
 from shigan.core.errors import DomainError
-from shigan.core.pagination import CursorPagination
+from shigan.core.pagination import RecordListMixin
 from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_get
 from shigan.research import selectors, services
@@ -127,18 +126,15 @@ class ResultInput(serializers.Serializer):
     recorded_on = serializers.DateField(required=False, label=gettext_lazy("登记日期"))
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的调研课题")),
-    retrieve=extend_schema(summary=gettext_lazy("调研课题详情（含各版方案及审核）")),
+@summaries(
+    list=gettext_lazy("范围内的调研课题"), retrieve=gettext_lazy("调研课题详情（含各版方案及审核）")
 )
-class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TopicViewSet(
+    RecordListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Research topics in the caller's scope; a topic outside it is 404."""
 
     queryset = ResearchTopic.objects.none()
-    pagination_class = CursorPagination
-    cursor_ordering = "-id"
-    lookup_value_regex = "[0-9]+"
-    filter_backends = [DjangoFilterBackend]
     filterset_class = TopicFilter
 
     def get_queryset(self):
@@ -313,32 +309,18 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(ResultSerializer(result).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的调研记录")),
-    retrieve=extend_schema(summary=gettext_lazy("调研记录详情")),
-)
-class TripViewSet(viewsets.ReadOnlyModelViewSet):
+@summaries(list=gettext_lazy("范围内的调研记录"), retrieve=gettext_lazy("调研记录详情"))
+class TripViewSet(RecordListMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = TripSerializer
-    pagination_class = CursorPagination
-    cursor_ordering = "-id"
-    lookup_value_regex = "[0-9]+"
-    filter_backends = [DjangoFilterBackend]
     filterset_class = TripFilter
 
     def get_queryset(self):
         return selectors.trip_list(user=self.request.user).prefetch_related("people")
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的调研成果")),
-    retrieve=extend_schema(summary=gettext_lazy("调研成果详情")),
-)
-class ResultViewSet(viewsets.ReadOnlyModelViewSet):
+@summaries(list=gettext_lazy("范围内的调研成果"), retrieve=gettext_lazy("调研成果详情"))
+class ResultViewSet(RecordListMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ResultSerializer
-    pagination_class = CursorPagination
-    cursor_ordering = "-id"
-    lookup_value_regex = "[0-9]+"
-    filter_backends = [DjangoFilterBackend]
     filterset_class = ResultFilter
 
     def get_queryset(self):

@@ -4,12 +4,12 @@ rules, and the timetable."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.core.api import parse
+from shigan.core.api import parse, summaries
 from shigan.initiatives import selectors
 from shigan.initiatives.api.serializers import (
     KeyTaskDetailSerializer,
@@ -73,9 +73,9 @@ class RuleLinkInput(serializers.Serializer):
     rule = serializers.IntegerField(min_value=1, label=gettext_lazy("制度机制"))
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的重点任务（含上级单位的）")),
-    retrieve=extend_schema(summary=gettext_lazy("重点任务详情（时间节点、路线图、关联成果）")),
+@summaries(
+    list=gettext_lazy("范围内的重点任务（含上级单位的）"),
+    retrieve=gettext_lazy("重点任务详情（时间节点、路线图、关联成果）"),
 )
 class KeyTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     queryset = KeyTask.objects.none()

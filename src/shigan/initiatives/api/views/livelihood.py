@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shigan.campaigns.models import Campaign
-from shigan.core.api import parse
+from shigan.core.api import parse, summaries
 from shigan.initiatives.api.serializers import (
     LivelihoodAreaSerializer,
     LivelihoodItemSerializer,
@@ -84,10 +84,7 @@ class LivelihoodAreaViewSet(mixins.ListModelMixin, ScopedViewSet):
         return Response(LivelihoodAreaSerializer(area).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("民生项目清单（按序号）")),
-    retrieve=extend_schema(summary=gettext_lazy("民生项目详情")),
-)
+@summaries(list=gettext_lazy("民生项目清单（按序号）"), retrieve=gettext_lazy("民生项目详情"))
 class LivelihoodItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = LivelihoodItemSerializer
     filterset_class = LivelihoodItemFilter

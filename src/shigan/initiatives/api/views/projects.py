@@ -4,12 +4,12 @@ Amounts go in as strings ("19370000000.00", "193.7亿元", "1937000万元") or i
 JSON float is refused, since it may already have lost the fen. They come out as decimal strings."""
 
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.core.api import parse
+from shigan.core.api import parse, summaries
 from shigan.core.spreadsheets.values import CellError
 from shigan.initiatives import selectors
 from shigan.initiatives.amounts import parse_amount
@@ -97,10 +97,7 @@ class ProjectStateInput(serializers.Serializer):
     )
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的项目和资金")),
-    retrieve=extend_schema(summary=gettext_lazy("项目详情")),
-)
+@summaries(list=gettext_lazy("范围内的项目和资金"), retrieve=gettext_lazy("项目详情"))
 class ProjectViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedViewSet
 ):
