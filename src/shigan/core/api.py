@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers
+from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -23,6 +24,7 @@ __all__ = [
     "DocsPermission",
     "exception_handler",
     "parse",
+    "post_action",
     "summaries",
     "ErrorSerializer",
     "AutoSchema",
@@ -83,6 +85,17 @@ def summaries(**summaries):
     return extend_schema_view(
         **{action: extend_schema(summary=text) for action, text in summaries.items()}
     )
+
+
+def post_action(**schema):
+    """A POST on one record (a viewset's detail action), documented by `schema` (the arguments
+    of `extend_schema`: summary, request, responses …); the list's filters do not apply."""
+
+    def decorate(method):
+        method = action(detail=True, methods=["post"], filter_backends=[])(method)
+        return extend_schema(**schema)(method)
+
+    return decorate
 
 
 def parse(serializer_class, data, **kwargs) -> dict:

@@ -6,10 +6,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.core.api import parse, summaries
+from shigan.core.api import parse, post_action, summaries
 from shigan.core.pagination import RecordListMixin
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
@@ -192,10 +191,7 @@ class PetitionViewSet(
         petition = services.petition_intake(actor=request.user, agent=agent, **data)
         return Response(self._fresh(petition), status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        summary=gettext_lazy("转送交办"), request=RouteInput, responses=PetitionSerializer
-    )
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @post_action(summary=gettext_lazy("转送交办"), request=RouteInput, responses=PetitionSerializer)
     def route(self, request, pk=None):
         petition = self._handled()
         data = parse(RouteInput, request.data)
@@ -207,57 +203,51 @@ class PetitionViewSet(
         services.petition_route(actor=request.user, petition=petition, to_unit=to_unit, **data)
         return Response(self._fresh(petition))
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("受理并书面告知"), request=AcceptInput, responses=PetitionSerializer
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def accept(self, request, pk=None):
         petition = self._handled()
         self._do(services.petition_accept, petition, AcceptInput)
         return Response(self._fresh(petition))
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("不予受理"), request=DeclineInput, responses=PetitionSerializer
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def decline(self, request, pk=None):
         petition = self._handled()
         self._do(services.petition_decline, petition, DeclineInput)
         return Response(self._fresh(petition))
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("延长办理期限（办理单位负责人）"),
         request=ExtendInput,
         responses=PetitionSerializer,
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def extend(self, request, pk=None):
         petition = self._handled("approver")
         self._do(services.petition_extend, petition, ExtendInput)
         return Response(self._fresh(petition))
 
-    @extend_schema(summary=gettext_lazy("答复"), request=ReplyInput, responses=PetitionSerializer)
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @post_action(summary=gettext_lazy("答复"), request=ReplyInput, responses=PetitionSerializer)
     def reply(self, request, pk=None):
         petition = self._handled()
         self._do(services.petition_reply, petition, ReplyInput)
         return Response(self._fresh(petition))
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("登记满意度"), request=RateInput, responses=PetitionSerializer
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def rate(self, request, pk=None):
         petition = self._handled("agent")
         self._do(services.petition_rate, petition, RateInput)
         return Response(self._fresh(petition))
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("登记复查、复核请求"),
         request=PetitionReviewInput,
         responses={201: ReviewOutput},
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def review(self, request, pk=None):
         petition = self.get_object()
         data = parse(PetitionReviewInput, request.data)

@@ -4,10 +4,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.core.api import parse, summaries
+from shigan.core.api import parse, post_action, summaries
 from shigan.orgs.selectors import unit_get
 from shigan.problems import selectors, services
 from shigan.problems.api.common import (
@@ -107,12 +106,11 @@ class SpecialProgramViewSet(
         )
         return Response(SpecialProgramSerializer(program).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("将问题纳入专项整治"),
         request=ProblemIdsInput,
         responses={200: OpenApiResponse(description=gettext_lazy("纳入的问题数"))},
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def assign(self, request, pk=None):
         program = self.get_object()
         data = parse(ProblemIdsInput, request.data)
@@ -161,8 +159,7 @@ class RuleViewSet(
         )
         return Response(RuleSerializer(rule).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary=gettext_lazy("印发制度"), request=IssueInput, responses=RuleSerializer)
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @post_action(summary=gettext_lazy("印发制度"), request=IssueInput, responses=RuleSerializer)
     def issue(self, request, pk=None):
         rule = self.get_object()
         data = parse(IssueInput, request.data)

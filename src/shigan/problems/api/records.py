@@ -11,7 +11,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.core.api import parse, summaries
+from shigan.core.api import parse, post_action, summaries
 from shigan.problems import selectors, services
 from shigan.problems.api.common import ScopedReadMixin, call_service, require_record, today
 from shigan.problems.api.serializers import (
@@ -39,10 +39,9 @@ class MeasureViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return Measure.objects.restrict(self.request.user, "view").select_related("owner")
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("标记整改措施完成"), request=CompleteInput, responses=MeasureSerializer
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def complete(self, request, pk=None):
         measure = self.get_object()
         require_record(request.user, measure.problem)

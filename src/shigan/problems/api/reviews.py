@@ -7,7 +7,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.core.api import parse, summaries
+from shigan.core.api import parse, post_action, summaries
 from shigan.problems import selectors, services
 from shigan.problems.api.common import ScopedReadMixin, call_service, today
 from shigan.problems.api.serializers import (
@@ -56,12 +56,11 @@ class CloseOutViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(selectors.closeout_inbox(user=request.user))
         return self.get_paginated_response(CloseOutSerializer(page, many=True).data)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("审核销号申请：同意销号或退回（退回须写理由）"),
         request=DecideInput,
         responses=CloseOutSerializer,
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def decide(self, request, pk=None):
         closeout = selectors.closeout_get(user=request.user, pk=pk, action="review")
         data = parse(DecideInput, request.data)
@@ -85,12 +84,11 @@ class ExtensionViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return DeadlineExtension.objects.restrict(self.request.user, "view")
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("审批延期申请"),
         request=ExtensionDecideInput,
         responses=ExtensionSerializer,
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def decide(self, request, pk=None):
         extension = selectors.extension_get(user=request.user, pk=pk, action="review")
         data = parse(ExtensionDecideInput, request.data)

@@ -5,13 +5,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect
-from shigan.core.api import parse, summaries
+from shigan.core.api import parse, post_action, summaries
 from shigan.core.errors import DomainError
 from shigan.core.pagination import RecordListMixin
 from shigan.orgs.permissions import user_can
@@ -184,12 +183,11 @@ class TopicViewSet(
         _require_record(self.request.user, topic.unit)
         return topic
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("提交调研方案（修改后再提交即为新版本）"),
         request=PlanInput,
         responses={201: PlanSerializer},
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def plans(self, request, pk=None):
         topic = self._recordable()
         data = parse(PlanInput, request.data)
@@ -198,12 +196,11 @@ class TopicViewSet(
         )
         return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("审核最新一版方案（联系该单位的指导组成员）"),
         request=PlanReviewInput,
         responses={201: ReviewSerializer},
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def review(self, request, pk=None):
         topic = get_object_or_404(
             ResearchTopic.objects.restrict(request.user, "review").select_related("unit"), pk=pk
@@ -224,12 +221,9 @@ class TopicViewSet(
             )
         return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        summary=gettext_lazy("登记调研"),
-        request=TripInput,
-        responses={201: TripSerializer},
+    @post_action(
+        summary=gettext_lazy("登记调研"), request=TripInput, responses={201: TripSerializer}
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def trips(self, request, pk=None):
         topic = self._recordable()
         data = parse(TripInput, request.data)
@@ -249,10 +243,9 @@ class TopicViewSet(
         )
         return Response(TripSerializer(trip).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("提交调研报告"), request=ResearchReportInput, responses={201: None}
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def report(self, request, pk=None):
         topic = self._recordable()
         data = parse(ResearchReportInput, request.data)
@@ -262,8 +255,7 @@ class TopicViewSet(
         topic.refresh_from_db()
         return Response(TopicSerializer(topic).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary=gettext_lazy("结题"), request=ConcludeInput, responses=TopicSerializer)
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @post_action(summary=gettext_lazy("结题"), request=ConcludeInput, responses=TopicSerializer)
     def conclude(self, request, pk=None):
         topic = self._recordable()
         data = parse(ConcludeInput, request.data)
@@ -271,12 +263,11 @@ class TopicViewSet(
         topic.refresh_from_db()
         return Response(TopicSerializer(topic).data)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("登记调研发现的问题"),
         request=ProblemInput,
         responses={201: ProblemOutput},
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def problems(self, request, pk=None):
         topic = self._recordable()
         data = parse(ProblemInput, request.data)
@@ -298,10 +289,9 @@ class TopicViewSet(
         )
         return Response(ProblemOutput(problem).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("登记调研成果"), request=ResultInput, responses={201: ResultSerializer}
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def results(self, request, pk=None):
         topic = self._recordable()
         data = parse(ResultInput, request.data)
@@ -326,19 +316,17 @@ class ResultViewSet(RecordListMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.result_list(user=self.request.user)
 
-    @extend_schema(summary=gettext_lazy("标记成果已采纳"), request=None, responses=ResultSerializer)
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @post_action(summary=gettext_lazy("标记成果已采纳"), request=None, responses=ResultSerializer)
     def adopt(self, request, pk=None):
         result = self.get_object()
         _require_record(request.user, result.unit)
         result = services.result_adopt(actor=request.user, result=result)
         return Response(ResultSerializer(result).data)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("推广调研成果"),
         request=PromoteInput,
         responses={201: PromotionSerializer},
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def promote(self, request, pk=None):
         return promote(request, self.get_object())

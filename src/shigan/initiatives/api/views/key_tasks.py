@@ -9,7 +9,7 @@ from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.core.api import parse, summaries
+from shigan.core.api import parse, post_action, summaries
 from shigan.initiatives import selectors
 from shigan.initiatives.api.serializers import (
     KeyTaskDetailSerializer,
@@ -127,12 +127,11 @@ class KeyTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         )
         return Response(KeyTaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("增加时间节点"),
         request=MilestoneAddInput,
         responses={201: MilestoneSerializer},
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def milestones(self, request, pk=None):
         task = self.get_object()
         require_run(request.user, task)
@@ -140,10 +139,9 @@ class KeyTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         milestone = milestones.milestone_add(actor=request.user, key_task=task, **data)
         return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("关联调研成果"), request=ResultLinkInput, responses={201: None}
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def results(self, request, pk=None):
         task = self.get_object()
         require_run(request.user, task)
@@ -154,10 +152,7 @@ class KeyTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         key_tasks.key_task_link_result(actor=request.user, key_task=task, result=result.get())
         return Response(status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        summary=gettext_lazy("关联制度机制"), request=RuleLinkInput, responses={201: None}
-    )
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @post_action(summary=gettext_lazy("关联制度机制"), request=RuleLinkInput, responses={201: None})
     def rules(self, request, pk=None):
         task = self.get_object()
         require_run(request.user, task)
