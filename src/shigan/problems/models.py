@@ -43,6 +43,33 @@ __all__ = [
 _BY_PROBLEM = ScopedQuerySet.scoped_by("problem__unit__path")
 
 
+class _OfProblem(models.Model):
+    """A record under a problem: scoped, and owned, by the problem's unit."""
+
+    objects = _BY_PROBLEM.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def unit(self):
+        return self.problem.unit
+
+
+def _request_state(verbose_name, choices):
+    """A request's state: pending until someone above the unit decides it."""
+    return models.CharField(
+        verbose_name, max_length=20, choices=choices.choices, default=choices.PENDING
+    )
+
+
+def _one_pending(name: str) -> models.UniqueConstraint:
+    """At most one request of a kind waits for a decision on a problem."""
+    return models.UniqueConstraint(
+        fields=["problem"], condition=models.Q(state="pending"), name=name
+    )
+
+
 class SpecialProgram(models.Model):
     """A special rectification program (专项整治): one plan, led by one unit, over many problems."""
 
@@ -292,7 +319,7 @@ class ProgressReport(models.Model):
         return f"{self.reported_on} {self.percent}%"
 
 
-class CloseOut(models.Model):
+class CloseOut(_OfProblem):
     """A close-out request (销号申请) and the reviewer's decision on it."""
 
     problem = models.ForeignKey(
@@ -301,41 +328,23 @@ class CloseOut(models.Model):
     summary = models.TextField(_("整改完成情况"))
     submitted_by = user_fk(_("申请人"), null=True, blank=True)
     submitted_on = models.DateField(_("申请日期"))
-    state = models.CharField(
-        _("审核状态"),
-        max_length=20,
-        choices=CloseOutState.choices,
-        default=CloseOutState.PENDING,
-    )
+    state = _request_state(_("审核状态"), CloseOutState)
     decided_by = user_fk(_("审核人"), null=True, blank=True)
     decided_on = models.DateField(_("审核日期"), null=True, blank=True)
     reason = models.TextField(_("审核意见"), blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    objects = _BY_PROBLEM.as_manager()
-
     class Meta:
         verbose_name = _("销号申请")
         verbose_name_plural = _("销号申请")
         ordering = ["problem", "submitted_on", "pk"]
-        constraints = [
-            # At most one close-out of a problem waits for a decision.
-            models.UniqueConstraint(
-                fields=["problem"],
-                condition=models.Q(state="pending"),
-                name="problems_one_pending_closeout",
-            )
-        ]
+        constraints = [_one_pending("problems_one_pending_closeout")]
 
     def __str__(self) -> str:
         return f"{self.problem_id}: {self.get_state_display()}"
 
-    @property
-    def unit(self):
-        return self.problem.unit
 
-
-class Evidence(models.Model):
+class Evidence(_OfProblem):
     """An evidence file (佐证材料), checked by size and content; kept outside the web root."""
 
     problem = models.ForeignKey(
@@ -360,8 +369,6 @@ class Evidence(models.Model):
     uploaded_by = user_fk(_("上传人"), null=True, blank=True)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    objects = _BY_PROBLEM.as_manager()
-
     class Meta:
         verbose_name = _("佐证材料")
         verbose_name_plural = _("佐证材料")
@@ -370,12 +377,8 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
-    @property
-    def unit(self):
-        return self.problem.unit
 
-
-class DeadlineExtension(models.Model):
+class DeadlineExtension(_OfProblem):
     """A request to move a problem's deadline (延期申请), decided by a reviewer above."""
 
     problem = models.ForeignKey(
@@ -386,37 +389,20 @@ class DeadlineExtension(models.Model):
     old_deadline = models.DateField(_("原整改时限"), null=True, blank=True)
     new_deadline = models.DateField(_("申请延至"))
     reason = models.TextField(_("延期理由"))
-    state = models.CharField(
-        _("审批状态"),
-        max_length=20,
-        choices=ExtensionState.choices,
-        default=ExtensionState.PENDING,
-    )
+    state = _request_state(_("审批状态"), ExtensionState)
     decided_by = user_fk(_("审批人"), null=True, blank=True)
     decided_on = models.DateField(_("审批日期"), null=True, blank=True)
     decision_note = models.TextField(_("审批意见"), blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    objects = _BY_PROBLEM.as_manager()
-
     class Meta:
         verbose_name = _("延期申请")
         verbose_name_plural = _("延期申请")
         ordering = ["problem", "requested_on", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["problem"],
-                condition=models.Q(state="pending"),
-                name="problems_one_pending_extension",
-            )
-        ]
+        constraints = [_one_pending("problems_one_pending_extension")]
 
     def __str__(self) -> str:
         return f"{self.problem_id}: → {self.new_deadline}"
-
-    @property
-    def unit(self):
-        return self.problem.unit
 
 
 class Rule(models.Model):
