@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -25,6 +25,7 @@ __all__ = [
     "exception_handler",
     "parse",
     "post_action",
+    "ListRetrieveDestroyViewSet",
     "summaries",
     "ErrorSerializer",
     "AutoSchema",
@@ -77,6 +78,17 @@ class ErrorSerializer(serializers.Serializer):
         required=False,
         help_text=gettext_lazy("每个出错字段的全部说明"),
     )
+
+
+# Records a caller lists, reads and deletes (revokes), but creates through an action of its
+# own. (A comment, not a docstring: the API docs would show it for every view without one.)
+class ListRetrieveDestroyViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    pass
 
 
 def summaries(**summaries):

@@ -2,12 +2,12 @@
 
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from shigan.accounts import selectors, services
 from shigan.accounts.models import ApiToken
-from shigan.core.api import parse, summaries
+from shigan.core.api import ListRetrieveDestroyViewSet, parse, summaries
 from shigan.core.pagination import CursorPagination
 
 __all__ = ["ApiTokenViewSet"]
@@ -29,12 +29,7 @@ class TokenOutput(serializers.ModelSerializer):
     retrieve=gettext_lazy("API 令牌详情"),
     destroy=gettext_lazy("撤销 API 令牌"),
 )
-class ApiTokenViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class ApiTokenViewSet(ListRetrieveDestroyViewSet):
     serializer_class = TokenOutput
     queryset = ApiToken.objects.none()
     pagination_class = CursorPagination

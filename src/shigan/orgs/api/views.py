@@ -5,12 +5,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shigan.accounts.selectors import active_user_by_username
-from shigan.core.api import parse, summaries
+from shigan.core.api import ListRetrieveDestroyViewSet, parse, summaries
 from shigan.core.pagination import CursorPagination
 from shigan.orgs import selectors, services
 from shigan.orgs.api.serializers import MembershipSerializer, PersonSerializer, UnitSerializer
@@ -117,12 +117,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     retrieve=gettext_lazy("角色授权详情"),
     destroy=gettext_lazy("撤销角色（需要管理权限）"),
 )
-class MembershipViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class MembershipViewSet(ListRetrieveDestroyViewSet):
     """Role grants on the units the caller sees; granting and revoking need the manage right."""
 
     serializer_class = MembershipSerializer
