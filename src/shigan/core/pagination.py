@@ -30,3 +30,10 @@ class RecordListMixin:
     cursor_ordering = "-id"
     lookup_value_regex = "[0-9]+"
     filter_backends = [DjangoFilterBackend]
+    # One record (retrieve) may show more than a row of the list does.
+    detail_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action == "retrieve" and self.detail_serializer_class is not None:
+            return self.detail_serializer_class
+        return super().get_serializer_class()

@@ -143,6 +143,8 @@ class ProblemViewSet(
     """Problems in the caller's scope; a problem outside it is 404."""
 
     queryset = Problem.objects.none()
+    serializer_class = ProblemSerializer
+    detail_serializer_class = ProblemDetailSerializer
     filterset_class = ProblemFilter
 
     def get_queryset(self):
@@ -157,9 +159,6 @@ class ProblemViewSet(
                 "transitions__actor",
             )
         return selectors.problem_list(user=self.request.user)
-
-    def get_serializer_class(self):
-        return ProblemDetailSerializer if self.action == "retrieve" else ProblemSerializer
 
     def _recordable(self) -> Problem:
         problem = self.get_object()

@@ -134,6 +134,8 @@ class TopicViewSet(
     """Research topics in the caller's scope; a topic outside it is 404."""
 
     queryset = ResearchTopic.objects.none()
+    serializer_class = TopicSerializer
+    detail_serializer_class = TopicDetailSerializer
     filterset_class = TopicFilter
 
     def get_queryset(self):
@@ -143,9 +145,6 @@ class TopicViewSet(
         if self.action == "retrieve":
             topics = topics.prefetch_related("participants", "plans__reviews__reviewer")
         return topics
-
-    def get_serializer_class(self):
-        return TopicDetailSerializer if self.action == "retrieve" else TopicSerializer
 
     @extend_schema(
         summary=gettext_lazy("确定调研课题"),

@@ -79,6 +79,8 @@ class RuleLinkInput(serializers.Serializer):
 )
 class KeyTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     queryset = KeyTask.objects.none()
+    serializer_class = KeyTaskSerializer
+    detail_serializer_class = KeyTaskDetailSerializer
     filterset_class = KeyTaskFilter
 
     def get_queryset(self):
@@ -87,9 +89,6 @@ class KeyTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         if self.action == "retrieve":
             tasks = tasks.prefetch_related("results", "rules")
         return tasks
-
-    def get_serializer_class(self):
-        return KeyTaskDetailSerializer if self.action == "retrieve" else KeyTaskSerializer
 
     @extend_schema(
         summary=gettext_lazy("登记重点任务"),
