@@ -13,22 +13,22 @@ from shigan.orgs.views_home import HomeView
 # namespace (`core:home`) where every page links to it.
 core_patterns = [path("", HomeView.as_view(), name="home"), *core_urls.urlpatterns]
 
+# The apps whose pages stand under `<app>/` and whose API stands under `api/<app>/`.
+_PAGE_APPS = [
+    "audit", "metrics", "research", "problems", "initiatives", "study", "campaigns", "petitions",
+    "notifications", "dashboards", "briefings",
+]  # fmt: skip
+_API_APPS = [
+    "research", "problems", "initiatives", "campaigns", "petitions", "study", "dashboards",
+    "briefings",
+]  # fmt: skip
+
 urlpatterns = [
     path("", include((core_patterns, core_urls.app_name))),
     path("accounts/", include("shigan.accounts.urls")),
     path("login/", include("shigan.accounts.external.urls")),  # LDAP needs none: OIDC, CAS
     path("units/", include("shigan.orgs.urls")),
-    path("audit/", include("shigan.audit.urls")),
-    path("metrics/", include("shigan.metrics.urls")),
-    path("research/", include("shigan.research.urls")),
-    path("problems/", include("shigan.problems.urls")),
-    path("initiatives/", include("shigan.initiatives.urls")),
-    path("study/", include("shigan.study.urls")),
-    path("campaigns/", include("shigan.campaigns.urls")),
-    path("petitions/", include("shigan.petitions.urls")),
-    path("notifications/", include("shigan.notifications.urls")),
-    path("dashboards/", include("shigan.dashboards.urls")),
-    path("briefings/", include("shigan.briefings.urls")),
+    *(path(f"{app}/", include(f"shigan.{app}.urls")) for app in _PAGE_APPS),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -38,14 +38,7 @@ urlpatterns = [
     path("api/", include("shigan.accounts.api.urls")),
     path("api/", include("shigan.orgs.api.urls")),
     path("api/", include("shigan.metrics.api.urls")),
-    path("api/research/", include("shigan.research.api.urls")),
-    path("api/problems/", include("shigan.problems.api.urls")),
-    path("api/initiatives/", include("shigan.initiatives.api.urls")),
-    path("api/campaigns/", include("shigan.campaigns.api.urls")),
-    path("api/petitions/", include("shigan.petitions.api.urls")),
-    path("api/study/", include("shigan.study.api.urls")),
-    path("api/dashboards/", include("shigan.dashboards.api.urls")),
-    path("api/briefings/", include("shigan.briefings.api.urls")),
+    *(path(f"api/{app}/", include(f"shigan.{app}.api.urls")) for app in _API_APPS),
 ]
 
 handler404 = "shigan.core.views.error_404"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.briefings.choices import BriefingState
 from shigan.core.formatting import amount_exact, digits
+from shigan.core.records import optional_fk
 from shigan.orgs.scoping import ScopedQuerySet
 
 __all__ = ["BriefingTemplate", "Briefing", "BriefingFigure", "BriefingTransition"]
@@ -27,14 +28,7 @@ class BriefingTemplate(models.Model):
     title = models.CharField(_("简报标题"), max_length=200)
     text = models.TextField(_("模板内容"))
     is_default = models.BooleanField(_("默认模板"), default=False)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("修改人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    updated_by = optional_fk(settings.AUTH_USER_MODEL, _("修改人"))
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -65,21 +59,12 @@ class Briefing(models.Model):
     unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
     )
-    batch = models.ForeignKey(
-        "campaigns.Batch",
-        verbose_name=_("批次"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    template = models.ForeignKey(
+    batch = optional_fk("campaigns.Batch", _("批次"))
+    template = optional_fk(
         BriefingTemplate,
-        verbose_name=_("模板"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+        _("模板"),
         related_name="briefings",
+        on_delete=models.SET_NULL,
     )
     as_of = models.DateField(_("截至日期"))
     title = models.CharField(_("标题"), max_length=200)
@@ -88,22 +73,8 @@ class Briefing(models.Model):
     )
     text = models.TextField(_("正文"))
     issued_at = models.DateTimeField(_("印发时间"), null=True, blank=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("印发人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("生成人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    issued_by = optional_fk(settings.AUTH_USER_MODEL, _("印发人"))
+    created_by = optional_fk(settings.AUTH_USER_MODEL, _("生成人"))
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -172,14 +143,7 @@ class BriefingTransition(models.Model):
     from_state = models.CharField(_("原状态"), max_length=20, blank=True)
     to_state = models.CharField(_("新状态"), max_length=20, choices=BriefingState.choices)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = optional_fk(settings.AUTH_USER_MODEL, _("操作人"))
 
     class Meta:
         verbose_name = _("简报状态变更")

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shigan.campaigns.choices import AspectKind, CampaignState, VisitPurpose
+from shigan.core.records import Registered, optional_fk
 from shigan.orgs.scoping import ScopedQuerySet
 
 __all__ = ["Campaign", "Batch", "Participation", "Aspect", "GuidanceGroup", "GuidanceVisit"]
@@ -22,14 +23,7 @@ class Campaign(models.Model):
     )
     # The campaign this one follows (e.g. 2024 党纪学习教育 after 2023 主题教育): where its
     # carried-over problems come from, and what the comparison page sets it against.
-    previous = models.ForeignKey(
-        "self",
-        verbose_name=_("上一次主题教育"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    previous = optional_fk("self", _("上一次主题教育"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.scoped_by("root_unit__path").as_manager()
@@ -139,7 +133,7 @@ class GuidanceGroup(models.Model):
         return self.name
 
 
-class GuidanceVisit(models.Model):
+class GuidanceVisit(Registered):
     group = models.ForeignKey(
         GuidanceGroup, verbose_name=_("指导组"), on_delete=models.PROTECT, related_name="visits"
     )
@@ -149,15 +143,6 @@ class GuidanceVisit(models.Model):
     visited_on = models.DateField(_("指导日期"))
     purpose = models.CharField(_("事项"), max_length=20, choices=VisitPurpose.choices)
     notes = models.TextField(_("情况记录"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 

@@ -12,6 +12,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views import View
 
 from shigan.campaigns import selectors, services
@@ -303,16 +304,28 @@ class GroupMemberAddView(_GroupPost):
         return self.back(campaign)
 
 
-class GroupMemberRemoveView(_GroupPost):
-    def post(self, request, pk, group_pk, user_pk):
+class _GroupDetachView(_GroupPost):
+    """Takes one member or unit off a group: `related` names the group's set, `keyword` the
+    service's argument (the URL gives `<keyword>_pk`), `done` the message."""
+
+    related = keyword = ""
+    service = None
+    done = ""
+
+    def post(self, request, pk, group_pk, **kwargs):
         campaign = self.get_campaign()
         group = self.get_group(campaign)
-        member = group.members.filter(pk=user_pk).first()
-        if member is None:
+        item = getattr(group, self.related).filter(pk=kwargs[f"{self.keyword}_pk"]).first()
+        if item is None:
             raise Http404
-        services.guidance_group_remove_member(actor=request.user, group=group, user=member)
-        messages.success(request, _("已移除指导组成员。"))
+        self.service(actor=request.user, group=group, **{self.keyword: item})
+        messages.success(request, _(self.done))
         return self.back(campaign)
+
+
+class GroupMemberRemoveView(_GroupDetachView):
+    related, keyword, done = "members", "user", gettext_noop("已移除指导组成员。")
+    service = staticmethod(services.guidance_group_remove_member)
 
 
 class GroupAssignView(_GroupPost):
@@ -333,16 +346,9 @@ class GroupAssignView(_GroupPost):
         return self.back(campaign)
 
 
-class GroupUnassignView(_GroupPost):
-    def post(self, request, pk, group_pk, unit_pk):
-        campaign = self.get_campaign()
-        group = self.get_group(campaign)
-        unit = group.units.filter(pk=unit_pk).first()
-        if unit is None:
-            raise Http404
-        services.guidance_group_unassign(actor=request.user, group=group, unit=unit)
-        messages.success(request, _("已取消联系单位。"))
-        return self.back(campaign)
+class GroupUnassignView(_GroupDetachView):
+    related, keyword, done = "units", "unit", gettext_noop("已取消联系单位。")
+    service = staticmethod(services.guidance_group_unassign)
 
 
 class BatchDetailView(CampaignMixin, View):

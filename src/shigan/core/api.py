@@ -10,7 +10,9 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from rest_framework import exceptions, serializers
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -22,6 +24,9 @@ __all__ = [
     "DocsPermission",
     "exception_handler",
     "parse",
+    "post_action",
+    "ListRetrieveDestroyViewSet",
+    "summaries",
     "ErrorSerializer",
     "AutoSchema",
     "is_api_request",
@@ -73,6 +78,36 @@ class ErrorSerializer(serializers.Serializer):
         required=False,
         help_text=gettext_lazy("每个出错字段的全部说明"),
     )
+
+
+# Records a caller lists, reads and deletes (revokes), but creates through an action of its
+# own. (A comment, not a docstring: the API docs would show it for every view without one.)
+class ListRetrieveDestroyViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    pass
+
+
+def summaries(**summaries):
+    """`extend_schema_view` for actions that need only a summary in the API docs:
+    `@summaries(list=gettext_lazy("…"), retrieve=gettext_lazy("…"))`."""
+    return extend_schema_view(
+        **{action: extend_schema(summary=text) for action, text in summaries.items()}
+    )
+
+
+def post_action(**schema):
+    """A POST on one record (a viewset's detail action), documented by `schema` (the arguments
+    of `extend_schema`: summary, request, responses …); the list's filters do not apply."""
+
+    def decorate(method):
+        method = action(detail=True, methods=["post"], filter_backends=[])(method)
+        return extend_schema(**schema)(method)
+
+    return decorate
 
 
 def parse(serializer_class, data, **kwargs) -> dict:

@@ -5,10 +5,9 @@ error), and the confirmation of an import preview. An app's import endpoint star
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.core.api import parse
+from shigan.core.api import parse, post_action
 from shigan.core.errors import DomainError
 from shigan.core.jobs import job_confirm, job_create, job_enqueue, job_list
 from shigan.core.models import Job
@@ -108,12 +107,9 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     def get_queryset(self):
         return job_list(user=self.request.user)
 
-    @extend_schema(
-        summary=gettext_lazy("确认导入预检过的表格"),
-        request=None,
-        responses={202: JobSerializer},
+    @post_action(
+        summary=gettext_lazy("确认导入预检过的表格"), request=None, responses={202: JobSerializer}
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def confirm(self, request, pk=None):
         confirmed = job_confirm(actor=request.user, job=self.get_object())
         job_enqueue(confirmed)

@@ -1,8 +1,9 @@
 """Cursor pagination: stable under inserts, and as fast on page 1,000 as on page 1."""
 
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import pagination
 
-__all__ = ["CursorPagination"]
+__all__ = ["CursorPagination", "RecordListMixin"]
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -19,3 +20,20 @@ class CursorPagination(pagination.CursorPagination):
     def get_ordering(self, request, queryset, view):
         ordering = getattr(view, "cursor_ordering", None) or self.ordering
         return (ordering,) if isinstance(ordering, str) else tuple(ordering)
+
+
+# A viewset's list of records: cursor pages newest first, numeric ids in the URL, filtered by
+# the view's `filterset_class`. (A comment, not a docstring: the API docs would show it as the
+# description of every view that has none of its own.)
+class RecordListMixin:
+    pagination_class = CursorPagination
+    cursor_ordering = "-id"
+    lookup_value_regex = "[0-9]+"
+    filter_backends = [DjangoFilterBackend]
+    # One record (retrieve) may show more than a row of the list does.
+    detail_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action == "retrieve" and self.detail_serializer_class is not None:
+            return self.detail_serializer_class
+        return super().get_serializer_class()

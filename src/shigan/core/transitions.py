@@ -25,10 +25,15 @@ class Transition(models.Model):
     comment = models.TextField(_("说明"), blank=True)
 
     state_choices: type[models.TextChoices]  # set by each kind of transition
+    record_field: str  # the name of the foreign key to the record that changed
 
     class Meta:
         abstract = True
         ordering = ["day", "pk"]
+
+    def __str__(self) -> str:
+        record_id = getattr(self, f"{self.record_field}_id")
+        return f"{record_id}: {self.from_state or '—'} → {self.to_state}"
 
     def from_label(self) -> str:
         return str(dict(self.state_choices.choices).get(self.from_state, "—"))

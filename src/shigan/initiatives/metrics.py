@@ -26,7 +26,7 @@ from shigan.initiatives.models import (
     Project,
     ServicePoint,
 )
-from shigan.metrics.registry import Metric, register_metric
+from shigan.metrics.registry import Metric, register_metric, register_variant
 
 KEY_TASKS = register_metric(
     Metric(
@@ -50,31 +50,20 @@ PROJECTS = register_metric(
         order_by=("-approved_on", "-pk"),
     )
 )
-PROJECT_FUNDS = register_metric(
-    Metric(
-        key="initiatives.project_funds",
-        label=_("项目安排资金"),
-        model=Project,
-        date_field="approved_on",
-        campaign_field="campaign",
-        dims=("area", "kind"),
-        order_by=("-funds_allocated", "-pk"),
-        amount_field="funds_allocated",
-        amount_scale=100,  # kept in fen
-    )
+PROJECT_FUNDS = register_variant(
+    PROJECTS,
+    key="initiatives.project_funds",
+    label=_("项目安排资金"),
+    order_by=("-funds_allocated", "-pk"),
+    amount_field="funds_allocated",
+    amount_scale=100,  # kept in fen
 )
-PROJECT_FUNDS_DISBURSED = register_metric(
-    Metric(
-        key="initiatives.project_funds_disbursed",
-        label=_("项目已拨付资金"),
-        model=Project,
-        date_field="approved_on",
-        campaign_field="campaign",
-        dims=("area", "kind"),
-        order_by=("-funds_disbursed", "-pk"),
-        amount_field="funds_disbursed",
-        amount_scale=100,
-    )
+PROJECT_FUNDS_DISBURSED = register_variant(
+    PROJECT_FUNDS,
+    key="initiatives.project_funds_disbursed",
+    label=_("项目已拨付资金"),
+    order_by=("-funds_disbursed", "-pk"),
+    amount_field="funds_disbursed",
 )
 LIVELIHOOD_ITEMS = register_metric(
     Metric(

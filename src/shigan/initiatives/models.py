@@ -8,13 +8,13 @@ doubles) and an xlsx cell both hold exactly.
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shigan.core.records import optional_fk, user_fk
 from shigan.core.transitions import Transition
 from shigan.initiatives.amounts import FUNDS_MAX
 from shigan.initiatives.choices import (
@@ -43,16 +43,6 @@ __all__ = [
     "IndicatorReport",
     "ServicePoint",
 ]
-
-
-def _user_fk(verbose_name, **kwargs):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        on_delete=models.PROTECT,
-        related_name="+",
-        **kwargs,
-    )
 
 
 def _funds_field(verbose_name):
@@ -99,22 +89,8 @@ class KeyTask(models.Model):
     area = models.CharField(_("任务领域"), max_length=20, choices=KeyTaskArea.choices)
     title = models.CharField(_("任务名称"), max_length=200)
     goal = models.TextField(_("目标"), blank=True)
-    owner_unit = models.ForeignKey(
-        "orgs.Unit",
-        verbose_name=_("牵头单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    owner_leader = models.ForeignKey(
-        "orgs.Person",
-        verbose_name=_("责任领导"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="key_tasks",
-    )
+    owner_unit = optional_fk("orgs.Unit", _("牵头单位"))
+    owner_leader = optional_fk("orgs.Person", _("责任领导"), related_name="key_tasks")
     starts_on = models.DateField(_("开始日期"))
     # 路线图: the ordered steps, one a line.
     roadmap = models.TextField(_("路线图"), blank=True)
@@ -136,7 +112,7 @@ class KeyTask(models.Model):
         blank=True,
     )
     created_on = models.DateField(_("登记日期"))
-    created_by = _user_fk(_("登记人"), null=True, blank=True)
+    created_by = user_fk(_("登记人"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = KeyTaskQuerySet.as_manager()
@@ -218,6 +194,7 @@ class Milestone(models.Model):
 
 class MilestoneTransition(Transition):
     state_choices = MilestoneState
+    record_field = "milestone"
     milestone = models.ForeignKey(
         Milestone, verbose_name=_("时间节点"), on_delete=models.CASCADE, related_name="transitions"
     )
@@ -225,9 +202,6 @@ class MilestoneTransition(Transition):
     class Meta(Transition.Meta):
         verbose_name = _("时间节点状态变更")
         verbose_name_plural = _("时间节点状态变更")
-
-    def __str__(self) -> str:
-        return f"{self.milestone_id}: {self.from_state or '—'} → {self.to_state}"
 
 
 class Project(models.Model):
@@ -240,14 +214,7 @@ class Project(models.Model):
         on_delete=models.PROTECT,
         related_name="projects",
     )
-    key_task = models.ForeignKey(
-        KeyTask,
-        verbose_name=_("重点任务"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="projects",
-    )
+    key_task = optional_fk(KeyTask, _("重点任务"), related_name="projects")
     unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("实施单位"), on_delete=models.PROTECT, related_name="projects"
     )
@@ -265,7 +232,7 @@ class Project(models.Model):
     approved_on = models.DateField(_("立项日期"))
     started_on = models.DateField(_("开工日期"), null=True, blank=True)
     finished_on = models.DateField(_("完工日期"), null=True, blank=True)
-    created_by = _user_fk(_("登记人"), null=True, blank=True)
+    created_by = user_fk(_("登记人"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -293,6 +260,7 @@ class Project(models.Model):
 
 class ProjectTransition(Transition):
     state_choices = ProjectState
+    record_field = "project"
     project = models.ForeignKey(
         Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="transitions"
     )
@@ -300,9 +268,6 @@ class ProjectTransition(Transition):
     class Meta(Transition.Meta):
         verbose_name = _("项目状态变更")
         verbose_name_plural = _("项目状态变更")
-
-    def __str__(self) -> str:
-        return f"{self.project_id}: {self.from_state or '—'} → {self.to_state}"
 
 
 class LivelihoodArea(models.Model):
@@ -361,7 +326,7 @@ class LivelihoodItem(models.Model):
         _("进度（%）"), default=0, validators=[MaxValueValidator(100)]
     )
     listed_on = models.DateField(_("列入日期"))
-    created_by = _user_fk(_("登记人"), null=True, blank=True)
+    created_by = user_fk(_("登记人"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -396,7 +361,7 @@ class LivelihoodProgress(models.Model):
     text = models.TextField(_("进展情况"))
     percent = models.PositiveSmallIntegerField(_("进度（%）"), validators=[MaxValueValidator(100)])
     reported_on = models.DateField(_("报告日期"))
-    created_by = _user_fk(_("报告人"), null=True, blank=True)
+    created_by = user_fk(_("报告人"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.scoped_by("item__unit__path").as_manager()
@@ -412,6 +377,7 @@ class LivelihoodProgress(models.Model):
 
 class LivelihoodTransition(Transition):
     state_choices = LivelihoodState
+    record_field = "item"
     item = models.ForeignKey(
         LivelihoodItem,
         verbose_name=_("民生项目"),
@@ -422,9 +388,6 @@ class LivelihoodTransition(Transition):
     class Meta(Transition.Meta):
         verbose_name = _("民生项目状态变更")
         verbose_name_plural = _("民生项目状态变更")
-
-    def __str__(self) -> str:
-        return f"{self.item_id}: {self.from_state or '—'} → {self.to_state}"
 
 
 def _quantity_field(verbose_name, **kwargs):
@@ -448,7 +411,7 @@ class Indicator(models.Model):
     name = models.CharField(_("指标名称"), max_length=100)
     measure = models.CharField(_("计量单位"), max_length=20, choices=MEASURE_CHOICES)
     target = _quantity_field(_("目标值"), null=True, blank=True)
-    created_by = _user_fk(_("登记人"), null=True, blank=True)
+    created_by = user_fk(_("登记人"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.scoped_by("key_task__unit__path").as_manager()
@@ -491,7 +454,7 @@ class IndicatorReport(models.Model):
     entered = models.CharField(_("填报数值"), max_length=50, blank=True)
     reported_on = models.DateField(_("报告日期"), db_index=True)
     note = models.TextField(_("说明"), blank=True)
-    created_by = _user_fk(_("报告人"), null=True, blank=True)
+    created_by = user_fk(_("报告人"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.scoped_by("project__unit__path").as_manager()
@@ -530,7 +493,7 @@ class ServicePoint(models.Model):
     partner = models.CharField(_("合作机构"), max_length=200, blank=True)
     opened_on = models.DateField(_("开通日期"))
     services = models.TextField(_("服务事项"), blank=True)
-    created_by = _user_fk(_("登记人"), null=True, blank=True)
+    created_by = user_fk(_("登记人"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from shigan.core.routes import exchange_paths
 from shigan.initiatives.views import exchange, key_tasks, livelihood, projects
 
 app_name = "initiatives"
@@ -26,16 +27,8 @@ urlpatterns = [
         livelihood.LivelihoodAreaCreateView.as_view(),
         name="livelihood_area_create",
     ),
-    path("units/<int:pk>/import/<str:sheet>/", exchange.ImportView.as_view(), name="import"),
-    path(
-        "units/<int:pk>/export/<str:sheet>.<str:fmt>",
-        exchange.ExportView.as_view(),
-        name="export",
-    ),
-    path(
-        "units/<int:pk>/template/<str:sheet>.xlsx",
-        exchange.TemplateView.as_view(),
-        name="template",
+    *exchange_paths(
+        "units/<int:pk>/", exchange.ImportView, exchange.ExportView, exchange.TemplateView
     ),
     path("tasks/<int:pk>/", key_tasks.KeyTaskDetailView.as_view(), name="key_task_detail"),
     path("tasks/<int:pk>/edit/", key_tasks.KeyTaskEditView.as_view(), name="key_task_edit"),

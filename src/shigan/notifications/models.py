@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shigan.accounts.choices import SystemRole
+from shigan.core.records import optional_fk
 from shigan.notifications.choices import ChannelCode, DeliveryState
 
 __all__ = ["Notification", "Contact", "Delivery"]
@@ -97,13 +98,11 @@ class Delivery(models.Model):
         on_delete=models.CASCADE,
         related_name="deliveries",
     )
-    notification = models.ForeignKey(
+    notification = optional_fk(
         Notification,
-        verbose_name=_("消息"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+        _("消息"),
         related_name="deliveries",
+        on_delete=models.SET_NULL,
     )
     kind = models.CharField(_("类型"), max_length=60)
     channel = models.CharField(_("渠道"), max_length=20, choices=ChannelCode.choices)

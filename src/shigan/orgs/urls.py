@@ -1,5 +1,6 @@
 from django.urls import path
 
+from shigan.core.routes import exchange_paths
 from shigan.orgs import views, views_exchange
 
 app_name = "orgs"
@@ -34,19 +35,11 @@ urlpatterns = [
         views.PersonReactivateView.as_view(),
         name="person_reactivate",
     ),
-    path(
-        "<int:pk>/import/<str:sheet>/",
-        views_exchange.UnitImportView.as_view(),
-        name="unit_import",
-    ),
-    path(
-        "<int:pk>/export/<str:sheet>.<str:fmt>",
-        views_exchange.UnitExportView.as_view(),
-        name="unit_export",
-    ),
-    path(
-        "<int:pk>/template/<str:sheet>.xlsx",
-        views_exchange.UnitTemplateView.as_view(),
-        name="unit_template",
+    *exchange_paths(
+        "<int:pk>/",
+        views_exchange.UnitImportView,
+        views_exchange.UnitExportView,
+        views_exchange.UnitTemplateView,
+        name_prefix="unit_",
     ),
 ]

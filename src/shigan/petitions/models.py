@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shigan.core.deadlines import Light
+from shigan.core.records import optional_fk, user_fk
 from shigan.core.search import TextIndex
 from shigan.core.transitions import Transition
 from shigan.orgs.scoping import ALL, ScopedQuerySet, subtree_q, user_scope_paths
@@ -37,16 +38,6 @@ __all__ = [
     "PetitionReview",
     "PetitionAttachment",
 ]
-
-
-def _user_fk(verbose_name, **kwargs):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        on_delete=models.PROTECT,
-        related_name="+",
-        **kwargs,
-    )
 
 
 class PetitionScopedQuerySet(ScopedQuerySet):
@@ -86,7 +77,7 @@ class Agent(models.Model):
     level = models.CharField(_("层级"), max_length=20, choices=AgentLevel.choices)
     active = models.BooleanField(_("在岗"), default=True)
     appointed_on = models.DateField(_("任职日期"))
-    appointed_by = _user_fk(_("任命人"), null=True, blank=True)
+    appointed_by = user_fk(_("任命人"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -130,14 +121,7 @@ class Petition(models.Model):
         _("类别"), max_length=20, choices=Category.choices + UnionCategory.choices
     )
     first_time = models.BooleanField(_("初信初访"), default=True)
-    intake_agent = models.ForeignKey(
-        Agent,
-        verbose_name=_("登记代办员"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="petitions_taken",
-    )
+    intake_agent = optional_fk(Agent, _("登记代办员"), related_name="petitions_taken")
     handling_unit = models.ForeignKey(
         "orgs.Unit",
         verbose_name=_("办理单位"),
@@ -158,14 +142,7 @@ class Petition(models.Model):
     replied_on = models.DateField(_("答复日期"), null=True, blank=True)
     told_by = models.CharField(_("告知方式"), max_length=20, choices=ToldBy.choices, blank=True)
     told_on = models.DateField(_("送达日期"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        "orgs.Unit",
-        verbose_name=_("答复单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    answered_by = optional_fk("orgs.Unit", _("答复单位"))
     resolved_locally = models.BooleanField(_("就地化解"), default=False)
     replied_on_time = models.BooleanField(_("按期答复"), null=True, blank=True)
     satisfaction = models.CharField(
@@ -178,7 +155,7 @@ class Petition(models.Model):
     problems = models.ManyToManyField(
         "problems.Problem", verbose_name=_("转入问题清单"), related_name="petitions", blank=True
     )
-    created_by = _user_fk(_("登记人"), null=True, blank=True)
+    created_by = user_fk(_("登记人"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = PetitionScopedQuerySet.as_manager()
@@ -232,22 +209,9 @@ class PetitionTransition(Transition):
     )
     to_state = models.CharField(_("新状态"), max_length=20, choices=PetitionState.choices)
     state_choices = PetitionState
-    from_unit = models.ForeignKey(
-        "orgs.Unit",
-        verbose_name=_("移交单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    to_unit = models.ForeignKey(
-        "orgs.Unit",
-        verbose_name=_("接收单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    record_field = "petition"
+    from_unit = optional_fk("orgs.Unit", _("移交单位"))
+    to_unit = optional_fk("orgs.Unit", _("接收单位"))
 
     objects = PetitionScopedQuerySet.through("petition__").as_manager()
 
@@ -255,9 +219,6 @@ class PetitionTransition(Transition):
         verbose_name = _("信访件办理记录")
         verbose_name_plural = _("信访件办理记录")
         indexes = [models.Index(fields=["petition", "day"])]
-
-    def __str__(self) -> str:
-        return f"{self.petition_id}: {self.from_state or '—'} → {self.to_state}"
 
 
 class PetitionExtension(models.Model):
@@ -269,7 +230,7 @@ class PetitionExtension(models.Model):
     )
     days = models.PositiveSmallIntegerField(_("延长天数"))
     reason = models.TextField(_("延期理由"))
-    approved_by = _user_fk(_("批准人"))
+    approved_by = user_fk(_("批准人"))
     approved_on = models.DateField(_("批准日期"))
     told_on = models.DateField(_("告知信访人日期"))
 
@@ -295,13 +256,13 @@ class PetitionReview(models.Model):
     )
     requested_on = models.DateField(_("请求日期"))
     request_text = models.TextField(_("请求理由"), blank=True)
-    requested_by = _user_fk(_("登记人"), null=True, blank=True)
+    requested_by = user_fk(_("登记人"), null=True, blank=True)
     hearing_started_on = models.DateField(_("听证开始日期"), null=True, blank=True)
     hearing_ended_on = models.DateField(_("听证结束日期"), null=True, blank=True)
     decided_on = models.DateField(_("意见日期"), null=True, blank=True)
     opinion = models.TextField(_("复查复核意见"), blank=True)
     told_on = models.DateField(_("送达日期"), null=True, blank=True)
-    decided_by = _user_fk(_("办理人"), null=True, blank=True)
+    decided_by = user_fk(_("办理人"), null=True, blank=True)
 
     objects = PetitionScopedQuerySet.through("petition__").as_manager()
 
@@ -330,7 +291,7 @@ class PetitionAttachment(models.Model):
     content_type = models.CharField(_("类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = _user_fk(_("上传人"), null=True, blank=True)
+    uploaded_by = user_fk(_("上传人"), null=True, blank=True)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     objects = PetitionScopedQuerySet.through("petition__").as_manager()

@@ -162,6 +162,8 @@ class PetitionActionView(ObjectActionView):
 
     # who may: "handler" (record on the handling unit), "handler_or_agent", "approver"
     who = "handler"
+    # The service the form's data goes to: service(actor=…, petition=…, **data).
+    service = None
 
     def get_object(self, pk):
         petition = selectors.petition_get(user=self.request.user, pk=pk)
@@ -178,74 +180,63 @@ class PetitionActionView(ObjectActionView):
         agent = petition.intake_agent
         return self.who == "handler_or_agent" and agent is not None and agent.user_id == user.pk
 
+    def perform(self, petition, data):
+        self.service(actor=self.request.user, petition=petition, **data)
+
 
 class RouteView(PetitionActionView):
     title = gettext_lazy("转送交办")
     form_class = forms.RouteForm
     success = gettext_lazy("已转送。")
+    service = staticmethod(services.petition_route)
 
     def form_kwargs(self, petition):
         return {"targets": selectors.route_targets(petition)}
-
-    def perform(self, petition, data):
-        services.petition_route(actor=self.request.user, petition=petition, **data)
 
 
 class AcceptView(PetitionActionView):
     title = gettext_lazy("受理")
     form_class = forms.AcceptForm
     success = gettext_lazy("已受理，并已书面告知信访人。")
-
-    def perform(self, petition, data):
-        services.petition_accept(actor=self.request.user, petition=petition, **data)
+    service = staticmethod(services.petition_accept)
 
 
 class DeclineView(PetitionActionView):
     title = gettext_lazy("不予受理")
     form_class = forms.DeclineForm
     success = gettext_lazy("已决定不予受理，并已书面告知信访人。")
-
-    def perform(self, petition, data):
-        services.petition_decline(actor=self.request.user, petition=petition, **data)
+    service = staticmethod(services.petition_decline)
 
 
 class ObjectionView(PetitionActionView):
     title = gettext_lazy("登记异议")
     form_class = forms.ObjectionForm
     success = gettext_lazy("已登记异议。")
+    service = staticmethod(services.petition_objection_record)
     who = "handler_or_agent"
-
-    def perform(self, petition, data):
-        services.petition_objection_record(actor=self.request.user, petition=petition, **data)
 
 
 class ExtendView(PetitionActionView):
     title = gettext_lazy("延长办理期限")
     form_class = forms.ExtendForm
     success = gettext_lazy("已延长办理期限。")
+    service = staticmethod(services.petition_extend)
     who = "approver"
-
-    def perform(self, petition, data):
-        services.petition_extend(actor=self.request.user, petition=petition, **data)
 
 
 class ReplyView(PetitionActionView):
     title = gettext_lazy("答复")
     form_class = forms.ReplyForm
     success = gettext_lazy("已答复。")
-
-    def perform(self, petition, data):
-        services.petition_reply(actor=self.request.user, petition=petition, **data)
+    service = staticmethod(services.petition_reply)
 
 
 class RateView(PetitionActionView):
     title = gettext_lazy("登记满意度")
     form_class = forms.RateForm
     success = gettext_lazy("已登记满意度。")
+    service = staticmethod(services.petition_rate)
     who = "handler_or_agent"
-
-    def perform(self, petition, data):
-        services.petition_rate(actor=self.request.user, petition=petition, **data)
 
 
 class ReviewRequestView(PetitionActionView):
@@ -255,26 +246,22 @@ class ReviewRequestView(PetitionActionView):
     title = gettext_lazy("请求复查、复核")
     form_class = forms.ReviewRequestForm
     success = gettext_lazy("已登记复查、复核请求。")
+    service = staticmethod(services.petition_review_request)
 
     def allowed(self, petition) -> bool:
         return can_request_review(self.request.user, petition)
-
-    def perform(self, petition, data):
-        services.petition_review_request(actor=self.request.user, petition=petition, **data)
 
 
 class ProblemView(PetitionActionView):
     title = gettext_lazy("转入问题清单")
     form_class = forms.ProblemForm
     success = gettext_lazy("已转入问题清单。")
+    service = staticmethod(services.petition_problem_raise)
 
     def form_kwargs(self, petition):
         path = petition.handling_unit.path
         prefixes = [path[:i] for i in range(Unit.steplen, len(path) + 1, Unit.steplen)]
         return {"campaigns": Campaign.objects.filter(root_unit__path__in=prefixes)}
-
-    def perform(self, petition, data):
-        services.petition_problem_raise(actor=self.request.user, petition=petition, **data)
 
 
 class AttachView(PetitionActionView):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from shigan.campaigns.models import Aspect
 from shigan.campaigns.selectors import batch_records
 from shigan.core.deadlines import Light
-from shigan.metrics.registry import Metric, StateHistory, register_metric
+from shigan.metrics.registry import Metric, StateHistory, register_metric, register_variant
 from shigan.metrics.selectors import metric_records
 from shigan.problems.choices import ProblemSource, ProblemState
 from shigan.problems.models import (
@@ -42,44 +42,28 @@ PROBLEMS = register_metric(
         order_by=("-found_on", "-pk"),
     )
 )
-PROBLEMS_CLOSED = register_metric(
-    Metric(
-        key="problems.closed",
-        label=_("已销号问题数"),
-        model=Problem,
-        states=(ProblemState.CLOSED,),
-        history=HISTORY,
-        campaign_field="campaign",
-        dims=("source", "aspect"),
-        order_by=("-found_on", "-pk"),
-    )
+PROBLEMS_CLOSED = register_variant(
+    PROBLEMS,
+    key="problems.closed",
+    label=_("已销号问题数"),
+    states=(ProblemState.CLOSED,),
+    dims=("source", "aspect"),
 )
-PROBLEMS_FROM_RESEARCH = register_metric(
-    Metric(
-        key="problems.research",
-        label=_("调研发现问题数"),
-        model=Problem,
-        filter=Q(source="research"),
-        states=ALL_STATES,
-        history=HISTORY,
-        campaign_field="campaign",
-        dims=("aspect",),
-        order_by=("-found_on", "-pk"),
-    )
+PROBLEMS_FROM_RESEARCH = register_variant(
+    PROBLEMS,
+    key="problems.research",
+    label=_("调研发现问题数"),
+    filter=Q(source="research"),
+    dims=("aspect",),
 )
 # Problems carried over from an earlier campaign, counted in theirs from the carry-over day.
-CARRIED_IN = register_metric(
-    Metric(
-        key="problems.carried_in",
-        label=_("转入问题数"),
-        model=Problem,
-        filter=Q(carried_from__isnull=False),
-        states=ALL_STATES,
-        history=HISTORY,
-        campaign_field="campaign",
-        dims=("aspect", "state"),
-        order_by=("-carried_on", "-pk"),
-    )
+CARRIED_IN = register_variant(
+    PROBLEMS,
+    key="problems.carried_in",
+    label=_("转入问题数"),
+    filter=Q(carried_from__isnull=False),
+    dims=("aspect", "state"),
+    order_by=("-carried_on", "-pk"),
 )
 
 MEASURES = register_metric(
@@ -95,59 +79,37 @@ MEASURES = register_metric(
     )
 )
 # FIGURES row 13: measures proposed for the problems that research found.
-RESEARCH_MEASURES = register_metric(
-    Metric(
-        key="problems.research_measures",
-        label=_("调研发现问题的整改措施数"),
-        model=Measure,
-        unit_field="problem__unit",
-        campaign_field="problem__campaign",
-        date_field="added_on",
-        filter=Q(problem__source="research"),
-        order_by=("-added_on", "-pk"),
-    )
+RESEARCH_MEASURES = register_variant(
+    MEASURES,
+    key="problems.research_measures",
+    label=_("调研发现问题的整改措施数"),
+    filter=Q(problem__source="research"),
+    dims=(),
 )
 
 # FIGURES row 17: problems found by self-inspection (检视问题).
-SELF_INSPECTION = register_metric(
-    Metric(
-        key="problems.self_inspection",
-        label=_("检视问题数"),
-        model=Problem,
-        filter=Q(source=ProblemSource.SELF_INSPECTION),
-        states=ALL_STATES,
-        history=HISTORY,
-        campaign_field="campaign",
-        dims=("aspect", "state", "light"),
-        order_by=("-found_on", "-pk"),
-    )
+SELF_INSPECTION = register_variant(
+    PROBLEMS,
+    key="problems.self_inspection",
+    label=_("检视问题数"),
+    filter=Q(source=ProblemSource.SELF_INSPECTION),
+    dims=("aspect", "state", "light"),
 )
 # FIGURES row 18: of those, closed (已完成整改) by the as-of date.
-SELF_INSPECTION_CLOSED = register_metric(
-    Metric(
-        key="problems.self_inspection_closed",
-        label=_("检视问题已完成整改数"),
-        model=Problem,
-        filter=Q(source=ProblemSource.SELF_INSPECTION),
-        states=(ProblemState.CLOSED,),
-        history=HISTORY,
-        campaign_field="campaign",
-        dims=("aspect",),
-        order_by=("-found_on", "-pk"),
-    )
+SELF_INSPECTION_CLOSED = register_variant(
+    SELF_INSPECTION,
+    key="problems.self_inspection_closed",
+    label=_("检视问题已完成整改数"),
+    states=(ProblemState.CLOSED,),
+    dims=("aspect",),
 )
 # FIGURES row 19: measures added to the self-inspection problems.
-SELF_INSPECTION_MEASURES = register_metric(
-    Metric(
-        key="problems.self_inspection_measures",
-        label=_("检视问题新增整改措施数"),
-        model=Measure,
-        unit_field="problem__unit",
-        campaign_field="problem__campaign",
-        date_field="added_on",
-        filter=Q(problem__source=ProblemSource.SELF_INSPECTION),
-        order_by=("-added_on", "-pk"),
-    )
+SELF_INSPECTION_MEASURES = register_variant(
+    MEASURES,
+    key="problems.self_inspection_measures",
+    label=_("检视问题新增整改措施数"),
+    filter=Q(problem__source=ProblemSource.SELF_INSPECTION),
+    dims=(),
 )
 # Problems by their light, from the light history (`light_history`): each counts from the day
 # its light took effect until the day it changed (a closed problem has no light). Red is

@@ -4,12 +4,12 @@ deadline extensions; special programs (专项整治) and rules (建章立制).
 Rows change only through `services/`; the state rules live here as small predicates.
 """
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shigan.core.records import Registered, optional_fk, user_fk
 from shigan.core.search import TextIndex
 from shigan.core.transitions import Transition
 from shigan.orgs.scoping import ScopedQuerySet
@@ -43,13 +43,30 @@ __all__ = [
 _BY_PROBLEM = ScopedQuerySet.scoped_by("problem__unit__path")
 
 
-def _user_fk(verbose_name, **kwargs):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        on_delete=models.PROTECT,
-        related_name="+",
-        **kwargs,
+class _OfProblem(models.Model):
+    """A record under a problem: scoped, and owned, by the problem's unit."""
+
+    objects = _BY_PROBLEM.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def unit(self):
+        return self.problem.unit
+
+
+def _request_state(verbose_name, choices):
+    """A request's state: pending until someone above the unit decides it."""
+    return models.CharField(
+        verbose_name, max_length=20, choices=choices.choices, default=choices.PENDING
+    )
+
+
+def _one_pending(name: str) -> models.UniqueConstraint:
+    """At most one request of a kind waits for a decision on a problem."""
+    return models.UniqueConstraint(
+        fields=["problem"], condition=models.Q(state="pending"), name=name
     )
 
 
@@ -100,49 +117,14 @@ class Problem(models.Model):
     unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="problems"
     )
-    campaign = models.ForeignKey(
-        "campaigns.Campaign",
-        verbose_name=_("主题教育"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="problems",
-    )
-    aspect = models.ForeignKey(
-        "campaigns.Aspect",
-        verbose_name=_("方面"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="problems",
-    )
-    research_topic = models.ForeignKey(
-        "research.ResearchTopic",
-        verbose_name=_("调研课题"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="problems",
-    )
-    special_program = models.ForeignKey(
-        SpecialProgram,
-        verbose_name=_("专项整治"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="problems",
-    )
+    campaign = optional_fk("campaigns.Campaign", _("主题教育"), related_name="problems")
+    aspect = optional_fk("campaigns.Aspect", _("方面"), related_name="problems")
+    research_topic = optional_fk("research.ResearchTopic", _("调研课题"), related_name="problems")
+    special_program = optional_fk(SpecialProgram, _("专项整治"), related_name="problems")
     source = models.CharField(_("来源"), max_length=30, choices=ProblemSource.choices)
     title = models.CharField(_("问题"), max_length=300)
     description = models.TextField(_("问题描述"), blank=True)
-    responsible = models.ForeignKey(
-        "orgs.Person",
-        verbose_name=_("责任领导"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    responsible = optional_fk("orgs.Person", _("责任领导"))
     # Leaders sharing the responsibility ("张三、李四" in a ledger: the first is `responsible`).
     co_responsible = models.ManyToManyField(
         "orgs.Person", verbose_name=_("共同责任领导"), blank=True, related_name="+"
@@ -238,14 +220,12 @@ class ProblemTransition(Transition):
     )
     to_state = models.CharField(_("新状态"), max_length=20, choices=ProblemState.choices)
     state_choices = ProblemState
+    record_field = "problem"
 
     class Meta(Transition.Meta):
         verbose_name = _("问题状态变更")
         verbose_name_plural = _("问题状态变更")
         indexes = [models.Index(fields=["problem", "day"])]
-
-    def __str__(self) -> str:
-        return f"{self.problem_id}: {self.from_state or '—'} → {self.to_state}"
 
 
 class ProblemLightChange(models.Model):
@@ -270,7 +250,7 @@ class ProblemLightChange(models.Model):
         return f"{self.problem_id}: {self.from_light or '—'} → {self.to_light or '—'} {self.day}"
 
 
-class Measure(models.Model):
+class Measure(Registered):
     """One rectification measure (整改措施) of a problem; a problem has many. Minimal for now:
     the rectification issue adds progress, evidence and deadline watching."""
 
@@ -278,14 +258,7 @@ class Measure(models.Model):
         Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="measures"
     )
     text = models.TextField(_("措施内容"))
-    owner = models.ForeignKey(
-        "orgs.Person",
-        verbose_name=_("责任人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    owner = optional_fk("orgs.Person", _("责任人"))
     deadline = models.DateField(_("完成时限"), null=True, blank=True)
     state = models.CharField(
         _("状态"), max_length=20, choices=MeasureState.choices, default=MeasureState.PLANNED
@@ -304,15 +277,6 @@ class Measure(models.Model):
         on_delete=models.PROTECT,
         related_name="carried_to",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = _BY_PROBLEM.as_manager()
 
@@ -341,7 +305,7 @@ class ProgressReport(models.Model):
         _("整改进度（%）"), validators=[MaxValueValidator(100)]
     )
     reported_on = models.DateField(_("报告日期"))
-    created_by = _user_fk(_("报告人"), null=True, blank=True)
+    created_by = user_fk(_("报告人"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = _BY_PROBLEM.as_manager()
@@ -355,70 +319,45 @@ class ProgressReport(models.Model):
         return f"{self.reported_on} {self.percent}%"
 
 
-class CloseOut(models.Model):
+class CloseOut(_OfProblem):
     """A close-out request (销号申请) and the reviewer's decision on it."""
 
     problem = models.ForeignKey(
         Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="closeouts"
     )
     summary = models.TextField(_("整改完成情况"))
-    submitted_by = _user_fk(_("申请人"), null=True, blank=True)
+    submitted_by = user_fk(_("申请人"), null=True, blank=True)
     submitted_on = models.DateField(_("申请日期"))
-    state = models.CharField(
-        _("审核状态"),
-        max_length=20,
-        choices=CloseOutState.choices,
-        default=CloseOutState.PENDING,
-    )
-    decided_by = _user_fk(_("审核人"), null=True, blank=True)
+    state = _request_state(_("审核状态"), CloseOutState)
+    decided_by = user_fk(_("审核人"), null=True, blank=True)
     decided_on = models.DateField(_("审核日期"), null=True, blank=True)
     reason = models.TextField(_("审核意见"), blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-
-    objects = _BY_PROBLEM.as_manager()
 
     class Meta:
         verbose_name = _("销号申请")
         verbose_name_plural = _("销号申请")
         ordering = ["problem", "submitted_on", "pk"]
-        constraints = [
-            # At most one close-out of a problem waits for a decision.
-            models.UniqueConstraint(
-                fields=["problem"],
-                condition=models.Q(state="pending"),
-                name="problems_one_pending_closeout",
-            )
-        ]
+        constraints = [_one_pending("problems_one_pending_closeout")]
 
     def __str__(self) -> str:
         return f"{self.problem_id}: {self.get_state_display()}"
 
-    @property
-    def unit(self):
-        return self.problem.unit
 
-
-class Evidence(models.Model):
+class Evidence(_OfProblem):
     """An evidence file (佐证材料), checked by size and content; kept outside the web root."""
 
     problem = models.ForeignKey(
         Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="evidence"
     )
-    progress_report = models.ForeignKey(
+    progress_report = optional_fk(
         ProgressReport,
-        verbose_name=_("整改进展"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
+        _("整改进展"),
         related_name="evidence",
+        on_delete=models.CASCADE,
     )
-    closeout = models.ForeignKey(
-        CloseOut,
-        verbose_name=_("销号申请"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="evidence",
+    closeout = optional_fk(
+        CloseOut, _("销号申请"), related_name="evidence", on_delete=models.CASCADE
     )
     file = models.FileField(
         _("文件"), storage=evidence_storage, upload_to=evidence_path, max_length=255
@@ -427,10 +366,8 @@ class Evidence(models.Model):
     content_type = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveBigIntegerField(_("大小（字节）"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = _user_fk(_("上传人"), null=True, blank=True)
+    uploaded_by = user_fk(_("上传人"), null=True, blank=True)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-
-    objects = _BY_PROBLEM.as_manager()
 
     class Meta:
         verbose_name = _("佐证材料")
@@ -440,66 +377,38 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
-    @property
-    def unit(self):
-        return self.problem.unit
 
-
-class DeadlineExtension(models.Model):
+class DeadlineExtension(_OfProblem):
     """A request to move a problem's deadline (延期申请), decided by a reviewer above."""
 
     problem = models.ForeignKey(
         Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="extensions"
     )
-    requested_by = _user_fk(_("申请人"), null=True, blank=True)
+    requested_by = user_fk(_("申请人"), null=True, blank=True)
     requested_on = models.DateField(_("申请日期"))
     old_deadline = models.DateField(_("原整改时限"), null=True, blank=True)
     new_deadline = models.DateField(_("申请延至"))
     reason = models.TextField(_("延期理由"))
-    state = models.CharField(
-        _("审批状态"),
-        max_length=20,
-        choices=ExtensionState.choices,
-        default=ExtensionState.PENDING,
-    )
-    decided_by = _user_fk(_("审批人"), null=True, blank=True)
+    state = _request_state(_("审批状态"), ExtensionState)
+    decided_by = user_fk(_("审批人"), null=True, blank=True)
     decided_on = models.DateField(_("审批日期"), null=True, blank=True)
     decision_note = models.TextField(_("审批意见"), blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-
-    objects = _BY_PROBLEM.as_manager()
 
     class Meta:
         verbose_name = _("延期申请")
         verbose_name_plural = _("延期申请")
         ordering = ["problem", "requested_on", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["problem"],
-                condition=models.Q(state="pending"),
-                name="problems_one_pending_extension",
-            )
-        ]
+        constraints = [_one_pending("problems_one_pending_extension")]
 
     def __str__(self) -> str:
         return f"{self.problem_id}: → {self.new_deadline}"
-
-    @property
-    def unit(self):
-        return self.problem.unit
 
 
 class Rule(models.Model):
     """A rule made to fix problems for good (建章立制): a regulation, decision or mechanism."""
 
-    campaign = models.ForeignKey(
-        "campaigns.Campaign",
-        verbose_name=_("主题教育"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="rules",
-    )
+    campaign = optional_fk("campaigns.Campaign", _("主题教育"), related_name="rules")
     unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("制定单位"), on_delete=models.PROTECT, related_name="rules"
     )
@@ -513,7 +422,7 @@ class Rule(models.Model):
         Problem, verbose_name=_("针对的问题"), related_name="rules", blank=True
     )
     created_on = models.DateField(_("登记日期"))
-    created_by = _user_fk(_("登记人"), null=True, blank=True)
+    created_by = user_fk(_("登记人"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()

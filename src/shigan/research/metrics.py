@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.campaigns.choices import VisitPurpose
 from shigan.campaigns.models import GuidanceVisit
-from shigan.metrics.registry import Metric, StateHistory, register_metric
+from shigan.metrics.registry import Metric, StateHistory, register_metric, register_variant
 from shigan.orgs.choices import PersonRank
 from shigan.research.choices import AdoptionState, TopicState
 from shigan.research.models import (
@@ -39,18 +39,11 @@ TOPICS = register_metric(
     )
 )
 # FIGURES row 8: topics led by region-level (省部级) leaders.
-TOPICS_PROVINCIAL = register_metric(
-    Metric(
-        key="research.topics_provincial",
-        label=_("省级领导领题调研课题数"),
-        model=ResearchTopic,
-        filter=Q(lead__rank=PersonRank.PROVINCIAL),
-        states=ALL_STATES,
-        history=HISTORY,
-        campaign_field="campaign",
-        dims=("aspect",),
-        order_by=("-created_on", "-pk"),
-    )
+TOPICS_PROVINCIAL = register_variant(
+    TOPICS,
+    key="research.topics_provincial",
+    label=_("省级领导领题调研课题数"),
+    filter=Q(lead__rank=PersonRank.PROVINCIAL),
 )
 TRIPS = register_metric(
     Metric(
@@ -63,16 +56,11 @@ TRIPS = register_metric(
     )
 )
 # FIGURES row 9: trips under the topics of row 8.
-TRIPS_PROVINCIAL = register_metric(
-    Metric(
-        key="research.trips_provincial",
-        label=_("省级领导领题调研次数"),
-        model=ResearchTrip,
-        filter=Q(topic__lead__rank=PersonRank.PROVINCIAL),
-        date_field="visited_on",
-        campaign_field="campaign",
-        order_by=("-visited_on", "-pk"),
-    )
+TRIPS_PROVINCIAL = register_variant(
+    TRIPS,
+    key="research.trips_provincial",
+    label=_("省级领导领题调研次数"),
+    filter=Q(topic__lead__rank=PersonRank.PROVINCIAL),
 )
 RESULTS = register_metric(
     Metric(
@@ -113,15 +101,11 @@ PROMOTION_TARGETS = register_metric(
         order_by=("unit__path", "pk"),
     )
 )
-PROMOTION_ADOPTED = register_metric(
-    Metric(
-        key="research.promotion_adopted",
-        label=_("已采用推广成果的单位数"),
-        model=PromotionTarget,
-        states=(AdoptionState.ADOPTED,),
-        history=StateHistory(TargetTransition, record_field="target"),
-        campaign_field="campaign",
-        dims=("promotion",),
-        order_by=("unit__path", "pk"),
-    )
+PROMOTION_ADOPTED = register_variant(
+    PROMOTION_TARGETS,
+    key="research.promotion_adopted",
+    label=_("已采用推广成果的单位数"),
+    states=(AdoptionState.ADOPTED,),
+    history=StateHistory(TargetTransition, record_field="target"),
+    date_field=None,
 )

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shigan.core.records import Registered, optional_fk
 from shigan.core.search import TextIndex
 from shigan.core.transitions import Transition
 from shigan.orgs.scoping import ALL, ScopedQuerySet, subtree_q, user_scope_paths
@@ -30,7 +31,7 @@ __all__ = [
 TOPIC_SEARCH = TextIndex("research_researchtopic", "title")
 
 
-class ResearchTopic(models.Model):
+class ResearchTopic(Registered):
     unit = models.ForeignKey(
         "orgs.Unit",
         verbose_name=_("单位"),
@@ -63,15 +64,6 @@ class ResearchTopic(models.Model):
         _("状态"), max_length=20, choices=TopicState.choices, default=TopicState.DRAFTING
     )
     created_on = models.DateField(_("确定日期"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -110,14 +102,12 @@ class TopicTransition(Transition):
     )
     to_state = models.CharField(_("新状态"), max_length=20, choices=TopicState.choices)
     state_choices = TopicState
+    record_field = "topic"
 
     class Meta(Transition.Meta):
         verbose_name = _("课题状态变更")
         verbose_name_plural = _("课题状态变更")
         indexes = [models.Index(fields=["topic", "day"])]
-
-    def __str__(self) -> str:
-        return f"{self.topic_id}: {self.from_state or '—'} → {self.to_state}"
 
 
 class ResearchPlan(models.Model):
@@ -131,14 +121,7 @@ class ResearchPlan(models.Model):
     attachment = models.FileField(
         _("附件"), upload_to="research/plans/%Y/%m/", blank=True, max_length=255
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("提交人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    submitted_by = optional_fk(settings.AUTH_USER_MODEL, _("提交人"))
     submitted_on = models.DateField(_("提交日期"))
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
 
@@ -191,7 +174,7 @@ class PlanReview(models.Model):
         return f"{self.plan} · {self.get_verdict_display()}"
 
 
-class ResearchTrip(models.Model):
+class ResearchTrip(Registered):
     """A field trip under a topic. `unit` and `campaign` repeat the topic's, for figures."""
 
     topic = models.ForeignKey(
@@ -211,15 +194,6 @@ class ResearchTrip(models.Model):
         "orgs.Person", verbose_name=_("调研人员"), related_name="research_trips", blank=True
     )
     findings = models.TextField(_("调研发现"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -243,14 +217,7 @@ class ResearchReport(models.Model):
     attachment = models.FileField(
         _("附件"), upload_to="research/reports/%Y/%m/", blank=True, max_length=255
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("提交人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    submitted_by = optional_fk(settings.AUTH_USER_MODEL, _("提交人"))
     submitted_on = models.DateField(_("提交日期"))
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
 
@@ -264,7 +231,7 @@ class ResearchReport(models.Model):
         return f"{self.topic} · {_('调研报告')}"
 
 
-class ResearchResult(models.Model):
+class ResearchResult(Registered):
     """A research output turned into a policy, rule, measure or project (成果转化运用)."""
 
     topic = models.ForeignKey(
@@ -283,15 +250,6 @@ class ResearchResult(models.Model):
     )
     recorded_on = models.DateField(_("登记日期"))
     adopted_on = models.DateField(_("采纳日期"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -337,7 +295,7 @@ class TargetQuerySet(ScopedQuerySet):
         )
 
 
-class ResultPromotion(models.Model):
+class ResultPromotion(Registered):
     """A result promoted (推广) to a set of units — the units of one kind in some subtrees
     (`scopes`, e.g. a few banners' gacha/villages), and/or a list —
     each of which answers adopted or not applicable by the deadline."""
@@ -361,15 +319,6 @@ class ResultPromotion(models.Model):
     promoted_on = models.DateField(_("推广日期"))
     deadline = models.DateField(_("反馈期限"))
     note = models.TextField(_("推广要求"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = PromotionQuerySet.as_manager()
 
@@ -436,11 +385,9 @@ class TargetTransition(Transition):
     )
     to_state = models.CharField(_("新状态"), max_length=20, choices=AdoptionState.choices)
     state_choices = AdoptionState
+    record_field = "target"
 
     class Meta(Transition.Meta):
         verbose_name = _("采用情况变更")
         verbose_name_plural = _("采用情况变更")
         indexes = [models.Index(fields=["target", "day"])]
-
-    def __str__(self) -> str:
-        return f"{self.target_id}: {self.from_state or '—'} → {self.to_state}"

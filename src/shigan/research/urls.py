@@ -1,5 +1,6 @@
 from django.urls import path
 
+from shigan.core.routes import exchange_paths
 from shigan.research import views, views_exchange, views_figures, views_promotion
 
 app_name = "research"
@@ -14,20 +15,11 @@ urlpatterns = [
     path("figures/revised/", views_figures.RevisedUnitsView.as_view(), name="revised_units"),
     path("units/<int:pk>/", views.TopicListView.as_view(), name="unit_list"),
     path("units/<int:pk>/new/", views.TopicCreateView.as_view(), name="topic_create"),
-    path(
-        "units/<int:pk>/import/<str:sheet>/",
-        views_exchange.ImportView.as_view(),
-        name="import",
-    ),
-    path(
-        "units/<int:pk>/export/<str:sheet>.<str:fmt>",
-        views_exchange.ExportView.as_view(),
-        name="export",
-    ),
-    path(
-        "units/<int:pk>/template/<str:sheet>.xlsx",
-        views_exchange.TemplateView.as_view(),
-        name="template",
+    *exchange_paths(
+        "units/<int:pk>/",
+        views_exchange.ImportView,
+        views_exchange.ExportView,
+        views_exchange.TemplateView,
     ),
     path("topics/<int:pk>/", views.TopicDetailView.as_view(), name="topic_detail"),
     path("topics/<int:pk>/plan/", views.PlanSubmitView.as_view(), name="plan_submit"),

@@ -135,16 +135,23 @@ class TopicActionView(ObjectActionView):
         return topic.title
 
 
-class PlanSubmitView(TopicActionView):
+class _DocumentSubmitView(TopicActionView):
+    """A topic's plan or report: its text and an attachment, handed to `service`."""
+
+    multipart = True
+    service = None
+
+    def perform(self, topic, data):
+        self.service(
+            actor=self.request.user, topic=topic, text=data["text"], attachment=data["attachment"]
+        )
+
+
+class PlanSubmitView(_DocumentSubmitView):
     title = gettext_lazy("提交调研方案")
     form_class = forms.PlanForm
     success = gettext_lazy("已提交调研方案，等待巡回指导组审核。")
-    multipart = True
-
-    def perform(self, topic, data):
-        services.topic_plan_submit(
-            actor=self.request.user, topic=topic, text=data["text"], attachment=data["attachment"]
-        )
+    service = staticmethod(services.topic_plan_submit)
 
 
 class TripCreateView(TopicActionView):
@@ -173,16 +180,11 @@ class TripCreateView(TopicActionView):
         )
 
 
-class ReportSubmitView(TopicActionView):
+class ReportSubmitView(_DocumentSubmitView):
     title = gettext_lazy("提交调研报告")
     form_class = forms.ReportForm
     success = gettext_lazy("已提交调研报告。")
-    multipart = True
-
-    def perform(self, topic, data):
-        services.topic_report_submit(
-            actor=self.request.user, topic=topic, text=data["text"], attachment=data["attachment"]
-        )
+    service = staticmethod(services.topic_report_submit)
 
 
 class ConcludeView(TopicActionView):

@@ -6,7 +6,7 @@ engine filter by batch: FIGURES rows 5 and 6 are `study_coverage` / `study_sessi
 
 from django.utils.translation import gettext_lazy as _
 
-from shigan.metrics.registry import Metric, register_metric
+from shigan.metrics.registry import Metric, register_metric, register_variant
 from shigan.study.models import StudyActivity, StudyParticipant
 
 __all__ = ["SESSIONS", "ATTENDANCES"]
@@ -22,14 +22,9 @@ SESSIONS = register_metric(
         order_by=("-held_on", "-pk"),
     )
 )
-ATTENDANCES = register_metric(
-    Metric(
-        key="study.attendances",
-        label=_("领导干部参加学习人次"),
-        model=StudyParticipant,
-        date_field="held_on",
-        campaign_field="campaign",
-        dims=("kind",),
-        order_by=("-held_on", "-pk"),
-    )
+ATTENDANCES = register_variant(
+    SESSIONS,
+    key="study.attendances",
+    label=_("领导干部参加学习人次"),
+    model=StudyParticipant,
 )

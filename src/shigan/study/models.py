@@ -1,10 +1,10 @@
 """Study sessions (学习) and the leaders recorded as taking part in each."""
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shigan.core.records import Registered, optional_fk
 from shigan.orgs.scoping import ScopedQuerySet
 from shigan.study.choices import StudyKind
 
@@ -17,18 +17,11 @@ def attachment_path(instance, filename: str) -> str:
     return f"study/{filename}"
 
 
-class StudyActivity(models.Model):
+class StudyActivity(Registered):
     unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
     )
-    campaign = models.ForeignKey(
-        "campaigns.Campaign",
-        verbose_name=_("主题教育"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="study_activities",
-    )
+    campaign = optional_fk("campaigns.Campaign", _("主题教育"), related_name="study_activities")
     kind = models.CharField(_("学习形式"), max_length=20, choices=StudyKind.choices)
     title = models.CharField(_("主题"), max_length=200)
     held_on = models.DateField(_("日期"))
@@ -45,15 +38,6 @@ class StudyActivity(models.Model):
     attachment = models.FileField(_("附件"), upload_to=attachment_path, max_length=200, blank=True)
     attachment_name = models.CharField(_("附件原文件名"), max_length=200, blank=True)
     attachment_type = models.CharField(_("附件类型"), max_length=10, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -96,14 +80,7 @@ class StudyParticipant(models.Model):
     unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
     )
-    campaign = models.ForeignKey(
-        "campaigns.Campaign",
-        verbose_name=_("主题教育"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    campaign = optional_fk("campaigns.Campaign", _("主题教育"))
     kind = models.CharField(_("学习形式"), max_length=20, choices=StudyKind.choices)
     held_on = models.DateField(_("日期"))
 

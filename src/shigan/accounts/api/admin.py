@@ -2,7 +2,7 @@
 administrator's. Anyone else gets the app's 404 (the resource is not theirs to see)."""
 
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from shigan.accounts import selectors, services
 from shigan.accounts.choices import SystemRole
 from shigan.accounts.models import User
-from shigan.core.api import parse
+from shigan.core.api import parse, summaries
 
 __all__ = ["AccountViewSet"]
 
@@ -36,9 +36,8 @@ class SystemRoleInput(serializers.Serializer):
     )
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("账号列表（系统管理员）")),
-    retrieve=extend_schema(summary=gettext_lazy("账号详情（系统管理员）")),
+@summaries(
+    list=gettext_lazy("账号列表（系统管理员）"), retrieve=gettext_lazy("账号详情（系统管理员）")
 )
 class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = AccountOutput

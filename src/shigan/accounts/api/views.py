@@ -1,13 +1,13 @@
 """The caller's own API tokens: list (prefix only), create (the key is shown once), revoke."""
 
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from shigan.accounts import selectors, services
 from shigan.accounts.models import ApiToken
-from shigan.core.api import parse
+from shigan.core.api import ListRetrieveDestroyViewSet, parse, summaries
 from shigan.core.pagination import CursorPagination
 
 __all__ = ["ApiTokenViewSet"]
@@ -24,17 +24,12 @@ class TokenOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("我的 API 令牌（只显示前缀）")),
-    retrieve=extend_schema(summary=gettext_lazy("API 令牌详情")),
-    destroy=extend_schema(summary=gettext_lazy("撤销 API 令牌")),
+@summaries(
+    list=gettext_lazy("我的 API 令牌（只显示前缀）"),
+    retrieve=gettext_lazy("API 令牌详情"),
+    destroy=gettext_lazy("撤销 API 令牌"),
 )
-class ApiTokenViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class ApiTokenViewSet(ListRetrieveDestroyViewSet):
     serializer_class = TokenOutput
     queryset = ApiToken.objects.none()
     pagination_class = CursorPagination

@@ -29,7 +29,7 @@ from shigan.campaigns.models import (
     GuidanceVisit,
     Participation,
 )
-from shigan.core.api import parse
+from shigan.core.api import parse, summaries
 from shigan.core.pagination import CursorPagination
 from shigan.orgs.models import Unit
 from shigan.orgs.selectors import unit_get
@@ -62,10 +62,7 @@ def _campaign_units(user, campaign, pks: list[int]) -> list[Unit]:
     return units
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("可查看的主题教育")),
-    retrieve=extend_schema(summary=gettext_lazy("主题教育详情")),
-)
+@summaries(list=gettext_lazy("可查看的主题教育"), retrieve=gettext_lazy("主题教育详情"))
 class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CampaignSerializer
     queryset = Campaign.objects.none()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.core.choices import JobState
 from shigan.core.job_kinds import kind_label
+from shigan.core.records import optional_fk
 
 __all__ = ["Job"]
 
@@ -34,22 +35,13 @@ class Job(models.Model):
     input_name = models.CharField(_("上传文件名"), max_length=255, blank=True)
     result_file = models.FileField(_("结果文件"), upload_to="jobs/result/%Y/%m/", blank=True)
     result_name = models.CharField(_("结果文件名"), max_length=255, blank=True)
-    created_by = models.ForeignKey(
+    created_by = optional_fk(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("发起人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+        _("发起人"),
         related_name="jobs",
-    )
-    unit = models.ForeignKey(
-        "orgs.Unit",
-        verbose_name=_("单位"),
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
-        related_name="+",
     )
+    unit = optional_fk("orgs.Unit", _("单位"), on_delete=models.SET_NULL)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)

@@ -5,12 +5,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shigan.accounts.selectors import active_user_by_username
-from shigan.core.api import parse
+from shigan.core.api import ListRetrieveDestroyViewSet, parse, summaries
 from shigan.core.pagination import CursorPagination
 from shigan.orgs import selectors, services
 from shigan.orgs.api.serializers import MembershipSerializer, PersonSerializer, UnitSerializer
@@ -30,10 +30,7 @@ def _require(user, action_name: str, unit: Unit, message: str) -> None:
         raise exceptions.PermissionDenied(message)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的单位（按路径分页）")),
-    retrieve=extend_schema(summary=gettext_lazy("单位详情")),
-)
+@summaries(list=gettext_lazy("范围内的单位（按路径分页）"), retrieve=gettext_lazy("单位详情"))
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     """Units in the caller's scope; a unit outside it is 404."""
 
@@ -115,17 +112,12 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.UnitSearchOutput(units, many=True).data)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内单位上的角色授权")),
-    retrieve=extend_schema(summary=gettext_lazy("角色授权详情")),
-    destroy=extend_schema(summary=gettext_lazy("撤销角色（需要管理权限）")),
+@summaries(
+    list=gettext_lazy("范围内单位上的角色授权"),
+    retrieve=gettext_lazy("角色授权详情"),
+    destroy=gettext_lazy("撤销角色（需要管理权限）"),
 )
-class MembershipViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class MembershipViewSet(ListRetrieveDestroyViewSet):
     """Role grants on the units the caller sees; granting and revoking need the manage right."""
 
     serializer_class = MembershipSerializer

@@ -4,14 +4,12 @@ petition, and every unmasked read is audited. Views parse, call one service, ren
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.core.api import parse
-from shigan.core.pagination import CursorPagination
+from shigan.core.api import parse, post_action, summaries
+from shigan.core.pagination import RecordListMixin
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
 from shigan.petitions import selectors, services
@@ -125,19 +123,17 @@ def _forbid() -> exceptions.PermissionDenied:
     return exceptions.PermissionDenied(_("您没有办理该信访件的权限。"))
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的信访件（信访人按权限脱敏）")),
-    retrieve=extend_schema(summary=gettext_lazy("信访件详情（信访人按权限脱敏）")),
+@summaries(
+    list=gettext_lazy("范围内的信访件（信访人按权限脱敏）"),
+    retrieve=gettext_lazy("信访件详情（信访人按权限脱敏）"),
 )
-class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PetitionViewSet(
+    RecordListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Petitions received or handled in the caller's scope; one outside it is 404."""
 
     queryset = Petition.objects.none()
     serializer_class = PetitionSerializer
-    pagination_class = CursorPagination
-    cursor_ordering = "-id"
-    lookup_value_regex = "[0-9]+"
-    filter_backends = [DjangoFilterBackend]
     filterset_class = PetitionFilter
 
     def get_queryset(self):
@@ -196,10 +192,7 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         petition = services.petition_intake(actor=request.user, agent=agent, **data)
         return Response(self._fresh(petition), status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        summary=gettext_lazy("转送交办"), request=RouteInput, responses=PetitionSerializer
-    )
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @post_action(summary=gettext_lazy("转送交办"), request=RouteInput, responses=PetitionSerializer)
     def route(self, request, pk=None):
         petition = self._handled()
         data = parse(RouteInput, request.data)
@@ -211,57 +204,51 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         services.petition_route(actor=request.user, petition=petition, to_unit=to_unit, **data)
         return Response(self._fresh(petition))
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("受理并书面告知"), request=AcceptInput, responses=PetitionSerializer
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def accept(self, request, pk=None):
         petition = self._handled()
         self._do(services.petition_accept, petition, AcceptInput)
         return Response(self._fresh(petition))
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("不予受理"), request=DeclineInput, responses=PetitionSerializer
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def decline(self, request, pk=None):
         petition = self._handled()
         self._do(services.petition_decline, petition, DeclineInput)
         return Response(self._fresh(petition))
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("延长办理期限（办理单位负责人）"),
         request=ExtendInput,
         responses=PetitionSerializer,
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def extend(self, request, pk=None):
         petition = self._handled("approver")
         self._do(services.petition_extend, petition, ExtendInput)
         return Response(self._fresh(petition))
 
-    @extend_schema(summary=gettext_lazy("答复"), request=ReplyInput, responses=PetitionSerializer)
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @post_action(summary=gettext_lazy("答复"), request=ReplyInput, responses=PetitionSerializer)
     def reply(self, request, pk=None):
         petition = self._handled()
         self._do(services.petition_reply, petition, ReplyInput)
         return Response(self._fresh(petition))
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("登记满意度"), request=RateInput, responses=PetitionSerializer
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def rate(self, request, pk=None):
         petition = self._handled("agent")
         self._do(services.petition_rate, petition, RateInput)
         return Response(self._fresh(petition))
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("登记复查、复核请求"),
         request=PetitionReviewInput,
         responses={201: ReviewOutput},
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def review(self, request, pk=None):
         petition = self.get_object()
         if not can_request_review(request.user, petition):  # before the body is read
@@ -271,16 +258,9 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response(ReviewOutput(review).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的信访代办员")),
-    retrieve=extend_schema(summary=gettext_lazy("代办员详情")),
-)
-class AgentViewSet(viewsets.ReadOnlyModelViewSet):
+@summaries(list=gettext_lazy("范围内的信访代办员"), retrieve=gettext_lazy("代办员详情"))
+class AgentViewSet(RecordListMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = AgentSerializer
-    pagination_class = CursorPagination
-    cursor_ordering = "-id"
-    lookup_value_regex = "[0-9]+"
-    filter_backends = [DjangoFilterBackend]
     filterset_class = AgentFilter
 
     def get_queryset(self):

@@ -3,12 +3,11 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
 from shigan.core.errors import DomainError
-from shigan.core.pagination import CursorPagination
+from shigan.core.pagination import RecordListMixin
 from shigan.problems import selectors
 from shigan.problems.models import Problem
 from shigan.problems.permissions import can_record, can_review
@@ -73,8 +72,4 @@ def visible_problems(user, ids: list[int], field: str = "problems") -> list[Prob
     return [found[i] for i in ids]
 
 
-class ScopedReadMixin:
-    pagination_class = CursorPagination
-    cursor_ordering = "-id"
-    lookup_value_regex = "[0-9]+"
-    filter_backends = [DjangoFilterBackend]
+ScopedReadMixin = RecordListMixin

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect
-from shigan.core.api import parse
+from shigan.core.api import parse, post_action
 from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_get
 from shigan.problems import selectors, services
@@ -143,6 +143,8 @@ class ProblemViewSet(
     """Problems in the caller's scope; a problem outside it is 404."""
 
     queryset = Problem.objects.none()
+    serializer_class = ProblemSerializer
+    detail_serializer_class = ProblemDetailSerializer
     filterset_class = ProblemFilter
 
     def get_queryset(self):
@@ -157,9 +159,6 @@ class ProblemViewSet(
                 "transitions__actor",
             )
         return selectors.problem_list(user=self.request.user)
-
-    def get_serializer_class(self):
-        return ProblemDetailSerializer if self.action == "retrieve" else ProblemSerializer
 
     def _recordable(self) -> Problem:
         problem = self.get_object()
@@ -232,12 +231,11 @@ class ProblemViewSet(
             )
         return aspect
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("添加整改措施"),
         request=MeasureInput,
         responses={201: MeasureSerializer},
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def measures(self, request, pk=None):
         problem = self._recordable()
         data = parse(MeasureInput, request.data)
@@ -311,12 +309,11 @@ class ProblemViewSet(
         )
         return Response(CloseOutSerializer(closeout).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("申请延期（由上级审批）"),
         request=ExtensionInput,
         responses={201: ExtensionSerializer},
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def extensions(self, request, pk=None):
         problem = self._recordable()
         data = parse(ExtensionInput, request.data)

@@ -2,12 +2,11 @@
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.core.api import parse
+from shigan.core.api import parse, post_action, summaries
 from shigan.orgs.selectors import unit_get
 from shigan.problems import selectors, services
 from shigan.problems.api.common import (
@@ -72,10 +71,7 @@ class IssueInput(serializers.Serializer):
     issued_on = serializers.DateField(required=False, label=gettext_lazy("印发日期"))
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("专项整治")),
-    retrieve=extend_schema(summary=gettext_lazy("专项整治详情")),
-)
+@summaries(list=gettext_lazy("专项整治"), retrieve=gettext_lazy("专项整治详情"))
 class SpecialProgramViewSet(
     ScopedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -110,12 +106,11 @@ class SpecialProgramViewSet(
         )
         return Response(SpecialProgramSerializer(program).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("将问题纳入专项整治"),
         request=ProblemIdsInput,
         responses={200: OpenApiResponse(description=gettext_lazy("纳入的问题数"))},
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def assign(self, request, pk=None):
         program = self.get_object()
         data = parse(ProblemIdsInput, request.data)
@@ -126,10 +121,7 @@ class SpecialProgramViewSet(
         return Response({"assigned": changed})
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("建章立制（制度机制）")),
-    retrieve=extend_schema(summary=gettext_lazy("制度机制详情")),
-)
+@summaries(list=gettext_lazy("建章立制（制度机制）"), retrieve=gettext_lazy("制度机制详情"))
 class RuleViewSet(
     ScopedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -167,8 +159,7 @@ class RuleViewSet(
         )
         return Response(RuleSerializer(rule).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary=gettext_lazy("印发制度"), request=IssueInput, responses=RuleSerializer)
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @post_action(summary=gettext_lazy("印发制度"), request=IssueInput, responses=RuleSerializer)
     def issue(self, request, pk=None):
         rule = self.get_object()
         data = parse(IssueInput, request.data)

@@ -6,12 +6,12 @@ from urllib.parse import quote
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.core.api import parse
+from shigan.core.api import parse, post_action, summaries
 from shigan.problems import selectors, services
 from shigan.problems.api.common import ScopedReadMixin, call_service, require_record, today
 from shigan.problems.api.serializers import (
@@ -31,10 +31,7 @@ class CompleteInput(serializers.Serializer):
     done_on = serializers.DateField(required=False, label=gettext_lazy("完成日期"))
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的整改措施")),
-    retrieve=extend_schema(summary=gettext_lazy("整改措施详情")),
-)
+@summaries(list=gettext_lazy("范围内的整改措施"), retrieve=gettext_lazy("整改措施详情"))
 class MeasureViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = MeasureSerializer
     filterset_class = MeasureFilter
@@ -42,10 +39,9 @@ class MeasureViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return Measure.objects.restrict(self.request.user, "view").select_related("owner")
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("标记整改措施完成"), request=CompleteInput, responses=MeasureSerializer
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def complete(self, request, pk=None):
         measure = self.get_object()
         require_record(request.user, measure.problem)
@@ -59,10 +55,7 @@ class MeasureViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
         return Response(MeasureSerializer(measure).data)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的整改进展")),
-    retrieve=extend_schema(summary=gettext_lazy("整改进展详情")),
-)
+@summaries(list=gettext_lazy("范围内的整改进展"), retrieve=gettext_lazy("整改进展详情"))
 class ReportViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ReportSerializer
     filterset_class = ReportFilter
@@ -73,10 +66,7 @@ class ReportViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的佐证材料")),
-    retrieve=extend_schema(summary=gettext_lazy("佐证材料信息")),
-)
+@summaries(list=gettext_lazy("范围内的佐证材料"), retrieve=gettext_lazy("佐证材料信息"))
 class EvidenceViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = EvidenceSerializer
     filterset_class = EvidenceFilter

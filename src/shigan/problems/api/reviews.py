@@ -2,12 +2,12 @@
 inbox) and deadline extensions."""
 
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.core.api import parse
+from shigan.core.api import parse, post_action, summaries
 from shigan.problems import selectors, services
 from shigan.problems.api.common import ScopedReadMixin, call_service, require_review, today
 from shigan.problems.api.serializers import (
@@ -38,10 +38,7 @@ class ExtensionDecideInput(serializers.Serializer):
     decided_on = serializers.DateField(required=False, label=gettext_lazy("审批日期"))
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的销号申请")),
-    retrieve=extend_schema(summary=gettext_lazy("销号申请详情")),
-)
+@summaries(list=gettext_lazy("范围内的销号申请"), retrieve=gettext_lazy("销号申请详情"))
 class CloseOutViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CloseOutSerializer
     filterset_class = CloseOutFilter
@@ -59,12 +56,11 @@ class CloseOutViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(selectors.closeout_inbox(user=request.user))
         return self.get_paginated_response(CloseOutSerializer(page, many=True).data)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("审核销号申请：同意销号或退回（退回须写理由）"),
         request=DecideInput,
         responses=CloseOutSerializer,
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def decide(self, request, pk=None):
         closeout = selectors.closeout_get(user=request.user, pk=pk, action="review")
         require_review(request.user, closeout.problem)
@@ -81,10 +77,7 @@ class CloseOutViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
         return Response(CloseOutSerializer(closeout).data)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的延期申请")),
-    retrieve=extend_schema(summary=gettext_lazy("延期申请详情")),
-)
+@summaries(list=gettext_lazy("范围内的延期申请"), retrieve=gettext_lazy("延期申请详情"))
 class ExtensionViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ExtensionSerializer
     filterset_class = ExtensionFilter
@@ -92,12 +85,11 @@ class ExtensionViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return DeadlineExtension.objects.restrict(self.request.user, "view")
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("审批延期申请"),
         request=ExtensionDecideInput,
         responses=ExtensionSerializer,
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def decide(self, request, pk=None):
         extension = selectors.extension_get(user=request.user, pk=pk, action="review")
         require_review(request.user, extension.problem)

@@ -3,18 +3,16 @@ problems found, results. Views parse, call one selector or service, and render."
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect
-from shigan.core.api import parse
+from shigan.core.api import parse, post_action, summaries
 from shigan.core.errors import DomainError
-from shigan.core.pagination import CursorPagination
+from shigan.core.pagination import RecordListMixin
 from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_get
 from shigan.research import selectors, services
@@ -127,18 +125,17 @@ class ResultInput(serializers.Serializer):
     recorded_on = serializers.DateField(required=False, label=gettext_lazy("登记日期"))
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的调研课题")),
-    retrieve=extend_schema(summary=gettext_lazy("调研课题详情（含各版方案及审核）")),
+@summaries(
+    list=gettext_lazy("范围内的调研课题"), retrieve=gettext_lazy("调研课题详情（含各版方案及审核）")
 )
-class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TopicViewSet(
+    RecordListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Research topics in the caller's scope; a topic outside it is 404."""
 
     queryset = ResearchTopic.objects.none()
-    pagination_class = CursorPagination
-    cursor_ordering = "-id"
-    lookup_value_regex = "[0-9]+"
-    filter_backends = [DjangoFilterBackend]
+    serializer_class = TopicSerializer
+    detail_serializer_class = TopicDetailSerializer
     filterset_class = TopicFilter
 
     def get_queryset(self):
@@ -148,9 +145,6 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         if self.action == "retrieve":
             topics = topics.prefetch_related("participants", "plans__reviews__reviewer")
         return topics
-
-    def get_serializer_class(self):
-        return TopicDetailSerializer if self.action == "retrieve" else TopicSerializer
 
     @extend_schema(
         summary=gettext_lazy("确定调研课题"),
@@ -188,12 +182,11 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         _require_record(self.request.user, topic.unit)
         return topic
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("提交调研方案（修改后再提交即为新版本）"),
         request=PlanInput,
         responses={201: PlanSerializer},
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def plans(self, request, pk=None):
         topic = self._recordable()
         data = parse(PlanInput, request.data)
@@ -202,12 +195,11 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         )
         return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("审核最新一版方案（联系该单位的指导组成员）"),
         request=PlanReviewInput,
         responses={201: ReviewSerializer},
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def review(self, request, pk=None):
         topic = get_object_or_404(
             ResearchTopic.objects.restrict(request.user, "review").select_related("unit"), pk=pk
@@ -228,12 +220,9 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             )
         return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        summary=gettext_lazy("登记调研"),
-        request=TripInput,
-        responses={201: TripSerializer},
+    @post_action(
+        summary=gettext_lazy("登记调研"), request=TripInput, responses={201: TripSerializer}
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def trips(self, request, pk=None):
         topic = self._recordable()
         data = parse(TripInput, request.data)
@@ -253,10 +242,9 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         )
         return Response(TripSerializer(trip).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("提交调研报告"), request=ResearchReportInput, responses={201: None}
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def report(self, request, pk=None):
         topic = self._recordable()
         data = parse(ResearchReportInput, request.data)
@@ -266,8 +254,7 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         topic.refresh_from_db()
         return Response(TopicSerializer(topic).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary=gettext_lazy("结题"), request=ConcludeInput, responses=TopicSerializer)
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @post_action(summary=gettext_lazy("结题"), request=ConcludeInput, responses=TopicSerializer)
     def conclude(self, request, pk=None):
         topic = self._recordable()
         data = parse(ConcludeInput, request.data)
@@ -275,12 +262,11 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         topic.refresh_from_db()
         return Response(TopicSerializer(topic).data)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("登记调研发现的问题"),
         request=ProblemInput,
         responses={201: ProblemOutput},
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def problems(self, request, pk=None):
         topic = self._recordable()
         data = parse(ProblemInput, request.data)
@@ -302,10 +288,9 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         )
         return Response(ProblemOutput(problem).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("登记调研成果"), request=ResultInput, responses={201: ResultSerializer}
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def results(self, request, pk=None):
         topic = self._recordable()
         data = parse(ResultInput, request.data)
@@ -313,50 +298,34 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(ResultSerializer(result).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的调研记录")),
-    retrieve=extend_schema(summary=gettext_lazy("调研记录详情")),
-)
-class TripViewSet(viewsets.ReadOnlyModelViewSet):
+@summaries(list=gettext_lazy("范围内的调研记录"), retrieve=gettext_lazy("调研记录详情"))
+class TripViewSet(RecordListMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = TripSerializer
-    pagination_class = CursorPagination
-    cursor_ordering = "-id"
-    lookup_value_regex = "[0-9]+"
-    filter_backends = [DjangoFilterBackend]
     filterset_class = TripFilter
 
     def get_queryset(self):
         return selectors.trip_list(user=self.request.user).prefetch_related("people")
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的调研成果")),
-    retrieve=extend_schema(summary=gettext_lazy("调研成果详情")),
-)
-class ResultViewSet(viewsets.ReadOnlyModelViewSet):
+@summaries(list=gettext_lazy("范围内的调研成果"), retrieve=gettext_lazy("调研成果详情"))
+class ResultViewSet(RecordListMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ResultSerializer
-    pagination_class = CursorPagination
-    cursor_ordering = "-id"
-    lookup_value_regex = "[0-9]+"
-    filter_backends = [DjangoFilterBackend]
     filterset_class = ResultFilter
 
     def get_queryset(self):
         return selectors.result_list(user=self.request.user)
 
-    @extend_schema(summary=gettext_lazy("标记成果已采纳"), request=None, responses=ResultSerializer)
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @post_action(summary=gettext_lazy("标记成果已采纳"), request=None, responses=ResultSerializer)
     def adopt(self, request, pk=None):
         result = self.get_object()
         _require_record(request.user, result.unit)
         result = services.result_adopt(actor=request.user, result=result)
         return Response(ResultSerializer(result).data)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("推广调研成果"),
         request=PromoteInput,
         responses={201: PromotionSerializer},
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def promote(self, request, pk=None):
         return promote(request, self.get_object())

@@ -4,12 +4,12 @@ service, and render."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.core.api import parse
+from shigan.core.api import parse, summaries
 from shigan.core.pagination import CursorPagination
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.models import Unit
@@ -131,10 +131,7 @@ def promote(request, result) -> Response:
     return Response(PromotionSerializer(promotion).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的成果推广")),
-    retrieve=extend_schema(summary=gettext_lazy("成果推广详情")),
-)
+@summaries(list=gettext_lazy("范围内的成果推广"), retrieve=gettext_lazy("成果推广详情"))
 class PromotionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PromotionSerializer
     pagination_class = CursorPagination
@@ -158,10 +155,7 @@ class PromotionViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(PromotionFigureSerializer(figure).data)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的推广对象及其反馈")),
-    retrieve=extend_schema(summary=gettext_lazy("推广对象详情")),
-)
+@summaries(list=gettext_lazy("范围内的推广对象及其反馈"), retrieve=gettext_lazy("推广对象详情"))
 class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TargetSerializer
     pagination_class = CursorPagination

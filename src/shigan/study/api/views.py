@@ -4,11 +4,11 @@ import django_filters
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from shigan.core.api import parse
+from shigan.core.api import parse, summaries
 from shigan.core.pagination import CursorPagination
 from shigan.orgs.models import Person
 from shigan.orgs.permissions import user_can
@@ -48,10 +48,7 @@ class StudyActivityFilter(django_filters.FilterSet):
         return queryset.filter(unit__path__gte=unit.path, unit__path__lt=path_upper(unit.path))
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的学习活动")),
-    retrieve=extend_schema(summary=gettext_lazy("学习活动详情")),
-)
+@summaries(list=gettext_lazy("范围内的学习活动"), retrieve=gettext_lazy("学习活动详情"))
 class StudyActivityViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):

@@ -2,21 +2,17 @@
 falls in, and the rights checks (403 once the record itself is in view)."""
 
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, viewsets
 
 from shigan.campaigns.models import Campaign
-from shigan.core.pagination import CursorPagination
+from shigan.core.pagination import RecordListMixin
 from shigan.initiatives import selectors
 from shigan.initiatives.services.common import can_run_key_task
 from shigan.orgs.permissions import user_can
 
 
-class ScopedViewSet(viewsets.GenericViewSet):
-    pagination_class = CursorPagination
-    cursor_ordering = "-id"
-    lookup_value_regex = "[0-9]+"
-    filter_backends = [DjangoFilterBackend]
+class ScopedViewSet(RecordListMixin, viewsets.GenericViewSet):
+    pass
 
 
 def campaign_for(user, unit, pk) -> Campaign:

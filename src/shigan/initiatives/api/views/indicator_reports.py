@@ -1,11 +1,11 @@
 """The indicator-report API: the values projects report for their key tasks' indicators."""
 
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
-from shigan.core.api import parse
+from shigan.core.api import parse, summaries
 from shigan.initiatives import selectors
 from shigan.initiatives.api.serializers import IndicatorReportSerializer
 from shigan.initiatives.api.views.common import ScopedViewSet, query_int, require_record
@@ -24,10 +24,7 @@ class IndicatorReportInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, label=gettext_lazy("说明"))
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内项目填报的指标数值")),
-    retrieve=extend_schema(summary=gettext_lazy("指标数值")),
-)
+@summaries(list=gettext_lazy("范围内项目填报的指标数值"), retrieve=gettext_lazy("指标数值"))
 class IndicatorReportViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedViewSet
 ):

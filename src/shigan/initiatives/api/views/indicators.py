@@ -4,12 +4,12 @@ Physical quantities: "5.31万千瓦", "53.1兆瓦", "531" (in the indicator's un
 as decimal strings in the indicator's unit."""
 
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.core.api import parse
+from shigan.core.api import parse, summaries
 from shigan.initiatives import selectors
 from shigan.initiatives.api.serializers import IndicatorSerializer
 from shigan.initiatives.api.views.common import ScopedViewSet, query_int, require_run
@@ -73,10 +73,7 @@ class IndicatorTotalOutput(serializers.Serializer):
     records = serializers.CharField(help_text="背后填报记录的页面")
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内重点任务的指标")),
-    retrieve=extend_schema(summary=gettext_lazy("指标")),
-)
+@summaries(list=gettext_lazy("范围内重点任务的指标"), retrieve=gettext_lazy("指标"))
 class IndicatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = IndicatorSerializer
     queryset = Indicator.objects.none()

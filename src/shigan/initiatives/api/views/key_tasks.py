@@ -4,12 +4,12 @@ rules, and the timetable."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.core.api import parse
+from shigan.core.api import parse, post_action, summaries
 from shigan.initiatives import selectors
 from shigan.initiatives.api.serializers import (
     KeyTaskDetailSerializer,
@@ -73,12 +73,14 @@ class RuleLinkInput(serializers.Serializer):
     rule = serializers.IntegerField(min_value=1, label=gettext_lazy("制度机制"))
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的重点任务（含上级单位的）")),
-    retrieve=extend_schema(summary=gettext_lazy("重点任务详情（时间节点、路线图、关联成果）")),
+@summaries(
+    list=gettext_lazy("范围内的重点任务（含上级单位的）"),
+    retrieve=gettext_lazy("重点任务详情（时间节点、路线图、关联成果）"),
 )
 class KeyTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     queryset = KeyTask.objects.none()
+    serializer_class = KeyTaskSerializer
+    detail_serializer_class = KeyTaskDetailSerializer
     filterset_class = KeyTaskFilter
 
     def get_queryset(self):
@@ -87,9 +89,6 @@ class KeyTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         if self.action == "retrieve":
             tasks = tasks.prefetch_related("results", "rules")
         return tasks
-
-    def get_serializer_class(self):
-        return KeyTaskDetailSerializer if self.action == "retrieve" else KeyTaskSerializer
 
     @extend_schema(
         summary=gettext_lazy("登记重点任务"),
@@ -127,12 +126,11 @@ class KeyTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         )
         return Response(KeyTaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("增加时间节点"),
         request=MilestoneAddInput,
         responses={201: MilestoneSerializer},
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def milestones(self, request, pk=None):
         task = self.get_object()
         require_run(request.user, task)
@@ -140,10 +138,9 @@ class KeyTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         milestone = milestones.milestone_add(actor=request.user, key_task=task, **data)
         return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("关联调研成果"), request=ResultLinkInput, responses={201: None}
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def results(self, request, pk=None):
         task = self.get_object()
         require_run(request.user, task)
@@ -154,10 +151,7 @@ class KeyTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         key_tasks.key_task_link_result(actor=request.user, key_task=task, result=result.get())
         return Response(status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        summary=gettext_lazy("关联制度机制"), request=RuleLinkInput, responses={201: None}
-    )
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @post_action(summary=gettext_lazy("关联制度机制"), request=RuleLinkInput, responses={201: None})
     def rules(self, request, pk=None):
         task = self.get_object()
         require_run(request.user, task)

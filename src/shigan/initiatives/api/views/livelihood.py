@@ -4,11 +4,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shigan.campaigns.models import Campaign
-from shigan.core.api import parse
+from shigan.core.api import parse, post_action, summaries
 from shigan.initiatives.api.serializers import (
     LivelihoodAreaSerializer,
     LivelihoodItemSerializer,
@@ -85,10 +84,7 @@ class LivelihoodAreaViewSet(mixins.ListModelMixin, ScopedViewSet):
         return Response(LivelihoodAreaSerializer(area).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("民生项目清单（按序号）")),
-    retrieve=extend_schema(summary=gettext_lazy("民生项目详情")),
-)
+@summaries(list=gettext_lazy("民生项目清单（按序号）"), retrieve=gettext_lazy("民生项目详情"))
 class LivelihoodItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = LivelihoodItemSerializer
     filterset_class = LivelihoodItemFilter
@@ -116,12 +112,11 @@ class LivelihoodItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
         )
         return Response(LivelihoodItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("报告民生项目进展"),
         request=LivelihoodReportInput,
         responses={201: LivelihoodProgressSerializer},
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def reports(self, request, pk=None):
         item = self.get_object()
         require_record(request.user, item.unit)
@@ -129,12 +124,11 @@ class LivelihoodItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
         report = livelihood.livelihood_progress_report(actor=request.user, item=item, **data)
         return Response(LivelihoodProgressSerializer(report).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("调整序号（活动办）"),
         request=LivelihoodMoveInput,
         responses=LivelihoodItemSerializer,
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def move(self, request, pk=None):
         item = self.get_object()
         # the office's numbering: refused before the body is read (the service checks again)

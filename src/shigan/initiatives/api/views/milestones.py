@@ -1,12 +1,10 @@
 """The milestone API: milestones in scope, and completing one."""
 
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.core.api import parse
+from shigan.core.api import parse, post_action, summaries
 from shigan.initiatives.api.serializers import MilestoneSerializer
 from shigan.initiatives.api.views.common import ScopedViewSet, require_run
 from shigan.initiatives.filters import MilestoneFilter
@@ -23,10 +21,7 @@ class MilestoneCompleteInput(serializers.Serializer):
     )
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的时间节点")),
-    retrieve=extend_schema(summary=gettext_lazy("时间节点详情")),
-)
+@summaries(list=gettext_lazy("范围内的时间节点"), retrieve=gettext_lazy("时间节点详情"))
 class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = MilestoneSerializer
     filterset_class = MilestoneFilter
@@ -38,12 +33,11 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
             "key_task", "key_task__unit", "key_task__owner_unit"
         )
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("完成时间节点"),
         request=MilestoneCompleteInput,
         responses=MilestoneSerializer,
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def complete(self, request, pk=None):
         milestone = self.get_object()
         require_run(request.user, milestone.key_task)

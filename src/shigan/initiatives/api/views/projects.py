@@ -4,12 +4,11 @@ Amounts go in as strings ("19370000000.00", "193.7亿元", "1937000万元") or i
 JSON float is refused, since it may already have lost the fen. They come out as decimal strings."""
 
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shigan.core.api import parse
+from shigan.core.api import parse, post_action, summaries
 from shigan.core.spreadsheets.values import CellError
 from shigan.initiatives import selectors
 from shigan.initiatives.amounts import parse_amount
@@ -97,10 +96,7 @@ class ProjectStateInput(serializers.Serializer):
     )
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("范围内的项目和资金")),
-    retrieve=extend_schema(summary=gettext_lazy("项目详情")),
-)
+@summaries(list=gettext_lazy("范围内的项目和资金"), retrieve=gettext_lazy("项目详情"))
 class ProjectViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedViewSet
 ):
@@ -145,10 +141,9 @@ class ProjectViewSet(
         projects.project_delete(actor=request.user, project=project)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(
+    @post_action(
         summary=gettext_lazy("项目状态变更"), request=ProjectStateInput, responses=ProjectSerializer
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
     def state(self, request, pk=None):
         project = self.get_object()
         require_record(request.user, project.unit)
