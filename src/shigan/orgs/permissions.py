@@ -3,12 +3,12 @@
 (`orgs.choices.ROLE_ACTIONS`) applied to the subtrees of the units a user holds roles on."""
 
 from shigan.orgs.models import Unit
-from shigan.orgs.scoping import ALL, user_scope_paths
+from shigan.orgs.scoping import ALL, Viewer, user_scope_paths
 
 __all__ = ["user_can"]
 
 
-def user_can(user, action: str, unit: Unit) -> bool:
+def user_can(user: Viewer, action: str, unit: Unit) -> bool:
     """Whether `user` may `action` on `unit` (a role on the unit or one of its ancestors)."""
     if user is None:  # the system itself: CLI, demo loader, importers run by an operator
         return True
