@@ -14,7 +14,8 @@ __all__ = ["FigureRecordsExporter"]
 
 class FigureRecordsExporter(Exporter):
     def __init__(self, *, title: str, records: QuerySet[Model]) -> None:
-        self.title = title
+        # Each figure's sheet has its own title; Exporter declares `title` a class variable.
+        self.title = title  # type: ignore[misc]
         self.shape, self.records = shaped(records)
         columns = [
             Column("no", _("序号"), kind="int"),

@@ -1,8 +1,8 @@
 """Import and export pages about a unit (see `core.views_exchange`): the mixins the apps' pages
 start from (the unit `pk` in the user's sight), and the unit's own units and memberships."""
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
@@ -23,6 +23,9 @@ from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get
 from shigan.orgs.views import UnitActionMixin
+
+if TYPE_CHECKING:  # a stub-only type: django-stubs-ext is not installed in production
+    from django_stubs_ext import StrOrPromise
 
 # CONTENT_TYPES and attachment are kept here for the modules that import them from orgs.
 __all__ = [
@@ -81,9 +84,10 @@ SHEET_ACTIONS = {"people": "record"}
 
 
 class UnitSheetsMixin(UnitActionMixin):
-    sheets: Mapping[str, type[Importer]] | None = IMPORTERS
-    exporters: Mapping[str, type[Exporter]] = EXPORTERS
-    sheet_labels: Mapping[str, object] = SHEET_LABELS
+    # Typed as ExchangeViewBase declares them (they are class attributes of both bases).
+    sheets: Mapping[str, Callable[..., Importer]] | None = IMPORTERS
+    exporters: Mapping[str, Callable[..., Exporter]] = EXPORTERS
+    sheet_labels: Mapping[str, "StrOrPromise"] = SHEET_LABELS
 
     def get_unit(self) -> Unit:
         if self.action != "view":

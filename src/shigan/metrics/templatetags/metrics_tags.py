@@ -48,6 +48,6 @@ def figure_value(value: int | Decimal, metric_key: str) -> str:
 
 
 @register.filter
-def yuan(value: object) -> str:
+def yuan(value: Decimal | int | None) -> str:
     """An amount in yuan (the core `money` filter, kept under this name for metrics pages)."""
     return money(value)
