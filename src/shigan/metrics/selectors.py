@@ -409,6 +409,7 @@ def campaign_by_pk(pk: int | str | None) -> Model | None:
 
 
 def _field_of(model: type[Model], path: str) -> Any:
+    # A field, a reverse relation or a generic key as the model declares it: read by duck typing.
     field = None
     for part in path.split("__"):
         field = model._meta.get_field(part)

@@ -1,7 +1,5 @@
 """Filters on units and role grants, for lists and the API."""
 
-from typing import Any
-
 import django_filters
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -59,7 +57,9 @@ class MembershipFilter(django_filters.FilterSet):  # type: ignore[misc]  # djang
         model = Membership
         fields = ["unit", "under", "role", "username"]
 
-    def filter_under(self, queryset: QuerySet[Any], name: str, value: Unit | None) -> QuerySet[Any]:
+    def filter_under(
+        self, queryset: QuerySet[Membership], name: str, value: Unit | None
+    ) -> QuerySet[Membership]:
         if value is None:
             return queryset
         return queryset.filter(subtree_q([value.path], "unit__path"))
@@ -76,7 +76,9 @@ class PersonFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-fi
         model = Person
         fields = ["unit", "under", "rank"]
 
-    def filter_under(self, queryset: QuerySet[Any], name: str, value: Unit | None) -> QuerySet[Any]:
+    def filter_under(
+        self, queryset: QuerySet[Person], name: str, value: Unit | None
+    ) -> QuerySet[Person]:
         if value is None:
             return queryset
         return queryset.filter(subtree_q([value.path], "unit__path"))
