@@ -351,8 +351,10 @@ class MembershipImporter(Importer):
         model = get_user_model()
         names_list = list(names)
         for i in range(0, len(names_list), 5000):
-            for user in model.objects.filter(username__in=names_list[i : i + 5000], is_active=True):
-                users[user.username] = user
+            for found in model.objects.filter(
+                username__in=names_list[i : i + 5000], is_active=True
+            ):
+                users[found.username] = found
         title = self.column_title("username")
         for record in records:
             username = record.values.get("username")

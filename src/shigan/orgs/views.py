@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from shigan.accounts.requests import SignedInRequest, signed_in_user
+from shigan.accounts.requests import AuthenticatedRequest, signed_in_user
 from shigan.core.errors import DomainError
 from shigan.core.generic import apply_domain_error
 from shigan.core.htmx import is_htmx
@@ -75,7 +75,7 @@ class UnitActionMixin(LoginRequiredMixin):
 
 
 class UnitDetailView(UnitActionMixin, View):
-    def get(self, request: SignedInRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
         children, more = selectors.unit_children(user=request.user, unit=unit, limit=50)
         context = self.unit_context(
@@ -90,7 +90,7 @@ class UnitDetailView(UnitActionMixin, View):
 class UnitEditView(UnitActionMixin, View):
     action = "change"
 
-    def get(self, request: SignedInRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
         form = UnitForm(
             initial={
@@ -102,7 +102,7 @@ class UnitEditView(UnitActionMixin, View):
         )
         return render(request, "orgs/unit_form.html", self.unit_context(unit, form=form))
 
-    def post(self, request: SignedInRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
         form = UnitForm(request.POST)
         if form.is_valid():
@@ -121,13 +121,13 @@ class UnitEditView(UnitActionMixin, View):
 class UnitCreateView(UnitActionMixin, View):
     action = "change"
 
-    def get(self, request: SignedInRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
         return render(
             request, "orgs/unit_create.html", self.unit_context(unit, form=UnitCreateForm())
         )
 
-    def post(self, request: SignedInRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         parent = self.get_unit()
         form = UnitCreateForm(request.POST)
         if form.is_valid():
@@ -148,11 +148,11 @@ class UnitMoveView(UnitActionMixin, View):
     def _form(self, data: QueryDict | None = None) -> UnitMoveForm:
         return UnitMoveForm(data, scope=Unit.objects.restrict(self.request.user, "change"))
 
-    def get(self, request: SignedInRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
         return render(request, "orgs/unit_move.html", self.unit_context(unit, form=self._form()))
 
-    def post(self, request: SignedInRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
         form = self._form(request.POST)
         if form.is_valid():
@@ -171,7 +171,7 @@ class UnitMoveView(UnitActionMixin, View):
 
 
 class UnitTreeView(LoginRequiredMixin, View):
-    def get(self, request: SignedInRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         roots = selectors.unit_scope_roots(user=request.user)
         return render(request, "orgs/unit_tree.html", {"roots": roots})
 
@@ -179,7 +179,7 @@ class UnitTreeView(LoginRequiredMixin, View):
 class UnitChildrenView(UnitActionMixin, View):
     """The htmx partial behind a tree node: one page of children, loaded when opened."""
 
-    def get(self, request: SignedInRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
         offset = _int(request.GET.get("offset"), 0)
         children, more = selectors.unit_children(user=request.user, unit=unit, offset=offset)
@@ -193,7 +193,7 @@ class UnitChildrenView(UnitActionMixin, View):
 
 
 class UnitSearchView(LoginRequiredMixin, View):
-    def get(self, request: SignedInRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         query = request.GET.get("q", "")
         results = selectors.unit_search(user=request.user, query=query)
         template = (
@@ -207,7 +207,7 @@ class MembershipView(UnitActionMixin, View):
 
     def get(
         self,
-        request: SignedInRequest,
+        request: AuthenticatedRequest,
         pk: int,
         form: MembershipGrantForm | None = None,
         status: int = 200,
@@ -220,7 +220,7 @@ class MembershipView(UnitActionMixin, View):
         )
         return render(request, "orgs/memberships.html", context, status=status)
 
-    def post(self, request: SignedInRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
         form = MembershipGrantForm(request.POST)
         if form.is_valid():
@@ -242,7 +242,7 @@ class MembershipView(UnitActionMixin, View):
 class MembershipRevokeView(UnitActionMixin, View):
     action = "manage"
 
-    def post(self, request: SignedInRequest, pk: int, membership_pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int, membership_pk: int) -> HttpResponse:
         unit = self.get_unit()
         membership = get_object_or_404(
             Membership.objects.restrict(request.user, "manage").select_related("user", "unit"),
@@ -272,7 +272,7 @@ def _int(value: str | None, default: int) -> int:
 class PersonListView(UnitActionMixin, View):
     """The people of a unit: searched by name or pinyin initials, those who left on request."""
 
-    def get(self, request: SignedInRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
         query = request.GET.get("q", "").strip()
         inactive = request.GET.get("inactive") == "1"
@@ -299,10 +299,10 @@ class PersonFormMixin(UnitActionMixin):
 
 
 class PersonCreateView(PersonFormMixin, View):
-    def get(self, request: SignedInRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return self.render_form(self.get_unit(), PersonForm())
 
-    def post(self, request: SignedInRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
         form = PersonForm(request.POST)
         if form.is_valid():
@@ -319,13 +319,13 @@ class PersonEditView(PersonFormMixin, View):
     def get_person(self, unit: Unit) -> Person:
         return selectors.person_get(user=self.request.user, pk=self.kwargs["person_pk"], unit=unit)
 
-    def get(self, request: SignedInRequest, pk: int, person_pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int, person_pk: int) -> HttpResponse:
         unit = self.get_unit()
         person = self.get_person(unit)
         initial = {key: getattr(person, key) for key in PersonForm.base_fields}
         return self.render_form(unit, PersonForm(initial=initial), person)
 
-    def post(self, request: SignedInRequest, pk: int, person_pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int, person_pk: int) -> HttpResponse:
         unit = self.get_unit()
         person = self.get_person(unit)
         form = PersonForm(request.POST)
@@ -344,12 +344,12 @@ class PersonEditView(PersonFormMixin, View):
 class PersonDeactivateView(PersonEditView):
     """Asks first (GET), then takes the person off the roster (POST)."""
 
-    def get(self, request: SignedInRequest, pk: int, person_pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int, person_pk: int) -> HttpResponse:
         unit = self.get_unit()
         context = self.unit_context(unit, person=self.get_person(unit))
         return render(request, "orgs/person_deactivate.html", context)
 
-    def post(self, request: SignedInRequest, pk: int, person_pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int, person_pk: int) -> HttpResponse:
         return self.change(services.person_deactivate, _("“%(name)s”已停用，不再出现在名册中。"))
 
     def change(self, service: Callable[..., Person], message: str) -> HttpResponse:
@@ -367,5 +367,5 @@ class PersonDeactivateView(PersonEditView):
 class PersonReactivateView(PersonDeactivateView):
     http_method_names = ["post"]
 
-    def post(self, request: SignedInRequest, pk: int, person_pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int, person_pk: int) -> HttpResponse:
         return self.change(services.person_reactivate, _("“%(name)s”已恢复在册。"))
