@@ -1,5 +1,10 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from shigan.orgs.models import Unit
 
 
 class MetricsConfig(AppConfig):
@@ -7,7 +12,7 @@ class MetricsConfig(AppConfig):
     label = "metrics"
     verbose_name = _("统计指标")
 
-    def ready(self):
+    def ready(self) -> None:
         # Imported here: they read the models, loaded only now.
         from shigan.core.changes import register_change_tracker
         from shigan.metrics import memberships  # noqa: F401  (declares the unit-tree figures)
@@ -21,7 +26,13 @@ class MetricsConfig(AppConfig):
         # a moved unit takes its subtree's figures from its old ancestors to its new ones.
         register_change_tracker(metric_changes)
 
-        def move_facts(sender, unit, old_ancestor_ids, new_ancestor_ids, **kwargs):
+        def move_facts(
+            sender: object,
+            unit: "Unit",
+            old_ancestor_ids: list[int],
+            new_ancestor_ids: list[int],
+            **kwargs: object,
+        ) -> None:
             facts_move_subtree(
                 unit=unit, old_ancestor_ids=old_ancestor_ids, new_ancestor_ids=new_ancestor_ids
             )

@@ -10,14 +10,16 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from types import TracebackType
+from typing import Any, Literal, Self
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper
+from django.db.models import BooleanField, Count, ExpressionWrapper, Model
 from django.utils import timezone
 
 from shigan.core.bulk import chunks
 from shigan.metrics.models import MetricFact
-from shigan.metrics.registry import METRICS, Metric
+from shigan.metrics.registry import METRICS, Metric, StateHistory
 from shigan.orgs.models import Unit
 
 __all__ = [
@@ -38,9 +40,17 @@ DATELESS_DAY = datetime.date(1970, 1, 1)  # records that always counted
 
 # (unit_id, campaign_id, day, dims) → change in the count (or in the sum, in 1/scale units)
 Key = tuple[int, int, datetime.date, tuple[str, ...]]
+Deltas = Counter[Key]
+# A record's fields as `.values()` reads them: what each holds depends on the metric's model.
+Row = dict[str, Any]
+# (record pk, state, day) of one change in a record's history
+Change = tuple[int, str, datetime.date]
+# (metric, campaign_id, unit_id, day, dim, value, delta): one appended row of the facts
+FactRow = tuple[str, int, int, datetime.date, str, str, int]
+RecordsHook = Callable[[list[int]], None]
 
 
-def _day(value) -> datetime.date:
+def _day(value: datetime.date | None) -> datetime.date:
     if value is None:
         return DATELESS_DAY
     if isinstance(value, datetime.datetime):
@@ -48,7 +58,7 @@ def _day(value) -> datetime.date:
     return value
 
 
-def _dim_text(value) -> str:
+def _dim_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
@@ -66,7 +76,7 @@ def _fields(metric: Metric) -> list[str]:
     return fields
 
 
-def _base_rows(metrics: list[Metric], ids: list) -> dict[str, list[dict]]:
+def _base_rows(metrics: list[Metric], ids: list[int]) -> dict[str, list[Row]]:
     """Each metric's rows of these records (those its filter keeps), read for all the metrics
     over one model in one query: every field any of them needs, and each filter as a flag."""
     fields = list(dict.fromkeys(f for metric in metrics for f in _fields(metric)))
@@ -76,7 +86,7 @@ def _base_rows(metrics: list[Metric], ids: list) -> dict[str, list[dict]]:
         if metric.filter
     }
     model = metrics[0].model
-    rows: dict[str, list[dict]] = {metric.key: [] for metric in metrics}
+    rows: dict[str, list[Row]] = {metric.key: [] for metric in metrics}
     for chunk in chunks(ids):
         for row in model._base_manager.filter(pk__in=chunk).values(*fields, **flags):
             for n, metric in enumerate(metrics):
@@ -85,16 +95,19 @@ def _base_rows(metrics: list[Metric], ids: list) -> dict[str, list[dict]]:
     return rows
 
 
-def _histories(metrics: list[Metric], rows: dict[str, list[dict]]) -> dict:
+def _histories(
+    metrics: list[Metric], rows: dict[str, list[Row]]
+) -> dict[StateHistory, list[Change]]:
     """history → [(record pk, state, day)] of the records any metric kept by it counts, in
     order: one query per kind of history (states, lights), whatever the metrics reading it."""
-    wanted: dict = {}
+    wanted: dict[StateHistory, set[int]] = {}
     for metric in metrics:
         if metric.history is not None:
             wanted.setdefault(metric.history, set()).update(r["pk"] for r in rows[metric.key])
-    out = {}
+    out: dict[StateHistory, list[Change]] = {}
     for history, pks in wanted.items():
-        out[history] = changes = []
+        changes: list[Change] = []
+        out[history] = changes
         for chunk in chunks(sorted(pks)):
             changes.extend(
                 history.model._base_manager.filter(**{f"{history.record_field}__in": chunk})
@@ -104,13 +117,13 @@ def _histories(metrics: list[Metric], rows: dict[str, list[dict]]) -> dict:
     return out
 
 
-def _key(metric: Metric, row: dict, day) -> Key:
+def _key(metric: Metric, row: Row, day: datetime.date | None) -> Key:
     unit_id = row[metric.unit_field] if metric.unit_field else row["pk"]
     campaign = row[metric.campaign_field] or 0 if metric.campaign_field else 0
     return unit_id, campaign, _day(day), tuple(_dim_text(row[d]) for d in metric.dims)
 
 
-def _weight(metric: Metric, row: dict) -> int:
+def _weight(metric: Metric, row: Row) -> int:
     """What one record adds: 1 to a count; to a sum, its amount as an integer of 1/scale units
     (Decimal arithmetic throughout, never float)."""
     if metric.amount_field is None:
@@ -124,32 +137,35 @@ def _weight(metric: Metric, row: dict) -> int:
     return int(scaled)
 
 
-def contributions(metric: Metric, ids: Iterable) -> Counter:
+def contributions(metric: Metric, ids: Iterable[int]) -> Deltas:
     """What these records add to the metric, by unit, campaign, day and dimension values."""
     return contributions_of([metric], ids)[metric.key]
 
 
-def contributions_of(metrics: list[Metric], ids: Iterable) -> dict[str, Counter]:
+def contributions_of(metrics: list[Metric], ids: Iterable[int]) -> dict[str, Deltas]:
     """`contributions` of several metrics over the same model, from shared reads: one query of
     the records and one per kind of history, not one of each per metric (a write touches a
     dozen metrics of its record)."""
-    ids = list(ids)
-    if not ids or not metrics:
+    pks = list(ids)
+    if not pks or not metrics:
         return {metric.key: Counter() for metric in metrics}
-    rows = _base_rows(metrics, ids)
+    rows = _base_rows(metrics, pks)
     histories = _histories(metrics, rows)
     return {metric.key: _contribution(metric, rows[metric.key], histories) for metric in metrics}
 
 
-def _contribution(metric: Metric, rows: list[dict], histories: dict) -> Counter:
-    out: Counter = Counter()
+def _contribution(
+    metric: Metric, rows: list[Row], histories: dict[StateHistory, list[Change]]
+) -> Deltas:
+    out: Deltas = Counter()
     if metric.states is None:
         for row in rows:
             day = row.get(metric.date_field) if metric.date_field else None
             out[_key(metric, row, day)] += _weight(metric, row)
         return Counter({k: v for k, v in out.items() if v})
     by_pk = {row["pk"]: row for row in rows}
-    inside: dict = {}
+    inside: dict[int, bool] = {}
+    assert metric.history is not None  # Metric.__post_init__: states and history go together
     for pk, state, day in histories[metric.history]:
         if pk not in by_pk:
             continue
@@ -171,7 +187,7 @@ def _ancestor_ids(unit_ids: Iterable[int]) -> dict[int, list[int]]:
     return {pk: [ids_by_path[a] for a in Unit.lineage_paths(path)] for pk, path in paths.items()}
 
 
-def _upsert(rows: list[tuple]) -> None:
+def _upsert(rows: list[FactRow]) -> None:
     """Add (metric, campaign_id, unit_id, day, dim, value, delta) rows to the facts.
 
     Appended, never updated in place: every write under a league adds to the same rows of the
@@ -213,14 +229,15 @@ def metric_facts_compact(*, before: datetime.date | None = None) -> int:
 
 
 @transaction.atomic
-def _compact_groups(keys: list[tuple]) -> int:
+def _compact_groups(keys: list[tuple[Any, ...]]) -> int:
     wanted = set(keys)
     rows = MetricFact.objects.filter(
         metric__in={k[0] for k in keys},
         unit_id__in={k[2] for k in keys},
         day__in={k[3] for k in keys},
     ).values_list("pk", *_KEY, "delta")
-    ids, sums = [], Counter()
+    ids: list[int] = []
+    sums: Counter[tuple[Any, ...]] = Counter()
     for pk, *key, delta in rows.select_for_update():
         if tuple(key) in wanted:
             ids.append(pk)
@@ -234,11 +251,11 @@ def _compact_groups(keys: list[tuple]) -> int:
     return len(ids) - len(merged)
 
 
-def apply_deltas(metric: Metric, deltas: Counter) -> None:
+def apply_deltas(metric: Metric, deltas: Deltas) -> None:
     apply_deltas_of({metric.key: deltas})
 
 
-def apply_deltas_of(deltas_by_metric: dict[str, Counter]) -> None:
+def apply_deltas_of(deltas_by_metric: dict[str, Deltas]) -> None:
     """Add each metric's changes to the facts of every unit named and of all its ancestors:
     the ancestors of all of them read once, and all the rows appended in one statement."""
     deltas_by_metric = {key: deltas for key, deltas in deltas_by_metric.items() if deltas}
@@ -246,10 +263,10 @@ def apply_deltas_of(deltas_by_metric: dict[str, Counter]) -> None:
         return
     units = {unit_id for deltas in deltas_by_metric.values() for unit_id, *_ in deltas}
     ancestors = _ancestor_ids(units)
-    rows = []
+    rows: list[FactRow] = []
     for key, deltas in deltas_by_metric.items():
         metric = METRICS[key]
-        facts: Counter = Counter()
+        facts: Counter[tuple[int, int, datetime.date, str, str]] = Counter()
         for (unit_id, campaign, day, dims), delta in deltas.items():
             for ancestor in ancestors[unit_id]:
                 facts[(ancestor, campaign, day, "", "")] += delta
@@ -263,14 +280,14 @@ def apply_deltas_of(deltas_by_metric: dict[str, Counter]) -> None:
     _upsert(rows)
 
 
-def _metrics_over(model) -> list[Metric]:
+def _metrics_over(model: type[Model]) -> list[Metric]:
     return [m for m in METRICS.values() if m.model is model]
 
 
-_change_listeners: dict[type, list[Callable[[list], None]]] = {}
+_change_listeners: dict[type[Model], list[RecordsHook]] = {}
 
 
-def on_records_changed(model, listener: Callable[[list], None]) -> None:
+def on_records_changed(model: type[Model], listener: RecordsHook) -> None:
     """`listener(ids)` runs inside the writing transaction whenever a service changes or creates
     `model` records under `metric_changes` (the one protocol every such write already follows)."""
     listeners = _change_listeners.setdefault(model, [])
@@ -278,10 +295,10 @@ def on_records_changed(model, listener: Callable[[list], None]) -> None:
         listeners.append(listener)
 
 
-_settling_hooks: dict[type, list[Callable[[list], None]]] = {}
+_settling_hooks: dict[type[Model], list[RecordsHook]] = {}
 
 
-def on_records_settling(model, hook: Callable[[list], None]) -> None:
+def on_records_settling(model: type[Model], hook: RecordsHook) -> None:
     """`hook(ids)` runs inside the writing transaction at the end of every `metric_changes` of
     `model`, before the facts are computed: records derived from those (a history kept from
     them) are written in time to be counted with them."""
@@ -293,11 +310,12 @@ def on_records_settling(model, hook: Callable[[list], None]) -> None:
 _local = threading.local()
 
 
-def _batches() -> dict:
+def _batches() -> "dict[type[Model], metric_changes]":
     """model → the batch of `metric_changes` open on this thread."""
     if not hasattr(_local, "batches"):
         _local.batches = {}
-    return _local.batches
+    batches: dict[type[Model], metric_changes] = _local.batches
+    return batches
 
 
 class metric_changes:
@@ -308,15 +326,15 @@ class metric_changes:
     read once before (at the batch's start for `ids`, or when a nested change first names a
     record) and once after, at the batch's end, instead of before and after every step."""
 
-    def __init__(self, model, ids: Iterable = (), *, batch: bool = False):
+    def __init__(self, model: type[Model], ids: Iterable[int] = (), *, batch: bool = False):
         self.model = model
         self.metrics = _metrics_over(model)
         self.ids = list(ids)
-        self.new_ids: list = []
+        self.new_ids: list[int] = []
         self.batch = batch
         self.outer: metric_changes | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         self.outer = _batches().get(self.model)
         if self.outer is not None:
             self.outer._join(self.ids)
@@ -327,7 +345,7 @@ class metric_changes:
             _batches()[self.model] = self
         return self
 
-    def _join(self, ids: list) -> None:
+    def _join(self, ids: list[int]) -> None:
         """A nested change names `ids`: take the contributions of those not seen yet."""
         unseen = [pk for pk in ids if pk not in self.known]
         if not unseen:
@@ -337,16 +355,21 @@ class metric_changes:
         for key, seen in contributions_of(self.metrics, unseen).items():
             self.before[key].update(seen)
 
-    def created(self, ids: Iterable) -> None:
+    def created(self, ids: Iterable[int]) -> None:
         if self.outer is not None:
             self.outer.created(ids)
             return
-        ids = list(ids)
-        self.new_ids.extend(ids)
+        pks = list(ids)
+        self.new_ids.extend(pks)
         if self.batch:
-            self.known.update(ids)
+            self.known.update(pks)
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> Literal[False]:
         if self.outer is not None:
             return False
         if self.batch:
@@ -356,7 +379,7 @@ class metric_changes:
         every = self.ids + self.new_ids
         for hook in _settling_hooks.get(self.model, ()):
             hook(every)
-        deltas = {}
+        deltas: dict[str, Deltas] = {}
         for key, after in contributions_of(self.metrics, every).items():
             after.subtract(self.before[key])
             deltas[key] = Counter({k: v for k, v in after.items() if v})
@@ -366,7 +389,9 @@ class metric_changes:
         return False
 
 
-def facts_move_subtree(*, unit: Unit, old_ancestor_ids: list[int], new_ancestor_ids: list[int]):
+def facts_move_subtree(
+    *, unit: Unit, old_ancestor_ids: list[int], new_ancestor_ids: list[int]
+) -> None:
     """A moved unit takes its subtree's figures from its old ancestors to its new ones."""
     rows = list(
         MetricFact.objects.filter(unit=unit).values_list(
@@ -389,7 +414,7 @@ def metric_rebuild(metric: Metric) -> int:
     """Recompute a metric's facts from its records (after bulk loads, or to repair)."""
     MetricFact.objects.filter(metric=metric.key).delete()
     ids = list(metric.model._base_manager.values_list("pk", flat=True))
-    total: Counter = Counter()
+    total: Deltas = Counter()
     for chunk in chunks(ids, 20000):
         total.update(contributions(metric, chunk))
     apply_deltas(metric, Counter({k: v for k, v in total.items() if v}))

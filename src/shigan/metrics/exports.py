@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from shigan.core.spreadsheets.exporters import Exporter
@@ -13,8 +13,9 @@ __all__ = ["FigureRecordsExporter"]
 
 
 class FigureRecordsExporter(Exporter):
-    def __init__(self, *, title: str, records: QuerySet):
-        self.title = title
+    def __init__(self, *, title: str, records: QuerySet[Model]) -> None:
+        # Each figure's sheet has its own title; Exporter declares `title` a class variable.
+        self.title = title  # type: ignore[misc]
         self.shape, self.records = shaped(records)
         columns = [
             Column("no", _("序号"), kind="int"),
@@ -33,7 +34,7 @@ class FigureRecordsExporter(Exporter):
     def count(self) -> int:
         return self.records.count()
 
-    def rows(self) -> Iterator[tuple]:
+    def rows(self) -> Iterator[tuple[object, ...]]:
         keys = [c.key for c in self.columns][1:]
         for n, record in enumerate(self.records.iterator(2000), start=1):
             row = record_row(record, self.shape)

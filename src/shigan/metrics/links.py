@@ -3,13 +3,16 @@
 import datetime
 from urllib.parse import urlencode
 
+from django.db.models import Model
 from django.urls import reverse
 
 __all__ = ["records_url"]
 
 
-def _query(unit, as_of, campaign, dims) -> str:
-    params = {"unit": unit.pk}
+def _query(
+    unit: Model, as_of: datetime.date | str | None, campaign: object, dims: dict[str, object]
+) -> str:
+    params: dict[str, object] = {"unit": unit.pk}
     if as_of:
         params["as_of"] = as_of.isoformat() if isinstance(as_of, datetime.date) else as_of
     if campaign:
@@ -18,5 +21,12 @@ def _query(unit, as_of, campaign, dims) -> str:
     return urlencode(params)
 
 
-def records_url(metric_key: str, *, unit, as_of=None, campaign=None, **dims) -> str:
+def records_url(
+    metric_key: str,
+    *,
+    unit: Model,
+    as_of: datetime.date | str | None = None,
+    campaign: object = None,
+    **dims: object,
+) -> str:
     return f"{reverse('metrics:records', args=[metric_key])}?{_query(unit, as_of, campaign, dims)}"

@@ -1,5 +1,6 @@
 """Metrics are declared once, by the app that owns the records they count."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from django.db.models import Model, Q
@@ -50,7 +51,7 @@ class Metric:
     amount_field: str | None = None
     amount_scale: int = 1
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if (self.states is None) != (self.history is None):
             raise ValueError(f"metric {self.key}: states and history go together")
         if self.amount_scale < 1 or str(self.amount_scale).rstrip("0") != "1":
@@ -88,14 +89,15 @@ def get_metric(key: str) -> Metric:
 
 # A figure counts within a campaign by its id (facts keep `campaign_id`); its name, for the
 # drill-down's title, comes from the campaigns app (a floor above), which registers the lookup.
-_campaign_lookup = None
+CampaignLookup = Callable[[int | str], Model | None]
+_campaign_lookup: CampaignLookup | None = None
 
 
-def register_campaign_lookup(lookup) -> None:
+def register_campaign_lookup(lookup: CampaignLookup) -> None:
     """`lookup(pk)` → the campaign with that pk, or None."""
     global _campaign_lookup
     _campaign_lookup = lookup
 
 
-def campaign_lookup(pk):
+def campaign_lookup(pk: int | str | None) -> Model | None:
     return _campaign_lookup(pk) if pk and _campaign_lookup is not None else None

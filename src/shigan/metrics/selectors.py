@@ -10,8 +10,10 @@ in Python (SQLite keeps decimals as binary floats, so its SUM is not exact).
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypeAlias, TypeVar
 
 from django.db.models import (
     BigIntegerField,
@@ -21,6 +23,7 @@ from django.db.models import (
     DateTimeField,
     Exists,
     F,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -33,7 +36,7 @@ from django.db.models.functions import Coalesce, Length, Substr
 from shigan.metrics.models import MetricFact
 from shigan.metrics.registry import Metric, campaign_lookup, get_metric
 from shigan.orgs.models import Unit
-from shigan.orgs.scoping import path_upper
+from shigan.orgs.scoping import Viewer, path_upper
 from shigan.orgs.selectors import unit_get
 
 __all__ = [
@@ -49,6 +52,15 @@ __all__ = [
 ]
 
 
+# A metric, or its key.
+MetricRef: TypeAlias = Metric | str
+# A campaign, or its id (a query string's text too); None: all campaigns.
+CampaignRef: TypeAlias = Model | int | str | None
+# A count is an int, a sum an exact Decimal.
+Figure: TypeAlias = int | Decimal
+_K = TypeVar("_K")
+
+
 @dataclass(frozen=True)
 class ChildFigure:
     unit: Unit | None  # None: the unit's own records, not its children's
@@ -56,16 +68,22 @@ class ChildFigure:
     own: bool = False
 
 
-def _metric(metric) -> Metric:
+def _metric(metric: MetricRef) -> Metric:
     return metric if isinstance(metric, Metric) else get_metric(metric)
 
 
-def _checked_unit(user, unit: Unit) -> Unit:
+def _checked_unit(user: Viewer, unit: Unit) -> Unit:
     """The unit, if the user may see it (404 otherwise); user=None is the system itself."""
     return unit if user is None else unit_get(user=user, pk=unit.pk)
 
 
-def _facts(metric: Metric, *, campaign, as_of, dims: dict | None) -> QuerySet:
+def _facts(
+    metric: Metric,
+    *,
+    campaign: CampaignRef,
+    as_of: datetime.date | None,
+    dims: dict[str, object] | None,
+) -> QuerySet[MetricFact]:
     """Fact rows of the metric up to `as_of`: totals, one dimension value, or (None) any."""
     facts = MetricFact.objects.filter(metric=metric.key)
     if dims is not None:
@@ -78,35 +96,41 @@ def _facts(metric: Metric, *, campaign, as_of, dims: dict | None) -> QuerySet:
     return facts
 
 
-def _as_value(metric: Metric, n):
+def _as_value(metric: Metric, n: Figure | None) -> Figure:
     """A fact total as the metric's value: the count, or the sum as an exact Decimal."""
     if not metric.is_sum:
         return n or 0
     return Decimal(n or 0).scaleb(-metric.scale_digits)
 
 
-def metric_zero(metric) -> int | Decimal:
+def metric_zero(metric: MetricRef) -> Figure:
     """A figure of the metric with nothing counted, as `metric_value` reads it."""
     return _as_value(_metric(metric), 0)
 
 
-def _record_sum(metric: Metric, amounts) -> Decimal:
+def _record_sum(metric: Metric, amounts: Iterable[Decimal | None]) -> Decimal:
     total = sum((Decimal(a) for a in amounts if a is not None), Decimal(0))
     return total.quantize(Decimal(1).scaleb(-metric.scale_digits))
 
 
-def _from_facts(dims: dict) -> bool:
+def _from_facts(dims: dict[str, object]) -> bool:
     # One dimension at a time is kept in the facts; combinations are counted from records.
     return len(dims) <= 1
 
 
 def metric_value(
-    metric, *, unit: Unit, user=None, campaign=None, as_of: datetime.date | None = None, **dims
-) -> int:
+    metric: MetricRef,
+    *,
+    unit: Unit,
+    user: Viewer = None,
+    campaign: CampaignRef = None,
+    as_of: datetime.date | None = None,
+    **dims: Any,
+) -> Figure:
     metric, unit = _metric(metric), _checked_unit(user, unit)
     if not _from_facts(dims):
         records = metric_records(metric, unit=unit, campaign=campaign, as_of=as_of, **dims)
-        if metric.is_sum:
+        if metric.amount_field is not None:  # a sum
             return _record_sum(metric, records.values_list(metric.amount_field, flat=True))
         return records.count()
     facts = _facts(metric, campaign=campaign, as_of=as_of, dims=dims).filter(unit=unit)
@@ -114,14 +138,21 @@ def metric_value(
 
 
 def metric_by_child(
-    metric, *, unit: Unit, user=None, campaign=None, as_of=None, **dims
+    metric: MetricRef,
+    *,
+    unit: Unit,
+    user: Viewer = None,
+    campaign: CampaignRef = None,
+    as_of: datetime.date | None = None,
+    **dims: Any,
 ) -> list[ChildFigure]:
     """One row per direct child (its whole subtree), then the unit's own records."""
     metric, unit = _metric(metric), _checked_unit(user, unit)
     children = list(Unit.objects.get_children(unit).only("pk", "name", "path", "depth"))
     total = metric_value(metric, unit=unit, campaign=campaign, as_of=as_of, **dims)
+    sums: dict[int, Figure]
     if _from_facts(dims):
-        sums = dict(
+        fact_sums = dict(
             _facts(metric, campaign=campaign, as_of=as_of, dims=dims)
             .filter(
                 unit__path__gte=unit.path,
@@ -132,50 +163,64 @@ def metric_by_child(
             .annotate(n=Sum("delta"))
             .values_list("unit", "n")
         )
-        sums = {pk: _as_value(metric, n) for pk, n in sums.items()}
+        sums = {pk: _as_value(metric, n) for pk, n in fact_sums.items()}
     else:
-        sums = _record_counts_by_child(metric, unit, campaign, as_of, dims)
+        by_path = _record_counts_by_child(metric, unit, campaign, as_of, dims)
         children_by_path = {c.path: c.pk for c in children}
-        sums = {children_by_path[p]: n for p, n in sums.items() if p in children_by_path}
+        sums = {children_by_path[p]: n for p, n in by_path.items() if p in children_by_path}
     zero = _as_value(metric, 0)
     rows = [ChildFigure(child, sums.get(child.pk, zero)) for child in children]
     rows.append(ChildFigure(None, total - sum(r.value for r in rows), own=True))
     return rows
 
 
-def _record_counts_by_child(metric, unit, campaign, as_of, dims) -> dict[str, int]:
+def _record_counts_by_child(
+    metric: Metric,
+    unit: Unit,
+    campaign: CampaignRef,
+    as_of: datetime.date | None,
+    dims: dict[str, Any],
+) -> Mapping[str, Figure]:
     prefix = f"{metric.unit_field}__path" if metric.unit_field else "path"
     width = len(unit.path) + Unit.steplen
     records = metric_records(metric, unit=unit, campaign=campaign, as_of=as_of, **dims)
     records = records.order_by().annotate(
         child_path=Substr(prefix, 1, width, output_field=CharField())
     )
-    if metric.is_sum:
+    if metric.amount_field is not None:  # a sum
         return _sums_by(metric, records.values_list("child_path", metric.amount_field))
     return dict(records.values("child_path").annotate(n=Count("pk")).values_list("child_path", "n"))
 
 
-def _sums_by(metric: Metric, pairs) -> dict:
+def _sums_by(metric: Metric, pairs: Iterable[tuple[_K, Decimal | None]]) -> dict[_K, Decimal]:
     """{key: exact Decimal sum} of (key, amount) pairs."""
-    amounts = defaultdict(list)
+    amounts: defaultdict[_K, list[Decimal | None]] = defaultdict(list)
     for key, amount in pairs:
         amounts[key].append(amount)
     return {key: _record_sum(metric, values) for key, values in amounts.items()}
 
 
 def metric_by(
-    dim: str, metric, *, unit: Unit, user=None, campaign=None, as_of=None, **dims
-) -> dict[str, int]:
+    dim: str,
+    metric: MetricRef,
+    *,
+    unit: Unit,
+    user: Viewer = None,
+    campaign: CampaignRef = None,
+    as_of: datetime.date | None = None,
+    **dims: Any,
+) -> dict[str, Figure]:
     """The figure split by one dimension's values (e.g. by aspect, by source)."""
     metric, unit = _metric(metric), _checked_unit(user, unit)
     if dim not in metric.dims:
         raise ValueError(f"metric {metric.key} has no dimension {dim!r}")
     if not dims:
         facts = _facts(metric, campaign=campaign, as_of=as_of, dims=None).filter(unit=unit, dim=dim)
-        rows = facts.values("value").annotate(n=Sum("delta")).values_list("value", "n")
-        return {value: _as_value(metric, n) for value, n in rows if n}
+        totals = facts.values("value").annotate(n=Sum("delta")).values_list("value", "n")
+        return {value: _as_value(metric, n) for value, n in totals if n}
     records = metric_records(metric, unit=unit, campaign=campaign, as_of=as_of, **dims)
-    if metric.is_sum:
+    rows: Iterable[tuple[Any, Figure]]
+    if metric.amount_field is not None:  # a sum
         pairs = records.order_by().values_list(dim, metric.amount_field)
         rows = _sums_by(metric, pairs).items()
     else:
@@ -184,8 +229,14 @@ def metric_by(
 
 
 def metric_own_by(
-    metric, *, units: QuerySet, under: Unit, campaign=None, as_of=None, dim: str = ""
-) -> dict[str, int | Decimal]:
+    metric: MetricRef,
+    *,
+    units: QuerySet[Any],
+    under: Unit,
+    campaign: CampaignRef = None,
+    as_of: datetime.date | None = None,
+    dim: str = "",
+) -> dict[str, Figure]:
     """The records of `units` themselves (not of the units below them), summed over those
     units, by the values of `dim` ("" for the totals): from the facts, each unit's own being
     its facts less its children's. `units` is a query of unit ids under `under`, e.g. a batch's
@@ -199,14 +250,19 @@ def metric_own_by(
 
 
 def metric_own_by_many(
-    wants, *, units: QuerySet, under: Unit, campaign=None, as_of=None
-) -> dict[tuple[str, str], dict[str, int | Decimal]]:
+    wants: Iterable[tuple[MetricRef, str]],
+    *,
+    units: QuerySet[Any],
+    under: Unit,
+    campaign: CampaignRef = None,
+    as_of: datetime.date | None = None,
+) -> dict[tuple[str, str], dict[str, Figure]]:
     """`metric_own_by` of several (metric, dim) pairs at once, keyed by the pair: the units'
     weights read once, then one read of their facts for every pair (a dashboard's "of batch-N
     units" figures: two queries, not two per figure)."""
-    wants = [(_metric(metric), dim) for metric, dim in wants]
-    out = {(metric.key, dim): {} for metric, dim in wants}
-    if not wants:
+    chosen = [(_metric(metric), dim) for metric, dim in wants]
+    out: dict[tuple[str, str], dict[str, Figure]] = {(m.key, dim): {} for m, dim in chosen}
+    if not chosen:
         return out
     paths = Unit.objects.filter(pk__in=units).values("path")
     own, child = Q(pk__in=units), Q(parent_path__in=paths)
@@ -227,8 +283,8 @@ def metric_own_by_many(
     if not plus and not minus:
         return out
     pairs = Q()
-    for metric, dim in wants:
-        pairs |= Q(metric=metric.key, dim=dim)
+    for chosen_metric, dim in chosen:
+        pairs |= Q(metric=chosen_metric.key, dim=dim)
     facts = MetricFact.objects.filter(pairs, unit__in=plus + minus)
     if campaign is not None:
         facts = facts.filter(campaign_id=getattr(campaign, "pk", campaign))
@@ -238,23 +294,28 @@ def metric_own_by_many(
         When(unit__in=minus, then=-F("delta")), default=F("delta"), output_field=BigIntegerField()
     )
     rows = facts.values("metric", "dim", "value").annotate(n=Sum(signed))
-    by_key = {metric.key: metric for metric, _dim in wants}
+    by_key = {m.key: m for m, _dim in chosen}
     for row in rows.values_list("metric", "dim", "value", "n"):
-        metric, dim, value, n = row
-        if n and (metric, dim) in out:
-            out[(metric, dim)][value] = _as_value(by_key[metric], n)
+        key, dim, value, n = row
+        if n and (key, dim) in out:
+            out[(key, dim)][value] = _as_value(by_key[key], n)
     return out
 
 
 def metric_fact_sums(
-    wants, *, units, campaign=None, as_of=None
-) -> dict[tuple[str, int, str, str], int | Decimal]:
+    wants: Iterable[tuple[str, str, object]],
+    *,
+    units: Iterable[Unit | int],
+    campaign: CampaignRef = None,
+    as_of: datetime.date | None = None,
+) -> dict[tuple[str, int, str, str], Figure]:
     """Many figures of a few units in one indexed read of the facts: for each want (metric,
     dim, value) — value None: every value of the dimension, dim "" the totals — and each of
     `units`, the sum of its facts up to `as_of` (its whole subtree), keyed (metric, unit id,
     dim, value). What has no facts is absent (read it as 0). A dashboard reads every figure of
     its unit and the unit's children this way, not one query per figure."""
-    metrics, by_dim = {}, defaultdict(set)
+    metrics: dict[str, Metric] = {}
+    by_dim: defaultdict[tuple[str, str | None], set[str]] = defaultdict(set)
     for key, dim, value in wants:
         metrics[key] = _metric(key)
         by_dim[(dim, None if value is None else str(value))].add(key)
@@ -269,7 +330,7 @@ def metric_fact_sums(
     # One arm per dimension value, its metrics listed, the arms glued by UNION ALL: each arm
     # is then an index-only scan of the facts' covering index, where one WHERE with OR
     # would visit every fact row in the table (several times slower at 200,000 problems).
-    arms = []
+    arms: list[QuerySet[MetricFact, tuple[Any, ...]]] = []
     for (dim, value), keys in sorted(by_dim.items(), key=str):
         if keys:
             arm = facts.filter(metric__in=sorted(keys), dim=dim)
@@ -288,7 +349,15 @@ def metric_fact_sums(
     }
 
 
-def metric_records(metric, *, unit: Unit, user=None, campaign=None, as_of=None, **dims) -> QuerySet:
+def metric_records(
+    metric: MetricRef,
+    *,
+    unit: Unit,
+    user: Viewer = None,
+    campaign: CampaignRef = None,
+    as_of: datetime.date | None = None,
+    **dims: Any,
+) -> QuerySet[Model]:
     """Exactly the records counted by `metric_value` with the same arguments."""
     metric, unit = _metric(metric), _checked_unit(user, unit)
     path = f"{metric.unit_field}__path" if metric.unit_field else "path"
@@ -312,30 +381,35 @@ def metric_records(metric, *, unit: Unit, user=None, campaign=None, as_of=None, 
     return records.order_by(*metric.order_by)
 
 
-def _in_states_on(metric: Metric, records: QuerySet, as_of) -> QuerySet:
+def _in_states_on(
+    metric: Metric, records: QuerySet[Model], as_of: datetime.date | None
+) -> QuerySet[Model]:
     history = metric.history
+    assert history is not None  # Metric.__post_init__: states and history go together
     changes = history.model._default_manager.filter(**{history.record_field: OuterRef("pk")})
     if as_of is not None:
         changes = changes.filter(**{f"{history.day_field}__lte": as_of})
     latest = changes.order_by(f"-{history.day_field}", "-pk").values(history.state_field)[:1]
-    return records.annotate(state_on_day=Subquery(latest, output_field=CharField())).filter(
-        state_on_day__in=metric.states
-    )
+    in_states: QuerySet[Model] = records.annotate(
+        state_on_day=Subquery(latest, output_field=CharField())
+    ).filter(state_on_day__in=metric.states)
+    return in_states
 
 
-def records_sum(records: QuerySet, field: str) -> Decimal:
+def records_sum(records: QuerySet[Any], field: str) -> Decimal:
     """The exact sum of an amount over a figure's records (Decimal arithmetic: SQLite's SUM of
     decimals is a float)."""
     amounts = records.order_by().values_list(field, flat=True)
     return sum((Decimal(a) for a in amounts.iterator(2000) if a is not None), Decimal(0))
 
 
-def campaign_by_pk(pk):
+def campaign_by_pk(pk: int | str | None) -> Model | None:
     """The campaign a query names (None when it names none or an unknown one)."""
     return campaign_lookup(pk)
 
 
-def _field_of(model, path: str):
+def _field_of(model: type[Model], path: str) -> Any:
+    # A field, a reverse relation or a generic key as the model declares it: read by duck typing.
     field = None
     for part in path.split("__"):
         field = model._meta.get_field(part)
@@ -343,7 +417,7 @@ def _field_of(model, path: str):
     return field
 
 
-def dim_labels(metric, dims: dict) -> list[tuple[str, str]]:
+def dim_labels(metric: MetricRef, dims: Mapping[str, object]) -> list[tuple[str, str]]:
     """A drill-down's filters in words: [("领域", "生态保护修复"), ("方面", "作风建设")], not
     "area = ecology" — a choice by its label, a related record by its name."""
     metric = _metric(metric)
@@ -366,8 +440,8 @@ def dim_labels(metric, dims: dict) -> list[tuple[str, str]]:
 
 
 def metric_sums(
-    unit: Unit, keys: list[tuple[str, str]], campaign=None
-) -> dict[tuple[str, str], int | Decimal]:
+    unit: Unit, keys: list[tuple[str, str]], campaign: CampaignRef = None
+) -> dict[tuple[str, str], Figure]:
     """Several figures of the unit's whole subtree now, in one indexed query of its facts:
     `keys` are (metric, dim) pairs, dim "" for the total; the answer is {(metric, value): sum}
     with value "" for a total. No scope check: the caller has decided the user sees it all."""

@@ -2,8 +2,9 @@
 topics, trips, problems, measures, projects …): one row shape for the page and the sheet."""
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import ForeignKey, QuerySet
+from django.db.models import Field, ForeignKey, Model, QuerySet
 from django.utils.translation import gettext
 
 __all__ = ["RecordShape", "shape_of", "record_row"]
@@ -39,11 +40,12 @@ class RecordShape:
         return related + (["research_topic__aspect"] if self.has_topic else [])
 
 
-def _fields(model) -> dict:
-    return {f.name: f for f in model._meta.get_fields() if getattr(f, "concrete", False)}
+def _fields(model: type[Model]) -> "dict[str, Field[Any, Any]]":
+    # Only fields are concrete (relations' reverse sides and generic keys are not).
+    return {f.name: f for f in model._meta.get_fields() if isinstance(f, Field) and f.concrete}
 
 
-def shape_of(model) -> RecordShape:
+def shape_of(model: type[Model]) -> RecordShape:
     fields = _fields(model)
     unit_path = None
     if isinstance(fields.get("unit"), ForeignKey):
@@ -64,12 +66,17 @@ def shape_of(model) -> RecordShape:
     )
 
 
-def shaped(records: QuerySet) -> tuple[RecordShape, QuerySet]:
+def shaped(records: QuerySet[Model]) -> tuple[RecordShape, QuerySet[Model]]:
     shape = shape_of(records.model)
     return shape, records.select_related(*shape.related())
 
 
-def _unit_of(record, shape: RecordShape):
+# A record of whichever model the figure counts: its fields (aspect, state, unit …) are read by
+# name, as `shape_of` found them on the model, so the type checker cannot know them.
+Record = Any
+
+
+def _unit_of(record: Record, shape: RecordShape) -> Record:
     if shape.unit_path is None:
         return record if record._meta.model_name == "unit" else getattr(record, "unit", None)
     unit = record
@@ -78,28 +85,28 @@ def _unit_of(record, shape: RecordShape):
     return unit
 
 
-def _state(record) -> str:
+def _state(record: Record) -> str:
     """The state on the figure's as-of date where the figure read it from the history."""
     on_day = getattr(record, "state_on_day", None)
     if on_day is None:
-        return record.get_state_display()
+        return str(record.get_state_display())
     return str(dict(record._meta.get_field("state").choices).get(on_day, on_day))
 
 
-def _aspect(record, shape: RecordShape) -> str:
+def _aspect(record: Record, shape: RecordShape) -> str:
     """The record's aspect; a problem found by research without one: its topic's; else 未分类
     (never "—": every problem is somewhere on the chart by aspect)."""
     if not shape.has_aspect:
         return ""
     if record.aspect_id:
-        return record.aspect.name
+        return str(record.aspect.name)
     topic = getattr(record, "research_topic", None) if shape.has_topic else None
     if topic is not None and topic.aspect_id:
-        return topic.aspect.name
+        return str(topic.aspect.name)
     return gettext("未分类")
 
 
-def record_row(record, shape: RecordShape) -> dict:
+def record_row(record: Record, shape: RecordShape) -> dict[str, Any]:
     url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
     unit = _unit_of(record, shape)
     return {

@@ -1,8 +1,12 @@
 """Figures and their records. Each view parses the query, calls one selector, renders."""
 
+import datetime
+from typing import Any
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +15,7 @@ from django.views import View
 from shigan.core.views_exchange import attachment
 from shigan.metrics.exports import FigureRecordsExporter
 from shigan.metrics.forms import FigureQueryForm
-from shigan.metrics.registry import METRICS
+from shigan.metrics.registry import METRICS, Metric
 from shigan.metrics.selectors import (
     campaign_by_pk,
     dim_labels,
@@ -20,13 +24,18 @@ from shigan.metrics.selectors import (
     records_sum,
 )
 from shigan.metrics.tables import record_row, shaped
+from shigan.orgs.models import Unit
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get
 
 __all__ = ["MetricOverviewView", "MetricRecordsView", "MetricRecordsExportView"]
 
 
+# What a figure's query names: its form, the unit (in the user's scope), as-of date, campaign id.
+FigureQuery = tuple[FigureQueryForm, Unit, datetime.date | None, int | None]
+
+
 class FigureQueryMixin(LoginRequiredMixin):
-    def parse(self, request):
+    def parse(self, request: HttpRequest) -> FigureQuery:
         form = FigureQueryForm(request.GET)
         if not form.is_valid():
             raise Http404
@@ -57,9 +66,9 @@ class MetricOverviewView(FigureQueryMixin, View):
     page, each with its largest children: every number is a link to its records. `?metric=key`
     opens the page that holds that figure."""
 
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponse:
         form, unit, as_of, campaign = self.parse(request)  # the unit is in the user's scope
-        by_family = {f: [] for f, _label in FAMILIES}
+        by_family: dict[str, list[Metric]] = {f: [] for f, _label in FAMILIES}
         for metric in METRICS.values():
             by_family[_family(metric.key)].append(metric)
         families = [(f, label, len(by_family[f])) for f, label in FAMILIES if by_family[f]]
@@ -67,7 +76,7 @@ class MetricOverviewView(FigureQueryMixin, View):
         family = _family(wanted.key) if wanted else request.GET.get("family")
         if family not in by_family or not by_family[family]:
             family = families[0][0] if families else ""
-        number = request.GET.get("page")
+        number: str | int | None = request.GET.get("page")
         if wanted:
             number = by_family[family].index(wanted) // PER_PAGE + 1
         page = Paginator(by_family.get(family, []), PER_PAGE).get_page(number)
@@ -89,7 +98,9 @@ class MetricOverviewView(FigureQueryMixin, View):
         return render(request, "metrics/overview.html", context)
 
 
-def _figure(metric, unit, as_of, campaign, show_all: bool) -> dict:
+def _figure(
+    metric: Metric, unit: Unit, as_of: datetime.date | None, campaign: int | None, show_all: bool
+) -> dict[str, Any]:
     rows = metric_by_child(metric, unit=unit, as_of=as_of, campaign=campaign)
     children = sorted((r for r in rows if not r.own and r.value), key=lambda r: -r.value)
     own = next((r for r in rows if r.own and r.value), None)
@@ -104,7 +115,16 @@ def _figure(metric, unit, as_of, campaign, show_all: bool) -> dict:
     }
 
 
-def records_page(request, *, title, records, unit, campaign=None, as_of=None, **extra):
+def records_page(
+    request: HttpRequest,
+    *,
+    title: object,
+    records: QuerySet[Model],
+    unit: Unit,
+    campaign: Model | None = None,
+    as_of: datetime.date | None = None,
+    **extra: Any,
+) -> HttpResponse:
     """The one drill-down page of a figure (metrics/records.html), for every app: the figure's
     label as title, its unit, campaign and date, the as-of filter, the records 50 a page with
     their amount total, and their export (`?format=xlsx` unless `export_url` is given)."""
@@ -138,7 +158,9 @@ class MetricRecordsView(FigureQueryMixin, View):
     style (the dashboards' figures use the same page): the figure's label as title, its
     context, filters in words, the amount total, export."""
 
-    def records(self, request, key):
+    def records(
+        self, request: HttpRequest, key: str
+    ) -> tuple[Metric, Unit, datetime.date | None, int | None, dict[str, str], QuerySet[Model]]:
         metric = METRICS.get(key)
         if metric is None:
             raise Http404
@@ -149,7 +171,7 @@ class MetricRecordsView(FigureQueryMixin, View):
         )
         return metric, unit, as_of, campaign, dims, records
 
-    def get(self, request, key):
+    def get(self, request: HttpRequest, key: str) -> HttpResponse:
         metric, unit, as_of, campaign, dims, records = self.records(request, key)
         export = reverse("metrics:records_export", args=[key])
         return records_page(
@@ -167,7 +189,7 @@ class MetricRecordsView(FigureQueryMixin, View):
 class MetricRecordsExportView(MetricRecordsView):
     """The drill-down's records as a spreadsheet, every row."""
 
-    def get(self, request, key):
+    def get(self, request: HttpRequest, key: str) -> HttpResponse:
         metric, unit, as_of, campaign, dims, records = self.records(request, key)
         title = str(metric.label)
         words = "".join(f"-{value}" for _label, value in dim_labels(metric, dims))

@@ -7,7 +7,7 @@ class OrgsConfig(AppConfig):
     label = "orgs"
     verbose_name = _("组织")
 
-    def ready(self):
+    def ready(self) -> None:
         # Imported here: they read the models, loaded only now.
         from shigan.accounts.external.services import roles_mapped
         from shigan.accounts.second_factor import register_admin_power

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from shigan.accounts.models import User
 from shigan.audit.services import audit_record
 from shigan.core.bulk import bulk_insert
 from shigan.core.errors import DomainError
@@ -163,7 +164,7 @@ def read_divisions(
     return levels
 
 
-def _line_of(source, spec: LevelFile, row: DivisionRow, index: int) -> int:
+def _line_of(source: Path | str, spec: LevelFile, row: DivisionRow, index: int) -> int:
     """The file line of a row (rows may have been filtered by province)."""
     handle, _name = _open(Path(source), spec.stem)
     with handle:
@@ -192,7 +193,7 @@ def short_names(levels: list[list[DivisionRow]]) -> dict[tuple[int, str], str]:
     that a short name found in a sheet names one unit there). Stems of one character are left
     alone: too short to name anything."""
     stems: dict[tuple[int, str], str] = {}
-    taken: Counter = Counter()  # (league, text) → how many divisions it could name
+    taken: Counter[tuple[str, str]] = Counter()  # (league, text) → how many divisions it could name
     for rows in levels[1:]:
         for row in rows:
             league = row.code[:LEAGUE_CODE_LEN]
@@ -259,8 +260,8 @@ class _LevelWriter:
         placed: dict[str | None, _Placed] = {}
         renamed: list[Unit] = []
         shortened: list[Unit] = []
-        new_rows: list[tuple] = []
-        added_to_existing: Counter = Counter()
+        new_rows: list[tuple[object, ...]] = []
+        added_to_existing: Counter[str] = Counter()
         for row in rows:
             padded = _padded(row.code)
             short = self.shorts.get((row.level, row.code), "")
@@ -307,7 +308,7 @@ class _LevelWriter:
         return placed
 
     @staticmethod
-    def _count_children(added: Counter) -> None:
+    def _count_children(added: Counter[str]) -> None:
         """Existing parents that got new children: numchild += n, grouped by n."""
         by_count: dict[int, list[str]] = defaultdict(list)
         for parent_path, n in added.items():
@@ -322,7 +323,7 @@ class _LevelWriter:
 @transaction.atomic
 def divisions_import(
     *,
-    actor,
+    actor: User | None,
     source: Path = DATA_DIR,
     province: str | None = None,
     depth: int = 5,

@@ -5,14 +5,15 @@ The unit sheet has the importer's columns, so an exported subtree imports back u
 
 from collections.abc import Iterator
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy
 
 from shigan.core.spreadsheets.exporters import Exporter
 from shigan.orgs.choices import PersonRank, Role, UnitKind
-from shigan.orgs.imports import MEMBERSHIP_COLUMNS, PATH_SEPARATOR, PERSON_COLUMNS, UNIT_COLUMNS
-from shigan.orgs.models import Membership, Person, Unit
-from shigan.orgs.scoping import path_upper
+from shigan.orgs.imports import MEMBERSHIP_COLUMNS, PERSON_COLUMNS, UNIT_COLUMNS
+from shigan.orgs.models import Membership, Person, Unit, UnitQuerySet
+from shigan.orgs.scoping import Viewer, path_upper
+from shigan.orgs.unit_index import PATH_SEPARATOR
 
 __all__ = ["UnitExporter", "MembershipExporter", "PersonExporter"]
 
@@ -23,11 +24,11 @@ class UnitExporter(Exporter):
     title = gettext_lazy("单位")
     columns = UNIT_COLUMNS
 
-    def __init__(self, *, user, unit: Unit):
+    def __init__(self, *, user: Viewer, unit: Unit) -> None:
         self.user = user
         self.unit = unit
 
-    def queryset(self):
+    def queryset(self) -> UnitQuerySet:
         units = Unit.objects.all() if self.user is None else Unit.objects.restrict(self.user)
         return units.subtree_of(self.unit).order_by("path")
 
@@ -37,7 +38,7 @@ class UnitExporter(Exporter):
     def filename(self, ext: str) -> str:
         return f"{self.unit.name}-单位.{ext}"
 
-    def rows(self) -> Iterator[tuple]:
+    def rows(self) -> Iterator[tuple[object, ...]]:
         labels = dict(UnitKind.choices)
         names: dict[str, str] = {}
         query = self.queryset().values_list(
@@ -65,11 +66,11 @@ class MembershipExporter(Exporter):
     title = gettext_lazy("角色授权")
     columns = MEMBERSHIP_COLUMNS
 
-    def __init__(self, *, user, unit: Unit):
+    def __init__(self, *, user: Viewer, unit: Unit) -> None:
         self.user = user
         self.unit = unit
 
-    def queryset(self):
+    def queryset(self) -> QuerySet[Membership]:
         memberships = (
             Membership.objects.all()
             if self.user is None  # the system itself (CLI)
@@ -85,7 +86,7 @@ class MembershipExporter(Exporter):
     def filename(self, ext: str) -> str:
         return f"{self.unit.name}-角色授权.{ext}"
 
-    def rows(self) -> Iterator[tuple]:
+    def rows(self) -> Iterator[tuple[object, ...]]:
         labels = dict(Role.choices)
         query = self.queryset().values_list(
             "user__username", "unit__name", "unit__division_code", "role", "unit__path"
@@ -108,11 +109,11 @@ class PersonExporter(Exporter):
     title = gettext_lazy("人员名册")
     columns = PERSON_COLUMNS
 
-    def __init__(self, *, user, unit: Unit):
+    def __init__(self, *, user: Viewer, unit: Unit) -> None:
         self.user = user
         self.unit = unit
 
-    def queryset(self):
+    def queryset(self) -> QuerySet[Person]:
         people = Person.objects.all() if self.user is None else Person.objects.restrict(self.user)
         return people.filter(
             active=True, unit__path__gte=self.unit.path, unit__path__lt=path_upper(self.unit.path)
@@ -141,7 +142,7 @@ class PersonExporter(Exporter):
             for path, (name, code) in units.items()
         }
 
-    def rows(self) -> Iterator[tuple]:
+    def rows(self) -> Iterator[tuple[object, ...]]:
         labels = dict(PersonRank.choices)
         people = list(
             self.queryset().values_list(

@@ -1,29 +1,31 @@
 """Filters on units and role grants, for lists and the API."""
 
 import django_filters
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from shigan.orgs.choices import PersonRank, Role, UnitKind
-from shigan.orgs.models import Membership, Person, Unit
+from shigan.orgs.models import Membership, Person, Unit, UnitQuerySet
 from shigan.orgs.scoping import subtree_q
 
 __all__ = ["UnitFilter", "MembershipFilter", "PersonFilter"]
 
 
-def _visible_units(request):
+def _visible_units(request: HttpRequest | None) -> QuerySet[Unit]:
     if request is None:
         return Unit.objects.none()
     return Unit.objects.restrict(request.user, "view")
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class UnitChoiceFilter(django_filters.ModelChoiceFilter):
+class UnitChoiceFilter(django_filters.ModelChoiceFilter):  # type: ignore[misc]  # no stubs
     """A unit id among those the caller sees."""
 
 
-class UnitFilter(django_filters.FilterSet):
+class UnitFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter ships no stubs
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=UnitKind.choices)
     division_code = django_filters.CharFilter(label=_("行政区划代码"))
     depth = django_filters.NumberFilter(label=_("层级"), min_value=1)
@@ -39,11 +41,11 @@ class UnitFilter(django_filters.FilterSet):
         model = Unit
         fields = ["kind", "division_code", "depth", "name", "active", "under"]
 
-    def filter_under(self, queryset, name, value):
+    def filter_under(self, queryset: UnitQuerySet, name: str, value: Unit | None) -> UnitQuerySet:
         return queryset.subtree_of(value) if value is not None else queryset
 
 
-class MembershipFilter(django_filters.FilterSet):
+class MembershipFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter ships no stubs
     unit = UnitChoiceFilter(label=_("单位"), queryset=_visible_units)
     under = UnitChoiceFilter(
         label=_("下级于（含本单位）"), queryset=_visible_units, method="filter_under"
@@ -55,13 +57,15 @@ class MembershipFilter(django_filters.FilterSet):
         model = Membership
         fields = ["unit", "under", "role", "username"]
 
-    def filter_under(self, queryset, name, value):
+    def filter_under(
+        self, queryset: QuerySet[Membership], name: str, value: Unit | None
+    ) -> QuerySet[Membership]:
         if value is None:
             return queryset
         return queryset.filter(subtree_q([value.path], "unit__path"))
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter ships no stubs
     unit = UnitChoiceFilter(label=_("单位"), queryset=_visible_units)
     under = UnitChoiceFilter(
         label=_("下级于（含本单位）"), queryset=_visible_units, method="filter_under"
@@ -72,7 +76,9 @@ class PersonFilter(django_filters.FilterSet):
         model = Person
         fields = ["unit", "under", "rank"]
 
-    def filter_under(self, queryset, name, value):
+    def filter_under(
+        self, queryset: QuerySet[Person], name: str, value: Unit | None
+    ) -> QuerySet[Person]:
         if value is None:
             return queryset
         return queryset.filter(subtree_q([value.path], "unit__path"))

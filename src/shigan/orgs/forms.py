@@ -1,6 +1,10 @@
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from shigan.accounts.models import User
 from shigan.accounts.selectors import active_user_by_username
 from shigan.orgs.choices import PersonRank, Role, UnitKind
 from shigan.orgs.models import Unit
@@ -31,11 +35,11 @@ class UnitMoveForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, scope=None, **kwargs):
+    def __init__(self, *args: Any, scope: QuerySet[Unit] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.scope = scope if scope is not None else Unit.objects.none()
 
-    def clean_new_parent(self):
+    def clean_new_parent(self) -> Unit:
         unit = self.scope.filter(pk=self.cleaned_data["new_parent"]).first()
         if unit is None:
             raise forms.ValidationError(_("找不到该单位，或您无权把单位移到它之下。"))
@@ -46,7 +50,7 @@ class MembershipGrantForm(forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150)
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
 
-    def clean_username(self):
+    def clean_username(self) -> User:
         username = self.cleaned_data["username"].strip()
         user = active_user_by_username(username)
         if user is None:

@@ -7,11 +7,14 @@ Rows are parsed and checked here; they are written by `unit_bulk_create` and
 """
 
 from collections import defaultdict
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shigan.accounts.models import User
+from shigan.core.errors import DomainError
 from shigan.core.spreadsheets.importers import (
     Column,
     Importer,
@@ -147,7 +150,7 @@ RANK_WORDS = (
 _RANK_LABELS = label_index(PersonRank.choices)
 
 
-def parse_rank(raw) -> str:
+def parse_rank(raw: object) -> str:
     """A 职级 cell: a PersonRank label (any language) or a usual word (正处, 副科, 厅级 …);
     blank is 其他."""
     text = normalize_text(raw)
@@ -166,7 +169,7 @@ def parse_rank(raw) -> str:
     )
 
 
-def parse_phone(raw) -> str:
+def parse_phone(raw: object) -> str:
     phone = normalize_phone(raw)
     if phone is None:
         raise CellError(
@@ -212,7 +215,7 @@ class _SheetParents:
             root_name + PATH_SEPARATOR + norm, []
         )
 
-    def find(self, record: Record, ref: str):
+    def find(self, record: Record, ref: str) -> Unit | Record | None:
         """The parent `ref` names (a unit, or the record of a row above); None after adding
         the row's error when there is no single one."""
         if not ref:
@@ -233,7 +236,7 @@ class _SheetParents:
         record.errors.append(RowError(record.row, self.title, record.raw["parent"], message))
         return None
 
-    def add(self, record: Record, parent, name: str) -> None:
+    def add(self, record: Record, parent: Unit | Record, name: str) -> None:
         """Remember the unit a row creates, so rows below can name it as their parent."""
         if isinstance(parent, Unit):
             if (parent.pk, name) in self.index.children:
@@ -259,15 +262,15 @@ class UnitImporter(Importer):
     key = ("parent", "name")
     cacheable_parsers = ("division_code", "parent")
 
-    def __init__(self, *, unit: Unit, **kwargs):
+    def __init__(self, *, unit: Unit, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.unit = unit
         self.index = UnitIndex(unit)
 
-    def parse_division_code(self, raw):
+    def parse_division_code(self, raw: object) -> str | None:
         return parse_division_code(raw)
 
-    def parse_parent(self, raw):
+    def parse_parent(self, raw: object) -> str:
         return normalize_text(raw)
 
     def clean(self, records: list[Record]) -> None:
@@ -289,23 +292,24 @@ class UnitImporter(Importer):
             if name:
                 parents.add(record, parent, name)
 
-    def natural_key(self, record: Record):
+    def natural_key(self, record: Record) -> tuple[Any, ...]:
         values = record.values
         parent = values.get("parent")
         if isinstance(parent, Unit):
             return (parent.pk, values["name"])
         if parent == "self":
             return ("self",)
+        assert isinstance(parent, Record)  # a row above creates it (`_SheetParents.find`)
         return (("row", parent.row), values["name"])
 
-    def existing_keys(self, keys: set[tuple]) -> set[tuple]:
+    def existing_keys(self, keys: set[tuple[Any, ...]]) -> set[tuple[Any, ...]]:
         found = {("self",)} & keys
         found |= {k for k in keys if isinstance(k[0], int) and self.index.has_child(*k)}
         return found
 
-    def save(self, records: list[Record], *, skip_invalid: bool):
+    def save(self, records: list[Record], *, skip_invalid: bool) -> dict[int, DomainError]:
         position = {id(r): i for i, r in enumerate(records)}
-        drafts = []
+        drafts: list[UnitDraft] = []
         append = drafts.append
         for record in records:
             values = record.values
@@ -322,7 +326,8 @@ class UnitImporter(Importer):
                 )
             )
         outcome = unit_bulk_create(actor=self.actor, drafts=drafts, skip_invalid=skip_invalid)
-        return outcome.errors
+        errors: dict[int, DomainError] = dict(outcome.errors)
+        return errors
 
 
 class MembershipImporter(Importer):
@@ -332,22 +337,24 @@ class MembershipImporter(Importer):
     columns = MEMBERSHIP_COLUMNS
     key = ("username", "unit", "role")
 
-    def __init__(self, *, unit: Unit, **kwargs):
+    def __init__(self, *, unit: Unit, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.unit = unit
         self.index = UnitIndex(unit)
 
-    def parse_unit(self, raw):
+    def parse_unit(self, raw: object) -> Unit:
         return self.index.resolve(raw)
 
     def clean(self, records: list[Record]) -> None:
         names = {r.values["username"] for r in records if r.values.get("username")}
-        users = {}
+        users: dict[str, User] = {}
         model = get_user_model()
         names_list = list(names)
         for i in range(0, len(names_list), 5000):
-            for user in model.objects.filter(username__in=names_list[i : i + 5000], is_active=True):
-                users[user.username] = user
+            for found in model.objects.filter(
+                username__in=names_list[i : i + 5000], is_active=True
+            ):
+                users[found.username] = found
         title = self.column_title("username")
         for record in records:
             username = record.values.get("username")
@@ -366,11 +373,11 @@ class MembershipImporter(Importer):
                 continue
             record.values["user"] = user
 
-    def natural_key(self, record: Record):
+    def natural_key(self, record: Record) -> tuple[Any, ...]:
         values = record.values
         return (values["user"].pk, values["unit"].pk, values["role"])
 
-    def existing_keys(self, keys: set[tuple]) -> set[tuple]:
+    def existing_keys(self, keys: set[tuple[Any, ...]]) -> set[tuple[Any, ...]]:
         user_ids = {k[0] for k in keys}
         unit_ids = {k[1] for k in keys}
         existing = set(
@@ -380,13 +387,14 @@ class MembershipImporter(Importer):
         )
         return keys & existing
 
-    def save(self, records: list[Record], *, skip_invalid: bool):
+    def save(self, records: list[Record], *, skip_invalid: bool) -> dict[int, DomainError]:
         drafts = [
             MembershipDraft(user=r.values["user"], unit=r.values["unit"], role=r.values["role"])
             for r in records
         ]
         outcome = membership_bulk_grant(actor=self.actor, drafts=drafts, skip_invalid=skip_invalid)
-        return outcome.errors
+        errors: dict[int, DomainError] = dict(outcome.errors)
+        return errors
 
 
 class PersonImporter(Importer):
@@ -398,15 +406,15 @@ class PersonImporter(Importer):
     key = ("unit", "name", "post")
     cacheable_parsers = ("unit", "rank", "phone")
 
-    def __init__(self, *, unit: Unit, **kwargs):
+    def __init__(self, *, unit: Unit, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.unit = unit
         self.index = UnitIndex(unit)
 
-    def parse_seq(self, raw):
+    def parse_seq(self, raw: object) -> None:
         return None  # a row number of the sheet, whatever the office wrote there
 
-    def parse_unit(self, raw):
+    def parse_unit(self, raw: object) -> Unit | None:
         return self.index.resolve(raw) if normalize_text(raw) else None
 
     parse_rank = staticmethod(parse_rank)
@@ -420,13 +428,13 @@ class PersonImporter(Importer):
             values["rank"] = values.get("rank") or PersonRank.OTHER
             values["phone"] = values.get("phone") or ""
 
-    def natural_key(self, record: Record):
+    def natural_key(self, record: Record) -> tuple[Any, ...]:
         values = record.values
         return (values["unit"].pk, values["name"], values["post"])
 
-    def existing_keys(self, keys: set[tuple]) -> set[tuple]:
+    def existing_keys(self, keys: set[tuple[Any, ...]]) -> set[tuple[Any, ...]]:
         unit_ids = sorted({k[0] for k in keys})
-        found: set[tuple] = set()
+        found: set[tuple[Any, ...]] = set()
         for i in range(0, len(unit_ids), 2000):
             found.update(
                 Person.objects.filter(unit_id__in=unit_ids[i : i + 2000]).values_list(
@@ -435,7 +443,7 @@ class PersonImporter(Importer):
             )
         return keys & found
 
-    def save(self, records: list[Record], *, skip_invalid: bool):
+    def save(self, records: list[Record], *, skip_invalid: bool) -> dict[int, DomainError]:
         drafts = [
             PersonDraft(
                 unit=r.values["unit"],
@@ -447,4 +455,5 @@ class PersonImporter(Importer):
             for r in records
         ]
         outcome = person_bulk_create(actor=self.actor, drafts=drafts, skip_invalid=skip_invalid)
-        return outcome.errors
+        errors: dict[int, DomainError] = dict(outcome.errors)
+        return errors

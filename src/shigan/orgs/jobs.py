@@ -1,15 +1,19 @@
 """Background job kinds of the unit tree: importing and exporting units, memberships and the
 roster of people."""
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shigan.core.job_kinds import Progress
 from shigan.core.jobs import (
     import_options,
     job_record_import,
     job_write_export,
     register_job_kind,
 )
+from shigan.core.models import Job
 from shigan.orgs.exports import MembershipExporter, PersonExporter, UnitExporter
 from shigan.orgs.imports import MembershipImporter, PersonImporter, UnitImporter
 
@@ -19,8 +23,11 @@ IMPORTERS = {"units": UnitImporter, "memberships": MembershipImporter, "people":
 EXPORTERS = {"units": UnitExporter, "memberships": MembershipExporter, "people": PersonExporter}
 
 
-def _import(sheet: str):
-    def handler(job, progress) -> bool:
+Handler = Callable[[Job, Progress], bool]
+
+
+def _import(sheet: str) -> Handler:
+    def handler(job: Job, progress: Progress) -> bool:
         if job.unit is None:
             job.message = _("导入所在的单位已不存在。")
             return False
@@ -39,8 +46,8 @@ def _import(sheet: str):
     return handler
 
 
-def _export(sheet: str):
-    def handler(job, progress) -> bool:
+def _export(sheet: str) -> Handler:
+    def handler(job: Job, progress: Progress) -> bool:
         if job.unit is None:
             job.message = _("要导出的单位已不存在。")
             return False

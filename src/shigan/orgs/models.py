@@ -1,33 +1,71 @@
+from typing import TYPE_CHECKING, Any, ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from shigan.orgs.choices import PersonRank, Role, UnitKind
 from shigan.orgs.fields import PathField
-from shigan.orgs.scoping import ScopedQuerySet, path_upper
+from shigan.orgs.scoping import ScopedQuerySet, Viewer, path_upper
+
+if TYPE_CHECKING:
+    # treebeard ships no type stubs: to the type checker its classes are Django's, and the
+    # tree operations used here are declared on UnitManager below.
+    from typing import TypeVar
+
+    from django.db.models import Model as MP_Node
+
+    _M = TypeVar("_M", bound=models.Model)
+
+    class MP_NodeQuerySet(models.QuerySet[_M]): ...
+
+    class MP_NodeManager(models.Manager[_M]): ...
+
+else:
+    from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 __all__ = ["Unit", "Person", "Membership"]
 
 
-class UnitQuerySet(MP_NodeQuerySet, ScopedQuerySet):
+class UnitQuerySet(MP_NodeQuerySet["Unit"], ScopedQuerySet["Unit"]):  # type: ignore[override]
+    # (django-stubs gives each queryset class its own `as_manager` type; never called on this one)
     unit_path_field = "path"
 
-    def subtree_of(self, unit: "Unit"):
+    def subtree_of(self, unit: "Unit") -> "UnitQuerySet":
         return self.filter(path__gte=unit.path, path__lt=path_upper(unit.path))
 
 
-class UnitManager(MP_NodeManager):
-    def get_queryset(self):
+class UnitManager(MP_NodeManager["Unit"]):
+    def get_queryset(self) -> UnitQuerySet:
         return UnitQuerySet(self.model, using=self._db).order_by("path")
 
-    def restrict(self, user, action: str = "view"):
+    def restrict(self, user: Viewer, action: str = "view") -> UnitQuerySet:
         return self.get_queryset().restrict(user, action)
 
-    def subtree_of(self, unit: "Unit"):
+    def subtree_of(self, unit: "Unit") -> UnitQuerySet:
         return self.get_queryset().subtree_of(unit)
+
+    if TYPE_CHECKING:
+        # The tree operations of treebeard's manager this project uses, typed.
+        def get_children(self, node: "Unit") -> UnitQuerySet: ...
+        def get_ancestors(self, node: "Unit") -> UnitQuerySet: ...
+        def get_parent(self, node: "Unit", update: bool = False) -> "Unit | None": ...
+        def get_root_nodes(self) -> UnitQuerySet: ...
+        def all(self) -> UnitQuerySet: ...
+        def filter(self, *args: Any, **kwargs: Any) -> UnitQuerySet: ...
+        def add_root(
+            self, create_kwargs: dict[str, Any] | None = None, *, instance: "Unit | None" = None
+        ) -> "Unit": ...
+        def add_child(
+            self,
+            target: "Unit",
+            create_kwargs: dict[str, Any] | None = None,
+            *,
+            instance: "Unit | None" = None,
+        ) -> "Unit": ...
+        def move(self, node: "Unit", target: "Unit", pos: str | None = None) -> None: ...
 
 
 class Unit(MP_Node):
@@ -49,6 +87,19 @@ class Unit(MP_Node):
 
     steplen = 4
     objects = UnitManager()
+
+    if TYPE_CHECKING:
+        # MP_Node's fields (treebeard ships no type stubs).
+        depth: int
+        numchild: int
+        alphabet: ClassVar[str]
+
+        @classmethod
+        def _str2int(cls, num: str) -> int: ...
+        @classmethod
+        def _int2str(cls, num: int) -> str: ...
+        @classmethod
+        def _get_path(cls, path: str | None, depth: int, newstep: int) -> str: ...
 
     class Meta:
         verbose_name = _("单位")
@@ -77,7 +128,7 @@ class Unit(MP_Node):
     def display_name(self) -> str:
         return self.short_name or self.name
 
-    def breadcrumbs(self, user) -> list["Unit"]:
+    def breadcrumbs(self, user: Viewer) -> list["Unit"]:
         """The unit's ancestors that the user may see, then the unit (a method, so that
         core's generic views reach it without importing orgs)."""
         if self.depth == 1:

@@ -4,12 +4,12 @@
 
 from shigan.core.actors import is_system_actor, require_actor
 from shigan.orgs.models import Unit
-from shigan.orgs.scoping import ALL, user_scope_paths
+from shigan.orgs.scoping import ALL, Viewer, user_scope_paths
 
 __all__ = ["user_can"]
 
 
-def user_can(user, action: str, unit: Unit) -> bool:
+def user_can(user: Viewer, action: str, unit: Unit) -> bool:
     """Whether `user` may `action` on `unit` (a role on the unit or one of its ancestors)."""
     # None is refused, not "everything": the system itself passes its own account.
     require_actor(user)

@@ -13,7 +13,7 @@ _LANDLINE = re.compile(r"(0[12]\d|0[3-9]\d{2})-?([2-9]\d{6,7})(?:(?:-|转|ext)(\
 _COUNTRY = re.compile(r"^(?:\+86|0086|86(?=1[3-9]\d{9}$))")
 
 
-def normalize_phone(text) -> str | None:
+def normalize_phone(text: object) -> str | None:
     """The number in one spelling ("13912345678", "0479-8234567", "010-12345678-123");
     "" for a blank cell; None when it is neither a mobile nor a landline with area code."""
     raw = normalize_text(text)

@@ -30,7 +30,7 @@ class NewPerson:
         return f"{self.name}（{self.unit.name}）"
 
 
-def leader_entries(raw) -> list[tuple[str, str]]:
+def leader_entries(raw: object) -> list[tuple[str, str]]:
     """(name, bracketed note) for each leader named in a cell, in order."""
     return [(m[1], (m[2] or "").strip()) for m in _LEADER.finditer(normalize_text(raw))]
 
@@ -50,7 +50,7 @@ def _distance(a: str, b: str) -> int:
 class Roster:
     """The active people an import may name: the unit's subtree and its ancestors."""
 
-    def __init__(self, root: Unit):
+    def __init__(self, root: Unit) -> None:
         ancestors = Unit.lineage_paths(root.path)[:-1]
         people = Person.objects.filter(
             subtree_q([root.path], "unit__path") | Q(unit__path__in=ancestors), active=True
@@ -60,17 +60,17 @@ class Roster:
             self.by_name.setdefault(person.name, []).append(person)
         self.new: dict[str, NewPerson] = {}
 
-    def resolve(self, raw, unit: Unit) -> list:
+    def resolve(self, raw: object, unit: Unit) -> list[Person | NewPerson]:
         """The people a 责任领导 cell names (the first is the lead), as seen from the row's
         unit; raises CellError for a name two people share at the same distance."""
-        found = []
+        found: list[Person | NewPerson] = []
         for name, note in leader_entries(raw):
             person = self._one(name, note, unit)
             if person not in found:
                 found.append(person)
         return found
 
-    def _one(self, name: str, note: str, unit: Unit):
+    def _one(self, name: str, note: str, unit: Unit) -> Person | NewPerson:
         candidates = self.by_name.get(name, [])
         if note:  # "张三（阿巴嘎旗）" names the unit
             named = [p for p in candidates if note in (p.unit.name, p.unit.short_name)]

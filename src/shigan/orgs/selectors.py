@@ -4,9 +4,10 @@ from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 from django.shortcuts import get_object_or_404
 
+from shigan.accounts.models import User
 from shigan.orgs.choices import Role
 from shigan.orgs.models import Membership, Person, Unit
-from shigan.orgs.scoping import ALL, user_scope_paths
+from shigan.orgs.scoping import ALL, Viewer, user_scope_paths
 
 __all__ = [
     "unit_get",
@@ -29,12 +30,12 @@ __all__ = [
 CHILDREN_PAGE = 200
 
 
-def unit_get(*, user, pk, action: str = "view") -> Unit:
+def unit_get(*, user: Viewer, pk: int | str, action: str = "view") -> Unit:
     """The unit if `user` may `action` on it; 404 otherwise (never reveal it exists)."""
     return get_object_or_404(Unit.objects.restrict(user, action), pk=pk)
 
 
-def unit_scope_roots(*, user) -> QuerySet[Unit]:
+def unit_scope_roots(*, user: Viewer) -> QuerySet[Unit]:
     """The top units of the user's scope: where the tree browser starts."""
     paths = user_scope_paths(user, "view")
     if paths is ALL:
@@ -42,7 +43,9 @@ def unit_scope_roots(*, user) -> QuerySet[Unit]:
     return Unit.objects.filter(path__in=paths)
 
 
-def unit_children(*, user, unit: Unit, offset: int = 0, limit: int = CHILDREN_PAGE):
+def unit_children(
+    *, user: Viewer, unit: Unit, offset: int = 0, limit: int = CHILDREN_PAGE
+) -> tuple[list[Unit], bool]:
     """One page of a unit's children, the unit itself being in scope, and whether more follow."""
     children = list(
         Unit.objects.get_children(unit)
@@ -54,7 +57,9 @@ def unit_children(*, user, unit: Unit, offset: int = 0, limit: int = CHILDREN_PA
     return children[:limit], len(children) > limit
 
 
-def unit_search(*, user, query: str, limit: int = 20, under: Unit | None = None) -> list[Unit]:
+def unit_search(
+    *, user: Viewer, query: str, limit: int = 20, under: Unit | None = None
+) -> list[Unit]:
     """Units in scope whose name contains `query`, or whose pinyin initials start with it.
 
     With `under`, only that unit's subtree (the unit included) is searched.
@@ -73,22 +78,22 @@ def unit_search(*, user, query: str, limit: int = 20, under: Unit | None = None)
     return list(units.filter(condition, active=True).order_by("depth", "path")[:limit])
 
 
-def unit_child_list(*, user, unit: Unit) -> QuerySet[Unit]:
+def unit_child_list(*, user: Viewer, unit: Unit) -> QuerySet[Unit]:
     """All the children of `unit` the user may see, as a queryset (the API pages it by path)."""
     return Unit.objects.get_children(unit).restrict(user, "view")
 
 
-def membership_scoped_list(*, user) -> QuerySet[Membership]:
+def membership_scoped_list(*, user: Viewer) -> QuerySet[Membership]:
     """Every role grant on a unit the user may see."""
     return Membership.objects.restrict(user, "view").select_related("user", "unit")
 
 
-def unit_breadcrumbs(*, user, unit: Unit) -> list[Unit]:
+def unit_breadcrumbs(*, user: Viewer, unit: Unit) -> list[Unit]:
     """The unit's ancestors that the user may see, then the unit."""
     return unit.breadcrumbs(user)
 
 
-def membership_list(*, user, unit: Unit) -> QuerySet[Membership]:
+def membership_list(*, user: Viewer, unit: Unit) -> QuerySet[Membership]:
     return (
         Membership.objects.restrict(user, "view")
         .filter(unit=unit)
@@ -98,7 +103,7 @@ def membership_list(*, user, unit: Unit) -> QuerySet[Membership]:
 
 
 def person_list(
-    *, user, unit: Unit, query: str = "", include_inactive: bool = False
+    *, user: Viewer, unit: Unit, query: str = "", include_inactive: bool = False
 ) -> QuerySet[Person]:
     """The people of `unit` the user may see (those on the roster unless `include_inactive`),
     whose name contains `query` or whose pinyin initials start with it."""
@@ -108,7 +113,7 @@ def person_list(
 
 
 def person_scoped_list(
-    *, user, query: str = "", include_inactive: bool = False, action: str = "view"
+    *, user: Viewer, query: str = "", include_inactive: bool = False, action: str = "view"
 ) -> QuerySet[Person]:
     """Every person of a unit the user may `action` on, searched like `person_list`."""
     people = Person.objects.restrict(user, action).select_related("unit")
@@ -124,7 +129,9 @@ def person_scoped_list(
     return people.order_by("-active", "name", "pk")
 
 
-def person_get(*, user, pk, unit: Unit | None = None, action: str = "view") -> Person:
+def person_get(
+    *, user: Viewer, pk: int | str, unit: Unit | None = None, action: str = "view"
+) -> Person:
     """The person if `user` may `action` on their unit (and they belong to `unit`); 404
     otherwise."""
     people = Person.objects.restrict(user, action).select_related("unit")
@@ -140,10 +147,10 @@ def with_parent_pk(units: QuerySet[Unit]) -> QuerySet[Unit]:
     return units.annotate(parent_pk=Subquery(parent, output_field=IntegerField()))
 
 
-def user_is_unit_admin(user) -> bool:
+def user_is_unit_admin(user: User) -> bool:
     """Whether the user administers some unit (grants roles under it: a second factor is due)."""
     return Membership.objects.filter(user=user, role=Role.ADMIN).exists()
 
 
-def user_holds_unit_roles(user) -> bool:
+def user_holds_unit_roles(user: User) -> bool:
     return Membership.objects.filter(user=user).exists()

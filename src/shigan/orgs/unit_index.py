@@ -2,7 +2,9 @@
 names from a subtree's top, with suggestions for near misses (every app's importer uses it)."""
 
 from collections import defaultdict
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
@@ -17,7 +19,7 @@ PATH_SEPARATOR = "/"
 SUGGEST_POOL = 50  # near misses weighed for a suggestion
 
 
-def _norm(text) -> str:
+def _norm(text: object) -> str:
     return normalize_text(text).replace(" ", "")
 
 
@@ -25,7 +27,7 @@ class UnitIndex:
     """The units of one subtree in memory, found by name, short name, division code or path of
     names from the subtree's top ("锡林郭勒盟/阿巴嘎旗"), with suggestions for near misses."""
 
-    def __init__(self, root: Unit):
+    def __init__(self, root: Unit) -> None:
         self.root = root
         self.rows: dict[int, tuple[str, int, str, str, str | None]] = {}
         self.by_key: dict[str, dict[str, list[int]]] = {
@@ -42,10 +44,10 @@ class UnitIndex:
             self._load(query, root)
         self._units: dict[int, Unit] = {}
         self._choices: list[str] | None = None
-        self._blank: list | None = None
+        self._blank: list[object] | None = None
         self._slots: list[int] = []
 
-    def _load(self, query, root: Unit) -> None:
+    def _load(self, query: QuerySet[Unit, tuple[Any, ...]], root: Unit) -> None:
         name_path: dict[str, str] = {}
         pk_of_path: dict[str, int] = {}
         root_cut = len(root.path) - Unit.steplen
@@ -89,7 +91,7 @@ class UnitIndex:
     def has_child(self, parent_pk: int, name: str) -> bool:
         return (parent_pk, name) in self.children
 
-    def candidates(self, text: str) -> list[int]:
+    def candidates(self, text: object) -> list[int]:
         """Existing units that `text` may name (several when ambiguous)."""
         ref = _norm(text)
         if not ref:
@@ -99,7 +101,7 @@ class UnitIndex:
                 code = parse_division_code(ref)
             except CellError:
                 return []
-            return list(self.by_key["code"].get(code, []))
+            return list(self.by_key["code"].get(code, [])) if code is not None else []
         if PATH_SEPARATOR in ref:
             ref = PATH_SEPARATOR.join(part for part in ref.split(PATH_SEPARATOR) if part)
             found = self.by_key["path"].get(ref)
@@ -108,7 +110,7 @@ class UnitIndex:
             return list(found)
         return list(self.by_key["name"].get(ref) or self.by_key["short"].get(ref) or [])
 
-    def suggest(self, text: str) -> str | None:
+    def suggest(self, text: object) -> str | None:
         """The unit a near miss most likely means, the same answer every time: a unit whose
         name is the text plus a 镇, 苏木, 村委会 … first, the highest in the tree (a town before
         a village of the same stem); else the closest spelling, the higher unit, the earlier
@@ -119,10 +121,12 @@ class UnitIndex:
         matches = process.extract(
             ref, self._choices, scorer=fuzz.WRatio, score_cutoff=70, limit=SUGGEST_POOL
         )
-        best: tuple | None = None
+        # ((whether not a stem match, closeness or depth, depth or closeness, path), name)
+        best: tuple[tuple[int, float, float, str], str] | None = None
         for choice, score, _i in matches:
             for pk in (*self.by_key["name"].get(choice, ()), *self.by_key["short"].get(choice, ())):
                 path, depth, name, _short, _code = self.rows[pk]
+                rank: tuple[int, float, float, str]
                 if division_stem(_norm(name)) == ref:  # the text is its name less 镇, 村委会 …
                     rank = (0, depth, 0.0, path)
                 else:
@@ -131,7 +135,7 @@ class UnitIndex:
                     best = (rank, name)
         return best[1] if best else None
 
-    def not_found(self, text: str) -> str:
+    def not_found(self, text: object) -> str:
         message = _("在“%(root)s”及其下级单位中找不到“%(value)s”。") % {
             "root": self.root.name,
             "value": text,
@@ -141,13 +145,13 @@ class UnitIndex:
             message += _("您是不是要找“%(name)s”？") % {"name": suggestion}
         return message
 
-    def ambiguous(self, text: str, n: int) -> str:
+    def ambiguous(self, text: object, n: int) -> str:
         return _("有 %(n)d 个单位都叫“%(value)s”，请填写 12 位行政区划代码或“上级/名称”路径。") % {
             "n": n,
             "value": text,
         }
 
-    def resolve(self, text: str) -> Unit:
+    def resolve(self, text: object) -> Unit:
         found = self.candidates(text)
         if not found:
             raise CellError(self.not_found(text))

@@ -1,13 +1,18 @@
 """Unit pages. Each view parses, calls one selector or service, renders."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from shigan.accounts.requests import AuthenticatedRequest, signed_in_user
 from shigan.core.errors import DomainError
 from shigan.core.generic import apply_domain_error
 from shigan.core.htmx import is_htmx
@@ -19,7 +24,7 @@ from shigan.orgs.forms import (
     UnitForm,
     UnitMoveForm,
 )
-from shigan.orgs.models import Membership, Unit
+from shigan.orgs.models import Membership, Person, Unit
 from shigan.orgs.permissions import user_can
 
 __all__ = [
@@ -46,6 +51,9 @@ class UnitActionMixin(LoginRequiredMixin):
     """Looks the unit up in the user's view scope (404 outside it), then checks `action` (403)."""
 
     action = "view"
+    # What the View this mixes into sets.
+    request: HttpRequest
+    kwargs: dict[str, Any]
 
     def get_unit(self) -> Unit:
         unit = selectors.unit_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -54,7 +62,7 @@ class UnitActionMixin(LoginRequiredMixin):
         self.request.session["current_unit"] = unit.pk
         return unit
 
-    def unit_context(self, unit: Unit, **extra) -> dict:
+    def unit_context(self, unit: Unit, **extra: object) -> dict[str, object]:
         user = self.request.user
         return {
             "unit": unit,
@@ -67,7 +75,7 @@ class UnitActionMixin(LoginRequiredMixin):
 
 
 class UnitDetailView(UnitActionMixin, View):
-    def get(self, request, pk):
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
         children, more = selectors.unit_children(user=request.user, unit=unit, limit=50)
         context = self.unit_context(
@@ -82,7 +90,7 @@ class UnitDetailView(UnitActionMixin, View):
 class UnitEditView(UnitActionMixin, View):
     action = "change"
 
-    def get(self, request, pk):
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
         form = UnitForm(
             initial={
@@ -94,7 +102,7 @@ class UnitEditView(UnitActionMixin, View):
         )
         return render(request, "orgs/unit_form.html", self.unit_context(unit, form=form))
 
-    def post(self, request, pk):
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
         form = UnitForm(request.POST)
         if form.is_valid():
@@ -113,13 +121,13 @@ class UnitEditView(UnitActionMixin, View):
 class UnitCreateView(UnitActionMixin, View):
     action = "change"
 
-    def get(self, request, pk):
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
         return render(
             request, "orgs/unit_create.html", self.unit_context(unit, form=UnitCreateForm())
         )
 
-    def post(self, request, pk):
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         parent = self.get_unit()
         form = UnitCreateForm(request.POST)
         if form.is_valid():
@@ -137,14 +145,14 @@ class UnitCreateView(UnitActionMixin, View):
 class UnitMoveView(UnitActionMixin, View):
     action = "change"
 
-    def _form(self, data=None):
+    def _form(self, data: QueryDict | None = None) -> UnitMoveForm:
         return UnitMoveForm(data, scope=Unit.objects.restrict(self.request.user, "change"))
 
-    def get(self, request, pk):
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
         return render(request, "orgs/unit_move.html", self.unit_context(unit, form=self._form()))
 
-    def post(self, request, pk):
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
         form = self._form(request.POST)
         if form.is_valid():
@@ -163,7 +171,7 @@ class UnitMoveView(UnitActionMixin, View):
 
 
 class UnitTreeView(LoginRequiredMixin, View):
-    def get(self, request):
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         roots = selectors.unit_scope_roots(user=request.user)
         return render(request, "orgs/unit_tree.html", {"roots": roots})
 
@@ -171,7 +179,7 @@ class UnitTreeView(LoginRequiredMixin, View):
 class UnitChildrenView(UnitActionMixin, View):
     """The htmx partial behind a tree node: one page of children, loaded when opened."""
 
-    def get(self, request, pk):
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
         offset = _int(request.GET.get("offset"), 0)
         children, more = selectors.unit_children(user=request.user, unit=unit, offset=offset)
@@ -185,7 +193,7 @@ class UnitChildrenView(UnitActionMixin, View):
 
 
 class UnitSearchView(LoginRequiredMixin, View):
-    def get(self, request):
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         query = request.GET.get("q", "")
         results = selectors.unit_search(user=request.user, query=query)
         template = (
@@ -197,7 +205,13 @@ class UnitSearchView(LoginRequiredMixin, View):
 class MembershipView(UnitActionMixin, View):
     action = "manage"
 
-    def get(self, request, pk, form=None, status=200):
+    def get(
+        self,
+        request: AuthenticatedRequest,
+        pk: int,
+        form: MembershipGrantForm | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
         unit = self.get_unit()
         context = self.unit_context(
             unit,
@@ -206,7 +220,7 @@ class MembershipView(UnitActionMixin, View):
         )
         return render(request, "orgs/memberships.html", context, status=status)
 
-    def post(self, request, pk):
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
         form = MembershipGrantForm(request.POST)
         if form.is_valid():
@@ -228,7 +242,7 @@ class MembershipView(UnitActionMixin, View):
 class MembershipRevokeView(UnitActionMixin, View):
     action = "manage"
 
-    def post(self, request, pk, membership_pk):
+    def post(self, request: AuthenticatedRequest, pk: int, membership_pk: int) -> HttpResponse:
         unit = self.get_unit()
         membership = get_object_or_404(
             Membership.objects.restrict(request.user, "manage").select_related("user", "unit"),
@@ -243,7 +257,9 @@ class MembershipRevokeView(UnitActionMixin, View):
         return redirect("orgs:memberships", pk=unit.pk)
 
 
-def _int(value, default: int) -> int:
+def _int(value: str | None, default: int) -> int:
+    if value is None:
+        return default
     try:
         return max(0, int(value))
     except (TypeError, ValueError):
@@ -256,7 +272,7 @@ def _int(value, default: int) -> int:
 class PersonListView(UnitActionMixin, View):
     """The people of a unit: searched by name or pinyin initials, those who left on request."""
 
-    def get(self, request, pk):
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
         query = request.GET.get("q", "").strip()
         inactive = request.GET.get("inactive") == "1"
@@ -271,20 +287,22 @@ class PersonListView(UnitActionMixin, View):
 class PersonFormMixin(UnitActionMixin):
     action = "record"
 
-    def render_form(self, unit, form, person=None, status=200):
+    def render_form(
+        self, unit: Unit, form: PersonForm, person: Person | None = None, status: int = 200
+    ) -> HttpResponse:
         context = self.unit_context(unit, form=form, person=person)
         return render(self.request, "orgs/person_form.html", context, status=status)
 
-    def saved(self, form, person, message: str):
+    def saved(self, form: PersonForm, person: Person, message: str) -> HttpResponse:
         messages.success(self.request, message % {"name": person.name})
         return redirect("orgs:people", pk=person.unit_id)
 
 
 class PersonCreateView(PersonFormMixin, View):
-    def get(self, request, pk):
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return self.render_form(self.get_unit(), PersonForm())
 
-    def post(self, request, pk):
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
         form = PersonForm(request.POST)
         if form.is_valid():
@@ -298,16 +316,16 @@ class PersonCreateView(PersonFormMixin, View):
 
 
 class PersonEditView(PersonFormMixin, View):
-    def get_person(self, unit):
+    def get_person(self, unit: Unit) -> Person:
         return selectors.person_get(user=self.request.user, pk=self.kwargs["person_pk"], unit=unit)
 
-    def get(self, request, pk, person_pk):
+    def get(self, request: AuthenticatedRequest, pk: int, person_pk: int) -> HttpResponse:
         unit = self.get_unit()
         person = self.get_person(unit)
         initial = {key: getattr(person, key) for key in PersonForm.base_fields}
         return self.render_form(unit, PersonForm(initial=initial), person)
 
-    def post(self, request, pk, person_pk):
+    def post(self, request: AuthenticatedRequest, pk: int, person_pk: int) -> HttpResponse:
         unit = self.get_unit()
         person = self.get_person(unit)
         form = PersonForm(request.POST)
@@ -326,19 +344,19 @@ class PersonEditView(PersonFormMixin, View):
 class PersonDeactivateView(PersonEditView):
     """Asks first (GET), then takes the person off the roster (POST)."""
 
-    def get(self, request, pk, person_pk):
+    def get(self, request: AuthenticatedRequest, pk: int, person_pk: int) -> HttpResponse:
         unit = self.get_unit()
         context = self.unit_context(unit, person=self.get_person(unit))
         return render(request, "orgs/person_deactivate.html", context)
 
-    def post(self, request, pk, person_pk):
+    def post(self, request: AuthenticatedRequest, pk: int, person_pk: int) -> HttpResponse:
         return self.change(services.person_deactivate, _("“%(name)s”已停用，不再出现在名册中。"))
 
-    def change(self, service, message: str):
+    def change(self, service: Callable[..., Person], message: str) -> HttpResponse:
         unit = self.get_unit()
         person = self.get_person(unit)
         try:
-            service(actor=self.request.user, person=person)
+            service(actor=signed_in_user(self.request), person=person)
         except DomainError as error:
             messages.error(self.request, error.message)
         else:
@@ -349,5 +367,5 @@ class PersonDeactivateView(PersonEditView):
 class PersonReactivateView(PersonDeactivateView):
     http_method_names = ["post"]
 
-    def post(self, request, pk, person_pk):
+    def post(self, request: AuthenticatedRequest, pk: int, person_pk: int) -> HttpResponse:
         return self.change(services.person_reactivate, _("“%(name)s”已恢复在册。"))

@@ -3,18 +3,23 @@ entry. The home page keeps its name `core:home` (the root URLconf puts it in cor
 namespace: core, the bottom floor, knows no units)."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
+from shigan.accounts.models import User
+from shigan.orgs.models import Unit
 from shigan.orgs.selectors import unit_scope_roots
 
 __all__ = ["HomeView", "ScopeIndexView"]
 
 
 class HomeView(LoginRequiredMixin, View):
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponse:
         roots = list(unit_scope_roots(user=request.user).order_by("path")[:50])
-        memberships = request.user.memberships.select_related("unit").order_by("unit__path")
+        user = request.user
+        assert isinstance(user, User)  # LoginRequiredMixin
+        memberships = user.memberships.select_related("unit").order_by("unit__path")
         return render(request, "core/home.html", {"roots": roots, "memberships": memberships})
 
 
@@ -26,13 +31,13 @@ class ScopeIndexView(LoginRequiredMixin, View):
 
     title = ""
 
-    def unit_url(self, request, unit) -> str | None:
+    def unit_url(self, request: HttpRequest, unit: Unit) -> str | None:
         raise NotImplementedError
 
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponse:
         roots = list(unit_scope_roots(user=request.user).order_by("path")[:200])
-        links = [(unit, self.unit_url(request, unit)) for unit in roots]
-        links = [(unit, url) for unit, url in links if url]
+        found = [(unit, self.unit_url(request, unit)) for unit in roots]
+        links = [(unit, url) for unit, url in found if url]
         if len(links) == 1:
             return redirect(links[0][1])
         return render(request, "core/scope_index.html", {"title": self.title, "links": links})

@@ -8,7 +8,7 @@ from shigan.orgs.models import Membership, Person, Unit
 __all__ = ["UnitSerializer", "MembershipSerializer", "PersonSerializer"]
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(serializers.ModelSerializer[Unit]):
     parent_id = serializers.IntegerField(
         source="parent_pk", read_only=True, allow_null=True, label=_("上级单位")
     )
@@ -30,7 +30,7 @@ class UnitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(serializers.ModelSerializer[Membership]):
     username = serializers.CharField(source="user.username", read_only=True, label=_("用户名"))
     unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("单位名称"))
 
@@ -40,7 +40,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(serializers.ModelSerializer[Person]):
     unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("单位名称"))
 
     class Meta:

@@ -1,14 +1,18 @@
 """The units and role-grants API. Views parse, call one selector or service, and render."""
 
-from django.db.models import IntegerField, Value
+from typing import Any
+
+from django.db.models import IntegerField, QuerySet, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.request import Request
 from rest_framework.response import Response
 
+from shigan.accounts.requests import signed_in_user
 from shigan.accounts.selectors import active_user_by_username
 from shigan.core.api import ListRetrieveDestroyViewSet, parse, summaries
 from shigan.core.pagination import CursorPagination
@@ -18,13 +22,14 @@ from shigan.orgs.choices import PersonRank, Role, UnitKind
 from shigan.orgs.filters import MembershipFilter, PersonFilter, UnitFilter
 from shigan.orgs.models import Membership, Person, Unit
 from shigan.orgs.permissions import user_can
+from shigan.orgs.scoping import Viewer
 
 __all__ = ["UnitViewSet", "MembershipViewSet", "PersonViewSet"]
 
 SEARCH_LIMIT_MAX = 50
 
 
-def _require(user, action_name: str, unit: Unit, message: str) -> None:
+def _require(user: Viewer, action_name: str, unit: Unit, message: str) -> None:
     """403 for a unit the user sees but may not `action_name` on (one not seen is already 404)."""
     if not user_can(user, action_name, unit):
         raise exceptions.PermissionDenied(message)
@@ -41,7 +46,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = UnitFilter
 
-    class UnitPartialUpdateInput(serializers.Serializer):
+    class UnitPartialUpdateInput(serializers.Serializer[dict[str, Any]]):
         name = serializers.CharField(max_length=100, required=False, label=gettext_lazy("名称"))
         short_name = serializers.CharField(
             max_length=50, required=False, allow_blank=True, label=gettext_lazy("简称")
@@ -51,19 +56,19 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
         )
         active = serializers.BooleanField(required=False, label=gettext_lazy("有效"))
 
-    class UnitSearchInput(serializers.Serializer):
+    class UnitSearchInput(serializers.Serializer[dict[str, Any]]):
         q = serializers.CharField(max_length=100, label=gettext_lazy("名称或拼音首字母"))
         limit = serializers.IntegerField(
             min_value=1, max_value=SEARCH_LIMIT_MAX, default=20, label=gettext_lazy("条数")
         )
 
-    class UnitSearchOutput(serializers.ModelSerializer):
+    class UnitSearchOutput(serializers.ModelSerializer[Unit]):
         class Meta:
             model = Unit
             fields = ["id", "name", "short_name", "kind", "division_code", "depth", "numchild"]
             read_only_fields = fields
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Unit]:
         return selectors.with_parent_pk(Unit.objects.restrict(self.request.user, "view"))
 
     @extend_schema(
@@ -71,12 +76,12 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
         request=UnitPartialUpdateInput,
         responses={200: UnitSerializer},
     )
-    def partial_update(self, request, pk=None):
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
         unit = self.get_object()
         _require(request.user, "change", unit, _("您没有修改该单位的权限。"))
         data = parse(self.UnitPartialUpdateInput, request.data)
         services.unit_update(
-            actor=request.user,
+            actor=signed_in_user(request),
             unit=unit,
             name=data.get("name", unit.name),
             short_name=data.get("short_name", unit.short_name),
@@ -89,7 +94,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
         summary=gettext_lazy("下级单位（按路径分页）"), responses=UnitSerializer(many=True)
     )
     @action(detail=True, methods=["get"], filter_backends=[])
-    def children(self, request, pk=None):
+    def children(self, request: Request, pk: str | None = None) -> Response:
         unit = self.get_object()
         children = selectors.unit_child_list(user=request.user, unit=unit).annotate(
             parent_pk=Value(unit.pk, output_field=IntegerField())
@@ -103,7 +108,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
         responses=UnitSearchOutput(many=True),
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
-    def search(self, request, pk=None):
+    def search(self, request: Request, pk: str | None = None) -> Response:
         unit = self.get_object()
         query = parse(self.UnitSearchInput, request.query_params)
         units = selectors.unit_search(
@@ -127,12 +132,12 @@ class MembershipViewSet(ListRetrieveDestroyViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = MembershipFilter
 
-    class MembershipCreateInput(serializers.Serializer):
+    class MembershipCreateInput(serializers.Serializer[dict[str, Any]]):
         username = serializers.CharField(max_length=150, label=gettext_lazy("用户名"))
         unit = serializers.IntegerField(min_value=1, label=gettext_lazy("单位"))
         role = serializers.ChoiceField(choices=Role.choices, label=gettext_lazy("角色"))
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Membership]:
         return selectors.membership_scoped_list(user=self.request.user)
 
     @extend_schema(
@@ -140,7 +145,7 @@ class MembershipViewSet(ListRetrieveDestroyViewSet):
         request=MembershipCreateInput,
         responses={201: MembershipSerializer},
     )
-    def create(self, request):
+    def create(self, request: Request) -> Response:
         data = parse(self.MembershipCreateInput, request.data)
         unit = selectors.unit_get(user=request.user, pk=data["unit"])
         _require(request.user, "manage", unit, _("您没有在该单位授予角色的权限。"))
@@ -151,18 +156,18 @@ class MembershipViewSet(ListRetrieveDestroyViewSet):
                 code="unknown_user",
             )
         membership = services.membership_grant(
-            actor=request.user, user=user, unit=unit, role=data["role"]
+            actor=signed_in_user(request), user=user, unit=unit, role=data["role"]
         )
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
-    def destroy(self, request, pk=None):
+    def destroy(self, request: Request, pk: str | None = None) -> Response:
         membership = self.get_object()
         _require(request.user, "manage", membership.unit, _("您没有在该单位撤销角色的权限。"))
-        services.membership_revoke(actor=request.user, membership=membership)
+        services.membership_revoke(actor=signed_in_user(request), membership=membership)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class PersonInput(serializers.Serializer):
+class PersonInput(serializers.Serializer[dict[str, Any]]):
     unit = serializers.IntegerField(min_value=1, label=gettext_lazy("单位"))
     name = serializers.CharField(max_length=50, label=gettext_lazy("姓名"))
     post = serializers.CharField(
@@ -177,13 +182,13 @@ class PersonInput(serializers.Serializer):
 
 
 class PersonPartialInput(PersonInput):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required, field.default = False, serializers.empty
 
 
-class PersonListInput(serializers.Serializer):
+class PersonListInput(serializers.Serializer[dict[str, Any]]):
     q = serializers.CharField(
         max_length=50, required=False, default="", label=gettext_lazy("姓名或拼音首字母")
     )
@@ -199,7 +204,7 @@ class PersonListInput(serializers.Serializer):
     ),
     retrieve=extend_schema(summary=gettext_lazy("人员详情")),
 )
-class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
     """The roster of the units the caller sees; a person outside them is 404. Writing needs the
     record right on the person's unit."""
 
@@ -210,7 +215,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = PersonFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Person]:
         if self.action != "list":
             return selectors.person_scoped_list(user=self.request.user, include_inactive=True)
         query = parse(PersonListInput, self.request.query_params)
@@ -228,10 +233,10 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         request=PersonInput,
         responses={201: PersonSerializer},
     )
-    def create(self, request):
+    def create(self, request: Request) -> Response:
         data = parse(PersonInput, request.data)
         unit = self._unit(data.pop("unit"))
-        person = services.person_create(actor=request.user, unit=unit, **data)
+        person = services.person_create(actor=signed_in_user(request), unit=unit, **data)
         return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -239,23 +244,25 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         request=PersonPartialInput,
         responses={200: PersonSerializer},
     )
-    def partial_update(self, request, pk=None):
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
         person = self.get_object()
         _require(request.user, "record", person.unit, _("您没有在该单位修改人员的权限。"))
         data = parse(PersonPartialInput, request.data)
         unit = self._unit(data["unit"]) if "unit" in data else person.unit
         fields = {k: data.get(k, getattr(person, k)) for k in ("name", "post", "rank", "phone")}
-        person = services.person_update(actor=request.user, person=person, unit=unit, **fields)
+        person = services.person_update(
+            actor=signed_in_user(request), person=person, unit=unit, **fields
+        )
         return Response(PersonSerializer(person).data)
 
     @extend_schema(summary=gettext_lazy("停用人员"), request=None, responses=PersonSerializer)
     @action(detail=True, methods=["post"])
-    def deactivate(self, request, pk=None):
-        person = services.person_deactivate(actor=request.user, person=self.get_object())
+    def deactivate(self, request: Request, pk: str | None = None) -> Response:
+        person = services.person_deactivate(actor=signed_in_user(request), person=self.get_object())
         return Response(PersonSerializer(person).data)
 
     @extend_schema(summary=gettext_lazy("恢复在册"), request=None, responses=PersonSerializer)
     @action(detail=True, methods=["post"])
-    def reactivate(self, request, pk=None):
-        person = services.person_reactivate(actor=request.user, person=self.get_object())
+    def reactivate(self, request: Request, pk: str | None = None) -> Response:
+        person = services.person_reactivate(actor=signed_in_user(request), person=self.get_object())
         return Response(PersonSerializer(person).data)

@@ -5,6 +5,7 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
+from shigan.accounts.models import User
 from shigan.core.errors import DomainError, RowsRejected
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
@@ -32,7 +33,7 @@ class BulkRejected(RowsRejected, OrgError):
         )
 
 
-def _require(user, action: str, unit: Unit) -> None:
+def _require(user: User | None, action: str, unit: Unit) -> None:
     if not user_can(user, action, unit):
         raise OrgError(_("您没有在“%(unit)s”进行此操作的权限。") % {"unit": unit}, code="forbidden")
 
@@ -45,7 +46,7 @@ def _unit_forbidden(unit: Unit) -> OrgError:
     )
 
 
-def _parent_forbidden(parent) -> OrgError:
+def _parent_forbidden(parent: object) -> OrgError:
     return OrgError(
         _("您没有在“%(unit)s”进行此操作的权限。") % {"unit": parent},
         code="forbidden",
@@ -53,7 +54,7 @@ def _parent_forbidden(parent) -> OrgError:
     )
 
 
-def _duplicate_name(parent_label, name: str) -> OrgError:
+def _duplicate_name(parent_label: object, name: str) -> OrgError:
     return OrgError(
         _("“%(parent)s”下已有名为“%(name)s”的单位。") % {"parent": parent_label, "name": name},
         code="duplicate_name",

@@ -9,6 +9,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shigan.accounts.external.mapping import Grant
+from shigan.accounts.models import User
 from shigan.accounts.system import system_actor
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.core.bulk import bulk_insert, reserve_ids
@@ -36,7 +38,7 @@ __all__ = [
 ]
 
 
-def _check_grantee(user) -> None:
+def _check_grantee(user: User) -> None:
     """三员分立: the audit administrator reads the audit trail and holds no unit role."""
     if getattr(user, "is_auditor", False):
         raise OrgError(
@@ -49,7 +51,7 @@ def _check_grantee(user) -> None:
 
 
 @transaction.atomic
-def membership_grant(*, actor, user, unit: Unit, role: str) -> Membership:
+def membership_grant(*, actor: User | None, user: User, unit: Unit, role: str) -> Membership:
     if role not in Role.values:
         raise OrgError(_("角色无效。"), code="invalid_role", field="role")
     _require(actor, "manage", unit)
@@ -74,7 +76,7 @@ def membership_grant(*, actor, user, unit: Unit, role: str) -> Membership:
 
 
 @transaction.atomic
-def membership_revoke(*, actor, membership: Membership) -> None:
+def membership_revoke(*, actor: User | None, membership: Membership) -> None:
     _require(actor, "manage", membership.unit)
     if not actor.is_superuser and membership.user_id == actor.pk and membership.role == Role.ADMIN:
         raise OrgError(_("不能撤销自己的管理员角色，请由上级管理员操作。"), code="self_revoke")
@@ -87,12 +89,20 @@ def membership_revoke(*, actor, membership: Membership) -> None:
 
 @dataclass
 class MembershipDraft:
-    user: object
+    user: User
     unit: Unit
     role: str
 
 
-def _check_membership(actor, draft: MembershipDraft, allowed: dict, existing: set) -> tuple:
+MembershipKey = tuple[int, int, str]  # (user id, unit id, role)
+
+
+def _check_membership(
+    actor: User | None,
+    draft: MembershipDraft,
+    allowed: dict[int, bool],
+    existing: set[MembershipKey],
+) -> MembershipKey:
     """`membership_grant`'s checks of one draft (OrgError); returns its (user, unit, role).
     `allowed` caches, per unit, whether the actor may manage there."""
     if draft.role not in Role.values:
@@ -124,7 +134,7 @@ def _membership_audit_item(pk: int, draft: MembershipDraft) -> AuditItem:
 
 @transaction.atomic
 def membership_bulk_grant(
-    *, actor, drafts: Sequence[MembershipDraft], skip_invalid: bool = False
+    *, actor: User | None, drafts: Sequence[MembershipDraft], skip_invalid: bool = False
 ) -> BulkOutcome:
     """Grant many roles at once; each draft is checked as `membership_grant` would check it."""
     outcome = BulkOutcome()
@@ -173,12 +183,14 @@ def _mapped_unit(ref: str) -> Unit | None:
 
 
 @transaction.atomic
-def membership_sync_mapped(*, user, source: str, grants, previous: list) -> list[list]:
+def membership_sync_mapped(
+    *, user: User, source: str, grants: list[Grant], previous: list[list[int | str]]
+) -> list[list[int | str]]:
     """The roles an external login's group → role mapping gives (accounts.external): grant the
     mapped roles the user lacks, take back those the mapping gave before and no longer gives.
     Roles granted by hand are never touched. Returns the [unit id, role] pairs now mapped."""
     actor = system_actor(f"{source} role mapping")
-    wanted: list[list] = []
+    wanted: list[list[int | str]] = []
     for grant in grants:
         unit = _mapped_unit(grant.unit)
         if unit is None:

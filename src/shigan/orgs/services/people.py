@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from shigan.accounts.models import User
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.orgs.choices import PersonRank
@@ -44,7 +45,7 @@ class PersonDraft:
 _PERSON_LIMITS = (("name", 50, _lazy("姓名")), ("post", 100, _lazy("职务")))
 
 
-def _check_person(actor, draft: PersonDraft, allowed: dict[int, bool]) -> None:
+def _check_person(actor: User | None, draft: PersonDraft, allowed: dict[int, bool]) -> None:
     """Clean `draft` in place, or raise the OrgError naming the field that breaks a rule.
     `allowed` caches, per unit, whether the actor may record there."""
     draft.name, draft.post = (draft.name or "").strip(), (draft.post or "").strip()
@@ -75,7 +76,7 @@ def _check_person(actor, draft: PersonDraft, allowed: dict[int, bool]) -> None:
         raise _unit_forbidden(unit)
 
 
-def _person_snapshot(person) -> dict:
+def _person_snapshot(person: "Person | PersonDraft") -> dict[str, object]:
     return {
         "name": person.name,
         "unit": person.unit_id if isinstance(person, Person) else person.unit.pk,
@@ -92,7 +93,14 @@ def _person_label(name: str, post: str) -> str:
 
 @transaction.atomic
 def person_create(
-    *, actor, unit: Unit, name: str, rank: str, post: str = "", phone: str = "", user=None
+    *,
+    actor: User | None,
+    unit: Unit,
+    name: str,
+    rank: str,
+    post: str = "",
+    phone: str = "",
+    user: User | None = None,
 ) -> Person:
     draft = PersonDraft(unit=unit, name=name, rank=rank, post=post or "", phone=phone or "")
     _check_person(actor, draft, {})
@@ -109,7 +117,7 @@ def person_create(
 @transaction.atomic
 def person_update(
     *,
-    actor,
+    actor: User | None,
     person: Person,
     name: str,
     rank: str,
@@ -138,7 +146,7 @@ def person_update(
     return person
 
 
-def _person_set_active(actor, person: Person, active: bool) -> Person:
+def _person_set_active(actor: User | None, person: Person, active: bool) -> Person:
     person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
     if not user_can(actor, "record", person.unit):
         raise _unit_forbidden(person.unit)
@@ -159,14 +167,14 @@ def _person_set_active(actor, person: Person, active: bool) -> Person:
 
 
 @transaction.atomic
-def person_deactivate(*, actor, person: Person) -> Person:
+def person_deactivate(*, actor: User | None, person: Person) -> Person:
     """Take a person off the roster (left, retired): their records stay, new ones cannot name
     them. Nobody is deleted, so history keeps its names."""
     return _person_set_active(actor, person, False)
 
 
 @transaction.atomic
-def person_reactivate(*, actor, person: Person) -> Person:
+def person_reactivate(*, actor: User | None, person: Person) -> Person:
     return _person_set_active(actor, person, True)
 
 
@@ -191,7 +199,7 @@ _PERSON_COLUMNS = (
 
 @transaction.atomic
 def person_bulk_create(
-    *, actor, drafts: Sequence[PersonDraft], skip_invalid: bool = False
+    *, actor: User | None, drafts: Sequence[PersonDraft], skip_invalid: bool = False
 ) -> BulkOutcome:
     """Create many people at once; each draft is checked by `person_create`'s own check."""
     outcome = BulkOutcome()

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shigan.accounts.models import User
 from shigan.audit.services import audit_record
 from shigan.core.actors import is_system_actor, require_actor
 from shigan.core.versions import versions_touch
@@ -23,7 +24,7 @@ def _ancestor_ids(unit: Unit) -> list[int]:
     return [ids[p] for p in paths]
 
 
-def _unit_snapshot(unit: Unit) -> dict:
+def _unit_snapshot(unit: Unit) -> dict[str, object]:
     return {
         "name": unit.name,
         "short_name": unit.short_name,
@@ -71,7 +72,7 @@ def _check_sibling_name(parent: Unit | None, name: str, exclude: Unit | None = N
 @transaction.atomic
 def unit_create(
     *,
-    actor,
+    actor: User | None,
     parent: Unit | None,
     name: str,
     kind: str,
@@ -107,7 +108,13 @@ def unit_create(
 
 @transaction.atomic
 def unit_update(
-    *, actor, unit: Unit, name: str, short_name: str = "", kind: str, active: bool = True
+    *,
+    actor: User | None,
+    unit: Unit,
+    name: str,
+    short_name: str = "",
+    kind: str,
+    active: bool = True,
 ) -> Unit:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     _require(actor, "change", unit)
@@ -129,7 +136,7 @@ def unit_update(
 
 
 @transaction.atomic
-def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
+def unit_move(*, actor: User | None, unit: Unit, new_parent: Unit) -> Unit:
     """Move a unit, with its whole subtree, to the end of `new_parent`'s children."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     new_parent = Unit.objects.select_for_update().get(pk=new_parent.pk)

@@ -2,13 +2,14 @@
 then one bulk insert of the units and one of their audit entries."""
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from shigan.accounts.models import User
 from shigan.audit.services import AuditItem, audit_record_many
 from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.core.versions import versions_touch
@@ -120,7 +121,7 @@ class _UnitPlacer:
     """Checks unit drafts one by one, as `unit_create` would, and gives each valid one the next
     path under its parent (an existing unit or an earlier draft)."""
 
-    def __init__(self, actor, drafts: Sequence[UnitDraft]):
+    def __init__(self, actor: User | None, drafts: Sequence[UnitDraft]):
         self.actor, self.drafts = actor, drafts
         parent_pks = sorted({d.parent.pk for d in drafts if isinstance(d.parent, Unit)})
         self.parents = _locked_parents(parent_pks)
@@ -128,7 +129,7 @@ class _UnitPlacer:
         # Existing parent pk → (path, depth, whether the actor may add units under it).
         self.checked: dict[int, tuple[str, int, bool]] = {}
         self.placed: dict[int, tuple[str, int]] = {}  # draft index → (path, depth)
-        self.new_children: Counter = Counter()  # parent path → children added
+        self.new_children: Counter[str] = Counter()  # parent path → children added
         self.order: list[int] = []  # the valid drafts' indexes
 
     def _existing_parent(self, parent: Unit) -> tuple[str, int]:
@@ -172,7 +173,7 @@ class _UnitPlacer:
         self.order.append(index)
 
 
-def _unit_rows(placer: _UnitPlacer, created: list[tuple[int, int]]):
+def _unit_rows(placer: _UnitPlacer, created: list[tuple[int, int]]) -> Iterator[tuple[object, ...]]:
     """The new units' rows; takes the new units' own children out of `placer.new_children`."""
     pop = placer.new_children.pop
     for pk, index in created:
@@ -196,7 +197,7 @@ def _unit_rows(placer: _UnitPlacer, created: list[tuple[int, int]]):
         )
 
 
-def _unit_audit_items(placer: _UnitPlacer, created: list[tuple[int, int]]):
+def _unit_audit_items(placer: _UnitPlacer, created: list[tuple[int, int]]) -> Iterator[AuditItem]:
     for pk, index in created:
         draft = placer.drafts[index]
         snapshot = {
@@ -213,7 +214,7 @@ def _unit_audit_items(placer: _UnitPlacer, created: list[tuple[int, int]]):
 
 @transaction.atomic
 def unit_bulk_create(
-    *, actor, drafts: Sequence[UnitDraft], skip_invalid: bool = False
+    *, actor: User | None, drafts: Sequence[UnitDraft], skip_invalid: bool = False
 ) -> BulkOutcome:
     """Create many units at once under existing units or under each other.
 

@@ -1,5 +1,7 @@
 import time
+from argparse import ArgumentParser
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -11,14 +13,22 @@ from shigan.orgs.divisions import DATA_DIR, divisions_import
 class Command(BaseCommand):
     help = "行政区划：shigan divisions import [--province 15] [--depth N]"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         imp = sub.add_parser("import", help="导入（或更新）国家统计局 2023 年区划代码")
         imp.add_argument("--province", help="只导入一个省级区划，如 15（内蒙古）")
         imp.add_argument("--depth", type=int, default=5, help="导入到第几级（1–5，默认 5）")
         imp.add_argument("--source", type=Path, default=DATA_DIR, help="区划 CSV 所在目录")
 
-    def handle(self, *args, action, province=None, depth=5, source=DATA_DIR, **options):
+    def handle(
+        self,
+        *args: Any,
+        action: str,
+        province: str | None = None,
+        depth: int = 5,
+        source: Path = DATA_DIR,
+        **options: Any,
+    ) -> None:
         started = time.perf_counter()
         try:
             stats = divisions_import(

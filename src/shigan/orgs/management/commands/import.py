@@ -3,7 +3,9 @@
 --dry-run), from the command line, with a progress bar."""
 
 import datetime
+from argparse import ArgumentParser
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import CommandError
 
@@ -48,10 +50,12 @@ def find_unit(text: str) -> Unit:
     roots = Unit.objects.filter(depth=1, name=parts[0]) if parts else Unit.objects.none()
     if not roots:
         raise CommandError(f"找不到单位“{text}”：请写单位编号、行政区划代码或“上级/名称”路径。")
+    root = roots.first()
+    assert root is not None  # roots is not empty
     if len(parts) == 1:
-        return roots.first()
+        return root
     try:
-        return UnitIndex(roots.first()).resolve("/".join(parts[1:]))
+        return UnitIndex(root).resolve("/".join(parts[1:]))
     except Exception as error:  # CellError: its message names the near misses
         raise CommandError(getattr(error, "message", str(error))) from None
 
@@ -62,7 +66,7 @@ class Command(UnitsCommand):
         "[--dry-run] [--as-of 日期]。种类：" + "、".join(KINDS)
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("kind", choices=sorted(KINDS), help="导入什么")
         parser.add_argument("file", type=Path)
         parser.add_argument(
@@ -89,10 +93,13 @@ class Command(UnitsCommand):
         )
         parser.add_argument("--report", type=Path, help="有错误时，把错误报告写到这个文件")
 
-    def handle(self, *args, kind, file: Path, unit: str, report, **options):
+    # Its own arguments: this command shares only `_run` and `_report` with `units`.
+    def handle(  # type: ignore[override]
+        self, *args: Any, kind: str, file: Path, unit: str, report: Path | None, **options: Any
+    ) -> None:
         if not file.exists():
             raise CommandError(f"找不到文件：{file}")
-        params = {
+        params: dict[str, object] = {
             "mode": options["mode"],
             "dry_run": options["dry_run"],
             "as_of": options["as_of"].isoformat() if options["as_of"] else None,

@@ -1,10 +1,13 @@
 import time
+from argparse import ArgumentParser
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
 from shigan.accounts.system import system_actor
 from shigan.core.jobs import job_create, job_run
+from shigan.core.models import Job
 from shigan.core.spreadsheets.importers import ImportMode
 from shigan.orgs.models import Unit
 
@@ -12,7 +15,7 @@ from shigan.orgs.models import Unit
 class ProgressBar:
     """A one-line text progress bar on the command's stdout."""
 
-    def __init__(self, stream, width: int = 40):
+    def __init__(self, stream: OutputWrapper, width: int = 40) -> None:
         self.stream, self.width, self.started = stream, width, time.perf_counter()
 
     def __call__(self, done: int, total: int | None) -> None:
@@ -35,7 +38,7 @@ class Command(BaseCommand):
         "shigan units export --unit 单位编号 -o 文件（.xlsx 或 .csv）"
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         imp = sub.add_parser("import", help="把表格中的单位导入到某单位之下")
         imp.add_argument("file", type=Path)
@@ -59,20 +62,22 @@ class Command(BaseCommand):
             raise CommandError(f"没有编号为 {pk} 的单位。")
         return unit
 
-    def handle(self, *args, action, **options):
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "import":
             self._import(**options)
         else:
             self._export(**options)
 
-    def _run(self, job):
+    def _run(self, job: Job) -> Job:
         bar = ProgressBar(self.stdout)
         job = job_run(job_id=job.pk, progress=bar)
         bar(job.done, job.total or job.done)
         bar.end()
         return job
 
-    def _import(self, *, file: Path, under: int, mode: str, report, sheet: str, **options):
+    def _import(
+        self, *, file: Path, under: int, mode: str, report: Path | None, sheet: str, **options: Any
+    ) -> None:
         unit = self._unit(under)
         if not file.exists():
             raise CommandError(f"找不到文件：{file}")
@@ -87,7 +92,7 @@ class Command(BaseCommand):
         job = self._run(job)
         self._report(job, report)
 
-    def _report(self, job, report) -> None:
+    def _report(self, job: Job, report: Path | None) -> None:
         """An import job's outcome: notes, every bad cell, the error report, the counts."""
         summary = job.summary or {}
         for note in summary.get("notes", ()):
@@ -110,7 +115,7 @@ class Command(BaseCommand):
             )
         )
 
-    def _export(self, *, unit: int, output: Path, sheet: str, **options):
+    def _export(self, *, unit: int, output: Path, sheet: str, **options: Any) -> None:
         target = self._unit(unit)
         fmt = output.suffix.lower().lstrip(".")
         if fmt not in ("xlsx", "csv"):
