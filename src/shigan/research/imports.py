@@ -121,7 +121,7 @@ class ResearchImporter(Importer):
         super().__init__(**kwargs)
         self.unit = unit
         self.campaign = campaign
-        self._index = None
+        self._index: UnitIndex | None = None
         self._people = None
 
     @property

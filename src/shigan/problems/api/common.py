@@ -1,10 +1,15 @@
 """What the problems API views share: a service call whose refusal about the caller is a
 403, the people and problems named by id in a request, the scoped read mixin."""
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.pagination import BasePagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
 from shigan.core.errors import DomainError
@@ -12,6 +17,9 @@ from shigan.core.pagination import CursorPagination
 from shigan.problems import selectors
 from shigan.problems.models import Problem
 from shigan.problems.permissions import can_record
+
+if TYPE_CHECKING:  # a stub-only protocol (DjangoFilterBackend does not subclass BaseFilterBackend)
+    from rest_framework.generics import BaseFilterProtocol
 
 # Refusals that are about who asks, not about what is asked: 403.
 FORBIDDEN_CODES = {"forbidden", "not_reviewer", "own_closeout", "own_extension"}
@@ -65,7 +73,9 @@ def visible_problems(user, ids: list[int], field: str = "problems") -> list[Prob
 
 
 class ScopedReadMixin:
-    pagination_class = CursorPagination
+    pagination_class: type[BasePagination] | None = CursorPagination
     cursor_ordering = "-id"
     lookup_value_regex = "[0-9]+"
-    filter_backends = [DjangoFilterBackend]
+    filter_backends: "Sequence[type[BaseFilterBackend | BaseFilterProtocol[Any]]]" = [
+        DjangoFilterBackend
+    ]
