@@ -36,7 +36,7 @@ class Exporter:
     """Subclasses set `title` and `columns` and yield rows (display values) from `rows()`."""
 
     title: ClassVar["StrOrPromise"] = ""
-    columns: ClassVar[Sequence[Column]] = ()
+    columns: Sequence[Column] = ()  # some exporters choose theirs per instance
 
     def rows(self) -> Iterator[Sequence]:
         raise NotImplementedError

@@ -272,7 +272,7 @@ class Importer:
     """Subclasses set `columns`, `key`, `title`, and implement `save`."""
 
     title: ClassVar["StrOrPromise"] = ""
-    columns: ClassVar[Sequence[Column]] = ()
+    columns: Sequence[Column] = ()  # some importers choose theirs per instance
     key: ClassVar[tuple[str, ...]] = ()  # column keys that identify a record (natural key)
     # Column keys whose own `parse_<key>` depends on the cell alone (no state, no side effects),
     # so that it runs once per distinct text; the built-in parsers always do.
