@@ -43,7 +43,7 @@ TOPIC_COLUMN = Column(
 
 
 def topic_columns(campaign) -> tuple[Column, ...]:
-    aspects = ()
+    aspects: tuple[tuple[str, str], ...] = ()
     if campaign is not None:
         aspects = tuple(
             (str(a.pk), a.name)
@@ -122,7 +122,7 @@ class ResearchImporter(Importer):
         self.unit = unit
         self.campaign = campaign
         self._index: UnitIndex | None = None
-        self._people = None
+        self._people: dict[str, list[Person]] | None = None
 
     @property
     def index(self) -> UnitIndex:
