@@ -8,6 +8,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -258,7 +259,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # Page fragments cached on data versions (core/versions.py). An entry is keyed by the tokens of
 # the data it shows, so a shared cache is not needed for correctness: with Redis the workers
 # share their entries, without it each worker process keeps its own.
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL

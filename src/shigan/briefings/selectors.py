@@ -63,7 +63,7 @@ def template_get(*, user, pk, action: str = "view") -> BriefingTemplate:
 
 def catalogue_rows() -> list[dict]:
     """What a template may use, for the list beside the editor."""
-    rows = [
+    rows: list[dict[str, str | int | None]] = [
         {"name": name, "label": str(label), "row": None, "example": ""}
         for name, label in GLOBAL_NAMES.items()
     ]

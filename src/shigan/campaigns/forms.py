@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.accounts.selectors import active_user_by_username
 from shigan.campaigns.choices import AspectKind, VisitPurpose
+from shigan.campaigns.models import GuidanceGroup
 
 __all__ = [
     "CampaignForm",
@@ -103,7 +104,9 @@ class EnrolForm(UnitsForm):
 
 
 class VisitForm(forms.Form):
-    group = forms.ModelChoiceField(label=_("指导组"), queryset=None, empty_label=None)
+    group: "forms.ModelChoiceField[GuidanceGroup]" = forms.ModelChoiceField(
+        label=_("指导组"), queryset=None, empty_label=None
+    )
     unit = forms.IntegerField(widget=forms.HiddenInput)
     visited_on = forms.DateField(label=_("指导日期"), widget=DATE)
     purpose = forms.ChoiceField(label=_("事项"), choices=VisitPurpose.choices)
@@ -115,7 +118,7 @@ class VisitForm(forms.Form):
 
 
 class VisitFilterForm(forms.Form):
-    group = forms.ModelChoiceField(
+    group: "forms.ModelChoiceField[GuidanceGroup]" = forms.ModelChoiceField(
         label=_("指导组"), queryset=None, required=False, empty_label=_("全部")
     )
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -80,7 +80,7 @@ def campaign_workspaces(*, user, limit: int = 50) -> list[tuple[Campaign, Unit]]
     """(campaign, unit) for each top unit of the user's scope and each campaign covering it:
     the unit workspaces a leader, clerk or guidance member works in, though the campaign's own
     page (its root unit, often far above them) is not theirs to see."""
-    pairs = []
+    pairs: list[tuple[Campaign, Unit]] = []
     for unit in unit_scope_roots(user=user).order_by("path")[:limit]:
         pairs.extend((campaign, unit) for campaign in campaign_units_of(unit=unit))
     return pairs
@@ -227,7 +227,7 @@ def guidance_members(records, *, active_units_only: bool = False) -> dict[int, s
     records = list(records)
     step = Unit.steplen
     up = {r.pk: [r.unit.path[:i] for i in range(step, len(r.unit.path) + 1, step)] for r in records}
-    lookup = {"units__path__in": set().union(*up.values())}
+    lookup: dict[str, object] = {"units__path__in": set().union(*up.values())}
     if active_units_only:
         lookup["units__active"] = True  # the same filter() call: the same assignment row
     by_path: dict[str, list[tuple[int, int]]] = {}

@@ -1,12 +1,14 @@
 """Campaign pages. Each view parses, calls one selector or service, renders."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -82,6 +84,8 @@ def _template_exists(name: str) -> bool:
 class CampaignMixin(LoginRequiredMixin):
     """Finds the campaign in the user's sight (404); office pages also check the role (403)."""
 
+    request: HttpRequest  # set by the View it is mixed into
+    kwargs: dict[str, Any]
     office = False
 
     def get_campaign(self) -> Campaign:

@@ -24,8 +24,8 @@ class BatchExchangeMixin(CampaignMixin):
         batch = selectors.batch_get(campaign=campaign, pk=self.kwargs["batch_pk"])
         return {"campaign": campaign, "batch": batch}
 
-    def get_exporter(self, scope, sheet):
-        return ParticipationExporter(user=self.request.user, batch=scope["batch"])
+    def get_exporter(self, scope: dict, sheet: str | None, **kwargs):
+        return ParticipationExporter(user=self.request.user, batch=scope["batch"], **kwargs)
 
     def job_unit(self, scope):
         return scope["campaign"].root_unit

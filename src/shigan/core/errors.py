@@ -1,12 +1,17 @@
 """Coded domain errors: a stable English code for the API, a Chinese message for people."""
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # a stub-only type: django-stubs-ext is not installed in production
+    from django_stubs_ext import StrOrPromise
+
 __all__ = ["DomainError", "RowsRejected"]
 
 
 class DomainError(Exception):
     """Raised by a service when a rule forbids the change; nothing has been written."""
 
-    def __init__(self, message: str, *, code: str, field: str | None = None):
+    def __init__(self, message: "StrOrPromise", *, code: str, field: str | None = None):
         super().__init__(str(message))
         self.message = str(message)
         self.code = code
@@ -19,6 +24,6 @@ class DomainError(Exception):
 class RowsRejected(DomainError):
     """A bulk service refused the whole batch; `errors` maps each refused item's index to why."""
 
-    def __init__(self, message: str, *, errors: dict, code: str = "rejected"):
+    def __init__(self, message: "StrOrPromise", *, errors: dict, code: str = "rejected"):
         super().__init__(message, code=code)
         self.errors = errors

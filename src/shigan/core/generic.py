@@ -1,6 +1,9 @@
 """Generic views shared by every app (after NetBox's generic object views): one object-action
 page and one domain-error mapping, so a fix to either lands once."""
 
+from typing import TYPE_CHECKING
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -9,6 +12,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from shigan.core.errors import DomainError
+
+if TYPE_CHECKING:  # a stub-only type: django-stubs-ext is not installed in production
+    from django_stubs_ext import StrOrPromise
 
 __all__ = ["ObjectActionView", "apply_domain_error"]
 
@@ -29,9 +35,9 @@ class ObjectActionView(LoginRequiredMixin, View):
     several (with "heading", "back" and "unit")."""
 
     template_name = "core/generic/form.html"
-    title = ""
-    form_class = None
-    success = ""
+    title: "StrOrPromise" = ""
+    form_class: type[forms.BaseForm] | None = None
+    success: "StrOrPromise" = ""
     multipart = False
     submit_label = gettext_lazy("保存")
 

@@ -9,7 +9,8 @@ several sheets sets `sheets` (the importers by the URL's `sheet`), `exporters` a
 Job kinds may name the sheet: ``"orgs.{sheet}.import"``.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from django.conf import settings
@@ -20,7 +21,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from shigan.core.jobs import job_create, job_enqueue
+from shigan.core.spreadsheets.exporters import Exporter
 from shigan.core.spreadsheets.forms import ImportForm
+
+if TYPE_CHECKING:  # a stub-only type: django-stubs-ext is not installed in production
+    from django_stubs_ext import StrOrPromise
 
 __all__ = [
     "CONTENT_TYPES",
@@ -49,7 +54,7 @@ class ExchangeViewBase(LoginRequiredMixin, View):
     sheets: Mapping | None = None  # several sheets: the importer classes by URL name
     exporters: Mapping = {}  # several sheets: the exporter classes by URL name
     sheet_labels: Mapping = {}
-    exporter_class = None  # one sheet: its exporter class
+    exporter_class: Callable[..., Exporter] | None = None  # one sheet: its exporter class
 
     def get_scope(self) -> dict:
         """What the page is about, found in the user's sight (404) and checked (403)."""
@@ -156,7 +161,7 @@ class ExportViewBase(ExchangeViewBase):
 class TemplateViewBase(ExchangeViewBase):
     """A blank sheet with the columns and drop-down lists, for filling in."""
 
-    template_filename = ""  # one sheet; several: "<sheet label>导入模板.xlsx"
+    template_filename: "StrOrPromise" = ""  # one sheet; several: "<sheet label>导入模板.xlsx"
 
     def get_template_filename(self, sheet: str | None) -> str:
         if sheet is None:

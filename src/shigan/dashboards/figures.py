@@ -15,6 +15,7 @@ does not enrol its subtree), enrolled under the unit shown on or before the as-o
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Protocol, cast
 
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
@@ -115,6 +116,20 @@ def _facts_wanted() -> set[tuple[str, str, str | None]]:
     return {w for w in wanted if w[0] in METRICS}
 
 
+class Compute(Protocol):
+    """A figure's computation, telling in attributes what it reads (each kind sets only its
+    own: read them with getattr and a default): the metric `key` and `dims`, the `facts` and
+    `batch_facts` wanted for the page's one read, and whether it counts a batch's units."""
+
+    key: str
+    dims: dict
+    facts: tuple
+    batch_facts: tuple
+    batched: bool
+
+    def __call__(self, q: Query) -> Computed: ...
+
+
 def page_facts(q: Query) -> tuple[set, dict]:
     """The facts of the unit and of each of its children for every figure a page reads from
     them, in one indexed read: (what was read, {(metric, dim): {unit id: {value: sum}}})."""
@@ -122,7 +137,9 @@ def page_facts(q: Query) -> tuple[set, dict]:
         wanted = _facts_wanted()
         units = [q.unit, *page_children(q)]
         sums = metric_fact_sums(wanted, units=units, campaign=q.campaign, as_of=q.as_of)
-        tree = defaultdict(lambda: defaultdict(dict))
+        tree: defaultdict[tuple[str, str], defaultdict[int, dict]] = defaultdict(
+            lambda: defaultdict(dict)
+        )
         for (metric, unit_id, dim, value), n in sums.items():
             tree[(metric, dim)][unit_id][value] = n
         q.memo["facts"] = (wanted, tree)
@@ -185,11 +202,12 @@ def _metric(key: str, **dims) -> Callable[[Query], Computed]:
     def compute(q: Query) -> Computed:
         return page_fact(q, key, q.unit, **dims), lambda: _records(key, q, **dims)
 
-    compute.facts = _wanted(key, dims)
-    return compute
+    figure = cast(Compute, compute)
+    figure.facts = _wanted(key, dims)
+    return figure
 
 
-def _own(key: str, **dims) -> Callable[[Query], Computed]:
+def _own(key: str, **dims) -> Compute:
     """The metric's records of the unit itself, not of the units below it: the unit's facts
     less its children's (the records where the facts keep no such combination)."""
 
@@ -204,13 +222,15 @@ def _own(key: str, **dims) -> Callable[[Query], Computed]:
                 return own.get(str(value), metric_zero(key)), lambda: records(q)
         return records(q).count(), lambda: records(q)
 
-    compute.key, compute.dims, compute.facts = key, dims, _wanted(key, dims)
-    return compute
+    figure = cast(Compute, compute)
+    figure.key, figure.dims, figure.facts = key, dims, _wanted(key, dims)
+    return figure
 
 
-def _batched(compute):
-    compute.batched = True
-    return compute
+def _batched(compute: Callable[[Query], Computed]) -> Compute:
+    figure = cast(Compute, compute)
+    figure.batched = True
+    return figure
 
 
 def _batch_facts(q: Query) -> dict[tuple[str, str], dict]:
@@ -218,14 +238,14 @@ def _batch_facts(q: Query) -> dict[tuple[str, str], dict]:
     by (metric, dim), from the facts in two queries for the page (a batch's units under a
     region are most of its records: never counted one by one)."""
     if "batch" not in q.memo:
-        wanted = {w for e in CATALOGUE.values() for w in getattr(e.compute, "batch_facts", ())}
-        wanted = [w for w in wanted if w[0] in METRICS]
+        named = {w for e in CATALOGUE.values() for w in getattr(e.compute, "batch_facts", ())}
+        wanted = [w for w in named if w[0] in METRICS]
         # Facts without a campaign are kept under campaign 0: read whole.
         by_campaign = {
             True: [w for w in wanted if METRICS[w[0]].campaign_field],
             False: [w for w in wanted if not METRICS[w[0]].campaign_field],
         }
-        sums = {}
+        sums: dict[tuple[str, str], dict] = {}
         for with_campaign, wants in by_campaign.items():
             if wants:
                 sums |= metric_own_by_many(
@@ -247,7 +267,7 @@ def _batch_own(key: str, q: Query, dim: str = "") -> dict:
     )[(key, dim)]
 
 
-def _batch(key: str) -> Callable[[Query], Computed]:
+def _batch(key: str) -> Compute:
     """The metric's records of the units enrolled in the batch (each unit's own)."""
 
     @_batched
@@ -262,7 +282,7 @@ def _batch(key: str) -> Callable[[Query], Computed]:
     return compute
 
 
-def _aspects_of(problems: Callable[[Query], Computed]) -> Callable[[Query], Computed]:
+def _aspects_of(problems: Compute) -> Callable[[Query], Computed]:
     """The distinct problem aspects those problems fall in (5个方面, 6个方面): from the facts
     by aspect, of the unit's own problems or of a batch's units'."""
     batched = getattr(problems, "batched", False)
@@ -274,6 +294,7 @@ def _aspects_of(problems: Callable[[Query], Computed]) -> Callable[[Query], Comp
             aspects = Aspect.objects.filter(pk__in=records.order_by().values("aspect"))
             return aspects.order_by("kind", "ordinal", "pk")
 
+        by_aspect: dict | None
         if batched:
             by_aspect = _batch_own(problems.key, q, "aspect")
         else:
@@ -282,12 +303,13 @@ def _aspects_of(problems: Callable[[Query], Computed]) -> Callable[[Query], Comp
                 return aspects().count(), aspects
         return sum(1 for value, n in by_aspect.items() if value and n), aspects
 
-    compute.batched = batched
+    figure = cast(Compute, compute)
+    figure.batched = batched
     if batched:
-        compute.batch_facts = ((problems.key, "aspect"),)
+        figure.batch_facts = ((problems.key, "aspect"),)
     elif not problems.dims:
-        compute.facts = ((problems.key, "aspect", None),)
-    return compute
+        figure.facts = ((problems.key, "aspect", None),)
+    return figure
 
 
 def _amount(key: str, **dims) -> Callable[[Query], Computed]:
@@ -297,8 +319,9 @@ def _amount(key: str, **dims) -> Callable[[Query], Computed]:
         value = page_fact(q, key, q.unit, **dims)
         return Decimal(value or 0), lambda: _records(key, q, **dims)
 
-    compute.facts = _wanted(key, dims)
-    return compute
+    figure = cast(Compute, compute)
+    figure.facts = _wanted(key, dims)
+    return figure
 
 
 def _indicator(area: str, name: str, measure: str) -> Callable[[Query], Computed]:

@@ -78,7 +78,7 @@ def dashboard_query(
 
 def pillar_figures(q: Query) -> list[tuple[str, object, list[Figure]]]:
     """The catalogue's figures grouped by pillar (学习/调研/整改/实效), in catalogue order."""
-    pillars = {key: [] for key in Pillar.LABELS}
+    pillars: dict[str, list[Figure]] = {key: [] for key in Pillar.LABELS}
     for entry in CATALOGUE.values():
         if all(k in METRICS for k in _metrics_of(entry)):
             pillars[entry.pillar].append(entry.evaluate(q))
@@ -249,6 +249,7 @@ def overdue_problems(q: Query, *, use_batch: bool = False) -> QuerySet:
     after the extensions then approved, the progress of that day."""
     if use_batch:
         return metric_batch_records(OVERDUE, q, as_of=q.as_of).select_related("unit", "aspect")
+    records: QuerySet[Problem]
     if q.as_of is None:  # the light stored now: an indexed read
         records = Problem.objects.filter(
             subtree_q([q.unit.path], "unit__path"), light=Light.RED, state__in=UNFINISHED_STATES
@@ -283,7 +284,7 @@ def _deadlines_before_later_extensions(problems: list[Problem], day) -> dict[int
     later = DeadlineExtension.objects.filter(
         problem_id__in=[p.pk for p in problems], state=ExtensionState.APPROVED, decided_on__gt=day
     ).order_by("decided_on", "pk")
-    moved_back = {}
+    moved_back: dict[int, object] = {}
     for pk, old in later.values_list("problem_id", "old_deadline"):
         moved_back.setdefault(pk, old)
     return moved_back

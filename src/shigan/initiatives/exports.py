@@ -10,6 +10,7 @@ that would not fit is written as text rather than rounded.
 from collections.abc import Iterator
 from decimal import Decimal
 
+from django.db.models import Model
 from django.utils.translation import gettext_lazy
 
 from shigan.core.spreadsheets.exporters import Exporter
@@ -36,7 +37,7 @@ EXACT_DIGITS = 15  # what a spreadsheet number holds without rounding
 
 
 class InitiativeExporter(Exporter):
-    model = None
+    model: type[Model] | None = None
     noun = ""
     unit_path = "unit__path"
 
@@ -71,7 +72,9 @@ class InitiativeExporter(Exporter):
             if len(value.as_tuple().digits) > EXACT_DIGITS:
                 sheet.write_string(r, c, str(value))
             else:
-                fmt = formats["wan"] if value.as_tuple().exponent < -2 else formats["yuan"]
+                exponent = value.as_tuple().exponent  # an int for a finite amount
+                fine = isinstance(exponent, int) and exponent < -2
+                fmt = formats["wan"] if fine else formats["yuan"]
                 sheet.write_number(r, c, value, fmt)  # the Decimal's own digits, no float
             return
         Exporter._write_cell(sheet, r, c, value, formats)

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,7 @@ from shigan.initiatives.choices import (
     ProjectState,
 )
 from shigan.initiatives.measures import MEASURE_CHOICES
-from shigan.initiatives.models import LivelihoodArea
+from shigan.initiatives.models import Indicator, KeyTask, LivelihoodArea
 
 __all__ = [
     "AmountField",
@@ -138,7 +139,9 @@ class MilestoneCompleteForm(forms.Form):
 class ProjectForm(forms.Form):
     name = forms.CharField(label=_("项目名称"), max_length=200)
     unit = UnitChoice(label=_("实施单位"), queryset=None)
-    key_task = forms.ModelChoiceField(label=_("重点任务"), queryset=None, required=False)
+    key_task: "forms.ModelChoiceField[KeyTask]" = forms.ModelChoiceField(
+        label=_("重点任务"), queryset=None, required=False
+    )
     area = forms.ChoiceField(
         label=_("任务领域"),
         choices=[("", "—")] + list(KeyTaskArea.choices),
@@ -182,7 +185,7 @@ class ProjectStateForm(forms.Form):
 class LinkForm(forms.Form):
     """Pick a research result or a rule that serves the key task."""
 
-    item = forms.ModelChoiceField(label=_("关联"), queryset=None)
+    item: "forms.ModelChoiceField[Model]" = forms.ModelChoiceField(label=_("关联"), queryset=None)
 
     def __init__(self, *args, choices=None, label=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -238,7 +241,9 @@ class IndicatorForm(forms.Form):
 class IndicatorReportForm(forms.Form):
     """A value a project reports for one of its key task's indicators."""
 
-    indicator = forms.ModelChoiceField(label=_("指标"), queryset=None)
+    indicator: "forms.ModelChoiceField[Indicator]" = forms.ModelChoiceField(
+        label=_("指标"), queryset=None
+    )
     value = forms.CharField(
         label=_("新增数值"),
         max_length=40,

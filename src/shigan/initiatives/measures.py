@@ -93,7 +93,7 @@ def convert(number: Decimal, source: str, target: str) -> Decimal:
 @lru_cache(maxsize=8)
 def _words_in(_language) -> dict[str, str]:
     """{match key of a unit's name in any language, or of its key: unit key}."""
-    words = {}
+    words: dict[str, str] = {}
     for measure in _LIST:
         for spelling in spellings(measure.label):
             words.setdefault(match_key(spelling), measure.key)

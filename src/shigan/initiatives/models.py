@@ -189,7 +189,8 @@ class Milestone(models.Model):
 
     def is_late(self) -> bool:
         """Done after its due date (逾期完成)."""
-        return self.is_done() and self.due_on is not None and self.done_on > self.due_on
+        done_on, due_on = self.done_on, self.due_on
+        return self.is_done() and due_on is not None and done_on is not None and done_on > due_on
 
 
 class MilestoneTransition(Transition):

@@ -87,7 +87,7 @@ def rollup(progresses: Iterable[Progress]) -> Rollup:
     progresses = list(progresses)
     timed = [p for p in progresses if p.has_timetable]
     return Rollup(
-        percent=sum(p.percent for p in timed) // len(timed) if timed else None,
+        percent=sum(p.percent or 0 for p in timed) // len(timed) if timed else None,
         key_tasks=len(progresses),
         with_timetable=len(timed),
         complete=sum(1 for p in timed if p.percent == 100),

@@ -265,7 +265,7 @@ def timetable(key_task: KeyTask, *, on: datetime.date) -> dict:
 def milestone_status(m: Milestone, on) -> str:
     """done, late (done after its due date), overdue, pending or undated (时限未定)."""
     if m.is_done(on):
-        return "late" if m.due_on and m.done_on > m.due_on else "done"
+        return "late" if m.due_on and m.done_on and m.done_on > m.due_on else "done"
     if m.is_overdue(on):
         return "overdue"
     return "undated" if m.due_on is None else "pending"

@@ -215,7 +215,7 @@ class WeComRobotChannel(Channel):
         return address.wecom_userid or address.mobile
 
     def send(self, address: Address, text: str, link: str) -> None:
-        content = {"content": _content(text, link)}
+        content: dict[str, str | list[str]] = {"content": _content(text, link)}
         if address.wecom_userid:
             content["mentioned_list"] = [address.wecom_userid]
         else:

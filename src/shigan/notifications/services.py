@@ -177,13 +177,12 @@ def contact_set(
         "mobile": None if mobile is None else _clean_mobile(mobile),
     }
     contact = Contact.objects.select_for_update().filter(user=user).first() or Contact(user=user)
+    given = {name: value for name, value in values.items() if value is not None}
     changed = sorted(
-        name
-        for name, value in values.items()
-        if value is not None and _decrypt(getattr(contact, name)) != value
+        name for name, value in given.items() if _decrypt(getattr(contact, name)) != value
     )
     for name in changed:
-        setattr(contact, name, crypto.encrypt(values[name]))
+        setattr(contact, name, crypto.encrypt(given[name]))
     contact.save()
     if changed:
         audit_record(

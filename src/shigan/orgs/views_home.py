@@ -2,6 +2,8 @@
 entry. The home page keeps its name `core:home` (the root URLconf puts it in core's
 namespace: core, the bottom floor, knows no units)."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +12,9 @@ from django.views import View
 from shigan.accounts.models import User
 from shigan.orgs.models import Unit
 from shigan.orgs.selectors import unit_scope_roots
+
+if TYPE_CHECKING:  # a stub-only type: django-stubs-ext is not installed in production
+    from django_stubs_ext import StrOrPromise
 
 __all__ = ["HomeView", "ScopeIndexView"]
 
@@ -29,7 +34,7 @@ class ScopeIndexView(LoginRequiredMixin, View):
     works for every role. Apps give the title and `unit_url(request, unit)`; a unit for which it
     returns None (no campaign covers it) is left out."""
 
-    title = ""
+    title: "StrOrPromise" = ""
 
     def unit_url(self, request: HttpRequest, unit: Unit) -> str | None:
         raise NotImplementedError

@@ -1,5 +1,10 @@
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:  # a stub-only type: django-stubs-ext is not installed in production
+    from django_stubs_ext import StrOrPromise
 
 __all__ = [
     "CaseKind",
@@ -63,7 +68,7 @@ PETITION_CATEGORIES = tuple(Category.values)
 UNION_CATEGORIES = tuple(UnionCategory.values)
 
 
-def categories_for(kind: str) -> list[tuple[str, str]]:
+def categories_for(kind: str) -> list[tuple[str, "StrOrPromise"]]:
     """The (value, label) categories a case of this kind takes."""
     return list(UnionCategory.choices if kind == CaseKind.UNION else Category.choices)
 

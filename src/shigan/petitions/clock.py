@@ -159,7 +159,7 @@ class Step:
     @property
     def late(self) -> bool:
         """A duty done after its due day (a window never is)."""
-        return self.kind == DUTY and self.done and self.done_on > self.due_on
+        return self.kind == DUTY and self.done_on is not None and self.done_on > self.due_on
 
     def overdue(self, today: datetime.date) -> bool:
         return self.kind == DUTY and not self.done and today > self.due_on
@@ -241,15 +241,15 @@ def _intake_steps(f: Facts) -> list[Step]:
     return steps
 
 
-def _handling_step(f: Facts) -> Step:
+def _handling_step(f: Facts, accepted_on: datetime.date) -> Step:
     note = _("含经批准延长的 %(n)d 日") % {"n": f.extension_days} if f.extension_days else ""
     return Step(
         "handle",
         _("办结并答复"),
         _("第三十四条：受理之日起60日内，经批准可延长不超过30日"),
         DUTY,
-        f.accepted_on,
-        handling_due(f.accepted_on, f.extension_days),
+        accepted_on,
+        handling_due(accepted_on, f.extension_days),
         f.replied_on,
         note=note,
     )
@@ -306,7 +306,7 @@ def clock(f: Facts) -> Clock:
     """Every step of the petition so far, each with its due day and when it was done."""
     steps = _intake_steps(f)
     if f.accepted_on:
-        steps.append(_handling_step(f))
+        steps.append(_handling_step(f, f.accepted_on))
     steps.extend(_review_steps(f))
     rereview = f.review(REREVIEW)
     return Clock(tuple(steps), final=bool(rereview and rereview.decided_on))

@@ -1,5 +1,7 @@
 """Petition forms: short, one column, for a phone. They parse; the services decide."""
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,9 @@ from shigan.petitions.choices import (
     UnionCategory,
     categories_for,
 )
+
+if TYPE_CHECKING:
+    from shigan.campaigns.models import Campaign
 
 __all__ = [
     "IntakeForm",
@@ -78,7 +83,7 @@ class IntakeForm(forms.Form):
     def __init__(self, *args, kind: str = CaseKind.PETITION, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
-        self.fields["category"].choices = categories_for(kind)
+        cast(forms.ChoiceField, self.fields["category"]).choices = categories_for(kind)
         if kind == CaseKind.UNION:
             # The same form, in the union desk's words (a new-form worker, their employer).
             self.fields["channel"].label = _("反映方式")
@@ -189,7 +194,7 @@ class DecideForm(forms.Form):
 class ProblemForm(forms.Form):
     title = forms.CharField(label=_("问题"), max_length=300)
     found_on = _day(_("发现日期"))
-    campaign = forms.ModelChoiceField(
+    campaign: "forms.ModelChoiceField[Campaign]" = forms.ModelChoiceField(
         label=_("主题教育"), queryset=None, required=False, empty_label=_("（不属于主题教育）")
     )
 

@@ -21,7 +21,7 @@ KIND_PREFIX = {CaseKind.PETITION: "petitions", CaseKind.UNION: "union"}
 
 def _pair(name: str, labels, *, filter: Q | None = None, **fields) -> tuple[Metric, Metric]:
     """The figure `name` for petitions and for union cases: (label of each), same rule."""
-    return tuple(
+    petitions, union = (
         register_metric(
             Metric(
                 key=f"{KIND_PREFIX[kind]}.{name}",
@@ -34,6 +34,7 @@ def _pair(name: str, labels, *, filter: Q | None = None, **fields) -> tuple[Metr
         )
         for kind, label in zip((CaseKind.PETITION, CaseKind.UNION), labels, strict=True)
     )
+    return petitions, union
 
 
 RECEIVED, UNION_RECEIVED = _pair(

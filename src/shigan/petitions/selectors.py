@@ -5,6 +5,7 @@ reveals (and audits)."""
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -327,7 +328,7 @@ def figure_keys(kind: str = CaseKind.PETITION) -> dict[str, str]:
 FIGURES = tuple(figure_keys().values())  # the petitions' figure keys
 
 
-def rate(part: int, whole: int) -> str:
+def rate(part: int | Decimal, whole: int | Decimal) -> str:
     return f"{part * 100 / whole:.1f}%" if whole else "—"
 
 
@@ -342,10 +343,11 @@ def unit_figures(*, unit: Unit, as_of=None, kind: str = CaseKind.PETITION) -> di
     totals = {k: sum(r.value for r in rows) for k, rows in by_child.items()}
     rows = []
     for i, first in enumerate(by_child[metric_keys[0]]):
-        values = {k: by_child[k][i].value for k in metric_keys}
-        if first.own and not any(values.values()):
+        counts = {k: by_child[k][i].value for k in metric_keys}
+        if first.own and not any(counts.values()):
             continue
-        values.update({name: rate(values[a], values[b]) for name, (a, b) in rate_keys.items()})
+        values: dict[str, int | Decimal | str] = dict(counts)
+        values.update({name: rate(counts[a], counts[b]) for name, (a, b) in rate_keys.items()})
         rows.append(FigureRow(first.unit, values, own=first.own))
     rates = {name: rate(totals[a], totals[b]) for name, (a, b) in rate_keys.items()}
     return {"totals": totals, "rates": rates, "rows": rows, "keys": keys}

@@ -33,6 +33,8 @@ def _recipients(petition: Petition) -> list:
 
 
 def _notify(petition: Petition) -> None:
+    due_on = petition.due_on
+    assert due_on is not None  # a yellow or red light is about a due day
     if petition.light == Light.RED:
         text = _("信访件%(p)s已超过办理期限（%(day)s）。")
     else:
@@ -40,7 +42,7 @@ def _notify(petition: Petition) -> None:
     notification_send(
         recipients=_recipients(petition),
         kind="petitions.deadline",
-        text=text % {"p": str(petition), "day": petition.due_on.isoformat()},
+        text=text % {"p": str(petition), "day": due_on.isoformat()},
         link=reverse("petitions:detail", args=[petition.pk]),
     )
 

@@ -120,6 +120,8 @@ def _aspect_in(campaign: Campaign, aspect: Aspect | None) -> Aspect | None:
 
 
 def _copy(original: Problem, *, campaign: Campaign, day, deadline, actor) -> Problem:
+    source = original.campaign
+    assert source is not None  # check_carry_over refused a problem of no campaign
     long_term = original.term == ProblemTerm.LONG_TERM
     state = ProblemState.IN_PROGRESS if original.state == ProblemState.CLOSED else original.state
     carried = Problem(
@@ -148,7 +150,7 @@ def _copy(original: Problem, *, campaign: Campaign, day, deadline, actor) -> Pro
         to_state=state,
         day=day,
         actor=actor,
-        comment=_("由“%(c)s”转入") % {"c": original.campaign.name},
+        comment=_("由“%(c)s”转入") % {"c": source.name},
     )
     carried.co_responsible.set(original.co_responsible.all())
     return carried

@@ -35,7 +35,7 @@ class LedgerExporter(Exporter):
         self.user = user
         self.unit = unit
         self.criteria = criteria or {}
-        self._index = None
+        self._index: UnitIndex | None = None
 
     def queryset(self):
         return selectors.problem_list(user=self.user, unit=self.unit, **self.criteria)

@@ -211,11 +211,13 @@ class ReportForm(forms.Form):
     )
     percent = forms.IntegerField(label=_("整改进度（%）"), min_value=0, max_value=100)
     reported_on = forms.DateField(label=_("报告日期"), initial=_today, widget=DateInput())
-    files = MultipleFileField(label=_("佐证材料"), help_text=FILES_HELP)
+    # Ignored: declared fields leave the class (form metaclass), BaseForm.files stays.
+    files = MultipleFileField(label=_("佐证材料"), help_text=FILES_HELP)  # type: ignore[assignment]
 
 
 class EvidenceForm(forms.Form):
-    files = MultipleFileField(label=_("佐证材料"), required=True, help_text=FILES_HELP)
+    # Ignored: declared fields leave the class (form metaclass), BaseForm.files stays.
+    files = MultipleFileField(label=_("佐证材料"), required=True, help_text=FILES_HELP)  # type: ignore[assignment]
 
 
 class CloseOutForm(forms.Form):
@@ -223,7 +225,7 @@ class CloseOutForm(forms.Form):
         label=_("整改完成情况"), widget=forms.Textarea(attrs={"rows": 4, "autofocus": True})
     )
     submitted_on = forms.DateField(label=_("申请日期"), initial=_today, widget=DateInput())
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]  # field leaves the class (metaclass)
         label=_("佐证材料"),
         help_text=_("销号须有佐证材料：在此上传，或已在整改进展中上传。"),
     )
@@ -264,7 +266,7 @@ class CloseOutForm(forms.Form):
 
     def clean(self) -> dict:
         """The cleaned data as `closeout_submit` takes it (finish, reasons by measure id)."""
-        data = super().clean()
+        data = super().clean() or {}
         finish = data.pop("measures", [])
         reasons = {m.pk: data.pop(f"reason_{m.pk}", "") for m in self.open_measures}
         return {**data, "finish": finish, "reasons": reasons}
@@ -320,7 +322,7 @@ class BulkDecideForm(DecideForm):
     closeouts = forms.TypedMultipleChoiceField(
         label=_("销号申请"), coerce=int, widget=forms.MultipleHiddenInput
     )
-    next_checkpoint = None
+    next_checkpoint = None  # type: ignore[assignment]  # None drops the parent form's field (Django)
     field_order = ["closeouts", "decision", "reason", "decided_on"]
 
     def __init__(self, *args, choices=(), **kwargs):

@@ -134,8 +134,8 @@ class LedgerImporter(Importer):
         self.today = today or timezone.localdate()
         if self.default_year is None:
             self.default_year = (campaign.starts_on if campaign else self.today).year
-        self._index = None
-        self.roster = None
+        self._index: UnitIndex | None = None
+        self.roster: Roster | None = None  # set by clean()
 
     # cells
 
@@ -249,6 +249,7 @@ class LedgerImporter(Importer):
         raw = row.raw.get("responsible")
         if unit is None or not normalize_text(raw):
             return []
+        assert self.roster is not None  # clean() set it before any row is read
         try:
             return self.roster.resolve(raw, unit)
         except CellError as error:
@@ -319,7 +320,7 @@ class LedgerImporter(Importer):
     def _problem_limit(rows: list[Record]) -> TimeLimit | None:
         """The first row's term; for dated rows, the latest date (the problem cannot be done
         before its last measure)."""
-        limits = [r.values.get("deadline") for r in rows if r.values.get("deadline")]
+        limits: list[TimeLimit] = [r.values["deadline"] for r in rows if r.values.get("deadline")]
         if not limits:
             return None
         first = limits[0]

@@ -46,8 +46,9 @@ def ledger_counts_from_facts(*, unit: Unit, campaign=None) -> LedgerCounts:
     """Counts by state and by light of the unit's whole subtree now, in one query of facts."""
     keys = [(PROBLEMS.key, "state")] + [(metric, "") for metric in _LIGHTS]
     sums = metric_sums(unit, keys, campaign)
-    by_state = {value: n for (metric, value), n in sums.items() if metric == PROBLEMS.key}
-    lights = {light: sums.get((metric, ""), 0) for metric, light in _LIGHTS.items()}
+    # Counts: the sums of count metrics are whole numbers.
+    by_state = {value: int(n) for (metric, value), n in sums.items() if metric == PROBLEMS.key}
+    lights = {light: int(sums.get((metric, ""), 0)) for metric, light in _LIGHTS.items()}
     return LedgerCounts(
         total=sum(by_state.values()),
         unfinished=sum(by_state.get(s, 0) for s in UNFINISHED_STATES),

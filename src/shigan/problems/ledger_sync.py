@@ -59,7 +59,7 @@ class Plan:
     extension: datetime.date | None = None  # a new deadline: asked for, for a reviewer
 
 
-def _percent(text: str, state: str, measures: list) -> int:
+def _percent(text: str | None, state: str, measures: list) -> int:
     if m := _PERCENT.search(text or ""):
         return min(int(m[1]), 100)
     if state == LedgerState.FINISHED or (measures and all(m["done"] for m in measures)):
@@ -153,7 +153,7 @@ def _words(plan: Plan) -> list[str]:
 
 def match_problems(importer, records) -> None:
     """Find each row's problem already on the ledger and plan what the row changes."""
-    by_key = {}
+    by_key: dict[tuple[int, str], int] = {}  # (unit id, title key): problem id
     units = {r.values["_unit_pk"] for r in records}
     existing = Problem.objects.filter(unit_id__in=units, campaign=importer.campaign).values_list(
         "pk", "unit_id", "title"

@@ -58,7 +58,8 @@ def _days_to_check(history: ProblemHistory, first: datetime.date, until: datetim
     days.update(day for day, _ in history.extensions)
     days.update(day for day, _ in history.progress)
     window = _window(history.warn_workdays)
-    watched = {history.watched_now, *(old for _, old in history.extensions)} - {None}
+    dates = (history.watched_now, *(old for _, old in history.extensions))
+    watched = {date for date in dates if date is not None}
     for date in watched:
         day, last = max(date - window, first), min(date + _ONE_DAY, until)
         while day <= last:

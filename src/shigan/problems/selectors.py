@@ -355,12 +355,12 @@ def review_condition(user, field: str = "problem__unit__path") -> Q:
         Prefetch("units", Unit.objects.filter(active=True))
     )
     for group in groups:
-        paths = [u.path for u in group.units.all()]
-        if paths:
+        group_paths = [u.path for u in group.units.all()]
+        if group_paths:
             same_campaign = Q(**{campaign_field: group.campaign_id}) | Q(
                 **{f"{campaign_field}__isnull": True}
             )
-            condition |= same_campaign & subtree_q(paths, field)
+            condition |= same_campaign & subtree_q(group_paths, field)
     return condition
 
 

@@ -128,7 +128,7 @@ def _term_words(language) -> tuple[tuple[str, tuple[str, ...]], ...]:
     )
 
 
-def _limit_date(text: str, raw, default_year=None) -> datetime.date:
+def _limit_date(text: str, raw, default_year=None) -> datetime.date | None:
     text = _TRAILING.sub("", text.replace(" ", ""))
     if m := _MONTH_END.match(text):
         year, month = int(m[1]), int(m[2])

@@ -3,6 +3,7 @@ exported sheet imports back unchanged (existing rows are skipped)."""
 
 from collections.abc import Iterator
 
+from django.db.models import Model
 from django.utils.translation import gettext_lazy
 
 from shigan.core.spreadsheets.exporters import Exporter
@@ -16,7 +17,7 @@ __all__ = ["TopicExporter", "TripExporter", "ResultExporter"]
 
 
 class ResearchExporter(Exporter):
-    model = None
+    model: type[Model] | None = None
     noun = ""
 
     def __init__(self, *, user, unit: Unit, campaign):

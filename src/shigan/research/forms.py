@@ -141,7 +141,9 @@ class ConcludeForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    group = forms.ModelChoiceField(label=_("指导组"), queryset=None)
+    group: "forms.ModelChoiceField[GuidanceGroup]" = forms.ModelChoiceField(
+        label=_("指导组"), queryset=None
+    )
     unit = forms.IntegerField(label=_("被指导单位"), widget=forms.Select)
     visited_on = forms.DateField(label=_("指导日期"), initial=_today, widget=DateInput())
     notes = forms.CharField(

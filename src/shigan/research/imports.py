@@ -43,7 +43,7 @@ TOPIC_COLUMN = Column(
 
 
 def topic_columns(campaign) -> tuple[Column, ...]:
-    aspects = ()
+    aspects: tuple[tuple[str, str], ...] = ()
     if campaign is not None:
         aspects = tuple(
             (str(a.pk), a.name)
@@ -121,8 +121,8 @@ class ResearchImporter(Importer):
         super().__init__(**kwargs)
         self.unit = unit
         self.campaign = campaign
-        self._index = None
-        self._people = None
+        self._index: UnitIndex | None = None
+        self._people: dict[str, list[Person]] | None = None
 
     @property
     def index(self) -> UnitIndex:

@@ -1,6 +1,7 @@
 """Reads on research; every one that depends on the user starts from `restrict(user, action)`."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -288,8 +289,8 @@ def promotion_unit(*, user, promotion: ResultPromotion, pk=None) -> Unit:
 @dataclass(frozen=True)
 class PromotionRow:
     unit: Unit | None  # None: the unit itself (a target directly)
-    promoted: int
-    adopted: int
+    promoted: int | Decimal  # the metrics engine's sums
+    adopted: int | Decimal
 
 
 @dataclass(frozen=True)

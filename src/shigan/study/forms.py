@@ -58,7 +58,8 @@ class StudyFilterForm(forms.Form):
         choices=[("1", gettext_lazy("本单位及下级")), ("0", gettext_lazy("仅本单位"))],
         coerce=lambda v: v == "1",
         required=False,
-        empty_value=True,
+        # The stubs allow only str | None; Django takes any value of the coerced type.
+        empty_value=True,  # type: ignore[arg-type]
     )
 
     def clean(self):

@@ -87,7 +87,7 @@ class StudyActivityImporter(Importer):
         self.unit = unit
         self.campaign = campaign
         self.index = UnitIndex(unit)
-        self._people: dict[str, dict[str, list[Person]]] | None = None
+        self._people: dict[str, list[Person]] | None = None  # by unit path
 
     def parse_seq(self, raw):
         return normalize_text(raw)  # only a row label; never checked

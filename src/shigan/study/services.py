@@ -5,6 +5,7 @@ import datetime
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -276,7 +277,7 @@ def study_activity_update(
     before = _snapshot(activity)
     before_leaders = sorted(activity.participations.values_list("person_id", flat=True))
     people = _check_leaders(activity.unit, leaders) if leaders is not None else None
-    new = {
+    new: dict[str, Any] = {  # _clean's keyword arguments
         "kind": activity.kind if kind is None else kind,
         "title": activity.title if title is None else title,
         "held_on": activity.held_on if held_on is None else held_on,
@@ -421,9 +422,13 @@ class StudyBulkRejected(RowsRejected, StudyError):
         )
 
 
+def _person_pk(person: Person | int) -> int:
+    return person if isinstance(person, int) else person.pk
+
+
 def _leader_paths(drafts: Sequence[ActivityDraft]) -> dict[int, tuple[str, str]]:
     """Each leader's unit path and name, in one query per 5,000 people."""
-    ids = sorted({getattr(p, "pk", p) for d in drafts for p in d.leaders})
+    ids = sorted({_person_pk(p) for d in drafts for p in d.leaders})
     found: dict[int, tuple[str, str]] = {}
     for i in range(0, len(ids), 5000):
         rows = Person.objects.filter(pk__in=ids[i : i + 5000]).values_list(
@@ -438,7 +443,7 @@ def _check_draft(draft: ActivityDraft, people: dict, allowed: dict, actor) -> li
         allowed[draft.unit.pk] = user_can(actor, "record", draft.unit)
     if not allowed[draft.unit.pk]:
         _require_record(actor, draft.unit)  # raises the service's own error
-    leader_ids = list(dict.fromkeys(getattr(p, "pk", p) for p in draft.leaders))
+    leader_ids = list(dict.fromkeys(_person_pk(p) for p in draft.leaders))
     for pk in leader_ids:
         path, name = people.get(pk, ("", str(pk)))
         if not path.startswith(draft.unit.path):
@@ -482,7 +487,9 @@ def study_activity_bulk_create(*, actor, drafts: Sequence[ActivityDraft]) -> lis
     now = ops.adapt_datetimefield_value(timezone.now())
     actor_id = getattr(actor, "pk", None)
     day = ops.adapt_datefield_value
-    rows, participant_rows, audit_items = [], [], []
+    rows: list[tuple] = []
+    participant_rows: list[tuple] = []
+    audit_items: list[AuditItem] = []
     for pk, draft, leader_ids in zip(ids, drafts, leaders, strict=True):
         campaign_id = getattr(draft.campaign, "pk", None)
         rows.append(

@@ -1,5 +1,6 @@
 """Study pages. Each view parses, calls one selector or service, renders."""
 
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -7,7 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
@@ -202,6 +203,9 @@ class LeaderPickerView(StudyUnitMixin, View):
 
 
 class ActivityMixin(LoginRequiredMixin):
+    request: HttpRequest  # set by the View it is mixed into
+    kwargs: dict[str, Any]
+
     def get_activity(self, action: str = "view"):
         activity = selectors.activity_get(user=self.request.user, pk=self.kwargs["pk"])
         if action != "view" and not user_can(self.request.user, action, activity.unit):

@@ -1,5 +1,7 @@
 """Output serializers of the campaigns API; inputs live beside their views."""
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -11,6 +13,10 @@ from shigan.campaigns.models import (
     GuidanceVisit,
     Participation,
 )
+
+if TYPE_CHECKING:
+    from shigan.accounts.models import User
+    from shigan.orgs.models import Unit
 
 __all__ = [
     "CampaignSerializer",
@@ -57,10 +63,12 @@ class AspectSerializer(serializers.ModelSerializer):
 
 
 class GroupSerializer(serializers.ModelSerializer):
-    members = serializers.SlugRelatedField(
+    members: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
         slug_field="username", many=True, read_only=True, label=_("成员")
     )
-    units = serializers.PrimaryKeyRelatedField(many=True, read_only=True, label=_("联系单位"))
+    units: "serializers.PrimaryKeyRelatedField[Unit]" = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, label=_("联系单位")
+    )
 
     class Meta:
         model = GuidanceGroup

@@ -1,4 +1,4 @@
-from django.urls import re_path
+from django.urls import URLPattern, re_path
 from rest_framework.routers import SimpleRouter
 
 from shigan.campaigns.api import views
@@ -22,6 +22,7 @@ urlpatterns = [
             name=url.name,
         )
         for url in nested.urls
+        if isinstance(url, URLPattern)  # a SimpleRouter makes patterns only
     ],
     *router.urls,
 ]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
 from shigan.accounts.selectors import active_user_by_username
@@ -101,7 +102,7 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class _InCampaign:
     """A viewset under /api/campaigns/{campaign_pk}/: the campaign is found in the user's sight."""
 
-    pagination_class = CursorPagination
+    pagination_class: type[BasePagination] | None = CursorPagination
     cursor_ordering = "id"
     lookup_value_regex = "[0-9]+"
 

@@ -7,13 +7,16 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from itertools import chain, islice
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import xlsxwriter
 from django.utils.translation import gettext as _
 
 from shigan.core.spreadsheets.importers import Column
 from shigan.core.spreadsheets.values import display_width
+
+if TYPE_CHECKING:  # a stub-only type: django-stubs-ext is not installed in production
+    from django_stubs_ext import StrOrPromise
 
 __all__ = ["Exporter", "neutralize", "WIDTH_SAMPLE_ROWS"]
 
@@ -32,8 +35,8 @@ def neutralize(value):
 class Exporter:
     """Subclasses set `title` and `columns` and yield rows (display values) from `rows()`."""
 
-    title: ClassVar[str] = ""
-    columns: ClassVar[Sequence[Column]] = ()
+    title: ClassVar["StrOrPromise"] = ""
+    columns: Sequence[Column] = ()  # some exporters choose theirs per instance
 
     def rows(self) -> Iterator[Sequence]:
         raise NotImplementedError

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import transaction
 from django.db.models import TextChoices
@@ -38,6 +38,9 @@ from shigan.core.spreadsheets.values import (
     parse_text,
     spellings,
 )
+
+if TYPE_CHECKING:  # a stub-only type: django-stubs-ext is not installed in production
+    from django_stubs_ext import StrOrPromise
 
 __all__ = [
     "Column",
@@ -69,13 +72,13 @@ class Column:
     every language — so a sheet exported in English imports back in Chinese and vice versa."""
 
     key: str
-    title: str
+    title: "StrOrPromise"
     kind: str = "text"
     required: bool = False
-    aliases: tuple[str, ...] = ()
-    choices: tuple[tuple[str, str], ...] = ()
+    aliases: tuple["StrOrPromise", ...] = ()
+    choices: tuple[tuple[str, "StrOrPromise"], ...] = ()
     max_length: int | None = None
-    help: str = ""
+    help: "StrOrPromise" = ""
 
     def titles(self) -> set[str]:
         return {_header_key(s) for t in (self.title, *self.aliases) for s in spellings(t)}
@@ -268,8 +271,8 @@ class _RowReader:
 class Importer:
     """Subclasses set `columns`, `key`, `title`, and implement `save`."""
 
-    title: ClassVar[str] = ""
-    columns: ClassVar[Sequence[Column]] = ()
+    title: ClassVar["StrOrPromise"] = ""
+    columns: Sequence[Column] = ()  # some importers choose theirs per instance
     key: ClassVar[tuple[str, ...]] = ()  # column keys that identify a record (natural key)
     # Column keys whose own `parse_<key>` depends on the cell alone (no state, no side effects),
     # so that it runs once per distinct text; the built-in parsers always do.
@@ -404,10 +407,10 @@ class Importer:
         required = [c for c in self.columns if c.required]
         if best is None or any(c.key not in best[2] for c in required):
             present = best[2] if best else {}
-            missing = "、".join(c.title for c in required if c.key not in present)
+            missing = "、".join(str(c.title) for c in required if c.key not in present)
             raise SheetReadError(
                 _("没有找到表头：缺少列“%(missing)s”。表头应包含：%(titles)s。")
-                % {"missing": missing, "titles": "、".join(c.title for c in self.columns)}
+                % {"missing": missing, "titles": "、".join(str(c.title) for c in self.columns)}
             )
         return best[0], best[2]
 

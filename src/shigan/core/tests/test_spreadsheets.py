@@ -322,6 +322,12 @@ def test_a_sheet_exported_in_one_language_imports_in_the_other(writer, reader):
     assert again.unchanged == 2 and again.created == 0 and len(store) == 2
 
 
+def test_missing_header_is_named_when_the_titles_are_lazy():
+    # The apps declare their titles with gettext_lazy; joining them must not trip on the proxies.
+    result = TranslatedImporter(store=[]).run(_xlsx([["标题", "时间"], ["x", "y"]]), "x.xlsx")
+    assert "主题" in result.message and "参加人数" in result.message and not result.committed
+
+
 def test_choices_read_the_label_in_any_language_and_case():
     store = []
     data = _xlsx(

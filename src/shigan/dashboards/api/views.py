@@ -38,7 +38,8 @@ QUERY = [
 class EntryOutput(serializers.Serializer):
     key = serializers.CharField()
     row = serializers.IntegerField(help_text="FIGURES.md 中的序号")
-    label = serializers.CharField()
+    # Ignored: a field named like Field.label; DRF's metaclass takes declared fields off the class.
+    label = serializers.CharField()  # type: ignore[assignment]
     pillar = serializers.CharField()
     pillar_label = serializers.CharField()
     noun = serializers.CharField()

@@ -5,8 +5,14 @@ splitting a total over units)."""
 import datetime
 import random
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from shigan.core.calendar import add_workdays, is_workday
+
+if TYPE_CHECKING:
+    from shigan.accounts.models import User
+    from shigan.campaigns.models import Campaign, GuidanceGroup
+    from shigan.orgs.models import Person, Unit
 
 __all__ = ["AS_OF", "START", "BatchUnit", "Leader", "Context", "split", "DEMO_PASSWORD"]
 
@@ -32,13 +38,13 @@ class Leader:
 
 @dataclass(eq=False)
 class BatchUnit:
-    unit: object  # orgs.Unit
+    unit: "Unit"
     category: str  # prefecture / department / enterprise / school
     leaders: list[Leader] = field(default_factory=list)  # county level and above, who study
     idle: list[Leader] = field(default_factory=list)  # leaders with no session yet
     staff: list[Leader] = field(default_factory=list)  # section-level staff
-    group: object = None  # campaigns.GuidanceGroup
-    reviewer: object = None  # the group's member (a user)
+    group: "GuidanceGroup | None" = None
+    reviewer: "User | None" = None  # the group's member
     weight: float = 1.0
 
     @property
@@ -66,6 +72,8 @@ def split(total: int, weights: list[float], rng: random.Random, minimum: int = 0
 
 
 class Context:
+    next_campaign: "Campaign"  # set by the carry-over stage
+
     def __init__(self, progress):
         self.progress = progress
         self.rng = random.Random(SEED)
@@ -83,14 +91,14 @@ class Context:
         self.root_problem_aspects: list = []
         self.root_group = None
         self.provincial: list = []  # Person objects of the region-level leaders
-        self.people: dict[int, object] = {}  # Person objects by id
+        self.people: dict[int, Person] = {}  # by id
         self.places: dict[int, list] = {}  # league unit id → townships and villages in it
         self.all_places: list = []
         self.special_place = None  # the village of the article's 统种共富 model
         self.promotion_topic = None  # 农牧厅's topic on that model (promotion stage)
         # unit id → [(topic id, first trip day, lead, title, trips)] of topics under research
         self.topics_by_unit: dict[int, list] = {}
-        self.departments: dict[str, object] = {}  # name → Unit
+        self.departments: dict[str, Unit] = {}  # by name
         self.root_problems: list = []  # the region's own problems (rectification stage)
         self.self_problems: list = []  # the batch units' self-inspection problems
         self.programs: list = []  # the special programs

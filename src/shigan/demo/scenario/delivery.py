@@ -9,6 +9,7 @@ as-of date)."""
 
 import datetime
 from decimal import Decimal
+from typing import TypedDict
 
 from shigan.demo.scenario.context import Context, split
 from shigan.initiatives.choices import FundSource, KeyTaskArea, ProjectKind, ProjectState
@@ -27,7 +28,21 @@ __all__ = ["TARGETS", "build_delivery"]
 D = datetime.date
 YI = 100_000_000  # 亿元
 WAN = 10_000  # 万元
-TARGETS = {
+
+
+class _Targets(TypedDict):
+    ecology_projects: int
+    border_security_funds: Decimal
+    agriculture_funds: Decimal
+    pilot_zone_funds: Decimal
+    port_funds: Decimal
+    livelihood_items: int
+    livelihood_areas: int
+    ethnic_affairs_funds: Decimal
+    energy_capacity_kw: Decimal
+
+
+TARGETS: _Targets = {
     "ecology_projects": 208,  # row 21
     "border_security_funds": Decimal("19370000000"),  # row 22
     "agriculture_funds": Decimal("3220000000"),  # row 23

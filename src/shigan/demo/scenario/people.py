@@ -31,7 +31,9 @@ def _post(rng, kind: str, rank: str) -> str:
 
 class _Drafts:
     def __init__(self, ctx: Context):
-        self.ctx, self.drafts, self.meta = ctx, [], []
+        self.ctx = ctx
+        self.drafts: list[PersonDraft] = []
+        self.meta: list[tuple[BatchUnit | None, str]] = []  # (owner, role) of each draft
 
     def add(self, unit, rank: str, post_kind: str, owner: BatchUnit | None, role: str) -> None:
         rng = self.ctx.rng
@@ -68,6 +70,7 @@ def build_people(ctx: Context) -> None:
         if role == "provincial":
             ctx.provincial.append(people[pk])
             continue
+        assert owner is not None  # every role but "provincial" is of a batch unit
         leader = Leader(pk, draft.unit.pk, draft.rank, role == "studies")
         {"studies": owner.leaders, "idle": owner.idle, "staff": owner.staff}[role].append(leader)
     for b in ctx.units:  # the unit's own leaders first, bureau level before county level

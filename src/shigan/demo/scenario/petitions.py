@@ -12,6 +12,7 @@ account gacha_agent is the agent of 阿日哈夏图嘎查). The lights are those
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 
@@ -27,6 +28,10 @@ from shigan.petitions import services as petitions
 from shigan.petitions.choices import Category, Channel, Satisfaction, ToldBy
 from shigan.petitions.services.intake import ID_CHECK, ID_WEIGHTS
 from shigan.petitions.watch import petitions_watch
+
+if TYPE_CHECKING:
+    from shigan.accounts.models import User
+    from shigan.petitions.models import Agent
 
 __all__ = ["BANNERS", "GACHA_AGENT_VILLAGE", "build_petitions"]
 
@@ -77,17 +82,23 @@ REPLIES = (
 
 @dataclass
 class _Post:
-    unit: object  # orgs.Unit
-    agent: object  # petitions.Agent
-    user: object  # the agent's user account
+    unit: Unit
+    agent: "Agent | None"  # None: the league's leader, who answers but takes nothing in
+    user: "User"  # the agent's account
+
+    @property
+    def intake_agent(self) -> "Agent":
+        """The agent who takes cases in here: every post has one but the league's answerer."""
+        assert self.agent is not None, self.unit
+        return self.agent
 
 
 class _Agency:
     """The agents of one banner: the banner, its sumu, their gacha (posts by level)."""
 
-    def __init__(self, banner):
+    def __init__(self, banner, county: _Post):
         self.banner = banner
-        self.county: _Post | None = None
+        self.county = county
         self.townships: list[_Post] = []
         self.villages: dict[int, list[_Post]] = {}  # township unit id → its gacha's posts
 
@@ -135,11 +146,10 @@ def _appoint(ctx: Context, unit, user) -> _Post:
 
 def _agency(ctx: Context, code: str) -> _Agency:
     banner = Unit.objects.get(division_level=3, division_code=code)
-    agency = _Agency(banner)
     accounts = ctx.accounts
     demo = code == DEMO_BANNER
     county_user = accounts["banner_editor"] if demo else _user(ctx, banner, "信访代办员")
-    agency.county = _appoint(ctx, banner, county_user)
+    agency = _Agency(banner, _appoint(ctx, banner, county_user))
     townships = Unit.objects.get_children(banner).filter(kind=UnitKind.TOWNSHIP).order_by("path")
     for township in townships:
         if len(agency.townships) == (2 if demo else 1):
@@ -217,7 +227,7 @@ def _case(ctx: Context, agency: _Agency, intake: _Post, day: datetime.date, n: i
     category, title, request = rng.choice(MATTERS)
     petition = petitions.petition_intake(
         actor=intake.user,
-        agent=intake.agent,
+        agent=intake.intake_agent,
         received_on=day,
         channel=rng.choice((Channel.VISIT, Channel.VISIT, Channel.PHONE, Channel.LETTER)),
         title=f"{intake.unit.name}：{title}",
@@ -293,7 +303,7 @@ def _near_limit(ctx: Context, agency: _Agency) -> None:
     week (a yellow light on the banner clerk's desk)."""
     petition = petitions.petition_intake(
         actor=agency.county.user,
-        agent=agency.county.agent,
+        agent=agency.county.intake_agent,
         received_on=D(2023, 4, 11),
         channel=Channel.LETTER,
         title=f"{agency.banner.name}：禁牧区划定范围有异议",
@@ -318,7 +328,7 @@ def _review(ctx: Context, agency: _Agency) -> None:
     received = D(2023, 3, 6)
     petition = petitions.petition_intake(
         actor=intake.user,
-        agent=intake.agent,
+        agent=intake.intake_agent,
         received_on=received,
         channel=Channel.VISIT,
         title=f"{intake.unit.name}：草场流转合同纠纷",

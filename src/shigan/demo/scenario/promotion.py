@@ -50,9 +50,10 @@ def mark_topic(ctx, topics) -> None:
 
 def trip_days(ctx, topic, days: list[datetime.date]) -> list[datetime.date]:
     """The marked topic's trips (as many as drawn) fall by 10 May, after its approval."""
-    if topic is not getattr(ctx, "promotion_topic", None):
+    marked = getattr(ctx, "promotion_topic", None)
+    if marked is None or topic is not marked:
         return days
-    latest = max(topic.days["approved"], LAST_TRIP)
+    latest = max(marked.days["approved"], LAST_TRIP)
     return sorted(min(day, latest) for day in days)
 
 
@@ -83,6 +84,7 @@ def build_promotion(ctx) -> dict:
         adopted_on=_after(rng, day, 1, 3, ctx.as_of),
     )
     banners = [Unit.objects.get(division_code=code, depth=3) for code, _share in BANNERS]
+    assert result.adopted_on is not None  # created adopted, on its day
     promotion = research.result_promote(
         actor=actor,
         result=result,

@@ -45,6 +45,8 @@ PENDING, SENT_BACK, REJECTED_THEN_CLOSED = 24, 6, 7
 class _Spec:
     """One problem to enter, as problem_create's keyword arguments, and what happens next."""
 
+    batch_unit: BatchUnit  # set on the batch units' own problems
+
     def __init__(self, actor, **kwargs):
         self.actor, self.kwargs = actor, kwargs
         self.problem = None
@@ -71,7 +73,11 @@ def _create(specs: list[_Spec]) -> None:
         spec.problem = problems.problem_create(actor=spec.actor, **spec.kwargs)
 
 
-def _add_measures(ctx: Context, items: list[tuple[_Spec, str, datetime.date, object, object]]):
+# A further measure: (spec, text, added_on, owner, deadline).
+_MeasureItem = tuple[_Spec, str, datetime.date, object, datetime.date | None]
+
+
+def _add_measures(ctx: Context, items: list[_MeasureItem]):
     """Further measures (spec, text, added_on, owner, deadline): in bulk where offered."""
     bulk = getattr(problems, "measure_bulk_add", None)
     draft_class = getattr(problems, "MeasureDraft", None)
@@ -167,7 +173,7 @@ def build_research_problems(ctx: Context) -> dict:
         raise RuntimeError(f"research problems: {len(specs)}")  # a topic got > 10 problems
     _create(specs)
     extra = TARGETS["research_measures"] - len(specs)
-    items = []
+    items: list[_MeasureItem] = []
     for spec in rng.sample(specs, extra):
         added_on = ctx.workday(spec.kwargs["found_on"])
         owner = spec.kwargs["responsible"]
@@ -305,7 +311,7 @@ def build_self_inspection(ctx: Context) -> dict:
     _create(root + batch)
     ctx.root_problems = [s.problem for s in root]
     ctx.self_problems = [s.problem for s in batch]
-    extra = []
+    extra: list[_MeasureItem] = []
     for spec in root + batch:
         for _i in range(spec.measures):
             added_on = ctx.after(spec.kwargs["found_on"], 0, 2)

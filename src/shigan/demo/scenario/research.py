@@ -308,11 +308,12 @@ def build_guidance(ctx: Context) -> dict:
     return {"guidance_visits": research_visits, "rectification_visits": rectification}
 
 
-def build_visits(ctx: Context, purpose: str, total: int) -> int:
+def build_visits(ctx: Context, purpose: VisitPurpose, total: int) -> int:
     """Guidance visits of the groups to their units (269 about research: row 14)."""
     rng = ctx.rng
     groups = defaultdict(list)
     for b in ctx.units:
+        assert b.group is not None and b.reviewer is not None  # set by the setup stage
         groups[(b.group.pk, b.reviewer.pk)].append(b)
     members = list(groups.values())
     counts = split(total, [len(m) for m in members], rng, 1)

@@ -1,6 +1,8 @@
 """Output serializers of the delivery API; inputs live beside their views. Amounts are
 decimal strings in yuan ("19370000000.00"), never JSON floats."""
 
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -18,6 +20,10 @@ from shigan.initiatives.models import (
     Project,
 )
 from shigan.initiatives.progress import milestone_progress
+
+if TYPE_CHECKING:
+    from shigan.problems.models import Rule
+    from shigan.research.models import ResearchResult
 
 __all__ = [
     "IndicatorSerializer",
@@ -97,8 +103,12 @@ class KeyTaskSerializer(serializers.ModelSerializer):
 class KeyTaskDetailSerializer(KeyTaskSerializer):
     milestones = MilestoneSerializer(many=True, read_only=True)
     roadmap = serializers.SerializerMethodField(label=_("路线图"))
-    results = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    rules = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    results: "serializers.PrimaryKeyRelatedField[ResearchResult]" = (
+        serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    )
+    rules: "serializers.PrimaryKeyRelatedField[Rule]" = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta(KeyTaskSerializer.Meta):
         fields = [

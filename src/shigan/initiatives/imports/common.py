@@ -41,7 +41,7 @@ class InitiativeImporter(Importer):
         self.unit = unit
         self.campaign = campaign
         self._indexes: dict[int, UnitIndex] = {}
-        self._people = None
+        self._people: dict[str, list[Person]] | None = None
 
     def index(self, root: Unit) -> UnitIndex:
         if root.pk not in self._indexes:

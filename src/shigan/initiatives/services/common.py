@@ -39,7 +39,8 @@ def require(actor, action: str, unit: Unit) -> None:
 def can_run_key_task(actor, key_task: KeyTask) -> bool:
     """Who keeps a key task's timetable: those who record for its unit or its lead unit."""
     require_actor(actor)
-    units = [key_task.unit] + ([key_task.owner_unit] if key_task.owner_unit_id else [])
+    owner = key_task.owner_unit if key_task.owner_unit_id else None
+    units = [key_task.unit] + ([owner] if owner is not None else [])
     return any(user_can(actor, "record", unit) for unit in units)
 
 
@@ -65,7 +66,7 @@ def valid_choice(value, choices, *, field: str, message: str) -> str:
     return value
 
 
-def in_campaign(unit: Unit, campaign: Campaign, field: str = "unit") -> None:
+def in_campaign(unit: Unit | None, campaign: Campaign, field: str = "unit") -> None:
     if unit is None or not unit.path.startswith(campaign.root_unit.path):
         raise InitiativeError(
             _("该单位不在这次主题教育的范围内。"), code="unit_outside_campaign", field=field

@@ -1,11 +1,14 @@
 """The key-task board and a key task's pages: its timetable (milestones), indicators and the
 results and rules linked to it."""
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +28,12 @@ from shigan.initiatives.views.common import campaign_of, day_of, require
 from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get, unit_scope_roots
 from shigan.research.selectors import people_for
+
+if TYPE_CHECKING:  # a stub-only type: django-stubs-ext is not installed in production
+    from django_stubs_ext import StrOrPromise
+
+# A link kind: its choices, its service, and the messages of done and of nothing chosen.
+_Link = tuple[Callable[..., QuerySet], Callable[..., None], "StrOrPromise", "StrOrPromise"]
 
 __all__ = [
     "HomeView",
@@ -291,7 +300,7 @@ class LinkView(LoginRequiredMixin, View):
     """Link a research result or a rule to the key task it serves (`kind`: result or rule)."""
 
     kind = "result"
-    LINKS = {
+    LINKS: ClassVar[dict[str, _Link]] = {
         "result": (
             selectors.result_choices,
             key_tasks.key_task_link_result,

@@ -63,7 +63,8 @@ class PetitionSerializer(serializers.ModelSerializer):
     @extend_schema_field(PetitionerSerializer(many=True))
     def get_petitioners(self, obj) -> list[dict]:
         people = self.context.get("petitioners", {}).get(obj.pk, [])
-        return PetitionerSerializer(people, many=True).data
+        # many=True gives a ReturnList; the stubs type every serializer's data as a dict.
+        return PetitionerSerializer(people, many=True).data  # type: ignore[return-value]
 
 
 class AgentSerializer(serializers.ModelSerializer):

@@ -257,6 +257,7 @@ def petition_extend(
     approved_on = _date(
         approved_on, field="approved_on", floor=petition.accepted_on, what=_("受理日期")
     )
+    assert petition.accepted_on is not None  # an accepted case (state checked above)
     if approved_on > clock.handling_due(petition.accepted_on):
         raise PetitionError(
             _("办理期限已过，不能再延期。"), code=ErrorCode.EXTENSION_TOO_LATE, field="approved_on"
@@ -311,6 +312,7 @@ def petition_reply(
     )
     told_on = _date(told_on or replied_on, field="told_on", floor=replied_on, what=_("答复日期"))
     extension = PetitionExtension.objects.filter(petition=petition).first()
+    assert petition.accepted_on is not None  # an accepted case (state checked above)
     on_time = clock.replied_on_time(
         petition.accepted_on, replied_on, extension.days if extension else 0
     )

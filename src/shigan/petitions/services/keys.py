@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -83,6 +84,7 @@ def _rotate_attachments(rows: list[PetitionAttachment]) -> int:
     try:
         for attachment in rows:
             storage, old = attachment.file.storage, attachment.file.name
+            assert old is not None  # an attachment row always names its file
             with attachment.file.open("rb") as handle:
                 token = handle.read()
             if crypto.is_current(token):
@@ -94,7 +96,7 @@ def _rotate_attachments(rows: list[PetitionAttachment]) -> int:
             written.append((storage, new))
             attachment.file.name = new
             attachment.save(update_fields=["file"])
-            transaction.on_commit(lambda s=storage, n=old: s.delete(n))
+            transaction.on_commit(partial(storage.delete, old))
             changed += 1
     except BaseException:
         for storage, name in written:  # the batch rolls back: its new files go

@@ -55,6 +55,7 @@ def petition_review_request(
     if level is None:
         raise _review_refusal(facts)
     last = clock.review_request_due(facts, level)
+    assert last is not None  # a level is open only after the answer it is about
     requested_on = _date(requested_on, field="requested_on")
     if requested_on > last:
         raise PetitionError(

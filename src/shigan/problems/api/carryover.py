@@ -19,7 +19,7 @@ __all__ = ["CarryOverView"]
 
 class CandidatesQuery(serializers.Serializer):
     campaign = serializers.IntegerField(min_value=1, label=gettext_lazy("转入的主题教育"))
-    source = serializers.IntegerField(min_value=1, label=gettext_lazy("转出的主题教育"))
+    source = serializers.IntegerField(min_value=1, label=gettext_lazy("转出的主题教育"))  # type: ignore[assignment]  # a field named "source": DRF's metaclass takes declared fields off the class
     unit = serializers.IntegerField(
         min_value=1, required=False, label=gettext_lazy("单位（转入其及下级的全部候选问题）")
     )

@@ -1,6 +1,8 @@
 """What the problems API views share: a service call whose refusal about the caller is a
 403, the people and problems named by id in a request, the scoped read mixin."""
 
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -11,6 +13,9 @@ from shigan.core.pagination import RecordListMixin
 from shigan.problems import selectors
 from shigan.problems.models import Problem
 from shigan.problems.permissions import can_record, can_review
+
+if TYPE_CHECKING:  # a stub-only protocol (DjangoFilterBackend does not subclass BaseFilterBackend)
+    pass
 
 # Refusals that are about who asks, not about what is asked: 403.
 FORBIDDEN_CODES = {"forbidden", "not_reviewer", "own_closeout", "own_extension"}

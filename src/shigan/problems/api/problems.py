@@ -63,7 +63,7 @@ class ProblemCreateInput(serializers.Serializer):
     description = serializers.CharField(
         required=False, allow_blank=True, default="", label=gettext_lazy("问题描述")
     )
-    source = serializers.ChoiceField(choices=ProblemSource.choices, label=gettext_lazy("来源"))
+    source = serializers.ChoiceField(choices=ProblemSource.choices, label=gettext_lazy("来源"))  # type: ignore[assignment]  # a field named "source": DRF's metaclass takes declared fields off the class
     found_on = serializers.DateField(label=gettext_lazy("发现日期"))
     responsible = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, required=False, label=gettext_lazy("责任领导")

@@ -222,7 +222,9 @@ class SpecialProgramSerializer(serializers.ModelSerializer):
 
 
 class RuleSerializer(serializers.ModelSerializer):
-    problems = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    problems: "serializers.PrimaryKeyRelatedField[Problem]" = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = Rule

@@ -2,6 +2,7 @@
 the transition that moves a problem with its audit entry."""
 
 import datetime
+from typing import TYPE_CHECKING, Protocol
 
 from django.utils.translation import gettext as _
 
@@ -13,12 +14,25 @@ from shigan.problems.choices import ProblemState
 from shigan.problems.models import Problem, ProblemTransition
 from shigan.problems.permissions import can_record, can_review
 
+if TYPE_CHECKING:  # a stub-only type: django-stubs-ext is not installed in production
+    from django_stubs_ext import StrOrPromise
+
 
 class ProblemError(DomainError):
     pass
 
 
-def required_text(value, *, field: str, message: str, max_length: int | None = None) -> str:
+class ProblemRef(Protocol):
+    """What the bulk services read of a draft's problem: its id (a Problem, or the sheet
+    import's bare id holder)."""
+
+    @property
+    def pk(self) -> int: ...
+
+
+def required_text(
+    value, *, field: str, message: "StrOrPromise", max_length: int | None = None
+) -> str:
     value = (value or "").strip()
     if not value:
         raise ProblemError(message, code=f"{field}_required", field=field)
@@ -29,7 +43,7 @@ def required_text(value, *, field: str, message: str, max_length: int | None = N
     return value
 
 
-def require_record(actor, problem: Problem, message: str) -> None:
+def require_record(actor, problem: Problem, message: "StrOrPromise") -> None:
     if not can_record(actor, problem):
         raise ProblemError(message, code="forbidden")
 
@@ -62,7 +76,7 @@ def refuse_closed(problem: Problem) -> None:
         )
 
 
-def not_before(day, earliest, *, field: str, message: str) -> None:
+def not_before(day, earliest, *, field: str, message: "StrOrPromise") -> None:
     if day is not None and earliest is not None and day < earliest:
         raise ProblemError(message, code=f"{field}_too_early", field=field)
 

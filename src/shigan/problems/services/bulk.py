@@ -5,6 +5,7 @@ per model and one `audit_record_many` per action."""
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.utils import timezone
@@ -19,6 +20,9 @@ from shigan.problems.choices import ProblemState
 from shigan.problems.models import Problem, ProblemTransition
 from shigan.problems.services.base import ProblemError
 from shigan.problems.watch import light_for
+
+if TYPE_CHECKING:  # a stub-only type: django-stubs-ext is not installed in production
+    from django_stubs_ext import StrOrPromise
 
 
 class ProblemBulkRejected(RowsRejected):
@@ -37,7 +41,7 @@ class BulkChecks:
     allowed: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)
 
-    def record(self, unit: Unit, message: str) -> None:
+    def record(self, unit: Unit, message: "StrOrPromise") -> None:
         if unit.pk not in self.allowed:
             self.allowed[unit.pk] = user_can(self.actor, "record", unit)
         if not self.allowed[unit.pk]:
@@ -118,7 +122,9 @@ def update_grouped(objects, fields: tuple[str, ...]) -> None:
     groups: dict[tuple, list] = {}
     for obj in objects:
         groups.setdefault(tuple(getattr(obj, f) for f in fields), []).append(obj.pk)
-    model = type(objects[0]) if objects else None
+    if not objects:
+        return
+    model = type(objects[0])
     for values, ids in groups.items():
         for chunk in chunks(ids, 5000):
             model.objects.filter(pk__in=chunk).update(**dict(zip(fields, values, strict=True)))

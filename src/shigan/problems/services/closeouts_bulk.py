@@ -16,7 +16,7 @@ from shigan.metrics.engine import metric_changes
 from shigan.problems.choices import CloseOutState, MeasureState, ProblemState, ProblemTerm
 from shigan.problems.models import CloseOut, Evidence, Measure, Problem
 from shigan.problems.permissions import can_review
-from shigan.problems.services.base import ProblemError, required_text
+from shigan.problems.services.base import ProblemError, ProblemRef, required_text
 from shigan.problems.services.bulk import (
     BulkChecks,
     bulk_transition,
@@ -40,7 +40,7 @@ class CloseOutDraft:
     """`closeout_submit`'s arguments; `other_reason` explains every measure still unfinished
     that `finish` and `reasons` do not settle (see `closeouts.check_unfinished`)."""
 
-    problem: Problem
+    problem: ProblemRef
     summary: str
     submitted_on: datetime.date
     finish: list = field(default_factory=list)

@@ -52,7 +52,8 @@ def store_evidence(checked, *, actor, problem, progress_report=None, closeout=No
         # The row is rolled back; do not leave its file behind. (A rollback of an enclosing
         # transaction after this service returned can still leave an unreferenced file in the
         # private directory: never served, as no row names it.)
-        evidence.file.storage.delete(evidence.file.name)
+        if evidence.file.name:  # set by the save above, unless that is what failed
+            evidence.file.storage.delete(evidence.file.name)
         raise
     return evidence
 

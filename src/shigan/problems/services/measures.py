@@ -16,6 +16,7 @@ from shigan.problems.choices import MeasureState, ProblemState
 from shigan.problems.models import Measure, Problem, ProblemTransition
 from shigan.problems.services.base import (
     ProblemError,
+    ProblemRef,
     lock_problem,
     not_before,
     refuse_closed,
@@ -108,7 +109,7 @@ def measure_complete(*, actor, measure: Measure, done_on: datetime.date) -> Meas
 
 @dataclass
 class MeasureDraft:
-    problem: Problem
+    problem: ProblemRef
     text: str
     added_on: datetime.date
     owner: object = None

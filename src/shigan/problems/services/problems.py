@@ -302,7 +302,9 @@ def problem_bulk_create(*, actor, drafts: Sequence[ProblemDraft]) -> list[int]:
         measures.created(measure_ids)
     _audit_created(actor, ids, drafts)
     audit_measures_added(actor, measure_ids, firsts)
-    audit_started(actor, [(pk, d.first_measure["added_on"]) for pk, d in started])
+    audit_started(
+        actor, [(pk, d.first_measure["added_on"]) for pk, d in started if d.first_measure]
+    )
     return ids
 
 

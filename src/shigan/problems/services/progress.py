@@ -17,6 +17,7 @@ from shigan.problems.choices import ProblemState
 from shigan.problems.models import Problem, ProgressReport
 from shigan.problems.services.base import (
     ProblemError,
+    ProblemRef,
     lock_problem,
     not_before,
     refuse_closed,
@@ -82,7 +83,8 @@ def progress_report_add(
         report = ProgressReport.objects.create(
             problem=problem, text=text, percent=percent, reported_on=reported_on, created_by=actor
         )
-        latest = problem.reports.order_by("-reported_on", "-pk").first()
+        # The report just made, unless one of a later day was made before it.
+        latest = problem.reports.order_by("-reported_on", "-pk").first() or report
         problem.progress_percent = latest.percent
         problem.save(update_fields=["progress_percent"])
         start_problem(problem, actor=actor, day=reported_on, why=_("报告整改进展"))
@@ -99,7 +101,7 @@ def progress_report_add(
 
 @dataclass
 class ProgressDraft:
-    problem: Problem
+    problem: ProblemRef
     text: str
     percent: int
     reported_on: datetime.date

@@ -1,5 +1,7 @@
 """Output serializers of the research API; inputs live beside their views."""
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -10,6 +12,9 @@ from shigan.research.models import (
     ResearchTopic,
     ResearchTrip,
 )
+
+if TYPE_CHECKING:
+    from shigan.orgs.models import Person
 
 __all__ = [
     "TopicSerializer",
@@ -63,7 +68,9 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class TopicDetailSerializer(TopicSerializer):
-    participants = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    participants: "serializers.PrimaryKeyRelatedField[Person]" = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
     plans = PlanSerializer(many=True, read_only=True)
 
     class Meta(TopicSerializer.Meta):
@@ -73,7 +80,9 @@ class TopicDetailSerializer(TopicSerializer):
 
 class TripSerializer(serializers.ModelSerializer):
     place_name = serializers.CharField(source="place.name", read_only=True, label=_("地点名称"))
-    people = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    people: "serializers.PrimaryKeyRelatedField[Person]" = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = ResearchTrip

@@ -110,7 +110,8 @@ class ProblemInput(serializers.Serializer):
 class ProblemOutput(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
-    source = serializers.CharField()
+    # Ignored: a field named like Field.source; DRF's metaclass takes declared fields off the class.
+    source = serializers.CharField()  # type: ignore[assignment]
     found_on = serializers.DateField()
     state = serializers.CharField()
 

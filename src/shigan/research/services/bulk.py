@@ -227,8 +227,8 @@ def _insert_topics(actor, drafts: Sequence[TopicDraft]) -> list[int]:
     """The topics' rows and their first transitions (to drafting), in draft order."""
     ids = reserve_ids(ResearchTopic, len(drafts))
     now, actor_id = _now_db(), getattr(actor, "pk", None)
-    columns = ("id", "unit", "campaign", "aspect", "title", "lead", "state", "created_on")
-    columns += ("created_by", "created_at")
+    columns: tuple[str, ...] = ("id", "unit", "campaign", "aspect", "title", "lead", "state")
+    columns += ("created_on", "created_by", "created_at")
     transition_ids = reserve_ids(TopicTransition, len(drafts))
     with metric_changes(ResearchTopic) as changes:
         bulk_insert(
@@ -434,7 +434,10 @@ def plan_bulk_review(*, actor, drafts: Sequence[ReviewDraft]) -> list[int]:
             for (plan, group), d in zip(accepted, drafts, strict=True)
         ),
     )
-    to = {Verdict.APPROVED: TopicState.PLAN_APPROVED, Verdict.REVISE: TopicState.DRAFTING}
+    to: dict[str, TopicState] = {
+        Verdict.APPROVED: TopicState.PLAN_APPROVED,
+        Verdict.REVISE: TopicState.DRAFTING,
+    }
     _bulk_moves(
         actor,
         [
