@@ -38,7 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_BENCH_DB = "shigan_bench_search"
+PG_BENCH_DB = os.environ.get("SHIGAN_BENCH_SEARCH_DB", "shigan_bench_search")
 QUERIES = (("common word", "供暖"), ("rare phrase", "冬季取暖资金拨付"), ("one character", "煤"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dashboards import title  # noqa: E402  (one way to title problems, for both benchmarks)
