@@ -26,6 +26,7 @@ requests, each drawn fresh (a throw-away
 parameter that changes on every request, so no cache answers):
   dashboard  /dashboards/units/<unit>/ of 内蒙古自治区 and of 赤峰市
   ledger     /problems/units/<unit>/ (first page of 50 rows, counts, filters) of both
+  search     the region's ledger searched (?q=供暖, 冬季取暖资金拨付, 煤): first page and its count
 Floors in the same run:
   bare       a Django view returning a short text (session and authentication middleware)
   facts      a Django view running the dashboard's by-child table as one raw SQL over the facts
@@ -63,7 +64,9 @@ REGION = "150000000000"
 LEAGUE = "150400000000"  # 赤峰市
 SCALES = {"S": 3_000, "M": 200_000, "L": 5_000_000}
 LEAGUE_SHARE = 22_212 / 200_000
-TARGETS = {"dashboard": 150.0, "ledger": 30.0, "throughput": 100.0}
+TARGETS = {"dashboard": 150.0, "ledger": 30.0, "throughput": 100.0, "search": 100.0}
+# The region's ledger searched (first page): a common word, a rarer phrase, one character.
+SEARCHES = ("供暖", "冬季取暖资金拨付", "煤")
 TARGETS_L = {**TARGETS, "dashboard": 300.0, "ledger": 60.0}  # throughput: set at M only
 STATES = (("open", 30), ("in_progress", 30), ("pending_review", 15), ("closed", 25))
 
@@ -680,6 +683,11 @@ def measure(data: dict, samples: int, seconds: float, board_samples: int) -> dic
         out[f"ledger_{name}"] = latency(f"/problems/units/{pk}/?fresh={{n}}", cookie, samples)
         out[f"facts_{name}"] = latency(f"/bench/facts/{pk}/?fresh={{n}}", cookie, samples)
         out[f"list_{name}"] = latency(f"/bench/bare-list/{pk}/?fresh={{n}}", cookie, samples)
+    region, cookie = data["units"]["region"], login_cookie(data["sessions"]["region"])
+    for words in SEARCHES:
+        query = urlencode({"q": words})
+        path = f"/problems/units/{region}/?{query}&fresh={{n}}"
+        out[f"search_{words}"] = latency(path, cookie, samples)
     out["bare"] = latency("/bench/bare/?fresh={n}", "", samples)
     league, cookie = data["units"]["league"], login_cookie(data["sessions"]["league"])
     writer = Writer(data["sessions"]["league"], data["write_to"])
@@ -775,6 +783,10 @@ def report(scale: str, data: dict, r: dict) -> None:
     for name, shown in (("region", "内蒙古自治区"), ("league", "赤峰市")):
         row(f"ledger {shown} / bare list / bare", r[f"ledger_{name}"], r[f"list_{name}"],
             r["bare"], targets["ledger"])  # fmt: skip
+    for words in SEARCHES:
+        if f"search_{words}" in r:
+            row(f"search {words} / bare list / bare", r[f"search_{words}"], r["list_region"],
+                r["bare"], targets["search"])  # fmt: skip
     tp = r["tp_ledger"]
     ok = "ok" if tp >= TARGETS["throughput"] else "MISSED"
     target = f"≥ {TARGETS['throughput']:g} {ok}  (ledger 赤峰市 / bare list / bare)"

@@ -406,6 +406,9 @@ SHIGAN_JOB_HEARTBEAT_SECONDS = float(os.environ.get("SHIGAN_JOB_HEARTBEAT_SECOND
 SHIGAN_JOB_STALE_SECONDS = float(os.environ.get("SHIGAN_JOB_STALE_SECONDS", "180"))
 # Exports of more rows than this run as jobs; smaller ones download at once.
 SHIGAN_EXPORT_JOB_THRESHOLD = int(os.environ.get("SHIGAN_EXPORT_JOB_THRESHOLD", "5000"))
+# A search page ranks and counts at most this many hits; beyond it, ledger order and "more than"
+# (core/search.py: a common word's first page stays within 100 ms at 5,000,000 problems).
+SHIGAN_SEARCH_CAP = int(os.environ.get("SHIGAN_SEARCH_CAP", "2000"))
 SHIGAN_API_DOCS_PUBLIC = env_bool("SHIGAN_API_DOCS_PUBLIC", False)
 SHIGAN_IMPORT_MAX_BYTES = int(os.environ.get("SHIGAN_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from rapidfuzz import fuzz
 
 from shigan.core.deadlines import Light
-from shigan.core.search import text_search
+from shigan.core.search import Search, capped_search, search_cap, text_search
 from shigan.metrics.selectors import metric_by_child
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.models import Unit
@@ -39,6 +39,7 @@ __all__ = [
     "petition_get",
     "petition_detail",
     "petition_list",
+    "petition_search",
     "desk",
     "desk_to_rate",
     "agent_posts",
@@ -228,6 +229,15 @@ def petition_list(
         petitions = petitions.filter(light=light)
     petitions = petitions.select_related("unit", "handling_unit").order_by("-received_on", "-pk")
     return text_search(petitions, PETITION_SEARCH, q) if q.strip() else petitions
+
+
+def petition_search(*, user, unit: Unit, q: str = "", cap: int | None = None, **filters) -> Search:
+    """`petition_list` for a page: with words, ranked and counted up to the cap, in the
+    ledger's order and uncounted above it (core/search.py)."""
+    petitions = petition_list(user=user, unit=unit, **filters)
+    if not q.strip():
+        return Search(petitions, None, search_cap() if cap is None else cap)
+    return capped_search(petitions, PETITION_SEARCH, q, cap=cap)
 
 
 def _desk_q(user) -> Q:

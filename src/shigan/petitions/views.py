@@ -23,6 +23,7 @@ from shigan.core.calendar import CalendarError
 from shigan.core.errors import DomainError
 from shigan.core.generic import ObjectActionView, apply_domain_error
 from shigan.core.jobs import job_create, job_enqueue
+from shigan.core.search import CappedPaginator
 from shigan.core.spreadsheets.forms import ImportForm
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
@@ -334,14 +335,16 @@ class UnitListView(LoginRequiredMixin, View):
         unit = unit_get(user=request.user, pk=pk)
         filters = forms.PetitionFilterForm(request.GET)
         data = filters.cleaned_data if filters.is_valid() else {}
-        petitions = selectors.petition_list(user=request.user, unit=unit, **data)
-        page = Paginator(petitions, PAGE_SIZE).get_page(request.GET.get("page"))
+        search = selectors.petition_search(user=request.user, unit=unit, **data)
+        pages = CappedPaginator if search.capped else Paginator
+        page = pages(search.rows, PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
         context = {
             "unit": unit,
             "filters": filters,
             "page": page,
+            "search": search,
             "query": query.urlencode(),
             "posts": selectors.agent_posts(user=request.user).filter(unit=unit),
             "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),

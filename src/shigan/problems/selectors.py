@@ -13,7 +13,16 @@ from shigan.audit.models import AuditEntry
 from shigan.audit.registry import action_label
 from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect, Campaign, GuidanceGroup
-from shigan.core.search import matching, rank, text_filter, text_search
+from shigan.core.search import (
+    Search,
+    capped_count,
+    matching,
+    rank,
+    ranked_within_cap,
+    search_cap,
+    text_filter,
+    text_search,
+)
 from shigan.orgs.models import Membership, Person, Unit
 from shigan.orgs.scoping import ALL, path_upper, subtree_q, user_scope_paths
 from shigan.problems.choices import (
@@ -49,6 +58,7 @@ __all__ = [
     "problem_aspects",
     "problem_filter",
     "problem_list",
+    "problem_ledger",
     "problems_for_bulk",
     "problem_get",
     "problem_detail",
@@ -161,6 +171,25 @@ def problem_list(*, user, unit: Unit | None = None, **criteria) -> QuerySet[Prob
         rows = problems.annotate(search_rank=rank(TITLE_SEARCH, criteria["q"], using=problems.db))
         return rows.order_by("-search_rank", "-found_on", "-pk")
     return problems.order_by("-found_on", "-pk")
+
+
+def problem_ledger(*, user, unit: Unit, cap: int | None = None, **criteria) -> Search:
+    """The ledger page's rows. Searched by words (title or measures), the hits are counted up to
+    the cap (core/search.py): within it, exactly and best title match first; above it, in the
+    ledger's order and uncounted, so that a common word's first page costs a walk along the
+    ledger's index, not a read of every hit."""
+    problems = Problem.objects.restrict(user, "view").filter(subtree_q([unit.path], "unit__path"))
+    criteria.setdefault("unit", unit)
+    problems = problem_filter(problems, criteria).select_related(*LIST_RELATED)
+    problems = problems.order_by("-found_on", "-pk")
+    cap = search_cap() if cap is None else cap
+    words = (criteria.get("q") or "").strip()
+    if words:
+        return ranked_within_cap(problems, TITLE_SEARCH, words, cap=cap)
+    if (criteria.get("measure_q") or "").strip():
+        hits = capped_count(problems, cap)
+        return Search(problems, hits, cap, capped=hits is None)
+    return Search(problems, None, cap)
 
 
 def problems_for_bulk(*, user, unit: Unit, ids) -> QuerySet[Problem]:

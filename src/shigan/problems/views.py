@@ -23,6 +23,7 @@ from django.views import View
 
 from shigan.core.errors import DomainError
 from shigan.core.generic import ObjectActionView, apply_domain_error
+from shigan.core.search import CappedPaginator
 from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get, unit_scope_roots
 from shigan.problems import forms, selectors, services
@@ -129,18 +130,22 @@ class LedgerView(LoginRequiredMixin, View):
             data=request.GET,
             choices=cls._filter_choices(request.user, unit, versions),
         )
-        problems = selectors.problem_list(user=request.user, unit=unit, **filters.criteria())
-        counts = ledger_counts_for(
-            user=request.user, unit=unit, criteria=filters.criteria(), problems=problems
-        )
-        paginator = Paginator(problems, PAGE_SIZE)
-        paginator.count = counts.total  # known already: no second COUNT query
+        ledger = selectors.problem_ledger(user=request.user, unit=unit, **filters.criteria())
+        if ledger.capped:  # a common word: no count of its hits, by light or at all
+            counts, paginator = None, CappedPaginator(ledger.rows, PAGE_SIZE)
+        else:
+            counts = ledger_counts_for(
+                user=request.user, unit=unit, criteria=filters.criteria(), problems=ledger.rows
+            )
+            paginator = Paginator(ledger.rows, PAGE_SIZE)
+            paginator.count = counts.total  # known already: no second COUNT query
         context = {
             "unit": unit,
             "campaign": filters.latest,
             "filters": filters,
             "page": paginator.get_page(request.GET.get("page")),
             "counts": counts,
+            "search": ledger,
             "can_record": user_can(request.user, "record", unit),
             "programs": filters.programs,
             "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),

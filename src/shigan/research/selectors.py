@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect, Campaign, GuidanceGroup
 from shigan.campaigns.selectors import Figure, batch_records
-from shigan.core.search import text_search
+from shigan.core.search import Search, capped_search, search_cap, text_search
 from shigan.metrics.selectors import metric_by_child, metric_value
 from shigan.orgs.models import Person, Unit
 from shigan.orgs.scoping import ALL, subtree_q, user_scope_paths
@@ -32,6 +32,7 @@ __all__ = [
     "Figure",
     "campaign_for_unit",
     "topic_list",
+    "topic_search",
     "topic_get",
     "topic_detail",
     "plan_get",
@@ -91,6 +92,15 @@ def topic_list(
         topics = topics.filter(state=state)
     topics = topics.select_related("unit", "aspect", "lead").order_by("-created_on", "-pk")
     return text_search(topics, TOPIC_SEARCH, q) if q.strip() else topics
+
+
+def topic_search(*, user, unit: Unit, q: str = "", cap: int | None = None, **filters) -> Search:
+    """`topic_list` for a page: with words, ranked and counted up to the cap, in the ledger's
+    order and uncounted above it (core/search.py)."""
+    topics = topic_list(user=user, unit=unit, **filters)
+    if not q.strip():
+        return Search(topics, None, search_cap() if cap is None else cap)
+    return capped_search(topics, TOPIC_SEARCH, q, cap=cap)
 
 
 def topic_get(*, user, pk, action: str = "view") -> ResearchTopic:

@@ -14,6 +14,7 @@ from django.views import View
 from shigan.campaigns.services import is_group_member_for
 from shigan.core.errors import DomainError
 from shigan.core.generic import ObjectActionView
+from shigan.core.search import CappedPaginator
 from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get
 from shigan.orgs.views_home import ScopeIndexView
@@ -57,7 +58,7 @@ class TopicListView(LoginRequiredMixin, View):
         campaign = _campaign(request, unit)
         filters = forms.TopicFilterForm(request.GET, campaign=campaign)
         data = filters.cleaned_data if filters.is_valid() else {}
-        topics = selectors.topic_list(
+        search = selectors.topic_search(
             user=request.user,
             unit=unit,
             campaign=campaign,
@@ -65,12 +66,14 @@ class TopicListView(LoginRequiredMixin, View):
             state=data.get("state"),
             q=data.get("q") or "",
         )
-        page = Paginator(topics, PAGE_SIZE).get_page(request.GET.get("page"))
+        pages = CappedPaginator if search.capped else Paginator
+        page = pages(search.rows, PAGE_SIZE).get_page(request.GET.get("page"))
         context = {
             "unit": unit,
             "campaign": campaign,
             "filters": filters,
             "page": page,
+            "search": search,
             "can_record": user_can(request.user, "record", unit),
             "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),
         }

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shigan.accounts.system import system_actor
-from shigan.problems import selectors, services
+from shigan.problems import selectors, services, views
 from shigan.problems.models import Problem
 
 ALPHABET = "供暖问题学校煤"
@@ -79,3 +79,69 @@ def test_the_ledger_page_searches(titled, editor, client, units):
     linked = set(map(int, re.findall(r'href="/problems/(\d+)/"', page.content.decode())))
     expected = Problem.objects.filter(unit=units["own"], title__contains="煤")
     assert linked == set(expected.values_list("pk", flat=True)) and linked
+
+
+def ledger_ids(editor, unit, **criteria) -> list[int]:
+    """The unit's ledger in its own order (newest found first, then newest recorded)."""
+    rows = selectors.problem_list(user=editor, unit=unit, **criteria)
+    return [p.pk for p in rows.order_by("-found_on", "-pk")]
+
+
+@pytest.mark.django_db
+def test_within_the_cap_the_hits_are_ranked_and_counted(titled, editor, units):
+    expected = sum("供暖" in t for t in titled)
+    search = selectors.problem_ledger(user=editor, unit=units["own"], q="供暖", cap=expected)
+    assert not search.capped and search.hits == expected
+    ranks = [p.search_rank for p in search.rows]
+    assert len(ranks) == expected and ranks == sorted(ranks, reverse=True) and ranks[0] > 0
+
+
+@pytest.mark.django_db
+def test_above_the_cap_the_hits_come_in_ledger_order_uncounted(titled, editor, units):
+    expected = sum("供暖" in t for t in titled)
+    search = selectors.problem_ledger(user=editor, unit=units["own"], q="供暖", cap=expected - 1)
+    assert search.capped and search.hits is None
+    assert [p.pk for p in search.rows] == ledger_ids(editor, units["own"], q="供暖")
+    measured = selectors.problem_ledger(user=editor, unit=units["own"], measure_q="供暖", cap=0)
+    assert measured.capped and [p.title for p in measured.rows] == ["牧区道路"]
+
+
+def ledger_page(client, unit, number, **query):
+    page = client.get(reverse("problems:ledger", args=[unit.pk]), {**query, "page": number})
+    assert page.status_code == 200
+    html = page.content.decode()
+    return [int(pk) for pk in re.findall(r'href="/problems/(\d+)/"', html)], html
+
+
+@pytest.mark.django_db
+def test_the_ledger_page_above_the_cap_says_more_than_and_pages_through_all(
+    titled, editor, client, units, settings, monkeypatch
+):
+    expected = ledger_ids(editor, units["own"], q="供暖")
+    settings.SHIGAN_SEARCH_CAP = 3
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    assert len(expected) > 2 * 2  # three pages at least, the last one short
+    client.force_login(editor)
+    seen, number = [], 1
+    while True:
+        ids, html = ledger_page(client, units["own"], number, q="供暖")
+        assert "匹配超过 3 个问题，按台账顺序列出" in html and "超过 3 个问题" in html
+        assert "light-counts" not in html  # no per-light counts of an uncounted set
+        assert f"第 {number} 页" in html and " / " not in html.split("第 ", 1)[1][:12]
+        seen += ids
+        if "下一页" not in html:
+            break
+        number += 1
+    assert seen == expected  # disjoint, complete, in ledger order
+    assert ledger_page(client, units["own"], 999, q="供暖")[0] == expected[:2]  # past the end
+
+
+@pytest.mark.django_db
+def test_the_ledger_page_within_the_cap_counts_exactly(titled, editor, client, units, settings):
+    expected = sum("供暖" in t for t in titled)
+    settings.SHIGAN_SEARCH_CAP = expected
+    client.force_login(editor)
+    ids, html = ledger_page(client, units["own"], 1, q="供暖")
+    assert f"共 {expected} 个问题" in html and "light-counts" in html and "超过" not in html
+    ranked = selectors.problem_list(user=editor, unit=units["own"], q="供暖")
+    assert ids == [p.pk for p in ranked]
