@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from shigan.accounts.errors import AccountError, ErrorCode
 from shigan.audit.services import audit_record
 from shigan.core.actors import is_system_actor, require_actor
-from shigan.core.errors import DomainError
 
 __all__ = [
     "register_admin_power",
@@ -77,11 +77,11 @@ def second_factor_enrol(*, actor, device: TOTPDevice, token: str) -> list[str]:
     returns new recovery codes (shown this once; stored only by django-otp's own table)."""
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
     if device.user_id != actor.pk or device.confirmed:
-        raise DomainError(_("该验证设备不属于您或已启用。"), code="forbidden")
+        raise AccountError(_("该验证设备不属于您或已启用。"), code=ErrorCode.FORBIDDEN)
     if not device.verify_token(_clean(token)):
-        raise DomainError(
+        raise AccountError(
             _("动态口令不正确：请输入验证器 App 中当前显示的 6 位数字。"),
-            code="bad_token",
+            code=ErrorCode.BAD_TOKEN,
             field="token",
         )
     TOTPDevice.objects.filter(user=actor).exclude(pk=device.pk).delete()
@@ -116,7 +116,7 @@ def second_factor_verify(*, user, token: str):
 @transaction.atomic
 def recovery_codes_regenerate(*, actor) -> list[str]:
     if not has_second_factor(actor):
-        raise DomainError(_("请先启用动态口令。"), code="not_enrolled")
+        raise AccountError(_("请先启用动态口令。"), code=ErrorCode.NOT_ENROLLED)
     codes = _new_recovery_codes(actor)
     audit_record(actor=actor, action="accounts.otp.recovery_regenerated", target=actor)
     return codes
@@ -128,9 +128,11 @@ def second_factor_reset(*, actor, user) -> None:
     again at the next login. The system acts for the operator at the command line."""
     require_actor(actor)
     if not is_system_actor(actor) and not actor.is_security_admin:
-        raise DomainError(_("只有安全管理员可以重置动态口令。"), code="forbidden")
+        raise AccountError(_("只有安全管理员可以重置动态口令。"), code=ErrorCode.FORBIDDEN)
     if actor.pk == user.pk:
-        raise DomainError(_("不能重置自己的动态口令，请由另一位安全管理员操作。"), code="self")
+        raise AccountError(
+            _("不能重置自己的动态口令，请由另一位安全管理员操作。"), code=ErrorCode.SELF
+        )
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     audit_record(actor=actor, action="accounts.otp.reset", target=user)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shigan.accounts.choices import SystemRole
+from shigan.accounts.errors import AccountError, ErrorCode
 from shigan.accounts.models import ApiToken, User
 from shigan.accounts.sessions import sessions_end_all
 from shigan.audit.services import audit_record, audit_record_anonymous
@@ -48,7 +49,9 @@ def _check_password(password: str, user: User) -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise DomainError(" ".join(exc.messages), code="weak_password", field="password") from exc
+        raise AccountError(
+            " ".join(exc.messages), code=ErrorCode.WEAK_PASSWORD, field="password"
+        ) from exc
 
 
 @transaction.atomic
@@ -62,20 +65,22 @@ def user_create(
 ) -> User:
     require_actor(actor)
     if not is_system_actor(actor) and not actor.is_system_admin:
-        raise DomainError(_("只有系统管理员可以创建账号。"), code="forbidden")
+        raise AccountError(_("只有系统管理员可以创建账号。"), code=ErrorCode.FORBIDDEN)
     if not is_system_actor(actor) and system_role:
-        raise DomainError(
+        raise AccountError(
             _("系统角色由安全管理员授予，创建账号时不能指定。"),
-            code="forbidden",
+            code=ErrorCode.FORBIDDEN,
             field="system_role",
         )
     username = username.strip()
     if not username:
-        raise DomainError(_("用户名不能为空。"), code="username_required", field="username")
+        raise AccountError(
+            _("用户名不能为空。"), code=ErrorCode.USERNAME_REQUIRED, field="username"
+        )
     if User.objects.filter(username=username).exists():
-        raise DomainError(
+        raise AccountError(
             _("用户名“%(name)s”已被使用。") % {"name": username},
-            code="username_taken",
+            code=ErrorCode.USERNAME_TAKEN,
             field="username",
         )
     user = User(
@@ -106,7 +111,7 @@ def _full_clean(user: User) -> None:
         name, messages = next(iter(error.message_dict.items()))
         label = User._meta.get_field(name).verbose_name if name != "__all__" else ""
         message = f"{label}：{messages[0]}" if label else messages[0]
-        raise DomainError(message, code="invalid", field=name) from error
+        raise AccountError(message, code=ErrorCode.INVALID, field=name) from error
 
 
 @transaction.atomic
@@ -126,9 +131,11 @@ def user_change_password(*, actor: User, old_password: str, new_password: str) -
     """A user changes their own password (also when it has aged): the old one must be right
     and the new one different."""
     if not actor.check_password(old_password):
-        raise DomainError(_("原密码不正确。"), code="wrong_password", field="old_password")
+        raise AccountError(_("原密码不正确。"), code=ErrorCode.WRONG_PASSWORD, field="old_password")
     if actor.check_password(new_password):
-        raise DomainError(_("新密码不能与原密码相同。"), code="same_password", field="new_password")
+        raise AccountError(
+            _("新密码不能与原密码相同。"), code=ErrorCode.SAME_PASSWORD, field="new_password"
+        )
     try:
         return user_set_password(actor=actor, user=actor, password=new_password)
     except DomainError as error:
@@ -139,13 +146,13 @@ def user_change_password(*, actor: User, old_password: str, new_password: str) -
 def _require_system_admin(actor, message) -> None:
     require_actor(actor)
     if not is_system_actor(actor) and not actor.is_system_admin:
-        raise DomainError(message, code="forbidden")
+        raise AccountError(message, code=ErrorCode.FORBIDDEN)
 
 
 def _not_system_account(user: User) -> None:
     """The system's own account stays as the migration made it: inactive, no password, no role."""
     if user.is_system:
-        raise DomainError(_("系统账号不能修改。"), code="system_account")
+        raise AccountError(_("系统账号不能修改。"), code=ErrorCode.SYSTEM_ACCOUNT)
 
 
 @transaction.atomic
@@ -167,7 +174,7 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
     _require_system_admin(actor, _("只有系统管理员可以停用或启用账号。"))
     _not_system_account(user)
     if actor.pk == user.pk:
-        raise DomainError(_("不能停用自己的账号。"), code="self")
+        raise AccountError(_("不能停用自己的账号。"), code=ErrorCode.SELF)
     if user.is_active == active:
         return user
     user.is_active = active
@@ -200,23 +207,25 @@ def user_set_system_role(*, actor: User, user: User, system_role: str) -> User:
     system administrator only; the auditor reads the audit trail and holds no unit role; nobody
     changes their own."""
     if system_role not in SystemRole.values:
-        raise DomainError(_("系统角色无效。"), code="invalid_role", field="system_role")
+        raise AccountError(_("系统角色无效。"), code=ErrorCode.INVALID_ROLE, field="system_role")
     require_actor(actor)
     if not is_system_actor(actor) and not actor.is_security_admin:
-        raise DomainError(_("只有安全管理员可以授予或撤销系统角色。"), code="forbidden")
+        raise AccountError(_("只有安全管理员可以授予或撤销系统角色。"), code=ErrorCode.FORBIDDEN)
     _not_system_account(user)
     if actor.pk == user.pk:
-        raise DomainError(_("不能变更自己的系统角色，请由另一位安全管理员操作。"), code="self")
+        raise AccountError(
+            _("不能变更自己的系统角色，请由另一位安全管理员操作。"), code=ErrorCode.SELF
+        )
     if user.is_superuser and system_role not in (SystemRole.NONE, SystemRole.SYSTEM_ADMIN):
-        raise DomainError(
+        raise AccountError(
             _("三员分立：超级用户拥有系统管理员的全部权限，不能同时担任安全管理员或审计管理员。"),
-            code="separation",
+            code=ErrorCode.SEPARATION,
             field="system_role",
         )
     if system_role == SystemRole.AUDITOR and _holds_unit_roles(user):
-        raise DomainError(
+        raise AccountError(
             _("三员分立：审计管理员只能查看审计记录，请先撤销该账号在各单位的角色。"),
-            code="separation",
+            code=ErrorCode.SEPARATION,
             field="system_role",
         )
     before = user.system_role
@@ -275,10 +284,14 @@ def login_unlock(*, actor: User, username: str = "", ip_address: str = "") -> in
     actor is a system or security administrator, or the system for the command line."""
     require_actor(actor)
     if not is_system_actor(actor) and actor.system_role not in UNLOCKERS:
-        raise DomainError(_("只有系统管理员或安全管理员可以解除登录锁定。"), code="forbidden")
+        raise AccountError(
+            _("只有系统管理员或安全管理员可以解除登录锁定。"), code=ErrorCode.FORBIDDEN
+        )
     username, ip_address = username.strip(), ip_address.strip()
     if not username and not ip_address:
-        raise DomainError(_("请填写要解锁的用户名或 IP 地址。"), code="required", field="username")
+        raise AccountError(
+            _("请填写要解锁的用户名或 IP 地址。"), code=ErrorCode.REQUIRED, field="username"
+        )
     attempts = AccessAttempt.objects.all()
     if username:
         attempts = attempts.filter(username=username)
@@ -305,13 +318,15 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """A new token for `actor`, and its key: returned this once, stored only as a digest."""
     name = (name or "").strip()
     if not name:
-        raise DomainError(_("令牌名称不能为空。"), code="name_required", field="name")
+        raise AccountError(_("令牌名称不能为空。"), code=ErrorCode.NAME_REQUIRED, field="name")
     if len(name) > 100:
-        raise DomainError(_("令牌名称不能超过 100 个字。"), code="name_too_long", field="name")
+        raise AccountError(
+            _("令牌名称不能超过 100 个字。"), code=ErrorCode.NAME_TOO_LONG, field="name"
+        )
     if ApiToken.objects.restrict(actor).active().filter(name=name).exists():
-        raise DomainError(
+        raise AccountError(
             _("已有名为“%(name)s”的有效令牌。") % {"name": name},
-            code="duplicate_name",
+            code=ErrorCode.DUPLICATE_NAME,
             field="name",
         )
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -331,9 +346,9 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
 def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.user_id != actor.pk:
-        raise DomainError(_("只能撤销自己的令牌。"), code="forbidden")
+        raise AccountError(_("只能撤销自己的令牌。"), code=ErrorCode.FORBIDDEN)
     if token.revoked_at is not None:
-        raise DomainError(_("该令牌已被撤销。"), code="already_revoked")
+        raise AccountError(_("该令牌已被撤销。"), code=ErrorCode.ALREADY_REVOKED)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit_record(

@@ -21,6 +21,7 @@ from django.views import View
 
 from shigan.accounts import selectors, services
 from shigan.accounts import views as base_views
+from shigan.accounts.errors import AccountError, ErrorCode
 from shigan.accounts.forms import (
     PasswordChangeForm,
     SecondFactorForm,
@@ -257,7 +258,7 @@ class SecurityActionView(LoginRequiredMixin, View):
             if action == "role":
                 form = SystemRoleForm(request.POST)
                 if not form.is_valid():
-                    raise DomainError(_("系统角色无效。"), code="invalid_role")
+                    raise AccountError(_("系统角色无效。"), code=ErrorCode.INVALID_ROLE)
                 services.user_set_system_role(
                     actor=request.user, user=user, system_role=form.cleaned_data["system_role"]
                 )

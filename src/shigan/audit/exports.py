@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shigan.audit.errors import AuditError, ErrorCode
 from shigan.audit.keys import audit_key
 from shigan.audit.models import AuditEntry
 from shigan.audit.selectors import can_read_audit
@@ -25,7 +26,6 @@ from shigan.audit.services import (
     content_digest,
     entry_content,
 )
-from shigan.core.errors import DomainError
 
 __all__ = ["audit_export", "export_verify", "ExportCheck", "MAX_EXPORT_DAYS"]
 
@@ -40,11 +40,13 @@ def _export_key() -> bytes:
 
 def _check_period(since: datetime.date, until: datetime.date) -> None:
     if since > until:
-        raise DomainError(_("开始日期不能晚于结束日期。"), code="invalid_period", field="since")
+        raise AuditError(
+            _("开始日期不能晚于结束日期。"), code=ErrorCode.INVALID_PERIOD, field="since"
+        )
     if (until - since).days >= MAX_EXPORT_DAYS:
-        raise DomainError(
+        raise AuditError(
             _("一次最多导出 %(n)d 天的审计记录。") % {"n": MAX_EXPORT_DAYS},
-            code="period_too_long",
+            code=ErrorCode.PERIOD_TOO_LONG,
             field="until",
         )
 
@@ -60,7 +62,7 @@ def audit_export(*, actor, since: datetime.date, until: datetime.date) -> Iterat
     """The signed file of the entries written from `since` to `until` (local days, inclusive),
     as chunks to stream. Only the audit administrator may export; the export is audited."""
     if not can_read_audit(actor):
-        raise DomainError(_("只有审计管理员可以导出审计记录。"), code="forbidden")
+        raise AuditError(_("只有审计管理员可以导出审计记录。"), code=ErrorCode.FORBIDDEN)
     _check_period(since, until)
     with transaction.atomic():
         audit_record(

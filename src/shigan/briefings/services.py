@@ -10,6 +10,7 @@ from shigan.audit.services import audit_record
 from shigan.briefings import sandbox
 from shigan.briefings.choices import BriefingState
 from shigan.briefings.defaults import DEFAULT_TEXT, DEFAULT_TITLE
+from shigan.briefings.errors import BriefingError, ErrorCode
 from shigan.briefings.models import (
     Briefing,
     BriefingFigure,
@@ -17,7 +18,6 @@ from shigan.briefings.models import (
     BriefingTransition,
 )
 from shigan.campaigns.models import Batch, Campaign
-from shigan.core.errors import DomainError
 from shigan.dashboards.figures import default_batch, figures_all
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
@@ -31,23 +31,19 @@ __all__ = [
 ]
 
 
-class BriefingError(DomainError):
-    pass
-
-
 def _require(actor, action: str, unit: Unit, message: str) -> None:
     if not user_can(actor, action, unit):
-        raise BriefingError(message, code="forbidden")
+        raise BriefingError(message, code=ErrorCode.FORBIDDEN)
 
 
 def _check_text(text: str, field: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise BriefingError(_("模板内容不能为空。"), code="text_required", field=field)
+        raise BriefingError(_("模板内容不能为空。"), code=ErrorCode.TEXT_REQUIRED, field=field)
     problems = sandbox.check_template(text)
     if problems:
         raise BriefingError(
-            "；".join(str(p) for p in problems), code="template_invalid", field=field
+            "；".join(str(p) for p in problems), code=ErrorCode.TEMPLATE_INVALID, field=field
         )
     return text
 
@@ -67,15 +63,15 @@ def briefing_template_save(
     it does not compile or uses a name the figure catalogue does not have."""
     _require(actor, "change", campaign.root_unit, _("只有活动办可以修改简报模板。"))
     if template is not None and template.campaign_id != campaign.pk:
-        raise BriefingError(_("模板不属于该主题教育。"), code="campaign_mismatch")
+        raise BriefingError(_("模板不属于该主题教育。"), code=ErrorCode.CAMPAIGN_MISMATCH)
     name = (name or "").strip()
     if not name:
-        raise BriefingError(_("模板名称不能为空。"), code="name_required", field="name")
+        raise BriefingError(_("模板名称不能为空。"), code=ErrorCode.NAME_REQUIRED, field="name")
     others = BriefingTemplate.objects.filter(campaign=campaign, name=name)
     if template is not None:
         others = others.exclude(pk=template.pk)
     if others.exists():
-        raise BriefingError(_("已有同名模板。"), code="name_taken", field="name")
+        raise BriefingError(_("已有同名模板。"), code=ErrorCode.NAME_TAKEN, field="name")
     title = _check_text(title, "title")
     text = _check_text(text, "text")
     before = None
@@ -105,7 +101,7 @@ def _template_for(campaign: Campaign, template: BriefingTemplate | None):
     if template is not None:
         if template.campaign_id != campaign.pk:
             raise BriefingError(
-                _("模板不属于该主题教育。"), code="campaign_mismatch", field="template"
+                _("模板不属于该主题教育。"), code=ErrorCode.CAMPAIGN_MISMATCH, field="template"
             )
         return template
     return BriefingTemplate.objects.filter(campaign=campaign, is_default=True).first()
@@ -129,7 +125,7 @@ def briefing_compose(*, campaign, unit, as_of, batch=None, template=None) -> tup
         text = sandbox.render_template(text_source, context)
     except Exception as error:  # noqa: BLE001  (a template saved before a catalogue change)
         raise BriefingError(
-            _("简报模板无法生成：%(error)s") % {"error": error}, code="template_failed"
+            _("简报模板无法生成：%(error)s") % {"error": error}, code=ErrorCode.TEMPLATE_FAILED
         ) from error
     return title.replace("\n\n", ""), text, figures
 
@@ -157,10 +153,14 @@ def _check_place(actor, campaign: Campaign, unit: Unit, batch: Batch | None) -> 
     _require(actor, "record", unit, _("您没有为该单位生成简报的权限。"))
     if not unit.path.startswith(campaign.root_unit.path):
         raise BriefingError(
-            _("该单位不在这次主题教育的范围内。"), code="unit_outside_campaign", field="unit"
+            _("该单位不在这次主题教育的范围内。"),
+            code=ErrorCode.UNIT_OUTSIDE_CAMPAIGN,
+            field="unit",
         )
     if batch is not None and batch.campaign_id != campaign.pk:
-        raise BriefingError(_("批次不属于该主题教育。"), code="batch_mismatch", field="batch")
+        raise BriefingError(
+            _("批次不属于该主题教育。"), code=ErrorCode.BATCH_MISMATCH, field="batch"
+        )
 
 
 @transaction.atomic
@@ -176,7 +176,7 @@ def briefing_generate(
     """A draft briefing of `unit` as of `as_of`: the template (default: the campaign's default
     template, else the built-in one) rendered with the catalogue's figures."""
     if as_of is None:
-        raise BriefingError(_("请指定截至日期。"), code="as_of_required", field="as_of")
+        raise BriefingError(_("请指定截至日期。"), code=ErrorCode.AS_OF_REQUIRED, field="as_of")
     _check_place(actor, campaign, unit, batch)
     template = _template_for(campaign, template)
     batch = batch or default_batch(campaign)
@@ -215,7 +215,7 @@ def briefing_issue(*, actor, briefing: Briefing) -> Briefing:
     )
     _require(actor, "change", briefing.unit, _("只有本单位管理员可以印发简报。"))
     if briefing.state == BriefingState.ISSUED:
-        raise BriefingError(_("简报已印发，不能再次印发。"), code="already_issued")
+        raise BriefingError(_("简报已印发，不能再次印发。"), code=ErrorCode.ALREADY_ISSUED)
     title, text, figures = briefing_compose(
         campaign=briefing.campaign,
         unit=briefing.unit,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
 from shigan.campaigns.choices import AspectKind, CampaignState, VisitPurpose
+from shigan.campaigns.errors import CampaignError, ErrorCode
 from shigan.campaigns.models import (
     Aspect,
     Batch,
@@ -17,7 +18,6 @@ from shigan.campaigns.models import (
     Participation,
 )
 from shigan.core.actors import is_system_actor, require_actor
-from shigan.core.errors import DomainError
 from shigan.core.versions import versions_touch
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
@@ -43,22 +43,18 @@ __all__ = [
 ]
 
 
-class CampaignError(DomainError):
-    pass
-
-
 def _require_office(actor, campaign_or_unit) -> None:
     """Setting up a campaign is the campaign office's job: admins of its root unit."""
     unit = getattr(campaign_or_unit, "root_unit", campaign_or_unit)
     if not user_can(actor, "change", unit):
-        raise CampaignError(_("只有活动办管理员可以进行此操作。"), code="forbidden")
+        raise CampaignError(_("只有活动办管理员可以进行此操作。"), code=ErrorCode.FORBIDDEN)
 
 
 def _in_campaign(campaign: Campaign, unit: Unit) -> None:
     if not unit.path.startswith(campaign.root_unit.path):
         raise CampaignError(
             _("“%(unit)s”不在“%(campaign)s”的范围内。") % {"unit": unit, "campaign": campaign},
-            code="unit_outside_campaign",
+            code=ErrorCode.UNIT_OUTSIDE_CAMPAIGN,
             field="unit",
         )
 
@@ -75,9 +71,11 @@ def campaign_create(
 ) -> Campaign:
     name = (name or "").strip()
     if not name:
-        raise CampaignError(_("名称不能为空。"), code="name_required", field="name")
+        raise CampaignError(_("名称不能为空。"), code=ErrorCode.NAME_REQUIRED, field="name")
     if ends_on and ends_on < starts_on:
-        raise CampaignError(_("结束日期不能早于开始日期。"), code="bad_dates", field="ends_on")
+        raise CampaignError(
+            _("结束日期不能早于开始日期。"), code=ErrorCode.BAD_DATES, field="ends_on"
+        )
     _require_office(actor, root_unit)
     campaign = Campaign.objects.create(
         name=name, root_unit=root_unit, starts_on=starts_on, ends_on=ends_on, state=state
@@ -161,13 +159,15 @@ def participation_remove(*, actor, participation: Participation) -> None:
 def aspect_create(*, actor, campaign: Campaign, kind: str, name: str) -> Aspect:
     _require_office(actor, campaign)
     if kind not in AspectKind.values:
-        raise CampaignError(_("类别无效。"), code="invalid_kind", field="kind")
+        raise CampaignError(_("类别无效。"), code=ErrorCode.INVALID_KIND, field="kind")
     name = (name or "").strip()
     if not name:
-        raise CampaignError(_("名称不能为空。"), code="name_required", field="name")
+        raise CampaignError(_("名称不能为空。"), code=ErrorCode.NAME_REQUIRED, field="name")
     if campaign.aspects.filter(kind=kind, name=name).exists():
         raise CampaignError(
-            _("已有名为“%(name)s”的方面。") % {"name": name}, code="duplicate_name", field="name"
+            _("已有名为“%(name)s”的方面。") % {"name": name},
+            code=ErrorCode.DUPLICATE_NAME,
+            field="name",
         )
     ordinal = (campaign.aspects.filter(kind=kind).aggregate(n=Max("ordinal"))["n"] or 0) + 1
     aspect = Aspect.objects.create(campaign=campaign, kind=kind, name=name, ordinal=ordinal)
@@ -185,11 +185,13 @@ def aspect_rename(*, actor, aspect: Aspect, name: str) -> Aspect:
     _require_office(actor, aspect.campaign)
     name = (name or "").strip()
     if not name:
-        raise CampaignError(_("名称不能为空。"), code="name_required", field="name")
+        raise CampaignError(_("名称不能为空。"), code=ErrorCode.NAME_REQUIRED, field="name")
     others = aspect.campaign.aspects.filter(kind=aspect.kind, name=name).exclude(pk=aspect.pk)
     if others.exists():
         raise CampaignError(
-            _("已有名为“%(name)s”的方面。") % {"name": name}, code="duplicate_name", field="name"
+            _("已有名为“%(name)s”的方面。") % {"name": name},
+            code=ErrorCode.DUPLICATE_NAME,
+            field="name",
         )
     before = {"name": aspect.name}
     aspect.name = name
@@ -209,7 +211,9 @@ def aspect_reorder(*, actor, campaign: Campaign, kind: str, ordered_ids: list[in
     _require_office(actor, campaign)
     aspects = {a.pk: a for a in campaign.aspects.filter(kind=kind)}
     if sorted(ordered_ids) != sorted(aspects):
-        raise CampaignError(_("排序应包含该类别的全部方面。"), code="bad_order", field="order")
+        raise CampaignError(
+            _("排序应包含该类别的全部方面。"), code=ErrorCode.BAD_ORDER, field="order"
+        )
     for ordinal, pk in enumerate(ordered_ids, start=1):
         aspects[pk].ordinal = ordinal
     Aspect.objects.bulk_update(aspects.values(), ["ordinal"])
@@ -227,10 +231,12 @@ def guidance_group_create(*, actor, campaign: Campaign, name: str) -> GuidanceGr
     _require_office(actor, campaign)
     name = (name or "").strip()
     if not name:
-        raise CampaignError(_("名称不能为空。"), code="name_required", field="name")
+        raise CampaignError(_("名称不能为空。"), code=ErrorCode.NAME_REQUIRED, field="name")
     if campaign.groups.filter(name=name).exists():
         raise CampaignError(
-            _("已有名为“%(name)s”的指导组。") % {"name": name}, code="duplicate_name", field="name"
+            _("已有名为“%(name)s”的指导组。") % {"name": name},
+            code=ErrorCode.DUPLICATE_NAME,
+            field="name",
         )
     group = GuidanceGroup.objects.create(campaign=campaign, name=name)
     audit_record(actor=actor, action="campaigns.group.created", target=group, after={"name": name})
@@ -268,7 +274,9 @@ def guidance_group_add_member(*, actor, group: GuidanceGroup, user) -> None:
 def guidance_group_remove_member(*, actor, group: GuidanceGroup, user) -> None:
     _require_office(actor, group.campaign)
     if not group.members.filter(pk=user.pk).exists():
-        raise CampaignError(_("该用户不是本指导组成员。"), code="not_member", field="username")
+        raise CampaignError(
+            _("该用户不是本指导组成员。"), code=ErrorCode.NOT_MEMBER, field="username"
+        )
     group.members.remove(user)
     user.__dict__.pop("_shigan_scope", None)
     audit_record(
@@ -283,7 +291,9 @@ def guidance_group_remove_member(*, actor, group: GuidanceGroup, user) -> None:
 def guidance_group_unassign(*, actor, group: GuidanceGroup, unit: Unit) -> None:
     _require_office(actor, group.campaign)
     if not group.units.filter(pk=unit.pk).exists():
-        raise CampaignError(_("该单位不是本指导组的联系单位。"), code="not_assigned", field="unit")
+        raise CampaignError(
+            _("该单位不是本指导组的联系单位。"), code=ErrorCode.NOT_ASSIGNED, field="unit"
+        )
     group.units.remove(unit)
     audit_record(
         actor=actor,
@@ -319,14 +329,14 @@ def guidance_visit_log(
     notes: str = "",
 ) -> GuidanceVisit:
     if purpose not in VisitPurpose.values:
-        raise CampaignError(_("指导事项无效。"), code="invalid_purpose", field="purpose")
+        raise CampaignError(_("指导事项无效。"), code=ErrorCode.INVALID_PURPOSE, field="purpose")
     require_actor(actor)
     if not is_system_actor(actor) and not group.members.filter(pk=actor.pk).exists():
-        raise CampaignError(_("只有本指导组成员可以登记指导记录。"), code="forbidden")
+        raise CampaignError(_("只有本指导组成员可以登记指导记录。"), code=ErrorCode.FORBIDDEN)
     if not group.units.filter(path__in=_ancestor_paths(unit)).exists():
         raise CampaignError(
             _("“%(unit)s”不是本指导组的联系单位。") % {"unit": unit},
-            code="unit_not_assigned",
+            code=ErrorCode.UNIT_NOT_ASSIGNED,
             field="unit",
         )
     with metric_changes(GuidanceVisit) as changes:
@@ -367,7 +377,9 @@ def campaign_start(
         _require_office(actor, previous)
         if starts_on <= previous.starts_on:
             raise CampaignError(
-                _("开始日期须晚于上一次主题教育的开始日期。"), code="bad_dates", field="starts_on"
+                _("开始日期须晚于上一次主题教育的开始日期。"),
+                code=ErrorCode.BAD_DATES,
+                field="starts_on",
             )
     campaign = campaign_create(
         actor=actor, name=name, root_unit=root_unit, starts_on=starts_on, ends_on=ends_on

@@ -4,12 +4,15 @@ Every error body has the same shape: a stable English `code`, a Chinese `detail`
 and for bad input the `field` it concerns (plus every field's messages in `errors`).
 """
 
+import copy
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -18,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from shigan.core.errors import DomainError
+from shigan.core.errors import DomainError, FieldCode, error_codes_by_app
 
 __all__ = [
     "DocsPermission",
@@ -217,4 +220,61 @@ class AutoSchema(SpectacularAutoSchema):
                 responses[status] = self._get_response_for_code(
                     ErrorSerializer, status, direction=direction
                 )
+        # A refusal (400) of an app's operation lists that app's codes.
+        app_error = self._app_error()
+        if app_error is not None:
+            for media in responses["400"].get("content", {}).values():
+                media["schema"] = app_error
         return responses
+
+    def _app_error(self) -> dict | None:
+        """A reference to `<App>Error`, the error body whose `code` lists the app's
+        `ErrorCode`; None for an app that raises no coded error of its own."""
+        module = type(self.view).__module__.split(".")
+        label = module[1] if module[0] == "shigan" and len(module) > 1 else None
+        enum = error_codes_by_app().get(label)
+        if enum is None:
+            return None
+        name = f"{label.title()}Error"
+        codes = self._component(
+            f"{name}Code",
+            {
+                "type": "string",
+                "enum": [member.value for member in enum],
+                "description": _("该应用自身的错误代码"),
+            },
+        )
+        field_codes = self._component(
+            "FieldErrorCode",
+            {
+                "type": "string",
+                "pattern": FieldCode.PATTERN,
+                "description": gettext_lazy(
+                    "缺少或过长的文字、日期：<字段>_required、<字段>_too_long"
+                ),
+            },
+        )
+        other_codes = self._component(
+            "InputErrorCode",
+            {
+                "type": "string",
+                "description": _(
+                    "输入校验的代码（如 required、invalid、max_length），"
+                    "或各应用共用的代码（如 rejected）"
+                ),
+            },
+        )
+        body = copy.deepcopy(self._map_serializer(ErrorSerializer, "response"))
+        body["description"] = _("该应用的操作被拒绝或输入无效（400）时的错误")
+        body["properties"]["code"] = {
+            "anyOf": [codes, field_codes, other_codes],
+            "description": _("稳定的英文错误代码"),
+        }
+        return self._component(name, body)
+
+    def _component(self, name: str, schema: dict) -> dict:
+        component = ResolvedComponent(
+            name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema
+        )
+        self.registry.register_on_missing(component)
+        return component.ref

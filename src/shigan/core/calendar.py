@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shigan.core.choices import HolidayKind
-from shigan.core.errors import DomainError
+from shigan.core.errors import DomainError, ErrorCode
 
 __all__ = [
     "CalendarError",
@@ -39,7 +39,9 @@ CACHE_SECONDS = 300.0
 
 
 class CalendarError(DomainError):
-    def __init__(self, message: str, *, code: str, field: str | None = None, year=None):
+    codes = ErrorCode
+
+    def __init__(self, message: str, *, code: ErrorCode, field: str | None = None, year=None):
         super().__init__(message, code=code, field=field)
         self.year = year
 
@@ -80,7 +82,7 @@ def _missing(year: int) -> CalendarError:
             "请系统管理员在“工作日历”中导入或录入该年的节假日和调休上班日。"
         )
         % {"year": year},
-        code="no_calendar",
+        code=ErrorCode.NO_CALENDAR,
         year=year,
     )
 

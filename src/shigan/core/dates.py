@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from shigan.core.errors import ErrorCode
+
 __all__ = ["EARLIEST", "LATEST", "in_range", "out_of_range_message", "install"]
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
@@ -31,7 +33,7 @@ def _form_validate(original):
     def validate(self, value):
         original(self, value)
         if value and getattr(self, "ledger_range", True) and not in_range(value):
-            raise ValidationError(out_of_range_message(self.label), code="date_range")
+            raise ValidationError(out_of_range_message(self.label), code=ErrorCode.DATE_RANGE)
 
     return validate
 
@@ -40,7 +42,9 @@ def _api_to_internal_value(original):
     def to_internal_value(self, value):
         day = original(self, value)
         if getattr(self, "ledger_range", True) and not in_range(day):
-            raise serializers.ValidationError(out_of_range_message(self.label), code="date_range")
+            raise serializers.ValidationError(
+                out_of_range_message(self.label), code=ErrorCode.DATE_RANGE
+            )
         return day
 
     return to_internal_value

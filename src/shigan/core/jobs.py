@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from shigan.core.actors import is_system_actor, system_actor
 from shigan.core.auditing import audit_record
 from shigan.core.choices import JobState
-from shigan.core.errors import DomainError
+from shigan.core.errors import CoreError, DomainError, ErrorCode
 from shigan.core.job_kinds import JobKind, Progress, job_kinds, kind_label, register_job_kind
 from shigan.core.models import Job
 from shigan.core.spreadsheets.importers import ImportMode
@@ -78,7 +78,7 @@ def job_create(
 ) -> Job:
     """Record a job (and its uploaded file); `job_enqueue` then sends it."""
     if kind not in job_kinds():
-        raise DomainError(_("未知的任务类型。"), code="unknown_job_kind")
+        raise CoreError(_("未知的任务类型。"), code=ErrorCode.UNKNOWN_JOB_KIND)
     job = Job(
         kind=kind,
         params=params or {},
@@ -117,11 +117,13 @@ def job_confirm(*, actor, job: Job) -> Job:
     options. Only the preview's owner may, once, and only when the preview was done."""
     job = Job.objects.select_for_update().get(pk=job.pk)
     if job.created_by_id != getattr(actor, "pk", None):
-        raise DomainError(_("只能确认自己上传的导入。"), code="not_owner")
+        raise CoreError(_("只能确认自己上传的导入。"), code=ErrorCode.NOT_OWNER)
     if not job.params.get("dry_run") or job.state != JobState.DONE:
-        raise DomainError(_("该任务不是已完成的导入预检，不能确认导入。"), code="not_a_preview")
+        raise CoreError(
+            _("该任务不是已完成的导入预检，不能确认导入。"), code=ErrorCode.NOT_A_PREVIEW
+        )
     if job.summary.get("confirmed_job"):
-        raise DomainError(_("该预检已确认导入，请勿重复提交。"), code="already_confirmed")
+        raise CoreError(_("该预检已确认导入，请勿重复提交。"), code=ErrorCode.ALREADY_CONFIRMED)
     with job.input_file.open("rb") as handle:
         data = handle.read()
     confirmed = job_create(

@@ -14,6 +14,7 @@ from shigan.core.actors import is_system_actor, require_actor
 from shigan.core.auditing import audit_record
 from shigan.core.calendar import CalendarError, clear_cache
 from shigan.core.choices import CalendarSource, HolidayKind
+from shigan.core.errors import ErrorCode
 from shigan.core.models import CalendarYear, Holiday
 
 __all__ = [
@@ -48,14 +49,14 @@ def can_manage_calendar(user) -> bool:
 
 def _require(actor) -> None:
     if not can_manage_calendar(actor):
-        raise CalendarError(_("只有系统管理员可以维护工作日历。"), code="forbidden")
+        raise CalendarError(_("只有系统管理员可以维护工作日历。"), code=ErrorCode.FORBIDDEN)
 
 
 def _check_year(year: int, field: str = "year") -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise CalendarError(
             _("年份应在 %(min)s 至 %(max)s 之间。") % {"min": MIN_YEAR, "max": MAX_YEAR},
-            code="invalid_year",
+            code=ErrorCode.INVALID_YEAR,
             field=field,
         )
 
@@ -101,24 +102,26 @@ def holiday_set(*, actor, date: datetime.date, kind: str, name: str) -> Holiday:
     """
     _require(actor)
     if not isinstance(date, datetime.date) or isinstance(date, datetime.datetime):
-        raise CalendarError(_("请填写日期。"), code="date_required", field="date")
+        raise CalendarError(_("请填写日期。"), code=ErrorCode.DATE_REQUIRED, field="date")
     _check_year(date.year, field="date")
     if kind not in HolidayKind.values:
-        raise CalendarError(_("类型无效。"), code="invalid_kind", field="kind")
+        raise CalendarError(_("类型无效。"), code=ErrorCode.INVALID_KIND, field="kind")
     if kind == HolidayKind.WORKDAY and date.weekday() < 5:
         raise CalendarError(
             _("%(date)s 是周一至周五，本来就是工作日，不必标记为调休上班日。")
             % {"date": date.isoformat()},
-            code="workday_not_weekend",
+            code=ErrorCode.WORKDAY_NOT_WEEKEND,
             field="kind",
         )
     name = (name or "").strip()
     if not name:
-        raise CalendarError(_("请填写名称，如“国庆节”。"), code="name_required", field="name")
+        raise CalendarError(
+            _("请填写名称，如“国庆节”。"), code=ErrorCode.NAME_REQUIRED, field="name"
+        )
     if len(name) > NAME_MAX_LENGTH:
         raise CalendarError(
             _("名称不能超过 %(n)s 个字。") % {"n": NAME_MAX_LENGTH},
-            code="name_too_long",
+            code=ErrorCode.NAME_TOO_LONG,
             field="name",
         )
     _locked_year(date.year)
@@ -188,7 +191,7 @@ def calendar_year_seed(*, actor, year: int) -> CalendarYear:
                 "再标记为完整。"
             )
             % {"year": year, "first": years[0], "last": years[-1]},
-            code="no_package_data",
+            code=ErrorCode.NO_PACKAGE_DATA,
             field="year",
         )
     calendar_year = _locked_year(year)
@@ -235,7 +238,7 @@ def calendar_year_mark_complete(*, actor, year: int) -> CalendarYear:
     if calendar_year is not None and calendar_year.complete:
         raise CalendarError(
             _("%(year)s 年的工作日历已经是完整的。") % {"year": year},
-            code="already_complete",
+            code=ErrorCode.ALREADY_COMPLETE,
             field="year",
         )
     has_holidays = Holiday.objects.filter(date__year=year, kind=HolidayKind.HOLIDAY).exists()
@@ -243,7 +246,7 @@ def calendar_year_mark_complete(*, actor, year: int) -> CalendarYear:
         raise CalendarError(
             _("%(year)s 年还没有录入任何法定节假日，不能标记为完整。请先录入该年的节假日安排。")
             % {"year": year},
-            code="empty_year",
+            code=ErrorCode.EMPTY_YEAR,
             field="year",
         )
     before = _year_snapshot(calendar_year)

@@ -25,10 +25,10 @@ from shigan.audit.services import audit_record
 from shigan.core import crypto
 from shigan.core.actors import is_system_actor
 from shigan.core.choices import JobState
-from shigan.core.errors import DomainError
 from shigan.core.job_kinds import kind_label
 from shigan.notifications.channels import Address, ChannelError, channel, configured_channels
 from shigan.notifications.choices import ChannelCode, DeliveryState, NoticeMode
+from shigan.notifications.errors import ErrorCode, NotificationError
 from shigan.notifications.models import Contact, Delivery, Notification
 from shigan.notifications.rules import kind_order, kind_summary, mode_for
 
@@ -54,10 +54,6 @@ DIGEST_KIND = "notifications.digest"
 DIGEST_ITEMS = 10  # notices listed one by one in a digest; the count line covers them all
 
 
-class NotificationError(DomainError):
-    pass
-
-
 def email_enabled() -> bool:
     return bool(getattr(settings, "EMAIL_HOST", ""))
 
@@ -76,7 +72,7 @@ def notification_send(
     any). Returns how many were written."""
     text = (text or "").strip()
     if not text:
-        raise NotificationError(_("消息内容不能为空。"), code="text_required", field="text")
+        raise NotificationError(_("消息内容不能为空。"), code=ErrorCode.TEXT_REQUIRED, field="text")
     ids = _user_ids(recipients)
     if not ids:
         return 0
@@ -142,7 +138,7 @@ def _clean_mobile(value: str) -> str:
     if value and not _MOBILE.fullmatch(value):
         raise NotificationError(
             _("手机号码“%(value)s”格式不正确，应为 11 位手机号。") % {"value": value},
-            code="invalid_mobile",
+            code=ErrorCode.INVALID_MOBILE,
             field="mobile",
         )
     return value
@@ -152,7 +148,9 @@ def _clean_id(value: str, field: str) -> str:
     value = (value or "").strip()
     if len(value) > 64 or any(c.isspace() for c in value):
         raise NotificationError(
-            _("账号格式不正确：不能含空格，最长 64 个字符。"), code="invalid_id", field=field
+            _("账号格式不正确：不能含空格，最长 64 个字符。"),
+            code=ErrorCode.INVALID_ID,
+            field=field,
         )
     return value
 
@@ -385,9 +383,9 @@ def delivery_retry(*, actor, delivery: Delivery) -> Delivery:
     """An administrator sends a failed delivery again (after fixing the address or channel)."""
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.state != DeliveryState.FAILED:
-        raise NotificationError(_("只有发送失败的消息可以重新发送。"), code="not_failed")
+        raise NotificationError(_("只有发送失败的消息可以重新发送。"), code=ErrorCode.NOT_FAILED)
     if delivery.channel == ChannelCode.SMS and not delivery.text:
-        raise NotificationError(_("短信内容未保存，无法重新发送。"), code="sms_gone")
+        raise NotificationError(_("短信内容未保存，无法重新发送。"), code=ErrorCode.SMS_GONE)
     delivery.state, delivery.attempts, delivery.error = DeliveryState.QUEUED, 0, ""
     delivery.save(update_fields=["state", "attempts", "error"])
     audit_record(
@@ -477,7 +475,7 @@ def notification_mark_read(*, user, notification: Notification | None = None) ->
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification is not None:
         if notification.user_id != user.pk:
-            raise NotificationError(_("只能标记自己的消息。"), code="forbidden")
+            raise NotificationError(_("只能标记自己的消息。"), code=ErrorCode.FORBIDDEN)
         unread = unread.filter(pk=notification.pk)
     return unread.update(read_at=timezone.now())
 

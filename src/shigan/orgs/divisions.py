@@ -24,6 +24,7 @@ from shigan.core.bulk import bulk_insert
 from shigan.core.errors import DomainError
 from shigan.core.versions import versions_touch
 from shigan.orgs.choices import DIVISION_KINDS
+from shigan.orgs.errors import ErrorCode
 from shigan.orgs.models import Unit
 from shigan.orgs.pinyin import name_initials
 from shigan.orgs.services.units_bulk import _UNIT_COLUMNS
@@ -60,9 +61,11 @@ LEVELS = (
 
 
 class DivisionFileError(DomainError):
+    codes = ErrorCode
+
     def __init__(self, message: str, *, file: str, line: int | None = None):
         where = f"{file}" + (_("，第 %(line)d 行") % {"line": line} if line else "")
-        super().__init__(f"{where}：{message}", code="bad_division_file")
+        super().__init__(f"{where}：{message}", code=ErrorCode.BAD_DIVISION_FILE)
         self.file, self.line = file, line
 
 
@@ -142,10 +145,10 @@ def read_divisions(
     """Read and check levels 1..depth; every parent reference must resolve."""
     if province is not None and (not province.isdigit() or len(province) != 2):
         raise DomainError(
-            _("省级代码应为 2 位数字，例如 15。"), code="bad_province", field="province"
+            _("省级代码应为 2 位数字，例如 15。"), code=ErrorCode.BAD_PROVINCE, field="province"
         )
     if not 1 <= depth <= 5:
-        raise DomainError(_("层级应在 1 到 5 之间。"), code="bad_depth", field="depth")
+        raise DomainError(_("层级应在 1 到 5 之间。"), code=ErrorCode.BAD_DEPTH, field="depth")
     levels: list[list[DivisionRow]] = []
     for spec in LEVELS[:depth]:
         rows = _read_level(Path(source), spec, province)
@@ -160,7 +163,9 @@ def read_divisions(
                     )
         levels.append(rows)
     if province and not levels[0]:
-        raise DomainError(_("没有代码为 %(p)s 的省级区划。") % {"p": province}, code="bad_province")
+        raise DomainError(
+            _("没有代码为 %(p)s 的省级区划。") % {"p": province}, code=ErrorCode.BAD_PROVINCE
+        )
     return levels
 
 

@@ -1,19 +1,11 @@
-"""The petitions app's error: a stable English code (`ErrorCode`) for the API, a Chinese message
-for people. Besides the codes listed, a missing or too long text or date is refused with
-`<field>_required` or `<field>_too_long`, naming the field."""
+"""The petitions app's coded error and every code it raises (the rules: shigan.core.errors)."""
 
-from enum import StrEnum
-
-from shigan.core.errors import DomainError
+from shigan.core.errors import DomainError, ErrorCodes
 
 __all__ = ["ErrorCode", "PetitionError"]
 
 
-class PetitionError(DomainError):
-    pass
-
-
-class ErrorCode(StrEnum):
+class ErrorCode(ErrorCodes):
     AGENT_NEEDS_ROLE = "agent_needs_role"
     ALREADY_AGENT = "already_agent"
     ALREADY_DECIDED = "already_decided"
@@ -51,3 +43,7 @@ class ErrorCode(StrEnum):
     REVIEW_PENDING = "review_pending"
     REVIEW_REQUEST_LATE = "review_request_late"
     TARGET_OUTSIDE = "target_outside"
+
+
+class PetitionError(DomainError):
+    codes = ErrorCode

@@ -38,6 +38,7 @@ from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
 from shigan.orgs.scoping import subtree_q
 from shigan.problems.choices import ExtensionState, MeasureState, ProblemState, ProblemTerm
+from shigan.problems.errors import ErrorCode
 from shigan.problems.models import Measure, Problem, ProblemTransition
 from shigan.problems.services import ProblemError
 from shigan.problems.watch import light_for
@@ -76,7 +77,7 @@ def carry_over_candidates(
     )
 
 
-def _error(message: str, code: str, field: str | None = None) -> ProblemError:
+def _error(message: str, code: ErrorCode, field: str | None = None) -> ProblemError:
     return ProblemError(message, code=code, field=field)
 
 
@@ -88,28 +89,32 @@ def check_carry_over(
         raise _error(_("只有活动办管理员可以转入问题。"), "forbidden")
     source = problem.campaign
     if source is None or source.pk == campaign.pk or source.starts_on >= campaign.starts_on:
-        raise _error(_("只能从更早的主题教育转入问题。"), "bad_campaign", "campaign")
+        raise _error(_("只能从更早的主题教育转入问题。"), ErrorCode.BAD_CAMPAIGN, "campaign")
     if not problem.unit.path.startswith(campaign.root_unit.path):
-        raise _error(_("该单位不在这次主题教育的范围内。"), "unit_outside_campaign")
+        raise _error(_("该单位不在这次主题教育的范围内。"), ErrorCode.UNIT_OUTSIDE_CAMPAIGN)
     if Problem.objects.filter(carried_from=problem.pk).exists():
-        raise _error(_("“%(p)s”已经转入过。") % {"p": problem.title}, "already_carried")
+        raise _error(_("“%(p)s”已经转入过。") % {"p": problem.title}, ErrorCode.ALREADY_CARRIED)
     if problem.state == ProblemState.PENDING_REVIEW:
         raise _error(
-            _("“%(p)s”正在等待销号审核，请先审核。") % {"p": problem.title}, "pending_review"
+            _("“%(p)s”正在等待销号审核，请先审核。") % {"p": problem.title},
+            ErrorCode.PENDING_REVIEW,
         )
     if problem.state == ProblemState.CLOSED and problem.term != ProblemTerm.LONG_TERM:
-        raise _error(_("“%(p)s”已销号，无需转入。") % {"p": problem.title}, "closed")
+        raise _error(_("“%(p)s”已销号，无需转入。") % {"p": problem.title}, ErrorCode.CLOSED)
     if problem.extensions.filter(state=ExtensionState.PENDING).exists():
         raise _error(
-            _("“%(p)s”有待审批的延期申请，请先审批。") % {"p": problem.title}, "pending_extension"
+            _("“%(p)s”有待审批的延期申请，请先审批。") % {"p": problem.title},
+            ErrorCode.PENDING_EXTENSION,
         )
     if day < campaign.starts_on:
-        raise _error(_("转入日期不能早于这次主题教育的开始日期。"), "day_too_early", "day")
+        raise _error(_("转入日期不能早于这次主题教育的开始日期。"), ErrorCode.DAY_TOO_EARLY, "day")
     last = problem.transitions.order_by("-day").values_list("day", flat=True).first()
     if last is not None and day < last:
-        raise _error(_("转入日期不能早于原问题最近一次状态变更的日期。"), "day_too_early", "day")
+        raise _error(
+            _("转入日期不能早于原问题最近一次状态变更的日期。"), ErrorCode.DAY_TOO_EARLY, "day"
+        )
     if deadline is not None and deadline < day:
-        raise _error(_("新的整改时限不能早于转入日期。"), "deadline_too_early", "deadline")
+        raise _error(_("新的整改时限不能早于转入日期。"), ErrorCode.DEADLINE_TOO_EARLY, "deadline")
 
 
 def _aspect_in(campaign: Campaign, aspect: Aspect | None) -> Aspect | None:
@@ -187,7 +192,7 @@ def problems_carry_over(
     checkpoint) of every one of them; otherwise each keeps its own."""
     ids = [p.pk for p in problems]
     if not ids:
-        raise _error(_("请至少选择一个问题。"), "nothing_chosen", "problems")
+        raise _error(_("请至少选择一个问题。"), ErrorCode.NOTHING_CHOSEN, "problems")
     locked = (
         Problem.objects.select_for_update(of=("self",))
         .select_related("unit", "campaign", "aspect")

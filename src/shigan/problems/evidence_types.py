@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from shigan.core.errors import DomainError
 from shigan.core.spreadsheets import cage
+from shigan.problems.errors import ErrorCode
 
 __all__ = ["EvidenceError", "Checked", "check", "check_all", "ALLOWED", "max_bytes"]
 
@@ -58,7 +59,7 @@ _TEXT_CONTROL = set(range(0, 32)) - {9, 10, 12, 13}
 
 
 class EvidenceError(DomainError):
-    pass
+    codes = ErrorCode
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def _inspect(archive: zipfile.ZipFile, name: str) -> None:
     except cage.Refused as refused:
         raise EvidenceError(
             _("文件“%(name)s”：%(reason)s") % {"name": name, "reason": refused.args[0]},
-            code="evidence_bad_zip",
+            code=ErrorCode.EVIDENCE_BAD_ZIP,
             field="files",
         ) from None
     if "[Content_Types].xml" in archive.namelist():
@@ -141,7 +142,7 @@ def _with_code(name: str, what: str) -> EvidenceError:
             "请另存为不含宏的文件或 PDF 后再上传。"
         )
         % {"name": name, "what": what},
-        code="evidence_active_content",
+        code=ErrorCode.EVIDENCE_ACTIVE_CONTENT,
         field="files",
     )
 
@@ -194,14 +195,16 @@ def check(upload) -> Checked:
     head = file.read(_HEAD)
     if not head:
         raise EvidenceError(
-            _("文件“%(name)s”是空文件。") % {"name": name}, code="evidence_empty", field="files"
+            _("文件“%(name)s”是空文件。") % {"name": name},
+            code=ErrorCode.EVIDENCE_EMPTY,
+            field="files",
         )
     kind = _kind(file, head, name)
     if kind is None:
         raise EvidenceError(
             _("文件“%(name)s”的内容不是允许的类型（%(allowed)s），不能上传。")
             % {"name": name, "allowed": _allowed_label()},
-            code="evidence_bad_type",
+            code=ErrorCode.EVIDENCE_BAD_TYPE,
             field="files",
         )
     mime, extensions = ALLOWED[kind]
@@ -209,7 +212,7 @@ def check(upload) -> Checked:
         raise EvidenceError(
             _("文件“%(name)s”的扩展名与内容不符（内容是 %(kind)s 文件），不能上传。")
             % {"name": name, "kind": kind.upper()},
-            code="evidence_type_mismatch",
+            code=ErrorCode.EVIDENCE_TYPE_MISMATCH,
             field="files",
         )
     size, sha256 = _digest(file)
@@ -239,7 +242,7 @@ def check_all(uploads) -> list[Checked]:
                 "total": f"{total / 1024 / 1024:.1f}",
                 "mb": f"{limit / 1024 / 1024:g}",
             },
-            code="evidence_request_too_big",
+            code=ErrorCode.EVIDENCE_REQUEST_TOO_BIG,
             field="files",
         )
     return checked
@@ -249,6 +252,6 @@ def _too_big(name: str, limit: int) -> EvidenceError:
     return EvidenceError(
         _("文件“%(name)s”超过 %(mb)s MB 的大小限制，不能上传。")
         % {"name": name, "mb": f"{limit / 1024 / 1024:g}"},
-        code="evidence_too_big",
+        code=ErrorCode.EVIDENCE_TOO_BIG,
         field="files",
     )

@@ -1,19 +1,11 @@
-"""The research app's error: a stable English code (`ErrorCode`) for the API, a Chinese message
-for people. Besides the codes listed, a missing or too long text or date is refused with
-`<field>_required` or `<field>_too_long`, naming the field."""
+"""The research app's coded error and every code it raises (the rules: shigan.core.errors)."""
 
-from enum import StrEnum
-
-from shigan.core.errors import DomainError
+from shigan.core.errors import DomainError, ErrorCodes
 
 __all__ = ["ErrorCode", "ResearchError"]
 
 
-class ResearchError(DomainError):
-    pass
-
-
-class ErrorCode(StrEnum):
+class ErrorCode(ErrorCodes):
     ADOPTED_ON_REQUIRED = "adopted_on_required"
     ALREADY_ADOPTED = "already_adopted"
     ASPECT_MISMATCH = "aspect_mismatch"
@@ -53,3 +45,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_PERSON = "unknown_person"
     UNKNOWN_PLACE = "unknown_place"
     UNKNOWN_UNIT = "unknown_unit"
+
+
+class ResearchError(DomainError):
+    codes = ErrorCode

@@ -15,12 +15,13 @@ from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.campaigns.models import Campaign
 from shigan.core.actors import is_system_actor, require_actor
 from shigan.core.bulk import bulk_insert, reserve_ids
-from shigan.core.errors import DomainError, RowsRejected
+from shigan.core.errors import RowsRejected
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.choices import ROLE_ACTIONS
 from shigan.orgs.models import Membership, Person, Unit
 from shigan.orgs.permissions import user_can
 from shigan.study.choices import StudyKind
+from shigan.study.errors import ErrorCode, StudyError
 from shigan.study.models import StudyActivity, StudyParticipant
 from shigan.study.uploads import sniff_type
 
@@ -39,14 +40,10 @@ __all__ = [
 ]
 
 
-class StudyError(DomainError):
-    pass
-
-
 def _require_record(actor, unit: Unit) -> None:
     if not user_can(actor, "record", unit):
         raise StudyError(
-            _("您没有在“%(unit)s”登记学习活动的权限。") % {"unit": unit}, code="forbidden"
+            _("您没有在“%(unit)s”登记学习活动的权限。") % {"unit": unit}, code=ErrorCode.FORBIDDEN
         )
 
 
@@ -94,29 +91,31 @@ def _clean(
 ) -> tuple[str, int]:
     title = (title or "").strip()
     if not title:
-        raise StudyError(_("主题不能为空。"), code="title_required", field="title")
+        raise StudyError(_("主题不能为空。"), code=ErrorCode.TITLE_REQUIRED, field="title")
     if len(title) > 200:
-        raise StudyError(_("主题不能超过 200 个字。"), code="title_too_long", field="title")
+        raise StudyError(_("主题不能超过 200 个字。"), code=ErrorCode.TITLE_TOO_LONG, field="title")
     if kind not in StudyKind.values:
-        raise StudyError(_("学习形式无效。"), code="invalid_kind", field="kind")
+        raise StudyError(_("学习形式无效。"), code=ErrorCode.INVALID_KIND, field="kind")
     if not isinstance(held_on, datetime.date):
-        raise StudyError(_("请填写日期。"), code="date_required", field="held_on")
+        raise StudyError(_("请填写日期。"), code=ErrorCode.DATE_REQUIRED, field="held_on")
     if ends_on is not None and ends_on < held_on:
-        raise StudyError(_("结束日期不能早于开始日期。"), code="bad_dates", field="ends_on")
+        raise StudyError(_("结束日期不能早于开始日期。"), code=ErrorCode.BAD_DATES, field="ends_on")
     participants = 0 if participants is None else participants
     if participants < 0:
-        raise StudyError(_("参加人数不能为负数。"), code="bad_participants", field="participants")
+        raise StudyError(
+            _("参加人数不能为负数。"), code=ErrorCode.BAD_PARTICIPANTS, field="participants"
+        )
     if participants and participants < leaders_count:
         raise StudyError(
             _("参加人数（%(n)d）少于参加领导人数（%(m)d）。")
             % {"n": participants, "m": leaders_count},
-            code="participants_below_leaders",
+            code=ErrorCode.PARTICIPANTS_BELOW_LEADERS,
             field="participants",
         )
     if campaign is not None and not unit.path.startswith(campaign.root_unit.path):
         raise StudyError(
             _("“%(unit)s”不在“%(campaign)s”的范围内。") % {"unit": unit, "campaign": campaign},
-            code="unit_outside_campaign",
+            code=ErrorCode.UNIT_OUTSIDE_CAMPAIGN,
             field="campaign",
         )
     return title, participants
@@ -129,7 +128,7 @@ def _check_leaders(unit: Unit, leaders: Iterable[Person]) -> list[Person]:
             raise StudyError(
                 _("“%(person)s”不是“%(unit)s”或其下级单位的人员。")
                 % {"person": person.name, "unit": unit},
-                code="person_outside_unit",
+                code=ErrorCode.PERSON_OUTSIDE_UNIT,
                 field="leaders",
             )
     return people
@@ -317,7 +316,7 @@ def study_activity_delete(*, actor, activity: StudyActivity) -> None:
     if not can_delete_activity(actor, activity):
         raise StudyError(
             _("只有“%(unit)s”的填报人员可以删除本单位登记的学习活动。") % {"unit": activity.unit},
-            code="forbidden",
+            code=ErrorCode.FORBIDDEN,
         )
     before = {
         **_snapshot(activity),
@@ -343,7 +342,7 @@ def study_participant_add(*, actor, activity: StudyActivity, person: Person) -> 
     if StudyParticipant.objects.filter(activity=activity, person=person).exists():
         raise StudyError(
             _("“%(person)s”已在参加领导名单中。") % {"person": person.name},
-            code="duplicate_participant",
+            code=ErrorCode.DUPLICATE_PARTICIPANT,
             field="person",
         )
     count = activity.participations.count() + 1
@@ -351,7 +350,7 @@ def study_participant_add(*, actor, activity: StudyActivity, person: Person) -> 
         raise StudyError(
             _("参加人数（%(n)d）少于参加领导人数（%(m)d），请先修改参加人数。")
             % {"n": activity.participants, "m": count},
-            code="participants_below_leaders",
+            code=ErrorCode.PARTICIPANTS_BELOW_LEADERS,
             field="person",
         )
     with metric_changes(StudyParticipant) as changes:
@@ -381,7 +380,7 @@ def study_participant_remove(*, actor, activity: StudyActivity, person: Person) 
     if row is None:
         raise StudyError(
             _("“%(person)s”不在参加领导名单中。") % {"person": person.name},
-            code="not_participant",
+            code=ErrorCode.NOT_PARTICIPANT,
             field="person",
         )
     audit_record(
@@ -450,7 +449,7 @@ def _check_draft(draft: ActivityDraft, people: dict, allowed: dict, actor) -> li
             raise StudyError(
                 _("“%(person)s”不是“%(unit)s”或其下级单位的人员。")
                 % {"person": name, "unit": draft.unit},
-                code="person_outside_unit",
+                code=ErrorCode.PERSON_OUTSIDE_UNIT,
                 field="leaders",
             )
     draft.title, draft.participants = _clean(

@@ -6,6 +6,7 @@ import zipfile
 from django.utils.translation import gettext as _
 
 from shigan.core.errors import DomainError
+from shigan.study.errors import ErrorCode
 
 __all__ = ["MAX_ATTACHMENT_BYTES", "CONTENT_TYPES", "sniff_type", "AttachmentError"]
 
@@ -21,7 +22,7 @@ CONTENT_TYPES = {
 
 
 class AttachmentError(DomainError):
-    pass
+    codes = ErrorCode
 
 
 def sniff_type(upload) -> str:
@@ -33,11 +34,13 @@ def sniff_type(upload) -> str:
     if size > MAX_ATTACHMENT_BYTES:
         raise AttachmentError(
             _("附件不能超过 %(mb)d MB。") % {"mb": MAX_ATTACHMENT_BYTES // 2**20},
-            code="attachment_too_large",
+            code=ErrorCode.ATTACHMENT_TOO_LARGE,
             field="attachment",
         )
     if size == 0:
-        raise AttachmentError(_("附件是空文件。"), code="attachment_empty", field="attachment")
+        raise AttachmentError(
+            _("附件是空文件。"), code=ErrorCode.ATTACHMENT_EMPTY, field="attachment"
+        )
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
@@ -62,7 +65,7 @@ def sniff_type(upload) -> str:
     if kind is None:
         raise AttachmentError(
             _("附件只能是 PDF、Word（docx）、Excel（xlsx）、JPG 或 PNG 文件（按文件内容判断）。"),
-            code="attachment_type",
+            code=ErrorCode.ATTACHMENT_TYPE,
             field="attachment",
         )
     return kind

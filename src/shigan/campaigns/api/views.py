@@ -22,6 +22,7 @@ from shigan.campaigns.api.serializers import (
     VisitSerializer,
 )
 from shigan.campaigns.choices import AspectKind, VisitPurpose
+from shigan.campaigns.errors import ErrorCode
 from shigan.campaigns.models import (
     Aspect,
     Batch,
@@ -58,7 +59,8 @@ def _campaign_units(user, campaign, pks: list[int]) -> list[Unit]:
     )
     if len(units) != len(set(pks)):
         raise exceptions.ValidationError(
-            {"units": [_("有单位不存在，或不在本次主题教育的范围内。")]}, code="unknown_unit"
+            {"units": [_("有单位不存在，或不在本次主题教育的范围内。")]},
+            code=ErrorCode.UNKNOWN_UNIT,
         )
     return units
 
@@ -317,7 +319,7 @@ class GroupViewSet(_InCampaign, mixins.ListModelMixin, viewsets.GenericViewSet):
         if user is None:
             raise exceptions.ValidationError(
                 {"username": [_("没有名为“%(name)s”的有效用户。") % {"name": data["username"]}]},
-                code="unknown_user",
+                code=ErrorCode.UNKNOWN_USER,
             )
         services.guidance_group_add_member(actor=request.user, group=group, user=user)
         return Response(GroupSerializer(self.get_object()).data)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shigan.core.errors import DomainError
+from shigan.core.errors import CoreError, DomainError, ErrorCode
 from shigan.core.spreadsheets.importers import ImportMode
 from shigan.core.spreadsheets.reading import SUPPORTED_EXTENSIONS
 
@@ -96,4 +96,4 @@ def check_upload(upload):
 
 
 def _bad(message: str) -> DomainError:
-    return DomainError(message, code="bad_file", field="file")
+    return CoreError(message, code=ErrorCode.BAD_FILE, field="file")

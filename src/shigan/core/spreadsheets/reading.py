@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from shigan.core.errors import DomainError
+from shigan.core.errors import DomainError, ErrorCode
 from shigan.core.spreadsheets import cage
 
 __all__ = ["SheetReadError", "SUPPORTED_EXTENSIONS", "read_rows", "decode_csv"]
@@ -15,8 +15,10 @@ SUPPORTED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
 
 class SheetReadError(DomainError):
+    codes = ErrorCode
+
     def __init__(self, message: str):
-        super().__init__(message, code="unreadable_sheet", field="file")
+        super().__init__(message, code=ErrorCode.UNREADABLE_SHEET, field="file")
 
 
 def decode_csv(data: bytes) -> str:

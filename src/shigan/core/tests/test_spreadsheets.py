@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from python_calamine import CalamineWorkbook
 
 from shigan.accounts.system import system_actor
-from shigan.core.errors import DomainError
+from shigan.core.errors import DomainError, ErrorCodes
 from shigan.core.spreadsheets.exporters import Exporter, neutralize
 from shigan.core.spreadsheets.importers import Column, Importer, ImportMode
 from shigan.core.spreadsheets.reading import read_rows
@@ -27,8 +27,12 @@ from shigan.core.spreadsheets.values import (
 pytestmark = pytest.mark.django_db
 
 
+class SavedCode(ErrorCodes):  # a test service's codes: a coded error names its enum
+    TOO_MANY = "too_many"
+
+
 class Saved(DomainError):
-    pass
+    codes = SavedCode
 
 
 class MeetingImporter(Importer):
@@ -55,7 +59,7 @@ class MeetingImporter(Importer):
         refused = {}
         for i, r in enumerate(records):
             if r.values["people"] and r.values["people"] > 1000:
-                refused[i] = Saved("人数超过会场容量。", code="too_many", field="people")
+                refused[i] = Saved("人数超过会场容量。", code=SavedCode.TOO_MANY, field="people")
             else:
                 self.store.append(dict(r.values))
         return refused

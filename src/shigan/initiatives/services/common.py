@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from shigan.campaigns.models import Campaign
 from shigan.core.actors import require_actor
-from shigan.core.errors import DomainError
+from shigan.core.errors import FieldCode
+from shigan.initiatives.errors import ErrorCode, InitiativeError
 from shigan.initiatives.models import KeyTask
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
@@ -23,12 +24,8 @@ MAX_ATTACHMENT = 20 * 2**20
 ATTACHMENT_TYPES = {".pdf", ".doc", ".docx", ".wps", ".ofd", ".txt", ".jpg", ".jpeg", ".png"}
 
 
-class InitiativeError(DomainError):
-    pass
-
-
 def forbidden(message=None) -> InitiativeError:
-    return InitiativeError(message or _("您没有在该单位登记的权限。"), code="forbidden")
+    return InitiativeError(message or _("您没有在该单位登记的权限。"), code=ErrorCode.FORBIDDEN)
 
 
 def require(actor, action: str, unit: Unit) -> None:
@@ -52,24 +49,26 @@ def require_run(actor, key_task: KeyTask) -> None:
 def required_text(value, *, field: str, message: str, max_length: int | None = None) -> str:
     value = (value or "").strip()
     if not value:
-        raise InitiativeError(message, code=f"{field}_required", field=field)
+        raise InitiativeError(message, code=FieldCode.required(field), field=field)
     if max_length and len(value) > max_length:
         raise InitiativeError(
-            _("不能超过 %(n)d 个字。") % {"n": max_length}, code=f"{field}_too_long", field=field
+            _("不能超过 %(n)d 个字。") % {"n": max_length},
+            code=FieldCode.too_long(field),
+            field=field,
         )
     return value
 
 
 def valid_choice(value, choices, *, field: str, message: str) -> str:
     if value not in choices.values:
-        raise InitiativeError(message, code=f"invalid_{field}", field=field)
+        raise InitiativeError(message, code=ErrorCode(f"invalid_{field}"), field=field)
     return value
 
 
 def in_campaign(unit: Unit | None, campaign: Campaign, field: str = "unit") -> None:
     if unit is None or not unit.path.startswith(campaign.root_unit.path):
         raise InitiativeError(
-            _("该单位不在这次主题教育的范围内。"), code="unit_outside_campaign", field=field
+            _("该单位不在这次主题教育的范围内。"), code=ErrorCode.UNIT_OUTSIDE_CAMPAIGN, field=field
         )
 
 
@@ -81,16 +80,18 @@ def check_attachment(upload, field: str) -> None:
     if ext not in ATTACHMENT_TYPES:
         raise InitiativeError(
             _("附件类型不支持，请上传 PDF、Word、WPS、OFD、文本或图片。"),
-            code="bad_attachment",
+            code=ErrorCode.BAD_ATTACHMENT,
             field=field,
         )
     if (getattr(upload, "size", 0) or 0) > MAX_ATTACHMENT:
-        raise InitiativeError(_("附件不能超过 20 MB。"), code="attachment_too_big", field=field)
+        raise InitiativeError(
+            _("附件不能超过 20 MB。"), code=ErrorCode.ATTACHMENT_TOO_BIG, field=field
+        )
 
 
 def not_future(day: datetime.date, field: str) -> None:
     if day > timezone.localdate():
-        raise InitiativeError(_("日期不能晚于今天。"), code="future_date", field=field)
+        raise InitiativeError(_("日期不能晚于今天。"), code=ErrorCode.FUTURE_DATE, field=field)
 
 
 def snapshot(obj, fields) -> dict:

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
+from shigan.core.errors import FieldCode
 from shigan.core.spreadsheets.values import CellError
+from shigan.initiatives.errors import ErrorCode
 from shigan.initiatives.measures import MEASURES, parse_quantity
 from shigan.initiatives.models import Indicator, IndicatorReport, KeyTask, Project
 from shigan.initiatives.services.common import (
@@ -33,7 +35,7 @@ __all__ = [
 def _measure(value) -> str:
     if value not in MEASURES:
         raise InitiativeError(
-            _("计量单位无效，请从列表中选择。"), code="invalid_measure", field="measure"
+            _("计量单位无效，请从列表中选择。"), code=ErrorCode.INVALID_MEASURE, field="measure"
         )
     return value
 
@@ -42,15 +44,17 @@ def _quantity(value, *, measure: str, field: str, required: bool = True):
     """A value in `measure`: a Decimal, an int, or text as people write it ("5.31万千瓦", "531")
     — never a float; converted exactly into `measure`."""
     if isinstance(value, float | bool):
-        raise InitiativeError(_("数值须为精确的十进制数。"), code="inexact_value", field=field)
+        raise InitiativeError(
+            _("数值须为精确的十进制数。"), code=ErrorCode.INEXACT_VALUE, field=field
+        )
     if isinstance(value, Decimal) and not value.is_finite():
-        raise InitiativeError(_("数值无效。"), code="invalid_value", field=field)
+        raise InitiativeError(_("数值无效。"), code=ErrorCode.INVALID_VALUE, field=field)
     try:
         quantity = parse_quantity(value, measure=measure)
     except CellError as error:
-        raise InitiativeError(error.message, code="invalid_value", field=field) from None
+        raise InitiativeError(error.message, code=ErrorCode.INVALID_VALUE, field=field) from None
     if quantity is None and required:
-        raise InitiativeError(_("请填写数值。"), code=f"{field}_required", field=field)
+        raise InitiativeError(_("请填写数值。"), code=FieldCode.required(field), field=field)
     return quantity
 
 
@@ -60,7 +64,7 @@ def _check_indicator_name(key_task: KeyTask, name, exclude=None) -> str:
     if clash.exists():
         raise InitiativeError(
             _("该重点任务已有名为“%(name)s”的指标。") % {"name": name},
-            code="duplicate_name",
+            code=ErrorCode.DUPLICATE_NAME,
             field="name",
         )
     return name
@@ -115,7 +119,7 @@ def indicator_update(*, actor, indicator: Indicator, **changes) -> Indicator:
     if measure != indicator.measure and indicator.reports.exists():
         raise InitiativeError(
             _("该指标已有填报数值，不能更改计量单位。"),
-            code="measure_has_reports",
+            code=ErrorCode.MEASURE_HAS_REPORTS,
             field="measure",
         )
     indicator.measure = measure
@@ -152,7 +156,9 @@ def indicator_report(
     indicator = Indicator.objects.get(pk=indicator.pk)  # its unit as stored now
     if indicator.key_task_id != project.key_task_id:
         raise InitiativeError(
-            _("请选择该项目所属重点任务的指标。"), code="indicator_mismatch", field="indicator"
+            _("请选择该项目所属重点任务的指标。"),
+            code=ErrorCode.INDICATOR_MISMATCH,
+            field="indicator",
         )
     quantity = _quantity(value, measure=indicator.measure, field="value")
     day = reported_on or timezone.localdate()
@@ -160,7 +166,7 @@ def indicator_report(
     if day < project.approved_on:
         raise InitiativeError(
             _("报告日期不能早于项目立项日期（%(d)s）。") % {"d": project.approved_on},
-            code="reported_before_approval",
+            code=ErrorCode.REPORTED_BEFORE_APPROVAL,
             field="reported_on",
         )
     with metric_changes(IndicatorReport) as changes:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from shigan.audit.services import audit_record
 from shigan.campaigns.models import Campaign
 from shigan.initiatives.choices import KeyTaskArea
+from shigan.initiatives.errors import ErrorCode
 from shigan.initiatives.models import KeyTask, Project
 from shigan.initiatives.services.common import (
     InitiativeError,
@@ -55,7 +56,9 @@ def _check_key_task(values: dict, campaign: Campaign) -> dict:
         in_campaign(values["owner_unit"], campaign, field="owner_unit")
     leader = values.get("owner_leader")
     if leader is not None and not isinstance(leader, Person):
-        raise InitiativeError(_("责任领导无效。"), code="invalid_leader", field="owner_leader")
+        raise InitiativeError(
+            _("责任领导无效。"), code=ErrorCode.INVALID_LEADER, field="owner_leader"
+        )
     check_attachment(values.get("task_book_file"), "task_book_file")
     for name in ("goal", "roadmap", "task_book_text"):
         values[name] = (values.get(name) or "").strip()
@@ -97,7 +100,7 @@ def key_task_create(
     if KeyTask.objects.filter(campaign=campaign, unit=unit, title=values["title"]).exists():
         raise InitiativeError(
             _("本单位已有名为“%(title)s”的重点任务。") % {"title": values["title"]},
-            code="duplicate_title",
+            code=ErrorCode.DUPLICATE_TITLE,
             field="title",
         )
     day = created_on or timezone.localdate()
@@ -148,11 +151,13 @@ def key_task_update(*, actor, key_task: KeyTask, **changes) -> KeyTask:
     ):
         raise InitiativeError(
             _("本单位已有名为“%(title)s”的重点任务。") % {"title": values["title"]},
-            code="duplicate_title",
+            code=ErrorCode.DUPLICATE_TITLE,
             field="title",
         )
     if "starts_on" in changes and changes["starts_on"] is None:
-        raise InitiativeError(_("请填写开始日期。"), code="starts_on_required", field="starts_on")
+        raise InitiativeError(
+            _("请填写开始日期。"), code=ErrorCode.STARTS_ON_REQUIRED, field="starts_on"
+        )
     project_ids = list(task.projects.values_list("pk", flat=True))
     with metric_changes(KeyTask, [task.pk]), metric_changes(Project, project_ids):
         for name in changes:
@@ -178,10 +183,12 @@ def key_task_link_result(*, actor, key_task: KeyTask, result) -> None:
     require_run(actor, task)
     if result.campaign_id != task.campaign_id:
         raise InitiativeError(
-            _("调研成果须属于同一次主题教育。"), code="campaign_mismatch", field="result"
+            _("调研成果须属于同一次主题教育。"), code=ErrorCode.CAMPAIGN_MISMATCH, field="result"
         )
     if not type(result).objects.restrict(actor, "view").filter(pk=result.pk).exists():
-        raise InitiativeError(_("找不到该调研成果。"), code="unknown_result", field="result")
+        raise InitiativeError(
+            _("找不到该调研成果。"), code=ErrorCode.UNKNOWN_RESULT, field="result"
+        )
     task.results.add(result)
     audit_record(
         actor=actor,
@@ -211,10 +218,10 @@ def key_task_link_rule(*, actor, key_task: KeyTask, rule) -> None:
     require_run(actor, task)
     if rule.campaign_id is not None and rule.campaign_id != task.campaign_id:
         raise InitiativeError(
-            _("制度机制须属于同一次主题教育。"), code="campaign_mismatch", field="rule"
+            _("制度机制须属于同一次主题教育。"), code=ErrorCode.CAMPAIGN_MISMATCH, field="rule"
         )
     if not type(rule).objects.restrict(actor, "view").filter(pk=rule.pk).exists():
-        raise InitiativeError(_("找不到该制度机制。"), code="unknown_rule", field="rule")
+        raise InitiativeError(_("找不到该制度机制。"), code=ErrorCode.UNKNOWN_RULE, field="rule")
     task.rules.add(rule)
     audit_record(
         actor=actor, action="initiatives.key_task.rule_linked", target=task, after={"rule": rule.pk}

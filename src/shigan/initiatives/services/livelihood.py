@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from shigan.audit.services import audit_record
 from shigan.campaigns.models import Campaign
 from shigan.initiatives.choices import LivelihoodState
+from shigan.initiatives.errors import ErrorCode
 from shigan.initiatives.models import (
     LivelihoodArea,
     LivelihoodItem,
@@ -54,7 +55,7 @@ def livelihood_area_create(
     if LivelihoodArea.objects.filter(campaign=campaign, name=name).exists():
         raise InitiativeError(
             _("已有名为“%(name)s”的民生领域。") % {"name": name},
-            code="duplicate_name",
+            code=ErrorCode.DUPLICATE_NAME,
             field="name",
         )
     last = LivelihoodArea.objects.filter(campaign=campaign).aggregate(n=Max("ordinal"))["n"]
@@ -82,7 +83,7 @@ def _check_item(values: dict, campaign: Campaign) -> dict:
     area = values.get("area")
     if area is None or area.campaign_id != campaign.pk:
         raise InitiativeError(
-            _("请选择这次主题教育的民生领域。"), code="invalid_area", field="area"
+            _("请选择这次主题教育的民生领域。"), code=ErrorCode.INVALID_AREA, field="area"
         )
     in_campaign(values.get("unit"), campaign)
     values["target"] = (values.get("target") or "").strip()
@@ -110,13 +111,15 @@ def livelihood_item_create(
     if items.filter(title=values["title"]).exists():
         raise InitiativeError(
             _("清单中已有“%(title)s”。") % {"title": values["title"]},
-            code="duplicate_title",
+            code=ErrorCode.DUPLICATE_TITLE,
             field="title",
         )
     last = items.aggregate(n=Max("number"))["n"] or 0
     if number is not None and (number < 1 or items.filter(number=number).exists()):
         raise InitiativeError(
-            _("序号 %(n)s 已被占用或无效。") % {"n": number}, code="number_taken", field="number"
+            _("序号 %(n)s 已被占用或无效。") % {"n": number},
+            code=ErrorCode.NUMBER_TAKEN,
+            field="number",
         )
     day = listed_on or timezone.localdate()
     with metric_changes(LivelihoodItem) as changes:
@@ -194,7 +197,7 @@ def livelihood_item_move(*, actor, item: LivelihoodItem, number: int) -> Livelih
     if not isinstance(number, int) or not 1 <= number <= len(ordered) + 1:
         raise InitiativeError(
             _("序号应在 1 到 %(n)d 之间。") % {"n": len(ordered) + 1},
-            code="invalid_number",
+            code=ErrorCode.INVALID_NUMBER,
             field="number",
         )
     before = item.number
@@ -226,7 +229,7 @@ def livelihood_progress_report(
     text = required_text(text, field="text", message=_("请填写进展情况。"))
     if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
         raise InitiativeError(
-            _("进度应为 0 到 100 的整数。"), code="invalid_percent", field="percent"
+            _("进度应为 0 到 100 的整数。"), code=ErrorCode.INVALID_PERCENT, field="percent"
         )
     day = reported_on or timezone.localdate()
     not_future(day, "reported_on")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from shigan.audit.services import audit_record
 from shigan.core.calendar import is_workday
 from shigan.initiatives.choices import MilestoneState
+from shigan.initiatives.errors import ErrorCode
 from shigan.initiatives.models import KeyTask, Milestone, MilestoneTransition
 from shigan.initiatives.services.common import (
     InitiativeError,
@@ -36,13 +37,13 @@ def _workday_due(due_on, key_task: KeyTask) -> None:
     if due_on < key_task.starts_on:
         raise InitiativeError(
             _("完成时限不能早于任务开始日期（%(d)s）。") % {"d": key_task.starts_on},
-            code="due_before_start",
+            code=ErrorCode.DUE_BEFORE_START,
             field="due_on",
         )
     if not is_workday(due_on):
         raise InitiativeError(
             _("完成时限 %(d)s 不是工作日，请选择工作日。") % {"d": due_on},
-            code="due_on_rest_day",
+            code=ErrorCode.DUE_ON_REST_DAY,
             field="due_on",
         )
 
@@ -67,7 +68,7 @@ def milestone_add(
     if task.milestones.filter(title=title).exists():
         raise InitiativeError(
             _("该任务已有名为“%(title)s”的节点。") % {"title": title},
-            code="duplicate_title",
+            code=ErrorCode.DUPLICATE_TITLE,
             field="title",
         )
     last = task.milestones.aggregate(n=Max("ordinal"))["n"] or 0
@@ -92,7 +93,7 @@ def milestone_add(
 def _weight(weight) -> int:
     if isinstance(weight, bool) or not isinstance(weight, int) or not 1 <= weight <= 1000:
         raise InitiativeError(
-            _("权重应为 1 到 1000 的整数。"), code="invalid_weight", field="weight"
+            _("权重应为 1 到 1000 的整数。"), code=ErrorCode.INVALID_WEIGHT, field="weight"
         )
     return weight
 
@@ -147,12 +148,12 @@ def milestone_complete(
     milestone = _locked_milestone(milestone)
     require_run(actor, milestone.key_task)
     if milestone.state == MilestoneState.DONE:
-        raise InitiativeError(_("该节点已完成。"), code="already_done")
+        raise InitiativeError(_("该节点已完成。"), code=ErrorCode.ALREADY_DONE)
     done_on = done_on or timezone.localdate()
     not_future(done_on, "done_on")
     if done_on < milestone.key_task.starts_on:
         raise InitiativeError(
-            _("完成日期不能早于任务开始日期。"), code="done_before_start", field="done_on"
+            _("完成日期不能早于任务开始日期。"), code=ErrorCode.DONE_BEFORE_START, field="done_on"
         )
     check_attachment(file, "evidence_file")
     milestone.state = MilestoneState.DONE
@@ -192,7 +193,7 @@ def milestone_reopen(*, actor, milestone: Milestone, reason: str, day=None) -> M
     milestone = _locked_milestone(milestone)
     require_run(actor, milestone.key_task)
     if milestone.state != MilestoneState.DONE:
-        raise InitiativeError(_("该节点尚未完成。"), code="not_done")
+        raise InitiativeError(_("该节点尚未完成。"), code=ErrorCode.NOT_DONE)
     reason = required_text(reason, field="reason", message=_("请说明重新打开的原因。"))
     before = {"state": milestone.state, "done_on": milestone.done_on}
     milestone.state, milestone.done_on = MilestoneState.PENDING, None

@@ -12,6 +12,7 @@ from shigan.audit.services import audit_record
 from shigan.campaigns.models import Campaign
 from shigan.initiatives.amounts import FUNDS_MAX
 from shigan.initiatives.choices import FundSource, KeyTaskArea, ProjectKind, ProjectState
+from shigan.initiatives.errors import ErrorCode
 from shigan.initiatives.models import (
     IndicatorReport,
     KeyTask,
@@ -57,20 +58,22 @@ def _amount(value, *, field: str) -> Decimal:
     if value is None or value == "":
         return Decimal("0.00")
     if isinstance(value, float | bool):
-        raise InitiativeError(_("金额须为精确的十进制数。"), code="inexact_amount", field=field)
+        raise InitiativeError(
+            _("金额须为精确的十进制数。"), code=ErrorCode.INEXACT_AMOUNT, field=field
+        )
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
-        raise InitiativeError(_("金额无效。"), code="invalid_amount", field=field) from None
+        raise InitiativeError(_("金额无效。"), code=ErrorCode.INVALID_AMOUNT, field=field) from None
     if not amount.is_finite():
-        raise InitiativeError(_("金额无效。"), code="invalid_amount", field=field)
+        raise InitiativeError(_("金额无效。"), code=ErrorCode.INVALID_AMOUNT, field=field)
     if amount < 0:
-        raise InitiativeError(_("金额不能为负。"), code="negative_amount", field=field)
+        raise InitiativeError(_("金额不能为负。"), code=ErrorCode.NEGATIVE_AMOUNT, field=field)
     if amount != amount.quantize(Decimal("0.01")):
-        raise InitiativeError(_("金额最小到分。"), code="amount_precision", field=field)
+        raise InitiativeError(_("金额最小到分。"), code=ErrorCode.AMOUNT_PRECISION, field=field)
     if amount > FUNDS_MAX:
         raise InitiativeError(
-            _("金额超过 10 万亿元，请核对金额和单位。"), code="amount_too_big", field=field
+            _("金额超过 10 万亿元，请核对金额和单位。"), code=ErrorCode.AMOUNT_TOO_BIG, field=field
         )
     return amount.quantize(Decimal("0.01"))
 
@@ -88,12 +91,14 @@ def _check_project(values: dict, campaign: Campaign) -> dict:
     if task is not None:
         if task.campaign_id != campaign.pk:
             raise InitiativeError(
-                _("重点任务须属于同一次主题教育。"), code="campaign_mismatch", field="key_task"
+                _("重点任务须属于同一次主题教育。"),
+                code=ErrorCode.CAMPAIGN_MISMATCH,
+                field="key_task",
             )
         if not values["unit"].path.startswith(task.unit.path):
             raise InitiativeError(
                 _("项目的实施单位须是“%(unit)s”或其下级。") % {"unit": task.unit.name},
-                code="unit_outside_key_task",
+                code=ErrorCode.UNIT_OUTSIDE_KEY_TASK,
                 field="unit",
             )
         values["area"] = task.area
@@ -102,7 +107,9 @@ def _check_project(values: dict, campaign: Campaign) -> dict:
     disbursed = _amount(values.get("funds_disbursed"), field="funds_disbursed")
     if disbursed > allocated:
         raise InitiativeError(
-            _("已拨付资金不能超过安排资金。"), code="disbursed_exceeds", field="funds_disbursed"
+            _("已拨付资金不能超过安排资金。"),
+            code=ErrorCode.DISBURSED_EXCEEDS,
+            field="funds_disbursed",
         )
     values["funds_allocated"], values["funds_disbursed"] = allocated, disbursed
     _check_dates(values)
@@ -113,7 +120,7 @@ def _check_dates(values: dict) -> None:
     started, finished = values.get("started_on"), values.get("finished_on")
     if started and finished and finished < started:
         raise InitiativeError(
-            _("完工日期不能早于开工日期。"), code="finish_before_start", field="finished_on"
+            _("完工日期不能早于开工日期。"), code=ErrorCode.FINISH_BEFORE_START, field="finished_on"
         )
 
 
@@ -156,7 +163,7 @@ def project_create(
     if Project.objects.filter(campaign=campaign, unit=unit, name=values["name"]).exists():
         raise InitiativeError(
             _("本单位已有名为“%(name)s”的项目。") % {"name": values["name"]},
-            code="duplicate_name",
+            code=ErrorCode.DUPLICATE_NAME,
             field="name",
         )
     day = approved_on or timezone.localdate()
@@ -204,18 +211,18 @@ def project_update(*, actor, project: Project, **changes) -> Project:
         if clash.exists():
             raise InitiativeError(
                 _("本单位已有名为“%(name)s”的项目。") % {"name": values["name"]},
-                code="duplicate_name",
+                code=ErrorCode.DUPLICATE_NAME,
                 field="name",
             )
     if values.get("approved_on") is None:
         raise InitiativeError(
-            _("请填写立项日期。"), code="approved_on_required", field="approved_on"
+            _("请填写立项日期。"), code=ErrorCode.APPROVED_ON_REQUIRED, field="approved_on"
         )
     report_ids = list(project.indicator_reports.values_list("pk", flat=True))
     if report_ids and values["key_task"] != project.key_task:
         raise InitiativeError(
             _("该项目已填报重点任务的指标数值，不能改为其他重点任务。"),
-            code="key_task_has_reports",
+            code=ErrorCode.KEY_TASK_HAS_REPORTS,
             field="key_task",
         )
     # The reports count under the project's unit: a new unit moves them too.
@@ -243,12 +250,12 @@ def project_set_state(
     require(actor, "record", project.unit)
     valid_choice(state, ProjectState, field="state", message=_("项目状态无效。"))
     if state == project.state:
-        raise InitiativeError(_("项目已是该状态。"), code="same_state", field="state")
+        raise InitiativeError(_("项目已是该状态。"), code=ErrorCode.SAME_STATE, field="state")
     day = day or timezone.localdate()
     order = list(ProjectState.values)
     if order.index(state) < order.index(project.state) and not (comment or "").strip():
         raise InitiativeError(
-            _("退回到之前的状态时，请说明原因。"), code="comment_required", field="comment"
+            _("退回到之前的状态时，请说明原因。"), code=ErrorCode.COMMENT_REQUIRED, field="comment"
         )
     before = project.state
     project.state = state

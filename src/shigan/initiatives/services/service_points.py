@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
+from shigan.initiatives.errors import ErrorCode
 from shigan.initiatives.models import LivelihoodItem, ServicePoint
 from shigan.initiatives.services.common import (
     InitiativeError,
@@ -44,13 +45,15 @@ def service_point_open(
     if ServicePoint.objects.filter(item=item, name=name).exists():
         raise InitiativeError(
             _("该民生项目已有名为“%(name)s”的服务网点。") % {"name": name},
-            code="duplicate_name",
+            code=ErrorCode.DUPLICATE_NAME,
             field="name",
         )
     partner = (partner or "").strip()
     if len(partner) > 200:
         raise InitiativeError(
-            _("不能超过 %(n)d 个字。") % {"n": 200}, code="partner_too_long", field="partner"
+            _("不能超过 %(n)d 个字。") % {"n": 200},
+            code=ErrorCode.PARTNER_TOO_LONG,
+            field="partner",
         )
     day = opened_on or timezone.localdate()
     not_future(day, "opened_on")

@@ -19,6 +19,7 @@ from shigan.core.pagination import CursorPagination
 from shigan.orgs import selectors, services
 from shigan.orgs.api.serializers import MembershipSerializer, PersonSerializer, UnitSerializer
 from shigan.orgs.choices import PersonRank, Role, UnitKind
+from shigan.orgs.errors import ErrorCode
 from shigan.orgs.filters import MembershipFilter, PersonFilter, UnitFilter
 from shigan.orgs.models import Membership, Person, Unit
 from shigan.orgs.permissions import user_can
@@ -153,7 +154,7 @@ class MembershipViewSet(ListRetrieveDestroyViewSet):
         if user is None:
             raise exceptions.ValidationError(
                 {"username": [_("没有名为“%(name)s”的有效用户。") % {"name": data["username"]}]},
-                code="unknown_user",
+                code=ErrorCode.UNKNOWN_USER,
             )
         membership = services.membership_grant(
             actor=signed_in_user(request), user=user, unit=unit, role=data["role"]

@@ -6,16 +6,13 @@ from functools import lru_cache
 from django.utils.translation import gettext as _
 
 from shigan.accounts.models import User
-from shigan.core.errors import DomainError, RowsRejected
+from shigan.core.errors import RowsRejected
+from shigan.orgs.errors import ErrorCode, OrgError
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
 from shigan.orgs.pinyin import name_initials
 
 __all__ = ["OrgError", "BulkOutcome", "BulkRejected"]
-
-
-class OrgError(DomainError):
-    pass
 
 
 @dataclass
@@ -35,13 +32,15 @@ class BulkRejected(RowsRejected, OrgError):
 
 def _require(user: User | None, action: str, unit: Unit) -> None:
     if not user_can(user, action, unit):
-        raise OrgError(_("您没有在“%(unit)s”进行此操作的权限。") % {"unit": unit}, code="forbidden")
+        raise OrgError(
+            _("您没有在“%(unit)s”进行此操作的权限。") % {"unit": unit}, code=ErrorCode.FORBIDDEN
+        )
 
 
 def _unit_forbidden(unit: Unit) -> OrgError:
     return OrgError(
         _("您没有在“%(unit)s”进行此操作的权限。") % {"unit": unit},
-        code="forbidden",
+        code=ErrorCode.FORBIDDEN,
         field="unit",
     )
 
@@ -49,7 +48,7 @@ def _unit_forbidden(unit: Unit) -> OrgError:
 def _parent_forbidden(parent: object) -> OrgError:
     return OrgError(
         _("您没有在“%(unit)s”进行此操作的权限。") % {"unit": parent},
-        code="forbidden",
+        code=ErrorCode.FORBIDDEN,
         field="parent",
     )
 
@@ -57,7 +56,7 @@ def _parent_forbidden(parent: object) -> OrgError:
 def _duplicate_name(parent_label: object, name: str) -> OrgError:
     return OrgError(
         _("“%(parent)s”下已有名为“%(name)s”的单位。") % {"parent": parent_label, "name": name},
-        code="duplicate_name",
+        code=ErrorCode.DUPLICATE_NAME,
         field="name",
     )
 

@@ -17,6 +17,7 @@ from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.core.changes import record_changes
 from shigan.core.versions import versions_touch
 from shigan.orgs.choices import Role
+from shigan.orgs.errors import ErrorCode
 from shigan.orgs.models import Membership, Unit
 from shigan.orgs.permissions import user_can
 from shigan.orgs.services.common import (
@@ -43,24 +44,26 @@ def _check_grantee(user: User) -> None:
     if getattr(user, "is_auditor", False):
         raise OrgError(
             _("三员分立：审计管理员只能查看审计记录，不能在单位担任角色。"),
-            code="separation",
+            code=ErrorCode.SEPARATION,
             field="user",
         )
     if getattr(user, "is_system", False):  # allowed everywhere already, and no person
-        raise OrgError(_("系统账号不能在单位担任角色。"), code="system_account", field="user")
+        raise OrgError(
+            _("系统账号不能在单位担任角色。"), code=ErrorCode.SYSTEM_ACCOUNT, field="user"
+        )
 
 
 @transaction.atomic
 def membership_grant(*, actor: User | None, user: User, unit: Unit, role: str) -> Membership:
     if role not in Role.values:
-        raise OrgError(_("角色无效。"), code="invalid_role", field="role")
+        raise OrgError(_("角色无效。"), code=ErrorCode.INVALID_ROLE, field="role")
     _require(actor, "manage", unit)
     _check_grantee(user)
     if Membership.objects.filter(user=user, unit=unit, role=role).exists():
         raise OrgError(
             _("%(user)s 在“%(unit)s”已有“%(role)s”角色。")
             % {"user": user, "unit": unit, "role": Role(role).label},
-            code="duplicate_membership",
+            code=ErrorCode.DUPLICATE_MEMBERSHIP,
         )
     with record_changes(Membership) as changes:
         membership = Membership.objects.create(user=user, unit=unit, role=role)
@@ -79,7 +82,9 @@ def membership_grant(*, actor: User | None, user: User, unit: Unit, role: str) -
 def membership_revoke(*, actor: User | None, membership: Membership) -> None:
     _require(actor, "manage", membership.unit)
     if not actor.is_superuser and membership.user_id == actor.pk and membership.role == Role.ADMIN:
-        raise OrgError(_("不能撤销自己的管理员角色，请由上级管理员操作。"), code="self_revoke")
+        raise OrgError(
+            _("不能撤销自己的管理员角色，请由上级管理员操作。"), code=ErrorCode.SELF_REVOKE
+        )
     before = {"user": membership.user.username, "unit": membership.unit_id, "role": membership.role}
     audit_record(actor=actor, action="orgs.membership.revoked", target=membership, before=before)
     with record_changes(Membership, [membership.pk]):
@@ -106,7 +111,7 @@ def _check_membership(
     """`membership_grant`'s checks of one draft (OrgError); returns its (user, unit, role).
     `allowed` caches, per unit, whether the actor may manage there."""
     if draft.role not in Role.values:
-        raise OrgError(_("角色无效。"), code="invalid_role", field="role")
+        raise OrgError(_("角色无效。"), code=ErrorCode.INVALID_ROLE, field="role")
     if draft.unit.pk not in allowed:
         allowed[draft.unit.pk] = user_can(actor, "manage", draft.unit)
     if not allowed[draft.unit.pk]:
@@ -117,7 +122,7 @@ def _check_membership(
         raise OrgError(
             _("%(user)s 在“%(unit)s”已有“%(role)s”角色。")
             % {"user": draft.user, "unit": draft.unit, "role": Role(draft.role).label},
-            code="duplicate_membership",
+            code=ErrorCode.DUPLICATE_MEMBERSHIP,
         )
     return key
 

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from shigan.accounts.models import User
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.core.bulk import bulk_insert, reserve_ids
+from shigan.core.errors import FieldCode
 from shigan.orgs.choices import PersonRank
+from shigan.orgs.errors import ErrorCode
 from shigan.orgs.models import Person, Unit
 from shigan.orgs.permissions import user_can
 from shigan.orgs.phones import normalize_phone
@@ -50,22 +52,22 @@ def _check_person(actor: User | None, draft: PersonDraft, allowed: dict[int, boo
     `allowed` caches, per unit, whether the actor may record there."""
     draft.name, draft.post = (draft.name or "").strip(), (draft.post or "").strip()
     if not draft.name:
-        raise OrgError(_("姓名不能为空。"), code="name_required", field="name")
+        raise OrgError(_("姓名不能为空。"), code=ErrorCode.NAME_REQUIRED, field="name")
     for key, limit, label in _PERSON_LIMITS:
         if len(getattr(draft, key)) > limit:
             raise OrgError(
                 _("%(field)s不能超过 %(n)d 个字。") % {"field": label, "n": limit},
-                code=f"{key}_too_long",
+                code=FieldCode.too_long(key),
                 field=key,
             )
     if draft.rank not in PersonRank.values:
-        raise OrgError(_("职级无效。"), code="invalid_rank", field="rank")
+        raise OrgError(_("职级无效。"), code=ErrorCode.INVALID_RANK, field="rank")
     phone = normalize_phone(draft.phone)
     if phone is None:
         raise OrgError(
             _("联系电话“%(value)s”不是有效的手机号或带区号的固定电话（如 0479-8234567）。")
             % {"value": draft.phone},
-            code="invalid_phone",
+            code=ErrorCode.INVALID_PHONE,
             field="phone",
         )
     draft.phone = phone
@@ -152,7 +154,7 @@ def _person_set_active(actor: User | None, person: Person, active: bool) -> Pers
         raise _unit_forbidden(person.unit)
     if person.active == active:
         message = _("%(name)s 已在册。") if active else _("%(name)s 已停用。")
-        raise OrgError(message % {"name": person}, code="unchanged", field="active")
+        raise OrgError(message % {"name": person}, code=ErrorCode.UNCHANGED, field="active")
     before = _person_snapshot(person)
     person.active = active
     person.save(update_fields=["active"])

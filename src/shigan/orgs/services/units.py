@@ -8,6 +8,7 @@ from shigan.audit.services import audit_record
 from shigan.core.actors import is_system_actor, require_actor
 from shigan.core.versions import versions_touch
 from shigan.orgs.choices import UnitKind
+from shigan.orgs.errors import ErrorCode
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
 from shigan.orgs.pinyin import name_initials
@@ -39,9 +40,9 @@ def _unit_snapshot(unit: Unit) -> dict[str, object]:
 def _clean_name(name: str, field: str = "name") -> str:
     name = (name or "").strip()
     if not name:
-        raise OrgError(_("单位名称不能为空。"), code="name_required", field=field)
+        raise OrgError(_("单位名称不能为空。"), code=ErrorCode.NAME_REQUIRED, field=field)
     if len(name) > 100:
-        raise OrgError(_("单位名称不能超过 100 个字。"), code="name_too_long", field=field)
+        raise OrgError(_("单位名称不能超过 100 个字。"), code=ErrorCode.NAME_TOO_LONG, field=field)
     return name
 
 
@@ -52,12 +53,16 @@ def _clean_unit_fields(
     returns the cleaned name and short name."""
     name = _clean_name(name)
     if kind not in UnitKind.values:
-        raise OrgError(_("单位类型无效。"), code="invalid_kind", field="kind")
+        raise OrgError(_("单位类型无效。"), code=ErrorCode.INVALID_KIND, field="kind")
     short_name = (short_name or "").strip()
     if len(short_name) > 50:
-        raise OrgError(_("简称不能超过 50 个字。"), code="short_name_too_long", field="short_name")
+        raise OrgError(
+            _("简称不能超过 50 个字。"), code=ErrorCode.SHORT_NAME_TOO_LONG, field="short_name"
+        )
     if division_code and len(division_code) > 12:
-        raise OrgError(_("行政区划代码应为 12 位数字。"), code="bad_code", field="division_code")
+        raise OrgError(
+            _("行政区划代码应为 12 位数字。"), code=ErrorCode.BAD_CODE, field="division_code"
+        )
     return name, short_name
 
 
@@ -83,7 +88,7 @@ def unit_create(
     name, short_name = _clean_unit_fields(name, kind, short_name, division_code)
     require_actor(actor)
     if parent is None and not is_system_actor(actor) and not actor.is_superuser:
-        raise OrgError(_("只有系统管理员可以创建顶层单位。"), code="forbidden")
+        raise OrgError(_("只有系统管理员可以创建顶层单位。"), code=ErrorCode.FORBIDDEN)
     if parent is not None:
         parent = Unit.objects.select_for_update().get(pk=parent.pk)
         if not user_can(actor, "change", parent):
@@ -146,11 +151,11 @@ def unit_move(*, actor: User | None, unit: Unit, new_parent: Unit) -> Unit:
         raise OrgError(
             _("不能把“%(unit)s”移到它自己或它的下级单位“%(target)s”之下。")
             % {"unit": unit, "target": new_parent},
-            code="move_into_descendant",
+            code=ErrorCode.MOVE_INTO_DESCENDANT,
             field="new_parent",
         )
     if Unit.objects.get_parent(unit) == new_parent:
-        raise OrgError(_("“%(unit)s”已在该单位之下。") % {"unit": unit}, code="same_parent")
+        raise OrgError(_("“%(unit)s”已在该单位之下。") % {"unit": unit}, code=ErrorCode.SAME_PARENT)
     _check_sibling_name(new_parent, unit.name)
     before = _unit_snapshot(unit)
     old_ancestors = _ancestor_ids(unit)

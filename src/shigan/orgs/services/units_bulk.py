@@ -13,6 +13,7 @@ from shigan.accounts.models import User
 from shigan.audit.services import AuditItem, audit_record_many
 from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.core.versions import versions_touch
+from shigan.orgs.errors import ErrorCode
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
 from shigan.orgs.scoping import path_upper
@@ -136,7 +137,7 @@ class _UnitPlacer:
         found = self.checked.get(parent.pk)
         if found is None:
             if parent.pk not in self.parents:
-                raise OrgError(_("上级单位不存在。"), code="no_parent", field="parent")
+                raise OrgError(_("上级单位不存在。"), code=ErrorCode.NO_PARENT, field="parent")
             allowed = user_can(self.actor, "change", parent)
             found = self.checked[parent.pk] = (*self.parents[parent.pk], allowed)
         parent_path, parent_depth, allowed = found
@@ -150,7 +151,9 @@ class _UnitPlacer:
         if isinstance(parent, Unit):
             return (*self._existing_parent(parent), parent)
         if parent not in self.placed:
-            raise OrgError(_("上级单位所在的行未能导入。"), code="parent_invalid", field="parent")
+            raise OrgError(
+                _("上级单位所在的行未能导入。"), code=ErrorCode.PARENT_INVALID, field="parent"
+            )
         return (*self.placed[parent], self.drafts[parent].name)
 
     def place(self, index: int, draft: UnitDraft) -> None:

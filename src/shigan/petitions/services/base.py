@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from shigan.core.calendar import CalendarError
 from shigan.core.deadlines import traffic_light
+from shigan.core.errors import FieldCode
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.models import Unit
@@ -32,10 +33,12 @@ def _today() -> datetime.date:
 def _text(value, *, field: str, message: str, max_length: int | None = None) -> str:
     value = (value or "").strip()
     if not value:
-        raise PetitionError(message, code=f"{field}_required", field=field)
+        raise PetitionError(message, code=FieldCode.required(field), field=field)
     if max_length and len(value) > max_length:
         raise PetitionError(
-            _("不能超过 %(n)d 个字。") % {"n": max_length}, code=f"{field}_too_long", field=field
+            _("不能超过 %(n)d 个字。") % {"n": max_length},
+            code=FieldCode.too_long(field),
+            field=field,
         )
     return value
 
@@ -43,7 +46,7 @@ def _text(value, *, field: str, message: str, max_length: int | None = None) -> 
 def _date(value, *, field: str, floor=None, what="") -> datetime.date:
     """A day that is not in the future nor before `floor` (`what` names the floor)."""
     if value is None:
-        raise PetitionError(_("请填写日期。"), code=f"{field}_required", field=field)
+        raise PetitionError(_("请填写日期。"), code=FieldCode.required(field), field=field)
     if value > _today():
         raise PetitionError(_("日期不能晚于今天。"), code=ErrorCode.FUTURE_DATE, field=field)
     if floor is not None and value < floor:

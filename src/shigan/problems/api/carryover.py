@@ -13,6 +13,7 @@ from shigan.core.api import parse
 from shigan.orgs.selectors import unit_get
 from shigan.problems.api.serializers import ProblemSerializer
 from shigan.problems.carryover import carry_over_candidates, problems_carry_over
+from shigan.problems.errors import ErrorCode
 
 __all__ = ["CarryOverView"]
 
@@ -77,13 +78,14 @@ class CarryOverView(APIView):
             if len(chosen) != len(set(data["problems"])):
                 raise exceptions.ValidationError(
                     {"problems": [_("有问题不存在、不可转入或不在所选单位范围内。")]},
-                    code="not_candidate",
+                    code=ErrorCode.NOT_CANDIDATE,
                 )
         elif data.get("unit"):
             chosen = list(candidates)
         else:
             raise exceptions.ValidationError(
-                {"problems": [_("请选择问题，或指定单位转入其全部候选问题。")]}, code="required"
+                {"problems": [_("请选择问题，或指定单位转入其全部候选问题。")]},
+                code=ErrorCode.REQUIRED,
             )
         carried = problems_carry_over(
             actor=request.user,

@@ -11,6 +11,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from shigan.core.errors import DomainError
 from shigan.core.pagination import RecordListMixin
 from shigan.problems import selectors
+from shigan.problems.errors import ErrorCode
 from shigan.problems.models import Problem
 from shigan.problems.permissions import can_record, can_review
 
@@ -57,7 +58,7 @@ def people_named(user, unit, ids: list[int], field: str):
     if missing:
         raise exceptions.ValidationError(
             {field: [_("找不到人员：%(ids)s。") % {"ids": ", ".join(map(str, missing))}]},
-            code="unknown_person",
+            code=ErrorCode.UNKNOWN_PERSON,
         )
     return [people[i] for i in ids]
 
@@ -72,7 +73,7 @@ def visible_problems(user, ids: list[int], field: str = "problems") -> list[Prob
     if missing:
         raise exceptions.ValidationError(
             {field: [_("找不到问题：%(ids)s。") % {"ids": ", ".join(map(str, missing))}]},
-            code="unknown_problem",
+            code=ErrorCode.UNKNOWN_PROBLEM,
         )
     return [found[i] for i in ids]
 

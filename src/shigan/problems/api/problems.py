@@ -34,6 +34,7 @@ from shigan.problems.api.serializers import (
     ReportSerializer,
 )
 from shigan.problems.choices import ProblemSource, ProblemTerm
+from shigan.problems.errors import ErrorCode
 from shigan.problems.filters import (
     ProblemFilter,
 )
@@ -181,7 +182,7 @@ class ProblemViewSet(
             if campaign is None:
                 raise exceptions.ValidationError(
                     {"campaign": [_("该单位不在这次主题教育的范围内。")]},
-                    code="unit_outside_campaign",
+                    code=ErrorCode.UNIT_OUTSIDE_CAMPAIGN,
                 )
         aspect = self._aspect(campaign, data.get("aspect"))
         program = None
@@ -192,7 +193,7 @@ class ProblemViewSet(
             program = program.first()
             if program is None:
                 raise exceptions.ValidationError(
-                    {"special_program": [_("找不到该专项整治。")]}, code="unknown_program"
+                    {"special_program": [_("找不到该专项整治。")]}, code=ErrorCode.UNKNOWN_PROGRAM
                 )
         first = data.get("first_measure")
         if first:
@@ -227,7 +228,7 @@ class ProblemViewSet(
         aspect = Aspect.objects.filter(pk=pk, campaign=campaign, kind=AspectKind.PROBLEM).first()
         if campaign is None or aspect is None:
             raise exceptions.ValidationError(
-                {"aspect": [_("不是这次主题教育的问题方面。")]}, code="aspect_mismatch"
+                {"aspect": [_("不是这次主题教育的问题方面。")]}, code=ErrorCode.ASPECT_MISMATCH
             )
         return aspect
 

@@ -21,6 +21,7 @@ from shigan.problems.api.serializers import (
     SpecialProgramSerializer,
 )
 from shigan.problems.choices import RuleKind
+from shigan.problems.errors import ErrorCode
 from shigan.problems.filters import (
     RuleFilter,
     SpecialProgramFilter,
@@ -93,7 +94,7 @@ class SpecialProgramViewSet(
         if campaign is None:
             raise exceptions.ValidationError(
                 {"campaign": [_("牵头单位不在这次主题教育的范围内。")]},
-                code="unit_outside_campaign",
+                code=ErrorCode.UNIT_OUTSIDE_CAMPAIGN,
             )
         program = call_service(
             services.special_program_create,
@@ -145,7 +146,7 @@ class RuleViewSet(
             if campaign is None:
                 raise exceptions.ValidationError(
                     {"campaign": [_("该单位不在这次主题教育的范围内。")]},
-                    code="unit_outside_campaign",
+                    code=ErrorCode.UNIT_OUTSIDE_CAMPAIGN,
                 )
         rule = call_service(
             services.rule_create,

@@ -17,6 +17,7 @@ from shigan.core.errors import RowsRejected
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
 from shigan.problems.choices import ProblemState
+from shigan.problems.errors import ErrorCode
 from shigan.problems.models import Problem, ProblemTransition
 from shigan.problems.services.base import ProblemError
 from shigan.problems.watch import light_for
@@ -45,7 +46,7 @@ class BulkChecks:
         if unit.pk not in self.allowed:
             self.allowed[unit.pk] = user_can(self.actor, "record", unit)
         if not self.allowed[unit.pk]:
-            raise ProblemError(message, code="forbidden")
+            raise ProblemError(message, code=ErrorCode.FORBIDDEN)
 
     def run(self, drafts, check) -> None:
         for index, draft in enumerate(drafts):

@@ -12,6 +12,7 @@ from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.metrics.engine import metric_changes
 from shigan.problems import evidence_types
 from shigan.problems.choices import CloseOutState, MeasureState, ProblemState, ProblemTerm
+from shigan.problems.errors import ErrorCode
 from shigan.problems.models import CloseOut, Measure, Problem
 from shigan.problems.services.base import (
     ProblemError,
@@ -33,12 +34,14 @@ def check_closeout(actor, problem: Problem, submitted_on, *, has_files: bool) ->
     """What `closeout_submit` and its bulk form refuse (the problem locked)."""
     require_record(actor, problem, _lazy("您没有为该问题申请销号的权限。"))
     if problem.state == ProblemState.PENDING_REVIEW:
-        raise ProblemError(_("该问题已提交销号申请，正在等待审核。"), code="already_pending")
+        raise ProblemError(
+            _("该问题已提交销号申请，正在等待审核。"), code=ErrorCode.ALREADY_PENDING
+        )
     refuse_closed(problem)
     if problem.state == ProblemState.OPEN:
         raise ProblemError(
             _("该问题尚未开始整改：请先登记整改措施或报告整改进展，再申请销号。"),
-            code="not_started",
+            code=ErrorCode.NOT_STARTED,
         )
     not_before(
         submitted_on,
@@ -49,7 +52,7 @@ def check_closeout(actor, problem: Problem, submitted_on, *, has_files: bool) ->
     if not has_files and not problem.evidence.exists():
         raise ProblemError(
             _("申请销号须提供佐证材料：请随申请上传，或在整改进展中上传。"),
-            code="no_evidence",
+            code=ErrorCode.NO_EVIDENCE,
             field="files",
         )
 
@@ -77,7 +80,7 @@ def check_unfinished(
             raise ProblemError(
                 _("整改措施“%(text)s”尚未完成：请标记为已完成，或填写未完成的原因。")
                 % {"text": measure.text[:40]},
-                code="measure_unfinished",
+                code=ErrorCode.MEASURE_UNFINISHED,
                 field="measures",
             )
     return to_finish, explained
@@ -189,7 +192,7 @@ def _already_decided(closeout: CloseOut) -> ProblemError:
     return ProblemError(
         _("该销号申请已由 %(who)s 于 %(day)s 审核（%(verdict)s），无需重复审核。")
         % {"who": who, "day": closeout.decided_on, "verdict": closeout.get_state_display()},
-        code="already_decided",
+        code=ErrorCode.ALREADY_DECIDED,
     )
 
 
@@ -254,13 +257,13 @@ def closeout_decide(
 def _check_decision(actor, problem: Problem, closeout: CloseOut, *, accept, reason, day) -> str:
     """What `closeout_decide` refuses (the problem and close-out locked); returns the reason,
     stripped."""
-    require_reviewer(actor, problem, closeout.submitted_by, own_code="own_closeout")
+    require_reviewer(actor, problem, closeout.submitted_by, own_code=ErrorCode.OWN_CLOSEOUT)
     if closeout.state != CloseOutState.PENDING:
         raise _already_decided(closeout)
     reason = (reason or "").strip()
     if not accept and not reason:
         raise ProblemError(
-            _("退回销号申请时，请写明理由。"), code="reason_required", field="reason"
+            _("退回销号申请时，请写明理由。"), code=ErrorCode.REASON_REQUIRED, field="reason"
         )
     not_before(
         day,
@@ -280,7 +283,7 @@ def _next_stage(problem: Problem, *, accept: bool, proposed, day) -> datetime.da
     if checkpoint is None or checkpoint <= day:
         raise ProblemError(
             _("长期坚持的问题阶段销号后仍在台账上，请填写晚于审核日期的下一检查节点。"),
-            code="next_checkpoint_required",
+            code=ErrorCode.NEXT_CHECKPOINT_REQUIRED,
             field="next_checkpoint",
         )
     return checkpoint

@@ -14,6 +14,7 @@ from shigan.audit.services import AuditItem, audit_record_many
 from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.metrics.engine import metric_changes
 from shigan.problems.choices import CloseOutState, MeasureState, ProblemState, ProblemTerm
+from shigan.problems.errors import ErrorCode
 from shigan.problems.models import CloseOut, Evidence, Measure, Problem
 from shigan.problems.permissions import can_review
 from shigan.problems.services.base import ProblemError, ProblemRef, required_text
@@ -191,9 +192,9 @@ def _check_may_record_accepted(actor, drafts, locked) -> None:
         if problem.unit_id not in reviews:
             reviews[problem.unit_id] = can_review(actor, problem)
         if not reviews[problem.unit_id]:
-            raise ProblemError(not_reviewer, code="not_reviewer")
+            raise ProblemError(not_reviewer, code=ErrorCode.NOT_REVIEWER)
         if problem.term == ProblemTerm.LONG_TERM:
-            raise ProblemError(long_term, code="long_term_needs_review", field="term")
+            raise ProblemError(long_term, code=ErrorCode.LONG_TERM_NEEDS_REVIEW, field="term")
 
     BulkChecks(actor).run(drafts, check)
 

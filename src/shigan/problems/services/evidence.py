@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.problems import evidence_types
+from shigan.problems.errors import ErrorCode
 from shigan.problems.models import Evidence, Problem
 from shigan.problems.services.base import ProblemError, lock_problem, refuse_closed, require_record
 from shigan.problems.services.bulk import pk_of
@@ -71,7 +72,7 @@ def evidence_add(*, actor, problem: Problem, file, progress_report=None) -> Evid
     refuse_closed(problem)
     if progress_report is not None and progress_report.problem_id != problem.pk:
         raise ProblemError(
-            _("该整改进展不属于这个问题。"), code="report_mismatch", field="progress_report"
+            _("该整改进展不属于这个问题。"), code=ErrorCode.REPORT_MISMATCH, field="progress_report"
         )
     return store_evidence(checked, actor=actor, problem=problem, progress_report=progress_report)
 
@@ -84,13 +85,13 @@ def evidence_add_many(
     file refuses them all."""
     checked = evidence_types.check_all(files)
     if not checked:
-        raise ProblemError(_("请选择要上传的文件。"), code="files_required", field="files")
+        raise ProblemError(_("请选择要上传的文件。"), code=ErrorCode.FILES_REQUIRED, field="files")
     problem = lock_problem(problem)
     require_record(actor, problem, _lazy("您没有为该问题上传佐证材料的权限。"))
     refuse_closed(problem)
     if progress_report is not None and progress_report.problem_id != problem.pk:
         raise ProblemError(
-            _("该整改进展不属于这个问题。"), code="report_mismatch", field="progress_report"
+            _("该整改进展不属于这个问题。"), code=ErrorCode.REPORT_MISMATCH, field="progress_report"
         )
     return store_all_evidence(
         checked, actor=actor, problem=problem, progress_report=progress_report

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from shigan.audit.services import audit_record
 from shigan.metrics.engine import metric_changes
 from shigan.problems.choices import ExtensionState, ProblemTerm
+from shigan.problems.errors import ErrorCode
 from shigan.problems.models import DeadlineExtension, Problem
 from shigan.problems.services.base import (
     ProblemError,
@@ -38,12 +39,12 @@ def extension_request(
     require_record(actor, problem, _lazy("您没有为该问题申请延期的权限。"))
     refuse_closed(problem)
     if problem.extensions.filter(state=ExtensionState.PENDING).exists():
-        raise ProblemError(_("该问题已有待审批的延期申请。"), code="extension_pending")
+        raise ProblemError(_("该问题已有待审批的延期申请。"), code=ErrorCode.EXTENSION_PENDING)
     current = problem.watched_deadline
     if new_deadline is None or (current is not None and new_deadline <= current):
         raise ProblemError(
             _("申请延至的日期须晚于现在的整改时限（%(day)s）。") % {"day": current},
-            code="not_later",
+            code=ErrorCode.NOT_LATER,
             field="new_deadline",
         )
     not_before(
@@ -139,16 +140,18 @@ def extension_decide(
 def _check_decision(actor, problem: Problem, extension: DeadlineExtension, *, approve, note, day):
     """What `extension_decide` refuses (the problem and extension locked); returns the note,
     stripped."""
-    require_reviewer(actor, problem, extension.requested_by, own_code="own_extension")
+    require_reviewer(actor, problem, extension.requested_by, own_code=ErrorCode.OWN_EXTENSION)
     if extension.state != ExtensionState.PENDING:
         raise ProblemError(
             _("该延期申请已审批（%(state)s），无需重复审批。")
             % {"state": extension.get_state_display()},
-            code="already_decided",
+            code=ErrorCode.ALREADY_DECIDED,
         )
     note = (note or "").strip()
     if not approve and not note:
-        raise ProblemError(_("不同意延期时，请写明意见。"), code="note_required", field="note")
+        raise ProblemError(
+            _("不同意延期时，请写明意见。"), code=ErrorCode.NOTE_REQUIRED, field="note"
+        )
     not_before(
         day,
         extension.requested_on,

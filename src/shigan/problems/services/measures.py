@@ -13,6 +13,7 @@ from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.metrics.engine import metric_changes
 from shigan.problems.choices import MeasureState, ProblemState
+from shigan.problems.errors import ErrorCode
 from shigan.problems.models import Measure, Problem, ProblemTransition
 from shigan.problems.services.base import (
     ProblemError,
@@ -83,7 +84,7 @@ def check_measure_complete(actor, problem: Problem, measure: Measure, done_on) -
     require_record(actor, problem, _lazy("您没有修改该整改措施的权限。"))
     refuse_closed(problem)
     if measure.state == MeasureState.DONE:
-        raise ProblemError(_("该整改措施已完成。"), code="already_done")
+        raise ProblemError(_("该整改措施已完成。"), code=ErrorCode.ALREADY_DONE)
     not_before(
         done_on, measure.added_on, field="done_on", message=_lazy("完成日期不能早于提出日期。")
     )

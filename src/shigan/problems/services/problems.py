@@ -18,6 +18,7 @@ from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
 from shigan.problems.choices import ProblemSource, ProblemState, ProblemTerm
+from shigan.problems.errors import ErrorCode
 from shigan.problems.models import Measure, Problem, ProblemTransition, SpecialProgram
 from shigan.problems.services.base import (
     ProblemError,
@@ -68,7 +69,7 @@ def problem_create(
     title = required_text(title, field="title", message=_lazy("问题不能为空。"), max_length=300)
     check_source_and_term(source, term)
     if not user_can(actor, "record", unit):
-        raise ProblemError(_("您没有在该单位登记问题的权限。"), code="forbidden")
+        raise ProblemError(_("您没有在该单位登记问题的权限。"), code=ErrorCode.FORBIDDEN)
     links = {
         "campaign": campaign,
         "aspect": aspect,
@@ -97,9 +98,9 @@ def problem_create(
 
 def check_source_and_term(source: str, term: str) -> None:
     if source not in ProblemSource.values:
-        raise ProblemError(_("问题来源无效。"), code="invalid_source", field="source")
+        raise ProblemError(_("问题来源无效。"), code=ErrorCode.INVALID_SOURCE, field="source")
     if term not in ProblemTerm.values:
-        raise ProblemError(_("整改类型无效。"), code="invalid_term", field="term")
+        raise ProblemError(_("整改类型无效。"), code=ErrorCode.INVALID_TERM, field="term")
 
 
 def _insert_problem(problem: Problem, *, actor, co_responsible: Sequence) -> None:
@@ -158,10 +159,10 @@ def problem_update(*, actor, problem: Problem, **changes) -> Problem:
         if field in ("deadline", "deadline_workdays"):
             raise ProblemError(
                 _("整改时限须通过延期申请调整，由上级审批。"),
-                code="deadline_needs_extension",
+                code=ErrorCode.DEADLINE_NEEDS_EXTENSION,
                 field="deadline",
             )
-        raise ProblemError(_("不能修改该项。"), code="not_updatable", field=field)
+        raise ProblemError(_("不能修改该项。"), code=ErrorCode.NOT_UPDATABLE, field=field)
     problem = lock_problem(problem)
     require_record(actor, problem, _lazy("您没有修改该问题的权限。"))
     refuse_closed(problem)
@@ -173,9 +174,9 @@ def problem_update(*, actor, problem: Problem, **changes) -> Problem:
     if "description" in changes:
         changes["description"] = (changes["description"] or "").strip()
     if "source" in changes and changes["source"] not in ProblemSource.values:
-        raise ProblemError(_("问题来源无效。"), code="invalid_source", field="source")
+        raise ProblemError(_("问题来源无效。"), code=ErrorCode.INVALID_SOURCE, field="source")
     if "term" in changes and changes["term"] not in ProblemTerm.values:
-        raise ProblemError(_("整改类型无效。"), code="invalid_term", field="term")
+        raise ProblemError(_("整改类型无效。"), code=ErrorCode.INVALID_TERM, field="term")
     check_links(
         unit=problem.unit,
         campaign=problem.campaign,
@@ -213,13 +214,15 @@ def problem_set_state(
     require_actor(actor)
     if not is_system_actor(actor):
         raise ProblemError(
-            _("问题状态须通过整改、销号申请和审核改变。"), code="use_lifecycle", field="state"
+            _("问题状态须通过整改、销号申请和审核改变。"),
+            code=ErrorCode.USE_LIFECYCLE,
+            field="state",
         )
     problem = lock_problem(problem)
     if state not in ProblemState.values:
-        raise ProblemError(_("状态无效。"), code="invalid_state", field="state")
+        raise ProblemError(_("状态无效。"), code=ErrorCode.INVALID_STATE, field="state")
     if state == problem.state:
-        raise ProblemError(_("问题已是该状态。"), code="same_state", field="state")
+        raise ProblemError(_("问题已是该状态。"), code=ErrorCode.SAME_STATE, field="state")
     day = day or timezone.localdate()
     with metric_changes(Problem, [problem.pk]):
         move_problem(problem, actor=actor, to=state, day=day, comment=comment)

@@ -13,6 +13,7 @@ from shigan.campaigns.models import Campaign
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
+from shigan.problems.errors import ErrorCode
 from shigan.problems.models import Problem, SpecialProgram
 from shigan.problems.services.base import ProblemError, require_record, required_text
 
@@ -31,15 +32,17 @@ def special_program_create(
         name, field="name", message=_lazy("专项整治名称不能为空。"), max_length=200
     )
     if not user_can(actor, "record", lead_unit):
-        raise ProblemError(_("您没有在该单位登记专项整治的权限。"), code="forbidden")
+        raise ProblemError(_("您没有在该单位登记专项整治的权限。"), code=ErrorCode.FORBIDDEN)
     if not lead_unit.path.startswith(campaign.root_unit.path):
         raise ProblemError(
-            _("牵头单位不在这次主题教育的范围内。"), code="unit_outside_campaign", field="lead_unit"
+            _("牵头单位不在这次主题教育的范围内。"),
+            code=ErrorCode.UNIT_OUTSIDE_CAMPAIGN,
+            field="lead_unit",
         )
     if SpecialProgram.objects.filter(campaign=campaign, name=name).exists():
         raise ProblemError(
             _("这次主题教育已有名为“%(name)s”的专项整治。") % {"name": name},
-            code="duplicate_name",
+            code=ErrorCode.DUPLICATE_NAME,
             field="name",
         )
     created_on = created_on or timezone.localdate()
@@ -86,7 +89,7 @@ def special_program_assign(*, actor, program: SpecialProgram, problems: Iterable
         if problem.campaign_id != program.campaign_id:
             raise ProblemError(
                 _("问题“%(title)s”与专项整治不属于同一次主题教育。") % {"title": problem.title},
-                code="program_mismatch",
+                code=ErrorCode.PROGRAM_MISMATCH,
                 field="special_program",
             )
     changed = [p for p in locked if p.special_program_id != program.pk]

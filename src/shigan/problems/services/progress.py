@@ -14,6 +14,7 @@ from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.metrics.engine import metric_changes
 from shigan.problems import evidence_types
 from shigan.problems.choices import ProblemState
+from shigan.problems.errors import ErrorCode
 from shigan.problems.models import Problem, ProgressReport
 from shigan.problems.services.base import (
     ProblemError,
@@ -47,7 +48,7 @@ def clean_progress(text, percent) -> tuple[str, int]:
         percent = -1
     if not 0 <= percent <= 100:
         raise ProblemError(
-            _("整改进度须是 0 到 100 之间的整数。"), code="bad_percent", field="percent"
+            _("整改进度须是 0 到 100 之间的整数。"), code=ErrorCode.BAD_PERCENT, field="percent"
         )
     return text, percent
 

@@ -6,6 +6,7 @@ import datetime
 from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
+from shigan.core.errors import FieldCode
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
@@ -26,10 +27,12 @@ def _require_record(actor, unit: Unit) -> None:
 def _clean_text(value: str, *, field: str, message: str, max_length: int | None = None) -> str:
     value = (value or "").strip()
     if not value:
-        raise ResearchError(message, code=f"{field}_required", field=field)
+        raise ResearchError(message, code=FieldCode.required(field), field=field)
     if max_length and len(value) > max_length:
         raise ResearchError(
-            _("不能超过 %(n)d 个字。") % {"n": max_length}, code=f"{field}_too_long", field=field
+            _("不能超过 %(n)d 个字。") % {"n": max_length},
+            code=FieldCode.too_long(field),
+            field=field,
         )
     return value
 

@@ -15,6 +15,7 @@ from shigan.initiatives.amounts import parse_amount
 from shigan.initiatives.api.serializers import ProjectSerializer
 from shigan.initiatives.api.views.common import ScopedViewSet, campaign_for, require_record
 from shigan.initiatives.choices import FundSource, KeyTaskArea, ProjectKind, ProjectState
+from shigan.initiatives.errors import ErrorCode
 from shigan.initiatives.filters import ProjectFilter
 from shigan.initiatives.models import Project
 from shigan.initiatives.services import projects
@@ -37,7 +38,9 @@ class AmountField(serializers.Field):
         try:
             return parse_amount(data)
         except CellError as error:
-            raise serializers.ValidationError(error.message, code="invalid_amount") from None
+            raise serializers.ValidationError(
+                error.message, code=ErrorCode.INVALID_AMOUNT
+            ) from None
 
     def to_representation(self, value):
         return str(value)
