@@ -4,16 +4,20 @@ Every error body has the same shape: a stable English `code`, a Chinese `detail`
 and for bad input the `field` it concerns (plus every field's messages in `errors`).
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from shigan.core.errors import DomainError
@@ -42,13 +46,13 @@ class DocsPermission(BasePermission):
     """The API schema and its docs pages: for logged-in users (session or token) unless the
     operator opens them (SHIGAN_API_DOCS_PUBLIC=1); read per request, so the setting can change."""
 
-    def has_permission(self, request, view) -> bool:
-        return settings.SHIGAN_API_DOCS_PUBLIC or bool(
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return bool(settings.SHIGAN_API_DOCS_PUBLIC) or bool(
             request.user and request.user.is_authenticated
         )
 
 
-def is_api_request(request) -> bool:
+def is_api_request(request: HttpRequest) -> bool:
     return request.path_info.startswith(API_PREFIX)
 
 
@@ -62,33 +66,40 @@ def api_error_response(status: int) -> JsonResponse:
     )
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(serializers.Serializer[None]):
     """The body of every 4xx answer."""
 
     code = serializers.CharField(help_text=gettext_lazy("稳定的英文错误代码"))
     detail = serializers.CharField(help_text=gettext_lazy("中文错误说明"))
     field = serializers.CharField(required=False, help_text=gettext_lazy("出错的字段"))
-    errors = serializers.DictField(
+    # A declared field, which DRF's metaclass takes off the class (`Serializer.errors` stays).
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text=gettext_lazy("每个出错字段的全部说明"),
     )
 
 
-def parse(serializer_class, data, **kwargs) -> dict:
+def parse(
+    serializer_class: type[serializers.BaseSerializer[Any]], data: Any, **kwargs: Any
+) -> dict[str, Any]:
     """Validate `data` with an input serializer; on error, name each field by its label."""
     serializer = serializer_class(data=data, **kwargs)
     if not serializer.is_valid():
         exc = exceptions.ValidationError(serializer.errors)
-        exc.labels = {name: str(f.label) for name, f in serializer.fields.items() if f.label}
+        # Read back by `_validation_body`: the error names each field by its label.
+        exc.labels = {  # type: ignore[attr-defined]
+            name: str(f.label) for name, f in serializer.fields.items() if f.label
+        }
         raise exc
-    return serializer.validated_data
+    validated: dict[str, Any] = serializer.validated_data
+    return validated
 
 
-def _flatten(detail, prefix: str = "") -> list[tuple[str, object]]:
+def _flatten(detail: Any, prefix: str = "") -> list[tuple[str, object]]:
     """(field, ErrorDetail) pairs of a nested ValidationError detail."""
     if isinstance(detail, dict):
-        pairs = []
+        pairs: list[tuple[str, object]] = []
         for key, value in detail.items():
             name = key if not prefix else f"{prefix}.{key}"
             pairs.extend(_flatten(value, name))
@@ -98,14 +109,16 @@ def _flatten(detail, prefix: str = "") -> list[tuple[str, object]]:
     return [(prefix, detail)]
 
 
-def _filter_labels(view) -> dict[str, str]:
+def _filter_labels(view: APIView | None) -> dict[str, str]:
     """The labels of a view's django-filter filters: query parameters get named too."""
     filterset_class = getattr(view, "filterset_class", None)
     filters = getattr(filterset_class, "base_filters", {})
     return {name: str(f.label) for name, f in filters.items() if f.label}
 
 
-def _validation_body(exc: exceptions.ValidationError, view=None) -> dict:
+def _validation_body(
+    exc: exceptions.ValidationError, view: APIView | None = None
+) -> dict[str, Any]:
     labels = getattr(exc, "labels", None) or _filter_labels(view)
     non_field = api_settings.NON_FIELD_ERRORS_KEY
     pairs = _flatten(exc.detail)
@@ -122,7 +135,7 @@ def _validation_body(exc: exceptions.ValidationError, view=None) -> dict:
             who = f"“{label}”（{name}）" if label and label != name else f"“{name}”"
             sentences.append(_("字段%(field)s：%(message)s") % {"field": who, "message": message})
     first_field, first = pairs[0]
-    body = {
+    body: dict[str, Any] = {
         "code": getattr(first, "code", None) or "invalid",
         "detail": " ".join(sentences),
         "errors": errors,
@@ -132,7 +145,7 @@ def _validation_body(exc: exceptions.ValidationError, view=None) -> dict:
     return body
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         body = {"code": exc.code, "detail": exc.message}
         if exc.field:
@@ -170,7 +183,7 @@ class AutoSchema(SpectacularAutoSchema):
 
     error_codes = ("400", "401", "403", "404")
 
-    def _get_response_bodies(self, direction="response"):
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
@@ -179,7 +192,8 @@ class AutoSchema(SpectacularAutoSchema):
         with_body = ("415",) if self.method in ("POST", "PUT", "PATCH") else ()
         for status in (*self.error_codes, *with_body):
             if status not in responses:
-                responses[status] = self._get_response_for_code(
+                # drf-spectacular leaves its own method unannotated
+                responses[status] = self._get_response_for_code(  # type: ignore[no-untyped-call]
                     ErrorSerializer, status, direction=direction
                 )
         return responses

@@ -1,5 +1,7 @@
 """Coded domain errors: a stable English code for the API, a Chinese message for people."""
 
+from collections.abc import Mapping
+
 __all__ = ["DomainError", "RowsRejected"]
 
 
@@ -19,6 +21,6 @@ class DomainError(Exception):
 class RowsRejected(DomainError):
     """A bulk service refused the whole batch; `errors` maps each refused item's index to why."""
 
-    def __init__(self, message: str, *, errors: dict, code: str = "rejected"):
+    def __init__(self, message: str, *, errors: Mapping[int, DomainError], code: str = "rejected"):
         super().__init__(message, code=code)
         self.errors = errors

@@ -20,11 +20,16 @@ selectors call `text_search(queryset, index, words)`.
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.db import connections, migrations
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.backends.signals import connection_created
-from django.db.models import FloatField, QuerySet
+from django.db.migrations.state import StateApps
+from django.db.models import FloatField, Model, QuerySet
 from django.db.models.expressions import RawSQL
 
 __all__ = [
@@ -42,6 +47,8 @@ __all__ = [
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(f"[{_CJK}]+|[0-9a-z]+")
 _LATIN = re.compile("[0-9a-z]")
+_M = TypeVar("_M", bound=Model)
+Terms = list[list[list[str]]]  # words → their runs → each run's query tokens
 
 
 def _runs(text: str) -> list[str]:
@@ -59,12 +66,12 @@ def bigrams(text: str | None) -> str:
     return " ".join(token for run in _runs(text or "") for token in _run_tokens(run))
 
 
-def search_terms(words: str) -> list[list[list[str]]]:
+def search_terms(words: str) -> Terms:
     """Words (split by spaces) → their runs → each run's query tokens. Every word must be found;
     within a word every run; a run's pairs in a row. A run's last token is matched as a prefix
     (so 题 finds 问题's tail and "ab" finds "abc"), which is why the lone tail character is left off
     a run of two or more characters: its pairs already say it."""
-    terms = []
+    terms: Terms = []
     for word in (words or "").split():
         runs = [_run_tokens(run) for run in _runs(word)]
         runs = [tokens[:-1] if len(tokens) > 1 else tokens for tokens in runs]
@@ -73,8 +80,8 @@ def search_terms(words: str) -> list[list[list[str]]]:
     return terms
 
 
-def _pg_query(terms) -> str:
-    def run(tokens):
+def _pg_query(terms: Terms) -> str:
+    def run(tokens: list[str]) -> str:
         quoted = [f"'{t}'" for t in tokens]  # tokens are letters and digits only
         quoted[-1] += ":*" if len(tokens) == 1 else ""
         return " <-> ".join(quoted)
@@ -82,8 +89,8 @@ def _pg_query(terms) -> str:
     return " & ".join(f"({run(tokens)})" for runs in terms for tokens in runs)
 
 
-def _fts_query(terms) -> str:
-    def run(tokens):
+def _fts_query(terms: Terms) -> str:
+    def run(tokens: list[str]) -> str:
         return f'"{tokens[0]}"*' if len(tokens) == 1 else '"' + " ".join(tokens) + '"'
 
     return " AND ".join(run(tokens) for runs in terms for tokens in runs)
@@ -122,11 +129,11 @@ def function_operation() -> migrations.RunPython:
     """The migration step that defines `shigan_bigrams` on PostgreSQL (SQLite gets it per
     connection from `install`)."""
 
-    def apply(apps, schema_editor):
+    def apply(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(PG_FUNCTION)
 
-    def revert(apps, schema_editor):
+    def revert(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute("DROP FUNCTION IF EXISTS shigan_bigrams(text)")
 
@@ -178,8 +185,8 @@ class TextIndex:
     def operation(self) -> migrations.RunPython:
         """The migration step that builds (and, reversed, drops) this index on either database."""
 
-        def run(which):
-            def apply(apps, schema_editor):
+        def run(which: int) -> Callable[[StateApps, BaseDatabaseSchemaEditor], None]:
+            def apply(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
                 for sql in self._statements(schema_editor.connection.vendor)[which]:
                     schema_editor.execute(sql)
 
@@ -192,20 +199,25 @@ def _vendor(using: str) -> str:
     return connections[using].vendor
 
 
-def matching(index: TextIndex, words: str, *, select: str | None = None, using="default"):
+def matching(
+    index: TextIndex, words: str, *, select: str | None = None, using: str = "default"
+) -> RawSQL | None:
     """A subquery of the ids (or of the `select` column) of the rows whose indexed text contains
     every word, for `filter(pk__in=…)`; None when the words hold no letter, digit or Chinese
     character (they then match nothing)."""
     return matching_any(words, [(index, select)], using=using)
 
 
-def matching_any(words: str, sources, *, using="default"):
+def matching_any(
+    words: str, sources: Iterable[tuple[TextIndex, str | None]], *, using: str = "default"
+) -> RawSQL | None:
     """One subquery, the union of `matching` over (index, select column) pairs: a single `IN`
     that the planner joins from, where two `IN`s joined by OR would scan the outer table."""
     terms = search_terms(words)
     if not terms:
         return None
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[str] = []
     for index, select in sources:
         sql, param = _matching_sql(index, terms, select or index.pk, using)
         parts.append(sql)
@@ -213,7 +225,7 @@ def matching_any(words: str, sources, *, using="default"):
     return RawSQL(" UNION ".join(parts), params)
 
 
-def _matching_sql(index: TextIndex, terms, select: str, using) -> tuple[str, str]:
+def _matching_sql(index: TextIndex, terms: Terms, select: str, using: str) -> tuple[str, str]:
     if _vendor(using) == "postgresql":
         return (
             f"SELECT {select} FROM {index.table} WHERE {index.column}_search "
@@ -227,7 +239,7 @@ def _matching_sql(index: TextIndex, terms, select: str, using) -> tuple[str, str
     return rows, _fts_query(terms)
 
 
-def rank(index: TextIndex, words: str, *, using="default") -> RawSQL:
+def rank(index: TextIndex, words: str, *, using: str = "default") -> RawSQL:
     """How well each row of the index's own table matches (higher is better; 0 when not)."""
     terms = search_terms(words)
     if not terms:
@@ -249,7 +261,7 @@ def rank(index: TextIndex, words: str, *, using="default") -> RawSQL:
     )
 
 
-def text_filter(queryset: QuerySet, index: TextIndex, words: str) -> QuerySet:
+def text_filter(queryset: QuerySet[_M], index: TextIndex, words: str) -> QuerySet[_M]:
     """The rows of the queryset's own table whose indexed column contains every word. On
     PostgreSQL the condition is on the table itself, so the index drives the query (an `IN`
     subquery of the same table makes the planner scan it)."""
@@ -263,7 +275,7 @@ def text_filter(queryset: QuerySet, index: TextIndex, words: str) -> QuerySet:
     return queryset.filter(pk__in=matching(index, words, using=queryset.db))
 
 
-def text_search(queryset: QuerySet, index: TextIndex, words: str) -> QuerySet:
+def text_search(queryset: QuerySet[_M], index: TextIndex, words: str) -> QuerySet[Any, _M]:
     """`text_filter` with `search_rank`, best first (then the queryset's own order)."""
     rows = text_filter(queryset, index, words)
     return rows.annotate(search_rank=rank(index, words, using=queryset.db)).order_by(
@@ -271,7 +283,7 @@ def text_search(queryset: QuerySet, index: TextIndex, words: str) -> QuerySet:
     )
 
 
-def _register(sender, connection, **kwargs) -> None:
+def _register(sender: object, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     if connection.vendor == "sqlite":
         connection.connection.create_function("shigan_bigrams", 1, bigrams, deterministic=True)
 

@@ -1,9 +1,11 @@
 """The upload form every import page uses."""
 
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -54,7 +56,7 @@ class ImportForm(forms.Form):
         initial=True,
     )
 
-    def options(self) -> dict:
+    def options(self) -> dict[str, Any]:
         """The import job's parameters from this form."""
         as_of = self.cleaned_data.get("as_of")
         return {
@@ -63,14 +65,14 @@ class ImportForm(forms.Form):
             "as_of": as_of.isoformat() if as_of else None,
         }
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         try:
             return check_upload(self.cleaned_data["file"])
         except DomainError as error:
             raise forms.ValidationError(error.message) from None
 
 
-def check_upload(upload):
+def check_upload(upload: UploadedFile) -> UploadedFile:
     """A spreadsheet upload, checked by name, size, declared type and its first bytes (the
     upload form and the API share it); raises DomainError naming what is wrong."""
     ext = Path(upload.name).suffix.lower()
