@@ -4,7 +4,7 @@ Every error body has the same shape: a stable English `code`, a Chinese `detail`
 and for bad input the `field` it concerns (plus every field's messages in `errors`).
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -81,7 +81,7 @@ class ErrorSerializer(serializers.Serializer[None]):
 
 
 def parse(
-    serializer_class: type[serializers.BaseSerializer[Any]], data: Any, **kwargs: Any
+    serializer_class: type[serializers.Serializer[Any]], data: Any, **kwargs: Any
 ) -> dict[str, Any]:
     """Validate `data` with an input serializer; on error, name each field by its label."""
     serializer = serializer_class(data=data, **kwargs)
@@ -183,7 +183,9 @@ class AutoSchema(SpectacularAutoSchema):
 
     error_codes = ("400", "401", "403", "404")
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses

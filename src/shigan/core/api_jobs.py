@@ -5,7 +5,7 @@ error), and the confirmation of an import preview. An app's import endpoint star
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -75,7 +75,7 @@ class ImportInput(serializers.Serializer[None]):
     )
     as_of = serializers.DateField(label=gettext_lazy("台账日期"), required=False, allow_null=True)
 
-    def validate_file(self, upload: UploadedFile) -> UploadedFile:
+    def validate_file(self, upload: "UploadedFile[bytes]") -> "UploadedFile[bytes]":
         try:
             return check_upload(upload)
         except DomainError as error:
@@ -83,7 +83,11 @@ class ImportInput(serializers.Serializer[None]):
 
 
 def import_job_start(
-    request: Request, *, kind: str, unit: Model | None, params: dict[str, Any]
+    request: Request,
+    *,
+    kind: str,
+    unit: Any,
+    params: dict[str, Any],  # unit: an orgs Unit
 ) -> Response:
     """Start an import job from an API upload; 202 with the job to poll."""
     data = parse(ImportInput, request.data)

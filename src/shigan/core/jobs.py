@@ -29,7 +29,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, connections, transaction
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.dispatch import Signal
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -77,7 +77,7 @@ def job_create(
     actor: AbstractBaseUser | AnonymousUser | None,  # one not signed in is recorded as None
     kind: str,
     params: dict[str, Any] | None = None,
-    unit: Model | None = None,  # an orgs Unit (a floor above)
+    unit: Any = None,  # an orgs Unit (a floor above, which core cannot name) or None
     upload: "bytes | File[bytes] | None" = None,
     upload_name: str = "",
 ) -> Job:
@@ -88,7 +88,7 @@ def job_create(
         kind=kind,
         params=params or {},
         unit=unit,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by_id=getattr(actor, "pk", None) or None,  # by id: core cannot name accounts.User
     )
     if upload is not None:
         name = upload_name or getattr(upload, "name", "") or "upload"
@@ -264,7 +264,7 @@ class SweepReport:
 def job_sweep(
     *,
     now: datetime.datetime | None = None,
-    owner: AbstractBaseUser | None = None,
+    owner: AbstractBaseUser | AnonymousUser | None = None,
     retry: bool = True,
 ) -> SweepReport:
     """Find running jobs whose worker died (no heartbeat for SHIGAN_JOB_STALE_SECONDS): run
@@ -273,7 +273,7 @@ def job_sweep(
     now = now or timezone.now()
     stale = Job.objects.filter(_stale(now))
     if owner is not None:
-        stale = stale.filter(created_by=owner)
+        stale = stale.filter(created_by_id=owner.pk)  # by id: core cannot name accounts.User
     report = SweepReport([], [])
     for job in list(stale.only("pk", "kind", "attempts")):
         kind = job_kinds().get(job.kind)
@@ -291,7 +291,7 @@ def _worker_lost(*, job: Job, now: datetime.datetime, again: bool) -> bool:
     conditional on it still being stale); audited."""
     if again:
         message = _("执行任务的进程意外中断，未写入任何数据，已自动重新执行一次。")
-        changes = {"state": JobState.QUEUED}
+        changes: dict[str, object] = {"state": JobState.QUEUED}
     else:
         message = _(
             "执行任务的进程意外中断（可能被终止或内存不足），任务已终止，未写入任何数据。"

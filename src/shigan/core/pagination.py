@@ -1,6 +1,11 @@
 """Cursor pagination: stable under inserts, and as fast on page 1,000 as on page 1."""
 
+from typing import Any
+
+from django.db.models import QuerySet
 from rest_framework import pagination
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 __all__ = ["CursorPagination"]
 
@@ -16,6 +21,8 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
-    def get_ordering(self, request, queryset, view):
+    def get_ordering(
+        self, request: Request, queryset: QuerySet[Any], view: APIView
+    ) -> tuple[str, ...]:
         ordering = getattr(view, "cursor_ordering", None) or self.ordering
         return (ordering,) if isinstance(ordering, str) else tuple(ordering)

@@ -46,7 +46,7 @@ def can_manage_calendar(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     )
 
 
-def _require(actor: AbstractBaseUser | None) -> None:
+def _require(actor: AbstractBaseUser | AnonymousUser | None) -> None:
     if not can_manage_calendar(actor):
         raise CalendarError(_("只有系统管理员可以维护工作日历。"), code="forbidden")
 
@@ -94,7 +94,7 @@ def _locked_year(year: int) -> CalendarYear:
 
 @transaction.atomic
 def holiday_set(
-    *, actor: AbstractBaseUser | None, date: datetime.date, kind: str, name: str
+    *, actor: AbstractBaseUser | AnonymousUser | None, date: datetime.date, kind: str, name: str
 ) -> Holiday:
     """Mark `date` as a statutory holiday or a make-up workday, replacing what was there.
 
@@ -143,7 +143,7 @@ def holiday_set(
 
 
 @transaction.atomic
-def holiday_delete(*, actor: AbstractBaseUser | None, holiday: Holiday) -> None:
+def holiday_delete(*, actor: AbstractBaseUser | AnonymousUser | None, holiday: Holiday) -> None:
     """Remove a day from the calendar: it goes back to following the weekday."""
     _require(actor)
     holiday = Holiday.objects.select_for_update().get(pk=holiday.pk)
@@ -173,7 +173,9 @@ def _package_days(year: int) -> dict[datetime.date, tuple[str, str]]:
 
 
 @transaction.atomic
-def calendar_year_seed(*, actor: AbstractBaseUser | None, year: int) -> CalendarYear:
+def calendar_year_seed(
+    *, actor: AbstractBaseUser | AnonymousUser | None, year: int
+) -> CalendarYear:
     """Load a year's holidays and make-up workdays from chinesecalendar and mark it complete.
 
     The year's days are made to match the package exactly: days it lacks are removed, so
@@ -229,7 +231,9 @@ def calendar_year_seed(*, actor: AbstractBaseUser | None, year: int) -> Calendar
 
 
 @transaction.atomic
-def calendar_year_mark_complete(*, actor: AbstractBaseUser | None, year: int) -> CalendarYear:
+def calendar_year_mark_complete(
+    *, actor: AbstractBaseUser | AnonymousUser | None, year: int
+) -> CalendarYear:
     """Declare a hand-entered year complete, so calculations may use it."""
     _require(actor)
     _check_year(year)

@@ -17,7 +17,6 @@ from shigan.core.choices import HolidayKind
 from shigan.core.errors import DomainError
 from shigan.core.generic import apply_domain_error
 from shigan.core.models import CalendarYear, Holiday
-from shigan.core.requests import AuthenticatedRequest
 
 __all__ = [
     "HolidayForm",
@@ -71,14 +70,14 @@ def _check_year(year: int) -> int:
 
 
 class CalendarView(SystemAdminMixin, View):
-    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+    def get(self, request: HttpRequest) -> HttpResponse:
         return redirect("core:calendar_year", year=timezone.localdate().year)
 
 
 class CalendarYearView(SystemAdminMixin, View):
     def get(
         self,
-        request: AuthenticatedRequest,
+        request: HttpRequest,
         year: int,
         form: HolidayForm | None = None,
         status: int = 200,
@@ -104,7 +103,7 @@ class CalendarYearView(SystemAdminMixin, View):
         }
         return render(request, "core/calendar.html", context, status=status)
 
-    def post(self, request: AuthenticatedRequest, year: int) -> HttpResponse:
+    def post(self, request: HttpRequest, year: int) -> HttpResponse:
         year = _check_year(year)
         form = HolidayForm(request.POST)
         if form.is_valid():
@@ -119,7 +118,7 @@ class CalendarYearView(SystemAdminMixin, View):
 
 
 class CalendarYearSeedView(SystemAdminMixin, View):
-    def post(self, request: AuthenticatedRequest, year: int) -> HttpResponse:
+    def post(self, request: HttpRequest, year: int) -> HttpResponse:
         year = _check_year(year)
         try:
             services.calendar_year_seed(actor=request.user, year=year)
@@ -133,7 +132,7 @@ class CalendarYearSeedView(SystemAdminMixin, View):
 
 
 class CalendarYearCompleteView(SystemAdminMixin, View):
-    def post(self, request: AuthenticatedRequest, year: int) -> HttpResponse:
+    def post(self, request: HttpRequest, year: int) -> HttpResponse:
         year = _check_year(year)
         try:
             services.calendar_year_mark_complete(actor=request.user, year=year)
@@ -148,7 +147,7 @@ class CalendarYearCompleteView(SystemAdminMixin, View):
 
 
 class HolidayDeleteView(SystemAdminMixin, View):
-    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         holiday = get_object_or_404(Holiday, pk=pk)
         year = holiday.date.year
         try:

@@ -6,19 +6,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
 from shigan.core.errors import DomainError
 from shigan.core.htmx import is_htmx
 from shigan.core.jobs import job_confirm, job_enqueue, job_get, job_list, job_sweep
-from shigan.core.requests import AuthenticatedRequest
 
 __all__ = ["JobListView", "JobDetailView", "JobResultView", "JobConfirmView"]
 
 
-def _settle_dead_jobs(user: AbstractBaseUser) -> None:
+def _settle_dead_jobs(user: AbstractBaseUser | AnonymousUser) -> None:
     """Without a worker (and its beat) nobody else sweeps: a job of this user whose web
     process died is marked failed when they look (run again only by a worker's sweep)."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
@@ -26,7 +26,7 @@ def _settle_dead_jobs(user: AbstractBaseUser) -> None:
 
 
 class JobListView(LoginRequiredMixin, View):
-    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+    def get(self, request: HttpRequest) -> HttpResponse:
         _settle_dead_jobs(request.user)
         awaiting = request.GET.get("awaiting") == "1"  # from 待办: previews to confirm
         jobs = job_list(user=request.user, awaiting=awaiting)[:100]
@@ -34,7 +34,7 @@ class JobListView(LoginRequiredMixin, View):
 
 
 class JobDetailView(LoginRequiredMixin, View):
-    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         _settle_dead_jobs(request.user)
         job = job_get(user=request.user, pk=pk)
         template = "core/jobs/partials/progress.html" if is_htmx(request) else "core/jobs/job.html"
@@ -42,7 +42,7 @@ class JobDetailView(LoginRequiredMixin, View):
 
 
 class JobResultView(LoginRequiredMixin, View):
-    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         job = job_get(user=request.user, pk=pk)
         if not job.result_file:
             raise Http404
@@ -62,7 +62,7 @@ class JobResultView(LoginRequiredMixin, View):
 class JobConfirmView(LoginRequiredMixin, View):
     """Import for real the sheet a preview checked (POST)."""
 
-    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         job = job_get(user=request.user, pk=pk)
         try:
             confirmed = job_confirm(actor=request.user, job=job)

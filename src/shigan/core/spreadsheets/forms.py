@@ -65,23 +65,23 @@ class ImportForm(forms.Form):
             "as_of": as_of.isoformat() if as_of else None,
         }
 
-    def clean_file(self) -> UploadedFile:
+    def clean_file(self) -> "UploadedFile[bytes]":
         try:
             return check_upload(self.cleaned_data["file"])
         except DomainError as error:
             raise forms.ValidationError(error.message) from None
 
 
-def check_upload(upload: UploadedFile) -> UploadedFile:
+def check_upload(upload: "UploadedFile[bytes]") -> "UploadedFile[bytes]":
     """A spreadsheet upload, checked by name, size, declared type and its first bytes (the
     upload form and the API share it); raises DomainError naming what is wrong."""
-    ext = Path(upload.name).suffix.lower()
+    ext = Path(upload.name or "").suffix.lower()  # no name: no extension, refused below
     if ext not in SUPPORTED_EXTENSIONS:
         raise _bad(
             _("不支持的文件类型“%(ext)s”，请上传 xlsx、xls、ods 或 csv 文件。")
             % {"ext": ext or "?"}
         )
-    if upload.size > settings.SHIGAN_IMPORT_MAX_BYTES:
+    if (upload.size or 0) > settings.SHIGAN_IMPORT_MAX_BYTES:
         raise _bad(
             _("文件不能超过 %(mb)d MB。") % {"mb": settings.SHIGAN_IMPORT_MAX_BYTES // 2**20}
         )
