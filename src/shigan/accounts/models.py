@@ -1,4 +1,6 @@
-from django.contrib.auth.models import AbstractUser, UserManager
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +14,14 @@ __all__ = ["User", "ApiToken", "ExternalIdentity", "UserSession"]
 SUPERUSER_ROLES = (SystemRole.NONE, SystemRole.SYSTEM_ADMIN)
 
 
-class ShiganUserManager(UserManager):
-    def create_superuser(self, username, email=None, password=None, **extra_fields):
+class ShiganUserManager(UserManager["User"]):
+    def create_superuser(
+        self,
+        username: str,
+        email: str | None = None,
+        password: str | None = None,
+        **extra_fields: Any,
+    ) -> "User":
         """`createsuperuser` makes a system administrator; asked for another role, it refuses."""
         extra_fields.setdefault("system_role", SystemRole.SYSTEM_ADMIN)
         if extra_fields["system_role"] not in SUPERUSER_ROLES:
@@ -36,7 +44,7 @@ class User(AbstractUser):
     # was made (date_joined counts).
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
-    objects = ShiganUserManager()
+    objects: ClassVar[ShiganUserManager] = ShiganUserManager()
 
     class Meta:
         verbose_name = _("用户")
@@ -71,14 +79,16 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
-class ApiTokenQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def restrict(
+        self, user: "User | AnonymousUser | None", action: str = "view"
+    ) -> "ApiTokenQuerySet":
         """A user sees and revokes only their own tokens (superusers included)."""
         if user is None or not user.is_authenticated:
             return self.none()
         return self.filter(user=user)
 
-    def active(self):
+    def active(self) -> "ApiTokenQuerySet":
         return self.filter(revoked_at__isnull=True)
 
 

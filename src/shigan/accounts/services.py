@@ -102,7 +102,8 @@ def _full_clean(user: User) -> None:
         user.full_clean()
     except ValidationError as error:
         name, messages = next(iter(error.message_dict.items()))
-        label = User._meta.get_field(name).verbose_name if name != "__all__" else ""
+        # a model field's (the stubs allow a reverse relation, which has none)
+        label = getattr(User._meta.get_field(name), "verbose_name", "") if name != "__all__" else ""
         message = f"{label}：{messages[0]}" if label else messages[0]
         raise DomainError(message, code="invalid", field=name) from error
 
@@ -132,7 +133,7 @@ def user_change_password(*, actor: User, old_password: str, new_password: str) -
         raise
 
 
-def _require_system_admin(actor, message) -> None:
+def _require_system_admin(actor: User | None, message: str) -> None:
     if actor is not None and not actor.is_system_admin:
         raise DomainError(message, code="forbidden")
 
@@ -176,7 +177,7 @@ def register_unit_roles_check(check: Callable[[object], bool]) -> None:
         _unit_role_checks.append(check)
 
 
-def _holds_unit_roles(user) -> bool:
+def _holds_unit_roles(user: User) -> bool:
     return any(check(user) for check in _unit_role_checks)
 
 
@@ -270,7 +271,7 @@ def login_unlock(*, actor: User | None, username: str = "", ip_address: str = ""
         attempts = attempts.filter(username=username)
     if ip_address:
         attempts = attempts.filter(ip_address=ip_address)
-    cleared, _by_model = attempts.delete()
+    cleared: int = attempts.delete()[0]
     audit_record(
         actor=actor,
         actor_name="" if actor else "shigan login_unlock",
