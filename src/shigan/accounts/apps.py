@@ -7,5 +7,5 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("账户")
 
-    def ready(self):
+    def ready(self) -> None:
         from shigan.accounts import receivers  # noqa: F401
