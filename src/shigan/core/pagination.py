@@ -1,11 +1,13 @@
 """Cursor pagination: stable under inserts, and as fast on page 1,000 as on page 1."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from rest_framework import pagination
-from rest_framework.request import Request
-from rest_framework.views import APIView
+
+if TYPE_CHECKING:  # DRF loads this class from its settings while loading its own views
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 __all__ = ["CursorPagination"]
 
@@ -22,7 +24,7 @@ class CursorPagination(pagination.CursorPagination):
     max_page_size = 500
 
     def get_ordering(
-        self, request: Request, queryset: QuerySet[Any], view: APIView
+        self, request: "Request", queryset: QuerySet[Any], view: "APIView"
     ) -> tuple[str, ...]:
         ordering = getattr(view, "cursor_ordering", None) or self.ordering
         return (ordering,) if isinstance(ordering, str) else tuple(ordering)
