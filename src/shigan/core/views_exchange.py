@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -55,7 +56,7 @@ class ExchangeViewBase(LoginRequiredMixin, View):
 
     sheets: Mapping[str, Callable[..., Importer]] | None = None  # several: importers by URL name
     exporters: Mapping[str, Callable[..., Exporter]] = {}  # several sheets: exporters by URL name
-    sheet_labels: Mapping[str, str] = {}
+    sheet_labels: Mapping[str, str | Promise] = {}  # lazy: translated when shown
     exporter_class: Callable[..., Exporter] | None = None  # one sheet: its exporter class
 
     def get_scope(self) -> Scope:

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from itertools import chain, islice
-from typing import ClassVar
+from typing import IO, Any, ClassVar
 
 import xlsxwriter
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ TEMPLATE_ROWS = 2000  # rows of a blank template that get the drop-down lists
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralize(value):
+def neutralize(value: object) -> object:
     """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
@@ -35,7 +35,7 @@ class Exporter:
     title: ClassVar[str] = ""
     columns: ClassVar[Sequence[Column]] = ()
 
-    def rows(self) -> Iterator[Sequence]:
+    def rows(self) -> Iterator[Sequence[object]]:
         raise NotImplementedError
 
     def count(self) -> int | None:
@@ -47,7 +47,8 @@ class Exporter:
 
     # -- xlsx --------------------------------------------------------------------------------
 
-    def _formats(self, workbook):
+    # xlsxwriter ships no types: its workbook, sheets and formats are Any here.
+    def _formats(self, workbook: Any) -> dict[str, Any]:
         return {
             "header": workbook.add_format(
                 {
@@ -62,7 +63,7 @@ class Exporter:
             "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
         }
 
-    def _widths(self, sample: Iterable[Sequence]) -> list[int]:
+    def _widths(self, sample: Iterable[Sequence[object]]) -> list[int]:
         widths = [display_width(str(c.title)) + 4 for c in self.columns]
         for row in sample:
             for i, value in enumerate(row):
@@ -70,7 +71,12 @@ class Exporter:
                     widths[i] = max(widths[i], display_width(str(value)) + 2)
         return [min(w, 60) for w in widths]
 
-    def write_xlsx(self, output, *, progress: Callable[[int, int | None], None] | None = None):
+    def write_xlsx(
+        self,
+        output: str | IO[bytes],
+        *,
+        progress: Callable[[int, int | None], None] | None = None,
+    ) -> int:
         """Stream every row into `output` (a path or a binary file); returns the row count."""
         workbook = xlsxwriter.Workbook(
             output, {"constant_memory": True, "strings_to_numbers": False}
@@ -100,7 +106,7 @@ class Exporter:
         return r
 
     @staticmethod
-    def _write_cell(sheet, r: int, c: int, value, formats) -> None:
+    def _write_cell(sheet: Any, r: int, c: int, value: object, formats: dict[str, Any]) -> None:
         if value is None or value == "":
             return
         if isinstance(value, str):
@@ -123,7 +129,9 @@ class Exporter:
 
     # -- csv ---------------------------------------------------------------------------------
 
-    def write_csv(self, output, *, progress: Callable[[int, int | None], None] | None = None):
+    def write_csv(
+        self, output: IO[str], *, progress: Callable[[int, int | None], None] | None = None
+    ) -> int:
         """UTF-8 with BOM (Excel opens it as UTF-8); formula-like text neutralised."""
         output.write("\ufeff")
         writer = csv.writer(output)
@@ -145,7 +153,7 @@ class Exporter:
 
     # -- blank template ----------------------------------------------------------------------
 
-    def write_template(self, output) -> None:
+    def write_template(self, output: str | IO[bytes]) -> None:
         """The header, a note per column, and drop-down lists on the choice columns."""
         workbook = xlsxwriter.Workbook(output)
         sheet = workbook.add_worksheet(str(self.title)[:31] or "Sheet1")
@@ -160,7 +168,7 @@ class Exporter:
             if not column.choices:
                 continue
             labels = [str(label) for _v, label in column.choices]
-            validation = {
+            validation: dict[str, object] = {
                 "validate": "list",
                 "error_title": _("输入有误"),
                 "error_message": _("请从下拉列表中选择。"),
