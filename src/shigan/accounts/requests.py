@@ -1,14 +1,12 @@
 """The request a login-required view gets: its user is signed in (never AnonymousUser), which
 the type checker cannot learn from LoginRequiredMixin alone."""
 
-from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from rest_framework.request import Request
 
 from shigan.accounts.models import User
 
-__all__ = ["AuthenticatedRequest", "signed_in", "signed_in_user"]
+__all__ = ["AuthenticatedRequest", "signed_in_user"]
 
 
 class AuthenticatedRequest(HttpRequest):
@@ -21,12 +19,4 @@ def signed_in_user(request: HttpRequest | Request) -> User:
     mixin's `self.request`."""
     user = request.user
     assert isinstance(user, User), "login-required views and the API have a signed-in user"
-    return user
-
-
-def signed_in(user: User | AnonymousUser) -> User:
-    """The user of a request that its view's permission admitted signed in only (DRF's request
-    cannot say so in its type); anonymous would be a 403, as the permission answers."""
-    if not isinstance(user, User):
-        raise PermissionDenied
     return user

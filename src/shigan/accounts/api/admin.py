@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from shigan.accounts import selectors, services
 from shigan.accounts.choices import SystemRole
 from shigan.accounts.models import User
-from shigan.accounts.requests import signed_in
+from shigan.accounts.requests import signed_in_user
 from shigan.core.api import parse, summaries
 
 __all__ = ["AccountViewSet"]
@@ -61,7 +61,7 @@ class AccountViewSet(
     def create(self, request: Request) -> Response:
         self.get_queryset()  # 404 for anyone but the system administrator
         data = parse(AccountCreateInput, request.data)
-        user = services.user_create(actor=signed_in(request.user), **data)
+        user = services.user_create(actor=signed_in_user(request), **data)
         return Response(AccountOutput(user).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -74,6 +74,6 @@ class AccountViewSet(
         user = self.get_object()
         data = parse(SystemRoleInput, request.data)
         user = services.user_set_system_role(
-            actor=signed_in(request.user), user=user, system_role=data["system_role"]
+            actor=signed_in_user(request), user=user, system_role=data["system_role"]
         )
         return Response(AccountOutput(user).data)

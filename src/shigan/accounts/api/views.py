@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from shigan.accounts import selectors, services
 from shigan.accounts.models import ApiToken
-from shigan.accounts.requests import signed_in
+from shigan.accounts.requests import signed_in_user
 from shigan.core.api import ListRetrieveDestroyViewSet, parse, summaries
 from shigan.core.pagination import CursorPagination
 
@@ -62,10 +62,10 @@ class ApiTokenViewSet(ListRetrieveDestroyViewSet[ApiToken]):
     )
     def create(self, request: Request) -> Response:
         data = parse(self.TokenCreateInput, request.data)
-        token, key = services.token_create(actor=signed_in(request.user), name=data["name"])
+        token, key = services.token_create(actor=signed_in_user(request), name=data["name"])
         token.key = key  # type: ignore[attr-defined]  # for the output serializer: shown once
         return Response(self.TokenCreateOutput(token).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request: Request, pk: str | None = None) -> Response:
-        services.token_revoke(actor=signed_in(request.user), token=self.get_object())
+        services.token_revoke(actor=signed_in_user(request), token=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
