@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("账户")
 
-    def ready(self):
+    def ready(self) -> None:
         from shigan.accounts import receivers  # noqa: F401
         from shigan.accounts.system import system_actor
         from shigan.core.actors import set_system_actor_provider

@@ -4,14 +4,19 @@ The header is `Authorization: Token <key>` (as DRF's TokenAuthentication) or `Be
 """
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
+from rest_framework.request import Request
 
-from shigan.accounts.models import ApiToken
+from shigan.accounts.models import ApiToken, User
 from shigan.accounts.services import token_hash
+
+if TYPE_CHECKING:  # imported at run time it would import DRF's views while DRF loads this
+    from drf_spectacular.openapi import AutoSchema
 
 __all__ = ["ApiTokenAuthentication"]
 
@@ -23,7 +28,7 @@ TOUCH_INTERVAL = timedelta(minutes=1)
 class ApiTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Token"
 
-    def authenticate(self, request):
+    def authenticate(self, request: Request) -> tuple[User, ApiToken] | None:
         parts = authentication.get_authorization_header(request).split()
         if not parts or parts[0].lower() not in KEYWORDS:
             return None
@@ -37,7 +42,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("令牌含有无效字符。")) from exc
         return self.authenticate_credentials(key)
 
-    def authenticate_credentials(self, key: str):
+    def authenticate_credentials(self, key: str) -> tuple[User, ApiToken]:
         token = (
             ApiToken.objects.select_related("user")
             .filter(key_hash=token_hash(key), revoked_at__isnull=True)
@@ -53,16 +58,16 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             token.last_used_at = now
         return token.user, token
 
-    def authenticate_header(self, request):
+    def authenticate_header(self, request: Request) -> str:
         # Makes DRF answer 401 (not 403) to a request without credentials.
         return self.keyword
 
 
-class ApiTokenScheme(OpenApiAuthenticationExtension):
+class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]  # drf-spectacular's hook
     target_class = "shigan.accounts.authentication.ApiTokenAuthentication"
     name = "tokenAuth"
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema: "AutoSchema") -> dict[str, Any]:
         return {
             "type": "apiKey",
             "in": "header",

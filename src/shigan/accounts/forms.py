@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -65,8 +67,8 @@ class PasswordChangeForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}  # Form.clean gives cleaned_data, never None here
         if data.get("new_password") != data.get("new_password2"):
             self.add_error("new_password2", _("两次输入的新密码不一致。"))
         return data

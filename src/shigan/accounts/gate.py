@@ -3,16 +3,20 @@ the login page asked for it, and change a password older than SHIGAN_PASSWORD_MA
 Until then every page answers with a redirect to that step (the API with a 403), except the
 steps themselves, logout and static files."""
 
+from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shigan.accounts.models import User
 from shigan.accounts.second_factor import has_second_factor, second_factor_required
 
 __all__ = [
@@ -37,12 +41,12 @@ ALWAYS_OPEN = (
 )
 
 
-def step_due(user) -> str:
+def step_due(user: User) -> str:
     """The second-factor step a fresh session of this user owes ("" when none)."""
     return "verify" if has_second_factor(user) else "enrol" if second_factor_required(user) else ""
 
 
-def mark_login(request, user) -> str:
+def mark_login(request: HttpRequest, user: User) -> str:
     """Called at every login (accounts.receivers): which second-factor step the session owes.
     The session always records an answer, so one that lost it is held again (fail closed)."""
     step = step_due(user)
@@ -50,22 +54,22 @@ def mark_login(request, user) -> str:
     return step
 
 
-def mark_login_without_request(session) -> None:
+def mark_login_without_request(session: SessionBase) -> None:
     """A login made without an HTTP request (the test client's force_login, a shell) has
     nobody to answer the second factor."""
     session[STEP_KEY] = EXEMPT
 
 
-def owed_step(request) -> str:
+def owed_step(request: HttpRequest) -> str:
     step = request.session.get(STEP_KEY)
-    return step if step in STEP_PAGES else ""
+    return str(step) if step in STEP_PAGES else ""
 
 
-def second_factor_passed(request) -> None:
+def second_factor_passed(request: HttpRequest) -> None:
     request.session[STEP_KEY] = PASSED
 
 
-def _owed_now(request, user) -> str:
+def _owed_now(request: HttpRequest, user: User) -> str:
     """A session with no recorded step (lost in a race, or older than this gate) owes what
     the user's factor requires, rather than passing unchecked."""
     if STEP_KEY not in request.session:
@@ -73,7 +77,7 @@ def _owed_now(request, user) -> str:
     return owed_step(request)
 
 
-def password_expired(user) -> bool:
+def password_expired(user: User) -> bool:
     days = settings.SHIGAN_PASSWORD_MAX_AGE_DAYS
     if not days:
         return False
@@ -82,11 +86,11 @@ def password_expired(user) -> bool:
 
 
 class AccountGateMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
-        user = getattr(request, "user", None)
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        user: User | AnonymousUser | None = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not request.path.startswith(ALWAYS_OPEN):
             step = _owed_now(request, user)
             if step:
@@ -97,7 +101,7 @@ class AccountGateMiddleware:
                 return self._stop(request, "accounts:password_change", "password_expired", message)
         return self.get_response(request)
 
-    def _stop(self, request, name, code, message):
+    def _stop(self, request: HttpRequest, name: str, code: str, message: str) -> HttpResponseBase:
         if request.path.startswith("/api/"):  # the API's error body
             body = {"code": code, "detail": message}
             return JsonResponse(body, status=403, json_dumps_params={"ensure_ascii": False})

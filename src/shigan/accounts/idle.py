@@ -12,6 +12,8 @@ import datetime
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.contrib.sessions.models import Session
+from django.http import HttpRequest, HttpResponse
 
 __all__ = ["SessionStore", "IdleTimeoutMiddleware", "SLIDE_SECONDS"]
 
@@ -23,17 +25,17 @@ class SessionStore(db.SessionStore):
 
     stored_expiry: datetime.datetime | None = None
 
-    def _get_session_from_db(self):
-        row = super()._get_session_from_db()
+    def _get_session_from_db(self) -> Session | None:
+        row: Session | None = super()._get_session_from_db()  # type: ignore[misc]  # not in the stubs
         self.stored_expiry = row.expire_date if row else None
         return row
 
-    async def _aget_session_from_db(self):
-        row = await super()._aget_session_from_db()
+    async def _aget_session_from_db(self) -> Session | None:
+        row: Session | None = await super()._aget_session_from_db()  # type: ignore[misc]  # not in the stubs
         self.stored_expiry = row.expire_date if row else None
         return row
 
-    def save(self, must_create=False):
+    def save(self, must_create: bool = False) -> None:
         super().save(must_create)
         self.stored_expiry = self.get_expiry_date()
 
@@ -49,7 +51,7 @@ class IdleTimeoutMiddleware(SessionMiddleware):
     """Django's session middleware, saving a loaded session also when its expiry would slide
     by more than `SLIDE_SECONDS` (with SESSION_SAVE_EVERY_REQUEST off)."""
 
-    def process_response(self, request, response):
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         session = getattr(request, "session", None)
         if (
             session is not None

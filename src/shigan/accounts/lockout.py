@@ -4,11 +4,14 @@ does not lock the office out from its own; on top of that, one address is thrott
 user names once it has SHIGAN_LOGIN_ADDRESS_LIMIT failures in the cool-off window (password
 spraying). One extra aggregate query per login attempt."""
 
+from typing import Any
+
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
+from django.http import HttpRequest
 
 __all__ = ["LoginGuard", "address_failures"]
 
@@ -21,9 +24,11 @@ def address_failures(ip_address: str | None) -> int:
     return attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
 
 
-class LoginGuard(AxesDatabaseHandler):
-    def get_failures(self, request, credentials=None) -> int:
-        failures = super().get_failures(request, credentials)
-        if address_failures(request.axes_ip_address) >= settings.SHIGAN_LOGIN_ADDRESS_LIMIT:
-            return max(failures, get_failure_limit(request, credentials))
+class LoginGuard(AxesDatabaseHandler):  # type: ignore[misc]  # django-axes ships no types
+    def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
+        failures: int = super().get_failures(request, credentials)
+        ip_address: str | None = request.axes_ip_address  # type: ignore[attr-defined]  # axes sets it
+        if address_failures(ip_address) >= settings.SHIGAN_LOGIN_ADDRESS_LIMIT:
+            limit: int = get_failure_limit(request, credentials)
+            return max(failures, limit)
         return failures

@@ -1,4 +1,6 @@
-from django.contrib.auth.models import AbstractUser, UserManager
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +14,14 @@ __all__ = ["User", "ApiToken", "ExternalIdentity", "UserSession"]
 SUPERUSER_ROLES = (SystemRole.NONE, SystemRole.SYSTEM_ADMIN)
 
 
-class ShiganUserManager(UserManager):
-    def create_superuser(self, username, email=None, password=None, **extra_fields):
+class ShiganUserManager(UserManager["User"]):
+    def create_superuser(
+        self,
+        username: str,
+        email: str | None = None,
+        password: str | None = None,
+        **extra_fields: Any,
+    ) -> "User":
         """`createsuperuser` makes a system administrator; asked for another role, it refuses."""
         extra_fields.setdefault("system_role", SystemRole.SYSTEM_ADMIN)
         if extra_fields["system_role"] not in SUPERUSER_ROLES:
@@ -22,7 +30,7 @@ class ShiganUserManager(UserManager):
             )
         return super().create_superuser(username, email, password, **extra_fields)
 
-    def people(self):
+    def people(self) -> "models.QuerySet[User]":
         """Every account a person holds: the system's own account is not one of them."""
         return self.filter(is_system=False)
 
@@ -43,7 +51,9 @@ class User(AbstractUser):
     # logs in, never listed or counted among the users.
     is_system = models.BooleanField(_("系统账号"), default=False, editable=False)
 
-    objects = ShiganUserManager()
+    objects: ClassVar[ShiganUserManager] = ShiganUserManager()
+    # Set on the system account by `accounts.system_actor(reason)`, never stored.
+    system_reason: str
 
     class Meta:
         verbose_name = _("用户")
@@ -87,14 +97,16 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
-class ApiTokenQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def restrict(
+        self, user: "User | AnonymousUser | None", action: str = "view"
+    ) -> "ApiTokenQuerySet":
         """A user sees and revokes only their own tokens (superusers included)."""
         if user is None or not user.is_authenticated:
             return self.none()
         return self.filter(user=user)
 
-    def active(self):
+    def active(self) -> "ApiTokenQuerySet":
         return self.filter(revoked_at__isnull=True)
 
 

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shigan.accounts.errors import AccountError, ErrorCode
+from shigan.accounts.models import User
 from shigan.audit.services import audit_record
 from shigan.core.actors import is_system_actor, require_actor
 
@@ -38,28 +39,28 @@ def register_admin_power(check: Callable[[object], bool]) -> None:
     _admin_powers.append(check)
 
 
-def second_factor_required(user) -> bool:
+def second_factor_required(user: User) -> bool:
     if user.is_superuser or user.system_role:
         return True
     return any(check(user) for check in _admin_powers)
 
 
-def has_second_factor(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+def has_second_factor(user: User) -> bool:
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
-def recovery_codes_left(user) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+def recovery_codes_left(user: User) -> int:
+    return int(StaticToken.objects.filter(device__user=user, device__confirmed=True).count())
 
 
-def totp_pending(user) -> TOTPDevice:
+def totp_pending(user: User) -> TOTPDevice:
     """The unconfirmed device whose secret the enrolment page shows (made once, then reused
     until confirmed, so reloading the page does not change the QR code)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
     return device or TOTPDevice.objects.create(user=user, name="pending", confirmed=False)
 
 
-def _new_recovery_codes(user) -> list[str]:
+def _new_recovery_codes(user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
     codes = [StaticToken.random_token() for _n in range(settings.SHIGAN_OTP_RECOVERY_CODES)]
@@ -72,7 +73,7 @@ def _clean(token: str) -> str:
 
 
 @transaction.atomic
-def second_factor_enrol(*, actor, device: TOTPDevice, token: str) -> list[str]:
+def second_factor_enrol(*, actor: User, device: TOTPDevice, token: str) -> list[str]:
     """Confirm the pending device with a code from the app; replaces any earlier device and
     returns new recovery codes (shown this once; stored only by django-otp's own table)."""
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
@@ -92,7 +93,7 @@ def second_factor_enrol(*, actor, device: TOTPDevice, token: str) -> list[str]:
     return codes
 
 
-def second_factor_verify(*, user, token: str):
+def second_factor_verify(*, user: User, token: str) -> TOTPDevice | StaticDevice | None:
     """The device that accepts `token` (a TOTP code or a recovery code, which is used up), or
     None. Failures are audited and slowed down by django-otp's throttling."""
     token = _clean(token)
@@ -114,7 +115,7 @@ def second_factor_verify(*, user, token: str):
 
 
 @transaction.atomic
-def recovery_codes_regenerate(*, actor) -> list[str]:
+def recovery_codes_regenerate(*, actor: User) -> list[str]:
     if not has_second_factor(actor):
         raise AccountError(_("请先启用动态口令。"), code=ErrorCode.NOT_ENROLLED)
     codes = _new_recovery_codes(actor)
@@ -123,7 +124,7 @@ def recovery_codes_regenerate(*, actor) -> list[str]:
 
 
 @transaction.atomic
-def second_factor_reset(*, actor, user) -> None:
+def second_factor_reset(*, actor: User, user: User) -> None:
     """A lost phone: the security administrator removes a user's devices; the user enrols
     again at the next login. The system acts for the operator at the command line."""
     require_actor(actor)

@@ -1,5 +1,6 @@
 """Reads on accounts that depend on the user."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -16,12 +17,12 @@ __all__ = [
 ]
 
 
-def token_list(*, user) -> QuerySet[ApiToken]:
+def token_list(*, user: User | AnonymousUser) -> QuerySet[ApiToken]:
     """The user's own tokens, newest first, revoked ones included."""
     return ApiToken.objects.restrict(user).order_by("-created_at", "-id")
 
 
-def token_get(*, user, pk) -> ApiToken:
+def token_get(*, user: User | AnonymousUser, pk: int | str) -> ApiToken:
     """One of the user's own tokens; anyone else's is a 404."""
     return get_object_or_404(ApiToken.objects.restrict(user), pk=pk)
 
@@ -31,7 +32,7 @@ def active_user_by_username(username: str) -> User | None:
     return User.objects.filter(username=username.strip(), is_active=True).first()
 
 
-def can_manage(user, power: str) -> bool:
+def can_manage(user: User | AnonymousUser, power: str) -> bool:
     """三员分立: "accounts" is the system administrator's, "security" the security
     administrator's; the audit administrator's is in shigan.audit.selectors."""
     if not user.is_authenticated:
@@ -39,12 +40,12 @@ def can_manage(user, power: str) -> bool:
     return user.is_system_admin if power == "accounts" else user.is_security_admin
 
 
-def account_list(*, user, power: str) -> QuerySet[User]:
+def account_list(*, user: User | AnonymousUser, power: str) -> QuerySet[User]:
     """Every account, for the administrator holding `power`; anyone else gets a 404."""
     if not can_manage(user, power):
         raise Http404
     return User.objects.people().order_by("username")
 
 
-def account_get(*, user, power: str, pk) -> User:
+def account_get(*, user: User | AnonymousUser, power: str, pk: int | str) -> User:
     return get_object_or_404(account_list(user=user, power=power), pk=pk)

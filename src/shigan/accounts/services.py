@@ -109,7 +109,8 @@ def _full_clean(user: User) -> None:
         user.full_clean()
     except ValidationError as error:
         name, messages = next(iter(error.message_dict.items()))
-        label = User._meta.get_field(name).verbose_name if name != "__all__" else ""
+        # a model field's (the stubs allow a reverse relation, which has none)
+        label = getattr(User._meta.get_field(name), "verbose_name", "") if name != "__all__" else ""
         message = f"{label}：{messages[0]}" if label else messages[0]
         raise AccountError(message, code=ErrorCode.INVALID, field=name) from error
 
@@ -143,7 +144,7 @@ def user_change_password(*, actor: User, old_password: str, new_password: str) -
         raise
 
 
-def _require_system_admin(actor, message) -> None:
+def _require_system_admin(actor: User, message: str) -> None:
     require_actor(actor)
     if not is_system_actor(actor) and not actor.is_system_admin:
         raise AccountError(message, code=ErrorCode.FORBIDDEN)
@@ -196,7 +197,7 @@ def register_unit_roles_check(check: Callable[[object], bool]) -> None:
         _unit_role_checks.append(check)
 
 
-def _holds_unit_roles(user) -> bool:
+def _holds_unit_roles(user: User) -> bool:
     return any(check(user) for check in _unit_role_checks)
 
 
@@ -297,7 +298,7 @@ def login_unlock(*, actor: User, username: str = "", ip_address: str = "") -> in
         attempts = attempts.filter(username=username)
     if ip_address:
         attempts = attempts.filter(ip_address=ip_address)
-    cleared, _by_model = attempts.delete()
+    cleared: int = attempts.delete()[0]
     audit_record(
         actor=actor,
         action="accounts.login.unlocked",

@@ -6,20 +6,22 @@ and whoever holds an old stolen session loses it). Each ended session is audited
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 
-from shigan.accounts.models import UserSession
+from shigan.accounts.models import User, UserSession
 from shigan.audit.services import audit_record
 
 __all__ = ["session_opened", "session_closed", "sessions_end_all"]
 
 
-def _store(session_key=None):
-    return import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+def _store(session_key: str | None = None) -> SessionBase:
+    store: SessionBase = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    return store
 
 
 @transaction.atomic
-def session_opened(*, user, session) -> int:
+def session_opened(*, user: User, session: SessionBase) -> int:
     """Record the session a login opened; end the oldest beyond the limit. Returns how many."""
     if session.session_key is None:
         session.save()
@@ -48,7 +50,7 @@ def session_closed(*, session_key: str | None) -> None:
         UserSession.objects.filter(session_key=session_key).delete()
 
 
-def sessions_end_all(*, user) -> None:
+def sessions_end_all(*, user: User) -> None:
     """A deactivated account loses every session at once."""
     for row in UserSession.objects.filter(user=user):
         _store(row.session_key).delete()

@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
 from shigan.accounts import selectors, services
 from shigan.accounts.forms import LoginForm, TokenCreateForm
+from shigan.accounts.requests import AuthenticatedRequest
 from shigan.core.errors import DomainError
 
 __all__ = ["LoginView", "LogoutView", "TokenListView", "TokenRevokeView"]
@@ -25,7 +27,13 @@ class LogoutView(auth_views.LogoutView):
 class TokenListView(LoginRequiredMixin, View):
     """The user's API tokens; a new token's key is shown on the answer to its creation only."""
 
-    def get(self, request, form=None, new_key=None, status=200):
+    def get(
+        self,
+        request: AuthenticatedRequest,
+        form: TokenCreateForm | None = None,
+        new_key: str | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
         context = {
             "form": form or TokenCreateForm(),
             "tokens": selectors.token_list(user=request.user),
@@ -33,7 +41,7 @@ class TokenListView(LoginRequiredMixin, View):
         }
         return render(request, "accounts/tokens.html", context, status=status)
 
-    def post(self, request):
+    def post(self, request: AuthenticatedRequest) -> HttpResponse:
         form = TokenCreateForm(request.POST)
         if form.is_valid():
             try:
@@ -49,7 +57,7 @@ class TokenListView(LoginRequiredMixin, View):
 
 
 class TokenRevokeView(LoginRequiredMixin, View):
-    def post(self, request, pk):
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         token = selectors.token_get(user=request.user, pk=pk)
         try:
             services.token_revoke(actor=request.user, token=token)

@@ -3,16 +3,19 @@ codes), changing one's password, the system administrator's accounts page and th
 administrator's roles-and-policies page. Each view parses and calls one service."""
 
 from base64 import b32encode, b64encode
+from typing import Any
 from urllib.parse import urlencode
 
 import django_otp
 import qrcode
 import qrcode.image.svg
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,6 +32,7 @@ from shigan.accounts.forms import (
     UserCreateForm,
 )
 from shigan.accounts.gate import STEP_PAGES, owed_step, second_factor_passed
+from shigan.accounts.requests import AuthenticatedRequest
 from shigan.accounts.second_factor import (
     has_second_factor,
     recovery_codes_left,
@@ -53,7 +57,7 @@ __all__ = [
 ]
 
 
-def _next(request) -> str:
+def _next(request: HttpRequest) -> str:
     url = request.POST.get("next") or request.GET.get("next") or ""
     if url and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -62,7 +66,7 @@ def _next(request) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
-def _form_error(form, error: DomainError) -> None:
+def _form_error(form: forms.BaseForm, error: DomainError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
@@ -70,7 +74,7 @@ class LoginView(base_views.LoginView):
     """The password page; a user who owes the second factor (marked at login by the
     receiver, as for every backend) is sent straight on to it."""
 
-    def form_valid(self, form):
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         step = owed_step(self.request)
         if not step:
@@ -85,7 +89,7 @@ def _qr_data_url(url: str) -> str:
     return "data:image/svg+xml;base64," + b64encode(image.to_string()).decode()
 
 
-def _secret(device) -> str:
+def _secret(device: Any) -> str:  # a django-otp TOTPDevice (no types)
     text = b32encode(device.bin_key).decode()
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
@@ -96,14 +100,17 @@ class SecondFactorView(LoginRequiredMixin, View):
 
     template = "accounts/second_factor.html"
 
-    def _owes_verification(self, request) -> bool:
+    def _owes_verification(self, request: AuthenticatedRequest) -> bool:
         # Someone with a device who has not passed it may not enrol a new one instead.
-        return has_second_factor(request.user) and not request.user.is_verified()
+        # is_verified: django-otp's middleware puts it on the user
+        return has_second_factor(request.user) and not request.user.is_verified()  # type: ignore[attr-defined]
 
-    def get(self, request, form=None, status=200):
+    def get(
+        self, request: AuthenticatedRequest, form: forms.BaseForm | None = None, status: int = 200
+    ) -> HttpResponse:
         if self._owes_verification(request):
             return redirect(f"{reverse('accounts:second_factor_verify')}?{request.GET.urlencode()}")
-        user, context = request.user, {"next": _next(request)}
+        user, context = request.user, dict[str, Any](next=_next(request))
         if has_second_factor(user):
             context |= {"enrolled": True, "codes_left": recovery_codes_left(user)}
         else:
@@ -116,7 +123,7 @@ class SecondFactorView(LoginRequiredMixin, View):
             }
         return render(request, self.template, context, status=status)
 
-    def post(self, request):
+    def post(self, request: AuthenticatedRequest) -> HttpResponse:
         if self._owes_verification(request):
             raise Http404
         if request.POST.get("action") == "regenerate":
@@ -141,7 +148,7 @@ class SecondFactorView(LoginRequiredMixin, View):
                 return self._codes(request, codes)
         return self.get(request, form=form, status=400)
 
-    def _codes(self, request, codes):
+    def _codes(self, request: AuthenticatedRequest, codes: list[str]) -> HttpResponse:
         context = {"codes": codes, "next": _next(request)}
         return render(request, "accounts/recovery_codes.html", context)
 
@@ -149,13 +156,15 @@ class SecondFactorView(LoginRequiredMixin, View):
 class SecondFactorVerifyView(LoginRequiredMixin, View):
     template = "accounts/second_factor_verify.html"
 
-    def get(self, request, form=None, status=200):
+    def get(
+        self, request: AuthenticatedRequest, form: forms.BaseForm | None = None, status: int = 200
+    ) -> HttpResponse:
         if not has_second_factor(request.user):
             return redirect(f"{reverse('accounts:second_factor')}?{request.GET.urlencode()}")
         context = {"form": form or SecondFactorForm(), "next": _next(request)}
         return render(request, self.template, context, status=status)
 
-    def post(self, request):
+    def post(self, request: AuthenticatedRequest) -> HttpResponse:
         form = SecondFactorForm(request.POST)
         if form.is_valid():
             device = second_factor_verify(user=request.user, token=form.cleaned_data["token"])
@@ -170,11 +179,13 @@ class SecondFactorVerifyView(LoginRequiredMixin, View):
 class PasswordChangeView(LoginRequiredMixin, View):
     template = "accounts/password_change.html"
 
-    def get(self, request, form=None, status=200):
+    def get(
+        self, request: AuthenticatedRequest, form: forms.BaseForm | None = None, status: int = 200
+    ) -> HttpResponse:
         context = {"form": form or PasswordChangeForm(), "next": _next(request)}
         return render(request, self.template, context, status=status)
 
-    def post(self, request):
+    def post(self, request: AuthenticatedRequest) -> HttpResponse:
         form = PasswordChangeForm(request.POST)
         if form.is_valid():
             try:
@@ -195,12 +206,14 @@ class PasswordChangeView(LoginRequiredMixin, View):
 class UserAdminView(LoginRequiredMixin, View):
     """The system administrator's accounts: create, deactivate, reset a password."""
 
-    def get(self, request, form=None, status=200):
+    def get(
+        self, request: AuthenticatedRequest, form: forms.BaseForm | None = None, status: int = 200
+    ) -> HttpResponse:
         users = selectors.account_list(user=request.user, power="accounts")
         context = {"users": users, "form": form or UserCreateForm()}
         return render(request, "accounts/users.html", context, status=status)
 
-    def post(self, request):
+    def post(self, request: AuthenticatedRequest) -> HttpResponse:
         selectors.account_list(user=request.user, power="accounts")  # 404 for anyone else
         form = UserCreateForm(request.POST)
         if form.is_valid():
@@ -215,7 +228,7 @@ class UserAdminView(LoginRequiredMixin, View):
 
 
 class UserActionView(LoginRequiredMixin, View):
-    def post(self, request, pk, action):
+    def post(self, request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
         user = selectors.account_get(user=request.user, power="accounts", pk=pk)
         try:
             if action == "deactivate":
@@ -238,7 +251,7 @@ class UserActionView(LoginRequiredMixin, View):
 class SecurityAdminView(LoginRequiredMixin, View):
     """The security administrator's page: system roles, second factors, the policies."""
 
-    def get(self, request):
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         users = selectors.account_list(user=request.user, power="security")
         policies = {
             "password_days": settings.SHIGAN_PASSWORD_MAX_AGE_DAYS,
@@ -252,7 +265,7 @@ class SecurityAdminView(LoginRequiredMixin, View):
 
 
 class SecurityActionView(LoginRequiredMixin, View):
-    def post(self, request, pk, action):
+    def post(self, request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
         user = selectors.account_get(user=request.user, power="security", pk=pk)
         try:
             if action == "role":

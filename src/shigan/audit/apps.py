@@ -7,7 +7,7 @@ class AuditConfig(AppConfig):
     label = "audit"
     verbose_name = _("审计")
 
-    def ready(self):
+    def ready(self) -> None:
         from shigan.audit import guard  # noqa: F401  registers the SQLite guard's function
         from shigan.audit.services import audit_record
         from shigan.core.auditing import set_audit_recorder

@@ -6,6 +6,7 @@ context variable (as Wagtail's LogContext does), so that services need not take 
 
 import contextvars
 from dataclasses import dataclass
+from typing import Literal
 
 __all__ = ["RequestContext", "current_request_context", "request_context"]
 
@@ -30,10 +31,10 @@ class request_context:
     def __init__(self, ctx: RequestContext):
         self.ctx = ctx
 
-    def __enter__(self):
+    def __enter__(self) -> RequestContext:
         self.token = _current.set(self.ctx)
         return self.ctx
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         _current.reset(self.token)
         return False

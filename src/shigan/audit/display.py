@@ -6,12 +6,15 @@ that id is replaced by the owner's name, looked up once per page for all its ent
 entry (and the API) is unchanged."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from shigan.audit.models import AuditEntry
 from shigan.core.actors import SYSTEM_USERNAME, is_system_actor
 
 __all__ = ["DisplayEntry", "display_entries"]
@@ -28,7 +31,7 @@ class DisplayEntry:
     target: str
 
 
-def _owner_field(model) -> str | None:
+def _owner_field(model: type[Model]) -> str | None:
     for name in OWNERS:
         try:
             if model._meta.get_field(name).is_relation:
@@ -38,13 +41,13 @@ def _owner_field(model) -> str | None:
     return None
 
 
-def _owner_names(entries) -> dict[tuple[str, str], str]:
+def _owner_names(entries: Iterable[AuditEntry]) -> dict[tuple[str, str], str]:
     """(target_type, target_id) → the owner's name, for the entries that need it."""
     wanted: dict[str, set[str]] = {}
     for e in entries:
         if e.target_type and e.target_id and ID_PREFIX.match(e.target_repr or ""):
             wanted.setdefault(e.target_type, set()).add(e.target_id)
-    names = {}
+    names: dict[tuple[str, str], str] = {}
     for target_type, ids in wanted.items():
         try:
             model = apps.get_model(target_type)
@@ -59,7 +62,7 @@ def _owner_names(entries) -> dict[tuple[str, str], str]:
     return names
 
 
-def _actor_name(entry) -> str:
+def _actor_name(entry: AuditEntry) -> str:
     """The person's name; the system as 系统（每日巡检） with the reason it acted for (kept in
     `actor_name` as "system: <reason>")."""
     if entry.actor_id and entry.actor and is_system_actor(entry.actor):
@@ -71,7 +74,7 @@ def _actor_name(entry) -> str:
     return (entry.actor.display_name if entry.actor_id and entry.actor else "") or entry.actor_name
 
 
-def display_entries(entries) -> list[DisplayEntry]:
+def display_entries(entries: Iterable[AuditEntry]) -> list[DisplayEntry]:
     entries = list(entries)
     owners = _owner_names(entries)
     rows = []

@@ -10,9 +10,13 @@ import datetime
 import hmac
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,14 +55,18 @@ def _check_period(since: datetime.date, until: datetime.date) -> None:
         )
 
 
-def _bounds(since: datetime.date, until: datetime.date):
+def _bounds(
+    since: datetime.date, until: datetime.date
+) -> tuple[datetime.datetime, datetime.datetime]:
     tz = timezone.get_current_timezone()
     day_after = until + datetime.timedelta(days=1)
     start = datetime.datetime.combine(since, datetime.time.min, tzinfo=tz)
     return start, datetime.datetime.combine(day_after, datetime.time.min, tzinfo=tz)
 
 
-def audit_export(*, actor, since: datetime.date, until: datetime.date) -> Iterator[bytes]:
+def audit_export(
+    *, actor: AbstractBaseUser | AnonymousUser, since: datetime.date, until: datetime.date
+) -> Iterator[bytes]:
     """The signed file of the entries written from `since` to `until` (local days, inclusive),
     as chunks to stream. Only the audit administrator may export; the export is audited."""
     if not can_read_audit(actor):
@@ -76,7 +84,9 @@ def audit_export(*, actor, since: datetime.date, until: datetime.date) -> Iterat
     return _lines(entries, since, until, actor.get_username())
 
 
-def _lines(entries, since, until, exported_by) -> Iterator[bytes]:
+def _lines(
+    entries: QuerySet[AuditEntry], since: datetime.date, until: datetime.date, exported_by: str
+) -> Iterator[bytes]:
     mac = hmac.new(_export_key(), digestmod="sha256")
     count = first = last = 0
     for entry in entries.iterator(chunk_size=2000):
@@ -103,7 +113,7 @@ class ExportCheck:
     ok: bool
     count: int
     problem: str = ""  # in Chinese, naming the line
-    meta: dict | None = None
+    meta: dict[str, Any] | None = None
 
 
 def export_verify(data: bytes) -> ExportCheck:
@@ -128,10 +138,10 @@ def export_verify(data: bytes) -> ExportCheck:
     return _check_entries(body, meta)
 
 
-def _check_entries(body: list[bytes], meta: dict) -> ExportCheck:
+def _check_entries(body: list[bytes], meta: dict[str, Any]) -> ExportCheck:
     """Each entry's own hash, and its link to the entry before it in the same chain (entries
     of several chains interleave in the file, in the order they were written)."""
-    key, prev = audit_key(), {}
+    key, prev = audit_key(), dict[int, str]()
     for number, line in enumerate(body, start=1):
         content = orjson.loads(line)
         stored = content.pop("hash", "")

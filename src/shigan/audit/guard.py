@@ -14,8 +14,11 @@ migration must run `install` again (SQL below)."""
 
 import contextlib
 import threading
+from collections.abc import Iterator
+from typing import Any
 
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
@@ -56,13 +59,13 @@ def _erasable() -> int:
 
 
 @receiver(connection_created)
-def _register(sender, connection, **kwargs):
+def _register(sender: object, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     if connection.vendor == "sqlite":
         connection.connection.create_function("shigan_audit_erasable", 0, _erasable)
 
 
 @contextlib.contextmanager
-def erasing():
+def erasing() -> Iterator[None]:
     """Let this thread empty the table (the whole-database `flush` only)."""
     _state.erasing = True
     try:
@@ -72,7 +75,7 @@ def erasing():
 
 
 @contextlib.contextmanager
-def guard_dropped():
+def guard_dropped() -> Iterator[None]:
     """For tests that play a forger who owns the database: the guard is dropped first (as
     such a forger would) and put back afterwards."""
     with connection.cursor() as cursor:

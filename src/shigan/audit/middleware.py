@@ -1,11 +1,14 @@
 import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
 
 from shigan.audit.context import RequestContext, request_context
 
 __all__ = ["AuditContextMiddleware", "client_ip"]
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     # Behind the reverse proxy the operator configures, REMOTE_ADDR is the proxy; the first
     # X-Forwarded-For hop is the client.
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
@@ -13,12 +16,13 @@ def client_ip(request) -> str | None:
 
 
 class AuditContextMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
-        request.request_id = request.META.get("HTTP_X_REQUEST_ID") or uuid.uuid4().hex
-        with request_context(RequestContext(request.request_id, client_ip(request))):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = request.META.get("HTTP_X_REQUEST_ID") or uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]  # ours, for views and logs
+        with request_context(RequestContext(request_id, client_ip(request))):
             response = self.get_response(request)
-        response["X-Request-ID"] = request.request_id
+        response["X-Request-ID"] = request_id
         return response

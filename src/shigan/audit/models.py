@@ -1,3 +1,5 @@
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -5,13 +7,13 @@ from django.utils.translation import gettext_lazy as _
 __all__ = ["AuditEntry", "AuditHead"]
 
 
-class AuditEntryQuerySet(models.QuerySet):
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     """Append-only: the product never updates or deletes an entry."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise PermissionError("audit entries are append-only")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise PermissionError("audit entries are append-only")
 
 
@@ -58,12 +60,12 @@ class AuditEntry(models.Model):
 
     # Retention (issue 16): an entry is written once and kept; the database refuses the rest too
     # (shigan.audit.guard).
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise PermissionError("audit entries are append-only")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionError("audit entries are append-only")
 
 

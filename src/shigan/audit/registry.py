@@ -1,13 +1,14 @@
 """Every audit action code with its Chinese label, registered once by the app that writes it."""
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 __all__ = ["ACTIONS", "register_action", "action_label"]
 
-ACTIONS: dict[str, str] = {}
+ACTIONS: dict[str, str | Promise] = {}  # code → label (lazy: translated when shown)
 
 
-def register_action(code: str, label) -> str:
+def register_action(code: str, label: str | Promise) -> str:
     ACTIONS[code] = label
     return code
 

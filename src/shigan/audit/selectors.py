@@ -1,7 +1,10 @@
 """Reading and checking the audit trail."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from shigan.audit.checkpoints import checkpoints_read
@@ -12,11 +15,14 @@ from shigan.audit.services import GENESIS_HASH, entry_digest
 __all__ = ["audit_entries", "audit_verify", "VerifyResult", "can_read_audit"]
 
 
-def can_read_audit(user) -> bool:
-    return bool(user.is_authenticated and user.is_auditor)
+def can_read_audit(user: AbstractBaseUser | AnonymousUser) -> bool:
+    # is_auditor: accounts' User's (a floor above); an anonymous user stops at is_authenticated
+    return bool(user.is_authenticated and getattr(user, "is_auditor", False))
 
 
-def audit_entries(*, user, action: str = "", actor: str = "") -> QuerySet[AuditEntry]:
+def audit_entries(
+    *, user: AbstractBaseUser | AnonymousUser, action: str = "", actor: str = ""
+) -> QuerySet[AuditEntry]:
     if not can_read_audit(user):
         return AuditEntry.objects.none()
     qs = AuditEntry.objects.select_related("actor").order_by("-seq")
@@ -46,7 +52,9 @@ class _Broken(Exception):
         self.seq, self.problem = seq, problem
 
 
-def _walk_chain(entries, expected: dict[int, str], key: bytes) -> tuple[int, str]:
+def _walk_chain(
+    entries: Iterable[AuditEntry], expected: dict[int, str], key: bytes
+) -> tuple[int, str]:
     """Check one chain's entries (in sequence order) against the key and its checkpoints;
     return its last sequence number and hash."""
     seq, prev_hash = 0, GENESIS_HASH
@@ -63,7 +71,9 @@ def _walk_chain(entries, expected: dict[int, str], key: bytes) -> tuple[int, str
     return seq, prev_hash
 
 
-def _check_end(seq: int, last_hash: str, head, checkpoints: dict[int, str]) -> None:
+def _check_end(
+    seq: int, last_hash: str, head: AuditHead | None, checkpoints: dict[int, str]
+) -> None:
     """The chain must reach its last checkpoint and end where its head row says."""
     if checkpoints and max(checkpoints) > seq:
         raise _Broken(seq + 1, "truncated")

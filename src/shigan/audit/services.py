@@ -12,14 +12,17 @@ concurrent writers. SQLite serialises writers anyway: there the first chain is a
 import hmac
 import itertools
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import orjson
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from shigan.audit.checkpoints import checkpoint_after, checkpoint_write
@@ -50,17 +53,24 @@ _ENCODER = DjangoJSONEncoder()
 _DEFAULT, _SORT_KEYS = _ENCODER.default, orjson.OPT_SORT_KEYS
 
 
-def _canonical_bytes(value) -> bytes:
+# Who acted: accounts' User (a floor above, which audit cannot name), a person or the system
+# account; never None (`require_actor`). AnonymousUser because that is how a request's user is
+# typed: its entry names no account, as `audit_record_anonymous`'s do.
+Actor = AbstractBaseUser | AnonymousUser
+Snapshot = dict[str, Any]  # a record's fields before or after a change, as JSON takes them
+
+
+def _canonical_bytes(value: object) -> bytes:
     """The hashed form: compact JSON, sorted keys, UTF-8 (orjson: ~10× json's speed, which
     matters when an import writes 100,000 entries)."""
     return orjson.dumps(value, default=_DEFAULT, option=_SORT_KEYS)
 
 
-def entry_content(entry: AuditEntry) -> dict:
+def entry_content(entry: AuditEntry) -> dict[str, Any]:
     """What an entry's hash covers (also the form an export carries, so it can be checked).
     The shard is named for every shard but 0, whose entries hash as they did before shards
     (an entry moved to another chain no longer matches its hash either way)."""
-    content = {
+    content: dict[str, Any] = {
         "seq": entry.seq,
         "at": entry.at.isoformat(),
         "actor": entry.actor_id,
@@ -80,7 +90,7 @@ def entry_content(entry: AuditEntry) -> dict:
     return content
 
 
-def content_digest(content: dict, key: bytes | None = None) -> str:
+def content_digest(content: dict[str, Any], key: bytes | None = None) -> str:
     return hmac.digest(key or audit_key(), _canonical_bytes(content), "sha256").hex()
 
 
@@ -90,7 +100,7 @@ def entry_digest(entry: AuditEntry, key: bytes | None = None) -> str:
     return content_digest(entry_content(entry), key)
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> Any:  # the value as JSON reads it back
     return None if value is None else orjson.loads(_canonical_bytes(value))
 
 
@@ -162,7 +172,7 @@ def audit_checkpoint_now() -> list[AuditHead]:
     return heads
 
 
-def audit_record(*, actor, action: str, actor_name: str = "", **entry) -> AuditEntry:
+def audit_record(*, actor: Actor, action: str, actor_name: str = "", **entry: Any) -> AuditEntry:
     """Append one entry to the hash chain. Must run inside the caller's transaction. Every
     write has an actor: a person, or the system (`accounts.system_actor(reason)`); None is
     refused, so a service handed None by mistake fails and its transaction writes nothing."""
@@ -170,7 +180,7 @@ def audit_record(*, actor, action: str, actor_name: str = "", **entry) -> AuditE
     return _append(actor=actor, action=action, actor_name=actor_name, **entry)
 
 
-def audit_record_anonymous(*, actor_name: str, action: str, **entry) -> AuditEntry:
+def audit_record_anonymous(*, actor_name: str, action: str, **entry: Any) -> AuditEntry:
     """An entry with no account behind it: someone not logged in (a failed or refused login),
     named only by what they typed."""
     return _append(actor=None, action=action, actor_name=actor_name, **entry)
@@ -178,13 +188,13 @@ def audit_record_anonymous(*, actor_name: str, action: str, **entry) -> AuditEnt
 
 def _append(
     *,
-    actor,
+    actor: Actor | None,
     action: str,
-    target=None,
+    target: Model | None = None,
     target_type: str = "",
     target_id: str = "",
-    before: dict | None = None,
-    after: dict | None = None,
+    before: Snapshot | None = None,
+    after: Snapshot | None = None,
     at: datetime | None = None,
     actor_name: str = "",
 ) -> AuditEntry:
@@ -205,7 +215,7 @@ def _append(
         seq=head.seq + 1,
         # Microseconds are dropped so the stored time reads back identically on every backend.
         at=(at or timezone.now()).replace(microsecond=0),
-        actor=actor,
+        actor=actor,  # type: ignore[misc]  # accounts' User, which audit cannot name
         actor_name=actor_name or (actor_label(actor) if actor else ""),
         action=action,
         target_type=target_type,
@@ -231,8 +241,8 @@ class AuditItem(NamedTuple):
     target_type: str
     target_id: str
     target_repr: str
-    before: dict | None = None
-    after: dict | None = None
+    before: Snapshot | None = None
+    after: Snapshot | None = None
 
 
 _BULK_COLUMNS = (
@@ -257,7 +267,7 @@ _BULK_COLUMNS = (
 class _Bulk(NamedTuple):
     """What every entry of one bulk write shares."""
 
-    shard: str
+    shard: int
     at_iso: str
     at_db: object
     actor_id: int | None
@@ -267,24 +277,26 @@ class _Bulk(NamedTuple):
     ip: str | None
 
 
-def _bulk_of(actor, action: str, shard: str) -> _Bulk:
+def _bulk_of(actor: Actor, action: str, shard: int) -> _Bulk:
     require_actor(actor)
     ctx = current_request_context()
-    actor = actor if getattr(actor, "pk", None) else None
+    account = actor if getattr(actor, "pk", None) else None
     at = timezone.now().replace(microsecond=0)
     return _Bulk(
         shard=shard,
         at_iso=at.isoformat(),
         at_db=transaction.get_connection().ops.adapt_datetimefield_value(at),
-        actor_id=actor.pk if actor else None,
-        actor_name=actor_label(actor) if actor else "",
+        actor_id=account.pk if account else None,
+        actor_name=actor_label(account) if account else "",
         action=action,
         request_id=ctx.request_id,
         ip=ctx.ip,
     )
 
 
-def _hashed_rows(bulk: _Bulk, items: Iterable[AuditItem], chain: list):
+def _hashed_rows(
+    bulk: _Bulk, items: Iterable[AuditItem], chain: list[Any]
+) -> Iterator[tuple[Any, ...]]:
     """The entries' rows, each hashed onto the one before, as they stream out to the database;
     `chain` ([seq, hash] of the last one written) holds the last row's once all are out."""
     seq, prev_hash = chain
@@ -338,7 +350,7 @@ def _hashed_rows(bulk: _Bulk, items: Iterable[AuditItem], chain: list):
     chain[:] = seq, prev_hash
 
 
-def audit_record_many(*, actor, action: str, items: Iterable[AuditItem]) -> int:
+def audit_record_many(*, actor: Actor, action: str, items: Iterable[AuditItem]) -> int:
     """Append one entry per item to the hash chain with one bulk insert (importers).
 
     The entries are exactly what `audit_record` would write one by one; the chain is computed
@@ -357,11 +369,11 @@ def audit_record_many(*, actor, action: str, items: Iterable[AuditItem]) -> int:
     if first is None:
         return 0
     bulk = _bulk_of(actor, action, head.shard)
-    chain = [head.seq, head.hash]  # the last seq and hash written, as the rows stream out
+    chain: list[Any] = [head.seq, head.hash]  # the last seq and hash written, as rows stream
     before_seq = head.seq
     rows = _hashed_rows(bulk, itertools.chain((first,), items), chain)
     count = bulk_insert(AuditEntry, _BULK_COLUMNS, rows, binary=True)
-    checkpoint_after(before_seq, *chain, bulk.shard)
+    checkpoint_after(before_seq, chain[0], chain[1], bulk.shard)
     head.seq, head.hash = chain
     head.save(update_fields=["seq", "hash"])
     return count

@@ -7,6 +7,8 @@ from shigan.celery import app
 __all__ = ["audit_checkpoint_daily"]
 
 
-@app.task(name="shigan.audit_checkpoint_daily", ignore_result=True)
+@app.task(  # type: ignore[untyped-decorator]  # celery ships no types
+    name="shigan.audit_checkpoint_daily", ignore_result=True
+)
 def audit_checkpoint_daily() -> int:
     return sum(head.seq for head in audit_checkpoint_now())

@@ -1,6 +1,6 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.views import View
 
@@ -17,7 +17,7 @@ __all__ = ["AuditListView", "AuditExportView"]
 class AuditListView(LoginRequiredMixin, View):
     """The audit trail, read-only, for the audit administrator only."""
 
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponse:
         if not can_read_audit(request.user):
             raise Http404
         entries = audit_entries(
@@ -41,7 +41,7 @@ class AuditListView(LoginRequiredMixin, View):
 class AuditExportView(LoginRequiredMixin, View):
     """The audit administrator downloads a period as a signed file (JSON lines)."""
 
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponseBase:
         if not can_read_audit(request.user):
             raise Http404
         if "since" not in request.GET:

@@ -5,10 +5,13 @@ and for bad input the `field` it concerns (plus every field's messages in `error
 """
 
 import copy
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, JsonResponse
+from django.db.models import Model
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
@@ -17,11 +20,16 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from shigan.core.errors import DomainError, FieldCode, error_codes_by_app
+
+if TYPE_CHECKING:  # a stub-only type: django-stubs-ext is not installed in production
+    from django_stubs_ext import StrOrPromise
 
 __all__ = [
     "DocsPermission",
@@ -35,6 +43,9 @@ __all__ = [
     "is_api_request",
     "api_error_response",
 ]
+
+_F = TypeVar("_F", bound=Callable[..., Any])  # a view class or method, as drf-spectacular's
+_M = TypeVar("_M", bound=Model)
 
 API_PREFIX = "/api/"
 
@@ -50,13 +61,13 @@ class DocsPermission(BasePermission):
     """The API schema and its docs pages: for logged-in users (session or token) unless the
     operator opens them (SHIGAN_API_DOCS_PUBLIC=1); read per request, so the setting can change."""
 
-    def has_permission(self, request, view) -> bool:
-        return settings.SHIGAN_API_DOCS_PUBLIC or bool(
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return bool(settings.SHIGAN_API_DOCS_PUBLIC) or bool(
             request.user and request.user.is_authenticated
         )
 
 
-def is_api_request(request) -> bool:
+def is_api_request(request: HttpRequest) -> bool:
     return request.path_info.startswith(API_PREFIX)
 
 
@@ -70,13 +81,14 @@ def api_error_response(status: int) -> JsonResponse:
     )
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(serializers.Serializer[None]):
     """The body of every 4xx answer."""
 
     code = serializers.CharField(help_text=gettext_lazy("稳定的英文错误代码"))
     detail = serializers.CharField(help_text=gettext_lazy("中文错误说明"))
     field = serializers.CharField(required=False, help_text=gettext_lazy("出错的字段"))
-    errors = serializers.DictField(
+    # A declared field, which DRF's metaclass takes off the class (`Serializer.errors` stays).
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text=gettext_lazy("每个出错字段的全部说明"),
@@ -89,12 +101,12 @@ class ListRetrieveDestroyViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[_M],
 ):
     pass
 
 
-def summaries(**summaries):
+def summaries(**summaries: "StrOrPromise") -> Callable[[_F], _F]:
     """`extend_schema_view` for actions that need only a summary in the API docs:
     `@summaries(list=gettext_lazy("…"), retrieve=gettext_lazy("…"))`."""
     return extend_schema_view(
@@ -102,31 +114,37 @@ def summaries(**summaries):
     )
 
 
-def post_action(**schema):
+def post_action(**schema: Any) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
     """A POST on one record (a viewset's detail action), documented by `schema` (the arguments
     of `extend_schema`: summary, request, responses …); the list's filters do not apply."""
 
-    def decorate(method):
+    def decorate(method: Callable[..., Response]) -> Callable[..., Response]:
         method = action(detail=True, methods=["post"], filter_backends=[])(method)
         return extend_schema(**schema)(method)
 
     return decorate
 
 
-def parse(serializer_class, data, **kwargs) -> dict:
+def parse(
+    serializer_class: type[serializers.Serializer[Any]], data: Any, **kwargs: Any
+) -> dict[str, Any]:
     """Validate `data` with an input serializer; on error, name each field by its label."""
     serializer = serializer_class(data=data, **kwargs)
     if not serializer.is_valid():
         exc = exceptions.ValidationError(serializer.errors)
-        exc.labels = {name: str(f.label) for name, f in serializer.fields.items() if f.label}
+        # Read back by `_validation_body`: the error names each field by its label.
+        exc.labels = {  # type: ignore[attr-defined]
+            name: str(f.label) for name, f in serializer.fields.items() if f.label
+        }
         raise exc
-    return serializer.validated_data
+    validated: dict[str, Any] = serializer.validated_data
+    return validated
 
 
-def _flatten(detail, prefix: str = "") -> list[tuple[str, object]]:
+def _flatten(detail: Any, prefix: str = "") -> list[tuple[str, object]]:
     """(field, ErrorDetail) pairs of a nested ValidationError detail."""
     if isinstance(detail, dict):
-        pairs = []
+        pairs: list[tuple[str, object]] = []
         for key, value in detail.items():
             name = key if not prefix else f"{prefix}.{key}"
             pairs.extend(_flatten(value, name))
@@ -136,14 +154,16 @@ def _flatten(detail, prefix: str = "") -> list[tuple[str, object]]:
     return [(prefix, detail)]
 
 
-def _filter_labels(view) -> dict[str, str]:
+def _filter_labels(view: APIView | None) -> dict[str, str]:
     """The labels of a view's django-filter filters: query parameters get named too."""
     filterset_class = getattr(view, "filterset_class", None)
     filters = getattr(filterset_class, "base_filters", {})
     return {name: str(f.label) for name, f in filters.items() if f.label}
 
 
-def _validation_body(exc: exceptions.ValidationError, view=None) -> dict:
+def _validation_body(
+    exc: exceptions.ValidationError, view: APIView | None = None
+) -> dict[str, Any]:
     labels = getattr(exc, "labels", None) or _filter_labels(view)
     non_field = api_settings.NON_FIELD_ERRORS_KEY
     pairs = _flatten(exc.detail)
@@ -160,7 +180,7 @@ def _validation_body(exc: exceptions.ValidationError, view=None) -> dict:
             who = f"“{label}”（{name}）" if label and label != name else f"“{name}”"
             sentences.append(_("字段%(field)s：%(message)s") % {"field": who, "message": message})
     first_field, first = pairs[0]
-    body = {
+    body: dict[str, Any] = {
         "code": getattr(first, "code", None) or "invalid",
         "detail": " ".join(sentences),
         "errors": errors,
@@ -170,7 +190,7 @@ def _validation_body(exc: exceptions.ValidationError, view=None) -> dict:
     return body
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         body = {"code": exc.code, "detail": exc.message}
         if exc.field:
@@ -208,7 +228,9 @@ class AutoSchema(SpectacularAutoSchema):
 
     error_codes = ("400", "401", "403", "404")
 
-    def _get_response_bodies(self, direction="response"):
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
@@ -217,7 +239,8 @@ class AutoSchema(SpectacularAutoSchema):
         with_body = ("415",) if self.method in ("POST", "PUT", "PATCH") else ()
         for status in (*self.error_codes, *with_body):
             if status not in responses:
-                responses[status] = self._get_response_for_code(
+                # drf-spectacular leaves its own method unannotated
+                responses[status] = self._get_response_for_code(  # type: ignore[no-untyped-call]
                     ErrorSerializer, status, direction=direction
                 )
         # A refusal (400) of an app's operation lists that app's codes.
@@ -227,13 +250,13 @@ class AutoSchema(SpectacularAutoSchema):
                 media["schema"] = app_error
         return responses
 
-    def _app_error(self) -> dict | None:
+    def _app_error(self) -> dict[str, Any] | None:
         """A reference to `<App>Error`, the error body whose `code` lists the app's
         `ErrorCode`; None for an app that raises no coded error of its own."""
         module = type(self.view).__module__.split(".")
         label = module[1] if module[0] == "shigan" and len(module) > 1 else None
-        enum = error_codes_by_app().get(label)
-        if enum is None:
+        enum = error_codes_by_app().get(label) if label is not None else None
+        if label is None or enum is None:
             return None
         name = f"{label.title()}Error"
         codes = self._component(
@@ -264,7 +287,8 @@ class AutoSchema(SpectacularAutoSchema):
                 ),
             },
         )
-        body = copy.deepcopy(self._map_serializer(ErrorSerializer, "response"))
+        # drf-spectacular's own method, unannotated: a schema dict
+        body = copy.deepcopy(self._map_serializer(ErrorSerializer, "response"))  # type: ignore[no-untyped-call]
         body["description"] = _("该应用的操作被拒绝或输入无效（400）时的错误")
         body["properties"]["code"] = {
             "anyOf": [codes, field_codes, other_codes],
@@ -272,8 +296,8 @@ class AutoSchema(SpectacularAutoSchema):
         }
         return self._component(name, body)
 
-    def _component(self, name: str, schema: dict) -> dict:
-        component = ResolvedComponent(
+    def _component(self, name: str, schema: dict[str, Any]) -> dict[str, Any]:
+        component = ResolvedComponent(  # type: ignore[no-untyped-call]  # drf-spectacular's, unannotated
             name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema
         )
         self.registry.register_on_missing(component)

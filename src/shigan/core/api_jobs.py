@@ -2,9 +2,14 @@
 error), and the confirmation of an import preview. An app's import endpoint starts the job
 (`import_job_start`); the client then polls the job and confirms its preview."""
 
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from shigan.core.api import parse, post_action
@@ -17,7 +22,7 @@ from shigan.core.spreadsheets.importers import ImportMode
 __all__ = ["JobSerializer", "ImportInput", "JobViewSet", "import_job_start"]
 
 
-class ImportErrorSerializer(serializers.Serializer):
+class ImportErrorSerializer(serializers.Serializer[None]):
     row = serializers.IntegerField(help_text=gettext_lazy("行号（0 表示整个文件）"))
     letter = serializers.CharField(help_text=gettext_lazy("列号，如 C"))
     column = serializers.CharField(help_text=gettext_lazy("列名"))
@@ -25,7 +30,7 @@ class ImportErrorSerializer(serializers.Serializer):
     message = serializers.CharField(help_text=gettext_lazy("错误说明"))
 
 
-class ImportSummarySerializer(serializers.Serializer):
+class ImportSummarySerializer(serializers.Serializer[None]):
     dry_run = serializers.BooleanField(required=False, help_text=gettext_lazy("是否只是预检"))
     total = serializers.IntegerField(required=False)
     created = serializers.IntegerField(required=False)
@@ -37,7 +42,7 @@ class ImportSummarySerializer(serializers.Serializer):
     confirmed_job = serializers.IntegerField(required=False)
 
 
-class JobSerializer(serializers.ModelSerializer):
+class JobSerializer(serializers.ModelSerializer[Job]):
     summary = ImportSummarySerializer(read_only=True)
 
     class Meta:
@@ -57,7 +62,7 @@ class JobSerializer(serializers.ModelSerializer):
         ]
 
 
-class ImportInput(serializers.Serializer):
+class ImportInput(serializers.Serializer[None]):
     file = serializers.FileField(label=gettext_lazy("文件"))
     mode = serializers.ChoiceField(
         label=gettext_lazy("导入方式"),
@@ -69,14 +74,20 @@ class ImportInput(serializers.Serializer):
     )
     as_of = serializers.DateField(label=gettext_lazy("台账日期"), required=False, allow_null=True)
 
-    def validate_file(self, upload):
+    def validate_file(self, upload: "UploadedFile[bytes]") -> "UploadedFile[bytes]":
         try:
             return check_upload(upload)
         except DomainError as error:
             raise serializers.ValidationError(error.message) from None
 
 
-def import_job_start(request, *, kind: str, unit, params: dict) -> Response:
+def import_job_start(
+    request: Request,
+    *,
+    kind: str,
+    unit: Any,
+    params: dict[str, Any],  # unit: an orgs Unit
+) -> Response:
     """Start an import job from an API upload; 202 with the job to poll."""
     data = parse(ImportInput, request.data)
     as_of = data.get("as_of")
@@ -99,18 +110,18 @@ def import_job_start(request, *, kind: str, unit, params: dict) -> Response:
 
 
 @extend_schema(tags=["jobs"])
-class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Job]):
     """The user's own jobs (another user's job is a 404)."""
 
     serializer_class = JobSerializer
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Job]:
         return job_list(user=self.request.user)
 
     @post_action(
         summary=gettext_lazy("确认导入预检过的表格"), request=None, responses={202: JobSerializer}
     )
-    def confirm(self, request, pk=None):
+    def confirm(self, request: Request, pk: str | None = None) -> Response:
         confirmed = job_confirm(actor=request.user, job=self.get_object())
         job_enqueue(confirmed)
         confirmed.refresh_from_db()

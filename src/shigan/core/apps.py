@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("基础")
 
-    def ready(self):
+    def ready(self) -> None:
         from shigan.core import dates, search
 
         dates.install()

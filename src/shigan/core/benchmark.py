@@ -8,6 +8,7 @@ can turn it on, and nothing in the product enters the switch.
 """
 
 import contextlib
+from collections.abc import Iterator
 
 from django.conf import settings
 
@@ -26,7 +27,7 @@ def trail_is_off() -> bool:
 
 
 @contextlib.contextmanager
-def trail_switched_off():
+def trail_switched_off() -> Iterator[None]:
     """Benchmarks only: writes record no audit entry and touch no data version, process-wide.
     Raises RuntimeError unless the benchmark-only setting is present."""
     if getattr(settings, BENCHMARK_SETTING, False) is not True:

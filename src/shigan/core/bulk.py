@@ -4,18 +4,27 @@ Django's bulk_create is capped at 999 parameters a statement on SQLite (90 units
 and builds one model instance a row; loading 665,276 units that way takes minutes.
 """
 
-from collections.abc import Iterable, Sequence
-from ipaddress import ip_interface
+from collections.abc import Iterable, Iterator, Sequence
+from ipaddress import IPv4Address, IPv4Interface, IPv6Address, IPv6Interface, ip_interface
+from typing import Any, TypeVar, overload
 
 from django.db import connection
-from psycopg.adapt import Dumper
+from django.db.models import Model
+from psycopg.abc import Buffer
+from psycopg.adapt import AdaptersMap, Dumper
 from psycopg.pq import Format
 from psycopg.types.net import InetBinaryDumper
 
 __all__ = ["bulk_insert", "reserve_ids", "chunks"]
 
+_T = TypeVar("_T")
 
-def chunks(items: Sequence, size: int = 2000):
+
+@overload
+def chunks(items: list[_T], size: int = 2000) -> Iterator[list[_T]]: ...
+@overload
+def chunks(items: Sequence[_T], size: int = 2000) -> Iterator[Sequence[_T]]: ...
+def chunks(items: Sequence[_T], size: int = 2000) -> Iterator[Sequence[_T]]:
     """`items` in slices of `size`: an `IN` list of tens of thousands of ids would pass the
     databases' parameter limits (SQLite's 32,766)."""
     for i in range(0, len(items), size):
@@ -23,7 +32,11 @@ def chunks(items: Sequence, size: int = 2000):
 
 
 def bulk_insert(
-    model, fields: Sequence[str], rows: Iterable[Sequence], *, binary: bool = False
+    model: type[Model],
+    fields: Sequence[str],
+    rows: Iterable[Sequence[Any]],  # database values, as the driver adapts them
+    *,
+    binary: bool = False,
 ) -> int:
     """Insert plain tuples (in `fields` order) into `model`'s table; returns the row count.
 
@@ -33,7 +46,8 @@ def bulk_insert(
     JSON text and IP address fields their text, as in the text format.
     """
     table = connection.ops.quote_name(model._meta.db_table)
-    model_fields = [model._meta.get_field(f) for f in fields]
+    # Concrete columns of the table (the stubs allow relations and column-less fields too).
+    model_fields: list[Any] = [model._meta.get_field(f) for f in fields]
     column_sql = ", ".join(connection.ops.quote_name(f.column) for f in model_fields)
     count = 0
     with connection.cursor() as cursor:
@@ -51,7 +65,7 @@ def bulk_insert(
                     count += 1
         else:
             placeholders = ", ".join(["%s"] * len(model_fields))
-            batch: list[Sequence] = []
+            batch: list[Sequence[Any]] = []
             sql = f"INSERT INTO {table} ({column_sql}) VALUES ({placeholders})"
             for row in rows:
                 batch.append(row)
@@ -65,7 +79,7 @@ def bulk_insert(
     return count
 
 
-def _text_dumpers(adapters) -> None:
+def _text_dumpers(adapters: AdaptersMap) -> None:
     """Binary dumpers of jsonb and inet that take text, as the text format does; registered by
     type oid only, on one cursor's adapters."""
 
@@ -73,18 +87,20 @@ def _text_dumpers(adapters) -> None:
         format = Format.BINARY
         oid = adapters.types["jsonb"].oid
 
-        def dump(self, obj):
+        def dump(self, obj: str) -> Buffer:
             return b"\x01" + obj.encode()  # jsonb's binary form: version 1, then the JSON text
 
     class InetTextBinaryDumper(InetBinaryDumper):
-        def dump(self, obj):
+        def dump(
+            self, obj: str | IPv4Address | IPv6Address | IPv4Interface | IPv6Interface
+        ) -> Buffer | None:
             return super().dump(ip_interface(obj) if isinstance(obj, str) else obj)
 
     adapters.register_dumper(None, JsonbTextBinaryDumper)
     adapters.register_dumper(None, InetTextBinaryDumper)
 
 
-def reserve_ids(model, count: int) -> list[int]:
+def reserve_ids(model: type[Model], count: int) -> list[int]:
     """`count` fresh primary keys for rows about to be bulk-inserted (COPY returns no ids).
 
     PostgreSQL draws them from the column's sequence; SQLite (whose writers are serialised by the
@@ -93,7 +109,7 @@ def reserve_ids(model, count: int) -> list[int]:
     if count <= 0:
         return []
     table = model._meta.db_table
-    pk_column = model._meta.pk.column
+    pk_column: str = model._meta.pk.column  # type: ignore[assignment]  # a table pk has its column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The sequence is looked up once (per row it would cost more than the nextval).

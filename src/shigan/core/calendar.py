@@ -41,7 +41,9 @@ CACHE_SECONDS = 300.0
 class CalendarError(DomainError):
     codes = ErrorCode
 
-    def __init__(self, message: str, *, code: ErrorCode, field: str | None = None, year=None):
+    def __init__(
+        self, message: str, *, code: ErrorCode, field: str | None = None, year: int | None = None
+    ) -> None:
         super().__init__(message, code=code, field=field)
         self.year = year
 
@@ -67,7 +69,7 @@ def clear_cache(year: int | None = None) -> None:
             _cache.pop(year, None)
 
 
-def _as_date(d) -> datetime.date:
+def _as_date(d: datetime.date) -> datetime.date:
     if isinstance(d, datetime.datetime):
         return timezone.localtime(d).date() if timezone.is_aware(d) else d.date()
     if isinstance(d, datetime.date):
@@ -92,7 +94,8 @@ def _load(year: int) -> _Year:
 
     if not CalendarYear.objects.filter(year=year, complete=True).exists():
         return _Year(time.monotonic(), (), frozenset(), missing=True)
-    off, on = set(), set()
+    off: set[int] = set()
+    on: set[int] = set()
     rows = Holiday.objects.filter(
         date__gte=datetime.date(year, 1, 1), date__lte=datetime.date(year, 12, 31)
     ).values_list("date", "kind")
@@ -118,13 +121,13 @@ def _year(year: int) -> _Year:
     return entry
 
 
-def is_workday(d) -> bool:
+def is_workday(d: datetime.date) -> bool:
     """Whether `d` is a working day."""
     d = _as_date(d)
     return d.toordinal() in _year(d.year).working_set
 
 
-def add_workdays(d, n: int) -> datetime.date:
+def add_workdays(d: datetime.date, n: int) -> datetime.date:
     """The `n`-th working day after `d` (before it when `n` is negative); `d` itself never counts.
 
     `add_workdays(d, 1)` is the next working day after `d`, whether or not `d` is a working day;
@@ -153,7 +156,7 @@ def add_workdays(d, n: int) -> datetime.date:
     return datetime.date.fromordinal(days[index - n])
 
 
-def workdays_between(a, b) -> int:
+def workdays_between(a: datetime.date, b: datetime.date) -> int:
     """The number of working days in the half-open interval (a, b]: after `a`, up to and with `b`.
 
     So `workdays_between(d, add_workdays(d, n)) == n` for n ≥ 0, and a deadline counted from the

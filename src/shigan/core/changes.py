@@ -7,14 +7,26 @@ same write (`metrics.engine.metric_changes` is one). With no tracker the write j
 """
 
 from collections.abc import Callable, Iterable
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
+from types import TracebackType
+from typing import Protocol
+
+from django.db.models import Model
 
 __all__ = ["record_changes", "register_change_tracker"]
 
-_trackers: list[Callable] = []
+
+class ChangeSet(Protocol):
+    """What a tracker's context manager yields: it is told the ids of the records created."""
+
+    def created(self, ids: list[int]) -> None: ...
 
 
-def register_change_tracker(tracker: Callable) -> None:
+Tracker = Callable[[type[Model], list[int]], AbstractContextManager[ChangeSet]]
+_trackers: list[Tracker] = []
+
+
+def register_change_tracker(tracker: Tracker) -> None:
     if tracker not in _trackers:
         _trackers.append(tracker)
 
@@ -22,22 +34,27 @@ def register_change_tracker(tracker: Callable) -> None:
 class record_changes:
     """with record_changes(Membership, [pk]) as changes: …change…; changes.created([new_pk])"""
 
-    def __init__(self, model, ids: Iterable = ()):
+    def __init__(self, model: type[Model], ids: Iterable[int] = ()):
         self.model = model
         self.ids = list(ids)
         self.stack = ExitStack()
-        self.entered: list = []
+        self.entered: list[ChangeSet] = []
 
-    def __enter__(self):
+    def __enter__(self) -> "record_changes":
         with self.stack as stack:
             self.entered = [stack.enter_context(t(self.model, self.ids)) for t in _trackers]
             self.stack = stack.pop_all()  # left open until __exit__
         return self
 
-    def created(self, ids: Iterable) -> None:
+    def created(self, ids: Iterable[int]) -> None:
         ids = list(ids)
         for change in self.entered:
             change.created(ids)
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool | None:
         return self.stack.__exit__(exc_type, exc, tb)

@@ -1,11 +1,16 @@
+from typing import Any
+
+from django.http import HttpRequest
+
 from shigan.core.services import can_manage_calendar
 
 __all__ = ["shell"]
 
 
-def shell(request):
+def shell(request: HttpRequest) -> dict[str, object]:
     """What every page's frame shows (`audit.context_processors.audit`: the audit link)."""
-    user = getattr(request, "user", None)
+    # accounts' User (a floor above, which core can't name) or AnonymousUser; None off a request
+    user: Any = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
     return {
         "can_manage_calendar": signed_in and can_manage_calendar(user),

@@ -48,7 +48,7 @@ def _fernet(keys: str) -> MultiFernet:
 
 
 def _key(name: str) -> str:
-    key = getattr(settings, name)
+    key: str = getattr(settings, name)
     if not key:  # production without the key: `shigan serve` refuses to start, this says why
         raise ImproperlyConfigured(f"没有个人信息密钥：生产环境必须设置环境变量 {name}。")
     return key

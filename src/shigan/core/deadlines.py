@@ -22,7 +22,9 @@ class Light(models.TextChoices):
     RED = "red", _("红灯")
 
 
-def expected_percent(*, started_on: datetime.date, deadline: datetime.date, today) -> int:
+def expected_percent(
+    *, started_on: datetime.date, deadline: datetime.date, today: datetime.date
+) -> int:
     """How far along an item should be today if it moves evenly over its working days."""
     total = workdays_between(started_on, deadline)
     if total <= 0:

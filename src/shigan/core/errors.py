@@ -9,6 +9,7 @@ field.
 """
 
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 from importlib import import_module
 from typing import TYPE_CHECKING, ClassVar
@@ -41,7 +42,7 @@ class FieldCode(str):
     PROBLEMS = ("required", "too_long")
     PATTERN = r"^[a-z][a-z0-9_]*_(required|too_long)$"
 
-    def __new__(cls, field: str, problem: str):
+    def __new__(cls, field: str, problem: str) -> "FieldCode":
         code = f"{field}_{problem}"
         if problem not in cls.PROBLEMS or not re.match(cls.PATTERN, code):
             raise ValueError(f"not a field code: {code!r}")
@@ -109,8 +110,12 @@ class RowsRejected(DomainError):
     codes = ErrorCode
 
     def __init__(
-        self, message: "StrOrPromise", *, errors: dict, code: ErrorCode = ErrorCode.REJECTED
-    ):
+        self,
+        message: "StrOrPromise",
+        *,
+        errors: Mapping[int, DomainError],
+        code: ErrorCode = ErrorCode.REJECTED,
+    ) -> None:
         super().__init__(message, code=code)
         self.errors = errors
 

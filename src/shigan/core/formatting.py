@@ -32,6 +32,7 @@ YI = Decimal(100_000_000)  # 亿
 WAN = Decimal(10_000)  # 万
 ONE = Decimal(1)
 PLACES = 2  # at most two decimals in a figure people read
+Number = Decimal | int | float | str  # what Decimal() takes: figures come as all of these
 
 
 def rounded(value: Decimal, places: int) -> Decimal:
@@ -46,7 +47,7 @@ def digits(value: Decimal, *, grouping: bool = False) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def scale(value, *, places: int = PLACES) -> tuple[Decimal, Decimal, bool]:
+def scale(value: Number, *, places: int = PLACES) -> tuple[Decimal, Decimal, bool]:
     """(`value` in 亿 from one 亿 up, in 万 from one 万 up, else as it is, rounded to `places`
     decimals; the unit: YI, WAN or ONE; whether the rounding changed it). A figure the rounding
     carries to the next unit reads in it (99,999,999 → 1亿, not 10000万)."""
@@ -59,7 +60,7 @@ def scale(value, *, places: int = PLACES) -> tuple[Decimal, Decimal, bool]:
     return shown, unit, shown * unit != value
 
 
-def count_text(value) -> str:
+def count_text(value: Number | None) -> str:
     """A count: 1667, 9999, then 1.49万, 12万, 305.11万."""
     number, unit, _changed = scale(int(value or 0))
     if unit == ONE:
@@ -69,12 +70,12 @@ def count_text(value) -> str:
     return _("%(n)s万") % {"n": digits(number)}
 
 
-def count_exact(value) -> str:
+def count_exact(value: Number | None) -> str:
     """The exact count, digits grouped: 14,900."""
     return f"{int(value or 0):,}"
 
 
-def amount_text(yuan) -> str:
+def amount_text(yuan: Number | None) -> str:
     """An amount of yuan: 193.7亿元, 305.11亿元, 1836万元, 3.5万元, 1234.5元."""
     number, unit, _changed = scale(yuan or 0)
     text = digits(number)
@@ -85,8 +86,10 @@ def amount_text(yuan) -> str:
     return _("%(n)s元") % {"n": text}
 
 
-def amount_exact(yuan) -> str:
+def amount_exact(yuan: Number | None) -> str:
     """The exact amount, digits grouped, at least to the fen: 19,370,000,000.00元."""
     value = Decimal(yuan or 0)
-    places = max(2, -value.as_tuple().exponent)
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int), "an amount is finite"  # not NaN or infinity
+    places = max(2, -exponent)
     return _("%(amount)s元") % {"amount": f"{value:,.{places}f}"}

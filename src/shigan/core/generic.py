@@ -1,12 +1,13 @@
 """Generic views shared by every app (after NetBox's generic object views): one object-action
 page and one domain-error mapping, so a fix to either lands once."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -18,8 +19,11 @@ if TYPE_CHECKING:  # a stub-only type: django-stubs-ext is not installed in prod
 
 __all__ = ["ObjectActionView", "apply_domain_error"]
 
+# A model object or a page dict: each subclass knows which, and names it in its overrides.
+PageObject = Any
 
-def apply_domain_error(form, error: DomainError) -> None:
+
+def apply_domain_error(form: forms.BaseForm, error: DomainError) -> None:
     """Show a service's refusal on the form: on its field when the form has it, else on top."""
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
@@ -41,40 +45,42 @@ class ObjectActionView(LoginRequiredMixin, View):
     multipart = False
     submit_label = gettext_lazy("保存")
 
-    def get_object(self, **kwargs):
+    def get_object(self, **kwargs: Any) -> PageObject:
         raise NotImplementedError
 
-    def form_kwargs(self, obj) -> dict:
+    def form_kwargs(self, obj: PageObject) -> dict[str, Any]:
         return {}
 
-    def get_form(self, obj, data=None, files=None):
+    def get_form(self, obj: PageObject, data: Any = None, files: Any = None) -> forms.BaseForm:
+        assert self.form_class is not None, "a subclass names its form_class or overrides get_form"
         return self.form_class(data, files, **self.form_kwargs(obj))
 
-    def form_data(self, form) -> dict:
+    def form_data(self, form: forms.BaseForm) -> dict[str, Any]:
         """What `perform` gets from a valid form."""
         return form.cleaned_data
 
-    def perform(self, obj, data):
+    def perform(self, obj: PageObject, data: dict[str, Any]) -> str | None:
         raise NotImplementedError
 
     # A page dict gives "heading", "back" and "unit" itself; a model object its str, its page
     # and its unit.
-    def get_heading(self, obj) -> str:
+    def get_heading(self, obj: PageObject) -> str:
         return str(obj.get("heading", "")) if isinstance(obj, dict) else str(obj)
 
-    def get_back(self, obj) -> str:
-        return obj["back"] if isinstance(obj, dict) else obj.get_absolute_url()
+    def get_back(self, obj: PageObject) -> str:
+        back: str = obj["back"] if isinstance(obj, dict) else obj.get_absolute_url()
+        return back
 
-    def get_unit(self, obj):
+    def get_unit(self, obj: PageObject) -> Any:  # an orgs Unit (a floor above) or None
         return obj.get("unit") if isinstance(obj, dict) else getattr(obj, "unit", None)
 
-    def get_success_message(self, obj, result) -> str:
+    def get_success_message(self, obj: PageObject, result: str | None) -> str:
         return str(self.success)
 
-    def get_extra_context(self, obj) -> dict:
+    def get_extra_context(self, obj: PageObject) -> dict[str, Any]:
         return {}
 
-    def render_form(self, obj, form, status=200):
+    def render_form(self, obj: PageObject, form: forms.BaseForm, status: int = 200) -> HttpResponse:
         unit = self.get_unit(obj)
         context = {
             "object": obj,
@@ -90,11 +96,11 @@ class ObjectActionView(LoginRequiredMixin, View):
         }
         return render(self.request, self.template_name, context, status=status)
 
-    def get(self, request, **kwargs):
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         obj = self.get_object(**kwargs)
         return self.render_form(obj, self.get_form(obj))
 
-    def post(self, request, **kwargs):
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         obj = self.get_object(**kwargs)
         form = self.get_form(obj, request.POST, request.FILES)
         if form.is_valid():

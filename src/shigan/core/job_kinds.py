@@ -30,7 +30,7 @@ _discovered = False
 
 
 def register_job_kind(
-    code: str, label, handler: Callable[["Job", Progress], bool], *, retry: bool = True
+    code: str, label: object, handler: Callable[["Job", Progress], bool], *, retry: bool = True
 ) -> None:
     _KINDS[code] = JobKind(code, label, handler, retry)
 

@@ -18,13 +18,18 @@ import io
 import logging
 import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, connections, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.dispatch import Signal
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -37,7 +42,8 @@ from shigan.core.choices import JobState
 from shigan.core.errors import CoreError, DomainError, ErrorCode
 from shigan.core.job_kinds import JobKind, Progress, job_kinds, kind_label, register_job_kind
 from shigan.core.models import Job
-from shigan.core.spreadsheets.importers import ImportMode
+from shigan.core.spreadsheets.exporters import Exporter
+from shigan.core.spreadsheets.importers import ImportMode, ImportResult
 from shigan.core.spreadsheets.reports import error_report
 from shigan.core.tasks import run_job
 from shigan.core.todo import TodoItem
@@ -69,11 +75,11 @@ job_finished = Signal()
 @transaction.atomic
 def job_create(
     *,
-    actor,
+    actor: AbstractBaseUser | AnonymousUser,  # one not signed in is recorded without an account
     kind: str,
-    params: dict | None = None,
-    unit=None,
-    upload=None,
+    params: dict[str, Any] | None = None,
+    unit: Any = None,  # an orgs Unit (a floor above, which core cannot name) or None
+    upload: "bytes | File[bytes] | None" = None,
     upload_name: str = "",
 ) -> Job:
     """Record a job (and its uploaded file); `job_enqueue` then sends it."""
@@ -83,7 +89,7 @@ def job_create(
         kind=kind,
         params=params or {},
         unit=unit,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by_id=getattr(actor, "pk", None) or None,  # by id: core cannot name accounts.User
     )
     if upload is not None:
         name = upload_name or getattr(upload, "name", "") or "upload"
@@ -100,7 +106,7 @@ def job_create(
     return job
 
 
-def import_options(job: Job) -> dict:
+def import_options(job: Job) -> dict[str, Any]:
     """The import's options as the upload form set them, for the app's importer: the mode, a
     preview (dry run) or the real thing, and the date the sheet is as of."""
     as_of = job.params.get("as_of")
@@ -112,7 +118,7 @@ def import_options(job: Job) -> dict:
 
 
 @transaction.atomic
-def job_confirm(*, actor, job: Job) -> Job:
+def job_confirm(*, actor: AbstractBaseUser | AnonymousUser, job: Job) -> Job:
     """Import for real the sheet a preview job checked: a new job with the same file, unit and
     options. Only the preview's owner may, once, and only when the preview was done."""
     job = Job.objects.select_for_update().get(pk=job.pk)
@@ -175,11 +181,11 @@ class _Heartbeat:
         self.thread = threading.Thread(target=self._beat, name=f"job-{job_id}-heartbeat")
         self.thread.daemon = True  # never keeps a finished process alive
 
-    def __enter__(self):
+    def __enter__(self) -> "_Heartbeat":
         self.thread.start()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.stop.set()
         self.thread.join(timeout=5)  # a beat stuck on a lock ends by itself later
 
@@ -247,7 +253,7 @@ def job_run(*, job_id: int, progress: Progress | None = None) -> Job:
     return job
 
 
-def _stale(now) -> Q:
+def _stale(now: datetime.datetime) -> Q:
     cutoff = now - datetime.timedelta(seconds=settings.SHIGAN_JOB_STALE_SECONDS)
     return Q(state=JobState.RUNNING) & (
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
@@ -260,14 +266,19 @@ class SweepReport:
     retried: list[int]
 
 
-def job_sweep(*, now=None, owner=None, retry: bool = True) -> SweepReport:
+def job_sweep(
+    *,
+    now: datetime.datetime | None = None,
+    owner: AbstractBaseUser | AnonymousUser | None = None,
+    retry: bool = True,
+) -> SweepReport:
     """Find running jobs whose worker died (no heartbeat for SHIGAN_JOB_STALE_SECONDS): run
     each again once when its kind allows, else mark it failed with the reason its owner sees.
     `owner` limits the sweep to one user's jobs; `retry=False` only fails them."""
     now = now or timezone.now()
     stale = Job.objects.filter(_stale(now))
     if owner is not None:
-        stale = stale.filter(created_by=owner)
+        stale = stale.filter(created_by_id=owner.pk)  # by id: core cannot name accounts.User
     report = SweepReport([], [])
     for job in list(stale.only("pk", "kind", "attempts")):
         kind = job_kinds().get(job.kind)
@@ -280,12 +291,12 @@ def job_sweep(*, now=None, owner=None, retry: bool = True) -> SweepReport:
 
 
 @transaction.atomic
-def _worker_lost(*, job: Job, now, again: bool) -> bool:
+def _worker_lost(*, job: Job, now: datetime.datetime, again: bool) -> bool:
     """Requeue or fail one stale job, unless it beat or ended meanwhile (the update is
     conditional on it still being stale); audited."""
     if again:
         message = _("执行任务的进程意外中断，未写入任何数据，已自动重新执行一次。")
-        changes = {"state": JobState.QUEUED}
+        changes: dict[str, object] = {"state": JobState.QUEUED}
     else:
         message = _(
             "执行任务的进程意外中断（可能被终止或内存不足），任务已终止，未写入任何数据。"
@@ -310,7 +321,7 @@ def job_save_result(job: Job, name: str, data: bytes) -> None:
     job.result_file.save(f"result{_suffix(name)}", ContentFile(data), save=False)
 
 
-def job_record_import(job: Job, result) -> bool:
+def job_record_import(job: Job, result: ImportResult) -> bool:
     """Write a sheet import's outcome on its job (counts, summary, message, the error report
     as a result file); whether the job succeeded."""
     job.total = job.done = result.total
@@ -322,7 +333,7 @@ def job_record_import(job: Job, result) -> bool:
     return not result.errors or result.committed or result.dry_run
 
 
-def job_write_export(job: Job, exporter, progress: Progress) -> bool:
+def job_write_export(job: Job, exporter: Exporter, progress: Progress) -> bool:
     """Stream an exporter into the job's result file, as CSV or xlsx per `job.params`."""
     fmt = job.params.get("format", "xlsx")
     with tempfile.TemporaryFile() as handle:
@@ -341,12 +352,12 @@ def job_write_export(job: Job, exporter, progress: Progress) -> bool:
     return True
 
 
-def job_get(*, user, pk) -> Job:
+def job_get(*, user: AbstractBaseUser | AnonymousUser, pk: int | str) -> Job:
 
     return get_object_or_404(Job.objects.restrict(user).select_related("unit"), pk=pk)
 
 
-def job_list(*, user, awaiting: bool = False):
+def job_list(*, user: AbstractBaseUser | AnonymousUser, awaiting: bool = False) -> QuerySet[Job]:
     """The user's jobs; `awaiting`: only import previews done and not yet confirmed (the
     landing page's 待办 counts these)."""
     jobs = Job.objects.restrict(user).select_related("unit")
@@ -357,7 +368,7 @@ def job_list(*, user, awaiting: bool = False):
     return jobs
 
 
-def jobs_todo(user):
+def jobs_todo(user: AbstractBaseUser | AnonymousUser) -> Iterator[TodoItem]:
     yield TodoItem(
         _("待确认的导入"),
         job_list(user=user, awaiting=True).count(),

@@ -1,7 +1,21 @@
 """Cursor pagination: stable under inserts, and as fast on page 1,000 as on page 1."""
 
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import pagination
+
+if TYPE_CHECKING:  # DRF loads this class from its settings while loading its own views
+    from rest_framework.request import Request
+    from rest_framework.serializers import BaseSerializer
+    from rest_framework.views import APIView
+    from rest_framework.viewsets import GenericViewSet
+
+    # What the mixin is mixed into: the type checker reads `self.action` and `super()` there.
+    _ViewSet = GenericViewSet[Any]
+else:
+    _ViewSet = object
 
 __all__ = ["CursorPagination", "RecordListMixin"]
 
@@ -17,7 +31,9 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
-    def get_ordering(self, request, queryset, view):
+    def get_ordering(
+        self, request: "Request", queryset: QuerySet[Any], view: "APIView"
+    ) -> tuple[str, ...]:
         ordering = getattr(view, "cursor_ordering", None) or self.ordering
         return (ordering,) if isinstance(ordering, str) else tuple(ordering)
 
@@ -25,15 +41,15 @@ class CursorPagination(pagination.CursorPagination):
 # A viewset's list of records: cursor pages newest first, numeric ids in the URL, filtered by
 # the view's `filterset_class`. (A comment, not a docstring: the API docs would show it as the
 # description of every view that has none of its own.)
-class RecordListMixin:
+class RecordListMixin(_ViewSet):
     pagination_class = CursorPagination
     cursor_ordering = "-id"
     lookup_value_regex = "[0-9]+"
     filter_backends = [DjangoFilterBackend]
     # One record (retrieve) may show more than a row of the list does.
-    detail_serializer_class = None
+    detail_serializer_class: "type[BaseSerializer[Any]] | None" = None
 
-    def get_serializer_class(self):
+    def get_serializer_class(self) -> "type[BaseSerializer[Any]]":
         if self.action == "retrieve" and self.detail_serializer_class is not None:
             return self.detail_serializer_class
         return super().get_serializer_class()

@@ -1,12 +1,18 @@
 """URL patterns that several apps declare alike."""
 
 from django.urls import URLPattern, path
+from django.views import View
 
 __all__ = ["exchange_paths"]
 
 
 def exchange_paths(
-    prefix: str, import_view, export_view, template_view, *, name_prefix: str = ""
+    prefix: str,
+    import_view: type[View],
+    export_view: type[View],
+    template_view: type[View],
+    *,
+    name_prefix: str = "",
 ) -> list[URLPattern]:
     """A unit's spreadsheet exchange, one sheet at a time: import, export (xlsx or csv) and the
     blank template, at `<prefix>import/<sheet>/`, `<prefix>export/<sheet>.<fmt>` and

@@ -26,13 +26,18 @@ says "more than 2,000", never counted (`CappedPaginator`).
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections, migrations
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.backends.signals import connection_created
-from django.db.models import FloatField, QuerySet
+from django.db.migrations.state import StateApps
+from django.db.models import FloatField, Model, QuerySet
 from django.db.models.expressions import RawSQL
 
 __all__ = [
@@ -56,6 +61,8 @@ __all__ = [
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(f"[{_CJK}]+|[0-9a-z]+")
 _LATIN = re.compile("[0-9a-z]")
+_M = TypeVar("_M", bound=Model)
+Terms = list[list[list[str]]]  # words → their runs → each run's query tokens
 
 
 def _runs(text: str) -> list[str]:
@@ -73,12 +80,12 @@ def bigrams(text: str | None) -> str:
     return " ".join(token for run in _runs(text or "") for token in _run_tokens(run))
 
 
-def search_terms(words: str) -> list[list[list[str]]]:
+def search_terms(words: str) -> Terms:
     """Words (split by spaces) → their runs → each run's query tokens. Every word must be found;
     within a word every run; a run's pairs in a row. A run's last token is matched as a prefix
     (so 题 finds 问题's tail and "ab" finds "abc"), which is why the lone tail character is left off
     a run of two or more characters: its pairs already say it."""
-    terms = []
+    terms: Terms = []
     for word in (words or "").split():
         runs = [_run_tokens(run) for run in _runs(word)]
         runs = [tokens[:-1] if len(tokens) > 1 else tokens for tokens in runs]
@@ -87,8 +94,8 @@ def search_terms(words: str) -> list[list[list[str]]]:
     return terms
 
 
-def _pg_query(terms) -> str:
-    def run(tokens):
+def _pg_query(terms: Terms) -> str:
+    def run(tokens: list[str]) -> str:
         quoted = [f"'{t}'" for t in tokens]  # tokens are letters and digits only
         quoted[-1] += ":*" if len(tokens) == 1 else ""
         return " <-> ".join(quoted)
@@ -96,8 +103,8 @@ def _pg_query(terms) -> str:
     return " & ".join(f"({run(tokens)})" for runs in terms for tokens in runs)
 
 
-def _fts_query(terms) -> str:
-    def run(tokens):
+def _fts_query(terms: Terms) -> str:
+    def run(tokens: list[str]) -> str:
         return f'"{tokens[0]}"*' if len(tokens) == 1 else '"' + " ".join(tokens) + '"'
 
     return " AND ".join(run(tokens) for runs in terms for tokens in runs)
@@ -136,11 +143,11 @@ def function_operation() -> migrations.RunPython:
     """The migration step that defines `shigan_bigrams` on PostgreSQL (SQLite gets it per
     connection from `install`)."""
 
-    def apply(apps, schema_editor):
+    def apply(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(PG_FUNCTION)
 
-    def revert(apps, schema_editor):
+    def revert(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute("DROP FUNCTION IF EXISTS shigan_bigrams(text)")
 
@@ -192,8 +199,8 @@ class TextIndex:
     def operation(self) -> migrations.RunPython:
         """The migration step that builds (and, reversed, drops) this index on either database."""
 
-        def run(which):
-            def apply(apps, schema_editor):
+        def run(which: int) -> Callable[[StateApps, BaseDatabaseSchemaEditor], None]:
+            def apply(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
                 for sql in self._statements(schema_editor.connection.vendor)[which]:
                     schema_editor.execute(sql)
 
@@ -206,20 +213,25 @@ def _vendor(using: str) -> str:
     return connections[using].vendor
 
 
-def matching(index: TextIndex, words: str, *, select: str | None = None, using="default"):
+def matching(
+    index: TextIndex, words: str, *, select: str | None = None, using: str = "default"
+) -> RawSQL | None:
     """A subquery of the ids (or of the `select` column) of the rows whose indexed text contains
     every word, for `filter(pk__in=…)`; None when the words hold no letter, digit or Chinese
     character (they then match nothing)."""
     return matching_any(words, [(index, select)], using=using)
 
 
-def matching_any(words: str, sources, *, using="default"):
+def matching_any(
+    words: str, sources: Iterable[tuple[TextIndex, str | None]], *, using: str = "default"
+) -> RawSQL | None:
     """One subquery, the union of `matching` over (index, select column) pairs: a single `IN`
     that the planner joins from, where two `IN`s joined by OR would scan the outer table."""
     terms = search_terms(words)
     if not terms:
         return None
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[str] = []
     for index, select in sources:
         sql, param = _matching_sql(index, terms, select or index.pk, using)
         parts.append(sql)
@@ -227,7 +239,7 @@ def matching_any(words: str, sources, *, using="default"):
     return RawSQL(" UNION ".join(parts), params)
 
 
-def _matching_sql(index: TextIndex, terms, select: str, using) -> tuple[str, str]:
+def _matching_sql(index: TextIndex, terms: Terms, select: str, using: str) -> tuple[str, str]:
     if _vendor(using) == "postgresql":
         return (
             f"SELECT {select} FROM {index.table} WHERE {index.column}_search "
@@ -241,7 +253,7 @@ def _matching_sql(index: TextIndex, terms, select: str, using) -> tuple[str, str
     return rows, _fts_query(terms)
 
 
-def rank(index: TextIndex, words: str, *, using="default") -> RawSQL:
+def rank(index: TextIndex, words: str, *, using: str = "default") -> RawSQL:
     """How well each row of the index's own table matches (higher is better; 0 when not)."""
     terms = search_terms(words)
     if not terms:
@@ -263,7 +275,7 @@ def rank(index: TextIndex, words: str, *, using="default") -> RawSQL:
     )
 
 
-def text_filter(queryset: QuerySet, index: TextIndex, words: str) -> QuerySet:
+def text_filter(queryset: QuerySet[_M], index: TextIndex, words: str) -> QuerySet[_M]:
     """The rows of the queryset's own table whose indexed column contains every word. On
     PostgreSQL the condition is on the table itself, so the index drives the query (an `IN`
     subquery of the same table makes the planner scan it)."""
@@ -277,7 +289,7 @@ def text_filter(queryset: QuerySet, index: TextIndex, words: str) -> QuerySet:
     return queryset.filter(pk__in=matching(index, words, using=queryset.db))
 
 
-def text_search(queryset: QuerySet, index: TextIndex, words: str) -> QuerySet:
+def text_search(queryset: QuerySet[_M], index: TextIndex, words: str) -> QuerySet[Any, _M]:
     """`text_filter` with `search_rank`, best first (then the queryset's own order)."""
     rows = text_filter(queryset, index, words)
     return rows.annotate(search_rank=rank(index, words, using=queryset.db)).order_by(
@@ -291,7 +303,7 @@ def search_cap() -> int:
     return int(getattr(settings, "SHIGAN_SEARCH_CAP", 2000))
 
 
-def capped_count(queryset: QuerySet, cap: int) -> int | None:
+def capped_count(queryset: QuerySet[Any], cap: int) -> int | None:
     """The number of rows when at most `cap`, else None: reads at most cap + 1 of them."""
     hits = queryset.order_by().values("pk")[: cap + 1].count()
     return hits if hits <= cap else None
@@ -302,14 +314,14 @@ class Search:
     """A page's rows in the order to show; `hits` their exact number when counted within the
     cap; `capped` when there are more than `cap` (then `hits` is None)."""
 
-    rows: QuerySet
+    rows: QuerySet[Any]
     hits: int | None
     cap: int
     capped: bool = False
 
 
 def ranked_within_cap(
-    rows: QuerySet, index: TextIndex, words: str, *, cap: int | None = None
+    rows: QuerySet[Any], index: TextIndex, words: str, *, cap: int | None = None
 ) -> Search:
     """Rows already filtered by the words, in their own order: best match first (then that
     order) when their hits stay within the cap, else left in their own order, uncounted."""
@@ -323,21 +335,27 @@ def ranked_within_cap(
 
 
 def capped_search(
-    queryset: QuerySet, index: TextIndex, words: str, *, cap: int | None = None
+    queryset: QuerySet[Any], index: TextIndex, words: str, *, cap: int | None = None
 ) -> Search:
     """`text_search` for a page: ranked and counted up to the cap, in the queryset's own order
     above it."""
     return ranked_within_cap(text_filter(queryset, index, words), index, words, cap=cap)
 
 
-class CappedPaginator(Paginator):
+if TYPE_CHECKING:  # Django's Paginator is generic in its stubs only
+    _Paginator = Paginator[Any]
+else:
+    _Paginator = Paginator
+
+
+class CappedPaginator(_Paginator):
     """Pages of rows that are never counted (a search above its cap): a page reads one row more
     than it shows to know whether another follows. A page number that is not a number or lies
     past the end shows the first page (finding the last one would mean counting)."""
 
     capped = True
 
-    def page(self, number):
+    def page(self, number: object) -> Page[Any]:
         number = self.validate_number_floor(number)
         bottom = (number - 1) * self.per_page
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
@@ -345,25 +363,27 @@ class CappedPaginator(Paginator):
             raise EmptyPage(self.error_messages["no_results"])
         self.__dict__.pop("num_pages", None)
         self.count = bottom + len(rows)  # one past this page when a next one exists
-        return self._get_page(rows[: self.per_page], number, self)
+        # Django's own factory (what `Paginator.page` calls), missing from its stubs
+        page: Page[Any] = self._get_page(rows[: self.per_page], number, self)  # type: ignore[attr-defined]
+        return page
 
-    def validate_number_floor(self, number) -> int:
+    def validate_number_floor(self, number: object) -> int:
         try:
-            number = int(number)
+            value: int = int(number)  # type: ignore[call-overload]  # any value a URL may carry
         except (TypeError, ValueError) as error:
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from error
-        if number < 1:
+        if value < 1:
             raise EmptyPage(self.error_messages["min_page"])
-        return number
+        return value
 
-    def get_page(self, number):
+    def get_page(self, number: object) -> Page[Any]:
         try:
             return self.page(number)
         except (PageNotAnInteger, EmptyPage):
             return self.page(1)
 
 
-def _register(sender, connection, **kwargs) -> None:
+def _register(sender: object, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     if connection.vendor == "sqlite":
         connection.connection.create_function("shigan_bigrams", 1, bigrams, deterministic=True)
 

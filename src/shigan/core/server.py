@@ -1,7 +1,9 @@
 """The production WSGI server (gunicorn) that `shigan demo` and `shigan serve` start."""
 
 import os
+from typing import Any
 
+from django.core.handlers.wsgi import WSGIHandler
 from gunicorn.app.base import BaseApplication
 
 __all__ = ["run_server", "default_workers"]
@@ -11,17 +13,17 @@ def default_workers() -> int:
     return int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
 
 
-class _Server(BaseApplication):
-    def __init__(self, application, options: dict):
+class _Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no types
+    def __init__(self, application: WSGIHandler, options: dict[str, Any]):
         self.application = application
         self.options = options
         super().__init__()
 
-    def load_config(self):
+    def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
 
-    def load(self):
+    def load(self) -> WSGIHandler:
         return self.application
 
 

@@ -7,6 +7,8 @@ Only the system administrator (三员分立: system_role "system_admin") or the 
 import datetime
 
 import chinese_calendar
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -28,13 +30,13 @@ __all__ = [
 
 MIN_YEAR, MAX_YEAR = 1949, 2100
 SYSTEM_ADMIN = "system_admin"  # accounts.choices.SystemRole.SYSTEM_ADMIN
-NAME_MAX_LENGTH = Holiday._meta.get_field("name").max_length
+NAME_MAX_LENGTH = Holiday._meta.get_field("name").max_length or 0  # a CharField's: never None
 
 # chinese_calendar's own Chinese names are short forms; the calendar shows the usual ones.
 _PACKAGE_NAMES = {"清明": "清明节", "端午": "端午节", "中秋": "中秋节"}
 
 
-def can_manage_calendar(user) -> bool:
+def can_manage_calendar(user: AbstractBaseUser | AnonymousUser) -> bool:
     require_actor(user)
     if is_system_actor(user):
         return True
@@ -47,7 +49,7 @@ def can_manage_calendar(user) -> bool:
     )
 
 
-def _require(actor) -> None:
+def _require(actor: AbstractBaseUser | AnonymousUser) -> None:
     if not can_manage_calendar(actor):
         raise CalendarError(_("只有系统管理员可以维护工作日历。"), code=ErrorCode.FORBIDDEN)
 
@@ -73,11 +75,11 @@ def _changed(year: int) -> None:
     transaction.on_commit(lambda: clear_cache(year))
 
 
-def _holiday_snapshot(holiday: Holiday) -> dict:
+def _holiday_snapshot(holiday: Holiday) -> dict[str, object]:
     return {"date": holiday.date, "kind": holiday.kind, "name": holiday.name}
 
 
-def _year_snapshot(calendar_year: CalendarYear) -> dict:
+def _year_snapshot(calendar_year: CalendarYear) -> dict[str, object]:
     days = Holiday.objects.filter(date__year=calendar_year.year)
     return {
         "year": calendar_year.year,
@@ -94,7 +96,9 @@ def _locked_year(year: int) -> CalendarYear:
 
 
 @transaction.atomic
-def holiday_set(*, actor, date: datetime.date, kind: str, name: str) -> Holiday:
+def holiday_set(
+    *, actor: AbstractBaseUser | AnonymousUser, date: datetime.date, kind: str, name: str
+) -> Holiday:
     """Mark `date` as a statutory holiday or a make-up workday, replacing what was there.
 
     A year first touched here is recorded as hand-entered and incomplete: it is not used for
@@ -144,7 +148,7 @@ def holiday_set(*, actor, date: datetime.date, kind: str, name: str) -> Holiday:
 
 
 @transaction.atomic
-def holiday_delete(*, actor, holiday: Holiday) -> None:
+def holiday_delete(*, actor: AbstractBaseUser | AnonymousUser, holiday: Holiday) -> None:
     """Remove a day from the calendar: it goes back to following the weekday."""
     _require(actor)
     holiday = Holiday.objects.select_for_update().get(pk=holiday.pk)
@@ -161,7 +165,7 @@ def holiday_delete(*, actor, holiday: Holiday) -> None:
 
 
 def _package_days(year: int) -> dict[datetime.date, tuple[str, str]]:
-    days = {}
+    days: dict[datetime.date, tuple[str, str]] = {}
     for source, kind in (
         (chinese_calendar.holidays, HolidayKind.HOLIDAY),
         (chinese_calendar.workdays, HolidayKind.WORKDAY),
@@ -174,7 +178,7 @@ def _package_days(year: int) -> dict[datetime.date, tuple[str, str]]:
 
 
 @transaction.atomic
-def calendar_year_seed(*, actor, year: int) -> CalendarYear:
+def calendar_year_seed(*, actor: AbstractBaseUser | AnonymousUser, year: int) -> CalendarYear:
     """Load a year's holidays and make-up workdays from chinesecalendar and mark it complete.
 
     The year's days are made to match the package exactly: days it lacks are removed, so
@@ -230,7 +234,9 @@ def calendar_year_seed(*, actor, year: int) -> CalendarYear:
 
 
 @transaction.atomic
-def calendar_year_mark_complete(*, actor, year: int) -> CalendarYear:
+def calendar_year_mark_complete(
+    *, actor: AbstractBaseUser | AnonymousUser, year: int
+) -> CalendarYear:
     """Declare a hand-entered year complete, so calculations may use it."""
     _require(actor)
     _check_year(year)

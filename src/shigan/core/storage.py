@@ -25,16 +25,16 @@ class PrivateStorage(FileSystemStorage):
         return Path(settings.SHIGAN_HOME) / "private" / self.directory
 
     @property
-    def base_location(self):
+    def base_location(self) -> str:
         return str(self.root())
 
     @property
-    def location(self):
+    def location(self) -> str:
         return os.path.abspath(self.base_location)
 
     @property
-    def base_url(self):
+    def base_url(self) -> None:  # type: ignore[override]  # no URL at all, where Django has str
         return None
 
-    def url(self, name):
+    def url(self, name: str | None) -> str:
         raise ValueError(f"private files ({self.directory}) have no public URL")

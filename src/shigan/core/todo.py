@@ -6,6 +6,7 @@ that list shows); items with nothing to do are left out."""
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["TodoItem", "register_todo", "todo_items"]
 
@@ -20,7 +21,8 @@ class TodoItem:
     order: int = 100  # decisions waiting on the user first (10s), then their own items
 
 
-Provider = Callable[[object], Iterable[TodoItem]]
+# fn(user): accounts' User, a floor above, which core cannot name
+Provider = Callable[[Any], Iterable[TodoItem]]
 _PROVIDERS: dict[str, Provider] = {}
 
 
@@ -28,9 +30,9 @@ def register_todo(name: str, provider: Provider) -> None:
     _PROVIDERS[name] = provider
 
 
-def todo_items(user) -> list[TodoItem]:
+def todo_items(user: Any) -> list[TodoItem]:
     """What waits for the user, most urgent kind first; none when nothing does."""
-    items = []
+    items: list[TodoItem] = []
     for name, provider in sorted(_PROVIDERS.items()):
         try:
             items += [item for item in provider(user) if item.count]

@@ -14,8 +14,10 @@ level and combines them for the levels above). Each call changes its keys in sor
 
 import secrets
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from shigan.core.benchmark import trail_is_off
@@ -44,7 +46,7 @@ def versions_touch(keys: Iterable[str]) -> None:
         cursor.execute(sql, [v for key in keys for v in (key, token)])
 
 
-def versions_follow(model, keys: Callable[[object], Iterable[str]] | str) -> None:
+def versions_follow(model: type[Model], keys: Callable[[Any], Iterable[str]] | str) -> None:
     """Touch `keys` (a key, or a function of the saved or deleted instance) whenever a `model`
     row is saved or deleted one by one, or its many-to-many relations change. Queryset
     `update()`, `bulk_create` and COPY send no signal: services that write that way call
@@ -52,10 +54,10 @@ def versions_follow(model, keys: Callable[[object], Iterable[str]] | str) -> Non
     if isinstance(keys, str):
         fixed = (keys,)
 
-        def keys(instance):
+        def keys(instance: Model) -> Iterable[str]:
             return fixed
 
-    def receiver(sender, instance, **kwargs):
+    def receiver(sender: object, instance: Model, **kwargs: Any) -> None:
         if kwargs.get("action", "post_").startswith("post_"):
             versions_touch(keys(instance))
 

@@ -1,3 +1,4 @@
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from shigan.core.api import api_error_response, is_api_request
@@ -5,20 +6,20 @@ from shigan.core.api import api_error_response, is_api_request
 __all__ = ["no_scope", "error_404", "error_403", "csrf_failure"]
 
 
-def no_scope(request, title):
+def no_scope(request: HttpRequest, title: str) -> HttpResponse:
     """A nav entry's page for someone who sees no unit (yet): a sentence, not a 404."""
     return render(request, "core/no_scope.html", {"title": title})
 
 
-def error_404(request, exception=None):
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if is_api_request(request):  # an API client gets the API's JSON error, not a page
         return api_error_response(404)
     return render(request, "404.html", status=404)
 
 
-def error_403(request, exception=None):
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)

@@ -1,9 +1,11 @@
 """The working-day calendar pages, for the system administrator only (anyone else gets 404)."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,7 +55,7 @@ class HolidayForm(forms.Form):
 class SystemAdminMixin(LoginRequiredMixin):
     """Signed-in users who are not the system administrator do not see these pages at all."""
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not services.can_manage_calendar(request.user):
@@ -68,12 +70,18 @@ def _check_year(year: int) -> int:
 
 
 class CalendarView(SystemAdminMixin, View):
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponse:
         return redirect("core:calendar_year", year=timezone.localdate().year)
 
 
 class CalendarYearView(SystemAdminMixin, View):
-    def get(self, request, year, form=None, status=200):
+    def get(
+        self,
+        request: HttpRequest,
+        year: int,
+        form: HolidayForm | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
         year = _check_year(year)
         days = [
             (day, WEEKDAYS[day.date.weekday()])
@@ -95,7 +103,7 @@ class CalendarYearView(SystemAdminMixin, View):
         }
         return render(request, "core/calendar.html", context, status=status)
 
-    def post(self, request, year):
+    def post(self, request: HttpRequest, year: int) -> HttpResponse:
         year = _check_year(year)
         form = HolidayForm(request.POST)
         if form.is_valid():
@@ -110,7 +118,7 @@ class CalendarYearView(SystemAdminMixin, View):
 
 
 class CalendarYearSeedView(SystemAdminMixin, View):
-    def post(self, request, year):
+    def post(self, request: HttpRequest, year: int) -> HttpResponse:
         year = _check_year(year)
         try:
             services.calendar_year_seed(actor=request.user, year=year)
@@ -124,7 +132,7 @@ class CalendarYearSeedView(SystemAdminMixin, View):
 
 
 class CalendarYearCompleteView(SystemAdminMixin, View):
-    def post(self, request, year):
+    def post(self, request: HttpRequest, year: int) -> HttpResponse:
         year = _check_year(year)
         try:
             services.calendar_year_mark_complete(actor=request.user, year=year)
@@ -139,7 +147,7 @@ class CalendarYearCompleteView(SystemAdminMixin, View):
 
 
 class HolidayDeleteView(SystemAdminMixin, View):
-    def post(self, request, pk):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         holiday = get_object_or_404(Holiday, pk=pk)
         year = holiday.date.year
         try:

@@ -10,12 +10,13 @@ Job kinds may name the sheet: ``"orgs.{sheet}.import"``.
 """
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -23,6 +24,10 @@ from django.views import View
 from shigan.core.jobs import job_create, job_enqueue
 from shigan.core.spreadsheets.exporters import Exporter
 from shigan.core.spreadsheets.forms import ImportForm
+from shigan.core.spreadsheets.importers import Column, Importer
+
+# What `get_scope` finds: the page's context and the exporter's and importer's keyword arguments.
+Scope = dict[str, Any]
 
 if TYPE_CHECKING:  # a stub-only type: django-stubs-ext is not installed in production
     from django_stubs_ext import StrOrPromise
@@ -51,12 +56,12 @@ def attachment(data: bytes, filename: str, fmt: str) -> HttpResponse:
 class ExchangeViewBase(LoginRequiredMixin, View):
     """What the import, export and template pages share: the scope, the sheet, the job."""
 
-    sheets: Mapping | None = None  # several sheets: the importer classes by URL name
-    exporters: Mapping = {}  # several sheets: the exporter classes by URL name
-    sheet_labels: Mapping = {}
+    sheets: Mapping[str, Callable[..., Importer]] | None = None  # several: importers by URL name
+    exporters: Mapping[str, Callable[..., Exporter]] = {}  # several sheets: exporters by URL name
+    sheet_labels: Mapping[str, "StrOrPromise"] = {}  # lazy: translated when shown
     exporter_class: Callable[..., Exporter] | None = None  # one sheet: its exporter class
 
-    def get_scope(self) -> dict:
+    def get_scope(self) -> Scope:
         """What the page is about, found in the user's sight (404) and checked (403)."""
         raise NotImplementedError
 
@@ -64,27 +69,30 @@ class ExchangeViewBase(LoginRequiredMixin, View):
         """The URL's sheet (404 if the app has no such sheet); None on a one-sheet page."""
         if self.sheets is None:
             return None
-        sheet = self.kwargs["sheet"]
+        sheet: str = self.kwargs["sheet"]
         if sheet not in self.sheets:
             raise Http404
         return sheet
 
-    def get_exporter(self, scope: dict, sheet: str | None, **kwargs):
+    def get_exporter(self, scope: Scope, sheet: str | None, **kwargs: Any) -> Exporter:
         exporter = self.exporter_class if sheet is None else self.exporters[sheet]
+        assert exporter is not None, "a one-sheet page names its exporter_class"
         return exporter(user=self.request.user, **scope, **kwargs)
 
-    def get_context_data(self, **context) -> dict:
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
         return context
 
-    def job_unit(self, scope: dict):
+    def job_unit(self, scope: Scope) -> Any:  # an orgs Unit (a floor above)
         """The unit the job is filed under."""
         return scope["unit"]
 
-    def job_params(self, scope: dict) -> dict:
+    def job_params(self, scope: Scope) -> dict[str, Any]:
         """What the job needs, besides the unit, to find the scope again."""
         return {}
 
-    def start_job(self, kind: str, scope: dict, sheet: str | None, params: dict, **upload):
+    def start_job(
+        self, kind: str, scope: Scope, sheet: str | None, params: dict[str, Any], **upload: Any
+    ) -> HttpResponse:
         job = job_create(
             actor=self.request.user,
             kind=kind.format(sheet=sheet),
@@ -102,26 +110,28 @@ class ImportViewBase(ExchangeViewBase):
 
     template_name = ""
     import_kind = ""
-    columns: Sequence = ()  # one sheet: its columns, shown on the form
+    columns: Sequence[Column] = ()  # one sheet: its columns, shown on the form
     form_class = ImportForm  # a sheet with options of its own extends the form
 
-    def get_columns(self, scope: dict, sheet: str | None) -> Sequence:
-        if sheet is None:
+    def get_columns(self, scope: Scope, sheet: str | None) -> Sequence[Column]:
+        if sheet is None or self.sheets is None:
             return self.columns
         return self.sheets[sheet](actor=self.request.user, **scope).columns
 
-    def render_form(self, scope: dict, sheet: str | None, form, status: int = 200):
+    def render_form(
+        self, scope: Scope, sheet: str | None, form: forms.BaseForm, status: int = 200
+    ) -> HttpResponse:
         context = {**scope, "form": form, "columns": self.get_columns(scope, sheet)}
         if sheet is not None:
             context.update(sheet=sheet, sheet_label=self.sheet_labels[sheet])
         context = self.get_context_data(**context)
         return render(self.request, self.template_name, context, status=status)
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         scope = self.get_scope()
         return self.render_form(scope, self.get_sheet(), self.form_class())
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         scope = self.get_scope()
         sheet = self.get_sheet()
         form = self.form_class(request.POST, request.FILES)
@@ -140,18 +150,19 @@ class ExportViewBase(ExchangeViewBase):
 
     export_kind = ""
 
-    def export_params(self) -> dict:
+    def export_params(self) -> dict[str, Any]:
         """What the export job needs besides the format and the scope."""
         return {}
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         scope = self.get_scope()
         fmt = self.kwargs["fmt"]
         if fmt not in CONTENT_TYPES:
             raise Http404
         sheet = self.get_sheet()
         exporter = self.get_exporter(scope, sheet)
-        if self.export_kind and exporter.count() > settings.SHIGAN_EXPORT_JOB_THRESHOLD:
+        count = exporter.count()
+        if self.export_kind and count is not None and count > settings.SHIGAN_EXPORT_JOB_THRESHOLD:
             params = {"format": fmt, **self.job_params(scope), **self.export_params()}
             return self.start_job(self.export_kind, scope, sheet, params)
         data = exporter.xlsx_bytes() if fmt == "xlsx" else exporter.csv_bytes()
@@ -168,7 +179,7 @@ class TemplateViewBase(ExchangeViewBase):
             return str(self.template_filename)
         return _("%(sheet)s导入模板.xlsx") % {"sheet": self.sheet_labels[sheet]}
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         scope = self.get_scope()
         sheet = self.get_sheet()
         exporter = self.get_exporter(scope, sheet)

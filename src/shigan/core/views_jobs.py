@@ -4,8 +4,10 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
@@ -16,7 +18,7 @@ from shigan.core.jobs import job_confirm, job_enqueue, job_get, job_list, job_sw
 __all__ = ["JobListView", "JobDetailView", "JobResultView", "JobConfirmView"]
 
 
-def _settle_dead_jobs(user) -> None:
+def _settle_dead_jobs(user: AbstractBaseUser | AnonymousUser) -> None:
     """Without a worker (and its beat) nobody else sweeps: a job of this user whose web
     process died is marked failed when they look (run again only by a worker's sweep)."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
@@ -24,7 +26,7 @@ def _settle_dead_jobs(user) -> None:
 
 
 class JobListView(LoginRequiredMixin, View):
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponse:
         _settle_dead_jobs(request.user)
         awaiting = request.GET.get("awaiting") == "1"  # from 待办: previews to confirm
         jobs = job_list(user=request.user, awaiting=awaiting)[:100]
@@ -32,7 +34,7 @@ class JobListView(LoginRequiredMixin, View):
 
 
 class JobDetailView(LoginRequiredMixin, View):
-    def get(self, request, pk):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         _settle_dead_jobs(request.user)
         job = job_get(user=request.user, pk=pk)
         template = "core/jobs/partials/progress.html" if is_htmx(request) else "core/jobs/job.html"
@@ -40,7 +42,7 @@ class JobDetailView(LoginRequiredMixin, View):
 
 
 class JobResultView(LoginRequiredMixin, View):
-    def get(self, request, pk):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         job = job_get(user=request.user, pk=pk)
         if not job.result_file:
             raise Http404
@@ -60,7 +62,7 @@ class JobResultView(LoginRequiredMixin, View):
 class JobConfirmView(LoginRequiredMixin, View):
     """Import for real the sheet a preview checked (POST)."""
 
-    def post(self, request, pk):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         job = job_get(user=request.user, pk=pk)
         try:
             confirmed = job_confirm(actor=request.user, job=job)

@@ -1,5 +1,7 @@
 """Form widgets shared by every app's forms."""
 
+from typing import Any
+
 from django import forms
 
 __all__ = ["DateInput"]
@@ -10,5 +12,5 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")

@@ -1,19 +1,22 @@
 """The caller's own API tokens: list (prefix only), create (the key is shown once), revoke."""
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from shigan.accounts import selectors, services
 from shigan.accounts.models import ApiToken
+from shigan.accounts.requests import signed_in_user
 from shigan.core.api import ListRetrieveDestroyViewSet, parse, summaries
 from shigan.core.pagination import CursorPagination
 
 __all__ = ["ApiTokenViewSet"]
 
 
-class TokenOutput(serializers.ModelSerializer):
+class TokenOutput(serializers.ModelSerializer[ApiToken]):
     active = serializers.BooleanField(
         source="is_active", read_only=True, label=gettext_lazy("有效")
     )
@@ -29,13 +32,13 @@ class TokenOutput(serializers.ModelSerializer):
     retrieve=gettext_lazy("API 令牌详情"),
     destroy=gettext_lazy("撤销 API 令牌"),
 )
-class ApiTokenViewSet(ListRetrieveDestroyViewSet):
+class ApiTokenViewSet(ListRetrieveDestroyViewSet[ApiToken]):
     serializer_class = TokenOutput
     queryset = ApiToken.objects.none()
     pagination_class = CursorPagination
     cursor_ordering = "-id"
 
-    class TokenCreateInput(serializers.Serializer):
+    class TokenCreateInput(serializers.Serializer[None]):
         name = serializers.CharField(max_length=100, label=gettext_lazy("令牌名称"))
 
     class TokenCreateOutput(TokenOutput):
@@ -49,7 +52,7 @@ class ApiTokenViewSet(ListRetrieveDestroyViewSet):
             fields = [*TokenOutput.Meta.fields, "key"]
             read_only_fields = fields
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[ApiToken]:
         return selectors.token_list(user=self.request.user)
 
     @extend_schema(
@@ -57,12 +60,12 @@ class ApiTokenViewSet(ListRetrieveDestroyViewSet):
         request=TokenCreateInput,
         responses={201: TokenCreateOutput},
     )
-    def create(self, request):
+    def create(self, request: Request) -> Response:
         data = parse(self.TokenCreateInput, request.data)
-        token, key = services.token_create(actor=request.user, name=data["name"])
-        token.key = key
+        token, key = services.token_create(actor=signed_in_user(request), name=data["name"])
+        token.key = key  # type: ignore[attr-defined]  # for the output serializer: shown once
         return Response(self.TokenCreateOutput(token).data, status=status.HTTP_201_CREATED)
 
-    def destroy(self, request, pk=None):
-        services.token_revoke(actor=request.user, token=self.get_object())
+    def destroy(self, request: Request, pk: str | None = None) -> Response:
+        services.token_revoke(actor=signed_in_user(request), token=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)

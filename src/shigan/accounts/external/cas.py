@@ -4,11 +4,13 @@ django-cas-ng sends the browser to the CAS server and validates the returned ser
 (serviceValidate, or p3/serviceValidate for CAS 3.0 with attributes); this module turns the
 validated user and attributes into an `ExternalLogin`. Off while SHIGAN_CAS_SERVER_URL is empty."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.backends import BaseBackend
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django_cas_ng.utils import get_cas_client
@@ -24,7 +26,7 @@ def cas_configured() -> bool:
     return bool(getattr(settings, "CAS_SERVER_URL", ""))
 
 
-def _values(value) -> tuple[str, ...]:
+def _values(value: object) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, (list, tuple)):
@@ -33,7 +35,13 @@ def _values(value) -> tuple[str, ...]:
 
 
 class CasBackend(BaseBackend):
-    def authenticate(self, request, ticket=None, service=None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        ticket: str | None = None,
+        service: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
         if not cas_configured() or not ticket or not service:
             return None
         client = get_cas_client(service_url=service, request=request)
@@ -54,14 +62,14 @@ class CasBackend(BaseBackend):
         )
         return external_login(login=login, request=request)
 
-    def get_user(self, user_id):
+    def get_user(self, user_id: Any) -> User | None:
         return User.objects.filter(pk=user_id, is_active=True).first()
 
 
 class CasLoginView(LoginView):
     """The login page's button and the CAS server's way back (with the ticket)."""
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not cas_configured():
             raise Http404
         try:

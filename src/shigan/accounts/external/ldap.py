@@ -10,10 +10,12 @@ then found or linked by `external_login`.
 """
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.backends import BaseBackend
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ldap3 import BASE, SUBTREE, Connection, Server
 from ldap3.core.exceptions import LDAPException
@@ -41,7 +43,7 @@ def _connect(user: str | None, password: str | None) -> Connection:
     return conn
 
 
-def _first_value(attributes: dict, name: str) -> str:
+def _first_value(attributes: dict[str, Any], name: str) -> str:
     value = attributes.get(name) or ""
     if isinstance(value, list):
         value = value[0] if value else ""
@@ -49,7 +51,13 @@ def _first_value(attributes: dict, name: str) -> str:
 
 
 class LdapBackend(BaseBackend):
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
         # An empty password would be an unauthenticated bind, which LDAP servers accept.
         if not ldap_configured() or not username or not password:
             return None
@@ -112,5 +120,5 @@ class LdapBackend(BaseBackend):
         service.search(settings.SHIGAN_LDAP_GROUP_BASE, search, SUBTREE, attributes=["1.1"])
         return tuple(e["dn"] for e in service.response if e.get("type") == "searchResEntry")
 
-    def get_user(self, user_id):
+    def get_user(self, user_id: Any) -> User | None:
         return User.objects.filter(pk=user_id, is_active=True).first()

@@ -10,8 +10,10 @@ A unit is given by its division code or by its names from the top, joined by "/"
 Without a mapping nobody gets a role from an external login."""
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -27,7 +29,7 @@ class Grant:
     role: str
 
 
-def _load(raw: str) -> dict:
+def _load(raw: str) -> dict[str, Any]:
     raw = raw.strip()
     if not raw:
         return {}
@@ -42,9 +44,9 @@ def _load(raw: str) -> dict:
 
 
 def role_map() -> dict[str, list[Grant]]:
-    mapping = {}
+    mapping: dict[str, list[Grant]] = {}
     for group, entries in _load(getattr(settings, "SHIGAN_LOGIN_ROLE_MAP", "")).items():
-        grants = []
+        grants: list[Grant] = []
         for entry in entries if isinstance(entries, list) else [entries]:
             role = str(entry.get("role", "")).strip()
             if role not in ROLES or not str(entry.get("unit", "")).strip():
@@ -56,7 +58,7 @@ def role_map() -> dict[str, list[Grant]]:
     return mapping
 
 
-def grants_for(groups) -> list[Grant] | None:
+def grants_for(groups: Iterable[str]) -> list[Grant] | None:
     """The grants the user's groups are mapped to; None when no mapping is configured at all
     (the roles of the user are then left alone)."""
     mapping = role_map()

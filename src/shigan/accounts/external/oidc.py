@@ -5,9 +5,12 @@ exchanges the code with the verifier and checks the ID token's signature and non
 turns the checked claims into an `ExternalLogin`. Everything is off while
 SHIGAN_OIDC_AUTHORIZATION_ENDPOINT is empty: the backend declines and the views are 404."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
 from django.views import View
@@ -18,6 +21,7 @@ from mozilla_django_oidc.views import (
 )
 
 from shigan.accounts.external.services import ExternalLogin, external_login
+from shigan.accounts.models import User
 
 __all__ = ["OidcBackend", "OidcStartView", "OidcCallbackView", "oidc_configured"]
 
@@ -26,27 +30,30 @@ def oidc_configured() -> bool:
     return bool(getattr(settings, "OIDC_OP_AUTHORIZATION_ENDPOINT", ""))
 
 
-def _claim_list(value) -> tuple[str, ...]:
+def _claim_list(value: str | Iterable[object] | None) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     return tuple(str(v) for v in value or ())
 
 
-class OidcBackend(OIDCAuthenticationBackend):
-    def __init__(self, *args, **kwargs):
+class OidcBackend(OIDCAuthenticationBackend):  # type: ignore[misc]  # mozilla-django-oidc: no types
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         # mozilla-django-oidc reads (and insists on) its settings here; unconfigured, decline.
         if oidc_configured():
             super().__init__(*args, **kwargs)
 
-    def authenticate(self, request, **kwargs):
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:
         if not oidc_configured():
             return None
-        return super().authenticate(request, **kwargs)
+        user: User | None = super().authenticate(request, **kwargs)
+        return user
 
-    def verify_claims(self, claims):
+    def verify_claims(self, claims: dict[str, Any]) -> bool:
         return bool(claims.get("sub"))
 
-    def get_or_create_user(self, access_token, id_token, payload):
+    def get_or_create_user(
+        self, access_token: str, id_token: str, payload: dict[str, Any]
+    ) -> User | None:
         claims = {**payload, **self.get_userinfo(access_token, id_token, payload)}
         if not self.verify_claims(claims) or claims.get("sub") != payload.get("sub"):
             return None  # the user info must be about the person the ID token names
@@ -61,28 +68,29 @@ class OidcBackend(OIDCAuthenticationBackend):
 
 
 class _Configured(View):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         if oidc_configured():
             super().__init__(**kwargs)
         else:
             View.__init__(self, **kwargs)
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not oidc_configured():
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
 
-class OidcStartView(_Configured, OIDCAuthenticationRequestView):
+class OidcStartView(_Configured, OIDCAuthenticationRequestView):  # type: ignore[misc]  # no types
     """The login page's button: off to the provider, with state, nonce and PKCE challenge."""
 
 
-class OidcCallbackView(_Configured, OIDCAuthenticationCallbackView):
+class OidcCallbackView(_Configured, OIDCAuthenticationCallbackView):  # type: ignore[misc]  # no types
     @property
-    def failure_url(self):
+    def failure_url(self) -> str:
         return resolve_url(settings.LOGIN_URL)
 
-    def login_failure(self):
+    def login_failure(self) -> HttpResponseBase:
         if not getattr(self.request, "shigan_external_refused", False):
             messages.error(self.request, _("统一身份认证登录没有成功，请重试，或联系管理员。"))
-        return super().login_failure()
+        response: HttpResponseBase = super().login_failure()
+        return response

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.dispatch import Signal
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,10 +32,11 @@ class ExternalLogin:
     groups: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _refuse(request, login: ExternalLogin, reason: str, message: str) -> None:
+def _refuse(request: HttpRequest | None, login: ExternalLogin, reason: str, message: str) -> None:
     external_login_refused(login=login, reason=reason)
     if request is not None:
-        request.shigan_external_refused = True  # the view adds no second, vaguer message
+        # the view adds no second, vaguer message
+        request.shigan_external_refused = True  # type: ignore[attr-defined]  # our own mark
         messages.error(request, message)
 
 
@@ -73,6 +75,7 @@ def _link(login: ExternalLogin) -> ExternalIdentity | str:
             target=user,
             after={"username": user.username, "full_name": user.full_name, "source": login.source},
         )
+    assert user is not None  # found, or created just above
     identity = ExternalIdentity.objects.create(
         user=user, source=login.source, subject=login.subject
     )
@@ -94,7 +97,7 @@ REFUSALS = {
 
 
 @transaction.atomic
-def external_login(*, login: ExternalLogin, request=None) -> User | None:
+def external_login(*, login: ExternalLogin, request: HttpRequest | None = None) -> User | None:
     """The shigan account for a successful external login, linked on the first one; None (with
     a message on the request, and audited) when it may not log in. Roles change only through an
     explicitly configured group → role mapping."""

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import template
 
 from shigan.accounts.external.choices import directory_login_enabled, login_choices
@@ -6,7 +8,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("accounts/_external_logins.html", takes_context=True)
-def external_logins(context):
+def external_logins(context: template.Context) -> dict[str, Any]:
     return {
         "choices": login_choices(),
         "directory": directory_login_enabled(),

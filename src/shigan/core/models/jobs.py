@@ -1,6 +1,8 @@
 """Background jobs (imports, exports …): their progress and their files (`core.jobs` runs them)."""
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -11,12 +13,14 @@ from shigan.core.records import optional_fk
 __all__ = ["Job"]
 
 
-class JobQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
+class JobQuerySet(models.QuerySet["Job"]):
+    def restrict(
+        self, user: AbstractBaseUser | AnonymousUser | None, action: str = "view"
+    ) -> "JobQuerySet":
         """A user sees only the jobs they started (superusers included): jobs carry files."""
         if user is None or not user.is_authenticated:
             return self.none()
-        return self.filter(created_by=user)
+        return self.filter(created_by_id=user.pk)  # by id: core cannot name accounts.User
 
 
 class Job(models.Model):

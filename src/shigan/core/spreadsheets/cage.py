@@ -22,6 +22,7 @@ import select
 import signal
 import time
 import zipfile
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -77,7 +78,7 @@ def check_zip(archive: zipfile.ZipFile) -> None:
 def _first_sheet(archive: zipfile.ZipFile) -> str | None:
     sheets = sorted(
         (n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)),
-        key=lambda n: int(re.search(r"\d+", n.rsplit("/", 1)[1])[0]),
+        key=lambda n: int(n.rsplit("/", 1)[1][len("sheet") : -len(".xml")]),  # as fullmatched
     )
     return sheets[0] if sheets else None
 
@@ -145,7 +146,7 @@ def _child(data: bytes, write_fd: int) -> None:
                 if workbook.sheet_names
                 else []
             )
-            outcome = ("rows", rows)
+            outcome: tuple[str, object] = ("rows", rows)
         except MemoryError:
             outcome = ("refused", "memory")
         except Exception as error:  # calamine's own errors for damaged files
@@ -162,7 +163,7 @@ def _child(data: bytes, write_fd: int) -> None:
 
 def _collect(pid: int, read_fd: int) -> bytes:
     deadline = time.monotonic() + _limit("SHIGAN_SHEET_TIMEOUT_SECONDS", 120)
-    chunks = []
+    chunks: list[bytes] = []
     with os.fdopen(read_fd, "rb", buffering=0) as pipe:
         while True:
             left = deadline - time.monotonic()
@@ -182,7 +183,7 @@ def _collect(pid: int, read_fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_first_sheet(data: bytes, ext: str) -> list[list]:
+def read_first_sheet(data: bytes, ext: str) -> list[list[Any]]:
     """All rows of the first sheet, read in the cage; Refused or Damaged otherwise."""
     precheck(data, ext)
     read_fd, write_fd = os.pipe()
@@ -196,4 +197,5 @@ def read_first_sheet(data: bytes, ext: str) -> list[list]:
         raise Refused(_("读取时超出内存限制"))
     if kind == "damaged":
         raise Damaged(value)
-    return value
+    rows: list[list[Any]] = value
+    return rows

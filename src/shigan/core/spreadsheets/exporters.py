@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from itertools import chain, islice
-from typing import TYPE_CHECKING, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 import xlsxwriter
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ TEMPLATE_ROWS = 2000  # rows of a blank template that get the drop-down lists
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralize(value):
+def neutralize(value: object) -> object:
     """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
@@ -38,7 +38,7 @@ class Exporter:
     title: ClassVar["StrOrPromise"] = ""
     columns: Sequence[Column] = ()  # some exporters choose theirs per instance
 
-    def rows(self) -> Iterator[Sequence]:
+    def rows(self) -> Iterator[Sequence[object]]:
         raise NotImplementedError
 
     def count(self) -> int | None:
@@ -50,7 +50,8 @@ class Exporter:
 
     # -- xlsx --------------------------------------------------------------------------------
 
-    def _formats(self, workbook):
+    # xlsxwriter ships no types: its workbook, sheets and formats are Any here.
+    def _formats(self, workbook: Any) -> dict[str, Any]:
         return {
             "header": workbook.add_format(
                 {
@@ -65,7 +66,7 @@ class Exporter:
             "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
         }
 
-    def _widths(self, sample: Iterable[Sequence]) -> list[int]:
+    def _widths(self, sample: Iterable[Sequence[object]]) -> list[int]:
         widths = [display_width(str(c.title)) + 4 for c in self.columns]
         for row in sample:
             for i, value in enumerate(row):
@@ -73,7 +74,12 @@ class Exporter:
                     widths[i] = max(widths[i], display_width(str(value)) + 2)
         return [min(w, 60) for w in widths]
 
-    def write_xlsx(self, output, *, progress: Callable[[int, int | None], None] | None = None):
+    def write_xlsx(
+        self,
+        output: str | IO[bytes],
+        *,
+        progress: Callable[[int, int | None], None] | None = None,
+    ) -> int:
         """Stream every row into `output` (a path or a binary file); returns the row count."""
         workbook = xlsxwriter.Workbook(
             output, {"constant_memory": True, "strings_to_numbers": False}
@@ -103,7 +109,7 @@ class Exporter:
         return r
 
     @staticmethod
-    def _write_cell(sheet, r: int, c: int, value, formats) -> None:
+    def _write_cell(sheet: Any, r: int, c: int, value: object, formats: dict[str, Any]) -> None:
         if value is None or value == "":
             return
         if isinstance(value, str):
@@ -126,7 +132,9 @@ class Exporter:
 
     # -- csv ---------------------------------------------------------------------------------
 
-    def write_csv(self, output, *, progress: Callable[[int, int | None], None] | None = None):
+    def write_csv(
+        self, output: IO[str], *, progress: Callable[[int, int | None], None] | None = None
+    ) -> int:
         """UTF-8 with BOM (Excel opens it as UTF-8); formula-like text neutralised."""
         output.write("\ufeff")
         writer = csv.writer(output)
@@ -148,7 +156,7 @@ class Exporter:
 
     # -- blank template ----------------------------------------------------------------------
 
-    def write_template(self, output) -> None:
+    def write_template(self, output: str | IO[bytes]) -> None:
         """The header, a note per column, and drop-down lists on the choice columns."""
         workbook = xlsxwriter.Workbook(output)
         sheet = workbook.add_worksheet(str(self.title)[:31] or "Sheet1")
@@ -163,7 +171,7 @@ class Exporter:
             if not column.choices:
                 continue
             labels = [str(label) for _v, label in column.choices]
-            validation = {
+            validation: dict[str, object] = {
                 "validate": "list",
                 "error_title": _("输入有误"),
                 "error_message": _("请从下拉列表中选择。"),

@@ -1,9 +1,11 @@
 """The upload form every import page uses."""
 
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -54,7 +56,7 @@ class ImportForm(forms.Form):
         initial=True,
     )
 
-    def options(self) -> dict:
+    def options(self) -> dict[str, Any]:
         """The import job's parameters from this form."""
         as_of = self.cleaned_data.get("as_of")
         return {
@@ -63,23 +65,23 @@ class ImportForm(forms.Form):
             "as_of": as_of.isoformat() if as_of else None,
         }
 
-    def clean_file(self):
+    def clean_file(self) -> "UploadedFile[bytes]":
         try:
             return check_upload(self.cleaned_data["file"])
         except DomainError as error:
             raise forms.ValidationError(error.message) from None
 
 
-def check_upload(upload):
+def check_upload(upload: "UploadedFile[bytes]") -> "UploadedFile[bytes]":
     """A spreadsheet upload, checked by name, size, declared type and its first bytes (the
     upload form and the API share it); raises DomainError naming what is wrong."""
-    ext = Path(upload.name).suffix.lower()
+    ext = Path(upload.name or "").suffix.lower()  # no name: no extension, refused below
     if ext not in SUPPORTED_EXTENSIONS:
         raise _bad(
             _("不支持的文件类型“%(ext)s”，请上传 xlsx、xls、ods 或 csv 文件。")
             % {"ext": ext or "?"}
         )
-    if upload.size > settings.SHIGAN_IMPORT_MAX_BYTES:
+    if (upload.size or 0) > settings.SHIGAN_IMPORT_MAX_BYTES:
         raise _bad(
             _("文件不能超过 %(mb)d MB。") % {"mb": settings.SHIGAN_IMPORT_MAX_BYTES // 2**20}
         )

@@ -6,13 +6,14 @@ importing the same file twice changes nothing) and how to save valid rows throug
 
 import gc
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from django.db import transaction
 from django.db.models import TextChoices
@@ -52,6 +53,7 @@ __all__ = [
 ]
 
 HEADER_SCAN_ROWS = 30
+Source = str | Path | bytes | IO[bytes]  # a path, the file's bytes, or an open binary file
 PROGRESS_EVERY = 2000
 ERRORS_SHOWN = 500  # errors kept in a job's summary for its page (all are in the report)
 _UNPARSED = object()  # a cell not parsed yet
@@ -84,7 +86,12 @@ class Column:
         return {_header_key(s) for t in (self.title, *self.aliases) for s in spellings(t)}
 
 
-def _header_key(text) -> str:
+Row = list[Any]  # a sheet row's cells: str, int, float, date, datetime or bool
+Parser = Callable[[Any], Any]  # a cell → its value (raises CellError)
+NaturalKey = tuple[Any, ...]
+
+
+def _header_key(text: object) -> str:
     return normalize_text(text).replace(" ", "").replace("*", "").replace("＊", "").lower()
 
 
@@ -96,7 +103,7 @@ class RowError:
     message: str
     letter: str = ""  # the column's letter as the spreadsheet shows it ("C")
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         value = "" if self.value is None else str(self.value)
         return {
             "row": self.row,
@@ -118,7 +125,7 @@ class Record:
         self.values: dict[str, Any] = {}
         self.errors: list[RowError] = []
         self.unchanged = False
-        self.obj = None  # the record already in the database that this row updates
+        self.obj: Any = None  # the record already in the database that this row updates
         self.updates: list[str] = []  # what the row changes in `obj`, in words
 
     @property
@@ -144,7 +151,7 @@ class ImportResult:
     def rejected_rows(self) -> int:
         return len({e.row for e in self.errors})
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         return {
             "mode": self.mode,
             "dry_run": self.dry_run,
@@ -163,7 +170,7 @@ class ImportResult:
 
 
 @contextmanager
-def cyclic_gc_paused():
+def cyclic_gc_paused() -> Iterator[None]:
     """A sheet of 100,000 rows makes a few million objects that live until the import ends; the
     cyclic collector would walk all of them again and again (a third of the import's Python
     time). Reference counting still frees everything else; collection resumes afterwards."""
@@ -181,7 +188,7 @@ class _RolledBack(Exception):
     """Leaves the write transaction undone: a preview, or all-or-nothing with errors."""
 
 
-def _blank(row: list) -> bool:
+def _blank(row: Row) -> bool:
     for cell in row:
         if cell is not None and (not isinstance(cell, str) or cell.strip()):
             return False
@@ -200,7 +207,7 @@ class _RowReader:
         # (parents, kinds, names) thousands of times: a value is parsed once per column when
         # the parser depends on the cell alone (cache: value → result or error).
         pure = set(importer.cacheable_parsers)
-        self.specs = [
+        self.specs: list[tuple[Parser, bool, str, dict[Any, Any] | None]] = [
             (
                 importer._parser(c),
                 c.required,
@@ -223,13 +230,13 @@ class _RowReader:
         self.widest = max(indexes, default=-1)
         self.required_message = _("必填，不能为空。")
 
-    def _cells(self, row: list) -> tuple:
+    def _cells(self, row: Row) -> tuple[Any, ...]:
         if len(row) > self.widest:
             return self.pick(row)
         width = len(row)
         return tuple(row[i] if i < width else "" for i in self.indexes)
 
-    def _parsed(self, parser, required: bool, cell):
+    def _parsed(self, parser: Parser, required: bool, cell: Any) -> Any:
         """The cell's value, or the CellError saying what is wrong with it."""
         try:
             value = parser(cell)
@@ -239,7 +246,7 @@ class _RowReader:
             return error
         return value
 
-    def record(self, number: int, row: list) -> Record:
+    def record(self, number: int, row: Row) -> Record:
         """Sheet row `number` (1-based) as a Record: values parsed, errors listed."""
         cells = self._cells(row)
         record = Record(number, dict(zip(self.keys, cells, strict=True)))
@@ -281,10 +288,10 @@ class Importer:
     def __init__(
         self,
         *,
-        actor,
+        actor: Any,  # accounts' User (a floor above, which core cannot name); never None
         mode: str = ImportMode.ALL_OR_NOTHING,
         default_year: int | None = None,
-        as_of=None,
+        as_of: date | None = None,
         dry_run: bool = False,
         progress: Callable[[int, int], None] | None = None,
     ):
@@ -294,7 +301,7 @@ class Importer:
         # The date the sheet's facts are as of: its own "填报日期" line, else the date given on
         # the form (`as_of`); set when the sheet is read.
         self.as_of = as_of
-        self.ledger_date = None
+        self.ledger_date: date | None = None
         self.dry_run = dry_run
         self.notes: list[str] = []
         self.formulas: set[tuple[int, int]] = set()
@@ -309,13 +316,13 @@ class Importer:
         """Cross-row work after the cells are parsed: resolve references in bulk, check rules.
         Add `RowError`s to records that fail."""
 
-    def natural_key(self, record: Record) -> tuple | None:
+    def natural_key(self, record: Record) -> NaturalKey | None:
         """The record's identity; None when it cannot be computed (the row has errors)."""
         if not self.key:
             return None
         return tuple(record.values.get(k) for k in self.key)
 
-    def existing_keys(self, keys: set[tuple]) -> set[tuple]:
+    def existing_keys(self, keys: set[NaturalKey]) -> set[NaturalKey]:
         """Which of these keys are already in the database (their rows count as unchanged)."""
         return set()
 
@@ -324,14 +331,14 @@ class Importer:
         record in the database (`record.obj`) and what the row changes (`record.updates`);
         a matched row that changes nothing is `unchanged`. Rows stay new otherwise."""
 
-    def save(self, records: list[Record], *, skip_invalid: bool) -> dict[int, DomainError]:
+    def save(self, records: list[Record], *, skip_invalid: bool) -> Mapping[int, DomainError]:
         """Write the records through a bulk service; return {index in records: error} for those
         the service refused. Runs inside the import's transaction."""
         raise NotImplementedError
 
     # -- parsing -----------------------------------------------------------------------------
 
-    def cell_error(self, record: Record, key: str, message: str, row: Record | None = None):
+    def cell_error(self, record: Record, key: str, message: str, row: Record | None = None) -> None:
         """Report what is wrong with the cell of column `key` in `row` (default: the record's
         own row), naming the row, the column's letter and title, and the value."""
         row = row or record
@@ -349,15 +356,15 @@ class Importer:
         index = self.positions.get(key or "")
         return xl_col_to_name(index) if index is not None else ""
 
-    def parse_cell(self, column: Column, raw):
+    def parse_cell(self, column: Column, raw: Any) -> Any:
         value = self._parser(column)(raw)
         if column.required and (value is None or value == ""):
             raise CellError(_("必填，不能为空。"))
         return value
 
-    def _parser(self, column: Column):
+    def _parser(self, column: Column) -> Parser:
         """The function that reads one column's cells, chosen once per column, not per cell."""
-        parsers = self.__dict__.setdefault("_parsers", {})
+        parsers: dict[str, Parser] = self.__dict__.setdefault("_parsers", {})
         parser = parsers.get(column.key)
         if parser is None:
             parser = getattr(self, f"parse_{column.key}", None)
@@ -372,7 +379,7 @@ class Importer:
             parsers[column.key] = parser
         return parser
 
-    def parse_choice(self, column: Column, raw) -> str:
+    def parse_choice(self, column: Column, raw: Any) -> str:
         text = normalize_text(raw)
         if not text:
             return ""
@@ -380,7 +387,7 @@ class Importer:
         lookup = cache.get(column.key)
         if lookup is None:
             lookup = cache[column.key] = label_index(column.choices)
-        value = lookup.get(match_key(text))
+        value: str | None = lookup.get(match_key(text))
         if value is not None:
             return value
         labels = "、".join(str(label) for _v, label in column.choices)
@@ -388,7 +395,7 @@ class Importer:
             _("“%(value)s”不是可选的值，可选：%(labels)s。") % {"value": text, "labels": labels}
         )
 
-    def locate_header(self, rows: list[list]) -> tuple[int, dict[str, int]]:
+    def locate_header(self, rows: list[Row]) -> tuple[int, dict[str, int]]:
         """The header row (0-based) and column key → index, found by matching column titles."""
         best: tuple[int, int, dict[str, int]] | None = None
         titles = [(column.key, column.titles()) for column in self.columns]
@@ -422,7 +429,7 @@ class Importer:
             self._last_progress = now
             self._progress(done, total)
 
-    def read_layout(self, rows: list[list]) -> tuple[int, int, dict[str, int]]:
+    def read_layout(self, rows: list[Row]) -> tuple[int, int, dict[str, int]]:
         """The header row, the end of the table (its first sign-off line, or the last row) and
         the columns' positions; sets the ledger's date and the year of year-less dates."""
         header, positions = self.locate_header(rows)
@@ -433,7 +440,7 @@ class Importer:
             self.default_year = self.ledger_date.year
         return header, end, positions
 
-    def records(self, rows: list[list]) -> list[Record]:
+    def records(self, rows: list[Row]) -> list[Record]:
         header, end, positions = self.read_layout(rows)
         reader = _RowReader(self, positions, header)
         data = rows[header + 1 : end]
@@ -453,13 +460,13 @@ class Importer:
                 return str(column.title)
         return ""
 
-    def run(self, source, filename: str | None = None) -> ImportResult:
+    def run(self, source: Source, filename: str | None = None) -> ImportResult:
         """Read, check and save one file. Nothing is written in all-or-nothing mode unless
         every row is valid; in valid-rows mode the valid rows are written."""
         with cyclic_gc_paused():
             return self._run(source, filename)
 
-    def _run(self, source, filename: str | None) -> ImportResult:
+    def _run(self, source: Source, filename: str | None) -> ImportResult:
         result = ImportResult(mode=self.mode, dry_run=self.dry_run)
         try:
             data = _read_bytes(source)
@@ -486,11 +493,13 @@ class Importer:
         try:
             with transaction.atomic():
                 try:
-                    refused = self.save(pending, skip_invalid=not all_or_nothing)
+                    refused: Mapping[int, DomainError] = self.save(
+                        pending, skip_invalid=not all_or_nothing
+                    )
                 except RowsRejected as rejected:
                     refused = rejected.errors
-                for index, error in refused.items():
-                    self.cell_error(pending[index], error.field or "", error.message)
+                for index, refusal in refused.items():
+                    self.cell_error(pending[index], refusal.field or "", refusal.message)
                 failed = any(not r.ok for r in records)
                 if self.dry_run or (all_or_nothing and failed):
                     raise _RolledBack
@@ -538,8 +547,8 @@ class Importer:
     def _apply_keys(self, records: list[Record]) -> None:
         if not self.key:
             return
-        first_row: dict[tuple, int] = {}
-        keyed: list[tuple[Record, tuple]] = []
+        first_row: dict[NaturalKey, int] = {}
+        keyed: list[tuple[Record, NaturalKey]] = []
         for record in records:
             if not record.ok:
                 continue
@@ -569,9 +578,10 @@ class Importer:
         return [error for record in records for error in record.errors]
 
 
-def _read_bytes(source) -> bytes:
+def _read_bytes(source: Source) -> bytes:
     if isinstance(source, str | Path):
         return Path(source).read_bytes()
     if isinstance(source, bytes):
         return source
-    return source.read()
+    data: bytes = source.read()
+    return data

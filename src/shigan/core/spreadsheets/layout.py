@@ -12,6 +12,7 @@ import zipfile
 from datetime import date
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext_lazy
 
@@ -64,17 +65,17 @@ _DATE_LABEL = re.compile(
 )
 
 
-def _texts(row) -> list[str]:
+def _texts(row: list[Any]) -> list[str]:
     return [t for t in (normalize_text(c).replace(" ", "") for c in row) if t]
 
 
-def is_sign_off(row) -> bool:
+def is_sign_off(row: list[Any]) -> bool:
     """A sign-off line: its first filled cell starts with a sign-off word."""
     texts = _texts(row)
     return bool(texts) and bool(_SIGN_OFF_LINE.match(texts[0]))
 
 
-def footer_start(rows: list[list], first: int) -> int:
+def footer_start(rows: list[list[Any]], first: int) -> int:
     """The index of the first sign-off line at or after `first` (the table's first data row),
     or len(rows): the table ends there, and what follows is not data."""
     for index in range(first, len(rows)):
@@ -83,7 +84,7 @@ def footer_start(rows: list[list], first: int) -> int:
     return len(rows)
 
 
-def ledger_date(rows: list[list]) -> date | None:
+def ledger_date(rows: list[list[Any]]) -> date | None:
     """The ledger's own date, from a line such as "填报日期：2023年6月15日" or "截至2023年6月
     15日" in the given rows (the title lines and the sign-off lines)."""
     for row in rows:
@@ -119,7 +120,7 @@ def _ref_index(ref: str) -> tuple[int, int] | None:
 def _first_sheet_member(archive: zipfile.ZipFile) -> str | None:
     names = sorted(
         (n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)),
-        key=lambda n: int(re.search(r"\d+", Path(n).name)[0]),
+        key=lambda n: int(Path(n).stem.removeprefix("sheet")),  # as fullmatched above
     )
     return names[0] if names else None
 

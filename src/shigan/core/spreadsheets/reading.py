@@ -3,6 +3,7 @@
 import csv
 import io
 from pathlib import Path
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
@@ -35,14 +36,16 @@ def decode_csv(data: bytes) -> str:
         raise SheetReadError(_("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GB18030。")) from None
 
 
-def _read_csv(data: bytes) -> list[list]:
+def _read_csv(data: bytes) -> list[list[Any]]:
     text = decode_csv(data)
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
-def read_rows(source, filename: str | None = None) -> list[list]:
+def read_rows(
+    source: str | Path | bytes | IO[bytes], filename: str | None = None
+) -> list[list[Any]]:  # cells: str, int, float, date, datetime or bool
     """All rows of the first sheet (cells as str/int/float/date/datetime/bool, blanks as "")."""
     if isinstance(source, str | Path):
         filename = filename or str(source)

@@ -26,7 +26,7 @@ def error_report(result: ImportResult) -> bytes:
         sheet.write(r, 0, cells[0])
         for c in (1, 2, 3, 4):
             sheet.write_string(r, c, cells[c])
-            widths[c] = min(max(widths[c], display_width(cells[c]) + 2), 80)
+            widths[c] = min(max(widths[c], display_width(str(cells[c])) + 2), 80)
     for c, width in enumerate(widths):
         sheet.set_column(c, c, width)
     sheet.freeze_panes(1, 0)

@@ -9,11 +9,13 @@ written the English way ("30 June 2023", "June 30, 2023").
 """
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from shigan.core.dates import in_range, out_of_range_message
@@ -84,7 +86,7 @@ class CellError(ValueError):
         self.message = message
 
 
-def normalize_text(value) -> str:
+def normalize_text(value: object) -> str:
     """The cell as text: full-width letters, digits and punctuation made half-width, trimmed."""
     if value is None:
         return ""
@@ -99,7 +101,7 @@ def _normalized(text: str) -> str:
     return text.translate(_FULL_WIDTH).strip()
 
 
-def spellings(text) -> list[str]:
+def spellings(text: object) -> list[str]:
     """A (lazy) text as each configured language writes it: the current language first, then
     the default language, then the others. A plain str is its only spelling."""
     if isinstance(text, str):
@@ -114,13 +116,13 @@ def spellings(text) -> list[str]:
     return found
 
 
-def match_key(text) -> str:
+def match_key(text: object) -> str:
     """What two spellings of a word must share to be the same word: half-width, no spaces,
     case-folded ("Not completed" ~ "not completed" ~ "NOT COMPLETED")."""
     return normalize_text(text).replace(" ", "").casefold()
 
 
-def label_index(choices) -> dict[str, str]:
+def label_index(choices: Iterable[tuple[str, str | Promise]]) -> dict[str, str]:
     """(value, label) pairs → {match key: value}, for the value itself and the label in every
     language (the first language's meaning wins where two labels are spelt alike)."""
     index: dict[str, str] = {}
@@ -137,18 +139,18 @@ def month_number(name: str) -> int:
     return _MONTHS[name.rstrip(".").lower()]
 
 
-def english_date(match, raw) -> date:
+def english_date(match: re.Match[str], raw: object) -> date:
     """The date an ENGLISH_DATE match spells."""
     day = match["day"] or match["day2"]
     month = month_number(match["month"] or match["month2"])
     return _make_date(int(match["year"]), month, int(day), raw)
 
 
-def is_blank(value) -> bool:
+def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def parse_text(value, *, max_length: int | None = None) -> str:
+def parse_text(value: object, *, max_length: int | None = None) -> str:
     # Only digits and spaces are normalised in free text; names keep their own punctuation.
     if value is None:
         return ""
@@ -160,7 +162,7 @@ def parse_text(value, *, max_length: int | None = None) -> str:
     return text
 
 
-def parse_int(value) -> int | None:
+def parse_int(value: object) -> int | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -177,14 +179,14 @@ def parse_int(value) -> int | None:
     return int(float(text))
 
 
-def _make_date(year: int, month: int, day: int, raw) -> date:
+def _make_date(year: int, month: int, day: int, raw: object) -> date:
     try:
         return date(year, month, day)
     except ValueError:
         raise CellError(_("“%(value)s”不是有效的日期。") % {"value": raw}) from None
 
 
-def parse_date(value, *, default_year: int | None = None) -> date | None:
+def parse_date(value: object, *, default_year: int | None = None) -> date | None:
     """Excel serials, date cells and the text forms 2023年6月30日, 2023.6.30, 2023/6/30,
     2023-06-30, 20230630, 6月30日 (with `default_year`), 30 June 2023 and June 30, 2023; within
     the ledger's range, 2000–2100 (core/dates.py)."""
@@ -194,7 +196,7 @@ def parse_date(value, *, default_year: int | None = None) -> date | None:
     return day
 
 
-def _parse_any_date(value, *, default_year: int | None) -> date | None:
+def _parse_any_date(value: object, *, default_year: int | None) -> date | None:
     if is_blank(value):
         return None
     if isinstance(value, datetime):
@@ -224,7 +226,7 @@ def _parse_any_date(value, *, default_year: int | None) -> date | None:
     )
 
 
-def parse_division_code(value) -> str | None:
+def parse_division_code(value: object) -> str | None:
     """A GB/T 2260 code: 12 digits, or 2/4/6/9 digits padded with zeros."""
     if is_blank(value):
         return None

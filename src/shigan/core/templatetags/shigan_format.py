@@ -5,20 +5,22 @@ filters give plain text for attributes and sentences."""
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from shigan.core import formatting
 
 register = template.Library()
+Figure = formatting.Number | None  # "" too: a template's missing value
 
 
-def _blank(value) -> bool:
+def _blank(value: Figure) -> bool:
     return value is None or value == ""
 
 
 @register.filter
-def count(value):
+def count(value: Figure) -> str | SafeString:
     """1667, or 1.49万 with 14,900 on hover."""
-    if _blank(value):
+    if value is None or _blank(value):
         return ""
     text = formatting.count_text(value)
     if text == str(int(value)):
@@ -29,7 +31,7 @@ def count(value):
 
 
 @register.filter
-def money(value):
+def money(value: Figure) -> str | SafeString:
     """An amount of yuan: 193.7亿元 with 19,370,000,000.00元 on hover; blank for None."""
     if _blank(value):
         return ""
@@ -41,20 +43,20 @@ def money(value):
 
 
 @register.filter
-def count_text(value):
+def count_text(value: Figure) -> str:
     return "" if _blank(value) else formatting.count_text(value)
 
 
 @register.filter
-def money_text(value):
+def money_text(value: Figure) -> str:
     return "" if _blank(value) else formatting.amount_text(value)
 
 
 @register.filter
-def count_exact(value):
+def count_exact(value: Figure) -> str:
     return "" if _blank(value) else formatting.count_exact(value)
 
 
 @register.filter
-def money_exact(value):
+def money_exact(value: Figure) -> str:
     return "" if _blank(value) else formatting.amount_exact(value)

@@ -13,6 +13,7 @@ from shigan.core.choices import JobState
 from shigan.core.jobs import job_create, job_enqueue
 from shigan.core.models import Job
 from shigan.orgs.choices import Role
+from shigan.orgs.exports import UnitExporter
 from shigan.orgs.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -168,6 +169,18 @@ def test_large_export_from_the_page_runs_as_a_job(client, units, admin, settings
     assert response.status_code == 302
     job = Job.objects.get(created_by=admin)
     assert job.state == JobState.DONE and job.total == Unit.objects.subtree_of(units["own"]).count()
+
+
+def test_an_export_of_unknown_size_is_sent_at_once(client, units, admin, settings, monkeypatch):
+    # An exporter that cannot count its rows (count() is None) was compared with the threshold
+    # (None > 10: a TypeError, a 500); it is streamed at once instead.
+    monkeypatch.setattr(UnitExporter, "count", lambda self: None)
+    settings.SHIGAN_EXPORT_JOB_THRESHOLD = 10
+    client.force_login(admin)
+    response = client.get(reverse("orgs:unit_export", args=[units["own"].pk, "units", "csv"]))
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    assert not Job.objects.filter(created_by=admin).exists()
 
 
 def test_cli_import_and_export_with_a_progress_bar(units, tmp_path, capsys):

@@ -1,3 +1,6 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from shigan.accounts.choices import SystemRole
@@ -14,7 +17,7 @@ class Command(BaseCommand):
         "此后由安全管理员在页面上操作。"
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--username", required=True, help="用户名")
         parser.add_argument(
             "--role",
@@ -23,7 +26,7 @@ class Command(BaseCommand):
             help="system_admin、security_admin、auditor，或 none（撤销）",
         )
 
-    def handle(self, *args, username, role, **options):
+    def handle(self, *args: Any, username: str, role: str, **options: Any) -> None:
         user = active_user_by_username(username)
         if user is None:
             raise CommandError(f"没有用户名为“{username}”的有效账号。")

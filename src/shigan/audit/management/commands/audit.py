@@ -1,3 +1,6 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from shigan.audit.exports import export_verify
@@ -17,14 +20,14 @@ PROBLEMS = {
 class Command(BaseCommand):
     help = "审计记录：shigan audit verify 校验哈希链"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("verify", help="校验审计记录是否被改动、插入、删除或截断")
         sub.add_parser("checkpoint", help="立即为审计链写一个签名检查点（可每日定时运行）")
         export = sub.add_parser("verify-export", help="校验审计管理员导出的签名文件")
         export.add_argument("file", help="导出的 .jsonl 文件")
 
-    def handle(self, *args, action, **options):
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "verify-export":
             return self._verify_export(options["file"])
         if action == "checkpoint":
@@ -46,7 +49,7 @@ class Command(BaseCommand):
             )
         )
 
-    def _verify_export(self, path):
+    def _verify_export(self, path: str) -> None:
         try:
             with open(path, "rb") as handle:
                 data = handle.read()
@@ -56,6 +59,7 @@ class Command(BaseCommand):
         if not check.ok:
             raise CommandError(f"导出文件校验失败：{check.problem}")
         meta = check.meta
+        assert meta is not None  # a file whose check passed has its signature line
         self.stdout.write(
             self.style.SUCCESS(
                 f"导出文件完好：{meta['since']} 至 {meta['until']} 共 {check.count} 条，"

@@ -1,3 +1,6 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from shigan.core.actors import system_actor
@@ -12,7 +15,7 @@ class Command(BaseCommand):
         "工作日历：shigan calendar seed [--from 2004 --to 2026] [--force] | shigan calendar status"
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         years = package_years()
         sub = parser.add_subparsers(dest="action", required=True)
         seed = sub.add_parser("seed", help="从 chinesecalendar 导入法定节假日和调休上班日")
@@ -27,7 +30,7 @@ class Command(BaseCommand):
         )
         sub.add_parser("status", help="列出已录入的年份")
 
-    def handle(self, *args, action, **options):
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "seed":
             self.seed(options["first"], options["last"], options["force"])
         else:

@@ -1,4 +1,6 @@
 import os
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -10,11 +12,11 @@ from shigan.core.server import default_workers, run_server
 class Command(BaseCommand):
     help = "生产环境启动：读取 DATABASE_URL，使用 gunicorn 提供服务（需先设置 SECRET_KEY）。"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("SHIGAN_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=None)
 
-    def handle(self, *args, bind, workers, **options):
+    def handle(self, *args: Any, bind: str, workers: int | None, **options: Any) -> None:
         if not os.environ.get("SECRET_KEY"):
             raise CommandError(
                 "未设置 SECRET_KEY 环境变量，拒绝启动。请设置一个足够长的随机字符串，例如："

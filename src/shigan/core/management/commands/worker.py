@@ -1,3 +1,6 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -7,7 +10,7 @@ from shigan.celery import app
 class Command(BaseCommand):
     help = "运行后台任务进程（Celery worker），需要设置 REDIS_URL。"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--concurrency", type=int, default=2, help="并发进程数（默认 2）")
         parser.add_argument("--loglevel", default="INFO")
         # The daily deadline watch is a beat entry; exactly one worker of a deployment runs beat.
@@ -18,7 +21,9 @@ class Command(BaseCommand):
             help="不运行定时任务（每日到期预警）；多个 worker 时只让其中一个运行定时任务",
         )
 
-    def handle(self, *args, concurrency: int, loglevel: str, beat: bool, **options):
+    def handle(
+        self, *args: Any, concurrency: int, loglevel: str, beat: bool, **options: Any
+    ) -> None:
         if not settings.REDIS_URL:
             raise CommandError(
                 "没有设置 REDIS_URL：未配置消息队列时，后台任务在 Web 进程内直接运行，"
