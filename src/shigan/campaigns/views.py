@@ -1,5 +1,6 @@
 """Campaign pages. Each view parses, calls one selector or service, renders."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -313,7 +314,7 @@ class _GroupDetachView(_GroupPost):
     service's argument (the URL gives `<keyword>_pk`), `done` the message."""
 
     related = keyword = ""
-    service = None
+    service: Callable[..., object] | None = None
     done = ""
 
     def post(self, request, pk, group_pk, **kwargs):

@@ -17,6 +17,7 @@ from shigan.core.formatting import amount_exact, amount_text, count_exact, count
 from shigan.initiatives.measures import quantity_exact, quantity_text
 from shigan.metrics.links import records_url
 from shigan.orgs.models import Unit
+from shigan.orgs.scoping import Viewer
 
 __all__ = ["Pillar", "Query", "Figure", "Computed", "Entry"]
 
@@ -43,13 +44,13 @@ class Query:
     unit: Unit
     batch: Batch | None = None
     as_of: datetime.date | None = None
-    user: object = None
+    user: Viewer = None
     # What a page has read once for all its figures (`page_facts`, `_batch_facts`, the
     # children): each figure then takes its part instead of querying again.
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def params(self) -> dict:
-        params = {"unit": self.unit.pk, "campaign": self.campaign.pk}
+        params: dict[str, int | str] = {"unit": self.unit.pk, "campaign": self.campaign.pk}
         if self.batch is not None:
             params["batch"] = self.batch.pk
         if self.as_of is not None:

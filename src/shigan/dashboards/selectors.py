@@ -9,6 +9,7 @@ never one per child or per record.
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import cast
 from urllib.parse import urlencode
 
 from django.db.models import CharField, Count, QuerySet, Sum
@@ -198,13 +199,15 @@ def _batch_counts_by_child(key: str, q: Query, children: list[Unit]) -> Counter:
         .values_list("child_path", "n")
     )
     by_path = dict(rows)
-    counts = Counter({child.pk: by_path.get(child.path, 0) for child in children})
+    counts: Counter[int | None] = Counter(
+        {child.pk: by_path.get(child.path, 0) for child in children}
+    )
     counts[None] = by_path.get(q.unit.path, 0)  # the unit's own path is shorter than `width`
     return counts
 
 
 def _cell_url(key: str, q: Query, unit: Unit, use_batch: bool, *, own: bool) -> str:
-    params = {"unit": unit.pk}
+    params: dict[str, int | str] = {"unit": unit.pk}
     if not use_batch and not own:  # the metrics page (`metrics.links.records_url`)
         if q.as_of:
             params["as_of"] = q.as_of.isoformat()
@@ -256,8 +259,11 @@ def overdue_problems(q: Query, *, use_batch: bool = False) -> QuerySet:
         ).order_by("deadline", "pk")
         if q.campaign is not None:
             records = records.filter(campaign=q.campaign)
-    else:
-        records = metric_records(OVERDUE, unit=q.unit, campaign=q.campaign, as_of=q.as_of)
+    else:  # the metric counts Problem rows; metric_records is typed for any metric's model
+        records = cast(
+            "QuerySet[Problem]",
+            metric_records(OVERDUE, unit=q.unit, campaign=q.campaign, as_of=q.as_of),
+        )
     return records.select_related("unit", "aspect")
 
 

@@ -76,7 +76,7 @@ class QueryMixin(LoginRequiredMixin):
 
 
 def _params(q: Query, batch_chosen: bool) -> str:
-    params = {"unit": q.unit.pk, "campaign": q.campaign.pk}
+    params: dict[str, int | str] = {"unit": q.unit.pk, "campaign": q.campaign.pk}
     if batch_chosen and q.batch is not None:
         params["batch"] = q.batch.pk
     if q.as_of:

@@ -39,8 +39,13 @@ def _campaigns(user, unit, cleaned) -> tuple[Campaign, Campaign]:
         covering = Campaign.objects.restrict(user, "view").filter(
             root_unit__path__in=[unit.path[:i] for i in range(step, len(unit.path) + 1, step)]
         )
-        first = (
+        previous = (
             covering.filter(pk=second.previous_id).first()
+            if second.previous_id is not None
+            else None
+        )
+        first = (
+            previous
             or covering.filter(starts_on__lt=second.starts_on).order_by("-starts_on").first()
         )
     if first is None:

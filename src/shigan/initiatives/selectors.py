@@ -6,6 +6,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -138,7 +139,8 @@ def key_task_detail(*, user, pk) -> KeyTask:
     """The key task with what its page shows: milestones with their history, the results that
     fed it, and the projects under it that the user may see (`visible_projects`)."""
     task = get_object_or_404(
-        _visible(KeyTask, user)
+        # django-stubs joins the mixed Prefetch types below to `object`.
+        _visible(KeyTask, user)  # type: ignore[type-var]
         .select_related("unit", "owner_unit", "owner_leader", "campaign", "campaign__root_unit")
         .prefetch_related(
             Prefetch(
@@ -244,7 +246,7 @@ def timetable(key_task: KeyTask, *, on: datetime.date) -> dict:
                 "title": m.title,
                 "start": start.isoformat(),
                 "due_on": m.due_on.isoformat() if m.due_on else None,
-                "done_on": m.done_on.isoformat() if m.is_done(on) else None,
+                "done_on": m.done_on.isoformat() if m.done_on and m.is_done(on) else None,
                 "weight": m.weight,
                 "status": milestone_status(m, on),
             }
@@ -457,7 +459,11 @@ def indicator_reports(
     *, user, unit: Unit, campaign: Campaign, indicators, as_of=None
 ) -> QuerySet[IndicatorReport]:
     """Exactly the reports behind those indicators' sums (the drill-down)."""
-    records = metric_records(INDICATOR_VALUES, unit=unit, user=user, campaign=campaign, as_of=as_of)
+    # The metric counts IndicatorReport rows; metric_records is typed for any metric's model.
+    records = cast(
+        "QuerySet[IndicatorReport]",
+        metric_records(INDICATOR_VALUES, unit=unit, user=user, campaign=campaign, as_of=as_of),
+    )
     records = records.filter(indicator__in=[i.pk for i in indicators])
     return records.select_related("indicator", "project", "project__unit")
 

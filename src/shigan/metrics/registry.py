@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.db.models import Model, Q
 
@@ -77,7 +78,7 @@ def register_metric(metric: Metric) -> Metric:
     return metric
 
 
-def register_variant(base: Metric, **changes) -> Metric:
+def register_variant(base: Metric, **changes: Any) -> Metric:
     """Register a metric that is `base` with some settings changed: its own key and label, and
     a narrower filter, other states, another amount … (each figure is still declared once)."""
     return register_metric(replace(base, **changes))

@@ -328,7 +328,7 @@ class _LevelWriter:
 @transaction.atomic
 def divisions_import(
     *,
-    actor: User | None,
+    actor: User,
     source: Path = DATA_DIR,
     province: str | None = None,
     depth: int = 5,

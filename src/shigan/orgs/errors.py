@@ -1,5 +1,7 @@
 """The orgs app's coded error and every code it raises (the rules: shigan.core.errors)."""
 
+from typing import ClassVar
+
 from shigan.core.errors import DomainError, ErrorCodes
 
 __all__ = ["ErrorCode", "OrgError"]
@@ -32,4 +34,4 @@ class ErrorCode(ErrorCodes):
 
 
 class OrgError(DomainError):
-    codes = ErrorCode
+    codes: ClassVar[type[ErrorCodes] | None] = ErrorCode

@@ -3,6 +3,7 @@
 A petition outside the user's scope is 404; inside it, an action the user may not take is 403.
 """
 
+from collections.abc import Callable
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -164,7 +165,7 @@ class PetitionActionView(ObjectActionView):
     # who may: "handler" (record on the handling unit), "handler_or_agent", "approver"
     who = "handler"
     # The service the form's data goes to: service(actor=…, petition=…, **data).
-    service = None
+    service: Callable[..., object] | None = None
 
     def get_object(self, pk):
         petition = selectors.petition_get(user=self.request.user, pk=pk)

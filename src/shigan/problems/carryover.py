@@ -86,7 +86,7 @@ def check_carry_over(
 ) -> None:
     """Every rule of a carry-over, shared by the single and the bulk service."""
     if not user_can(actor, "change", campaign.root_unit):
-        raise _error(_("只有活动办管理员可以转入问题。"), "forbidden")
+        raise _error(_("只有活动办管理员可以转入问题。"), ErrorCode.FORBIDDEN)
     source = problem.campaign
     if source is None or source.pk == campaign.pk or source.starts_on >= campaign.starts_on:
         raise _error(_("只能从更早的主题教育转入问题。"), ErrorCode.BAD_CAMPAIGN, "campaign")

@@ -158,8 +158,8 @@ def match_problems(importer, records) -> None:
     existing = Problem.objects.filter(unit_id__in=units, campaign=importer.campaign).values_list(
         "pk", "unit_id", "title"
     )
-    for pk, unit_id, title in existing.order_by("pk"):
-        by_key.setdefault((unit_id, title_key(title)), pk)
+    for existing_pk, unit_id, title in existing.order_by("pk"):
+        by_key.setdefault((unit_id, title_key(title)), existing_pk)
     matched = {
         r.row: by_key[(r.values["_unit_pk"], r.values["_title_key"])]
         for r in records

@@ -123,8 +123,9 @@ def problem_histories(ids=None, *, rows=None) -> dict[int, ProblemHistory]:
         transitions[pk].append((day, to))
     moved = DeadlineExtension.objects.filter(problem_id__in=ids, state=ExtensionState.APPROVED)
     moved = moved.order_by("decided_on", "pk")
-    for pk, day, old in moved.values_list("problem_id", "decided_on", "old_deadline"):
-        extensions[pk].append((day, old))
+    for pk, decided_on, old in moved.values_list("problem_id", "decided_on", "old_deadline"):
+        if decided_on is not None:  # always, once approved (the column is for pending ones too)
+            extensions[pk].append((decided_on, old))
     reports = ProgressReport.objects.filter(problem_id__in=ids).order_by("reported_on", "pk")
     for pk, day, percent in reports.values_list("problem_id", "reported_on", "percent"):
         progress[pk].append((day, percent))

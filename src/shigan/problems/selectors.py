@@ -162,7 +162,7 @@ def measure_search(measures: QuerySet[Measure], words: str) -> QuerySet[Measure]
 
 def problem_list(*, user, unit: Unit | None = None, **criteria) -> QuerySet[Problem]:
     """The problems of a unit's subtree (or of the whole scope) the user may see, filtered."""
-    problems = Problem.objects.restrict(user, "view")
+    problems: QuerySet[Problem] = Problem.objects.restrict(user, "view")
     if unit is not None:
         problems = problems.filter(subtree_q([unit.path], "unit__path"))
         criteria.setdefault("unit", unit)
@@ -178,7 +178,9 @@ def problem_ledger(*, user, unit: Unit, cap: int | None = None, **criteria) -> S
     the cap (core/search.py): within it, exactly and best title match first; above it, in the
     ledger's order and uncounted, so that a common word's first page costs a walk along the
     ledger's index, not a read of every hit."""
-    problems = Problem.objects.restrict(user, "view").filter(subtree_q([unit.path], "unit__path"))
+    problems: QuerySet[Problem] = Problem.objects.restrict(user, "view").filter(
+        subtree_q([unit.path], "unit__path")
+    )
     criteria.setdefault("unit", unit)
     problems = problem_filter(problems, criteria).select_related(*LIST_RELATED)
     problems = problems.order_by("-found_on", "-pk")
@@ -213,7 +215,8 @@ def problem_detail(*, user, pk) -> Problem:
     """The problem with everything its page shows, in a fixed number of queries."""
     evidence = Evidence.objects.select_related("uploaded_by").order_by("uploaded_at", "pk")
     return get_object_or_404(
-        Problem.objects.restrict(user, "view")
+        # django-stubs joins the mixed Prefetch types below to `object`.
+        Problem.objects.restrict(user, "view")  # type: ignore[type-var]
         .select_related(
             "unit",
             "campaign",

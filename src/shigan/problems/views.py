@@ -5,6 +5,7 @@ act is a 403.
 """
 
 import hashlib
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -131,6 +132,7 @@ class LedgerView(LoginRequiredMixin, View):
             choices=cls._filter_choices(request.user, unit, versions),
         )
         ledger = selectors.problem_ledger(user=request.user, unit=unit, **filters.criteria())
+        paginator: Paginator[Any]
         if ledger.capped:  # a common word: no count of its hits, by light or at all
             counts, paginator = None, CappedPaginator(ledger.rows, PAGE_SIZE)
         else:

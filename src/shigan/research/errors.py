@@ -1,5 +1,7 @@
 """The research app's coded error and every code it raises (the rules: shigan.core.errors)."""
 
+from typing import ClassVar
+
 from shigan.core.errors import DomainError, ErrorCodes
 
 __all__ = ["ErrorCode", "ResearchError"]
@@ -48,4 +50,4 @@ class ErrorCode(ErrorCodes):
 
 
 class ResearchError(DomainError):
-    codes = ErrorCode
+    codes: ClassVar[type[ErrorCodes] | None] = ErrorCode

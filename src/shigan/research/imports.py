@@ -184,10 +184,10 @@ class ResearchImporter(Importer):
                 wanted[unit.pk].add(record.values["topic"])
         found = {}
         for unit_pk, titles in wanted.items():
-            for topic in ResearchTopic.objects.filter(
+            for known in ResearchTopic.objects.filter(
                 unit_id=unit_pk, campaign=self.campaign, title__in=titles
             ).select_related("unit", "campaign", "campaign__root_unit"):
-                found[(unit_pk, topic.title)] = topic
+                found[(unit_pk, known.title)] = known
         for record in records:
             unit = record.values.get("_unit")
             if unit is None:

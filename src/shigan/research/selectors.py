@@ -116,7 +116,8 @@ def topic_detail(*, user, pk) -> ResearchTopic:
     """The topic with everything its page shows, in a fixed number of queries."""
     reviews = PlanReview.objects.select_related("reviewer", "group").order_by("reviewed_at", "pk")
     return get_object_or_404(
-        ResearchTopic.objects.restrict(user, "view")
+        # django-stubs joins the mixed Prefetch types below to `object`.
+        ResearchTopic.objects.restrict(user, "view")  # type: ignore[type-var]
         .select_related("unit", "campaign", "campaign__root_unit", "aspect", "lead", "report")
         .prefetch_related(
             "participants",
@@ -308,8 +309,8 @@ class PromotionFigure:
     """ "推广到 N 个嘎查村，已采用 M 个" for a subtree, with one row per child."""
 
     unit: Unit
-    promoted: int
-    adopted: int
+    promoted: int | Decimal
+    adopted: int | Decimal
     rows: list[PromotionRow]
 
 

@@ -1,5 +1,7 @@
 """Research pages. Each view parses, calls one selector or service, renders."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -142,7 +144,7 @@ class _DocumentSubmitView(TopicActionView):
     """A topic's plan or report: its text and an attachment, handed to `service`."""
 
     multipart = True
-    service = None
+    service: Callable[..., object] | None = None
 
     def perform(self, topic, data):
         self.service(

@@ -1,5 +1,7 @@
 """The study app's coded error and every code it raises (the rules: shigan.core.errors)."""
 
+from typing import ClassVar
+
 from shigan.core.errors import DomainError, ErrorCodes
 
 __all__ = ["ErrorCode", "StudyError"]
@@ -24,4 +26,4 @@ class ErrorCode(ErrorCodes):
 
 
 class StudyError(DomainError):
-    codes = ErrorCode
+    codes: ClassVar[type[ErrorCodes] | None] = ErrorCode

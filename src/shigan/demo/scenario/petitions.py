@@ -154,8 +154,8 @@ def _agency(ctx: Context, code: str) -> _Agency:
     for township in townships:
         if len(agency.townships) == (2 if demo else 1):
             break
-        villages = Unit.objects.get_children(township).filter(kind=UnitKind.VILLAGE)
-        villages = [v for v in villages.order_by("path") if "社区" not in v.name][:1]
+        children = Unit.objects.get_children(township).filter(kind=UnitKind.VILLAGE)
+        villages = [v for v in children.order_by("path") if "社区" not in v.name][:1]
         if not villages:  # a town of streets and communities only
             continue
         post = _appoint(ctx, township, _user(ctx, township, "信访代办员"))
@@ -275,7 +275,9 @@ def _handler(ctx: Context, agency: _Agency, intake: _Post, petition, day):
     answering post (None: not handed on yet) and the day it got the petition."""
     rng = ctx.rng
     if intake is agency.county:
-        up = _Post(Unit.objects.get_parent(agency.banner), None, ctx.league_leader)
+        league = Unit.objects.get_parent(agency.banner)
+        assert league is not None  # a banner always stands under its league
+        up = _Post(league, None, ctx.league_leader)
         stays = rng.random() < 0.8
     elif intake in agency.townships:
         up, stays = agency.county, rng.random() < 0.75

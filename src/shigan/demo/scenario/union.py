@@ -136,6 +136,7 @@ def _handle(ctx, rng, agent, case, counts) -> None:
     if rng.random() < 0.3:
         day = min(add_workdays(day, rng.randint(1, 2)), as_of)
         district = Unit.objects.get_parent(agent.unit)
+        assert district is not None  # a street always stands under its district
         petitions.petition_route(
             actor=actor, petition=case, to_unit=district, day=day, note="属区劳动监察职权"
         )

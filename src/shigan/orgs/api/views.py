@@ -37,7 +37,7 @@ def _require(user: Viewer, action_name: str, unit: Unit, message: str) -> None:
 
 
 @summaries(list=gettext_lazy("范围内的单位（按路径分页）"), retrieve=gettext_lazy("单位详情"))
-class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+class UnitViewSet(viewsets.ReadOnlyModelViewSet[Unit]):
     """Units in the caller's scope; a unit outside it is 404."""
 
     serializer_class = UnitSerializer

@@ -54,7 +54,7 @@ def _check_grantee(user: User) -> None:
 
 
 @transaction.atomic
-def membership_grant(*, actor: User | None, user: User, unit: Unit, role: str) -> Membership:
+def membership_grant(*, actor: User, user: User, unit: Unit, role: str) -> Membership:
     if role not in Role.values:
         raise OrgError(_("角色无效。"), code=ErrorCode.INVALID_ROLE, field="role")
     _require(actor, "manage", unit)
@@ -79,7 +79,7 @@ def membership_grant(*, actor: User | None, user: User, unit: Unit, role: str) -
 
 
 @transaction.atomic
-def membership_revoke(*, actor: User | None, membership: Membership) -> None:
+def membership_revoke(*, actor: User, membership: Membership) -> None:
     _require(actor, "manage", membership.unit)
     if not actor.is_superuser and membership.user_id == actor.pk and membership.role == Role.ADMIN:
         raise OrgError(
@@ -103,7 +103,7 @@ MembershipKey = tuple[int, int, str]  # (user id, unit id, role)
 
 
 def _check_membership(
-    actor: User | None,
+    actor: User,
     draft: MembershipDraft,
     allowed: dict[int, bool],
     existing: set[MembershipKey],
@@ -139,7 +139,7 @@ def _membership_audit_item(pk: int, draft: MembershipDraft) -> AuditItem:
 
 @transaction.atomic
 def membership_bulk_grant(
-    *, actor: User | None, drafts: Sequence[MembershipDraft], skip_invalid: bool = False
+    *, actor: User, drafts: Sequence[MembershipDraft], skip_invalid: bool = False
 ) -> BulkOutcome:
     """Grant many roles at once; each draft is checked as `membership_grant` would check it."""
     outcome = BulkOutcome()

@@ -47,7 +47,7 @@ class PersonDraft:
 _PERSON_LIMITS = (("name", 50, _lazy("姓名")), ("post", 100, _lazy("职务")))
 
 
-def _check_person(actor: User | None, draft: PersonDraft, allowed: dict[int, bool]) -> None:
+def _check_person(actor: User, draft: PersonDraft, allowed: dict[int, bool]) -> None:
     """Clean `draft` in place, or raise the OrgError naming the field that breaks a rule.
     `allowed` caches, per unit, whether the actor may record there."""
     draft.name, draft.post = (draft.name or "").strip(), (draft.post or "").strip()
@@ -96,7 +96,7 @@ def _person_label(name: str, post: str) -> str:
 @transaction.atomic
 def person_create(
     *,
-    actor: User | None,
+    actor: User,
     unit: Unit,
     name: str,
     rank: str,
@@ -119,7 +119,7 @@ def person_create(
 @transaction.atomic
 def person_update(
     *,
-    actor: User | None,
+    actor: User,
     person: Person,
     name: str,
     rank: str,
@@ -148,7 +148,7 @@ def person_update(
     return person
 
 
-def _person_set_active(actor: User | None, person: Person, active: bool) -> Person:
+def _person_set_active(actor: User, person: Person, active: bool) -> Person:
     person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
     if not user_can(actor, "record", person.unit):
         raise _unit_forbidden(person.unit)
@@ -169,14 +169,14 @@ def _person_set_active(actor: User | None, person: Person, active: bool) -> Pers
 
 
 @transaction.atomic
-def person_deactivate(*, actor: User | None, person: Person) -> Person:
+def person_deactivate(*, actor: User, person: Person) -> Person:
     """Take a person off the roster (left, retired): their records stay, new ones cannot name
     them. Nobody is deleted, so history keeps its names."""
     return _person_set_active(actor, person, False)
 
 
 @transaction.atomic
-def person_reactivate(*, actor: User | None, person: Person) -> Person:
+def person_reactivate(*, actor: User, person: Person) -> Person:
     return _person_set_active(actor, person, True)
 
 
@@ -201,7 +201,7 @@ _PERSON_COLUMNS = (
 
 @transaction.atomic
 def person_bulk_create(
-    *, actor: User | None, drafts: Sequence[PersonDraft], skip_invalid: bool = False
+    *, actor: User, drafts: Sequence[PersonDraft], skip_invalid: bool = False
 ) -> BulkOutcome:
     """Create many people at once; each draft is checked by `person_create`'s own check."""
     outcome = BulkOutcome()

@@ -77,7 +77,7 @@ def _check_sibling_name(parent: Unit | None, name: str, exclude: Unit | None = N
 @transaction.atomic
 def unit_create(
     *,
-    actor: User | None,
+    actor: User,
     parent: Unit | None,
     name: str,
     kind: str,
@@ -114,7 +114,7 @@ def unit_create(
 @transaction.atomic
 def unit_update(
     *,
-    actor: User | None,
+    actor: User,
     unit: Unit,
     name: str,
     short_name: str = "",
@@ -141,7 +141,7 @@ def unit_update(
 
 
 @transaction.atomic
-def unit_move(*, actor: User | None, unit: Unit, new_parent: Unit) -> Unit:
+def unit_move(*, actor: User, unit: Unit, new_parent: Unit) -> Unit:
     """Move a unit, with its whole subtree, to the end of `new_parent`'s children."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     new_parent = Unit.objects.select_for_update().get(pk=new_parent.pk)

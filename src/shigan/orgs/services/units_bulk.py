@@ -122,7 +122,7 @@ class _UnitPlacer:
     """Checks unit drafts one by one, as `unit_create` would, and gives each valid one the next
     path under its parent (an existing unit or an earlier draft)."""
 
-    def __init__(self, actor: User | None, drafts: Sequence[UnitDraft]):
+    def __init__(self, actor: User, drafts: Sequence[UnitDraft]):
         self.actor, self.drafts = actor, drafts
         parent_pks = sorted({d.parent.pk for d in drafts if isinstance(d.parent, Unit)})
         self.parents = _locked_parents(parent_pks)
@@ -217,7 +217,7 @@ def _unit_audit_items(placer: _UnitPlacer, created: list[tuple[int, int]]) -> It
 
 @transaction.atomic
 def unit_bulk_create(
-    *, actor: User | None, drafts: Sequence[UnitDraft], skip_invalid: bool = False
+    *, actor: User, drafts: Sequence[UnitDraft], skip_invalid: bool = False
 ) -> BulkOutcome:
     """Create many units at once under existing units or under each other.
 

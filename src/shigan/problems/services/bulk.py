@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shigan.accounts.models import User
 from shigan.audit.services import AuditItem, audit_record_many
 from shigan.core.bulk import bulk_insert, chunks, reserve_ids
 from shigan.core.errors import RowsRejected
@@ -38,7 +39,7 @@ class BulkChecks:
     """Every draft checked, each refusal kept by the draft's index; then all or nothing.
     `record` asks the actor's right to record in a unit once per unit."""
 
-    actor: object
+    actor: User
     allowed: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)
 

@@ -49,6 +49,9 @@ __all__ = [
 
 
 class ResearchBulkRejected(RowsRejected, ResearchError):
+    # The MRO already picks RowsRejected's core enum (its REJECTED code); said here for mypy.
+    codes = RowsRejected.codes
+
     def __init__(self, errors: dict[int, ResearchError]):
         super().__init__(
             _("有 %(n)d 条记录不符合要求，全部未保存。") % {"n": len(errors)}, errors=errors
@@ -187,7 +190,7 @@ def _topics_info(topic_ids) -> dict[int, dict]:
         rows = ResearchTopic.objects.filter(pk__in=ids[i : i + 2000]).values(
             "pk", "state", "unit_id", "campaign_id", "campaign__root_unit__path", "title"
         )
-        info.update({row["pk"]: row for row in rows})
+        info.update({row["pk"]: dict(row) for row in rows})
         last = (
             TopicTransition.objects.filter(topic__in=ids[i : i + 2000])
             .values("topic")
