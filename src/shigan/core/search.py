@@ -22,6 +22,13 @@ reads every hit, and so does an exact count. So a page's search counts its hits 
 (`SHIGAN_SEARCH_CAP`, 2,000): within it the hits are ranked and counted exactly; above it they
 are listed in the queryset's own order (which its index walks, stopping at the page) and the page
 says "more than 2,000", never counted (`CappedPaginator`).
+
+Above the cap on PostgreSQL, a page first walks a bounded window of the queryset in its own
+order (`SHIGAN_SEARCH_WINDOW` rows, 20,000) and keeps the hits inside it: the planner estimates
+a phrase's hits as the product of its pairs' (1 row for a phrase with 25,000), so left alone it
+reads every hit and sorts them, where the walk stops early. The order is total, so when the
+window holds the page and one hit more, they are the first hits overall; else the page falls back
+to the plain query (`Search.window`, `CappedPaginator`).
 """
 
 import re
@@ -29,10 +36,11 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connections, migrations
 from django.db.backends.signals import connection_created
-from django.db.models import FloatField, QuerySet
+from django.db.models import F, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 
 __all__ = [
@@ -44,6 +52,7 @@ __all__ = [
     "capped_search",
     "ranked_within_cap",
     "search_cap",
+    "search_window",
     "function_operation",
     "install",
     "matching",
@@ -291,6 +300,52 @@ def search_cap() -> int:
     return int(getattr(settings, "SHIGAN_SEARCH_CAP", 2000))
 
 
+def search_window() -> int:
+    """How many rows of the queryset's own order a capped page walks before it falls back to the
+    plain query (README "Search": chosen by measurement at 5,000,000 problems)."""
+    return int(getattr(settings, "SHIGAN_SEARCH_WINDOW", 20000))
+
+
+@dataclass(frozen=True)
+class Walk:
+    """The hits among the first rows of an unsearched queryset, in its order: sliced, it walks
+    them lazily (the outer LIMIT stops the walk, never read past the page) and loads the rows."""
+
+    queryset: QuerySet
+    sql: str
+    params: tuple
+
+    def __getitem__(self, rows: slice) -> list:
+        with connections[self.queryset.db].cursor() as cursor:
+            # A filtered scan of an ordered subquery keeps its order (PostgreSQL adds no sort).
+            limit = (*self.params, rows.stop - rows.start, rows.start)
+            cursor.execute(f"{self.sql} LIMIT %s OFFSET %s", limit)
+            ids = [row[0] for row in cursor.fetchall()]
+        found = {row.pk: row for row in self.queryset.filter(pk__in=ids)}
+        return [found[pk] for pk in ids]
+
+
+def walked(queryset: QuerySet, index: TextIndex, words: str, size: int) -> Walk | None:
+    """The rows among the first `size` of the (unsearched, ordered) queryset whose indexed text
+    holds every word, in the same order; None where the walk is not needed (SQLite, whose
+    planner already walks) or the words hold nothing to find."""
+    terms = search_terms(words)
+    if not terms or size < 1 or _vendor(queryset.db) != "postgresql":
+        return None
+    column = f'"{index.table}"."{index.column}_search"'
+    window = queryset.values(walk_row=F("pk"), walk_tsv=RawSQL(column, ()))[:size]
+    try:
+        sql, params = window.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # a queryset that cannot hold a row (`none()`)
+        return None
+    return Walk(
+        queryset,
+        f'SELECT w."walk_row" FROM ({sql}) w '
+        """WHERE w."walk_tsv" @@ to_tsquery('simple'::regconfig, %s)""",
+        (*params, _pg_query(terms)),
+    )
+
+
 def capped_count(queryset: QuerySet, cap: int) -> int | None:
     """The number of rows when at most `cap`, else None: reads at most cap + 1 of them."""
     hits = queryset.order_by().values("pk")[: cap + 1].count()
@@ -306,6 +361,12 @@ class Search:
     hits: int | None
     cap: int
     capped: bool = False
+    window: "Walk | None" = None  # the hits within a bounded walk of `rows`' order (capped)
+
+    def paginator(self, per_page: int) -> Paginator:
+        if self.capped:
+            return CappedPaginator(self.rows, per_page, window=self.window)
+        return Paginator(self.rows, per_page)
 
 
 def ranked_within_cap(
@@ -323,11 +384,20 @@ def ranked_within_cap(
 
 
 def capped_search(
-    queryset: QuerySet, index: TextIndex, words: str, *, cap: int | None = None
+    queryset: QuerySet,
+    index: TextIndex,
+    words: str,
+    *,
+    cap: int | None = None,
+    size: int | None = None,
 ) -> Search:
     """`text_search` for a page: ranked and counted up to the cap, in the queryset's own order
-    above it."""
-    return ranked_within_cap(text_filter(queryset, index, words), index, words, cap=cap)
+    above it (its first pages from a bounded walk of that order, see the module's doc)."""
+    search = ranked_within_cap(text_filter(queryset, index, words), index, words, cap=cap)
+    if not search.capped:
+        return search
+    window = walked(queryset, index, words, search_window() if size is None else size)
+    return Search(search.rows, None, search.cap, capped=True, window=window)
 
 
 class CappedPaginator(Paginator):
@@ -337,10 +407,24 @@ class CappedPaginator(Paginator):
 
     capped = True
 
+    def __init__(self, object_list, per_page, *args, window=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.window = window
+
+    def _rows(self, bottom: int) -> list:
+        # A window holding the page and one hit more holds the first ones overall (the order is
+        # total and the window its prefix); short of that, the plain query decides.
+        end = bottom + self.per_page + 1
+        if self.window is not None:
+            rows = list(self.window[bottom:end])
+            if len(rows) == end - bottom:
+                return rows
+        return list(self.object_list[bottom:end])
+
     def page(self, number):
         number = self.validate_number_floor(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        rows = self._rows(bottom)
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         self.__dict__.pop("num_pages", None)
