@@ -24,7 +24,7 @@ are listed in the queryset's own order (which its index walks, stopping at the p
 says "more than 2,000", never counted (`CappedPaginator`).
 
 Above the cap on PostgreSQL, a page first walks a bounded window of the queryset in its own
-order (`SHIGAN_SEARCH_WINDOW` rows, 20,000) and keeps the hits inside it: the planner estimates
+order (`SHIGAN_SEARCH_WINDOW` rows, 12,000) and keeps the hits inside it: the planner estimates
 a phrase's hits as the product of its pairs' (1 row for a phrase with 25,000), so left alone it
 reads every hit and sorts them, where the walk stops early. The order is total, so when the
 window holds the page and one hit more, they are the first hits overall; else the page falls back
@@ -303,7 +303,7 @@ def search_cap() -> int:
 def search_window() -> int:
     """How many rows of the queryset's own order a capped page walks before it falls back to the
     plain query (README "Search": chosen by measurement at 5,000,000 problems)."""
-    return int(getattr(settings, "SHIGAN_SEARCH_WINDOW", 20000))
+    return int(getattr(settings, "SHIGAN_SEARCH_WINDOW", 12000))
 
 
 @dataclass(frozen=True)
