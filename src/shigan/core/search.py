@@ -31,6 +31,7 @@ window holds the page and one hit more, they are the first hits overall; else th
 to the plain query (`Search.window`, `CappedPaginator`).
 """
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -325,6 +326,34 @@ class Walk:
         return [found[pk] for pk in ids]
 
 
+def _estimate(using: str, sql: str, params=()) -> float:
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
+
+
+def _worth_walking(queryset: QuerySet, index: TextIndex, words: str, cap: int | None) -> bool:
+    """Whether a capped page should walk first: yes when the planner's estimate of the hits is
+    within the cap (known wrong: a phrase's pairs multiplied, 1 row for 25,000 hits; the planner
+    would read them all), or when the hits it trusts are dense enough for the window to hold two
+    pages; no for a word just above the cap (煤: 1 in 1,000 rows), whose walk would be in vain."""
+    terms = search_terms(words)
+    if not terms or _vendor(queryset.db) != "postgresql":
+        return False
+    cap = search_cap() if cap is None else cap
+    hits = _estimate(
+        queryset.db,
+        f"SELECT 1 FROM {index.table} WHERE {index.column}_search "
+        "@@ to_tsquery('simple'::regconfig, %s)",
+        [_pg_query(terms)],
+    )
+    if hits <= cap:
+        return True
+    rows = _estimate(queryset.db, f"SELECT 1 FROM {index.table}")
+    return hits * search_window() / max(rows, 1) >= 100
+
+
 def walked(queryset: QuerySet, index: TextIndex, words: str, size: int) -> Walk | None:
     """The rows among the first `size` of the (unsearched, ordered) queryset whose indexed text
     holds every word, in the same order; None where the walk is not needed (SQLite, whose
@@ -396,7 +425,9 @@ def capped_search(
     search = ranked_within_cap(text_filter(queryset, index, words), index, words, cap=cap)
     if not search.capped:
         return search
-    window = walked(queryset, index, words, search_window() if size is None else size)
+    if size is None:
+        size = search_window() if _worth_walking(queryset, index, words, cap) else 0
+    window = walked(queryset, index, words, size)
     return Search(search.rows, None, search.cap, capped=True, window=window)
 
 
