@@ -153,7 +153,7 @@ def child(problems: int, reuse: bool, plans: bool) -> None:
 
         def page(words=words):
             search = problem_ledger(user=office, unit=region, q=words)
-            rows = list(search.rows[:50])  # the ledger page's counts, as its view asks for them
+            rows = list(search.paginator(50).page(1))  # the page and its counts, as the view asks
             counts = None if search.capped else ledger_counts(search.rows)
             return rows, counts.total if counts else f">{search.cap}"
 

@@ -31,10 +31,10 @@ __all__ = [
     "recovery_codes_left",
 ]
 
-_admin_powers: list[Callable[[object], bool]] = []
+_admin_powers: list[Callable[[User], bool]] = []
 
 
-def register_admin_power(check: Callable[[object], bool]) -> None:
+def register_admin_power(check: Callable[[User], bool]) -> None:
     """An app above accounts declares a power that needs the second factor (orgs: unit admin)."""
     _admin_powers.append(check)
 

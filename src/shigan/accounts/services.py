@@ -189,10 +189,10 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
 
 # Whether a user holds roles on units: orgs (a floor above) registers the check; 三员分立 keeps
 # the audit administrator off every unit.
-_unit_role_checks: list[Callable[[object], bool]] = []
+_unit_role_checks: list[Callable[[User], bool]] = []
 
 
-def register_unit_roles_check(check: Callable[[object], bool]) -> None:
+def register_unit_roles_check(check: Callable[[User], bool]) -> None:
     if check not in _unit_role_checks:
         _unit_role_checks.append(check)
 

@@ -22,22 +22,31 @@ reads every hit, and so does an exact count. So a page's search counts its hits 
 (`SHIGAN_SEARCH_CAP`, 2,000): within it the hits are ranked and counted exactly; above it they
 are listed in the queryset's own order (which its index walks, stopping at the page) and the page
 says "more than 2,000", never counted (`CappedPaginator`).
+
+Above the cap on PostgreSQL, a page first walks a bounded window of the queryset in its own
+order (`SHIGAN_SEARCH_WINDOW` rows, 12,000) and keeps the hits inside it: the planner estimates
+a phrase's hits as the product of its pairs' (1 row for a phrase with 25,000), so left alone it
+reads every hit and sorts them, where the walk stops early. The order is total, so when the
+window holds the page and one hit more, they are the first hits overall; else the page falls back
+to the plain query (`Search.window`, `CappedPaginator`).
 """
 
+import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections, migrations
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.backends.signals import connection_created
 from django.db.migrations.state import StateApps
-from django.db.models import FloatField, Model, QuerySet
+from django.db.models import F, FloatField, Model, QuerySet
 from django.db.models.expressions import RawSQL
 
 __all__ = [
@@ -49,6 +58,7 @@ __all__ = [
     "capped_search",
     "ranked_within_cap",
     "search_cap",
+    "search_window",
     "function_operation",
     "install",
     "matching",
@@ -303,6 +313,80 @@ def search_cap() -> int:
     return int(getattr(settings, "SHIGAN_SEARCH_CAP", 2000))
 
 
+def search_window() -> int:
+    """How many rows of the queryset's own order a capped page walks before it falls back to the
+    plain query (README "Search": chosen by measurement at 5,000,000 problems)."""
+    return int(getattr(settings, "SHIGAN_SEARCH_WINDOW", 12000))
+
+
+@dataclass(frozen=True)
+class Walk:
+    """The hits among the first rows of an unsearched queryset, in its order: sliced, it walks
+    them lazily (the outer LIMIT stops the walk, never read past the page) and loads the rows."""
+
+    queryset: QuerySet[Any]
+    sql: str
+    params: tuple[Any, ...]
+
+    def __getitem__(self, rows: "slice[int, int, None]") -> list[Any]:
+        with connections[self.queryset.db].cursor() as cursor:
+            # A filtered scan of an ordered subquery keeps its order (PostgreSQL adds no sort).
+            limit = (*self.params, rows.stop - rows.start, rows.start)
+            cursor.execute(f"{self.sql} LIMIT %s OFFSET %s", limit)
+            ids = [row[0] for row in cursor.fetchall()]
+        found = {row.pk: row for row in self.queryset.filter(pk__in=ids)}
+        return [found[pk] for pk in ids]
+
+
+def _estimate(using: str, sql: str, params: Sequence[str] = ()) -> float:
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    return float((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
+
+
+def _worth_walking(queryset: QuerySet[Any], index: TextIndex, words: str, cap: int | None) -> bool:
+    """Whether a capped page should walk first: yes when the planner's estimate of the hits is
+    within the cap (known wrong: a phrase's pairs multiplied, 1 row for 25,000 hits; the planner
+    would read them all), or when the hits it trusts are dense enough for the window to hold two
+    pages; no for a word just above the cap (煤: 1 in 1,000 rows), whose walk would be in vain."""
+    terms = search_terms(words)
+    if not terms or _vendor(queryset.db) != "postgresql":
+        return False
+    cap = search_cap() if cap is None else cap
+    hits = _estimate(
+        queryset.db,
+        f"SELECT 1 FROM {index.table} WHERE {index.column}_search "
+        "@@ to_tsquery('simple'::regconfig, %s)",
+        [_pg_query(terms)],
+    )
+    if hits <= cap:
+        return True
+    rows = _estimate(queryset.db, f"SELECT 1 FROM {index.table}")
+    return hits * search_window() / max(rows, 1) >= 100
+
+
+def walked(queryset: QuerySet[Any], index: TextIndex, words: str, size: int) -> Walk | None:
+    """The rows among the first `size` of the (unsearched, ordered) queryset whose indexed text
+    holds every word, in the same order; None where the walk is not needed (SQLite, whose
+    planner already walks) or the words hold nothing to find."""
+    terms = search_terms(words)
+    if not terms or size < 1 or _vendor(queryset.db) != "postgresql":
+        return None
+    column = f'"{index.table}"."{index.column}_search"'
+    window = queryset.values(walk_row=F("pk"), walk_tsv=RawSQL(column, ()))[:size]
+    try:
+        sql, params = window.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # a queryset that cannot hold a row (`none()`)
+        return None
+    return Walk(
+        queryset,
+        f'SELECT w."walk_row" FROM ({sql}) w '
+        """WHERE w."walk_tsv" @@ to_tsquery('simple'::regconfig, %s)""",
+        (*params, _pg_query(terms)),
+    )
+
+
 def capped_count(queryset: QuerySet[Any], cap: int) -> int | None:
     """The number of rows when at most `cap`, else None: reads at most cap + 1 of them."""
     hits = queryset.order_by().values("pk")[: cap + 1].count()
@@ -318,6 +402,12 @@ class Search:
     hits: int | None
     cap: int
     capped: bool = False
+    window: "Walk | None" = None  # the hits within a bounded walk of `rows`' order (capped)
+
+    def paginator(self, per_page: int) -> "Paginator[Any]":
+        if self.capped:
+            return CappedPaginator(self.rows, per_page, window=self.window)
+        return Paginator(self.rows, per_page)
 
 
 def ranked_within_cap(
@@ -335,11 +425,22 @@ def ranked_within_cap(
 
 
 def capped_search(
-    queryset: QuerySet[Any], index: TextIndex, words: str, *, cap: int | None = None
+    queryset: QuerySet[Any],
+    index: TextIndex,
+    words: str,
+    *,
+    cap: int | None = None,
+    size: int | None = None,
 ) -> Search:
     """`text_search` for a page: ranked and counted up to the cap, in the queryset's own order
-    above it."""
-    return ranked_within_cap(text_filter(queryset, index, words), index, words, cap=cap)
+    above it (its first pages from a bounded walk of that order, see the module's doc)."""
+    search = ranked_within_cap(text_filter(queryset, index, words), index, words, cap=cap)
+    if not search.capped:
+        return search
+    if size is None:
+        size = search_window() if _worth_walking(queryset, index, words, cap) else 0
+    window = walked(queryset, index, words, size)
+    return Search(search.rows, None, search.cap, capped=True, window=window)
 
 
 if TYPE_CHECKING:  # Django's Paginator is generic in its stubs only
@@ -355,10 +456,26 @@ class CappedPaginator(_Paginator):
 
     capped = True
 
+    def __init__(
+        self, object_list: Any, per_page: int, *args: Any, window: Walk | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.window = window
+
+    def _rows(self, bottom: int) -> list[Any]:
+        # A window holding the page and one hit more holds the first ones overall (the order is
+        # total and the window its prefix); short of that, the plain query decides.
+        end = bottom + self.per_page + 1
+        if self.window is not None:
+            rows = list(self.window[bottom:end])
+            if len(rows) == end - bottom:
+                return rows
+        return list(self.object_list[bottom:end])
+
     def page(self, number: object) -> Page[Any]:
         number = self.validate_number_floor(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        rows = self._rows(bottom)
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         self.__dict__.pop("num_pages", None)

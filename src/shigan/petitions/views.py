@@ -24,7 +24,6 @@ from shigan.core.calendar import CalendarError
 from shigan.core.errors import DomainError
 from shigan.core.generic import ObjectActionView, apply_domain_error
 from shigan.core.jobs import job_create, job_enqueue
-from shigan.core.search import CappedPaginator
 from shigan.core.spreadsheets.forms import ImportForm
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
@@ -337,8 +336,7 @@ class UnitListView(LoginRequiredMixin, View):
         filters = forms.PetitionFilterForm(request.GET)
         data = filters.cleaned_data if filters.is_valid() else {}
         search = selectors.petition_search(user=request.user, unit=unit, **data)
-        pages = CappedPaginator if search.capped else Paginator
-        page = pages(search.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = search.paginator(PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
         context = {

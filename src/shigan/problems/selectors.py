@@ -16,9 +16,9 @@ from shigan.campaigns.models import Aspect, Campaign, GuidanceGroup
 from shigan.core.search import (
     Search,
     capped_count,
+    capped_search,
     matching,
     rank,
-    ranked_within_cap,
     search_cap,
     text_filter,
     text_search,
@@ -173,7 +173,9 @@ def problem_list(*, user, unit: Unit | None = None, **criteria) -> QuerySet[Prob
     return problems.order_by("-found_on", "-pk")
 
 
-def problem_ledger(*, user, unit: Unit, cap: int | None = None, **criteria) -> Search:
+def problem_ledger(
+    *, user, unit: Unit, cap: int | None = None, window: int | None = None, **criteria
+) -> Search:
     """The ledger page's rows. Searched by words (title or measures), the hits are counted up to
     the cap (core/search.py): within it, exactly and best title match first; above it, in the
     ledger's order and uncounted, so that a common word's first page costs a walk along the
@@ -182,12 +184,12 @@ def problem_ledger(*, user, unit: Unit, cap: int | None = None, **criteria) -> S
         subtree_q([unit.path], "unit__path")
     )
     criteria.setdefault("unit", unit)
+    words = (criteria.pop("q", None) or "").strip()
     problems = problem_filter(problems, criteria).select_related(*LIST_RELATED)
     problems = problems.order_by("-found_on", "-pk")
     cap = search_cap() if cap is None else cap
-    words = (criteria.get("q") or "").strip()
-    if words:
-        return ranked_within_cap(problems, TITLE_SEARCH, words, cap=cap)
+    if words:  # the walk of capped_search needs the ledger unsearched
+        return capped_search(problems, TITLE_SEARCH, words, cap=cap, size=window)
     if (criteria.get("measure_q") or "").strip():
         hits = capped_count(problems, cap)
         return Search(problems, hits, cap, capped=hits is None)

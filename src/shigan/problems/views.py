@@ -24,7 +24,6 @@ from django.views import View
 
 from shigan.core.errors import DomainError
 from shigan.core.generic import ObjectActionView, apply_domain_error
-from shigan.core.search import CappedPaginator
 from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get, unit_scope_roots
 from shigan.problems import forms, selectors, services
@@ -134,7 +133,7 @@ class LedgerView(LoginRequiredMixin, View):
         ledger = selectors.problem_ledger(user=request.user, unit=unit, **filters.criteria())
         paginator: Paginator[Any]
         if ledger.capped:  # a common word: no count of its hits, by light or at all
-            counts, paginator = None, CappedPaginator(ledger.rows, PAGE_SIZE)
+            counts, paginator = None, ledger.paginator(PAGE_SIZE)
         else:
             counts = ledger_counts_for(
                 user=request.user, unit=unit, criteria=filters.criteria(), problems=ledger.rows

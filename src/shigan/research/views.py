@@ -16,7 +16,6 @@ from django.views import View
 from shigan.campaigns.services import is_group_member_for
 from shigan.core.errors import DomainError
 from shigan.core.generic import ObjectActionView
-from shigan.core.search import CappedPaginator
 from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get
 from shigan.orgs.views_home import ScopeIndexView
@@ -68,8 +67,7 @@ class TopicListView(LoginRequiredMixin, View):
             state=data.get("state"),
             q=data.get("q") or "",
         )
-        pages = CappedPaginator if search.capped else Paginator
-        page = pages(search.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = search.paginator(PAGE_SIZE).get_page(request.GET.get("page"))
         context = {
             "unit": unit,
             "campaign": campaign,

@@ -123,7 +123,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet[Unit]):
     retrieve=gettext_lazy("角色授权详情"),
     destroy=gettext_lazy("撤销角色（需要管理权限）"),
 )
-class MembershipViewSet(ListRetrieveDestroyViewSet):
+class MembershipViewSet(ListRetrieveDestroyViewSet[Membership]):
     """Role grants on the units the caller sees; granting and revoking need the manage right."""
 
     serializer_class = MembershipSerializer

@@ -145,3 +145,26 @@ def test_the_ledger_page_within_the_cap_counts_exactly(titled, editor, client, u
     assert f"共 {expected} 个问题" in html and "light-counts" in html and "超过" not in html
     ranked = selectors.problem_list(user=editor, unit=units["own"], q="供暖")
     assert ids == [p.pk for p in ranked]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("window", [1, 7, 40, 10**6])
+def test_a_bounded_walk_pages_exactly_as_the_plain_query(titled, editor, units, window):
+    """The walk (PostgreSQL) serves a page only when its window holds it: same rows, same order
+    as the plain query whatever the window, which is tiny here so both branches run."""
+    unit, per_page = units["own"], 2
+    expected = ledger_ids(editor, unit, q="供暖")
+    search = selectors.problem_ledger(user=editor, unit=unit, q="供暖", cap=1, window=window)
+    assert search.capped and len(expected) > 2 * per_page
+    paginator = search.paginator(per_page)
+    pages = []
+    for number in range(1, len(expected) // per_page + 2):
+        pages += [p.pk for p in paginator.page(number)]
+    assert pages == expected
+    if search.window is None:  # SQLite: its planner walks already
+        return
+    first, hits = ledger_ids(editor, unit)[:window], set(expected)
+    walked = [p.pk for p in search.window[0 : per_page + 1]]
+    assert walked == [pk for pk in first if pk in hits][: per_page + 1]
+    if window in (1, 10**6):  # the fallback, then the walk, serve the first page
+        assert (len(walked) == per_page + 1) == (window > 1)
