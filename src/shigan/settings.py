@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 HOME = Path(os.environ.get("SHIGAN_HOME", "var")).resolve()
-# SHIGAN_HOME holds the SQLite database, the keys and the evidence files: created 0700, and its
-# database and key files 0600 (issue 16), whatever the umask.
+# SHIGAN_HOME (the SQLite database, keys, evidence files): 0700, its files 0600 (issue 16).
 if not HOME.exists():
     HOME.mkdir(mode=0o700, parents=True)
     HOME.chmod(0o700)
@@ -55,8 +54,7 @@ def _embedded_secret_key() -> str:
 PRODUCTION = "SECRET_KEY" in os.environ
 SECRET_KEY = os.environ.get("SECRET_KEY") or _embedded_secret_key()
 DEBUG = env_bool("DEBUG", False)
-# HTTPS-only cookies and redirects when run for production (a secret key given by the operator);
-# the embedded demo serves plain HTTP on the loopback address.
+# HTTPS-only cookies and redirects in production; the embedded demo serves HTTP on loopback.
 HTTPS = env_bool("SHIGAN_HTTPS", PRODUCTION and not DEBUG)
 ALLOWED_HOSTS = [
     h.strip()
@@ -219,11 +217,9 @@ SHIGAN_LOGIN_ADDRESS_LIMIT = int(os.environ.get("SHIGAN_LOGIN_ADDRESS_LIMIT", "2
 # reaches nothing but the second-factor pages.
 OTP_TOTP_ISSUER = "shigan"
 SHIGAN_OTP_RECOVERY_CODES = 10
-# Password ageing: after this many days a user must change the password before anything else
-# (0 turns it off).
+# Password ageing: after this many days a user must change the password first (0: off).
 SHIGAN_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("SHIGAN_PASSWORD_MAX_AGE_DAYS", "90"))
-# Concurrent sessions per account: a login beyond this ends the account's oldest session
-# (0 turns it off).
+# Concurrent sessions per account: a login beyond this ends the oldest session (0: off).
 SHIGAN_MAX_SESSIONS = int(os.environ.get("SHIGAN_MAX_SESSIONS", "3"))
 if os.environ.get("AXES_IPWARE_PROXY_COUNT"):
     AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_IPWARE_PROXY_COUNT"])
@@ -406,17 +402,17 @@ SHIGAN_JOB_HEARTBEAT_SECONDS = float(os.environ.get("SHIGAN_JOB_HEARTBEAT_SECOND
 SHIGAN_JOB_STALE_SECONDS = float(os.environ.get("SHIGAN_JOB_STALE_SECONDS", "180"))
 # Exports of more rows than this run as jobs; smaller ones download at once.
 SHIGAN_EXPORT_JOB_THRESHOLD = int(os.environ.get("SHIGAN_EXPORT_JOB_THRESHOLD", "5000"))
-# A search page ranks and counts at most this many hits; beyond it, ledger order and "more than"
-# (core/search.py: a common word's first page stays within 100 ms at 5,000,000 problems).
+# A search page ranks and counts at most this many hits; beyond it, ledger order and "more than",
+# its first pages from a walk of at most SHIGAN_SEARCH_WINDOW rows (core/search.py, README).
 SHIGAN_SEARCH_CAP = int(os.environ.get("SHIGAN_SEARCH_CAP", "2000"))
+SHIGAN_SEARCH_WINDOW = int(os.environ.get("SHIGAN_SEARCH_WINDOW", "12000"))
 SHIGAN_API_DOCS_PUBLIC = env_bool("SHIGAN_API_DOCS_PUBLIC", False)
 SHIGAN_IMPORT_MAX_BYTES = int(os.environ.get("SHIGAN_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 
 # Problems (issue 5): evidence files live under SHIGAN_HOME/private (never served directly).
 SHIGAN_HOME = HOME
 SHIGAN_EVIDENCE_MAX_BYTES = int(os.environ.get("SHIGAN_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
-# All the files of one upload together (issue 16); the reverse proxy's body limit
-# (client_max_body_size) should sit a little above it.
+# All the files of one upload (issue 16); the proxy's client_max_body_size a little above it.
 SHIGAN_EVIDENCE_MAX_REQUEST_BYTES = int(
     os.environ.get("SHIGAN_EVIDENCE_MAX_REQUEST_BYTES", str(50 * 1024 * 1024))
 )

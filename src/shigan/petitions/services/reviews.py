@@ -38,6 +38,21 @@ def _review_refusal(facts: clock.Facts) -> PetitionError:
     return PetitionError(_("复查尚未办结，不能请求复核。"), code=ErrorCode.REVIEW_PENDING)
 
 
+def _request_day(facts: clock.Facts, level: str, requested_on: datetime.date) -> datetime.date:
+    """The day a review is asked for, refused when it lies past the 30 days the level allows."""
+    last = clock.review_request_due(facts, level)
+    assert last is not None  # a level is open only after the answer it is about
+    requested_on = _date(requested_on, field="requested_on")
+    if requested_on > last:
+        raise PetitionError(
+            _("已超过请求%(level)s的期限（%(day)s）。")
+            % {"level": ReviewLevel(level).label, "day": last.isoformat()},
+            code=ErrorCode.REVIEW_REQUEST_LATE,
+            field="requested_on",
+        )
+    return requested_on
+
+
 @transaction.atomic
 def petition_review_request(
     *,
@@ -54,16 +69,7 @@ def petition_review_request(
     level = clock.next_review_level(facts)
     if level is None:
         raise _review_refusal(facts)
-    last = clock.review_request_due(facts, level)
-    assert last is not None  # a level is open only after the answer it is about
-    requested_on = _date(requested_on, field="requested_on")
-    if requested_on > last:
-        raise PetitionError(
-            _("已超过请求%(level)s的期限（%(day)s）。")
-            % {"level": ReviewLevel(level).label, "day": last.isoformat()},
-            code=ErrorCode.REVIEW_REQUEST_LATE,
-            field="requested_on",
-        )
+    requested_on = _request_day(facts, level, requested_on)
     body = body or _review_body(petition, level)
     if body is None:
         raise PetitionError(_("没有可以复查的上一级机关。"), code=ErrorCode.NO_BODY, field="body")
