@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 import xlsxwriter
+from playwright.sync_api import expect
 
 from shigan.demo.services import demo_setup
 from shigan.orgs.models import Person, Unit
@@ -65,8 +66,8 @@ def test_add_a_person_import_a_roster_and_find_by_initials(login, live_server, t
     page.get_by_label("姓名或拼音首字母").fill("zgl")
     page.get_by_role("button", name="查找").click()
     rows = page.locator("table.people tbody tr")
-    rows.first.wait_for()
-    assert rows.count() == 1
+    # The unfiltered list is on screen until the search's page replaces it.
+    expect(rows).to_have_count(1)
     assert WANTED in rows.first.inner_text() and "13900000200" in rows.first.inner_text()
 
     # The ledger names them: they are the roster's people, nobody new is registered.

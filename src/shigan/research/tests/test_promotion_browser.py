@@ -6,6 +6,7 @@ import datetime
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from shigan.accounts.services import user_create
 from shigan.accounts.system import system_actor
@@ -108,7 +109,9 @@ def test_office_promotes_two_villages_adopt_figure_reads_two_of_n(
         phone.goto(f"{live_server.url}/research/promotions/")
         phone.get_by_role("link", name="“统种共富”土地合作经营模式推广方案").click()
         rows = phone.locator("#promotion-targets tbody tr")
-        assert rows.count() == 1 and village.name in rows.first.inner_text()
+        # The link navigates: wait for the promotion's page rather than count the old one.
+        expect(rows).to_have_count(1)
+        expect(rows.first).to_contain_text(village.name)
         phone.get_by_role("link", name="反馈采用情况").click()
         phone.get_by_label("已采用").check()
         phone.get_by_label("反馈说明").fill("已组建土地股份合作社")
