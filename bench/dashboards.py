@@ -270,6 +270,7 @@ def _drop_secondary(cursor, tables) -> list[str]:
 def seed_calendar(first: int, last: int) -> None:
     """The working-day calendar of every year from `first` to `last` (the data's and today's):
     a year with none makes every write re-read the calendar (and fail on working days)."""
+    from shigan.accounts.system import system_actor
     from shigan.core.choices import HolidayKind
     from shigan.core.models import CalendarYear
     from shigan.core.services import (
@@ -284,11 +285,15 @@ def seed_calendar(first: int, last: int) -> None:
         if year in done:
             continue
         if year in package_years():
-            calendar_year_seed(actor=None, year=year)
+            calendar_year_seed(actor=system_actor("基准测试"), year=year)
         else:  # beyond the package: New Year's Day only
-            holiday_set(actor=None, date=datetime.date(year, 1, 1), kind=HolidayKind.HOLIDAY,
-                        name="元旦")  # fmt: skip
-            calendar_year_mark_complete(actor=None, year=year)
+            holiday_set(
+                actor=system_actor("基准测试"),
+                date=datetime.date(year, 1, 1),
+                kind=HolidayKind.HOLIDAY,
+                name="元旦",
+            )
+            calendar_year_mark_complete(actor=system_actor("基准测试"), year=year)
 
 
 # -- the metric facts in bulk --------------------------------------------------------------------
@@ -456,6 +461,7 @@ def load(count: int, verify: bool = False) -> dict:
     from django.utils import timezone
 
     from shigan.accounts.services import user_create
+    from shigan.accounts.system import system_actor
     from shigan.campaigns import services as campaigns
     from shigan.core.bulk import bulk_insert
     from shigan.orgs.divisions import divisions_import
@@ -466,28 +472,40 @@ def load(count: int, verify: bool = False) -> dict:
 
     call_command("migrate", verbosity=0)
     seed_calendar(2023, timezone.localdate().year + 1)
-    divisions_import(actor=None, province="15", depth=4)
+    divisions_import(actor=system_actor("基准测试"), province="15", depth=4)
     region = Unit.objects.get(division_level=1, division_code=REGION)
     league = Unit.objects.get(division_level=2, division_code=LEAGUE)
     campaign = campaigns.campaign_create(
-        actor=None, name="主题教育", root_unit=region, starts_on=datetime.date(2023, 4, 1)
+        actor=system_actor("基准测试"),
+        name="主题教育",
+        root_unit=region,
+        starts_on=datetime.date(2023, 4, 1),
     )
     aspects = [
-        campaigns.aspect_create(actor=None, campaign=campaign, kind="problem", name=name).pk
+        campaigns.aspect_create(
+            actor=system_actor("基准测试"), campaign=campaign, kind="problem", name=name
+        ).pk
         for name in ("理论学习", "调查研究", "推动发展", "为民服务", "检视整改", "作风建设")
     ]
     programs = [
-        services.special_program_create(actor=None, campaign=campaign, name=n, lead_unit=league).pk
+        services.special_program_create(
+            actor=system_actor("基准测试"), campaign=campaign, name=n, lead_unit=league
+        ).pk
         for n in ("整治形式主义为基层减负", "整治群众身边不正之风")
     ]
     batch = campaigns.batch_create(
-        actor=None, campaign=campaign, name="第一批", starts_on=datetime.date(2023, 4, 1)
+        actor=system_actor("基准测试"),
+        campaign=campaign,
+        name="第一批",
+        starts_on=datetime.date(2023, 4, 1),
     )
     banners = Unit.objects.subtree_of(region).filter(depth=3)
     campaigns.participation_enroll(
-        actor=None, batch=batch, units=list(Unit.objects.subtree_of(region).filter(depth__lte=3)),
+        actor=system_actor("基准测试"),
+        batch=batch,
+        units=list(Unit.objects.subtree_of(region).filter(depth__lte=3)),
         enrolled_on=datetime.date(2023, 4, 1),
-    )  # fmt: skip
+    )
     ids = {"campaign": campaign.pk, "aspects": aspects, "programs": programs}
     league_banners = list(banners.filter(path__startswith=league.path).values_list("pk", flat=True))
     rows = _rows(count, list(banners.values_list("pk", flat=True)), league_banners, ids)
@@ -517,8 +535,12 @@ def load(count: int, verify: bool = False) -> dict:
         cursor.execute("SELECT pg_database_size(current_database())")
         timings["bytes"] = cursor.fetchone()[0]
     for name, unit in (("region", region), ("league", league)):
-        leader = user_create(actor=None, username=f"{name}_leader", password="bench-password-2023")
-        membership_grant(actor=None, user=leader, unit=unit, role="leader")
+        leader = user_create(
+            actor=system_actor("基准测试"),
+            username=f"{name}_leader",
+            password="bench-password-2023",
+        )
+        membership_grant(actor=system_actor("基准测试"), user=leader, unit=unit, role="leader")
     return {**describe(), **timings}
 
 

@@ -37,13 +37,14 @@ def child() -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    from shigan.accounts.system import system_actor
     from shigan.core.bulk import bulk_insert
     from shigan.orgs.divisions import _COLUMNS, divisions_import
     from shigan.orgs.models import Unit
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    stats = divisions_import(actor=None)
+    stats = divisions_import(actor=system_actor("基准测试"))
     figure = time.perf_counter() - started
 
     rows = list(Unit.objects.order_by("pk").values_list(*_COLUMNS))
@@ -87,6 +88,7 @@ def _children_timing() -> tuple[float, float, int]:
     from django.test import Client
 
     from shigan.accounts.models import User
+    from shigan.accounts.system import system_actor
     from shigan.orgs.models import Unit
     from shigan.orgs.scoping import path_upper
     from shigan.orgs.services import unit_create
@@ -94,7 +96,9 @@ def _children_timing() -> tuple[float, float, int]:
     # NBS nodes have at most 170 children; departments make one node reach 1,000.
     node = Unit.objects.order_by("-numchild").first()
     for i in range(1000 - node.numchild):
-        unit_create(actor=None, parent=node, name=f"部门{i:04d}", kind="department")
+        unit_create(
+            actor=system_actor("基准测试"), parent=node, name=f"部门{i:04d}", kind="department"
+        )
     node.refresh_from_db()
     user = User.objects.create_superuser("bench", password="bench-password-123")
     client = Client(HTTP_HOST="127.0.0.1")

@@ -94,6 +94,7 @@ def child(rows: int) -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    from shigan.accounts.system import system_actor
     from shigan.audit.models import AuditEntry
     from shigan.audit.selectors import audit_verify
     from shigan.core.bulk import bulk_insert
@@ -103,7 +104,7 @@ def child(rows: int) -> None:
     from shigan.orgs.services.units_bulk import _UNIT_COLUMNS
 
     call_command("migrate", verbosity=0)
-    divisions_import(actor=None, province="15", depth=5)
+    divisions_import(actor=system_actor("基准测试"), province="15", depth=5)
     root = Unit.objects.get(depth=1)
     codes = Counter(Unit.objects.values_list("division_code", flat=True))
     parents = [c for c, n in codes.items() if c and n == 1]
@@ -112,7 +113,7 @@ def child(rows: int) -> None:
     audit_before = AuditEntry.objects.count()
 
     started = time.perf_counter()
-    result = UnitImporter(actor=None, unit=root).run(data, "部门.xlsx")
+    result = UnitImporter(actor=system_actor("基准测试"), unit=root).run(data, "部门.xlsx")
     figure = time.perf_counter() - started
     assert not result.errors, result.errors[:5]
     assert result.created == rows, result.summary()
@@ -121,7 +122,7 @@ def child(rows: int) -> None:
     assert audit_verify().ok
 
     started = time.perf_counter()
-    again = UnitImporter(actor=None, unit=root).run(data, "部门.xlsx")
+    again = UnitImporter(actor=system_actor("基准测试"), unit=root).run(data, "部门.xlsx")
     rerun = time.perf_counter() - started
     assert again.created == 0 and again.unchanged == rows
 

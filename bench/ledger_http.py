@@ -139,6 +139,7 @@ def load(problems: int) -> dict:
     from django.test import Client
 
     from shigan.accounts.services import user_create
+    from shigan.accounts.system import system_actor
     from shigan.campaigns import services as campaigns
     from shigan.core.bulk import bulk_insert
     from shigan.metrics.engine import metric_rebuild
@@ -150,19 +151,24 @@ def load(problems: int) -> dict:
     from shigan.problems.models import Problem, ProblemTransition
 
     call_command("migrate", verbosity=0)
-    divisions_import(actor=None, province="15", depth=5)
+    divisions_import(actor=system_actor("基准测试"), province="15", depth=5)
     region = Unit.objects.get(division_level=1, division_code="150000000000")
     league = Unit.objects.get(division_level=2, division_code=LEAGUE)
     campaign = campaigns.campaign_create(
-        actor=None, name="主题教育", root_unit=region, starts_on=datetime.date(2023, 4, 1)
+        actor=system_actor("基准测试"),
+        name="主题教育",
+        root_unit=region,
+        starts_on=datetime.date(2023, 4, 1),
     )
     aspects = [
-        campaigns.aspect_create(actor=None, campaign=campaign, kind="problem", name=name).pk
+        campaigns.aspect_create(
+            actor=system_actor("基准测试"), campaign=campaign, kind="problem", name=name
+        ).pk
         for name in ("理论学习", "调查研究", "推动发展", "为民服务", "检视整改", "作风建设")
     ]
     programs = [
         services.special_program_create(
-            actor=None, campaign=campaign, name=name, lead_unit=league
+            actor=system_actor("基准测试"), campaign=campaign, name=name, lead_unit=league
         ).pk
         for name in ("整治形式主义为基层减负", "整治群众身边不正之风")
     ]
@@ -223,8 +229,10 @@ def load(problems: int) -> dict:
         metric_rebuild(metric)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    leader = user_create(actor=None, username="league_leader", password="bench-password-2023")
-    membership_grant(actor=None, user=leader, unit=league, role="leader")
+    leader = user_create(
+        actor=system_actor("基准测试"), username="league_leader", password="bench-password-2023"
+    )
+    membership_grant(actor=system_actor("基准测试"), user=leader, unit=league, role="leader")
     client = Client()
     client.force_login(leader)
     in_league = Problem.objects.filter(unit__path__startswith=league.path)

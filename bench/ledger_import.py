@@ -101,6 +101,7 @@ def seed(existing: int):
     """The tree, a campaign, and `existing` problems inserted raw all over the region."""
     from django.core.management import call_command
 
+    from shigan.accounts.system import system_actor
     from shigan.campaigns import services as campaigns
     from shigan.core.bulk import bulk_insert
     from shigan.orgs.divisions import divisions_import
@@ -108,13 +109,18 @@ def seed(existing: int):
     from shigan.problems.models import Problem
 
     call_command("migrate", verbosity=0)
-    divisions_import(actor=None, province="15", depth=5)
+    divisions_import(actor=system_actor("基准测试"), province="15", depth=5)
     region = Unit.objects.get(division_level=1, division_code="150000000000")
     campaign = campaigns.campaign_create(
-        actor=None, name="主题教育", root_unit=region, starts_on=datetime.date(2023, 4, 1)
+        actor=system_actor("基准测试"),
+        name="主题教育",
+        root_unit=region,
+        starts_on=datetime.date(2023, 4, 1),
     )
     for name in ASPECTS:
-        campaigns.aspect_create(actor=None, campaign=campaign, kind="problem", name=name)
+        campaigns.aspect_create(
+            actor=system_actor("基准测试"), campaign=campaign, kind="problem", name=name
+        )
     units = list(Unit.objects.filter(depth__gte=3).values_list("pk", flat=True))
     rng = random.Random(7)
     now = datetime.datetime(2023, 6, 7, tzinfo=datetime.UTC)
@@ -151,6 +157,7 @@ def child(existing: int, problems: int) -> None:
     django.setup()
     from django.db import connection, transaction
 
+    from shigan.accounts.system import system_actor
     from shigan.core.bulk import bulk_insert
     from shigan.orgs.models import Unit
     from shigan.problems.imports import LedgerImporter
@@ -167,7 +174,9 @@ def child(existing: int, problems: int) -> None:
     data = make_ledger(units, problems)
 
     def run(dry_run: bool, sheet: bytes):
-        importer = LedgerImporter(actor=None, unit=league, campaign=campaign, dry_run=dry_run)
+        importer = LedgerImporter(
+            actor=system_actor("基准测试"), unit=league, campaign=campaign, dry_run=dry_run
+        )
         started = time.perf_counter()
         result = importer.run(sheet, "台账.xlsx")
         return time.perf_counter() - started, result

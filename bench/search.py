@@ -48,6 +48,7 @@ def seed(problems: int):
     from django.core.management import call_command
 
     from shigan.accounts.services import user_create
+    from shigan.accounts.system import system_actor
     from shigan.campaigns import services as campaigns
     from shigan.core.bulk import bulk_insert
     from shigan.orgs.divisions import divisions_import
@@ -56,10 +57,13 @@ def seed(problems: int):
     from shigan.problems.models import Problem
 
     call_command("migrate", verbosity=0)
-    divisions_import(actor=None, province="15", depth=5)
+    divisions_import(actor=system_actor("基准测试"), province="15", depth=5)
     region = Unit.objects.get(division_level=1, division_code="150000000000")
     campaign = campaigns.campaign_create(
-        actor=None, name="主题教育", root_unit=region, starts_on=datetime.date(2023, 4, 1)
+        actor=system_actor("基准测试"),
+        name="主题教育",
+        root_unit=region,
+        starts_on=datetime.date(2023, 4, 1),
     )
     units = list(Unit.objects.filter(depth__gte=3).values_list("pk", flat=True))
     rng = random.Random(15)
@@ -87,8 +91,10 @@ def seed(problems: int):
             for i in range(problems)
         ),  # fmt: skip
     )
-    office = user_create(actor=None, username="office", password="bench-only-password")
-    membership_grant(actor=None, user=office, unit=region, role="admin")
+    office = user_create(
+        actor=system_actor("基准测试"), username="office", password="bench-only-password"
+    )
+    membership_grant(actor=system_actor("基准测试"), user=office, unit=region, role="admin")
     with connection_cursor() as cursor:
         cursor.execute("ANALYZE")
     return office, region

@@ -57,6 +57,7 @@ def seed_calendar() -> None:
     complete (New Year's Day only) when beyond the package: lights count working days."""
     from django.utils import timezone
 
+    from shigan.accounts.system import system_actor
     from shigan.core.choices import HolidayKind
     from shigan.core.services import (
         calendar_year_mark_complete,
@@ -68,11 +69,13 @@ def seed_calendar() -> None:
     today = timezone.localdate()
     for year in sorted({today.year - 1, today.year, today.year + 1}):
         if year in package_years():
-            calendar_year_seed(actor=None, year=year)
+            calendar_year_seed(actor=system_actor("基准测试"), year=year)
         else:
             day = datetime.date(year, 1, 1)
-            holiday_set(actor=None, date=day, kind=HolidayKind.HOLIDAY, name="元旦")
-            calendar_year_mark_complete(actor=None, year=year)
+            holiday_set(
+                actor=system_actor("基准测试"), date=day, kind=HolidayKind.HOLIDAY, name="元旦"
+            )
+            calendar_year_mark_complete(actor=system_actor("基准测试"), year=year)
 
 
 def load(pool: int) -> list[tuple[int, list[int]]]:
@@ -81,6 +84,7 @@ def load(pool: int) -> list[tuple[int, list[int]]]:
     from django.utils import timezone
 
     from shigan.accounts.services import user_create
+    from shigan.accounts.system import system_actor
     from shigan.orgs.choices import Role
     from shigan.orgs.divisions import divisions_import
     from shigan.orgs.models import Unit
@@ -88,15 +92,17 @@ def load(pool: int) -> list[tuple[int, list[int]]]:
     from shigan.problems.services import ProblemDraft, problem_bulk_create
 
     call_command("migrate", verbosity=0)
-    divisions_import(actor=None, province="15", depth=3)
+    divisions_import(actor=system_actor("基准测试"), province="15", depth=3)
     seed_calendar()
     today = timezone.localdate()
     leagues = Unit.objects.filter(depth=2).order_by("path")[:LEAGUES]
     found = []
     for n, league in enumerate(leagues):
         banner = Unit.objects.get_children(league).first()
-        clerk = user_create(actor=None, username=f"clerk{n}", password="bench-password-123")
-        membership_grant(actor=None, user=clerk, unit=banner, role=Role.EDITOR)
+        clerk = user_create(
+            actor=system_actor("基准测试"), username=f"clerk{n}", password="bench-password-123"
+        )
+        membership_grant(actor=system_actor("基准测试"), user=clerk, unit=banner, role=Role.EDITOR)
         drafts = [
             ProblemDraft(
                 unit=banner,
