@@ -11,7 +11,7 @@ class NotificationsConfig(AppConfig):
         # Imported here: they read the models, loaded only now.
         from shigan.audit.services import audit_checkpoint_now
         from shigan.core.jobs import job_finished
-        from shigan.notifications import receivers
+        from shigan.notifications import receivers, tasks  # noqa: F401  (registers the tasks)
         from shigan.notifications.watch import register_watcher
 
         # The daily signed checkpoint of the audit chain (issue 16), besides every Nth entry;

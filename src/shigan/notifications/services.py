@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from shigan.accounts.system import system_actor
 from shigan.audit.services import audit_record
+from shigan.celery import app as celery_app
 from shigan.core import crypto
 from shigan.core.actors import is_system_actor
 from shigan.core.choices import JobState
@@ -48,6 +49,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+# The Celery task that sends one delivery, named so this module need not import tasks.py.
+DELIVER_TASK = "shigan.notify_deliver"
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 DIGEST_KIND = "notifications.digest"
@@ -287,12 +290,12 @@ def _deliver_later(ids: list[int]) -> None:
     must see the row; in the embedded default the task runs in-process)."""
     if not ids:
         return
-    from shigan.notifications.tasks import deliver  # tasks import this module: a cycle
 
     def send():
         for pk in ids:
             try:
-                deliver.delay(pk)
+                # By the task's name: tasks.py imports this module (the app registers it).
+                celery_app.signature(DELIVER_TASK, args=(pk,)).delay()
             except Exception:  # broker down: the row stays 排队中 on the deliveries page
                 logger.exception("delivery %s not queued", pk)
 

@@ -4,7 +4,12 @@ shigan (issue 18) — one task per message, retried with exponential back-off.""
 from django.conf import settings
 
 from shigan.celery import app
-from shigan.notifications.services import deliveries_release, delivery_attempt, digest_send
+from shigan.notifications.services import (
+    DELIVER_TASK,
+    deliveries_release,
+    delivery_attempt,
+    digest_send,
+)
 from shigan.notifications.watch import watch_run
 
 __all__ = ["watch_daily", "deliver", "notify_digest", "notify_release", "backoff"]
@@ -21,7 +26,7 @@ def backoff(retries: int) -> int:
     return min(settings.SHIGAN_NOTIFY_RETRY_SECONDS * 2**retries, 3600)
 
 
-@app.task(bind=True, name="shigan.notify_deliver", ignore_result=True, max_retries=None)
+@app.task(bind=True, name=DELIVER_TASK, ignore_result=True, max_retries=None)
 def deliver(self, delivery_id: int) -> None:
     """Send one Delivery; on a failure worth retrying, again after the back-off (the service
     counts the attempts and gives up after SHIGAN_NOTIFY_MAX_ATTEMPTS)."""
