@@ -20,6 +20,7 @@ from shigan.problems.api.common import (
     UPLOAD_PARSERS,
     ScopedReadMixin,
     call_service,
+    campaign_covering,
     person_named,
     require_record,
     today,
@@ -176,14 +177,7 @@ class ProblemViewSet(
         unit = unit_get(user=request.user, pk=data["unit"])
         if not user_can(request.user, "record", unit):
             raise exceptions.PermissionDenied(_("您没有在该单位登记问题的权限。"))
-        campaign = None
-        if data.get("campaign"):
-            campaign = selectors.default_campaign(unit=unit, pk=data["campaign"])
-            if campaign is None:
-                raise exceptions.ValidationError(
-                    {"campaign": [_("该单位不在这次主题教育的范围内。")]},
-                    code=ErrorCode.UNIT_OUTSIDE_CAMPAIGN,
-                )
+        campaign = campaign_covering(unit, data.get("campaign"))
         aspect = self._aspect(campaign, data.get("aspect"))
         program = None
         if data.get("special_program"):
