@@ -1,5 +1,5 @@
 """What the problems API views share: a service call whose refusal about the caller is a
-403, the people and problems named by id in a request, the scoped read mixin."""
+403, the campaign, people and problems named by id in a request, the scoped read mixin."""
 
 from typing import TYPE_CHECKING
 
@@ -50,6 +50,20 @@ def require_review(user, problem) -> None:
 
 def today():
     return timezone.localdate()
+
+
+def campaign_covering(unit, pk, message: str | None = None):
+    """The campaign `pk` if it covers `unit` (None when none is named); one that does not
+    cover it is refused on the `campaign` field with `message`."""
+    if not pk:
+        return None
+    campaign = selectors.default_campaign(unit=unit, pk=pk)
+    if campaign is None:
+        raise exceptions.ValidationError(
+            {"campaign": [message or _("该单位不在这次主题教育的范围内。")]},
+            code=ErrorCode.UNIT_OUTSIDE_CAMPAIGN,
+        )
+    return campaign
 
 
 def people_named(user, unit, ids: list[int], field: str):

@@ -20,6 +20,7 @@ from shigan.problems.api.common import (
     UPLOAD_PARSERS,
     ScopedReadMixin,
     call_service,
+    campaign_covering,
     person_named,
     require_record,
     today,
@@ -85,7 +86,7 @@ class MeasureInput(serializers.Serializer):
         min_value=1, max_value=MAX_ID, required=False, label=gettext_lazy("责任人")
     )
     deadline = serializers.DateField(required=False, label=gettext_lazy("完成时限"))
-    added_on = serializers.DateField(required=False, label=gettext_lazy("提出日期"))
+    added_on = serializers.DateField(required=False, default=today, label=gettext_lazy("提出日期"))
 
 
 class ProgressReportInput(serializers.Serializer):
@@ -93,7 +94,9 @@ class ProgressReportInput(serializers.Serializer):
     percent = serializers.IntegerField(
         min_value=0, max_value=100, label=gettext_lazy("整改进度（%）")
     )
-    reported_on = serializers.DateField(required=False, label=gettext_lazy("报告日期"))
+    reported_on = serializers.DateField(
+        required=False, default=today, label=gettext_lazy("报告日期")
+    )
     files = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, label=gettext_lazy("佐证材料")
     )
@@ -107,7 +110,9 @@ class EvidenceInput(serializers.Serializer):
 
 class CloseOutInput(serializers.Serializer):
     summary = serializers.CharField(label=gettext_lazy("整改完成情况"))
-    submitted_on = serializers.DateField(required=False, label=gettext_lazy("申请日期"))
+    submitted_on = serializers.DateField(
+        required=False, default=today, label=gettext_lazy("申请日期")
+    )
     next_checkpoint = serializers.DateField(required=False, label=gettext_lazy("下一检查节点"))
     files = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, label=gettext_lazy("佐证材料")
@@ -129,7 +134,9 @@ class CloseOutInput(serializers.Serializer):
 class ExtensionInput(serializers.Serializer):
     new_deadline = serializers.DateField(label=gettext_lazy("申请延至"))
     reason = serializers.CharField(label=gettext_lazy("延期理由"))
-    requested_on = serializers.DateField(required=False, label=gettext_lazy("申请日期"))
+    requested_on = serializers.DateField(
+        required=False, default=today, label=gettext_lazy("申请日期")
+    )
 
 
 @extend_schema_view(
@@ -166,6 +173,12 @@ class ProblemViewSet(
         require_record(self.request.user, problem)
         return problem
 
+    def _created(self, serializer_class, service, **arguments) -> Response:
+        """`service` run by the caller (a refusal about them is a 403): 201 with what it made.
+        An input's fields are named as the service's arguments (its days today unless given)."""
+        made = call_service(service, actor=self.request.user, **arguments)
+        return Response(serializer_class(made).data, status=status.HTTP_201_CREATED)
+
     @extend_schema(
         summary=gettext_lazy("登记问题（可同时登记第一条整改措施）"),
         request=ProblemCreateInput,
@@ -176,14 +189,7 @@ class ProblemViewSet(
         unit = unit_get(user=request.user, pk=data["unit"])
         if not user_can(request.user, "record", unit):
             raise exceptions.PermissionDenied(_("您没有在该单位登记问题的权限。"))
-        campaign = None
-        if data.get("campaign"):
-            campaign = selectors.default_campaign(unit=unit, pk=data["campaign"])
-            if campaign is None:
-                raise exceptions.ValidationError(
-                    {"campaign": [_("该单位不在这次主题教育的范围内。")]},
-                    code=ErrorCode.UNIT_OUTSIDE_CAMPAIGN,
-                )
+        campaign = campaign_covering(unit, data.get("campaign"))
         aspect = self._aspect(campaign, data.get("aspect"))
         program = None
         if data.get("special_program"):
@@ -240,16 +246,8 @@ class ProblemViewSet(
     def measures(self, request, pk=None):
         problem = self._recordable()
         data = parse(MeasureInput, request.data)
-        measure = call_service(
-            services.measure_add,
-            actor=request.user,
-            problem=problem,
-            text=data["text"],
-            owner=person_named(request.user, problem.unit, data.get("owner"), "owner"),
-            deadline=data.get("deadline"),
-            added_on=data.get("added_on") or today(),
-        )
-        return Response(MeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
+        data["owner"] = person_named(request.user, problem.unit, data.get("owner"), "owner")
+        return self._created(MeasureSerializer, services.measure_add, problem=problem, **data)
 
     @extend_schema(
         summary=gettext_lazy("报告整改进展（可附佐证材料，multipart 上传 files）"),
@@ -263,16 +261,9 @@ class ProblemViewSet(
     def progress(self, request, pk=None):
         problem = self._recordable()
         data = parse(ProgressReportInput, request.data)
-        report = call_service(
-            services.progress_report_add,
-            actor=request.user,
-            problem=problem,
-            text=data["text"],
-            percent=data["percent"],
-            reported_on=data.get("reported_on") or today(),
-            files=data["files"],
+        return self._created(
+            ReportSerializer, services.progress_report_add, problem=problem, **data
         )
-        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=gettext_lazy("上传佐证材料（multipart，files 可多个）"),
@@ -297,18 +288,8 @@ class ProblemViewSet(
     def closeout(self, request, pk=None):
         problem = self._recordable()
         data = parse(CloseOutInput, request.data)
-        closeout = call_service(
-            services.closeout_submit,
-            actor=request.user,
-            problem=problem,
-            summary=data["summary"],
-            submitted_on=data.get("submitted_on") or today(),
-            next_checkpoint=data.get("next_checkpoint"),
-            files=data["files"],
-            finish=data["finish"],
-            reasons={int(k): v for k, v in data["reasons"].items() if str(k).isdigit()},
-        )
-        return Response(CloseOutSerializer(closeout).data, status=status.HTTP_201_CREATED)
+        data["reasons"] = {int(k): v for k, v in data["reasons"].items() if str(k).isdigit()}
+        return self._created(CloseOutSerializer, services.closeout_submit, problem=problem, **data)
 
     @post_action(
         summary=gettext_lazy("申请延期（由上级审批）"),
@@ -318,12 +299,6 @@ class ProblemViewSet(
     def extensions(self, request, pk=None):
         problem = self._recordable()
         data = parse(ExtensionInput, request.data)
-        extension = call_service(
-            services.extension_request,
-            actor=request.user,
-            problem=problem,
-            new_deadline=data["new_deadline"],
-            reason=data["reason"],
-            requested_on=data.get("requested_on") or today(),
+        return self._created(
+            ExtensionSerializer, services.extension_request, problem=problem, **data
         )
-        return Response(ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from shigan.core.api import parse, post_action, summaries
@@ -13,6 +13,7 @@ from shigan.problems.api.common import (
     MAX_ID,
     ScopedReadMixin,
     call_service,
+    campaign_covering,
     today,
     visible_problems,
 )
@@ -21,7 +22,6 @@ from shigan.problems.api.serializers import (
     SpecialProgramSerializer,
 )
 from shigan.problems.choices import RuleKind
-from shigan.problems.errors import ErrorCode
 from shigan.problems.filters import (
     RuleFilter,
     SpecialProgramFilter,
@@ -90,12 +90,9 @@ class SpecialProgramViewSet(
     def create(self, request):
         data = parse(ProgramInput, request.data)
         unit = unit_get(user=request.user, pk=data["lead_unit"])
-        campaign = selectors.default_campaign(unit=unit, pk=data["campaign"])
-        if campaign is None:
-            raise exceptions.ValidationError(
-                {"campaign": [_("牵头单位不在这次主题教育的范围内。")]},
-                code=ErrorCode.UNIT_OUTSIDE_CAMPAIGN,
-            )
+        campaign = campaign_covering(
+            unit, data["campaign"], _("牵头单位不在这次主题教育的范围内。")
+        )
         program = call_service(
             services.special_program_create,
             actor=request.user,
@@ -140,14 +137,7 @@ class RuleViewSet(
     def create(self, request):
         data = parse(RuleInput, request.data)
         unit = unit_get(user=request.user, pk=data["unit"])
-        campaign = None
-        if data.get("campaign"):
-            campaign = selectors.default_campaign(unit=unit, pk=data["campaign"])
-            if campaign is None:
-                raise exceptions.ValidationError(
-                    {"campaign": [_("该单位不在这次主题教育的范围内。")]},
-                    code=ErrorCode.UNIT_OUTSIDE_CAMPAIGN,
-                )
+        campaign = campaign_covering(unit, data.get("campaign"))
         rule = call_service(
             services.rule_create,
             actor=request.user,
