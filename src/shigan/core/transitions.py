@@ -1,12 +1,14 @@
 """The abstract transition row: one state change of a record (who, when, from, to, why). A
-concrete transition names its record and sets `state_choices`; the history of the states, and
-so every as-of figure, is read from these rows."""
+concrete transition names its record (`record_fk`) and sets `state_choices`; the history of the
+states, and so every as-of figure, is read from these rows."""
+
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["Transition"]
+__all__ = ["Transition", "record_fk", "to_state_field"]
 
 
 class Transition(models.Model):
@@ -43,3 +45,15 @@ class Transition(models.Model):
 
     def to_label(self) -> str:
         return str(dict(self.state_choices.choices).get(self.to_state, self.to_state))
+
+
+def record_fk(model: Any, verbose_name: Any) -> "models.ForeignKey[Any, Any]":
+    """A transition's record, whose history is `record.transitions` and goes with it."""
+    return models.ForeignKey(
+        model, verbose_name=verbose_name, on_delete=models.CASCADE, related_name="transitions"
+    )
+
+
+def to_state_field(states: type[models.TextChoices]) -> "models.CharField[Any, Any]":
+    """`to_state` with the record's states as its choices."""
+    return models.CharField(_("新状态"), max_length=20, choices=states.choices)

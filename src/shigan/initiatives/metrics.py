@@ -26,29 +26,22 @@ from shigan.initiatives.models import (
     Project,
     ServicePoint,
 )
-from shigan.metrics.registry import Metric, register_metric, register_variant
+from shigan.metrics.registry import campaign_metric, register_variant
 
-KEY_TASKS = register_metric(
-    Metric(
-        key="initiatives.key_tasks",
-        label=_("重点任务数"),
-        model=KeyTask,
-        date_field="created_on",
-        campaign_field="campaign",
-        dims=("area",),
-        order_by=("area", "pk"),
-    )
+KEY_TASKS = campaign_metric(
+    "initiatives.key_tasks",
+    _("重点任务数"),
+    KeyTask,
+    date_field="created_on",
+    dims=("area",),
+    order_by=("area", "pk"),
 )
-PROJECTS = register_metric(
-    Metric(
-        key="initiatives.projects",
-        label=_("项目数"),
-        model=Project,
-        date_field="approved_on",
-        campaign_field="campaign",
-        dims=("area", "kind"),
-        order_by=("-approved_on", "-pk"),
-    )
+PROJECTS = campaign_metric(
+    "initiatives.projects",
+    _("项目数"),
+    Project,
+    date_field="approved_on",
+    dims=("area", "kind"),
 )
 PROJECT_FUNDS = register_variant(
     PROJECTS,
@@ -65,39 +58,30 @@ PROJECT_FUNDS_DISBURSED = register_variant(
     order_by=("-funds_disbursed", "-pk"),
     amount_field="funds_disbursed",
 )
-LIVELIHOOD_ITEMS = register_metric(
-    Metric(
-        key="initiatives.livelihood_items",
-        label=_("民生项目数"),
-        model=LivelihoodItem,
-        date_field="listed_on",
-        campaign_field="campaign",
-        dims=("area",),
-        order_by=("number",),
-    )
+LIVELIHOOD_ITEMS = campaign_metric(
+    "initiatives.livelihood_items",
+    _("民生项目数"),
+    LivelihoodItem,
+    date_field="listed_on",
+    dims=("area",),
+    order_by=("number",),
 )
-INDICATOR_VALUES = register_metric(
-    Metric(
-        key="initiatives.indicator_values",
-        label=_("指标数值"),
-        model=IndicatorReport,
-        unit_field="project__unit",
-        date_field="reported_on",
-        campaign_field="project__campaign",
-        dims=("indicator",),
-        order_by=("-reported_on", "-pk"),
-        amount_field="value",
-        amount_scale=10**PLACES,  # kept in ten-thousandths of the indicator's unit
-    )
+INDICATOR_VALUES = campaign_metric(
+    "initiatives.indicator_values",
+    _("指标数值"),
+    IndicatorReport,
+    unit_field="project__unit",
+    date_field="reported_on",
+    campaign_field="project__campaign",
+    dims=("indicator",),
+    amount_field="value",
+    amount_scale=10**PLACES,  # kept in ten-thousandths of the indicator's unit
 )
-SERVICE_POINTS = register_metric(
-    Metric(
-        key="initiatives.service_points",
-        label=_("服务网点数"),
-        model=ServicePoint,
-        date_field="opened_on",
-        campaign_field="item__campaign",
-        dims=("item",),
-        order_by=("-opened_on", "-pk"),
-    )
+SERVICE_POINTS = campaign_metric(
+    "initiatives.service_points",
+    _("服务网点数"),
+    ServicePoint,
+    date_field="opened_on",
+    campaign_field="item__campaign",
+    dims=("item",),
 )

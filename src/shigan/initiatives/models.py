@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shigan.core.records import optional_fk, user_fk
-from shigan.core.transitions import Transition
+from shigan.core.transitions import Transition, record_fk
 from shigan.initiatives.amounts import FUNDS_MAX
 from shigan.initiatives.choices import (
     FundSource,
@@ -196,9 +196,7 @@ class Milestone(models.Model):
 class MilestoneTransition(Transition):
     state_choices = MilestoneState
     record_field = "milestone"
-    milestone = models.ForeignKey(
-        Milestone, verbose_name=_("时间节点"), on_delete=models.CASCADE, related_name="transitions"
-    )
+    milestone = record_fk(Milestone, _("时间节点"))
 
     class Meta(Transition.Meta):
         verbose_name = _("时间节点状态变更")
@@ -262,9 +260,7 @@ class Project(models.Model):
 class ProjectTransition(Transition):
     state_choices = ProjectState
     record_field = "project"
-    project = models.ForeignKey(
-        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="transitions"
-    )
+    project = record_fk(Project, _("项目"))
 
     class Meta(Transition.Meta):
         verbose_name = _("项目状态变更")
@@ -379,12 +375,7 @@ class LivelihoodProgress(models.Model):
 class LivelihoodTransition(Transition):
     state_choices = LivelihoodState
     record_field = "item"
-    item = models.ForeignKey(
-        LivelihoodItem,
-        verbose_name=_("民生项目"),
-        on_delete=models.CASCADE,
-        related_name="transitions",
-    )
+    item = record_fk(LivelihoodItem, _("民生项目"))
 
     class Meta(Transition.Meta):
         verbose_name = _("民生项目状态变更")

@@ -11,6 +11,7 @@ __all__ = [
     "StateHistory",
     "register_metric",
     "register_variant",
+    "campaign_metric",
     "get_metric",
     "METRICS",
     "register_campaign_lookup",
@@ -82,6 +83,17 @@ def register_variant(base: Metric, **changes: Any) -> Metric:
     """Register a metric that is `base` with some settings changed: its own key and label, and
     a narrower filter, other states, another amount … (each figure is still declared once)."""
     return register_metric(replace(base, **changes))
+
+
+def campaign_metric(key: str, label: object, model: type[Model], **settings: Any) -> Metric:
+    """Register a figure of a campaign's records, the usual kind: each record names its campaign
+    in `campaign` and, when it has a `date_field`, counts from that day on and is listed newest
+    first. `settings` are the other fields of the `Metric`, and override these defaults."""
+    date_field = settings.get("date_field")
+    defaults: dict[str, Any] = {"campaign_field": "campaign"}
+    if date_field:
+        defaults["order_by"] = (f"-{date_field}", "-pk")
+    return register_metric(Metric(key=key, label=label, model=model, **(defaults | settings)))
 
 
 def get_metric(key: str) -> Metric:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from shigan.core.deadlines import Light
 from shigan.core.records import optional_fk, user_fk
 from shigan.core.search import TextIndex
-from shigan.core.transitions import Transition
+from shigan.core.transitions import Transition, record_fk, to_state_field
 from shigan.orgs.scoping import ALL, ScopedQuerySet, subtree_q, user_scope_paths
 from shigan.petitions.choices import (
     AgentLevel,
@@ -204,10 +204,8 @@ class Petitioner(models.Model):
 class PetitionTransition(Transition):
     """A state change or a hand-over (from_unit → to_unit): who, when, to whom, note."""
 
-    petition = models.ForeignKey(
-        Petition, verbose_name=_("信访件"), on_delete=models.CASCADE, related_name="transitions"
-    )
-    to_state = models.CharField(_("新状态"), max_length=20, choices=PetitionState.choices)
+    petition = record_fk(Petition, _("信访件"))
+    to_state = to_state_field(PetitionState)
     state_choices = PetitionState
     record_field = "petition"
     from_unit = optional_fk("orgs.Unit", _("移交单位"))

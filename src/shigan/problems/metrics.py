@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from shigan.campaigns.models import Aspect
 from shigan.campaigns.selectors import batch_records
 from shigan.core.deadlines import Light
-from shigan.metrics.registry import Metric, StateHistory, register_metric, register_variant
+from shigan.metrics.registry import StateHistory, campaign_metric, register_variant
 from shigan.metrics.selectors import metric_records
 from shigan.problems.choices import ProblemSource, ProblemState
 from shigan.problems.models import (
@@ -30,17 +30,14 @@ from shigan.problems.models import (
 HISTORY = StateHistory(ProblemTransition, record_field="problem")
 ALL_STATES = tuple(ProblemState.values)
 
-PROBLEMS = register_metric(
-    Metric(
-        key="problems.found",
-        label=_("问题数"),
-        model=Problem,
-        states=ALL_STATES,
-        history=HISTORY,
-        campaign_field="campaign",
-        dims=("source", "state", "aspect", "light", "term"),
-        order_by=("-found_on", "-pk"),
-    )
+PROBLEMS = campaign_metric(
+    "problems.found",
+    _("问题数"),
+    Problem,
+    states=ALL_STATES,
+    history=HISTORY,
+    dims=("source", "state", "aspect", "light", "term"),
+    order_by=("-found_on", "-pk"),
 )
 PROBLEMS_CLOSED = register_variant(
     PROBLEMS,
@@ -66,17 +63,14 @@ CARRIED_IN = register_variant(
     order_by=("-carried_on", "-pk"),
 )
 
-MEASURES = register_metric(
-    Metric(
-        key="problems.measures",
-        label=_("整改措施数"),
-        model=Measure,
-        unit_field="problem__unit",
-        campaign_field="problem__campaign",
-        date_field="added_on",
-        dims=("problem__source",),
-        order_by=("-added_on", "-pk"),
-    )
+MEASURES = campaign_metric(
+    "problems.measures",
+    _("整改措施数"),
+    Measure,
+    unit_field="problem__unit",
+    campaign_field="problem__campaign",
+    date_field="added_on",
+    dims=("problem__source",),
 )
 # FIGURES row 13: measures proposed for the problems that research found.
 RESEARCH_MEASURES = register_variant(
@@ -117,17 +111,14 @@ SELF_INSPECTION_MEASURES = register_variant(
 LIGHT_HISTORY = StateHistory(ProblemLightChange, record_field="problem", state_field="to_light")
 _LIGHT_DIMS = ("source", "aspect", "term")
 OVERDUE, YELLOW, GREEN = (
-    register_metric(
-        Metric(
-            key=key,
-            label=label,
-            model=Problem,
-            states=(light,),
-            history=LIGHT_HISTORY,
-            campaign_field="campaign",
-            dims=_LIGHT_DIMS,
-            order_by=("deadline", "pk"),
-        )
+    campaign_metric(
+        key,
+        label,
+        Problem,
+        states=(light,),
+        history=LIGHT_HISTORY,
+        dims=_LIGHT_DIMS,
+        order_by=("deadline", "pk"),
     )
     for key, label, light in (
         ("problems.overdue", _("逾期问题数"), Light.RED),
@@ -137,27 +128,15 @@ OVERDUE, YELLOW, GREEN = (
 )
 LIGHT_METRICS = (GREEN, YELLOW, OVERDUE)
 # FIGURES row 20: special programs (专项整治方案) of the campaign.
-SPECIAL_PROGRAMS = register_metric(
-    Metric(
-        key="problems.special_programs",
-        label=_("专项整治数"),
-        model=SpecialProgram,
-        unit_field="lead_unit",
-        date_field="created_on",
-        campaign_field="campaign",
-        order_by=("-created_on", "-pk"),
-    )
+SPECIAL_PROGRAMS = campaign_metric(
+    "problems.special_programs",
+    _("专项整治数"),
+    SpecialProgram,
+    unit_field="lead_unit",
+    date_field="created_on",
 )
-RULES = register_metric(
-    Metric(
-        key="problems.rules",
-        label=_("建章立制数"),
-        model=Rule,
-        date_field="created_on",
-        campaign_field="campaign",
-        dims=("kind", "state"),
-        order_by=("-created_on", "-pk"),
-    )
+RULES = campaign_metric(
+    "problems.rules", _("建章立制数"), Rule, date_field="created_on", dims=("kind", "state")
 )
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.core.records import Registered, optional_fk, user_fk
 from shigan.core.search import TextIndex
-from shigan.core.transitions import Transition
+from shigan.core.transitions import Transition, record_fk, to_state_field
 from shigan.orgs.scoping import ScopedQuerySet
 from shigan.problems.choices import (
     UNFINISHED_STATES,
@@ -215,10 +215,8 @@ class Problem(models.Model):
 class ProblemTransition(Transition):
     """One state change; the first row (from "") records how the problem entered the ledger."""
 
-    problem = models.ForeignKey(
-        Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="transitions"
-    )
-    to_state = models.CharField(_("新状态"), max_length=20, choices=ProblemState.choices)
+    problem = record_fk(Problem, _("问题"))
+    to_state = to_state_field(ProblemState)
     state_choices = ProblemState
     record_field = "problem"
 

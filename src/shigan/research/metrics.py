@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.campaigns.choices import VisitPurpose
 from shigan.campaigns.models import GuidanceVisit
-from shigan.metrics.registry import Metric, StateHistory, register_metric, register_variant
+from shigan.metrics.registry import StateHistory, campaign_metric, register_variant
 from shigan.orgs.choices import PersonRank
 from shigan.research.choices import AdoptionState, TopicState
 from shigan.research.models import (
@@ -26,17 +26,14 @@ from shigan.research.models import (
 HISTORY = StateHistory(TopicTransition, record_field="topic")
 ALL_STATES = tuple(TopicState.values)
 
-TOPICS = register_metric(
-    Metric(
-        key="research.topics",
-        label=_("调研课题数"),
-        model=ResearchTopic,
-        states=ALL_STATES,
-        history=HISTORY,
-        campaign_field="campaign",
-        dims=("aspect",),
-        order_by=("-created_on", "-pk"),
-    )
+TOPICS = campaign_metric(
+    "research.topics",
+    _("调研课题数"),
+    ResearchTopic,
+    states=ALL_STATES,
+    history=HISTORY,
+    dims=("aspect",),
+    order_by=("-created_on", "-pk"),
 )
 # FIGURES row 8: topics led by region-level (省部级) leaders.
 TOPICS_PROVINCIAL = register_variant(
@@ -45,16 +42,7 @@ TOPICS_PROVINCIAL = register_variant(
     label=_("省级领导领题调研课题数"),
     filter=Q(lead__rank=PersonRank.PROVINCIAL),
 )
-TRIPS = register_metric(
-    Metric(
-        key="research.trips",
-        label=_("开展调研次数"),
-        model=ResearchTrip,
-        date_field="visited_on",
-        campaign_field="campaign",
-        order_by=("-visited_on", "-pk"),
-    )
-)
+TRIPS = campaign_metric("research.trips", _("开展调研次数"), ResearchTrip, date_field="visited_on")
 # FIGURES row 9: trips under the topics of row 8.
 TRIPS_PROVINCIAL = register_variant(
     TRIPS,
@@ -62,44 +50,34 @@ TRIPS_PROVINCIAL = register_variant(
     label=_("省级领导领题调研次数"),
     filter=Q(topic__lead__rank=PersonRank.PROVINCIAL),
 )
-RESULTS = register_metric(
-    Metric(
-        key="research.results",
-        label=_("调研成果数"),
-        model=ResearchResult,
-        date_field="recorded_on",
-        campaign_field="campaign",
-        # The adoption state is the current one (results keep no state history).
-        dims=("kind", "state"),
-        order_by=("-recorded_on", "-pk"),
-    )
+RESULTS = campaign_metric(
+    "research.results",
+    _("调研成果数"),
+    ResearchResult,
+    date_field="recorded_on",
+    # The adoption state is the current one (results keep no state history).
+    dims=("kind", "state"),
 )
 # FIGURES row 14: guidance visits about research. Kept in step by `research_visit_log`.
-GUIDANCE_VISITS = register_metric(
-    Metric(
-        key="research.guidance_visits",
-        label=_("跟进指导调查研究次数"),
-        model=GuidanceVisit,
-        filter=Q(purpose=VisitPurpose.RESEARCH),
-        date_field="visited_on",
-        campaign_field="group__campaign",
-        order_by=("-visited_on", "-pk"),
-    )
+GUIDANCE_VISITS = campaign_metric(
+    "research.guidance_visits",
+    _("跟进指导调查研究次数"),
+    GuidanceVisit,
+    filter=Q(purpose=VisitPurpose.RESEARCH),
+    date_field="visited_on",
+    campaign_field="group__campaign",
 )
 
 # A result promoted (推广) to units: "推广到 N 个嘎查村，已采用 M 个" for any subtree, by the
 # promoted units' own place in the tree (a banner's figure counts its villages). The dimension
 # `promotion` gives one promotion's figures; adoption is read from the answers' history.
-PROMOTION_TARGETS = register_metric(
-    Metric(
-        key="research.promotion_targets",
-        label=_("成果推广单位数"),
-        model=PromotionTarget,
-        date_field="promoted_on",
-        campaign_field="campaign",
-        dims=("promotion",),
-        order_by=("unit__path", "pk"),
-    )
+PROMOTION_TARGETS = campaign_metric(
+    "research.promotion_targets",
+    _("成果推广单位数"),
+    PromotionTarget,
+    date_field="promoted_on",
+    dims=("promotion",),
+    order_by=("unit__path", "pk"),
 )
 PROMOTION_ADOPTED = register_variant(
     PROMOTION_TARGETS,

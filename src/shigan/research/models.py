@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.core.records import Registered, optional_fk
 from shigan.core.search import TextIndex
-from shigan.core.transitions import Transition
+from shigan.core.transitions import Transition, record_fk, to_state_field
 from shigan.orgs.scoping import ALL, ScopedQuerySet, subtree_q, user_scope_paths
 from shigan.research.choices import AdoptionState, ResultKind, ResultState, TopicState, Verdict
 
@@ -94,13 +94,8 @@ class ResearchTopic(Registered):
 class TopicTransition(Transition):
     """One state change; the first row (from "") records how the topic entered the ledger."""
 
-    topic = models.ForeignKey(
-        ResearchTopic,
-        verbose_name=_("调研课题"),
-        on_delete=models.CASCADE,
-        related_name="transitions",
-    )
-    to_state = models.CharField(_("新状态"), max_length=20, choices=TopicState.choices)
+    topic = record_fk(ResearchTopic, _("调研课题"))
+    to_state = to_state_field(TopicState)
     state_choices = TopicState
     record_field = "topic"
 
@@ -377,13 +372,8 @@ class PromotionTarget(models.Model):
 class TargetTransition(Transition):
     """One answer (or change of answer) of a promoted unit; the first row is the promotion."""
 
-    target = models.ForeignKey(
-        PromotionTarget,
-        verbose_name=_("推广对象"),
-        on_delete=models.CASCADE,
-        related_name="transitions",
-    )
-    to_state = models.CharField(_("新状态"), max_length=20, choices=AdoptionState.choices)
+    target = record_fk(PromotionTarget, _("推广对象"))
+    to_state = to_state_field(AdoptionState)
     state_choices = AdoptionState
     record_field = "target"
 

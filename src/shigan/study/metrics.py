@@ -6,21 +6,13 @@ engine filter by batch: FIGURES rows 5 and 6 are `study_coverage` / `study_sessi
 
 from django.utils.translation import gettext_lazy as _
 
-from shigan.metrics.registry import Metric, register_metric, register_variant
+from shigan.metrics.registry import campaign_metric, register_variant
 from shigan.study.models import StudyActivity, StudyParticipant
 
 __all__ = ["SESSIONS", "ATTENDANCES"]
 
-SESSIONS = register_metric(
-    Metric(
-        key="study.sessions",
-        label=_("学习活动次数"),
-        model=StudyActivity,
-        date_field="held_on",
-        campaign_field="campaign",
-        dims=("kind",),
-        order_by=("-held_on", "-pk"),
-    )
+SESSIONS = campaign_metric(
+    "study.sessions", _("学习活动次数"), StudyActivity, date_field="held_on", dims=("kind",)
 )
 ATTENDANCES = register_variant(
     SESSIONS,
