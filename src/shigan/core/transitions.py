@@ -2,7 +2,7 @@
 concrete transition names its record (`record_fk`) and sets `state_choices`; the history of the
 states, and so every as-of figure, is read from these rows."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -47,7 +47,10 @@ class Transition(models.Model):
         return str(dict(self.state_choices.choices).get(self.to_state, self.to_state))
 
 
-def record_fk(model: Any, verbose_name: Any) -> "models.ForeignKey[Any, Any]":
+_R = TypeVar("_R", bound=models.Model)
+
+
+def record_fk(model: type[_R], verbose_name: Any) -> "models.ForeignKey[_R, _R]":
     """A transition's record, whose history is `record.transitions` and goes with it."""
     return models.ForeignKey(
         model, verbose_name=verbose_name, on_delete=models.CASCADE, related_name="transitions"
