@@ -7,6 +7,7 @@ from django.apps import apps
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from shigan.accounts.system import system_actor
 from shigan.briefings.models import Briefing, BriefingTemplate
 from shigan.briefings.sandbox import FIGURE_ATTRIBUTES, GLOBAL_NAMES
 from shigan.campaigns.models import Campaign
@@ -129,6 +130,7 @@ def briefing_changes(*, briefing: Briefing, as_of: datetime.date) -> list[Figure
     now = figures_all(
         campaign=briefing.campaign,
         unit=briefing.unit,
+        user=system_actor("简报数字对比"),  # the figures the briefing froze: its whole subtree
         batch=briefing.batch,
         as_of=as_of,
         keys=[f.key for f in frozen if f.key in CATALOGUE],

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shigan.accounts.system import system_actor
 from shigan.audit.services import audit_record
 from shigan.briefings import sandbox
 from shigan.briefings.choices import BriefingState
@@ -110,7 +111,10 @@ def _template_for(campaign: Campaign, template: BriefingTemplate | None):
 def briefing_compose(*, campaign, unit, as_of, batch=None, template=None) -> tuple:
     """The title, text and figures a briefing says (nothing written)."""
     batch = batch or default_batch(campaign)
-    figures = figures_all(campaign=campaign, unit=unit, batch=batch, as_of=as_of)
+    # A briefing states the figures of the unit's whole subtree (its place was checked for the
+    # actor): read as the system, not in the actor's scope.
+    system = system_actor("简报数字")
+    figures = figures_all(campaign=campaign, unit=unit, user=system, batch=batch, as_of=as_of)
     context = sandbox.figure_context(
         figures,
         unit=unit.name,

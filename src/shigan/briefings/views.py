@@ -113,7 +113,8 @@ class BriefingGenerateView(BriefingListView):
 
 
 def _figure_rows(briefing) -> list[dict]:
-    query = Query(briefing.campaign, briefing.unit, briefing.batch, briefing.as_of)
+    # Only the figures' addresses are built from it (`Entry.url`): nothing is read for a user.
+    query = Query(briefing.campaign, briefing.unit, briefing.batch, briefing.as_of, user=None)
     rows = []
     for figure in briefing.figures.all():
         entry = CATALOGUE.get(figure.key)

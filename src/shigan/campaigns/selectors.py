@@ -256,7 +256,7 @@ class Figure:
     records: QuerySet
 
 
-def batch_records(metric, *, batch, unit: Unit | None = None, user=None, as_of=None) -> Figure:
+def batch_records(metric, *, batch, user, unit: Unit | None = None, as_of=None) -> Figure:
     """A figure "of batch-N units": the metric's records belonging to units enrolled in the
     batch (each enrolled unit's own records; enrolling a unit does not enrol its subtree)."""
     unit = unit or batch.campaign.root_unit

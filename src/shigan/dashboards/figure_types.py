@@ -38,13 +38,14 @@ class Pillar:
 
 @dataclass(frozen=True)
 class Query:
-    """What a figure is asked for. `user` None is the system (no scope check)."""
+    """What a figure is asked for, and for whom: `user` is required (by keyword); the system
+    actor reads everything with no scope check, None nothing."""
 
     campaign: Campaign
     unit: Unit
     batch: Batch | None = None
     as_of: datetime.date | None = None
-    user: Viewer = None
+    user: Viewer = field(kw_only=True)
     # What a page has read once for all its figures (`page_facts`, `_batch_facts`, the
     # children): each figure then takes its part instead of querying again.
     memo: dict = field(default_factory=dict, compare=False, repr=False)

@@ -1,7 +1,8 @@
 """What the dashboard shows for a unit and campaign, filtered by batch and as-of date.
 
-Everything is read for the system (user=None) once the view has checked that the user may see
-the unit: a unit's figures cover its whole subtree, which the user's scope then covers too.
+Everything is read for the system actor (`Query.user`) once the view has checked that the user
+may see the unit: a unit's figures cover its whole subtree, which the user's scope then covers
+too, and the system actor's reads skip the scope filter (speed).
 The costs are fixed per page: one query per figure, one per table column, one per list —
 never one per child or per record.
 """
@@ -68,9 +69,7 @@ def _available(keys) -> tuple[str, ...]:
     return tuple(k for k in keys if k in METRICS)
 
 
-def dashboard_query(
-    *, campaign: Campaign, unit: Unit, batch: Batch | None, as_of, user=None
-) -> Query:
+def dashboard_query(*, campaign: Campaign, unit: Unit, batch: Batch | None, as_of, user) -> Query:
     """The query every part of the dashboard answers (the batch defaults to the first)."""
     if batch is None:
         batch = default_batch(campaign)
@@ -262,7 +261,7 @@ def overdue_problems(q: Query, *, use_batch: bool = False) -> QuerySet:
     else:  # the metric counts Problem rows; metric_records is typed for any metric's model
         records = cast(
             "QuerySet[Problem]",
-            metric_records(OVERDUE, unit=q.unit, campaign=q.campaign, as_of=q.as_of),
+            metric_records(OVERDUE, unit=q.unit, user=q.user, campaign=q.campaign, as_of=q.as_of),
         )
     return records.select_related("unit", "aspect")
 
@@ -358,12 +357,16 @@ def chart_by_dim(q: Query, dim: str, *, use_batch: bool = False) -> list[dict]:
         base = (
             metric_batch_records(PROBLEMS, q)
             if use_batch
-            else metric_records(PROBLEMS, unit=q.unit, campaign=q.campaign, as_of=q.as_of)
+            else metric_records(
+                PROBLEMS, unit=q.unit, user=q.user, campaign=q.campaign, as_of=q.as_of
+            )
         )
         rows = base.order_by().values_list(field_name).annotate(n=Count("pk"))
         counts = {("" if v is None else str(v)): n for v, n in rows}
     else:
-        counts = metric_by(dim, PROBLEMS, unit=q.unit, campaign=q.campaign, as_of=q.as_of)
+        counts = metric_by(
+            dim, PROBLEMS, unit=q.unit, user=q.user, campaign=q.campaign, as_of=q.as_of
+        )
     if dim == "aspect":
         _by_research_aspect(q, counts, use_batch)
     names = _dim_names(dim, q.campaign)

@@ -47,8 +47,7 @@ class InitiativeExporter(Exporter):
         self.campaign = campaign
 
     def queryset(self):
-        manager = self.model.objects
-        records = manager.all() if self.user is None else manager.restrict(self.user, "view")
+        records = self.model.objects.restrict(self.user, "view")
         return records.filter(subtree_q([self.unit.path], self.unit_path))
 
     def count(self) -> int:

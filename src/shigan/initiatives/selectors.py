@@ -11,6 +11,7 @@ from typing import cast
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from shigan.accounts.system import system_actor
 from shigan.campaigns.models import Campaign
 from shigan.initiatives.choices import KeyTaskArea
 from shigan.initiatives.measures import MEASURES, convert, quantity_text
@@ -102,8 +103,9 @@ class Board:
 
 
 def _visible(model, user, action: str = "view") -> QuerySet:
-    """The records `user` may `action` on; user=None is the system itself (briefings, jobs)."""
-    return model.objects.all() if user is None else model.objects.restrict(user, action)
+    """The records `user` may `action` on: everything for the system actor (briefings, jobs),
+    nothing for None."""
+    return model.objects.restrict(user, action)
 
 
 def _subtree(unit: Unit, field_name: str = "unit__path"):
@@ -370,8 +372,10 @@ def rule_choices(*, user, key_task: KeyTask) -> QuerySet[Rule]:
 
 
 def delivery_figures(*, unit: Unit, campaign: Campaign, as_of=None) -> dict:
-    """FIGURES rows 21–27 for a unit's subtree: counts and exact sums (Decimal yuan)."""
-    args = {"unit": unit, "campaign": campaign, "as_of": as_of}
+    """FIGURES rows 21–27 for a unit's subtree: counts and exact sums (Decimal yuan). The
+    caller has checked that the user may see the unit."""
+    system = system_actor("实效数字")
+    args = {"unit": unit, "user": system, "campaign": campaign, "as_of": as_of}
     return {
         "key_tasks": metric_value("initiatives.key_tasks", **args),
         "projects": metric_value("initiatives.projects", **args),
@@ -436,7 +440,9 @@ def indicator_list(*, user, key_task: KeyTask | None = None) -> QuerySet[Indicat
 def indicator_totals(
     indicators, *, unit: Unit, campaign: Campaign, as_of=None
 ) -> list[IndicatorTotal]:
-    """Each indicator's sum over the unit's subtree, as of a date, from the metric's facts."""
+    """Each indicator's sum over the unit's subtree, as of a date, from the metric's facts
+    (the caller has checked the unit)."""
+    system = system_actor("指标数值合计")
     return [
         IndicatorTotal(
             indicator,
@@ -444,6 +450,7 @@ def indicator_totals(
                 metric_value(
                     INDICATOR_VALUES,
                     unit=unit,
+                    user=system,
                     campaign=campaign,
                     as_of=as_of,
                     indicator=str(indicator.pk),
@@ -469,7 +476,7 @@ def indicator_reports(
 
 
 def indicator_sum(
-    *, unit: Unit, campaign: Campaign, area: str, name: str, measure: str, as_of=None, user=None
+    *, unit: Unit, campaign: Campaign, area: str, name: str, measure: str, as_of=None, user
 ) -> tuple[Decimal, QuerySet[IndicatorReport]]:
     """The indicators called `name` of the campaign's key tasks in `area`, summed over the
     unit's subtree in `measure` (each converted exactly from its own unit; those measuring

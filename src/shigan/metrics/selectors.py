@@ -33,6 +33,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Length, Substr
 
+from shigan.core.actors import is_system_actor
 from shigan.metrics.models import MetricFact
 from shigan.metrics.registry import Metric, campaign_lookup, get_metric
 from shigan.orgs.models import Unit
@@ -73,8 +74,9 @@ def _metric(metric: MetricRef) -> Metric:
 
 
 def _checked_unit(user: Viewer, unit: Unit) -> Unit:
-    """The unit, if the user may see it (404 otherwise); user=None is the system itself."""
-    return unit if user is None else unit_get(user=user, pk=unit.pk)
+    """The unit, if the user may see it (404 otherwise, and for None). The system actor sees
+    every unit: no read to check it."""
+    return unit if is_system_actor(user) else unit_get(user=user, pk=unit.pk)
 
 
 def _facts(
@@ -122,14 +124,25 @@ def metric_value(
     metric: MetricRef,
     *,
     unit: Unit,
-    user: Viewer = None,
+    user: Viewer,
     campaign: CampaignRef = None,
     as_of: datetime.date | None = None,
     **dims: Any,
 ) -> Figure:
     metric, unit = _metric(metric), _checked_unit(user, unit)
+    return _value(metric, unit, campaign, as_of, dims)
+
+
+def _value(
+    metric: Metric,
+    unit: Unit,
+    campaign: CampaignRef,
+    as_of: datetime.date | None,
+    dims: dict[str, Any],
+) -> Figure:
+    """`metric_value` of a unit already checked."""
     if not _from_facts(dims):
-        records = metric_records(metric, unit=unit, campaign=campaign, as_of=as_of, **dims)
+        records = _records(metric, unit, campaign, as_of, dims)
         if metric.amount_field is not None:  # a sum
             return _record_sum(metric, records.values_list(metric.amount_field, flat=True))
         return records.count()
@@ -141,7 +154,7 @@ def metric_by_child(
     metric: MetricRef,
     *,
     unit: Unit,
-    user: Viewer = None,
+    user: Viewer,
     campaign: CampaignRef = None,
     as_of: datetime.date | None = None,
     **dims: Any,
@@ -149,7 +162,7 @@ def metric_by_child(
     """One row per direct child (its whole subtree), then the unit's own records."""
     metric, unit = _metric(metric), _checked_unit(user, unit)
     children = list(Unit.objects.get_children(unit).only("pk", "name", "path", "depth"))
-    total = metric_value(metric, unit=unit, campaign=campaign, as_of=as_of, **dims)
+    total = _value(metric, unit, campaign, as_of, dims)
     sums: dict[int, Figure]
     if _from_facts(dims):
         fact_sums = dict(
@@ -183,7 +196,7 @@ def _record_counts_by_child(
 ) -> Mapping[str, Figure]:
     prefix = f"{metric.unit_field}__path" if metric.unit_field else "path"
     width = len(unit.path) + Unit.steplen
-    records = metric_records(metric, unit=unit, campaign=campaign, as_of=as_of, **dims)
+    records = _records(metric, unit, campaign, as_of, dims)
     records = records.order_by().annotate(
         child_path=Substr(prefix, 1, width, output_field=CharField())
     )
@@ -205,7 +218,7 @@ def metric_by(
     metric: MetricRef,
     *,
     unit: Unit,
-    user: Viewer = None,
+    user: Viewer,
     campaign: CampaignRef = None,
     as_of: datetime.date | None = None,
     **dims: Any,
@@ -218,7 +231,7 @@ def metric_by(
         facts = _facts(metric, campaign=campaign, as_of=as_of, dims=None).filter(unit=unit, dim=dim)
         totals = facts.values("value").annotate(n=Sum("delta")).values_list("value", "n")
         return {value: _as_value(metric, n) for value, n in totals if n}
-    records = metric_records(metric, unit=unit, campaign=campaign, as_of=as_of, **dims)
+    records = _records(metric, unit, campaign, as_of, dims)
     rows: Iterable[tuple[Any, Figure]]
     if metric.amount_field is not None:  # a sum
         pairs = records.order_by().values_list(dim, metric.amount_field)
@@ -353,19 +366,30 @@ def metric_records(
     metric: MetricRef,
     *,
     unit: Unit,
-    user: Viewer = None,
+    user: Viewer,
     campaign: CampaignRef = None,
     as_of: datetime.date | None = None,
     **dims: Any,
 ) -> QuerySet[Model]:
-    """Exactly the records counted by `metric_value` with the same arguments."""
+    """Exactly the records counted by `metric_value` with the same arguments, those the user
+    may see (all for the system actor)."""
     metric, unit = _metric(metric), _checked_unit(user, unit)
+    records = _records(metric, unit, campaign, as_of, dims)
+    return records.restrict(user, "view") if hasattr(records, "restrict") else records
+
+
+def _records(
+    metric: Metric,
+    unit: Unit,
+    campaign: CampaignRef,
+    as_of: datetime.date | None,
+    dims: dict[str, Any],
+) -> QuerySet[Model]:
+    """The records a figure of a unit already checked counts, in no user's scope."""
     path = f"{metric.unit_field}__path" if metric.unit_field else "path"
     records = metric.model._default_manager.filter(metric.filter).filter(
         **{f"{path}__gte": unit.path, f"{path}__lt": path_upper(unit.path)}
     )
-    if user is not None and hasattr(records, "restrict"):
-        records = records.restrict(user, "view")
     if campaign is not None and metric.campaign_field:
         records = records.filter(**{metric.campaign_field: getattr(campaign, "pk", campaign)})
     for name, value in dims.items():

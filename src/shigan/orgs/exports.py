@@ -29,7 +29,7 @@ class UnitExporter(Exporter):
         self.unit = unit
 
     def queryset(self) -> UnitQuerySet:
-        units = Unit.objects.all() if self.user is None else Unit.objects.restrict(self.user)
+        units = Unit.objects.restrict(self.user)
         return units.subtree_of(self.unit).order_by("path")
 
     def count(self) -> int:
@@ -71,14 +71,11 @@ class MembershipExporter(Exporter):
         self.unit = unit
 
     def queryset(self) -> QuerySet[Membership]:
-        memberships = (
-            Membership.objects.all()
-            if self.user is None  # the system itself (CLI)
-            else Membership.objects.restrict(self.user, "view")
+        return (
+            Membership.objects.restrict(self.user, "view")
+            .filter(unit__path__gte=self.unit.path, unit__path__lt=path_upper(self.unit.path))
+            .order_by("unit__path", "user__username", "role")
         )
-        return memberships.filter(
-            unit__path__gte=self.unit.path, unit__path__lt=path_upper(self.unit.path)
-        ).order_by("unit__path", "user__username", "role")
 
     def count(self) -> int:
         return self.queryset().count()
@@ -114,7 +111,7 @@ class PersonExporter(Exporter):
         self.unit = unit
 
     def queryset(self) -> QuerySet[Person]:
-        people = Person.objects.all() if self.user is None else Person.objects.restrict(self.user)
+        people = Person.objects.restrict(self.user)
         return people.filter(
             active=True, unit__path__gte=self.unit.path, unit__path__lt=path_upper(self.unit.path)
         ).order_by("unit__path", "pk")

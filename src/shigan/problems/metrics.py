@@ -155,7 +155,7 @@ def _with_aspects(records: QuerySet) -> AspectFigure:
     return AspectFigure(records.count(), records, aspects.count(), aspects)
 
 
-def root_problems(*, campaign, user=None, as_of: datetime.date | None = None) -> AspectFigure:
+def root_problems(*, campaign, user, as_of: datetime.date | None = None) -> AspectFigure:
     """FIGURES row 16: the problems of the campaign's root unit itself (自治区层面), and the
     number of distinct aspects they fall in."""
     root = campaign.root_unit
@@ -163,9 +163,7 @@ def root_problems(*, campaign, user=None, as_of: datetime.date | None = None) ->
     return _with_aspects(records.filter(unit=root))
 
 
-def batch_self_inspection(
-    *, batch, unit=None, user=None, as_of: datetime.date | None = None
-) -> dict:
+def batch_self_inspection(*, batch, user, unit=None, as_of: datetime.date | None = None) -> dict:
     """FIGURES rows 17–19 for the units enrolled in `batch`: self-inspection problems (with
     their distinct aspects), those closed by `as_of`, and the measures added to them."""
     found = batch_records(SELF_INSPECTION.key, batch=batch, unit=unit, user=user, as_of=as_of)

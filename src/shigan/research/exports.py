@@ -26,8 +26,7 @@ class ResearchExporter(Exporter):
         self.campaign = campaign
 
     def queryset(self):
-        manager = self.model.objects
-        records = manager.all() if self.user is None else manager.restrict(self.user, "view")
+        records = self.model.objects.restrict(self.user, "view")
         return records.filter(subtree_q([self.unit.path], "unit__path"), campaign=self.campaign)
 
     def count(self) -> int:

@@ -213,12 +213,12 @@ def research_aspects(*, campaign: Campaign) -> Figure:
 
 
 def units_with_revised_plans(
-    *, campaign: Campaign, unit: Unit | None = None, user=None, as_of=None
+    *, campaign: Campaign, unit: Unit | None = None, user, as_of=None
 ) -> Figure:
     """FIGURES row 15: distinct units with at least one plan review verdict "revise"."""
-    reviews = PlanReview.objects.filter(verdict=Verdict.REVISE, plan__topic__campaign=campaign)
-    if user is not None:
-        reviews = reviews.restrict(user, "view")
+    reviews = PlanReview.objects.restrict(user, "view").filter(
+        verdict=Verdict.REVISE, plan__topic__campaign=campaign
+    )
     if unit is not None:
         reviews = reviews.filter(subtree_q([unit.path], "plan__topic__unit__path"))
     if as_of is not None:

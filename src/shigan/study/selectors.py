@@ -1,4 +1,5 @@
-"""Reads on study sessions; each starts from `restrict(user, action)` (user=None: the system).
+"""Reads on study sessions; each starts from `restrict(user, action)`: the system passes
+`accounts.system_actor(reason)`, and None (like a visitor not signed in) sees nothing.
 
 The metrics engine sums rows per unit, campaign, day and one dimension; it cannot count
 DISTINCT people nor filter by batch. Those figures are computed here from the records, and each
@@ -13,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from shigan.campaigns.models import Batch, Campaign, Participation
+from shigan.core.actors import is_system_actor
 from shigan.orgs.models import Person, Unit
 from shigan.orgs.scoping import path_upper
 from shigan.orgs.selectors import unit_get
@@ -31,7 +33,7 @@ __all__ = [
 
 
 def _scoped(model, user, action: str = "view") -> QuerySet:
-    return model.objects.all() if user is None else model.objects.restrict(user, action)
+    return model.objects.restrict(user, action)
 
 
 def _under(unit: Unit, field: str = "unit__path") -> Q:
@@ -82,7 +84,7 @@ def study_leaders(
     took part in a study session of `campaign` held by `unit` or a unit below it, on or before
     `as_of`. Each person counts once however many sessions they attended. Returns the count and
     the people (ordered for a records page)."""
-    if user is not None:
+    if not is_system_actor(user):  # the system sees every unit: no read to check it
         unit = unit_get(user=user, pk=unit.pk)
     rows = _scoped(StudyParticipant, user).filter(_under(unit))
     if campaign is not None:

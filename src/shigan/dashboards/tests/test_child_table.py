@@ -60,7 +60,7 @@ def test_total_row_sums_the_rows_and_links_to_exactly_its_records(client, world,
 def test_sorting_by_a_column_puts_the_largest_child_first(client, world, units, office):
     client.force_login(office)
     columns, _rows_ = selectors.child_table(
-        selectors.Query(world["campaign"], units["region"], None, AS_OF, None)
+        selectors.Query(world["campaign"], units["region"], None, AS_OF, user=system_actor("test"))
     )
     for column_index, column in enumerate(columns[:3]):
         rows = _rows(_table(client, units["region"], world, sort=column.key))

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.core.formatting import amount_text, count_text
 from shigan.dashboards.figures import CATALOGUE, figure, figures_all
 from shigan.dashboards.tests.world import AS_OF, EXPECTED, TOTALS
@@ -22,14 +23,18 @@ def test_the_catalogue_declares_every_row_of_figures_md():
 
 
 def test_every_figure_as_of_the_date(world, units):
-    figures = figures_all(campaign=world["campaign"], unit=units["region"], as_of=AS_OF)
+    figures = figures_all(
+        campaign=world["campaign"], unit=units["region"], as_of=AS_OF, user=system_actor("test")
+    )
     assert {k: f.value for k, f in figures.items()} == EXPECTED
     assert figures["reading_class_coverage"].total == TOTALS["reading_class_coverage"]
     assert not figures["reading_class_coverage"].complete
 
 
 def test_each_figure_is_exactly_its_records(world, units):
-    figures = figures_all(campaign=world["campaign"], unit=units["region"], as_of=AS_OF)
+    figures = figures_all(
+        campaign=world["campaign"], unit=units["region"], as_of=AS_OF, user=system_actor("test")
+    )
     for key, f in figures.items():
         if f.entry.amount:
             total = sum((p.funds_allocated for p in f.records), Decimal(0))
@@ -49,11 +54,28 @@ def _in_kw(report) -> Decimal:
 def test_energy_capacity_reads_in_kilowatts_as_of_the_date(world, units):
     """Row 28: 0.03万千瓦 + 0.2兆瓦 + 50千瓦 (kept as 0.005万千瓦) = 550千瓦; the 100千瓦 reported
     later counts only later; 阿巴嘎旗 sees its own 50."""
-    f = figure("energy_capacity", campaign=world["campaign"], unit=units["region"], as_of=AS_OF)
+    f = figure(
+        "energy_capacity",
+        campaign=world["campaign"],
+        unit=units["region"],
+        as_of=AS_OF,
+        user=system_actor("test"),
+    )
     assert (f.value, f.text, f.exact, f.records.count()) == (550, "550千瓦", "550千瓦", 3)
-    now = figure("energy_capacity", campaign=world["campaign"], unit=units["region"])
+    now = figure(
+        "energy_capacity",
+        campaign=world["campaign"],
+        unit=units["region"],
+        user=system_actor("test"),
+    )
     assert (now.value, now.records.count()) == (650, 4)
-    own = figure("energy_capacity", campaign=world["campaign"], unit=units["own"], as_of=AS_OF)
+    own = figure(
+        "energy_capacity",
+        campaign=world["campaign"],
+        unit=units["own"],
+        as_of=AS_OF,
+        user=system_actor("test"),
+    )
     assert (own.value, [r.value for r in own.records]) == (50, [Decimal("0.005")])
 
 
@@ -61,7 +83,13 @@ def test_energy_capacity_drill_down_exports_its_reports(client, world, units, of
     from python_calamine import CalamineWorkbook
 
     client.force_login(office)
-    f = figure("energy_capacity", campaign=world["campaign"], unit=units["region"], as_of=AS_OF)
+    f = figure(
+        "energy_capacity",
+        campaign=world["campaign"],
+        unit=units["region"],
+        as_of=AS_OF,
+        user=system_actor("test"),
+    )
     url = f.url.replace("/records/?", "/records.xlsx?")
     response = client.get(url)
     assert response.status_code == 200
@@ -76,21 +104,26 @@ def test_energy_capacity_drill_down_exports_its_reports(client, world, units, of
 
 def test_figures_move_with_the_date(world, units):
     """Today the late enrolment, the late session and the late problem count too."""
-    now = figures_all(campaign=world["campaign"], unit=units["region"])
+    now = figures_all(campaign=world["campaign"], unit=units["region"], user=system_actor("test"))
     assert now["batch_units"].value == 4
     # 锡林郭勒盟's late session, and 鄂尔多斯市's once it is enrolled
     assert now["batch_central_group_sessions"].value == 4
     assert now["self_inspection_problems"].value == 5
     assert now["self_inspection_aspects"].value == 3
     early = figures_all(
-        campaign=world["campaign"], unit=units["region"], as_of=AS_OF.replace(day=1)
+        campaign=world["campaign"],
+        unit=units["region"],
+        as_of=AS_OF.replace(day=1),
+        user=system_actor("test"),
     )
     assert early["self_inspection_closed"].value == 0  # closed on 5-20
     assert early["root_reading_classes"].value == 1
 
 
 def test_a_unit_below_sees_its_own_subtree(world, units):
-    figures = figures_all(campaign=world["campaign"], unit=units["own"], as_of=AS_OF)
+    figures = figures_all(
+        campaign=world["campaign"], unit=units["own"], as_of=AS_OF, user=system_actor("test")
+    )
     assert figures["batch_units"].value == 1
     assert figures["batch_topics"].value == 2
     assert figures["root_problems"].value == 4  # 阿巴嘎旗's own: 2 from research, 2 inspected
@@ -107,7 +140,9 @@ def _page_count(client, url) -> int:
 
 def test_every_drill_down_lists_exactly_the_figure(client, world, units, office):
     client.force_login(office)
-    figures = figures_all(campaign=world["campaign"], unit=units["region"], as_of=AS_OF)
+    figures = figures_all(
+        campaign=world["campaign"], unit=units["region"], as_of=AS_OF, user=system_actor("test")
+    )
     for key, f in figures.items():
         assert _page_count(client, f.url) == f.records.count(), key
         if f.entry.measure:  # the page states the sum in the figure's unit

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from shigan.accounts.system import system_actor
 from shigan.dashboards.figures import figure
 from shigan.dashboards.tests.world import AS_OF
 from shigan.orgs.choices import Role
@@ -120,7 +121,7 @@ def test_overdue_list_as_of_the_date(client, world, units, office):
 def test_a_figures_records_by_aspect_and_to_excel(client, world, units, office):
     client.force_login(office)
     f = figure("self_inspection_problems", campaign=world["campaign"], unit=units["region"],
-               as_of=AS_OF)  # fmt: skip
+               as_of=AS_OF, user=system_actor("test"))  # fmt: skip
     aspect = world["aspects"][1]  # 作风建设: 阿巴嘎旗 1, 锡林郭勒盟 1, 苏尼特左旗 1
     page = client.get(f"{f.url}&aspect={aspect.pk}").content.decode()
     assert _count(page) == 3

@@ -4,6 +4,7 @@ adopted it; the figures by subtree agree with the answers (rows 10–11 in test_
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.demo.scenario import promotion as story
 from shigan.metrics.selectors import metric_by_child, metric_value
 from shigan.orgs.choices import UnitKind
@@ -40,13 +41,26 @@ def test_promoted_to_three_banners_villages_figures_match_answers(promoted, as_o
     assert set(targets.values_list("unit", flat=True)) == set(villages.values_list("pk", flat=True))
     region = Unit.objects.get(division_code="150000000000", depth=1)
     kwargs = {"promotion": promoted.pk, "as_of": as_of}
-    assert metric_value("research.promotion_targets", unit=region, **kwargs) == targets.count()
+    assert (
+        metric_value("research.promotion_targets", unit=region, **kwargs, user=system_actor("test"))
+        == targets.count()
+    )
     adopted = targets.filter(state="adopted")
     assert 0 < adopted.count() < targets.count()
-    assert metric_value("research.promotion_adopted", unit=region, **kwargs) == adopted.count()
+    assert (
+        metric_value("research.promotion_adopted", unit=region, **kwargs, user=system_actor("test"))
+        == adopted.count()
+    )
     for banner in banners:
         mine = adopted.filter(unit__path__startswith=banner.path).count()
-        assert metric_value("research.promotion_adopted", unit=banner, **kwargs) == mine
-        rows = metric_by_child("research.promotion_adopted", unit=banner, **kwargs)
+        assert (
+            metric_value(
+                "research.promotion_adopted", unit=banner, **kwargs, user=system_actor("test")
+            )
+            == mine
+        )
+        rows = metric_by_child(
+            "research.promotion_adopted", unit=banner, **kwargs, user=system_actor("test")
+        )
         assert sum(r.value for r in rows) == mine
     assert targets.filter(state="not_applicable").exclude(note="").exists()

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 import xlsxwriter
 
+from shigan.accounts.system import system_actor
 from shigan.initiatives.exports import IndicatorReportExporter
 from shigan.initiatives.imports.indicators import IndicatorReportImporter
 from shigan.initiatives.models import IndicatorReport
@@ -66,7 +67,10 @@ def test_values_in_every_unit_land_exactly_in_kilowatts(editor, units, campaign,
     values = sorted(IndicatorReport.objects.values_list("value", flat=True))
     assert values == [Decimal("53.1"), Decimal("53100"), Decimal("53100")]
     total = metric_value(
-        "initiatives.indicator_values", unit=units["region"], indicator=indicator.pk
+        "initiatives.indicator_values",
+        unit=units["region"],
+        indicator=indicator.pk,
+        user=system_actor("test"),
     )
     assert total == Decimal("106253.1")
     again = run(editor, units, campaign, data)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.core.errors import DomainError
 from shigan.initiatives import selectors
@@ -50,7 +51,14 @@ def _project(editor, campaign, task, unit, name="风电项目"):
 
 
 def _sum(unit, indicator, as_of=None, campaign=None):
-    value = metric_value(KEY, unit=unit, campaign=campaign, as_of=as_of, indicator=indicator.pk)
+    value = metric_value(
+        KEY,
+        unit=unit,
+        campaign=campaign,
+        as_of=as_of,
+        indicator=indicator.pk,
+        user=system_actor("test"),
+    )
     return Decimal(value or 0)
 
 

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.initiatives import selectors
 from shigan.initiatives.models import Milestone
 from shigan.initiatives.progress import Progress, milestone_progress, rollup
@@ -78,8 +79,10 @@ def test_rolled_up_from_the_database_for_a_unit_and_its_league(task, editor, uni
     r = selectors.unit_progress(user=editor, unit=units["own"], campaign=campaign, on=ON)
     assert (r.percent, r.done_late, r.overdue_milestones) == (50, 1, 0)
     milestones.milestone_update(actor=editor, milestone=second, weight=3)
-    r = selectors.unit_progress(user=None, unit=league, campaign=campaign, on=ON)
+    r = selectors.unit_progress(user=system_actor("test"), unit=league, campaign=campaign, on=ON)
     assert r.percent == 25 and r.key_tasks == 1
     # As of a day before the completion: nothing done, the first node overdue.
-    r = selectors.unit_progress(user=None, unit=league, campaign=campaign, on=D(2023, 5, 11))
+    r = selectors.unit_progress(
+        user=system_actor("test"), unit=league, campaign=campaign, on=D(2023, 5, 11)
+    )
     assert r.percent == 0 and r.overdue_milestones == 1

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.core.errors import DomainError
 from shigan.initiatives.models import ServicePoint
@@ -41,11 +42,19 @@ def test_points_count_by_subtree_and_date(office, editor, item, units, campaign)
     _open(office, item, units["sibling"], "苏尼特左旗人社驿站", D(2023, 5, 20))
 
     def count(unit, as_of=None):
-        return metric_value(KEY, unit=unit, campaign=campaign, as_of=as_of, item=item.pk)
+        return metric_value(
+            KEY, unit=unit, campaign=campaign, as_of=as_of, item=item.pk, user=system_actor("test")
+        )
 
     assert (count(units["region"]), count(units["region"], D(2023, 5, 31))) == (3, 2)
     assert (count(units["parent"]), count(units["own"], D(2023, 5, 31))) == (3, 0)
-    records = metric_records(KEY, unit=units["parent"], campaign=campaign, as_of=D(2023, 5, 31))
+    records = metric_records(
+        KEY,
+        unit=units["parent"],
+        campaign=campaign,
+        as_of=D(2023, 5, 31),
+        user=system_actor("test"),
+    )
     assert sorted(p.name for p in records) == ["苏尼特左旗人社驿站", "锡林浩特人社驿站"]
     assert AuditEntry.objects.filter(action="initiatives.service_point.opened").count() == 3
 

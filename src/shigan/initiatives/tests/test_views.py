@@ -392,7 +392,10 @@ def test_editing_a_key_task_and_a_projects_funds_through_the_pages(
     from shigan.metrics.selectors import metric_value
 
     assert metric_value(
-        "initiatives.project_funds", unit=units["parent"], area="border_security"
+        "initiatives.project_funds",
+        unit=units["parent"],
+        area="border_security",
+        user=system_actor("test"),
     ) == Decimal("19370000000")
     response = client.post(
         reverse("initiatives:project_state", args=[project.pk]),

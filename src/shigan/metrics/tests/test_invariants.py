@@ -128,25 +128,40 @@ def check(units, oracle):
             START + datetime.timedelta(days=DAYS),
         ):
             for unit in units:
-                value = metric_value(metric, unit=unit, as_of=as_of)
+                value = metric_value(metric, unit=unit, as_of=as_of, user=system_actor("test"))
                 assert value == oracle.count(metric, unit.pk, as_of), (metric.key, unit, as_of)
-                records = list(metric_records(metric, unit=unit, as_of=as_of))
+                records = list(
+                    metric_records(metric, unit=unit, as_of=as_of, user=system_actor("test"))
+                )
                 assert len(records) == value
                 assert len({r.pk for r in records}) == value
-                rows = metric_by_child(metric, unit=unit, as_of=as_of)
+                rows = metric_by_child(metric, unit=unit, as_of=as_of, user=system_actor("test"))
                 assert sum(r.value for r in rows) == value
                 for row in rows:
                     if row.unit is not None:
                         assert row.value == oracle.count(metric, row.unit.pk, as_of)
                 if "source" in metric.dims:
                     assert (
-                        sum(metric_by("source", metric, unit=unit, as_of=as_of).values()) == value
+                        sum(
+                            metric_by(
+                                "source", metric, unit=unit, as_of=as_of, user=system_actor("test")
+                            ).values()
+                        )
+                        == value
                     )
                     for source in ProblemSource.values:
-                        split = metric_value(metric, unit=unit, as_of=as_of, source=source)
+                        split = metric_value(
+                            metric, unit=unit, as_of=as_of, source=source, user=system_actor("test")
+                        )
                         assert (
                             split
-                            == metric_records(metric, unit=unit, as_of=as_of, source=source).count()
+                            == metric_records(
+                                metric,
+                                unit=unit,
+                                as_of=as_of,
+                                source=source,
+                                user=system_actor("test"),
+                            ).count()
                         )
 
 

@@ -67,10 +67,12 @@ def funds(campaign, units):
 
 def test_sums_are_exact_decimals_and_counts_stay_ints(units, funds):
     league, banner = units["parent"], units["own"]
-    total = metric_value(PROJECT_FUNDS, unit=league)
+    total = metric_value(PROJECT_FUNDS, unit=league, user=system_actor("test"))
     assert total == Decimal("20084000000.01") and isinstance(total, Decimal)
-    assert metric_value(PROJECT_FUNDS, unit=banner) == Decimal("19370000000.01")
-    count = metric_value(PROJECTS, unit=league)
+    assert metric_value(PROJECT_FUNDS, unit=banner, user=system_actor("test")) == Decimal(
+        "19370000000.01"
+    )
+    count = metric_value(PROJECTS, unit=league, user=system_actor("test"))
     assert count == 3 and isinstance(count, int)
     facts = MetricFact.objects.filter(metric=PROJECT_FUNDS.key, unit=league, dim="")
     assert sum(facts.values_list("delta", flat=True)) == 2008400000001  # fen, an integer
@@ -80,48 +82,85 @@ def test_changing_an_amount_changes_every_sum_above(units, funds):
     projects.project_update(
         actor=system_actor("test"), project=funds[0], funds_allocated=Decimal("3220000000")
     )
-    assert metric_value(PROJECT_FUNDS, unit=units["own"]) == Decimal("3220000000.01")
-    assert metric_value(PROJECT_FUNDS, unit=units["region"]) == Decimal("3934000000.01")
-    assert metric_value(PROJECTS, unit=units["region"]) == 3  # the count does not move
+    assert metric_value(PROJECT_FUNDS, unit=units["own"], user=system_actor("test")) == Decimal(
+        "3220000000.01"
+    )
+    assert metric_value(PROJECT_FUNDS, unit=units["region"], user=system_actor("test")) == Decimal(
+        "3934000000.01"
+    )
+    assert (
+        metric_value(PROJECTS, unit=units["region"], user=system_actor("test")) == 3
+    )  # the count does not move
 
 
 def test_moving_a_record_or_its_unit_moves_its_amount(units, funds):
     projects.project_update(actor=system_actor("test"), project=funds[1], unit=units["own"])
     rows = {
         r.unit.pk if r.unit else "own": r.value
-        for r in metric_by_child(PROJECT_FUNDS, unit=units["own"])
+        for r in metric_by_child(PROJECT_FUNDS, unit=units["own"], user=system_actor("test"))
     }
     assert rows["own"] == Decimal("19370000000.01") and rows[units["child"].pk] == 0
     projects.project_update(actor=system_actor("test"), project=funds[1], unit=units["grandchild"])
     unit_move(actor=system_actor("test"), unit=units["child"], new_parent=units["sibling"])
-    assert metric_value(PROJECT_FUNDS, unit=units["own"]) == Decimal("19370000000.00")
-    assert metric_value(PROJECT_FUNDS, unit=units["sibling"]) == Decimal("714000000.01")
-    assert metric_value(PROJECT_FUNDS, unit=units["parent"]) == Decimal("20084000000.01")
+    assert metric_value(PROJECT_FUNDS, unit=units["own"], user=system_actor("test")) == Decimal(
+        "19370000000.00"
+    )
+    assert metric_value(PROJECT_FUNDS, unit=units["sibling"], user=system_actor("test")) == Decimal(
+        "714000000.01"
+    )
+    assert metric_value(PROJECT_FUNDS, unit=units["parent"], user=system_actor("test")) == Decimal(
+        "20084000000.01"
+    )
 
 
 def test_deleting_a_record_takes_its_amount_out(units, funds):
     projects.project_delete(actor=system_actor("test"), project=funds[0])
-    assert metric_value(PROJECT_FUNDS, unit=units["parent"]) == Decimal("714000000.01")
+    assert metric_value(PROJECT_FUNDS, unit=units["parent"], user=system_actor("test")) == Decimal(
+        "714000000.01"
+    )
     assert not Project.objects.filter(name="旗本级").exists()
 
 
 def test_as_of_dates_and_splits(units, funds, campaign):
     league = units["parent"]
-    assert metric_value(PROJECT_FUNDS, unit=league, as_of=D(2023, 5, 3)) == 0
-    assert metric_value(PROJECT_FUNDS, unit=league, as_of=D(2023, 5, 4)) == Decimal("19370000000")
-    assert metric_value(PROJECT_FUNDS, unit=league, as_of=D(2023, 5, 7)) == Decimal("20084000000")
-    assert metric_by("kind", PROJECT_FUNDS, unit=league) == {
+    assert (
+        metric_value(PROJECT_FUNDS, unit=league, as_of=D(2023, 5, 3), user=system_actor("test"))
+        == 0
+    )
+    assert metric_value(
+        PROJECT_FUNDS, unit=league, as_of=D(2023, 5, 4), user=system_actor("test")
+    ) == Decimal("19370000000")
+    assert metric_value(
+        PROJECT_FUNDS, unit=league, as_of=D(2023, 5, 7), user=system_actor("test")
+    ) == Decimal("20084000000")
+    assert metric_by("kind", PROJECT_FUNDS, unit=league, user=system_actor("test")) == {
         "security": Decimal("19370000000.01"),
         "ethnic_affairs": Decimal("714000000.00"),
     }
     # Two dimensions at once are summed from the records, exactly.
-    both = metric_value(PROJECT_FUNDS, unit=league, area="border_security", kind="security")
+    both = metric_value(
+        PROJECT_FUNDS,
+        unit=league,
+        area="border_security",
+        kind="security",
+        user=system_actor("test"),
+    )
     assert both == Decimal("19370000000.01") and isinstance(both, Decimal)
-    split = metric_by("kind", PROJECT_FUNDS, unit=league, area="border_security")
+    split = metric_by(
+        "kind", PROJECT_FUNDS, unit=league, area="border_security", user=system_actor("test")
+    )
     assert split["ethnic_affairs"] == Decimal("714000000.00")
-    rows = metric_by_child(PROJECT_FUNDS, unit=league, area="border_security", kind="security")
+    rows = metric_by_child(
+        PROJECT_FUNDS,
+        unit=league,
+        area="border_security",
+        kind="security",
+        user=system_actor("test"),
+    )
     assert sum(r.value for r in rows) == both
-    assert metric_value(PROJECT_FUNDS, unit=league, campaign=campaign) == Decimal("20084000000.01")
+    assert metric_value(
+        PROJECT_FUNDS, unit=league, campaign=campaign, user=system_actor("test")
+    ) == Decimal("20084000000.01")
 
 
 def test_rebuild_reproduces_the_incremental_sums(units, funds):
@@ -212,9 +251,14 @@ def test_sum_facts_always_equal_the_records_exact_sum(units, campaign, operation
                 expected = sum(
                     (
                         p.funds_allocated
-                        for p in metric_records(PROJECT_FUNDS, unit=unit, as_of=as_of)
+                        for p in metric_records(
+                            PROJECT_FUNDS, unit=unit, as_of=as_of, user=system_actor("test")
+                        )
                     ),
                     Decimal("0.00"),
                 )
-                assert metric_value(PROJECT_FUNDS, unit=unit, as_of=as_of) == expected
+                assert (
+                    metric_value(PROJECT_FUNDS, unit=unit, as_of=as_of, user=system_actor("test"))
+                    == expected
+                )
         transaction.set_rollback(True)

@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.core.errors import DomainError
 from shigan.metrics.engine import metric_rebuild
@@ -62,9 +63,14 @@ def test_bulk_create_matches_the_services_and_a_rebuild(units, campaign, aspect,
     assert AuditEntry.objects.filter(action="problems.measure.added").count() == 2
     assert AuditEntry.objects.filter(action="problems.problem.state_changed").count() == 2
     league = dict(unit=units["parent"], campaign=campaign)
-    assert metric_value("problems.found", **league) == 4
-    assert metric_value("problems.self_inspection_measures", **league) == 1
-    assert metric_value("problems.found", state="in_progress", **league) == 2
+    assert metric_value("problems.found", **league, user=system_actor("test")) == 4
+    assert (
+        metric_value("problems.self_inspection_measures", **league, user=system_actor("test")) == 1
+    )
+    assert (
+        metric_value("problems.found", state="in_progress", **league, user=system_actor("test"))
+        == 2
+    )
     kept = facts()
     for key, metric in METRICS.items():
         if key.startswith("problems."):

@@ -95,9 +95,17 @@ def test_full_lifecycle_reject_once_then_accept(problem, editor, reviewer, units
     assert audit_actions(second) == ["problems.closeout.submitted", "problems.closeout.accepted"]
     # The figures follow, as of each day.
     closed = dict(unit=units["region"], campaign=problem.campaign)
-    assert metric_value("problems.closed", as_of=D(2023, 6, 5), **closed) == 0
-    assert metric_value("problems.closed", as_of=D(2023, 6, 6), **closed) == 1
-    assert metric_value("problems.found", state="reopened", **closed) == 0
+    assert (
+        metric_value("problems.closed", as_of=D(2023, 6, 5), **closed, user=system_actor("test"))
+        == 0
+    )
+    assert (
+        metric_value("problems.closed", as_of=D(2023, 6, 6), **closed, user=system_actor("test"))
+        == 1
+    )
+    assert (
+        metric_value("problems.found", state="reopened", **closed, user=system_actor("test")) == 0
+    )
 
 
 def test_closing_without_evidence_is_refused_and_changes_nothing(started, editor):
@@ -322,8 +330,13 @@ def test_long_term_problem_closes_a_stage_and_stays_on_the_ledger(
     assert problem.state == ProblemState.IN_PROGRESS
     assert problem.next_checkpoint == D(2023, 12, 31)
     assert states(problem)[-1] == ("pending_review", "in_progress")
-    assert metric_value("problems.closed", unit=units["own"]) == 0
-    assert metric_value("problems.found", unit=units["own"], state="in_progress") == 1
+    assert metric_value("problems.closed", unit=units["own"], user=system_actor("test")) == 0
+    assert (
+        metric_value(
+            "problems.found", unit=units["own"], state="in_progress", user=system_actor("test")
+        )
+        == 1
+    )
 
 
 def test_unit_may_propose_the_next_checkpoint_with_its_closeout(units, campaign, editor, reviewer):

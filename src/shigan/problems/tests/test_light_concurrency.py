@@ -161,7 +161,9 @@ def test_concurrent_writes_keep_light_facts_consistent(tree):
                     for p in problems
                     if paths[p.pk].startswith(unit.path) and expected[p.pk] == LIGHT_OF[metric.key]
                 )
-                assert metric_value(metric, unit=unit, as_of=day) == want, (metric.key, unit, day)
+                assert (
+                    metric_value(metric, unit=unit, as_of=day, user=system_actor("test")) == want
+                ), (metric.key, unit, day)
     facts = _light_facts()
     with transaction.atomic():
         light_history_rebuild(actor=system_actor("test"))

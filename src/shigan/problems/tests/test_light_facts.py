@@ -186,9 +186,11 @@ def _check(tree, made):
             inside = [p for p in problems if p.unit.path.startswith(unit.path)]
             for metric in LIGHT_METRICS:
                 want = sum(1 for p in inside if expected[p.pk] == LIGHT_OF[metric.key])
-                assert metric_value(metric, unit=unit, as_of=day) == want, (metric.key, unit, day)
+                assert (
+                    metric_value(metric, unit=unit, as_of=day, user=system_actor("test")) == want
+                ), (metric.key, unit, day)
                 if day is not None and unit is tree[0]:
-                    listed = metric_records(metric, unit=unit, as_of=day)
+                    listed = metric_records(metric, unit=unit, as_of=day, user=system_actor("test"))
                     assert {p.pk for p in listed} == {
                         p.pk for p in inside if expected[p.pk] == LIGHT_OF[metric.key]
                     }

@@ -109,42 +109,64 @@ def world(units, campaign, calendar, make_user):
 
 
 def test_row_16_region_level_problems_and_their_aspects(world):
-    figure = root_problems(campaign=world["campaign"], as_of=AS_OF)
+    figure = root_problems(campaign=world["campaign"], as_of=AS_OF, user=system_actor("test"))
     assert figure.value == 3 and figure.aspects == 2
     assert set(figure.records) == set(world["region_own"])
     assert [a.name for a in figure.aspect_records] == ["理论学习", "调查研究"]
-    later = root_problems(campaign=world["campaign"], as_of=D(2023, 6, 30))
+    later = root_problems(
+        campaign=world["campaign"], as_of=D(2023, 6, 30), user=system_actor("test")
+    )
     assert (later.value, later.aspects) == (4, 3)
 
 
 def test_rows_17_to_19_of_batch_one_units(world):
-    figures = batch_self_inspection(batch=world["batch"], as_of=AS_OF)
+    figures = batch_self_inspection(batch=world["batch"], as_of=AS_OF, user=system_actor("test"))
     found = figures["self_inspection"]
     assert found.value == 4 and found.aspects == 3
     assert {a.name for a in found.aspect_records} == {"理论学习", "推动发展", "党的建设"}
     assert figures["closed"].value == 1
     assert figures["measures"].value == 2  # sibling[0]'s measure came after the as-of date
-    later = batch_self_inspection(batch=world["batch"], as_of=D(2023, 6, 30))
+    later = batch_self_inspection(
+        batch=world["batch"], as_of=D(2023, 6, 30), user=system_actor("test")
+    )
     assert later["closed"].value == 2 and later["measures"].value == 3
 
 
 def test_row_20_special_programs(world, units):
     campaign = world["campaign"]
-    assert metric_value("problems.special_programs", unit=units["region"], campaign=campaign) == 2
-    assert metric_value("problems.special_programs", unit=units["region"]) == 3
+    assert (
+        metric_value(
+            "problems.special_programs",
+            unit=units["region"],
+            campaign=campaign,
+            user=system_actor("test"),
+        )
+        == 2
+    )
+    assert (
+        metric_value("problems.special_programs", unit=units["region"], user=system_actor("test"))
+        == 3
+    )
 
 
 def test_problems_by_source_state_aspect_and_term(world, units):
     region = dict(unit=units["region"], campaign=world["campaign"], as_of=AS_OF)
-    by_source = metric_by("source", "problems.found", **region)
+    by_source = metric_by("source", "problems.found", **region, user=system_actor("test"))
     assert by_source == {"research": 5, "self_inspection": 6}
     # A dimension holds the record's current value (the engine's rule): "by state" is today's.
     now = dict(unit=units["region"], campaign=world["campaign"])
-    assert metric_by("state", "problems.found", **now)["closed"] == 2
-    assert metric_by("term", "problems.found", **region) == {"time_bound": 11}
-    assert metric_value("problems.self_inspection", **region) == 6
-    assert metric_value("problems.self_inspection_closed", **region) == 1
-    assert metric_value("problems.closed", unit=units["region"], as_of=D(2023, 6, 12)) == 2
+    assert metric_by("state", "problems.found", **now, user=system_actor("test"))["closed"] == 2
+    assert metric_by("term", "problems.found", **region, user=system_actor("test")) == {
+        "time_bound": 11
+    }
+    assert metric_value("problems.self_inspection", **region, user=system_actor("test")) == 6
+    assert metric_value("problems.self_inspection_closed", **region, user=system_actor("test")) == 1
+    assert (
+        metric_value(
+            "problems.closed", unit=units["region"], as_of=D(2023, 6, 12), user=system_actor("test")
+        )
+        == 2
+    )
 
 
 def test_facts_kept_by_the_services_equal_a_rebuild(world, units):

@@ -100,9 +100,9 @@ def check(problem: Problem, expected: dict) -> None:
 
 def figures(root: Unit) -> dict:
     return {
-        state: metric_value("problems.found", unit=root, state=state)
+        state: metric_value("problems.found", unit=root, state=state, user=system_actor("test"))
         for state in (OPEN, STARTED, PENDING)
-    } | {"measures": metric_value("problems.measures", unit=root)}
+    } | {"measures": metric_value("problems.measures", unit=root, user=system_actor("test"))}
 
 
 ABAG = {
@@ -525,7 +525,7 @@ def test_a_reviewer_may_record_the_ledger_close_outs_as_decided(make_user, campa
         assert AuditEntry.objects.filter(
             action="problems.closeout.accepted", target_id=str(closeout.pk)
         ).exists()
-    assert metric_value("problems.closed", unit=root) == 3
+    assert metric_value("problems.closed", unit=root, user=system_actor("test")) == 3
 
 
 def test_a_moved_deadline_is_asked_for_as_an_extension(make_user, campaign, roster, tmp_path):

@@ -51,8 +51,18 @@ def test_problem_with_its_first_measure(units, campaign, aspect, editor):
     )
     assert list(problem.transitions.values_list("to_state", flat=True)) == ["open", "in_progress"]
     assert AuditEntry.objects.filter(action="problems.problem.created", target_id=str(problem.pk))
-    assert metric_value("problems.found", unit=units["parent"], term="immediate") == 1
-    assert metric_value("problems.self_inspection_measures", unit=units["parent"]) == 1
+    assert (
+        metric_value(
+            "problems.found", unit=units["parent"], term="immediate", user=system_actor("test")
+        )
+        == 1
+    )
+    assert (
+        metric_value(
+            "problems.self_inspection_measures", unit=units["parent"], user=system_actor("test")
+        )
+        == 1
+    )
 
 
 @pytest.mark.parametrize(
@@ -220,13 +230,22 @@ def test_special_programs(units, campaign, editor):
     )
     assert program.problems.count() == 1
     assert SpecialProgram.objects.count() == 1
-    assert metric_value("problems.special_programs", unit=units["region"], campaign=campaign) == 1
+    assert (
+        metric_value(
+            "problems.special_programs",
+            unit=units["region"],
+            campaign=campaign,
+            user=system_actor("test"),
+        )
+        == 1
+    )
     assert (
         metric_value(
             "problems.special_programs",
             unit=units["region"],
             campaign=campaign,
             as_of=D(2023, 5, 9),
+            user=system_actor("test"),
         )
         == 0
     )
@@ -249,8 +268,18 @@ def test_rules_are_drafted_linked_and_issued(units, campaign, problem, editor, m
     with pytest.raises(DomainError) as exc:
         services.rule_issue(actor=editor, rule=rule, issued_on=D(2023, 6, 2))
     assert exc.value.code == "already_issued"
-    assert metric_value("problems.rules", unit=units["parent"], state="issued") == 1
-    assert metric_value("problems.rules", unit=units["parent"], kind="regulation") == 1
+    assert (
+        metric_value(
+            "problems.rules", unit=units["parent"], state="issued", user=system_actor("test")
+        )
+        == 1
+    )
+    assert (
+        metric_value(
+            "problems.rules", unit=units["parent"], kind="regulation", user=system_actor("test")
+        )
+        == 1
+    )
     services.rule_link_problems(actor=editor, rule=rule, problems=[])
     assert not rule.problems.exists()
 

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.metrics.selectors import metric_records, metric_value
 from shigan.research import services
@@ -79,10 +80,19 @@ def test_bulk_path_writes_what_one_by_one_writes(
         assert AuditEntry.objects.filter(action=action).count() == 2 * single[action], action
     for key in ("research.topics", "research.trips"):
         for as_of in (D, D2, D4, None):
-            value = metric_value(key, unit=units["region"], campaign=campaign, as_of=as_of)
-            records = metric_records(key, unit=units["region"], campaign=campaign, as_of=as_of)
+            value = metric_value(
+                key, unit=units["region"], campaign=campaign, as_of=as_of, user=system_actor("test")
+            )
+            records = metric_records(
+                key, unit=units["region"], campaign=campaign, as_of=as_of, user=system_actor("test")
+            )
             assert value == records.count(), (key, as_of)
-    assert metric_value("research.trips", unit=units["parent"], campaign=campaign) == 4
+    assert (
+        metric_value(
+            "research.trips", unit=units["parent"], campaign=campaign, user=system_actor("test")
+        )
+        == 4
+    )
 
 
 def test_one_invalid_draft_refuses_the_whole_call(

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from rest_framework.test import APIClient
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.core.errors import DomainError
 from shigan.metrics.selectors import metric_by_child, metric_records, metric_value
@@ -66,11 +67,16 @@ def test_promote_to_a_banners_villages(promotion, villages, units):
     entry = AuditEntry.objects.filter(action="research.result.promoted").get()
     assert entry.after["units"] == [v.pk for v in villages]
     kwargs = {"unit": units["own"], "promotion": promotion.pk}
-    assert metric_value("research.promotion_targets", **kwargs) == len(villages)
-    assert metric_value("research.promotion_adopted", **kwargs) == 0
+    assert metric_value("research.promotion_targets", **kwargs, user=system_actor("test")) == len(
+        villages
+    )
+    assert metric_value("research.promotion_adopted", **kwargs, user=system_actor("test")) == 0
     # Counted from the promotion day only.
     early = PROMOTED - datetime.timedelta(days=1)
-    assert metric_value("research.promotion_targets", as_of=early, **kwargs) == 0
+    assert (
+        metric_value("research.promotion_targets", as_of=early, **kwargs, user=system_actor("test"))
+        == 0
+    )
 
 
 def test_two_villages_adopt_the_figure_reads_two_of_n(promotion, villages, units, make_user):
@@ -89,20 +95,30 @@ def test_two_villages_adopt_the_figure_reads_two_of_n(promotion, villages, units
         note="本村以牧业为主",
         day=DEADLINE,
     )
-    figure = selectors.promotion_figure(user=None, promotion=promotion, unit=units["own"])
+    figure = selectors.promotion_figure(
+        user=system_actor("test"), promotion=promotion, unit=units["own"]
+    )
     assert (figure.promoted, figure.adopted) == (len(villages), 2)
     assert sum(r.promoted for r in figure.rows) == len(villages)
     assert sum(r.adopted for r in figure.rows) == 2
     records = metric_records(
-        "research.promotion_adopted", unit=units["own"], promotion=promotion.pk
+        "research.promotion_adopted",
+        unit=units["own"],
+        promotion=promotion.pk,
+        user=system_actor("test"),
     )
     assert {r.unit_id for r in records} == {first.pk, second.pk}
     # As of the day before the answers, nothing was adopted yet.
     before = DEADLINE - datetime.timedelta(days=1)
     kwargs = {"unit": units["own"], "promotion": promotion.pk, "as_of": before}
-    assert metric_value("research.promotion_adopted", **kwargs) == 0
+    assert metric_value("research.promotion_adopted", **kwargs, user=system_actor("test")) == 0
     # Up the tree (league, region), the same figure.
-    up = metric_by_child("research.promotion_adopted", unit=units["parent"], promotion=promotion.pk)
+    up = metric_by_child(
+        "research.promotion_adopted",
+        unit=units["parent"],
+        promotion=promotion.pk,
+        user=system_actor("test"),
+    )
     assert {r.unit.pk: r.value for r in up if r.unit and r.value} == {units["own"].pk: 2}
 
 
@@ -115,8 +131,13 @@ def test_changed_answer_moves_the_figure_and_keeps_history(promotion, villages, 
         actor=user, target=target, state="not_applicable", note="条件不具备", day=DEADLINE
     )
     kwargs = {"unit": village, "promotion": promotion.pk}
-    assert metric_value("research.promotion_adopted", as_of=PROMOTED, **kwargs) == 1
-    assert metric_value("research.promotion_adopted", **kwargs) == 0
+    assert (
+        metric_value(
+            "research.promotion_adopted", as_of=PROMOTED, **kwargs, user=system_actor("test")
+        )
+        == 1
+    )
+    assert metric_value("research.promotion_adopted", **kwargs, user=system_actor("test")) == 0
     states = list(target.transitions.order_by("day", "pk").values_list("to_state", flat=True))
     assert states == ["pending", "adopted", "not_applicable"]
 

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from shigan.accounts.system import system_actor
 from shigan.orgs.choices import Role
 from shigan.research import services
 from shigan.research.models import ResearchTopic
@@ -186,7 +187,15 @@ def test_visit_log_from_the_inbox(client, guide, group, units, campaign):
         {"group": group.pk, "unit": units["parent"].pk, "visited_on": "2023-04-15"},
     )
     assert response.status_code == 302
-    assert metric_value("research.guidance_visits", unit=units["parent"], campaign=campaign) == 1
+    assert (
+        metric_value(
+            "research.guidance_visits",
+            unit=units["parent"],
+            campaign=campaign,
+            user=system_actor("test"),
+        )
+        == 1
+    )
 
 
 def test_topic_page_queries_do_not_grow_with_trips(

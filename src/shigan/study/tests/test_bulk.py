@@ -2,6 +2,7 @@
 
 import pytest
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.metrics.selectors import metric_by, metric_records, metric_value
 from shigan.study import selectors
@@ -33,14 +34,30 @@ def test_bulk_sessions_count_like_single_ones(units, campaign, people, editor, m
     )
     region = units["region"]
     for key in ("study.sessions", "study.attendances"):
-        value = metric_value(key, unit=region, campaign=campaign, as_of=D)
-        assert value == metric_records(key, unit=region, campaign=campaign, as_of=D).count()
-    assert metric_by("kind", "study.sessions", unit=region, campaign=campaign) == {
+        value = metric_value(
+            key, unit=region, campaign=campaign, as_of=D, user=system_actor("test")
+        )
+        assert (
+            value
+            == metric_records(
+                key, unit=region, campaign=campaign, as_of=D, user=system_actor("test")
+            ).count()
+        )
+    assert metric_by(
+        "kind", "study.sessions", unit=region, campaign=campaign, user=system_actor("test")
+    ) == {
         "central_group": 2,
         "reading_class": 1,
     }
-    assert metric_value("study.attendances", unit=units["parent"], campaign=campaign) == 5
-    count, _people = selectors.study_leaders(user=None, unit=region, campaign=campaign)
+    assert (
+        metric_value(
+            "study.attendances", unit=units["parent"], campaign=campaign, user=system_actor("test")
+        )
+        == 5
+    )
+    count, _people = selectors.study_leaders(
+        user=system_actor("test"), unit=region, campaign=campaign
+    )
     assert count == 2  # the section-level leader is not county level or above
     entries = AuditEntry.objects.filter(action="study.activity.created", actor=editor)
     assert entries.count() == 2

@@ -26,19 +26,29 @@ def test_distinct_leaders_counted_once_across_sessions(units, campaign, people, 
     make_activity(kind="central_group", held_on=D, leaders=[head])
     make_activity(kind="lecture", held_on=LATER, leaders=[head, deputy])
     # 3 sessions, 5 attendances, but 2 distinct county-level leaders (乌云 is section level).
-    assert metric_value(ATTENDANCES, unit=units["own"], campaign=campaign) == 5
-    count, leaders = selectors.study_leaders(user=None, unit=units["region"], campaign=campaign)
+    assert (
+        metric_value(ATTENDANCES, unit=units["own"], campaign=campaign, user=system_actor("test"))
+        == 5
+    )
+    count, leaders = selectors.study_leaders(
+        user=system_actor("test"), unit=units["region"], campaign=campaign
+    )
     assert count == 2
     assert sorted(p.name for p in leaders) == ["巴特尔", "王建国"]
     # As of the first day, only 巴特尔 had studied.
     count, leaders = selectors.study_leaders(
-        user=None, unit=units["region"], campaign=campaign, as_of=D
+        user=system_actor("test"), unit=units["region"], campaign=campaign, as_of=D
     )
     assert (count, [p.name for p in leaders]) == (1, ["巴特尔"])
     # Under the sibling banner nobody studied; with every rank, 乌云 counts too.
-    assert selectors.study_leaders(user=None, unit=units["sibling"], campaign=campaign)[0] == 0
+    assert (
+        selectors.study_leaders(
+            user=system_actor("test"), unit=units["sibling"], campaign=campaign
+        )[0]
+        == 0
+    )
     everyone = selectors.study_leaders(
-        user=None, unit=units["own"], campaign=campaign, ranks=PersonRank.values
+        user=system_actor("test"), unit=units["own"], campaign=campaign, ranks=PersonRank.values
     )
     assert everyone[0] == 3
 
@@ -48,8 +58,16 @@ def test_leaders_of_another_campaign_do_not_count(units, campaign, people, make_
         actor=system_actor("test"), name="另一次活动", root_unit=units["region"], starts_on=D
     )
     make_activity(campaign=other, leaders=[people["banner_head"]])
-    assert selectors.study_leaders(user=None, unit=units["region"], campaign=campaign)[0] == 0
-    assert selectors.study_leaders(user=None, unit=units["region"], campaign=other)[0] == 1
+    assert (
+        selectors.study_leaders(user=system_actor("test"), unit=units["region"], campaign=campaign)[
+            0
+        ]
+        == 0
+    )
+    assert (
+        selectors.study_leaders(user=system_actor("test"), unit=units["region"], campaign=other)[0]
+        == 1
+    )
 
 
 def test_root_units_own_reading_classes_and_central_group_sessions(units, campaign, make_activity):
@@ -60,17 +78,25 @@ def test_root_units_own_reading_classes_and_central_group_sessions(units, campai
     for i in range(5):
         make_activity(unit=region, kind="central_group", title=f"中心组集中研讨{i + 1}")
     make_activity(unit=units["own"], kind="reading_class")  # a banner's, not the root's
-    rows = metric_by_child(SESSIONS, unit=region, campaign=campaign, kind="reading_class")
+    rows = metric_by_child(
+        SESSIONS, unit=region, campaign=campaign, kind="reading_class", user=system_actor("test")
+    )
     own = [r for r in rows if r.own][0]
     assert own.value == 2
     assert sum(r.value for r in rows if not r.own) == 1
-    rows = metric_by_child(SESSIONS, unit=region, campaign=campaign, kind="central_group")
+    rows = metric_by_child(
+        SESSIONS, unit=region, campaign=campaign, kind="central_group", user=system_actor("test")
+    )
     assert [r for r in rows if r.own][0].value == 5
-    assert metric_by("kind", SESSIONS, unit=region, campaign=campaign) == {
+    assert metric_by(
+        "kind", SESSIONS, unit=region, campaign=campaign, user=system_actor("test")
+    ) == {
         "reading_class": 3,
         "central_group": 5,
     }
-    records = metric_records(SESSIONS, unit=region, campaign=campaign, kind="reading_class")
+    records = metric_records(
+        SESSIONS, unit=region, campaign=campaign, kind="reading_class", user=system_actor("test")
+    )
     assert records.count() == 3
 
 
@@ -97,13 +123,13 @@ def test_coverage_counts_distinct_enrolled_units(units, campaign, batch1, make_a
     # A township's reading class is not its banner's: enrolment does not take the subtree.
     make_activity(unit=units["child"], kind="reading_class", held_on=D)
     coverage = selectors.study_coverage(
-        user=None, campaign=campaign, batch=batch1, kind="reading_class", as_of=None
+        user=system_actor("test"), campaign=campaign, batch=batch1, kind="reading_class", as_of=None
     )
     assert (coverage.covered, coverage.enrolled) == (2, 3)
     assert {u.name for u in coverage.covered_units} == {"阿巴嘎旗", "苏尼特左旗"}
     assert [u.name for u in coverage.missing_units] == ["鄂尔多斯市"]
     as_of_d = selectors.study_coverage(
-        user=None, campaign=campaign, batch=batch1, kind="reading_class", as_of=D
+        user=system_actor("test"), campaign=campaign, batch=batch1, kind="reading_class", as_of=D
     )
     assert (as_of_d.covered, as_of_d.enrolled) == (1, 3)
 
@@ -128,12 +154,16 @@ def test_central_group_sessions_of_batch_units(units, campaign, batch1, make_act
     make_activity(unit=units["child"], kind="central_group", title="苏木，未参学")
     make_activity(unit=units["sibling"], kind="reading_class", title="读书班")
     sessions = selectors.study_sessions_of_batch(
-        user=None, campaign=campaign, batch=batch1, kind="central_group"
+        user=system_actor("test"), campaign=campaign, batch=batch1, kind="central_group"
     )
     assert sorted(s.title for s in sessions) == ["一", "三", "二"]
     assert (
         selectors.study_sessions_of_batch(
-            user=None, campaign=campaign, batch=batch1, kind="central_group", as_of=D
+            user=system_actor("test"),
+            campaign=campaign,
+            batch=batch1,
+            kind="central_group",
+            as_of=D,
         ).count()
         == 2
     )
@@ -155,8 +185,12 @@ def test_facts_match_a_rebuild_and_the_records(units, campaign, people, make_act
     def figures():
         return [
             (
-                metric_value(m, unit=u, campaign=campaign, as_of=day, **dims),
-                metric_records(m, unit=u, campaign=campaign, as_of=day, **dims).count(),
+                metric_value(
+                    m, unit=u, campaign=campaign, as_of=day, **dims, user=system_actor("test")
+                ),
+                metric_records(
+                    m, unit=u, campaign=campaign, as_of=day, **dims, user=system_actor("test")
+                ).count(),
             )
             for m in (SESSIONS, ATTENDANCES)
             for u in probes
@@ -177,9 +211,14 @@ def test_moving_a_unit_takes_its_study_figures(units, campaign, make_activity):
     make_activity(unit=units["child"], kind="reading_class")
     unit_move(actor=system_actor("test"), unit=units["child"], new_parent=units["sibling"])
     child = Unit.objects.get(pk=units["child"].pk)
-    assert metric_value(SESSIONS, unit=units["sibling"], campaign=campaign) == 1
-    assert metric_value(SESSIONS, unit=units["own"], campaign=campaign) == 0
-    assert metric_value(SESSIONS, unit=child, campaign=campaign) == 1
+    assert (
+        metric_value(SESSIONS, unit=units["sibling"], campaign=campaign, user=system_actor("test"))
+        == 1
+    )
+    assert (
+        metric_value(SESSIONS, unit=units["own"], campaign=campaign, user=system_actor("test")) == 0
+    )
+    assert metric_value(SESSIONS, unit=child, campaign=campaign, user=system_actor("test")) == 1
 
 
 def test_leader_candidates_come_from_the_unit_subtree(units):
@@ -187,6 +226,8 @@ def test_leader_candidates_come_from_the_unit_subtree(units):
     person_create(
         actor=system_actor("test"), unit=units["grandchild"], name="其其格", rank=PersonRank.COUNTY
     )
-    found = selectors.leader_candidates(user=None, unit=units["own"], query="其其")
+    found = selectors.leader_candidates(user=system_actor("test"), unit=units["own"], query="其其")
     assert [p.name for p in found] == ["其其格"]
-    assert not selectors.leader_candidates(user=None, unit=units["sibling"], query="其其").exists()
+    assert not selectors.leader_candidates(
+        user=system_actor("test"), unit=units["sibling"], query="其其"
+    ).exists()

@@ -5,6 +5,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.core.errors import DomainError
 from shigan.metrics.selectors import metric_value
@@ -51,9 +52,23 @@ def test_create_records_leaders_audits_and_counts(units, campaign, people, edito
     entry = AuditEntry.objects.get(action="study.activity.created")
     assert entry.actor == editor and entry.after["title"] == "读书班第一期"
     for unit in (units["own"], units["parent"], units["region"]):
-        assert metric_value(SESSIONS, unit=unit, campaign=campaign, kind="reading_class") == 1
-        assert metric_value(ATTENDANCES, unit=unit, campaign=campaign) == 2
-    assert metric_value(SESSIONS, unit=units["sibling"], campaign=campaign) == 0
+        assert (
+            metric_value(
+                SESSIONS,
+                unit=unit,
+                campaign=campaign,
+                kind="reading_class",
+                user=system_actor("test"),
+            )
+            == 1
+        )
+        assert (
+            metric_value(ATTENDANCES, unit=unit, campaign=campaign, user=system_actor("test")) == 2
+        )
+    assert (
+        metric_value(SESSIONS, unit=units["sibling"], campaign=campaign, user=system_actor("test"))
+        == 0
+    )
 
 
 @pytest.mark.parametrize(
@@ -117,10 +132,40 @@ def test_update_moves_the_figures_with_the_record(units, campaign, people, edito
         leaders=[people["deputy"], people["section"]],
     )
     region = units["region"]
-    assert metric_value(SESSIONS, unit=region, campaign=campaign, kind="reading_class") == 0
-    assert metric_value(SESSIONS, unit=region, campaign=campaign, kind="central_group") == 1
-    assert metric_value(SESSIONS, unit=region, campaign=campaign, as_of=D) == 0
-    assert metric_value(ATTENDANCES, unit=region, campaign=campaign, kind="central_group") == 2
+    assert (
+        metric_value(
+            SESSIONS,
+            unit=region,
+            campaign=campaign,
+            kind="reading_class",
+            user=system_actor("test"),
+        )
+        == 0
+    )
+    assert (
+        metric_value(
+            SESSIONS,
+            unit=region,
+            campaign=campaign,
+            kind="central_group",
+            user=system_actor("test"),
+        )
+        == 1
+    )
+    assert (
+        metric_value(SESSIONS, unit=region, campaign=campaign, as_of=D, user=system_actor("test"))
+        == 0
+    )
+    assert (
+        metric_value(
+            ATTENDANCES,
+            unit=region,
+            campaign=campaign,
+            kind="central_group",
+            user=system_actor("test"),
+        )
+        == 2
+    )
     assert set(StudyParticipant.objects.values_list("held_on", "kind")) == {
         (later, "central_group")
     }
@@ -139,8 +184,16 @@ def test_delete_only_by_the_recording_units_editors(
     assert exc.value.code == "forbidden"
     services.study_activity_delete(actor=editor, activity=activity)
     assert not StudyActivity.objects.exists()
-    assert metric_value(SESSIONS, unit=units["region"], campaign=campaign) == 0
-    assert metric_value(ATTENDANCES, unit=units["region"], campaign=campaign) == 0
+    assert (
+        metric_value(SESSIONS, unit=units["region"], campaign=campaign, user=system_actor("test"))
+        == 0
+    )
+    assert (
+        metric_value(
+            ATTENDANCES, unit=units["region"], campaign=campaign, user=system_actor("test")
+        )
+        == 0
+    )
     assert AuditEntry.objects.get(action="study.activity.deleted").before["leaders"] == [
         people["banner_head"].pk
     ]
@@ -157,9 +210,15 @@ def test_participant_add_and_remove(units, campaign, people, editor, make_activi
             actor=editor, activity=activity, person=people["sibling_head"]
         )
     assert exc.value.code == "person_outside_unit"
-    assert metric_value(ATTENDANCES, unit=units["own"], campaign=campaign) == 1
+    assert (
+        metric_value(ATTENDANCES, unit=units["own"], campaign=campaign, user=system_actor("test"))
+        == 1
+    )
     services.study_participant_remove(actor=editor, activity=activity, person=people["deputy"])
-    assert metric_value(ATTENDANCES, unit=units["own"], campaign=campaign) == 0
+    assert (
+        metric_value(ATTENDANCES, unit=units["own"], campaign=campaign, user=system_actor("test"))
+        == 0
+    )
     actions = list(
         AuditEntry.objects.filter(action__startswith="study.participant")
         .order_by("seq")

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.db.models import Sum
 
+from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
 from shigan.campaigns import services as campaigns
 from shigan.metrics.engine import metric_rebuild
@@ -43,13 +44,17 @@ DAYS = (D(2023, 5, 1), D(2023, 6, 7), D(2023, 12, 29), CARRIED_ON, D(2024, 6, 28
 
 def _figures(campaign, unit) -> dict:
     values = {
-        (key, day): metric_value(key, unit=unit, campaign=campaign, as_of=day)
+        (key, day): metric_value(
+            key, unit=unit, campaign=campaign, as_of=day, user=system_actor("test")
+        )
         for key in FIGURES
         for day in DAYS
     }
     values.update(
         {
-            (key, dim, day): metric_by(dim, key, unit=unit, campaign=campaign, as_of=day)
+            (key, dim, day): metric_by(
+                dim, key, unit=unit, campaign=campaign, as_of=day, user=system_actor("test")
+            )
             for key, dim in SPLITS
             for day in DAYS
         }
@@ -122,15 +127,61 @@ def test_counted_in_the_new_campaign_only_from_the_carry_over_day(old, new, offi
     region = units["region"]
     before = CARRIED_ON - datetime.timedelta(days=1)
     for key in ("problems.found", "problems.self_inspection", "problems.carried_in"):
-        assert metric_value(key, unit=region, campaign=new, as_of=before) == 0
-        assert metric_value(key, unit=region, campaign=new, as_of=CARRIED_ON) == 2
-        assert metric_records(key, unit=region, campaign=new, as_of=before).count() == 0
-        assert metric_records(key, unit=region, campaign=new, as_of=CARRIED_ON).count() == 2
+        assert (
+            metric_value(key, unit=region, campaign=new, as_of=before, user=system_actor("test"))
+            == 0
+        )
+        assert (
+            metric_value(
+                key, unit=region, campaign=new, as_of=CARRIED_ON, user=system_actor("test")
+            )
+            == 2
+        )
+        assert (
+            metric_records(
+                key, unit=region, campaign=new, as_of=before, user=system_actor("test")
+            ).count()
+            == 0
+        )
+        assert (
+            metric_records(
+                key, unit=region, campaign=new, as_of=CARRIED_ON, user=system_actor("test")
+            ).count()
+            == 2
+        )
     # The measures carried on (one unfinished each) also count from that day only.
-    assert metric_value("problems.measures", unit=region, campaign=new, as_of=before) == 0
-    assert metric_value("problems.measures", unit=region, campaign=new, as_of=CARRIED_ON) == 2
-    assert metric_value("problems.overdue", unit=region, campaign=new, as_of=before) == 0
-    assert metric_value("problems.overdue", unit=region, campaign=new, as_of=CARRIED_ON) == 1
+    assert (
+        metric_value(
+            "problems.measures", unit=region, campaign=new, as_of=before, user=system_actor("test")
+        )
+        == 0
+    )
+    assert (
+        metric_value(
+            "problems.measures",
+            unit=region,
+            campaign=new,
+            as_of=CARRIED_ON,
+            user=system_actor("test"),
+        )
+        == 2
+    )
+    assert (
+        metric_value(
+            "problems.overdue", unit=region, campaign=new, as_of=before, user=system_actor("test")
+        )
+        == 0
+    )
+    assert (
+        metric_value(
+            "problems.overdue",
+            unit=region,
+            campaign=new,
+            as_of=CARRIED_ON,
+            user=system_actor("test"),
+        )
+        == 1
+    )
 
 
 def _fact_sums() -> set:
