@@ -33,6 +33,7 @@ from shigan.problems.services.bulk import (
     pk_of,
     update_grouped,
 )
+from shigan.problems.versions import problems_touch_units
 
 
 @transaction.atomic
@@ -52,7 +53,13 @@ def measure_add(
     problem = lock_problem(problem)
     require_record(actor, problem, _lazy("您没有为该问题登记整改措施的权限。"))
     refuse_closed(problem)
-    with metric_changes(Measure) as changes, metric_changes(Problem, [problem.pk]):
+    # Only the first measure moves the problem (open → in progress); a later one leaves every
+    # problem figure as it stands, so the problem's are read before and after only then.
+    starts = start and problem.state == ProblemState.OPEN
+    with (
+        metric_changes(Measure) as changes,
+        metric_changes(Problem, [problem.pk] if starts else []),
+    ):
         measure = Measure.objects.create(
             problem=problem,
             text=text,
@@ -62,8 +69,10 @@ def measure_add(
             created_by=actor,
         )
         changes.created([measure.pk])
-        if start:
+        if starts:
             start_problem(problem, actor=actor, day=added_on, why=_("登记整改措施"))
+    if not starts:  # its ledger rows still change (searched by 措施包含)
+        problems_touch_units([problem.unit.path])
     audit_record(
         actor=actor,
         action="problems.measure.added",

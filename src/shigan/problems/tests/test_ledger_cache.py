@@ -99,6 +99,20 @@ def test_every_write_shows_on_the_next_view(client, reviewer, editor, units, cam
     assert "导入的问题" in page and "共 2 个问题" in page
 
 
+def test_a_later_measure_shows_in_the_cached_search_by_measure(
+    client, reviewer, editor, units, problem
+):
+    """Only the first measure changes the problem's figures; a later one must still refresh
+    the ledger rows that are searched by 措施包含."""
+    client.force_login(reviewer)
+    league = units["parent"]
+    services.measure_add(actor=editor, problem=problem, text="建立台账", added_on=D(2023, 5, 5))
+    assert "调研走过场" not in _page(client, league, measure_q="约谈督办")
+    services.measure_add(actor=editor, problem=problem, text="约谈督办", added_on=D(2023, 5, 6))
+    page = _page(client, league, measure_q="约谈督办")
+    assert "调研走过场" in page and "共 1 个问题" in page
+
+
 def test_the_filters_outlive_problem_writes_and_follow_their_own_data(
     client, reviewer, editor, units, campaign, problem
 ):
