@@ -22,9 +22,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from shigan.accounts.choices import SystemRole
 from shigan.accounts.services import user_create
 from shigan.accounts.system import system_actor
+from shigan.demo.browser_tests.settle import settle
 from shigan.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_setup
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.long, pytest.mark.django_db(transaction=True)]
 
 TIMEOUT = 60_000  # ms: the scenario's pages are heavy and the machine is shared
 SIZES = ((390, 844), (1440, 900))
@@ -211,7 +212,7 @@ def check_menu(page, width) -> list[str]:
 
 def check_page(page, live_server, url, role, width, shots) -> list[str]:
     page.goto(url)
-    page.wait_for_load_state("networkidle")
+    settle(page)
     where = f"{role} {width}px {url.removeprefix(live_server.url)}"
     problems = []
     if "页面不存在" in page.title() or "没有权限" in page.title():

@@ -15,6 +15,7 @@ handler and expects the policy to refuse it and report it, so the listener is kn
 import pytest
 
 from shigan.demo.browser_tests.payload_walk import SHOWN, walk_setup
+from shigan.demo.browser_tests.settle import settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -99,7 +100,7 @@ def visit(page, seen, url, shown: set):
     """Opens `url`; adds the tags of the payloads it shows as text to `shown`; returns what
     went wrong there (an empty list when nothing did)."""
     answer = page.goto(url)
-    page.wait_for_load_state("networkidle")
+    settle(page)
     problems = []
     if answer is None or answer.status != 200 or page.url != url:
         problems.append(f"answered {answer and answer.status} at {page.url}")
