@@ -6,12 +6,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from shigan.accounts.system import system_actor
 from shigan.campaigns.models import Campaign
 from shigan.metrics.registry import METRICS, Metric
-from shigan.metrics.selectors import metric_value
+from shigan.metrics.selectors import figures_of
 from shigan.orgs.models import Unit
-from shigan.orgs.selectors import unit_get
 
 __all__ = ["COMPARED", "ComparedRow", "campaign_comparison", "default_as_of"]
 
@@ -73,15 +71,14 @@ def campaign_comparison(
     """One row per compared figure: its value in each campaign under `unit`, each as of its
     own date. The unit is checked for the user once; then each figure is one read of the facts
     (the cost follows the rows shown, never the records under the unit)."""
-    unit = unit_get(user=user, pk=unit.pk)
-    system = system_actor("两次主题教育对比")  # the unit is checked: no check per figure
+    figures = figures_of(user=user, unit=unit)
     rows = []
     for key in COMPARED:
         metric = METRICS.get(key)
         if metric is None:
             continue
         values = [
-            metric_value(metric, unit=unit, user=system, campaign=campaign, as_of=as_of)
+            figures.value(metric, campaign=campaign, as_of=as_of)
             for campaign, as_of in ((first, first_as_of), (second, second_as_of))
         ]
         rows.append(ComparedRow(metric, *values))

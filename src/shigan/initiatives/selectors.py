@@ -29,7 +29,7 @@ from shigan.initiatives.models import (
 )
 from shigan.initiatives.progress import Progress, Rollup, milestone_progress, rollup
 from shigan.metrics.links import records_url
-from shigan.metrics.selectors import metric_by, metric_records, metric_value
+from shigan.metrics.selectors import figures_of, metric_records
 from shigan.orgs.models import Unit
 from shigan.orgs.scoping import ALL, subtree_q, user_scope_paths
 from shigan.problems.models import Rule
@@ -371,22 +371,23 @@ def rule_choices(*, user, key_task: KeyTask) -> QuerySet[Rule]:
     )
 
 
-def delivery_figures(*, unit: Unit, campaign: Campaign, as_of=None) -> dict:
-    """FIGURES rows 21–27 for a unit's subtree: counts and exact sums (Decimal yuan). The
-    caller has checked that the user may see the unit."""
-    system = system_actor("实效数字")
-    args = {"unit": unit, "user": system, "campaign": campaign, "as_of": as_of}
+def delivery_figures(*, user, unit: Unit, campaign: Campaign, as_of=None) -> dict:
+    """FIGURES rows 21–27 for a unit's subtree: counts and exact sums (Decimal yuan); 404 when
+    the user may not see the unit."""
+    figures = figures_of(user=user, unit=unit)
+    value, by = figures.value, figures.by
+    args = {"campaign": campaign, "as_of": as_of}
     return {
-        "key_tasks": metric_value("initiatives.key_tasks", **args),
-        "projects": metric_value("initiatives.projects", **args),
-        "projects_by_area": metric_by("area", "initiatives.projects", **args),
-        "funds": metric_value("initiatives.project_funds", **args),
-        "funds_by_area": metric_by("area", "initiatives.project_funds", **args),
-        "opening_up_by_kind": metric_by(
+        "key_tasks": value("initiatives.key_tasks", **args),
+        "projects": value("initiatives.projects", **args),
+        "projects_by_area": by("area", "initiatives.projects", **args),
+        "funds": value("initiatives.project_funds", **args),
+        "funds_by_area": by("area", "initiatives.project_funds", **args),
+        "opening_up_by_kind": by(
             "kind", "initiatives.project_funds", area=KeyTaskArea.OPENING_UP, **args
         ),
-        "disbursed": metric_value("initiatives.project_funds_disbursed", **args),
-        "livelihood_items": metric_value("initiatives.livelihood_items", **args),
+        "disbursed": value("initiatives.project_funds_disbursed", **args),
+        "livelihood_items": value("initiatives.livelihood_items", **args),
         "livelihood_areas": livelihood_areas(campaign=campaign).value,
     }
 
@@ -440,17 +441,16 @@ def indicator_list(*, user, key_task: KeyTask | None = None) -> QuerySet[Indicat
 def indicator_totals(
     indicators, *, unit: Unit, campaign: Campaign, as_of=None
 ) -> list[IndicatorTotal]:
-    """Each indicator's sum over the unit's subtree, as of a date, from the metric's facts
-    (the caller has checked the unit)."""
-    system = system_actor("指标数值合计")
+    """Each indicator's sum over the unit's subtree, as of a date, from the metric's facts.
+    No user: the caller has checked the unit, or the key task whose unit it is (a key task is
+    seen from the units below it too, and its indicators' totals with it)."""
+    figures = figures_of(user=system_actor("指标数值合计"), unit=unit)
     return [
         IndicatorTotal(
             indicator,
             Decimal(
-                metric_value(
+                figures.value(
                     INDICATOR_VALUES,
-                    unit=unit,
-                    user=system,
                     campaign=campaign,
                     as_of=as_of,
                     indicator=str(indicator.pk),

@@ -42,6 +42,8 @@ from shigan.orgs.selectors import unit_get
 
 __all__ = [
     "ChildFigure",
+    "UnitFigures",
+    "figures_of",
     "metric_value",
     "metric_by_child",
     "metric_by",
@@ -120,6 +122,53 @@ def _from_facts(dims: dict[str, object]) -> bool:
     return len(dims) <= 1
 
 
+@dataclass(frozen=True)
+class UnitFigures:
+    """The figures of one unit's subtree, for a user checked once to see the unit (made by
+    `figures_of`): a page of many figures over one unit reads their facts without checking
+    the unit again for each."""
+
+    unit: Unit
+
+    def value(
+        self,
+        metric: MetricRef,
+        *,
+        campaign: CampaignRef = None,
+        as_of: datetime.date | None = None,
+        **dims: Any,
+    ) -> Figure:
+        return _value(_metric(metric), self.unit, campaign, as_of, dims)
+
+    def by_child(
+        self,
+        metric: MetricRef,
+        *,
+        campaign: CampaignRef = None,
+        as_of: datetime.date | None = None,
+        **dims: Any,
+    ) -> list[ChildFigure]:
+        return _by_child(_metric(metric), self.unit, campaign, as_of, dims)
+
+    def by(
+        self,
+        dim: str,
+        metric: MetricRef,
+        *,
+        campaign: CampaignRef = None,
+        as_of: datetime.date | None = None,
+        **dims: Any,
+    ) -> dict[str, Figure]:
+        return _by(dim, _metric(metric), self.unit, campaign, as_of, dims)
+
+
+def figures_of(*, user: Viewer, unit: Unit) -> UnitFigures:
+    """The figures of the unit's subtree, if the user may see the unit (404 otherwise, and for
+    None, a visitor not signed in). The figures are counts and sums, not records: seeing the
+    unit is seeing them all."""
+    return UnitFigures(_checked_unit(user, unit))
+
+
 def metric_value(
     metric: MetricRef,
     *,
@@ -129,8 +178,7 @@ def metric_value(
     as_of: datetime.date | None = None,
     **dims: Any,
 ) -> Figure:
-    metric, unit = _metric(metric), _checked_unit(user, unit)
-    return _value(metric, unit, campaign, as_of, dims)
+    return figures_of(user=user, unit=unit).value(metric, campaign=campaign, as_of=as_of, **dims)
 
 
 def _value(
@@ -160,7 +208,18 @@ def metric_by_child(
     **dims: Any,
 ) -> list[ChildFigure]:
     """One row per direct child (its whole subtree), then the unit's own records."""
-    metric, unit = _metric(metric), _checked_unit(user, unit)
+    figures = figures_of(user=user, unit=unit)
+    return figures.by_child(metric, campaign=campaign, as_of=as_of, **dims)
+
+
+def _by_child(
+    metric: Metric,
+    unit: Unit,
+    campaign: CampaignRef,
+    as_of: datetime.date | None,
+    dims: dict[str, Any],
+) -> list[ChildFigure]:
+    """`metric_by_child` of a unit already checked."""
     children = list(Unit.objects.get_children(unit).only("pk", "name", "path", "depth"))
     total = _value(metric, unit, campaign, as_of, dims)
     sums: dict[int, Figure]
@@ -224,7 +283,19 @@ def metric_by(
     **dims: Any,
 ) -> dict[str, Figure]:
     """The figure split by one dimension's values (e.g. by aspect, by source)."""
-    metric, unit = _metric(metric), _checked_unit(user, unit)
+    figures = figures_of(user=user, unit=unit)
+    return figures.by(dim, metric, campaign=campaign, as_of=as_of, **dims)
+
+
+def _by(
+    dim: str,
+    metric: Metric,
+    unit: Unit,
+    campaign: CampaignRef,
+    as_of: datetime.date | None,
+    dims: dict[str, Any],
+) -> dict[str, Figure]:
+    """`metric_by` of a unit already checked."""
     if dim not in metric.dims:
         raise ValueError(f"metric {metric.key} has no dimension {dim!r}")
     if not dims:

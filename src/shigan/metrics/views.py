@@ -12,21 +12,20 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from shigan.accounts.system import system_actor
 from shigan.core.views_exchange import attachment
 from shigan.metrics.exports import FigureRecordsExporter
 from shigan.metrics.forms import FigureQueryForm
 from shigan.metrics.registry import METRICS, Metric
 from shigan.metrics.selectors import (
+    UnitFigures,
     campaign_by_pk,
     dim_labels,
-    metric_by_child,
+    figures_of,
     metric_records,
     records_sum,
 )
 from shigan.metrics.tables import record_row, shaped
 from shigan.orgs.models import Unit
-from shigan.orgs.scoping import Viewer
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get
 
 __all__ = ["MetricOverviewView", "MetricRecordsView", "MetricRecordsExportView"]
@@ -83,9 +82,9 @@ class MetricOverviewView(FigureQueryMixin, View):
             number = by_family[family].index(wanted) // PER_PAGE + 1
         page = Paginator(by_family.get(family, []), PER_PAGE).get_page(number)
         show_all = request.GET.get("all", "")
-        system = system_actor("指标总览")  # the unit is checked: no check per figure
+        unit_figures = figures_of(user=request.user, unit=unit)
         figures = [
-            _figure(metric, unit, as_of, campaign, show_all == metric.key, system)
+            _figure(metric, unit_figures, as_of, campaign, show_all == metric.key)
             for metric in page
         ]
         context = {
@@ -104,13 +103,12 @@ class MetricOverviewView(FigureQueryMixin, View):
 
 def _figure(
     metric: Metric,
-    unit: Unit,
+    figures: UnitFigures,
     as_of: datetime.date | None,
     campaign: int | None,
     show_all: bool,
-    user: Viewer,
 ) -> dict[str, Any]:
-    rows = metric_by_child(metric, unit=unit, user=user, as_of=as_of, campaign=campaign)
+    rows = figures.by_child(metric, as_of=as_of, campaign=campaign)
     children = sorted((r for r in rows if not r.own and r.value), key=lambda r: -r.value)
     own = next((r for r in rows if r.own and r.value), None)
     shown = children if show_all else children[:CHILDREN_SHOWN]

@@ -11,10 +11,9 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from rapidfuzz import fuzz
 
-from shigan.accounts.system import system_actor
 from shigan.core.deadlines import Light
 from shigan.core.search import Search, capped_search, search_cap, text_search
-from shigan.metrics.selectors import metric_by_child
+from shigan.metrics.selectors import figures_of
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.models import Unit
 from shigan.orgs.scoping import path_upper, subtree_q
@@ -343,15 +342,14 @@ def rate(part: int | Decimal, whole: int | Decimal) -> str:
     return f"{part * 100 / whole:.1f}%" if whole else "—"
 
 
-def unit_figures(*, unit: Unit, as_of=None, kind: str = CaseKind.PETITION) -> dict:
-    """Each figure of one case kind for the unit, and by child (metric_by_child), with the
-    rates. The caller has checked that the user may see the unit (figures are counts, not
-    records)."""
+def unit_figures(*, user, unit: Unit, as_of=None, kind: str = CaseKind.PETITION) -> dict:
+    """Each figure of one case kind for the unit, and by child, with the rates; 404 when the
+    user may not see the unit (figures are counts, not records)."""
     keys = figure_keys(kind)
     metric_keys = tuple(keys.values())
     rate_keys = {name: (keys[a], keys[b]) for name, (a, b) in RATE_NAMES.items()}
-    system = system_actor("信访数字")  # the caller checked the unit
-    by_child = {k: metric_by_child(k, unit=unit, user=system, as_of=as_of) for k in metric_keys}
+    figures = figures_of(user=user, unit=unit)
+    by_child = {k: figures.by_child(k, as_of=as_of) for k in metric_keys}
     totals = {k: sum(r.value for r in rows) for k, rows in by_child.items()}
     rows = []
     for i, first in enumerate(by_child[metric_keys[0]]):

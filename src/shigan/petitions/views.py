@@ -366,7 +366,9 @@ class FiguresView(LoginRequiredMixin, View):
             "unit": unit,
             "as_of": as_of,
             "form": form,
-            "figures": selectors.unit_figures(unit=unit, as_of=as_of, kind=self.kind),
+            "figures": selectors.unit_figures(
+                user=request.user, unit=unit, as_of=as_of, kind=self.kind
+            ),
             "union": self.kind == CaseKind.UNION,
             "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),
         }

@@ -8,11 +8,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
 from django.views import View
 
-from shigan.accounts.system import system_actor
 from shigan.campaigns.models import Batch
 from shigan.metrics.forms import FigureQueryForm
 from shigan.metrics.registry import METRICS
-from shigan.metrics.selectors import metric_value
+from shigan.metrics.selectors import figures_of
 from shigan.metrics.views import records_page
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get
 from shigan.research import selectors
@@ -53,7 +52,7 @@ class FiguresView(FigureMixin, View):
         unit, campaign, as_of = self.parse(request)
         batch = self.batch(request, campaign)
         user = request.user
-        system = system_actor("调研数字")  # the facts of a unit `parse` checked: no check again
+        unit_figures = figures_of(user=user, unit=unit)
         figures = {
             "aspects": selectors.research_aspects(campaign=campaign).value,
             "revised": selectors.units_with_revised_plans(
@@ -67,9 +66,7 @@ class FiguresView(FigureMixin, View):
             "research.promotion_targets",
             "research.promotion_adopted",
         ):
-            figures[key.split(".")[1]] = metric_value(
-                key, unit=unit, user=system, campaign=campaign, as_of=as_of
-            )
+            figures[key.split(".")[1]] = unit_figures.value(key, campaign=campaign, as_of=as_of)
         batch_figures = []
         if batch is not None:
             for key in BATCH_METRICS:

@@ -53,7 +53,8 @@ def test_petition_figures_are_the_counts_of_the_records(scenario, username):
         "petitions.satisfied": records.filter(satisfaction__in=SATISFIED).count(),
     }
     assert all(expected.values()), expected  # real numbers, not zeros
-    assert unit_figures(unit=unit)["totals"] == expected
+    viewer = get_user_model().objects.get(username=username)
+    assert unit_figures(user=viewer, unit=unit)["totals"] == expected
 
     page = _client(username).get(reverse("petitions:figures", args=[unit.pk]))
     assert page.status_code == 200

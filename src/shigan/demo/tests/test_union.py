@@ -35,7 +35,7 @@ def test_union_figures_by_subtree_match_the_cases(scenario, as_of):
     region = Unit.objects.get(division_code="150000000000", depth=1)
     cases = Petition.objects.filter(kind="union")
     local = cases.filter(first_time=True, resolved_locally=True, state="replied")
-    figures = unit_figures(unit=region, as_of=as_of, kind="union")
+    figures = unit_figures(user=system_actor("test"), unit=region, as_of=as_of, kind="union")
     assert figures["totals"]["union.received"] == cases.count()
     assert figures["totals"]["union.first_time_resolved_locally"] == local.count()
     by_child = {r.unit.pk: r.values["union.received"] for r in figures["rows"] if r.unit}

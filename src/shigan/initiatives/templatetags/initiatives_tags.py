@@ -8,10 +8,9 @@ register = template.Library()
 
 
 @register.simple_tag
-def initiative_figures(unit, campaign, as_of=None):
-    """The delivery figures of the workspace tab (the page that includes the tab has already
-    checked the unit against the user's scope)."""
-    return delivery_figures(unit=unit, campaign=campaign, as_of=as_of)
+def initiative_figures(user, unit, campaign, as_of=None):
+    """The delivery figures of the workspace tab."""
+    return delivery_figures(user=user, unit=unit, campaign=campaign, as_of=as_of)
 
 
 @register.simple_tag

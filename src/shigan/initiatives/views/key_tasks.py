@@ -83,7 +83,9 @@ class BoardView(LoginRequiredMixin, View):
         campaign = campaign_of(request, unit)
         on = day_of(request)
         as_of = on if request.GET.get("on") else None
-        figures = selectors.delivery_figures(unit=unit, campaign=campaign, as_of=as_of)
+        figures = selectors.delivery_figures(
+            user=request.user, unit=unit, campaign=campaign, as_of=as_of
+        )
         context = {
             "unit": unit,
             "campaign": campaign,

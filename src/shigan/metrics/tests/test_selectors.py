@@ -11,6 +11,7 @@ from shigan.metrics.links import records_url
 from shigan.metrics.memberships import MEMBERSHIPS
 from shigan.metrics.models import MetricFact
 from shigan.metrics.selectors import (
+    figures_of,
     metric_by_child,
     metric_own_by,
     metric_records,
@@ -151,6 +152,26 @@ def test_a_unit_outside_the_users_scope_is_404(units, ledger, make_user):
         metric_value(PROBLEMS, unit=units["parent"], user=editor)
     with pytest.raises(Http404):
         metric_records(PROBLEMS, unit=units["sibling"], user=editor)
+
+
+def test_a_units_figures_check_the_unit_once_for_the_user(
+    units, ledger, make_user, django_assert_num_queries
+):
+    editor = make_user(Role.EDITOR, units["own"])
+    figures = figures_of(user=editor, unit=units["own"])
+    # The facts (the children's list too), never the user's scope again.
+    with django_assert_num_queries(5) as reads:
+        assert figures.value(PROBLEMS) == 3
+        assert figures.by("state", PROBLEMS) == {"open": 2, "closed": 1}
+        assert sum(row.value for row in figures.by_child(PROBLEMS)) == 3
+    assert not any("orgs_membership" in q["sql"] for q in reads.captured_queries)
+    for outsider, unit in (
+        (editor, units["parent"]),
+        (editor, units["sibling"]),
+        (None, units["own"]),
+    ):
+        with pytest.raises(Http404):
+            figures_of(user=outsider, unit=unit)
 
 
 def test_moving_a_unit_moves_its_figures(units, ledger, make_user):

@@ -4,6 +4,7 @@ as of a date, each equal to the records its drill-down lists."""
 import datetime
 
 import pytest
+from django.http import Http404
 
 from shigan.accounts.system import system_actor
 from shigan.metrics.selectors import metric_by_child, metric_records, metric_value
@@ -118,7 +119,9 @@ def test_not_first_time_and_county_answers_and_late_replies(agents, people, plac
 
 def test_unit_figures_rates_and_rows(replied, agents, places):
     intake(agents["sumu"], person={**PERSON, "name": "赵六"}, request="要求修路")
-    figures = selectors.unit_figures(unit=places["banner"])
+    with pytest.raises(Http404):  # figures too are read only for a user who sees the unit
+        selectors.unit_figures(user=None, unit=places["banner"])
+    figures = selectors.unit_figures(user=system_actor("test"), unit=places["banner"])
     assert figures["totals"]["petitions.received"] == 2
     assert figures["rates"]["first_time_local_rate"] == "50.0%"
     assert figures["rates"]["on_time_rate"] == "100.0%"

@@ -11,9 +11,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from shigan.accounts.system import system_actor
 from shigan.metrics.registry import METRICS
-from shigan.metrics.selectors import metric_value
+from shigan.metrics.selectors import figures_of
 from shigan.problems.choices import (
     UNFINISHED_STATES,
     Light,
@@ -82,12 +81,11 @@ TAB_METRICS = (
 
 
 @register.simple_tag
-def problems_figures(unit, campaign, as_of=None):
-    """The figures of the workspace tab: [(metric key, label, value)] (the page that includes
-    the tab has checked the unit against the user's scope)."""
-    system = system_actor("整改页签的数字")  # the page checked the unit
+def problems_figures(user, unit, campaign, as_of=None):
+    """The figures of the workspace tab: [(metric key, label, value)]."""
+    figures = figures_of(user=user, unit=unit)
     return [
-        (key, label, metric_value(key, unit=unit, user=system, campaign=campaign, as_of=as_of))
+        (key, label, figures.value(key, campaign=campaign, as_of=as_of))
         for key, label in TAB_METRICS
         if key in METRICS
     ]

@@ -458,11 +458,14 @@ def test_import_and_export_through_the_pages(client, editor, units, campaign, ca
     assert client.get(url).status_code == 403
 
 
-def test_workspace_tab_shows_linked_figures(units, campaign, problem):
+def test_workspace_tab_shows_linked_figures(rf, editor, units, campaign, problem):
     from django.template import engines
 
     template = engines["django"].from_string('{% include "problems/_workspace_tab.html" %}')
-    html = template.render({"unit": units["own"], "campaign": campaign, "as_of": None})
+    request = rf.get("/")
+    request.user = editor
+    context = {"unit": units["own"], "campaign": campaign, "as_of": None, "request": request}
+    html = template.render(context)
     found = f"/metrics/problems.found/records/?unit={units['own'].pk}&amp;campaign={campaign.pk}"
     assert f'<a class="figure" href="{found}">1</a>' in html
     assert reverse("problems:ledger", args=[units["own"].pk]) in html

@@ -1,7 +1,6 @@
 from django import template
 
-from shigan.accounts.system import system_actor
-from shigan.metrics.selectors import metric_value
+from shigan.metrics.selectors import figures_of
 
 register = template.Library()
 
@@ -9,11 +8,7 @@ TAB_METRICS = ("research.topics", "research.trips", "problems.research", "resear
 
 
 @register.simple_tag
-def research_figures(unit, campaign, as_of=None):
-    """The research figures of the workspace tab: [(metric key, value)] (the unit is already
-    checked against the user's scope by the page that includes the tab)."""
-    system = system_actor("调研页签的数字")  # the page checked the unit
-    return [
-        (key, metric_value(key, unit=unit, user=system, campaign=campaign, as_of=as_of))
-        for key in TAB_METRICS
-    ]
+def research_figures(user, unit, campaign, as_of=None):
+    """The research figures of the workspace tab: [(metric key, value)]."""
+    figures = figures_of(user=user, unit=unit)
+    return [(key, figures.value(key, campaign=campaign, as_of=as_of)) for key in TAB_METRICS]
