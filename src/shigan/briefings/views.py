@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from shigan.briefings.defaults import DEFAULT_NAME, DEFAULT_TEXT, DEFAULT_TITLE
 from shigan.briefings.exports import briefing_docx, briefing_html
 from shigan.briefings.forms import ChangesForm, GenerateForm, TemplateForm
 from shigan.campaigns.models import Campaign
+from shigan.core.downloads import download
 from shigan.core.errors import DomainError
 from shigan.core.views import no_scope
 from shigan.dashboards.figures import CATALOGUE, Query
@@ -39,10 +41,8 @@ __all__ = [
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _download(data, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+def _download(data, filename: str, content_type: str) -> HttpResponseBase:
+    return download(data, name=filename, content_type=content_type)
 
 
 class UnitCampaignMixin(LoginRequiredMixin):

@@ -12,11 +12,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Model
 from django.http import Http404, HttpRequest, JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
@@ -32,6 +34,7 @@ if TYPE_CHECKING:  # a stub-only type: django-stubs-ext is not installed in prod
     from django_stubs_ext import StrOrPromise
 
 __all__ = [
+    "DownloadField",
     "DocsPermission",
     "exception_handler",
     "parse",
@@ -302,3 +305,22 @@ class AutoSchema(SpectacularAutoSchema):
         )
         self.registry.register_on_missing(component)
         return component.ref
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class DownloadField(serializers.Field[Any, Any, Any, Any]):
+    """A record's private file as the address of its scoped download page, which takes the
+    record's pk (null without a file): `DownloadField("research:plan_attachment",
+    file="attachment")`."""
+
+    def __init__(self, url_name: str, *, file: str, **kw: Any) -> None:
+        self.url_name, self.file = url_name, file
+        kw.update(source="*", read_only=True, allow_null=True)
+        super().__init__(**kw)
+
+    def to_representation(self, value: Any) -> str | None:
+        if not getattr(value, self.file):
+            return None
+        url = reverse(self.url_name, args=[value.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url

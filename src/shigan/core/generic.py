@@ -7,17 +7,20 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from shigan.core.downloads import field_download
 from shigan.core.errors import DomainError
 
 if TYPE_CHECKING:  # a stub-only type: django-stubs-ext is not installed in production
     from django_stubs_ext import StrOrPromise
 
-__all__ = ["ObjectActionView", "apply_domain_error"]
+__all__ = ["FileFieldView", "ObjectActionView", "apply_domain_error"]
 
 # A model object or a page dict: each subclass knows which, and names it in its overrides.
 PageObject = Any
@@ -116,3 +119,17 @@ class ObjectActionView(LoginRequiredMixin, View):
                     messages.success(request, message)
                 return redirect(target if target is not None else self.get_back(obj))
         return self.render_form(obj, form, status=400)
+
+
+class FileFieldView(LoginRequiredMixin, View):
+    """A record's attached file, downloaded: `get_file(pk)` finds the record through its app's
+    selector (404 outside the user's scope) and returns the file field; no file is a 404."""
+
+    def get_file(self, pk: int) -> FieldFile | None:
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        file = self.get_file(pk)
+        if not file:
+            raise Http404
+        return field_download(file)

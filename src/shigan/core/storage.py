@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
 
-__all__ = ["PrivateStorage"]
+__all__ = ["PrivateStorage", "attachment_storage"]
 
 
 @deconstructible(path="shigan.core.storage.PrivateStorage")
@@ -38,3 +38,12 @@ class PrivateStorage(FileSystemStorage):
 
     def url(self, name: str | None) -> str:
         raise ValueError(f"private files ({self.directory}) have no public URL")
+
+
+_attachments = PrivateStorage("attachments")
+
+
+def attachment_storage() -> PrivateStorage:
+    """Where the attachments of research plans and reports and of key tasks live (a callable:
+    migrations name it rather than a copy of its settings)."""
+    return _attachments

@@ -11,7 +11,6 @@ Job kinds may name the sheet: ``"orgs.{sheet}.import"``.
 
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
@@ -21,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from shigan.core.downloads import download
 from shigan.core.jobs import job_create, job_enqueue
 from shigan.core.spreadsheets.exporters import Exporter
 from shigan.core.spreadsheets.forms import ImportForm
@@ -48,9 +48,9 @@ CONTENT_TYPES = {
 
 
 def attachment(data: bytes, filename: str, fmt: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=CONTENT_TYPES.get(fmt, "application/octet-stream"))
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return download(
+        data, name=filename, content_type=CONTENT_TYPES.get(fmt, "application/octet-stream")
+    )
 
 
 class ExchangeViewBase(LoginRequiredMixin, View):

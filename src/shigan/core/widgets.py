@@ -4,7 +4,9 @@ from typing import Any
 
 from django import forms
 
-__all__ = ["DateInput"]
+from shigan.core import uploads
+
+__all__ = ["DateInput", "UploadInput"]
 
 
 class DateInput(forms.DateInput):
@@ -14,3 +16,11 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class UploadInput(forms.ClearableFileInput):
+    """A file input offering what core.uploads accepts: on a phone, the camera and documents of
+    those types, a photo handed over as JPEG."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"accept": uploads.accept(), **(attrs or {})})

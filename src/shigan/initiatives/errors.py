@@ -10,8 +10,6 @@ class ErrorCode(ErrorCodes):
     AMOUNT_PRECISION = "amount_precision"
     AMOUNT_TOO_BIG = "amount_too_big"
     APPROVED_ON_REQUIRED = "approved_on_required"
-    ATTACHMENT_TOO_BIG = "attachment_too_big"
-    BAD_ATTACHMENT = "bad_attachment"
     CAMPAIGN_MISMATCH = "campaign_mismatch"
     COMMENT_REQUIRED = "comment_required"
     DISBURSED_EXCEEDS = "disbursed_exceeds"

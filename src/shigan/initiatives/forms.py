@@ -6,8 +6,9 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shigan.core import uploads
 from shigan.core.spreadsheets.values import CellError
-from shigan.core.widgets import DateInput
+from shigan.core.widgets import DateInput, UploadInput
 from shigan.initiatives.amounts import parse_amount
 from shigan.initiatives.choices import (
     FundSource,
@@ -100,9 +101,7 @@ class KeyTaskForm(forms.Form):
         label=_("任务书"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
     task_book_file = forms.FileField(
-        label=_("任务书附件"),
-        required=False,
-        help_text=_("PDF、Word、WPS、OFD 或图片，不超过 20 MB。"),
+        label=_("任务书附件"), required=False, help_text=uploads.HELP, widget=UploadInput
     )
 
     def __init__(self, *args, units=None, people=None, **kwargs):
@@ -133,7 +132,9 @@ class MilestoneCompleteForm(forms.Form):
     note = forms.CharField(
         label=_("完成情况"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    file = forms.FileField(label=_("佐证材料"), required=False)
+    file = forms.FileField(
+        label=_("佐证材料"), required=False, help_text=uploads.HELP, widget=UploadInput
+    )
 
 
 class ProjectForm(forms.Form):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shigan.core.records import optional_fk, user_fk
+from shigan.core.storage import attachment_storage
 from shigan.core.transitions import Transition, record_fk
 from shigan.initiatives.amounts import FUNDS_MAX
 from shigan.initiatives.choices import (
@@ -97,7 +98,11 @@ class KeyTask(models.Model):
     # 任务书: the document's text, and the signed original as an attachment.
     task_book_text = models.TextField(_("任务书"), blank=True)
     task_book_file = models.FileField(
-        _("任务书附件"), upload_to="initiatives/task_books/%Y/%m/", blank=True, max_length=255
+        _("任务书附件"),
+        storage=attachment_storage,
+        upload_to="initiatives/task_books/%Y/%m/",
+        blank=True,
+        max_length=255,
     )
     results = models.ManyToManyField(
         "research.ResearchResult",
@@ -155,7 +160,11 @@ class Milestone(models.Model):
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
     evidence_note = models.TextField(_("完成情况"), blank=True)
     evidence_file = models.FileField(
-        _("佐证材料"), upload_to="initiatives/milestones/%Y/%m/", blank=True, max_length=255
+        _("佐证材料"),
+        storage=attachment_storage,
+        upload_to="initiatives/milestones/%Y/%m/",
+        blank=True,
+        max_length=255,
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 

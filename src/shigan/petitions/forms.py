@@ -6,8 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shigan.core import uploads
 from shigan.core.deadlines import Light
-from shigan.core.widgets import DateInput
+from shigan.core.widgets import DateInput, UploadInput
 from shigan.petitions.choices import (
     CaseKind,
     Category,
@@ -75,6 +76,7 @@ class IntakeForm(forms.Form):
         label=_("信访材料"),
         required=False,
         help_text=_("PDF、图片、Word、Excel、OFD 或文本，加密保存。"),
+        widget=UploadInput,
     )
     confirm_duplicate = forms.BooleanField(
         label=_("确认不是重复件（或有新的事实和理由）"), required=False
@@ -204,7 +206,7 @@ class ProblemForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("信访材料"))
+    file = forms.FileField(label=_("信访材料"), help_text=uploads.HELP, widget=UploadInput)
 
 
 class AgentForm(forms.Form):

@@ -4,13 +4,12 @@ A petition outside the user's scope is 404; inside it, an action the user may no
 """
 
 from collections.abc import Callable
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.views import View
 from shigan.accounts.selectors import active_user_by_username
 from shigan.campaigns.models import Campaign
 from shigan.core.calendar import CalendarError
+from shigan.core.downloads import download
 from shigan.core.errors import DomainError
 from shigan.core.generic import ObjectActionView, apply_domain_error
 from shigan.core.jobs import job_create, job_enqueue
@@ -321,11 +321,7 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
             data = services.attachment_read(user=request.user, attachment=attachment)
         except DomainError as error:
             raise PermissionDenied(error.message) from error
-        response = HttpResponse(data, content_type=attachment.content_type)
-        response["Content-Disposition"] = (
-            f"attachment; filename*=UTF-8''{quote(attachment.original_name)}"
-        )
-        return response
+        return download(data, name=attachment.original_name, content_type=attachment.content_type)
 
 
 class UnitListView(LoginRequiredMixin, View):

@@ -2,11 +2,13 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from shigan.campaigns.models import Aspect
+from shigan.core import uploads
 from shigan.core.spreadsheets.forms import ImportForm
-from shigan.core.widgets import DateInput
+from shigan.core.widgets import DateInput, UploadInput
 from shigan.orgs.models import Unit
 from shigan.problems import selectors
 from shigan.problems.choices import Light, ProblemSource, ProblemState, ProblemTerm
@@ -32,7 +34,7 @@ def _today():
     return timezone.localdate()
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class MultipleFileInput(UploadInput):
     allow_multiple_selected = True
 
 
@@ -51,7 +53,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-FILES_HELP = _("PDF、Word、WPS、OFD、Excel 或图片，每个不超过 20 MB；可一次选多个。")
+FILES_HELP = format_lazy("{}{}", uploads.HELP, _("可一次选多个。"))
 
 
 class PersonChoice(forms.ModelChoiceField):

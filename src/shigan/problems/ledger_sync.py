@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from shigan.core.errors import DomainError, RowsRejected
 from shigan.core.spreadsheets.values import normalize_text
+from shigan.core.uploads import Checked
 from shigan.core.views_exchange import CONTENT_TYPES
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.choices import PersonRank
@@ -35,7 +36,6 @@ from shigan.problems.choices import (
     ProblemState,
     ProblemTerm,
 )
-from shigan.problems.evidence_types import Checked
 from shigan.problems.ledger_terms import LedgerState, TimeLimit, title_key
 from shigan.problems.models import DeadlineExtension, Measure, Problem, ProgressReport
 

@@ -6,14 +6,12 @@ act is a 403.
 
 import hashlib
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +20,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 
+from shigan.core.downloads import download
 from shigan.core.errors import DomainError
 from shigan.core.generic import ObjectActionView, apply_domain_error
 from shigan.orgs.permissions import user_can
@@ -452,12 +451,7 @@ class EvidenceDownloadView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         evidence, handle = selectors.evidence_open(user=request.user, pk=pk)
-        response = FileResponse(handle, content_type=evidence.content_type, as_attachment=True)
-        response["Content-Disposition"] = (
-            f"attachment; filename*=UTF-8''{quote(evidence.original_name)}"
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return download(handle, name=evidence.original_name, content_type=evidence.content_type)
 
 
 class InboxView(LoginRequiredMixin, View):

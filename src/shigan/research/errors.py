@@ -11,8 +11,6 @@ class ErrorCode(ErrorCodes):
     ADOPTED_ON_REQUIRED = "adopted_on_required"
     ALREADY_ADOPTED = "already_adopted"
     ASPECT_MISMATCH = "aspect_mismatch"
-    ATTACHMENT_TOO_BIG = "attachment_too_big"
-    BAD_ATTACHMENT = "bad_attachment"
     BAD_DAY = "bad_day"
     BAD_DEADLINE = "bad_deadline"
     BAD_KIND = "bad_kind"

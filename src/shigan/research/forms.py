@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.campaigns.choices import AspectKind
 from shigan.campaigns.models import Aspect, GuidanceGroup
-from shigan.core.widgets import DateInput
+from shigan.core import uploads
+from shigan.core.widgets import DateInput, UploadInput
 from shigan.orgs.choices import UnitKind
 from shigan.research import selectors
 from shigan.research.choices import AdoptionState, ResultKind, ResultState, TopicState, Verdict
@@ -76,7 +77,7 @@ class TopicForm(forms.Form):
 class PlanForm(forms.Form):
     text = forms.CharField(label=_("方案内容"), widget=forms.Textarea(attrs={"rows": 6}))
     attachment = forms.FileField(
-        label=_("附件"), required=False, help_text=_("PDF、Word、WPS、OFD 或图片，不超过 20 MB。")
+        label=_("附件"), required=False, help_text=uploads.HELP, widget=UploadInput
     )
 
 
@@ -111,7 +112,9 @@ class TripForm(forms.Form):
 
 class ReportForm(forms.Form):
     text = forms.CharField(label=_("报告内容"), widget=forms.Textarea(attrs={"rows": 6}))
-    attachment = forms.FileField(label=_("附件"), required=False)
+    attachment = forms.FileField(
+        label=_("附件"), required=False, help_text=uploads.HELP, widget=UploadInput
+    )
 
 
 class ProblemForm(forms.Form):

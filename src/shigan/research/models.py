@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.core.records import Registered, optional_fk
 from shigan.core.search import TextIndex
+from shigan.core.storage import attachment_storage
 from shigan.core.transitions import Transition, record_fk, to_state_field
 from shigan.orgs.scoping import ALL, ScopedQuerySet, subtree_q, user_scope_paths
 from shigan.research.choices import AdoptionState, ResultKind, ResultState, TopicState, Verdict
@@ -114,7 +115,11 @@ class ResearchPlan(models.Model):
     version = models.PositiveSmallIntegerField(_("版本"))
     text = models.TextField(_("方案内容"))
     attachment = models.FileField(
-        _("附件"), upload_to="research/plans/%Y/%m/", blank=True, max_length=255
+        _("附件"),
+        storage=attachment_storage,
+        upload_to="research/plans/%Y/%m/",
+        blank=True,
+        max_length=255,
     )
     submitted_by = optional_fk(settings.AUTH_USER_MODEL, _("提交人"))
     submitted_on = models.DateField(_("提交日期"))
@@ -210,7 +215,11 @@ class ResearchReport(models.Model):
     )
     text = models.TextField(_("报告内容"))
     attachment = models.FileField(
-        _("附件"), upload_to="research/reports/%Y/%m/", blank=True, max_length=255
+        _("附件"),
+        storage=attachment_storage,
+        upload_to="research/reports/%Y/%m/",
+        blank=True,
+        max_length=255,
     )
     submitted_by = optional_fk(settings.AUTH_USER_MODEL, _("提交人"))
     submitted_on = models.DateField(_("提交日期"))

@@ -25,6 +25,7 @@ topic_patterns = [
     path("plan/", views.PlanSubmitView.as_view(), name="plan_submit"),
     path("trips/new/", views.TripCreateView.as_view(), name="trip_create"),
     path("report/", views.ReportSubmitView.as_view(), name="report_submit"),
+    path("report/attachment/", views.ReportAttachmentView.as_view(), name="report_attachment"),
     path("conclude/", views.ConcludeView.as_view(), name="conclude"),
     path("problems/new/", views.ProblemCreateView.as_view(), name="problem_create"),
     path("results/new/", views.ResultCreateView.as_view(), name="result_create"),
@@ -56,6 +57,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("units/<int:pk>/", include(unit_patterns)),
     path("topics/<int:pk>/", include(topic_patterns)),
     path("plans/<int:pk>/review/", views.PlanReviewView.as_view(), name="plan_review"),
+    path("plans/<int:pk>/attachment/", views.PlanAttachmentView.as_view(), name="plan_attachment"),
     path("results/<int:pk>/", include(result_patterns)),
     path("promotions/", include(promotion_patterns)),
 ]

@@ -15,7 +15,7 @@ from django.views import View
 
 from shigan.campaigns.services import is_group_member_for
 from shigan.core.errors import DomainError
-from shigan.core.generic import ObjectActionView
+from shigan.core.generic import FileFieldView, ObjectActionView
 from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get
 from shigan.orgs.views_home import ScopeIndexView
@@ -303,3 +303,15 @@ class IndexView(ScopeIndexView):
         if campaign is None:
             return None
         return f"{reverse('research:unit_list', args=[unit.pk])}?campaign={campaign.pk}"
+
+
+class PlanAttachmentView(FileFieldView):
+    def get_file(self, pk):
+        return selectors.plan_get(user=self.request.user, pk=pk).attachment
+
+
+class ReportAttachmentView(FileFieldView):
+    def get_file(self, pk):
+        topic = selectors.topic_get(user=self.request.user, pk=pk)
+        report = getattr(topic, "report", None)
+        return report.attachment if report is not None else None

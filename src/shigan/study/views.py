@@ -1,14 +1,13 @@
 """Study pages. Each view parses, calls one selector or service, renders."""
 
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from shigan.campaigns.models import Batch
+from shigan.core.downloads import download
 from shigan.core.errors import DomainError
 from shigan.core.generic import apply_domain_error
 from shigan.core.jobs import job_create, job_enqueue
@@ -339,15 +339,11 @@ class AttachmentView(ActivityMixin, View):
         activity = self.get_activity()
         if not activity.attachment:
             raise Http404
-        response = FileResponse(
+        return download(
             activity.attachment.open("rb"),
+            name=activity.attachment_name or f"附件.{activity.attachment_type}",
             content_type=CONTENT_TYPES.get(activity.attachment_type, "application/octet-stream"),
         )
-        name = activity.attachment_name or f"附件.{activity.attachment_type}"
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 class LeadersView(StudyUnitMixin, View):

@@ -3,6 +3,8 @@ template (settings.TEMPLATES builtins): `{{ n|count }}`, `{{ yuan|money }}` read
 writes them and carry the exact value on hover; `count_text`, `money_text` and the `*_exact`
 filters give plain text for attributes and sentences."""
 
+import os
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -60,3 +62,9 @@ def count_exact(value: Figure) -> str:
 @register.filter
 def money_exact(value: Figure) -> str:
     return "" if _blank(value) else formatting.amount_exact(value)
+
+
+@register.filter
+def file_name(path: object) -> str:
+    """A stored file's name without its directories: what the user uploaded."""
+    return os.path.basename(str(path or ""))

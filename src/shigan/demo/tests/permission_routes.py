@@ -195,6 +195,9 @@ ROUTES: dict[str, Route] = {
     "research:problem_create": Scoped("topic", "record", GP),
     "research:result_create": Scoped("topic", "record", GP),
     "research:plan_review": Scoped("plan", "review", P, denied=404),
+    # the scenario's plans and reports have no attachment: 404 to all, as for study's
+    "research:plan_attachment": Scoped("plan", answer=404),
+    "research:report_attachment": Scoped("topic", answer=404),
     "research:result_adopt": Scoped("result", "record", P),
     "research:promote": Scoped("result", "record", GP),
     "research:promotion_list": Open(),
@@ -301,6 +304,9 @@ ROUTES: dict[str, Route] = {
     "initiatives:link_rule": Scoped("key_task", "record", P),
     "initiatives:unlink_rule": Scoped("key_task", "record", P, kwargs={"item": 0}),
     "initiatives:milestone_complete": Scoped("milestone", "record", P),
+    # no task book or milestone evidence in the scenario: 404 to all
+    "initiatives:milestone_evidence": Scoped("milestone", answer=404),
+    "initiatives:task_book": Scoped("key_task", answer=404),
     "initiatives:project_detail": Scoped("project"),
     "initiatives:project_state": Scoped("project", "record", P),
     "initiatives:livelihood_item": Scoped("livelihood_item"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from shigan.core.api import DownloadField
 from shigan.initiatives.measures import quantity_number
 from shigan.initiatives.models import (
     Indicator,
@@ -40,6 +41,9 @@ __all__ = [
 
 class MilestoneSerializer(serializers.ModelSerializer):
     late = serializers.SerializerMethodField(label=_("逾期完成"))
+    evidence_file = DownloadField(
+        "initiatives:milestone_evidence", file="evidence_file", label=_("佐证材料")
+    )
 
     class Meta:
         model = Milestone
@@ -53,6 +57,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "state",
             "done_on",
             "evidence_note",
+            "evidence_file",
             "late",
         ]
         read_only_fields = fields
@@ -102,6 +107,9 @@ class KeyTaskSerializer(serializers.ModelSerializer):
 
 class KeyTaskDetailSerializer(KeyTaskSerializer):
     milestones = MilestoneSerializer(many=True, read_only=True)
+    task_book_file = DownloadField(
+        "initiatives:task_book", file="task_book_file", label=_("任务书附件")
+    )
     roadmap = serializers.SerializerMethodField(label=_("路线图"))
     results: "serializers.PrimaryKeyRelatedField[ResearchResult]" = (
         serializers.PrimaryKeyRelatedField(many=True, read_only=True)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shigan.campaigns.models import Campaign
+from shigan.core import uploads
 from shigan.core.actors import require_actor
 from shigan.core.errors import FieldCode
 from shigan.initiatives.errors import ErrorCode, InitiativeError
@@ -19,9 +20,6 @@ __all__ = [
     "InitiativeError",
     "can_run_key_task",
 ]
-
-MAX_ATTACHMENT = 20 * 2**20
-ATTACHMENT_TYPES = {".pdf", ".doc", ".docx", ".wps", ".ofd", ".txt", ".jpg", ".jpeg", ".png"}
 
 
 def forbidden(message=None) -> InitiativeError:
@@ -73,20 +71,9 @@ def in_campaign(unit: Unit | None, campaign: Campaign, field: str = "unit") -> N
 
 
 def check_attachment(upload, field: str) -> None:
-    if not upload:
-        return
-    name = getattr(upload, "name", "") or ""
-    ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if ext not in ATTACHMENT_TYPES:
-        raise InitiativeError(
-            _("附件类型不支持，请上传 PDF、Word、WPS、OFD、文本或图片。"),
-            code=ErrorCode.BAD_ATTACHMENT,
-            field=field,
-        )
-    if (getattr(upload, "size", 0) or 0) > MAX_ATTACHMENT:
-        raise InitiativeError(
-            _("附件不能超过 20 MB。"), code=ErrorCode.ATTACHMENT_TOO_BIG, field=field
-        )
+    """By its content, as every upload is (core.uploads)."""
+    if upload:
+        uploads.check(upload, field=field)
 
 
 def not_future(day: datetime.date, field: str) -> None:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from shigan.core.errors import DomainError
-from shigan.core.generic import ObjectActionView
+from shigan.core.generic import FileFieldView, ObjectActionView
 from shigan.core.views import no_scope
 from shigan.initiatives import forms, selectors
 from shigan.initiatives.choices import KeyTaskArea, ProjectKind
@@ -349,3 +349,13 @@ class UnlinkView(LoginRequiredMixin, View):
         unlink(actor=request.user, key_task=task, **{self.kind: linked})
         messages.success(request, _("已取消关联。"))
         return redirect(task)
+
+
+class TaskBookView(FileFieldView):
+    def get_file(self, pk):
+        return selectors.key_task_get(user=self.request.user, pk=pk).task_book_file
+
+
+class MilestoneEvidenceView(FileFieldView):
+    def get_file(self, pk):
+        return selectors.milestone_get(user=self.request.user, pk=pk).evidence_file

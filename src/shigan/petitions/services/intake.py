@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
+from shigan.core import uploads
 from shigan.core.actors import is_system_actor, require_actor
 from shigan.metrics.engine import metric_changes
 from shigan.petitions import crypto
@@ -26,7 +27,6 @@ from shigan.petitions.services.base import (
     petition_refresh_light,
 )
 from shigan.petitions.services.materials import _attach
-from shigan.problems import evidence_types
 
 __all__ = ["PetitionerData", "petition_intake"]
 
@@ -223,7 +223,7 @@ def petition_intake(
         first_time=bool(first_time),
     )
     _store_petitioners(petition, people, hashes)
-    for checked in evidence_types.check_all(attachments):
+    for checked in uploads.check_all(attachments):
         _attach(actor, petition, checked)
     audit_record(
         actor=actor,

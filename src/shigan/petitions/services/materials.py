@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
+from shigan.core import uploads
 from shigan.petitions import crypto
 from shigan.petitions.access import can_reveal
 from shigan.petitions.errors import ErrorCode
 from shigan.petitions.models import Petition, PetitionAttachment
 from shigan.petitions.services.base import PetitionError, _locked, _require_handler_or_agent
-from shigan.problems import evidence_types
 
 __all__ = ["petition_attachment_add", "attachment_read"]
 
@@ -45,7 +45,7 @@ def _attach(actor, petition: Petition, checked) -> PetitionAttachment:
 def petition_attachment_add(*, actor, petition: Petition, file) -> PetitionAttachment:
     petition = _locked(petition)
     _require_handler_or_agent(actor, petition)
-    return _attach(actor, petition, evidence_types.check(file))
+    return _attach(actor, petition, uploads.check(file))
 
 
 @transaction.atomic

@@ -1,9 +1,6 @@
 """The problems API's rectification records: measures (and marking one done), progress
 reports, evidence (and its download)."""
 
-from urllib.parse import quote
-
-from django.http import FileResponse
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -12,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shigan.core.api import parse, post_action, summaries
+from shigan.core.downloads import download
 from shigan.problems import selectors, services
 from shigan.problems.api.common import ScopedReadMixin, call_service, require_record, today
 from shigan.problems.api.serializers import (
@@ -85,9 +83,4 @@ class EvidenceViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], filter_backends=[])
     def download(self, request, pk=None):
         evidence, handle = selectors.evidence_open(user=request.user, pk=pk)
-        response = FileResponse(handle, content_type=evidence.content_type)
-        response["Content-Disposition"] = (
-            f"attachment; filename*=UTF-8''{quote(evidence.original_name)}"
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return download(handle, name=evidence.original_name, content_type=evidence.content_type)

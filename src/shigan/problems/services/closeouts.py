@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
+from shigan.core import uploads
 from shigan.metrics.engine import metric_changes
-from shigan.problems import evidence_types
 from shigan.problems.choices import CloseOutState, MeasureState, ProblemState, ProblemTerm
 from shigan.problems.errors import ErrorCode
 from shigan.problems.models import CloseOut, Measure, Problem
@@ -149,7 +149,7 @@ def closeout_submit(
     unfinished measure is marked done now (`finish`) or explained (`reasons`), see
     `check_unfinished`. The reviewers are told."""
     summary = required_text(summary, field="summary", message=_lazy("请填写整改完成情况。"))
-    checked = evidence_types.check_all(files)
+    checked = uploads.check_all(files)
     problem = lock_problem(problem)
     check_closeout(actor, problem, submitted_on, has_files=bool(checked))
     to_finish, explained = check_unfinished(

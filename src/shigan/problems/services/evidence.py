@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
+from shigan.core import uploads
 from shigan.core.bulk import bulk_insert, reserve_ids
-from shigan.problems import evidence_types
 from shigan.problems.errors import ErrorCode
 from shigan.problems.models import Evidence, Problem
 from shigan.problems.services.base import ProblemError, lock_problem, refuse_closed, require_record
@@ -66,7 +66,7 @@ def store_all_evidence(checked: Iterable, **kwargs) -> list[Evidence]:
 @transaction.atomic
 def evidence_add(*, actor, problem: Problem, file, progress_report=None) -> Evidence:
     """Attach one evidence file to a problem (or to one of its progress reports)."""
-    checked = evidence_types.check(file)
+    checked = uploads.check(file)
     problem = lock_problem(problem)
     require_record(actor, problem, _lazy("您没有为该问题上传佐证材料的权限。"))
     refuse_closed(problem)
@@ -83,7 +83,7 @@ def evidence_add_many(
 ) -> list[Evidence]:
     """Attach several files at once: every file is checked before any is stored, and one bad
     file refuses them all."""
-    checked = evidence_types.check_all(files)
+    checked = uploads.check_all(files)
     if not checked:
         raise ProblemError(_("请选择要上传的文件。"), code=ErrorCode.FILES_REQUIRED, field="files")
     problem = lock_problem(problem)

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
+from shigan.core import uploads
 from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.metrics.engine import metric_changes
-from shigan.problems import evidence_types
 from shigan.problems.choices import ProblemState
 from shigan.problems.errors import ErrorCode
 from shigan.problems.models import Problem, ProgressReport
@@ -79,7 +79,7 @@ def progress_report_add(
     text, percent = clean_progress(text, percent)
     problem = lock_problem(problem)
     check_progress(actor, problem, reported_on)
-    checked = evidence_types.check_all(files)
+    checked = uploads.check_all(files)
     with metric_changes(Problem, [problem.pk]):
         report = ProgressReport.objects.create(
             problem=problem, text=text, percent=percent, reported_on=reported_on, created_by=actor

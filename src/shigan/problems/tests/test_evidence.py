@@ -136,7 +136,7 @@ def test_size_limit_from_settings(started, editor, settings, tmp_path):
 
 
 def test_default_limit_is_20_mb(settings):
-    from shigan.problems.evidence_types import max_bytes
+    from shigan.core.uploads import max_bytes
 
     del settings.SHIGAN_EVIDENCE_MAX_BYTES
     assert max_bytes() == 20 * 1024 * 1024

@@ -99,7 +99,7 @@ def test_one_request_has_a_total_size_limit(started, editor, settings, tmp_path)
 
 
 def test_the_default_request_limit_is_50_mb(settings):
-    from shigan.problems.evidence_types import max_request_bytes
+    from shigan.core.uploads import max_request_bytes
 
     del settings.SHIGAN_EVIDENCE_MAX_REQUEST_BYTES
     assert max_request_bytes() == 50 * 1024 * 1024

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from shigan.core.api import DownloadField
 from shigan.research.models import (
     PlanReview,
     ResearchPlan,
@@ -60,6 +61,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 class PlanSerializer(serializers.ModelSerializer):
     reviews = ReviewSerializer(many=True, read_only=True)
+    attachment = DownloadField("research:plan_attachment", file="attachment", label=_("附件"))
 
     class Meta:
         model = ResearchPlan

@@ -6,6 +6,7 @@ import datetime
 from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
+from shigan.core import uploads
 from shigan.core.errors import FieldCode
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
@@ -14,9 +15,6 @@ from shigan.research.errors import ErrorCode, ResearchError
 from shigan.research.models import ResearchTopic, TopicTransition
 
 __all__ = ["ResearchError"]
-
-MAX_ATTACHMENT = 20 * 2**20
-ATTACHMENT_TYPES = {".pdf", ".doc", ".docx", ".wps", ".ofd", ".txt", ".jpg", ".jpeg", ".png"}
 
 
 def _require_record(actor, unit: Unit) -> None:
@@ -38,20 +36,9 @@ def _clean_text(value: str, *, field: str, message: str, max_length: int | None 
 
 
 def _check_attachment(attachment) -> None:
-    if not attachment:
-        return
-    name = getattr(attachment, "name", "") or ""
-    ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if ext not in ATTACHMENT_TYPES:
-        raise ResearchError(
-            _("附件类型不支持，请上传 PDF、Word、WPS、OFD、文本或图片。"),
-            code=ErrorCode.BAD_ATTACHMENT,
-            field="attachment",
-        )
-    if (getattr(attachment, "size", 0) or 0) > MAX_ATTACHMENT:
-        raise ResearchError(
-            _("附件不能超过 20 MB。"), code=ErrorCode.ATTACHMENT_TOO_BIG, field="attachment"
-        )
+    """By its content, as every upload is (core.uploads)."""
+    if attachment:
+        uploads.check(attachment, field="attachment")
 
 
 def _transition(topic: ResearchTopic, *, actor, to: str, day: datetime.date, comment: str = ""):

@@ -1,4 +1,6 @@
-"""Checking an uploaded evidence file: its size, and its type by content, never by its name.
+"""Checking an uploaded file (evidence, a petition's material, a research plan's or a key
+task's attachment): its size, and its type by content, never by its name. One checker for
+every upload, so that what one form refuses no other form lets in.
 
 Accepted (decided for issue 5): PDF, JPEG, PNG, Word .docx, Excel .xlsx, OFD (the national
 e-document format, a zip with OFD.xml) and plain text (.txt, UTF-8 or GB18030, no control
@@ -19,18 +21,30 @@ import os
 import re
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import filetype
 from django.conf import settings
 from django.core.files.base import File
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
-from shigan.core.errors import DomainError
+from shigan.core.errors import DomainError, ErrorCode
 from shigan.core.spreadsheets import cage
-from shigan.problems.errors import ErrorCode
 
-__all__ = ["EvidenceError", "Checked", "check", "check_all", "ALLOWED", "max_bytes"]
+__all__ = [
+    "UploadError",
+    "Checked",
+    "check",
+    "check_all",
+    "ALLOWED",
+    "accept",
+    "help_text",
+    "HELP",
+    "max_bytes",
+]
 
 # content kind → (MIME type, extensions a name may carry, label)
 ALLOWED = {
@@ -58,13 +72,13 @@ _MACRO_NAME = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml|activeX/)", re.IGN
 _TEXT_CONTROL = set(range(0, 32)) - {9, 10, 12, 13}
 
 
-class EvidenceError(DomainError):
+class UploadError(DomainError):
     codes = ErrorCode
 
 
 @dataclass(frozen=True)
 class Checked:
-    file: File
+    file: "File[Any]"
     name: str  # the uploaded name, without any directory
     extension: str  # from the content
     mime: str
@@ -76,7 +90,7 @@ def max_bytes() -> int:
     return int(getattr(settings, "SHIGAN_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
 
 
-def _zip_kind(file, name: str) -> str | None:
+def _zip_kind(file: "File[Any]", name: str) -> str | None:
     file.seek(0)
     try:
         with zipfile.ZipFile(file) as archive:
@@ -114,7 +128,7 @@ def _inspect(archive: zipfile.ZipFile, name: str) -> None:
     try:
         cage.check_zip(archive)
     except cage.Refused as refused:
-        raise EvidenceError(
+        raise UploadError(
             _("文件“%(name)s”：%(reason)s") % {"name": name, "reason": refused.args[0]},
             code=ErrorCode.EVIDENCE_BAD_ZIP,
             field="files",
@@ -135,8 +149,8 @@ def _inspect(archive: zipfile.ZipFile, name: str) -> None:
             raise _with_code(name, member.filename)
 
 
-def _with_code(name: str, what: str) -> EvidenceError:
-    return EvidenceError(
+def _with_code(name: str, what: str) -> UploadError:
+    return UploadError(
         _(
             "文件“%(name)s”内含宏、可执行程序或嵌入对象（%(what)s），不能上传。"
             "请另存为不含宏的文件或 PDF 后再上传。"
@@ -159,18 +173,18 @@ def _is_text(head: bytes) -> bool:
     return False
 
 
-def _kind(file, head: bytes, name: str) -> str | None:
+def _kind(file: "File[Any]", head: bytes, name: str) -> str | None:
     guessed = filetype.guess(head)
     if guessed is None:
         return "txt" if _is_text(head) else None
     if guessed.extension in ("pdf", "jpg", "png"):
-        return guessed.extension
+        return str(guessed.extension)
     if guessed.extension in ("zip", "docx", "xlsx", "epub"):
         return _zip_kind(file, name)
     return None
 
 
-def _digest(file) -> tuple[int, str]:
+def _digest(file: "File[Any]") -> tuple[int, str]:
     sha, size = hashlib.sha256(), 0
     for chunk in file.chunks():
         sha.update(chunk)
@@ -182,8 +196,36 @@ def _allowed_label() -> str:
     return _("PDF、JPG、PNG、Word（.docx）、Excel（.xlsx）、OFD 或纯文本（.txt）")
 
 
-def check(upload) -> Checked:
-    """The upload, checked; raises EvidenceError (naming the file, in Chinese) otherwise."""
+def help_text() -> str:
+    """What a file input takes, for its form's help text."""
+    return _("%(allowed)s，每个不超过 %(mb)s MB。") % {
+        "allowed": _allowed_label(),
+        "mb": f"{max_bytes() / 1024 / 1024:g}",
+    }
+
+
+# For a form field's help_text: said in the language of the page that shows it.
+HELP = lazy(help_text, str)()
+
+
+def accept() -> str:
+    """The file input's `accept` attribute: a phone offers its camera and documents of these
+    types, and hands a photo over as JPEG (not HEIC, which is not accepted)."""
+    names = sorted({ext for _mime, extensions in ALLOWED.values() for ext in extensions})
+    return ",".join([*names, *sorted({mime for mime, _ext in ALLOWED.values()})])
+
+
+def check(upload: Any, *, field: str = "files") -> Checked:
+    """The upload, checked; raises UploadError (naming the file, in Chinese, and the form's
+    `field`) otherwise."""
+    try:
+        return _check(upload)
+    except UploadError as refused:
+        refused.field = field
+        raise
+
+
+def _check(upload: Any) -> Checked:
     file = upload if isinstance(upload, File) else File(upload)
     name = os.path.basename((getattr(upload, "name", "") or "").replace("\\", "/")).strip()
     name = name[:255] or _("未命名文件")
@@ -194,14 +236,14 @@ def check(upload) -> Checked:
     file.seek(0)
     head = file.read(_HEAD)
     if not head:
-        raise EvidenceError(
+        raise UploadError(
             _("文件“%(name)s”是空文件。") % {"name": name},
             code=ErrorCode.EVIDENCE_EMPTY,
             field="files",
         )
     kind = _kind(file, head, name)
     if kind is None:
-        raise EvidenceError(
+        raise UploadError(
             _("文件“%(name)s”的内容不是允许的类型（%(allowed)s），不能上传。")
             % {"name": name, "allowed": _allowed_label()},
             code=ErrorCode.EVIDENCE_BAD_TYPE,
@@ -209,7 +251,7 @@ def check(upload) -> Checked:
         )
     mime, extensions = ALLOWED[kind]
     if os.path.splitext(name)[1].lower() not in extensions:
-        raise EvidenceError(
+        raise UploadError(
             _("文件“%(name)s”的扩展名与内容不符（内容是 %(kind)s 文件），不能上传。")
             % {"name": name, "kind": kind.upper()},
             code=ErrorCode.EVIDENCE_TYPE_MISMATCH,
@@ -226,13 +268,13 @@ def max_request_bytes() -> int:
     return int(getattr(settings, "SHIGAN_EVIDENCE_MAX_REQUEST_BYTES", 50 * 1024 * 1024))
 
 
-def check_all(uploads) -> list[Checked]:
+def check_all(uploads: Iterable[Any], *, field: str = "files") -> list[Checked]:
     """Every upload of one request checked, and their sizes together within the request
     limit (each file alone within its own): one refused file or too much refuses them all."""
-    checked = [check(upload) for upload in uploads]
+    checked = [check(upload, field=field) for upload in uploads]
     total, limit = sum(c.size for c in checked), max_request_bytes()
     if total > limit:
-        raise EvidenceError(
+        raise UploadError(
             _(
                 "本次上传的 %(n)d 个文件共 %(total)s MB，超过每次上传 %(mb)s MB 的总量限制，"
                 "请分批上传。"
@@ -243,13 +285,13 @@ def check_all(uploads) -> list[Checked]:
                 "mb": f"{limit / 1024 / 1024:g}",
             },
             code=ErrorCode.EVIDENCE_REQUEST_TOO_BIG,
-            field="files",
+            field=field,
         )
     return checked
 
 
-def _too_big(name: str, limit: int) -> EvidenceError:
-    return EvidenceError(
+def _too_big(name: str, limit: int) -> UploadError:
+    return UploadError(
         _("文件“%(name)s”超过 %(mb)s MB 的大小限制，不能上传。")
         % {"name": name, "mb": f"{limit / 1024 / 1024:g}"},
         code=ErrorCode.EVIDENCE_TOO_BIG,
