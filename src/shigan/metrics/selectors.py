@@ -11,7 +11,7 @@ in Python (SQLite keeps decimals as binary floats, so its SUM is not exact).
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeAlias, TypeVar
 
@@ -122,6 +122,10 @@ def _from_facts(dims: dict[str, object]) -> bool:
     return len(dims) <= 1
 
 
+# Only figures_of makes UnitFigures: a unit put in by hand would skip the user's check.
+_CHECKED = object()
+
+
 @dataclass(frozen=True)
 class UnitFigures:
     """The figures of one unit's subtree, for a user checked once to see the unit (made by
@@ -129,6 +133,11 @@ class UnitFigures:
     the unit again for each."""
 
     unit: Unit
+    made_by: object = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.made_by is not _CHECKED:
+            raise TypeError("UnitFigures come from figures_of(user=…, unit=…), which checks")
 
     def value(
         self,
@@ -166,7 +175,7 @@ def figures_of(*, user: Viewer, unit: Unit) -> UnitFigures:
     """The figures of the unit's subtree, if the user may see the unit (404 otherwise, and for
     None, a visitor not signed in). The figures are counts and sums, not records: seeing the
     unit is seeing them all."""
-    return UnitFigures(_checked_unit(user, unit))
+    return UnitFigures(_checked_unit(user, unit), _CHECKED)
 
 
 def metric_value(

@@ -11,6 +11,7 @@ from shigan.metrics.links import records_url
 from shigan.metrics.memberships import MEMBERSHIPS
 from shigan.metrics.models import MetricFact
 from shigan.metrics.selectors import (
+    UnitFigures,
     figures_of,
     metric_by_child,
     metric_own_by,
@@ -172,6 +173,9 @@ def test_a_units_figures_check_the_unit_once_for_the_user(
     ):
         with pytest.raises(Http404):
             figures_of(user=outsider, unit=unit)
+    # Nor can a unit be put in by hand, past the check.
+    with pytest.raises(TypeError):
+        UnitFigures(units["parent"])
 
 
 def test_moving_a_unit_moves_its_figures(units, ledger, make_user):
