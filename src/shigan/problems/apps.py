@@ -30,4 +30,10 @@ class ProblemsConfig(AppConfig):
         from shigan.problems.light_history import light_history_sync
 
         on_records_settling(Problem, light_history_sync)
+
+        from django.db.models.signals import post_migrate
+
+        from shigan.problems.light_history import light_history_after_migrate
+
+        post_migrate.connect(light_history_after_migrate, sender=self)
         versions_follow(SpecialProgram, "problems.programs")

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shigan.accounts.system import system_actor
 from shigan.audit.registry import register_action
 from shigan.audit.services import audit_record
 from shigan.core.bulk import chunks
@@ -31,7 +32,13 @@ from shigan.problems.lights import ProblemHistory, light_as_of, problem_historie
 from shigan.problems.metrics import LIGHT_METRICS
 from shigan.problems.models import Problem, ProblemLightChange
 
-__all__ = ["light_timeline", "light_history_sync", "light_history_rebuild", "lit_until"]
+__all__ = [
+    "light_timeline",
+    "light_history_sync",
+    "light_history_rebuild",
+    "light_history_after_migrate",
+    "lit_until",
+]
 
 REBUILT = register_action("problems.lights.rebuilt", _("重建红黄绿灯历史"))
 
@@ -138,6 +145,20 @@ def light_history_sync(ids: Iterable) -> int:
         )
         rewritten += len(stale)
     return rewritten
+
+
+# The migration that brought the light history: a ledger that had problems before it needs
+# the history built once the whole migrate is done.
+HISTORY_MIGRATION = ("problems", "0012_build_light_history")
+
+
+def light_history_after_migrate(*, plan=None, using: str = "default", **kwargs) -> None:
+    """post_migrate: builds the light history when this `migrate` applied HISTORY_MIGRATION
+    to a ledger with problems. After every migration has run, the live code meets the schema
+    it was written for."""
+    applied = {(m.app_label, m.name) for m, backwards in plan or () if not backwards}
+    if HISTORY_MIGRATION in applied and Problem._base_manager.using(using).exists():
+        light_history_rebuild(actor=system_actor("migration problems 0012"))
 
 
 @transaction.atomic
