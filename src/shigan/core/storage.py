@@ -5,12 +5,17 @@ settings at each access (tests point `SHIGAN_HOME` at a temporary directory)."""
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.db import models
 from django.utils.deconstruct import deconstructible
 
-__all__ = ["PrivateStorage", "attachment_storage"]
+if TYPE_CHECKING:  # a stub-only type: django-stubs-ext is not installed in production
+    from django_stubs_ext import StrOrPromise
+
+__all__ = ["PrivateStorage", "attachment_field", "attachment_storage"]
 
 
 @deconstructible(path="shigan.core.storage.PrivateStorage")
@@ -47,3 +52,14 @@ def attachment_storage() -> PrivateStorage:
     """Where the attachments of research plans and reports and of key tasks live (a callable:
     migrations name it rather than a copy of its settings)."""
     return _attachments
+
+
+def attachment_field(verbose_name: "StrOrPromise", upload_to: str) -> models.FileField:
+    """An optional attachment of a record, kept in the private storage."""
+    return models.FileField(
+        verbose_name,
+        storage=attachment_storage,
+        upload_to=upload_to,
+        blank=True,
+        max_length=255,
+    )

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shigan.core.records import optional_fk, user_fk
-from shigan.core.storage import attachment_storage
+from shigan.core.storage import attachment_field
 from shigan.core.transitions import Transition, record_fk
 from shigan.initiatives.amounts import FUNDS_MAX
 from shigan.initiatives.choices import (
@@ -97,13 +97,7 @@ class KeyTask(models.Model):
     roadmap = models.TextField(_("路线图"), blank=True)
     # 任务书: the document's text, and the signed original as an attachment.
     task_book_text = models.TextField(_("任务书"), blank=True)
-    task_book_file = models.FileField(
-        _("任务书附件"),
-        storage=attachment_storage,
-        upload_to="initiatives/task_books/%Y/%m/",
-        blank=True,
-        max_length=255,
-    )
+    task_book_file = attachment_field(_("任务书附件"), "initiatives/task_books/%Y/%m/")
     results = models.ManyToManyField(
         "research.ResearchResult",
         verbose_name=_("服务的调研成果"),
@@ -159,13 +153,7 @@ class Milestone(models.Model):
     )
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
     evidence_note = models.TextField(_("完成情况"), blank=True)
-    evidence_file = models.FileField(
-        _("佐证材料"),
-        storage=attachment_storage,
-        upload_to="initiatives/milestones/%Y/%m/",
-        blank=True,
-        max_length=255,
-    )
+    evidence_file = attachment_field(_("佐证材料"), "initiatives/milestones/%Y/%m/")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.scoped_by("key_task__unit__path").as_manager()

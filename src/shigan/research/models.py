@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.core.records import Registered, optional_fk
 from shigan.core.search import TextIndex
-from shigan.core.storage import attachment_storage
+from shigan.core.storage import attachment_field
 from shigan.core.transitions import Transition, record_fk, to_state_field
 from shigan.orgs.scoping import ALL, ScopedQuerySet, subtree_q, user_scope_paths
 from shigan.research.choices import AdoptionState, ResultKind, ResultState, TopicState, Verdict
@@ -114,13 +114,7 @@ class ResearchPlan(models.Model):
     )
     version = models.PositiveSmallIntegerField(_("版本"))
     text = models.TextField(_("方案内容"))
-    attachment = models.FileField(
-        _("附件"),
-        storage=attachment_storage,
-        upload_to="research/plans/%Y/%m/",
-        blank=True,
-        max_length=255,
-    )
+    attachment = attachment_field(_("附件"), "research/plans/%Y/%m/")
     submitted_by = optional_fk(settings.AUTH_USER_MODEL, _("提交人"))
     submitted_on = models.DateField(_("提交日期"))
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
@@ -214,13 +208,7 @@ class ResearchReport(models.Model):
         ResearchTopic, verbose_name=_("调研课题"), on_delete=models.CASCADE, related_name="report"
     )
     text = models.TextField(_("报告内容"))
-    attachment = models.FileField(
-        _("附件"),
-        storage=attachment_storage,
-        upload_to="research/reports/%Y/%m/",
-        blank=True,
-        max_length=255,
-    )
+    attachment = attachment_field(_("附件"), "research/reports/%Y/%m/")
     submitted_by = optional_fk(settings.AUTH_USER_MODEL, _("提交人"))
     submitted_on = models.DateField(_("提交日期"))
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)

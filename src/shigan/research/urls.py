@@ -25,7 +25,6 @@ topic_patterns = [
     path("plan/", views.PlanSubmitView.as_view(), name="plan_submit"),
     path("trips/new/", views.TripCreateView.as_view(), name="trip_create"),
     path("report/", views.ReportSubmitView.as_view(), name="report_submit"),
-    path("report/attachment/", views.ReportAttachmentView.as_view(), name="report_attachment"),
     path("conclude/", views.ConcludeView.as_view(), name="conclude"),
     path("problems/new/", views.ProblemCreateView.as_view(), name="problem_create"),
     path("results/new/", views.ResultCreateView.as_view(), name="result_create"),
@@ -57,7 +56,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("units/<int:pk>/", include(unit_patterns)),
     path("topics/<int:pk>/", include(topic_patterns)),
     path("plans/<int:pk>/review/", views.PlanReviewView.as_view(), name="plan_review"),
+    # Attachments leave through these pages only, after the scope check.
     path("plans/<int:pk>/attachment/", views.PlanAttachmentView.as_view(), name="plan_attachment"),
+    path(
+        "topics/<int:pk>/report/attachment/",
+        views.ReportAttachmentView.as_view(),
+        name="report_attachment",
+    ),
     path("results/<int:pk>/", include(result_patterns)),
     path("promotions/", include(promotion_patterns)),
 ]

@@ -26,7 +26,9 @@ def _migrate_applied(*names):
 
 
 def _history():
-    return sorted(ProblemLightChange.objects.values_list("problem_id", "day", "from_light", "to_light"))
+    return sorted(
+        ProblemLightChange.objects.values_list("problem_id", "day", "from_light", "to_light")
+    )
 
 
 def test_the_history_is_built_after_the_migrate_that_brought_it(problem, calendar):
