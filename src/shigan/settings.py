@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "shigan.audit.middleware.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",
     "shigan.accounts.gate.AccountGateMiddleware",
+    # Last: it sees the signed-in user, and a repeated form never reaches the view.
+    "shigan.core.submissions.SubmitOnceMiddleware",
 ]
 
 ROOT_URLCONF = "shigan.urls"
