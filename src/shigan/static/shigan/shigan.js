@@ -50,6 +50,9 @@
       return;
     }
     form.dataset.submitting = "1";
+    // A form whose answer stays on the page (a download, a network error) can be sent again
+    // after a while; the server still applies a repeated key once.
+    window.setTimeout(function () { delete form.dataset.submitting; }, 10000);
   }, true);
   document.addEventListener("change", function (event) {
     var el = event.target;
