@@ -128,6 +128,13 @@ def _content(text: str, link: str) -> str:
     return f"{text}\n{link}" if link else text
 
 
+def _wecom_text(text: str) -> str:
+    """WeCom renders `<a href="…">` in a text message (its documented example does so): a
+    record's title typed as such a tag would be a link in an official notice. The text's angle
+    brackets (never our own link's) become their full-width forms, which read the same."""
+    return text.replace("<", "＜").replace(">", "＞")
+
+
 class Channel:
     code: str = ""
 
@@ -190,7 +197,7 @@ class WeComChannel(Channel):
             "touser": address.wecom_userid,
             "msgtype": "text",
             "agentid": int(settings.SHIGAN_WECOM_AGENT_ID),
-            "text": {"content": _content(text, link)},
+            "text": {"content": _content(_wecom_text(text), link)},
             "safe": 0,
         }
         url = f"{base}/cgi-bin/message/send?access_token={urllib.parse.quote(token)}"
@@ -215,7 +222,7 @@ class WeComRobotChannel(Channel):
         return address.wecom_userid or address.mobile
 
     def send(self, address: Address, text: str, link: str) -> None:
-        content: dict[str, str | list[str]] = {"content": _content(text, link)}
+        content: dict[str, str | list[str]] = {"content": _content(_wecom_text(text), link)}
         if address.wecom_userid:
             content["mentioned_list"] = [address.wecom_userid]
         else:

@@ -136,6 +136,22 @@ def test_wecom_robot_mentions_the_person(
     }
 
 
+@pytest.mark.parametrize("order", [["wecom"], ["wecom_robot"]])
+def test_a_tag_in_a_title_is_no_link_in_a_wecom_message(
+    channels, person, settings, django_capture_on_commit_callbacks, order
+):
+    """WeCom renders <a href> in text messages: a title typed as a tag must arrive as text."""
+    title = '问题“<a href="https://evil.example/">点此查看整改要求</a>”已逾期，亮红灯。'
+    send(django_capture_on_commit_callbacks, settings, order, person, text=title)
+    content = channels.requests[-1].body["text"]["content"]
+    assert "<" not in content and ">" not in content
+    assert content == (
+        '问题“＜a href="https://evil.example/"＞点此查看整改要求＜/a＞”已逾期，亮红灯。\n'
+        "https://shigan.example.gov.cn/problems/7/"
+    )
+    assert Notification.objects.get().text == title  # the page shows it escaped, as typed
+
+
 def test_sms_generic_json_and_its_text_is_neither_kept_nor_audited(
     channels, person, settings, django_capture_on_commit_callbacks
 ):
