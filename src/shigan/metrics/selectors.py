@@ -52,6 +52,8 @@ __all__ = [
     "metric_fact_sums",
     "metric_zero",
     "metric_records",
+    "metric_dims",
+    "dim_labels",
 ]
 
 
@@ -521,19 +523,35 @@ def _field_of(model: type[Model], path: str) -> Any:
     return field
 
 
-def dim_labels(metric: MetricRef, dims: Mapping[str, object]) -> list[tuple[str, str]]:
+def metric_dims(metric: MetricRef, params: Mapping[str, str]) -> dict[str, str]:
+    """The dimensions a request names (`?aspect=3&state=open`). A related record's must be
+    its number: ValueError naming the dimension otherwise (it would fail in the query)."""
+    metric, dims = _metric(metric), {}
+    for name in metric.dims:
+        value = params.get(name)
+        if value:
+            number = value.isascii() and value.isdigit() and len(value) <= 18
+            if _field_of(metric.model, name).is_relation and not number:
+                raise ValueError(name)
+            dims[name] = value
+    return dims
+
+
+def dim_labels(
+    metric: MetricRef, dims: Mapping[str, object], user: Viewer
+) -> list[tuple[str, str]]:
     """A drill-down's filters in words: [("领域", "生态保护修复"), ("方面", "作风建设")], not
-    "area = ecology" — a choice by its label, a related record by its name."""
+    "area = ecology" — a choice by its label, a related record by its name when `user` may
+    see it (its number otherwise: a name must not leak out of the user's scope)."""
     metric = _metric(metric)
     out = []
     for name, value in dims.items():
         field = _field_of(metric.model, name)
         if field.is_relation:
-            related = (
-                field.related_model._default_manager.filter(pk=value).first()
-                if str(value).isdigit()
-                else None
-            )
+            records = field.related_model._default_manager.all()
+            if hasattr(records, "restrict"):
+                records = records.restrict(user, "view")
+            related = records.filter(pk=value).first() if str(value).isdigit() else None
             shown = str(related) if related is not None else str(value)
         elif field.choices:
             shown = str(dict(field.flatchoices).get(value, value))

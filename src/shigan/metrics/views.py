@@ -21,6 +21,7 @@ from shigan.metrics.selectors import (
     campaign_by_pk,
     dim_labels,
     figures_of,
+    metric_dims,
     metric_records,
     records_sum,
 )
@@ -172,7 +173,10 @@ class MetricRecordsView(FigureQueryMixin, View):
         if metric is None:
             raise Http404
         form, unit, as_of, campaign = self.parse(request)
-        dims = {d: request.GET[d] for d in metric.dims if request.GET.get(d)}
+        try:
+            dims = metric_dims(metric, request.GET)
+        except ValueError:  # a related record's dimension that is no record number
+            raise Http404 from None
         records = metric_records(
             metric, unit=unit, user=request.user, as_of=as_of, campaign=campaign, **dims
         )
@@ -188,7 +192,7 @@ class MetricRecordsView(FigureQueryMixin, View):
             unit=unit,
             campaign=campaign_by_pk(campaign),
             as_of=as_of,
-            filters=dim_labels(metric, dims),
+            filters=dim_labels(metric, dims, request.user),
             export_url=f"{export}?{request.GET.urlencode()}",
         )
 
@@ -199,6 +203,6 @@ class MetricRecordsExportView(MetricRecordsView):
     def get(self, request: HttpRequest, key: str) -> HttpResponse:
         metric, unit, as_of, campaign, dims, records = self.records(request, key)
         title = str(metric.label)
-        words = "".join(f"-{value}" for _label, value in dim_labels(metric, dims))
+        words = "".join(f"-{value}" for _label, value in dim_labels(metric, dims, request.user))
         exporter = FigureRecordsExporter(title=title, records=records)
         return attachment(exporter.xlsx_bytes(), f"{unit.name}-{title}{words}.xlsx", "xlsx")

@@ -24,6 +24,7 @@ from shigan.metrics.selectors import (
     Figure,
     metric_by,
     metric_by_child,
+    metric_dims,
     metric_records,
     metric_value,
 )
@@ -117,7 +118,10 @@ class FigureApi(APIView):
 
     def figure_args(self, request: Request, metric: Metric) -> dict[str, Any]:
         data = parse(FigureInput, request.query_params)
-        dims = {d: request.query_params[d] for d in metric.dims if request.query_params.get(d)}
+        try:
+            dims = metric_dims(metric, request.query_params)
+        except ValueError as error:  # a related record's dimension that is no record number
+            raise ValidationError({str(error): [_("须为记录编号。")]}) from None
         unit = unit_get(user=request.user, pk=data["unit"])
         return {"unit": unit, "as_of": data.get("as_of"), "campaign": data.get("campaign"), **dims}
 
