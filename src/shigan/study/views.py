@@ -50,7 +50,10 @@ class StudyUnitMixin(UnitActionMixin):
         value = self.request.GET.get("as_of")
         if not value:
             return None
-        day = parse_date(value)
+        try:
+            day = parse_date(value)
+        except ValueError:  # well formed but no date (2023-02-30): as malformed
+            day = None
         if day is None:
             raise Http404
         return day

@@ -67,3 +67,12 @@ def test_a_related_dimension_that_is_no_number_is_refused(client, units, make_us
         response = api.get(f"/api/metrics/problems.found/{path}?unit={own}&aspect={value}")
         assert response.status_code == 400
         assert response.json()["field"] == "aspect"
+
+
+@pytest.mark.parametrize("name", ["unit", "campaign"])
+def test_a_number_beyond_a_database_integer_is_not_a_server_error(client, units, make_user, name):
+    client.force_login(make_user(Role.VIEWER, units["own"]))
+    query = {"unit": units["own"].pk, name: "99999999999999999999999"}
+    url = _records("problems.found", **query)
+    assert client.get(url).status_code == 404
+    assert client.get(url.replace("/records/?", "/records.xlsx?")).status_code == 404

@@ -310,3 +310,17 @@ def test_figure_drill_down_lists_the_sessions(client, units, campaign, editor, m
         {"unit": units["own"].pk, "campaign": campaign.pk, "kind": "reading_class"},
     ).content.decode()
     assert "读书班甲" in html and "讲座乙" not in html and "邻旗读书班" not in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"as_of": "2023-02-30"},  # well formed, no such day: a ValueError in parse_date
+        {"as_of": "2023-13-01"},
+        {"campaign": "99999999999999999999999"},  # beyond a database integer
+    ],
+)
+def test_a_malformed_query_is_not_found_not_a_server_error(client, units, campaign, editor, query):
+    client.force_login(editor)
+    url = reverse("study:leaders", args=[units["own"].pk])
+    assert client.get(url, {"campaign": campaign.pk, **query}).status_code == 404
