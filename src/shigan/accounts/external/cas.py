@@ -12,6 +12,7 @@ from django.contrib.auth.backends import BaseBackend
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_cas_ng.utils import get_cas_client
 from django_cas_ng.views import LoginView
@@ -66,12 +67,31 @@ class CasBackend(BaseBackend):
         return User.objects.filter(pk=user_id, is_active=True).first()
 
 
+def _without_foreign_next(request: HttpRequest) -> HttpResponse | None:
+    """django-cas-ng follows any `next` without a host of its own (`//evil.example/`,
+    `https:evil.example`) and, for a signed-in user, even one with another host: a `next` that
+    is not a path of this site (url_has_allowed_host_and_scheme, as on the password login
+    page) sends the browser to the same URL without it. settings.CAS_IGNORE_REFERER stops the
+    library's fallback to the Referer."""
+    target = request.GET.get("next")
+    if not target or url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    query = request.GET.copy()
+    del query["next"]
+    return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+
+
 class CasLoginView(LoginView):
     """The login page's button and the CAS server's way back (with the ticket)."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not cas_configured():
             raise Http404
+        refused = _without_foreign_next(request)
+        if refused is not None:
+            return refused
         try:
             return super().dispatch(request, *args, **kwargs)
         except PermissionDenied:  # the ticket was not valid, or the account may not log in
