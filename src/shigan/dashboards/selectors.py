@@ -325,6 +325,8 @@ def chart_records(q: Query, dim: str, value: str, *, use_batch: bool = False) ->
             return records.none()
         records = records.filter(aspect__isnull=True, research_topic__aspect=int(pk))
         return records.select_related("unit", "aspect")
+    if dim == "aspect" and not (value.isascii() and value.isdigit() and len(value) <= 18):
+        return records.none()  # no aspect's number (a bar's link never says so): no problem
     return records.filter(**{field_name: value}).select_related("unit", "aspect")
 
 

@@ -91,3 +91,14 @@ def test_the_metrics_index_is_grouped_and_paginated(client, world, units, office
             assert len(keys) <= PER_PAGE
             seen.update(keys)
     assert seen == set(METRICS)  # every metric is on exactly one page of its family
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999999", "research:abc"])
+def test_a_chart_value_that_is_no_aspect_lists_nothing(client, world, units, office, value):
+    """A bar's link names an aspect by its number; anything else is no aspect: an empty list,
+    not a 500 (found by a crawl with bad query values)."""
+    client.force_login(office)
+    base = f"unit={units['region'].pk}&campaign={world['campaign'].pk}&as_of={AS_OF}"
+    url = f"{reverse('dashboards:chart_records', args=['aspect'])}?{base}&value={value}"
+    page = client.get(url)
+    assert page.status_code == 200 and _count(page.content.decode()) == 0
