@@ -182,7 +182,8 @@ class Exporter:
                 if lists is None:
                     lists = workbook.add_worksheet(_("选项"))
                     lists.hide()
-                lists.write_column(0, c, labels)
+                for r, label in enumerate(labels):  # a name typed "=…" stays text, no formula
+                    lists.write_string(r, c, label)
                 col = xlsxwriter.utility.xl_col_to_name(c)
                 validation["source"] = f"={lists.name}!${col}$1:${col}${len(labels)}"
             sheet.data_validation(1, c, TEMPLATE_ROWS, c, validation)
