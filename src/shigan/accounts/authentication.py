@@ -12,17 +12,25 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from shigan.accounts.gate import password_expired
 from shigan.accounts.models import ApiToken, User
 from shigan.accounts.services import token_hash
 
 if TYPE_CHECKING:  # imported at run time it would import DRF's views while DRF loads this
     from drf_spectacular.openapi import AutoSchema
 
-__all__ = ["ApiTokenAuthentication"]
+__all__ = ["ApiTokenAuthentication", "PasswordExpired"]
 
 KEYWORDS = {b"token", b"bearer"}
 # `last_used_at` is written at most once a minute per token, not on every request.
 TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+class PasswordExpired(exceptions.PermissionDenied):
+    """A token of an account whose password has aged is refused as the account gate refuses
+    its sessions (accounts.gate: 403, code password_expired): the password is changed first."""
+
+    stable_code = "password_expired"
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -52,6 +60,8 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("令牌无效或已被撤销。"))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("该账号已停用。"))
+        if password_expired(token.user):
+            raise PasswordExpired(_("密码已超过有效期，请先登录网页修改密码，再使用 API 令牌。"))
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > TOUCH_INTERVAL:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

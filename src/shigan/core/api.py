@@ -214,7 +214,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.AuthenticationFailed):
         code = "authentication_failed"  # credentials given but wrong: a bad or revoked token
     elif isinstance(exc, exceptions.APIException):
-        code = default_code or exc.default_code
+        # an exception may name its own stable code (accounts.authentication.PasswordExpired)
+        code = getattr(exc, "stable_code", None) or default_code or exc.default_code
     else:
         code = default_code or "error"
     detail = str(getattr(exc, "detail", "") or "")

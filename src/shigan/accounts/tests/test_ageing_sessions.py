@@ -115,3 +115,23 @@ def test_deactivating_an_account_ends_its_sessions(client, make_user, units):
     client.force_login(admin)
     client.post(f"/accounts/users/{User.objects.get(username='clerk').pk}/deactivate/")
     assert clerk.get("/units/").status_code == 302
+
+
+def test_an_aged_password_stops_its_api_tokens_too(make_user, units):
+    """The gate stops sessions; a token is no way around the ageing (found by a probe)."""
+    from rest_framework.test import APIClient
+
+    from shigan.accounts.services import token_create
+
+    clerk = make_user(Role.EDITOR, units["own"], username="clerk")
+    _token, key = token_create(actor=clerk, name="报表机器人")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/units/").status_code == 200
+    age(clerk, 91)
+    refused = api.get("/api/units/")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "password_expired"
+    assert "修改密码" in refused.json()["detail"]
+    User.objects.filter(pk=clerk.pk).update(password_changed_at=timezone.now())
+    assert api.get("/api/units/").status_code == 200
