@@ -53,6 +53,9 @@ _M = TypeVar("_M", bound=Model)
 API_PREFIX = "/api/"
 
 # The Chinese message and stable code of each status the API answers with.
+_CSRF_MESSAGE = gettext_lazy(
+    "请求缺少有效的 CSRF 令牌：网页中请刷新后重试；脚本请改用 API 令牌（Authorization: Token …）。"
+)
 _MESSAGES = {
     401: ("not_authenticated", gettext_lazy("请先登录，或在请求头中提供有效的 API 令牌。")),
     403: ("permission_denied", gettext_lazy("您没有执行此操作的权限。")),
@@ -209,6 +212,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None  # a server error: Django's 500 handling and logging
     if isinstance(exc, exceptions.ValidationError):
         response.data = _validation_body(exc, context.get("view"))
+        return response
+    if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        # DRF's session authentication refuses a write without the CSRF token in English
+        response.data = {"code": "csrf_failed", "detail": str(_CSRF_MESSAGE)}
         return response
     default_code, message = _MESSAGES.get(response.status_code, (None, None))
     if isinstance(exc, exceptions.AuthenticationFailed):
