@@ -593,8 +593,7 @@ CAS_VERSION = os.environ.get("SHIGAN_CAS_VERSION", "3")
 CAS_VERIFY_SSL_CERTIFICATE = env_bool("SHIGAN_CAS_VERIFY_SSL", True)
 CAS_REDIRECT_URL = "/"
 CAS_IGNORE_REFERER = True  # after login go to `next` (checked) or "/", never to the Referer
-CAS_LOGIN_MSG = None
-CAS_LOGGED_MSG = None
+CAS_LOGIN_MSG = CAS_LOGGED_MSG = None
 CAS_LOGIN_URL_NAME = "cas_login"
 SHIGAN_CAS_USERNAME_ATTRIBUTE = os.environ.get("SHIGAN_CAS_USERNAME_ATTRIBUTE", "")
 SHIGAN_CAS_NAME_ATTRIBUTE = os.environ.get("SHIGAN_CAS_NAME_ATTRIBUTE", "cn")
