@@ -41,6 +41,7 @@ __all__ = [
     "check_all",
     "ALLOWED",
     "accept",
+    "active_content",
     "help_text",
     "HELP",
     "max_bytes",
@@ -133,20 +134,30 @@ def _inspect(archive: zipfile.ZipFile, name: str) -> None:
             code=ErrorCode.EVIDENCE_BAD_ZIP,
             field="files",
         ) from None
+    found = active_content(archive)
+    if found is not None:
+        raise _with_code(name, found)
+
+
+def active_content(archive: zipfile.ZipFile) -> str | None:
+    """What an Office or OFD zip carries that can run: "宏" (macros), or the name of the
+    member that is a program or an OLE container; None when it carries none. Reads the
+    directory and a few bytes of each member, never a whole member."""
     if "[Content_Types].xml" in archive.namelist():
         with archive.open("[Content_Types].xml") as types:
             declared = types.read(2**20)
         if b"macroEnabled" in declared or b"vbaProject" in declared:
-            raise _with_code(name, _("宏"))
+            return _("宏")
     for member in archive.infolist():
         if _MACRO_NAME.search(member.filename):
-            raise _with_code(name, _("宏"))
+            return _("宏")
         if _PROGRAM_NAME.search(member.filename):
-            raise _with_code(name, member.filename)
+            return member.filename
         with archive.open(member) as stream:
             head = stream.read(8)
         if head.startswith(_PROGRAM_MAGIC) or head == _OLE_MAGIC:
-            raise _with_code(name, member.filename)
+            return member.filename
+    return None
 
 
 def _with_code(name: str, what: str) -> UploadError:

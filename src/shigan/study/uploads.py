@@ -6,6 +6,7 @@ import zipfile
 from django.utils.translation import gettext as _
 
 from shigan.core.errors import DomainError
+from shigan.core.uploads import active_content
 from shigan.study.errors import ErrorCode
 
 __all__ = ["MAX_ATTACHMENT_BYTES", "CONTENT_TYPES", "sniff_type", "AttachmentError"]
@@ -23,6 +24,16 @@ CONTENT_TYPES = {
 
 class AttachmentError(DomainError):
     codes = ErrorCode
+
+
+def _zip_contents(upload) -> tuple[set[str], str | None]:
+    """A zip's member names, and what it carries that can run (core.uploads), as evidence
+    is checked: a .docx with a macro project or an embedded program is refused."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            return set(archive.namelist()), active_content(archive)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+        return set(), None
 
 
 def sniff_type(upload) -> str:
@@ -52,12 +63,18 @@ def sniff_type(upload) -> str:
     elif head.startswith(b"\xff\xd8\xff"):
         kind = "jpg"
     elif head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError):
-            names = set()
+        names, found = _zip_contents(upload)
         upload.seek(0)
+        if found is not None:
+            raise AttachmentError(
+                _(
+                    "附件内含宏、可执行程序或嵌入对象（%(what)s），不能上传。"
+                    "请另存为不含宏的文件或 PDF 后再上传。"
+                )
+                % {"what": found},
+                code=ErrorCode.ATTACHMENT_TYPE,
+                field="attachment",
+            )
         if "[Content_Types].xml" in names and "word/document.xml" in names:
             kind = "docx"
         elif "[Content_Types].xml" in names and "xl/workbook.xml" in names:

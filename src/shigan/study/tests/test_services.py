@@ -283,3 +283,40 @@ def test_attachment_refused(units, editor, settings, tmp_path, name, data, code)
     assert exc.value.code == code and exc.value.field == "attachment"
     assert not StudyActivity.objects.exists()
     assert not any(tmp_path.rglob("*.*"))
+
+
+def _docx_with(member: str, data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr(member, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("member", "data"),
+    [
+        ("word/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64),  # macros
+        ("word/embeddings/oleObject1.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64),
+        ("word/media/setup.exe", b"MZ" + b"\0" * 64),
+    ],
+)
+def test_an_office_attachment_that_carries_what_can_run_is_refused(
+    units, editor, settings, tmp_path, member, data
+):
+    """As evidence is checked (problems.evidence_types, via core.office_zips): found by a
+    probe, a .docx with a macro project or an embedded program was stored as a docx."""
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(DomainError) as exc:
+        services.study_activity_create(
+            actor=editor,
+            unit=units["own"],
+            kind="lecture",
+            title="讲座",
+            held_on=D,
+            attachment=SimpleUploadedFile("讲稿.docx", _docx_with(member, data)),
+        )
+    assert exc.value.code == "attachment_type" and exc.value.field == "attachment"
+    assert "不能上传" in exc.value.message
+    assert not StudyActivity.objects.exists()
