@@ -24,8 +24,12 @@ from xlsxwriter.utility import xl_col_to_name
 from shigan.core.errors import DomainError, RowsRejected
 from shigan.core.spreadsheets.layout import (
     FORMULA_MESSAGE,
+    find_header,
     footer_start,
     formula_cells,
+    header_cells,
+    header_key,
+    is_totals,
     ledger_date,
 )
 from shigan.core.spreadsheets.reading import SheetReadError, read_rows
@@ -83,16 +87,12 @@ class Column:
     help: "StrOrPromise" = ""
 
     def titles(self) -> set[str]:
-        return {_header_key(s) for t in (self.title, *self.aliases) for s in spellings(t)}
+        return {header_key(s) for t in (self.title, *self.aliases) for s in spellings(t)}
 
 
 Row = list[Any]  # a sheet row's cells: str, int, float, date, datetime or bool
 Parser = Callable[[Any], Any]  # a cell → its value (raises CellError)
 NaturalKey = tuple[Any, ...]
-
-
-def _header_key(text: object) -> str:
-    return normalize_text(text).replace(" ", "").replace("*", "").replace("＊", "").lower()
 
 
 @dataclass
@@ -307,6 +307,7 @@ class Importer:
         self.formulas: set[tuple[int, int]] = set()
         self.source_data, self.source_name = b"", ""  # the file, for importers that keep it
         self.positions: dict[str, int] = {}
+        self.header_cells: dict[str, str] = {}  # column key → its title as the sheet spells it
         self._progress = progress
         self._last_progress = 0.0
 
@@ -396,30 +397,20 @@ class Importer:
         )
 
     def locate_header(self, rows: list[Row]) -> tuple[int, dict[str, int]]:
-        """The header row (0-based) and column key → index, found by matching column titles."""
-        best: tuple[int, int, dict[str, int]] | None = None
+        """The header row (0-based; of a two-row header, the lower) and column key → index,
+        found by matching column titles; `header_cells` keeps each title as the sheet spells
+        it."""
         titles = [(column.key, column.titles()) for column in self.columns]
-        for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-            found: dict[str, int] = {}
-            for c, cell in enumerate(row):
-                heading = _header_key(cell)
-                if not heading:
-                    continue
-                for key, spelt in titles:
-                    if key not in found and heading in spelt:
-                        found[key] = c
-                        break
-            if found and (best is None or len(found) > best[1]):
-                best = (r, len(found), found)
+        header, found = find_header(rows, titles, HEADER_SCAN_ROWS)
         required = [c for c in self.columns if c.required]
-        if best is None or any(c.key not in best[2] for c in required):
-            present = best[2] if best else {}
-            missing = "、".join(str(c.title) for c in required if c.key not in present)
+        if not found or any(c.key not in found for c in required):
+            missing = "、".join(str(c.title) for c in required if c.key not in found)
             raise SheetReadError(
                 _("没有找到表头：缺少列“%(missing)s”。表头应包含：%(titles)s。")
                 % {"missing": missing, "titles": "、".join(str(c.title) for c in self.columns)}
             )
-        return best[0], best[2]
+        self.header_cells = header_cells(rows, header, found)
+        return header, found
 
     def progress(self, done: int, total: int, *, force: bool = False) -> None:
         if self._progress is None:
@@ -448,7 +439,7 @@ class Importer:
         for offset, row in enumerate(data):
             if offset % PROGRESS_EVERY == 0:
                 self.progress(offset, len(data))
-            if not _blank(row):
+            if not _blank(row) and not is_totals(row):  # a totals line is no record
                 records.append(reader.record(header + offset + 2, row))
         return records
 

@@ -1,4 +1,6 @@
-"""What surrounds the table in an office's sheet: the sign-off lines below it (填报人, 审核人,
+"""What surrounds the table in an office's sheet: its header (on any row, perhaps two rows
+with a group's title merged over its sub-titles), the totals lines in it (合计), the sign-off
+lines below it (填报人, 审核人,
 联系电话, 制表, 备注, 单位盖章 …) that end it, the ledger's own date written above or below it
 ("填报日期：2023年6月15日"), and which cells hold formulas.
 
@@ -18,7 +20,16 @@ from django.utils.translation import gettext_lazy
 
 from shigan.core.spreadsheets.values import CellError, normalize_text, parse_date
 
-__all__ = ["FORMULA_MESSAGE", "footer_start", "ledger_date", "formula_cells"]
+__all__ = [
+    "FORMULA_MESSAGE",
+    "header_key",
+    "find_header",
+    "header_cells",
+    "is_totals",
+    "footer_start",
+    "ledger_date",
+    "formula_cells",
+]
 
 FORMULA_MESSAGE = gettext_lazy("单元格是公式，请复制后选择性粘贴为数值。")
 
@@ -63,6 +74,96 @@ _DATE_LABEL = re.compile(
     r"(?:填报日期|填表日期|报送日期|制表日期|统计日期|截止日期|截至日期|日期|截至|截止)"
     r"\s*[:：]?\s*(\d{4}\s*[年./\-]\s*\d{1,2}\s*[月./\-]\s*\d{1,2}\s*日?)"
 )
+
+
+# -- the header ---------------------------------------------------------------------------------
+
+# A closing qualifier on a title: "责任单位（部门）", "参加人数（人）", "完成时限(必填)". A unit of
+# money or a share is not a mere qualifier: "资金（千元）" must not be read as a column of yuan.
+_QUALIFIER = re.compile(r"\(([^()]*)\)$")
+_MEASURE = re.compile(r"[元万亿%‰]")
+Titles = list[tuple[str, set[str]]]  # (column key, the header keys of its titles)
+
+
+def header_key(text: object) -> str:
+    """A column title as compared: half-width, lower case, without spaces, line breaks,
+    invisible characters or the asterisk of a required column ("整改\n时限*" → "整改时限")."""
+    return "".join(normalize_text(text).replace("*", "").split()).lower()
+
+
+def _title_of(heading: str, titles: Titles, found: dict[str, int]) -> str | None:
+    for key, spelt in titles:
+        if key not in found and heading in spelt:
+            return key
+    return None
+
+
+def _row_titles(row: list[Any], titles: Titles) -> dict[str, int]:
+    """{column key: index} of the titles in one row; a title's closing qualifier is dropped
+    when the title is not known with it."""
+    found: dict[str, int] = {}
+    for c, cell in enumerate(row):
+        heading = header_key(cell)
+        if not heading:
+            continue
+        key = _title_of(heading, titles, found)
+        qualifier = _QUALIFIER.search(heading)
+        if key is None and qualifier and not _MEASURE.search(qualifier[1]):
+            key = _title_of(heading[: qualifier.start()], titles, found)
+        if key is not None:
+            found[key] = c
+    return found
+
+
+def _blank_at(row: list[Any], columns: Any) -> bool:
+    return all(c >= len(row) or not normalize_text(row[c]) for c in columns)
+
+
+def find_header(rows: list[list[Any]], titles: Titles, scan: int) -> tuple[int, dict[str, int]]:
+    """The header's last row (0-based) and {column key: index}, or (-1, {}) when no row of the
+    first `scan` holds a title. A header of two rows is read as one: the titles merged down over
+    both rows stand in the upper row (the lower is blank below them), a group's sub-titles in
+    the lower row."""
+    best, found = -1, {}
+    for r, row in enumerate(rows[:scan]):
+        here = _row_titles(row, titles)
+        if len(here) > len(found):
+            best, found = r, here
+    if best < 0:
+        return best, found
+    rest = [(key, spelt) for key, spelt in titles if key not in found]
+    below = _row_titles(rows[best + 1], rest) if best + 1 < len(rows) and rest else {}
+    if below and _blank_at(rows[best + 1], found.values()):
+        return best + 1, {**found, **below}
+    above = _row_titles(rows[best - 1], rest) if best > 0 and rest else {}
+    if above and _blank_at(rows[best], above.values()):
+        return best, {**above, **found}
+    return best, found
+
+
+def header_cells(rows: list[list[Any]], header: int, found: dict[str, int]) -> dict[str, str]:
+    """{column key: its title as the sheet spells it}: in the header's row, or in the row above
+    it for a title merged down over a two-row header."""
+    cells: dict[str, str] = {}
+    for key, c in found.items():
+        for r in (header, header - 1):
+            cell = rows[r][c] if r >= 0 and c < len(rows[r]) else ""
+            if normalize_text(cell):
+                cells[key] = str(cell).strip()
+                break
+    return cells
+
+
+# -- the lines around and in the table ---------------------------------------------------------
+
+_TOTALS = re.compile(r"^(?:合计|总计|小计|共计|总合计)[:：]?$")
+
+
+def is_totals(row: list[Any]) -> bool:
+    """A totals line (合计, 总计, 小计 …): its first filled cell says so. It sums the rows above
+    it; it is not a record."""
+    texts = _texts(row)
+    return bool(texts) and bool(_TOTALS.match(texts[0]))
 
 
 def _texts(row: list[Any]) -> list[str]:

@@ -41,6 +41,11 @@ __all__ = [
 # Full-width ASCII (！ … ～) maps onto ASCII by a fixed offset; the ideographic space onto " ".
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FULL_WIDTH[0x3000] = 0x20
+# What a copy from a web page or a chat leaves in a cell and nobody sees: a no-break space
+# (a space), zero-width spaces and joiners, a byte-order mark (nothing).
+_INVISIBLE: dict[int, int | None] = {0xA0: 0x20, 0x202F: 0x20}
+_INVISIBLE.update(dict.fromkeys((0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF)))
+_FULL_WIDTH.update(_INVISIBLE)
 _EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01, counting the phantom 1900-02-29
 _FULL_DATE = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
@@ -156,7 +161,7 @@ def parse_text(value: object, *, max_length: int | None = None) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).replace("\u3000", " ").strip()
+    text = str(value).translate(_INVISIBLE).replace("\u3000", " ").strip()
     if max_length is not None and len(text) > max_length:
         raise CellError(_("不能超过 %(n)d 个字。") % {"n": max_length})
     return text

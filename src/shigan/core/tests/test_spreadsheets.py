@@ -363,3 +363,97 @@ def test_values_parse_english_dates():
         parse_date("30 February 2023")
     with pytest.raises(CellError, match="可识别"):
         parse_date("30 Juno 2023")
+
+
+def _book(build) -> bytes:
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    build(wb)
+    wb.close()
+    return buffer.getvalue()
+
+
+def test_header_titles_with_line_breaks_qualifiers_and_invisible_characters():
+    # Offices wrap long titles ("会议\n名称"), qualify them ("人数（人）") and paste them from web
+    # pages (a no-break space, a zero-width space); a money qualifier is never dropped.
+    data = _xlsx(
+        [
+            ["会议\n名称", "\xa0召开\r\n日期\u200b", "人数（人）", "形式（必填）"],
+            ["读书班", "2023-06-30", 12, "线下"],
+        ]
+    )
+    store = []
+    result = MeetingImporter(store=store).run(data, "a.xlsx")
+    assert result.errors == [] and result.created == 1, result.errors
+    assert store[0]["people"] == 12 and store[0]["kind"] == "offline"
+    data = _xlsx([["会议名称", "日期", "人数（万元）"], ["读书班", "2023-06-30", 12]])
+    store = []
+    MeetingImporter(store=store).run(data, "a.xlsx")
+    assert store[0]["people"] is None  # "人数（万元）" is not the 人数 column
+
+
+def test_invisible_characters_in_cells_are_dropped():
+    # A zero-width space or a no-break space in a cell is no part of its value: the rows below
+    # are one meeting (a duplicate), not two, and the date and the number read.
+    rows = [
+        ["会议名称", "日期", "人数"],
+        ["读书班\u200b", "2023-06-30\xa0", "\u200b12"],
+        ["\ufeff读书班\xa0", "2023年6月30日", 12],
+    ]
+    store = []
+    result = MeetingImporter(store=store, mode=ImportMode.VALID_ROWS).run(_xlsx(rows), "a.xlsx")
+    assert store == [{"title": "读书班", "held_on": date(2023, 6, 30), "people": 12, "kind": None}]
+    assert [e.message for e in result.errors] == ["与第 2 行重复。"]
+
+
+def test_a_totals_line_is_not_a_record():
+    rows = [
+        ["序号", "会议名称", "日期", "人数"],
+        [1, "读书班", "2023-06-30", 12],
+        [2, "党课", "2023-07-01", 30],
+        ["小  计", None, None, 42],
+        [3, "主题党日", "2023-07-02", 8],
+        ["合计", "", "", 50],
+    ]
+    store = []
+    result = MeetingImporter(store=store).run(_xlsx(rows), "a.xlsx")
+    assert result.errors == [] and result.total == result.created == 3, result.errors
+    assert [r["title"] for r in store] == ["读书班", "党课", "主题党日"]
+
+
+def test_a_two_row_header_reads_as_one():
+    # A title row, then a header of two rows: 会议名称, 日期 and 形式 merged down over both, the
+    # group 参会情况 merged across its sub-titles 人数 and 备注.
+    def build(wb):
+        ws = wb.add_worksheet()
+        ws.merge_range(0, 0, 0, 4, "2023年会议台账")
+        ws.merge_range(1, 0, 2, 0, "会议名称")
+        ws.merge_range(1, 1, 2, 1, "日期")
+        ws.merge_range(1, 2, 1, 3, "参会情况")
+        ws.write_row(2, 2, ["人数", "备注"])
+        ws.merge_range(1, 4, 2, 4, "形式")
+        ws.write_row(3, 0, ["读书班", "2023-06-30", 12, "", "线上"])
+        ws.write_row(4, 0, ["党课", "2023-07-01", "30", "", "线下"])
+
+    store = []
+    result = MeetingImporter(store=store).run(_book(build), "a.xlsx")
+    assert result.errors == [] and result.created == 2, result.errors
+    assert store[0] == {
+        "title": "读书班",
+        "held_on": date(2023, 6, 30),
+        "people": 12,
+        "kind": "online",
+    }
+    assert store[1]["people"] == 30 and store[1]["kind"] == "offline"
+
+    # The sub-titles may outnumber the titles above them: the same sheet, the other way round.
+    def build_wide(wb):
+        ws = wb.add_worksheet()
+        ws.merge_range(0, 0, 1, 0, "会议名称")
+        ws.merge_range(0, 1, 0, 3, "会议情况")
+        ws.write_row(1, 1, ["日期", "人数", "形式"])
+        ws.write_row(2, 0, ["读书班", "2023-06-30", 12, "线上"])
+
+    store = []
+    result = MeetingImporter(store=store).run(_book(build_wide), "a.xlsx")
+    assert result.errors == [] and store[0]["title"] == "读书班", result.errors

@@ -56,7 +56,7 @@ class IndicatorReportImporter(InitiativeImporter):
     def locate_header(self, rows):
         header, positions = super().locate_header(rows)
         if "value" in positions:
-            self.value_header = str(rows[header][positions["value"]]).strip()
+            self.value_header = self.header_cells["value"]  # or the upper row of two
             self.value_measure = header_measure(self.value_header)
         return header, positions
 

@@ -105,9 +105,9 @@ class ProjectImporter(InitiativeImporter):
         header, positions = super().locate_header(rows)
         for key in self.amount_keys:
             if key in positions:
-                text = str(rows[header][positions[key]])
+                text = self.header_cells[key]  # in the upper row of a two-row header
                 self.amount_units[key] = header_unit(text) or "yuan"
-                self.headers[self.column_title(key)] = text.strip()
+                self.headers[self.column_title(key)] = text
         return header, positions
 
     def records(self, rows):
