@@ -1,5 +1,11 @@
 """Units found by what a sheet calls them: by name, short name, division code or a path of
-names from a subtree's top, with suggestions for near misses (every app's importer uses it)."""
+names from a subtree's top, with suggestions for near misses (every app's importer uses it).
+
+Offices also write a unit with the names of the units above it run together, the way an
+address is written: "内蒙古自治区锡林郭勒盟阿巴嘎旗别力古台镇", "内蒙古自治区别力古台镇",
+"阿巴嘎旗别力古台镇", or as a path from the region down ("内蒙古自治区/锡林郭勒盟/阿巴嘎旗/
+别力古台镇"). The names of the subtree's top and of the units above it are dropped from the
+front; what is left is a unit's name, or a unit's name run together with a unit's below it."""
 
 from collections import defaultdict
 from typing import Any
@@ -43,6 +49,9 @@ class UnitIndex:
         with cyclic_gc_paused():  # tens of thousands of long-lived tuples and lists
             self._load(query, root)
         self._units: dict[int, Unit] = {}
+        # The names (and short names) of the top and the units above it, from the region down.
+        above = [*Unit.objects.get_ancestors(root), root]
+        self._above = [{_norm(n) for n in (u.name, u.short_name) if n} for u in above]
         self._choices: list[str] | None = None
         self._blank: list[object] | None = None
         self._slots: list[int] = []
@@ -103,12 +112,52 @@ class UnitIndex:
                 return []
             return list(self.by_key["code"].get(code, [])) if code is not None else []
         if PATH_SEPARATOR in ref:
-            ref = PATH_SEPARATOR.join(part for part in ref.split(PATH_SEPARATOR) if part)
-            found = self.by_key["path"].get(ref)
+            parts = [part for part in ref.split(PATH_SEPARATOR) if part]
+            found = self.by_key["path"].get(PATH_SEPARATOR.join(parts))
             if found is None:
-                found = self.by_key["path"].get(self.name_path[self.root.pk] + "/" + ref, [])
+                below = self._below_top(parts)  # "内蒙古自治区/锡林郭勒盟/阿巴嘎旗/…"
+                path = PATH_SEPARATOR.join([self.name_path[self.root.pk], *below])
+                found = self.by_key["path"].get(path, [])
             return list(found)
-        return list(self.by_key["name"].get(ref) or self.by_key["short"].get(ref) or [])
+        found = self.by_key["name"].get(ref) or self.by_key["short"].get(ref)
+        return list(found) if found else self._run_together(ref)
+
+    def _below_top(self, parts: list[str]) -> list[str]:
+        """A path's parts with the names of the top and the units above it dropped."""
+        level = 0
+        while parts and level < len(self._above):
+            if parts[0] in self._above[level]:
+                parts = parts[1:]
+            level += 1
+        return parts
+
+    def _named(self, ref: str) -> list[int]:
+        return self.by_key["name"].get(ref) or self.by_key["short"].get(ref) or []
+
+    def _run_together(self, ref: str) -> list[int]:
+        """The units a name run together with the names above it names: the top's and its
+        ancestors' names dropped from the front, then a unit's name, or a unit's name followed by
+        the name of a unit below it ("别力古台镇别力古台社区居委会")."""
+        rest, last = ref, -1
+        for level, names in enumerate(self._above):
+            name = next((n for n in sorted(names, key=len, reverse=True) if rest.startswith(n)), "")
+            if name:
+                rest, last = rest[len(name) :], level
+        if not rest:  # the top itself, after the units above it; not a unit above the top
+            return [self.root.pk] if last == len(self._above) - 1 else []
+        if rest != ref and (found := self._named(rest)):
+            return list(found)
+        for cut in range(2, len(rest) - 1):
+            heads, tails = self._named(rest[:cut]), self._named(rest[cut:])
+            inside = [
+                pk
+                for pk in tails
+                for head in heads
+                if self.rows[pk][0].startswith(self.rows[head][0]) and pk != head
+            ]
+            if inside:
+                return inside
+        return []
 
     def suggest(self, text: object) -> str | None:
         """The unit a near miss most likely means, the same answer every time: a unit whose

@@ -1,0 +1,59 @@
+"""A 问题整改台账 as offices really fill it in: the header titled their way, the units written
+the way an address is written, a totals line under the table; imported twice, it adds nothing."""
+
+import io
+
+import pytest
+import xlsxwriter
+
+from shigan.orgs.models import Unit
+from shigan.problems.models import Problem
+from shigan.problems.tests.test_imports import run
+
+pytestmark = pytest.mark.django_db
+
+
+def _ledger(header, rows) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.merge_range(0, 0, 0, len(header) - 1, "问题整改台账")
+    sheet.write_row(1, 0, header)
+    for r, row in enumerate(rows, start=2):
+        sheet.write_row(r, 0, row)
+    book.close()
+    return buffer.getvalue()
+
+
+def test_units_written_with_the_names_above_them_resolve(units, calendar, editor, campaign):
+    child, grandchild = units["child"], units["grandchild"]
+    above = [u.name for u in Unit.objects.get_ancestors(units["own"])]  # 内蒙古自治区, 锡林郭勒盟
+    header = ["序号", "问题描述", "整改措施", "责任单位（部门）", "整改\n时限"]
+    rows = [
+        [1, "甲问题", "措施", "".join([*above, units["own"].name, child.name]), "2023年6月底"],
+        [2, "乙问题", "措施", above[0] + child.name, "2023-06-30"],
+        [3, "丙问题", "措施", "/".join([*above, units["own"].name, child.name]), "2023-06-30"],
+        [4, "丁问题", "措施", child.name + grandchild.name, "2023-06-30"],
+        [5, "戊问题", "措施", above[0] + units["own"].name, "2023-06-30"],
+        ["合计", "5个问题", "", "", ""],
+    ]
+    data = _ledger(header, rows)
+    result = run(editor, units, campaign, data)
+    assert result.errors == [] and result.created == 5, result.errors
+    by_title = {p.title: p.unit for p in Problem.objects.all()}
+    assert by_title == {
+        "甲问题": child,
+        "乙问题": child,
+        "丙问题": child,
+        "丁问题": grandchild,
+        "戊问题": units["own"],
+    }
+    again = run(editor, units, campaign, data)
+    assert again.unchanged == 5 and again.created == 0 and Problem.objects.count() == 5
+    # A unit above the banner is not the banner: refused, with the row, the column and a hint.
+    wrong = _ledger(header, [[1, "己问题", "措施", "".join(above), "2023-06-30"]])
+    result = run(editor, units, campaign, wrong)
+    assert not result.committed and not Problem.objects.filter(title="己问题").exists()
+    [error] = result.errors
+    assert (error.row, error.letter, error.column) == (3, "D", "责任单位")
+    assert "找不到" in error.message
