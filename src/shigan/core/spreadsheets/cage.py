@@ -10,9 +10,15 @@ A file that trips any of them is refused with one clear message; the worker live
 
 The child only runs the reader and writes its pickled rows to a pipe, then leaves with
 os._exit: it touches no lock, log or database connection it inherited from the parent.
+
+The sheet read is the first visible worksheet the caller accepts (`accept`: the importer finds
+its header there), else the first visible one: offices put a 填表说明 sheet before the table,
+and WPS templates a hidden sheet of drop-down lists. A sheet other than the first is checked
+for its extent in the child, before it is read.
 """
 
 import faulthandler
+import html
 import io
 import os
 import pickle
@@ -22,13 +28,25 @@ import select
 import signal
 import time
 import zipfile
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-__all__ = ["Refused", "Damaged", "read_first_sheet", "precheck", "check_zip"]
+__all__ = [
+    "Refused",
+    "Damaged",
+    "read_first_sheet",
+    "read_sheet",
+    "sheet_members",
+    "precheck",
+    "check_zip",
+]
+
+SHEETS_TRIED = 20  # visible worksheets read, at most, looking for the one the caller accepts
+Rows = list[list[Any]]
 
 ZIP_FORMATS = (".xlsx", ".xlsm", ".ods")
 _CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
@@ -45,6 +63,7 @@ class Refused(Exception):
 
     def __init__(self, reason: str):
         super().__init__(_("文件过大或结构异常，无法读取（%(reason)s）。") % {"reason": reason})
+        self.reason = reason
 
 
 class Damaged(Exception):
@@ -83,10 +102,45 @@ def _first_sheet(archive: zipfile.ZipFile) -> str | None:
     return sheets[0] if sheets else None
 
 
-def _check_extent(archive: zipfile.ZipFile) -> None:
-    """The first sheet's extent, declared and actual, streamed: rows × columns within limit."""
-    name = _first_sheet(archive)
-    if name is None:
+_SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
+_ATTRIBUTE = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+
+
+def _attributes(text: bytes) -> dict[str, str]:
+    """An element's attributes without their prefixes (r:id → id), unescaped."""
+    return {
+        key.decode().rsplit(":", 1)[-1]: html.unescape(value.decode())
+        for key, value in _ATTRIBUTE.findall(text)
+    }
+
+
+def sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
+    """{sheet name: the archive member holding it} of an xlsx, in the workbook's order (which
+    need not be the order of the members' numbers: sheets are moved about)."""
+    try:
+        book = archive.read("xl/workbook.xml")
+        links = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+    targets = {}
+    for found in _RELATIONSHIP.finditer(links):
+        link = _attributes(found[1])
+        target = link.get("Target", "")
+        targets[link.get("Id")] = target[1:] if target.startswith("/") else "xl/" + target
+    members = {}
+    for found in _SHEET_ENTRY.finditer(book):
+        sheet = _attributes(found[1])
+        if sheet.get("name") and sheet.get("id") in targets:
+            members[sheet["name"]] = targets[sheet["id"]]
+    return members
+
+
+def _check_extent(archive: zipfile.ZipFile, name: str | None = None) -> None:
+    """A sheet's extent (the first sheet's by default), declared and actual, streamed: rows ×
+    columns within limit."""
+    name = name or _first_sheet(archive)
+    if name is None or name not in archive.namelist():
         return
     max_row = max_col = 0
     tail = b""
@@ -128,7 +182,30 @@ def _mapped_bytes() -> int:
         return int(statm.read().split()[0]) * resource.getpagesize()
 
 
-def _child(data: bytes, write_fd: int) -> None:
+def _read(data: bytes, ext: str, accept: Callable[[Rows], bool] | None) -> tuple[str, Rows]:
+    """The first visible worksheet `accept`s, else the first visible one: (its name, rows)."""
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    sheets = [
+        sheet.name
+        for sheet in workbook.sheets_metadata
+        if sheet.typ == SheetTypeEnum.WorkSheet and sheet.visible == SheetVisibleEnum.Visible
+    ] or workbook.sheet_names[:1]
+    members: dict[str, str] = {}
+    archive = zipfile.ZipFile(io.BytesIO(data)) if ext in (".xlsx", ".xlsm") else None
+    if archive is not None:
+        members = sheet_members(archive)
+    first: tuple[str, Rows] | None = None
+    for name in sheets[:SHEETS_TRIED]:
+        if archive is not None and name in members:
+            _check_extent(archive, members[name])
+        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        if accept is None or accept(rows):
+            return name, rows
+        first = first or (name, rows)
+    return first or ("", [])
+
+
+def _child(data: bytes, ext: str, accept: Callable[[Rows], bool] | None, write_fd: int) -> None:
     """In the forked child: limits, read, write the pickled outcome, leave."""
     # On top of what the process already maps (a forked worker's threads and libraries):
     # the reader may take this much more.
@@ -140,15 +217,11 @@ def _child(data: bytes, write_fd: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
         try:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            rows = (
-                workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-                if workbook.sheet_names
-                else []
-            )
-            outcome: tuple[str, object] = ("rows", rows)
+            outcome: tuple[str, object] = ("sheet", _read(data, ext, accept))
         except MemoryError:
-            outcome = ("refused", "memory")
+            outcome = ("refused", _("读取时超出内存限制"))
+        except Refused as refusal:
+            outcome = ("refused", refusal.reason)
         except Exception as error:  # calamine's own errors for damaged files
             outcome = ("damaged", str(error))
         payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
@@ -183,19 +256,27 @@ def _collect(pid: int, read_fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_first_sheet(data: bytes, ext: str) -> list[list[Any]]:
-    """All rows of the first sheet, read in the cage; Refused or Damaged otherwise."""
+def read_sheet(
+    data: bytes, ext: str, accept: Callable[[Rows], bool] | None = None
+) -> tuple[str, Rows]:
+    """The name and rows of the first visible worksheet that `accept`s (else of the first
+    visible one), read in the cage; Refused or Damaged otherwise."""
     precheck(data, ext)
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child
         os.close(read_fd)
-        _child(data, write_fd)
+        _child(data, ext, accept, write_fd)
     os.close(write_fd)
     kind, value = pickle.loads(_collect(pid, read_fd))
     if kind == "refused":
-        raise Refused(_("读取时超出内存限制"))
+        raise Refused(value)
     if kind == "damaged":
         raise Damaged(value)
-    rows: list[list[Any]] = value
-    return rows
+    sheet: tuple[str, Rows] = value
+    return sheet
+
+
+def read_first_sheet(data: bytes, ext: str) -> Rows:
+    """All rows of the first visible sheet, read in the cage; Refused or Damaged otherwise."""
+    return read_sheet(data, ext)[1]

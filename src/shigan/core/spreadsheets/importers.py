@@ -32,7 +32,7 @@ from shigan.core.spreadsheets.layout import (
     is_totals,
     ledger_date,
 )
-from shigan.core.spreadsheets.reading import SheetReadError, read_rows
+from shigan.core.spreadsheets.reading import SheetReadError, read_sheet
 from shigan.core.spreadsheets.values import (
     CellError,
     label_index,
@@ -412,6 +412,13 @@ class Importer:
         self.header_cells = header_cells(rows, header, found)
         return header, found
 
+    def _has_header(self, rows: list[Row]) -> bool:
+        try:
+            self.locate_header(rows)
+        except SheetReadError:
+            return False
+        return True
+
     def progress(self, done: int, total: int, *, force: bool = False) -> None:
         if self._progress is None:
             return
@@ -463,8 +470,10 @@ class Importer:
             data = _read_bytes(source)
             filename = filename or (str(source) if isinstance(source, str | Path) else None)
             self.source_data, self.source_name = data, filename or ""
-            rows = read_rows(data, filename)
-            self.formulas = formula_cells(data, filename or "")
+            # The first visible sheet with this importer's header (read in a forked child: the
+            # check leaves this process's importer as it was).
+            sheet, rows = read_sheet(data, filename, accept=self._has_header)
+            self.formulas = formula_cells(data, filename or "", sheet)
             records = self.records(rows)
         except SheetReadError as error:
             result.message = error.message

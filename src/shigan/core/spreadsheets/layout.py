@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
+from shigan.core.spreadsheets.cage import sheet_members
 from shigan.core.spreadsheets.values import CellError, normalize_text, parse_date
 
 __all__ = [
@@ -218,23 +219,17 @@ def _ref_index(ref: str) -> tuple[int, int] | None:
     return int(m[2]) - 1, column - 1
 
 
-def _first_sheet_member(archive: zipfile.ZipFile) -> str | None:
-    names = sorted(
-        (n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)),
-        key=lambda n: int(Path(n).stem.removeprefix("sheet")),  # as fullmatched above
-    )
-    return names[0] if names else None
-
-
-def formula_cells(data: bytes, filename: str) -> set[tuple[int, int]]:
-    """(row, column), 0-based, of the first sheet's formula cells in an xlsx file. Other
+def formula_cells(data: bytes, filename: str, sheet: str = "") -> set[tuple[int, int]]:
+    """(row, column), 0-based, of the formula cells of the sheet named `sheet` (by default the
+    first in the workbook's order) in an xlsx file. Other
     formats report none: .xls keeps formulas in binary records and .ods in attributes that
     calamine already resolves to values, and a csv has no formulas."""
     if Path(filename or "").suffix.lower() not in (".xlsx", ".xlsm"):
         return set()
     try:
         archive = zipfile.ZipFile(BytesIO(data))
-        member = _first_sheet_member(archive)
+        members = sheet_members(archive)
+        member = members.get(sheet) or next(iter(members.values()), None)
         if member is None:
             return set()
         with archive.open(member) as handle:

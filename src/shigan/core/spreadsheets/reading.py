@@ -1,7 +1,9 @@
-"""Reading the first sheet of an uploaded file into rows of cell values."""
+"""Reading an uploaded file's sheet into rows of cell values: the first visible sheet, or the
+first the caller accepts (the one with the importer's header)."""
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -10,7 +12,7 @@ from django.utils.translation import gettext as _
 from shigan.core.errors import DomainError, ErrorCode
 from shigan.core.spreadsheets import cage
 
-__all__ = ["SheetReadError", "SUPPORTED_EXTENSIONS", "read_rows", "decode_csv"]
+__all__ = ["SheetReadError", "SUPPORTED_EXTENSIONS", "read_rows", "read_sheet", "decode_csv"]
 
 SUPPORTED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
@@ -46,7 +48,18 @@ def _read_csv(data: bytes) -> list[list[Any]]:
 def read_rows(
     source: str | Path | bytes | IO[bytes], filename: str | None = None
 ) -> list[list[Any]]:  # cells: str, int, float, date, datetime or bool
-    """All rows of the first sheet (cells as str/int/float/date/datetime/bool, blanks as "")."""
+    """All rows of the first visible sheet (cells as str/int/float/date/datetime/bool, blanks
+    as "")."""
+    return read_sheet(source, filename)[1]
+
+
+def read_sheet(
+    source: str | Path | bytes | IO[bytes],
+    filename: str | None = None,
+    accept: Callable[[list[list[Any]]], bool] | None = None,
+) -> tuple[str, list[list[Any]]]:
+    """The name ("" for a csv) and rows of the first visible sheet that `accept`s, else of the
+    first visible sheet."""
     if isinstance(source, str | Path):
         filename = filename or str(source)
         data = Path(source).read_bytes()
@@ -61,9 +74,9 @@ def read_rows(
             % {"ext": ext or "?"}
         )
     if ext == ".csv":
-        return _read_csv(data)
+        return "", _read_csv(data)
     try:
-        rows = cage.read_first_sheet(data, ext)  # in a child process, under limits
+        return cage.read_sheet(data, ext, accept)  # in a child process, under limits
     except cage.Refused as refusal:
         raise SheetReadError(str(refusal)) from None
     except Exception as error:  # calamine raises its own error types for damaged files
@@ -71,4 +84,3 @@ def read_rows(
             _("无法读取文件：%(error)s。请确认文件未损坏，且是 Excel 或 WPS 表格。")
             % {"error": error}
         ) from None
-    return rows

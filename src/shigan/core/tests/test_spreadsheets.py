@@ -2,6 +2,8 @@
 
 import csv
 import io
+import re
+import zipfile
 from datetime import date
 
 import pytest
@@ -457,3 +459,60 @@ def test_a_two_row_header_reads_as_one():
     store = []
     result = MeetingImporter(store=store).run(_book(build_wide), "a.xlsx")
     assert result.errors == [] and store[0]["title"] == "读书班", result.errors
+
+
+def _instructions_first(build_data, *, hidden=False) -> bytes:
+    def build(wb):
+        notes = wb.add_worksheet("填表说明")
+        notes.write(0, 0, "填表说明：请在“会议台账”表中填写，日期写成2023年6月30日。")
+        if hidden:  # a WPS template's list of drop-down values, hidden, before the table
+            notes.hide()
+        build_data(wb.add_worksheet("会议台账"))
+        if hidden:
+            wb.worksheets()[1].activate()
+
+    return _book(build)
+
+
+def test_the_table_may_follow_an_instructions_sheet_or_a_hidden_one():
+    def data(ws):
+        ws.merge_range(0, 0, 0, 2, "会议台账")
+        ws.write_row(1, 0, ["会议名称", "日期", "人数"])
+        ws.write_row(2, 0, ["读书班", "2023-06-30", 12])
+
+    for hidden in (False, True):
+        store = []
+        result = MeetingImporter(store=store).run(
+            _instructions_first(data, hidden=hidden), "a.xlsx"
+        )
+        assert result.errors == [] and [r["title"] for r in store] == ["读书班"], result.errors
+    # No sheet with the header: the message names the missing columns, as for one sheet.
+    result = MeetingImporter(store=[]).run(_instructions_first(lambda ws: None), "a.xlsx")
+    assert "没有找到表头" in result.message and "会议名称" in result.message
+
+
+def test_formulas_are_found_on_the_sheet_read_whatever_the_sheets_order():
+    # The table (sheet2.xml) moved before the instructions (sheet1.xml), as one drags a tab:
+    # the formula in the table's text column is reported, at its own row and column.
+    def build(wb):
+        wb.add_worksheet("填表说明").write(0, 0, "说明")
+        ws = wb.add_worksheet("会议台账")
+        ws.write_row(0, 0, ["会议名称", "日期"])
+        ws.write_row(1, 0, ["党课", "2023-06-30"])
+        ws.write_formula(2, 0, '="读书"&"班"', None, "读书班")
+        ws.write(2, 1, "2023-07-01")
+
+    source = zipfile.ZipFile(io.BytesIO(_book(build)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as moved:
+        for member in source.infolist():
+            content = source.read(member.filename)
+            if member.filename == "xl/workbook.xml":
+                first, second = re.findall(rb"<sheet [^>]*/>", content)
+                content = content.replace(first + second, second + first)
+            moved.writestr(member, content)
+    assert read_rows(buffer.getvalue(), "a.xlsx")[0] == ["会议名称", "日期"]
+    result = MeetingImporter(store=[]).run(buffer.getvalue(), "a.xlsx")
+    assert [(e.row, e.letter, e.message) for e in result.errors] == [
+        (3, "A", "单元格是公式，请复制后选择性粘贴为数值。")
+    ]
