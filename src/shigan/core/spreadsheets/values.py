@@ -8,6 +8,7 @@ labels match in every configured language (`spellings`, `match_key`), and dates 
 written the English way ("30 June 2023", "June 30, 2023").
 """
 
+import calendar
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -47,9 +48,12 @@ _INVISIBLE: dict[int, int | None] = {0xA0: 0x20, 0x202F: 0x20}
 _INVISIBLE.update(dict.fromkeys((0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF)))
 _FULL_WIDTH.update(_INVISIBLE)
 _EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01, counting the phantom 1900-02-29
-_FULL_DATE = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$")
+# A deadline is often written "by" a day or a month's end: 2023年6月30日前, 6月底, 2023年6月末.
+_BY = r"\s*(?:之?前)?$"
+_FULL_DATE = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*[日号]?" + _BY)
+_MONTH_END = re.compile(r"^(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*[底末]" + _BY)
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
+_MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?" + _BY)
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _MONTHS = {
     name: number
@@ -193,7 +197,8 @@ def _make_date(year: int, month: int, day: int, raw: object) -> date:
 
 def parse_date(value: object, *, default_year: int | None = None) -> date | None:
     """Excel serials, date cells and the text forms 2023年6月30日, 2023.6.30, 2023/6/30,
-    2023-06-30, 20230630, 6月30日 (with `default_year`), 30 June 2023 and June 30, 2023; within
+    2023-06-30, 20230630, 6月30日 (with `default_year`), 30 June 2023 and June 30, 2023, a
+    month's end (2023年6月底, 6月末) and a day "by" (2023年6月30日前); within
     the ledger's range, 2000–2100 (core/dates.py)."""
     day = _parse_any_date(value, default_year=default_year)
     if day is not None and not in_range(day):
@@ -218,10 +223,16 @@ def _parse_any_date(value: object, *, default_year: int | None) -> date | None:
     text = text.split(" ")[0] if re.match(r"^\S+\s+\d{1,2}:\d{2}", text) else text
     if m := _FULL_DATE.match(text) or _COMPACT_DATE.match(text):
         return _make_date(int(m[1]), int(m[2]), int(m[3]), value)
-    if m := _MONTH_DAY.match(text):
-        if default_year is None:
+    if m := _MONTH_DAY.match(text) or _MONTH_END.match(text):
+        year = int(m[1]) if m.re is _MONTH_END and m[1] else default_year
+        if year is None:
             raise CellError(_("“%(value)s”没有年份，请写成“2023年6月30日”。") % {"value": value})
-        return _make_date(default_year, int(m[1]), int(m[2]), value)
+        if m.re is _MONTH_DAY:
+            return _make_date(year, int(m[1]), int(m[2]), value)
+        month = int(m[2])  # the month's last day
+        return _make_date(
+            year, month, calendar.monthrange(year, month)[1] if 0 < month < 13 else 1, value
+        )
     if text.isdigit() and 20000 <= int(text) < 80000:  # a serial typed as text
         return _EXCEL_EPOCH + timedelta(days=int(text))
     if m := ENGLISH_DATE.fullmatch(text):

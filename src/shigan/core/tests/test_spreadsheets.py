@@ -104,6 +104,24 @@ def test_values_parse_every_date_form():
         parse_date("上周五")
 
 
+def test_values_parse_a_deadline_as_offices_write_it():
+    # A month's end, a day "by", 号 for 日.
+    assert parse_date("2023年6月底") == date(2023, 6, 30)
+    assert parse_date("2024年2月末") == date(2024, 2, 29)
+    assert parse_date("2023年12月底前") == date(2023, 12, 31)
+    assert parse_date("6月底", default_year=2023) == date(2023, 6, 30)
+    assert parse_date("2023年6月30日前") == date(2023, 6, 30)
+    assert parse_date("2023.6.30前") == date(2023, 6, 30)
+    assert parse_date("2023年6月8号") == date(2023, 6, 8)
+    assert parse_date("7月1号之前", default_year=2023) == date(2023, 7, 1)
+    with pytest.raises(CellError, match="没有年份"):
+        parse_date("6月底")
+    with pytest.raises(CellError, match="不是有效的日期"):
+        parse_date("2023年13月底")
+    with pytest.raises(CellError, match="可识别"):
+        parse_date("2023年6月")  # which day of June is not for the importer to guess
+
+
 def test_values_numbers_and_codes():
     assert parse_int("１２３") == 123
     assert parse_int(12.0) == 12
