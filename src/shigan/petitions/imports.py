@@ -3,10 +3,12 @@ Rows are checked here and written one by one through `petition_intake` (transiti
 entry, duplicate check) inside the import's transaction. Re-importing the same sheet changes
 nothing: a row whose date, petitioner and subject are already there counts as unchanged."""
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shigan.core.errors import DomainError
 from shigan.core.spreadsheets.importers import Column, Importer, Record
+from shigan.core.spreadsheets.values import CellError, parse_text
 from shigan.petitions import crypto, services
 from shigan.petitions.choices import Category, Channel
 from shigan.petitions.models import Petitioner
@@ -71,6 +73,18 @@ class PetitionImporter(Importer):
     def __init__(self, *, agent, **kwargs):
         super().__init__(**kwargs)
         self.agent = agent
+
+    def parse_id_number(self, raw) -> str:
+        """An 18-digit number is more than a spreadsheet's number keeps (15 significant digits):
+        an ID typed into a cell not formatted as text has lost its last digits."""
+        if isinstance(raw, int | float) and not isinstance(raw, bool) and abs(raw) >= 1e15:
+            raise CellError(
+                _(
+                    "身份证号被存成了数字，末几位已丢失。请把该列设为文本格式（或在号码前加英文单引号）"
+                    "后重新填写。"
+                )
+            )
+        return parse_text(raw)
 
     def clean(self, records: list[Record]) -> None:
         for record in records:

@@ -118,3 +118,18 @@ def test_template_download(client, people, agents):
     client.force_login(people["gacha_agent"])
     response = client.get(reverse("petitions:template"))
     assert response.status_code == 200 and response.content[:2] == b"PK"
+
+
+def test_an_id_number_stored_as_a_number_is_refused_with_the_reason(agents, people):
+    # Typed into a cell not formatted as text, an 18-digit ID keeps 15 significant digits: its
+    # tail is gone, whatever its check digit happens to say. An old 15-digit one is exact.
+    rows = [list(ROWS[0]), list(ROWS[1])]
+    rows[0][3] = int(PERSON["id_number"])
+    rows[1][3] = 152527900101123
+    result = PetitionImporter(actor=people["gacha_agent"], agent=agents["gacha"]).run(
+        sheet(rows), "a.xlsx"
+    )
+    assert not result.committed and not Petition.objects.exists()
+    [error] = result.errors
+    assert (error.row, error.letter, error.column) == (2, "D", "身份证号")
+    assert "存成了数字" in error.message
