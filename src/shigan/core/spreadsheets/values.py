@@ -55,6 +55,8 @@ _MONTH_END = re.compile(r"^(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*[底末]" + _B
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?" + _BY)
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+# What a count is of, written after it: "35人", "12 人次", "3场", "5个".
+_COUNTED = re.compile(r"(?<=\d)\s*(?:人次|人|名|个|次|场|期|件|项|户|家|条|篇|本)$")
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -182,7 +184,7 @@ def parse_int(value: object) -> int | None:
         if value.is_integer():
             return int(value)
         raise CellError(_("应为整数。"))
-    text = normalize_text(value).replace(",", "")
+    text = _COUNTED.sub("", normalize_text(value).replace(",", ""))
     if not _NUMBER.match(text) or "." in text and not text.endswith(".0"):
         raise CellError(_("“%(value)s”不是整数。") % {"value": value})
     return int(float(text))

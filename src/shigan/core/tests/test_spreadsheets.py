@@ -124,6 +124,13 @@ def test_values_parse_a_deadline_as_offices_write_it():
 
 def test_values_numbers_and_codes():
     assert parse_int("１２３") == 123
+    assert parse_int("35人") == 35  # a count with what it counts, as offices write it
+    assert parse_int("1,200 人次") == 1200
+    assert parse_int("３场") == 3
+    with pytest.raises(CellError, match="不是整数"):
+        parse_int("约30人")
+    with pytest.raises(CellError, match="不是整数"):
+        parse_int("人")
     assert parse_int(12.0) == 12
     with pytest.raises(CellError):
         parse_int("12.5")
