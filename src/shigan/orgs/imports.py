@@ -25,8 +25,10 @@ from shigan.core.spreadsheets.values import (
     CellError,
     label_index,
     match_key,
+    names_text,
     normalize_text,
     parse_division_code,
+    parse_text,
 )
 from shigan.orgs.choices import PersonRank, Role, UnitKind
 from shigan.orgs.models import Membership, Person, Unit
@@ -413,6 +415,9 @@ class PersonImporter(Importer):
 
     def parse_seq(self, raw: object) -> None:
         return None  # a row number of the sheet, whatever the office wrote there
+
+    def parse_name(self, raw: object) -> str:
+        return names_text(parse_text(raw, max_length=50))  # "王  伟" is 王伟
 
     def parse_unit(self, raw: object) -> Unit | None:
         return self.index.resolve(raw) if normalize_text(raw) else None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from shigan.core.spreadsheets.values import CellError, normalize_text
+from shigan.core.spreadsheets.values import CellError, names_text, normalize_text
 from shigan.orgs.models import Person, Unit
 from shigan.orgs.scoping import subtree_q
 
@@ -32,7 +32,7 @@ class NewPerson:
 
 def leader_entries(raw: object) -> list[tuple[str, str]]:
     """(name, bracketed note) for each leader named in a cell, in order."""
-    return [(m[1], (m[2] or "").strip()) for m in _LEADER.finditer(normalize_text(raw))]
+    return [(m[1], (m[2] or "").strip()) for m in _LEADER.finditer(names_text(normalize_text(raw)))]
 
 
 def _steps(path: str) -> int:

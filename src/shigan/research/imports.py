@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from shigan.campaigns.choices import AspectKind
 from shigan.core.errors import DomainError
 from shigan.core.spreadsheets.importers import Column, Importer, Record, RowError
-from shigan.core.spreadsheets.values import CellError, normalize_text
+from shigan.core.spreadsheets.values import CellError, names_text, normalize_text
 from shigan.orgs.imports import UnitIndex
 from shigan.orgs.models import Person, Unit
 from shigan.orgs.scoping import subtree_q
@@ -154,6 +154,7 @@ class ResearchImporter(Importer):
         return self._people
 
     def resolve_person(self, record: Record, key: str, name: str) -> Person | None:
+        name = names_text(name)
         found = self.people().get(name, [])
         if len(found) == 1:
             return found[0]
@@ -166,7 +167,7 @@ class ResearchImporter(Importer):
         return None
 
     def resolve_people(self, record: Record, key: str) -> list[Person]:
-        names = [n for n in NAME_SEPARATORS.split(record.values.get(key) or "") if n]
+        names = [n for n in NAME_SEPARATORS.split(names_text(record.values.get(key))) if n]
         return [p for n in names if (p := self.resolve_person(record, key, n)) is not None]
 
     def fail(self, record: Record, key: str, message: str) -> None:

@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process
 
 from shigan.core.errors import DomainError
 from shigan.core.spreadsheets.importers import Column, Importer, Record, RowError
-from shigan.core.spreadsheets.values import normalize_text
+from shigan.core.spreadsheets.values import names_text, normalize_text
 from shigan.orgs.imports import UnitIndex
 from shigan.orgs.models import Person, Unit
 from shigan.orgs.scoping import path_upper
@@ -71,7 +71,7 @@ _SEPARATORS = re.compile(r"[、，,;；/\s]+")
 
 
 def split_names(text) -> list[str]:
-    return [n for n in _SEPARATORS.split(normalize_text(text)) if n]
+    return [n for n in _SEPARATORS.split(names_text(normalize_text(text))) if n]
 
 
 class StudyActivityImporter(Importer):

@@ -24,6 +24,7 @@ from shigan.core.dates import in_range, out_of_range_message
 __all__ = [
     "CellError",
     "normalize_text",
+    "names_text",
     "is_blank",
     "parse_text",
     "parse_int",
@@ -110,6 +111,19 @@ def normalize_text(value: object) -> str:
 def _normalized(text: str) -> str:
     # Sheets repeat their values (parents, kinds, names) thousands of times.
     return text.translate(_FULL_WIDTH).strip()
+
+
+# A two-character name padded with spaces to line up with three-character ones ("王  伟"). No
+# Chinese name is one character long, so two lone characters apart are one name.
+_PADDED_NAME = re.compile(
+    r"(?<![\u3400-\u9fff·])([\u3400-\u9fff]) +([\u3400-\u9fff])(?![\u3400-\u9fff·])"
+)
+
+
+def names_text(value: object) -> str:
+    """A cell naming people, as parse_text reads it, with each two-character name padded to
+    line up closed up: "王  伟、巴特尔" → "王伟、巴特尔"."""
+    return _PADDED_NAME.sub(r"\1\2", parse_text(value))
 
 
 def spellings(text: object) -> list[str]:

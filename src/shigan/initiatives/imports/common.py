@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from shigan.core.errors import DomainError
 from shigan.core.spreadsheets.importers import Column, Importer, Record, RowError
-from shigan.core.spreadsheets.values import CellError, normalize_text
+from shigan.core.spreadsheets.values import CellError, names_text, normalize_text
 from shigan.initiatives.models import KeyTask
 from shigan.orgs.imports import UnitIndex
 from shigan.orgs.models import Person, Unit
@@ -59,7 +59,7 @@ class InitiativeImporter(Importer):
             return None
 
     def resolve_person(self, record: Record, key: str) -> Person | None:
-        name = record.values.get(key) or ""
+        name = names_text(record.values.get(key))
         if not name:
             return None
         if self._people is None:

@@ -172,6 +172,21 @@ def test_roster_sheet_imports_and_reimport_changes_nothing(units, editor):
     assert Person.objects.count() == 3
 
 
+def test_a_name_padded_to_line_up_is_read_closed_up(units, editor):
+    # "王  伟" lines up with "巴特尔" in a printed roster; sent again without the spaces, or
+    # with an ideographic one, it is the same person, not a second one.
+    own = units["own"]
+    rows = [[1, "王  伟", "", "科长", "", ""], [2, "巴特尔", "", "旗长", "", ""]]
+    result = PersonImporter(actor=editor, unit=own).run(xlsx(rows), "名册.xlsx")
+    assert (result.created, result.errors) == (2, [])
+    assert set(Person.objects.values_list("name", flat=True)) == {"王伟", "巴特尔"}
+    rows = [[1, "王伟", "", "科长", "", ""], [2, "王\u3000伟", "", "科长", "", ""]]
+    again = PersonImporter(actor=editor, unit=own, mode=ImportMode.VALID_ROWS).run(
+        xlsx(rows), "名册.xlsx"
+    )
+    assert (again.created, again.unchanged) == (0, 1) and Person.objects.count() == 2
+
+
 def test_bad_roster_rows_are_named_and_nothing_is_written(units, editor):
     rows = [
         [1, "巴特尔", "", "旗长", "大官", ""],

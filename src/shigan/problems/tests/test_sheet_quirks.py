@@ -6,7 +6,10 @@ import io
 import pytest
 import xlsxwriter
 
-from shigan.orgs.models import Unit
+from shigan.accounts.system import system_actor
+from shigan.orgs.choices import PersonRank
+from shigan.orgs.models import Person, Unit
+from shigan.orgs.services import person_create
 from shigan.problems.models import Problem
 from shigan.problems.tests.test_imports import run
 
@@ -57,3 +60,21 @@ def test_units_written_with_the_names_above_them_resolve(units, calendar, editor
     [error] = result.errors
     assert (error.row, error.letter, error.column) == (3, "D", "责任单位")
     assert "找不到" in error.message
+
+
+def test_a_two_character_name_padded_to_line_up_is_one_person(units, calendar, editor, campaign):
+    # "王  伟" lines up with "巴特尔" in a printed ledger: one person, 王伟, not 王 and 伟.
+    wang = person_create(
+        actor=system_actor("test"), unit=units["own"], name="王伟", rank=PersonRank.SECTION
+    )
+    header = ["序号", "问题", "整改措施", "责任领导", "整改时限"]
+    rows = [
+        [1, "甲问题", "措施", "王  伟", "2023-06-30"],
+        [2, "乙问题", "措施", "李\u3000强、王 伟", "2023-06-30"],
+    ]
+    result = run(editor, units, campaign, _ledger(header, rows))
+    assert result.errors == [] and result.created == 2, result.errors
+    assert Problem.objects.get(title="甲问题").responsible == wang
+    second = Problem.objects.get(title="乙问题")
+    assert second.responsible.name == "李强" and list(second.co_responsible.all()) == [wang]
+    assert sorted(Person.objects.values_list("name", flat=True)) == ["李强", "王伟"]
