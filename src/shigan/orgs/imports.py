@@ -188,6 +188,7 @@ class _SheetParents:
     def __init__(self, importer: "UnitImporter"):
         self.index, self.top = importer.index, importer.unit
         self.title = importer.column_title("parent")
+        self.letter = importer.column_letter("parent")
         self.new_by_name: dict[str, list[Record]] = defaultdict(list)
         self.new_by_path: dict[str, list[Record]] = defaultdict(list)
         self.new_path_of: dict[int, str] = {}  # id(record) → name path
@@ -235,7 +236,9 @@ class _SheetParents:
             message = _("上级单位（第 %(row)d 行）有错误。") % {"row": new[0].row}
         else:
             return new[0]
-        record.errors.append(RowError(record.row, self.title, record.raw["parent"], message))
+        record.errors.append(
+            RowError(record.row, self.title, record.raw["parent"], message, self.letter)
+        )
         return None
 
     def add(self, record: Record, parent: Unit | Record, name: str) -> None:
@@ -370,6 +373,7 @@ class MembershipImporter(Importer):
                         title,
                         username,
                         _("没有用户名为“%(name)s”的有效账号。") % {"name": username},
+                        self.column_letter("username"),
                     )
                 )
                 continue

@@ -172,7 +172,13 @@ class ResearchImporter(Importer):
 
     def fail(self, record: Record, key: str, message: str) -> None:
         record.errors.append(
-            RowError(record.row, self.column_title(key), record.raw.get(key, ""), message)
+            RowError(
+                record.row,
+                self.column_title(key),
+                record.raw.get(key, ""),
+                message,
+                self.column_letter(key),
+            )
         )
 
     def topics(self, records: list[Record]) -> None:

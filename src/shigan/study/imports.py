@@ -152,7 +152,9 @@ class StudyActivityImporter(Importer):
                         message += _("您是不是要找“%(name)s”？") % {"name": match[0]}
                     else:
                         message += _("请先在单位页面登记该人员。")
-                record.errors.append(RowError(record.row, title, name, message))
+                record.errors.append(
+                    RowError(record.row, title, name, message, self.column_letter("leaders"))
+                )
             record.values["leaders"] = resolved
 
     def natural_key(self, record: Record):

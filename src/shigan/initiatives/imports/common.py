@@ -81,7 +81,13 @@ class InitiativeImporter(Importer):
 
     def fail(self, record: Record, key: str, message: str) -> None:
         record.errors.append(
-            RowError(record.row, self.column_title(key), record.raw.get(key, ""), message)
+            RowError(
+                record.row,
+                self.column_title(key),
+                record.raw.get(key, ""),
+                message,
+                self.column_letter(key),
+            )
         )
 
     def key_tasks(self, records: list[Record], *, required: bool) -> None:

@@ -102,7 +102,11 @@ def test_bad_rows_refuse_the_whole_sheet_in_all_or_nothing_mode(units, admin):
     before = Unit.objects.count()
     result = UnitImporter(actor=admin, unit=units["own"]).run(xlsx(BAD), "bad.xlsx")
     assert Unit.objects.count() == before and not result.committed
-    assert {(e.row, e.column) for e in result.errors} == {(3, "名称"), (4, "类型"), (5, "上级单位")}
+    assert {(e.row, e.letter, e.column) for e in result.errors} == {
+        (3, "A", "名称"),
+        (4, "B", "类型"),
+        (5, "C", "上级单位"),
+    }
     report = rows_of(error_report(result))
     assert report[0] == ["行号", "列号", "列", "值", "错误说明"]
     by_row = {int(r[0]): r for r in report[1:]}
@@ -189,7 +193,10 @@ def test_memberships_export_and_import(units, admin, make_user):
         data, "roles.xlsx"
     )
     assert result.created == 2, result.errors
-    assert {(e.row, e.column) for e in result.errors} == {(4, "用户名"), (5, "角色")}
+    assert {(e.row, e.letter, e.column) for e in result.errors} == {
+        (4, "A", "用户名"),
+        (5, "C", "角色"),
+    }
     assert Membership.objects.filter(user=alice, unit=town, role=Role.EDITOR).exists()
     assert Membership.objects.filter(user=bob, unit=town, role=Role.VIEWER).exists()
     exported = MembershipExporter(user=admin, unit=units["own"]).xlsx_bytes()

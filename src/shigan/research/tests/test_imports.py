@@ -33,7 +33,7 @@ def test_import_topics_trips_results(editor, units, campaign, aspect, lead, guid
     )
     result = TopicImporter(actor=editor, unit=own, campaign=campaign).run(data, "t.xlsx")
     assert not result.committed and len(result.errors) == 2
-    assert {e.column for e in result.errors} == {"方面", "牵头领导"}
+    assert {(e.letter, e.column) for e in result.errors} == {("C", "方面"), ("D", "牵头领导")}
     result = TopicImporter(actor=editor, unit=own, campaign=campaign, mode="valid").run(
         data, "t.xlsx"
     )

@@ -102,6 +102,7 @@ def test_unknown_leader_is_named_by_row_and_column_with_a_suggestion(
     assert not result.committed and not StudyActivity.objects.exists()
     errors = {(e.row, e.column, e.value): e.message for e in result.errors}
     assert set(errors) == {(5, "参加领导", "巴特"), (5, "参加领导", "孟和")}
+    assert {e.letter for e in result.errors} == {"G"}
     assert "您是不是要找“巴特尔”" in errors[(5, "参加领导", "巴特")]
     # 孟和 is a leader of the sibling banner: not one of this unit's people.
     assert "找不到“孟和”" in errors[(5, "参加领导", "孟和")]
