@@ -29,7 +29,7 @@ from shigan.core.spreadsheets.layout import (
     formula_cells,
     header_cells,
     header_key,
-    is_totals,
+    is_aside,
     ledger_date,
 )
 from shigan.core.spreadsheets.reading import SheetReadError, read_sheet
@@ -442,11 +442,12 @@ class Importer:
         header, end, positions = self.read_layout(rows)
         reader = _RowReader(self, positions, header)
         data = rows[header + 1 : end]
+        first = min(positions.values())
         records: list[Record] = []
         for offset, row in enumerate(data):
             if offset % PROGRESS_EVERY == 0:
                 self.progress(offset, len(data))
-            if not _blank(row) and not is_totals(row):  # a totals line is no record
+            if not _blank(row) and not is_aside(row, first):  # 合计, "一、…方面"
                 records.append(reader.record(header + offset + 2, row))
         return records
 

@@ -26,7 +26,7 @@ __all__ = [
     "header_key",
     "find_header",
     "header_cells",
-    "is_totals",
+    "is_aside",
     "footer_start",
     "ledger_date",
     "formula_cells",
@@ -158,13 +158,40 @@ def header_cells(rows: list[list[Any]], header: int, found: dict[str, int]) -> d
 # -- the lines around and in the table ---------------------------------------------------------
 
 _TOTALS = re.compile(r"^(?:合计|总计|小计|共计|总合计)[:：]?$")
+# A group's heading within the table: "一、理论学习方面", "（二）作风建设", "第三部分 …".
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十]+[部分类批项])"
+)
 
 
-def is_totals(row: list[Any]) -> bool:
-    """A totals line (合计, 总计, 小计 …): its first filled cell says so. It sums the rows above
-    it; it is not a record."""
-    texts = _texts(row)
-    return bool(texts) and bool(_TOTALS.match(texts[0]))
+_ASIDE_STARTS = frozenset("合总小共一二三四五六七八九十第(（")
+_BLANKS = " \t\r\n\u3000\xa0\u200b\ufeff"
+
+
+def is_aside(row: list[Any], first: int) -> bool:
+    """A line of the table that is not a record: a totals line (合计, 总计, 小计 …: its first
+    filled cell says so), or a group's heading ("一、理论学习方面"), alone in its row, in the
+    table's first column (`first`) or left of it, often merged across the table. (A measure
+    of its own row, "一、建立台账" under merged problem cells, stands further right.)"""
+    for index, cell in enumerate(row):
+        if cell is None or cell == "":
+            continue
+        if not isinstance(cell, str):
+            return False  # a number or a date: data
+        start = cell.lstrip(_BLANKS)[:1]
+        if not start:
+            continue
+        if start not in _ASIDE_STARTS:  # most rows: one look at one character
+            return False
+        text = normalize_text(cell).replace(" ", "")
+        if _TOTALS.match(text):
+            return True
+        return (
+            index <= first
+            and bool(_HEADING.match(text))
+            and all(c is None or not normalize_text(c) for c in row[index + 1 :])
+        )
+    return False
 
 
 def _texts(row: list[Any]) -> list[str]:

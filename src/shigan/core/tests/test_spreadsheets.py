@@ -541,3 +541,22 @@ def test_formulas_are_found_on_the_sheet_read_whatever_the_sheets_order():
     assert [(e.row, e.letter, e.message) for e in result.errors] == [
         (3, "A", "单元格是公式，请复制后选择性粘贴为数值。")
     ]
+
+
+def test_a_groups_heading_in_the_table_is_not_a_record():
+    # Offices group their rows under headings merged across the table; a cell of the same
+    # form further right, alone in its row, is data (a measure under merged cells).
+    def build(wb):
+        ws = wb.add_worksheet()
+        ws.write_row(0, 0, ["会议名称", "日期", "人数"])
+        ws.merge_range(1, 0, 1, 2, "一、线下会议")
+        ws.write_row(2, 0, ["读书班", "2023-06-30", 12])
+        ws.merge_range(3, 0, 3, 2, "（二）线上会议")
+        ws.write_row(4, 0, ["线上讲堂", "2023-07-01", 300])
+        ws.write(5, 0, "第三部分 其他")
+        ws.write(6, 1, "一、2023-07-02")
+
+    store = []
+    result = MeetingImporter(store=store, mode=ImportMode.VALID_ROWS).run(_book(build), "a.xlsx")
+    assert [r["title"] for r in store] == ["读书班", "线上讲堂"]
+    assert [(e.row, e.letter) for e in result.errors] == [(7, "A"), (7, "B")], result.errors

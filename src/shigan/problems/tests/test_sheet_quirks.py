@@ -78,3 +78,23 @@ def test_a_two_character_name_padded_to_line_up_is_one_person(units, calendar, e
     second = Problem.objects.get(title="乙问题")
     assert second.responsible.name == "李强" and list(second.co_responsible.all()) == [wang]
     assert sorted(Person.objects.values_list("name", flat=True)) == ["李强", "王伟"]
+
+
+def test_group_headings_in_a_ledger_are_not_problems(units, calendar, editor, campaign):
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["序号", "问题", "整改措施", "整改时限"])
+    sheet.merge_range(1, 0, 1, 3, "一、理论学习方面")
+    sheet.write_row(2, 0, [1, "学习不深入", "制定学习计划", "2023-06-30"])
+    sheet.merge_range(3, 0, 3, 3, "二、作风建设方面")
+    # One row per measure, the problem's cells merged; a measure numbered 一、 二、.
+    sheet.merge_range(4, 0, 5, 0, 2)
+    sheet.merge_range(4, 1, 5, 1, "报表多")
+    sheet.write_row(4, 2, ["一、清理报表", "2023-07-31"])
+    sheet.write_row(5, 2, ["二、建立准入制度", "2023-08-31"])
+    book.close()
+    result = run(editor, units, campaign, buffer.getvalue())
+    assert result.errors == [] and result.created == 2, result.errors
+    forms = Problem.objects.get(title="报表多")
+    assert sorted(m.text for m in forms.measures.all()) == ["一、清理报表", "二、建立准入制度"]
