@@ -25,9 +25,15 @@ class SheetReadError(DomainError):
 
 
 def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK and GB2312)."""
+    """UTF-8 (with or without BOM), UTF-16 with its BOM (Excel's and WPS's "Unicode 文本",
+    tab-separated), else GB18030 (a superset of GBK and GB2312)."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -240,6 +240,18 @@ def test_csv_reads_in_each_encoding(encoding):
     assert store[0]["title"] == "乌拉盖管理区读书班" and store[0]["people"] == 12, result
 
 
+def test_unicode_text_saved_as_csv_reads():
+    # Excel's and WPS's "Unicode 文本": UTF-16 with its byte-order mark, tab-separated.
+    text = "会议名称\t日期\t人数\r\n读书班\t2023-06-30\t12\r\n"
+    for encoding in ("utf-16", "utf-16-be"):
+        data = text.encode(encoding)
+        data = data if encoding == "utf-16" else b"\xfe\xff" + data
+        assert read_rows(data, "会议.csv") == [
+            ["会议名称", "日期", "人数"],
+            ["读书班", "2023-06-30", "12"],
+        ]
+
+
 def test_unsupported_file_type_is_refused():
     result = MeetingImporter(store=[]).run(b"hello", "会议.docx")
     assert "不支持的文件类型" in result.message
