@@ -53,6 +53,7 @@ _EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01, counting the phantom
 _BY = r"\s*(?:之?前)?$"
 _FULL_DATE = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*[日号]?" + _BY)
 _MONTH_END = re.compile(r"^(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*[底末]" + _BY)
+_YEAR_END = re.compile(r"^(\d{4})\s*年\s*(?:年\s*)?[底末]" + _BY)
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?" + _BY)
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
@@ -214,7 +215,7 @@ def _make_date(year: int, month: int, day: int, raw: object) -> date:
 def parse_date(value: object, *, default_year: int | None = None) -> date | None:
     """Excel serials, date cells and the text forms 2023年6月30日, 2023.6.30, 2023/6/30,
     2023-06-30, 20230630, 6月30日 (with `default_year`), 30 June 2023 and June 30, 2023, a
-    month's end (2023年6月底, 6月末) and a day "by" (2023年6月30日前); within
+    month's or a year's end (2023年6月底, 6月末, 2023年底) and a day "by" (2023年6月30日前); within
     the ledger's range, 2000–2100 (core/dates.py)."""
     day = _parse_any_date(value, default_year=default_year)
     if day is not None and not in_range(day):
@@ -239,6 +240,8 @@ def _parse_any_date(value: object, *, default_year: int | None) -> date | None:
     text = text.split(" ")[0] if re.match(r"^\S+\s+\d{1,2}:\d{2}", text) else text
     if m := _FULL_DATE.match(text) or _COMPACT_DATE.match(text):
         return _make_date(int(m[1]), int(m[2]), int(m[3]), value)
+    if m := _YEAR_END.match(text):
+        return _make_date(int(m[1]), 12, 31, value)
     if m := _MONTH_DAY.match(text) or _MONTH_END.match(text):
         year = int(m[1]) if m.re is _MONTH_END and m[1] else default_year
         if year is None:

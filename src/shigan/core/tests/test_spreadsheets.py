@@ -109,6 +109,8 @@ def test_values_parse_a_deadline_as_offices_write_it():
     assert parse_date("2023年6月底") == date(2023, 6, 30)
     assert parse_date("2024年2月末") == date(2024, 2, 29)
     assert parse_date("2023年12月底前") == date(2023, 12, 31)
+    assert parse_date("2023年底") == date(2023, 12, 31)
+    assert parse_date("2023年年底前") == date(2023, 12, 31)
     assert parse_date("6月底", default_year=2023) == date(2023, 6, 30)
     assert parse_date("2023年6月30日前") == date(2023, 6, 30)
     assert parse_date("2023.6.30前") == date(2023, 6, 30)
