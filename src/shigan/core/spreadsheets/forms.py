@@ -11,7 +11,11 @@ from django.utils.translation import gettext_lazy
 
 from shigan.core.errors import CoreError, DomainError, ErrorCode
 from shigan.core.spreadsheets.importers import ImportMode
-from shigan.core.spreadsheets.reading import SUPPORTED_EXTENSIONS
+from shigan.core.spreadsheets.reading import (
+    SUPPORTED_EXTENSIONS,
+    WEB_PAGE_MESSAGE,
+    is_web_page,
+)
 
 __all__ = ["ImportForm", "check_upload"]
 
@@ -88,11 +92,12 @@ def check_upload(upload: "UploadedFile[bytes]") -> "UploadedFile[bytes]":
     content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip()
     if content_type not in _CONTENT_TYPES:
         raise _bad(_("文件内容类型不是表格。"))
-    head = upload.read(8)
+    head = upload.read(512)
     upload.seek(0)
-    zipped = head.startswith(b"PK\x03\x04")
-    ole = head.startswith(b"\xd0\xcf\x11\xe0")
-    if ext in (".xlsx", ".xlsm", ".ods") and not zipped or ext == ".xls" and not ole:
+    # An .xls renamed .xlsx (or back) is read as what it is; anything but a workbook is not.
+    if ext != ".csv" and not head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        if is_web_page(head):
+            raise _bad(str(WEB_PAGE_MESSAGE))
         raise _bad(_("文件内容与扩展名不符，请确认是 Excel 或 WPS 表格。"))
     return upload
 

@@ -13,7 +13,6 @@ import re
 import zipfile
 from datetime import date
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext_lazy
@@ -248,10 +247,10 @@ def _ref_index(ref: str) -> tuple[int, int] | None:
 
 def formula_cells(data: bytes, filename: str, sheet: str = "") -> set[tuple[int, int]]:
     """(row, column), 0-based, of the formula cells of the sheet named `sheet` (by default the
-    first in the workbook's order) in an xlsx file. Other
+    first in the workbook's order) in an xlsx file, whatever `filename` calls it. Other
     formats report none: .xls keeps formulas in binary records and .ods in attributes that
     calamine already resolves to values, and a csv has no formulas."""
-    if Path(filename or "").suffix.lower() not in (".xlsx", ".xlsm"):
+    if not data.startswith(b"PK\x03\x04"):  # not a zip, whatever its name: no xlsx
         return set()
     try:
         archive = zipfile.ZipFile(BytesIO(data))

@@ -3,11 +3,14 @@ first the caller accepts (the one with the importer's header)."""
 
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shigan.core.errors import DomainError, ErrorCode
 from shigan.core.spreadsheets import cage
@@ -42,6 +45,38 @@ def decode_csv(data: bytes) -> str:
         return data.decode("gb18030")
     except UnicodeDecodeError:
         raise SheetReadError(_("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GB18030。")) from None
+
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a legacy .xls (and .et) file
+_ZIP = b"PK\x03\x04"
+WEB_PAGE_MESSAGE = gettext_lazy(
+    "这是网页（HTML）格式的表格，不是 Excel 文件。请用 Excel 或 WPS 打开后另存为 xlsx 再上传。"
+)
+_HTML = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<(?:!doctype|html|table|\?xml[^>]*>\s*<html)", re.I)
+
+
+def sheet_format(data: bytes, ext: str) -> str:
+    """The extension of what the file is, whatever it is called: offices rename an .xls to
+    .xlsx and back. A zip is an xlsx or an ods by its members; anything else keeps `ext`. A web
+    page saved as .xls (what many systems export) is refused with a message saying so."""
+    if data.startswith(_OLE2):
+        return ".xls"
+    if data.startswith(_ZIP):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except zipfile.BadZipFile:
+            return ext  # damaged: the reader says how
+        if "xl/workbook.xml" in names:
+            return ".xlsm" if ext == ".xlsm" else ".xlsx"
+        return ".ods" if "content.xml" in names else ext
+    if ext != ".csv" and is_web_page(data[:512]):
+        raise SheetReadError(str(WEB_PAGE_MESSAGE))
+    return ext
+
+
+def is_web_page(head: bytes) -> bool:
+    """Whether a file's first bytes are those of an HTML page."""
+    return bool(_HTML.match(head))
 
 
 def _read_csv(data: bytes) -> list[list[Any]]:
@@ -79,6 +114,7 @@ def read_sheet(
             _("不支持的文件类型“%(ext)s”，请上传 xlsx、xls、ods 或 csv 文件。")
             % {"ext": ext or "?"}
         )
+    ext = sheet_format(data, ext)
     if ext == ".csv":
         return "", _read_csv(data)
     try:

@@ -5,6 +5,7 @@ import io
 import re
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 import xlsxwriter
@@ -574,3 +575,26 @@ def test_a_groups_heading_in_the_table_is_not_a_record():
     result = MeetingImporter(store=store, mode=ImportMode.VALID_ROWS).run(_book(build), "a.xlsx")
     assert [r["title"] for r in store] == ["读书班", "线上讲堂"]
     assert [(e.row, e.letter) for e in result.errors] == [(7, "A"), (7, "B")], result.errors
+
+
+def test_a_file_is_read_as_what_it_is_whatever_its_name():
+    # Offices rename an .xls to .xlsx and back; an xlsx renamed keeps its formula check. A
+    # web page saved as .xls is refused, saying what it is.
+    def build(wb):
+        ws = wb.add_worksheet()
+        ws.write_row(0, 0, ["会议名称", "日期"])
+        ws.write_formula(1, 0, '="读书"&"班"', None, "读书班")
+        ws.write(1, 1, "2023-06-30")
+
+    xlsx = _book(build)
+    for name in ("a.xls", "a.ods", "a.csv"):
+        result = MeetingImporter(store=[]).run(xlsx, name)
+        assert [(e.row, e.letter) for e in result.errors] == [(2, "A")], (name, result.errors)
+        assert "公式" in result.errors[0].message
+    legacy = (
+        Path(__file__).parents[2] / "problems/tests/ledgers/xilingol-league-2023-06-20.xls"
+    ).read_bytes()
+    assert read_rows(legacy, "台账.xlsx") == read_rows(legacy, "台账.xls")
+    page = "<html><body><table><tr><td>会议名称</td></tr></table></body></html>".encode()
+    result = MeetingImporter(store=[]).run(page, "导出.xls")
+    assert not result.committed and "网页（HTML）格式" in result.message

@@ -1,6 +1,7 @@
 """Importing and exporting the unit tree and memberships through the spreadsheet base."""
 
 import io
+from pathlib import Path
 
 import pytest
 import xlsxwriter
@@ -260,3 +261,19 @@ def test_export_links_and_template(client, units, admin):
     assert "<dataValidation" in xml
     outsider_url = reverse("orgs:unit_export", args=[units["unrelated"].pk, "units", "xlsx"])
     assert client.get(outsider_url).status_code == 404
+
+
+def test_an_xls_renamed_xlsx_uploads_and_a_web_page_is_named(client, units, admin):
+    # Offices rename an .xls to .xlsx: the page takes it and reads what it is. A web page
+    # saved as .xls (as many systems export) is refused, saying what it is.
+    client.force_login(admin)
+    url = reverse("orgs:unit_import", args=[units["own"].pk, "units"])
+    ledgers = Path(__file__).parents[2] / "problems/tests/ledgers"
+    upload = io.BytesIO((ledgers / "xilingol-league-2023-06-20.xls").read_bytes())
+    upload.name = "部门.xlsx"
+    response = client.post(url, {"file": upload, "mode": "all"})
+    assert response.status_code == 302, response.content.decode()[:500]
+    page = io.BytesIO(b"<html><body><table><tr><td>\xe5\x90\x8d\xe7\xa7\xb0</td></tr></table>")
+    page.name = "部门.xls"
+    response = client.post(url, {"file": page, "mode": "all"})
+    assert response.status_code == 400 and "网页（HTML）格式" in response.content.decode()
