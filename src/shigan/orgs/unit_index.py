@@ -136,8 +136,8 @@ class UnitIndex:
 
     def _run_together(self, ref: str) -> list[int]:
         """The units a name run together with the names above it names: the top's and its
-        ancestors' names dropped from the front, then a unit's name, or a unit's name followed by
-        the name of a unit below it ("别力古台镇别力古台社区居委会")."""
+        ancestors' names dropped from the front, then a unit's name, or the names of units each
+        below the one before run together ("阿巴嘎旗别力古台镇别力古台社区居委会")."""
         rest, last = ref, -1
         for level, names in enumerate(self._above):
             name = next((n for n in sorted(names, key=len, reverse=True) if rest.startswith(n)), "")
@@ -147,16 +147,29 @@ class UnitIndex:
             return [self.root.pk] if last == len(self._above) - 1 else []
         if rest != ref and (found := self._named(rest)):
             return list(found)
-        for cut in range(2, len(rest) - 1):
-            heads, tails = self._named(rest[:cut]), self._named(rest[cut:])
-            inside = [
+        return self._descend(rest, [self.root.path])
+
+    def _descend(self, rest: str, within: list[str], depth: int = 0) -> list[int]:
+        """Units named by `rest`, names run together from the top down ("阿巴嘎旗别力古台镇…"),
+        below the units at the paths `within` (and not one of them)."""
+
+        def below(pks: list[int]) -> list[int]:
+            return [
                 pk
-                for pk in tails
-                for head in heads
-                if self.rows[pk][0].startswith(self.rows[head][0]) and pk != head
+                for pk in pks
+                if any(self.rows[pk][0].startswith(p) and self.rows[pk][0] != p for p in within)
             ]
-            if inside:
-                return inside
+
+        if depth and (found := below(self._named(rest))):
+            return found
+        if depth > 6:  # deeper than any tree of divisions
+            return []
+        for cut in range(2, len(rest) - 1):
+            heads = below(self._named(rest[:cut]))
+            if heads and (
+                found := self._descend(rest[cut:], [self.rows[h][0] for h in heads], depth + 1)
+            ):
+                return found
         return []
 
     def suggest(self, text: object) -> str | None:

@@ -10,6 +10,7 @@ from shigan.accounts.system import system_actor
 from shigan.orgs.choices import PersonRank
 from shigan.orgs.models import Person, Unit
 from shigan.orgs.services import person_create
+from shigan.orgs.unit_index import UnitIndex
 from shigan.problems.models import Problem
 from shigan.problems.tests.test_imports import run
 
@@ -98,3 +99,14 @@ def test_group_headings_in_a_ledger_are_not_problems(units, calendar, editor, ca
     assert result.errors == [] and result.created == 2, result.errors
     forms = Problem.objects.get(title="报表多")
     assert sorted(m.text for m in forms.measures.all()) == ["一、清理报表", "二、建立准入制度"]
+
+
+def test_names_run_together_down_several_levels_resolve(units):
+    league, banner, town, village = (units[k] for k in ("parent", "own", "child", "grandchild"))
+    index = UnitIndex(league)
+    region = units["region"].name
+    assert index.resolve(region + league.name + banner.name + town.name + village.name) == village
+    assert index.resolve(banner.name + town.name + village.name) == village
+    assert index.resolve(banner.name + village.name) == village
+    assert index.resolve(region + banner.name) == banner
+    assert index.candidates(town.name + banner.name) == []  # upside down: not a unit
