@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shigan.campaigns.choices import AspectKind
-from shigan.core.spreadsheets.importers import Column, Importer, Record
+from shigan.core.spreadsheets.importers import Column, Importer, Record, RowError
 from shigan.core.spreadsheets.reading import SheetReadError
 from shigan.core.spreadsheets.values import (
     CellError,
@@ -187,6 +187,12 @@ class LedgerImporter(Importer):
             values = record.values
             head = problems[-1] if problems else None
             if head is not None and self._continues(head, values):
+                # A row copied twice would add its measures twice: the copy is an error.
+                twin = next((r for r in head.values["_rows"] if r.raw == record.raw), None)
+                if twin is not None:
+                    message = _("与第 %(row)d 行重复。") % {"row": twin.row}
+                    head.errors.append(RowError(record.row, "", "", message))
+                    continue
                 head.values["_rows"].append(record)
                 head.errors.extend(record.errors)
                 continue

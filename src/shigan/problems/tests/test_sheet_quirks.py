@@ -110,3 +110,18 @@ def test_names_run_together_down_several_levels_resolve(units):
     assert index.resolve(banner.name + village.name) == village
     assert index.resolve(region + banner.name) == banner
     assert index.candidates(town.name + banner.name) == []  # upside down: not a unit
+
+
+def test_a_row_copied_twice_adds_its_measure_once(units, calendar, editor, campaign):
+    header = ["序号", "问题", "整改措施", "整改时限", "完成情况"]
+    row = [1, "学习不深入", "制定计划", "2023-06-30", "整改中"]
+    second = [1, "学习不深入", "举办读书班", "2023-07-31", "整改中"]  # the same problem's next
+    data = _ledger(header, [row, second, row])
+    result = run(editor, units, campaign, data)
+    assert not result.committed and not Problem.objects.exists()
+    assert [(e.row, e.message) for e in result.errors] == [(5, "与第 3 行重复。")]
+    result = run(editor, units, campaign, data, mode="valid")
+    assert result.created == 0 and not Problem.objects.exists()  # the problem's row is bad
+    result = run(editor, units, campaign, _ledger(header, [row, second]))
+    [problem] = Problem.objects.all()
+    assert sorted(m.text for m in problem.measures.all()) == ["举办读书班", "制定计划"]
