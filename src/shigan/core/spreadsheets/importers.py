@@ -24,6 +24,7 @@ from xlsxwriter.utility import xl_col_to_name
 from shigan.core.errors import DomainError, RowsRejected
 from shigan.core.spreadsheets.layout import (
     FORMULA_MESSAGE,
+    check_titled_once,
     find_header,
     footer_start,
     formula_cells,
@@ -409,6 +410,7 @@ class Importer:
                 _("没有找到表头：缺少列“%(missing)s”。表头应包含：%(titles)s。")
                 % {"missing": missing, "titles": "、".join(str(c.title) for c in self.columns)}
             )
+        check_titled_once(rows, header, found)
         self.header_cells = header_cells(rows, header, found)
         return header, found
 

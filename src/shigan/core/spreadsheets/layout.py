@@ -15,9 +15,12 @@ from datetime import date
 from io import BytesIO
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from xlsxwriter.utility import xl_col_to_name
 
 from shigan.core.spreadsheets.cage import sheet_members
+from shigan.core.spreadsheets.reading import SheetReadError
 from shigan.core.spreadsheets.values import CellError, normalize_text, parse_date
 
 __all__ = [
@@ -25,6 +28,7 @@ __all__ = [
     "header_key",
     "find_header",
     "header_cells",
+    "check_titled_once",
     "is_aside",
     "footer_start",
     "ledger_date",
@@ -152,6 +156,31 @@ def header_cells(rows: list[list[Any]], header: int, found: dict[str, int]) -> d
                 cells[key] = str(cell).strip()
                 break
     return cells
+
+
+def check_titled_once(rows: list[list[Any]], header: int, found: dict[str, int]) -> None:
+    """Refuse a header that titles one of the columns read twice alike ("整改时限" in D, hidden,
+    and in F): which of the two holds the data is not for the importer to guess."""
+    lines = [rows[r] for r in (header - 1, header) if r >= 0]
+    for c in found.values():
+        cell = next((line[c] for line in lines[::-1] if c < len(line) and header_key(line[c])), "")
+        title = header_key(cell)
+        twins = [
+            i
+            for line in lines
+            for i, other in enumerate(line)
+            if i != c and header_key(other) == title
+        ]
+        if title and twins:
+            first, second = sorted((c, twins[0]))
+            raise SheetReadError(
+                _("表头“%(title)s”出现了两次（%(a)s 列和 %(b)s 列），请删去不用的一列再导入。")
+                % {
+                    "title": normalize_text(cell),
+                    "a": xl_col_to_name(first),
+                    "b": xl_col_to_name(second),
+                }
+            )
 
 
 # -- the lines around and in the table ---------------------------------------------------------

@@ -598,3 +598,17 @@ def test_a_file_is_read_as_what_it_is_whatever_its_name():
     page = "<html><body><table><tr><td>会议名称</td></tr></table></body></html>".encode()
     result = MeetingImporter(store=[]).run(page, "导出.xls")
     assert not result.committed and "网页（HTML）格式" in result.message
+
+
+def test_a_column_titled_twice_is_refused_naming_both():
+    # An old 日期 column hidden in B, the one in use in D: which is meant is not guessed.
+    def build(wb):
+        ws = wb.add_worksheet()
+        ws.write_row(0, 0, ["会议名称", "日期", "人数", "日 期"])
+        ws.write_row(1, 0, ["读书班", "2023-05-01", 12, "2023-06-30"])
+        ws.set_column(1, 1, None, None, {"hidden": True})
+
+    store = []
+    result = MeetingImporter(store=store).run(_book(build), "a.xlsx")
+    assert store == [] and not result.committed
+    assert "表头“日期”出现了两次（B 列和 D 列）" in result.message, result.message
