@@ -24,6 +24,7 @@ from xlsxwriter.utility import xl_col_to_name
 from shigan.core.errors import DomainError, RowsRejected
 from shigan.core.spreadsheets.layout import (
     FORMULA_MESSAGE,
+    TitledTwice,
     check_titled_once,
     find_header,
     footer_start,
@@ -417,6 +418,8 @@ class Importer:
     def _has_header(self, rows: list[Row]) -> bool:
         try:
             self.locate_header(rows)
+        except TitledTwice:
+            return True  # the sheet to read, refused then with the reason
         except SheetReadError:
             return False
         return True

@@ -158,6 +158,10 @@ def header_cells(rows: list[list[Any]], header: int, found: dict[str, int]) -> d
     return cells
 
 
+class TitledTwice(SheetReadError):
+    """The header is there, but titles a column twice."""
+
+
 def check_titled_once(rows: list[list[Any]], header: int, found: dict[str, int]) -> None:
     """Refuse a header that titles one of the columns read twice alike ("整改时限" in D, hidden,
     and in F): which of the two holds the data is not for the importer to guess."""
@@ -173,7 +177,7 @@ def check_titled_once(rows: list[list[Any]], header: int, found: dict[str, int])
         ]
         if title and twins:
             first, second = sorted((c, twins[0]))
-            raise SheetReadError(
+            raise TitledTwice(
                 _("表头“%(title)s”出现了两次（%(a)s 列和 %(b)s 列），请删去不用的一列再导入。")
                 % {
                     "title": normalize_text(cell),

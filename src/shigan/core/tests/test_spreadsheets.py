@@ -602,13 +602,18 @@ def test_a_file_is_read_as_what_it_is_whatever_its_name():
 
 def test_a_column_titled_twice_is_refused_naming_both():
     # An old 日期 column hidden in B, the one in use in D: which is meant is not guessed.
-    def build(wb):
-        ws = wb.add_worksheet()
+    def build_on(ws):
         ws.write_row(0, 0, ["会议名称", "日期", "人数", "日 期"])
         ws.write_row(1, 0, ["读书班", "2023-05-01", 12, "2023-06-30"])
         ws.set_column(1, 1, None, None, {"hidden": True})
+
+    def build(wb):
+        build_on(wb.add_worksheet())
 
     store = []
     result = MeetingImporter(store=store).run(_book(build), "a.xlsx")
     assert store == [] and not result.committed
     assert "表头“日期”出现了两次（B 列和 D 列）" in result.message, result.message
+    # The same after an instructions sheet: the reason, not "no header".
+    result = MeetingImporter(store=store).run(_instructions_first(build_on), "a.xlsx")
+    assert "出现了两次" in result.message, result.message
