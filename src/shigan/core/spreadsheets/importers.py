@@ -64,6 +64,7 @@ PROGRESS_EVERY = 2000
 ERRORS_SHOWN = 500  # errors kept in a job's summary for its page (all are in the report)
 _UNPARSED = object()  # a cell not parsed yet
 _FORMULA_KINDS = ("text", "choice")
+_UNSEEN = " \t\r\n\x0b\x0c\u3000\xa0\u202f\u200b\u200c\u200d\u2060\ufeff"  # a blank cell
 
 
 class ImportMode(TextChoices):
@@ -192,7 +193,7 @@ class _RolledBack(Exception):
 
 def _blank(row: Row) -> bool:
     for cell in row:
-        if cell is not None and (not isinstance(cell, str) or cell.strip()):
+        if cell is not None and (not isinstance(cell, str) or cell.strip(_UNSEEN)):
             return False
     return True
 

@@ -441,6 +441,7 @@ def test_invisible_characters_in_cells_are_dropped():
         ["会议名称", "日期", "人数"],
         ["读书班\u200b", "2023-06-30\xa0", "\u200b12"],
         ["\ufeff读书班\xa0", "2023年6月30日", 12],
+        ["\u200b", "\xa0", " \u3000"],  # a blank row, but for what nobody sees
     ]
     store = []
     result = MeetingImporter(store=store, mode=ImportMode.VALID_ROWS).run(_xlsx(rows), "a.xlsx")
