@@ -69,6 +69,19 @@ STUDY_COLUMNS = (
 
 _SEPARATORS = re.compile(r"[、，,;；/\s]+")
 
+# What offices call a kind of study besides its name: a shortened name, with or without the
+# party committee's (党组's) title. Nothing that might mean two kinds (党课 is one of 三会一课,
+# and a 专题党课 a lecture or a meeting) is read for one.
+KIND_WORDS = {
+    "中心组学习": StudyKind.CENTRAL_GROUP,
+    "理论中心组学习": StudyKind.CENTRAL_GROUP,
+    "党委理论学习中心组学习": StudyKind.CENTRAL_GROUP,
+    "党组理论学习中心组学习": StudyKind.CENTRAL_GROUP,
+    "党委(党组)理论学习中心组学习": StudyKind.CENTRAL_GROUP,
+    "主题党日活动": StudyKind.PARTY_DAY,
+    "读书班学习": StudyKind.READING_CLASS,
+}
+
 
 def split_names(text) -> list[str]:
     return [n for n in _SEPARATORS.split(names_text(normalize_text(text))) if n]
@@ -88,9 +101,14 @@ class StudyActivityImporter(Importer):
         self.campaign = campaign
         self.index = UnitIndex(unit)
         self._people: dict[str, list[Person]] | None = None  # by unit path
+        self.kind_column = next(c for c in STUDY_COLUMNS if c.key == "kind")
 
     def parse_seq(self, raw):
         return normalize_text(raw)  # only a row label; never checked
+
+    def parse_kind(self, raw):
+        kind = KIND_WORDS.get(normalize_text(raw).replace(" ", ""))
+        return kind or self.parse_choice(self.kind_column, raw)
 
     def parse_leaders(self, raw):
         return split_names(raw)

@@ -134,3 +134,30 @@ def test_template_has_a_kind_drop_down_and_export_reimports(
         exporter.xlsx_bytes(), "x.xlsx"
     )
     assert (result.created, result.unchanged, result.errors) == (0, 1, [])
+
+
+def test_a_kind_shortened_as_offices_write_it_reads(units, campaign, editor):
+    data = office_sheet(
+        [
+            (1, "", "中心组学习", "集中研讨", "2023年4月20日", 12, None),
+            (2, "", "党委（党组）理论学习中心组学习", "专题研讨", "2023年4月21日", 12, None),
+            (3, "", "主题党日活动", "重温入党誓词", "2023年4月22日", "30人", None),
+        ]
+    )
+    result = StudyActivityImporter(actor=editor, unit=units["own"], campaign=campaign).run(
+        data, "台账.xlsx"
+    )
+    assert result.errors == [] and result.created == 3, result.errors
+    kinds = dict(StudyActivity.objects.values_list("title", "kind"))
+    assert kinds == {
+        "集中研讨": "central_group",
+        "专题研讨": "central_group",
+        "重温入党誓词": "party_day",
+    }
+    # 专题党课 may be a lecture or one of 三会一课: refused, the kinds listed.
+    wrong = office_sheet([(1, "", "专题党课", "党课", "2023年4月23日", 12, None)])
+    result = StudyActivityImporter(actor=editor, unit=units["own"], campaign=campaign).run(
+        wrong, "台账.xlsx"
+    )
+    [error] = result.errors
+    assert (error.letter, error.column) == ("C", "学习形式") and "可选" in error.message
