@@ -1,0 +1,232 @@
+"""The importer base with sheets as offices really make them: headers wrapped, qualified,
+pasted with invisible characters or on two rows; totals lines and group headings in the table;
+the table after an instructions sheet; a file under another format's name; a column titled
+twice."""
+
+import io
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from shigan.core.spreadsheets.importers import ImportMode
+from shigan.core.spreadsheets.reading import read_rows
+from shigan.core.tests.test_spreadsheets import MeetingImporter, _xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def _book(build) -> bytes:
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    build(wb)
+    wb.close()
+    return buffer.getvalue()
+
+
+def test_header_titles_with_line_breaks_qualifiers_and_invisible_characters():
+    # Offices wrap long titles ("会议\n名称"), qualify them ("人数（人）") and paste them from web
+    # pages (a no-break space, a zero-width space); a money qualifier is never dropped.
+    data = _xlsx(
+        [
+            ["会议\n名称", "\xa0召开\r\n日期\u200b", "人数（人）", "形式（必填）"],
+            ["读书班", "2023-06-30", 12, "线下"],
+        ]
+    )
+    store = []
+    result = MeetingImporter(store=store).run(data, "a.xlsx")
+    assert result.errors == [] and result.created == 1, result.errors
+    assert store[0]["people"] == 12 and store[0]["kind"] == "offline"
+    data = _xlsx([["会议名称", "日期", "人数（万元）"], ["读书班", "2023-06-30", 12]])
+    store = []
+    MeetingImporter(store=store).run(data, "a.xlsx")
+    assert store[0]["people"] is None  # "人数（万元）" is not the 人数 column
+
+
+def test_invisible_characters_in_cells_are_dropped():
+    # A zero-width space or a no-break space in a cell is no part of its value: the rows below
+    # are one meeting (a duplicate), not two, and the date and the number read.
+    rows = [
+        ["会议名称", "日期", "人数"],
+        ["读书班\u200b", "2023-06-30\xa0", "\u200b12"],
+        ["\ufeff读书班\xa0", "2023年6月30日", 12],
+        ["\u200b", "\xa0", " \u3000"],  # a blank row, but for what nobody sees
+    ]
+    store = []
+    result = MeetingImporter(store=store, mode=ImportMode.VALID_ROWS).run(_xlsx(rows), "a.xlsx")
+    assert store == [{"title": "读书班", "held_on": date(2023, 6, 30), "people": 12, "kind": None}]
+    assert [e.message for e in result.errors] == ["与第 2 行重复。"]
+
+
+def test_a_totals_line_is_not_a_record():
+    rows = [
+        ["序号", "会议名称", "日期", "人数"],
+        [1, "读书班", "2023-06-30", 12],
+        [2, "党课", "2023-07-01", 30],
+        ["小  计", None, None, 42],
+        [3, "主题党日", "2023-07-02", 8],
+        ["合计", "", "", 50],
+    ]
+    store = []
+    result = MeetingImporter(store=store).run(_xlsx(rows), "a.xlsx")
+    assert result.errors == [] and result.total == result.created == 3, result.errors
+    assert [r["title"] for r in store] == ["读书班", "党课", "主题党日"]
+
+
+def test_a_two_row_header_reads_as_one():
+    # A title row, then a header of two rows: 会议名称, 日期 and 形式 merged down over both, the
+    # group 参会情况 merged across its sub-titles 人数 and 备注.
+    def build(wb):
+        ws = wb.add_worksheet()
+        ws.merge_range(0, 0, 0, 4, "2023年会议台账")
+        ws.merge_range(1, 0, 2, 0, "会议名称")
+        ws.merge_range(1, 1, 2, 1, "日期")
+        ws.merge_range(1, 2, 1, 3, "参会情况")
+        ws.write_row(2, 2, ["人数", "备注"])
+        ws.merge_range(1, 4, 2, 4, "形式")
+        ws.write_row(3, 0, ["读书班", "2023-06-30", 12, "", "线上"])
+        ws.write_row(4, 0, ["党课", "2023-07-01", "30", "", "线下"])
+
+    store = []
+    result = MeetingImporter(store=store).run(_book(build), "a.xlsx")
+    assert result.errors == [] and result.created == 2, result.errors
+    assert store[0] == {
+        "title": "读书班",
+        "held_on": date(2023, 6, 30),
+        "people": 12,
+        "kind": "online",
+    }
+    assert store[1]["people"] == 30 and store[1]["kind"] == "offline"
+
+    # The sub-titles may outnumber the titles above them: the same sheet, the other way round.
+    def build_wide(wb):
+        ws = wb.add_worksheet()
+        ws.merge_range(0, 0, 1, 0, "会议名称")
+        ws.merge_range(0, 1, 0, 3, "会议情况")
+        ws.write_row(1, 1, ["日期", "人数", "形式"])
+        ws.write_row(2, 0, ["读书班", "2023-06-30", 12, "线上"])
+
+    store = []
+    result = MeetingImporter(store=store).run(_book(build_wide), "a.xlsx")
+    assert result.errors == [] and store[0]["title"] == "读书班", result.errors
+
+
+def _instructions_first(build_data, *, hidden=False) -> bytes:
+    def build(wb):
+        notes = wb.add_worksheet("填表说明")
+        notes.write(0, 0, "填表说明：请在“会议台账”表中填写，日期写成2023年6月30日。")
+        if hidden:  # a WPS template's list of drop-down values, hidden, before the table
+            notes.hide()
+        build_data(wb.add_worksheet("会议台账"))
+        if hidden:
+            wb.worksheets()[1].activate()
+
+    return _book(build)
+
+
+def test_the_table_may_follow_an_instructions_sheet_or_a_hidden_one():
+    def data(ws):
+        ws.merge_range(0, 0, 0, 2, "会议台账")
+        ws.write_row(1, 0, ["会议名称", "日期", "人数"])
+        ws.write_row(2, 0, ["读书班", "2023-06-30", 12])
+
+    for hidden in (False, True):
+        store = []
+        result = MeetingImporter(store=store).run(
+            _instructions_first(data, hidden=hidden), "a.xlsx"
+        )
+        assert result.errors == [] and [r["title"] for r in store] == ["读书班"], result.errors
+    # No sheet with the header: the message names the missing columns, as for one sheet.
+    result = MeetingImporter(store=[]).run(_instructions_first(lambda ws: None), "a.xlsx")
+    assert "没有找到表头" in result.message and "会议名称" in result.message
+
+
+def test_formulas_are_found_on_the_sheet_read_whatever_the_sheets_order():
+    # The table (sheet2.xml) moved before the instructions (sheet1.xml), as one drags a tab:
+    # the formula in the table's text column is reported, at its own row and column.
+    def build(wb):
+        wb.add_worksheet("填表说明").write(0, 0, "说明")
+        ws = wb.add_worksheet("会议台账")
+        ws.write_row(0, 0, ["会议名称", "日期"])
+        ws.write_row(1, 0, ["党课", "2023-06-30"])
+        ws.write_formula(2, 0, '="读书"&"班"', None, "读书班")
+        ws.write(2, 1, "2023-07-01")
+
+    source = zipfile.ZipFile(io.BytesIO(_book(build)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as moved:
+        for member in source.infolist():
+            content = source.read(member.filename)
+            if member.filename == "xl/workbook.xml":
+                first, second = re.findall(rb"<sheet [^>]*/>", content)
+                content = content.replace(first + second, second + first)
+            moved.writestr(member, content)
+    assert read_rows(buffer.getvalue(), "a.xlsx")[0] == ["会议名称", "日期"]
+    result = MeetingImporter(store=[]).run(buffer.getvalue(), "a.xlsx")
+    assert [(e.row, e.letter, e.message) for e in result.errors] == [
+        (3, "A", "单元格是公式，请复制后选择性粘贴为数值。")
+    ]
+
+
+def test_a_groups_heading_in_the_table_is_not_a_record():
+    # Offices group their rows under headings merged across the table; a cell of the same
+    # form further right, alone in its row, is data (a measure under merged cells).
+    def build(wb):
+        ws = wb.add_worksheet()
+        ws.write_row(0, 0, ["会议名称", "日期", "人数"])
+        ws.merge_range(1, 0, 1, 2, "一、线下会议")
+        ws.write_row(2, 0, ["读书班", "2023-06-30", 12])
+        ws.merge_range(3, 0, 3, 2, "（二）线上会议")
+        ws.write_row(4, 0, ["线上讲堂", "2023-07-01", 300])
+        ws.write(5, 0, "第三部分 其他")
+        ws.write(6, 1, "一、2023-07-02")
+
+    store = []
+    result = MeetingImporter(store=store, mode=ImportMode.VALID_ROWS).run(_book(build), "a.xlsx")
+    assert [r["title"] for r in store] == ["读书班", "线上讲堂"]
+    assert [(e.row, e.letter) for e in result.errors] == [(7, "A"), (7, "B")], result.errors
+
+
+def test_a_file_is_read_as_what_it_is_whatever_its_name():
+    # Offices rename an .xls to .xlsx and back; an xlsx renamed keeps its formula check. A
+    # web page saved as .xls is refused, saying what it is.
+    def build(wb):
+        ws = wb.add_worksheet()
+        ws.write_row(0, 0, ["会议名称", "日期"])
+        ws.write_formula(1, 0, '="读书"&"班"', None, "读书班")
+        ws.write(1, 1, "2023-06-30")
+
+    xlsx = _book(build)
+    for name in ("a.xls", "a.ods", "a.csv"):
+        result = MeetingImporter(store=[]).run(xlsx, name)
+        assert [(e.row, e.letter) for e in result.errors] == [(2, "A")], (name, result.errors)
+        assert "公式" in result.errors[0].message
+    legacy = (
+        Path(__file__).parents[2] / "problems/tests/ledgers/xilingol-league-2023-06-20.xls"
+    ).read_bytes()
+    assert read_rows(legacy, "台账.xlsx") == read_rows(legacy, "台账.xls")
+    page = "<html><body><table><tr><td>会议名称</td></tr></table></body></html>".encode()
+    result = MeetingImporter(store=[]).run(page, "导出.xls")
+    assert not result.committed and "网页（HTML）格式" in result.message
+
+
+def test_a_column_titled_twice_is_refused_naming_both():
+    # An old 日期 column hidden in B, the one in use in D: which is meant is not guessed.
+    def build_on(ws):
+        ws.write_row(0, 0, ["会议名称", "日期", "人数", "日 期"])
+        ws.write_row(1, 0, ["读书班", "2023-05-01", 12, "2023-06-30"])
+        ws.set_column(1, 1, None, None, {"hidden": True})
+
+    def build(wb):
+        build_on(wb.add_worksheet())
+
+    store = []
+    result = MeetingImporter(store=store).run(_book(build), "a.xlsx")
+    assert store == [] and not result.committed
+    assert "表头“日期”出现了两次（B 列和 D 列）" in result.message, result.message
+    # The same after an instructions sheet: the reason, not "no header".
+    result = MeetingImporter(store=store).run(_instructions_first(build_on), "a.xlsx")
+    assert "出现了两次" in result.message, result.message
