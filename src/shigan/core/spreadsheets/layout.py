@@ -128,7 +128,7 @@ def find_header(rows: list[list[Any]], titles: Titles, scan: int) -> tuple[int, 
     first `scan` holds a title. A header of two rows is read as one: the titles merged down over
     both rows stand in the upper row (the lower is blank below them), a group's sub-titles in
     the lower row."""
-    best, found = -1, {}
+    best, found = -1, dict[str, int]()
     for r, row in enumerate(rows[:scan]):
         here = _row_titles(row, titles)
         if len(here) > len(found):

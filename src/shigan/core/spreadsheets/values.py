@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 # Full-width ASCII (！ … ～) maps onto ASCII by a fixed offset; the ideographic space onto " ".
-_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FULL_WIDTH: dict[int, int | None] = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FULL_WIDTH[0x3000] = 0x20
 # What a copy from a web page or a chat leaves in a cell and nobody sees: a no-break space
 # (a space), zero-width spaces and joiners, a byte-order mark (nothing).
