@@ -6,20 +6,15 @@ import zipfile
 from django.utils.translation import gettext as _
 
 from shigan.core.errors import DomainError
-from shigan.core.uploads import active_content
+from shigan.core.uploads import ALLOWED, active_content
 from shigan.study.errors import ErrorCode
 
 __all__ = ["MAX_ATTACHMENT_BYTES", "CONTENT_TYPES", "sniff_type", "AttachmentError"]
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "jpg": "image/jpeg",
-    "png": "image/png",
-}
+# The kinds a study attachment may be, with their MIME types as every upload knows them.
+CONTENT_TYPES = {kind: ALLOWED[kind][0] for kind in ("pdf", "docx", "xlsx", "jpg", "png")}
 
 
 class AttachmentError(DomainError):
