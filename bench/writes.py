@@ -166,6 +166,13 @@ def writer(clerk_id, problems, switched_off, start, stop_at, results) -> None:
 WAITED_ON = {False: collections.Counter(), True: collections.Counter()}
 
 
+def cpu_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of all CPUs since boot, from /proc/stat (Linux)."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
 class LockWaits:
     """Samples, every 20 ms while the writers run, how many backends of the benchmark's
     database wait on a lock (a row or a transaction): the share of writer-time spent queued
@@ -211,8 +218,9 @@ class LockWaits:
 
 
 def run(found, cursor: dict, writers: int, switched_off: bool, seconds: float):
-    """Writes per second of `writers` clients at once (each the clerk of its own league), and
-    the share of active writer samples waiting on a lock."""
+    """Writes per second of `writers` clients at once (each the clerk of its own league), the
+    share of active writer samples waiting on a lock, and the share of the CPUs kept busy (by
+    the writers, PostgreSQL and anything else on the machine)."""
     from django.db import connections
 
     connections.close_all()  # forked writers open their own connections
@@ -227,7 +235,7 @@ def run(found, cursor: dict, writers: int, switched_off: bool, seconds: float):
     for p in procs:
         p.start()
     time.sleep(1.0)  # every writer has set Django up and waits
-    began = time.time()
+    began, ticks = time.time(), cpu_ticks()
     stop_at.value = began + seconds
     start.set()
     total = 0
@@ -237,10 +245,11 @@ def run(found, cursor: dict, writers: int, switched_off: bool, seconds: float):
             cursor[clerk_id] += used
             total += writes
     elapsed = time.time() - began
+    busy = [b - a for a, b in zip(ticks, cpu_ticks(), strict=True)]
     for p in procs:
         p.join()
     WAITED_ON[switched_off].update(waits.queries)
-    return total / elapsed, waits.share
+    return total / elapsed, waits.share, busy[0] / busy[1]
 
 
 def child(args) -> None:
@@ -252,32 +261,37 @@ def child(args) -> None:
     cursor = {clerk_id: 0 for clerk_id, _ in found}
     best: dict[tuple[int, bool], float] = {}
     waits: dict[tuple[int, bool], list[float]] = {}
+    busy: dict[tuple[int, bool], list[float]] = {}
     for _ in range(args.rounds):
         for writers in counts:
             for off in (False, True):
-                rate, share = run(found, cursor, writers, off, args.seconds)
+                rate, share, cpu = run(found, cursor, writers, off, args.seconds)
                 best[writers, off] = max(best.get((writers, off), 0.0), rate)
                 waits.setdefault((writers, off), []).append(share)
-    report(counts, best, {k: sum(v) / len(v) for k, v in waits.items()}, args)
+                busy.setdefault((writers, off), []).append(cpu)
+    mean = {k: sum(v) / len(v) for k, v in waits.items()}
+    report(counts, best, mean, {k: sum(v) / len(v) for k, v in busy.items()}, args)
     verify_after()
 
 
-def report(counts, best, waits, args) -> None:
+def report(counts, best, waits, busy, args) -> None:
     print(
         f"concurrent writes, clerks of different leagues (progress report, measure, close-out), "
         f"PostgreSQL; best of {args.rounds} rounds of {args.seconds:g} s; writes/s; "
-        f"lock wait = share of active writer samples waiting on a lock (mean of rounds); "
+        f"lock wait = share of active writer samples waiting on a lock; CPU busy = share of all "
+        f"{os.cpu_count()} CPUs' time not idle during the run (means of rounds); "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
     print(
         f"{'writers':>8}{'with audit+versions':>22}{'floor (both off)':>19}{'ratio':>8}"
-        f"{'lock wait with':>17}{'floor':>8}"
+        f"{'lock wait with':>17}{'floor':>8}{'CPU busy with':>15}{'floor':>8}"
     )
     for writers in counts:
         on, off = best[writers, False], best[writers, True]
         print(
             f"{writers:>8}{on:>22.1f}{off:>19.1f}{on / off:>8.2f}"
             f"{waits[writers, False]:>17.0%}{waits[writers, True]:>8.0%}"
+            f"{busy[writers, False]:>15.0%}{busy[writers, True]:>8.0%}"
         )
     for off, name in ((False, "with"), (True, "floor")):
         for query, n in WAITED_ON[off].most_common(3):
