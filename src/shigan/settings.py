@@ -120,6 +120,8 @@ MIDDLEWARE = [
     "shigan.accounts.gate.AccountGateMiddleware",
     # Last: it sees the signed-in user, and a repeated form never reaches the view.
     "shigan.core.submissions.SubmitOnceMiddleware",
+    # An API write sent again with the same Idempotency-Key gets the first answer back.
+    "shigan.core.idempotency.IdempotencyKeyMiddleware",
 ]
 
 ROOT_URLCONF = "shigan.urls"

@@ -18,7 +18,12 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
@@ -51,6 +56,8 @@ _F = TypeVar("_F", bound=Callable[..., Any])  # a view class or method, as drf-s
 _M = TypeVar("_M", bound=Model)
 
 API_PREFIX = "/api/"
+IDEMPOTENCY_HEADER = "Idempotency-Key"  # core.idempotency
+_WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 # The Chinese message and stable code of each status the API answers with.
 _CSRF_MESSAGE = gettext_lazy(
@@ -239,6 +246,24 @@ class AutoSchema(SpectacularAutoSchema):
 
     error_codes = ("400", "401", "403", "404")
 
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        if self.method in _WRITES:
+            parameters.append(
+                OpenApiParameter(
+                    IDEMPOTENCY_HEADER,
+                    OpenApiTypes.STR,
+                    OpenApiParameter.HEADER,
+                    description=gettext_lazy(
+                        "可选。1 至 255 个可打印 ASCII 字符。同一调用方用同一个键重发此请求时，"
+                        "不会重复执行，而是返回第一次成功的响应（响应头 Idempotent-Replayed: "
+                        "true）；第一次被拒绝时键可再用。键保留两天；用于另一个请求时返回 422，"
+                        "第一次仍在处理时返回 409。"
+                    ),
+                )
+            )
+        return parameters
+
     def _get_response_bodies(
         self, direction: Literal["request", "response"] = "response"
     ) -> dict[str, Any]:
@@ -248,7 +273,8 @@ class AutoSchema(SpectacularAutoSchema):
         # A body in a media type the operation does not take (or whose type cannot be read,
         # e.g. multipart without a usable boundary) is answered 415.
         with_body = ("415",) if self.method in ("POST", "PUT", "PATCH") else ()
-        for status in (*self.error_codes, *with_body):
+        keyed = ("409", "422") if self.method in _WRITES else ()  # an Idempotency-Key's
+        for status in (*self.error_codes, *with_body, *keyed):
             if status not in responses:
                 # drf-spectacular leaves its own method unannotated
                 responses[status] = self._get_response_for_code(  # type: ignore[no-untyped-call]

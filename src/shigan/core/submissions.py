@@ -7,17 +7,18 @@ key again â€” a second tap on a slow phone, a browser's retry, the back button â
 to the view: it waits for the first to finish and is sent where the first one led, with a
 message saying nothing was saved twice. An answer that does not lead elsewhere (the form
 again with its errors, a refusal) releases the key: nothing was saved, so a retry is applied.
-htmx requests and the API are not concerned (they do not reload the page; API clients retry
-as they see fit).
+htmx requests are not concerned (they do not reload the page); API writes carry an
+`Idempotency-Key` instead (core.idempotency).
 """
 
 import re
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any, TypeVar
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from shigan.core.models import Submission
 
-__all__ = ["FIELD", "SubmitOnceMiddleware"]
+__all__ = ["FIELD", "SubmitOnceMiddleware", "StillPending", "claim", "wait_until_settled"]
 
 FIELD = "_submission"
 _KEY = re.compile(r"^[0-9a-f]{32}$")
@@ -47,14 +48,36 @@ def _key(request: HttpRequest) -> tuple[int, str] | None:
     return (user_id, key) if _KEY.match(key) else None
 
 
-def _claim(user_id: int, key: str) -> bool:
-    Submission.objects.filter(user_id=user_id, created_at__lt=timezone.now() - KEPT).delete()
+_M = TypeVar("_M", bound=models.Model)
+
+
+class StillPending(Exception):
+    """The first submission is still being applied after WAIT_SECONDS."""
+
+
+def claim(model: type[models.Model], owner: dict[str, Any], **fields: Any) -> bool:
+    """Claims a key for its owner (a row unique per owner and key); False when it is taken.
+    The owner's rows older than KEPT go first: a key is remembered for two days."""
+    model._default_manager.filter(**owner, created_at__lt=timezone.now() - KEPT).delete()
     try:
         with transaction.atomic():
-            Submission.objects.create(user_id=user_id, key=key)
+            model._default_manager.create(**owner, **fields)
     except IntegrityError:
         return False
     return True
+
+
+def wait_until_settled(rows: "models.QuerySet[_M]", settled: Callable[[_M], bool]) -> _M | None:
+    """The claimed row once its request has finished, or None once it was released (nothing
+    was applied); StillPending if it is still running after WAIT_SECONDS."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        row = rows.first()
+        if row is None or settled(row):
+            return row
+        if time.monotonic() >= deadline:
+            raise StillPending
+        time.sleep(_POLL)
 
 
 def _settle(user_id: int, key: str, response: HttpResponseBase | None) -> None:
@@ -68,16 +91,12 @@ def _settle(user_id: int, key: str, response: HttpResponseBase | None) -> None:
 def _first_outcome(user_id: int, key: str) -> str | None:
     """Where the first submission led, once it has finished; "" if it was released (nothing
     was saved); None if it is still being applied after WAIT_SECONDS."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        row = Submission.objects.filter(user_id=user_id, key=key).first()
-        if row is None:
-            return ""
-        if row.location:
-            return row.location
-        if time.monotonic() >= deadline:
-            return None
-        time.sleep(_POLL)
+    rows = Submission.objects.filter(user_id=user_id, key=key)
+    try:
+        row = wait_until_settled(rows, lambda row: bool(row.location))
+    except StillPending:
+        return None
+    return row.location if row else ""
 
 
 class SubmitOnceMiddleware:
@@ -89,7 +108,7 @@ class SubmitOnceMiddleware:
         if claimant is None:
             return self.get_response(request)
         user_id, key = claimant
-        while not _claim(user_id, key):
+        while not claim(Submission, {"user_id": user_id}, key=key):
             location = _first_outcome(user_id, key)
             if location is None:
                 return render(request, "core/submission_pending.html", status=409)
