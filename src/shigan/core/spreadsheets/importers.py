@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
-from operator import itemgetter
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
@@ -23,7 +22,6 @@ from xlsxwriter.utility import xl_col_to_name
 
 from shigan.core.errors import DomainError, RowsRejected
 from shigan.core.spreadsheets.layout import (
-    FORMULA_MESSAGE,
     TitledTwice,
     check_titled_once,
     find_header,
@@ -35,6 +33,7 @@ from shigan.core.spreadsheets.layout import (
     ledger_date,
 )
 from shigan.core.spreadsheets.reading import SheetReadError, read_sheet
+from shigan.core.spreadsheets.rows import Parser, Record, Row, RowError, RowReader, is_blank
 from shigan.core.spreadsheets.values import (
     CellError,
     label_index,
@@ -62,9 +61,6 @@ HEADER_SCAN_ROWS = 30
 Source = str | Path | bytes | IO[bytes]  # a path, the file's bytes, or an open binary file
 PROGRESS_EVERY = 2000
 ERRORS_SHOWN = 500  # errors kept in a job's summary for its page (all are in the report)
-_UNPARSED = object()  # a cell not parsed yet
-_FORMULA_KINDS = ("text", "choice")
-_UNSEEN = " \t\r\n\x0b\x0c\u3000\xa0\u202f\u200b\u200c\u200d\u2060\ufeff"  # a blank cell
 
 
 class ImportMode(TextChoices):
@@ -93,47 +89,7 @@ class Column:
         return {header_key(s) for t in (self.title, *self.aliases) for s in spellings(t)}
 
 
-Row = list[Any]  # a sheet row's cells: str, int, float, date, datetime or bool
-Parser = Callable[[Any], Any]  # a cell → its value (raises CellError)
 NaturalKey = tuple[Any, ...]
-
-
-@dataclass
-class RowError:
-    row: int  # the row number as the spreadsheet shows it (1-based)
-    column: str  # the column title, or "" for the whole row
-    value: Any
-    message: str
-    letter: str = ""  # the column's letter as the spreadsheet shows it ("C")
-
-    def as_dict(self) -> dict[str, Any]:
-        value = "" if self.value is None else str(self.value)
-        return {
-            "row": self.row,
-            "letter": self.letter,
-            "column": self.column,
-            "value": value[:200],
-            "message": self.message,
-        }
-
-
-class Record:
-    """One data row: raw cells by column key, parsed values, and what is wrong with it."""
-
-    __slots__ = ("row", "raw", "values", "errors", "unchanged", "obj", "updates")
-
-    def __init__(self, row: int, raw: dict[str, Any]):
-        self.row = row
-        self.raw = raw
-        self.values: dict[str, Any] = {}
-        self.errors: list[RowError] = []
-        self.unchanged = False
-        self.obj: Any = None  # the record already in the database that this row updates
-        self.updates: list[str] = []  # what the row changes in `obj`, in words
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 @dataclass
@@ -189,93 +145,6 @@ def cyclic_gc_paused() -> Iterator[None]:
 
 class _RolledBack(Exception):
     """Leaves the write transaction undone: a preview, or all-or-nothing with errors."""
-
-
-def _blank(row: Row) -> bool:
-    for cell in row:
-        if cell is not None and (not isinstance(cell, str) or cell.strip(_UNSEEN)):
-            return False
-    return True
-
-
-class _RowReader:
-    """Turns a sheet's data rows into Records for one importer: the columns found, their
-    parsers, and the formula cells, worked out once for every row."""
-
-    def __init__(self, importer: "Importer", positions: dict[str, int], header: int):
-        found = [c for c in importer.columns if c.key in positions]
-        self.keys = tuple(c.key for c in found)
-        self.indexes = indexes = tuple(positions[c.key] for c in found)
-        # (parser, required, title, cache) per column found. Sheets repeat their values
-        # (parents, kinds, names) thousands of times: a value is parsed once per column when
-        # the parser depends on the cell alone (cache: value → result or error).
-        pure = set(importer.cacheable_parsers)
-        self.specs: list[tuple[Parser, bool, str, dict[Any, Any] | None]] = [
-            (
-                importer._parser(c),
-                c.required,
-                str(c.title),
-                {} if c.key in pure or getattr(importer, f"parse_{c.key}", None) is None else None,
-            )
-            for c in found
-        ]
-        # (column key, title, letter) of each text column with a formula cell, by sheet row.
-        self.formulas: dict[int, list[tuple[str, str, str]]] = {}
-        for r, c in importer.formulas:
-            for column in found:
-                if positions[column.key] == c and column.kind in _FORMULA_KINDS and r > header:
-                    self.formulas.setdefault(r, []).append(
-                        (column.key, str(column.title), xl_col_to_name(c))
-                    )
-        self.letters = [xl_col_to_name(i) for i in indexes]
-        self.missing = dict.fromkeys(c.key for c in importer.columns if c.key not in positions)
-        self.pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda row: (row[indexes[0]],))
-        self.widest = max(indexes, default=-1)
-        self.required_message = _("必填，不能为空。")
-
-    def _cells(self, row: Row) -> tuple[Any, ...]:
-        if len(row) > self.widest:
-            return self.pick(row)
-        width = len(row)
-        return tuple(row[i] if i < width else "" for i in self.indexes)
-
-    def _parsed(self, parser: Parser, required: bool, cell: Any) -> Any:
-        """The cell's value, or the CellError saying what is wrong with it."""
-        try:
-            value = parser(cell)
-            if required and (value is None or value == ""):
-                raise CellError(self.required_message)
-        except CellError as error:
-            return error
-        return value
-
-    def record(self, number: int, row: Row) -> Record:
-        """Sheet row `number` (1-based) as a Record: values parsed, errors listed."""
-        cells = self._cells(row)
-        record = Record(number, dict(zip(self.keys, cells, strict=True)))
-        values, errors = record.values, record.errors
-        for key, cell, (parser, required, title, cache), letter in zip(
-            self.keys, cells, self.specs, self.letters, strict=True
-        ):
-            # Cached: text and float cells only (1 == 1.0 == True, -0.0 == 0.0, but no str
-            # equals a float).
-            if cache is not None and (type(cell) is str or type(cell) is float and cell):
-                value = cache.get(cell, _UNPARSED)
-                if value is _UNPARSED:
-                    value = cache[cell] = self._parsed(parser, required, cell)
-            else:
-                value = self._parsed(parser, required, cell)
-            if isinstance(value, CellError):
-                errors.append(RowError(number, title, cell, value.message, letter))
-            else:
-                values[key] = value
-        for key, title, letter in self.formulas.get(number - 1, ()):
-            errors.append(
-                RowError(number, title, record.raw.get(key), str(FORMULA_MESSAGE), letter)
-            )
-        if self.missing:
-            values.update(self.missing)
-        return record
 
 
 class Importer:
@@ -446,14 +315,14 @@ class Importer:
 
     def records(self, rows: list[Row]) -> list[Record]:
         header, end, positions = self.read_layout(rows)
-        reader = _RowReader(self, positions, header)
+        reader = RowReader(self, positions, header)
         data = rows[header + 1 : end]
         first = min(positions.values())
         records: list[Record] = []
         for offset, row in enumerate(data):
             if offset % PROGRESS_EVERY == 0:
                 self.progress(offset, len(data))
-            if not _blank(row) and not is_aside(row, first):  # 合计, "一、…方面"
+            if not is_blank(row) and not is_aside(row, first):  # 合计, "一、…方面"
                 records.append(reader.record(header + offset + 2, row))
         return records
 
