@@ -29,6 +29,8 @@ from shigan.core.spreadsheets.layout import (
     formula_cells,
     header_cells,
     header_key,
+    hidden_rows,
+    hidden_rows_note,
     is_aside,
     ledger_date,
 )
@@ -177,6 +179,7 @@ class Importer:
         self.dry_run = dry_run
         self.notes: list[str] = []
         self.formulas: set[tuple[int, int]] = set()
+        self.hidden_rows: set[int] = set()  # 0-based: rows hidden in the file (by a filter)
         self.source_data, self.source_name = b"", ""  # the file, for importers that keep it
         self.positions: dict[str, int] = {}
         self.header_cells: dict[str, str] = {}  # column key → its title as the sheet spells it
@@ -324,6 +327,8 @@ class Importer:
                 self.progress(offset, len(data))
             if not is_blank(row) and not is_aside(row, first):  # 合计, "一、…方面"
                 records.append(reader.record(header + offset + 2, row))
+        if hidden := [r.row for r in records if r.row - 1 in self.hidden_rows]:
+            self.notes.append(hidden_rows_note(hidden, preview=self.dry_run))
         return records
 
     # -- the run -----------------------------------------------------------------------------
@@ -350,6 +355,7 @@ class Importer:
             # check leaves this process's importer as it was).
             sheet, rows = read_sheet(data, filename, accept=self._has_header)
             self.formulas = formula_cells(data, filename or "", sheet)
+            self.hidden_rows = hidden_rows(data, sheet)
             records = self.records(rows)
         except SheetReadError as error:
             result.message = error.message

@@ -2,7 +2,7 @@
 with a group's title merged over its sub-titles), the totals lines in it (合计), the sign-off
 lines below it (填报人, 审核人,
 联系电话, 制表, 备注, 单位盖章 …) that end it, the ledger's own date written above or below it
-("填报日期：2023年6月15日"), and which cells hold formulas.
+("填报日期：2023年6月15日"), and which cells hold formulas and which rows are hidden.
 
 Offices print their ledgers, so the table is framed by lines meant for a signature or a seal;
 they are neither data nor errors. The ledger's date is the date its facts were true, which is
@@ -33,6 +33,7 @@ __all__ = [
     "footer_start",
     "ledger_date",
     "formula_cells",
+    "hidden_rows",
 ]
 
 FORMULA_MESSAGE = gettext_lazy("单元格是公式，请复制后选择性粘贴为数值。")
@@ -278,24 +279,63 @@ def _ref_index(ref: str) -> tuple[int, int] | None:
     return int(m[2]) - 1, column - 1
 
 
-def formula_cells(data: bytes, filename: str, sheet: str = "") -> set[tuple[int, int]]:
-    """(row, column), 0-based, of the formula cells of the sheet named `sheet` (by default the
-    first in the workbook's order) in an xlsx file, whatever `filename` calls it. Other
-    formats report none: .xls keeps formulas in binary records and .ods in attributes that
-    calamine already resolves to values, and a csv has no formulas."""
+def _sheet_xml(data: bytes, sheet: str) -> bytes:
+    """The XML of the sheet named `sheet` (by default the first in the workbook's order) of an
+    xlsx file, whatever its name; b"" for any other format or a damaged file."""
     if not data.startswith(b"PK\x03\x04"):  # not a zip, whatever its name: no xlsx
-        return set()
+        return b""
     try:
         archive = zipfile.ZipFile(BytesIO(data))
         members = sheet_members(archive)
         member = members.get(sheet) or next(iter(members.values()), None)
         if member is None:
-            return set()
+            return b""
         with archive.open(member) as handle:
-            xml = handle.read()
+            return handle.read()
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return set()  # calamine reports a damaged file in its own words
+        return b""  # calamine reports a damaged file in its own words
+
+
+def formula_cells(data: bytes, filename: str, sheet: str = "") -> set[tuple[int, int]]:
+    """(row, column), 0-based, of the formula cells of the sheet named `sheet` (by default the
+    first in the workbook's order) in an xlsx file, whatever `filename` calls it. Other
+    formats report none: .xls keeps formulas in binary records and .ods in attributes that
+    calamine already resolves to values, and a csv has no formulas."""
+    xml = _sheet_xml(data, sheet)
     # A scan of the bytes, not an XML parse: most sheets have no formula at all, and a ledger
     # of 10,000 rows has a million elements.
     found = (_ref_index(m[1].decode()) for m in _FORMULA_CELL.finditer(xml))
     return {index for index in found if index is not None}
+
+
+_ROW_ELEMENT = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_ROW_NUMBER = re.compile(rb'\br="([0-9]{1,7})"')
+
+
+def hidden_rows(data: bytes, sheet: str = "") -> set[int]:
+    """The rows (0-based) hidden in the sheet named `sheet` of an xlsx file: hidden by hand or
+    by a filter (Excel and WPS mark both alike). calamine does not say which rows are hidden,
+    so the sheet's XML is scanned; other formats report none."""
+    hidden = set()
+    for row in _ROW_ELEMENT.finditer(_sheet_xml(data, sheet)):
+        if _HIDDEN.search(row[1]) and (number := _ROW_NUMBER.search(row[1])):
+            hidden.add(int(number[1]) - 1)
+    return hidden
+
+
+ROWS_NAMED = 30  # hidden rows named one by one in a note; more are counted
+
+
+def hidden_rows_note(numbers: list[int], *, preview: bool) -> str:
+    """What to tell the user of the data rows (sheet numbers, 1-based) hidden in the file: a
+    clerk who filtered the sheet to her own rows would otherwise import everyone's unawares.
+    They are imported like the others (hidden is no statement that a row is not meant)."""
+    rows = "、".join(str(n) for n in numbers[:ROWS_NAMED])
+    if len(numbers) > ROWS_NAMED:
+        rows += _("等共 %(n)d ") % {"n": len(numbers)}
+    if preview:
+        return _("第%(rows)s行在表格中是隐藏的（可能被筛选隐藏），也会导入，请确认。") % {
+            "rows": rows
+        }
+    return _("第%(rows)s行在表格中是隐藏的（可能被筛选隐藏），已一并导入。") % {"rows": rows}

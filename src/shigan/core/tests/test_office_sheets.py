@@ -230,3 +230,31 @@ def test_a_column_titled_twice_is_refused_naming_both():
     # The same after an instructions sheet: the reason, not "no header".
     result = MeetingImporter(store=store).run(_instructions_first(build_on), "a.xlsx")
     assert "出现了两次" in result.message, result.message
+
+
+def test_rows_hidden_in_the_file_are_named_before_they_are_imported():
+    # A clerk filters the sheet to her own rows and uploads it: the rows hidden by the filter
+    # (or by hand) are read like the others, and the preview says which they are.
+    def build(wb):
+        ws = wb.add_worksheet()
+        ws.write_row(0, 0, ["会议名称", "日期", "人数"])
+        for r in range(1, 9):
+            ws.write_row(r, 0, [f"会议{r}", "2023-06-30", r])
+        ws.autofilter(0, 0, 8, 2)
+        for r in (4, 5, 8):  # sheet rows 5, 6 and 9
+            ws.set_row(r, None, None, {"hidden": True})
+
+    store = []
+    result = MeetingImporter(store=store, dry_run=True).run(_book(build), "a.xlsx")
+    assert result.created == 8 and result.errors == []
+    assert result.notes == ["第5、6、9行在表格中是隐藏的（可能被筛选隐藏），也会导入，请确认。"]
+    result = MeetingImporter(store=store).run(_book(build), "a.xlsx")
+    assert result.created == 8 and len(store) == 16
+    assert result.notes == ["第5、6、9行在表格中是隐藏的（可能被筛选隐藏），已一并导入。"]
+    # Nothing hidden: nothing said.
+    assert (
+        MeetingImporter(store=[])
+        .run(_xlsx([["会议名称", "日期"], ["a", "2023-06-30"]]), "a.xlsx")
+        .notes
+        == []
+    )
