@@ -284,7 +284,7 @@ class Importer:
                 _("没有找到表头：缺少列“%(missing)s”。表头应包含：%(titles)s。")
                 % {"missing": missing, "titles": "、".join(str(c.title) for c in self.columns)}
             )
-        check_titled_once(rows, header, found)
+        check_titled_once(rows, header, found, titles)
         self.header_cells = header_cells(rows, header, found)
         return header, found
 

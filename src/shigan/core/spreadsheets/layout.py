@@ -88,6 +88,7 @@ _DATE_LABEL = re.compile(
 _QUALIFIER = re.compile(r"\(([^()]*)\)$")
 _MEASURE = re.compile(r"[元万亿%‰]")
 Titles = list[tuple[str, set[str]]]  # (column key, the header keys of its titles)
+_NUMBERING = ("序号", "编号", "序")  # the sheet's own numbering of its rows
 
 
 def header_key(text: object) -> str:
@@ -107,8 +108,9 @@ def _row_titles(row: list[Any], titles: Titles) -> dict[str, int]:
     """{column key: index} of the titles in one row; a title's closing qualifier is dropped
     when the title is not known with it."""
     found: dict[str, int] = {}
-    for c, cell in enumerate(row):
-        heading = header_key(cell)
+    # A row-numbering title (序号) yields to another title of the same column (排序).
+    for c in sorted(range(len(row)), key=lambda c: header_key(row[c]) in _NUMBERING):
+        heading = header_key(row[c])
         if not heading:
             continue
         key = _title_of(heading, titles, found)
@@ -163,9 +165,57 @@ class TitledTwice(SheetReadError):
     """The header is there, but titles a column twice."""
 
 
-def check_titled_once(rows: list[list[Any]], header: int, found: dict[str, int]) -> None:
+def _column_of(cell: object, titles: Titles) -> str | None:
+    """The key of the column `cell` titles, with or without its closing qualifier."""
+    heading = header_key(cell)
+    qualifier = _QUALIFIER.search(heading)
+    bare = heading[: qualifier.start()] if qualifier and not _MEASURE.search(qualifier[1]) else ""
+    for text in (heading, bare):
+        for key, spelt in titles:
+            if text and text in spelt:
+                return key
+    return None
+
+
+def _check_named_once(lines: list[list[Any]], found: dict[str, int], titles: Titles) -> None:
+    """Refuse a header with two different titles of one column ("牵头单位" in C and "责任单位"
+    in E, which the importer reads alike): the first would be read and the other ignored."""
+    for line in lines:
+        for i, cell in enumerate(line):
+            key = _column_of(cell, titles)
+            c = found.get(key or "")
+            if (
+                c is None
+                or c == i
+                or header_key(cell) in (header_key(_cell(lines, c)), *_NUMBERING)
+            ):
+                continue  # the column itself, the same title twice (said above), a 序号
+            first, second = sorted((c, i))
+            raise TitledTwice(
+                _(
+                    "表头“%(a_title)s”（%(a)s 列）和“%(b_title)s”（%(b)s 列）是同一列的两种叫法，"
+                    "请删去不用的一列再导入。"
+                )
+                % {
+                    "a_title": " ".join(str(_cell(lines, first)).split()),
+                    "a": xl_col_to_name(first),
+                    "b_title": " ".join(str(_cell(lines, second)).split()),
+                    "b": xl_col_to_name(second),
+                }
+            )
+
+
+def _cell(lines: list[list[Any]], c: int) -> Any:
+    """A header's title in column `c`: in its lower row, else in the upper (merged down)."""
+    return next((line[c] for line in lines[::-1] if c < len(line) and header_key(line[c])), "")
+
+
+def check_titled_once(
+    rows: list[list[Any]], header: int, found: dict[str, int], titles: Titles
+) -> None:
     """Refuse a header that titles one of the columns read twice alike ("整改时限" in D, hidden,
-    and in F): which of the two holds the data is not for the importer to guess."""
+    and in F), or twice differently ("牵头单位" and "责任单位"): which of the two holds the data
+    is not for the importer to guess."""
     lines = [rows[r] for r in (header - 1, header) if r >= 0]
     for c in found.values():
         cell = next((line[c] for line in lines[::-1] if c < len(line) and header_key(line[c])), "")
@@ -186,6 +236,7 @@ def check_titled_once(rows: list[list[Any]], header: int, found: dict[str, int])
                     "b": xl_col_to_name(second),
                 }
             )
+    _check_named_once(lines, found, titles)
 
 
 # -- the lines around and in the table ---------------------------------------------------------

@@ -258,3 +258,33 @@ def test_rows_hidden_in_the_file_are_named_before_they_are_imported():
         .notes
         == []
     )
+
+
+def test_two_titles_of_one_column_are_refused_naming_both():
+    # 日期 and 召开日期 are two names of the same column: which holds the data is not guessed.
+    rows = [
+        ["会议名称", "日期", "人数", "召开日期（必填）"],
+        ["读书班", "2023-05-01", 12, "2023-06-30"],
+    ]
+    store = []
+    result = MeetingImporter(store=store, mode=ImportMode.VALID_ROWS).run(_xlsx(rows), "a.xlsx")
+    assert store == [] and not result.committed
+    assert "表头“日期”（B 列）和“召开日期（必填）”（D 列）是同一列的两种叫法" in result.message, (
+        result.message
+    )
+
+
+def test_a_file_the_reader_cannot_read_is_named_in_chinese():
+    # The reader's own words ("Cannot detect file format", "File is not a zip file") are English:
+    # the user is told in Chinese which file, and what to do.
+    good = _xlsx([["会议名称", "日期"], ["读书班", "2023-06-30"]])
+    other_zip = io.BytesIO()
+    with zipfile.ZipFile(other_zip, "w") as archive:
+        archive.writestr("readme.txt", "not a workbook")
+    for data in (b"\x00\x01 not a sheet at all", other_zip.getvalue(), good[: len(good) // 2]):
+        result = MeetingImporter(store=[]).run(data, "台账.xlsx")
+        assert not result.committed
+        assert result.message.startswith("无法识别文件格式：台账.xlsx。"), result.message
+        assert "另存为 .xlsx" in result.message
+        english = set(re.findall(r"[A-Za-z]{2,}", result.message)) - {"xlsx", "Excel", "WPS"}
+        assert not english, result.message
