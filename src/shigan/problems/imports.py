@@ -249,6 +249,14 @@ class LedgerImporter(Importer):
             self._index = UnitIndex(self.unit)
         return self._index
 
+    def heading_aspects(self) -> list[str]:
+        """The campaign's problem aspects, which a group's heading may name."""
+        if self.campaign is None:
+            return []
+        return list(
+            self.campaign.aspects.filter(kind=AspectKind.PROBLEM).values_list("name", flat=True)
+        )
+
     def clean(self, records):
         self.roster = Roster(self.unit)
         aspects = {}

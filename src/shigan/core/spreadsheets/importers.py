@@ -27,8 +27,10 @@ from shigan.core.spreadsheets.layout import (
     find_header,
     footer_start,
     formula_cells,
+    group_heading,
     header_cells,
     header_key,
+    heading_aspect,
     hidden_rows,
     hidden_rows_note,
     is_aside,
@@ -322,14 +324,44 @@ class Importer:
         data = rows[header + 1 : end]
         first = min(positions.values())
         records: list[Record] = []
+        aspect: str | None = None  # the aspect the group heading above names
+        aspects: list[str] | None = None  # those a heading may name, asked at the first
         for offset, row in enumerate(data):
             if offset % PROGRESS_EVERY == 0:
                 self.progress(offset, len(data))
-            if not is_blank(row) and not is_aside(row, first):  # 合计, "一、…方面"
+            if is_blank(row):
+                continue
+            if is_aside(row, first):  # 合计, "一、…方面"
+                aspects = self.heading_aspects() if aspects is None else aspects
+                aspect = heading_aspect(group_heading(row), aspects)
+            elif aspect is None:
                 records.append(reader.record(header + offset + 2, row))
+            else:
+                records.append(self._under_heading(reader, header + offset + 2, row, aspect))
         if hidden := [r.row for r in records if r.row - 1 in self.hidden_rows]:
             self.notes.append(hidden_rows_note(hidden, preview=self.dry_run))
         return records
+
+    def heading_aspects(self) -> list[str]:
+        """The aspects a group's heading in the table may name, for the rows under it whose
+        方面 is blank: by default the labels of an `aspect` choice column."""
+        column = next((c for c in self.columns if c.key == "aspect"), None)
+        return [str(label) for _v, label in column.choices] if column else []
+
+    def _under_heading(self, reader: RowReader, number: int, row: Row, aspect: str) -> Record:
+        """Row `number` under a heading naming `aspect`: a blank 方面 cell takes it (a filled
+        one wins); with no 方面 column, the record has the heading's."""
+        index = self.positions.get("aspect")
+        if index is None:
+            record = reader.record(number, row)
+            record.raw["aspect"] = record.values["aspect"] = aspect
+        elif index >= len(row) or is_blank([row[index]]):
+            row = [*row, *[""] * (index + 1 - len(row))]
+            row[index] = aspect
+            record = reader.record(number, row)
+        else:
+            record = reader.record(number, row)
+        return record
 
     # -- the run -----------------------------------------------------------------------------
 

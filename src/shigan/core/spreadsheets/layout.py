@@ -11,6 +11,7 @@ what an imported record's dates are judged against — not the day somebody uplo
 
 import re
 import zipfile
+from collections.abc import Iterable
 from datetime import date
 from io import BytesIO
 from typing import Any
@@ -30,6 +31,8 @@ __all__ = [
     "header_cells",
     "check_titled_once",
     "is_aside",
+    "group_heading",
+    "heading_aspect",
     "footer_start",
     "ledger_date",
     "formula_cells",
@@ -276,6 +279,28 @@ def is_aside(row: list[Any], first: int) -> bool:
             and all(c is None or not normalize_text(c) for c in row[index + 1 :])
         )
     return False
+
+
+def group_heading(row: list[Any]) -> str:
+    """What a group's heading row (`is_aside`) is about, its numbering dropped ("一、理论学习方面"
+    → "理论学习方面"); "" for a totals line."""
+    texts = _texts(row)
+    text = texts[0] if texts else ""
+    return "" if _TOTALS.match(text) else _HEADING.sub("", text, count=1)
+
+
+def _aspect_core(name: str) -> str:
+    return normalize_text(name).replace(" ", "").removesuffix("方面")
+
+
+def heading_aspect(heading: str, names: Iterable[str]) -> str | None:
+    """The one of `names` (a campaign's aspects) that a group's heading names: "理论学习方面"
+    or "作风建设方面存在的问题" names 作风建设; None when it names none, or more than one."""
+    core = _aspect_core(heading)
+    cores = {name: _aspect_core(name) for name in names}
+    same = [name for name, c in cores.items() if c and c == core]
+    named = same or [name for name, c in cores.items() if c and c in core]
+    return named[0] if len(named) == 1 else None
 
 
 def _texts(row: list[Any]) -> list[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from shigan.core.spreadsheets.importers import ImportMode
+from shigan.core.spreadsheets.importers import Column, ImportMode
 from shigan.core.spreadsheets.reading import read_rows
 from shigan.core.tests.test_spreadsheets import MeetingImporter, _xlsx
 
@@ -288,3 +288,35 @@ def test_a_file_the_reader_cannot_read_is_named_in_chinese():
         assert "另存为 .xlsx" in result.message
         english = set(re.findall(r"[A-Za-z]{2,}", result.message)) - {"xlsx", "Excel", "WPS"}
         assert not english, result.message
+
+
+class AspectMeetingImporter(MeetingImporter):
+    columns = (
+        *MeetingImporter.columns,
+        Column("aspect", "方面", kind="choice", choices=(("t", "理论学习方面"), ("w", "作风建设"))),
+    )
+
+
+def test_a_groups_heading_gives_its_aspect_to_the_rows_under_it():
+    # "一、理论学习方面" over rows whose 方面 is blank: theirs is the heading's; a filled cell
+    # wins; a heading naming no aspect (or two) gives none.
+    def build(wb):
+        ws = wb.add_worksheet()
+        ws.write_row(0, 0, ["会议名称", "日期", "方面"])
+        ws.merge_range(1, 0, 1, 2, "一、理论学习方面")
+        ws.write_row(2, 0, ["读书班", "2023-06-30"])
+        ws.write_row(3, 0, ["党课", "2023-06-30", "作风建设"])
+        ws.merge_range(4, 0, 4, 2, "（二）作风建设方面存在的问题")
+        ws.write_row(5, 0, ["谈心谈话", "2023-07-01"])
+        ws.merge_range(6, 0, 6, 2, "三、其他")
+        ws.write_row(7, 0, ["座谈", "2023-07-02"])
+
+    store = []
+    result = AspectMeetingImporter(store=store).run(_book(build), "a.xlsx")
+    assert result.errors == [], result.errors
+    assert [(r["title"], r["aspect"]) for r in store] == [
+        ("读书班", "t"),
+        ("党课", "w"),
+        ("谈心谈话", "w"),
+        ("座谈", ""),
+    ]
