@@ -44,6 +44,7 @@ from shigan.core.spreadsheets.values import (
     match_key,
     normalize_text,
     parse_date,
+    parse_deadline,
     parse_int,
     parse_text,
     spellings,
@@ -88,6 +89,7 @@ class Column:
     choices: tuple[tuple[str, "StrOrPromise"], ...] = ()
     max_length: int | None = None
     help: "StrOrPromise" = ""
+    deadline: bool = False  # a date column of deadlines: a month alone means by its end
 
     def titles(self) -> set[str]:
         return {header_key(s) for t in (self.title, *self.aliases) for s in spellings(t)}
@@ -249,7 +251,8 @@ class Importer:
             if parser is None and column.kind == "int":
                 parser = parse_int
             elif parser is None and column.kind == "date":
-                parser = partial(parse_date, default_year=self.default_year)
+                read = parse_deadline if column.deadline else parse_date
+                parser = partial(read, default_year=self.default_year)
             elif parser is None and column.kind == "choice":
                 parser = partial(self.parse_choice, column)
             elif parser is None:

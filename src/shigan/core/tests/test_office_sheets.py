@@ -320,3 +320,39 @@ def test_a_groups_heading_gives_its_aspect_to_the_rows_under_it():
         ("谈心谈话", "w"),
         ("座谈", ""),
     ]
+
+
+class DeadlineMeetingImporter(MeetingImporter):
+    columns = (
+        *MeetingImporter.columns,
+        Column("due_on", "完成时限", kind="date", deadline=True),
+    )
+
+
+def test_a_month_alone_is_a_deadline_by_its_end_but_no_date():
+    # "2023年6月" in a deadline column: by the end of June (as "6月底"); 上旬, 中旬 and 下旬: the
+    # 10th, the 20th and the month's end; a month without a year takes the ledger's. A month
+    # alone is still no 日期 (the day the meeting was held is not known); "约30人" is 30.
+    rows = [
+        ["填报日期：2023年5月10日"],
+        ["会议名称", "日期", "人数", "完成时限"],
+        ["a", "2023-06-01", "约30人", "2023年6月"],
+        ["b", "2023-06-01", 1, "7月"],
+        ["c", "2023-06-01", 1, "2023年6月上旬"],
+        ["d", "2023-06-01", 1, "6月中旬"],
+        ["e", "2023-06-01", 1, "2023年2月下旬"],
+        ["f", "2023年6月", 1, "6月份"],
+    ]
+    store = []
+    result = DeadlineMeetingImporter(store=store, mode=ImportMode.VALID_ROWS).run(
+        _xlsx(rows), "a.xlsx"
+    )
+    assert [(e.row, e.letter) for e in result.errors] == [(8, "B")], result.errors
+    assert [(r["title"], r["due_on"]) for r in store] == [
+        ("a", date(2023, 6, 30)),
+        ("b", date(2023, 7, 31)),
+        ("c", date(2023, 6, 10)),
+        ("d", date(2023, 6, 20)),
+        ("e", date(2023, 2, 28)),
+    ]
+    assert store[0]["people"] == 30
