@@ -11,7 +11,7 @@ from shigan.core.spreadsheets.values import CellError, names_text, normalize_tex
 from shigan.orgs.models import Person, Unit
 from shigan.orgs.scoping import subtree_q
 
-__all__ = ["Roster", "NewPerson", "leader_entries"]
+__all__ = ["Roster", "NewPerson", "leader_entries", "split_title"]
 
 
 # "张三（分管）、李四/王五" → (张三, 分管), (李四, ""), (王五, "")
@@ -30,9 +30,41 @@ class NewPerson:
         return f"{self.name}（{self.unit.name}）"
 
 
+# A post written before a name ("旗委书记巴特尔", "党组书记 王伟", "组织部部长其木格"): a run of
+# characters ending in a title word. What follows must still be a name (two characters or more).
+_TITLE = re.compile(
+    r"^[\u4e00-\u9fff]*?(?:副?书记|副?主任|副?部长|副?局长|副?旗长|副?县长|副?市长|副?盟长"
+    r"|副?区长|副?镇长|副?乡长|副?主席|副?组长|副?处长|副?科长|副?所长|副?站长|副?院长"
+    r"|副?校长|董事长|总经理|苏木达|嘎查达|常委|委员)+"
+)
+
+
+def split_title(name: str) -> tuple[str, str]:
+    """(the post written in front of a name, the name): ("旗委书记", "巴特尔") for "旗委书记巴特尔";
+    ("党组书记", "") for a post alone; ("", name) when none is written."""
+    m = _TITLE.match(name)
+    if m is None:
+        return "", name
+    rest = name[m.end() :]
+    if rest and len(rest) < 2:  # "局长王": not a post and a name
+        return "", name
+    return m[0], rest
+
+
 def leader_entries(raw: object) -> list[tuple[str, str]]:
-    """(name, bracketed note) for each leader named in a cell, in order."""
-    return [(m[1], (m[2] or "").strip()) for m in _LEADER.finditer(names_text(normalize_text(raw)))]
+    """(name, bracketed note) for each leader named in a cell, in order; a post written in
+    front of a name is dropped ("旗委书记巴特尔", and "党组书记 王伟" with a space). A post alone
+    stays, for the caller to refuse."""
+    found = [
+        (m[1], (m[2] or "").strip()) for m in _LEADER.finditer(names_text(normalize_text(raw)))
+    ]
+    entries = []
+    for i, (name, note) in enumerate(found):
+        post, bare = split_title(name)
+        if post and not bare and i + 1 < len(found) and not split_title(found[i + 1][0])[0]:
+            continue  # "党组书记 王伟": the post of the name after it
+        entries.append((bare or name, note))
+    return entries
 
 
 def _steps(path: str) -> int:
@@ -71,6 +103,10 @@ class Roster:
         return found
 
     def _one(self, name: str, note: str, unit: Unit) -> Person | NewPerson:
+        if split_title(name) == (name, ""):
+            raise CellError(
+                _("“%(name)s”是职务，不是姓名，请填写责任领导的姓名。") % {"name": name}
+            )
         candidates = self.by_name.get(name, [])
         if note:  # "张三（阿巴嘎旗）" names the unit
             named = [p for p in candidates if note in (p.unit.name, p.unit.short_name)]

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shigan.campaigns.choices import AspectKind
-from shigan.core.spreadsheets.importers import Column, Importer, Record, RowError
+from shigan.core.spreadsheets.importers import Column, Importer, ImportMode, Record, RowError
 from shigan.core.spreadsheets.reading import SheetReadError
 from shigan.core.spreadsheets.values import (
     CellError,
@@ -190,8 +190,7 @@ class LedgerImporter(Importer):
                 # A row copied twice would add its measures twice: the copy is an error.
                 twin = next((r for r in head.values["_rows"] if r.raw == record.raw), None)
                 if twin is not None:
-                    message = _("与第 %(row)d 行重复。") % {"row": twin.row}
-                    head.errors.append(RowError(record.row, "", "", message))
+                    self._copied(head, record, twin)
                     continue
                 head.values["_rows"].append(record)
                 head.errors.extend(record.errors)
@@ -203,6 +202,18 @@ class LedgerImporter(Importer):
         for record in problems:
             self._fold(record)
         return problems
+
+    def _copied(self, head: Record, copy: Record, twin: Record) -> None:
+        """A row copied twice: in valid-rows mode it is left out, saying so (the problem is
+        imported once); all or nothing refuses the file for it."""
+        if self.mode == ImportMode.VALID_ROWS:
+            self.notes.append(
+                _("第 %(row)d 行与第 %(twin)d 行完全相同，是重复复制的行，未导入。")
+                % {"row": copy.row, "twin": twin.row}
+            )
+        else:
+            message = _("与第 %(row)d 行重复。") % {"row": twin.row}
+            head.errors.append(RowError(copy.row, "", "", message))
 
     @staticmethod
     def _continues(head: Record, values: dict) -> bool:
@@ -237,6 +248,14 @@ class LedgerImporter(Importer):
         if self._index is None:
             self._index = UnitIndex(self.unit)
         return self._index
+
+    def heading_aspects(self) -> list[str]:
+        """The campaign's problem aspects, which a group's heading may name."""
+        if self.campaign is None:
+            return []
+        return list(
+            self.campaign.aspects.filter(kind=AspectKind.PROBLEM).values_list("name", flat=True)
+        )
 
     def clean(self, records):
         self.roster = Roster(self.unit)

@@ -260,10 +260,12 @@ class LedgerWriter:
     def __init__(self, importer):
         self.importer = importer
         self.actor = importer.actor
+        self.read_notes: list[str] = []  # the notes of the reading, kept through the attempts
 
     def save(self, records, *, skip_invalid) -> dict[int, DomainError]:
         refused: dict[int, DomainError] = {}
         active = list(range(len(records)))
+        self.read_notes = list(self.importer.notes)  # said of the sheet, before any attempt
         while active:
             point = transaction.savepoint()
             try:
@@ -296,7 +298,7 @@ class LedgerWriter:
     # the steps
 
     def _write(self, records) -> None:
-        self.importer.notes = []
+        self.importer.notes = list(self.read_notes)  # not those of an attempt undone
         people = self._register_people(records)
         for record in records:
             values = record.values

@@ -20,6 +20,7 @@ from shigan.core.spreadsheets.values import (
     month_number,
     normalize_text,
     parse_date,
+    parse_deadline,
     parse_text,
     spellings,
 )
@@ -86,7 +87,7 @@ _WORKDAYS = re.compile(
 _MONTH_END = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:底|末|份|内)?$")
 _YEAR_END = re.compile(r"(\d{4})\s*年(?:底|末|内)$")
 _DATE_IN_TEXT = re.compile(
-    r"\d{4}\s*[年./\-]\s*\d{1,2}\s*(?:[月./\-]\s*\d{1,2}\s*日?|月(?:底|末|份|内)?)|\d{4}\s*年(?:底|末)"
+    r"\d{4}\s*[年./\-]\s*\d{1,2}\s*(?:[月./\-]\s*\d{1,2}\s*日?|月(?:底|末|份|内|[上中下]旬)?)|\d{4}\s*年(?:底|末)"
 )
 _TRAILING = re.compile(r"(?:之前|以前|前|止|完成|为止)$")
 # English: "end of June 2023", "June 2023" (the month's end, as 2023年6月), "end of 2023".
@@ -137,7 +138,7 @@ def _limit_date(text: str, raw, default_year=None) -> datetime.date | None:
         return _month_end(year, month)
     if m := _YEAR_END.match(text):
         return datetime.date(int(m[1]), 12, 31)
-    return parse_date(text, default_year=default_year)
+    return parse_deadline(text, default_year=default_year)
 
 
 def parse_time_limit(raw, *, default_year: int | None = None) -> TimeLimit | None:

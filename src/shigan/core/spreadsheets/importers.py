@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
-from operator import itemgetter
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
@@ -23,24 +22,29 @@ from xlsxwriter.utility import xl_col_to_name
 
 from shigan.core.errors import DomainError, RowsRejected
 from shigan.core.spreadsheets.layout import (
-    FORMULA_MESSAGE,
     TitledTwice,
     check_titled_once,
     find_header,
     footer_start,
     formula_cells,
+    group_heading,
     header_cells,
     header_key,
+    heading_aspect,
+    hidden_rows,
+    hidden_rows_note,
     is_aside,
     ledger_date,
 )
 from shigan.core.spreadsheets.reading import SheetReadError, read_sheet
+from shigan.core.spreadsheets.rows import Parser, Record, Row, RowError, RowReader, is_blank
 from shigan.core.spreadsheets.values import (
     CellError,
     label_index,
     match_key,
     normalize_text,
     parse_date,
+    parse_deadline,
     parse_int,
     parse_text,
     spellings,
@@ -62,9 +66,6 @@ HEADER_SCAN_ROWS = 30
 Source = str | Path | bytes | IO[bytes]  # a path, the file's bytes, or an open binary file
 PROGRESS_EVERY = 2000
 ERRORS_SHOWN = 500  # errors kept in a job's summary for its page (all are in the report)
-_UNPARSED = object()  # a cell not parsed yet
-_FORMULA_KINDS = ("text", "choice")
-_UNSEEN = " \t\r\n\x0b\x0c\u3000\xa0\u202f\u200b\u200c\u200d\u2060\ufeff"  # a blank cell
 
 
 class ImportMode(TextChoices):
@@ -88,52 +89,13 @@ class Column:
     choices: tuple[tuple[str, "StrOrPromise"], ...] = ()
     max_length: int | None = None
     help: "StrOrPromise" = ""
+    deadline: bool = False  # a date column of deadlines: a month alone means by its end
 
     def titles(self) -> set[str]:
         return {header_key(s) for t in (self.title, *self.aliases) for s in spellings(t)}
 
 
-Row = list[Any]  # a sheet row's cells: str, int, float, date, datetime or bool
-Parser = Callable[[Any], Any]  # a cell → its value (raises CellError)
 NaturalKey = tuple[Any, ...]
-
-
-@dataclass
-class RowError:
-    row: int  # the row number as the spreadsheet shows it (1-based)
-    column: str  # the column title, or "" for the whole row
-    value: Any
-    message: str
-    letter: str = ""  # the column's letter as the spreadsheet shows it ("C")
-
-    def as_dict(self) -> dict[str, Any]:
-        value = "" if self.value is None else str(self.value)
-        return {
-            "row": self.row,
-            "letter": self.letter,
-            "column": self.column,
-            "value": value[:200],
-            "message": self.message,
-        }
-
-
-class Record:
-    """One data row: raw cells by column key, parsed values, and what is wrong with it."""
-
-    __slots__ = ("row", "raw", "values", "errors", "unchanged", "obj", "updates")
-
-    def __init__(self, row: int, raw: dict[str, Any]):
-        self.row = row
-        self.raw = raw
-        self.values: dict[str, Any] = {}
-        self.errors: list[RowError] = []
-        self.unchanged = False
-        self.obj: Any = None  # the record already in the database that this row updates
-        self.updates: list[str] = []  # what the row changes in `obj`, in words
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 @dataclass
@@ -191,93 +153,6 @@ class _RolledBack(Exception):
     """Leaves the write transaction undone: a preview, or all-or-nothing with errors."""
 
 
-def _blank(row: Row) -> bool:
-    for cell in row:
-        if cell is not None and (not isinstance(cell, str) or cell.strip(_UNSEEN)):
-            return False
-    return True
-
-
-class _RowReader:
-    """Turns a sheet's data rows into Records for one importer: the columns found, their
-    parsers, and the formula cells, worked out once for every row."""
-
-    def __init__(self, importer: "Importer", positions: dict[str, int], header: int):
-        found = [c for c in importer.columns if c.key in positions]
-        self.keys = tuple(c.key for c in found)
-        self.indexes = indexes = tuple(positions[c.key] for c in found)
-        # (parser, required, title, cache) per column found. Sheets repeat their values
-        # (parents, kinds, names) thousands of times: a value is parsed once per column when
-        # the parser depends on the cell alone (cache: value → result or error).
-        pure = set(importer.cacheable_parsers)
-        self.specs: list[tuple[Parser, bool, str, dict[Any, Any] | None]] = [
-            (
-                importer._parser(c),
-                c.required,
-                str(c.title),
-                {} if c.key in pure or getattr(importer, f"parse_{c.key}", None) is None else None,
-            )
-            for c in found
-        ]
-        # (column key, title, letter) of each text column with a formula cell, by sheet row.
-        self.formulas: dict[int, list[tuple[str, str, str]]] = {}
-        for r, c in importer.formulas:
-            for column in found:
-                if positions[column.key] == c and column.kind in _FORMULA_KINDS and r > header:
-                    self.formulas.setdefault(r, []).append(
-                        (column.key, str(column.title), xl_col_to_name(c))
-                    )
-        self.letters = [xl_col_to_name(i) for i in indexes]
-        self.missing = dict.fromkeys(c.key for c in importer.columns if c.key not in positions)
-        self.pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda row: (row[indexes[0]],))
-        self.widest = max(indexes, default=-1)
-        self.required_message = _("必填，不能为空。")
-
-    def _cells(self, row: Row) -> tuple[Any, ...]:
-        if len(row) > self.widest:
-            return self.pick(row)
-        width = len(row)
-        return tuple(row[i] if i < width else "" for i in self.indexes)
-
-    def _parsed(self, parser: Parser, required: bool, cell: Any) -> Any:
-        """The cell's value, or the CellError saying what is wrong with it."""
-        try:
-            value = parser(cell)
-            if required and (value is None or value == ""):
-                raise CellError(self.required_message)
-        except CellError as error:
-            return error
-        return value
-
-    def record(self, number: int, row: Row) -> Record:
-        """Sheet row `number` (1-based) as a Record: values parsed, errors listed."""
-        cells = self._cells(row)
-        record = Record(number, dict(zip(self.keys, cells, strict=True)))
-        values, errors = record.values, record.errors
-        for key, cell, (parser, required, title, cache), letter in zip(
-            self.keys, cells, self.specs, self.letters, strict=True
-        ):
-            # Cached: text and float cells only (1 == 1.0 == True, -0.0 == 0.0, but no str
-            # equals a float).
-            if cache is not None and (type(cell) is str or type(cell) is float and cell):
-                value = cache.get(cell, _UNPARSED)
-                if value is _UNPARSED:
-                    value = cache[cell] = self._parsed(parser, required, cell)
-            else:
-                value = self._parsed(parser, required, cell)
-            if isinstance(value, CellError):
-                errors.append(RowError(number, title, cell, value.message, letter))
-            else:
-                values[key] = value
-        for key, title, letter in self.formulas.get(number - 1, ()):
-            errors.append(
-                RowError(number, title, record.raw.get(key), str(FORMULA_MESSAGE), letter)
-            )
-        if self.missing:
-            values.update(self.missing)
-        return record
-
-
 class Importer:
     """Subclasses set `columns`, `key`, `title`, and implement `save`."""
 
@@ -308,6 +183,7 @@ class Importer:
         self.dry_run = dry_run
         self.notes: list[str] = []
         self.formulas: set[tuple[int, int]] = set()
+        self.hidden_rows: set[int] = set()  # 0-based: rows hidden in the file (by a filter)
         self.source_data, self.source_name = b"", ""  # the file, for importers that keep it
         self.positions: dict[str, int] = {}
         self.header_cells: dict[str, str] = {}  # column key → its title as the sheet spells it
@@ -375,7 +251,8 @@ class Importer:
             if parser is None and column.kind == "int":
                 parser = parse_int
             elif parser is None and column.kind == "date":
-                parser = partial(parse_date, default_year=self.default_year)
+                read = parse_deadline if column.deadline else parse_date
+                parser = partial(read, default_year=self.default_year)
             elif parser is None and column.kind == "choice":
                 parser = partial(self.parse_choice, column)
             elif parser is None:
@@ -412,7 +289,7 @@ class Importer:
                 _("没有找到表头：缺少列“%(missing)s”。表头应包含：%(titles)s。")
                 % {"missing": missing, "titles": "、".join(str(c.title) for c in self.columns)}
             )
-        check_titled_once(rows, header, found)
+        check_titled_once(rows, header, found, titles)
         self.header_cells = header_cells(rows, header, found)
         return header, found
 
@@ -446,16 +323,48 @@ class Importer:
 
     def records(self, rows: list[Row]) -> list[Record]:
         header, end, positions = self.read_layout(rows)
-        reader = _RowReader(self, positions, header)
+        reader = RowReader(self, positions, header)
         data = rows[header + 1 : end]
         first = min(positions.values())
         records: list[Record] = []
+        aspect: str | None = None  # the aspect the group heading above names
+        aspects: list[str] | None = None  # those a heading may name, asked at the first
         for offset, row in enumerate(data):
             if offset % PROGRESS_EVERY == 0:
                 self.progress(offset, len(data))
-            if not _blank(row) and not is_aside(row, first):  # 合计, "一、…方面"
+            if is_blank(row):
+                continue
+            if is_aside(row, first):  # 合计, "一、…方面"
+                aspects = self.heading_aspects() if aspects is None else aspects
+                aspect = heading_aspect(group_heading(row), aspects)
+            elif aspect is None:
                 records.append(reader.record(header + offset + 2, row))
+            else:
+                records.append(self._under_heading(reader, header + offset + 2, row, aspect))
+        if hidden := [r.row for r in records if r.row - 1 in self.hidden_rows]:
+            self.notes.append(hidden_rows_note(hidden, preview=self.dry_run))
         return records
+
+    def heading_aspects(self) -> list[str]:
+        """The aspects a group's heading in the table may name, for the rows under it whose
+        方面 is blank: by default the labels of an `aspect` choice column."""
+        column = next((c for c in self.columns if c.key == "aspect"), None)
+        return [str(label) for _v, label in column.choices] if column else []
+
+    def _under_heading(self, reader: RowReader, number: int, row: Row, aspect: str) -> Record:
+        """Row `number` under a heading naming `aspect`: a blank 方面 cell takes it (a filled
+        one wins); with no 方面 column, the record has the heading's."""
+        index = self.positions.get("aspect")
+        if index is None:
+            record = reader.record(number, row)
+            record.raw["aspect"] = record.values["aspect"] = aspect
+        elif index >= len(row) or is_blank([row[index]]):
+            row = [*row, *[""] * (index + 1 - len(row))]
+            row[index] = aspect
+            record = reader.record(number, row)
+        else:
+            record = reader.record(number, row)
+        return record
 
     # -- the run -----------------------------------------------------------------------------
 
@@ -481,6 +390,7 @@ class Importer:
             # check leaves this process's importer as it was).
             sheet, rows = read_sheet(data, filename, accept=self._has_header)
             self.formulas = formula_cells(data, filename or "", sheet)
+            self.hidden_rows = hidden_rows(data, sheet)
             records = self.records(rows)
         except SheetReadError as error:
             result.message = error.message

@@ -2,7 +2,7 @@
 with a group's title merged over its sub-titles), the totals lines in it (合计), the sign-off
 lines below it (填报人, 审核人,
 联系电话, 制表, 备注, 单位盖章 …) that end it, the ledger's own date written above or below it
-("填报日期：2023年6月15日"), and which cells hold formulas.
+("填报日期：2023年6月15日"), and which cells hold formulas and which rows are hidden.
 
 Offices print their ledgers, so the table is framed by lines meant for a signature or a seal;
 they are neither data nor errors. The ledger's date is the date its facts were true, which is
@@ -11,6 +11,7 @@ what an imported record's dates are judged against — not the day somebody uplo
 
 import re
 import zipfile
+from collections.abc import Iterable
 from datetime import date
 from io import BytesIO
 from typing import Any
@@ -30,9 +31,12 @@ __all__ = [
     "header_cells",
     "check_titled_once",
     "is_aside",
+    "group_heading",
+    "heading_aspect",
     "footer_start",
     "ledger_date",
     "formula_cells",
+    "hidden_rows",
 ]
 
 FORMULA_MESSAGE = gettext_lazy("单元格是公式，请复制后选择性粘贴为数值。")
@@ -87,6 +91,7 @@ _DATE_LABEL = re.compile(
 _QUALIFIER = re.compile(r"\(([^()]*)\)$")
 _MEASURE = re.compile(r"[元万亿%‰]")
 Titles = list[tuple[str, set[str]]]  # (column key, the header keys of its titles)
+_NUMBERING = ("序号", "编号", "序")  # the sheet's own numbering of its rows
 
 
 def header_key(text: object) -> str:
@@ -106,8 +111,9 @@ def _row_titles(row: list[Any], titles: Titles) -> dict[str, int]:
     """{column key: index} of the titles in one row; a title's closing qualifier is dropped
     when the title is not known with it."""
     found: dict[str, int] = {}
-    for c, cell in enumerate(row):
-        heading = header_key(cell)
+    # A row-numbering title (序号) yields to another title of the same column (排序).
+    for c in sorted(range(len(row)), key=lambda c: header_key(row[c]) in _NUMBERING):
+        heading = header_key(row[c])
         if not heading:
             continue
         key = _title_of(heading, titles, found)
@@ -162,9 +168,57 @@ class TitledTwice(SheetReadError):
     """The header is there, but titles a column twice."""
 
 
-def check_titled_once(rows: list[list[Any]], header: int, found: dict[str, int]) -> None:
+def _column_of(cell: object, titles: Titles) -> str | None:
+    """The key of the column `cell` titles, with or without its closing qualifier."""
+    heading = header_key(cell)
+    qualifier = _QUALIFIER.search(heading)
+    bare = heading[: qualifier.start()] if qualifier and not _MEASURE.search(qualifier[1]) else ""
+    for text in (heading, bare):
+        for key, spelt in titles:
+            if text and text in spelt:
+                return key
+    return None
+
+
+def _check_named_once(lines: list[list[Any]], found: dict[str, int], titles: Titles) -> None:
+    """Refuse a header with two different titles of one column ("牵头单位" in C and "责任单位"
+    in E, which the importer reads alike): the first would be read and the other ignored."""
+    for line in lines:
+        for i, cell in enumerate(line):
+            key = _column_of(cell, titles)
+            c = found.get(key or "")
+            if (
+                c is None
+                or c == i
+                or header_key(cell) in (header_key(_cell(lines, c)), *_NUMBERING)
+            ):
+                continue  # the column itself, the same title twice (said above), a 序号
+            first, second = sorted((c, i))
+            raise TitledTwice(
+                _(
+                    "表头“%(a_title)s”（%(a)s 列）和“%(b_title)s”（%(b)s 列）是同一列的两种叫法，"
+                    "请删去不用的一列再导入。"
+                )
+                % {
+                    "a_title": " ".join(str(_cell(lines, first)).split()),
+                    "a": xl_col_to_name(first),
+                    "b_title": " ".join(str(_cell(lines, second)).split()),
+                    "b": xl_col_to_name(second),
+                }
+            )
+
+
+def _cell(lines: list[list[Any]], c: int) -> Any:
+    """A header's title in column `c`: in its lower row, else in the upper (merged down)."""
+    return next((line[c] for line in lines[::-1] if c < len(line) and header_key(line[c])), "")
+
+
+def check_titled_once(
+    rows: list[list[Any]], header: int, found: dict[str, int], titles: Titles
+) -> None:
     """Refuse a header that titles one of the columns read twice alike ("整改时限" in D, hidden,
-    and in F): which of the two holds the data is not for the importer to guess."""
+    and in F), or twice differently ("牵头单位" and "责任单位"): which of the two holds the data
+    is not for the importer to guess."""
     lines = [rows[r] for r in (header - 1, header) if r >= 0]
     for c in found.values():
         cell = next((line[c] for line in lines[::-1] if c < len(line) and header_key(line[c])), "")
@@ -185,6 +239,7 @@ def check_titled_once(rows: list[list[Any]], header: int, found: dict[str, int])
                     "b": xl_col_to_name(second),
                 }
             )
+    _check_named_once(lines, found, titles)
 
 
 # -- the lines around and in the table ---------------------------------------------------------
@@ -224,6 +279,28 @@ def is_aside(row: list[Any], first: int) -> bool:
             and all(c is None or not normalize_text(c) for c in row[index + 1 :])
         )
     return False
+
+
+def group_heading(row: list[Any]) -> str:
+    """What a group's heading row (`is_aside`) is about, its numbering dropped ("一、理论学习方面"
+    → "理论学习方面"); "" for a totals line."""
+    texts = _texts(row)
+    text = texts[0] if texts else ""
+    return "" if _TOTALS.match(text) else _HEADING.sub("", text, count=1)
+
+
+def _aspect_core(name: str) -> str:
+    return normalize_text(name).replace(" ", "").removesuffix("方面")
+
+
+def heading_aspect(heading: str, names: Iterable[str]) -> str | None:
+    """The one of `names` (a campaign's aspects) that a group's heading names: "理论学习方面"
+    or "作风建设方面存在的问题" names 作风建设; None when it names none, or more than one."""
+    core = _aspect_core(heading)
+    cores = {name: _aspect_core(name) for name in names}
+    same = [name for name, c in cores.items() if c and c == core]
+    named = same or [name for name, c in cores.items() if c and c in core]
+    return named[0] if len(named) == 1 else None
 
 
 def _texts(row: list[Any]) -> list[str]:
@@ -278,24 +355,63 @@ def _ref_index(ref: str) -> tuple[int, int] | None:
     return int(m[2]) - 1, column - 1
 
 
-def formula_cells(data: bytes, filename: str, sheet: str = "") -> set[tuple[int, int]]:
-    """(row, column), 0-based, of the formula cells of the sheet named `sheet` (by default the
-    first in the workbook's order) in an xlsx file, whatever `filename` calls it. Other
-    formats report none: .xls keeps formulas in binary records and .ods in attributes that
-    calamine already resolves to values, and a csv has no formulas."""
+def _sheet_xml(data: bytes, sheet: str) -> bytes:
+    """The XML of the sheet named `sheet` (by default the first in the workbook's order) of an
+    xlsx file, whatever its name; b"" for any other format or a damaged file."""
     if not data.startswith(b"PK\x03\x04"):  # not a zip, whatever its name: no xlsx
-        return set()
+        return b""
     try:
         archive = zipfile.ZipFile(BytesIO(data))
         members = sheet_members(archive)
         member = members.get(sheet) or next(iter(members.values()), None)
         if member is None:
-            return set()
+            return b""
         with archive.open(member) as handle:
-            xml = handle.read()
+            return handle.read()
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return set()  # calamine reports a damaged file in its own words
+        return b""  # calamine reports a damaged file in its own words
+
+
+def formula_cells(data: bytes, filename: str, sheet: str = "") -> set[tuple[int, int]]:
+    """(row, column), 0-based, of the formula cells of the sheet named `sheet` (by default the
+    first in the workbook's order) in an xlsx file, whatever `filename` calls it. Other
+    formats report none: .xls keeps formulas in binary records and .ods in attributes that
+    calamine already resolves to values, and a csv has no formulas."""
+    xml = _sheet_xml(data, sheet)
     # A scan of the bytes, not an XML parse: most sheets have no formula at all, and a ledger
     # of 10,000 rows has a million elements.
     found = (_ref_index(m[1].decode()) for m in _FORMULA_CELL.finditer(xml))
     return {index for index in found if index is not None}
+
+
+_ROW_ELEMENT = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_ROW_NUMBER = re.compile(rb'\br="([0-9]{1,7})"')
+
+
+def hidden_rows(data: bytes, sheet: str = "") -> set[int]:
+    """The rows (0-based) hidden in the sheet named `sheet` of an xlsx file: hidden by hand or
+    by a filter (Excel and WPS mark both alike). calamine does not say which rows are hidden,
+    so the sheet's XML is scanned; other formats report none."""
+    hidden = set()
+    for row in _ROW_ELEMENT.finditer(_sheet_xml(data, sheet)):
+        if _HIDDEN.search(row[1]) and (number := _ROW_NUMBER.search(row[1])):
+            hidden.add(int(number[1]) - 1)
+    return hidden
+
+
+ROWS_NAMED = 30  # hidden rows named one by one in a note; more are counted
+
+
+def hidden_rows_note(numbers: list[int], *, preview: bool) -> str:
+    """What to tell the user of the data rows (sheet numbers, 1-based) hidden in the file: a
+    clerk who filtered the sheet to her own rows would otherwise import everyone's unawares.
+    They are imported like the others (hidden is no statement that a row is not meant)."""
+    rows = "、".join(str(n) for n in numbers[:ROWS_NAMED])
+    if len(numbers) > ROWS_NAMED:
+        rows += _("等共 %(n)d ") % {"n": len(numbers)}
+    if preview:
+        return _("第%(rows)s行在表格中是隐藏的（可能被筛选隐藏），也会导入，请确认。") % {
+            "rows": rows
+        }
+    return _("第%(rows)s行在表格中是隐藏的（可能被筛选隐藏），已一并导入。") % {"rows": rows}

@@ -121,8 +121,11 @@ def read_sheet(
         return cage.read_sheet(data, ext, accept)  # in a child process, under limits
     except cage.Refused as refusal:
         raise SheetReadError(str(refusal)) from None
-    except Exception as error:  # calamine raises its own error types for damaged files
+    except Exception:  # calamine's own errors for damaged files, in English: not shown
         raise SheetReadError(
-            _("无法读取文件：%(error)s。请确认文件未损坏，且是 Excel 或 WPS 表格。")
-            % {"error": error}
+            _(
+                "无法识别文件格式：%(name)s。文件可能已损坏或不是 Excel、WPS 表格，"
+                "请用 Excel 或 WPS 打开后另存为 .xlsx 后再上传。"
+            )
+            % {"name": Path(filename or "").name or "?"}
         ) from None

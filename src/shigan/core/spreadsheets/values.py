@@ -38,6 +38,7 @@ __all__ = [
     "ENGLISH_DATE",
     "english_date",
     "month_number",
+    "parse_deadline",
 ]
 
 # Full-width ASCII (！ … ～) maps onto ASCII by a fixed offset; the ideographic space onto " ".
@@ -56,6 +57,7 @@ _MONTH_END = re.compile(r"^(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*[底末]" + _B
 _YEAR_END = re.compile(r"^(\d{4})\s*年\s*(?:年\s*)?[底末]" + _BY)
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?" + _BY)
+_ABOUT = re.compile(r"^(?:大约|约)\s*(?=\d)")  # "约30人": a count, as offices give it
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 # What a count is of, written after it: "35人", "12 人次", "3场", "5个".
 _COUNTED = re.compile(r"(?<=\d)\s*(?:人次|人|名|个|次|场|期|件|项|户|家|条|篇|本)$")
@@ -199,10 +201,33 @@ def parse_int(value: object) -> int | None:
         if value.is_integer():
             return int(value)
         raise CellError(_("应为整数。"))
-    text = _COUNTED.sub("", normalize_text(value).replace(",", ""))
+    text = _COUNTED.sub("", _ABOUT.sub("", normalize_text(value).replace(",", "")))
     if not _NUMBER.match(text) or "." in text and not text.endswith(".0"):
         raise CellError(_("“%(value)s”不是整数。") % {"value": value})
     return int(float(text))
+
+
+# A deadline given as a month, or part of one: 2023年6月, 6月份, 6月上旬 / 中旬 / 下旬.
+_MONTH_PART = re.compile(r"^(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(份|[上中下]旬)?" + _BY)
+_PART_DAY = {"上旬": 10, "中旬": 20}  # else (下旬, the month alone) its last day
+
+
+def parse_deadline(value: object, *, default_year: int | None = None) -> date | None:
+    """A deadline (完成时限): a date as `parse_date` reads it, or a month, meaning by its end
+    (2023年6月, 6月份: as 6月底), its 上旬 (the 10th), 中旬 (the 20th) or 下旬 (its end). Only a
+    deadline: a month is no day something happened on."""
+    m = _MONTH_PART.match(normalize_text(value)) if isinstance(value, str) else None
+    if m is None:
+        return parse_date(value, default_year=default_year)
+    year = int(m[1]) if m[1] else default_year
+    if year is None:
+        raise CellError(_("“%(value)s”没有年份，请写成“2023年6月30日”。") % {"value": value})
+    month = int(m[2])
+    last = calendar.monthrange(year, month)[1] if 0 < month < 13 else 1
+    day = _make_date(year, month, _PART_DAY.get(m[3] or "", last), value)
+    if not in_range(day):
+        raise CellError(out_of_range_message())
+    return day
 
 
 def _make_date(year: int, month: int, day: int, raw: object) -> date:

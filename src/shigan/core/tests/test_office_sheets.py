@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from shigan.core.spreadsheets.importers import ImportMode
+from shigan.core.spreadsheets.importers import Column, ImportMode
 from shigan.core.spreadsheets.reading import read_rows
 from shigan.core.tests.test_spreadsheets import MeetingImporter, _xlsx
 
@@ -230,3 +230,129 @@ def test_a_column_titled_twice_is_refused_naming_both():
     # The same after an instructions sheet: the reason, not "no header".
     result = MeetingImporter(store=store).run(_instructions_first(build_on), "a.xlsx")
     assert "出现了两次" in result.message, result.message
+
+
+def test_rows_hidden_in_the_file_are_named_before_they_are_imported():
+    # A clerk filters the sheet to her own rows and uploads it: the rows hidden by the filter
+    # (or by hand) are read like the others, and the preview says which they are.
+    def build(wb):
+        ws = wb.add_worksheet()
+        ws.write_row(0, 0, ["会议名称", "日期", "人数"])
+        for r in range(1, 9):
+            ws.write_row(r, 0, [f"会议{r}", "2023-06-30", r])
+        ws.autofilter(0, 0, 8, 2)
+        for r in (4, 5, 8):  # sheet rows 5, 6 and 9
+            ws.set_row(r, None, None, {"hidden": True})
+
+    store = []
+    result = MeetingImporter(store=store, dry_run=True).run(_book(build), "a.xlsx")
+    assert result.created == 8 and result.errors == []
+    assert result.notes == ["第5、6、9行在表格中是隐藏的（可能被筛选隐藏），也会导入，请确认。"]
+    result = MeetingImporter(store=store).run(_book(build), "a.xlsx")
+    assert result.created == 8 and len(store) == 16
+    assert result.notes == ["第5、6、9行在表格中是隐藏的（可能被筛选隐藏），已一并导入。"]
+    # Nothing hidden: nothing said.
+    assert (
+        MeetingImporter(store=[])
+        .run(_xlsx([["会议名称", "日期"], ["a", "2023-06-30"]]), "a.xlsx")
+        .notes
+        == []
+    )
+
+
+def test_two_titles_of_one_column_are_refused_naming_both():
+    # 日期 and 召开日期 are two names of the same column: which holds the data is not guessed.
+    rows = [
+        ["会议名称", "日期", "人数", "召开日期（必填）"],
+        ["读书班", "2023-05-01", 12, "2023-06-30"],
+    ]
+    store = []
+    result = MeetingImporter(store=store, mode=ImportMode.VALID_ROWS).run(_xlsx(rows), "a.xlsx")
+    assert store == [] and not result.committed
+    assert "表头“日期”（B 列）和“召开日期（必填）”（D 列）是同一列的两种叫法" in result.message, (
+        result.message
+    )
+
+
+def test_a_file_the_reader_cannot_read_is_named_in_chinese():
+    # The reader's own words ("Cannot detect file format", "File is not a zip file") are English:
+    # the user is told in Chinese which file, and what to do.
+    good = _xlsx([["会议名称", "日期"], ["读书班", "2023-06-30"]])
+    other_zip = io.BytesIO()
+    with zipfile.ZipFile(other_zip, "w") as archive:
+        archive.writestr("readme.txt", "not a workbook")
+    for data in (b"\x00\x01 not a sheet at all", other_zip.getvalue(), good[: len(good) // 2]):
+        result = MeetingImporter(store=[]).run(data, "台账.xlsx")
+        assert not result.committed
+        assert result.message.startswith("无法识别文件格式：台账.xlsx。"), result.message
+        assert "另存为 .xlsx" in result.message
+        english = set(re.findall(r"[A-Za-z]{2,}", result.message)) - {"xlsx", "Excel", "WPS"}
+        assert not english, result.message
+
+
+class AspectMeetingImporter(MeetingImporter):
+    columns = (
+        *MeetingImporter.columns,
+        Column("aspect", "方面", kind="choice", choices=(("t", "理论学习方面"), ("w", "作风建设"))),
+    )
+
+
+def test_a_groups_heading_gives_its_aspect_to_the_rows_under_it():
+    # "一、理论学习方面" over rows whose 方面 is blank: theirs is the heading's; a filled cell
+    # wins; a heading naming no aspect (or two) gives none.
+    def build(wb):
+        ws = wb.add_worksheet()
+        ws.write_row(0, 0, ["会议名称", "日期", "方面"])
+        ws.merge_range(1, 0, 1, 2, "一、理论学习方面")
+        ws.write_row(2, 0, ["读书班", "2023-06-30"])
+        ws.write_row(3, 0, ["党课", "2023-06-30", "作风建设"])
+        ws.merge_range(4, 0, 4, 2, "（二）作风建设方面存在的问题")
+        ws.write_row(5, 0, ["谈心谈话", "2023-07-01"])
+        ws.merge_range(6, 0, 6, 2, "三、其他")
+        ws.write_row(7, 0, ["座谈", "2023-07-02"])
+
+    store = []
+    result = AspectMeetingImporter(store=store).run(_book(build), "a.xlsx")
+    assert result.errors == [], result.errors
+    assert [(r["title"], r["aspect"]) for r in store] == [
+        ("读书班", "t"),
+        ("党课", "w"),
+        ("谈心谈话", "w"),
+        ("座谈", ""),
+    ]
+
+
+class DeadlineMeetingImporter(MeetingImporter):
+    columns = (
+        *MeetingImporter.columns,
+        Column("due_on", "完成时限", kind="date", deadline=True),
+    )
+
+
+def test_a_month_alone_is_a_deadline_by_its_end_but_no_date():
+    # "2023年6月" in a deadline column: by the end of June (as "6月底"); 上旬, 中旬 and 下旬: the
+    # 10th, the 20th and the month's end; a month without a year takes the ledger's. A month
+    # alone is still no 日期 (the day the meeting was held is not known); "约30人" is 30.
+    rows = [
+        ["填报日期：2023年5月10日"],
+        ["会议名称", "日期", "人数", "完成时限"],
+        ["a", "2023-06-01", "约30人", "2023年6月"],
+        ["b", "2023-06-01", 1, "7月"],
+        ["c", "2023-06-01", 1, "2023年6月上旬"],
+        ["d", "2023-06-01", 1, "6月中旬"],
+        ["e", "2023-06-01", 1, "2023年2月下旬"],
+        ["f", "2023年6月", 1, "6月份"],
+    ]
+    store = []
+    result = DeadlineMeetingImporter(store=store, mode=ImportMode.VALID_ROWS).run(
+        _xlsx(rows), "a.xlsx"
+    )
+    assert [(e.row, e.letter) for e in result.errors] == [(8, "B")], result.errors
+    assert [(r["title"], r["due_on"]) for r in store] == [
+        ("a", date(2023, 6, 30)),
+        ("b", date(2023, 7, 31)),
+        ("c", date(2023, 6, 10)),
+        ("d", date(2023, 6, 20)),
+        ("e", date(2023, 2, 28)),
+    ]
+    assert store[0]["people"] == 30

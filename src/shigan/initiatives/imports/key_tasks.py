@@ -52,6 +52,7 @@ MILESTONE_COLUMNS = (
         "due_on",
         gettext_lazy("完成时限"),
         kind="date",
+        deadline=True,
         help=gettext_lazy("须为工作日；不填为“时限未定”。"),
     ),
     Column("weight", gettext_lazy("权重"), kind="int", help=gettext_lazy("不填为 1（等权）。")),

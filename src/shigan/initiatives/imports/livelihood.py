@@ -27,7 +27,7 @@ LIVELIHOOD_COLUMNS = (
         help=gettext_lazy("填名称或 12 位行政区划代码；不填则为导入所在的单位。"),
     ),
     Column("target", gettext_lazy("目标任务"), aliases=("目标",)),
-    Column("deadline", gettext_lazy("完成时限"), kind="date"),
+    Column("deadline", gettext_lazy("完成时限"), kind="date", deadline=True),
     Column("listed_on", gettext_lazy("列入日期"), kind="date"),
 )
 

@@ -347,6 +347,10 @@ def test_measures_in_one_cell(cell, measures):
         ("立行立改，2023年5月20日前", TimeLimit(ProblemTerm.IMMEDIATE, D(2023, 5, 20))),
         ("长期坚持", TimeLimit(ProblemTerm.LONG_TERM)),
         ("15个工作日内", TimeLimit(ProblemTerm.TIME_BOUND, None, 15)),
+        ("6月", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 6, 30))),  # by the month's end
+        ("2023年6月中旬", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 6, 20))),
+        ("6月上旬前", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 6, 10))),
+        ("立行立改，2023年2月下旬", TimeLimit(ProblemTerm.IMMEDIATE, D(2023, 2, 28))),
         ("", None),
     ],
 )
