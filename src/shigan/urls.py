@@ -43,3 +43,4 @@ urlpatterns = [
 
 handler404 = "shigan.core.views.error_404"
 handler403 = "shigan.core.views.error_403"
+handler500 = "shigan.core.views.error_500"

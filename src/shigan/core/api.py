@@ -60,6 +60,8 @@ _MESSAGES = {
     401: ("not_authenticated", gettext_lazy("请先登录，或在请求头中提供有效的 API 令牌。")),
     403: ("permission_denied", gettext_lazy("您没有执行此操作的权限。")),
     404: ("not_found", gettext_lazy("未找到该对象，或您无权访问。")),
+    # An unhandled error: Django has logged it with its traceback; the client learns nothing more.
+    500: ("server_error", gettext_lazy("服务器内部错误，请稍后再试；如一再出现请联系管理员。")),
 }
 
 
@@ -78,7 +80,8 @@ def is_api_request(request: HttpRequest) -> bool:
 
 
 def api_error_response(status: int) -> JsonResponse:
-    """The API's error body for an answer Django gives outside DRF (an unknown /api/ URL)."""
+    """The API's error body for an answer Django gives outside DRF (an unknown /api/ URL, an
+    unhandled error)."""
     code, message = _MESSAGES[status]
     return JsonResponse(
         {"code": code, "detail": str(message)},

@@ -1,9 +1,10 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.defaults import server_error
 
 from shigan.core.api import api_error_response, is_api_request
 
-__all__ = ["no_scope", "error_404", "error_403", "csrf_failure"]
+__all__ = ["no_scope", "error_404", "error_403", "error_500", "csrf_failure"]
 
 
 def no_scope(request: HttpRequest, title: str) -> HttpResponse:
@@ -19,6 +20,14 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    """Django has logged the exception already; an API client gets the API's JSON error body
+    (no traceback, as on the page), a browser Django's own 500 page."""
+    if is_api_request(request):
+        return api_error_response(500)
+    return server_error(request)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
