@@ -222,6 +222,9 @@ OTP_TOTP_ISSUER = "shigan"
 SHIGAN_OTP_RECOVERY_CODES = 10
 # Password ageing: after this many days a user must change the password first (0: off).
 SHIGAN_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("SHIGAN_PASSWORD_MAX_AGE_DAYS", "90"))
+# API tokens live this many days at most (their creator may choose fewer); an expired token is
+# refused (401, code token_expired) and a new one is made on the tokens page.
+SHIGAN_API_TOKEN_DAYS = int(os.environ.get("SHIGAN_API_TOKEN_DAYS", "90"))
 # Concurrent sessions per account: a login beyond this ends the oldest session (0: off).
 SHIGAN_MAX_SESSIONS = int(os.environ.get("SHIGAN_MAX_SESSIONS", "3"))
 if os.environ.get("AXES_IPWARE_PROXY_COUNT"):

@@ -221,11 +221,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.data = {"code": "csrf_failed", "detail": str(_CSRF_MESSAGE)}
         return response
     default_code, message = _MESSAGES.get(response.status_code, (None, None))
+    # An exception may name its own stable code (accounts.authentication: PasswordExpired,
+    # TokenExpired).
+    stable_code = getattr(exc, "stable_code", None)
     if isinstance(exc, exceptions.AuthenticationFailed):
-        code = "authentication_failed"  # credentials given but wrong: a bad or revoked token
+        # credentials given but wrong: a bad or revoked token
+        code = stable_code or "authentication_failed"
     elif isinstance(exc, exceptions.APIException):
-        # an exception may name its own stable code (accounts.authentication.PasswordExpired)
-        code = getattr(exc, "stable_code", None) or default_code or exc.default_code
+        code = stable_code or default_code or exc.default_code
     else:
         code = default_code or "error"
     detail = str(getattr(exc, "detail", "") or "")
