@@ -330,9 +330,17 @@ def _token_lifetime(days: int | None) -> datetime.timedelta:
 
 
 @transaction.atomic
-def token_create(*, actor: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+def token_create(
+    *, actor: User, name: str, days: int | None = None, by_token: bool = False
+) -> tuple[ApiToken, str]:
     """A new token for `actor`, valid `days` days (settings.SHIGAN_API_TOKEN_DAYS by default and
-    at most), and its key: returned this once, stored only as a digest."""
+    at most), and its key: returned this once, stored only as a digest. Not for a caller signed
+    in `by_token`: a token that makes tokens would renew itself past any expiry."""
+    if by_token:
+        raise AccountError(
+            _("不能用 API 令牌创建新令牌，请登录网页后在“API 令牌”页面创建。"),
+            code=ErrorCode.FORBIDDEN,
+        )
     name = (name or "").strip()
     if not name:
         raise AccountError(_("令牌名称不能为空。"), code=ErrorCode.NAME_REQUIRED, field="name")

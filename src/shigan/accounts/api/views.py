@@ -71,7 +71,10 @@ class ApiTokenViewSet(ListRetrieveDestroyViewSet[ApiToken]):
     def create(self, request: Request) -> Response:
         data = parse(self.TokenCreateInput, request.data)
         token, key = services.token_create(
-            actor=signed_in_user(request), name=data["name"], days=data.get("days")
+            actor=signed_in_user(request),
+            name=data["name"],
+            days=data.get("days"),
+            by_token=isinstance(request.auth, ApiToken),
         )
         token.key = key  # type: ignore[attr-defined]  # for the output serializer: shown once
         return Response(self.TokenCreateOutput(token).data, status=status.HTTP_201_CREATED)

@@ -72,7 +72,9 @@ def test_bad_tokens_get_401(user):
 def test_token_api_create_list_revoke(user, make_user):
     _, key = token_create(actor=user, name="第一个")
     api = token_client(key)
-    created = api.post("/api/tokens/", {"name": "第二个"}, format="json")
+    session = APIClient()
+    session.force_login(user)
+    created = session.post("/api/tokens/", {"name": "第二个"}, format="json")
     assert created.status_code == 201
     second_key = created.json()["key"]
     assert second_key.startswith(created.json()["prefix"])
@@ -195,3 +197,17 @@ def test_token_api_and_page_show_and_choose_the_expiry(client, user):
     assert local.strftime("%Y-%m-%d %H:%M") in html
     _expire(page_token)
     assert "已过期" in client.get(url).content.decode()
+
+
+def test_a_token_cannot_make_a_token(user):
+    """Found by a probe once tokens expired: a token that may create tokens renews itself for
+    ever (and a stolen one outlives its expiry). A new token needs a signed-in session (password
+    and second factor); a token can still list and revoke."""
+    token, key = token_create(actor=user, name="脚本")
+    api = token_client(key)
+    refused = api.post("/api/tokens/", {"name": "续命"}, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "forbidden" and "登录" in refused.json()["detail"]
+    assert list(ApiToken.objects.values_list("name", flat=True)) == ["脚本"]
+    assert api.get("/api/tokens/").status_code == 200
+    assert api.delete(f"/api/tokens/{token.pk}/").status_code == 204
