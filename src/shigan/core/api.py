@@ -79,10 +79,15 @@ def is_api_request(request: HttpRequest) -> bool:
     return request.path_info.startswith(API_PREFIX)
 
 
+# Django's own 400 (a host not in ALLOWED_HOSTS, a malformed request), outside DRF; inside it,
+# DRF's 400s keep their own codes (parse_error …).
+_BAD_REQUEST = ("bad_request", gettext_lazy("请求无效，无法处理。"))
+
+
 def api_error_response(status: int) -> JsonResponse:
-    """The API's error body for an answer Django gives outside DRF (an unknown /api/ URL, an
-    unhandled error)."""
-    code, message = _MESSAGES[status]
+    """The API's error body for an answer Django gives outside DRF (an unknown /api/ URL, a
+    bad request, an unhandled error)."""
+    code, message = _BAD_REQUEST if status == 400 else _MESSAGES[status]
     return JsonResponse(
         {"code": code, "detail": str(message)},
         status=status,

@@ -5,8 +5,10 @@ stays Django's page (found by a probe: an API client got Django's HTML 500 page)
 import logging
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from shigan.core.views import error_403
 from shigan.orgs.api.views import UnitViewSet
 from shigan.orgs.choices import Role
 
@@ -47,3 +49,16 @@ def test_a_page_server_error_stays_a_page(make_user, units, monkeypatch):
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
     assert "secret internals" not in response.content.decode()
+
+
+def test_api_errors_django_answers_outside_drf_are_json(rf):
+    """A 400 Django answers itself (a host not in ALLOWED_HOSTS, a malformed request) and a
+    403 raised outside DRF are the API's JSON body under /api/, pages elsewhere."""
+    response = Client().get("/api/units/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request"
+    page = Client().get("/accounts/login/", HTTP_HOST="evil.example")
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+    denied = error_403(rf.get("/api/units/"), PermissionDenied())
+    assert denied.status_code == 403 and denied["Content-Type"].startswith("application/json")
+    assert b'"permission_denied"' in denied.content
