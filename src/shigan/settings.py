@@ -357,6 +357,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "shigan.core.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: pages hand the token to htmx (base.html's hx-headers) and
+# Swagger UI through the template.
+CSRF_COOKIE_HTTPONLY = True
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
