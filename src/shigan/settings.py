@@ -105,6 +105,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shigan.accounts.idle.IdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -223,6 +224,9 @@ OTP_TOTP_ISSUER = "shigan"
 SHIGAN_OTP_RECOVERY_CODES = 10
 # Password ageing: after this many days a user must change the password first (0: off).
 SHIGAN_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("SHIGAN_PASSWORD_MAX_AGE_DAYS", "90"))
+# API tokens live this many days at most (their creator may choose fewer); an expired token is
+# refused (401, code token_expired) and a new one is made on the tokens page.
+SHIGAN_API_TOKEN_DAYS = int(os.environ.get("SHIGAN_API_TOKEN_DAYS", "90"))
 # Concurrent sessions per account: a login beyond this ends the oldest session (0: off).
 SHIGAN_MAX_SESSIONS = int(os.environ.get("SHIGAN_MAX_SESSIONS", "3"))
 if os.environ.get("AXES_IPWARE_PROXY_COUNT"):
@@ -336,10 +340,28 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Permissions-Policy (django-permissions-policy; Django has no setting for it): shigan uses no
+# camera, microphone, location, payment or device API, so every such feature is off, for its
+# pages and for anything they might embed. A file input with `capture` opens the phone's camera
+# app without the camera permission, so evidence photos still work.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics",
+        "camera", "clipboard-read", "display-capture", "encrypted-media", "gamepad",
+        "geolocation", "gyroscope", "hid", "idle-detection", "interest-cohort",
+        "local-fonts", "magnetometer", "microphone", "midi", "otp-credentials", "payment",
+        "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "serial",
+        "usb", "web-share", "xr-spatial-tracking",
+    )
+}  # fmt: skip
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "shigan.core.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: pages hand the token to htmx (base.html's hx-headers) and
+# Swagger UI through the template.
+CSRF_COOKIE_HTTPONLY = True
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True

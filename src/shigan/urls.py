@@ -41,5 +41,7 @@ urlpatterns = [
     *(path(f"api/{app}/", include(f"shigan.{app}.api.urls")) for app in _API_APPS),
 ]
 
+handler400 = "shigan.core.views.error_400"
 handler404 = "shigan.core.views.error_404"
 handler403 = "shigan.core.views.error_403"
+handler500 = "shigan.core.views.error_500"

@@ -19,7 +19,7 @@ from shigan.accounts.services import token_hash
 if TYPE_CHECKING:  # imported at run time it would import DRF's views while DRF loads this
     from drf_spectacular.openapi import AutoSchema
 
-__all__ = ["ApiTokenAuthentication", "PasswordExpired"]
+__all__ = ["ApiTokenAuthentication", "PasswordExpired", "TokenExpired"]
 
 KEYWORDS = {b"token", b"bearer"}
 # `last_used_at` is written at most once a minute per token, not on every request.
@@ -31,6 +31,12 @@ class PasswordExpired(exceptions.PermissionDenied):
     its sessions (accounts.gate: 403, code password_expired): the password is changed first."""
 
     stable_code = "password_expired"
+
+
+class TokenExpired(exceptions.AuthenticationFailed):
+    """A token past its `expires_at` (401, code token_expired): its owner makes a new one."""
+
+    stable_code = "token_expired"
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -58,6 +64,11 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         )
         if token is None:
             raise exceptions.AuthenticationFailed(_("令牌无效或已被撤销。"))
+        if token.is_expired:
+            raise TokenExpired(
+                _("令牌已于 %(at)s 过期，请在“API 令牌”页面创建新令牌。")
+                % {"at": timezone.localtime(token.expires_at).strftime("%Y-%m-%d %H:%M")}
+            )
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("该账号已停用。"))
         if password_expired(token.user):

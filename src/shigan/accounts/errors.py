@@ -11,6 +11,7 @@ class ErrorCode(ErrorCodes):
     DUPLICATE_NAME = "duplicate_name"
     FORBIDDEN = "forbidden"
     INVALID = "invalid"
+    INVALID_LIFETIME = "invalid_lifetime"
     INVALID_ROLE = "invalid_role"
     NAME_REQUIRED = "name_required"
     NAME_TOO_LONG = "name_too_long"

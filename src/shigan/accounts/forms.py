@@ -38,6 +38,12 @@ class TokenCreateForm(forms.Form):
         max_length=100,
         help_text=_("写明用途，例如“数据同步脚本”。"),
     )
+    # The range is the service's (settings.SHIGAN_API_TOKEN_DAYS at most): it names the limit.
+    days = forms.IntegerField(
+        label=_("有效期（天）"),
+        required=False,
+        help_text=_("不填则为系统允许的最长有效期；到期后令牌失效，需另建新令牌。"),
+    )
 
 
 class SecondFactorForm(forms.Form):

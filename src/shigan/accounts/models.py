@@ -3,6 +3,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shigan.accounts.choices import SystemRole
@@ -107,11 +108,13 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         return self.filter(user=user)
 
     def active(self) -> "ApiTokenQuerySet":
-        return self.filter(revoked_at__isnull=True)
+        """Neither revoked nor expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
 class ApiToken(models.Model):
-    """A named, revocable API key. Only its SHA-256 digest is stored; the key is shown once."""
+    """A named, revocable API key with a limited life (settings.SHIGAN_API_TOKEN_DAYS at most).
+    Only its SHA-256 digest is stored; the key is shown once."""
 
     user = models.ForeignKey(
         "accounts.User",
@@ -124,6 +127,7 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("令牌前缀"), max_length=16)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("到期时间"))
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
@@ -137,8 +141,12 @@ class ApiToken(models.Model):
         return f"{self.name}（{self.prefix}…）"
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
 
 
 class ExternalIdentity(models.Model):

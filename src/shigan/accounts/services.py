@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Callable
 
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -314,9 +315,32 @@ def token_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def _token_lifetime(days: int | None) -> datetime.timedelta:
+    """`days` as a lifetime: settings.SHIGAN_API_TOKEN_DAYS at most, and by default."""
+    longest = settings.SHIGAN_API_TOKEN_DAYS
+    if days is None:
+        return datetime.timedelta(days=longest)
+    if not 1 <= days <= longest:
+        raise AccountError(
+            _("令牌有效期应为 1 至 %(days)s 天。") % {"days": longest},
+            code=ErrorCode.INVALID_LIFETIME,
+            field="days",
+        )
+    return datetime.timedelta(days=days)
+
+
 @transaction.atomic
-def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for `actor`, and its key: returned this once, stored only as a digest."""
+def token_create(
+    *, actor: User, name: str, days: int | None = None, by_token: bool = False
+) -> tuple[ApiToken, str]:
+    """A new token for `actor`, valid `days` days (settings.SHIGAN_API_TOKEN_DAYS by default and
+    at most), and its key: returned this once, stored only as a digest. Not for a caller signed
+    in `by_token`: a token that makes tokens would renew itself past any expiry."""
+    if by_token:
+        raise AccountError(
+            _("不能用 API 令牌创建新令牌，请登录网页后在“API 令牌”页面创建。"),
+            code=ErrorCode.FORBIDDEN,
+        )
     name = (name or "").strip()
     if not name:
         raise AccountError(_("令牌名称不能为空。"), code=ErrorCode.NAME_REQUIRED, field="name")
@@ -324,6 +348,7 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
         raise AccountError(
             _("令牌名称不能超过 100 个字。"), code=ErrorCode.NAME_TOO_LONG, field="name"
         )
+    lifetime = _token_lifetime(days)
     if ApiToken.objects.restrict(actor).active().filter(name=name).exists():
         raise AccountError(
             _("已有名为“%(name)s”的有效令牌。") % {"name": name},
@@ -332,13 +357,22 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
         )
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=actor, name=name, key_hash=token_hash(key), prefix=key[:TOKEN_PREFIX_LENGTH]
+        user=actor,
+        name=name,
+        key_hash=token_hash(key),
+        prefix=key[:TOKEN_PREFIX_LENGTH],
+        expires_at=timezone.now() + lifetime,
     )
     audit_record(
         actor=actor,
         action="accounts.token.created",
         target=token,
-        after={"name": token.name, "prefix": token.prefix, "user": actor.username},
+        after={
+            "name": token.name,
+            "prefix": token.prefix,
+            "user": actor.username,
+            "expires_at": token.expires_at,
+        },
     )
     return token, key
 

@@ -46,7 +46,9 @@ class TokenListView(LoginRequiredMixin, View):
         if form.is_valid():
             try:
                 token, key = services.token_create(
-                    actor=request.user, name=form.cleaned_data["name"]
+                    actor=request.user,
+                    name=form.cleaned_data["name"],
+                    days=form.cleaned_data["days"],
                 )
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -57,5 +57,7 @@ class AuditExportView(LoginRequiredMixin, View):
                 response = StreamingHttpResponse(chunks, content_type="application/x-ndjson")
                 name = f"audit-{since:%Y%m%d}-{until:%Y%m%d}.jsonl"
                 response["Content-Disposition"] = f'attachment; filename="{name}"'
+                # As core.downloads: the trail names people and addresses; no shared cache.
+                response["Cache-Control"] = "private, no-store"
                 return response
         return render(request, "audit/export.html", {"form": form}, status=400)

@@ -67,6 +67,8 @@ _MESSAGES = {
     401: ("not_authenticated", gettext_lazy("请先登录，或在请求头中提供有效的 API 令牌。")),
     403: ("permission_denied", gettext_lazy("您没有执行此操作的权限。")),
     404: ("not_found", gettext_lazy("未找到该对象，或您无权访问。")),
+    # An unhandled error: Django has logged it with its traceback; the client learns nothing more.
+    500: ("server_error", gettext_lazy("服务器内部错误，请稍后再试；如一再出现请联系管理员。")),
 }
 
 
@@ -84,9 +86,15 @@ def is_api_request(request: HttpRequest) -> bool:
     return request.path_info.startswith(API_PREFIX)
 
 
+# Django's own 400 (a host not in ALLOWED_HOSTS, a malformed request), outside DRF; inside it,
+# DRF's 400s keep their own codes (parse_error …).
+_BAD_REQUEST = ("bad_request", gettext_lazy("请求无效，无法处理。"))
+
+
 def api_error_response(status: int) -> JsonResponse:
-    """The API's error body for an answer Django gives outside DRF (an unknown /api/ URL)."""
-    code, message = _MESSAGES[status]
+    """The API's error body for an answer Django gives outside DRF (an unknown /api/ URL, a
+    bad request, an unhandled error)."""
+    code, message = _BAD_REQUEST if status == 400 else _MESSAGES[status]
     return JsonResponse(
         {"code": code, "detail": str(message)},
         status=status,
@@ -225,11 +233,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.data = {"code": "csrf_failed", "detail": str(_CSRF_MESSAGE)}
         return response
     default_code, message = _MESSAGES.get(response.status_code, (None, None))
+    # An exception may name its own stable code (accounts.authentication: PasswordExpired,
+    # TokenExpired).
+    stable_code = getattr(exc, "stable_code", None)
     if isinstance(exc, exceptions.AuthenticationFailed):
-        code = "authentication_failed"  # credentials given but wrong: a bad or revoked token
+        # credentials given but wrong: a bad or revoked token
+        code = stable_code or "authentication_failed"
     elif isinstance(exc, exceptions.APIException):
-        # an exception may name its own stable code (accounts.authentication.PasswordExpired)
-        code = getattr(exc, "stable_code", None) or default_code or exc.default_code
+        code = stable_code or default_code or exc.default_code
     else:
         code = default_code or "error"
     detail = str(getattr(exc, "detail", "") or "")

@@ -1,16 +1,16 @@
 """A user's background jobs: list, progress (htmx polling), result download. Own jobs only."""
 
-from urllib.parse import quote
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views import View
 
+from shigan.core.downloads import download
 from shigan.core.errors import DomainError
 from shigan.core.htmx import is_htmx
 from shigan.core.jobs import job_confirm, job_enqueue, job_get, job_list, job_sweep
@@ -42,21 +42,18 @@ class JobDetailView(LoginRequiredMixin, View):
 
 
 class JobResultView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         job = job_get(user=request.user, pk=pk)
         if not job.result_file:
             raise Http404
-        with job.result_file.open("rb") as handle:
-            data = handle.read()
         name = job.result_name or "result"
         kind = (
             "text/csv; charset=utf-8"
             if name.endswith(".csv")
             else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
-        response = HttpResponse(data, content_type=kind)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-        return response
+        # Streamed, as an attachment that no shared cache keeps: an export carries personal data.
+        return download(job.result_file.open("rb"), name=name, content_type=kind)
 
 
 class JobConfirmView(LoginRequiredMixin, View):

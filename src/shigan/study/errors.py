@@ -8,9 +8,6 @@ __all__ = ["ErrorCode", "StudyError"]
 
 
 class ErrorCode(ErrorCodes):
-    ATTACHMENT_EMPTY = "attachment_empty"
-    ATTACHMENT_TOO_LARGE = "attachment_too_large"
-    ATTACHMENT_TYPE = "attachment_type"
     BAD_DATES = "bad_dates"
     BAD_PARTICIPANTS = "bad_participants"
     DATE_REQUIRED = "date_required"

@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shigan.core import uploads
 from shigan.core.spreadsheets.forms import ImportForm
-from shigan.core.widgets import DateInput
+from shigan.core.widgets import DateInput, UploadInput
 from shigan.orgs.models import Person
 from shigan.study.choices import StudyKind
 
@@ -37,7 +38,8 @@ class StudyActivityForm(forms.Form):
     attachment = forms.FileField(
         label=gettext_lazy("附件"),
         required=False,
-        help_text=gettext_lazy("PDF、Word、Excel、JPG 或 PNG，不超过 20 MB。"),
+        help_text=uploads.HELP,
+        widget=UploadInput,
     )
 
     def __init__(self, *args, people=None, **kwargs):

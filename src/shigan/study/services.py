@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.campaigns.models import Campaign
+from shigan.core import uploads
 from shigan.core.actors import is_system_actor, require_actor
 from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.core.errors import RowsRejected
@@ -23,7 +24,6 @@ from shigan.orgs.permissions import user_can
 from shigan.study.choices import StudyKind
 from shigan.study.errors import ErrorCode, StudyError
 from shigan.study.models import StudyActivity, StudyParticipant
-from shigan.study.uploads import sniff_type
 
 __all__ = [
     "StudyError",
@@ -135,12 +135,14 @@ def _check_leaders(unit: Unit, leaders: Iterable[Person]) -> list[Person]:
 
 
 def _store_attachment(activity: StudyActivity, attachment) -> None:
-    kind = sniff_type(attachment)
+    """Checked by its content as every upload is (core.uploads), stored under a name of its own."""
+    checked = uploads.check(attachment, field="attachment")
+    kind = checked.extension
     today = datetime.date.today()
     name = f"{today:%Y/%m}/{uuid.uuid4().hex}.{kind}"
-    activity.attachment_name = (getattr(attachment, "name", "") or f"附件.{kind}")[-200:]
+    activity.attachment_name = checked.name[-200:]
     activity.attachment_type = kind
-    activity.attachment.save(name, attachment, save=False)
+    activity.attachment.save(name, checked.file, save=False)
 
 
 def _sync_participants(activity: StudyActivity) -> None:

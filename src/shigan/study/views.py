@@ -20,6 +20,7 @@ from shigan.core.downloads import download
 from shigan.core.errors import DomainError
 from shigan.core.generic import apply_domain_error
 from shigan.core.jobs import job_create, job_enqueue
+from shigan.core.uploads import ALLOWED
 from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs
 from shigan.orgs.views import UnitActionMixin
@@ -30,7 +31,6 @@ from shigan.study.choices import StudyKind
 from shigan.study.exports import StudyActivityExporter
 from shigan.study.forms import StudyActivityForm, StudyFilterForm, StudyImportForm
 from shigan.study.imports import STUDY_COLUMNS
-from shigan.study.uploads import CONTENT_TYPES
 
 PAGE_SIZE = 50
 
@@ -345,7 +345,7 @@ class AttachmentView(ActivityMixin, View):
         return download(
             activity.attachment.open("rb"),
             name=activity.attachment_name or f"附件.{activity.attachment_type}",
-            content_type=CONTENT_TYPES.get(activity.attachment_type, "application/octet-stream"),
+            content_type=ALLOWED.get(activity.attachment_type, ("application/octet-stream",))[0],
         )
 
 

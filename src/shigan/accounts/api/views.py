@@ -23,7 +23,10 @@ class TokenOutput(serializers.ModelSerializer[ApiToken]):
 
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "prefix", "created_at", "last_used_at", "revoked_at", "active"]
+        fields = [
+            "id", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at",
+            "active",
+        ]  # fmt: skip
         read_only_fields = fields
 
 
@@ -40,6 +43,11 @@ class ApiTokenViewSet(ListRetrieveDestroyViewSet[ApiToken]):
 
     class TokenCreateInput(serializers.Serializer[None]):
         name = serializers.CharField(max_length=100, label=gettext_lazy("令牌名称"))
+        days = serializers.IntegerField(
+            required=False,
+            label=gettext_lazy("有效期（天）"),
+            help_text=gettext_lazy("不填则为系统允许的最长有效期。"),
+        )
 
     class TokenCreateOutput(TokenOutput):
         key = serializers.CharField(
@@ -62,7 +70,12 @@ class ApiTokenViewSet(ListRetrieveDestroyViewSet[ApiToken]):
     )
     def create(self, request: Request) -> Response:
         data = parse(self.TokenCreateInput, request.data)
-        token, key = services.token_create(actor=signed_in_user(request), name=data["name"])
+        token, key = services.token_create(
+            actor=signed_in_user(request),
+            name=data["name"],
+            days=data.get("days"),
+            by_token=isinstance(request.auth, ApiToken),
+        )
         token.key = key  # type: ignore[attr-defined]  # for the output serializer: shown once
         return Response(self.TokenCreateOutput(token).data, status=status.HTTP_201_CREATED)
 

@@ -1,9 +1,11 @@
 """Per-user API tokens: created once, stored hashed, listed by prefix, revocable, audited."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from shigan.accounts.models import ApiToken
@@ -70,7 +72,9 @@ def test_bad_tokens_get_401(user):
 def test_token_api_create_list_revoke(user, make_user):
     _, key = token_create(actor=user, name="第一个")
     api = token_client(key)
-    created = api.post("/api/tokens/", {"name": "第二个"}, format="json")
+    session = APIClient()
+    session.force_login(user)
+    created = session.post("/api/tokens/", {"name": "第二个"}, format="json")
     assert created.status_code == 201
     second_key = created.json()["key"]
     assert second_key.startswith(created.json()["prefix"])
@@ -134,3 +138,76 @@ def test_cannot_revoke_someone_elses_token_on_the_page(client, user, make_user):
     assert client.post(reverse("accounts:token_revoke", args=[token.pk])).status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+# Lifetime (等保三级: a credential has a limited life). A token expires SHIGAN_API_TOKEN_DAYS
+# after its creation, or sooner if its creator chose so; an expired token is a 401 of its own code.
+
+
+def _expire(token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+
+def test_a_token_expires_after_the_configured_lifetime(user, settings):
+    settings.SHIGAN_API_TOKEN_DAYS = 90
+    token, _ = token_create(actor=user, name="默认")
+    lifetime = token.expires_at - token.created_at
+    assert timedelta(days=90) - timedelta(minutes=1) < lifetime <= timedelta(days=90)
+    short, _ = token_create(actor=user, name="短期", days=7)
+    assert short.expires_at - short.created_at <= timedelta(days=7)
+    for days in (0, 91):
+        with pytest.raises(DomainError) as error:
+            token_create(actor=user, name=f"{days} 天", days=days)
+        assert error.value.code == "invalid_lifetime" and error.value.field == "days"
+        assert "90" in error.value.message
+    entry = AuditEntry.objects.filter(action="accounts.token.created").last()
+    assert "expires_at" in entry.after
+
+
+def test_an_expired_token_gets_401_token_expired(units, user):
+    token, key = token_create(actor=user, name="脚本")
+    assert token_client(key).get("/api/units/").status_code == 200
+    _expire(token)
+    response = token_client(key).get("/api/units/")
+    assert response.status_code == 401
+    body = response.json()
+    assert body["code"] == "token_expired" and "过期" in body["detail"]
+    token.refresh_from_db()
+    assert not token.is_active
+    # The name of an expired token may be given to its successor.
+    token_create(actor=user, name="脚本")
+
+
+def test_token_api_and_page_show_and_choose_the_expiry(client, user):
+    api = APIClient()
+    api.force_authenticate(user)
+    created = api.post("/api/tokens/", {"name": "接口", "days": 30}, format="json")
+    assert created.status_code == 201 and created.json()["expires_at"]
+    token = ApiToken.objects.get(name="接口")
+    assert token.expires_at - token.created_at <= timedelta(days=30)
+    refused = api.post("/api/tokens/", {"name": "太长", "days": 10000}, format="json")
+    assert refused.status_code == 400 and refused.json()["field"] == "days"
+    client.force_login(user)
+    url = reverse("accounts:tokens")
+    assert client.post(url, {"name": "网页", "days": "14"}).status_code == 200
+    page_token = ApiToken.objects.get(name="网页")
+    assert page_token.expires_at - page_token.created_at <= timedelta(days=14)
+    html = client.get(url).content.decode()
+    local = timezone.localtime(page_token.expires_at)
+    assert local.strftime("%Y-%m-%d %H:%M") in html
+    _expire(page_token)
+    assert "已过期" in client.get(url).content.decode()
+
+
+def test_a_token_cannot_make_a_token(user):
+    """Found by a probe once tokens expired: a token that may create tokens renews itself for
+    ever (and a stolen one outlives its expiry). A new token needs a signed-in session (password
+    and second factor); a token can still list and revoke."""
+    token, key = token_create(actor=user, name="脚本")
+    api = token_client(key)
+    refused = api.post("/api/tokens/", {"name": "续命"}, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "forbidden" and "登录" in refused.json()["detail"]
+    assert list(ApiToken.objects.values_list("name", flat=True)) == ["脚本"]
+    assert api.get("/api/tokens/").status_code == 200
+    assert api.delete(f"/api/tokens/{token.pk}/").status_code == 204

@@ -128,6 +128,8 @@ def test_export_page_downloads_a_signed_file(entries, auditor, client):
     today = timezone.localdate().isoformat()
     response = client.get("/audit/export/", {"since": today, "until": today})
     assert response.status_code == 200
+    # The trail names people and addresses: no shared cache keeps it (found by a probe).
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     data = b"".join(response.streaming_content)
     assert export_verify(data).ok
     bad = client.get("/audit/export/", {"since": today, "until": "2000-01-01"})

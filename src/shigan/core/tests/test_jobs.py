@@ -137,7 +137,11 @@ def test_jobs_are_private_to_their_creator(client, units, admin, make_user):
     job_enqueue(job)
     client.force_login(admin)
     assert client.get(reverse("core:job_detail", args=[job.pk])).status_code == 200
-    assert client.get(reverse("core:job_result", args=[job.pk])).status_code == 200
+    result = client.get(reverse("core:job_result", args=[job.pk]))
+    assert result.status_code == 200
+    # An export carries personal data: no shared cache (a proxy) may keep it (found by a probe).
+    assert "no-store" in result["Cache-Control"] and "private" in result["Cache-Control"]
+    assert result["X-Content-Type-Options"] == "nosniff"
     other = make_user(Role.ADMIN, units["own"])
     other.is_superuser = True
     other.save()

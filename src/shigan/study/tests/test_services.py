@@ -231,17 +231,17 @@ def test_attachment_checked_by_content_and_stored_outside_the_web_root(
     units, editor, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    # A PNG named .pdf is stored as what it is; the stored name is not the uploaded one.
+    # Stored by what the content is, under a name of shigan's own, not the uploaded one.
     activity = services.study_activity_create(
         actor=editor,
         unit=units["own"],
         kind="party_day",
         title="主题党日",
         held_on=D,
-        attachment=SimpleUploadedFile("签到表.pdf", PNG),
+        attachment=SimpleUploadedFile("签到表.png", PNG),
     )
     assert activity.attachment_type == "png"
-    assert activity.attachment_name == "签到表.pdf"
+    assert activity.attachment_name == "签到表.png"
     assert activity.attachment.name.startswith("study/") and activity.attachment.name.endswith(
         ".png"
     )
@@ -261,13 +261,29 @@ def test_attachment_checked_by_content_and_stored_outside_the_web_root(
         assert a.attachment_type == ok
 
 
+def _bomb() -> bytes:
+    """A .docx whose one member unpacks a thousandfold: refused from the zip's directory."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", b"0" * (4 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+# Study attachments are checked as every upload is (core.uploads): until a probe found it,
+# study had its own check, which stored a PNG named .pdf as a PNG and looked at no zip's
+# sizes. A file whose content does not match its name is now refused with the shared message.
 @pytest.mark.parametrize(
     ("name", "data", "code"),
     [
-        ("讲稿.pdf", b"MZ\x90\x00 not a pdf", "attachment_type"),
-        ("表.xlsx", b"PK\x03\x04 broken zip", "attachment_type"),
-        ("大.pdf", b"%PDF-" + b"0" * (20 * 1024 * 1024), "attachment_too_large"),
+        ("签到表.pdf", PNG, "evidence_type_mismatch"),
+        ("讲稿.pdf", b"MZ\x90\x00 not a pdf", "evidence_bad_type"),
+        ("表.xlsx", b"PK\x03\x04 broken zip", "evidence_bad_type"),
+        ("大.pdf", b"%PDF-" + b"0" * (20 * 1024 * 1024), "evidence_too_big"),
+        ("空.pdf", b"", "evidence_empty"),
+        ("炸弹.docx", _bomb(), "evidence_bad_zip"),
     ],
+    ids=["mismatch", "program", "broken_zip", "too_big", "empty", "zip_bomb"],
 )
 def test_attachment_refused(units, editor, settings, tmp_path, name, data, code):
     settings.MEDIA_ROOT = tmp_path
@@ -281,6 +297,9 @@ def test_attachment_refused(units, editor, settings, tmp_path, name, data, code)
             attachment=SimpleUploadedFile(name, data),
         )
     assert exc.value.code == code and exc.value.field == "attachment"
+    assert name in exc.value.message
+    if code == "evidence_type_mismatch":
+        assert "扩展名与内容不符" in exc.value.message
     assert not StudyActivity.objects.exists()
     assert not any(tmp_path.rglob("*.*"))
 
@@ -317,6 +336,6 @@ def test_an_office_attachment_that_carries_what_can_run_is_refused(
             held_on=D,
             attachment=SimpleUploadedFile("讲稿.docx", _docx_with(member, data)),
         )
-    assert exc.value.code == "attachment_type" and exc.value.field == "attachment"
+    assert exc.value.code == "evidence_active_content" and exc.value.field == "attachment"
     assert "不能上传" in exc.value.message
     assert not StudyActivity.objects.exists()

@@ -128,7 +128,7 @@ def test_attachment_served_only_through_the_scoped_view(
             "kind": "party_day",
             "title": "主题党日",
             "held_on": "2023-04-13",
-            "attachment": SimpleUploadedFile("照片.jpg", PNG, content_type="image/jpeg"),
+            "attachment": SimpleUploadedFile("照片.png", PNG, content_type="image/png"),
         },
     )
     activity = StudyActivity.objects.get()
