@@ -5,9 +5,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shigan.core.spreadsheets.forms import ImportForm
-from shigan.core.widgets import DateInput
+from shigan.core.widgets import DateInput, UploadInput
 from shigan.orgs.models import Person
 from shigan.study.choices import StudyKind
+from shigan.study.uploads import CONTENT_TYPES
 
 __all__ = ["StudyActivityForm", "StudyFilterForm", "StudyImportForm"]
 
@@ -38,6 +39,7 @@ class StudyActivityForm(forms.Form):
         label=gettext_lazy("附件"),
         required=False,
         help_text=gettext_lazy("PDF、Word、Excel、JPG 或 PNG，不超过 20 MB。"),
+        widget=UploadInput(kinds=CONTENT_TYPES),  # a phone offers its camera
     )
 
     def __init__(self, *args, people=None, **kwargs):
