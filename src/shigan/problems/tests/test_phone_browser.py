@@ -88,7 +88,10 @@ def jpeg(page, path) -> str:
 
 
 def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+    # Against the layout viewport: on a mobile viewport innerWidth grows with a too-wide page.
+    return page.evaluate(
+        "document.scrollingElement.scrollWidth <= document.documentElement.clientWidth"
+    )
 
 
 def height(locator) -> float:
@@ -178,3 +181,14 @@ def test_a_study_photo_is_offered_the_camera(phone, live_server, village):
     phone.goto(f"{live_server.url}/study/units/{village.pk}/new/")
     accept = phone.locator("[name=attachment]").get_attribute("accept") or ""
     assert "image/jpeg" in accept and ".pdf" in accept
+
+
+def test_long_names_wrap(phone, live_server, village, problem):
+    """A unit named in full and a clerk named by post: wrapped, never wider than the phone."""
+    Unit.objects.filter(pk=village.pk).update(name=PLACE)
+    get_user_model().objects.filter(username="gacha_agent").update(full_name=PLACE + "信访代办员")
+    pages = ("/", f"/problems/units/{village.pk}/", f"/problems/{problem.pk}/", "/dashboards/")
+    for path in pages:
+        phone.goto(f"{live_server.url}{path}")
+        phone.locator(".menu-toggle").tap()  # the open menu shows the user's name
+        assert no_sideways_scroll(phone), path
