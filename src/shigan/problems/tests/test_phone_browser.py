@@ -187,7 +187,19 @@ def test_long_names_wrap(phone, live_server, village, problem):
     """A unit named in full and a clerk named by post: wrapped, never wider than the phone."""
     Unit.objects.filter(pk=village.pk).update(name=PLACE)
     get_user_model().objects.filter(username="gacha_agent").update(full_name=PLACE + "信访代办员")
-    pages = ("/", f"/problems/units/{village.pk}/", f"/problems/{problem.pk}/", "/dashboards/")
+    pages = (
+        "/",
+        f"/problems/units/{village.pk}/",
+        f"/problems/{problem.pk}/",
+        f"/problems/{problem.pk}/closeout/",
+        f"/study/units/{village.pk}/",
+        f"/study/units/{village.pk}/new/",
+        f"/units/{village.pk}/",
+        "/units/",
+        "/petitions/",
+        "/dashboards/",
+        "/notifications/",
+    )
     for path in pages:
         phone.goto(f"{live_server.url}{path}")
         phone.locator(".menu-toggle").tap()  # the open menu shows the user's name
