@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from shigan.accounts.system import system_actor
+from shigan.campaigns import services as campaigns
 from shigan.core.calendar import add_workdays
 from shigan.core.services import calendar_year_seed, package_years
 from shigan.demo.services import DEMO_PASSWORD, demo_setup
@@ -94,6 +95,17 @@ def no_sideways_scroll(page) -> bool:
     )
 
 
+def narrow_long_cells(page) -> list[str]:
+    """Table cells holding a long text (over 30 characters) narrower than half the screen:
+    a column of a few characters a line, hundreds of lines tall."""
+    return page.eval_on_selector_all(
+        "main td",
+        """(cells) => cells.filter((td) => td.innerText.trim().length > 30
+              && td.getBoundingClientRect().width < document.documentElement.clientWidth / 2)
+            .map((td) => td.innerText.trim().slice(0, 20))""",
+    )
+
+
 def height(locator) -> float:
     return locator.bounding_box()["height"]
 
@@ -148,12 +160,7 @@ def test_a_long_title_is_readable_on_the_problem_page(
     assert no_sideways_scroll(phone)
     # A cell holding a long text is at least half the screen wide: not a column of one
     # character a line, hundreds of lines tall.
-    narrow = phone.eval_on_selector_all(
-        "main td",
-        """(cells) => cells.filter((td) => td.innerText.trim().length > 30
-              && td.getBoundingClientRect().width < innerWidth / 2)
-            .map((td) => td.innerText.trim().slice(0, 20))""",
-    )
+    narrow = narrow_long_cells(phone)
     phone.screenshot(path=os.path.join(screenshot_dir, "phone-problem-390.png"), full_page=True)
     assert narrow == []
 
@@ -204,3 +211,32 @@ def test_long_names_wrap(phone, live_server, village, problem):
         phone.goto(f"{live_server.url}{path}")
         phone.locator(".menu-toggle").tap()  # the open menu shows the user's name
         assert no_sideways_scroll(phone), path
+
+
+def test_a_figure_s_records_are_readable(phone, live_server, village, screenshot_dir):
+    """The dashboard's drill-down: a long problem title and unit name in a plain table."""
+    campaign = campaigns.campaign_create(
+        actor=system_actor("test"),
+        name="主题教育",
+        root_unit=Unit.objects.get(division_level=1, division_code="150000000000"),
+        starts_on=datetime.date(2023, 4, 1),
+    )
+    problem_create(
+        actor=get_user_model().objects.get(username="gacha_agent"),
+        unit=village,
+        campaign=campaign,
+        title=LONG_TITLE,
+        source="self_inspection",
+        found_on=timezone.localdate(),
+    )
+    Unit.objects.filter(pk=village.pk).update(name=PLACE)
+    phone.goto(
+        f"{live_server.url}/dashboards/metrics/problems.self_inspection/records/"
+        f"?unit={village.pk}&campaign={campaign.pk}&own=1"
+    )
+    phone.get_by_role("link", name=LONG_TITLE).wait_for()
+    phone.screenshot(path=os.path.join(screenshot_dir, "phone-records-390.png"), full_page=True)
+    assert no_sideways_scroll(phone)
+    assert narrow_long_cells(phone) == []
+    unit = phone.locator("main td").filter(has_text=PLACE).last  # 28 characters
+    assert unit.bounding_box()["width"] >= 110  # about eight characters a line, not two

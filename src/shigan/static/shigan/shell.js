@@ -1,5 +1,5 @@
 /* The page shell's behaviour, from a static file (the CSP allows no inline script):
-   the phone's menu button and its current entry, folded filters, keyboard-scrollable tables,
+   the phone's menu button and its current entry, folded filters, tables that keep long text readable and scroll by keyboard,
    the first error of a form brought into view (the selects that
    submit their form when changed are shigan.js's).
    Loaded in <head> without `defer` so that the `js` class is set before the page is drawn:
@@ -51,9 +51,23 @@
     });
   }
 
-  // A wide table that scrolls in its own box must be reachable by keyboard to be scrolled.
-  function focusableScrollers() {
-    document.querySelectorAll("table.table").forEach(function (table) {
+  // On a phone a table that is not a card list scrolls in its own box, but the browser first
+  // squeezes its columns to the screen: Chinese breaks anywhere, so a long title or unit name
+  // became a column of two characters a line. A cell of long text keeps a readable width
+  // (CSS: td.long-text, td.middle-text) and the table scrolls instead. Then: a wide table
+  // that scrolls in its own box must be reachable by keyboard to be scrolled.
+  var MIDDLE_TEXT = 12, LONG_TEXT = 30;  // characters: a unit's full name, a title
+
+  function fitTables(root) {
+    if (!root.querySelectorAll) return;
+    if (window.matchMedia("(max-width: 640px)").matches) {
+      root.querySelectorAll("table.table:not(.cards) td").forEach(function (cell) {
+        var length = cell.textContent.trim().length;
+        if (length > LONG_TEXT) cell.classList.add("long-text");
+        else if (length > MIDDLE_TEXT) cell.classList.add("middle-text");
+      });
+    }
+    root.querySelectorAll("table.table").forEach(function (table) {
       if (table.scrollWidth > table.clientWidth + 1 && !table.hasAttribute("tabindex")) {
         table.setAttribute("tabindex", "0");
       }
@@ -82,8 +96,9 @@
   document.addEventListener("DOMContentLoaded", function () {
     foldOnPhone();
     showFirstError();
-    focusableScrollers();
+    fitTables(document);
     markCurrent();
     initMenu();
   });
+  document.addEventListener("htmx:load", function (event) { fitTables(event.target); });
 })();
