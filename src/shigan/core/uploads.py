@@ -219,11 +219,13 @@ def help_text() -> str:
 HELP = lazy(help_text, str)()
 
 
-def accept() -> str:
+def accept(kinds: Iterable[str] | None = None) -> str:
     """The file input's `accept` attribute: a phone offers its camera and documents of these
-    types, and hands a photo over as JPEG (not HEIC, which is not accepted)."""
-    names = sorted({ext for _mime, extensions in ALLOWED.values() for ext in extensions})
-    return ",".join([*names, *sorted({mime for mime, _ext in ALLOWED.values()})])
+    types, and hands a photo over as JPEG (not HEIC, which is not accepted). `kinds` (keys of
+    ALLOWED) narrows it to what one form takes."""
+    allowed = [ALLOWED[kind] for kind in kinds] if kinds is not None else list(ALLOWED.values())
+    names = sorted({ext for _mime, extensions in allowed for ext in extensions})
+    return ",".join([*names, *sorted({mime for mime, _ext in allowed})])
 
 
 def check(upload: Any, *, field: str = "files") -> Checked:

@@ -59,13 +59,25 @@ def _text(label, rows=4, required=True):
     )
 
 
+_PERSONAL = forms.TextInput(attrs={"autocomplete": "off"})
+
+
 class IntakeForm(forms.Form):
     received_on = _day(_("登记日期"))
     channel = forms.ChoiceField(label=_("信访形式"), choices=Channel.choices)
-    name = forms.CharField(label=_("信访人姓名"), max_length=50)
-    id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
-    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
-    address = forms.CharField(label=_("住址"), max_length=200, required=False)
+    # The petitioner's data: no autofill (it would offer the agent's own name and number, and
+    # keep the petitioner's on the agent's phone); the number on the phone's dial pad.
+    name = forms.CharField(label=_("信访人姓名"), max_length=50, widget=_PERSONAL)
+    id_number = forms.CharField(
+        label=_("身份证号"), max_length=18, required=False, widget=_PERSONAL
+    )
+    phone = forms.CharField(
+        label=_("联系电话"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    address = forms.CharField(label=_("住址"), max_length=200, required=False, widget=_PERSONAL)
     title = forms.CharField(
         label=_("事由"), max_length=100, help_text=_("一句话概括，不写个人信息。")
     )
