@@ -284,8 +284,7 @@ def is_aside(row: list[Any], first: int) -> bool:
 def group_heading(row: list[Any]) -> str:
     """What a group's heading row (`is_aside`) is about, its numbering dropped ("一、理论学习方面"
     → "理论学习方面"); "" for a totals line."""
-    texts = _texts(row)
-    text = texts[0] if texts else ""
+    text = _first_text(row)
     return "" if _TOTALS.match(text) else _HEADING.sub("", text, count=1)
 
 
@@ -303,14 +302,19 @@ def heading_aspect(heading: str, names: Iterable[str]) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
-def _texts(row: list[Any]) -> list[str]:
-    return [t for t in (normalize_text(c).replace(" ", "") for c in row) if t]
+def _first_text(row: list[Any]) -> str:
+    """The row's first filled cell, as text ("" if none): only as far as that cell is read,
+    since every data row of a sheet is asked."""
+    for cell in row:
+        if text := normalize_text(cell).replace(" ", ""):
+            return text
+    return ""
 
 
 def is_sign_off(row: list[Any]) -> bool:
     """A sign-off line: its first filled cell starts with a sign-off word."""
-    texts = _texts(row)
-    return bool(texts) and bool(_SIGN_OFF_LINE.match(texts[0]))
+    text = _first_text(row)
+    return bool(text) and bool(_SIGN_OFF_LINE.match(text))
 
 
 def footer_start(rows: list[list[Any]], first: int) -> int:

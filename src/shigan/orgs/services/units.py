@@ -17,6 +17,8 @@ from shigan.orgs.signals import unit_moved
 
 __all__ = ["unit_create", "unit_update", "unit_move"]
 
+_KINDS = frozenset(UnitKind.values)  # Django builds the list anew on every access
+
 
 def _ancestor_ids(unit: Unit) -> list[int]:
     """The ids of the unit's ancestors, from the root down."""
@@ -52,7 +54,7 @@ def _clean_unit_fields(
     """The checks of a unit's own fields, shared by the one-by-one and the bulk services;
     returns the cleaned name and short name."""
     name = _clean_name(name)
-    if kind not in UnitKind.values:
+    if kind not in _KINDS:
         raise OrgError(_("单位类型无效。"), code=ErrorCode.INVALID_KIND, field="kind")
     short_name = (short_name or "").strip()
     if len(short_name) > 50:
