@@ -35,6 +35,7 @@ from shigan.core.spreadsheets.layout import (
     hidden_rows_note,
     is_aside,
     ledger_date,
+    sheet_xml,
 )
 from shigan.core.spreadsheets.reading import SheetReadError, read_sheet
 from shigan.core.spreadsheets.rows import Parser, Record, Row, RowError, RowReader, is_blank
@@ -389,8 +390,9 @@ class Importer:
             # The first visible sheet with this importer's header (read in a forked child: the
             # check leaves this process's importer as it was).
             sheet, rows = read_sheet(data, filename, accept=self._has_header)
-            self.formulas = formula_cells(data, filename or "", sheet)
-            self.hidden_rows = hidden_rows(data, sheet)
+            xml = sheet_xml(data, sheet)  # unpacked once for both scans
+            self.formulas = formula_cells(xml)
+            self.hidden_rows = hidden_rows(xml)
             records = self.records(rows)
         except SheetReadError as error:
             result.message = error.message

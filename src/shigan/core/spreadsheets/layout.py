@@ -37,6 +37,7 @@ __all__ = [
     "ledger_date",
     "formula_cells",
     "hidden_rows",
+    "sheet_xml",
 ]
 
 FORMULA_MESSAGE = gettext_lazy("单元格是公式，请复制后选择性粘贴为数值。")
@@ -359,7 +360,7 @@ def _ref_index(ref: str) -> tuple[int, int] | None:
     return int(m[2]) - 1, column - 1
 
 
-def _sheet_xml(data: bytes, sheet: str) -> bytes:
+def sheet_xml(data: bytes, sheet: str = "") -> bytes:
     """The XML of the sheet named `sheet` (by default the first in the workbook's order) of an
     xlsx file, whatever its name; b"" for any other format or a damaged file."""
     if not data.startswith(b"PK\x03\x04"):  # not a zip, whatever its name: no xlsx
@@ -376,12 +377,11 @@ def _sheet_xml(data: bytes, sheet: str) -> bytes:
         return b""  # calamine reports a damaged file in its own words
 
 
-def formula_cells(data: bytes, filename: str, sheet: str = "") -> set[tuple[int, int]]:
-    """(row, column), 0-based, of the formula cells of the sheet named `sheet` (by default the
-    first in the workbook's order) in an xlsx file, whatever `filename` calls it. Other
-    formats report none: .xls keeps formulas in binary records and .ods in attributes that
-    calamine already resolves to values, and a csv has no formulas."""
-    xml = _sheet_xml(data, sheet)
+def formula_cells(xml: bytes) -> set[tuple[int, int]]:
+    """(row, column), 0-based, of the formula cells in a sheet's XML (`sheet_xml`: an xlsx
+    file's, whatever its name). Other formats report none: .xls keeps formulas in binary
+    records and .ods in attributes that calamine already resolves to values, and a csv has no
+    formulas."""
     # A scan of the bytes, not an XML parse: most sheets have no formula at all, and a ledger
     # of 10,000 rows has a million elements.
     found = (_ref_index(m[1].decode()) for m in _FORMULA_CELL.finditer(xml))
@@ -393,12 +393,12 @@ _HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 _ROW_NUMBER = re.compile(rb'\br="([0-9]{1,7})"')
 
 
-def hidden_rows(data: bytes, sheet: str = "") -> set[int]:
-    """The rows (0-based) hidden in the sheet named `sheet` of an xlsx file: hidden by hand or
-    by a filter (Excel and WPS mark both alike). calamine does not say which rows are hidden,
-    so the sheet's XML is scanned; other formats report none."""
+def hidden_rows(xml: bytes) -> set[int]:
+    """The rows (0-based) hidden in a sheet's XML (`sheet_xml`): hidden by hand or by a filter
+    (Excel and WPS mark both alike). calamine does not say which rows are hidden, so the XML
+    is scanned; other formats report none."""
     hidden = set()
-    for row in _ROW_ELEMENT.finditer(_sheet_xml(data, sheet)):
+    for row in _ROW_ELEMENT.finditer(xml):
         if _HIDDEN.search(row[1]) and (number := _ROW_NUMBER.search(row[1])):
             hidden.add(int(number[1]) - 1)
     return hidden
