@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from shigan.accounts.services import token_create
 from shigan.core import submissions
 from shigan.core.models import ApiRequest
+from shigan.orgs.choices import Role
 from shigan.problems.models import Problem
 
 pytestmark = pytest.mark.django_db
@@ -81,8 +82,6 @@ def test_a_key_names_one_request(editor, problem_body):
 
 
 def test_keys_are_the_callers_own(editor, make_user, units, problem_body):
-    from shigan.orgs.choices import Role
-
     colleague = make_user(Role.EDITOR, units["own"])
     assert post(token_client(editor), problem_body, "same").status_code == 201
     theirs = post(token_client(colleague), problem_body, "same")
