@@ -35,6 +35,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+from shigan.core.spreadsheets.hidden import sheet_hidden_rows
+
 __all__ = [
     "Refused",
     "Damaged",
@@ -47,6 +49,7 @@ __all__ = [
 
 SHEETS_TRIED = 20  # visible worksheets read, at most, looking for the one the caller accepts
 Rows = list[list[Any]]
+Sheet = tuple[str, Rows, set[int]]  # name, rows, the rows (0-based) hidden in it
 
 ZIP_FORMATS = (".xlsx", ".xlsm", ".ods")
 _CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
@@ -182,8 +185,9 @@ def _mapped_bytes() -> int:
         return int(statm.read().split()[0]) * resource.getpagesize()
 
 
-def _read(data: bytes, ext: str, accept: Callable[[Rows], bool] | None) -> tuple[str, Rows]:
-    """The first visible worksheet `accept`s, else the first visible one: (its name, rows)."""
+def _read(data: bytes, ext: str, accept: Callable[[Rows], bool] | None) -> Sheet:
+    """The first visible worksheet `accept`s, else the first visible one: (its name, rows, the
+    rows hidden in it when it is an .xls or an .ods)."""
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets = [
         sheet.name
@@ -194,15 +198,17 @@ def _read(data: bytes, ext: str, accept: Callable[[Rows], bool] | None) -> tuple
     archive = zipfile.ZipFile(io.BytesIO(data)) if ext in (".xlsx", ".xlsm") else None
     if archive is not None:
         members = sheet_members(archive)
-    first: tuple[str, Rows] | None = None
+    chosen: tuple[str, Rows] | None = None
     for name in sheets[:SHEETS_TRIED]:
         if archive is not None and name in members:
             _check_extent(archive, members[name])
         rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
         if accept is None or accept(rows):
-            return name, rows
-        first = first or (name, rows)
-    return first or ("", [])
+            chosen = (name, rows)
+            break
+        chosen = chosen or (name, rows)
+    name, rows = chosen or ("", [])
+    return name, rows, sheet_hidden_rows(data, ext, name, len(rows))
 
 
 def _child(data: bytes, ext: str, accept: Callable[[Rows], bool] | None, write_fd: int) -> None:
@@ -256,11 +262,10 @@ def _collect(pid: int, read_fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_sheet(
-    data: bytes, ext: str, accept: Callable[[Rows], bool] | None = None
-) -> tuple[str, Rows]:
-    """The name and rows of the first visible worksheet that `accept`s (else of the first
-    visible one), read in the cage; Refused or Damaged otherwise."""
+def read_sheet(data: bytes, ext: str, accept: Callable[[Rows], bool] | None = None) -> Sheet:
+    """The name, rows and hidden rows (.xls and .ods; an xlsx's are found in its XML) of the
+    first visible worksheet that `accept`s (else of the first visible one), read in the cage;
+    Refused or Damaged otherwise."""
     precheck(data, ext)
     read_fd, write_fd = os.pipe()
     pid = os.fork()
@@ -273,7 +278,7 @@ def read_sheet(
         raise Refused(value)
     if kind == "damaged":
         raise Damaged(value)
-    sheet: tuple[str, Rows] = value
+    sheet: Sheet = value
     return sheet
 
 

@@ -389,10 +389,10 @@ class Importer:
             self.source_data, self.source_name = data, filename or ""
             # The first visible sheet with this importer's header (read in a forked child: the
             # check leaves this process's importer as it was).
-            sheet, rows = read_sheet(data, filename, accept=self._has_header)
-            xml = sheet_xml(data, sheet)  # unpacked once for both scans
+            sheet, rows, hidden = read_sheet(data, filename, accept=self._has_header)
+            xml = sheet_xml(data, sheet)  # an xlsx's, unpacked once for both scans
             self.formulas = formula_cells(xml)
-            self.hidden_rows = hidden_rows(xml)
+            self.hidden_rows = hidden | hidden_rows(xml)
             records = self.records(rows)
         except SheetReadError as error:
             result.message = error.message

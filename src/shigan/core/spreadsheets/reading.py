@@ -98,9 +98,10 @@ def read_sheet(
     source: str | Path | bytes | IO[bytes],
     filename: str | None = None,
     accept: Callable[[list[list[Any]]], bool] | None = None,
-) -> tuple[str, list[list[Any]]]:
-    """The name ("" for a csv) and rows of the first visible sheet that `accept`s, else of the
-    first visible sheet."""
+) -> cage.Sheet:
+    """The name ("" for a csv), rows and hidden rows (0-based; an .xls's or an .ods's: an
+    xlsx's are found in its XML by `layout.hidden_rows`) of the first visible sheet that
+    `accept`s, else of the first visible sheet."""
     if isinstance(source, str | Path):
         filename = filename or str(source)
         data = Path(source).read_bytes()
@@ -116,7 +117,7 @@ def read_sheet(
         )
     ext = sheet_format(data, ext)
     if ext == ".csv":
-        return "", _read_csv(data)
+        return "", _read_csv(data), set()
     try:
         return cage.read_sheet(data, ext, accept)  # in a child process, under limits
     except cage.Refused as refusal:
