@@ -198,3 +198,17 @@ def test_an_aspect_cell_written_with_its_word_names_the_aspect(units, calendar, 
     ]
     assert Problem.objects.get(title="学习不深入").aspect.name == "理论学习"
     assert Problem.objects.get(title="报表多").aspect.name == "作风建设"
+
+
+def test_notes_under_the_table_end_it(units, calendar, editor, campaign):
+    # A clerk's table ends with its notes: "填表说明：" and its numbered lines, "附件：…".
+    header = ["序号", "问题", "整改措施", "整改时限"]
+    for notes in (
+        [["填表说明："], ["1、整改时限须填写具体日期；"], ["2、本表一式两份。"]],
+        [["填报说明：整改时限须填写具体日期。"]],
+        [["附件：佐证材料清单"], ["1.会议记录"]],
+        [["附：佐证材料清单"]],
+    ):
+        rows = [[1, "学习不深入", "制定计划", "2023-06-30"], ["合计", "1个问题"], [], *notes]
+        result = run(editor, units, campaign, _ledger(header, rows), dry_run=True)
+        assert result.errors == [] and result.total == 1, (notes, result.errors)
