@@ -32,7 +32,7 @@ from shigan.core.spreadsheets.values import (
 )
 from shigan.orgs.choices import PersonRank, Role, UnitKind
 from shigan.orgs.models import Membership, Person, Unit
-from shigan.orgs.phones import normalize_phone
+from shigan.orgs.phones import invalid_phone_message, normalize_phone
 from shigan.orgs.roster import NewPerson, Roster, leader_entries
 from shigan.orgs.services import (
     MembershipDraft,
@@ -174,10 +174,7 @@ def parse_rank(raw: object) -> str:
 def parse_phone(raw: object) -> str:
     phone = normalize_phone(raw)
     if phone is None:
-        raise CellError(
-            _("“%(value)s”不是有效的手机号或带区号的固定电话（如 0479-8234567）。")
-            % {"value": normalize_text(raw)}
-        )
+        raise CellError(invalid_phone_message(raw))
     return phone
 
 

@@ -18,7 +18,7 @@ from shigan.orgs.errors import ErrorCode
 from shigan.orgs.models import Person, Unit
 from shigan.orgs.names import split_title
 from shigan.orgs.permissions import user_can
-from shigan.orgs.phones import normalize_phone
+from shigan.orgs.phones import invalid_phone_message, normalize_phone
 from shigan.orgs.services.common import (
     BulkOutcome,
     BulkRejected,
@@ -87,8 +87,7 @@ def _check_person(actor: User, draft: PersonDraft, allowed: dict[int, bool]) -> 
     phone = normalize_phone(draft.phone)
     if phone is None:
         raise OrgError(
-            _("联系电话“%(value)s”不是有效的手机号或带区号的固定电话（如 0479-8234567）。")
-            % {"value": draft.phone},
+            _("联系电话%(problem)s") % {"problem": invalid_phone_message(draft.phone)},
             code=ErrorCode.INVALID_PHONE,
             field="phone",
         )

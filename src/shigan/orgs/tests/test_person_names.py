@@ -66,3 +66,32 @@ def test_a_roster_post_alone_as_a_name_is_refused(units, admin):
     assert [(e.row, e.letter, e.message) for e in result.errors] == [
         (2, "A", "“党组书记”是职务，不是姓名，请只填写姓名。")
     ]
+
+
+SCIENTIFIC = (
+    "“1.39123E+10”是以科学计数法显示的号码，后几位已丢失，"
+    "请把该列设为“文本”格式后重新填写完整号码。"
+)
+
+
+def test_a_phone_from_a_system_export_or_shown_in_scientific_notation(units, admin):
+    # A roster exported by another system writes 13912345678.0; one a cell showed as
+    # 1.39123E+10 and was saved so has lost its last digits: the form and the sheet say why.
+    data = xlsx(
+        [
+            ["姓名", "联系电话"],
+            ["巴特尔", "13912345678.0"],
+            ["其木格", "1.39123E+10"],
+        ]
+    )
+    result = PersonImporter(actor=admin, unit=units["own"]).run(data, "名册.xlsx")
+    assert [(e.row, e.letter, e.message) for e in result.errors] == [(3, "B", SCIENTIFIC)]
+    with pytest.raises(OrgError) as caught:
+        person_create(
+            actor=admin, unit=units["own"], name="其木格", rank="other", phone="1.39123E+10"
+        )
+    assert caught.value.message == "联系电话" + SCIENTIFIC
+    person = person_create(
+        actor=admin, unit=units["own"], name="巴特尔", rank="other", phone="13912345678.0"
+    )
+    assert person.phone == "13912345678"
