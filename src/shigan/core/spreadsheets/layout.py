@@ -31,6 +31,7 @@ __all__ = [
     "header_cells",
     "check_titled_once",
     "is_aside",
+    "is_numbering",
     "group_heading",
     "heading_aspect",
     "footer_start",
@@ -106,6 +107,12 @@ def header_key(text: object) -> str:
     return "".join(normalize_text(text).replace("*", "").split()).lower()
 
 
+def is_numbering(title: object) -> bool:
+    """Whether a column title is the sheet's own numbering of its rows (序号, 编号, 序): such a
+    column is a label, whatever an importer reads it as, and never a conflict or an error."""
+    return header_key(title) in _NUMBERING
+
+
 def _title_of(heading: str, titles: Titles, found: dict[str, int]) -> str | None:
     for key, spelt in titles:
         if key not in found and heading in spelt:
@@ -118,7 +125,7 @@ def _row_titles(row: list[Any], titles: Titles) -> dict[str, int]:
     when the title is not known with it."""
     found: dict[str, int] = {}
     # A row-numbering title (序号) yields to another title of the same column (排序).
-    for c in sorted(range(len(row)), key=lambda c: header_key(row[c]) in _NUMBERING):
+    for c in sorted(range(len(row)), key=lambda c: is_numbering(row[c])):
         heading = header_key(row[c])
         if not heading:
             continue
@@ -196,7 +203,8 @@ def _check_named_once(lines: list[list[Any]], found: dict[str, int], titles: Tit
             if (
                 c is None
                 or c == i
-                or header_key(cell) in (header_key(_cell(lines, c)), *_NUMBERING)
+                or header_key(cell) == header_key(_cell(lines, c))
+                or is_numbering(cell)
             ):
                 continue  # the column itself, the same title twice (said above), a 序号
             first, second = sorted((c, i))
