@@ -546,3 +546,19 @@ def test_measures_numbered_with_commas():
     assert split_measures("1, 甲\n2, 乙") == ["甲", "乙"]
     assert split_measures("1，甲\n2，乙") == ["甲", "乙"]
     assert split_measures("投入1,000元") == ["投入1,000元"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "state"),
+    [
+        ("已整改到位", LedgerState.FINISHED),
+        ("整改到位", LedgerState.FINISHED),
+        ("已完成整改", LedgerState.FINISHED),
+        ("已整改完毕", LedgerState.FINISHED),
+        ("已落实", LedgerState.FINISHED),
+        ("正在整改中", LedgerState.IN_PROGRESS),
+        ("阶段性完成", LedgerState.IN_PROGRESS),
+    ],
+)
+def test_completion_as_clerks_also_write_it(cell, state):
+    assert parse_status(cell) == state
