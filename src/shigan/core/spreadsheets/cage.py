@@ -29,7 +29,7 @@ import signal
 import time
 import zipfile
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -49,7 +49,17 @@ __all__ = [
 
 SHEETS_TRIED = 20  # visible worksheets read, at most, looking for the one the caller accepts
 Rows = list[list[Any]]
-Sheet = tuple[str, Rows, set[int]]  # name, rows, the rows (0-based) hidden in it
+
+
+class Sheet(NamedTuple):
+    """The sheet read: its name, rows, the rows (0-based) hidden in it (.xls and .ods; an
+    xlsx's are found in its XML), and the other visible sheets the caller accepts too."""
+
+    name: str
+    rows: Rows
+    hidden: set[int]
+    others: list[str]
+
 
 ZIP_FORMATS = (".xlsx", ".xlsm", ".ods")
 _CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
@@ -199,16 +209,20 @@ def _read(data: bytes, ext: str, accept: Callable[[Rows], bool] | None) -> Sheet
     if archive is not None:
         members = sheet_members(archive)
     chosen: tuple[str, Rows] | None = None
+    accepted, others = False, []
     for name in sheets[:SHEETS_TRIED]:
         if archive is not None and name in members:
             _check_extent(archive, members[name])
         rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        if accept is None or accept(rows):
-            chosen = (name, rows)
-            break
+        if accept is None or not accepted and accept(rows):
+            chosen, accepted = (name, rows), True
+            if accept is None:
+                break
+        elif accepted and accept(rows):  # another sheet of the same table: said, not read
+            others.append(name)
         chosen = chosen or (name, rows)
     name, rows = chosen or ("", [])
-    return name, rows, sheet_hidden_rows(data, ext, name, len(rows))
+    return Sheet(name, rows, sheet_hidden_rows(data, ext, name, len(rows)), others)
 
 
 def _child(data: bytes, ext: str, accept: Callable[[Rows], bool] | None, write_fd: int) -> None:

@@ -35,6 +35,7 @@ from shigan.core.spreadsheets.layout import (
     hidden_rows_note,
     is_aside,
     ledger_date,
+    other_sheets_note,
     sheet_xml,
 )
 from shigan.core.spreadsheets.reading import SheetReadError, read_sheet
@@ -389,11 +390,13 @@ class Importer:
             self.source_data, self.source_name = data, filename or ""
             # The first visible sheet with this importer's header (read in a forked child: the
             # check leaves this process's importer as it was).
-            sheet, rows, hidden = read_sheet(data, filename, accept=self._has_header)
-            xml = sheet_xml(data, sheet)  # an xlsx's, unpacked once for both scans
+            sheet = read_sheet(data, filename, accept=self._has_header)
+            xml = sheet_xml(data, sheet.name)  # an xlsx's, unpacked once for both scans
             self.formulas = formula_cells(xml)
-            self.hidden_rows = hidden | hidden_rows(xml)
-            records = self.records(rows)
+            self.hidden_rows = sheet.hidden | hidden_rows(xml)
+            records = self.records(sheet.rows)
+            if sheet.others:
+                self.notes.append(other_sheets_note(sheet.name, sheet.others))
         except SheetReadError as error:
             result.message = error.message
             result.errors.append(RowError(0, "", "", error.message))

@@ -38,6 +38,7 @@ __all__ = [
     "ledger_date",
     "formula_cells",
     "hidden_rows",
+    "other_sheets_note",
     "sheet_xml",
 ]
 
@@ -418,6 +419,14 @@ def hidden_rows(xml: bytes) -> set[int]:
 
 
 ROWS_NAMED = 30  # hidden rows named one by one in a note; more are counted
+
+
+def other_sheets_note(sheet: str, others: list[str]) -> str:
+    """What the preview and the result say of the other sheets that have the same header."""
+    return _(
+        "工作簿中另有 %(n)d 个工作表（%(names)s）也有本表的表头，未导入；只读取了“%(sheet)s”。"
+        "请分别导入，或合并到一个工作表后再导入。"
+    ) % {"n": len(others), "names": "".join(f"“{name}”" for name in others), "sheet": sheet}
 
 
 def hidden_rows_note(numbers: list[int], *, preview: bool) -> str:

@@ -117,7 +117,7 @@ def read_sheet(
         )
     ext = sheet_format(data, ext)
     if ext == ".csv":
-        return "", _read_csv(data), set()
+        return cage.Sheet("", _read_csv(data), set(), [])
     try:
         return cage.read_sheet(data, ext, accept)  # in a child process, under limits
     except cage.Refused as refusal:

@@ -388,3 +388,23 @@ def test_an_ods_hidden_region_is_counted_with_its_repeats():
     assert ods_hidden_rows(content, "a&b", 8) == {2, 3, 4, 6, 7}
     assert ods_hidden_rows(content, "说明", 8) == {0}
     assert ods_hidden_rows(content, "none", 8) == set()
+
+
+def test_other_sheets_with_the_header_are_named_not_dropped_silently():
+    # A township's workbook keeps one sheet per village, each with the same header: only the
+    # first is read, and the preview and the result say which others were left out.
+    def build(wb):
+        wb.add_worksheet("填表说明").write(0, 0, "说明")
+        for name in ("巴彦图嘎", "宝格都乌拉", "吉日嘎郎图"):
+            ws = wb.add_worksheet(name)
+            ws.write_row(0, 0, ["会议名称", "日期"])
+            ws.write_row(1, 0, [f"{name}会议", "2023-06-30"])
+
+    result = MeetingImporter(store=[], dry_run=True).run(_book(build), "a.xlsx")
+    assert result.created == 1 and result.errors == []
+    assert result.notes == [
+        "工作簿中另有 2 个工作表（“宝格都乌拉”“吉日嘎郎图”）也有本表的表头，未导入；"
+        "只读取了“巴彦图嘎”。请分别导入，或合并到一个工作表后再导入。"
+    ]
+    one = _xlsx([["会议名称", "日期"], ["a", "2023-06-30"]])
+    assert MeetingImporter(store=[]).run(one, "a.xlsx").notes == []
