@@ -118,7 +118,7 @@ def make_user(db):
         user = user_create(
             actor=system_actor("test"),
             username=kwargs.pop("username", f"user{counter['n']}"),
-            password=kwargs.pop("password", "correct-horse-battery"),
+            password=kwargs.pop("password", "correct-horse-battery-1"),
             **kwargs,
         )
         if role and unit:

@@ -192,6 +192,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # 口令复杂度: three of upper case, lower case, digits, other characters.
+    {"NAME": "shigan.accounts.validators.CharacterClassValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -227,6 +229,8 @@ OTP_TOTP_ISSUER = "shigan"
 SHIGAN_OTP_RECOVERY_CODES = 10
 # Password ageing: after this many days a user must change the password first (0: off).
 SHIGAN_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("SHIGAN_PASSWORD_MAX_AGE_DAYS", "90"))
+# A new password may be neither the current one nor one of the last N (0: only the current).
+SHIGAN_PASSWORD_HISTORY = int(os.environ.get("SHIGAN_PASSWORD_HISTORY", "5"))
 # API tokens live this many days at most (their creator may choose fewer); an expired token is
 # refused (401, code token_expired) and a new one is made on the tokens page.
 SHIGAN_API_TOKEN_DAYS = int(os.environ.get("SHIGAN_API_TOKEN_DAYS", "90"))

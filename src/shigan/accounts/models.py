@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.accounts.choices import SystemRole
 
-__all__ = ["User", "ApiToken", "ExternalIdentity", "UserSession"]
+__all__ = ["User", "ApiToken", "ExternalIdentity", "UserSession", "PasswordHistory"]
 
 # 三员分立: a superuser holds the system administrator's powers (every unit, every account) and
 # may hold no other administrator role.
@@ -199,3 +199,23 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PasswordHistory(models.Model):
+    """A password an account used before (its hash, as `User.password` kept it), so that a new
+    password cannot be one of the last SHIGAN_PASSWORD_HISTORY (5); older rows are deleted."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("用户")
+    )
+    password = models.CharField(_("密码摘要"), max_length=128)
+    replaced_at = models.DateTimeField(_("停用时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-replaced_at", "-id"]
+        indexes = [models.Index(fields=["user", "-replaced_at"], name="accounts_pwhistory_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.replaced_at:%Y-%m-%d %H:%M}"

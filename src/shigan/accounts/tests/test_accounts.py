@@ -31,13 +31,13 @@ def test_weak_passwords_are_refused(password):
 
 
 def test_login_logout_and_failure_are_audited(client, make_user):
-    make_user(username="lisi", password="correct-horse-battery")
+    make_user(username="lisi", password="correct-horse-battery-1")
     client.post(reverse("accounts:login"), {"username": "lisi", "password": "wrong-password-1"})
     assert AuditEntry.objects.filter(
         action="accounts.user.login_failed", actor_name="lisi"
     ).exists()
     response = client.post(
-        reverse("accounts:login"), {"username": "lisi", "password": "correct-horse-battery"}
+        reverse("accounts:login"), {"username": "lisi", "password": "correct-horse-battery-1"}
     )
     assert response.status_code == 302
     assert AuditEntry.objects.filter(action="accounts.user.login", actor__username="lisi").exists()
@@ -46,13 +46,13 @@ def test_login_logout_and_failure_are_audited(client, make_user):
 
 
 def test_account_locks_after_five_failures(client, make_user):
-    make_user(username="wangwu", password="correct-horse-battery")
+    make_user(username="wangwu", password="correct-horse-battery-1")
     for _ in range(5):
         client.post(
             reverse("accounts:login"), {"username": "wangwu", "password": "wrong-password-x"}
         )
     locked = client.post(
-        reverse("accounts:login"), {"username": "wangwu", "password": "correct-horse-battery"}
+        reverse("accounts:login"), {"username": "wangwu", "password": "correct-horse-battery-1"}
     )
     assert locked.status_code == 429
     assert "账号已锁定" in locked.content.decode()

@@ -129,7 +129,7 @@ def test_group_left_takes_the_mapped_role_back_and_keeps_hand_granted_ones(clien
 
 def test_existing_account_is_linked_and_break_glass_admin_stays_local(client, ldap):
     local = user_create(
-        actor=system_actor("test"), username="lisi", password="correct-horse-battery"
+        actor=system_actor("test"), username="lisi", password="correct-horse-battery-1"
     )
     login(client, "lisi", "lisi-ldap-pw")
     assert ExternalIdentity.objects.get(source="ldap").user == local
