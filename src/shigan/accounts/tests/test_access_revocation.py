@@ -9,6 +9,7 @@ from shigan.accounts.choices import SystemRole
 from shigan.accounts.models import ApiToken
 from shigan.accounts.services import (
     token_create,
+    user_change_password,
     user_reset_password,
     user_set_active,
     user_set_system_role,
@@ -68,6 +69,11 @@ def test_a_reset_password_revokes_tokens_and_ends_every_session(clerk, sysadmin)
     user_reset_password(actor=sysadmin, user=clerk, password="Temporary-pass-2023")
     assert not token_works(key)
     assert browser.get("/units/").status_code == 302
+    # not merely held back until the new password is changed: gone for good
+    user_change_password(
+        actor=clerk, old_password="Temporary-pass-2023", new_password="Own-passphrase-3"
+    )
+    assert not token_works(key)
 
 
 def test_deactivating_revokes_tokens(clerk, sysadmin):
