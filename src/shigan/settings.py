@@ -282,6 +282,18 @@ CACHES: dict[str, dict[str, Any]] = {
 }
 CACHES["default"].update(KEY_PREFIX="shigan", TIMEOUT=600)
 
+
+def _rate(name: str, default: str) -> str | None:
+    """A DRF rate ("600/min") from the environment; "0" or "off" switches the limit off."""
+    value = os.environ.get(name, default).strip()
+    return None if value.lower() in ("", "0", "off") else value
+
+
+# API rate limits, counted in the default cache (Redis in production; without it each worker
+# process counts on its own): per account for tokens and sessions, per address for anonymous
+# callers. Beyond them: 429, code `throttled`, with Retry-After.
+SHIGAN_API_RATE_USER = _rate("SHIGAN_API_RATE_USER", "600/min")
+SHIGAN_API_RATE_ANON = _rate("SHIGAN_API_RATE_ANON", "60/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First: its `WWW-Authenticate: Token` makes an anonymous request a 401, not a 403.
@@ -293,6 +305,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "shigan.core.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "shigan.core.api.exception_handler",
+    # Rate limits (shigan.core.throttling): SHIGAN_API_RATE_USER, SHIGAN_API_RATE_ANON.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "shigan.core.throttling.AccountRateThrottle",
+        "shigan.core.throttling.AddressRateThrottle",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "shigan API",
