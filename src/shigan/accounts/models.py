@@ -1,6 +1,7 @@
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
+from django.contrib.auth.password_validation import validate_password
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -29,6 +30,10 @@ class ShiganUserManager(UserManager["User"]):
             raise ValueError(
                 "三员分立：超级用户拥有系统管理员的全部权限，不能同时担任安全管理员或审计管理员。"
             )
+        if password is not None:
+            # Django's command checks only at a terminal, and offers to bypass the check there;
+            # the password rules (口令复杂度) hold for the most powerful account too.
+            validate_password(password, self.model(username=username, email=email or ""))
         return super().create_superuser(username, email, password, **extra_fields)
 
     def people(self) -> "models.QuerySet[User]":

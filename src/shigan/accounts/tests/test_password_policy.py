@@ -3,6 +3,7 @@ classes and refuses the current password and the last five."""
 
 import pytest
 from django.contrib.auth.password_validation import password_validators_help_texts
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from rest_framework.test import APIClient
@@ -124,3 +125,15 @@ def test_the_administrator_cannot_reset_to_a_recent_password(make_user, units):
     assert exc.value.code == ErrorCode.PASSWORD_REUSED
     clerk.refresh_from_db()
     assert clerk.check_password("Second-password-2")
+
+
+def test_createsuperuser_cannot_bypass_the_rules(monkeypatch):
+    # Django's command skips the validators without a terminal (DJANGO_SUPERUSER_PASSWORD)
+    # and offers "Bypass password validation" at one; the manager refuses either way.
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", TWO_CLASSES)
+    with pytest.raises(CommandError, match="大写字母"):
+        call_command("createsuperuser", username="ops", email="", interactive=False, verbosity=0)
+    assert not User.objects.filter(username="ops").exists()
+    with pytest.raises(ValidationError):
+        User.objects.create_superuser("root", password=TWO_CLASSES)
+    assert User.objects.create_superuser("root", password=PASSWORD).check_password(PASSWORD)
