@@ -68,6 +68,9 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
+    # Before django.contrib.auth so that its `changepassword` command is shigan's (through the
+    # accounts service: password history, audit, tokens revoked), not Django's.
+    "shigan.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -89,7 +92,6 @@ INSTALLED_APPS = [
     "treebeard",
     "shigan.core",
     "shigan.audit",
-    "shigan.accounts",
     "shigan.orgs",
     "shigan.metrics",
     "shigan.campaigns",

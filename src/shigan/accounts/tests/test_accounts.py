@@ -120,3 +120,18 @@ def test_a_session_idle_for_thirty_minutes_is_logged_out(client, make_user):
 def test_home_requires_login(client):
     response = client.get("/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_login_gives_a_new_session_key(client, make_user):
+    # Session fixation: a key planted before the login is worth nothing after it.
+    make_user(username="qianqi", password="correct-horse-battery-1")
+    client.get(reverse("accounts:login"))
+    session = client.session
+    session["planted"] = True
+    session.save()
+    planted = session.session_key
+    client.post(
+        reverse("accounts:login"), {"username": "qianqi", "password": "correct-horse-battery-1"}
+    )
+    assert client.session.session_key != planted
+    assert "_auth_user_id" in client.session

@@ -137,3 +137,21 @@ def test_createsuperuser_cannot_bypass_the_rules(monkeypatch):
     with pytest.raises(ValidationError):
         User.objects.create_superuser("root", password=TWO_CLASSES)
     assert User.objects.create_superuser("root", password=PASSWORD).check_password(PASSWORD)
+
+
+def test_changepassword_goes_through_the_service(make_user, monkeypatch):
+    # Django's own command set the password straight on the row: no history, no audit entry,
+    # the tokens kept.
+    from shigan.accounts.models import ApiToken
+    from shigan.accounts.services import token_create
+    from shigan.audit.models import AuditEntry
+
+    user = make_user(username="clerk", password=PASSWORD)
+    token_create(actor=user, name="脚本")
+    answers = iter([PASSWORD, PASSWORD, "Operator-set-pass-4", "Operator-set-pass-4"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    call_command("changepassword", "clerk", stdout=__import__("io").StringIO())
+    user.refresh_from_db()
+    assert user.check_password("Operator-set-pass-4")  # the current one was refused first
+    assert AuditEntry.objects.filter(action="accounts.user.password_reset", target_id=str(user.pk))
+    assert ApiToken.objects.get().revoked_at is not None
