@@ -14,7 +14,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-# settings read by django-csp and django-permissions-policy
+# settings read by DRF's throttles, django-csp and django-permissions-policy
+from shigan.api_limits import SHIGAN_API_RATE_ANON, SHIGAN_API_RATE_USER, THROTTLE_CLASSES  # noqa: F401
 from shigan.security_headers import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY  # noqa: F401
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -68,8 +69,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    # Before django.contrib.auth so that its `changepassword` command is shigan's (through the
-    # accounts service: password history, audit, tokens revoked), not Django's.
+    # before django.contrib.auth: `changepassword` is shigan's (through the accounts service)
     "shigan.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -194,8 +194,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    # 口令复杂度: three of upper case, lower case, digits, other characters.
-    {"NAME": "shigan.accounts.validators.CharacterClassValidator"},
+    {"NAME": "shigan.accounts.validators.CharacterClassValidator"},  # 3 of 4 character classes
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -283,19 +282,6 @@ CACHES: dict[str, dict[str, Any]] = {
     )
 }
 CACHES["default"].update(KEY_PREFIX="shigan", TIMEOUT=600)
-
-
-def _rate(name: str, default: str) -> str | None:
-    """A DRF rate ("600/min") from the environment; "0" or "off" switches the limit off."""
-    value = os.environ.get(name, default).strip()
-    return None if value.lower() in ("", "0", "off") else value
-
-
-# API rate limits, counted in the default cache (Redis in production; without it each worker
-# process counts on its own): per account for tokens and sessions, per address for anonymous
-# callers. Beyond them: 429, code `throttled`, with Retry-After.
-SHIGAN_API_RATE_USER = _rate("SHIGAN_API_RATE_USER", "600/min")
-SHIGAN_API_RATE_ANON = _rate("SHIGAN_API_RATE_ANON", "60/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First: its `WWW-Authenticate: Token` makes an anonymous request a 401, not a 403.
@@ -307,11 +293,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "shigan.core.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "shigan.core.api.exception_handler",
-    # Rate limits (shigan.core.throttling): SHIGAN_API_RATE_USER, SHIGAN_API_RATE_ANON.
-    "DEFAULT_THROTTLE_CLASSES": [
-        "shigan.core.throttling.AccountRateThrottle",
-        "shigan.core.throttling.AddressRateThrottle",
-    ],
+    "DEFAULT_THROTTLE_CLASSES": THROTTLE_CLASSES,  # rates: shigan/api_limits.py
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "shigan API",
