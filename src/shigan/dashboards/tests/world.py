@@ -128,7 +128,7 @@ def _people(units):
         "county2": person("own", "其木格", PersonRank.COUNTY),
         "section": person("own", "乌兰", PersonRank.SECTION),
         "bureau": person("parent", "王建国", PersonRank.BUREAU),
-        "provincial": person("region", "李主任", PersonRank.PROVINCIAL),
+        "provincial": person("region", "李明华", PersonRank.PROVINCIAL),
     }
 
 
