@@ -26,16 +26,13 @@ from shigan.core.spreadsheets.layout import (
     check_titled_once,
     find_header,
     footer_start,
-    formula_cells,
     group_heading,
     header_cells,
     header_key,
     heading_aspect,
-    hidden_rows,
     hidden_rows_note,
     is_aside,
     ledger_date,
-    sheet_xml,
 )
 from shigan.core.spreadsheets.reading import SheetReadError, read_sheet
 from shigan.core.spreadsheets.rows import Parser, Record, Row, RowError, RowReader, is_blank
@@ -389,11 +386,10 @@ class Importer:
             self.source_data, self.source_name = data, filename or ""
             # The first visible sheet with this importer's header (read in a forked child: the
             # check leaves this process's importer as it was).
-            sheet, rows = read_sheet(data, filename, accept=self._has_header)
-            xml = sheet_xml(data, sheet)  # unpacked once for both scans
-            self.formulas = formula_cells(xml)
-            self.hidden_rows = hidden_rows(xml)
-            records = self.records(rows)
+            # Its formula cells and hidden rows come from its XML, unpacked there once.
+            sheet = read_sheet(data, filename, accept=self._has_header)
+            self.formulas, self.hidden_rows = sheet.formulas, sheet.hidden
+            records = self.records(sheet.rows)
         except SheetReadError as error:
             result.message = error.message
             result.errors.append(RowError(0, "", "", error.message))

@@ -91,16 +91,16 @@ def read_rows(
 ) -> list[list[Any]]:  # cells: str, int, float, date, datetime or bool
     """All rows of the first visible sheet (cells as str/int/float/date/datetime/bool, blanks
     as "")."""
-    return read_sheet(source, filename)[1]
+    return read_sheet(source, filename).rows
 
 
 def read_sheet(
     source: str | Path | bytes | IO[bytes],
     filename: str | None = None,
     accept: Callable[[list[list[Any]]], bool] | None = None,
-) -> tuple[str, list[list[Any]]]:
-    """The name ("" for a csv) and rows of the first visible sheet that `accept`s, else of the
-    first visible sheet."""
+) -> cage.Sheet:
+    """The first visible sheet that `accept`s, else the first visible sheet: its name ("" for a
+    csv), rows, and (xlsx) formula cells and hidden rows."""
     if isinstance(source, str | Path):
         filename = filename or str(source)
         data = Path(source).read_bytes()
@@ -116,7 +116,7 @@ def read_sheet(
         )
     ext = sheet_format(data, ext)
     if ext == ".csv":
-        return "", _read_csv(data)
+        return cage.Sheet("", _read_csv(data), set(), set())
     try:
         return cage.read_sheet(data, ext, accept)  # in a child process, under limits
     except cage.Refused as refusal:
