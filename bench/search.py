@@ -92,7 +92,7 @@ def seed(problems: int):
         ),  # fmt: skip
     )
     office = user_create(
-        actor=system_actor("基准测试"), username="office", password="bench-only-password"
+        actor=system_actor("基准测试"), username="office", password="bench-only-password-1"
     )
     membership_grant(actor=system_actor("基准测试"), user=office, unit=region, role="admin")
     with connection_cursor() as cursor:

@@ -47,6 +47,14 @@ def _own_audit_checkpoints(settings, _checkpoint_dir):
 
 
 @pytest.fixture(autouse=True)
+def _unthrottled_api(settings):
+    # The API's rate limits (shigan.core.throttling) would refuse a test that happens to make
+    # many requests; core/tests/test_throttling.py sets them where they are the subject.
+    settings.SHIGAN_API_RATE_USER = None
+    settings.SHIGAN_API_RATE_ANON = None
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Cached pages are keyed by data versions, which roll back with each test's transaction:
     # an entry of one test must not meet the next test's data under the same tokens.
@@ -118,7 +126,7 @@ def make_user(db):
         user = user_create(
             actor=system_actor("test"),
             username=kwargs.pop("username", f"user{counter['n']}"),
-            password=kwargs.pop("password", "correct-horse-battery"),
+            password=kwargs.pop("password", "correct-horse-battery-1"),
             **kwargs,
         )
         if role and unit:

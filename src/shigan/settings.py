@@ -14,7 +14,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-# settings read by django-csp and django-permissions-policy
+# settings read by DRF's throttles, django-csp and django-permissions-policy
+from shigan.api_limits import SHIGAN_API_RATE_ANON, SHIGAN_API_RATE_USER, THROTTLE_CLASSES  # noqa: F401
 from shigan.security_headers import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY  # noqa: F401
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -68,6 +69,8 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
+    # before django.contrib.auth: `changepassword` is shigan's (through the accounts service)
+    "shigan.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -89,7 +92,6 @@ INSTALLED_APPS = [
     "treebeard",
     "shigan.core",
     "shigan.audit",
-    "shigan.accounts",
     "shigan.orgs",
     "shigan.metrics",
     "shigan.campaigns",
@@ -192,6 +194,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "shigan.accounts.validators.CharacterClassValidator"},  # 3 of 4 character classes
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -227,6 +230,8 @@ OTP_TOTP_ISSUER = "shigan"
 SHIGAN_OTP_RECOVERY_CODES = 10
 # Password ageing: after this many days a user must change the password first (0: off).
 SHIGAN_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("SHIGAN_PASSWORD_MAX_AGE_DAYS", "90"))
+# A new password may be neither the current one nor one of the last N (0: only the current).
+SHIGAN_PASSWORD_HISTORY = int(os.environ.get("SHIGAN_PASSWORD_HISTORY", "5"))
 # API tokens live this many days at most (their creator may choose fewer); an expired token is
 # refused (401, code token_expired) and a new one is made on the tokens page.
 SHIGAN_API_TOKEN_DAYS = int(os.environ.get("SHIGAN_API_TOKEN_DAYS", "90"))
@@ -277,7 +282,6 @@ CACHES: dict[str, dict[str, Any]] = {
     )
 }
 CACHES["default"].update(KEY_PREFIX="shigan", TIMEOUT=600)
-
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First: its `WWW-Authenticate: Token` makes an anonymous request a 401, not a 403.
@@ -289,6 +293,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "shigan.core.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "shigan.core.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": THROTTLE_CLASSES,  # rates: shigan/api_limits.py
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "shigan API",

@@ -16,6 +16,7 @@ class ErrorCode(ErrorCodes):
     NAME_REQUIRED = "name_required"
     NAME_TOO_LONG = "name_too_long"
     NOT_ENROLLED = "not_enrolled"
+    PASSWORD_REUSED = "password_reused"
     REQUIRED = "required"
     SAME_PASSWORD = "same_password"
     SELF = "self"

@@ -64,7 +64,10 @@ class PasswordChangeForm(forms.Form):
     new_password = forms.CharField(
         label=_("新密码"),
         strip=False,
-        help_text=_("至少 10 位，不能全是数字，不能与用户名相近。"),
+        help_text=_(
+            "至少 10 位，含大写字母、小写字母、数字、其他字符中的至少三类，不能与用户名相近，"
+            "不能与最近 5 次用过的密码相同。"
+        ),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     new_password2 = forms.CharField(
@@ -86,7 +89,9 @@ class UserCreateForm(forms.Form):
     password = forms.CharField(
         label=_("初始密码"),
         strip=False,
-        help_text=_("用户首次登录后须修改。"),
+        help_text=_(
+            "至少 10 位，含大写字母、小写字母、数字、其他字符中的至少三类；用户首次登录后须修改。"
+        ),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 

@@ -1,6 +1,7 @@
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
+from django.contrib.auth.password_validation import validate_password
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.accounts.choices import SystemRole
 
-__all__ = ["User", "ApiToken", "ExternalIdentity", "UserSession"]
+__all__ = ["User", "ApiToken", "ExternalIdentity", "UserSession", "PasswordHistory"]
 
 # 三员分立: a superuser holds the system administrator's powers (every unit, every account) and
 # may hold no other administrator role.
@@ -29,6 +30,10 @@ class ShiganUserManager(UserManager["User"]):
             raise ValueError(
                 "三员分立：超级用户拥有系统管理员的全部权限，不能同时担任安全管理员或审计管理员。"
             )
+        if password is not None:
+            # Django's command checks only at a terminal, and offers to bypass the check there;
+            # the password rules (口令复杂度) hold for the most powerful account too.
+            validate_password(password, self.model(username=username, email=email or ""))
         return super().create_superuser(username, email, password, **extra_fields)
 
     def people(self) -> "models.QuerySet[User]":
@@ -199,3 +204,23 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PasswordHistory(models.Model):
+    """A password an account used before (its hash, as `User.password` kept it), so that a new
+    password cannot be one of the last SHIGAN_PASSWORD_HISTORY (5); older rows are deleted."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("用户")
+    )
+    password = models.CharField(_("密码摘要"), max_length=128)
+    replaced_at = models.DateTimeField(_("停用时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-replaced_at", "-id"]
+        indexes = [models.Index(fields=["user", "-replaced_at"], name="accounts_pwhistory_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.replaced_at:%Y-%m-%d %H:%M}"

@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from shigan.accounts.choices import SystemRole
 from shigan.accounts.errors import AccountError, ErrorCode
 from shigan.accounts.models import ApiToken, User
+from shigan.accounts.passwords import password_check, password_store
 from shigan.accounts.sessions import sessions_end_all
 from shigan.audit.services import audit_record, audit_record_anonymous
 from shigan.core.actors import is_system_actor, require_actor
@@ -33,6 +33,7 @@ __all__ = [
     "user_reset_password",
     "user_set_active",
     "user_set_system_role",
+    "user_tokens_revoke",
     "token_create",
     "token_revoke",
     "token_hash",
@@ -44,15 +45,6 @@ __all__ = [
 MUST_CHANGE = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 TOKEN_PREFIX = "sg_"
 TOKEN_PREFIX_LENGTH = 11  # "sg_" and 8 characters of the key: enough to tell tokens apart
-
-
-def _check_password(password: str, user: User) -> None:
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise AccountError(
-            " ".join(exc.messages), code=ErrorCode.WEAK_PASSWORD, field="password"
-        ) from exc
 
 
 @transaction.atomic
@@ -90,7 +82,7 @@ def user_create(
         system_role=system_role,
         password_changed_at=timezone.now(),
     )
-    _check_password(password, user)
+    password_check(password, user)
     user.set_password(password)
     _full_clean(user)
     user.save()
@@ -116,30 +108,61 @@ def _full_clean(user: User) -> None:
         raise AccountError(message, code=ErrorCode.INVALID, field=name) from error
 
 
+def _access_revoke(
+    *, actor: User, user: User, reason: str, sessions: bool, keep_session: str | None = None
+) -> None:
+    """Whatever the account was let in with before: its API tokens and, with `sessions`, its
+    sessions but `keep_session` (the one that changed the password). Audited when anything
+    was taken; inside the caller's transaction."""
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    ended = sessions_end_all(user=user, keep=keep_session) if sessions else 0
+    if tokens or ended:
+        audit_record(
+            actor=actor,
+            action="accounts.user.access_revoked",
+            target=user,
+            after={"reason": reason, "tokens": tokens, "sessions": ended},
+        )
+
+
 @transaction.atomic
-def user_set_password(*, actor: User, user: User, password: str) -> User:
+def user_tokens_revoke(*, actor: User, user: User, reason: str) -> None:
+    """Every API token of `user` (a role taken away: orgs' membership services call it)."""
+    require_actor(actor)
+    _access_revoke(actor=actor, user=user, reason=reason, sessions=False)
+
+
+@transaction.atomic
+def user_set_password(
+    *, actor: User, user: User, password: str, keep_session: str | None = None
+) -> User:
+    """A new password (validators and history: accounts.passwords); the account's API tokens
+    and its sessions other than `keep_session` end with the old one."""
     require_actor(actor)
     _not_system_account(user)
-    _check_password(password, user)
-    user.set_password(password)
-    user.password_changed_at = timezone.now()
-    user.save(update_fields=["password", "password_changed_at"])
+    password_store(user=user, password=password, changed_at=timezone.now())
     audit_record(actor=actor, action="accounts.user.password_changed", target=user)
+    _access_revoke(
+        actor=actor, user=user, reason="password_changed", sessions=True, keep_session=keep_session
+    )
     return user
 
 
 @transaction.atomic
-def user_change_password(*, actor: User, old_password: str, new_password: str) -> User:
-    """A user changes their own password (also when it has aged): the old one must be right
-    and the new one different."""
+def user_change_password(
+    *, actor: User, old_password: str, new_password: str, keep_session: str | None = None
+) -> User:
+    """A user changes their own password (also when it has aged): the old one must be right,
+    the new one neither it nor one of the last few. `keep_session`: the session it is done
+    from, which stays signed in."""
     if not actor.check_password(old_password):
         raise AccountError(_("原密码不正确。"), code=ErrorCode.WRONG_PASSWORD, field="old_password")
-    if actor.check_password(new_password):
-        raise AccountError(
-            _("新密码不能与原密码相同。"), code=ErrorCode.SAME_PASSWORD, field="new_password"
-        )
     try:
-        return user_set_password(actor=actor, user=actor, password=new_password)
+        return user_set_password(
+            actor=actor, user=actor, password=new_password, keep_session=keep_session
+        )
     except DomainError as error:
         error.field = "new_password"
         raise
@@ -163,11 +186,9 @@ def user_reset_password(*, actor: User, user: User, password: str) -> User:
     login (it counts as aged)."""
     _require_system_admin(actor, _("只有系统管理员可以重置密码。"))
     _not_system_account(user)
-    _check_password(password, user)
-    user.set_password(password)
-    user.password_changed_at = MUST_CHANGE
-    user.save(update_fields=["password", "password_changed_at"])
+    password_store(user=user, password=password, changed_at=MUST_CHANGE)
     audit_record(actor=actor, action="accounts.user.password_reset", target=user)
+    _access_revoke(actor=actor, user=user, reason="password_reset", sessions=True)
     return user
 
 
@@ -184,7 +205,7 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
     action = "accounts.user.reactivated" if active else "accounts.user.deactivated"
     audit_record(actor=actor, action=action, target=user, after={"is_active": active})
     if not active:
-        sessions_end_all(user=user)
+        _access_revoke(actor=actor, user=user, reason="deactivated", sessions=True)
     return user
 
 
@@ -242,6 +263,8 @@ def user_set_system_role(*, actor: User, user: User, system_role: str) -> User:
         before={"system_role": before},
         after={"system_role": system_role},
     )
+    if before:  # a role taken away (or swapped): what the account was let in with goes too
+        _access_revoke(actor=actor, user=user, reason="system_role_revoked", sessions=False)
     return user
 
 

@@ -50,8 +50,15 @@ def session_closed(*, session_key: str | None) -> None:
         UserSession.objects.filter(session_key=session_key).delete()
 
 
-def sessions_end_all(*, user: User) -> None:
-    """A deactivated account loses every session at once."""
-    for row in UserSession.objects.filter(user=user):
-        _store(row.session_key).delete()
-    UserSession.objects.filter(user=user).delete()
+def sessions_end_all(*, user: User, keep: str | None = None) -> int:
+    """A deactivated account, or one whose password changed, loses every session at once but
+    `keep` (the session that changed the password). Returns how many live ones ended."""
+    rows = UserSession.objects.filter(user=user).exclude(session_key=keep or "")
+    ended = 0
+    for row in rows:
+        store = _store(row.session_key)
+        if store.exists(row.session_key):
+            store.delete()
+            ended += 1
+    rows.delete()
+    return ended

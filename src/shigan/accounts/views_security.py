@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
-from shigan.accounts import selectors, services
+from shigan.accounts import selectors, services, sessions
 from shigan.accounts import views as base_views
 from shigan.accounts.errors import AccountError, ErrorCode
 from shigan.accounts.forms import (
@@ -193,11 +193,14 @@ class PasswordChangeView(LoginRequiredMixin, View):
                     actor=request.user,
                     old_password=form.cleaned_data["old_password"],
                     new_password=form.cleaned_data["new_password"],
+                    keep_session=request.session.session_key,
                 )
             except DomainError as error:
                 _form_error(form, error)
             else:
+                # This session stays signed in, under a new key (the limit counts it again).
                 update_session_auth_hash(request, user)
+                sessions.session_opened(user=user, session=request.session)
                 messages.success(request, _("密码已修改。"))
                 return redirect(_next(request))
         return self.get(request, form=form, status=400)

@@ -1,6 +1,6 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.views import View
 
@@ -9,6 +9,7 @@ from shigan.audit.exports import audit_export
 from shigan.audit.forms import AuditExportForm
 from shigan.audit.registry import ACTIONS
 from shigan.audit.selectors import audit_entries, can_read_audit
+from shigan.core.downloads import download
 from shigan.core.errors import DomainError
 
 __all__ = ["AuditListView", "AuditExportView"]
@@ -54,10 +55,7 @@ class AuditExportView(LoginRequiredMixin, View):
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
-                response = StreamingHttpResponse(chunks, content_type="application/x-ndjson")
+                # The trail names people and addresses: streamed, no cache keeps it.
                 name = f"audit-{since:%Y%m%d}-{until:%Y%m%d}.jsonl"
-                response["Content-Disposition"] = f'attachment; filename="{name}"'
-                # As core.downloads: the trail names people and addresses; no shared cache.
-                response["Cache-Control"] = "private, no-store"
-                return response
+                return download(chunks, name=name, content_type="application/x-ndjson")
         return render(request, "audit/export.html", {"form": form}, status=400)

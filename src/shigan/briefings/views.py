@@ -1,7 +1,6 @@
 """Briefing pages: list and generate, read, issue, what changed since, exports, templates."""
 
 import datetime
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -188,12 +187,11 @@ class BriefingDocxView(LoginRequiredMixin, View):
 class BriefingHtmlView(LoginRequiredMixin, View):
     def get(self, request, pk):
         briefing = selectors.briefing_get(user=request.user, pk=pk)
-        response = HttpResponse(briefing_html(briefing), content_type="text/html; charset=utf-8")
+        html, content_type = briefing_html(briefing), "text/html; charset=utf-8"
         if request.GET.get("download"):
-            response["Content-Disposition"] = (
-                f"attachment; filename*=UTF-8''{quote(_filename(briefing, 'html'))}"
-            )
-        return response
+            name = _filename(briefing, "html")
+            return download(html.encode(), name=name, content_type=content_type)
+        return HttpResponse(html, content_type=content_type)
 
 
 class TemplateListView(UnitCampaignMixin, View):

@@ -88,6 +88,7 @@ def is_api_request(request: HttpRequest) -> bool:
 
 # Django's own 400 (a host not in ALLOWED_HOSTS, a malformed request), outside DRF; inside it,
 # DRF's 400s keep their own codes (parse_error …).
+_THROTTLED = gettext_lazy("请求过于频繁，请 %(wait)s 秒后再试。")
 _BAD_REQUEST = ("bad_request", gettext_lazy("请求无效，无法处理。"))
 
 
@@ -228,6 +229,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         response.data = _validation_body(exc, context.get("view"))
         return response
+    if isinstance(exc, exceptions.Throttled):
+        # DRF has set Retry-After (whole seconds); its wording is English
+        wait = response.get("Retry-After") or "1"
+        response.data = {"code": "throttled", "detail": str(_THROTTLED % {"wait": wait})}
+        return response
     if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
         # DRF's session authentication refuses a write without the CSRF token in English
         response.data = {"code": "csrf_failed", "detail": str(_CSRF_MESSAGE)}
@@ -255,7 +261,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 class AutoSchema(SpectacularAutoSchema):
     """Documents the error answers every operation can give, with their common body."""
 
-    error_codes = ("400", "401", "403", "404")
+    error_codes = ("400", "401", "403", "404", "429")  # 429: shigan.core.throttling
 
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())

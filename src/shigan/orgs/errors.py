@@ -22,6 +22,7 @@ class ErrorCode(ErrorCodes):
     MOVE_INTO_DESCENDANT = "move_into_descendant"
     NAME_REQUIRED = "name_required"
     NAME_TOO_LONG = "name_too_long"
+    NAME_WITH_POST = "name_with_post"
     NO_PARENT = "no_parent"
     PARENT_INVALID = "parent_invalid"
     SAME_PARENT = "same_parent"

@@ -32,8 +32,8 @@ from shigan.core.spreadsheets.values import (
 )
 from shigan.orgs.choices import PersonRank, Role, UnitKind
 from shigan.orgs.models import Membership, Person, Unit
-from shigan.orgs.phones import normalize_phone
-from shigan.orgs.roster import NewPerson, Roster, leader_entries, split_title
+from shigan.orgs.phones import invalid_phone_message, normalize_phone
+from shigan.orgs.roster import NewPerson, Roster, leader_entries
 from shigan.orgs.services import (
     MembershipDraft,
     PersonDraft,
@@ -174,10 +174,7 @@ def parse_rank(raw: object) -> str:
 def parse_phone(raw: object) -> str:
     phone = normalize_phone(raw)
     if phone is None:
-        raise CellError(
-            _("“%(value)s”不是有效的手机号或带区号的固定电话（如 0479-8234567）。")
-            % {"value": normalize_text(raw)}
-        )
+        raise CellError(invalid_phone_message(raw))
     return phone
 
 
@@ -422,16 +419,8 @@ class PersonImporter(Importer):
         return None  # a row number of the sheet, whatever the office wrote there
 
     def parse_name(self, raw: object) -> str:
-        name = names_text(parse_text(raw, max_length=50))  # "王  伟" is 王伟
-        post, bare = split_title(name)
-        if post and bare:  # "旗委书记巴特尔": a new person of that name is not meant
-            raise CellError(
-                _(
-                    "“%(value)s”以职务“%(post)s”开头，姓名一栏只填姓名（%(name)s），职务填在“职务”一栏。"
-                )
-                % {"value": name, "post": post, "name": bare}
-            )
-        return name
+        # "王  伟" is 王伟; a post in front ("旗委书记巴特尔") is refused by the person service.
+        return names_text(parse_text(raw, max_length=50))
 
     def parse_unit(self, raw: object) -> Unit | None:
         return self.index.resolve(raw) if normalize_text(raw) else None

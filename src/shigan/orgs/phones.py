@@ -3,14 +3,18 @@ or a landline with its area code (0479-8234567, (0479)8234567, 010-12345678 转 
 
 import re
 
+from django.utils.translation import gettext as _
+
 from shigan.core.spreadsheets.values import normalize_text
 
-__all__ = ["normalize_phone"]
+__all__ = ["normalize_phone", "invalid_phone_message"]
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 # Area codes beginning 01 or 02 have three digits (010, 020–029), all others four.
 _LANDLINE = re.compile(r"(0[12]\d|0[3-9]\d{2})-?([2-9]\d{6,7})(?:(?:-|转|ext)(\d{1,6}))?")
 _COUNTRY = re.compile(r"^(?:\+86|0086|86(?=1[3-9]\d{9}$))")
+_FLOAT_TEXT = re.compile(r"^(\d+)\.0+$")  # 13912345678.0, as other systems export a number
+_SCIENTIFIC = re.compile(r"\d(?:\.\d+)?e\+?\d+", re.IGNORECASE)  # 1.39123E+10
 
 
 def normalize_phone(text: object) -> str | None:
@@ -20,7 +24,7 @@ def normalize_phone(text: object) -> str | None:
     if not raw:
         return ""
     compact = re.sub(r"[\s()（）]", "", re.sub(r"[—–－]", "-", raw)).lower()
-    compact = _COUNTRY.sub("", compact)
+    compact = _COUNTRY.sub("", _FLOAT_TEXT.sub(r"\1", compact))
     if _MOBILE.fullmatch(compact.replace("-", "")):
         return compact.replace("-", "")
     match = _LANDLINE.fullmatch(compact)
@@ -28,3 +32,15 @@ def normalize_phone(text: object) -> str | None:
         return None
     area, number, extension = match.groups()
     return f"{area}-{number}" + (f"-{extension}" if extension else "")
+
+
+def invalid_phone_message(value: object) -> str:
+    """Why `value` is not a number `normalize_phone` takes: a number shown in scientific
+    notation ("1.39123E+10", saved as the cell showed it) has lost its last digits."""
+    text = normalize_text(value)
+    if _SCIENTIFIC.fullmatch(text.replace(" ", "")):
+        return _(
+            "“%(value)s”是以科学计数法显示的号码，后几位已丢失，"
+            "请把该列设为“文本”格式后重新填写完整号码。"
+        ) % {"value": text}
+    return _("“%(value)s”不是有效的手机号或带区号的固定电话（如 0479-8234567）。") % {"value": text}

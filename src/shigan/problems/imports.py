@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from shigan.campaigns.choices import AspectKind
 from shigan.core.spreadsheets.importers import Column, Importer, ImportMode, Record, RowError
+from shigan.core.spreadsheets.layout import heading_aspect
 from shigan.core.spreadsheets.reading import SheetReadError
 from shigan.core.spreadsheets.values import (
     CellError,
@@ -306,15 +307,20 @@ class LedgerImporter(Importer):
         name = normalize_text(record.raw.get("aspect") or "")
         if not name:
             return None
-        aspect = aspects.get(name)
+        # "理论学习方面" (or "作风建设方面存在的问题") is 理论学习, as a group's heading is.
+        aspect = aspects.get(name) or aspects.get(heading_aspect(name, aspects) or "")
         if aspect is None:
             names = "、".join(a.name for a in aspects.values())
-            message = (
-                _("“%(value)s”不是本次主题教育的问题方面，可选：%(names)s。")
-                if names
-                else _("“%(value)s”：本单位没有进行中的主题教育，不能填写方面。")
-            ) % {"value": name, "names": names}
-            self.cell_error(record, "aspect", message)
+            if names:
+                message = _("“%(value)s”不是本次主题教育的问题方面，可选：%(names)s。")
+            elif self.campaign is not None:
+                message = _(
+                    "“%(value)s”：本次主题教育还没有设置问题方面，请由活动办先设置，"
+                    "或将“方面”一栏留空。"
+                )
+            else:
+                message = _("“%(value)s”：本单位没有进行中的主题教育，不能填写方面。")
+            self.cell_error(record, "aspect", message % {"value": name, "names": names})
         return aspect
 
     def _measures(self, record: Record) -> list[dict]:

@@ -89,6 +89,10 @@ _YEAR_END = re.compile(r"(\d{4})\s*年(?:底|末|内)$")
 _DATE_IN_TEXT = re.compile(
     r"\d{4}\s*[年./\-]\s*\d{1,2}\s*(?:[月./\-]\s*\d{1,2}\s*日?|月(?:底|末|份|内|[上中下]旬)?)|\d{4}\s*年(?:底|末)"
 )
+# A period written as the limit ("2023年6月30日至7月31日", "2023.6.30-2023.12.31"): what follows
+# the first date, up to the second; the second may leave out the year ("至12月底").
+_RANGE_TO = re.compile(r"\s*(?:至|到|—+|－|–|~|～|-)\s*")
+_YEARLESS = re.compile(r"\d{1,2}\s*月(?:\s*\d{1,2}\s*日|底|末|份|内|[上中下]旬)?")
 _TRAILING = re.compile(r"(?:之前|以前|前|止|完成|为止)$")
 # English: "end of June 2023", "June 2023" (the month's end, as 2023年6月), "end of 2023".
 _EN_MONTH_END = re.compile(
@@ -141,6 +145,20 @@ def _limit_date(text: str, raw, default_year=None) -> datetime.date | None:
     return parse_deadline(text, default_year=default_year)
 
 
+def _period_end(text: str, first: re.Match[str], start, raw, default_year):
+    """The end of a period written as the limit, when the first date starts one; else None."""
+    to = _RANGE_TO.match(text, first.end())
+    if to is None or start is None:
+        return None
+    if found := _DATE_IN_TEXT.match(text, to.end()):
+        end = _limit_date(found.group(0), raw, default_year)
+    elif found := _YEARLESS.match(text, to.end()):
+        end = _limit_date(f"{start.year}年{found.group(0)}", raw, default_year)
+    else:
+        return None
+    return end if end is not None and end >= start else None
+
+
 def parse_time_limit(raw, *, default_year: int | None = None) -> TimeLimit | None:
     """整改时限 as offices write it: a date (a month end: "2023年6月底"), "立行立改", "长期坚持",
     "15个工作日内", or a term followed by a date ("立行立改，2023年5月10日前"); in English too:
@@ -155,6 +173,8 @@ def parse_time_limit(raw, *, default_year: int | None = None) -> TimeLimit | Non
         return None
     found = _DATE_IN_TEXT.search(text)
     day = _limit_date(found.group(0), raw, default_year) if found else _english_limit(text, raw)
+    if found:  # a period: the limit is its end
+        day = _period_end(text, found, day, raw, default_year) or day
     folded = match_key(text).replace("-", "")
     for term, words in _term_words(get_language()):
         if any(word in folded for word in words):
@@ -200,6 +220,7 @@ OPEN_WORDS = ("未整改", "未启动", "待整改", "未开始", "尚未整改"
 IN_PROGRESS_WORDS = (
     "整改中",
     "正在整改",
+    "正在整改中",
     "持续整改",
     "推进中",
     "持续推进",
@@ -208,6 +229,7 @@ IN_PROGRESS_WORDS = (
     "未完成",
     "部分完成",
     "基本完成",
+    "阶段性完成",
     "长期坚持",
     "退回重改",
 )
@@ -218,6 +240,12 @@ FINISHED_WORDS = (
     "已销号",
     "整改完成",
     "已整改完成",
+    "已完成整改",
+    "已整改到位",
+    "整改到位",
+    "已整改完毕",
+    "整改完毕",
+    "已落实",
     "待销号",
     "已办结",
     "办结",

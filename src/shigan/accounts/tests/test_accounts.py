@@ -31,13 +31,13 @@ def test_weak_passwords_are_refused(password):
 
 
 def test_login_logout_and_failure_are_audited(client, make_user):
-    make_user(username="lisi", password="correct-horse-battery")
+    make_user(username="lisi", password="correct-horse-battery-1")
     client.post(reverse("accounts:login"), {"username": "lisi", "password": "wrong-password-1"})
     assert AuditEntry.objects.filter(
         action="accounts.user.login_failed", actor_name="lisi"
     ).exists()
     response = client.post(
-        reverse("accounts:login"), {"username": "lisi", "password": "correct-horse-battery"}
+        reverse("accounts:login"), {"username": "lisi", "password": "correct-horse-battery-1"}
     )
     assert response.status_code == 302
     assert AuditEntry.objects.filter(action="accounts.user.login", actor__username="lisi").exists()
@@ -46,13 +46,13 @@ def test_login_logout_and_failure_are_audited(client, make_user):
 
 
 def test_account_locks_after_five_failures(client, make_user):
-    make_user(username="wangwu", password="correct-horse-battery")
+    make_user(username="wangwu", password="correct-horse-battery-1")
     for _ in range(5):
         client.post(
             reverse("accounts:login"), {"username": "wangwu", "password": "wrong-password-x"}
         )
     locked = client.post(
-        reverse("accounts:login"), {"username": "wangwu", "password": "correct-horse-battery"}
+        reverse("accounts:login"), {"username": "wangwu", "password": "correct-horse-battery-1"}
     )
     assert locked.status_code == 429
     assert "账号已锁定" in locked.content.decode()
@@ -120,3 +120,18 @@ def test_a_session_idle_for_thirty_minutes_is_logged_out(client, make_user):
 def test_home_requires_login(client):
     response = client.get("/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_login_gives_a_new_session_key(client, make_user):
+    # Session fixation: a key planted before the login is worth nothing after it.
+    make_user(username="qianqi", password="correct-horse-battery-1")
+    client.get(reverse("accounts:login"))
+    session = client.session
+    session["planted"] = True
+    session.save()
+    planted = session.session_key
+    client.post(
+        reverse("accounts:login"), {"username": "qianqi", "password": "correct-horse-battery-1"}
+    )
+    assert client.session.session_key != planted
+    assert "_auth_user_id" in client.session

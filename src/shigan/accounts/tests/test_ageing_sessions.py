@@ -16,7 +16,7 @@ from shigan.orgs.choices import Role
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct-horse-battery"
+PASSWORD = "correct-horse-battery-1"
 
 
 def age(user, days):
@@ -48,7 +48,7 @@ def test_an_aged_password_must_be_changed_before_anything_else(client, make_user
         {"old_password": PASSWORD, "new_password": PASSWORD, "new_password2": PASSWORD},
     )
     assert same.status_code == 400 and "新密码不能与原密码相同" in same.content.decode()
-    new = "another-long-passphrase"
+    new = "another-long-passphrase-2"
     done = client.post(
         "/accounts/password/",
         {"old_password": PASSWORD, "new_password": new, "new_password2": new, "next": "/units/"},

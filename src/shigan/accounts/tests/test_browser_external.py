@@ -100,7 +100,7 @@ def test_oidc_links_an_existing_account_and_gives_no_role_without_a_mapping(
     page, live_server, logins
 ):
     local = user_create(
-        actor=system_actor("test"), username="lisi", password="correct-horse-battery"
+        actor=system_actor("test"), username="lisi", password="correct-horse-battery-1"
     )
     through_provider(page, live_server, "使用统一身份认证登录", "lisi")
     assert page.get_by_role("heading", name="lisi，您好").is_visible()
@@ -129,7 +129,7 @@ def test_an_administrator_logging_in_through_the_provider_owes_the_second_factor
     no other page answers until a code from the app is entered. (A clerk, who need not, lands
     in scope: test_clerk_logs_in_through_the_provider_and_lands_in_their_scope.)"""
     local = user_create(
-        actor=system_actor("test"), username="lisi", password="correct-horse-battery"
+        actor=system_actor("test"), username="lisi", password="correct-horse-battery-1"
     )
     abag = Unit.objects.get(division_code=ABAG, division_level=3)
     membership_grant(actor=system_actor("test"), user=local, unit=abag, role="admin")

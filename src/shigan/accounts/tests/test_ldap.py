@@ -129,16 +129,16 @@ def test_group_left_takes_the_mapped_role_back_and_keeps_hand_granted_ones(clien
 
 def test_existing_account_is_linked_and_break_glass_admin_stays_local(client, ldap):
     local = user_create(
-        actor=system_actor("test"), username="lisi", password="correct-horse-battery"
+        actor=system_actor("test"), username="lisi", password="correct-horse-battery-1"
     )
     login(client, "lisi", "lisi-ldap-pw")
     assert ExternalIdentity.objects.get(source="ldap").user == local
     client.post(reverse("accounts:logout"))
 
-    admin = User.objects.create_superuser("admin", password="local-break-glass-pw")
+    admin = User.objects.create_superuser("admin", password="local-break-glass-pw-1")
     page = login(client, "admin", "admin-ldap-pw").content.decode()
     assert "_auth_user_id" not in client.session
     assert "只能使用本地密码登录" in page
     assert not ExternalIdentity.objects.filter(user=admin).exists()
-    login(client, "admin", "local-break-glass-pw")
+    login(client, "admin", "local-break-glass-pw-1")
     assert client.session["_auth_user_id"] == str(admin.pk)

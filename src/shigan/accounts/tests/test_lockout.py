@@ -12,7 +12,7 @@ from shigan.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
-GOOD = "correct-horse-battery"
+GOOD = "correct-horse-battery-1"
 ATTACKER, OFFICE_NAT = "203.0.113.7", "10.1.2.3"
 
 

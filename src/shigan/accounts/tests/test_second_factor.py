@@ -18,7 +18,7 @@ from shigan.orgs.choices import Role
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct-horse-battery"
+PASSWORD = "correct-horse-battery-1"
 
 
 def log_in(client, username):

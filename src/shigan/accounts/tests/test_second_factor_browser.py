@@ -18,7 +18,7 @@ from shigan.audit.models import AuditEntry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery"
+PASSWORD = "correct-horse-battery-1"
 
 
 def password_step(page, url):

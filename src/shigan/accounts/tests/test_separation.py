@@ -60,9 +60,9 @@ def test_services_refuse_the_other_administrators(admins, make_user):
     other = make_user(username="someone")
     system, security, auditor = (admins[r] for r in POWERS)
     with pytest.raises(DomainError, match="只有系统管理员可以创建账号"):
-        user_create(actor=security, username="x1", password="correct-horse-battery")
+        user_create(actor=security, username="x1", password="correct-horse-battery-1")
     with pytest.raises(DomainError, match="只有系统管理员可以创建账号"):
-        user_create(actor=auditor, username="x2", password="correct-horse-battery")
+        user_create(actor=auditor, username="x2", password="correct-horse-battery-1")
     with pytest.raises(DomainError, match="只有安全管理员可以授予"):
         user_set_system_role(actor=system, user=other, system_role=SystemRole.AUDITOR)
     with pytest.raises(DomainError, match="不能变更自己的系统角色"):
@@ -72,14 +72,14 @@ def test_services_refuse_the_other_administrators(admins, make_user):
         user_create(
             actor=system,
             username="x3",
-            password="correct-horse-battery",
+            password="correct-horse-battery-1",
             system_role=SystemRole.AUDITOR,
         )
 
 
 def test_no_account_holds_two(admins, make_user, units):
     security = admins[SystemRole.SECURITY_ADMIN]
-    root = User.objects.create_superuser("root", password="correct-horse-battery")
+    root = User.objects.create_superuser("root", password="correct-horse-battery-1")
     assert root.system_role == SystemRole.SYSTEM_ADMIN  # a superuser is the system administrator
     with pytest.raises(DomainError, match="超级用户拥有系统管理员的全部权限"):
         user_set_system_role(actor=security, user=root, system_role=SystemRole.AUDITOR)
@@ -114,7 +114,7 @@ def test_each_ones_actions_are_audited_and_shown_to_the_auditor(admins, make_use
     client.force_login(system)
     client.post(
         "/accounts/users/",
-        {"username": "newclerk", "full_name": "新人", "password": "correct-horse-battery"},
+        {"username": "newclerk", "full_name": "新人", "password": "correct-horse-battery-1"},
     )
     newclerk = User.objects.get(username="newclerk")
     client.post(f"/accounts/users/{newclerk.pk}/deactivate/")
@@ -145,7 +145,7 @@ def test_the_operator_grants_the_first_roles_at_the_command_line(make_user):
     assert zhang.system_role == SystemRole.SECURITY_ADMIN
     entry = AuditEntry.objects.filter(action="accounts.user.system_role_changed").last()
     assert entry.target_id == str(zhang.pk) and entry.actor.is_system
-    root = User.objects.create_superuser("root", password="correct-horse-battery")
+    root = User.objects.create_superuser("root", password="correct-horse-battery-1")
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="三员分立"):

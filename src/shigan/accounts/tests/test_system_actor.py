@@ -59,7 +59,7 @@ def test_none_is_refused_and_nothing_is_written(units):
     with pytest.raises(TypeError, match="actor is required"):
         unit_create(actor=None, parent=units["own"], name="新设科室", kind="department")
     with pytest.raises(TypeError, match="actor is required"):
-        user_create(actor=None, username="nobody1", password="correct-horse-battery")
+        user_create(actor=None, username="nobody1", password="correct-horse-battery-1")
     with pytest.raises(TypeError, match="actor is required"):
         calendar_year_seed(actor=None, year=2023)
     with pytest.raises(TypeError):
@@ -94,7 +94,7 @@ def test_the_system_may_do_anything_and_the_audit_says_why(units):
 
 def test_the_auditor_finds_every_system_entry_by_its_name(make_user):
     auditor = make_user(username="shenji", system_role="auditor")
-    user_create(actor=system_actor("演示数据"), username="lisi", password="correct-horse-battery")
+    user_create(actor=system_actor("演示数据"), username="lisi", password="correct-horse-battery-1")
     found = audit_entries(user=auditor, actor="system")
     assert found.filter(action="accounts.user.created", actor_name="system: 演示数据").exists()
 

@@ -130,6 +130,11 @@ def test_export_page_downloads_a_signed_file(entries, auditor, client):
     assert response.status_code == 200
     # The trail names people and addresses: no shared cache keeps it (found by a probe).
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    # the one download path (core.downloads): an attachment, never sniffed, streamed
+    assert response["X-Content-Type-Options"] == "nosniff"
+    name = f"audit-{today.replace('-', '')}-{today.replace('-', '')}.jsonl"
+    assert response["Content-Disposition"] == f"attachment; filename*=UTF-8''{name}"
+    assert response.streaming
     data = b"".join(response.streaming_content)
     assert export_verify(data).ok
     bad = client.get("/audit/export/", {"since": today, "until": "2000-01-01"})

@@ -38,6 +38,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+from shigan.core.spreadsheets.hidden import sheet_hidden_rows
 from shigan.core.spreadsheets.xml_scan import SheetLimits, check_extent, formula_cells, hidden_rows
 
 __all__ = [
@@ -74,13 +75,15 @@ class Damaged(Exception):
 
 
 class Sheet(NamedTuple):
-    """A sheet as read: its name ("" for a csv), its rows, and what only its XML tells (xlsx;
-    empty for other formats): the formula cells (row, column) and hidden rows, 0-based."""
+    """The sheet read: its name ("" for a csv), rows, the rows (0-based) hidden in it (an
+    xlsx's found in its XML, an .xls's and an .ods's by `hidden`), the other visible sheets the
+    caller accepts too, and the formula cells (row, column; 0-based, xlsx only)."""
 
     name: str
     rows: Rows
-    formulas: set[tuple[int, int]]
     hidden: set[int]
+    others: list[str]
+    formulas: set[tuple[int, int]]
 
 
 def check_zip(archive: zipfile.ZipFile) -> None:
@@ -196,15 +199,22 @@ def _read(data: bytes, ext: str, accept: Callable[[Rows], bool] | None) -> Sheet
     archive = zipfile.ZipFile(io.BytesIO(data)) if ext in (".xlsx", ".xlsm") else None
     if archive is not None:
         members = sheet_members(archive)
-    first: Sheet | None = None
+    chosen: tuple[str, Rows, set[tuple[int, int]], set[int]] | None = None
+    accepted, others = False, []
     for name in sheets[:SHEETS_TRIED]:
         formulas, hidden = _scan(archive, members, name) if archive is not None else (set(), set())
         rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        sheet = Sheet(name, rows, formulas, hidden)
-        if accept is None or accept(rows):
-            return sheet
-        first = first or sheet
-    return first or Sheet("", [], set(), set())
+        if accept is None or not accepted and accept(rows):
+            chosen, accepted = (name, rows, formulas, hidden), True
+            if accept is None:
+                break
+        elif accepted and accept(rows):  # another sheet of the same table: said, not read
+            others.append(name)
+        chosen = chosen or (name, rows, formulas, hidden)
+    name, rows, formulas, hidden = chosen or ("", [], set(), set())
+    if archive is None:
+        hidden = sheet_hidden_rows(data, ext, name, len(rows))
+    return Sheet(name, rows, hidden, others, formulas)
 
 
 def _child(data: bytes, ext: str, accept: Callable[[Rows], bool] | None, write_fd: int) -> None:
@@ -219,8 +229,8 @@ def _child(data: bytes, ext: str, accept: Callable[[Rows], bool] | None, write_f
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
         try:
-            name, rows, formulas, hidden = _read(data, ext, accept)
-            sheet = (name, _shared_texts(rows), formulas, hidden)
+            name, rows, hidden, others, formulas = _read(data, ext, accept)
+            sheet = (name, _shared_texts(rows), hidden, others, formulas)
             outcome: tuple[str, object] = ("sheet", sheet)
         except MemoryError:
             outcome = ("refused", _("读取时超出内存限制"))

@@ -33,6 +33,7 @@ from shigan.core.spreadsheets.layout import (
     hidden_rows_note,
     is_aside,
     ledger_date,
+    other_sheets_note,
 )
 from shigan.core.spreadsheets.reading import SheetReadError, read_sheet
 from shigan.core.spreadsheets.rows import Parser, Record, Row, RowError, RowReader, is_blank
@@ -386,10 +387,13 @@ class Importer:
             self.source_data, self.source_name = data, filename or ""
             # The first visible sheet with this importer's header (read in a forked child: the
             # check leaves this process's importer as it was).
-            # Its formula cells and hidden rows come from its XML, unpacked there once.
+            # Its formula cells and hidden rows are found there too (an xlsx's in its XML,
+            # unpacked once).
             sheet = read_sheet(data, filename, accept=self._has_header)
             self.formulas, self.hidden_rows = sheet.formulas, sheet.hidden
             records = self.records(sheet.rows)
+            if sheet.others:
+                self.notes.append(other_sheets_note(sheet.name, sheet.others))
         except SheetReadError as error:
             result.message = error.message
             result.errors.append(RowError(0, "", "", error.message))

@@ -28,10 +28,12 @@ __all__ = [
     "header_cells",
     "check_titled_once",
     "is_aside",
+    "is_numbering",
     "group_heading",
     "heading_aspect",
     "footer_start",
     "ledger_date",
+    "other_sheets_note",
 ]
 
 FORMULA_MESSAGE = gettext_lazy("单元格是公式，请复制后选择性粘贴为数值。")
@@ -58,7 +60,12 @@ _SIGN_OFF = (
     "制表日期",
     "备注",
     "说明",
+    "填表说明",
+    "填报说明",
+    "注意事项",
     "注",
+    "附件",
+    "附",
     "单位盖章",
     "单位(盖章)",
     "(盖章)",
@@ -95,6 +102,12 @@ def header_key(text: object) -> str:
     return "".join(normalize_text(text).replace("*", "").split()).lower()
 
 
+def is_numbering(title: object) -> bool:
+    """Whether a column title is the sheet's own numbering of its rows (序号, 编号, 序): such a
+    column is a label, whatever an importer reads it as, and never a conflict or an error."""
+    return header_key(title) in _NUMBERING
+
+
 def _title_of(heading: str, titles: Titles, found: dict[str, int]) -> str | None:
     for key, spelt in titles:
         if key not in found and heading in spelt:
@@ -107,7 +120,7 @@ def _row_titles(row: list[Any], titles: Titles) -> dict[str, int]:
     when the title is not known with it."""
     found: dict[str, int] = {}
     # A row-numbering title (序号) yields to another title of the same column (排序).
-    for c in sorted(range(len(row)), key=lambda c: header_key(row[c]) in _NUMBERING):
+    for c in sorted(range(len(row)), key=lambda c: is_numbering(row[c])):
         heading = header_key(row[c])
         if not heading:
             continue
@@ -185,7 +198,8 @@ def _check_named_once(lines: list[list[Any]], found: dict[str, int], titles: Tit
             if (
                 c is None
                 or c == i
-                or header_key(cell) in (header_key(_cell(lines, c)), *_NUMBERING)
+                or header_key(cell) == header_key(_cell(lines, c))
+                or is_numbering(cell)
             ):
                 continue  # the column itself, the same title twice (said above), a 序号
             first, second = sorted((c, i))
@@ -338,6 +352,14 @@ def ledger_date(rows: list[list[Any]]) -> date | None:
 # -- formulas and hidden rows (found by xml_scan, in the reader's child process) -----------
 
 ROWS_NAMED = 30  # hidden rows named one by one in a note; more are counted
+
+
+def other_sheets_note(sheet: str, others: list[str]) -> str:
+    """What the preview and the result say of the other sheets that have the same header."""
+    return _(
+        "工作簿中另有 %(n)d 个工作表（%(names)s）也有本表的表头，未导入；只读取了“%(sheet)s”。"
+        "请分别导入，或合并到一个工作表后再导入。"
+    ) % {"n": len(others), "names": "".join(f"“{name}”" for name in others), "sheet": sheet}
 
 
 def hidden_rows_note(numbers: list[int], *, preview: bool) -> str:

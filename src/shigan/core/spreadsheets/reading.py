@@ -100,7 +100,8 @@ def read_sheet(
     accept: Callable[[list[list[Any]]], bool] | None = None,
 ) -> cage.Sheet:
     """The first visible sheet that `accept`s, else the first visible sheet: its name ("" for a
-    csv), rows, and (xlsx) formula cells and hidden rows."""
+    csv), rows, hidden rows (0-based), the other visible sheets it accepts too, and (xlsx) its
+    formula cells."""
     if isinstance(source, str | Path):
         filename = filename or str(source)
         data = Path(source).read_bytes()
@@ -116,7 +117,7 @@ def read_sheet(
         )
     ext = sheet_format(data, ext)
     if ext == ".csv":
-        return cage.Sheet("", _read_csv(data), set(), set())
+        return cage.Sheet("", _read_csv(data), set(), [], set())
     try:
         return cage.read_sheet(data, ext, accept)  # in a child process, under limits
     except cage.Refused as refusal:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 from xlsxwriter.utility import xl_col_to_name
 
-from shigan.core.spreadsheets.layout import FORMULA_MESSAGE
+from shigan.core.spreadsheets.layout import FORMULA_MESSAGE, is_numbering
 from shigan.core.spreadsheets.values import CellError
 
 if TYPE_CHECKING:  # for annotations only: the importer base reads its rows through this module
@@ -69,6 +69,18 @@ def is_blank(row: Row) -> bool:
     return True
 
 
+def _as_label(parser: Parser) -> Parser:
+    """`parser`, with a cell it cannot read taken as blank."""
+
+    def read(cell: Any) -> Any:
+        try:
+            return parser(cell)
+        except CellError:
+            return None
+
+    return read
+
+
 class RowReader:
     """Turns a sheet's data rows into Records for one importer: the columns found, their
     parsers, and the formula cells, worked out once for every row."""
@@ -81,9 +93,14 @@ class RowReader:
         # (parents, kinds, names) thousands of times: a value is parsed once per column when
         # the parser depends on the cell alone (cache: value → result or error).
         pure = set(importer.cacheable_parsers)
+        # A column the sheet titles as its row numbering (序号) is read as far as it reads:
+        # "一" or "1." there is a label, not a refused row (the units' 排序 reads 序号 too).
+        titled = importer.header_cells
         self.specs: list[tuple[Parser, bool, str, dict[Any, Any] | None]] = [
             (
-                importer._parser(c),
+                _as_label(importer._parser(c))
+                if is_numbering(titled.get(c.key, "")) and not c.required
+                else importer._parser(c),
                 c.required,
                 str(c.title),
                 {} if c.key in pure or getattr(importer, f"parse_{c.key}", None) is None else None,

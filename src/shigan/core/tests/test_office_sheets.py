@@ -356,3 +356,55 @@ def test_a_month_alone_is_a_deadline_by_its_end_but_no_date():
         ("e", date(2023, 2, 28)),
     ]
     assert store[0]["people"] == 30
+
+
+SHEETS = Path(__file__).resolve().parent / "sheets"  # written by sheets/make_sheets.py
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_rows_hidden_in_an_xls_or_an_ods_are_named_too(fmt):
+    # The same sheet saved by LibreOffice as an older Excel or WPS would: a filter hides rows
+    # 5, 6 and 9 in one file, rows 4 and 9 are hidden by hand in the other (after an
+    # instructions sheet, under a title row).
+    for name, rows in (("hidden-filter", "5、6、9"), ("hidden-hand", "4、9")):
+        data = (SHEETS / f"{name}.{fmt}").read_bytes()
+        result = MeetingImporter(store=[], dry_run=True).run(data, f"{name}.{fmt}")
+        assert result.created == 8 and result.errors == [], (name, result.errors)
+        assert result.notes == [f"第{rows}行在表格中是隐藏的（可能被筛选隐藏），也会导入，请确认。"]
+
+
+def test_an_ods_hidden_region_is_counted_with_its_repeats():
+    from shigan.core.spreadsheets.hidden import ods_hidden_rows
+
+    content = (
+        b'<table:table table:name="\xe8\xaf\xb4\xe6\x98\x8e"><table:table-row '
+        b'table:visibility="collapse"></table:table-row></table:table>'
+        b'<table:table table:name="a&amp;b"><table:table-row table:number-rows-repeated="2">'
+        b'</table:table-row><table:table-row table:visibility="filter" '
+        b'table:number-rows-repeated="3"></table:table-row><table:table-row/>'
+        b'<table:table-row table:visibility="collapse" table:number-rows-repeated="1048570">'
+        b"</table:table-row></table:table>"
+    )
+    assert ods_hidden_rows(content, "a&b", 8) == {2, 3, 4, 6, 7}
+    assert ods_hidden_rows(content, "说明", 8) == {0}
+    assert ods_hidden_rows(content, "none", 8) == set()
+
+
+def test_other_sheets_with_the_header_are_named_not_dropped_silently():
+    # A township's workbook keeps one sheet per village, each with the same header: only the
+    # first is read, and the preview and the result say which others were left out.
+    def build(wb):
+        wb.add_worksheet("填表说明").write(0, 0, "说明")
+        for name in ("巴彦图嘎", "宝格都乌拉", "吉日嘎郎图"):
+            ws = wb.add_worksheet(name)
+            ws.write_row(0, 0, ["会议名称", "日期"])
+            ws.write_row(1, 0, [f"{name}会议", "2023-06-30"])
+
+    result = MeetingImporter(store=[], dry_run=True).run(_book(build), "a.xlsx")
+    assert result.created == 1 and result.errors == []
+    assert result.notes == [
+        "工作簿中另有 2 个工作表（“宝格都乌拉”“吉日嘎郎图”）也有本表的表头，未导入；"
+        "只读取了“巴彦图嘎”。请分别导入，或合并到一个工作表后再导入。"
+    ]
+    one = _xlsx([["会议名称", "日期"], ["a", "2023-06-30"]])
+    assert MeetingImporter(store=[]).run(one, "a.xlsx").notes == []

@@ -44,7 +44,7 @@ def test_cookies_are_http_only_and_same_site(make_user, units):
     user = make_user(Role.VIEWER, units["own"])
     response = client.post(
         "/accounts/login/",
-        {"username": user.username, "password": "correct-horse-battery"},
+        {"username": user.username, "password": "correct-horse-battery-1"},
         REMOTE_ADDR="10.0.0.1",
     )
     session = response.cookies["sessionid"]

@@ -15,7 +15,7 @@ from shigan.problems.choices import ProblemSource
 
 pytestmark = pytest.mark.django_db
 
-TABLE = re.compile(r'<table class="table child-table">(.*?)</table>', re.S)
+TABLE = re.compile(r'<table class="table figure-table child-table">(.*?)</table>', re.S)
 ROW = re.compile(r"<tr>\s*<td class=\"nowrap\">(.*?)</tr>", re.S)
 LINKED = re.compile(r'<a class="figure" href="([^"]+)"[^>]*>([\d,]+)</a>')
 

@@ -4,7 +4,9 @@ main page it reaches from them — one of each kind (KINDS: the lists, a detail 
 kind, the forms for recording a problem, a measure and progress, the dashboard, the briefing,
 the close-out inbox, notifications), found by following the links the role is shown. On each:
 nothing is wider than the window (`document.documentElement.scrollWidth <= innerWidth`), the
-menu works (by keyboard on the phone: its button opens and Escape closes it), axe-core
+menu works (by keyboard on the phone: its button opens and Escape closes it), on the phone every
+tap target is at least 44 × 44 px (phone_checks: links, buttons, fields, checkbox labels; a link
+inside a sentence excepted), axe-core
 (vendored, served by the app itself so that a strict CSP does not stop it) finds no serious or
 critical violation, and a screenshot goes to var/screenshots/layout-<role>-<width>-<page>.png.
 
@@ -12,18 +14,15 @@ Like test_walkthrough it builds its own committed scenario (see there why)."""
 
 import os
 import re
-from base64 import b32decode
 from urllib.parse import urlsplit
 
 import pytest
 from django.templatetags.static import static
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from shigan.accounts.choices import SystemRole
-from shigan.accounts.services import user_create
-from shigan.accounts.system import system_actor
+from shigan.demo.browser_tests.conftest import ADMINISTRATORS
+from shigan.demo.browser_tests.phone_checks import SMALL_TARGETS, TAP
 from shigan.demo.browser_tests.settle import settle
-from shigan.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_setup
+from shigan.demo.services import DEMO_ACCOUNTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.long, pytest.mark.django_db(transaction=True)]
 
@@ -39,33 +38,8 @@ AXE_RUN = """async (tags) => {
 }"""
 
 
-@pytest.fixture
-def committed(settings, tmp_path):
-    """The scenario committed for the live server (not demo/tests' `scenario`, which is built
-    once in a transaction and groups its tests in one xdist worker)."""
-    settings.SHIGAN_HOME = tmp_path  # the scenario's evidence files, not var/
-    report = demo_setup()
-    assert report is not None, "the scenario was already there"
-    for username, system_role in ADMINISTRATORS.items():
-        admin = user_create(
-            actor=system_actor("test"),
-            username=username,
-            password=DEMO_PASSWORD,
-            system_role=system_role,
-        )
-        # The demo accounts' published second factor, which the login fixture answers.
-        TOTPDevice.objects.create(
-            user=admin, name="totp", confirmed=True, key=b32decode(DEMO_TOTP_SECRET).hex()
-        )
-    return report
-
-
 # The system and security administrators are not demo accounts (the demo has an auditor only):
-# made here, so that their pages are crawled too.
-ADMINISTRATORS = {
-    "layout_sysadmin": SystemRole.SYSTEM_ADMIN,
-    "layout_secadmin": SystemRole.SECURITY_ADMIN,
-}
+# made by the `committed` fixture (conftest), so that their pages are crawled too.
 ROLES = (*(account.username for account in DEMO_ACCOUNTS), *ADMINISTRATORS)
 
 
@@ -221,6 +195,8 @@ def check_page(page, live_server, url, role, width, shots) -> list[str]:
     if scroll > inner:
         problems.append(f"page {scroll}px wide in a {inner}px window")
     problems += check_menu(page, width)
+    if width < 641:  # a phone: thumb-sized targets (phone_checks.TAP, 44 px both ways)
+        problems += [f"tap target {t} < {TAP} px" for t in page.evaluate(SMALL_TARGETS, TAP)]
     page.screenshot(path=os.path.join(shots, f"layout-{role}-{width}-{slug(url)}.png"))
     page.add_script_tag(url=live_server.url + static("vendor/axe-core/axe.min.js"))
     problems += page.evaluate(AXE_RUN, WCAG)

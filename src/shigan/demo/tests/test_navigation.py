@@ -36,7 +36,9 @@ def signed_in(client, username):
 @pytest.mark.parametrize("username", [a.username for a in DEMO_ACCOUNTS] + ["newcomer"])
 def test_every_menu_link_works_for_the_role(scenario, client, username):
     if username == "newcomer":  # an account not yet given any role
-        user_create(actor=system_actor("test"), username=username, password="correct-horse-battery")
+        user_create(
+            actor=system_actor("test"), username=username, password="correct-horse-battery-1"
+        )
     links = menu_links(signed_in(client, username))
     assert links
     for href, label in links:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from shigan.accounts.external.mapping import Grant
 from shigan.accounts.models import User
+from shigan.accounts.services import user_tokens_revoke
 from shigan.accounts.system import system_actor
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.core.bulk import bulk_insert, reserve_ids
@@ -90,6 +91,8 @@ def membership_revoke(*, actor: User, membership: Membership) -> None:
     with record_changes(Membership, [membership.pk]):
         membership.delete()
     membership.user.__dict__.pop("_shigan_scope", None)
+    # A role taken away takes the account's API tokens with it (a new one is made by hand).
+    user_tokens_revoke(actor=actor, user=membership.user, reason="role_revoked")
 
 
 @dataclass
@@ -223,5 +226,7 @@ def membership_sync_mapped(
             )
             with record_changes(Membership, [membership.pk]):
                 membership.delete()
+    if stale:
+        user_tokens_revoke(actor=actor, user=user, reason="role_revoked")
     user.__dict__.pop("_shigan_scope", None)
     return wanted

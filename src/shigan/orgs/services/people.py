@@ -12,11 +12,13 @@ from shigan.accounts.models import User
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.core.bulk import bulk_insert, reserve_ids
 from shigan.core.errors import FieldCode
+from shigan.core.spreadsheets.values import names_text
 from shigan.orgs.choices import PersonRank
 from shigan.orgs.errors import ErrorCode
 from shigan.orgs.models import Person, Unit
+from shigan.orgs.names import split_title
 from shigan.orgs.permissions import user_can
-from shigan.orgs.phones import normalize_phone
+from shigan.orgs.phones import invalid_phone_message, normalize_phone
 from shigan.orgs.services.common import (
     BulkOutcome,
     BulkRejected,
@@ -47,12 +49,32 @@ class PersonDraft:
 _PERSON_LIMITS = (("name", 50, _lazy("姓名")), ("post", 100, _lazy("职务")))
 
 
+def _check_name(name: str) -> None:
+    """A person's name alone: not blank, no post written in front of it ("旗委书记巴特尔"), not
+    a post instead of it ("党组书记")."""
+    if not name:
+        raise OrgError(_("姓名不能为空。"), code=ErrorCode.NAME_REQUIRED, field="name")
+    post, bare = split_title(name)
+    if post and bare:
+        raise OrgError(
+            _("“%(value)s”以职务“%(post)s”开头，姓名一栏只填姓名（%(name)s），职务填在“职务”一栏。")
+            % {"value": name, "post": post, "name": bare},
+            code=ErrorCode.NAME_WITH_POST,
+            field="name",
+        )
+    if post:
+        raise OrgError(
+            _("“%(name)s”是职务，不是姓名，请只填写姓名。") % {"name": name},
+            code=ErrorCode.NAME_WITH_POST,
+            field="name",
+        )
+
+
 def _check_person(actor: User, draft: PersonDraft, allowed: dict[int, bool]) -> None:
     """Clean `draft` in place, or raise the OrgError naming the field that breaks a rule.
     `allowed` caches, per unit, whether the actor may record there."""
-    draft.name, draft.post = (draft.name or "").strip(), (draft.post or "").strip()
-    if not draft.name:
-        raise OrgError(_("姓名不能为空。"), code=ErrorCode.NAME_REQUIRED, field="name")
+    draft.name, draft.post = names_text(draft.name or ""), (draft.post or "").strip()
+    _check_name(draft.name)
     for key, limit, label in _PERSON_LIMITS:
         if len(getattr(draft, key)) > limit:
             raise OrgError(
@@ -65,8 +87,7 @@ def _check_person(actor: User, draft: PersonDraft, allowed: dict[int, bool]) -> 
     phone = normalize_phone(draft.phone)
     if phone is None:
         raise OrgError(
-            _("联系电话“%(value)s”不是有效的手机号或带区号的固定电话（如 0479-8234567）。")
-            % {"value": draft.phone},
+            _("联系电话%(problem)s") % {"problem": invalid_phone_message(draft.phone)},
             code=ErrorCode.INVALID_PHONE,
             field="phone",
         )

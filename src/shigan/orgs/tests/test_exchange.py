@@ -277,3 +277,23 @@ def test_an_xls_renamed_xlsx_uploads_and_a_web_page_is_named(client, units, admi
     page.name = "部门.xls"
     response = client.post(url, {"file": page, "mode": "all"})
     assert response.status_code == 400 and "网页（HTML）格式" in response.content.decode()
+
+
+def test_a_numbering_column_is_a_label_never_an_error(units, admin):
+    # 序号 is the sheet's own numbering of its rows, whatever the importer reads it as (here
+    # the units' order): "一", "1." or "（三）" is a label, left out, not a refused row.
+    rows = [
+        ["序号", "部门名称", "单位类型"],
+        ["一", "党政办", "部门"],
+        ["2.", "组织部", "部门"],
+        ["（三）", "宣传部", "部门"],
+    ]
+    result = UnitImporter(actor=admin, unit=units["own"]).run(xlsx(rows), "部门.xlsx")
+    assert result.errors == [] and result.created == 3, result.errors
+    rows = [["序号", "部门名称", "单位类型"], [2, "统战部", "部门"]]
+    result = UnitImporter(actor=admin, unit=units["own"]).run(xlsx(rows), "部门.xlsx")
+    assert Unit.objects.get(name="统战部").sort_order == 2  # a number is still read
+    # A column titled 排序 is data: a value that is not a number is an error there.
+    rows = [["部门名称", "单位类型", "排序"], ["政法委", "部门", "一"]]
+    result = UnitImporter(actor=admin, unit=units["own"]).run(xlsx(rows), "部门.xlsx")
+    assert [(e.row, e.letter, e.message) for e in result.errors] == [(2, "C", "“一”不是整数。")]

@@ -44,13 +44,13 @@ def pending():
         actor=system_actor("test"), parent=league, name="并发测试旗", kind=UnitKind.COUNTY
     )
     editor = user_create(
-        actor=system_actor("test"), username="c-editor", password="correct-horse-battery"
+        actor=system_actor("test"), username="c-editor", password="correct-horse-battery-1"
     )
     membership_grant(actor=system_actor("test"), user=editor, unit=banner, role=Role.EDITOR)
     reviewers = []
     for name, unit in (("c-league", league), ("c-region", region)):
         user = user_create(
-            actor=system_actor("test"), username=name, password="correct-horse-battery"
+            actor=system_actor("test"), username=name, password="correct-horse-battery-1"
         )
         membership_grant(actor=system_actor("test"), user=user, unit=unit, role=Role.LEADER)
         reviewers.append(user)

@@ -55,7 +55,7 @@ def leagues(settings):
             actor=system_actor("test"), parent=league, name=f"第{n}旗", kind=UnitKind.COUNTY
         )
         clerk = user_create(
-            actor=system_actor("test"), username=f"clerk{n}", password="correct-horse-battery"
+            actor=system_actor("test"), username=f"clerk{n}", password="correct-horse-battery-1"
         )
         membership_grant(actor=system_actor("test"), user=clerk, unit=banner, role=Role.EDITOR)
         problem = services.problem_create(

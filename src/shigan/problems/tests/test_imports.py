@@ -351,6 +351,13 @@ def test_measures_in_one_cell(cell, measures):
         ("2023年6月中旬", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 6, 20))),
         ("6月上旬前", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 6, 10))),
         ("立行立改，2023年2月下旬", TimeLimit(ProblemTerm.IMMEDIATE, D(2023, 2, 28))),
+        # A period: the deadline is its end, not its start.
+        ("2023年6月30日至7月31日", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 7, 31))),
+        ("2023.6.30-2023.12.31", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 12, 31))),
+        ("2023-06-01-2023-09-30", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 9, 30))),
+        ("2023年6月—2023年12月底", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 12, 31))),
+        ("2023年6月至12月", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 12, 31))),
+        ("2023年7月1日～9月30日前", TimeLimit(ProblemTerm.TIME_BOUND, D(2023, 9, 30))),
         ("", None),
     ],
 )
@@ -539,3 +546,19 @@ def test_measures_numbered_with_commas():
     assert split_measures("1, 甲\n2, 乙") == ["甲", "乙"]
     assert split_measures("1，甲\n2，乙") == ["甲", "乙"]
     assert split_measures("投入1,000元") == ["投入1,000元"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "state"),
+    [
+        ("已整改到位", LedgerState.FINISHED),
+        ("整改到位", LedgerState.FINISHED),
+        ("已完成整改", LedgerState.FINISHED),
+        ("已整改完毕", LedgerState.FINISHED),
+        ("已落实", LedgerState.FINISHED),
+        ("正在整改中", LedgerState.IN_PROGRESS),
+        ("阶段性完成", LedgerState.IN_PROGRESS),
+    ],
+)
+def test_completion_as_clerks_also_write_it(cell, state):
+    assert parse_status(cell) == state

@@ -50,7 +50,7 @@ def tree():
         actor=system_actor("test"), parent=None, name="亮灯并发区", kind=UnitKind.PROVINCE
     )
     reviewer = user_create(
-        actor=system_actor("test"), username="l-reviewer", password="correct-horse-battery"
+        actor=system_actor("test"), username="l-reviewer", password="correct-horse-battery-1"
     )
     membership_grant(actor=system_actor("test"), user=reviewer, unit=region, role=Role.ADMIN)
     leagues = [
@@ -68,7 +68,7 @@ def tree():
             kind=UnitKind.COUNTY,
         )
         clerk = user_create(
-            actor=system_actor("test"), username=f"l-clerk{i}", password="correct-horse-battery"
+            actor=system_actor("test"), username=f"l-clerk{i}", password="correct-horse-battery-1"
         )
         membership_grant(actor=system_actor("test"), user=clerk, unit=banner, role=Role.EDITOR)
         banners.append((banner, clerk))

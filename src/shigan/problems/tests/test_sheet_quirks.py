@@ -159,3 +159,56 @@ def test_a_groups_heading_gives_its_aspect_to_the_problems_under_it(
     assert result.errors == [] and result.created == 2, result.errors
     assert Problem.objects.get(title="学习不深入").aspect.name == "理论学习"
     assert Problem.objects.get(title="报表多").aspect.name == "作风建设"
+
+
+def test_an_aspect_cell_written_with_its_word_names_the_aspect(units, calendar, editor, campaign):
+    # The 方面 column as a clerk fills it: "理论学习方面" is 理论学习, as a heading's is; a
+    # cell naming two aspects, or none, is still an error listing them.
+    header = ["序号", "问题", "方面", "整改措施", "整改时限"]
+    rows = [
+        [1, "学习不深入", "理论学习方面", "制定计划", "2023-06-30"],
+        [2, "报表多", "作风建设方面存在的问题", "清理报表", "2023-07-31"],
+        [3, "调研少", "调查研究", "蹲点调研", "2023-07-31"],
+    ]
+    result = run(editor, units, campaign, _ledger(header, rows), dry_run=True)
+    assert [(e.row, e.letter, e.message) for e in result.errors] == [
+        (
+            3,
+            "C",
+            "“理论学习方面”：本次主题教育还没有设置问题方面，请由活动办先设置，或将“方面”一栏留空。",
+        ),
+        (
+            4,
+            "C",
+            "“作风建设方面存在的问题”：本次主题教育还没有设置问题方面，请由活动办先设置，或将“方面”一栏留空。",
+        ),
+        (
+            5,
+            "C",
+            "“调查研究”：本次主题教育还没有设置问题方面，请由活动办先设置，或将“方面”一栏留空。",
+        ),
+    ]
+    for name in ("理论学习", "作风建设"):
+        campaigns.aspect_create(
+            actor=system_actor("test"), campaign=campaign, kind=AspectKind.PROBLEM, name=name
+        )
+    result = run(editor, units, campaign, _ledger(header, rows), mode="valid")
+    assert [(e.row, e.letter, e.message) for e in result.errors] == [
+        (5, "C", "“调查研究”不是本次主题教育的问题方面，可选：理论学习、作风建设。")
+    ]
+    assert Problem.objects.get(title="学习不深入").aspect.name == "理论学习"
+    assert Problem.objects.get(title="报表多").aspect.name == "作风建设"
+
+
+def test_notes_under_the_table_end_it(units, calendar, editor, campaign):
+    # A clerk's table ends with its notes: "填表说明：" and its numbered lines, "附件：…".
+    header = ["序号", "问题", "整改措施", "整改时限"]
+    for notes in (
+        [["填表说明："], ["1、整改时限须填写具体日期；"], ["2、本表一式两份。"]],
+        [["填报说明：整改时限须填写具体日期。"]],
+        [["附件：佐证材料清单"], ["1.会议记录"]],
+        [["附：佐证材料清单"]],
+    ):
+        rows = [[1, "学习不深入", "制定计划", "2023-06-30"], ["合计", "1个问题"], [], *notes]
+        result = run(editor, units, campaign, _ledger(header, rows), dry_run=True)
+        assert result.errors == [] and result.total == 1, (notes, result.errors)

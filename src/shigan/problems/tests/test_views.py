@@ -300,7 +300,7 @@ def make_viewer(units):
     from shigan.orgs.services import membership_grant
 
     user = user_create(
-        actor=system_actor("test"), username="bulk_viewer", password="correct-horse-battery"
+        actor=system_actor("test"), username="bulk_viewer", password="correct-horse-battery-1"
     )
     membership_grant(actor=system_actor("test"), user=user, unit=units["own"], role=Role.VIEWER)
     return user

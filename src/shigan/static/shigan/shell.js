@@ -1,5 +1,6 @@
 /* The page shell's behaviour, from a static file (the CSP allows no inline script):
    the phone's menu button and its current entry, folded filters, tables that keep long text readable and scroll by keyboard,
+   the cells of card lists labelled with their column's heading,
    the first error of a form brought into view (the selects that
    submit their form when changed are shigan.js's).
    Loaded in <head> without `defer` so that the `js` class is set before the page is drawn:
@@ -74,6 +75,35 @@
     });
   }
 
+  // A list shown as cards on a phone labels each value with its column's heading (data-label,
+  // CSS): a cell the template did not label takes the heading of its column, so that a table
+  // is turned into cards by its class alone and each heading is written once, in its head.
+  // The label is set as an attribute (shown by CSS), never as markup. Cells spanning columns
+  // (an empty list's message), the card's title and cells hidden on a phone are not labelled.
+  function labelCards(root) {
+    if (!root.querySelectorAll) return;
+    var tables = Array.prototype.slice.call(root.querySelectorAll("table.cards"));
+    var around = root.closest && root.closest("table.cards");
+    if (around) tables.push(around);
+    tables.forEach(function (table) {
+      var head = table.tHead && table.tHead.rows[0], labels = [];
+      if (!head) return;
+      Array.prototype.forEach.call(head.cells, function (th) {
+        for (var i = 0; i < th.colSpan; i++) labels.push(th.colSpan === 1 ? th.textContent.trim() : "");
+      });
+      Array.prototype.forEach.call(table.querySelectorAll("tbody > tr, tfoot > tr"), function (row) {
+        var column = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          var label = labels[column];
+          column += cell.colSpan;
+          if (cell.colSpan !== 1 || !label || cell.hasAttribute("data-label") ||
+              cell.classList.contains("card-title") || cell.classList.contains("card-hide")) return;
+          cell.setAttribute("data-label", label);
+        });
+      });
+    });
+  }
+
   // A form sent back with errors: the first field in error gets the focus (not the field with
   // `autofocus`, which is the first of the form) and is brought into view, on a phone often
   // below the fold; a message for the whole form is brought into view. After foldOnPhone.
@@ -96,9 +126,13 @@
   document.addEventListener("DOMContentLoaded", function () {
     foldOnPhone();
     showFirstError();
+    labelCards(document);
     fitTables(document);
     markCurrent();
     initMenu();
   });
-  document.addEventListener("htmx:load", function (event) { fitTables(event.target); });
+  document.addEventListener("htmx:load", function (event) {
+    labelCards(event.target);
+    fitTables(event.target);
+  });
 })();

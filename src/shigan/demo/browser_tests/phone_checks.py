@@ -1,0 +1,87 @@
+"""What a page must be on a phone, measured in the browser (for the layout crawl and the phone
+tables test): tap targets a thumb hits, tables read as cards.
+
+TAP is the smallest target, in CSS px, both ways (WCAG 2.5.5's 44 × 44). A target is a link, a
+button, a summary, a form field; a checkbox or radio button is measured by its label, which is
+what a thumb taps. A link inside a sentence is exempt (WCAG 2.5.8's inline exception: its size
+is the line's), as are elements not shown (a folded menu, a closed <details>) and the visually
+hidden."""
+
+TAP = 44
+
+SMALL_TARGETS = """(tap) => {
+  const found = [];
+  const seen = new Set();
+  const inSentence = (element) => {
+    if (element.tagName !== "A" || getComputedStyle(element).display !== "inline") return false;
+    const block = element.parentElement;
+    let text = "";
+    block.childNodes.forEach((node) => { if (node !== element) text += node.textContent; });
+    return /[\\p{L}\\p{N}]/u.test(text);
+  };
+  const name = (element) => {
+    const text = (element.textContent || element.value || element.name || "").trim()
+      .replace(/\\s+/g, " ");
+    return `${element.tagName.toLowerCase()} "${text.slice(0, 24)}"`;
+  };
+  document.querySelectorAll(
+    "a[href], button, summary, select, textarea, input:not([type=hidden])"
+  ).forEach((element) => {
+    let target = element;
+    if (element.matches("input[type=checkbox], input[type=radio]")) {
+      target = element.closest("label") ||
+        (element.labels && element.labels[0]) || element;
+    }
+    if (seen.has(target)) return;
+    seen.add(target);
+    const box = target.getBoundingClientRect();
+    if (box.width <= 1 || box.height <= 1) return;  // not shown, or visually hidden
+    if (getComputedStyle(target).visibility === "hidden") return;
+    if (inSentence(target)) return;
+    if (box.width < tap - 0.5 || box.height < tap - 0.5) {
+      found.push(`${name(target)} ${Math.round(box.width)}×${Math.round(box.height)}`);
+    }
+  });
+  return found;
+}"""
+
+# Every table of the page's main part: a list shown as cards, each value with its label beside
+# it; or a small table that fits its box; or a wide figure table (class `figure-table`) that scrolls
+# inside its own box.
+TABLES_AS_CARDS = """() => {
+  const found = [];
+  document.querySelectorAll("main table").forEach((table, t) => {
+    if (!table.getClientRects().length) return;
+    const head = table.querySelector("th") ? table.querySelector("th").textContent.trim() : "";
+    const name = `table ${t + 1} (${table.className}; ${head.slice(0, 12)})`;
+    if (!table.classList.contains("cards")) {
+      if (!table.classList.contains("figure-table") && table.scrollWidth > table.clientWidth + 1) {
+        found.push(`${name}: ${table.scrollWidth}px wide in a ${table.clientWidth}px box`);
+      }
+      return;
+    }
+    const heads = [];  // each column's heading; an empty one is a column of actions
+    for (const th of table.tHead ? table.tHead.rows[0].cells : []) {
+      for (let i = 0; i < th.colSpan; i++) heads.push(th.textContent.trim());
+    }
+    table.querySelectorAll("tbody > tr").forEach((row, r) => {
+      if (getComputedStyle(row).display === "table-row") {
+        found.push(`${name}: row ${r + 1} is a table row, not a card`);
+        return;
+      }
+      let column = 0;
+      for (const cell of row.cells) {
+        const text = cell.textContent.trim(), head = heads[column];
+        column += cell.colSpan;
+        if (!text || cell.colSpan > 1 || cell.classList.contains("card-title") || !head) continue;
+        if (!cell.getClientRects().length) continue;  // card-hide
+        const label = getComputedStyle(cell, "::before").content;
+        const shown = label && label !== "none" && label !== "normal" && label !== '""';
+        if (!cell.dataset.label || !shown || getComputedStyle(cell).display !== "flex") {
+          found.push(`${name}: row ${r + 1}: "${text.slice(0, 20)}" has no label beside it`);
+        }
+      }
+    });
+  });
+  return found;
+}"""
