@@ -300,18 +300,18 @@ def _hashed_rows(
     """The entries' rows, each hashed onto the one before, as they stream out to the database;
     `chain` ([seq, hash] of the last one written) holds the last row's once all are out."""
     seq, prev_hash = chain
-    mac, key, dumps, sort_keys, default = (
-        hmac.digest,
-        audit_key(),
-        orjson.dumps,
-        _SORT_KEYS,
-        _DEFAULT,
-    )
+    # Keyed once: each entry's HMAC is a copy of it (hmac.digest keys afresh for every entry).
+    keyed = hmac.new(audit_key(), digestmod="sha256").copy
+    dumps, sort_keys, default, fragment = orjson.dumps, _SORT_KEYS, _DEFAULT, orjson.Fragment
     named_shard = {"shard": bulk.shard} if bulk.shard else {}  # as entry_content names it
     for target_type, target_id, target_repr, before, after in items:
         seq += 1
         # Hashed as given: the canonical JSON of a value and of its stored form are the same.
         target_id, target_repr = str(target_id), str(target_repr)[:300]
+        # The snapshots' canonical JSON, made once: stored as it is, and hashed as part of the
+        # content (a fragment is written into the content's JSON as it stands).
+        before_json = None if before is None else dumps(before, default=default, option=sort_keys)
+        after_json = None if after is None else dumps(after, default=default, option=sort_keys)
         content = {
             "seq": seq,
             "at": bulk.at_iso,
@@ -321,14 +321,16 @@ def _hashed_rows(
             "target_type": target_type,
             "target_id": target_id,
             "target_repr": target_repr,
-            "before": before,
-            "after": after,
+            "before": None if before_json is None else fragment(before_json),
+            "after": None if after_json is None else fragment(after_json),
             "request_id": bulk.request_id,
             "ip": bulk.ip,
             "prev_hash": prev_hash,
             **named_shard,
         }
-        digest = mac(key, dumps(content, default=default, option=sort_keys), "sha256").hex()
+        mac = keyed()
+        mac.update(dumps(content, default=default, option=sort_keys))
+        digest = mac.hexdigest()
         yield (
             bulk.shard,
             seq,
@@ -339,8 +341,8 @@ def _hashed_rows(
             target_type,
             target_id,
             target_repr,
-            None if before is None else dumps(before, default=default, option=sort_keys).decode(),
-            None if after is None else dumps(after, default=default, option=sort_keys).decode(),
+            None if before_json is None else before_json.decode(),
+            None if after_json is None else after_json.decode(),
             bulk.request_id,
             bulk.ip,
             prev_hash,

@@ -241,9 +241,10 @@ class _SheetParents:
     def add(self, record: Record, parent: Unit | Record, name: str) -> None:
         """Remember the unit a row creates, so rows below can name it as their parent."""
         if isinstance(parent, Unit):
-            if (parent.pk, name) in self.index.children:
+            # .id, not .pk: the pk property costs a lookup of the field, once per row.
+            if (parent.id, name) in self.index.children:
                 return  # exists: the key check counts it unchanged
-            parent_path = self.index.name_path[parent.pk]
+            parent_path = self.index.name_path[parent.id]
         else:
             parent_path = self.new_path_of[id(parent)]
         own = self.norms.get(name)
@@ -298,7 +299,7 @@ class UnitImporter(Importer):
         values = record.values
         parent = values.get("parent")
         if isinstance(parent, Unit):
-            return (parent.pk, values["name"])
+            return (parent.id, values["name"])
         if parent == "self":
             return ("self",)
         assert isinstance(parent, Record)  # a row above creates it (`_SheetParents.find`)

@@ -2,19 +2,22 @@
 
 A 5 KB xlsx with one cell at XFD1048576 makes the reader build a dense range of 17 billion
 cells and the process abort (SIGABRT: no exception to catch); a 1.5 MB zip bomb takes a gigabyte.
-So, before the reader sees a file, cheap checks of the zip (member sizes, total size,
-compression ratio) and of the first sheet's extent (its declared <dimension> and the cell
-references actually in it); then the reader runs in a forked child process under
-resource.setrlimit limits on memory (address space) and CPU time, with a wall-clock timeout.
-A file that trips any of them is refused with one clear message; the worker lives on.
+So, before the reader sees a file, cheap checks of the zip's directory (member sizes, total size,
+compression ratio); then the reader runs in a forked child process under resource.setrlimit
+limits on memory (address space) and CPU time, with a wall-clock timeout. There, before calamine
+reads a sheet, the sheet's XML is unpacked once and its extent checked (its declared <dimension>
+and the cell references actually in it: `xml_scan`), and the formula cells and hidden rows are
+found in the same bytes. A file that trips any of them is refused with one clear message; the
+worker lives on.
 
-The child only runs the reader and writes its pickled rows to a pipe, then leaves with
-os._exit: it touches no lock, log or database connection it inherited from the parent.
+The child only runs the reader and writes the outcome to a pipe, then leaves with os._exit: it
+touches no lock, log or database connection it inherited from the parent. The rows go as
+pickled lists, each distinct text once (a sheet repeats its parents, kinds and names thousands of
+times): half the bytes, and the parent gets one string object per distinct text.
 
 The sheet read is the first visible worksheet the caller accepts (`accept`: the importer finds
 its header there), else the first visible one: offices put a 填表说明 sheet before the table,
-and WPS templates a hidden sheet of drop-down lists. A sheet other than the first is checked
-for its extent in the child, before it is read.
+and WPS templates a hidden sheet of drop-down lists.
 """
 
 import faulthandler
@@ -36,10 +39,12 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from shigan.core.spreadsheets.hidden import sheet_hidden_rows
+from shigan.core.spreadsheets.xml_scan import SheetLimits, check_extent, formula_cells, hidden_rows
 
 __all__ = [
     "Refused",
     "Damaged",
+    "Sheet",
     "read_first_sheet",
     "read_sheet",
     "sheet_members",
@@ -50,21 +55,7 @@ __all__ = [
 SHEETS_TRIED = 20  # visible worksheets read, at most, looking for the one the caller accepts
 Rows = list[list[Any]]
 
-
-class Sheet(NamedTuple):
-    """The sheet read: its name, rows, the rows (0-based) hidden in it (.xls and .ods; an
-    xlsx's are found in its XML), and the other visible sheets the caller accepts too."""
-
-    name: str
-    rows: Rows
-    hidden: set[int]
-    others: list[str]
-
-
 ZIP_FORMATS = (".xlsx", ".xlsm", ".ods")
-_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-_ROW_REF = re.compile(rb'<row\b[^>]*?\br="([0-9]{1,7})"')
-_DIMENSION = re.compile(rb'<dimension\b[^>]*?\bref="(?:[A-Z]+[0-9]+:)?([A-Z]{1,3})([0-9]{1,7})"')
 
 
 def _limit(name: str, default: int) -> int:
@@ -83,11 +74,16 @@ class Damaged(Exception):
     """The reader itself refused the file (damaged, not a workbook)."""
 
 
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
-    return number
+class Sheet(NamedTuple):
+    """The sheet read: its name ("" for a csv), rows, the rows (0-based) hidden in it (an
+    xlsx's found in its XML, an .xls's and an .ods's by `hidden`), the other visible sheets the
+    caller accepts too, and the formula cells (row, column; 0-based, xlsx only)."""
+
+    name: str
+    rows: Rows
+    hidden: set[int]
+    others: list[str]
+    formulas: set[tuple[int, int]]
 
 
 def check_zip(archive: zipfile.ZipFile) -> None:
@@ -107,12 +103,12 @@ def check_zip(archive: zipfile.ZipFile) -> None:
         raise Refused(_("表格解压后总量过大"))
 
 
-def _first_sheet(archive: zipfile.ZipFile) -> str | None:
-    sheets = sorted(
+def _worksheets(archive: zipfile.ZipFile) -> list[str]:
+    """The members xl/worksheets/sheetN.xml, by their number."""
+    return sorted(
         (n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)),
         key=lambda n: int(n.rsplit("/", 1)[1][len("sheet") : -len(".xml")]),  # as fullmatched
     )
-    return sheets[0] if sheets else None
 
 
 _SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
@@ -149,35 +145,8 @@ def sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
     return members
 
 
-def _check_extent(archive: zipfile.ZipFile, name: str | None = None) -> None:
-    """A sheet's extent (the first sheet's by default), declared and actual, streamed: rows ×
-    columns within limit."""
-    name = name or _first_sheet(archive)
-    if name is None or name not in archive.namelist():
-        return
-    max_row = max_col = 0
-    tail = b""
-    with archive.open(name) as stream:
-        while chunk := stream.read(2**20):
-            text = tail + chunk
-            for found in _DIMENSION.finditer(text):
-                max_col = max(max_col, _column_number(found[1]))
-                max_row = max(max_row, int(found[2]))
-            for found in _CELL_REF.finditer(text):
-                max_col = max(max_col, _column_number(found[1]))
-                max_row = max(max_row, int(found[2]))
-            for found in _ROW_REF.finditer(text):
-                max_row = max(max_row, int(found[1]))
-            tail = text[-256:]  # a reference cut in two by the chunk boundary
-    if max_row > _limit("SHIGAN_SHEET_MAX_ROWS", 1_000_000):
-        raise Refused(_("行数过多"))
-    if max_row * max_col > _limit("SHIGAN_SHEET_MAX_CELLS", 5_000_000):
-        raise Refused(
-            _("工作表范围过大：%(rows)d 行 × %(cols)d 列") % {"rows": max_row, "cols": max_col}
-        )
-
-
 def precheck(data: bytes, ext: str) -> None:
+    """What the zip's directory tells, before anything is unpacked (in the parent)."""
     if ext not in ZIP_FORMATS:
         return
     try:
@@ -186,8 +155,24 @@ def precheck(data: bytes, ext: str) -> None:
         raise Damaged(str(error)) from None
     with archive:
         check_zip(archive)
-        if ext in (".xlsx", ".xlsm"):
-            _check_extent(archive)
+
+
+def _scan(
+    archive: zipfile.ZipFile, members: dict[str, str], name: str
+) -> tuple[set[tuple[int, int]], set[int]]:
+    """Before calamine reads sheet `name` of an xlsx: its XML unpacked once, its extent checked
+    (every worksheet's when the workbook does not say which member holds it), its formula cells
+    and hidden rows found."""
+    member = members.get(name)
+    if member is None:
+        for other in _worksheets(archive):
+            check_extent(archive.read(other))
+        member = next(iter(members.values()), None)
+        if member is None:
+            return set(), set()
+    xml = archive.read(member)
+    check_extent(xml)
+    return formula_cells(xml), hidden_rows(xml)
 
 
 def _mapped_bytes() -> int:
@@ -195,9 +180,15 @@ def _mapped_bytes() -> int:
         return int(statm.read().split()[0]) * resource.getpagesize()
 
 
+def _shared_texts(rows: Rows) -> Rows:
+    """The rows with each distinct text one object: pickled once, then referred to."""
+    texts: dict[str, str] = {}
+    same = texts.setdefault
+    return [[same(cell, cell) if type(cell) is str else cell for cell in row] for row in rows]
+
+
 def _read(data: bytes, ext: str, accept: Callable[[Rows], bool] | None) -> Sheet:
-    """The first visible worksheet `accept`s, else the first visible one: (its name, rows, the
-    rows hidden in it when it is an .xls or an .ods)."""
+    """The first visible worksheet `accept`s, else the first visible one."""
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets = [
         sheet.name
@@ -208,21 +199,22 @@ def _read(data: bytes, ext: str, accept: Callable[[Rows], bool] | None) -> Sheet
     archive = zipfile.ZipFile(io.BytesIO(data)) if ext in (".xlsx", ".xlsm") else None
     if archive is not None:
         members = sheet_members(archive)
-    chosen: tuple[str, Rows] | None = None
+    chosen: tuple[str, Rows, set[tuple[int, int]], set[int]] | None = None
     accepted, others = False, []
     for name in sheets[:SHEETS_TRIED]:
-        if archive is not None and name in members:
-            _check_extent(archive, members[name])
+        formulas, hidden = _scan(archive, members, name) if archive is not None else (set(), set())
         rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
         if accept is None or not accepted and accept(rows):
-            chosen, accepted = (name, rows), True
+            chosen, accepted = (name, rows, formulas, hidden), True
             if accept is None:
                 break
         elif accepted and accept(rows):  # another sheet of the same table: said, not read
             others.append(name)
-        chosen = chosen or (name, rows)
-    name, rows = chosen or ("", [])
-    return Sheet(name, rows, sheet_hidden_rows(data, ext, name, len(rows)), others)
+        chosen = chosen or (name, rows, formulas, hidden)
+    name, rows, formulas, hidden = chosen or ("", [], set(), set())
+    if archive is None:
+        hidden = sheet_hidden_rows(data, ext, name, len(rows))
+    return Sheet(name, rows, hidden, others, formulas)
 
 
 def _child(data: bytes, ext: str, accept: Callable[[Rows], bool] | None, write_fd: int) -> None:
@@ -237,10 +229,12 @@ def _child(data: bytes, ext: str, accept: Callable[[Rows], bool] | None, write_f
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
         try:
-            outcome: tuple[str, object] = ("sheet", _read(data, ext, accept))
+            name, rows, hidden, others, formulas = _read(data, ext, accept)
+            sheet = (name, _shared_texts(rows), hidden, others, formulas)
+            outcome: tuple[str, object] = ("sheet", sheet)
         except MemoryError:
             outcome = ("refused", _("读取时超出内存限制"))
-        except Refused as refusal:
+        except (Refused, SheetLimits) as refusal:
             outcome = ("refused", refusal.reason)
         except Exception as error:  # calamine's own errors for damaged files
             outcome = ("damaged", str(error))
@@ -277,9 +271,8 @@ def _collect(pid: int, read_fd: int) -> bytes:
 
 
 def read_sheet(data: bytes, ext: str, accept: Callable[[Rows], bool] | None = None) -> Sheet:
-    """The name, rows and hidden rows (.xls and .ods; an xlsx's are found in its XML) of the
-    first visible worksheet that `accept`s (else of the first visible one), read in the cage;
-    Refused or Damaged otherwise."""
+    """The first visible worksheet that `accept`s (else the first visible one), read in the
+    cage; Refused or Damaged otherwise."""
     precheck(data, ext)
     read_fd, write_fd = os.pipe()
     pid = os.fork()
@@ -292,10 +285,9 @@ def read_sheet(data: bytes, ext: str, accept: Callable[[Rows], bool] | None = No
         raise Refused(value)
     if kind == "damaged":
         raise Damaged(value)
-    sheet: Sheet = value
-    return sheet
+    return Sheet(*value)
 
 
 def read_first_sheet(data: bytes, ext: str) -> Rows:
     """All rows of the first visible sheet, read in the cage; Refused or Damaged otherwise."""
-    return read_sheet(data, ext)[1]
+    return read_sheet(data, ext).rows

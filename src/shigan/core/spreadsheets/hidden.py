@@ -1,5 +1,5 @@
 """Rows hidden in an .xls or an .ods (by hand or by a filter), which calamine reads like the
-others without saying so. The xlsx scan is `layout.hidden_rows` (on the sheet XML the formula
+others without saying so. The xlsx scan is `xml_scan.hidden_rows` (on the sheet XML the formula
 scan reads too); these two run in the reader's cage (`cage._read`), on the sheet it chose:
 xlrd parses a BIFF file, and an .ods's content.xml can be large.
 """

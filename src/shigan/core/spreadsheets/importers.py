@@ -26,17 +26,14 @@ from shigan.core.spreadsheets.layout import (
     check_titled_once,
     find_header,
     footer_start,
-    formula_cells,
     group_heading,
     header_cells,
     header_key,
     heading_aspect,
-    hidden_rows,
     hidden_rows_note,
     is_aside,
     ledger_date,
     other_sheets_note,
-    sheet_xml,
 )
 from shigan.core.spreadsheets.reading import SheetReadError, read_sheet
 from shigan.core.spreadsheets.rows import Parser, Record, Row, RowError, RowReader, is_blank
@@ -390,10 +387,10 @@ class Importer:
             self.source_data, self.source_name = data, filename or ""
             # The first visible sheet with this importer's header (read in a forked child: the
             # check leaves this process's importer as it was).
+            # Its formula cells and hidden rows are found there too (an xlsx's in its XML,
+            # unpacked once).
             sheet = read_sheet(data, filename, accept=self._has_header)
-            xml = sheet_xml(data, sheet.name)  # an xlsx's, unpacked once for both scans
-            self.formulas = formula_cells(xml)
-            self.hidden_rows = sheet.hidden | hidden_rows(xml)
+            self.formulas, self.hidden_rows = sheet.formulas, sheet.hidden
             records = self.records(sheet.rows)
             if sheet.others:
                 self.notes.append(other_sheets_note(sheet.name, sheet.others))

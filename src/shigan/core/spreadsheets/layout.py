@@ -10,17 +10,14 @@ what an imported record's dates are judged against — not the day somebody uplo
 """
 
 import re
-import zipfile
 from collections.abc import Iterable
 from datetime import date
-from io import BytesIO
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from xlsxwriter.utility import xl_col_to_name
 
-from shigan.core.spreadsheets.cage import sheet_members
 from shigan.core.spreadsheets.reading import SheetReadError
 from shigan.core.spreadsheets.values import CellError, normalize_text, parse_date
 
@@ -36,10 +33,7 @@ __all__ = [
     "heading_aspect",
     "footer_start",
     "ledger_date",
-    "formula_cells",
-    "hidden_rows",
     "other_sheets_note",
-    "sheet_xml",
 ]
 
 FORMULA_MESSAGE = gettext_lazy("单元格是公式，请复制后选择性粘贴为数值。")
@@ -355,68 +349,7 @@ def ledger_date(rows: list[list[Any]]) -> date | None:
     return None
 
 
-# -- formulas ----------------------------------------------------------------------------------
-
-_CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
-# A cell element whose first child is a formula: <c r="B5" …><f>…</f><v>…</v></c> (any prefix).
-_FORMULA_CELL = re.compile(
-    rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<(?:\w+:)?f\b'
-)
-
-
-def _ref_index(ref: str) -> tuple[int, int] | None:
-    m = _CELL_REF.match(ref or "")
-    if not m:
-        return None
-    column = 0
-    for letter in m[1]:
-        column = column * 26 + ord(letter) - 64
-    return int(m[2]) - 1, column - 1
-
-
-def sheet_xml(data: bytes, sheet: str = "") -> bytes:
-    """The XML of the sheet named `sheet` (by default the first in the workbook's order) of an
-    xlsx file, whatever its name; b"" for any other format or a damaged file."""
-    if not data.startswith(b"PK\x03\x04"):  # not a zip, whatever its name: no xlsx
-        return b""
-    try:
-        archive = zipfile.ZipFile(BytesIO(data))
-        members = sheet_members(archive)
-        member = members.get(sheet) or next(iter(members.values()), None)
-        if member is None:
-            return b""
-        with archive.open(member) as handle:
-            return handle.read()
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return b""  # calamine reports a damaged file in its own words
-
-
-def formula_cells(xml: bytes) -> set[tuple[int, int]]:
-    """(row, column), 0-based, of the formula cells in a sheet's XML (`sheet_xml`: an xlsx
-    file's, whatever its name). Other formats report none: .xls keeps formulas in binary
-    records and .ods in attributes that calamine already resolves to values, and a csv has no
-    formulas."""
-    # A scan of the bytes, not an XML parse: most sheets have no formula at all, and a ledger
-    # of 10,000 rows has a million elements.
-    found = (_ref_index(m[1].decode()) for m in _FORMULA_CELL.finditer(xml))
-    return {index for index in found if index is not None}
-
-
-_ROW_ELEMENT = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
-_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
-_ROW_NUMBER = re.compile(rb'\br="([0-9]{1,7})"')
-
-
-def hidden_rows(xml: bytes) -> set[int]:
-    """The rows (0-based) hidden in a sheet's XML (`sheet_xml`): hidden by hand or by a filter
-    (Excel and WPS mark both alike). calamine does not say which rows are hidden, so the XML
-    is scanned; other formats report none."""
-    hidden = set()
-    for row in _ROW_ELEMENT.finditer(xml):
-        if _HIDDEN.search(row[1]) and (number := _ROW_NUMBER.search(row[1])):
-            hidden.add(int(number[1]) - 1)
-    return hidden
-
+# -- formulas and hidden rows (found by xml_scan, in the reader's child process) -----------
 
 ROWS_NAMED = 30  # hidden rows named one by one in a note; more are counted
 

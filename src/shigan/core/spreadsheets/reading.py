@@ -91,7 +91,7 @@ def read_rows(
 ) -> list[list[Any]]:  # cells: str, int, float, date, datetime or bool
     """All rows of the first visible sheet (cells as str/int/float/date/datetime/bool, blanks
     as "")."""
-    return read_sheet(source, filename)[1]
+    return read_sheet(source, filename).rows
 
 
 def read_sheet(
@@ -99,9 +99,9 @@ def read_sheet(
     filename: str | None = None,
     accept: Callable[[list[list[Any]]], bool] | None = None,
 ) -> cage.Sheet:
-    """The name ("" for a csv), rows and hidden rows (0-based; an .xls's or an .ods's: an
-    xlsx's are found in its XML by `layout.hidden_rows`) of the first visible sheet that
-    `accept`s, else of the first visible sheet."""
+    """The first visible sheet that `accept`s, else the first visible sheet: its name ("" for a
+    csv), rows, hidden rows (0-based), the other visible sheets it accepts too, and (xlsx) its
+    formula cells."""
     if isinstance(source, str | Path):
         filename = filename or str(source)
         data = Path(source).read_bytes()
@@ -117,7 +117,7 @@ def read_sheet(
         )
     ext = sheet_format(data, ext)
     if ext == ".csv":
-        return cage.Sheet("", _read_csv(data), set(), [])
+        return cage.Sheet("", _read_csv(data), set(), [], set())
     try:
         return cage.read_sheet(data, ext, accept)  # in a child process, under limits
     except cage.Refused as refusal:

@@ -124,7 +124,8 @@ class _UnitPlacer:
 
     def __init__(self, actor: User, drafts: Sequence[UnitDraft]):
         self.actor, self.drafts = actor, drafts
-        parent_pks = sorted({d.parent.pk for d in drafts if isinstance(d.parent, Unit)})
+        # .id, not .pk (a property that looks the field up): read once per draft.
+        parent_pks = sorted({d.parent.id for d in drafts if isinstance(d.parent, Unit)})
         self.parents = _locked_parents(parent_pks)
         self.next_step, self.sibling_names = _children_index([p for p, _d in self.parents.values()])
         # Existing parent pk → (path, depth, whether the actor may add units under it).
@@ -134,7 +135,7 @@ class _UnitPlacer:
         self.order: list[int] = []  # the valid drafts' indexes
 
     def _existing_parent(self, parent: Unit) -> tuple[str, int]:
-        found = self.checked.get(parent.pk)
+        found = self.checked.get(parent.id)
         if found is None:
             if parent.pk not in self.parents:
                 raise OrgError(_("上级单位不存在。"), code=ErrorCode.NO_PARENT, field="parent")
