@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shigan.accounts.errors import ErrorCode
+
 __all__ = ["CharacterClassValidator"]
 
 # (label, test) per character class; "other" is anything that is not an ASCII letter or digit.
@@ -42,7 +44,7 @@ class CharacterClassValidator:
                     "have": len(_CLASSES) - len(missing),
                     "missing": "、".join(missing),
                 },
-                code="password_too_simple",
+                code=ErrorCode.WEAK_PASSWORD,
             )
 
     def get_help_text(self) -> str:
