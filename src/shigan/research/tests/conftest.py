@@ -56,7 +56,7 @@ def provincial_lead(units):
     return person_create(
         actor=system_actor("test"),
         unit=units["region"],
-        name="王主任",
+        name="王建国",
         rank=PersonRank.PROVINCIAL,
         post="副主席",
     )
