@@ -9,6 +9,23 @@ hidden."""
 
 TAP = 44
 
+
+def page_faults(page) -> list[str]:
+    """What is wrong with any page at any width: a dead end, or the page wider than the window."""
+    faults = []
+    if "页面不存在" in page.title() or "没有权限" in page.title():
+        faults.append("dead end")
+    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if scroll > inner:
+        faults.append(f"page {scroll}px wide in a {inner}px window")
+    return faults
+
+
+def small_targets(page) -> list[str]:
+    """The visible targets smaller than TAP px either way, as "tap target … < 44 px"."""
+    return [f"tap target {t} < {TAP} px" for t in page.evaluate(SMALL_TARGETS, TAP)]
+
+
 SMALL_TARGETS = """(tap) => {
   const found = [];
   const seen = new Set();

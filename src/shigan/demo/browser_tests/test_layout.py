@@ -20,7 +20,7 @@ import pytest
 from django.templatetags.static import static
 
 from shigan.demo.browser_tests.conftest import ADMINISTRATORS
-from shigan.demo.browser_tests.phone_checks import SMALL_TARGETS, TAP
+from shigan.demo.browser_tests.phone_checks import page_faults, small_targets
 from shigan.demo.browser_tests.settle import settle
 from shigan.demo.services import DEMO_ACCOUNTS
 
@@ -188,15 +188,10 @@ def check_page(page, live_server, url, role, width, shots) -> list[str]:
     page.goto(url)
     settle(page)
     where = f"{role} {width}px {url.removeprefix(live_server.url)}"
-    problems = []
-    if "页面不存在" in page.title() or "没有权限" in page.title():
-        problems.append("dead end")
-    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    if scroll > inner:
-        problems.append(f"page {scroll}px wide in a {inner}px window")
+    problems = page_faults(page)
     problems += check_menu(page, width)
     if width < 641:  # a phone: thumb-sized targets (phone_checks.TAP, 44 px both ways)
-        problems += [f"tap target {t} < {TAP} px" for t in page.evaluate(SMALL_TARGETS, TAP)]
+        problems += small_targets(page)
     page.screenshot(path=os.path.join(shots, f"layout-{role}-{width}-{slug(url)}.png"))
     page.add_script_tag(url=live_server.url + static("vendor/axe-core/axe.min.js"))
     problems += page.evaluate(AXE_RUN, WCAG)

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from shigan.demo.browser_tests.phone_checks import SMALL_TARGETS, TABLES_AS_CARDS, TAP
+from shigan.demo.browser_tests.phone_checks import TABLES_AS_CARDS, page_faults, small_targets
 from shigan.demo.browser_tests.settle import settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -94,14 +94,9 @@ def slug(path: str) -> str:
 def check_phone_page(page, url: str) -> list[str]:
     """What is wrong with the page at 390 px: sideways scrolling, a table not read as cards, a
     target smaller than TAP."""
-    problems = []
-    if "页面不存在" in page.title() or "没有权限" in page.title():
-        problems.append("dead end")
-    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    if scroll > inner:
-        problems.append(f"page {scroll}px wide in a {inner}px window")
+    problems = page_faults(page)
     problems += page.evaluate(TABLES_AS_CARDS)
-    problems += [f"tap target {t} < {TAP} px" for t in page.evaluate(SMALL_TARGETS, TAP)]
+    problems += small_targets(page)
     return problems
 
 

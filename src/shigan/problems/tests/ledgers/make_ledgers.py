@@ -8,12 +8,12 @@ tests need neither. What each ledger must import as is written in ``test_office_
 """
 
 import csv
-import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
 import xlsxwriter
+
+from shigan.core.tests.sheets.make_sheets import convert  # LibreOffice saves the copies
 
 HERE = Path(__file__).resolve().parent
 HEADER = [
@@ -343,17 +343,6 @@ def write_sunid(path: Path) -> None:
 def write_csv(path: Path) -> None:
     with path.open("w", encoding="gb18030", newline="") as handle:
         csv.writer(handle).writerows(CSV_LINES)
-
-
-def convert(source: Path, fmt: str, target: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    with tempfile.TemporaryDirectory() as out:
-        subprocess.run(
-            [soffice, "--headless", "--convert-to", fmt, "--outdir", out, str(source)],
-            check=True,
-            capture_output=True,
-        )
-        shutil.move(Path(out) / f"{source.stem}.{fmt}", target)
 
 
 def main() -> None:
