@@ -451,6 +451,14 @@ SHIGAN_SMS_URL = os.environ.get("SHIGAN_SMS_URL", "")
 SHIGAN_SMS_TOKEN = os.environ.get("SHIGAN_SMS_TOKEN", "")
 SHIGAN_SMS_TEMPLATE_ID = os.environ.get("SHIGAN_SMS_TEMPLATE_ID", "")
 SHIGAN_SMS_SIGN_NAME = os.environ.get("SHIGAN_SMS_SIGN_NAME", "")
+# Channels send only to qyapi.weixin.qq.com / oapi.dingtalk.com over https and to the origins
+# listed here (comma-separated, e.g. "https://wx.gov.example,http://10.2.3.4:8080" for intranet
+# gateways and the SMS provider): notifications/outbound.py.
+SHIGAN_NOTIFY_ALLOWED_ORIGINS = [
+    o.strip().rstrip("/")
+    for o in os.environ.get("SHIGAN_NOTIFY_ALLOWED_ORIGINS", "").split(",")
+    if o.strip()
+]
 # Links in outgoing messages are made absolute with this address (e.g. https://shigan.example).
 SHIGAN_BASE_URL = os.environ.get("SHIGAN_BASE_URL", "")
 # What goes where: JSON {"<kind>": {"<role>": "immediate" | "digest" | "off"}} merged over the
