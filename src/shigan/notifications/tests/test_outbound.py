@@ -48,7 +48,7 @@ def test_a_robot_webhook_elsewhere_is_refused_at_send_without_a_request(
     assert delivery.state == "failed"
     assert delivery.attempts == 1  # refused for good: retrying cannot help
     assert "SHIGAN_WECOM_ROBOT_WEBHOOK" in delivery.error
-    assert "K" not in delivery.error.split("SHIGAN_WECOM_ROBOT_WEBHOOK")[0]
+    assert "key=" not in delivery.error  # the origin only: a webhook's query is its secret
     assert channels.requests == []
 
 
