@@ -75,3 +75,14 @@ def test_a_notice_link(client, make_user, target):
     client.force_login(user)
     notice = Notification.objects.get(user=user)
     assert_stays_on_site(client.post(reverse("notifications:read", args=[notice.pk])))
+
+
+def test_a_notice_link_does_not_leave_https(client, make_user):
+    """As the login page's `next`: on an https page a link to plain http of the same host is
+    not followed (a downgrade an observer on the wire could then rewrite)."""
+    user = make_user()
+    notification_send(recipients=[user], kind="test", text="外链", link="http://testserver/units/")
+    client.force_login(user)
+    notice = Notification.objects.get(user=user)
+    response = client.post(reverse("notifications:read", args=[notice.pk]), secure=True)
+    assert not response["Location"].startswith("http:")
