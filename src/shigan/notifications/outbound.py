@@ -1,6 +1,7 @@
 """Where shigan may send a request (server-side request forgery): only to the vendors' official
 https origins and to the origins an administrator lists in SHIGAN_NOTIFY_ALLOWED_ORIGINS (an
-intranet gateway, a 政务微信 deployment, an SMS provider; an `http://` origin listed there allows
+intranet gateway, a 政务微信 deployment, an SMS provider: comma-separated, e.g.
+"https://wx.gov.example,http://10.2.3.4:8080"; an `http://` origin listed there allows
 plain http to it and nowhere else). The addresses come from the environment, so the rule is
 checked when the server starts (`check`, notifications.E001) and again before every request,
 which never follows a redirect: a redirect is how an allowed host is turned against the
@@ -44,7 +45,9 @@ def _origin(url: str) -> tuple[str, str, int] | None:
 
 
 def _allowed() -> set[tuple[str, str, int]]:
-    origins = [*OFFICIAL_ORIGINS, *settings.SHIGAN_NOTIFY_ALLOWED_ORIGINS]
+    listed = settings.SHIGAN_NOTIFY_ALLOWED_ORIGINS  # comma-separated, from the environment
+    extra = listed.split(",") if isinstance(listed, str) else list(listed)
+    origins = [*OFFICIAL_ORIGINS, *(origin.strip() for origin in extra)]
     return {o for o in map(_origin, origins) if o}
 
 

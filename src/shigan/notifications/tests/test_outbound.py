@@ -90,5 +90,5 @@ def test_check_names_each_misconfigured_setting(settings):
     assert len(messages) == 2
     assert any("SHIGAN_WECOM_ROBOT_WEBHOOK" in m for m in messages)
     assert any("SHIGAN_SMS_URL" in m for m in messages)
-    settings.SHIGAN_NOTIFY_ALLOWED_ORIGINS = ["https://sms.intranet.example"]
+    settings.SHIGAN_NOTIFY_ALLOWED_ORIGINS = "https://sms.intranet.example/, http://10.2.3.4:8080"
     assert len([m for m in run_checks() if m.id == "notifications.E001"]) == 1
