@@ -426,10 +426,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shigan@localhost")
 
-# Channels (issue 18, README "消息渠道"): a notice also goes out on the first configured channel
-# the person has an address for, in SHIGAN_NOTIFY_CHANNELS order (default: wecom, wecom_robot,
-# dingtalk, dingtalk_robot, sms, email). People's WeCom/DingTalk ids and mobile numbers are
-# encrypted with SHIGAN_PETITION_KEY (core/crypto.py).
+# Channels (issue 18, README "消息渠道"): the first configured one a person has an address for,
+# in SHIGAN_NOTIFY_CHANNELS order; addresses encrypted with SHIGAN_PETITION_KEY (core/crypto.py).
+# Requests go only to the vendors' https hosts and SHIGAN_NOTIFY_ALLOWED_ORIGINS (outbound.py).
 SHIGAN_NOTIFY_CHANNELS = [
     c.strip() for c in os.environ.get("SHIGAN_NOTIFY_CHANNELS", "").split(",") if c.strip()
 ]
@@ -451,6 +450,7 @@ SHIGAN_SMS_URL = os.environ.get("SHIGAN_SMS_URL", "")
 SHIGAN_SMS_TOKEN = os.environ.get("SHIGAN_SMS_TOKEN", "")
 SHIGAN_SMS_TEMPLATE_ID = os.environ.get("SHIGAN_SMS_TEMPLATE_ID", "")
 SHIGAN_SMS_SIGN_NAME = os.environ.get("SHIGAN_SMS_SIGN_NAME", "")
+SHIGAN_NOTIFY_ALLOWED_ORIGINS = os.environ.get("SHIGAN_NOTIFY_ALLOWED_ORIGINS", "")
 # Links in outgoing messages are made absolute with this address (e.g. https://shigan.example).
 SHIGAN_BASE_URL = os.environ.get("SHIGAN_BASE_URL", "")
 # What goes where: JSON {"<kind>": {"<role>": "immediate" | "digest" | "off"}} merged over the

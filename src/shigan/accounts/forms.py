@@ -2,9 +2,15 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from shigan.accounts.choices import SystemRole
+from shigan.accounts.passwords import password_help
+
+# Computed when shown, in the request's language, from the settings of the moment.
+_password_help = lazy(password_help, str)
 
 __all__ = [
     "LoginForm",
@@ -64,10 +70,7 @@ class PasswordChangeForm(forms.Form):
     new_password = forms.CharField(
         label=_("新密码"),
         strip=False,
-        help_text=_(
-            "至少 10 位，含大写字母、小写字母、数字、其他字符中的至少三类，不能与用户名相近，"
-            "不能与最近 5 次用过的密码相同。"
-        ),
+        help_text=_password_help(history=True),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     new_password2 = forms.CharField(
@@ -89,8 +92,8 @@ class UserCreateForm(forms.Form):
     password = forms.CharField(
         label=_("初始密码"),
         strip=False,
-        help_text=_(
-            "至少 10 位，含大写字母、小写字母、数字、其他字符中的至少三类；用户首次登录后须修改。"
+        help_text=format_lazy(
+            "{} {}", _password_help(history=False), _("用户首次登录后须修改初始密码。")
         ),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )

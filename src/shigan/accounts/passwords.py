@@ -7,14 +7,27 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.password_validation import (
+    password_validators_help_texts,
+    validate_password,
+)
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from shigan.accounts.errors import AccountError, ErrorCode
 from shigan.accounts.models import PasswordHistory, User
 
-__all__ = ["password_check", "password_store"]
+__all__ = ["password_check", "password_help", "password_store"]
+
+
+def password_help(*, history: bool) -> str:
+    """What a new password must be, in the validators' own words (so the sentence follows
+    AUTH_PASSWORD_VALIDATORS) and, for a change, the history's."""
+    sentences = [str(text) for text in password_validators_help_texts()]
+    keep = settings.SHIGAN_PASSWORD_HISTORY
+    if history and keep > 0:
+        sentences.append(_("新密码不能与原密码及最近 %(n)s 次用过的密码相同。") % {"n": keep})
+    return " ".join(sentences)
 
 
 def password_check(password: str, user: User) -> None:

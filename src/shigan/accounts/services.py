@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +18,7 @@ from shigan.accounts.choices import SystemRole
 from shigan.accounts.errors import AccountError, ErrorCode
 from shigan.accounts.models import ApiToken, User
 from shigan.accounts.passwords import password_check, password_store
-from shigan.accounts.sessions import sessions_end_all
+from shigan.accounts.sessions import session_opened, sessions_end_all
 from shigan.audit.services import audit_record, audit_record_anonymous
 from shigan.core.actors import is_system_actor, require_actor
 from shigan.core.errors import DomainError
@@ -152,20 +154,25 @@ def user_set_password(
 
 @transaction.atomic
 def user_change_password(
-    *, actor: User, old_password: str, new_password: str, keep_session: str | None = None
+    *, actor: User, old_password: str, new_password: str, session: SessionBase | None = None
 ) -> User:
     """A user changes their own password (also when it has aged): the old one must be right,
-    the new one neither it nor one of the last few. `keep_session`: the session it is done
-    from, which stays signed in."""
+    the new one neither it nor one of the last few. `session`: the one it is done from, which
+    stays signed in under a new key (as after a login) and is counted again by the session
+    limit, in this transaction."""
     if not actor.check_password(old_password):
         raise AccountError(_("原密码不正确。"), code=ErrorCode.WRONG_PASSWORD, field="old_password")
+    keep = session.session_key if session is not None else None
     try:
-        return user_set_password(
-            actor=actor, user=actor, password=new_password, keep_session=keep_session
-        )
+        user_set_password(actor=actor, user=actor, password=new_password, keep_session=keep)
     except DomainError as error:
         error.field = "new_password"
         raise
+    if session is not None:
+        session.cycle_key()
+        session[HASH_SESSION_KEY] = actor.get_session_auth_hash()
+        session_opened(user=actor, session=session)
+    return actor
 
 
 def _require_system_admin(actor: User, message: str) -> None:

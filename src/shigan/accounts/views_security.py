@@ -12,7 +12,6 @@ import qrcode.image.svg
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
-from shigan.accounts import selectors, services, sessions
+from shigan.accounts import selectors, services
 from shigan.accounts import views as base_views
 from shigan.accounts.errors import AccountError, ErrorCode
 from shigan.accounts.forms import (
@@ -189,18 +188,15 @@ class PasswordChangeView(LoginRequiredMixin, View):
         form = PasswordChangeForm(request.POST)
         if form.is_valid():
             try:
-                user = services.user_change_password(
+                services.user_change_password(
                     actor=request.user,
                     old_password=form.cleaned_data["old_password"],
                     new_password=form.cleaned_data["new_password"],
-                    keep_session=request.session.session_key,
+                    session=request.session,
                 )
             except DomainError as error:
                 _form_error(form, error)
             else:
-                # This session stays signed in, under a new key (the limit counts it again).
-                update_session_auth_hash(request, user)
-                sessions.session_opened(user=user, session=request.session)
                 messages.success(request, _("密码已修改。"))
                 return redirect(_next(request))
         return self.get(request, form=form, status=400)

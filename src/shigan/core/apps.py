@@ -8,7 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
+        from django.core import checks
+
         from shigan.core import dates, search
+        from shigan.core.checks import api_limits_shared
+
+        checks.register(api_limits_shared, checks.Tags.security, deploy=True)
 
         dates.install()
         search.install()

@@ -240,7 +240,11 @@ def check(upload: Any, *, field: str = "files") -> Checked:
 
 def _check(upload: Any) -> Checked:
     file = upload if isinstance(upload, File) else File(upload)
-    name = os.path.basename((getattr(upload, "name", "") or "").replace("\\", "/")).strip()
+    name = os.path.basename((getattr(upload, "name", "") or "").replace("\\", "/"))
+    # Control and format characters (CR/LF, NUL, the right-to-left override that shows
+    # "发票\u202efdp.exe.pdf" as "发票fdp.exe.pdf" reversed) are dropped, as Django's own form
+    # parser does; a service may be handed a file that never went through it.
+    name = "".join(c for c in name if c.isprintable()).strip()
     name = name[:255] or _("未命名文件")
     size = getattr(file, "size", None)
     limit = max_bytes()

@@ -9,10 +9,15 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         # Imported here: they read the models, loaded only now.
+        from django.core import checks
+
         from shigan.audit.services import audit_checkpoint_now
         from shigan.core.jobs import job_finished
         from shigan.notifications import receivers, tasks  # noqa: F401  (registers the tasks)
+        from shigan.notifications.checks import outbound_addresses
         from shigan.notifications.watch import register_watcher
+
+        checks.register(outbound_addresses)
 
         # The daily signed checkpoint of the audit chain (issue 16), besides every Nth entry;
         # it marks nothing, hence 0.

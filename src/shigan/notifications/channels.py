@@ -33,6 +33,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from shigan.notifications.choices import ChannelCode
+from shigan.notifications.outbound import url_refusal
 
 __all__ = [
     "ChannelError",
@@ -67,16 +68,49 @@ def _timeout() -> float:
     return float(settings.SHIGAN_NOTIFY_TIMEOUT)
 
 
-def http_json(method: str, url: str, body: dict | None = None, headers: dict | None = None):
-    """One JSON request; the decoded JSON answer. Timeouts, refused connections and non-2xx
-    answers are ChannelErrors worth retrying."""
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an error (outbound.py): following one could reach an intranet address."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        raise ChannelError(
+            _("对方要求跳转（HTTP %(code)s）；为防止请求被引向内网，不予跟随。") % {"code": code},
+            retry=False,
+        )
+
+
+# Only http(s): urllib's default opener would also read file:// and ftp:// URLs.
+_opener = urllib.request.OpenerDirector()
+for _handler in (
+    urllib.request.HTTPHandler(),
+    urllib.request.HTTPSHandler(),
+    urllib.request.HTTPDefaultErrorHandler(),
+    urllib.request.HTTPErrorProcessor(),
+    _NoRedirect(),
+):
+    _opener.add_handler(_handler)
+
+
+def http_json(
+    method: str,
+    url: str,
+    body: dict | None = None,
+    headers: dict | None = None,
+    *,
+    setting: str = "",
+):
+    """One JSON request to an allowed address (`setting` names where it was configured); the
+    decoded JSON answer. Timeouts, refused connections and non-2xx answers are ChannelErrors
+    worth retrying; an address outside the rule or a redirect is not."""
+    refusal = url_refusal(url, setting)
+    if refusal:
+        raise ChannelError(refusal, retry=False)
     data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
     request = urllib.request.Request(url, data=data, method=method)
     request.add_header("Content-Type", "application/json; charset=utf-8")
     for name, value in (headers or {}).items():
         request.add_header(name, value)
     try:
-        with urllib.request.urlopen(request, timeout=_timeout()) as response:
+        with _opener.open(request, timeout=_timeout()) as response:
             raw = response.read()
     except urllib.error.HTTPError as error:
         raise ChannelError(_("服务端返回 HTTP %(code)s") % {"code": error.code}) from error
@@ -106,13 +140,13 @@ def _vendor_ok(answer: dict) -> dict:
     return answer
 
 
-def _token(cache_key: str, url: str) -> str:
+def _token(cache_key: str, url: str, setting: str) -> str:
     """An access token, cached for a little less than it lives (the vendors ask callers to
     cache it: fetching it for every message is rate-limited)."""
     token = cache.get(cache_key)
     if token:
         return token
-    answer = _vendor_ok(http_json("GET", url))
+    answer = _vendor_ok(http_json("GET", url, setting=setting))
     token = answer.get("access_token") or ""
     if not token:
         raise ChannelError(_("未取得 access_token"))
@@ -192,7 +226,9 @@ class WeComChannel(Channel):
         query = urllib.parse.urlencode(
             {"corpid": settings.SHIGAN_WECOM_CORP_ID, "corpsecret": settings.SHIGAN_WECOM_SECRET}
         )
-        token = _token(self._token_key(), f"{base}/cgi-bin/gettoken?{query}")
+        token = _token(
+            self._token_key(), f"{base}/cgi-bin/gettoken?{query}", "SHIGAN_WECOM_API_BASE"
+        )
         body = {
             "touser": address.wecom_userid,
             "msgtype": "text",
@@ -202,7 +238,7 @@ class WeComChannel(Channel):
         }
         url = f"{base}/cgi-bin/message/send?access_token={urllib.parse.quote(token)}"
         try:
-            answer = _vendor_ok(http_json("POST", url, body))
+            answer = _vendor_ok(http_json("POST", url, body, setting="SHIGAN_WECOM_API_BASE"))
         except ChannelError:
             _forget_token(self._token_key())
             raise
@@ -229,7 +265,10 @@ class WeComRobotChannel(Channel):
             content["mentioned_mobile_list"] = [address.mobile]
         _vendor_ok(
             http_json(
-                "POST", settings.SHIGAN_WECOM_ROBOT_WEBHOOK, {"msgtype": "text", "text": content}
+                "POST",
+                settings.SHIGAN_WECOM_ROBOT_WEBHOOK,
+                {"msgtype": "text", "text": content},
+                setting="SHIGAN_WECOM_ROBOT_WEBHOOK",
             )
         )
 
@@ -269,7 +308,7 @@ class DingTalkChannel(Channel):
                 "appsecret": settings.SHIGAN_DINGTALK_APP_SECRET,
             }
         )
-        token = _token(self._token_key(), f"{base}/gettoken?{query}")
+        token = _token(self._token_key(), f"{base}/gettoken?{query}", "SHIGAN_DINGTALK_API_BASE")
         body = {
             "agent_id": int(settings.SHIGAN_DINGTALK_AGENT_ID),
             "userid_list": address.dingtalk_userid,
@@ -280,7 +319,7 @@ class DingTalkChannel(Channel):
             f"?access_token={urllib.parse.quote(token)}"
         )
         try:
-            _vendor_ok(http_json("POST", url, body))
+            _vendor_ok(http_json("POST", url, body, setting="SHIGAN_DINGTALK_API_BASE"))
         except ChannelError:
             _forget_token(self._token_key())
             raise
@@ -307,7 +346,7 @@ class DingTalkRobotChannel(Channel):
         else:
             at = {"atMobiles": [address.mobile], "isAtAll": False}
         body = {"msgtype": "text", "text": {"content": _content(text, link)}, "at": at}
-        _vendor_ok(http_json("POST", url, body))
+        _vendor_ok(http_json("POST", url, body, setting="SHIGAN_DINGTALK_ROBOT_WEBHOOK"))
 
 
 class SmsChannel(Channel):

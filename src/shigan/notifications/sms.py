@@ -34,7 +34,7 @@ class GenericJsonGateway(SmsGateway):
             "phone_numbers": [mobile],
             "params": {"content": text},
         }
-        answer = http_json("POST", settings.SHIGAN_SMS_URL, body, headers)
+        answer = http_json("POST", settings.SHIGAN_SMS_URL, body, headers, setting="SHIGAN_SMS_URL")
         code = answer.get("code", 0) if isinstance(answer, dict) else 0
         if code not in (0, "0"):
             message = answer.get("message", "") if isinstance(answer, dict) else ""

@@ -53,7 +53,9 @@ class NotificationReadView(LoginRequiredMixin, View):
         notification = selectors.notification_get(user=request.user, pk=pk)
         services.notification_mark_read(user=request.user, notification=notification)
         link = notification.link
-        if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
+        if link and url_has_allowed_host_and_scheme(
+            link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
             return redirect(link)
         return redirect("notifications:list")
 

@@ -92,6 +92,7 @@ PRODUCTION = {
     "SHIGAN_AUDIT_KEY": "a" * 50,
     "ALLOWED_HOSTS": "ledger.example.gov.cn",
     "CSRF_TRUSTED_ORIGINS": "https://ledger.example.gov.cn",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",  # never connected to by these commands
 }
 
 
@@ -111,6 +112,28 @@ def test_check_deploy_finds_a_debug_production(tmp_path):
         tmp_path / "prod", "check", "--deploy", "--fail-level", "WARNING", DEBUG="1", **PRODUCTION
     )
     assert done.returncode != 0 and "DEBUG" in done.stderr
+
+
+def test_check_deploy_warns_that_without_redis_each_process_counts_api_calls(tmp_path):
+    without_redis = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+    done = run(tmp_path / "prod", "check", "--deploy", "--fail-level", "WARNING", **without_redis)
+    assert done.returncode != 0 and "REDIS_URL" in done.stderr and "shigan.W001" in done.stderr
+    switched_off = without_redis | {"SHIGAN_API_RATE_USER": "0", "SHIGAN_API_RATE_ANON": "off"}
+    done = run(tmp_path / "prod", "check", "--deploy", "--fail-level", "WARNING", **switched_off)
+    assert done.returncode == 0, done.stderr
+
+
+def test_with_redis_the_api_limits_count_in_redis(tmp_path):
+    """Every worker and node counts against one limit: the throttles' cache is Redis."""
+    script = (
+        "from rest_framework.throttling import SimpleRateThrottle as T;"
+        "from shigan.core.throttling import AccountRateThrottle as A;"
+        "print(type(T.cache._connections[T.cache._alias] if hasattr(T.cache, '_alias')"
+        " else T.cache).__name__, A.cache is T.cache)"
+    )
+    done = run(tmp_path / "prod", "shell", "-c", script, **PRODUCTION)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-2:] == ["RedisCache", "True"]  # after the shell's banner
 
 
 def test_stored_files_and_checkpoints_are_private(tmp_path, settings):

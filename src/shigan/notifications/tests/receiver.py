@@ -77,6 +77,8 @@ def _handler(receiver: Receiver):
             data = json.dumps(body).encode()
             try:
                 self.send_response(status)
+                if 300 <= status < 400:  # a scripted redirect: the body names where to
+                    self.send_header("Location", body["location"])
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -129,5 +131,7 @@ def channels(settings, receiver):
     settings.SHIGAN_NOTIFY_RULES = ""
     settings.SHIGAN_NOTIFY_MAX_ATTEMPTS = 3
     settings.EMAIL_HOST = ""
+    # The receiver is a plain-http intranet gateway an administrator has listed.
+    settings.SHIGAN_NOTIFY_ALLOWED_ORIGINS = [url]
     yield receiver
     cache.clear()
