@@ -133,15 +133,14 @@ class PetitionImporter(Importer):
 
 def mask_errors(result) -> None:
     """Personal cells in an error report are masked: the report is a file kept on disk."""
-    masks = {
-        str(c.title): mask
-        for c, mask in zip(
-            (c for c in COLUMNS if c.key in PERSONAL_KEYS),
+    masks = dict(
+        zip(
+            PERSONAL_KEYS,
             (crypto.mask_name, crypto.mask_id_number, crypto.mask_phone, crypto.mask_address),
             strict=True,
         )
-    }
+    )
     for error in result.errors:
-        mask = masks.get(error.column)
+        mask = masks.get(error.key)
         if mask is not None and error.value not in (None, ""):
             error.value = mask(str(error.value))

@@ -228,6 +228,7 @@ class Importer:
                 row.raw.get(key, ""),
                 message,
                 self.column_letter(key),
+                key or "",
             )
         )
 
@@ -368,6 +369,11 @@ class Importer:
     # -- the run -----------------------------------------------------------------------------
 
     def column_title(self, key: str | None) -> str:
+        """The column's heading as the sheet writes it (a clerk looks for her own "完成时限",
+        not the importer's "整改时限"), its line breaks dropped; the importer's title before
+        the header is read or for a column the sheet lacks."""
+        if heading := self.header_cells.get(key or ""):
+            return "".join(line.strip() for line in heading.splitlines())
         for column in self.columns:
             if column.key == key:
                 return str(column.title)

@@ -408,3 +408,24 @@ def test_other_sheets_with_the_header_are_named_not_dropped_silently():
     ]
     one = _xlsx([["会议名称", "日期"], ["a", "2023-06-30"]])
     assert MeetingImporter(store=[]).run(one, "a.xlsx").notes == []
+
+
+def test_errors_name_the_column_as_the_sheet_titles_it():
+    # A clerk looks for the heading of her own sheet: "召开\n日期" (the importer's 日期), "人数
+    # （人）", "会议名称" under a wrapped title: a bad cell, a service's refusal and a formula
+    # name the sheet's heading (its line break dropped), with the column letter and row.
+    def build(wb):
+        ws = wb.add_worksheet()
+        ws.write_row(0, 0, ["序号", "会议\n名称", "召开\n日期", "人数（人）"])
+        ws.write_row(1, 0, [1, "读书班", "上周五", 12])
+        ws.write_row(2, 0, [2, "党课", "2023-06-30", 5000])
+        ws.write_formula(3, 1, '="读书"&"班"', None, "读书班")
+        ws.write_row(3, 2, ["2023-07-01", "十二"])
+
+    result = MeetingImporter(store=[], mode=ImportMode.VALID_ROWS).run(_book(build), "a.xlsx")
+    assert [(e.row, e.letter, e.column) for e in result.errors] == [
+        (2, "C", "召开日期"),
+        (3, "D", "人数（人）"),
+        (4, "D", "人数（人）"),
+        (4, "B", "会议名称"),
+    ]

@@ -61,7 +61,8 @@ def test_units_written_with_the_names_above_them_resolve(units, calendar, editor
     result = run(editor, units, campaign, wrong)
     assert not result.committed and not Problem.objects.filter(title="己问题").exists()
     [error] = result.errors
-    assert (error.row, error.letter, error.column) == (3, "D", "责任单位")
+    # The column as the sheet titles it.
+    assert (error.row, error.letter, error.column) == (3, "D", "责任单位（部门）")
     assert "找不到" in error.message
 
 
