@@ -1,8 +1,8 @@
 """What surrounds the table in an office's sheet: its header (on any row, perhaps two rows
 with a group's title merged over its sub-titles), the totals lines in it (合计), the sign-off
-lines below it (填报人, 审核人,
-联系电话, 制表, 备注, 单位盖章 …) that end it, the ledger's own date written above or below it
-("填报日期：2023年6月15日"), and which cells hold formulas and which rows are hidden.
+lines below it (填报人, 审核人, 联系电话, 制表, 备注, 单位盖章, 以上情况属实 …) that end it, the
+ledger's own date written above or below it ("填报日期：2023年6月15日"), and which cells hold
+formulas and which rows are hidden.
 
 Offices print their ledgers, so the table is framed by lines meant for a signature or a seal;
 they are neither data nor errors. The ledger's date is the date its facts were true, which is
@@ -68,17 +68,34 @@ _SIGN_OFF = (
     "附",
     "单位盖章",
     "单位(盖章)",
-    "(盖章)",
     "盖章",
+    "单位公章",
+    "单位(公章)",
+    "公章",
     "签字",
     "负责人",
     "主要负责人",
+    "单位负责人",
     "分管领导",
     "经办人",
+    "签发人",
+    "统计人",
+    "报送单位",
+    "日期",
 )
+# A word may stand in brackets of its own: "（盖章）", "（单位盖章）".
 _SIGN_OFF_LINE = re.compile(
-    r"^(?:" + "|".join(re.escape(w) for w in sorted(_SIGN_OFF, key=len, reverse=True)) + r")"
-    r"\s*(?:[:：(（]|$|\s)"
+    r"^\(?(?:" + "|".join(re.escape(w) for w in sorted(_SIGN_OFF, key=len, reverse=True)) + r")"
+    r"\)?\s*(?:[:：(（]|$|\s)"
+)
+# Lines that end the table only when alone in their row (a row of the table fills other
+# cells too, whatever its first words): the declaration signed under a ledger ("以上情况属实",
+# "经核实，以上内容真实准确", "本单位承诺…") and the date left blank to be written by hand at
+# the signature ("2023年  月  日").
+_DECLARATION = re.compile(
+    r"^(?:经[^,，。]{0,8}[,，])?(?:以上|上述|本表|本单位|我单位)[^。]{0,30}?"
+    r"(?:属实|真实|准确|无误|承诺|负责)"
+    r"|^(?:\d{2,4})?年月日$"
 )
 _DATE_LABEL = re.compile(
     r"(?:填报日期|填表日期|报送日期|制表日期|统计日期|截止日期|截至日期|日期|截至|截止)"
@@ -321,9 +338,14 @@ def _first_text(row: list[Any]) -> str:
 
 
 def is_sign_off(row: list[Any]) -> bool:
-    """A sign-off line: its first filled cell starts with a sign-off word."""
+    """A sign-off line: its first filled cell starts with a sign-off word, or is a signed
+    declaration or a blank date alone in its row."""
     text = _first_text(row)
-    return bool(text) and bool(_SIGN_OFF_LINE.match(text))
+    if not text:
+        return False
+    if _SIGN_OFF_LINE.match(text):
+        return True
+    return bool(_DECLARATION.match(text)) and sum(bool(normalize_text(c)) for c in row) == 1
 
 
 def footer_start(rows: list[list[Any]], first: int) -> int:

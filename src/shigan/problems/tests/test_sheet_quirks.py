@@ -213,3 +213,38 @@ def test_notes_under_the_table_end_it(units, calendar, editor, campaign):
         rows = [[1, "学习不深入", "制定计划", "2023-06-30"], ["合计", "1个问题"], [], *notes]
         result = run(editor, units, campaign, _ledger(header, rows), dry_run=True)
         assert result.errors == [] and result.total == 1, (notes, result.errors)
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        [["以上情况属实。"], ["填报人：张三  审核人：李四  联系电话：0479-1234567"]],
+        [["以上填报内容真实准确，如有不实愿承担责任。"]],
+        [["经核实，以上情况属实。"], ["单位负责人（签字）："]],
+        [["单位（盖章）"], ["填报日期：2023年6月30日"]],
+        [["（单位盖章）"], ["2023年  月  日"]],
+        [["报送单位：阿巴嘎旗委办公室（公章）"], ["年    月    日"]],
+    ],
+)
+def test_a_declaration_under_the_table_ends_it(units, calendar, editor, campaign, block):
+    # The declaration and signature block an office prints under its table is no row missing
+    # its fields.
+    header = ["序号", "问题", "整改措施", "整改时限"]
+    rows = [[1, "学习不深入", "制定计划", "2023-06-30"], [], *block]
+    result = run(editor, units, campaign, _ledger(header, rows), dry_run=True)
+    assert result.errors == [] and result.total == 1, result.errors
+
+
+def test_a_row_that_starts_like_a_declaration_is_still_a_row(units, calendar, editor, campaign):
+    # No 序号 column: a problem's own words open the row. It is a row (its other cells are
+    # filled), and so is the one under it.
+    header = ["问题", "整改措施", "整改时限"]
+    rows = [
+        ["以上报代替落实，数据不真实不准确", "建立核查制度", "2023-06-30"],
+        ["单位负责人 履职不到位", "约谈提醒", "2023-07-31"],
+        ["学习不深入", "制定计划", "2023-06-30"],
+        [],
+        ["以上情况属实。"],
+    ]
+    result = run(editor, units, campaign, _ledger(header, rows), dry_run=True)
+    assert result.errors == [] and result.total == 3, result.errors
