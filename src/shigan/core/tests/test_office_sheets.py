@@ -429,3 +429,39 @@ def test_errors_name_the_column_as_the_sheet_titles_it():
         (4, "D", "人数（人）"),
         (4, "B", "会议名称"),
     ]
+
+
+def test_a_month_written_with_a_dot_or_a_dash_is_a_deadline_by_its_end():
+    # "2023.6", "2023-06", "2023/6" in a deadline column: by the end of the month, as 2023年6月.
+    # Typed into a cell not formatted as text, "2023.6" is the number 2023.6, and "2023.10" the
+    # number 2023.1: read as June, and refused as "January or October?". A date and a date cell
+    # read as before; a month is still no 日期.
+    rows = [
+        ["会议名称", "日期", "人数", "完成时限"],
+        ["a", "2023-06-01", 1, "2023.6"],
+        ["b", "2023-06-01", 1, "2023-06"],
+        ["c", "2023-06-01", 1, "2023/6前"],
+        ["d", "2023-06-01", 1, 2023.6],
+        ["e", "2023-06-01", 1, 2023.12],
+        ["f", "2023-06-01", 1, "2023/6/30"],
+        ["g", "2023-06-01", 1, date(2023, 7, 15)],
+        ["h", "2023-06-01", 1, 45107],
+        ["i", "2023-06-01", 1, 2023.1],
+        ["j", "2023.6", 1, ""],
+    ]
+    store = []
+    result = DeadlineMeetingImporter(store=store, mode=ImportMode.VALID_ROWS).run(
+        _xlsx(rows, date_cells={(7, 3)}), "a.xlsx"
+    )
+    assert [(e.row, e.letter) for e in result.errors] == [(10, "D"), (11, "B")], result.errors
+    assert "10月" in result.errors[0].message
+    assert [(r["title"], r["due_on"]) for r in store] == [
+        ("a", date(2023, 6, 30)),
+        ("b", date(2023, 6, 30)),
+        ("c", date(2023, 6, 30)),
+        ("d", date(2023, 6, 30)),
+        ("e", date(2023, 12, 31)),
+        ("f", date(2023, 6, 30)),
+        ("g", date(2023, 7, 15)),
+        ("h", date(2023, 6, 30)),
+    ]

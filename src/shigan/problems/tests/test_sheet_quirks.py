@@ -2,6 +2,7 @@
 the way an address is written, a totals line under the table; imported twice, it adds nothing."""
 
 import io
+from datetime import date
 
 import pytest
 import xlsxwriter
@@ -248,3 +249,30 @@ def test_a_row_that_starts_like_a_declaration_is_still_a_row(units, calendar, ed
     ]
     result = run(editor, units, campaign, _ledger(header, rows), dry_run=True)
     assert result.errors == [] and result.total == 3, result.errors
+
+
+def test_a_month_written_with_a_dot_is_a_deadline_by_its_end(units, calendar, editor, campaign):
+    # 整改时限 "2023.6" (text or the number a cell makes of it), "2023-06", and a period of
+    # months "2023.6-2023.8" (by its end: not 2023.6.20, which its first digits would spell).
+    header = ["序号", "问题", "整改措施", "整改时限"]
+    rows = [
+        [1, "甲问题", "措施", "2023.6"],
+        [2, "乙问题", "措施", 2023.6],
+        [3, "丙问题", "措施", "2023-06"],
+        [4, "丁问题", "措施", "2023.6-2023.8"],
+        [5, "戊问题", "措施", "2023.6.30"],
+        [6, "己问题", "措施", 45107],
+        [7, "庚问题", "措施", "2023.06.1-2023.9.30"],
+    ]
+    result = run(editor, units, campaign, _ledger(header, rows))
+    assert result.errors == [] and result.created == 7, result.errors
+    deadlines = dict(Problem.objects.values_list("title", "deadline"))
+    assert deadlines == {
+        "甲问题": date(2023, 6, 30),
+        "乙问题": date(2023, 6, 30),
+        "丙问题": date(2023, 6, 30),
+        "丁问题": date(2023, 8, 31),
+        "戊问题": date(2023, 6, 30),
+        "己问题": date(2023, 6, 30),
+        "庚问题": date(2023, 9, 30),
+    }
