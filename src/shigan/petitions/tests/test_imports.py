@@ -152,3 +152,15 @@ def test_errors_name_the_sheets_own_heading_and_stay_masked(agents, people):
     (error,) = result.errors
     assert (error.row, error.letter, error.column) == (2, "D", "公民身份号码")
     assert error.value == "152527********1239"
+
+
+def test_two_phone_numbers_in_one_cell_are_refused_naming_the_cell(agents, people):
+    # The petitioner's 联系电话 holds one number: a cell of two is refused as such (masked in
+    # the report like any phone), not sent to the service to be called "not digits".
+    bad = [[*ROWS[0][:4], "13812345678、0471-1234567", *ROWS[0][5:]]]
+    result = PetitionImporter(actor=people["gacha_agent"], agent=agents["gacha"]).run(
+        sheet(bad), "b.xlsx"
+    )
+    (error,) = result.errors
+    assert (error.row, error.letter, error.column) == (2, "E", "联系电话")
+    assert "只能填一个号码" in error.message and Petition.objects.count() == 0
