@@ -34,12 +34,17 @@ import zipfile
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from shigan.core.spreadsheets.hidden import sheet_hidden_rows
-from shigan.core.spreadsheets.xml_scan import SheetLimits, check_extent, formula_cells, hidden_rows
+from shigan.core.spreadsheets.xml_scan import (
+    SheetLimits,
+    check_extent,
+    formula_cells,
+    hidden_rows,
+    limit,
+)
 
 __all__ = [
     "Refused",
@@ -56,10 +61,6 @@ SHEETS_TRIED = 20  # visible worksheets read, at most, looking for the one the c
 Rows = list[list[Any]]
 
 ZIP_FORMATS = (".xlsx", ".xlsm", ".ods")
-
-
-def _limit(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
 
 
 class Refused(Exception):
@@ -94,12 +95,12 @@ def check_zip(archive: zipfile.ZipFile) -> None:
     total = 0
     for member in members:
         total += member.file_size
-        if member.file_size > _limit("SHIGAN_SHEET_MAX_MEMBER_BYTES", 200 * 2**20):
+        if member.file_size > limit("SHIGAN_SHEET_MAX_MEMBER_BYTES", 200 * 2**20):
             raise Refused(_("表格内单个部件解压后过大"))
         ratio = member.file_size / max(member.compress_size, 1)
-        if member.file_size > 2**20 and ratio > _limit("SHIGAN_SHEET_MAX_RATIO", 100):
+        if member.file_size > 2**20 and ratio > limit("SHIGAN_SHEET_MAX_RATIO", 100):
             raise Refused(_("压缩比异常（疑似压缩炸弹）"))
-    if total > _limit("SHIGAN_SHEET_MAX_UNPACKED_BYTES", 300 * 2**20):
+    if total > limit("SHIGAN_SHEET_MAX_UNPACKED_BYTES", 300 * 2**20):
         raise Refused(_("表格解压后总量过大"))
 
 
@@ -221,8 +222,8 @@ def _child(data: bytes, ext: str, accept: Callable[[Rows], bool] | None, write_f
     """In the forked child: limits, read, write the pickled outcome, leave."""
     # On top of what the process already maps (a forked worker's threads and libraries):
     # the reader may take this much more.
-    memory = _mapped_bytes() + _limit("SHIGAN_SHEET_MAX_MEMORY_BYTES", 2**30)
-    cpu = _limit("SHIGAN_SHEET_MAX_CPU_SECONDS", 60)
+    memory = _mapped_bytes() + limit("SHIGAN_SHEET_MAX_MEMORY_BYTES", 2**30)
+    cpu = limit("SHIGAN_SHEET_MAX_CPU_SECONDS", 60)
     code = 0
     faulthandler.disable()  # an abort on the memory limit is expected here, not a crash report
     try:
@@ -249,7 +250,7 @@ def _child(data: bytes, ext: str, accept: Callable[[Rows], bool] | None, write_f
 
 
 def _collect(pid: int, read_fd: int) -> bytes:
-    deadline = time.monotonic() + _limit("SHIGAN_SHEET_TIMEOUT_SECONDS", 120)
+    deadline = time.monotonic() + limit("SHIGAN_SHEET_TIMEOUT_SECONDS", 120)
     chunks: list[bytes] = []
     with os.fdopen(read_fd, "rb", buffering=0) as pipe:
         while True:
