@@ -395,7 +395,11 @@ class Importer:
             # check leaves this process's importer as it was).
             # Its formula cells and hidden rows are found there too (an xlsx's in its XML,
             # unpacked once).
-            sheet = read_sheet(data, filename, accept=self._has_header)
+            # The header is found in the first rows (and the one below a two-row header's
+            # upper row): another sheet with the same header is named from those alone.
+            sheet = read_sheet(
+                data, filename, accept=self._has_header, accept_rows=HEADER_SCAN_ROWS + 1
+            )
             self.formulas, self.hidden_rows = sheet.formulas, sheet.hidden
             records = self.records(sheet.rows)
             if sheet.others:
