@@ -189,11 +189,27 @@ SUNID_CSV = {
     "群众办事跑腿多": {"unit": "达来苏木", "state": OPEN, "deadline": D(2023, 6, 1)},
 }
 
+# The township's WPS ledger (make_ledgers.write_township), imported at the township.
+TOWN = {
+    "村级活动场所管理不规范": {
+        "unit": "别力古台镇",
+        "state": PENDING,  # 是否完成: 是 (否, below: in progress)
+        "measures": ["制定管理制度", "定期检查"],
+        "done": [True, True],
+        "deadline": D(2023, 6, 30),  # "２０２３年６月３０日"
+    },
+    "惠民政策宣传不到位": {"unit": "别力古台镇", "state": STARTED, "deadline": D(2023, 9, 30)},
+    "理论学习形式单一": {"unit": "别力古台镇", "state": STARTED, "deadline": D(2023, 12, 31)},
+    "党员教育管理松散": {"unit": "别力古台镇", "state": STARTED, "deadline": D(2023, 10, 31)},
+}
+
 CASES = [
     ("abag-banner-2023-06-15.xlsx", "阿巴嘎旗", ABAG, 3),
     ("xilingol-league-2023-06-20.xls", "锡林郭勒盟", LEAGUE, 0),
     ("sunid-left-banner-2023-06-16.ods", "苏尼特左旗", SUNID_ODS, 0),
     ("sunid-left-banner-2023-06-18-gb18030.csv", "苏尼特左旗", SUNID_CSV, 0),
+    ("beiligutai-town-2023-06-30.xlsx", "别力古台镇", TOWN, 0),
+    ("beiligutai-town-2023-06-30.xls", "别力古台镇", TOWN, 0),
 ]
 
 
