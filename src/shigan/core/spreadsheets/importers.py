@@ -34,6 +34,7 @@ from shigan.core.spreadsheets.layout import (
     is_aside,
     ledger_date,
     other_sheets_note,
+    unread_columns_note,
 )
 from shigan.core.spreadsheets.reading import SheetReadError, read_sheet
 from shigan.core.spreadsheets.rows import Parser, Record, Row, RowError, RowReader, is_blank
@@ -316,6 +317,8 @@ class Importer:
         header, positions = self.locate_header(rows)
         end = footer_start(rows, header + 1)
         self.positions = positions
+        if unread := unread_columns_note(rows, header, end, positions):
+            self.notes.append(unread)
         self.ledger_date = ledger_date(rows[:header] + rows[end:]) or self.as_of
         if self.ledger_date is not None:
             self.default_year = self.ledger_date.year

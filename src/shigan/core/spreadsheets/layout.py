@@ -34,6 +34,7 @@ __all__ = [
     "footer_start",
     "ledger_date",
     "other_sheets_note",
+    "unread_columns_note",
 ]
 
 FORMULA_MESSAGE = gettext_lazy("单元格是公式，请复制后选择性粘贴为数值。")
@@ -382,6 +383,41 @@ def other_sheets_note(sheet: str, others: list[str]) -> str:
         "工作簿中另有 %(n)d 个工作表（%(names)s）也有本表的表头，未导入；只读取了“%(sheet)s”。"
         "请分别导入，或合并到一个工作表后再导入。"
     ) % {"n": len(others), "names": "".join(f"“{name}”" for name in others), "sheet": sheet}
+
+
+def _unread_headings(
+    rows: list[list[Any]], header: int, end: int, found: dict[str, int]
+) -> list[tuple[int, str]]:
+    """(index, heading) of the header's columns that no column of the importer took and that
+    hold something in the table: in the header's row, or in the row above it for a title
+    merged down over a two-row header (a group's title over read sub-titles is not one)."""
+    line = rows[header]
+    two_rows = header > 0 and any(c >= len(line) or not header_key(line[c]) for c in found.values())
+    lines = [rows[header - 1], line] if two_rows else [line]
+    taken = set(found.values())
+    unread = []
+    for c in range(max(map(len, lines))):
+        heading = _cell(lines, c)
+        if c in taken or not header_key(heading) or is_numbering(heading):
+            continue
+        if any(c < len(row) and normalize_text(row[c]) for row in rows[header + 1 : end]):
+            unread.append((c, "".join(str(heading).split())))
+    return unread
+
+
+def unread_columns_note(
+    rows: list[list[Any]], header: int, end: int, found: dict[str, int]
+) -> str | None:
+    """What to tell of the filled columns the importer does not read ("完成时间" beside its
+    columns): their cells are not imported, and the clerk must not think they were."""
+    unread = _unread_headings(rows, header, end, found)
+    if not unread:
+        return None
+    named = "、".join(
+        _("“%(heading)s”（%(letter)s 列）") % {"heading": h, "letter": xl_col_to_name(c)}
+        for c, h in unread
+    )
+    return _("表头中的%(columns)s不是本表读取的列，其中填写的内容不会导入。") % {"columns": named}
 
 
 def hidden_rows_note(numbers: list[int], *, preview: bool) -> str:

@@ -465,3 +465,18 @@ def test_a_month_written_with_a_dot_or_a_dash_is_a_deadline_by_its_end():
         ("g", date(2023, 7, 15)),
         ("h", date(2023, 6, 30)),
     ]
+
+
+def test_a_column_the_importer_does_not_read_is_named_not_dropped_silently():
+    # 备注 and 联系人 are no columns of the meetings sheet: filled, they are named in a note (with
+    # their letters), not dropped unsaid; an empty one, a 序号 and a blank heading are not.
+    rows = [
+        ["序号", "会议名称", "日期", "备注", "人数", "联系人", "", "记录人"],
+        [1, "读书班", "2023-06-30", "线上线下结合", 12, "", "x", ""],
+        [2, "党课", "2023-07-01", "", 30, "", "", ""],
+    ]
+    result = MeetingImporter(store=[]).run(_xlsx(rows), "a.xlsx")
+    assert result.errors == [] and result.created == 2, result.errors
+    assert result.notes == ["表头中的“备注”（D 列）不是本表读取的列，其中填写的内容不会导入。"]
+    rows = [["会议名称", "日期", "备注"], ["读书班", "2023-06-30", ""]]
+    assert MeetingImporter(store=[]).run(_xlsx(rows), "a.xlsx").notes == []

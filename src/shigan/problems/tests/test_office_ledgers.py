@@ -562,3 +562,14 @@ def test_a_moved_deadline_is_asked_for_as_an_extension(make_user, campaign, rost
     again = LedgerImporter(actor=clerk, unit=root, campaign=campaign).run(data, name)
     assert (again.updated, again.unchanged) == (0, 8)
     assert DeadlineExtension.objects.filter(problem=theory).count() == 1
+
+
+def test_the_township_ledgers_completion_dates_are_named_as_not_read(make_user, campaign, roster):
+    # Its 完成时间 (under 整改情况) is no column of the ledger: the clerk is told so, not left
+    # to think the dates were kept.
+    root = unit("别力古台镇")
+    result = import_ledger(
+        make_user(Role.EDITOR, root), root, campaign, "beiligutai-town-2023-06-30.xlsx"
+    )
+    assert result.errors == [] and result.created == 4
+    assert "表头中的“完成时间”（H 列）不是本表读取的列，其中填写的内容不会导入。" in result.notes
