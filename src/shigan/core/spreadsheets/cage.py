@@ -166,8 +166,7 @@ def _scan(
     and hidden rows found."""
     member = members.get(name)
     if member is None:
-        for other in _worksheets(archive):
-            check_extent(archive.read(other))
+        _extent_checked(archive, members, name)  # every worksheet's
         member = next(iter(members.values()), None)
         if member is None:
             return set(), set()
