@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from shigan.core.spreadsheets.values import normalize_text
 
-__all__ = ["normalize_phone", "invalid_phone_message"]
+__all__ = ["normalize_phone", "invalid_phone_message", "several_phones_message", "phone_count"]
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 # Area codes beginning 01 or 02 have three digits (010, 020–029), all others four.
@@ -34,10 +34,42 @@ def normalize_phone(text: object) -> str | None:
     return f"{area}-{number}" + (f"-{extension}" if extension else "")
 
 
+# What offices put between two numbers in one cell: 、 ， / ; or a space (full-width made
+# half-width by normalize_text).
+_BETWEEN_NUMBERS = re.compile(r"\s*[、,/;|]\s*|\s+")
+
+
+_NUMBER_LIKE = re.compile(r"^\+?[\d()\-]*\d{3}[\d()\-]*$")  # 13912345678, (0471)1234567
+
+
+def phone_count(text: object) -> int:
+    """How many telephone numbers are written in the cell, one after another
+    ("13912345678、0471-1234567" is 2, whether each is valid or not); 0 unless every part
+    looks like one."""
+    parts = [p for p in _BETWEEN_NUMBERS.split(normalize_text(text)) if p]
+    numbers = [p for p in parts if _NUMBER_LIKE.match(p) and sum(c.isdigit() for c in p) >= 7]
+    return len(parts) if len(numbers) == len(parts) else 0
+
+
+def several_phones_message(value: object) -> str:
+    """What to say of a cell with more than one telephone number in it; "" otherwise."""
+    text = normalize_text(value)
+    count = phone_count(text)
+    if count < 2:
+        return ""
+    return _("“%(value)s”中有 %(n)d 个号码，联系电话只能填一个号码，请只保留一个。") % {
+        "value": text,
+        "n": count,
+    }
+
+
 def invalid_phone_message(value: object) -> str:
-    """Why `value` is not a number `normalize_phone` takes: a number shown in scientific
+    """Why `value` is not a number `normalize_phone` takes: a person has one 联系电话, so a
+    cell of two is refused as such rather than one of them kept; a number shown in scientific
     notation ("1.39123E+10", saved as the cell showed it) has lost its last digits."""
     text = normalize_text(value)
+    if several := several_phones_message(text):
+        return several
     if _SCIENTIFIC.fullmatch(text.replace(" ", "")):
         return _(
             "“%(value)s”是以科学计数法显示的号码，后几位已丢失，"

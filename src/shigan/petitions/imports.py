@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from shigan.core.errors import DomainError
 from shigan.core.spreadsheets.importers import Column, Importer, Record
 from shigan.core.spreadsheets.values import CellError, parse_text
+from shigan.orgs.phones import several_phones_message
 from shigan.petitions import crypto, services
 from shigan.petitions.choices import Category, Channel
 from shigan.petitions.models import Petitioner
@@ -74,6 +75,12 @@ class PetitionImporter(Importer):
         super().__init__(**kwargs)
         self.agent = agent
 
+    def parse_phone(self, raw) -> str:
+        # A petitioner has one number on file: two in a cell are refused, not one of them kept.
+        if several := several_phones_message(raw):
+            raise CellError(several)
+        return parse_text(raw)
+
     def parse_id_number(self, raw) -> str:
         """An 18-digit number is more than a spreadsheet's number keeps (15 significant digits):
         an ID typed into a cell not formatted as text has lost its last digits."""
@@ -133,15 +140,14 @@ class PetitionImporter(Importer):
 
 def mask_errors(result) -> None:
     """Personal cells in an error report are masked: the report is a file kept on disk."""
-    masks = {
-        str(c.title): mask
-        for c, mask in zip(
-            (c for c in COLUMNS if c.key in PERSONAL_KEYS),
+    masks = dict(
+        zip(
+            PERSONAL_KEYS,
             (crypto.mask_name, crypto.mask_id_number, crypto.mask_phone, crypto.mask_address),
             strict=True,
         )
-    }
+    )
     for error in result.errors:
-        mask = masks.get(error.column)
+        mask = masks.get(error.key)
         if mask is not None and error.value not in (None, ""):
             error.value = mask(str(error.value))

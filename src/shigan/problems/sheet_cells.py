@@ -19,7 +19,6 @@ from shigan.core.spreadsheets.values import (
     match_key,
     month_number,
     normalize_text,
-    parse_date,
     parse_deadline,
     parse_text,
     spellings,
@@ -86,8 +85,12 @@ _WORKDAYS = re.compile(
 )
 _MONTH_END = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:底|末|份|内)?$")
 _YEAR_END = re.compile(r"(\d{4})\s*年(?:底|末|内)$")
+# A date, a month or a year's end in a time limit. A day's digits end the date ("2023.6-2023.8"
+# is June to August, not 2023.6.20 and "23.8"); "2023.6" and "2023-06" are months.
 _DATE_IN_TEXT = re.compile(
-    r"\d{4}\s*[年./\-]\s*\d{1,2}\s*(?:[月./\-]\s*\d{1,2}\s*日?|月(?:底|末|份|内|[上中下]旬)?)|\d{4}\s*年(?:底|末)"
+    r"\d{4}\s*[年./\-]\s*\d{1,2}\s*(?:[月./\-]\s*\d{1,2}(?!\d)\s*日?|月(?:底|末|份|内|[上中下]旬)?)"
+    r"|\d{4}\s*[./\-]\s*\d{1,2}(?!\d|\s*[./]\s*\d)"
+    r"|\d{4}\s*年(?:底|末)"
 )
 # A period written as the limit ("2023年6月30日至7月31日", "2023.6.30-2023.12.31"): what follows
 # the first date, up to the second; the second may leave out the year ("至12月底").
@@ -166,8 +169,8 @@ def parse_time_limit(raw, *, default_year: int | None = None) -> TimeLimit | Non
     "Immediate, by 10 May 2023" (as the English export writes it)."""
     if raw is None or raw == "":
         return None
-    if not isinstance(raw, str):
-        return TimeLimit(ProblemTerm.TIME_BOUND, parse_date(raw))
+    if not isinstance(raw, str):  # a date cell, a serial, or the number "2023.6" makes
+        return TimeLimit(ProblemTerm.TIME_BOUND, parse_deadline(raw))
     text = normalize_text(raw)
     if not text:
         return None

@@ -34,12 +34,17 @@ import zipfile
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from shigan.core.spreadsheets.hidden import sheet_hidden_rows
-from shigan.core.spreadsheets.xml_scan import SheetLimits, check_extent, formula_cells, hidden_rows
+from shigan.core.spreadsheets.xml_scan import (
+    SheetLimits,
+    check_extent,
+    formula_cells,
+    hidden_rows,
+    limit,
+)
 
 __all__ = [
     "Refused",
@@ -56,10 +61,6 @@ SHEETS_TRIED = 20  # visible worksheets read, at most, looking for the one the c
 Rows = list[list[Any]]
 
 ZIP_FORMATS = (".xlsx", ".xlsm", ".ods")
-
-
-def _limit(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
 
 
 class Refused(Exception):
@@ -94,12 +95,12 @@ def check_zip(archive: zipfile.ZipFile) -> None:
     total = 0
     for member in members:
         total += member.file_size
-        if member.file_size > _limit("SHIGAN_SHEET_MAX_MEMBER_BYTES", 200 * 2**20):
+        if member.file_size > limit("SHIGAN_SHEET_MAX_MEMBER_BYTES", 200 * 2**20):
             raise Refused(_("表格内单个部件解压后过大"))
         ratio = member.file_size / max(member.compress_size, 1)
-        if member.file_size > 2**20 and ratio > _limit("SHIGAN_SHEET_MAX_RATIO", 100):
+        if member.file_size > 2**20 and ratio > limit("SHIGAN_SHEET_MAX_RATIO", 100):
             raise Refused(_("压缩比异常（疑似压缩炸弹）"))
-    if total > _limit("SHIGAN_SHEET_MAX_UNPACKED_BYTES", 300 * 2**20):
+    if total > limit("SHIGAN_SHEET_MAX_UNPACKED_BYTES", 300 * 2**20):
         raise Refused(_("表格解压后总量过大"))
 
 
@@ -165,8 +166,7 @@ def _scan(
     and hidden rows found."""
     member = members.get(name)
     if member is None:
-        for other in _worksheets(archive):
-            check_extent(archive.read(other))
+        _extent_checked(archive, members, name)  # every worksheet's
         member = next(iter(members.values()), None)
         if member is None:
             return set(), set()
@@ -187,8 +187,19 @@ def _shared_texts(rows: Rows) -> Rows:
     return [[same(cell, cell) if type(cell) is str else cell for cell in row] for row in rows]
 
 
-def _read(data: bytes, ext: str, accept: Callable[[Rows], bool] | None) -> Sheet:
-    """The first visible worksheet `accept`s, else the first visible one."""
+def _extent_checked(archive: zipfile.ZipFile, members: dict[str, str], name: str) -> None:
+    """Sheet `name`'s extent checked before calamine builds it (every worksheet's when the
+    workbook does not say which member holds it), and nothing else looked for."""
+    member = members.get(name)
+    for xml_member in [member] if member else _worksheets(archive):
+        check_extent(archive.read(xml_member))
+
+
+def _read(
+    data: bytes, ext: str, accept: Callable[[Rows], bool] | None, accept_rows: int | None
+) -> Sheet:
+    """The first visible worksheet `accept`s, else the first visible one. `accept` looks at no
+    more than the first `accept_rows` rows (None: all of them)."""
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets = [
         sheet.name
@@ -202,14 +213,21 @@ def _read(data: bytes, ext: str, accept: Callable[[Rows], bool] | None) -> Sheet
     chosen: tuple[str, Rows, set[tuple[int, int]], set[int]] | None = None
     accepted, others = False, []
     for name in sheets[:SHEETS_TRIED]:
+        if accepted:  # another sheet of the same table, only named: its header rows are enough
+            if archive is not None:
+                _extent_checked(archive, members, name)
+            head = workbook.get_sheet_by_name(name).to_python(
+                skip_empty_area=False, nrows=accept_rows
+            )
+            if accept is not None and accept(head):
+                others.append(name)
+            continue
         formulas, hidden = _scan(archive, members, name) if archive is not None else (set(), set())
         rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        if accept is None or not accepted and accept(rows):
+        if accept is None or accept(rows):
             chosen, accepted = (name, rows, formulas, hidden), True
             if accept is None:
                 break
-        elif accepted and accept(rows):  # another sheet of the same table: said, not read
-            others.append(name)
         chosen = chosen or (name, rows, formulas, hidden)
     name, rows, formulas, hidden = chosen or ("", [], set(), set())
     if archive is None:
@@ -217,19 +235,25 @@ def _read(data: bytes, ext: str, accept: Callable[[Rows], bool] | None) -> Sheet
     return Sheet(name, rows, hidden, others, formulas)
 
 
-def _child(data: bytes, ext: str, accept: Callable[[Rows], bool] | None, write_fd: int) -> None:
+def _child(
+    data: bytes,
+    ext: str,
+    accept: Callable[[Rows], bool] | None,
+    accept_rows: int | None,
+    write_fd: int,
+) -> None:
     """In the forked child: limits, read, write the pickled outcome, leave."""
     # On top of what the process already maps (a forked worker's threads and libraries):
     # the reader may take this much more.
-    memory = _mapped_bytes() + _limit("SHIGAN_SHEET_MAX_MEMORY_BYTES", 2**30)
-    cpu = _limit("SHIGAN_SHEET_MAX_CPU_SECONDS", 60)
+    memory = _mapped_bytes() + limit("SHIGAN_SHEET_MAX_MEMORY_BYTES", 2**30)
+    cpu = limit("SHIGAN_SHEET_MAX_CPU_SECONDS", 60)
     code = 0
     faulthandler.disable()  # an abort on the memory limit is expected here, not a crash report
     try:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
         try:
-            name, rows, hidden, others, formulas = _read(data, ext, accept)
+            name, rows, hidden, others, formulas = _read(data, ext, accept, accept_rows)
             sheet = (name, _shared_texts(rows), hidden, others, formulas)
             outcome: tuple[str, object] = ("sheet", sheet)
         except MemoryError:
@@ -249,7 +273,7 @@ def _child(data: bytes, ext: str, accept: Callable[[Rows], bool] | None, write_f
 
 
 def _collect(pid: int, read_fd: int) -> bytes:
-    deadline = time.monotonic() + _limit("SHIGAN_SHEET_TIMEOUT_SECONDS", 120)
+    deadline = time.monotonic() + limit("SHIGAN_SHEET_TIMEOUT_SECONDS", 120)
     chunks: list[bytes] = []
     with os.fdopen(read_fd, "rb", buffering=0) as pipe:
         while True:
@@ -270,15 +294,21 @@ def _collect(pid: int, read_fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_sheet(data: bytes, ext: str, accept: Callable[[Rows], bool] | None = None) -> Sheet:
+def read_sheet(
+    data: bytes,
+    ext: str,
+    accept: Callable[[Rows], bool] | None = None,
+    accept_rows: int | None = None,
+) -> Sheet:
     """The first visible worksheet that `accept`s (else the first visible one), read in the
-    cage; Refused or Damaged otherwise."""
+    cage; Refused or Damaged otherwise. `accept` looks at the first `accept_rows` rows only
+    (None: all), so that the other sheets it accepts too are named without being read whole."""
     precheck(data, ext)
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child
         os.close(read_fd)
-        _child(data, ext, accept, write_fd)
+        _child(data, ext, accept, accept_rows, write_fd)
     os.close(write_fd)
     kind, value = pickle.loads(_collect(pid, read_fd))
     if kind == "refused":

@@ -34,6 +34,7 @@ from shigan.core.spreadsheets.layout import (
     is_aside,
     ledger_date,
     other_sheets_note,
+    unread_columns_note,
 )
 from shigan.core.spreadsheets.reading import SheetReadError, read_sheet
 from shigan.core.spreadsheets.rows import Parser, Record, Row, RowError, RowReader, is_blank
@@ -228,6 +229,7 @@ class Importer:
                 row.raw.get(key, ""),
                 message,
                 self.column_letter(key),
+                key or "",
             )
         )
 
@@ -315,6 +317,8 @@ class Importer:
         header, positions = self.locate_header(rows)
         end = footer_start(rows, header + 1)
         self.positions = positions
+        if unread := unread_columns_note(rows, header, end, positions):
+            self.notes.append(unread)
         self.ledger_date = ledger_date(rows[:header] + rows[end:]) or self.as_of
         if self.ledger_date is not None:
             self.default_year = self.ledger_date.year
@@ -368,6 +372,11 @@ class Importer:
     # -- the run -----------------------------------------------------------------------------
 
     def column_title(self, key: str | None) -> str:
+        """The column's heading as the sheet writes it (a clerk looks for her own "完成时限",
+        not the importer's "整改时限"), its line breaks dropped; the importer's title before
+        the header is read or for a column the sheet lacks."""
+        if heading := self.header_cells.get(key or ""):
+            return "".join(line.strip() for line in heading.splitlines())
         for column in self.columns:
             if column.key == key:
                 return str(column.title)
@@ -389,7 +398,11 @@ class Importer:
             # check leaves this process's importer as it was).
             # Its formula cells and hidden rows are found there too (an xlsx's in its XML,
             # unpacked once).
-            sheet = read_sheet(data, filename, accept=self._has_header)
+            # The header is found in the first rows (and the one below a two-row header's
+            # upper row): another sheet with the same header is named from those alone.
+            sheet = read_sheet(
+                data, filename, accept=self._has_header, accept_rows=HEADER_SCAN_ROWS + 1
+            )
             self.formulas, self.hidden_rows = sheet.formulas, sheet.hidden
             records = self.records(sheet.rows)
             if sheet.others:

@@ -1,8 +1,8 @@
 """What surrounds the table in an office's sheet: its header (on any row, perhaps two rows
 with a group's title merged over its sub-titles), the totals lines in it (合计), the sign-off
-lines below it (填报人, 审核人,
-联系电话, 制表, 备注, 单位盖章 …) that end it, the ledger's own date written above or below it
-("填报日期：2023年6月15日"), and which cells hold formulas and which rows are hidden.
+lines below it (填报人, 审核人, 联系电话, 制表, 备注, 单位盖章, 以上情况属实 …) that end it, the
+ledger's own date written above or below it ("填报日期：2023年6月15日"), and which cells hold
+formulas and which rows are hidden.
 
 Offices print their ledgers, so the table is framed by lines meant for a signature or a seal;
 they are neither data nor errors. The ledger's date is the date its facts were true, which is
@@ -34,6 +34,7 @@ __all__ = [
     "footer_start",
     "ledger_date",
     "other_sheets_note",
+    "unread_columns_note",
 ]
 
 FORMULA_MESSAGE = gettext_lazy("单元格是公式，请复制后选择性粘贴为数值。")
@@ -68,17 +69,34 @@ _SIGN_OFF = (
     "附",
     "单位盖章",
     "单位(盖章)",
-    "(盖章)",
     "盖章",
+    "单位公章",
+    "单位(公章)",
+    "公章",
     "签字",
     "负责人",
     "主要负责人",
+    "单位负责人",
     "分管领导",
     "经办人",
+    "签发人",
+    "统计人",
+    "报送单位",
+    "日期",
 )
+# A word may stand in brackets of its own: "（盖章）", "（单位盖章）".
 _SIGN_OFF_LINE = re.compile(
-    r"^(?:" + "|".join(re.escape(w) for w in sorted(_SIGN_OFF, key=len, reverse=True)) + r")"
-    r"\s*(?:[:：(（]|$|\s)"
+    r"^\(?(?:" + "|".join(re.escape(w) for w in sorted(_SIGN_OFF, key=len, reverse=True)) + r")"
+    r"\)?\s*(?:[:：(（]|$|\s)"
+)
+# Lines that end the table only when alone in their row (a row of the table fills other
+# cells too, whatever its first words): the declaration signed under a ledger ("以上情况属实",
+# "经核实，以上内容真实准确", "本单位承诺…") and the date left blank to be written by hand at
+# the signature ("2023年  月  日").
+_DECLARATION = re.compile(
+    r"^(?:经[^,，。]{0,8}[,，])?(?:以上|上述|本表|本单位|我单位)[^。]{0,30}?"
+    r"(?:属实|真实|准确|无误|承诺|负责)"
+    r"|^(?:\d{2,4})?年月日$"
 )
 _DATE_LABEL = re.compile(
     r"(?:填报日期|填表日期|报送日期|制表日期|统计日期|截止日期|截至日期|日期|截至|截止)"
@@ -321,9 +339,14 @@ def _first_text(row: list[Any]) -> str:
 
 
 def is_sign_off(row: list[Any]) -> bool:
-    """A sign-off line: its first filled cell starts with a sign-off word."""
+    """A sign-off line: its first filled cell starts with a sign-off word, or is a signed
+    declaration or a blank date alone in its row."""
     text = _first_text(row)
-    return bool(text) and bool(_SIGN_OFF_LINE.match(text))
+    if not text:
+        return False
+    if _SIGN_OFF_LINE.match(text):
+        return True
+    return bool(_DECLARATION.match(text)) and sum(bool(normalize_text(c)) for c in row) == 1
 
 
 def footer_start(rows: list[list[Any]], first: int) -> int:
@@ -360,6 +383,41 @@ def other_sheets_note(sheet: str, others: list[str]) -> str:
         "工作簿中另有 %(n)d 个工作表（%(names)s）也有本表的表头，未导入；只读取了“%(sheet)s”。"
         "请分别导入，或合并到一个工作表后再导入。"
     ) % {"n": len(others), "names": "".join(f"“{name}”" for name in others), "sheet": sheet}
+
+
+def _unread_headings(
+    rows: list[list[Any]], header: int, end: int, found: dict[str, int]
+) -> list[tuple[int, str]]:
+    """(index, heading) of the header's columns that no column of the importer took and that
+    hold something in the table: in the header's row, or in the row above it for a title
+    merged down over a two-row header (a group's title over read sub-titles is not one)."""
+    line = rows[header]
+    two_rows = header > 0 and any(c >= len(line) or not header_key(line[c]) for c in found.values())
+    lines = [rows[header - 1], line] if two_rows else [line]
+    taken = set(found.values())
+    unread = []
+    for c in range(max(map(len, lines))):
+        heading = _cell(lines, c)
+        if c in taken or not header_key(heading) or is_numbering(heading):
+            continue
+        if any(c < len(row) and normalize_text(row[c]) for row in rows[header + 1 : end]):
+            unread.append((c, "".join(str(heading).split())))
+    return unread
+
+
+def unread_columns_note(
+    rows: list[list[Any]], header: int, end: int, found: dict[str, int]
+) -> str | None:
+    """What to tell of the filled columns the importer does not read ("完成时间" beside its
+    columns): their cells are not imported, and the clerk must not think they were."""
+    unread = _unread_headings(rows, header, end, found)
+    if not unread:
+        return None
+    named = "、".join(
+        _("“%(heading)s”（%(letter)s 列）") % {"heading": h, "letter": xl_col_to_name(c)}
+        for c, h in unread
+    )
+    return _("表头中的%(columns)s不是本表读取的列，其中填写的内容不会导入。") % {"columns": named}
 
 
 def hidden_rows_note(numbers: list[int], *, preview: bool) -> str:

@@ -98,10 +98,11 @@ def read_sheet(
     source: str | Path | bytes | IO[bytes],
     filename: str | None = None,
     accept: Callable[[list[list[Any]]], bool] | None = None,
+    accept_rows: int | None = None,
 ) -> cage.Sheet:
     """The first visible sheet that `accept`s, else the first visible sheet: its name ("" for a
     csv), rows, hidden rows (0-based), the other visible sheets it accepts too, and (xlsx) its
-    formula cells."""
+    formula cells. `accept` looks at no more than the first `accept_rows` rows (None: all)."""
     if isinstance(source, str | Path):
         filename = filename or str(source)
         data = Path(source).read_bytes()
@@ -119,7 +120,8 @@ def read_sheet(
     if ext == ".csv":
         return cage.Sheet("", _read_csv(data), set(), [], set())
     try:
-        return cage.read_sheet(data, ext, accept)  # in a child process, under limits
+        # in a child process, under limits
+        return cage.read_sheet(data, ext, accept, accept_rows)
     except cage.Refused as refusal:
         raise SheetReadError(str(refusal)) from None
     except Exception:  # calamine's own errors for damaged files, in English: not shown

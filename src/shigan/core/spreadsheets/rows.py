@@ -31,6 +31,9 @@ class RowError:
     value: Any
     message: str
     letter: str = ""  # the column's letter as the spreadsheet shows it ("C")
+    # The importer's column key: `column` is the sheet's own heading, which varies by office
+    # (what masks a personal column in a report must not depend on how the sheet titles it).
+    key: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         value = "" if self.value is None else str(self.value)
@@ -102,7 +105,7 @@ class RowReader:
                 if is_numbering(titled.get(c.key, "")) and not c.required
                 else importer._parser(c),
                 c.required,
-                str(c.title),
+                importer.column_title(c.key),
                 {} if c.key in pure or getattr(importer, f"parse_{c.key}", None) is None else None,
             )
             for c in found
@@ -113,7 +116,7 @@ class RowReader:
             for column in found:
                 if positions[column.key] == c and column.kind in _FORMULA_KINDS and r > header:
                     self.formulas.setdefault(r, []).append(
-                        (column.key, str(column.title), xl_col_to_name(c))
+                        (column.key, importer.column_title(column.key), xl_col_to_name(c))
                     )
         self.letters = [xl_col_to_name(i) for i in indexes]
         self.missing = dict.fromkeys(c.key for c in importer.columns if c.key not in positions)
@@ -154,12 +157,12 @@ class RowReader:
             else:
                 value = self._parsed(parser, required, cell)
             if isinstance(value, CellError):
-                errors.append(RowError(number, title, cell, value.message, letter))
+                errors.append(RowError(number, title, cell, value.message, letter, key))
             else:
                 values[key] = value
         for key, title, letter in self.formulas.get(number - 1, ()):
             errors.append(
-                RowError(number, title, record.raw.get(key), str(FORMULA_MESSAGE), letter)
+                RowError(number, title, record.raw.get(key), str(FORMULA_MESSAGE), letter, key)
             )
         if self.missing:
             values.update(self.missing)

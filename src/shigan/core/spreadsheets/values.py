@@ -207,24 +207,59 @@ def parse_int(value: object) -> int | None:
     return int(float(text))
 
 
-# A deadline given as a month, or part of one: 2023年6月, 6月份, 6月上旬 / 中旬 / 下旬.
-_MONTH_PART = re.compile(r"^(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(份|[上中下]旬)?" + _BY)
+# A deadline given as a month, or part of one: 2023年6月, 6月份, 6月上旬 / 中旬 / 下旬, and the
+# year and month with a dot, a slash or a dash (2023.6, 2023/6, 2023-06).
+_MONTH_PART = re.compile(
+    r"^(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(份|[上中下]旬)?"
+    + _BY
+    + r"|^(\d{4})\s*[./\-]\s*(\d{1,2})"
+    + _BY
+)
 _PART_DAY = {"上旬": 10, "中旬": 20}  # else (下旬, the month alone) its last day
+
+
+def _month_text(value: object) -> str | None:
+    """A deadline cell as text, if it may be a month: a text cell, or the number a cell not
+    formatted as text makes of "2023.6" (year.month); None for other cells (a date, a serial).
+    Such a number has lost the 0 of "2023.10": 2023.1 may be January or October."""
+    if isinstance(value, str):
+        return normalize_text(value)
+    if isinstance(value, float) and 2000 <= value < 2101 and not value.is_integer():
+        text = repr(value)
+        if text.endswith(".1"):
+            raise CellError(
+                _("“%(value)s”是1月还是10月？请写成“%(year)s年1月”或“%(year)s年10月”。")
+                % {"value": text, "year": text[:4]}
+            )
+        return text
+    return None
 
 
 def parse_deadline(value: object, *, default_year: int | None = None) -> date | None:
     """A deadline (完成时限): a date as `parse_date` reads it, or a month, meaning by its end
-    (2023年6月, 6月份: as 6月底), its 上旬 (the 10th), 中旬 (the 20th) or 下旬 (its end). Only a
-    deadline: a month is no day something happened on."""
-    m = _MONTH_PART.match(normalize_text(value)) if isinstance(value, str) else None
+    (2023年6月, 2023.6, 2023-06, 6月份: as 6月底), its 上旬 (the 10th), 中旬 (the 20th) or 下旬
+    (its end). Only a deadline: a month is no day something happened on."""
+    text = _month_text(value)
+    m = _MONTH_PART.match(text) if text is not None else None
     if m is None:
         return parse_date(value, default_year=default_year)
+    if m[4]:  # 2023.6
+        return _month_end(int(m[4]), int(m[5]), value)
     year = int(m[1]) if m[1] else default_year
     if year is None:
         raise CellError(_("“%(value)s”没有年份，请写成“2023年6月30日”。") % {"value": value})
     month = int(m[2])
+    if part := _PART_DAY.get(m[3] or ""):
+        day = _make_date(year, month, part, value)
+        if not in_range(day):
+            raise CellError(out_of_range_message())
+        return day
+    return _month_end(year, month, value)
+
+
+def _month_end(year: int, month: int, raw: object) -> date:
     last = calendar.monthrange(year, month)[1] if 0 < month < 13 else 1
-    day = _make_date(year, month, _PART_DAY.get(m[3] or "", last), value)
+    day = _make_date(year, month, last, raw)
     if not in_range(day):
         raise CellError(out_of_range_message())
     return day

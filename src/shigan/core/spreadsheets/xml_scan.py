@@ -13,7 +13,7 @@ import re
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-__all__ = ["SheetLimits", "check_extent", "formula_cells", "hidden_rows"]
+__all__ = ["SheetLimits", "limit", "check_extent", "formula_cells", "hidden_rows"]
 
 _CELL_COLUMN = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})[0-9]{1,7}"')
 _CELL_ROW = re.compile(rb'<c\b[^>]*?\br="[A-Z]{1,3}([0-9]{1,7})"')
@@ -29,7 +29,8 @@ class SheetLimits(Exception):
         self.reason = reason
 
 
-def _limit(name: str, default: int) -> int:
+def limit(name: str, default: int) -> int:
+    """A reader's limit: the setting `name` (SHIGAN_SHEET_…), else `default`."""
     return int(getattr(settings, name, default))
 
 
@@ -51,9 +52,9 @@ def check_extent(xml: bytes) -> None:
         rows.add(row)
     max_col = max(map(_column_number, columns), default=0)
     max_row = max(map(int, rows), default=0)
-    if max_row > _limit("SHIGAN_SHEET_MAX_ROWS", 1_000_000):
+    if max_row > limit("SHIGAN_SHEET_MAX_ROWS", 1_000_000):
         raise SheetLimits(_("行数过多"))
-    if max_row * max_col > _limit("SHIGAN_SHEET_MAX_CELLS", 5_000_000):
+    if max_row * max_col > limit("SHIGAN_SHEET_MAX_CELLS", 5_000_000):
         raise SheetLimits(
             _("工作表范围过大：%(rows)d 行 × %(cols)d 列") % {"rows": max_row, "cols": max_col}
         )

@@ -408,3 +408,75 @@ def test_other_sheets_with_the_header_are_named_not_dropped_silently():
     ]
     one = _xlsx([["会议名称", "日期"], ["a", "2023-06-30"]])
     assert MeetingImporter(store=[]).run(one, "a.xlsx").notes == []
+
+
+def test_errors_name_the_column_as_the_sheet_titles_it():
+    # A clerk looks for the heading of her own sheet: "召开\n日期" (the importer's 日期), "人数
+    # （人）", "会议名称" under a wrapped title: a bad cell, a service's refusal and a formula
+    # name the sheet's heading (its line break dropped), with the column letter and row.
+    def build(wb):
+        ws = wb.add_worksheet()
+        ws.write_row(0, 0, ["序号", "会议\n名称", "召开\n日期", "人数（人）"])
+        ws.write_row(1, 0, [1, "读书班", "上周五", 12])
+        ws.write_row(2, 0, [2, "党课", "2023-06-30", 5000])
+        ws.write_formula(3, 1, '="读书"&"班"', None, "读书班")
+        ws.write_row(3, 2, ["2023-07-01", "十二"])
+
+    result = MeetingImporter(store=[], mode=ImportMode.VALID_ROWS).run(_book(build), "a.xlsx")
+    assert [(e.row, e.letter, e.column) for e in result.errors] == [
+        (2, "C", "召开日期"),
+        (3, "D", "人数（人）"),
+        (4, "D", "人数（人）"),
+        (4, "B", "会议名称"),
+    ]
+
+
+def test_a_month_written_with_a_dot_or_a_dash_is_a_deadline_by_its_end():
+    # "2023.6", "2023-06", "2023/6" in a deadline column: by the end of the month, as 2023年6月.
+    # Typed into a cell not formatted as text, "2023.6" is the number 2023.6, and "2023.10" the
+    # number 2023.1: read as June, and refused as "January or October?". A date and a date cell
+    # read as before; a month is still no 日期.
+    rows = [
+        ["会议名称", "日期", "人数", "完成时限"],
+        ["a", "2023-06-01", 1, "2023.6"],
+        ["b", "2023-06-01", 1, "2023-06"],
+        ["c", "2023-06-01", 1, "2023/6前"],
+        ["d", "2023-06-01", 1, 2023.6],
+        ["e", "2023-06-01", 1, 2023.12],
+        ["f", "2023-06-01", 1, "2023/6/30"],
+        ["g", "2023-06-01", 1, date(2023, 7, 15)],
+        ["h", "2023-06-01", 1, 45107],
+        ["i", "2023-06-01", 1, 2023.1],
+        ["j", "2023.6", 1, ""],
+    ]
+    store = []
+    result = DeadlineMeetingImporter(store=store, mode=ImportMode.VALID_ROWS).run(
+        _xlsx(rows, date_cells={(7, 3)}), "a.xlsx"
+    )
+    assert [(e.row, e.letter) for e in result.errors] == [(10, "D"), (11, "B")], result.errors
+    assert "10月" in result.errors[0].message
+    assert [(r["title"], r["due_on"]) for r in store] == [
+        ("a", date(2023, 6, 30)),
+        ("b", date(2023, 6, 30)),
+        ("c", date(2023, 6, 30)),
+        ("d", date(2023, 6, 30)),
+        ("e", date(2023, 12, 31)),
+        ("f", date(2023, 6, 30)),
+        ("g", date(2023, 7, 15)),
+        ("h", date(2023, 6, 30)),
+    ]
+
+
+def test_a_column_the_importer_does_not_read_is_named_not_dropped_silently():
+    # 备注 and 联系人 are no columns of the meetings sheet: filled, they are named in a note (with
+    # their letters), not dropped unsaid; an empty one, a 序号 and a blank heading are not.
+    rows = [
+        ["序号", "会议名称", "日期", "备注", "人数", "联系人", "", "记录人"],
+        [1, "读书班", "2023-06-30", "线上线下结合", 12, "", "x", ""],
+        [2, "党课", "2023-07-01", "", 30, "", "", ""],
+    ]
+    result = MeetingImporter(store=[]).run(_xlsx(rows), "a.xlsx")
+    assert result.errors == [] and result.created == 2, result.errors
+    assert result.notes == ["表头中的“备注”（D 列）不是本表读取的列，其中填写的内容不会导入。"]
+    rows = [["会议名称", "日期", "备注"], ["读书班", "2023-06-30", ""]]
+    assert MeetingImporter(store=[]).run(_xlsx(rows), "a.xlsx").notes == []

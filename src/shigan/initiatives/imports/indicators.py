@@ -51,22 +51,13 @@ class IndicatorReportImporter(InitiativeImporter):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.value_measure: str | None = None
-        self.value_header = ""
 
     def locate_header(self, rows):
         header, positions = super().locate_header(rows)
         if "value" in positions:
-            self.value_header = self.header_cells["value"]  # or the upper row of two
-            self.value_measure = header_measure(self.value_header)
+            # the title in the upper row of two, as the sheet spells it
+            self.value_measure = header_measure(self.header_cells["value"])
         return header, positions
-
-    def records(self, rows):
-        records = super().records(rows)
-        for record in records:  # errors name the value column as the sheet spells it
-            for error in record.errors:
-                if error.column == self.column_title("value"):
-                    error.column = self.value_header or error.column
-        return records
 
     def parse_value(self, raw):
         """Kept as the cell holds it (a number stays a number) until its unit is known."""
@@ -104,11 +95,6 @@ class IndicatorReportImporter(InitiativeImporter):
             return
         values.update(_project=project, _indicator=indicator, _value=quantity)
         values.update(_project_pk=project.pk, _indicator_pk=indicator.pk)
-
-    def fail(self, record, key, message):
-        super().fail(record, key, message)
-        if key == "value" and self.value_header:
-            record.errors[-1].column = self.value_header
 
     def existing_keys(self, keys):
         projects = {k[0] for k in keys}

@@ -99,7 +99,6 @@ class ProjectImporter(InitiativeImporter):
         super().__init__(**kwargs)
         self.columns = project_columns()
         self.amount_units: dict[str, str] = {}
-        self.headers: dict[str, str] = {}
 
     def locate_header(self, rows):
         header, positions = super().locate_header(rows)
@@ -107,15 +106,7 @@ class ProjectImporter(InitiativeImporter):
             if key in positions:
                 text = self.header_cells[key]  # in the upper row of a two-row header
                 self.amount_units[key] = header_unit(text) or "yuan"
-                self.headers[self.column_title(key)] = text
         return header, positions
-
-    def records(self, rows):
-        records = super().records(rows)
-        for record in records:  # errors name the fund columns as the sheet spells them
-            for error in record.errors:
-                error.column = self.headers.get(error.column, error.column)
-        return records
 
     def parse_funds_allocated(self, raw):
         return parse_amount(raw, default_unit=self.amount_units.get("funds_allocated", "yuan"))

@@ -285,3 +285,42 @@ def test_people_api(units, editor, make_user):
     assert api.patch(f"/api/people/{pk}/", {"name": "x"}, format="json").status_code == 403
     api.force_authenticate(make_user(Role.VIEWER, units["sibling"]))
     assert api.get(f"/api/people/{pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "13912345678、0471-1234567",
+        "13912345678/0471-1234567",
+        "13912345678，13812345678",
+        "0479-8234567 13912345678",
+        "13912345678；13812345678",
+    ],
+)
+def test_two_numbers_in_one_phone_cell_are_refused_naming_the_cell(units, editor, cell):
+    # A person has one 联系电话 (Person.phone): the row is refused, saying so, rather than one
+    # of the numbers kept and the other dropped.
+    rows = [[1, "巴特尔", "", "旗长", "", "13912345678"], [2, "乌云", "", "", "", cell]]
+    result = PersonImporter(actor=editor, unit=units["own"], mode=ImportMode.VALID_ROWS).run(
+        xlsx(rows), "名册.xlsx"
+    )
+    [error] = result.errors
+    assert (error.row, error.letter, error.column, error.value) == (4, "F", "联系电话", cell)
+    assert "只能填一个" in error.message and "2 个号码" in error.message
+    assert list(Person.objects.values_list("name", flat=True)) == ["巴特尔"]
+
+
+def test_one_number_written_with_spaces_or_an_extension_is_still_one(units, editor):
+    # Spaces inside one number, or an extension after it, are no second number.
+    rows = [
+        [1, "巴特尔", "", "", "", "139 1234 5678"],
+        [2, "乌云", "", "", "", "0479 8234567"],
+        [3, "孟和", "", "", "", "0479-8234567 转 123"],
+    ]
+    result = PersonImporter(actor=editor, unit=units["own"]).run(xlsx(rows), "名册.xlsx")
+    assert (result.created, result.errors) == (3, [])
+    assert set(Person.objects.values_list("phone", flat=True)) == {
+        "13912345678",
+        "0479-8234567",
+        "0479-8234567-123",
+    }

@@ -10,7 +10,7 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from shigan.core.models import Job
-from shigan.petitions.imports import PetitionImporter
+from shigan.petitions.imports import PetitionImporter, mask_errors
 from shigan.petitions.models import Petition
 from shigan.petitions.tests.conftest import PERSON, id_number
 
@@ -133,3 +133,34 @@ def test_an_id_number_stored_as_a_number_is_refused_with_the_reason(agents, peop
     [error] = result.errors
     assert (error.row, error.letter, error.column) == (2, "D", "身份证号")
     assert "存成了数字" in error.message
+
+
+def test_errors_name_the_sheets_own_heading_and_stay_masked(agents, people):
+    # The sheet titles the ID column 公民身份号码 (the importer's 身份证号): the error names it
+    # as the sheet does, and the report still masks the number under that heading.
+    header = ["公民身份号码" if title == "身份证号" else title for title in HEADER]
+    bad = [[*ROWS[1][:3], "152527199001011239", *ROWS[1][4:]]]
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    page = book.add_worksheet()
+    page.write_row(0, 0, header)
+    page.write_row(1, 0, bad[0])
+    book.close()
+    importer = PetitionImporter(actor=people["gacha_agent"], agent=agents["gacha"])
+    result = importer.run(buffer.getvalue(), "b.xlsx")
+    mask_errors(result)
+    (error,) = result.errors
+    assert (error.row, error.letter, error.column) == (2, "D", "公民身份号码")
+    assert error.value == "152527********1239"
+
+
+def test_two_phone_numbers_in_one_cell_are_refused_naming_the_cell(agents, people):
+    # The petitioner's 联系电话 holds one number: a cell of two is refused as such (masked in
+    # the report like any phone), not sent to the service to be called "not digits".
+    bad = [[*ROWS[0][:4], "13812345678、0471-1234567", *ROWS[0][5:]]]
+    result = PetitionImporter(actor=people["gacha_agent"], agent=agents["gacha"]).run(
+        sheet(bad), "b.xlsx"
+    )
+    (error,) = result.errors
+    assert (error.row, error.letter, error.column) == (2, "E", "联系电话")
+    assert "只能填一个号码" in error.message and Petition.objects.count() == 0

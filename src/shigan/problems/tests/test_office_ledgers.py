@@ -189,11 +189,27 @@ SUNID_CSV = {
     "群众办事跑腿多": {"unit": "达来苏木", "state": OPEN, "deadline": D(2023, 6, 1)},
 }
 
+# The township's WPS ledger (make_ledgers.write_township), imported at the township.
+TOWN = {
+    "村级活动场所管理不规范": {
+        "unit": "别力古台镇",
+        "state": PENDING,  # 是否完成: 是 (否, below: in progress)
+        "measures": ["制定管理制度", "定期检查"],
+        "done": [True, True],
+        "deadline": D(2023, 6, 30),  # "２０２３年６月３０日"
+    },
+    "惠民政策宣传不到位": {"unit": "别力古台镇", "state": STARTED, "deadline": D(2023, 9, 30)},
+    "理论学习形式单一": {"unit": "别力古台镇", "state": STARTED, "deadline": D(2023, 12, 31)},
+    "党员教育管理松散": {"unit": "别力古台镇", "state": STARTED, "deadline": D(2023, 10, 31)},
+}
+
 CASES = [
     ("abag-banner-2023-06-15.xlsx", "阿巴嘎旗", ABAG, 3),
     ("xilingol-league-2023-06-20.xls", "锡林郭勒盟", LEAGUE, 0),
     ("sunid-left-banner-2023-06-16.ods", "苏尼特左旗", SUNID_ODS, 0),
     ("sunid-left-banner-2023-06-18-gb18030.csv", "苏尼特左旗", SUNID_CSV, 0),
+    ("beiligutai-town-2023-06-30.xlsx", "别力古台镇", TOWN, 0),
+    ("beiligutai-town-2023-06-30.xls", "别力古台镇", TOWN, 0),
 ]
 
 
@@ -546,3 +562,14 @@ def test_a_moved_deadline_is_asked_for_as_an_extension(make_user, campaign, rost
     again = LedgerImporter(actor=clerk, unit=root, campaign=campaign).run(data, name)
     assert (again.updated, again.unchanged) == (0, 8)
     assert DeadlineExtension.objects.filter(problem=theory).count() == 1
+
+
+def test_the_township_ledgers_completion_dates_are_named_as_not_read(make_user, campaign, roster):
+    # Its 完成时间 (under 整改情况) is no column of the ledger: the clerk is told so, not left
+    # to think the dates were kept.
+    root = unit("别力古台镇")
+    result = import_ledger(
+        make_user(Role.EDITOR, root), root, campaign, "beiligutai-town-2023-06-30.xlsx"
+    )
+    assert result.errors == [] and result.created == 4
+    assert "表头中的“完成时间”（H 列）不是本表读取的列，其中填写的内容不会导入。" in result.notes

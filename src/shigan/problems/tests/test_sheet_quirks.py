@@ -2,6 +2,7 @@
 the way an address is written, a totals line under the table; imported twice, it adds nothing."""
 
 import io
+from datetime import date
 
 import pytest
 import xlsxwriter
@@ -61,7 +62,8 @@ def test_units_written_with_the_names_above_them_resolve(units, calendar, editor
     result = run(editor, units, campaign, wrong)
     assert not result.committed and not Problem.objects.filter(title="己问题").exists()
     [error] = result.errors
-    assert (error.row, error.letter, error.column) == (3, "D", "责任单位")
+    # The column as the sheet titles it.
+    assert (error.row, error.letter, error.column) == (3, "D", "责任单位（部门）")
     assert "找不到" in error.message
 
 
@@ -212,3 +214,65 @@ def test_notes_under_the_table_end_it(units, calendar, editor, campaign):
         rows = [[1, "学习不深入", "制定计划", "2023-06-30"], ["合计", "1个问题"], [], *notes]
         result = run(editor, units, campaign, _ledger(header, rows), dry_run=True)
         assert result.errors == [] and result.total == 1, (notes, result.errors)
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        [["以上情况属实。"], ["填报人：张三  审核人：李四  联系电话：0479-1234567"]],
+        [["以上填报内容真实准确，如有不实愿承担责任。"]],
+        [["经核实，以上情况属实。"], ["单位负责人（签字）："]],
+        [["单位（盖章）"], ["填报日期：2023年6月30日"]],
+        [["（单位盖章）"], ["2023年  月  日"]],
+        [["报送单位：阿巴嘎旗委办公室（公章）"], ["年    月    日"]],
+    ],
+)
+def test_a_declaration_under_the_table_ends_it(units, calendar, editor, campaign, block):
+    # The declaration and signature block an office prints under its table is no row missing
+    # its fields.
+    header = ["序号", "问题", "整改措施", "整改时限"]
+    rows = [[1, "学习不深入", "制定计划", "2023-06-30"], [], *block]
+    result = run(editor, units, campaign, _ledger(header, rows), dry_run=True)
+    assert result.errors == [] and result.total == 1, result.errors
+
+
+def test_a_row_that_starts_like_a_declaration_is_still_a_row(units, calendar, editor, campaign):
+    # No 序号 column: a problem's own words open the row. It is a row (its other cells are
+    # filled), and so is the one under it.
+    header = ["问题", "整改措施", "整改时限"]
+    rows = [
+        ["以上报代替落实，数据不真实不准确", "建立核查制度", "2023-06-30"],
+        ["单位负责人 履职不到位", "约谈提醒", "2023-07-31"],
+        ["学习不深入", "制定计划", "2023-06-30"],
+        [],
+        ["以上情况属实。"],
+    ]
+    result = run(editor, units, campaign, _ledger(header, rows), dry_run=True)
+    assert result.errors == [] and result.total == 3, result.errors
+
+
+def test_a_month_written_with_a_dot_is_a_deadline_by_its_end(units, calendar, editor, campaign):
+    # 整改时限 "2023.6" (text or the number a cell makes of it), "2023-06", and a period of
+    # months "2023.6-2023.8" (by its end: not 2023.6.20, which its first digits would spell).
+    header = ["序号", "问题", "整改措施", "整改时限"]
+    rows = [
+        [1, "甲问题", "措施", "2023.6"],
+        [2, "乙问题", "措施", 2023.6],
+        [3, "丙问题", "措施", "2023-06"],
+        [4, "丁问题", "措施", "2023.6-2023.8"],
+        [5, "戊问题", "措施", "2023.6.30"],
+        [6, "己问题", "措施", 45107],
+        [7, "庚问题", "措施", "2023.06.1-2023.9.30"],
+    ]
+    result = run(editor, units, campaign, _ledger(header, rows))
+    assert result.errors == [] and result.created == 7, result.errors
+    deadlines = dict(Problem.objects.values_list("title", "deadline"))
+    assert deadlines == {
+        "甲问题": date(2023, 6, 30),
+        "乙问题": date(2023, 6, 30),
+        "丙问题": date(2023, 6, 30),
+        "丁问题": date(2023, 8, 31),
+        "戊问题": date(2023, 6, 30),
+        "己问题": date(2023, 6, 30),
+        "庚问题": date(2023, 9, 30),
+    }

@@ -8,6 +8,7 @@ tests need neither. What each ledger must import as is written in ``test_office_
 """
 
 import csv
+import datetime
 import tempfile
 from pathlib import Path
 
@@ -272,6 +273,28 @@ CSV_LINES = [
 ]
 
 
+# A township clerk's ledger from WPS: the title and a 填报单位/填报日期 line merged across, a
+# header of two rows (整改情况 merged over 是否完成 and 完成时间), headings with line breaks and
+# trailing spaces, full-width digits, dates typed as text or as a month, a date cell, a totals
+# line, then the signature block and the declaration.
+TOWN_TOP = ["序号", "问题\n描述 ", "问题类别", "整改措施 ", "责任人", "完成时限\n"]
+TOWN_ROWS = [
+    [
+        1,
+        "村级活动场所管理不规范",
+        "作风建设",
+        "1.制定管理制度\n2.定期检查",
+        "巴特尔",
+        "２０２３年６月３０日",
+        "是",
+        "2023/6/28",
+    ],
+    [2, "惠民政策宣传不到位", "为民服务", "入户宣讲", "其木格", "2023/9/30", "否", ""],
+    [3, "理论学习形式单一", "理论学习", "开展线上学习", "巴特尔", "2023.12", "否", ""],
+    [4, " 党员教育管理松散 ", "作风建设", "建立积分管理", "其木格", None, "否", ""],
+]
+
+
 def _formats(book):
     return {
         "title": book.add_format({"bold": True, "font_size": 16, "align": "center"}),
@@ -340,6 +363,31 @@ def write_sunid(path: Path) -> None:
     book.close()
 
 
+def write_township(path: Path) -> None:
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Sheet1")
+    f = _formats(book)
+    day = book.add_format({"border": 1, "num_format": "yyyy年m月d日"})
+    sheet.merge_range(0, 0, 0, 7, "别力古台镇主题教育检视问题整改台账", f["title"])
+    sheet.merge_range(
+        1, 0, 1, 7, "填报单位：别力古台镇党委\u3000\u3000填报日期：２０２３年６月３０日"
+    )
+    for c, title in enumerate(TOWN_TOP):
+        sheet.merge_range(2, c, 3, c, title, f["head"])
+    sheet.merge_range(2, 6, 2, 7, "整改情况", f["head"])
+    sheet.write_row(3, 6, ["是否完成", "完成时间"], f["head"])
+    for r, row in enumerate(TOWN_ROWS, start=4):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value if value is not None else "", f["cell"])
+    sheet.write_datetime(7, 5, datetime.datetime(2023, 10, 31), day)
+    sheet.write_row(8, 0, ["合计", "4个问题", "", "", "", "", "1", ""], f["cell"])
+    sheet.merge_range(
+        10, 0, 10, 7, "填报人：乌云\u3000\u3000审核人：巴特尔\u3000\u3000联系电话：0479-1234567"
+    )
+    sheet.merge_range(11, 0, 11, 7, "以上情况属实。")
+    book.close()
+
+
 def write_csv(path: Path) -> None:
     with path.open("w", encoding="gb18030", newline="") as handle:
         csv.writer(handle).writerows(CSV_LINES)
@@ -354,6 +402,10 @@ def main() -> None:
         sunid = Path(work) / "sunid.xlsx"
         write_sunid(sunid)
         convert(sunid, "ods", HERE / "sunid-left-banner-2023-06-16.ods")
+        town = Path(work) / "town.xlsx"
+        write_township(town)
+        convert(town, "xls", HERE / "beiligutai-town-2023-06-30.xls")
+    write_township(HERE / "beiligutai-town-2023-06-30.xlsx")
     write_csv(HERE / "sunid-left-banner-2023-06-18-gb18030.csv")
 
 
