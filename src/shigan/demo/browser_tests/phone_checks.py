@@ -102,3 +102,28 @@ TABLES_AS_CARDS = """() => {
   });
   return found;
 }"""
+
+# Without JavaScript (or before it has run): a list shown as cards has a label beside every
+# value; a list that stays a table shows its column headings. Either way no value stands alone.
+UNLABELLED_VALUES = """() => {
+  const found = [];
+  document.querySelectorAll("main table.cards").forEach((table, t) => {
+    if (!table.getClientRects().length) return;
+    const headShown = table.tHead && table.tHead.getBoundingClientRect().height > 1;
+    table.querySelectorAll("tbody > tr").forEach((row, r) => {
+      const card = getComputedStyle(row).display !== "table-row";
+      for (const cell of row.cells) {
+        const text = cell.textContent.trim();
+        if (!text || cell.colSpan > 1 || cell.classList.contains("card-title")) continue;
+        if (!cell.getClientRects().length) continue;  // card-hide
+        const label = getComputedStyle(cell, "::before").content;
+        const labelled = card ? label && !["none", "normal", '""'].includes(label) : headShown;
+        if (!labelled) {
+          found.push(`table ${t + 1} row ${r + 1}: "${text.slice(0, 20)}" has no label`);
+          return;
+        }
+      }
+    });
+  });
+  return found;
+}"""
