@@ -127,3 +127,28 @@ UNLABELLED_VALUES = """() => {
   });
   return found;
 }"""
+
+
+def chart_label_overlaps(page) -> list[str]:
+    """The texts of a chart (ECharts' SVG: axis labels, a bar's title) that overlap another."""
+    return [f"chart labels overlap: {pair}" for pair in page.evaluate(CHART_LABEL_OVERLAPS)]
+
+
+CHART_LABEL_OVERLAPS = """() => {
+  const found = [];
+  document.querySelectorAll("main svg").forEach((svg) => {
+    const boxes = [...svg.querySelectorAll("text")]
+      .filter((t) => t.textContent.trim() && getComputedStyle(t).opacity !== "0")
+      .map((t) => [t.textContent.trim(), t.getBoundingClientRect()])
+      .filter(([, r]) => r.width > 0 && r.height > 0);
+    boxes.forEach(([a, r], i) => boxes.slice(i + 1).forEach(([b, s]) => {
+      const x = Math.min(r.right, s.right) - Math.max(r.left, s.left);
+      const y = Math.min(r.bottom, s.bottom) - Math.max(r.top, s.top);
+      // Half a line's height at least: the lines of one label ("待整改" over "10") touch.
+      if (x > 1 && y > Math.min(r.height, s.height) / 2) {
+        found.push(`"${a.slice(0, 12)}" / "${b.slice(0, 12)}"`);
+      }
+    }));
+  });
+  return found.slice(0, 5);
+}"""

@@ -14,6 +14,7 @@ import pytest
 from shigan.demo.browser_tests.phone_checks import (
     TABLES_AS_CARDS,
     UNLABELLED_VALUES,
+    chart_label_overlaps,
     page_faults,
     small_targets,
 )
@@ -98,10 +99,11 @@ def slug(path: str) -> str:
 
 def check_phone_page(page, url: str) -> list[str]:
     """What is wrong with the page at 390 px: sideways scrolling, a table not read as cards, a
-    target smaller than TAP."""
+    target smaller than TAP, chart labels drawn over each other."""
     problems = page_faults(page)
     problems += page.evaluate(TABLES_AS_CARDS)
     problems += small_targets(page)
+    problems += chart_label_overlaps(page)  # the key task's Gantt strip, the dashboard's charts
     return problems
 
 
