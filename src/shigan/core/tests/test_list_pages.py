@@ -64,12 +64,22 @@ def briefings(make_user, units):
     return office, reverse("briefings:list") + query
 
 
+def tokens(make_user, units):
+    from shigan.accounts.services import token_create
+
+    clerk = make_user(Role.EDITOR, units["own"], username="clerk")
+    for n in range(PER_PAGE + 1):
+        token_create(actor=clerk, name=f"报表脚本{n}")
+    return clerk, reverse("accounts:tokens")
+
+
 LISTS = {
     "accounts": lambda make_user, units: accounts(make_user, units, SystemRole.SYSTEM_ADMIN),
     "security": lambda make_user, units: accounts(make_user, units, SystemRole.SECURITY_ADMIN),
     "memberships": memberships,
     "agents": agents,
     "briefings": briefings,
+    "tokens": tokens,
 }
 
 
