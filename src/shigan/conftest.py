@@ -222,7 +222,7 @@ def _serial_live_server_on_sqlite(request):
 
 @pytest.fixture
 def login(browser, live_server):
-    """`login(username, width=…, height=…, timeout=…)` opens a page logged in as a
+    """`login(username, width=…, height=…, timeout=…, javascript=…)` opens a page logged in as a
     demo-password account (downloads allowed; `timeout` in ms for every wait); every context it
     opened is closed after the test (their idle connections would outlive the live server's
     shared database)."""
@@ -230,9 +230,12 @@ def login(browser, live_server):
 
     contexts, steps = [], {}
 
-    def open_page(username, width=1280, height=900, timeout=15000):
+    def open_page(username, width=1280, height=900, timeout=15000, javascript=True):
         context = browser.new_context(
-            locale="zh-CN", viewport={"width": width, "height": height}, accept_downloads=True
+            locale="zh-CN",
+            viewport={"width": width, "height": height},
+            accept_downloads=True,
+            java_script_enabled=javascript,
         )
         contexts.append(context)
         page = context.new_page()

@@ -10,6 +10,7 @@ from shigan.accounts import selectors, services
 from shigan.accounts.forms import LoginForm, TokenCreateForm
 from shigan.accounts.requests import AuthenticatedRequest
 from shigan.core.errors import DomainError
+from shigan.core.pagination import page_of
 
 __all__ = ["LoginView", "LogoutView", "TokenListView", "TokenRevokeView"]
 
@@ -36,7 +37,7 @@ class TokenListView(LoginRequiredMixin, View):
     ) -> HttpResponse:
         context = {
             "form": form or TokenCreateForm(),
-            "tokens": selectors.token_list(user=request.user),
+            "page": page_of(request, selectors.token_list(user=request.user)),
             "new_key": new_key,
         }
         return render(request, "accounts/tokens.html", context, status=status)

@@ -43,6 +43,7 @@ from shigan.accounts.second_factor import (
     totp_pending,
 )
 from shigan.core.errors import DomainError
+from shigan.core.pagination import page_of
 
 __all__ = [
     "LoginView",
@@ -209,7 +210,7 @@ class UserAdminView(LoginRequiredMixin, View):
         self, request: AuthenticatedRequest, form: forms.BaseForm | None = None, status: int = 200
     ) -> HttpResponse:
         users = selectors.account_list(user=request.user, power="accounts")
-        context = {"users": users, "form": form or UserCreateForm()}
+        context = {"page": page_of(request, users), "form": form or UserCreateForm()}
         return render(request, "accounts/users.html", context, status=status)
 
     def post(self, request: AuthenticatedRequest) -> HttpResponse:
@@ -259,7 +260,11 @@ class SecurityAdminView(LoginRequiredMixin, View):
             "address_limit": settings.SHIGAN_LOGIN_ADDRESS_LIMIT,
             "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
         }
-        context = {"users": users, "role_form": SystemRoleForm(), "policies": policies}
+        context = {
+            "page": page_of(request, users),
+            "role_form": SystemRoleForm(),
+            "policies": policies,
+        }
         return render(request, "accounts/security.html", context)
 
 

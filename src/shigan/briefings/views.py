@@ -19,6 +19,7 @@ from shigan.briefings.forms import ChangesForm, GenerateForm, TemplateForm
 from shigan.campaigns.models import Campaign
 from shigan.core.downloads import download
 from shigan.core.errors import DomainError
+from shigan.core.pagination import page_of
 from shigan.core.views import no_scope
 from shigan.dashboards.figures import CATALOGUE, Query
 from shigan.orgs.permissions import user_can
@@ -64,7 +65,9 @@ class BriefingListView(UnitCampaignMixin, View):
         context = {
             "unit": unit,
             "campaign": campaign,
-            "briefings": selectors.briefing_list(user=request.user, unit=unit, campaign=campaign),
+            "page": page_of(
+                request, selectors.briefing_list(user=request.user, unit=unit, campaign=campaign)
+            ),
             "form": form,
             "can_generate": user_can(request.user, "record", unit),
             "can_edit_templates": user_can(request.user, "change", campaign.root_unit),

@@ -1,8 +1,13 @@
-"""Cursor pagination: stable under inserts, and as fast on page 1,000 as on page 1."""
+"""Pages of a list: numbered pages for the web pages (`page_of`, drawn by
+core/partials/pager.html), cursor pages for the API (stable under inserts, and as fast on page
+1,000 as on page 1)."""
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import pagination
 
@@ -17,7 +22,17 @@ if TYPE_CHECKING:  # DRF loads this class from its settings while loading its ow
 else:
     _ViewSet = object
 
-__all__ = ["CursorPagination", "RecordListMixin"]
+__all__ = ["PAGE_SIZE", "CursorPagination", "RecordListMixin", "page_of"]
+
+# Rows on a page of a web list: what a phone scrolls through in cards, and the size the list
+# pages' query-count tests pin.
+PAGE_SIZE = 50
+
+
+def page_of(request: HttpRequest, rows: "QuerySet[Any] | Sequence[Any]") -> "Page[Any]":
+    """The page of `rows` that `?page=` asks for; the last one past the end, the first one for
+    anything that is not a number (a link kept from a longer list still opens)."""
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 class CursorPagination(pagination.CursorPagination):

@@ -16,6 +16,7 @@ from shigan.accounts.requests import AuthenticatedRequest, signed_in_user
 from shigan.core.errors import DomainError
 from shigan.core.generic import apply_domain_error
 from shigan.core.htmx import is_htmx
+from shigan.core.pagination import page_of
 from shigan.orgs import selectors, services
 from shigan.orgs.forms import (
     MembershipGrantForm,
@@ -216,7 +217,7 @@ class MembershipView(UnitActionMixin, View):
         context = self.unit_context(
             unit,
             form=form or MembershipGrantForm(),
-            memberships=selectors.membership_list(user=request.user, unit=unit),
+            page=page_of(request, selectors.membership_list(user=request.user, unit=unit)),
         )
         return render(request, "orgs/memberships.html", context, status=status)
 

@@ -24,6 +24,7 @@ from shigan.core.downloads import download
 from shigan.core.errors import DomainError
 from shigan.core.generic import ObjectActionView, apply_domain_error
 from shigan.core.jobs import job_create, job_enqueue
+from shigan.core.pagination import page_of
 from shigan.core.spreadsheets.forms import ImportForm
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
@@ -377,7 +378,7 @@ class AgentListView(LoginRequiredMixin, View):
     def _render(self, request, unit, form, status=200):
         context = {
             "unit": unit,
-            "agents": selectors.agent_list(user=request.user, unit=unit),
+            "page": page_of(request, selectors.agent_list(user=request.user, unit=unit)),
             "form": form,
             "can_manage": user_can(request.user, "manage", unit),
             "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),

@@ -102,3 +102,53 @@ TABLES_AS_CARDS = """() => {
   });
   return found;
 }"""
+
+# Without JavaScript (or before it has run): a list shown as cards has a label beside every
+# value; a list that stays a table shows its column headings. Either way no value stands alone.
+UNLABELLED_VALUES = """() => {
+  const found = [];
+  document.querySelectorAll("main table.cards").forEach((table, t) => {
+    if (!table.getClientRects().length) return;
+    const headShown = table.tHead && table.tHead.getBoundingClientRect().height > 1;
+    table.querySelectorAll("tbody > tr").forEach((row, r) => {
+      const card = getComputedStyle(row).display !== "table-row";
+      for (const cell of row.cells) {
+        const text = cell.textContent.trim();
+        if (!text || cell.colSpan > 1 || cell.classList.contains("card-title")) continue;
+        if (!cell.getClientRects().length) continue;  // card-hide
+        const label = getComputedStyle(cell, "::before").content;
+        const labelled = card ? label && !["none", "normal", '""'].includes(label) : headShown;
+        if (!labelled) {
+          found.push(`table ${t + 1} row ${r + 1}: "${text.slice(0, 20)}" has no label`);
+          return;
+        }
+      }
+    });
+  });
+  return found;
+}"""
+
+
+def chart_label_overlaps(page) -> list[str]:
+    """The texts of a chart (ECharts' SVG: axis labels, a bar's title) that overlap another."""
+    return [f"chart labels overlap: {pair}" for pair in page.evaluate(CHART_LABEL_OVERLAPS)]
+
+
+CHART_LABEL_OVERLAPS = """() => {
+  const found = [];
+  document.querySelectorAll("main svg").forEach((svg) => {
+    const boxes = [...svg.querySelectorAll("text")]
+      .filter((t) => t.textContent.trim() && getComputedStyle(t).opacity !== "0")
+      .map((t) => [t.textContent.trim(), t.getBoundingClientRect()])
+      .filter(([, r]) => r.width > 0 && r.height > 0);
+    boxes.forEach(([a, r], i) => boxes.slice(i + 1).forEach(([b, s]) => {
+      const x = Math.min(r.right, s.right) - Math.max(r.left, s.left);
+      const y = Math.min(r.bottom, s.bottom) - Math.max(r.top, s.top);
+      // Half a line's height at least: the lines of one label ("待整改" over "10") touch.
+      if (x > 1 && y > Math.min(r.height, s.height) / 2) {
+        found.push(`"${a.slice(0, 12)}" / "${b.slice(0, 12)}"`);
+      }
+    }));
+  });
+  return found.slice(0, 5);
+}"""

@@ -6,7 +6,7 @@ the close-out inbox, notifications), found by following the links the role is sh
 nothing is wider than the window (`document.documentElement.scrollWidth <= innerWidth`), the
 menu works (by keyboard on the phone: its button opens and Escape closes it), on the phone every
 tap target is at least 44 × 44 px (phone_checks: links, buttons, fields, checkbox labels; a link
-inside a sentence excepted), axe-core
+inside a sentence excepted) and no chart's labels are drawn over each other, axe-core
 (vendored, served by the app itself so that a strict CSP does not stop it) finds no serious or
 critical violation, and a screenshot goes to var/screenshots/layout-<role>-<width>-<page>.png.
 
@@ -20,7 +20,11 @@ import pytest
 from django.templatetags.static import static
 
 from shigan.demo.browser_tests.conftest import ADMINISTRATORS
-from shigan.demo.browser_tests.phone_checks import page_faults, small_targets
+from shigan.demo.browser_tests.phone_checks import (
+    chart_label_overlaps,
+    page_faults,
+    small_targets,
+)
 from shigan.demo.browser_tests.settle import settle
 from shigan.demo.services import DEMO_ACCOUNTS
 
@@ -192,6 +196,7 @@ def check_page(page, live_server, url, role, width, shots) -> list[str]:
     problems += check_menu(page, width)
     if width < 641:  # a phone: thumb-sized targets (phone_checks.TAP, 44 px both ways)
         problems += small_targets(page)
+        problems += chart_label_overlaps(page)
     page.screenshot(path=os.path.join(shots, f"layout-{role}-{width}-{slug(url)}.png"))
     page.add_script_tag(url=live_server.url + static("vendor/axe-core/axe.min.js"))
     problems += page.evaluate(AXE_RUN, WCAG)

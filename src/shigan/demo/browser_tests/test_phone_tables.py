@@ -11,7 +11,13 @@ import time
 
 import pytest
 
-from shigan.demo.browser_tests.phone_checks import TABLES_AS_CARDS, page_faults, small_targets
+from shigan.demo.browser_tests.phone_checks import (
+    TABLES_AS_CARDS,
+    UNLABELLED_VALUES,
+    chart_label_overlaps,
+    page_faults,
+    small_targets,
+)
 from shigan.demo.browser_tests.settle import settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -93,10 +99,11 @@ def slug(path: str) -> str:
 
 def check_phone_page(page, url: str) -> list[str]:
     """What is wrong with the page at 390 px: sideways scrolling, a table not read as cards, a
-    target smaller than TAP."""
+    target smaller than TAP, chart labels drawn over each other."""
     problems = page_faults(page)
     problems += page.evaluate(TABLES_AS_CARDS)
     problems += small_targets(page)
+    problems += chart_label_overlaps(page)  # the key task's Gantt strip, the dashboard's charts
     return problems
 
 
@@ -114,4 +121,16 @@ def test_formerly_plain_tables_read_as_cards_on_a_phone(
                 full_page=True,
             )
             failures += [f"{role} {path}: {p}" for p in check_phone_page(page, path)]
+    assert not failures, "\n".join(failures)
+
+
+def test_without_javascript_no_value_stands_without_its_label(live_server, committed, login):
+    """shell.js labels the cards from the column headings; without it (or before it has run) a
+    list stays a table with its headings, scrolling in its own box, not cards of bare values."""
+    paths = table_pages()["banner_editor"]
+    page = login("banner_editor", width=390, height=844, timeout=TIMEOUT, javascript=False)
+    failures = []
+    for path in paths:
+        page.goto(live_server.url + path)
+        failures += [f"{path}: {p}" for p in page_faults(page) + page.evaluate(UNLABELLED_VALUES)]
     assert not failures, "\n".join(failures)

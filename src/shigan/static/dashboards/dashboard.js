@@ -15,9 +15,11 @@
     if (kind === "line") {
       option = {
         tooltip: { trigger: "axis" },
-        legend: { top: 0 },
-        grid: { left: 48, right: 16, top: 36, bottom: 28 },
-        xAxis: { type: "category", data: data.dates },
+        // One line of legend (scrolled on a phone, where it would wrap over the axis), and
+        // the axes' labels inside the chart's box.
+        legend: { top: 0, type: "scroll" },
+        grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+        xAxis: { type: "category", data: data.dates, axisLabel: { hideOverlap: true } },
         yAxis: { type: "value", minInterval: 1 },
         series: data.series.map(function (s) {
           return { name: s.name, type: "line", showSymbol: false, data: s.data };

@@ -42,6 +42,7 @@
 
   function draw(data) {
     var rows = data.milestones;
+    var narrow = el.clientWidth < 480;
     el.style.height = Math.max(160, 44 * rows.length + 60) + "px";
     var chart = window.echarts.init(el, null, { renderer: "svg" });
     chart.setOption({
@@ -50,8 +51,16 @@
       // A string returned here would become the tooltip's innerHTML: the titles are user text,
       // so the tooltip is built as DOM nodes whose text is never parsed as markup.
       tooltip: { formatter: function (p) { return tip(rows[p.value[0]]); } },
-      xAxis: { type: "time" },
-      yAxis: { type: "category", inverse: true, data: rows.map(function (m) { return m.title; }) },
+      // On a phone the titles would take half the width and squeeze the months into each
+      // other: they are cut short there (the tooltip and the table below give them whole), and
+      // a month label that would overlap its neighbour is left out.
+      xAxis: { type: "time", axisLabel: { hideOverlap: true } },
+      yAxis: {
+        type: "category",
+        inverse: true,
+        data: rows.map(function (m) { return m.title; }),
+        axisLabel: { width: narrow ? 96 : 240, overflow: "truncate" }
+      },
       series: [{
         type: "custom",
         renderItem: renderItem,

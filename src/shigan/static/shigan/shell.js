@@ -87,7 +87,7 @@
     if (around) tables.push(around);
     tables.forEach(function (table) {
       var head = table.tHead && table.tHead.rows[0], labels = [];
-      if (!head) return;
+      if (!head) return table.classList.add("labelled");
       Array.prototype.forEach.call(head.cells, function (th) {
         for (var i = 0; i < th.colSpan; i++) labels.push(th.colSpan === 1 ? th.textContent.trim() : "");
       });
@@ -101,6 +101,7 @@
           cell.setAttribute("data-label", label);
         });
       });
+      table.classList.add("labelled");  // the CSS turns it into cards only now
     });
   }
 
