@@ -142,7 +142,7 @@ def _display(instance: Model, name: str, value: Any) -> str:
         return _("是") if value else _("否")
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if isinstance(value, (list, tuple, set)):
+    if isinstance(value, Iterable) and not isinstance(value, str):
         return "、".join(str(item) for item in value) or _("（空）")
     try:
         choices = dict(instance._meta.get_field(name).flatchoices)  # type: ignore[union-attr]

@@ -3,7 +3,7 @@ text area by name, as the page drew them (tests of edit pages post what the page
 
 from html.parser import HTMLParser
 
-__all__ = ["form_values"]
+__all__ = ["form_values", "opened"]
 
 
 class _FormValues(HTMLParser):
@@ -57,3 +57,15 @@ def form_values(html: str, having: str) -> dict[str, str | list[str]]:
     parser.feed(html)
     form = next(values for values in parser.forms if having in values)
     return {k: v[0] if len(v) == 1 else v for k, v in form.items()}
+
+
+def opened(user, url: str, having: str):
+    """A browser of `user` that opened the page at `url`: its client, and the values of the
+    form with `having` as the page drew them."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return client, form_values(response.content.decode(), having=having)

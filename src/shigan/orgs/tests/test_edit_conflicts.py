@@ -6,24 +6,14 @@ import threading
 
 import pytest
 from django.db import close_old_connections, connection
-from django.test import Client
 from django.urls import reverse
 
 from shigan.audit.models import AuditEntry
 from shigan.core.edits import EditedElsewhere
-from shigan.core.tests.page_forms import form_values
+from shigan.core.tests.page_forms import opened
 from shigan.orgs.choices import PersonRank, Role, UnitKind
 from shigan.orgs.models import Person, Unit
 from shigan.orgs.services import person_create, unit_create, unit_update
-
-
-def _opened(user, url: str, having: str) -> tuple[Client, dict]:
-    """A browser of `user` that opened the edit page: its client and the form as drawn."""
-    client = Client()
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200
-    return client, form_values(response.content.decode(), having=having)
 
 
 @pytest.fixture
@@ -35,7 +25,7 @@ def editors(units, make_user):
 def test_two_admins_edit_different_fields_of_a_unit_and_both_survive(units, editors):
     unit = units["own"]
     url = reverse("orgs:unit_edit", args=[unit.pk])
-    (a, form_a), (b, form_b) = (_opened(user, url, "name") for user in editors)
+    (a, form_a), (b, form_b) = (opened(user, url, "name") for user in editors)
     assert a.post(url, {**form_a, "name": "阿巴嘎旗（新）"}).status_code == 302
     assert b.post(url, {**form_b, "short_name": "阿旗"}).status_code == 302
     unit.refresh_from_db()
@@ -46,7 +36,7 @@ def test_two_admins_edit_different_fields_of_a_unit_and_both_survive(units, edit
 def test_a_unit_name_changed_meanwhile_refuses_the_second_change_of_it(units, editors):
     unit = units["own"]
     url = reverse("orgs:unit_edit", args=[unit.pk])
-    (a, form_a), (b, form_b) = (_opened(user, url, "name") for user in editors)
+    (a, form_a), (b, form_b) = (opened(user, url, "name") for user in editors)
     assert a.post(url, {**form_a, "name": "阿巴嘎旗甲"}).status_code == 302
     entries = AuditEntry.objects.count()
     response = b.post(url, {**form_b, "name": "阿巴嘎旗乙", "short_name": "阿旗"})
@@ -65,7 +55,7 @@ def test_two_editors_edit_different_fields_of_a_person_and_both_survive(units, e
         actor=editors[0], unit=units["own"], name="孟和", rank=PersonRank.SECTION
     )
     url = reverse("orgs:person_edit", args=[units["own"].pk, person.pk])
-    (a, form_a), (b, form_b) = (_opened(user, url, "phone") for user in editors)
+    (a, form_a), (b, form_b) = (opened(user, url, "phone") for user in editors)
     assert a.post(url, {**form_a, "name": "孟和巴雅尔"}).status_code == 302
     assert b.post(url, {**form_b, "phone": "13904791234"}).status_code == 302
     person.refresh_from_db()
@@ -78,7 +68,7 @@ def test_a_person_phone_changed_meanwhile_refuses_the_second_change_of_it(units,
         actor=editors[0], unit=units["own"], name="乌云", rank=PersonRank.SECTION
     )
     url = reverse("orgs:person_edit", args=[units["own"].pk, person.pk])
-    (a, form_a), (b, form_b) = (_opened(user, url, "phone") for user in editors)
+    (a, form_a), (b, form_b) = (opened(user, url, "phone") for user in editors)
     assert a.post(url, {**form_a, "phone": "13904791234"}).status_code == 302
     response = b.post(url, {**form_b, "phone": "13904795678", "post": "旗长"})
     assert response.status_code == 400
