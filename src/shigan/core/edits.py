@@ -47,7 +47,9 @@ class EditForm(forms.Form):
         if hidden.value_omitted_from_data(self.data, self.files, bound.html_initial_name):
             return bound.initial
         try:
-            return field.to_python(hidden.value_from_datadict(self.data, self.files, bound.html_initial_name))
+            return field.to_python(
+                hidden.value_from_datadict(self.data, self.files, bound.html_initial_name)
+            )
         except ValidationError:
             return bound.initial
 
@@ -130,9 +132,10 @@ def _label(instance: Model, name: str, labels: Mapping[str, str]) -> str:
     if name in labels:
         return str(labels[name])
     try:
-        return str(instance._meta.get_field(name).verbose_name)
-    except (FieldDoesNotExist, AttributeError):
+        field = instance._meta.get_field(name)
+    except FieldDoesNotExist:
         return name
+    return str(getattr(field, "verbose_name", name))
 
 
 def _display(instance: Model, name: str, value: Any) -> str:
@@ -145,7 +148,7 @@ def _display(instance: Model, name: str, value: Any) -> str:
     if isinstance(value, Iterable) and not isinstance(value, str):
         return "、".join(str(item) for item in value) or _("（空）")
     try:
-        choices = dict(instance._meta.get_field(name).flatchoices)  # type: ignore[union-attr]
-    except (FieldDoesNotExist, AttributeError):
+        choices = dict(getattr(instance._meta.get_field(name), "flatchoices", ()))
+    except FieldDoesNotExist:
         choices = {}
     return str(choices.get(value, value))

@@ -12,7 +12,7 @@ from shigan.audit.models import AuditEntry
 from shigan.core.edits import EditedElsewhere
 from shigan.core.tests.page_forms import opened
 from shigan.orgs.choices import PersonRank, Role, UnitKind
-from shigan.orgs.models import Person, Unit
+from shigan.orgs.models import Unit
 from shigan.orgs.services import person_create, unit_create, unit_update
 
 
@@ -108,7 +108,10 @@ def test_two_saves_of_the_same_field_at_once_let_exactly_one_through(system, mak
         finally:
             close_old_connections()
 
-    threads = [threading.Thread(target=save, args=pair) for pair in zip(users, ("甲旗", "乙旗"))]
+    threads = [
+        threading.Thread(target=save, args=pair)
+        for pair in zip(users, ("甲旗", "乙旗"), strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -44,9 +44,7 @@ def test_a_title_changed_meanwhile_refuses_the_second_change_of_it(editors, make
     assert AuditEntry.objects.count() == entries
 
 
-def test_leaders_changed_meanwhile_refuse_the_second_change_of_them(
-    editors, make_activity, people
-):
+def test_leaders_changed_meanwhile_refuse_the_second_change_of_them(editors, make_activity, people):
     activity = make_activity(title="读书班", leaders=[people["banner_head"]])
     url = reverse("study:activity_edit", args=[activity.pk])
     (a, form_a), (b, form_b) = (opened(user, url, "title") for user in editors)
