@@ -3,9 +3,10 @@ its user changed, so edits of different fields both survive; a change over someo
 change of the same field is refused, naming the field, and changes nothing."""
 
 import threading
+import time
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django.urls import reverse
 
 from shigan.audit.models import AuditEntry
@@ -118,3 +119,50 @@ def test_two_saves_of_the_same_field_at_once_let_exactly_one_through(system, mak
         thread.join()
     assert sorted(map(str, outcomes)) == ["['name']", "saved"]
     assert Unit.objects.get(pk=unit.pk).name in ("甲旗", "乙旗")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_api_patch_waiting_for_the_lock_keeps_the_fields_it_did_not_send(system, make_user):
+    """A PATCH of the short name, read while another save of the name held the row: it used to
+    write back the name it had read, undoing the other save once it got the lock."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises write transactions, nothing concurrent")
+    from rest_framework.test import APIClient
+
+    root = unit_create(actor=system, parent=None, name="接口编辑区", kind=UnitKind.PROVINCE)
+    unit = unit_create(actor=system, parent=root, name="接口旗", kind=UnitKind.COUNTY)
+    api = APIClient()
+    api.force_authenticate(make_user(Role.ADMIN, root))
+    answers = []
+
+    def patch():
+        try:
+            answers.append(api.patch(f"/api/units/{unit.pk}/", {"short_name": "接旗"}, "json"))
+        finally:
+            close_old_connections()
+
+    thread = threading.Thread(target=patch)
+    with transaction.atomic():
+        unit_update(actor=system, unit=unit, name="接口新旗")  # holds the row until commit
+        thread.start()
+        _wait_for_a_lock_wait()
+    thread.join()
+    assert answers[0].status_code == 200
+    unit.refresh_from_db()
+    assert (unit.name, unit.short_name) == ("接口新旗", "接旗")
+
+
+def _wait_for_a_lock_wait(seconds: float = 20.0) -> None:
+    """Until another connection waits for a row lock (this transaction's)."""
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # else read once a transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
+    raise AssertionError("the PATCH never waited for the lock")
