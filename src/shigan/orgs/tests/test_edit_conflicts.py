@@ -6,7 +6,7 @@ import threading
 import time
 
 import pytest
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from shigan.audit.models import AuditEntry
@@ -107,7 +107,7 @@ def test_two_saves_of_the_same_field_at_once_let_exactly_one_through(system, mak
         except EditedElsewhere as error:
             outcomes.append(error.fields)
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection
 
     threads = [
         threading.Thread(target=save, args=pair)
@@ -139,7 +139,7 @@ def test_an_api_patch_waiting_for_the_lock_keeps_the_fields_it_did_not_send(syst
         try:
             answers.append(api.patch(f"/api/units/{unit.pk}/", {"short_name": "接旗"}, "json"))
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection
 
     thread = threading.Thread(target=patch)
     with transaction.atomic():
