@@ -84,15 +84,14 @@ def refuse_edited_elsewhere(
     seen: Mapping[str, Any] | None,
     *,
     current: Mapping[str, Any] | None = None,
-    labels: Mapping[str, str] | None = None,
 ) -> None:
     """Refuse (EditedElsewhere, naming each field and its value now) when a field in `seen`
     differs on the locked `instance` from what the user saw. `current` gives the values that
-    are not plain attributes (a list of related records); `labels` the names of fields the
-    model does not have. Without `seen` (the system, the demo, an import) nothing is checked."""
+    are not plain attributes (a list of related records). Without `seen` (the system, the
+    demo, an import) nothing is checked."""
     if not seen:
         return
-    current, labels = current or {}, labels or {}
+    current = current or {}
     clashes = []
     for name, shown in seen.items():
         now = current[name] if name in current else getattr(instance, name)
@@ -101,7 +100,7 @@ def refuse_edited_elsewhere(
     if clashes:
         message = "；".join(
             _("“%(field)s”已被他人修改为“%(value)s”")
-            % {"field": _label(instance, name, labels), "value": _display(instance, name, now)}
+            % {"field": _label(instance, name), "value": _display(instance, name, now)}
             for name, now in clashes
         )
         raise EditedElsewhere(
@@ -128,9 +127,7 @@ def _comparable(value: Any) -> Any:
     return value
 
 
-def _label(instance: Model, name: str, labels: Mapping[str, str]) -> str:
-    if name in labels:
-        return str(labels[name])
+def _label(instance: Model, name: str) -> str:
     try:
         field = instance._meta.get_field(name)
     except FieldDoesNotExist:
