@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from shigan.briefings.defaults import DEFAULT_TITLE
 from shigan.briefings.models import BriefingTemplate
 from shigan.campaigns.models import Batch
+from shigan.core.edits import EditForm
 
 __all__ = ["GenerateForm", "TemplateForm", "ChangesForm"]
 
@@ -44,6 +45,10 @@ class TemplateForm(forms.Form):
         label=_("模板内容"), widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"})
     )
     is_default = forms.BooleanField(label=_("设为默认模板"), required=False)
+
+
+class TemplateEditForm(TemplateForm, EditForm):
+    """A template's edit page: applies only what the user changed (core.edits)."""
 
 
 class ChangesForm(forms.Form):

@@ -19,6 +19,7 @@ from shigan.briefings.models import (
     BriefingTransition,
 )
 from shigan.campaigns.models import Batch, Campaign
+from shigan.core.edits import refuse_edited_elsewhere
 from shigan.dashboards.figures import default_batch, figures_all
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
@@ -26,6 +27,7 @@ from shigan.orgs.permissions import user_can
 __all__ = [
     "BriefingError",
     "briefing_template_save",
+    "briefing_template_update",
     "briefing_generate",
     "briefing_issue",
     "briefing_compose",
@@ -96,6 +98,30 @@ def briefing_template_save(
         after={"name": name, "title": title, "text": text, "is_default": is_default},
     )
     return template
+
+
+_TEMPLATE_FIELDS = ("name", "title", "text", "is_default")
+
+
+@transaction.atomic
+def briefing_template_update(*, actor, template: BriefingTemplate, seen=None, **changes):
+    """Change the given fields of a template; the others stay as they are now, not as a form
+    read them. `seen`, what the user's form showed for the fields changed, refuses a change
+    over someone else's (core.edits)."""
+    unknown = set(changes) - set(_TEMPLATE_FIELDS)
+    if unknown:
+        raise TypeError(f"briefing_template_update: unknown fields {sorted(unknown)}")
+    template = (
+        BriefingTemplate.objects.select_for_update(of=("self",))
+        .select_related("campaign", "campaign__root_unit")
+        .get(pk=template.pk)
+    )
+    _require(actor, "change", template.campaign.root_unit, _("只有活动办可以修改简报模板。"))
+    refuse_edited_elsewhere(template, seen)
+    now = {name: getattr(template, name) for name in _TEMPLATE_FIELDS}
+    return briefing_template_save(
+        actor=actor, campaign=template.campaign, template=template, **{**now, **changes}
+    )
 
 
 def _template_for(campaign: Campaign, template: BriefingTemplate | None):

@@ -15,7 +15,7 @@ from django.views import View
 from shigan.briefings import selectors, services
 from shigan.briefings.defaults import DEFAULT_NAME, DEFAULT_TEXT, DEFAULT_TITLE
 from shigan.briefings.exports import briefing_docx, briefing_html
-from shigan.briefings.forms import ChangesForm, GenerateForm, TemplateForm
+from shigan.briefings.forms import ChangesForm, GenerateForm, TemplateEditForm, TemplateForm
 from shigan.campaigns.models import Campaign
 from shigan.core.downloads import download
 from shigan.core.errors import DomainError
@@ -243,30 +243,36 @@ class TemplateEditView(LoginRequiredMixin, View):
         }
         return render(request, "briefings/template_edit.html", context, status=status)
 
-    def get(self, request, pk=None):
-        campaign, template = self.setup_template(request, pk)
+    def get_form(self, template, data=None):
         if template is None:
             initial = {"name": "", "title": DEFAULT_TITLE, "text": DEFAULT_TEXT}
-        else:
-            initial = {
-                "name": template.name,
-                "title": template.title,
-                "text": template.text,
-                "is_default": template.is_default,
-            }
-        return self.render_page(request, campaign, template, TemplateForm(initial=initial))
+            return TemplateForm(data, initial=initial)
+        fields = ("name", "title", "text", "is_default")
+        return TemplateEditForm(data, initial={name: getattr(template, name) for name in fields})
+
+    def get(self, request, pk=None):
+        campaign, template = self.setup_template(request, pk)
+        return self.render_page(request, campaign, template, self.get_form(template))
 
     def post(self, request, pk=None):
         campaign, template = self.setup_template(request, pk)
-        form = TemplateForm(request.POST)
+        form = self.get_form(template, request.POST)
         if not form.is_valid():
             return self.render_page(request, campaign, template, form, status=400)
         try:
-            template = services.briefing_template_save(
-                actor=request.user, campaign=campaign, template=template, **form.cleaned_data
-            )
+            template = self.save(request.user, campaign, template, form)
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
             return self.render_page(request, campaign, template, form, status=400)
         messages.success(request, _("模板已保存。"))
         return redirect(template)
+
+    def save(self, actor, campaign, template, form):
+        if template is None:
+            return services.briefing_template_save(
+                actor=actor, campaign=campaign, **form.cleaned_data
+            )
+        changes, seen = form.edits()
+        return services.briefing_template_update(
+            actor=actor, template=template, seen=seen, **changes
+        )

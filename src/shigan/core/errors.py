@@ -84,6 +84,7 @@ class ErrorCode(ErrorCodes):
     BAD_FILE = "bad_file"
     DATE_RANGE = "date_range"
     DATE_REQUIRED = "date_required"
+    EDITED_ELSEWHERE = "edited_elsewhere"
     EMPTY_YEAR = "empty_year"
     EVIDENCE_ACTIVE_CONTENT = "evidence_active_content"
     EVIDENCE_BAD_TYPE = "evidence_bad_type"

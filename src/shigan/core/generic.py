@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from shigan.core.downloads import field_download
+from shigan.core.edits import EditForm
 from shigan.core.errors import DomainError
 
 if TYPE_CHECKING:  # a stub-only type: django-stubs-ext is not installed in production
@@ -59,7 +60,11 @@ class ObjectActionView(LoginRequiredMixin, View):
         return self.form_class(data, files, **self.form_kwargs(obj))
 
     def form_data(self, form: forms.BaseForm) -> dict[str, Any]:
-        """What `perform` gets from a valid form."""
+        """What `perform` gets from a valid form: from an edit form (core.edits), only the
+        fields the user changed, and what the form showed for them as `seen`."""
+        if isinstance(form, EditForm):
+            changes, seen = form.edits()
+            return {**changes, "seen": seen}
         return form.cleaned_data
 
     def perform(self, obj: PageObject, data: dict[str, Any]) -> str | None:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shigan.core import uploads
+from shigan.core.edits import EditForm
 from shigan.core.spreadsheets.values import CellError
 from shigan.core.widgets import DateInput, UploadInput
 from shigan.initiatives.amounts import parse_amount
@@ -110,6 +111,10 @@ class KeyTaskForm(forms.Form):
         self.fields["owner_leader"].queryset = people
 
 
+class KeyTaskEditForm(KeyTaskForm, EditForm):
+    """A key task's edit page: applies only what the user changed (core.edits)."""
+
+
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("节点名称"), max_length=200)
     due_on = forms.DateField(
@@ -163,6 +168,10 @@ class ProjectForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["key_task"].queryset = key_tasks
+
+
+class ProjectEditForm(ProjectForm, EditForm):
+    """A project's edit form: applies only what the user changed (core.edits)."""
 
 
 class ProjectFilterForm(forms.Form):

@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from shigan.accounts.models import User
 from shigan.accounts.selectors import active_user_by_username
+from shigan.core.edits import EditForm
 from shigan.orgs.choices import PersonRank, Role, UnitKind
 from shigan.orgs.models import Unit
 
 __all__ = ["UnitForm", "UnitCreateForm", "UnitMoveForm", "MembershipGrantForm", "PersonForm"]
 
 
-class UnitForm(forms.Form):
+class UnitForm(EditForm):
     name = forms.CharField(label=_("名称"), max_length=100)
     short_name = forms.CharField(label=_("简称"), max_length=50, required=False)
     kind = forms.ChoiceField(label=_("类型"), choices=UnitKind.choices)
@@ -60,7 +61,7 @@ class MembershipGrantForm(forms.Form):
         return user
 
 
-class PersonForm(forms.Form):
+class PersonForm(EditForm):
     """A person of the roster; the service checks the rules (the phone's form among them)."""
 
     name = forms.CharField(label=_("姓名"), max_length=50)

@@ -91,24 +91,22 @@ class UnitDetailView(UnitActionMixin, View):
 class UnitEditView(UnitActionMixin, View):
     action = "change"
 
+    def get_form(self, unit: Unit, data: Any = None) -> UnitForm:
+        fields = ("name", "short_name", "kind", "active")
+        return UnitForm(data, initial={name: getattr(unit, name) for name in fields})
+
     def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
-        form = UnitForm(
-            initial={
-                "name": unit.name,
-                "short_name": unit.short_name,
-                "kind": unit.kind,
-                "active": unit.active,
-            }
-        )
+        form = self.get_form(unit)
         return render(request, "orgs/unit_form.html", self.unit_context(unit, form=form))
 
     def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         unit = self.get_unit()
-        form = UnitForm(request.POST)
+        form = self.get_form(unit, request.POST)
         if form.is_valid():
+            changes, seen = form.edits()
             try:
-                services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
+                services.unit_update(actor=request.user, unit=unit, seen=seen, **changes)
             except DomainError as error:
                 apply_domain_error(form, error)
             else:
@@ -320,20 +318,24 @@ class PersonEditView(PersonFormMixin, View):
     def get_person(self, unit: Unit) -> Person:
         return selectors.person_get(user=self.request.user, pk=self.kwargs["person_pk"], unit=unit)
 
+    def get_form(self, person: Person, data: Any = None) -> PersonForm:
+        initial = {key: getattr(person, key) for key in PersonForm.base_fields}
+        return PersonForm(data, initial=initial)
+
     def get(self, request: AuthenticatedRequest, pk: int, person_pk: int) -> HttpResponse:
         unit = self.get_unit()
         person = self.get_person(unit)
-        initial = {key: getattr(person, key) for key in PersonForm.base_fields}
-        return self.render_form(unit, PersonForm(initial=initial), person)
+        return self.render_form(unit, self.get_form(person), person)
 
     def post(self, request: AuthenticatedRequest, pk: int, person_pk: int) -> HttpResponse:
         unit = self.get_unit()
         person = self.get_person(unit)
-        form = PersonForm(request.POST)
+        form = self.get_form(person, request.POST)
         if form.is_valid():
+            changes, seen = form.edits()
             try:
                 person = services.person_update(
-                    actor=request.user, person=person, **form.cleaned_data
+                    actor=request.user, person=person, seen=seen, **changes
                 )
             except DomainError as error:
                 apply_domain_error(form, error)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shigan.core import uploads
+from shigan.core.edits import EditForm
 from shigan.core.spreadsheets.forms import ImportForm
 from shigan.core.widgets import DateInput, UploadInput
 from shigan.orgs.models import Person
@@ -13,7 +14,7 @@ from shigan.study.choices import StudyKind
 __all__ = ["StudyActivityForm", "StudyFilterForm", "StudyImportForm"]
 
 
-class StudyActivityForm(forms.Form):
+class StudyActivityForm(EditForm):
     """Short enough for a phone: kind, title, date, head count, leaders; the rest optional."""
 
     kind = forms.ChoiceField(label=gettext_lazy("学习形式"), choices=StudyKind.choices)

@@ -3,7 +3,7 @@ study metrics kept in step."""
 
 import datetime
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,7 @@ from shigan.campaigns.models import Campaign
 from shigan.core import uploads
 from shigan.core.actors import is_system_actor, require_actor
 from shigan.core.bulk import bulk_insert, reserve_ids
+from shigan.core.edits import refuse_edited_elsewhere
 from shigan.core.errors import RowsRejected
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.choices import ROLE_ACTIONS
@@ -271,12 +272,16 @@ def study_activity_update(
     leaders: Iterable[Person] | None = None,
     attachment=None,
     remove_attachment: bool = False,
+    seen: Mapping[str, Any] | None = None,
 ) -> StudyActivity:
-    """Change the given fields; `leaders`, when given, replaces the list of leaders."""
+    """Change the given fields; `leaders`, when given, replaces the list of leaders. `seen`,
+    what the user's form showed, refuses a change over someone else's (core.edits)."""
     activity = StudyActivity.objects.select_for_update().select_related("unit").get(pk=activity.pk)
     _require_record(actor, activity.unit)
     before = _snapshot(activity)
     before_leaders = sorted(activity.participations.values_list("person_id", flat=True))
+    leaders_now = Person.objects.filter(pk__in=before_leaders)  # read only if compared
+    refuse_edited_elsewhere(activity, seen, current={"leaders": leaders_now})
     people = _check_leaders(activity.unit, leaders) if leaders is not None else None
     new: dict[str, Any] = {  # _clean's keyword arguments
         "kind": activity.kind if kind is None else kind,

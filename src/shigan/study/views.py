@@ -250,40 +250,32 @@ class ActivityEditView(ActivityMixin, View):
         context = self.context(activity, form=form, campaign=activity.campaign)
         return render(request, "study/activity_form.html", context, status=status)
 
+    def _form(self, activity, data=None, files=None):
+        fields = ("kind", "title", "held_on", "ends_on", "participants", "notes")
+        initial = {name: getattr(activity, name) for name in fields}
+        initial["leaders"] = list(activity.leaders.values_list("pk", flat=True))
+        return StudyActivityForm(data, files, people=self._people(activity), initial=initial)
+
     def get(self, request, pk):
         activity = self.get_activity("record")
-        form = StudyActivityForm(
-            people=self._people(activity),
-            initial={
-                "kind": activity.kind,
-                "title": activity.title,
-                "held_on": activity.held_on,
-                "ends_on": activity.ends_on,
-                "participants": activity.participants,
-                "notes": activity.notes,
-                "leaders": list(activity.leaders.values_list("pk", flat=True)),
-            },
-        )
-        return self._render(request, activity, form)
+        return self._render(request, activity, self._form(activity))
 
     def post(self, request, pk):
         activity = self.get_activity("record")
-        form = StudyActivityForm(request.POST, request.FILES, people=self._people(activity))
+        form = self._form(activity, request.POST, request.FILES)
         if form.is_valid():
-            data = form.cleaned_data
+            changes, seen = form.edits()
+            if "participants" in changes:
+                changes["participants"] = changes["participants"] or 0
+            if "leaders" in changes:
+                changes["leaders"] = list(changes["leaders"])
             try:
                 services.study_activity_update(
                     actor=request.user,
                     activity=activity,
-                    kind=data["kind"],
-                    title=data["title"],
-                    held_on=data["held_on"],
-                    ends_on=data.get("ends_on"),
-                    participants=data.get("participants") or 0,
-                    notes=data.get("notes", ""),
-                    leaders=list(data["leaders"]),
-                    attachment=data.get("attachment"),
+                    seen=seen,
                     remove_attachment=request.POST.get("remove_attachment") == "1",
+                    **changes,
                 )
             except DomainError as error:
                 apply_domain_error(form, error)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
+from shigan.core.edits import refuse_edited_elsewhere
 from shigan.core.errors import FieldCode
 from shigan.core.spreadsheets.values import CellError
 from shigan.initiatives.errors import ErrorCode
@@ -104,14 +105,16 @@ def indicator_declare(
 
 
 @transaction.atomic
-def indicator_update(*, actor, indicator: Indicator, **changes) -> Indicator:
-    """Rename an indicator, change its target, or its unit while nothing is reported yet."""
+def indicator_update(*, actor, indicator: Indicator, seen=None, **changes) -> Indicator:
+    """Rename an indicator, change its target, or its unit while nothing is reported yet.
+    `seen`: as in core.edits."""
     unknown = set(changes) - {"name", "measure", "target"}
     if unknown:
         raise TypeError(f"indicator_update: unknown fields {sorted(unknown)}")
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
     task = lock_key_task(indicator.key_task)
     require_run(actor, task)
+    refuse_edited_elsewhere(indicator, seen)
     before = _indicator_snapshot(indicator)
     if "name" in changes:
         indicator.name = _check_indicator_name(task, changes["name"], exclude=indicator.pk)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
 from shigan.campaigns.models import Campaign
+from shigan.core.edits import refuse_edited_elsewhere
 from shigan.initiatives.choices import KeyTaskArea
 from shigan.initiatives.errors import ErrorCode
 from shigan.initiatives.models import KeyTask, Project
@@ -133,14 +134,16 @@ def lock_key_task(key_task: KeyTask) -> KeyTask:
 
 
 @transaction.atomic
-def key_task_update(*, actor, key_task: KeyTask, **changes) -> KeyTask:
+def key_task_update(*, actor, key_task: KeyTask, seen=None, **changes) -> KeyTask:
     """Change what a key task says (area, title, goal, owners, start, roadmap, task book). A new
-    area moves its projects' funds to that area too."""
+    area moves its projects' funds to that area too. `seen`, what the user's form showed for the
+    fields changed, refuses a change over someone else's (core.edits)."""
     unknown = set(changes) - set(KEY_TASK_FIELDS)
     if unknown:
         raise TypeError(f"key_task_update: unknown fields {sorted(unknown)}")
     task = lock_key_task(key_task)
     require_run(actor, task)
+    refuse_edited_elsewhere(task, seen)
     before = snapshot(task, KEY_TASK_FIELDS)
     current = {name: getattr(task, name) for name in KEY_TASK_FIELDS if name != "task_book_file"}
     values = _check_key_task({**current, **changes}, task.campaign)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
 from shigan.campaigns.models import Campaign
+from shigan.core.edits import refuse_edited_elsewhere
 from shigan.initiatives.choices import LivelihoodState
 from shigan.initiatives.errors import ErrorCode
 from shigan.initiatives.models import (
@@ -161,14 +162,16 @@ def lock_item(item: LivelihoodItem) -> LivelihoodItem:
 
 
 @transaction.atomic
-def livelihood_item_update(*, actor, item: LivelihoodItem, **changes) -> LivelihoodItem:
-    """Change an item's title, area, responsible unit, target or deadline (the office)."""
+def livelihood_item_update(*, actor, item: LivelihoodItem, seen=None, **changes) -> LivelihoodItem:
+    """Change an item's title, area, responsible unit, target or deadline (the office).
+    `seen`: as in core.edits."""
     fields = ("title", "area", "unit", "target", "deadline")
     unknown = set(changes) - set(fields)
     if unknown:
         raise TypeError(f"livelihood_item_update: unknown fields {sorted(unknown)}")
     item = lock_item(item)
     require_office(actor, item.campaign)
+    refuse_edited_elsewhere(item, seen)
     before = snapshot(item, fields)
     values = _check_item({**{f: getattr(item, f) for f in fields}, **changes}, item.campaign)
     with metric_changes(LivelihoodItem, [item.pk]):

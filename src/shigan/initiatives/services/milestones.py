@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
 from shigan.core.calendar import is_workday
+from shigan.core.edits import refuse_edited_elsewhere
 from shigan.initiatives.choices import MilestoneState
 from shigan.initiatives.errors import ErrorCode
 from shigan.initiatives.models import KeyTask, Milestone, MilestoneTransition
@@ -108,11 +109,13 @@ def _locked_milestone(milestone: Milestone) -> Milestone:
 
 @transaction.atomic
 def milestone_update(
-    *, actor, milestone: Milestone, title=None, due_on=..., weight=None
+    *, actor, milestone: Milestone, title=None, due_on=..., weight=None, seen=None
 ) -> Milestone:
-    """Re-plan a node: its title, due date (None: 时限未定) or weight."""
+    """Re-plan a node: its title, due date (None: 时限未定) or weight. `seen`: as in
+    core.edits."""
     milestone = _locked_milestone(milestone)
     require_run(actor, milestone.key_task)
+    refuse_edited_elsewhere(milestone, seen)
     before = {"title": milestone.title, "due_on": milestone.due_on, "weight": milestone.weight}
     if title is not None:
         milestone.title = required_text(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
 from shigan.campaigns.models import Campaign
+from shigan.core.edits import refuse_edited_elsewhere
 from shigan.initiatives.amounts import FUNDS_MAX
 from shigan.initiatives.choices import FundSource, KeyTaskArea, ProjectKind, ProjectState
 from shigan.initiatives.errors import ErrorCode
@@ -191,14 +192,16 @@ def lock_project(project: Project) -> Project:
 
 
 @transaction.atomic
-def project_update(*, actor, project: Project, **changes) -> Project:
+def project_update(*, actor, project: Project, seen=None, **changes) -> Project:
     """Change a project: its funds (a change of the fund sums from its approval day on), its
-    unit, key task, kind, source or dates."""
+    unit, key task, kind, source or dates. `seen`, what the user's form showed for the fields
+    changed, refuses a change over someone else's (core.edits)."""
     unknown = set(changes) - set(PROJECT_FIELDS)
     if unknown:
         raise TypeError(f"project_update: unknown fields {sorted(unknown)}")
     project = lock_project(project)
     require(actor, "record", project.unit)
+    refuse_edited_elsewhere(project, seen)
     if "unit" in changes:
         require(actor, "record", changes["unit"])
     before = snapshot(project, PROJECT_FIELDS)

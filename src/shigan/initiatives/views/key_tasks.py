@@ -206,7 +206,7 @@ class KeyTaskEditView(ObjectActionView):
             "roadmap": task.roadmap,
             "task_book_text": task.task_book_text,
         }
-        return forms.KeyTaskForm(
+        return forms.KeyTaskEditForm(
             data,
             files,
             initial=initial,

@@ -135,7 +135,7 @@ class ProjectDetailView(ObjectActionView):
         }
         units = selectors.recordable_units(user=self.request.user, within=p.unit)
         tasks = selectors.key_task_choices(user=self.request.user, unit=p.unit, campaign=p.campaign)
-        return forms.ProjectForm(data, initial=initial, units=units, key_tasks=tasks)
+        return forms.ProjectEditForm(data, initial=initial, units=units, key_tasks=tasks)
 
     def render_form(self, page, form, status=200):
         request, project = self.request, page["project"]
@@ -159,9 +159,11 @@ class ProjectDetailView(ObjectActionView):
         return super().post(request, **kwargs)
 
     def perform(self, page, data):
-        data = {**data, "funds_disbursed": data.get("funds_disbursed") or 0}
-        if data.get("key_task") is not None:
-            data.pop("area")
+        if "funds_disbursed" in data:
+            data["funds_disbursed"] = data["funds_disbursed"] or 0
+        if data.get("key_task", page["project"].key_task) is not None:
+            data.pop("area", None)  # the area follows the key task
+            data["seen"].pop("area", None)
         return projects.project_update(actor=self.request.user, project=page["project"], **data)
 
 

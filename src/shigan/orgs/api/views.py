@@ -81,14 +81,8 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet[Unit]):
         unit = self.get_object()
         _require(request.user, "change", unit, _("您没有修改该单位的权限。"))
         data = parse(self.UnitPartialUpdateInput, request.data)
-        services.unit_update(
-            actor=signed_in_user(request),
-            unit=unit,
-            name=data.get("name", unit.name),
-            short_name=data.get("short_name", unit.short_name),
-            kind=data.get("kind", unit.kind),
-            active=data.get("active", unit.active),
-        )
+        # Only the fields sent: the others are left as they are under the lock, not as read here.
+        services.unit_update(actor=signed_in_user(request), unit=unit, **data)
         return Response(UnitSerializer(self.get_object()).data)
 
     @extend_schema(
@@ -249,11 +243,10 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
         person = self.get_object()
         _require(request.user, "record", person.unit, _("您没有在该单位修改人员的权限。"))
         data = parse(PersonPartialInput, request.data)
-        unit = self._unit(data["unit"]) if "unit" in data else person.unit
-        fields = {k: data.get(k, getattr(person, k)) for k in ("name", "post", "rank", "phone")}
-        person = services.person_update(
-            actor=signed_in_user(request), person=person, unit=unit, **fields
-        )
+        if "unit" in data:
+            data["unit"] = self._unit(data["unit"])
+        # Only the fields sent: the others are left as they are under the lock, not as read here.
+        person = services.person_update(actor=signed_in_user(request), person=person, **data)
         return Response(PersonSerializer(person).data)
 
     @extend_schema(summary=gettext_lazy("停用人员"), request=None, responses=PersonSerializer)

@@ -1,8 +1,9 @@
 """Writes on the roster (people of a unit). One check of a draft serves the one-by-one and the
 bulk services."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from shigan.accounts.models import User
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.core.bulk import bulk_insert, reserve_ids
+from shigan.core.edits import refuse_edited_elsewhere
 from shigan.core.errors import FieldCode
 from shigan.core.spreadsheets.values import names_text
 from shigan.orgs.choices import PersonRank
@@ -142,17 +144,24 @@ def person_update(
     *,
     actor: User,
     person: Person,
-    name: str,
-    rank: str,
-    post: str = "",
-    phone: str = "",
+    name: str | None = None,
+    rank: str | None = None,
+    post: str | None = None,
+    phone: str | None = None,
     unit: Unit | None = None,
+    seen: Mapping[str, Any] | None = None,
 ) -> Person:
-    """Change a person's particulars; `unit` moves them (the actor records at both units)."""
+    """Change the given particulars (None: unchanged); `unit` moves them (the actor records at
+    both units). `seen`, what the user's form showed, refuses a change over someone else's."""
     person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
     if not user_can(actor, "record", person.unit):
         raise _unit_forbidden(person.unit)
-    draft = PersonDraft(unit or person.unit, name, rank, post or "", phone or "")
+    refuse_edited_elsewhere(person, seen)
+    given = {"name": name, "rank": rank, "post": post, "phone": phone}
+    draft = PersonDraft(
+        unit or person.unit,
+        **{key: getattr(person, key) if value is None else value for key, value in given.items()},
+    )
     _check_person(actor, draft, {})
     before = _person_snapshot(person)
     person.unit, person.name, person.rank = draft.unit, draft.name, draft.rank

@@ -1,11 +1,15 @@
 """Writes on the unit tree, one unit at a time: create, update, move."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shigan.accounts.models import User
 from shigan.audit.services import audit_record
 from shigan.core.actors import is_system_actor, require_actor
+from shigan.core.edits import refuse_edited_elsewhere
 from shigan.core.versions import versions_touch
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.errors import ErrorCode
@@ -118,18 +122,28 @@ def unit_update(
     *,
     actor: User,
     unit: Unit,
-    name: str,
-    short_name: str = "",
-    kind: str,
-    active: bool = True,
+    name: str | None = None,
+    short_name: str | None = None,
+    kind: str | None = None,
+    active: bool | None = None,
+    seen: Mapping[str, Any] | None = None,
 ) -> Unit:
+    """Change the given fields (None: unchanged); `seen`, what the user's form showed for them,
+    refuses a change over someone else's (core.edits)."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     _require(actor, "change", unit)
+    refuse_edited_elsewhere(unit, seen)
     before = _unit_snapshot(unit)
-    name, short_name = _clean_unit_fields(name, kind, short_name)
+    kind = unit.kind if kind is None else kind
+    name, short_name = _clean_unit_fields(
+        unit.name if name is None else name,
+        kind,
+        unit.short_name if short_name is None else short_name,
+    )
     if name != unit.name:
         _check_sibling_name(Unit.objects.get_parent(unit), name, exclude=unit)
-    unit.name, unit.short_name, unit.kind, unit.active = name, short_name, kind, active
+    unit.name, unit.short_name, unit.kind = name, short_name, kind
+    unit.active = unit.active if active is None else active
     unit.initials, unit.initials_alt = name_initials(name)
     unit.save(update_fields=["name", "short_name", "kind", "active", "initials", "initials_alt"])
     audit_record(

@@ -14,6 +14,7 @@ from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.campaigns.models import Campaign
 from shigan.core.actors import is_system_actor, require_actor
 from shigan.core.bulk import bulk_insert, reserve_ids
+from shigan.core.edits import refuse_edited_elsewhere
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
@@ -150,9 +151,9 @@ _UPDATABLE = (
 
 
 @transaction.atomic
-def problem_update(*, actor, problem: Problem, **changes) -> Problem:
+def problem_update(*, actor, problem: Problem, seen=None, **changes) -> Problem:
     """Correct a problem's particulars: any of title, description, aspect, source, responsible,
-    term, special_program, next_checkpoint."""
+    term, special_program, next_checkpoint. `seen`: as in core.edits."""
     unknown = set(changes) - set(_UPDATABLE)
     if unknown:
         field = sorted(unknown)[0]
@@ -166,6 +167,7 @@ def problem_update(*, actor, problem: Problem, **changes) -> Problem:
     problem = lock_problem(problem)
     require_record(actor, problem, _lazy("您没有修改该问题的权限。"))
     refuse_closed(problem)
+    refuse_edited_elsewhere(problem, seen)
     before = problem_snapshot(problem)
     if "title" in changes:
         changes["title"] = required_text(
