@@ -1,5 +1,4 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.views import View
@@ -11,6 +10,7 @@ from shigan.audit.registry import ACTIONS
 from shigan.audit.selectors import audit_entries, can_read_audit
 from shigan.core.downloads import download
 from shigan.core.errors import DomainError
+from shigan.core.pagination import page_of
 
 __all__ = ["AuditListView", "AuditExportView"]
 
@@ -26,7 +26,7 @@ class AuditListView(LoginRequiredMixin, View):
             action=request.GET.get("action", ""),
             actor=request.GET.get("actor", "").strip(),
         )
-        page = Paginator(entries, 50).get_page(request.GET.get("page"))
+        page = page_of(request, entries)
         # Actions listed by their Chinese words, in the order of those words.
         labelled = ((code, str(label)) for code, label in ACTIONS.items())
         actions = sorted(labelled, key=lambda action: action[1])

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
@@ -37,6 +36,7 @@ from shigan.campaigns.models import Campaign
 from shigan.core.errors import DomainError
 from shigan.core.generic import apply_domain_error
 from shigan.core.htmx import is_htmx
+from shigan.core.pagination import page_of
 from shigan.core.views_exchange import attachment
 from shigan.orgs.models import Unit
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get
@@ -61,11 +61,9 @@ __all__ = [
     "VisitListView",
     "VisitLogView",
     "ENROL_CONFIRM_ABOVE",
-    "PAGE_SIZE",
 ]
 
 ENROL_CONFIRM_ABOVE = 50  # enrolling more units than this asks for a confirmation
-PAGE_SIZE = 50
 WORKSPACE_TABS = {
     "study": "study/_workspace_tab.html",
     "research": "research/_workspace_tab.html",
@@ -112,7 +110,7 @@ class CampaignListView(LoginRequiredMixin, View):
             campaigns = selectors.campaign_units_of(unit=unit)
         else:
             campaigns = selectors.campaign_list(user=request.user)
-        page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(request, campaigns)
         can_create = Unit.objects.restrict(request.user, "change").exists()
         workspaces = [] if unit else selectors.campaign_workspaces(user=request.user)
         context = {"page": page, "unit": unit, "can_create": can_create, "workspaces": workspaces}
@@ -361,7 +359,7 @@ class BatchDetailView(CampaignMixin, View):
 
     def context(self, campaign, batch, form=None, confirm=None):
         participations = selectors.participation_list(user=self.request.user, batch=batch)
-        page = Paginator(participations, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = page_of(self.request, participations)
         by_kind = participations.values("unit__kind").annotate(n=Count("pk")).order_by("unit__kind")
         labels = dict(Unit._meta.get_field("kind").choices)
         return {
@@ -495,7 +493,7 @@ class VisitListView(CampaignMixin, View):
                 return redirect(request.path)
             data = exporter.xlsx_bytes() if fmt == "xlsx" else exporter.csv_bytes()
             return attachment(data, exporter.filename(fmt), fmt)
-        page = Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(request, visits)
         query = request.GET.copy()
         query.pop("page", None)
         context = {

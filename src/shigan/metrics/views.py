@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from shigan.core.pagination import page_of
 from shigan.core.views_exchange import attachment
 from shigan.metrics.exports import FigureRecordsExporter
 from shigan.metrics.forms import FigureQueryForm
@@ -140,7 +141,7 @@ def records_page(
         exporter = FigureRecordsExporter(title=str(title), records=records)
         return attachment(exporter.xlsx_bytes(), f"{unit.name}-{title}.xlsx", "xlsx")
     shape, records = shaped(records)
-    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    page = page_of(request, records)
     params = request.GET.copy()
     params.pop("page", None)
     params["format"] = "xlsx"

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -8,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from shigan.core.errors import DomainError
+from shigan.core.pagination import page_of
 from shigan.notifications import selectors, services
 from shigan.notifications.channels import configured_channels
 from shigan.notifications.choices import DeliveryState
@@ -23,14 +23,12 @@ __all__ = [
     "DeliveryRetryView",
 ]
 
-PAGE_SIZE = 50
-
 
 class NotificationListView(LoginRequiredMixin, View):
     def get(self, request):
         unread_only = request.GET.get("unread") == "1"
         items = selectors.notification_list(user=request.user, unread_only=unread_only)
-        page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(request, items)
         context = {"page": page, "unread_only": unread_only}
         return render(request, "notifications/list.html", context)
 
@@ -101,7 +99,7 @@ class DeliveryListView(LoginRequiredMixin, View):
         state = request.GET.get("state", "")
         state = state if state in DeliveryState.values else ""
         items = selectors.delivery_list(user=request.user, state=state)
-        page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(request, items)
         context = {"page": page, "state": state, "states": DeliveryState.choices}
         return render(request, "notifications/deliveries.html", context)
 

@@ -6,7 +6,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -44,8 +43,6 @@ __all__ = [
     "PersonDeactivateView",
     "PersonReactivateView",
 ]
-
-PEOPLE_PAGE = 50
 
 
 class UnitActionMixin(LoginRequiredMixin):
@@ -278,7 +275,7 @@ class PersonListView(UnitActionMixin, View):
         people = selectors.person_list(
             user=request.user, unit=unit, query=query, include_inactive=inactive
         )
-        page = Paginator(people, PEOPLE_PAGE).get_page(request.GET.get("page"))
+        page = page_of(request, people)
         context = self.unit_context(unit, page=page, query=query, inactive=inactive)
         return render(request, "orgs/person_list.html", context)
 

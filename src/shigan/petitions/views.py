@@ -8,7 +8,6 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -63,7 +62,7 @@ class DeskView(LoginRequiredMixin, View):
         user = request.user
         near = request.GET.get("near") == "1"  # from 待办: only the yellow and red clocks
         petitions = selectors.desk(user=user, near_limit=near)
-        page = Paginator(petitions, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(request, petitions)
         context = {
             "posts": selectors.agent_posts(user=user),
             "roots": unit_scope_roots(user=user)[:10],

@@ -23,6 +23,7 @@ from django.views import View
 from shigan.core.downloads import download
 from shigan.core.errors import DomainError
 from shigan.core.generic import ObjectActionView, apply_domain_error
+from shigan.core.pagination import page_of
 from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get, unit_scope_roots
 from shigan.problems import forms, selectors, services
@@ -458,9 +459,7 @@ class InboxView(LoginRequiredMixin, View):
     """The reviewer's inbox: close-outs and deadline extensions waiting for a decision."""
 
     def get(self, request):
-        page = Paginator(selectors.closeout_inbox(user=request.user), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = page_of(request, selectors.closeout_inbox(user=request.user))
         ids = [c.problem_id for c in page]
         evidence = selectors.evidence_by_problem(problem_ids=ids)
         measures = selectors.measures_by_problem(problem_ids=ids)

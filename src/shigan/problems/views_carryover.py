@@ -4,7 +4,6 @@ the open and long-term problems that go on, a page at a time or a whole subtree 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import CharField, Count
 from django.db.models.functions import Substr
 from django.http import Http404
@@ -17,6 +16,7 @@ from django.views import View
 from shigan.campaigns.models import Campaign
 from shigan.campaigns.selectors import campaign_get, campaign_is_office
 from shigan.core.errors import DomainError
+from shigan.core.pagination import page_of
 from shigan.orgs.models import Unit
 from shigan.problems.carryover import carry_over_candidates, problems_carry_over
 from shigan.problems.forms_carryover import CarryOverForm
@@ -24,7 +24,6 @@ from shigan.problems.models import Problem
 
 __all__ = ["CarryOverView"]
 
-PAGE_SIZE = 50
 TEMPLATE = "problems/carry_over.html"
 
 
@@ -78,7 +77,7 @@ class CarryOverView(LoginRequiredMixin, View):
 
     def _render(self, request, campaign, sources, source, unit, form=None, status=200):
         candidates = self._candidates(request, campaign, source, unit)
-        page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(request, candidates)
         initial = {"day": max(timezone.localdate(), campaign.starts_on)}
         context = {
             "campaign": campaign,

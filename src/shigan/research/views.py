@@ -5,7 +5,6 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views import View
 from shigan.campaigns.services import is_group_member_for
 from shigan.core.errors import DomainError
 from shigan.core.generic import FileFieldView, ObjectActionView
+from shigan.core.pagination import page_of
 from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get
 from shigan.orgs.views_home import ScopeIndexView
@@ -260,9 +260,7 @@ class InboxView(LoginRequiredMixin, View):
 
     def get(self, request):
         groups = selectors.member_groups(user=request.user)
-        page = Paginator(selectors.inbox_plans(user=request.user), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = page_of(request, selectors.inbox_plans(user=request.user))
         return render(request, "research/inbox.html", {"groups": groups, "page": page})
 
 

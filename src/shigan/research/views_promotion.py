@@ -5,13 +5,13 @@ service, renders."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from shigan.core.generic import ObjectActionView
+from shigan.core.pagination import page_of
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs
@@ -19,8 +19,6 @@ from shigan.research import forms, selectors, services
 from shigan.research.choices import AdoptionState, ResultState
 
 __all__ = ["PromoteView", "PromotionListView", "PromotionDetailView", "TargetReportView"]
-
-PAGE_SIZE = 50
 
 
 class PromoteView(ObjectActionView):
@@ -64,7 +62,7 @@ class PromotionListView(LoginRequiredMixin, View):
         result = request.GET.get("result", "")
         result = selectors.result_get(user=request.user, pk=result) if result.isdigit() else None
         promotions = selectors.promotion_list(user=request.user, result=result)
-        page = Paginator(promotions, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(request, promotions)
         return render(request, "research/promotion_list.html", {"page": page})
 
 
@@ -80,7 +78,7 @@ class PromotionDetailView(LoginRequiredMixin, View):
         targets = selectors.promotion_targets(
             user=user, promotion=promotion, unit=unit, state=state
         )
-        page = Paginator(targets, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(request, targets)
         context = {
             "promotion": promotion,
             "unit": unit,

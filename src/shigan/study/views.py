@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from shigan.core.downloads import download
 from shigan.core.errors import DomainError
 from shigan.core.generic import apply_domain_error
 from shigan.core.jobs import job_create, job_enqueue
+from shigan.core.pagination import page_of
 from shigan.core.uploads import ALLOWED
 from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs
@@ -31,8 +31,6 @@ from shigan.study.choices import StudyKind
 from shigan.study.exports import StudyActivityExporter
 from shigan.study.forms import StudyActivityForm, StudyFilterForm, StudyImportForm
 from shigan.study.imports import STUDY_COLUMNS
-
-PAGE_SIZE = 50
 
 
 class StudyUnitMixin(UnitActionMixin):
@@ -80,7 +78,7 @@ class UnitStudyListView(StudyUnitMixin, View):
         activities = selectors.activity_list(
             user=request.user, unit=unit, campaign=campaign, **filters
         ).annotate(leader_count=Count("participations"))
-        page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(request, activities)
         context = self.unit_context(
             unit,
             campaign=campaign,
@@ -350,7 +348,7 @@ class LeadersView(StudyUnitMixin, View):
         count, people = selectors.study_leaders(
             user=request.user, unit=unit, campaign=campaign, as_of=as_of
         )
-        page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(request, people)
         context = self.unit_context(unit, campaign=campaign, as_of=as_of, count=count, page=page)
         return render(request, "study/leaders.html", context)
 

@@ -9,8 +9,6 @@ from django.utils.translation import gettext as _
 from shigan.initiatives import forms, selectors
 from shigan.orgs.permissions import user_can
 
-PAGE_SIZE = 50
-
 
 def campaign_of(request, unit):
     campaign = selectors.campaign_for_unit(

@@ -4,7 +4,6 @@ an item with its progress and service points."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,9 +12,10 @@ from django.views import View
 
 from shigan.core.errors import DomainError
 from shigan.core.generic import ObjectActionView
+from shigan.core.pagination import page_of
 from shigan.initiatives import forms, selectors
 from shigan.initiatives.services import livelihood, service_points
-from shigan.initiatives.views.common import PAGE_SIZE, campaign_of, require, require_office
+from shigan.initiatives.views.common import campaign_of, require, require_office
 from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get
 
@@ -40,7 +40,7 @@ class LivelihoodLedgerView(LoginRequiredMixin, View):
         context = {
             "unit": unit,
             "campaign": campaign,
-            "page": Paginator(items, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": page_of(request, items),
             "areas": selectors.livelihood_areas(campaign=campaign),
             "is_office": user_can(request.user, "change", campaign.root_unit),
             "breadcrumbs": unit_breadcrumbs(user=request.user, unit=unit),

@@ -4,7 +4,6 @@ indicator values it reports."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,9 +12,10 @@ from django.views import View
 
 from shigan.core.errors import DomainError
 from shigan.core.generic import ObjectActionView
+from shigan.core.pagination import page_of
 from shigan.initiatives import forms, selectors
 from shigan.initiatives.services import indicators, projects
-from shigan.initiatives.views.common import PAGE_SIZE, campaign_of, require
+from shigan.initiatives.views.common import campaign_of, require
 from shigan.orgs.permissions import user_can
 from shigan.orgs.selectors import unit_breadcrumbs, unit_get
 
@@ -49,7 +49,7 @@ class ProjectListView(LoginRequiredMixin, View):
             "unit": unit,
             "campaign": campaign,
             "filters": filters,
-            "page": Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": page_of(request, projects),
             "allocated": allocated,
             "disbursed": disbursed,
             "can_record": user_can(request.user, "record", unit),

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from shigan.campaigns.models import Campaign
+from shigan.core import pagination
 from shigan.orgs.choices import Role
-from shigan.problems import views_carryover
 from shigan.problems.models import Problem
 from shigan.problems.tests.carryover.conftest import D
 
@@ -61,7 +61,7 @@ def test_chosen_problems_are_carried_and_linked_both_ways(client, office, old, n
 
 
 def test_a_whole_subtree_across_pages(client, office, old, new, units, monkeypatch):
-    monkeypatch.setattr(views_carryover, "PAGE_SIZE", 1)
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 1)
     client.force_login(office)
     page = client.get(_page(new), {"unit": units["own"].pk}).content.decode()
     assert "第 1 / 2 页" in page
