@@ -6,7 +6,7 @@ import pytest
 from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.core.services import calendar_year_seed
-from shigan.initiatives.services import key_tasks, milestones
+from shigan.initiatives.services import key_tasks, milestones, projects
 from shigan.orgs.choices import PersonRank, Role
 from shigan.orgs.services import person_create
 
@@ -64,6 +64,21 @@ def task(editor, campaign, units, leader):
     milestones.milestone_add(actor=editor, key_task=task, title="摸清底数", due_on=D(2023, 5, 10))
     milestones.milestone_add(actor=editor, key_task=task, title="完成修复", due_on=D(2023, 9, 28))
     return task
+
+
+@pytest.fixture
+def project(editor, task, units):
+    """A project of 150 million yuan under the ecology key task."""
+    return projects.project_create(
+        actor=editor,
+        campaign=task.campaign,
+        unit=units["own"],
+        key_task=task,
+        name="草场围栏",
+        kind="ecology",
+        funds_allocated=Decimal("150000000"),
+        approved_on=D(2023, 5, 2),
+    )
 
 
 @pytest.fixture

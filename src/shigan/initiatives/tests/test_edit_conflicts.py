@@ -11,7 +11,7 @@ from django.urls import reverse
 from shigan.audit.models import AuditEntry
 from shigan.core.edits import EditedElsewhere
 from shigan.core.tests.page_forms import opened
-from shigan.initiatives.services import indicators, milestones, projects
+from shigan.initiatives.services import indicators, milestones
 from shigan.orgs.choices import Role
 
 pytestmark = pytest.mark.django_db
@@ -21,20 +21,6 @@ D = datetime.date
 @pytest.fixture
 def editors(units, make_user, editor):
     return editor, make_user(Role.EDITOR, units["own"])
-
-
-@pytest.fixture
-def project(editor, task, units):
-    return projects.project_create(
-        actor=editor,
-        campaign=task.campaign,
-        unit=units["own"],
-        key_task=task,
-        name="草场围栏",
-        kind="ecology",
-        funds_allocated=Decimal("150000000"),
-        approved_on=D(2023, 5, 2),
-    )
 
 
 def test_two_editors_edit_different_fields_of_a_key_task_and_both_survive(editors, task):

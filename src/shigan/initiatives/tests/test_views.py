@@ -29,20 +29,6 @@ def actors(units, make_user, editor, office):
     }
 
 
-@pytest.fixture
-def project(task, editor, units):
-    return projects.project_create(
-        actor=editor,
-        campaign=task.campaign,
-        unit=units["own"],
-        key_task=task,
-        name="草场围栏",
-        kind="ecology",
-        funds_allocated=Decimal("150000000"),
-        approved_on=D(2023, 5, 2),
-    )
-
-
 def _status(client, user, url, method="get", data=None):
     client.force_login(user)
     return getattr(client, method)(url, data or {}).status_code
