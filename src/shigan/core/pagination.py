@@ -29,10 +29,13 @@ __all__ = ["PAGE_SIZE", "CursorPagination", "RecordListMixin", "page_of"]
 PAGE_SIZE = 50
 
 
-def page_of(request: HttpRequest, rows: "QuerySet[Any] | Sequence[Any]") -> "Page[Any]":
+def page_of(
+    request: HttpRequest, rows: "QuerySet[Any] | Sequence[Any]", *, param: str = "page"
+) -> "Page[Any]":
     """The page of `rows` that `?page=` asks for; the last one past the end, the first one for
-    anything that is not a number (a link kept from a longer list still opens)."""
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    anything that is not a number (a link kept from a longer list still opens). A second list
+    on the same page takes its own `param`, drawn by the pager with `param=` too."""
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get(param))
 
 
 class CursorPagination(pagination.CursorPagination):

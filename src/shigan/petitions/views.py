@@ -67,7 +67,7 @@ class DeskView(LoginRequiredMixin, View):
             "posts": selectors.agent_posts(user=user),
             "roots": unit_scope_roots(user=user)[:10],
             "page": page,
-            "to_rate": selectors.desk_to_rate(user=user)[:PAGE_SIZE],
+            "to_rate": page_of(request, selectors.desk_to_rate(user=user), param="to_rate_page"),
             "today": timezone.localdate(),
             "near": near,
         }

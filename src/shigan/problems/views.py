@@ -474,7 +474,9 @@ class InboxView(LoginRequiredMixin, View):
         context = {
             "page": page,
             "bulk_form": forms.BulkDecideForm(auto_id="bulk_%s"),
-            "extensions": list(selectors.extension_inbox(user=request.user)[:PAGE_SIZE]),
+            "extensions": page_of(
+                request, selectors.extension_inbox(user=request.user), param="extensions_page"
+            ),
         }
         return render(request, "problems/inbox.html", context)
 

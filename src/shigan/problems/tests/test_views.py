@@ -414,6 +414,35 @@ def test_extension_request_and_decision_through_the_pages(
     assert problem.deadline == D(2023, 8, 31)
 
 
+def test_the_inbox_pages_its_extension_requests_apart_from_its_close_outs(
+    client, editor, reviewer, units, campaign, calendar, monkeypatch
+):
+    """More extension requests than a page: none is left out of the reviewer's inbox (it used
+    to list the first 50 without a word), and their pages turn without the close-outs' page."""
+    from shigan.core import pagination
+
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 2)
+    for n in range(3):
+        problem = _problem(
+            editor, units["own"], campaign, f"需延期的问题{n}", deadline=D(2023, 6, 30)
+        )
+        services.extension_request(
+            actor=editor,
+            problem=problem,
+            new_deadline=D(2023, 8, 31),
+            reason="涉及资金拨付",
+            requested_on=D(2023, 6, 20),
+        )
+    client.force_login(reviewer)
+    url = reverse("problems:inbox")
+    first = client.get(url, {"page": "1"}).content.decode()
+    assert "?page=1&amp;extensions_page=2#extensions" in first
+    second = client.get(url, {"page": "1", "extensions_page": "2"}).content.decode()
+    shown = [[f"需延期的问题{n}" in body for n in range(3)] for body in (first, second)]
+    assert [sum(page) for page in shown] == [2, 1]
+    assert all(a != b for a, b in zip(*shown, strict=True))
+
+
 def test_measure_complete_button(client, editor, started):
     measure = started.measures.get()
     client.force_login(editor)
