@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,8 +10,6 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         # Imported here: they read the models, loaded only now.
-        from django.core import checks
-
         from shigan.audit.services import audit_checkpoint_now
         from shigan.core.jobs import job_finished
         from shigan.notifications import receivers, tasks  # noqa: F401  (registers the tasks)
