@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy
 from shigan.core.errors import DomainError
 from shigan.core.spreadsheets.importers import Column, Importer, Record
 from shigan.core.spreadsheets.values import CellError, parse_text
-from shigan.orgs.phones import several_phones_message
 from shigan.petitions import crypto, services
 from shigan.petitions.choices import Category, Channel
 from shigan.petitions.models import Petitioner
@@ -74,12 +73,6 @@ class PetitionImporter(Importer):
     def __init__(self, *, agent, **kwargs):
         super().__init__(**kwargs)
         self.agent = agent
-
-    def parse_phone(self, raw) -> str:
-        # A petitioner has one number on file: two in a cell are refused, not one of them kept.
-        if several := several_phones_message(raw):
-            raise CellError(several)
-        return parse_text(raw)
 
     def parse_id_number(self, raw) -> str:
         """An 18-digit number is more than a spreadsheet's number keeps (15 significant digits):

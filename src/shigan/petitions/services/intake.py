@@ -13,6 +13,7 @@ from shigan.audit.services import audit_record
 from shigan.core import uploads
 from shigan.core.actors import is_system_actor, require_actor
 from shigan.metrics.engine import metric_changes
+from shigan.orgs.phones import phone_count
 from shigan.petitions import crypto
 from shigan.petitions.choices import CaseKind, Channel, PetitionState, categories_for
 from shigan.petitions.errors import ErrorCode
@@ -64,6 +65,15 @@ def _clean_id_number(value: str) -> str:
 
 
 def _clean_phone(value: str) -> str:
+    # A petitioner has one number on file: two are refused as such, not called "not digits".
+    # The message does not repeat the numbers: an import's error report is kept on disk, and
+    # its personal cells are masked there (petitions.imports.mask_errors).
+    if (count := phone_count(value)) > 1:
+        raise PetitionError(
+            _("联系电话中有 %(n)d 个号码，只能填一个号码，请只保留一个。") % {"n": count},
+            code=ErrorCode.BAD_PHONE,
+            field="phone",
+        )
     phone = crypto.normalize(value).replace("-", "")
     if phone and not PHONE.match(phone):
         raise PetitionError(_("联系电话只能是数字。"), code=ErrorCode.BAD_PHONE, field="phone")

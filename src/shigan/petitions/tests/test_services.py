@@ -71,6 +71,10 @@ def test_bad_personal_data_names_the_field(agents):
         refused("bad_phone", intake, agents["gacha"], person={**PERSON, "phone": "电话"}).field
         == "phone"
     )
+    two = refused(
+        "bad_phone", intake, agents["gacha"], person={**PERSON, "phone": "13812345678 0471-1234567"}
+    )
+    assert two.field == "phone" and "只能填一个号码" in two.message
     assert (
         refused("name_required", intake, agents["gacha"], person={**PERSON, "name": " "}).field
         == "name"
