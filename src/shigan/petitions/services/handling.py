@@ -108,6 +108,16 @@ def petition_route(
     return petition
 
 
+def _awaiting_acceptance(actor, petition: Petition) -> Petition:
+    """The petition, locked, for its handling body to accept or decline: refused once either
+    has been done."""
+    petition = _locked(petition)
+    _require(actor, "record", petition.handling_unit)
+    if petition.state not in PRE_ACCEPTANCE:
+        raise PetitionError(_("该信访件不在待受理状态。"), code=ErrorCode.NOT_ACCEPTABLE)
+    return petition
+
+
 @transaction.atomic
 def petition_accept(
     *,
@@ -118,10 +128,7 @@ def petition_accept(
     note: str = "",
 ) -> Petition:
     """The body that must answer accepts (受理) and tells the petitioner in writing."""
-    petition = _locked(petition)
-    _require(actor, "record", petition.handling_unit)
-    if petition.state not in PRE_ACCEPTANCE:
-        raise PetitionError(_("该信访件不在待受理状态。"), code=ErrorCode.NOT_ACCEPTABLE)
+    petition = _awaiting_acceptance(actor, petition)
     accepted_on = _date(
         accepted_on, field="accepted_on", floor=petition.handed_on, what=_("收到日期")
     )
@@ -160,10 +167,7 @@ def petition_decline(
     notified_on: datetime.date | None = None,
 ) -> Petition:
     """Not accepted (不予受理), with the written notice saying why."""
-    petition = _locked(petition)
-    _require(actor, "record", petition.handling_unit)
-    if petition.state not in PRE_ACCEPTANCE:
-        raise PetitionError(_("该信访件不在待受理状态。"), code=ErrorCode.NOT_ACCEPTABLE)
+    petition = _awaiting_acceptance(actor, petition)
     reason = _text(reason, field="reason", message=_("请写明不予受理的理由。"))
     day = _date(day, field="day", floor=petition.handed_on, what=_("收到日期"))
     notified_on = _date(notified_on or day, field="notified_on", floor=day)
