@@ -35,4 +35,6 @@ class ErrorCode(ErrorCodes):
 
 
 class OrgError(DomainError):
+    # As wide as DomainError's, not this enum: the bulk refusal (services.common.BulkRejected)
+    # is also a RowsRejected, whose codes are core's, and mypy wants both bases to agree.
     codes: ClassVar[type[ErrorCodes] | None] = ErrorCode

@@ -38,6 +38,9 @@ class Channel(models.TextChoices):
 
 
 class Category(models.TextChoices):
+    """What a petition (信访) is about. A union case takes `UnionCategory` instead: the field
+    holds either, and `categories_for` gives those a case of one kind may take."""
+
     LAND = "land", _("土地草场")
     EXPROPRIATION = "expropriation", _("征地拆迁")
     LABOUR = "labour", _("劳动和社会保障")

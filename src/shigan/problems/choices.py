@@ -18,6 +18,10 @@ __all__ = [
 
 
 class ProblemSource(models.TextChoices):
+    """Where a problem was found. Research and petitions add theirs through their own services
+    (a research topic's findings, a petition taken into the ledger); the article counts those
+    found by research and by self-inspection apart (FIGURES rows 12 and 17)."""
+
     RESEARCH = "research", _("调查研究")
     SELF_INSPECTION = "self_inspection", _("检视查摆")
     INSPECTION_FEEDBACK = "inspection_feedback", _("督察反馈")

@@ -48,4 +48,6 @@ class ErrorCode(ErrorCodes):
 
 
 class ResearchError(DomainError):
+    # As wide as DomainError's, not this enum: the bulk refusal (services.bulk.ResearchBulkRejected)
+    # is also a RowsRejected, whose codes are core's, and mypy wants both bases to agree.
     codes: ClassVar[type[ErrorCodes] | None] = ErrorCode

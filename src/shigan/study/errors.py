@@ -23,4 +23,6 @@ class ErrorCode(ErrorCodes):
 
 
 class StudyError(DomainError):
+    # As wide as DomainError's, not this enum: the bulk refusal (services.StudyBulkRejected)
+    # is also a RowsRejected, whose codes are core's, and mypy wants both bases to agree.
     codes: ClassVar[type[ErrorCodes] | None] = ErrorCode
