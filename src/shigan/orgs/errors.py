@@ -1,7 +1,5 @@
 """The orgs app's coded error and every code it raises (the rules: shigan.core.errors)."""
 
-from typing import ClassVar
-
 from shigan.core.errors import DomainError, ErrorCodes
 
 __all__ = ["ErrorCode", "OrgError"]
@@ -35,6 +33,4 @@ class ErrorCode(ErrorCodes):
 
 
 class OrgError(DomainError):
-    # As wide as DomainError's, not this enum: the bulk refusal (services.common.BulkRejected)
-    # is also a RowsRejected, whose codes are core's, and mypy wants both bases to agree.
-    codes: ClassVar[type[ErrorCodes] | None] = ErrorCode
+    codes = ErrorCode

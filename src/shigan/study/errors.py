@@ -1,7 +1,5 @@
 """The study app's coded error and every code it raises (the rules: shigan.core.errors)."""
 
-from typing import ClassVar
-
 from shigan.core.errors import DomainError, ErrorCodes
 
 __all__ = ["ErrorCode", "StudyError"]
@@ -23,6 +21,4 @@ class ErrorCode(ErrorCodes):
 
 
 class StudyError(DomainError):
-    # As wide as DomainError's, not this enum: the bulk refusal (services.StudyBulkRejected)
-    # is also a RowsRejected, whose codes are core's, and mypy wants both bases to agree.
-    codes: ClassVar[type[ErrorCodes] | None] = ErrorCode
+    codes = ErrorCode

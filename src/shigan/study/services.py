@@ -419,11 +419,8 @@ class ActivityDraft:
     leaders: Sequence[Person | int] = ()
 
 
-class StudyBulkRejected(RowsRejected, StudyError):
+class StudyBulkRejected(RowsRejected):
     """Some drafts break a rule: nothing was written."""
-
-    # The MRO already picks RowsRejected's core enum (its REJECTED code); said here for mypy.
-    codes = RowsRejected.codes
 
     def __init__(self, errors: dict[int, StudyError]):
         super().__init__(

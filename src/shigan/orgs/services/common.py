@@ -21,11 +21,8 @@ class BulkOutcome:
     errors: dict[int, OrgError] = field(default_factory=dict)  # draft index → why refused
 
 
-class BulkRejected(RowsRejected, OrgError):
+class BulkRejected(RowsRejected):
     """Some drafts break a rule and the caller asked for all or nothing: nothing was written."""
-
-    # The MRO already picks RowsRejected's core enum (its REJECTED code); said here for mypy.
-    codes = RowsRejected.codes
 
     def __init__(self, errors: dict[int, OrgError]):
         super().__init__(

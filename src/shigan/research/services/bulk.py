@@ -48,10 +48,7 @@ __all__ = [
 ]
 
 
-class ResearchBulkRejected(RowsRejected, ResearchError):
-    # The MRO already picks RowsRejected's core enum (its REJECTED code); said here for mypy.
-    codes = RowsRejected.codes
-
+class ResearchBulkRejected(RowsRejected):
     def __init__(self, errors: dict[int, ResearchError]):
         super().__init__(
             _("有 %(n)d 条记录不符合要求，全部未保存。") % {"n": len(errors)}, errors=errors
