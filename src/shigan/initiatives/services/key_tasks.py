@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
+from shigan.audit.snapshots import snapshot
 from shigan.campaigns.models import Campaign
 from shigan.core.edits import refuse_edited_elsewhere
 from shigan.initiatives.choices import KeyTaskArea
@@ -19,7 +20,6 @@ from shigan.initiatives.services.common import (
     require,
     require_run,
     required_text,
-    snapshot,
     valid_choice,
 )
 from shigan.metrics.engine import metric_changes

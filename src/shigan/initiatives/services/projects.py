@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
+from shigan.audit.snapshots import snapshot
 from shigan.campaigns.models import Campaign
 from shigan.core.edits import refuse_edited_elsewhere
 from shigan.initiatives.amounts import FUNDS_MAX
@@ -25,7 +26,6 @@ from shigan.initiatives.services.common import (
     in_campaign,
     require,
     required_text,
-    snapshot,
     valid_choice,
 )
 from shigan.metrics.engine import metric_changes
