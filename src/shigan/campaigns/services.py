@@ -18,8 +18,8 @@ from shigan.campaigns.models import (
     Participation,
 )
 from shigan.core.actors import is_system_actor, require_actor
+from shigan.core.changes import create_tracked
 from shigan.core.versions import versions_touch
-from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
 
@@ -339,16 +339,15 @@ def guidance_visit_log(
             code=ErrorCode.UNIT_NOT_ASSIGNED,
             field="unit",
         )
-    with metric_changes(GuidanceVisit) as changes:
-        visit = GuidanceVisit.objects.create(
-            group=group,
-            unit=unit,
-            visited_on=visited_on,
-            purpose=purpose,
-            notes=notes.strip(),
-            created_by=actor,
-        )
-        changes.created([visit.pk])
+    visit = create_tracked(
+        GuidanceVisit,
+        group=group,
+        unit=unit,
+        visited_on=visited_on,
+        purpose=purpose,
+        notes=notes.strip(),
+        created_by=actor,
+    )
     audit_record(
         actor=actor,
         action="campaigns.visit.logged",

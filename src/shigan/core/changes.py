@@ -4,16 +4,19 @@ An app low in the floors (orgs) wraps a write in `record_changes(Model, ids)` an
 records it creates; an app above (metrics: its figures count those records) registers a
 tracker, `tracker(model, ids)` → a context manager with `created(ids)`, entered around the
 same write (`metrics.engine.metric_changes` is one). With no tracker the write just runs.
+`create_tracked` is the commonest such write, one record created; services of every floor use it.
 """
 
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, ExitStack
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from django.db.models import Model
 
-__all__ = ["record_changes", "register_change_tracker"]
+__all__ = ["create_tracked", "record_changes", "register_change_tracker"]
+
+M = TypeVar("M", bound=Model)
 
 
 class ChangeSet(Protocol):
@@ -58,3 +61,12 @@ class record_changes:
         tb: TracebackType | None,
     ) -> bool | None:
         return self.stack.__exit__(exc_type, exc, tb)
+
+
+def create_tracked(model: type[M], /, **fields: Any) -> M:
+    """`model.objects.create(**fields)`, the trackers told of the new record (metrics counts it
+    in its figures)."""
+    with record_changes(model) as changes:
+        record = model._default_manager.create(**fields)
+        changes.created([record.pk])
+    return record

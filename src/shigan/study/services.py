@@ -16,6 +16,7 @@ from shigan.campaigns.models import Campaign
 from shigan.core import uploads
 from shigan.core.actors import is_system_actor, require_actor
 from shigan.core.bulk import bulk_insert, reserve_ids
+from shigan.core.changes import create_tracked
 from shigan.core.edits import refuse_edited_elsewhere
 from shigan.core.errors import RowsRejected
 from shigan.metrics.engine import metric_changes
@@ -360,16 +361,15 @@ def study_participant_add(*, actor, activity: StudyActivity, person: Person) -> 
             code=ErrorCode.PARTICIPANTS_BELOW_LEADERS,
             field="person",
         )
-    with metric_changes(StudyParticipant) as changes:
-        row = StudyParticipant.objects.create(
-            activity=activity,
-            person=person,
-            unit=activity.unit,
-            campaign=activity.campaign,
-            kind=activity.kind,
-            held_on=activity.held_on,
-        )
-        changes.created([row.pk])
+    row = create_tracked(
+        StudyParticipant,
+        activity=activity,
+        person=person,
+        unit=activity.unit,
+        campaign=activity.campaign,
+        kind=activity.kind,
+        held_on=activity.held_on,
+    )
     audit_record(
         actor=actor,
         action="study.participant.added",

@@ -19,6 +19,9 @@ class FigureSerializer(serializers.ModelSerializer):
 
 
 class BriefingSerializer(serializers.ModelSerializer):
+    """A work briefing (工作简报) of a unit as of a day, rendered from a template. A draft until
+    issued: issuing computes its figures once more and freezes its text and figures."""
+
     unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("单位名称"))
 
     class Meta:

@@ -135,6 +135,8 @@ class KeyTaskDetailSerializer(KeyTaskSerializer):
 
 
 class ProjectSerializer(serializers.ModelSerializer):
+    """A project (项目) of a unit, for a key task or none; its funds in yuan, as decimal strings."""
+
     unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("单位名称"))
 
     class Meta:

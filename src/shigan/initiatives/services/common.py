@@ -3,7 +3,6 @@ key task, and the checks of text, choices, units, attachments and dates."""
 
 import datetime
 
-from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,14 +78,3 @@ def check_attachment(upload, field: str) -> None:
 def not_future(day: datetime.date, field: str) -> None:
     if day > timezone.localdate():
         raise InitiativeError(_("日期不能晚于今天。"), code=ErrorCode.FUTURE_DATE, field=field)
-
-
-def snapshot(obj, fields) -> dict:
-    """Field values for the audit trail: related records by id, files by name."""
-    out = {}
-    for name in fields:
-        value = getattr(obj, name)
-        out[name] = (
-            value.name or "" if isinstance(value, FieldFile) else getattr(value, "pk", value)
-        )
-    return out

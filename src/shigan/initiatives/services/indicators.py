@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
+from shigan.core.changes import create_tracked
 from shigan.core.edits import refuse_edited_elsewhere
 from shigan.core.errors import FieldCode
 from shigan.core.spreadsheets.values import CellError
@@ -172,17 +173,16 @@ def indicator_report(
             code=ErrorCode.REPORTED_BEFORE_APPROVAL,
             field="reported_on",
         )
-    with metric_changes(IndicatorReport) as changes:
-        report = IndicatorReport.objects.create(
-            indicator=indicator,
-            project=project,
-            value=quantity,
-            entered=str(value).strip()[:50],
-            reported_on=day,
-            note=(note or "").strip(),
-            created_by=actor,
-        )
-        changes.created([report.pk])
+    report = create_tracked(
+        IndicatorReport,
+        indicator=indicator,
+        project=project,
+        value=quantity,
+        entered=str(value).strip()[:50],
+        reported_on=day,
+        note=(note or "").strip(),
+        created_by=actor,
+    )
     audit_record(
         actor=actor,
         action="initiatives.indicator.reported",

@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
+from shigan.audit.snapshots import snapshot
 from shigan.campaigns.models import Campaign
+from shigan.core.changes import create_tracked
 from shigan.core.edits import refuse_edited_elsewhere
 from shigan.initiatives.choices import KeyTaskArea
 from shigan.initiatives.errors import ErrorCode
@@ -19,7 +21,6 @@ from shigan.initiatives.services.common import (
     require,
     require_run,
     required_text,
-    snapshot,
     valid_choice,
 )
 from shigan.metrics.engine import metric_changes
@@ -106,16 +107,15 @@ def key_task_create(
         )
     day = created_on or timezone.localdate()
     values["task_book_file"] = values["task_book_file"] or ""
-    with metric_changes(KeyTask) as changes:
-        task = KeyTask.objects.create(
-            campaign=campaign,
-            unit=unit,
-            starts_on=starts_on or campaign.starts_on,
-            created_on=day,
-            created_by=actor,
-            **values,
-        )
-        changes.created([task.pk])
+    task = create_tracked(
+        KeyTask,
+        campaign=campaign,
+        unit=unit,
+        starts_on=starts_on or campaign.starts_on,
+        created_on=day,
+        created_by=actor,
+        **values,
+    )
     audit_record(
         actor=actor,
         action="initiatives.key_task.created",

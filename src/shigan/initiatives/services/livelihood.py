@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
+from shigan.audit.snapshots import snapshot
 from shigan.campaigns.models import Campaign
+from shigan.core.changes import create_tracked
 from shigan.core.edits import refuse_edited_elsewhere
 from shigan.initiatives.choices import LivelihoodState
 from shigan.initiatives.errors import ErrorCode
@@ -26,7 +28,6 @@ from shigan.initiatives.services.common import (
     not_future,
     require,
     required_text,
-    snapshot,
 )
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
@@ -123,16 +124,15 @@ def livelihood_item_create(
             field="number",
         )
     day = listed_on or timezone.localdate()
-    with metric_changes(LivelihoodItem) as changes:
-        item = LivelihoodItem.objects.create(
-            campaign=campaign,
-            number=number or last + 1,
-            deadline=deadline,
-            listed_on=day,
-            created_by=actor,
-            **values,
-        )
-        changes.created([item.pk])
+    item = create_tracked(
+        LivelihoodItem,
+        campaign=campaign,
+        number=number or last + 1,
+        deadline=deadline,
+        listed_on=day,
+        created_by=actor,
+        **values,
+    )
     LivelihoodTransition.objects.create(
         item=item, to_state=LivelihoodState.PLANNED, day=day, actor=actor
     )

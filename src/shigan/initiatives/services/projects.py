@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
+from shigan.audit.snapshots import snapshot
 from shigan.campaigns.models import Campaign
+from shigan.core.changes import create_tracked
 from shigan.core.edits import refuse_edited_elsewhere
 from shigan.initiatives.amounts import FUNDS_MAX
 from shigan.initiatives.choices import FundSource, KeyTaskArea, ProjectKind, ProjectState
@@ -25,7 +27,6 @@ from shigan.initiatives.services.common import (
     in_campaign,
     require,
     required_text,
-    snapshot,
     valid_choice,
 )
 from shigan.metrics.engine import metric_changes
@@ -168,11 +169,9 @@ def project_create(
             field="name",
         )
     day = approved_on or timezone.localdate()
-    with metric_changes(Project) as changes:
-        project = Project.objects.create(
-            campaign=campaign, state=state, approved_on=day, created_by=actor, **values
-        )
-        changes.created([project.pk])
+    project = create_tracked(
+        Project, campaign=campaign, state=state, approved_on=day, created_by=actor, **values
+    )
     ProjectTransition.objects.create(project=project, to_state=state, day=day, actor=actor)
     audit_record(
         actor=actor,

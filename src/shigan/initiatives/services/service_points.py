@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
+from shigan.audit.snapshots import snapshot
+from shigan.core.changes import create_tracked
 from shigan.initiatives.errors import ErrorCode
 from shigan.initiatives.models import LivelihoodItem, ServicePoint
 from shigan.initiatives.services.common import (
@@ -17,7 +19,6 @@ from shigan.initiatives.services.common import (
     required_text,
 )
 from shigan.initiatives.services.livelihood import lock_item
-from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
 
 __all__ = [
@@ -57,28 +58,20 @@ def service_point_open(
         )
     day = opened_on or timezone.localdate()
     not_future(day, "opened_on")
-    with metric_changes(ServicePoint) as changes:
-        point = ServicePoint.objects.create(
-            item=item,
-            name=name,
-            unit=unit,
-            partner=partner,
-            opened_on=day,
-            services=(services or "").strip(),
-            created_by=actor,
-        )
-        changes.created([point.pk])
+    point = create_tracked(
+        ServicePoint,
+        item=item,
+        name=name,
+        unit=unit,
+        partner=partner,
+        opened_on=day,
+        services=(services or "").strip(),
+        created_by=actor,
+    )
     audit_record(
         actor=actor,
         action="initiatives.service_point.opened",
         target=point,
-        after={
-            "item": item.pk,
-            "name": name,
-            "unit": unit.pk,
-            "partner": partner,
-            "opened_on": day,
-            "services": point.services,
-        },
+        after=snapshot(point, ("item", "name", "unit", "partner", "opened_on", "services")),
     )
     return point

@@ -15,7 +15,7 @@ from shigan.accounts.services import user_tokens_revoke
 from shigan.accounts.system import system_actor
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
 from shigan.core.bulk import bulk_insert, reserve_ids
-from shigan.core.changes import record_changes
+from shigan.core.changes import create_tracked, record_changes
 from shigan.core.versions import versions_touch
 from shigan.orgs.choices import Role
 from shigan.orgs.errors import ErrorCode
@@ -66,9 +66,7 @@ def membership_grant(*, actor: User, user: User, unit: Unit, role: str) -> Membe
             % {"user": user, "unit": unit, "role": Role(role).label},
             code=ErrorCode.DUPLICATE_MEMBERSHIP,
         )
-    with record_changes(Membership) as changes:
-        membership = Membership.objects.create(user=user, unit=unit, role=role)
-        changes.created([membership.pk])
+    membership = create_tracked(Membership, user=user, unit=unit, role=role)
     audit_record(
         actor=actor,
         action="orgs.membership.granted",
@@ -206,9 +204,7 @@ def membership_sync_mapped(
             continue
         wanted.append([unit.pk, grant.role])
         if not Membership.objects.filter(user=user, unit=unit, role=grant.role).exists():
-            with record_changes(Membership) as changes:
-                membership = Membership.objects.create(user=user, unit=unit, role=grant.role)
-                changes.created([membership.pk])
+            membership = create_tracked(Membership, user=user, unit=unit, role=grant.role)
             audit_record(
                 actor=actor,
                 action="orgs.membership.granted",

@@ -75,6 +75,9 @@ class ProblemSerializer(serializers.ModelSerializer):
 
 
 class MeasureSerializer(serializers.ModelSerializer):
+    """A rectification measure (整改措施) of a problem. `open_reason`: why it was left unfinished
+    when a close-out of the problem was requested."""
+
     owner_name = serializers.CharField(
         source="owner.name", read_only=True, default=None, allow_null=True, label=_("责任人姓名")
     )
@@ -179,6 +182,9 @@ class ExtensionSerializer(serializers.ModelSerializer):
 
 
 class TransitionSerializer(serializers.ModelSerializer):
+    """One state change of the problem. The first one, from `from_state` "", records how the
+    problem entered the ledger."""
+
     actor = serializers.CharField(
         source="actor.username", read_only=True, default=None, allow_null=True, label=_("操作人")
     )

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from shigan.audit.services import AuditItem, audit_record, audit_record_many
+from shigan.audit.snapshots import snapshot
 from shigan.campaigns.models import Campaign
+from shigan.core.changes import create_tracked
 from shigan.metrics.engine import metric_changes
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
@@ -46,25 +48,19 @@ def special_program_create(
             field="name",
         )
     created_on = created_on or timezone.localdate()
-    with metric_changes(SpecialProgram) as changes:
-        program = SpecialProgram.objects.create(
-            campaign=campaign,
-            name=name,
-            lead_unit=lead_unit,
-            plan=(plan or "").strip(),
-            created_on=created_on,
-        )
-        changes.created([program.pk])
+    program = create_tracked(
+        SpecialProgram,
+        campaign=campaign,
+        name=name,
+        lead_unit=lead_unit,
+        plan=(plan or "").strip(),
+        created_on=created_on,
+    )
     audit_record(
         actor=actor,
         action="problems.program.created",
         target=program,
-        after={
-            "campaign": campaign.pk,
-            "name": name,
-            "lead_unit": lead_unit.pk,
-            "created_on": created_on,
-        },
+        after=snapshot(program, ("campaign", "name", "lead_unit", "created_on")),
     )
     return program
 

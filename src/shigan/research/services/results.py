@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shigan.audit.services import audit_record
+from shigan.audit.snapshots import snapshot
+from shigan.core.changes import create_tracked
 from shigan.metrics.engine import metric_changes
 from shigan.research.choices import ResultKind, ResultState
 from shigan.research.errors import ErrorCode
@@ -44,30 +46,23 @@ def result_create(
         )
     if state == ResultState.DRAFTING:
         adopted_on = None
-    with metric_changes(ResearchResult) as changes:
-        result = ResearchResult.objects.create(
-            topic=topic,
-            unit_id=topic.unit_id,
-            campaign_id=topic.campaign_id,
-            kind=kind,
-            title=title,
-            state=state,
-            recorded_on=recorded_on or timezone.localdate(),
-            adopted_on=adopted_on,
-            created_by=actor,
-        )
-        changes.created([result.pk])
+    result = create_tracked(
+        ResearchResult,
+        topic=topic,
+        unit_id=topic.unit_id,
+        campaign_id=topic.campaign_id,
+        kind=kind,
+        title=title,
+        state=state,
+        recorded_on=recorded_on or timezone.localdate(),
+        adopted_on=adopted_on,
+        created_by=actor,
+    )
     audit_record(
         actor=actor,
         action="research.result.created",
         target=result,
-        after={
-            "topic": topic.pk,
-            "kind": kind,
-            "title": title,
-            "state": state,
-            "adopted_on": adopted_on,
-        },
+        after=snapshot(result, ("topic", "kind", "title", "state", "adopted_on")),
     )
     return result
 

@@ -11,7 +11,7 @@ from shigan.audit.services import audit_record
 from shigan.campaigns.choices import VisitPurpose
 from shigan.campaigns.models import GuidanceGroup, GuidanceVisit
 from shigan.campaigns.services import guidance_visit_log
-from shigan.metrics.engine import metric_changes
+from shigan.core.changes import create_tracked
 from shigan.orgs.models import Person, Unit
 from shigan.research.choices import TopicState
 from shigan.research.errors import ErrorCode
@@ -50,17 +50,16 @@ def topic_trip_log(
             _("调研方案审核通过后才能登记调研。"), code=ErrorCode.PLAN_NOT_APPROVED, field="topic"
         )
     _check_place(place, topic.campaign.root_unit.path)
-    with metric_changes(ResearchTrip) as changes:
-        trip = ResearchTrip.objects.create(
-            topic=topic,
-            unit_id=topic.unit_id,
-            campaign_id=topic.campaign_id,
-            visited_on=visited_on,
-            place=place,
-            findings=(findings or "").strip(),
-            created_by=actor,
-        )
-        changes.created([trip.pk])
+    trip = create_tracked(
+        ResearchTrip,
+        topic=topic,
+        unit_id=topic.unit_id,
+        campaign_id=topic.campaign_id,
+        visited_on=visited_on,
+        place=place,
+        findings=(findings or "").strip(),
+        created_by=actor,
+    )
     if people:
         trip.people.set(people)
     audit_record(
