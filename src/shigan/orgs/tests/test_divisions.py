@@ -104,4 +104,7 @@ def test_a_new_province_is_added_beside_the_existing_tree():
     beijing = Unit.objects.get(division_level=1, division_code="110000000000")
     assert beijing.is_root() and beijing.numchild == 1
     assert Unit.objects.count() == before + 2
-    assert Unit.objects.find_problems() == ([], [], [], [], [])
+    # The new province's tree; the existing one is left as it was (counted above).
+    assert Unit.objects.find_problems(parent=beijing) == ([], [], [], [], [])
+    roots = Unit.objects.get_root_nodes()
+    assert len({root.path for root in roots}) == roots.count()
