@@ -2,7 +2,10 @@
 
 import itertools
 import os
+import sqlite3
 import threading
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -84,6 +87,74 @@ def _fresh_calendar_cache():
     calendar.clear_cache()
     yield
     calendar.clear_cache()
+
+
+@dataclass
+class _Kept:
+    """What `committed_once` keeps of a build: the database it left, copied into a second
+    in-memory SQLite database, with what goes with it outside the database."""
+
+    database: sqlite3.Connection
+    result: object
+    home: Path
+    checkpoints: bytes | None
+
+
+@pytest.fixture(scope="session")
+def _kept_builds():
+    kept: dict[str, _Kept] = {}
+    yield kept
+    for build in kept.values():
+        build.database.close()
+
+
+@pytest.fixture
+def committed_once(_kept_builds, settings, tmp_path_factory):
+    """`committed_once(key, build)` for a transactional (browser) test's slow committed setup,
+    the demo accounts or the whole scenario: the first time a worker asks for `key` on SQLite
+    it runs `build()` and keeps the database it left; after that it copies that database back
+    in with SQLite's backup API (a second instead of a minute: each transactional test ends by
+    emptying the database, division tree included). Its audit checkpoints go with it, so the
+    audit chain still verifies; with `home=True` so do the files it wrote (a `SHIGAN_HOME` of
+    its own, kept for the session). On PostgreSQL it just runs `build()`."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import cache
+    from django.db import connection
+
+    def run(key: str, build, *, home: bool = False):
+        checkpoints = Path(settings.SHIGAN_AUDIT_CHECKPOINTS)
+        if connection.vendor != "sqlite":
+            return build()
+        connection.ensure_connection()
+        kept = _kept_builds.get(key)
+        if kept is None:
+            if home:
+                settings.SHIGAN_HOME = tmp_path_factory.mktemp(f"home-{key}")
+            result = build()
+            database = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.connection.backup(database)
+            saved = checkpoints.read_bytes() if checkpoints.exists() else None
+            _kept_builds[key] = _Kept(database, result, settings.SHIGAN_HOME, saved)
+            return result
+        if home:
+            settings.SHIGAN_HOME = kept.home
+        kept.database.backup(connection.connection)
+        if kept.checkpoints is not None:
+            checkpoints.parent.mkdir(parents=True, exist_ok=True)
+            checkpoints.write_bytes(kept.checkpoints)
+        ContentType.objects.clear_cache()  # ids as the kept database has them
+        cache.clear()
+        return kept.result
+
+    return run
+
+
+@pytest.fixture
+def demo_accounts(committed_once):
+    """The division tree and the demo accounts, committed for a browser test's live server."""
+    from shigan.demo.services import demo_setup
+
+    committed_once("demo-accounts", lambda: demo_setup(scenario=False))
 
 
 def division(key: tuple[int, str]) -> Unit:

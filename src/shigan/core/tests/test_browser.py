@@ -4,15 +4,10 @@ import os
 
 import pytest
 
-from shigan.demo.services import DEMO_PASSWORD, demo_setup
+from shigan.demo.services import DEMO_PASSWORD
 from shigan.orgs.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(settings):
-    demo_setup(scenario=False)
 
 
 def login(page, live_server, username: str) -> None:
@@ -23,7 +18,7 @@ def login(page, live_server, username: str) -> None:
     page.wait_for_url(f"{live_server.url}/")
 
 
-def test_banner_editor_tree_search_and_scope(page, live_server, demo, screenshot_dir):
+def test_banner_editor_tree_search_and_scope(demo_accounts, page, live_server, screenshot_dir):
     login(page, live_server, "banner_editor")
     assert page.get_by_role("heading", name="阿巴嘎旗填报员，您好").is_visible()
     page.screenshot(path=os.path.join(screenshot_dir, "home.png"), full_page=True)
@@ -49,7 +44,7 @@ def test_banner_editor_tree_search_and_scope(page, live_server, demo, screenshot
     page.screenshot(path=os.path.join(screenshot_dir, "sibling-404.png"))
 
 
-def test_league_leader_finds_xilingol_by_initials(page, live_server, demo):
+def test_league_leader_finds_xilingol_by_initials(demo_accounts, page, live_server):
     login(page, live_server, "league_leader")
     page.get_by_placeholder("切换单位：输入名称或拼音首字母").fill("xlglm")
     link = page.locator("#switcher-results").get_by_role("link", name="锡林郭勒盟", exact=True)

@@ -12,17 +12,16 @@ from docx import Document
 from shigan.accounts.system import system_actor
 from shigan.conftest import ABAG, ORDOS, REGION, SUNID_LEFT, XILINGOL, division
 from shigan.dashboards.tests.world import AS_OF, build_world
-from shigan.demo.services import DEMO_PASSWORD, demo_setup
+from shigan.demo.services import DEMO_PASSWORD
 from shigan.orgs.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def setting():
+def setting(demo_accounts):
     from shigan.accounts.services import user_create
 
-    demo_setup(scenario=False)
     own = division(ABAG)
     child = Unit.objects.get_children(own).first()
     units = {

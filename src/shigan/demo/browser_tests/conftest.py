@@ -18,10 +18,14 @@ ADMINISTRATORS = {
 
 
 @pytest.fixture
-def committed(settings, tmp_path):
+def committed(committed_once):
     """The scenario committed for the live server (not demo/tests' `scenario`, which is built
-    once in a transaction and groups its tests in one xdist worker)."""
-    settings.SHIGAN_HOME = tmp_path  # the scenario's evidence files, not var/
+    once in a transaction and groups its tests in one xdist worker), with the two
+    administrators; built once per worker on SQLite (`committed_once`)."""
+    return committed_once("scenario", _scenario_with_administrators, home=True)
+
+
+def _scenario_with_administrators():
     report = demo_setup()
     assert report is not None, "the scenario was already there"
     for username, system_role in ADMINISTRATORS.items():

@@ -125,8 +125,8 @@ def hover_the_timetable(page, seen):
 
 
 @pytest.fixture
-def walked():
-    return walk_setup()
+def walked(committed_once):
+    return committed_once("payload-walk", walk_setup)
 
 
 def test_payloads_in_every_field_stay_text_for_other_roles(login, live_server, walked):

@@ -5,7 +5,7 @@ the dashboard and of the briefing's first page go to var/screenshots/.
 
 It lives outside demo/tests on purpose: that package builds the scenario once, in a transaction
 held open until its last test, and this test needs the scenario committed for the live server,
-so it builds its own (`shigan demo`'s `demo_setup`) after that transaction has been rolled back."""
+so it uses the package's committed one (`shigan demo`'s `demo_setup`, conftest's `committed`)."""
 
 import os
 import re
@@ -18,7 +18,6 @@ from python_calamine import CalamineWorkbook
 
 from shigan.campaigns.models import Aspect, Participation
 from shigan.demo.scenario import AS_OF
-from shigan.demo.services import demo_setup
 from shigan.problems.choices import ProblemSource
 from shigan.problems.models import Problem
 
@@ -30,11 +29,10 @@ ASPECT = "工作作风方面"
 
 
 @pytest.fixture
-def setting(settings, tmp_path):
-    settings.SHIGAN_HOME = tmp_path  # the scenario's evidence files, not var/
-    report = demo_setup()  # as `shigan demo` does: tree, accounts, scenario, issued briefing
-    assert report is not None, "the scenario was already there"
-    return report
+def setting(committed):
+    # As `shigan demo` builds it (demo_setup: tree, accounts, scenario, issued briefing), with
+    # the crawls' two administrators beside it; shared with them (conftest's `committed`).
+    return committed
 
 
 def _self_inspected(campaign, **filters) -> int:

@@ -11,7 +11,6 @@ import pytest
 from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.core.services import calendar_year_seed
-from shigan.demo.services import demo_setup
 from shigan.initiatives.models import Milestone, Project
 from shigan.initiatives.services import key_tasks, milestones, projects
 from shigan.orgs.models import Unit
@@ -22,8 +21,7 @@ D = datetime.date
 
 
 @pytest.fixture
-def setting():
-    demo_setup(scenario=False)  # the tree and the demo accounts, not the demo's own ledger
+def setting(demo_accounts):  # the tree and the demo accounts, not the demo's own ledger
     calendar_year_seed(actor=system_actor("test"), year=2023)
     region = Unit.objects.get(division_level=1, division_code="150000000000")
     league = Unit.objects.get(division_level=2, division_code="152500000000")

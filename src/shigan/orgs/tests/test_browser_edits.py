@@ -5,7 +5,6 @@ changed twice is refused on the second page, with the field named and its input 
 import pytest
 from playwright.sync_api import expect
 
-from shigan.demo.services import demo_setup
 from shigan.orgs.choices import PersonRank
 from shigan.orgs.models import Person, Unit
 from shigan.orgs.services import person_create
@@ -13,8 +12,7 @@ from shigan.orgs.services import person_create
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_two_people_edit_one_person_through_the_page(login, live_server, system):
-    demo_setup(scenario=False)
+def test_two_people_edit_one_person_through_the_page(demo_accounts, login, live_server, system):
     banner = Unit.objects.get(division_level=3, division_code="152522000000")
     person = person_create(actor=system, unit=banner, name="巴特尔", rank=PersonRank.COUNTY)
     url = f"{live_server.url}/units/{banner.pk}/people/{person.pk}/edit/"

@@ -8,7 +8,6 @@ import pytest
 import xlsxwriter
 from playwright.sync_api import expect
 
-from shigan.demo.services import demo_setup
 from shigan.orgs.models import Person, Unit
 from shigan.problems.models import Problem
 
@@ -33,8 +32,9 @@ def roster_sheet(path, town: str) -> None:
     workbook.close()
 
 
-def test_add_a_person_import_a_roster_and_find_by_initials(login, live_server, tmp_path):
-    demo_setup(scenario=False)
+def test_add_a_person_import_a_roster_and_find_by_initials(
+    demo_accounts, login, live_server, tmp_path
+):
     banner = Unit.objects.get(division_level=3, division_code="152522000000")
     town = Unit.objects.get_children(banner).first()
     sheet = tmp_path / "名册.xlsx"

@@ -12,7 +12,7 @@ import pytest
 from shigan.accounts.services import user_create
 from shigan.accounts.system import system_actor
 from shigan.core.services import calendar_year_seed
-from shigan.demo.services import DEMO_PASSWORD, demo_setup
+from shigan.demo.services import DEMO_PASSWORD
 from shigan.orgs.models import Unit
 from shigan.orgs.services import membership_grant
 from shigan.petitions.models import Petition
@@ -23,8 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def setting():
-    demo_setup(scenario=False)
+def setting(demo_accounts):
     calendar_year_seed(actor=system_actor("test"), year=2023)
     banner = Unit.objects.get(division_level=3, division_code="152522000000")
     sumu = Unit.objects.get_children(banner).first()

@@ -14,7 +14,6 @@ from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.core.calendar import add_workdays
 from shigan.core.services import calendar_year_seed, package_years
-from shigan.demo.services import demo_setup
 from shigan.orgs.choices import PersonRank
 from shigan.orgs.models import Unit
 from shigan.orgs.services import person_create
@@ -28,8 +27,7 @@ BAR_SECONDS = 90
 
 
 @pytest.fixture
-def setting(tmp_path):
-    demo_setup(scenario=False)  # the accounts only: this test makes its own campaign
+def setting(demo_accounts, tmp_path):  # the accounts only: this test makes its own campaign
     today = timezone.localdate()
     for year in {today.year - 1, today.year, today.year + 1} & set(package_years()):
         calendar_year_seed(actor=system_actor("test"), year=year)

@@ -22,7 +22,6 @@ from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.core.calendar import add_workdays
 from shigan.core.services import calendar_year_seed, package_years
-from shigan.demo.services import demo_setup
 from shigan.notifications.models import Notification
 from shigan.orgs.models import Unit
 from shigan.problems.models import Problem
@@ -53,9 +52,8 @@ def tiny_png(path) -> str:
 
 
 @pytest.fixture
-def setting(settings, tmp_path):
+def setting(demo_accounts, settings, tmp_path):  # the demo accounts only
     settings.SHIGAN_HOME = tmp_path  # evidence files, not var/
-    demo_setup(scenario=False)  # the demo accounts only
     today = timezone.localdate()
     for year in {today.year - 1, today.year, today.year + 1} & set(package_years()):
         calendar_year_seed(actor=system_actor("test"), year=year)

@@ -16,7 +16,7 @@ from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.core.calendar import add_workdays
 from shigan.core.services import calendar_year_seed, package_years
-from shigan.demo.services import DEMO_PASSWORD, demo_setup
+from shigan.demo.services import DEMO_PASSWORD
 from shigan.orgs.models import Unit
 from shigan.problems.models import Problem
 from shigan.problems.services import measure_add, problem_create
@@ -31,9 +31,8 @@ TAP = 44  # px: the smallest target a thumb hits reliably (WCAG 2.5.5)
 
 
 @pytest.fixture
-def village(settings, tmp_path):
+def village(demo_accounts, settings, tmp_path):  # the demo accounts only
     settings.SHIGAN_HOME = tmp_path  # evidence files, not var/
-    demo_setup(scenario=False)  # the demo accounts only
     today = timezone.localdate()
     for year in {today.year - 1, today.year, today.year + 1} & set(package_years()):
         calendar_year_seed(actor=system_actor("test"), year=year)

@@ -11,7 +11,7 @@ import pytest
 from shigan.accounts.services import user_create
 from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
-from shigan.demo.services import DEMO_PASSWORD, demo_setup
+from shigan.demo.services import DEMO_PASSWORD
 from shigan.orgs.choices import PersonRank
 from shigan.orgs.models import Unit
 from shigan.orgs.services import person_create
@@ -21,8 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def setting():
-    demo_setup(scenario=False)
+def setting(demo_accounts):
     region = Unit.objects.get(division_level=1, division_code="150000000000")
     league = Unit.objects.get(division_level=2, division_code="152500000000")
     banner = Unit.objects.get(division_level=3, division_code="152522000000")

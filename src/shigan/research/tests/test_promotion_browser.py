@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from shigan.accounts.services import user_create
 from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
-from shigan.demo.services import DEMO_PASSWORD, demo_setup
+from shigan.demo.services import DEMO_PASSWORD
 from shigan.orgs.choices import PersonRank, Role, UnitKind
 from shigan.orgs.models import Unit
 from shigan.orgs.services import membership_grant, person_create, unit_create
@@ -23,8 +23,7 @@ D = datetime.date(2023, 4, 20)
 
 
 @pytest.fixture
-def setting():
-    demo_setup(scenario=False)
+def setting(demo_accounts):
     region = Unit.objects.get(division_level=1, division_code="150000000000")
     banner = Unit.objects.get(division_level=3, division_code="150621000000")  # 达拉特旗
     department = unit_create(
