@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from shigan.accounts.models import User
 from shigan.orgs.choices import Role
 from shigan.orgs.models import Membership, Person, Unit
-from shigan.orgs.scoping import ALL, Viewer, user_scope_paths
+from shigan.orgs.scoping import ALL, Viewer, subtree_q, user_scope_paths
 
 __all__ = [
     "unit_get",
@@ -21,6 +21,7 @@ __all__ = [
     "person_list",
     "person_scoped_list",
     "person_get",
+    "person_choices",
     "with_parent_pk",
     "user_is_unit_admin",
     "user_holds_unit_roles",
@@ -154,3 +155,19 @@ def user_is_unit_admin(user: User) -> bool:
 
 def user_holds_unit_roles(user: User) -> bool:
     return Membership.objects.filter(user=user).exists()
+
+
+def person_choices(*, user: Viewer, unit: Unit) -> QuerySet[Person]:
+    """The people a record of `unit` can name (a problem's responsible leader, a measure's
+    owner, a research topic's or a key task's lead): those of the unit, of its children and of
+    its ancestors that the user may see. Not the whole subtree: a league has thousands of
+    people below it, and a form offering them all was a select of 20,000 names."""
+    near = Q(unit__path__in=Unit.lineage_paths(unit.path)) | (
+        subtree_q([unit.path], "unit__path") & Q(unit__depth=unit.depth + 1)
+    )
+    return (
+        Person.objects.restrict(user, "view")
+        .filter(near)
+        .select_related("unit")
+        .order_by("unit__path", "name")
+    )

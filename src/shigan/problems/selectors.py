@@ -23,7 +23,7 @@ from shigan.core.search import (
     text_filter,
     text_search,
 )
-from shigan.orgs.models import Membership, Person, Unit
+from shigan.orgs.models import Membership, Unit
 from shigan.orgs.scoping import ALL, path_upper, subtree_q, user_scope_paths
 from shigan.problems.choices import (
     UNFINISHED_STATES,
@@ -75,7 +75,6 @@ __all__ = [
     "measure_get",
     "evidence_open",
     "evidence_list",
-    "people_for",
     "units_for_record",
     "special_program_list",
     "rule_list",
@@ -492,21 +491,6 @@ def evidence_open(*, user, pk) -> tuple[Evidence, object]:
 
 
 # -- choices for the forms ---------------------------------------------------------------------
-
-
-def people_for(*, user, unit: Unit) -> QuerySet[Person]:
-    """The people a problem of `unit` can name (responsible leader, measure owner): those of
-    the unit, of its children (the record form may file a problem under a child) and of its
-    ancestors. Not the whole subtree: a league has thousands of people below it."""
-    near = Q(unit__path__in=ancestor_paths(unit)) | (
-        subtree_q([unit.path], "unit__path") & Q(unit__depth=unit.depth + 1)
-    )
-    return (
-        Person.objects.restrict(user, "view")
-        .filter(near)
-        .select_related("unit")
-        .order_by("unit__path", "name")
-    )
 
 
 def units_for_record(*, user, unit: Unit) -> list[Unit]:

@@ -25,7 +25,7 @@ from shigan.core.errors import DomainError
 from shigan.core.generic import ObjectActionView, apply_domain_error
 from shigan.core.pagination import page_of
 from shigan.orgs.permissions import user_can
-from shigan.orgs.selectors import unit_breadcrumbs, unit_get, unit_scope_roots
+from shigan.orgs.selectors import person_choices, unit_breadcrumbs, unit_get, unit_scope_roots
 from shigan.problems import forms, selectors, services
 from shigan.problems.choices import CloseOutState, ExtensionState, MeasureState, ProblemState
 from shigan.problems.ledger_counts import ledger_counts_for
@@ -217,7 +217,7 @@ class ProblemCreateView(LoginRequiredMixin, View):
             data,
             units=selectors.units_for_record(user=request.user, unit=unit),
             aspects=aspects,
-            people=selectors.people_for(user=request.user, unit=unit),
+            people=person_choices(user=request.user, unit=unit),
         )
 
     def _render(self, request, unit, campaign, form, status=200):
@@ -314,7 +314,7 @@ class MeasureCreateView(ProblemActionView):
     success = gettext_lazy("已添加整改措施。")
 
     def form_kwargs(self, problem):
-        return {"people": selectors.people_for(user=self.request.user, unit=problem.unit)}
+        return {"people": person_choices(user=self.request.user, unit=problem.unit)}
 
     def perform(self, problem, data):
         services.measure_add(actor=self.request.user, problem=problem, **data)

@@ -12,7 +12,7 @@ from shigan.campaigns.models import Aspect, Campaign, GuidanceGroup
 from shigan.campaigns.selectors import Figure, batch_records
 from shigan.core.search import Search, capped_search, search_cap, text_search
 from shigan.metrics.selectors import metric_by_child, metric_value
-from shigan.orgs.models import Person, Unit
+from shigan.orgs.models import Unit
 from shigan.orgs.scoping import ALL, subtree_q, user_scope_paths
 from shigan.problems.models import Problem
 from shigan.research.choices import AdoptionState, TopicState, Verdict
@@ -44,7 +44,6 @@ __all__ = [
     "research_aspects",
     "units_with_revised_plans",
     "batch_records",
-    "people_for",
     "place_resolve",
     "PromotionRow",
     "PromotionFigure",
@@ -225,18 +224,6 @@ def units_with_revised_plans(
         reviews = reviews.filter(reviewed_on__lte=as_of)
     units = Unit.objects.filter(pk__in=reviews.values("plan__topic__unit")).order_by("path")
     return Figure(units.count(), units)
-
-
-def people_for(*, user, unit: Unit) -> QuerySet[Person]:
-    """The people a topic of `unit` can name: those of the unit, its subtree and its ancestors
-    that the user may see."""
-    ancestors = [unit.path[:i] for i in range(Unit.steplen, len(unit.path), Unit.steplen)]
-    return (
-        Person.objects.restrict(user, "view")
-        .filter(subtree_q([unit.path], "unit__path") | Q(unit__path__in=ancestors))
-        .select_related("unit")
-        .order_by("unit__path", "name")
-    )
 
 
 def place_resolve(*, campaign: Campaign, text) -> Unit | None:

@@ -17,7 +17,7 @@ from shigan.core.errors import DomainError
 from shigan.core.generic import FileFieldView, ObjectActionView
 from shigan.core.pagination import page_of
 from shigan.orgs.permissions import user_can
-from shigan.orgs.selectors import unit_breadcrumbs, unit_get
+from shigan.orgs.selectors import person_choices, unit_breadcrumbs, unit_get
 from shigan.orgs.views_home import ScopeIndexView
 from shigan.research import forms, selectors, services
 from shigan.research.choices import TopicState
@@ -95,7 +95,7 @@ class TopicCreateView(ObjectActionView):
         return {"unit": unit, "campaign": campaign, "back": back, "heading": heading}
 
     def form_kwargs(self, page):
-        people = selectors.people_for(user=self.request.user, unit=page["unit"])
+        people = person_choices(user=self.request.user, unit=page["unit"])
         return {"campaign": page["campaign"], "people": people}
 
     def perform(self, page, data):
@@ -163,7 +163,7 @@ class TripCreateView(TopicActionView):
     success = gettext_lazy("已登记调研。")
 
     def form_kwargs(self, topic):
-        return {"people": selectors.people_for(user=self.request.user, unit=topic.unit)}
+        return {"people": person_choices(user=self.request.user, unit=topic.unit)}
 
     def perform(self, topic, data):
         place = selectors.place_resolve(campaign=topic.campaign, text=data["place"])

@@ -26,8 +26,7 @@ from shigan.initiatives.services import indicators, key_tasks, milestones
 from shigan.initiatives.services.common import can_run_key_task
 from shigan.initiatives.views.common import campaign_of, day_of, require
 from shigan.orgs.permissions import user_can
-from shigan.orgs.selectors import unit_breadcrumbs, unit_get, unit_scope_roots
-from shigan.research.selectors import people_for
+from shigan.orgs.selectors import person_choices, unit_breadcrumbs, unit_get, unit_scope_roots
 
 if TYPE_CHECKING:  # a stub-only type: django-stubs-ext is not installed in production
     from django_stubs_ext import StrOrPromise
@@ -131,7 +130,7 @@ class KeyTaskCreateView(ObjectActionView):
             data,
             files,
             units=selectors.nearby_units(unit=page["unit"]),
-            people=people_for(user=self.request.user, unit=page["unit"]),
+            people=person_choices(user=self.request.user, unit=page["unit"]),
         )
 
     def perform(self, page, data):
@@ -211,7 +210,7 @@ class KeyTaskEditView(ObjectActionView):
             files,
             initial=initial,
             units=selectors.nearby_units(unit=task.unit),
-            people=people_for(user=self.request.user, unit=task.unit),
+            people=person_choices(user=self.request.user, unit=task.unit),
         )
 
     def perform(self, page, data):

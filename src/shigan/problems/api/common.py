@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
 from shigan.core.errors import DomainError
 from shigan.core.pagination import RecordListMixin
+from shigan.orgs.selectors import person_choices
 from shigan.problems import selectors
 from shigan.problems.errors import ErrorCode
 from shigan.problems.models import Problem
@@ -67,7 +68,7 @@ def campaign_covering(unit, pk, message: str | None = None):
 
 
 def people_named(user, unit, ids: list[int], field: str):
-    people = {p.pk: p for p in selectors.people_for(user=user, unit=unit).filter(pk__in=ids)}
+    people = {p.pk: p for p in person_choices(user=user, unit=unit).filter(pk__in=ids)}
     missing = [i for i in ids if i not in people]
     if missing:
         raise exceptions.ValidationError(

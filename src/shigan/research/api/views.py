@@ -14,7 +14,7 @@ from shigan.core.api import parse, post_action, summaries
 from shigan.core.errors import DomainError
 from shigan.core.pagination import RecordListMixin
 from shigan.orgs.permissions import user_can
-from shigan.orgs.selectors import unit_get
+from shigan.orgs.selectors import person_choices, unit_get
 from shigan.research import selectors, services
 from shigan.research.api.serializers import (
     PlanSerializer,
@@ -39,7 +39,7 @@ def _require_record(user, unit) -> None:
 
 
 def _people(user, unit, ids, field):
-    people = {p.pk: p for p in selectors.people_for(user=user, unit=unit).filter(pk__in=ids)}
+    people = {p.pk: p for p in person_choices(user=user, unit=unit).filter(pk__in=ids)}
     missing = [i for i in ids if i not in people]
     if missing:
         raise exceptions.ValidationError(
