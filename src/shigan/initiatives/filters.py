@@ -12,7 +12,6 @@ from shigan.initiatives.choices import (
     ProjectKind,
     ProjectState,
 )
-from shigan.initiatives.models import KeyTask, LivelihoodItem, Milestone, Project
 from shigan.orgs.filters import UnitChoiceFilter, _visible_units
 from shigan.orgs.scoping import subtree_q
 
@@ -33,20 +32,12 @@ class UnderMixin(django_filters.FilterSet):
 class KeyTaskFilter(UnderMixin):
     area = django_filters.ChoiceFilter(label=_("任务领域"), choices=KeyTaskArea.choices)
 
-    class Meta:
-        model = KeyTask
-        fields = ["under", "campaign", "area"]
-
 
 class MilestoneFilter(UnderMixin):
     campaign = IdFilter(label=_("主题教育"), field_name="key_task__campaign_id")
     key_task = IdFilter(label=_("重点任务"), field_name="key_task_id")
     state = django_filters.ChoiceFilter(label=_("状态"), choices=MilestoneState.choices)
     unit_path = "key_task__unit__path"
-
-    class Meta:
-        model = Milestone
-        fields = ["under", "campaign", "key_task", "state"]
 
 
 class ProjectFilter(UnderMixin):
@@ -56,15 +47,7 @@ class ProjectFilter(UnderMixin):
     fund_source = django_filters.ChoiceFilter(label=_("资金来源"), choices=FundSource.choices)
     state = django_filters.ChoiceFilter(label=_("状态"), choices=ProjectState.choices)
 
-    class Meta:
-        model = Project
-        fields = ["under", "campaign", "key_task", "area", "kind", "fund_source", "state"]
-
 
 class LivelihoodItemFilter(UnderMixin):
     area = IdFilter(label=_("民生领域"), field_name="area_id")
     state = django_filters.ChoiceFilter(label=_("状态"), choices=LivelihoodState.choices)
-
-    class Meta:
-        model = LivelihoodItem
-        fields = ["under", "campaign", "area", "state"]

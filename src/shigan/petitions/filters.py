@@ -14,7 +14,7 @@ from shigan.petitions.choices import (
     PetitionState,
     UnionCategory,
 )
-from shigan.petitions.models import Agent, Petition
+from shigan.petitions.models import Petition
 
 __all__ = ["PetitionFilter", "AgentFilter"]
 
@@ -56,10 +56,6 @@ class AgentFilter(django_filters.FilterSet):
     )
     level = django_filters.ChoiceFilter(label=_("层级"), choices=AgentLevel.choices)
     active = django_filters.BooleanFilter(label=_("在岗"))
-
-    class Meta:
-        model = Agent
-        fields = ["under", "level", "active"]
 
     def filter_under(self, queryset, name, value):
         return queryset.filter(subtree_q([value.path], "unit__path")) if value else queryset

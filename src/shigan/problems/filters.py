@@ -19,22 +19,11 @@ from shigan.problems.choices import (
     RuleKind,
     RuleState,
 )
-from shigan.problems.models import (
-    CloseOut,
-    DeadlineExtension,
-    Evidence,
-    Measure,
-    Problem,
-    ProgressReport,
-    Rule,
-    SpecialProgram,
-)
 
 __all__ = [
     "ProblemFilter",
+    "ByProblemFilter",
     "MeasureFilter",
-    "ReportFilter",
-    "EvidenceFilter",
     "CloseOutFilter",
     "ExtensionFilter",
     "SpecialProgramFilter",
@@ -56,29 +45,15 @@ class ProblemFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("问题包含"))
     measure_q = django_filters.CharFilter(label=_("措施包含"))
 
-    class Meta:
-        model = Problem
-        fields = [
-            "under",
-            "campaign",
-            "aspect",
-            "source",
-            "state",
-            "light",
-            "term",
-            "deadline_from",
-            "deadline_to",
-            "special_program",
-            "q",
-            "measure_q",
-        ]
-
     def filter_queryset(self, queryset):
         # One implementation of the ledger's filters, shared with the pages.
         return selectors.problem_filter(queryset, self.form.cleaned_data)
 
 
-class ByProblemMixin(django_filters.FilterSet):
+class ByProblemFilter(django_filters.FilterSet):
+    """A problem's records (its measures, progress reports, evidence …) by the problem and
+    by the problem's unit; the filter of the records that need no other."""
+
     problem = IdFilter(label=_("问题"), field_name="problem_id")
     under = UnitChoiceFilter(
         label=_("下级于（含本单位）"), queryset=_visible_units, method="filter_under"
@@ -90,52 +65,24 @@ class ByProblemMixin(django_filters.FilterSet):
         return queryset.filter(subtree_q([value.path], "problem__unit__path"))
 
 
-class MeasureFilter(ByProblemMixin):
+class MeasureFilter(ByProblemFilter):
     state = django_filters.ChoiceFilter(label=_("状态"), choices=MeasureState.choices)
     q = django_filters.CharFilter(label=_("措施包含"), method="filter_q")
-
-    class Meta:
-        model = Measure
-        fields = ["problem", "under", "state", "q"]
 
     def filter_q(self, queryset, name, value):
         return selectors.measure_search(queryset, value) if value.strip() else queryset
 
 
-class ReportFilter(ByProblemMixin):
-    class Meta:
-        model = ProgressReport
-        fields = ["problem", "under"]
-
-
-class EvidenceFilter(ByProblemMixin):
-    class Meta:
-        model = Evidence
-        fields = ["problem", "under"]
-
-
-class CloseOutFilter(ByProblemMixin):
+class CloseOutFilter(ByProblemFilter):
     state = django_filters.ChoiceFilter(label=_("审核状态"), choices=CloseOutState.choices)
 
-    class Meta:
-        model = CloseOut
-        fields = ["problem", "under", "state"]
 
-
-class ExtensionFilter(ByProblemMixin):
+class ExtensionFilter(ByProblemFilter):
     state = django_filters.ChoiceFilter(label=_("审批状态"), choices=ExtensionState.choices)
-
-    class Meta:
-        model = DeadlineExtension
-        fields = ["problem", "under", "state"]
 
 
 class SpecialProgramFilter(django_filters.FilterSet):
     campaign = IdFilter(label=_("主题教育"), field_name="campaign_id")
-
-    class Meta:
-        model = SpecialProgram
-        fields = ["campaign"]
 
 
 class RuleFilter(django_filters.FilterSet):
@@ -145,10 +92,6 @@ class RuleFilter(django_filters.FilterSet):
     campaign = IdFilter(label=_("主题教育"), field_name="campaign_id")
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=RuleKind.choices)
     state = django_filters.ChoiceFilter(label=_("状态"), choices=RuleState.choices)
-
-    class Meta:
-        model = Rule
-        fields = ["under", "campaign", "kind", "state"]
 
     def filter_under(self, queryset, name, value):
         return queryset.filter(subtree_q([value.path], "unit__path")) if value else queryset

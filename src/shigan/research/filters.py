@@ -7,7 +7,6 @@ from shigan.core.filters import IdFilter
 from shigan.orgs.filters import UnitChoiceFilter, _visible_units
 from shigan.orgs.scoping import subtree_q
 from shigan.research.choices import ResultKind, ResultState, TopicState
-from shigan.research.models import ResearchResult, ResearchTopic, ResearchTrip
 
 __all__ = ["TopicFilter", "TripFilter", "ResultFilter"]
 
@@ -26,24 +25,12 @@ class TopicFilter(UnderMixin):
     aspect = IdFilter(label=_("方面"), field_name="aspect_id")
     state = django_filters.ChoiceFilter(label=_("状态"), choices=TopicState.choices)
 
-    class Meta:
-        model = ResearchTopic
-        fields = ["under", "campaign", "aspect", "state"]
-
 
 class TripFilter(UnderMixin):
     topic = IdFilter(label=_("调研课题"), field_name="topic_id")
-
-    class Meta:
-        model = ResearchTrip
-        fields = ["under", "campaign", "topic"]
 
 
 class ResultFilter(UnderMixin):
     topic = IdFilter(label=_("调研课题"), field_name="topic_id")
     kind = django_filters.ChoiceFilter(label=_("成果类型"), choices=ResultKind.choices)
     state = django_filters.ChoiceFilter(label=_("采纳状态"), choices=ResultState.choices)
-
-    class Meta:
-        model = ResearchResult
-        fields = ["under", "campaign", "topic", "kind", "state"]

@@ -18,9 +18,8 @@ from shigan.problems.api.serializers import (
     ReportSerializer,
 )
 from shigan.problems.filters import (
-    EvidenceFilter,
+    ByProblemFilter,
     MeasureFilter,
-    ReportFilter,
 )
 from shigan.problems.models import Measure, ProgressReport
 
@@ -56,7 +55,7 @@ class MeasureViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
 @summaries(list=gettext_lazy("范围内的整改进展"), retrieve=gettext_lazy("整改进展详情"))
 class ReportViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ReportSerializer
-    filterset_class = ReportFilter
+    filterset_class = ByProblemFilter
 
     def get_queryset(self):
         return ProgressReport.objects.restrict(self.request.user, "view").prefetch_related(
@@ -67,7 +66,7 @@ class ReportViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
 @summaries(list=gettext_lazy("范围内的佐证材料"), retrieve=gettext_lazy("佐证材料信息"))
 class EvidenceViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = EvidenceSerializer
-    filterset_class = EvidenceFilter
+    filterset_class = ByProblemFilter
 
     def get_queryset(self):
         return selectors.evidence_list(user=self.request.user)
