@@ -1,5 +1,7 @@
 """Forms parse; the services decide."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -46,6 +48,31 @@ class StudyActivityForm(EditForm):
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["leaders"].queryset = people if people is not None else Person.objects.none()
+
+    def leader_picker(self) -> "LeaderPicker":
+        """What the picker shows before a search: the ticked people, then the first
+        PICKER_SIZE others. Every candidate stays valid (the field's queryset): a league has
+        thousands, and the page listed every one of them as a checkbox."""
+        candidates = self.fields["leaders"].queryset
+        value = self.data.getlist("leaders") if self.is_bound else self.initial.get("leaders")
+        ticked_ids = [int(v) for v in (value or []) if str(v).isdigit()]
+        ticked = list(candidates.filter(pk__in=ticked_ids))
+        others = candidates.exclude(pk__in=ticked_ids)
+        return LeaderPicker(
+            ticked=ticked,
+            people=list(others[:PICKER_SIZE]),
+            more=max(others.count() - PICKER_SIZE, 0),
+        )
+
+
+PICKER_SIZE = 30  # as many as the picker's search answers with (selectors.leader_candidates)
+
+
+@dataclass(frozen=True)
+class LeaderPicker:
+    ticked: list[Person]
+    people: list[Person]
+    more: int  # candidates not shown: found by searching
 
 
 class StudyFilterForm(forms.Form):

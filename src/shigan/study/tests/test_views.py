@@ -79,6 +79,43 @@ def test_leader_picker_keeps_ticked_people(client, units, people, editor):
     assert "孟和" not in html
 
 
+def test_the_form_lists_thirty_people_and_finds_the_rest(client, units, campaign, people, editor):
+    # A league has thousands of people below it: the form shows the first 30 and says how many
+    # more the search finds; one of those, once ticked, is shown again and is recorded.
+    from shigan.orgs.choices import PersonRank
+    from shigan.orgs.services import person_create
+
+    for i in range(35):
+        person_create(
+            actor=system_actor("test"),
+            unit=units["child"],
+            name=f"干部{i:02d}",
+            rank=PersonRank.SECTION,
+        )
+    last = person_create(
+        actor=system_actor("test"), unit=units["child"], name="最后一位", rank=PersonRank.SECTION
+    )
+    client.force_login(editor)
+    url = reverse("study:activity_create", args=[units["own"].pk]) + f"?campaign={campaign.pk}"
+    page = client.get(url).content.decode()
+    shown = page.count('name="leaders"')
+    assert shown == 30 and "最后一位" not in page
+    total = len(people) + 36  # the fixture's people who are in the banner or below, and these
+    assert f"另有 {total - 30 - _outside(people, units)} 人未列出" in page
+    refused = client.post(url, {"kind": "lecture", "title": "", "leaders": [last.pk]})
+    assert refused.status_code == 400
+    assert "最后一位" in refused.content.decode()  # the ticked one stays ticked
+    data = {"kind": "lecture", "title": "讲座", "held_on": "2023-04-13", "leaders": [last.pk]}
+    assert client.post(url, data).status_code == 302
+    assert list(StudyActivity.objects.get().leaders.all()) == [last]
+
+
+def _outside(people, units) -> int:
+    """The fixture's people the banner's form does not offer (above or beside it)."""
+    own = units["own"].path
+    return sum(1 for p in people.values() if not p.unit.path.startswith(own))
+
+
 def test_list_filters_and_query_count(
     client, units, campaign, editor, make_activity, django_assert_num_queries
 ):
