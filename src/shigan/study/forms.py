@@ -47,17 +47,17 @@ class StudyActivityForm(EditForm):
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["leaders"].queryset = people if people is not None else Person.objects.none()
+        self.candidates = people if people is not None else Person.objects.none()
+        self.fields["leaders"].queryset = self.candidates
 
     def leader_picker(self) -> "LeaderPicker":
         """What the picker shows before a search: the ticked people, then the first
         PICKER_SIZE others. Every candidate stays valid (the field's queryset): a league has
         thousands, and the page listed every one of them as a checkbox."""
-        candidates = self.fields["leaders"].queryset
-        value = self.data.getlist("leaders") if self.is_bound else self.initial.get("leaders")
+        value = self["leaders"].value()  # what was posted, or the initial leaders
         ticked_ids = [int(v) for v in (value or []) if str(v).isdigit()]
-        ticked = list(candidates.filter(pk__in=ticked_ids))
-        others = candidates.exclude(pk__in=ticked_ids)
+        ticked = list(self.candidates.filter(pk__in=ticked_ids))
+        others = self.candidates.exclude(pk__in=ticked_ids)
         return LeaderPicker(
             ticked=ticked,
             people=list(others[:PICKER_SIZE]),
