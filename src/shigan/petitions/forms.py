@@ -145,6 +145,9 @@ class RouteForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
+    legend = _("受理")
+    success = _("已受理，并已书面告知信访人。")
+
     accepted_on = _day(_("受理日期"))
     notified_on = forms.DateField(
         label=_("书面告知日期"),
@@ -156,17 +159,26 @@ class AcceptForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
+    legend = _("不予受理")
+    success = _("已决定不予受理，并已书面告知信访人。")
+
     day = _day(_("决定日期"))
     reason = _text(_("不予受理的理由"), rows=3)
     notified_on = forms.DateField(label=_("书面告知日期"), required=False, widget=DateInput())
 
 
 class ObjectionForm(forms.Form):
+    legend = _("登记异议")
+    success = _("已登记异议。")
+
     raised_on = _day(_("提出异议日期"))
     text = _text(_("异议内容"), rows=3)
 
 
 class ExtendForm(forms.Form):
+    legend = _("延长办理期限")
+    success = _("已延长办理期限。")
+
     days = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=30)
     reason = _text(_("延期理由"), rows=3)
     approved_on = _day(_("批准日期"))
@@ -174,6 +186,9 @@ class ExtendForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
+    legend = _("答复")
+    success = _("已答复。")
+
     text = _text(_("答复意见"), rows=5)
     replied_on = _day(_("答复日期"))
     told_by = forms.ChoiceField(label=_("告知方式"), choices=ToldBy.choices)
@@ -183,6 +198,9 @@ class ReplyForm(forms.Form):
 
 
 class RateForm(forms.Form):
+    legend = _("登记满意度")
+    success = _("已登记满意度。")
+
     satisfaction = forms.ChoiceField(
         label=_("满意度"), choices=Satisfaction.choices, widget=forms.RadioSelect
     )

@@ -6,12 +6,7 @@ from shigan.petitions import views, views_union
 petition_patterns = [
     path("", views.PetitionDetailView.as_view(), name="detail"),
     path("route/", views.RouteView.as_view(), name="route"),
-    path("accept/", views.AcceptView.as_view(), name="accept"),
-    path("decline/", views.DeclineView.as_view(), name="decline"),
-    path("objection/", views.ObjectionView.as_view(), name="objection"),
-    path("extend/", views.ExtendView.as_view(), name="extend"),
-    path("reply/", views.ReplyView.as_view(), name="reply"),
-    path("rate/", views.RateView.as_view(), name="rate"),
+    *(path(f"{name}/", view, name=name) for name, view in views.FORM_ACTIONS.items()),
     path("review/", views.ReviewRequestView.as_view(), name="review_request"),
     path("problem/", views.ProblemView.as_view(), name="problem"),
     path("attach/", views.AttachView.as_view(), name="attach"),

@@ -184,6 +184,31 @@ class PetitionActionView(ObjectActionView):
     def perform(self, petition, data):
         self.service(actor=self.request.user, petition=petition, **data)
 
+    @classmethod
+    def of(cls, form_class, service, who="handler"):
+        """The view of an action that is its form and one service: the form gives the page's
+        title (`legend`) and what is said once it is done (`success`)."""
+        return cls.as_view(
+            form_class=form_class,
+            service=service,
+            who=who,
+            title=form_class.legend,
+            success=form_class.success,
+        )
+
+
+# The actions on a petition that are a form and one service, nothing more, by URL name.
+FORM_ACTIONS = {
+    "accept": PetitionActionView.of(forms.AcceptForm, services.petition_accept),
+    "decline": PetitionActionView.of(forms.DeclineForm, services.petition_decline),
+    "objection": PetitionActionView.of(
+        forms.ObjectionForm, services.petition_objection_record, who="handler_or_agent"
+    ),
+    "extend": PetitionActionView.of(forms.ExtendForm, services.petition_extend, who="approver"),
+    "reply": PetitionActionView.of(forms.ReplyForm, services.petition_reply),
+    "rate": PetitionActionView.of(forms.RateForm, services.petition_rate, who="handler_or_agent"),
+}
+
 
 class RouteView(PetitionActionView):
     title = gettext_lazy("转送交办")
@@ -193,51 +218,6 @@ class RouteView(PetitionActionView):
 
     def form_kwargs(self, petition):
         return {"targets": selectors.route_targets(petition)}
-
-
-class AcceptView(PetitionActionView):
-    title = gettext_lazy("受理")
-    form_class = forms.AcceptForm
-    success = gettext_lazy("已受理，并已书面告知信访人。")
-    service = staticmethod(services.petition_accept)
-
-
-class DeclineView(PetitionActionView):
-    title = gettext_lazy("不予受理")
-    form_class = forms.DeclineForm
-    success = gettext_lazy("已决定不予受理，并已书面告知信访人。")
-    service = staticmethod(services.petition_decline)
-
-
-class ObjectionView(PetitionActionView):
-    title = gettext_lazy("登记异议")
-    form_class = forms.ObjectionForm
-    success = gettext_lazy("已登记异议。")
-    service = staticmethod(services.petition_objection_record)
-    who = "handler_or_agent"
-
-
-class ExtendView(PetitionActionView):
-    title = gettext_lazy("延长办理期限")
-    form_class = forms.ExtendForm
-    success = gettext_lazy("已延长办理期限。")
-    service = staticmethod(services.petition_extend)
-    who = "approver"
-
-
-class ReplyView(PetitionActionView):
-    title = gettext_lazy("答复")
-    form_class = forms.ReplyForm
-    success = gettext_lazy("已答复。")
-    service = staticmethod(services.petition_reply)
-
-
-class RateView(PetitionActionView):
-    title = gettext_lazy("登记满意度")
-    form_class = forms.RateForm
-    success = gettext_lazy("已登记满意度。")
-    service = staticmethod(services.petition_rate)
-    who = "handler_or_agent"
 
 
 class ReviewRequestView(PetitionActionView):
