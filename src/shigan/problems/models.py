@@ -63,11 +63,22 @@ def _request_state(verbose_name, choices):
     )
 
 
-def _one_pending(name: str) -> models.UniqueConstraint:
-    """At most one request of a kind waits for a decision on a problem."""
-    return models.UniqueConstraint(
-        fields=["problem"], condition=models.Q(state="pending"), name=name
-    )
+class _Request(_OfProblem):
+    """A request on a problem that someone above its unit decides (销号、延期). At most one of a
+    kind waits at a time; each kind names its own state, decider and note, since a close-out is
+    reviewed (审核) and an extension approved (审批)."""
+
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(
+                fields=["problem"],
+                condition=models.Q(state="pending"),
+                name="%(app_label)s_one_pending_%(class)s",
+            )
+        ]
 
 
 class SpecialProgram(models.Model):
@@ -317,7 +328,7 @@ class ProgressReport(models.Model):
         return f"{self.reported_on} {self.percent}%"
 
 
-class CloseOut(_OfProblem):
+class CloseOut(_Request):
     """A close-out request (销号申请) and the reviewer's decision on it."""
 
     problem = models.ForeignKey(
@@ -330,13 +341,11 @@ class CloseOut(_OfProblem):
     decided_by = user_fk(_("审核人"), null=True, blank=True)
     decided_on = models.DateField(_("审核日期"), null=True, blank=True)
     reason = models.TextField(_("审核意见"), blank=True)
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    class Meta:
+    class Meta(_Request.Meta):
         verbose_name = _("销号申请")
         verbose_name_plural = _("销号申请")
         ordering = ["problem", "submitted_on", "pk"]
-        constraints = [_one_pending("problems_one_pending_closeout")]
 
     def __str__(self) -> str:
         return f"{self.problem_id}: {self.get_state_display()}"
@@ -376,7 +385,7 @@ class Evidence(_OfProblem):
         return self.original_name
 
 
-class DeadlineExtension(_OfProblem):
+class DeadlineExtension(_Request):
     """A request to move a problem's deadline (延期申请), decided by a reviewer above."""
 
     problem = models.ForeignKey(
@@ -391,13 +400,11 @@ class DeadlineExtension(_OfProblem):
     decided_by = user_fk(_("审批人"), null=True, blank=True)
     decided_on = models.DateField(_("审批日期"), null=True, blank=True)
     decision_note = models.TextField(_("审批意见"), blank=True)
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    class Meta:
+    class Meta(_Request.Meta):
         verbose_name = _("延期申请")
         verbose_name_plural = _("延期申请")
         ordering = ["problem", "requested_on", "pk"]
-        constraints = [_one_pending("problems_one_pending_extension")]
 
     def __str__(self) -> str:
         return f"{self.problem_id}: → {self.new_deadline}"

@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from shigan.orgs.api.serializers import UnitRecordSerializer
 from shigan.problems.models import (
     CloseOut,
     DeadlineExtension,
@@ -32,8 +33,7 @@ __all__ = [
 ]
 
 
-class ProblemSerializer(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("单位名称"))
+class ProblemSerializer(UnitRecordSerializer):
     aspect_name = serializers.CharField(
         source="aspect.name", read_only=True, default=None, allow_null=True, label=_("方面名称")
     )
