@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from shigan.briefings.models import Briefing, BriefingFigure, BriefingTemplate
+from shigan.orgs.api.serializers import UnitRecordSerializer
 
 __all__ = ["BriefingSerializer", "BriefingDetailSerializer", "TemplateSerializer"]
 
@@ -18,11 +19,9 @@ class FigureSerializer(serializers.ModelSerializer):
         return len(obj.record_ids)
 
 
-class BriefingSerializer(serializers.ModelSerializer):
+class BriefingSerializer(UnitRecordSerializer):
     """A work briefing (工作简报) of a unit as of a day, rendered from a template. A draft until
     issued: issuing computes its figures once more and freezes its text and figures."""
-
-    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("单位名称"))
 
     class Meta:
         model = Briefing

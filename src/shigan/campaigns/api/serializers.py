@@ -13,6 +13,7 @@ from shigan.campaigns.models import (
     GuidanceVisit,
     Participation,
 )
+from shigan.orgs.api.serializers import UnitRecordSerializer
 
 if TYPE_CHECKING:
     from shigan.accounts.models import User
@@ -46,9 +47,7 @@ class BatchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ParticipationSerializer(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("单位名称"))
-
+class ParticipationSerializer(UnitRecordSerializer):
     class Meta:
         model = Participation
         fields = ["id", "batch", "unit", "unit_name", "enrolled_on"]
@@ -76,9 +75,7 @@ class GroupSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VisitSerializer(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("单位名称"))
-
+class VisitSerializer(UnitRecordSerializer):
     class Meta:
         model = GuidanceVisit
         fields = ["id", "group", "unit", "unit_name", "visited_on", "purpose", "notes"]

@@ -21,6 +21,7 @@ from shigan.initiatives.models import (
     Project,
 )
 from shigan.initiatives.progress import milestone_progress
+from shigan.orgs.api.serializers import UnitRecordSerializer
 
 if TYPE_CHECKING:
     from shigan.problems.models import Rule
@@ -77,8 +78,7 @@ class KeyTaskProgressSerializer(serializers.Serializer):
     undated = serializers.IntegerField()
 
 
-class KeyTaskSerializer(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("单位名称"))
+class KeyTaskSerializer(UnitRecordSerializer):
     progress = serializers.SerializerMethodField(label=_("进度"))
 
     class Meta:
@@ -134,10 +134,8 @@ class KeyTaskDetailSerializer(KeyTaskSerializer):
         return obj.roadmap_steps()
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(UnitRecordSerializer):
     """A project (项目) of a unit, for a key task or none; its funds in yuan, as decimal strings."""
-
-    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("单位名称"))
 
     class Meta:
         model = Project
@@ -168,9 +166,8 @@ class LivelihoodAreaSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LivelihoodItemSerializer(serializers.ModelSerializer):
+class LivelihoodItemSerializer(UnitRecordSerializer):
     area_name = serializers.CharField(source="area.name", read_only=True, label=_("民生领域"))
-    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("责任单位"))
 
     class Meta:
         model = LivelihoodItem

@@ -1,11 +1,23 @@
 """Output serializers shared by the endpoints; inputs live beside their views."""
 
+from typing import TypeVar
+
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from shigan.orgs.models import Membership, Person, Unit
 
-__all__ = ["UnitSerializer", "MembershipSerializer", "PersonSerializer"]
+__all__ = ["UnitRecordSerializer", "UnitSerializer", "MembershipSerializer", "PersonSerializer"]
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+# A record a unit owns, with the unit's name beside its id so that a reader of the API needs no
+# second call; `Meta.fields` lists "unit_name" where it should appear. (A comment, not a
+# docstring: the schema would show a docstring as every subclass's description.)
+class UnitRecordSerializer(serializers.ModelSerializer[_M]):
+    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("单位名称"))
 
 
 class UnitSerializer(serializers.ModelSerializer[Unit]):
@@ -30,9 +42,8 @@ class UnitSerializer(serializers.ModelSerializer[Unit]):
         read_only_fields = fields
 
 
-class MembershipSerializer(serializers.ModelSerializer[Membership]):
+class MembershipSerializer(UnitRecordSerializer[Membership]):
     username = serializers.CharField(source="user.username", read_only=True, label=_("用户名"))
-    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("单位名称"))
 
     class Meta:
         model = Membership
@@ -40,9 +51,7 @@ class MembershipSerializer(serializers.ModelSerializer[Membership]):
         read_only_fields = fields
 
 
-class PersonSerializer(serializers.ModelSerializer[Person]):
-    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("单位名称"))
-
+class PersonSerializer(UnitRecordSerializer[Person]):
     class Meta:
         model = Person
         fields = ["id", "name", "unit", "unit_name", "post", "rank", "phone", "active"]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from shigan.orgs.api.serializers import UnitRecordSerializer
 from shigan.petitions.models import Agent, Petition
 
 __all__ = ["PetitionerSerializer", "PetitionSerializer", "AgentSerializer"]
@@ -67,8 +68,7 @@ class PetitionSerializer(serializers.ModelSerializer):
         return PetitionerSerializer(people, many=True).data  # type: ignore[return-value]
 
 
-class AgentSerializer(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("单位名称"))
+class AgentSerializer(UnitRecordSerializer):
     username = serializers.CharField(source="user.username", read_only=True, label=_("用户名"))
 
     class Meta:

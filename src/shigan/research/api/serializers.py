@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from shigan.core.api import DownloadField
+from shigan.orgs.api.serializers import UnitRecordSerializer
 from shigan.research.models import (
     PlanReview,
     ResearchPlan,
@@ -27,8 +28,7 @@ __all__ = [
 ]
 
 
-class TopicSerializer(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("单位名称"))
+class TopicSerializer(UnitRecordSerializer):
     aspect_name = serializers.CharField(source="aspect.name", read_only=True, label=_("方面名称"))
     lead_name = serializers.CharField(source="lead.name", read_only=True, label=_("牵头领导姓名"))
 

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from shigan.core.api import parse, summaries
 from shigan.core.pagination import CursorPagination
+from shigan.orgs.api.serializers import UnitRecordSerializer
 from shigan.orgs.choices import UnitKind
 from shigan.orgs.models import Unit
 from shigan.orgs.permissions import user_can
@@ -78,9 +79,7 @@ class PromotionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TargetSerializer(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
-
+class TargetSerializer(UnitRecordSerializer):
     class Meta:
         model = PromotionTarget
         fields = ["id", "promotion", "unit", "unit_name", "state", "reported_on", "note"]

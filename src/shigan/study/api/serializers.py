@@ -1,23 +1,21 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from shigan.orgs.api.serializers import UnitRecordSerializer
 from shigan.orgs.models import Person
 from shigan.study.models import StudyActivity
 
 __all__ = ["StudyActivitySerializer", "PersonOptionSerializer"]
 
 
-class PersonOptionSerializer(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("单位名称"))
-
+class PersonOptionSerializer(UnitRecordSerializer):
     class Meta:
         model = Person
         fields = ["id", "name", "post", "rank", "unit", "unit_name"]
         read_only_fields = fields
 
 
-class StudyActivitySerializer(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("单位名称"))
+class StudyActivitySerializer(UnitRecordSerializer):
     leaders = serializers.SerializerMethodField(label=_("参加领导"))
     has_attachment = serializers.SerializerMethodField(label=_("有附件"))
 
