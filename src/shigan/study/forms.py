@@ -1,7 +1,5 @@
 """Forms parse; the services decide."""
 
-from dataclasses import dataclass
-
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,32 +45,11 @@ class StudyActivityForm(EditForm):
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.candidates = people if people is not None else Person.objects.none()
-        self.fields["leaders"].queryset = self.candidates
+        self.fields["leaders"].queryset = people if people is not None else Person.objects.none()
 
-    def leader_picker(self) -> "LeaderPicker":
-        """What the picker shows before a search: the ticked people, then the first
-        PICKER_SIZE others. Every candidate stays valid (the field's queryset): a league has
-        thousands, and the page listed every one of them as a checkbox."""
-        value = self["leaders"].value()  # what was posted, or the initial leaders
-        ticked_ids = [int(v) for v in (value or []) if str(v).isdigit()]
-        ticked = list(self.candidates.filter(pk__in=ticked_ids))
-        others = self.candidates.exclude(pk__in=ticked_ids)
-        return LeaderPicker(
-            ticked=ticked,
-            people=list(others[:PICKER_SIZE]),
-            more=max(others.count() - PICKER_SIZE, 0),
-        )
-
-
-PICKER_SIZE = 30  # as many as the picker's search answers with (selectors.leader_candidates)
-
-
-@dataclass(frozen=True)
-class LeaderPicker:
-    ticked: list[Person]
-    people: list[Person]
-    more: int  # candidates not shown: found by searching
+    def ticked_leader_ids(self) -> list[int]:
+        """The leaders ticked: as posted, or, before a post, the initial ones."""
+        return [int(v) for v in (self["leaders"].value() or []) if str(v).isdigit()]
 
 
 class StudyFilterForm(forms.Form):

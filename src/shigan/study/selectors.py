@@ -156,7 +156,9 @@ def study_sessions_of_batch(
     return sessions.select_related("unit").order_by("-held_on", "-pk")
 
 
-def leader_candidates(*, user, unit: Unit, query: str = "", limit: int = 30) -> QuerySet[Person]:
+def leader_candidates(
+    *, user, unit: Unit, query: str = "", limit: int | None = 30
+) -> QuerySet[Person]:
     """People who may be recorded as leaders of a session of `unit`: its own and its subtree's
     people that the user sees, found by name or post."""
     people = _scoped(Person, user).filter(_under(unit)).select_related("unit")
@@ -164,6 +166,38 @@ def leader_candidates(*, user, unit: Unit, query: str = "", limit: int = 30) -> 
     if query:
         people = people.filter(Q(name__contains=query) | Q(post__contains=query))
     return people.order_by("unit__path", "name", "pk")[:limit]
+
+
+PICKER_SIZE = 30  # as many others as the leader picker lists before it asks for a search
+
+
+@dataclass(frozen=True)
+class LeaderPicker:
+    """What the leader picker lists: the ticked people, then up to PICKER_SIZE others (matching
+    the search, if any); `more` others match too and are found by searching further."""
+
+    ticked: list[Person]
+    people: list[Person]
+    more: int
+    query: str
+
+
+def leader_picker(*, user, unit: Unit, ticked_ids: list[int], query: str = "") -> LeaderPicker:
+    """The picker of a session's leaders. A league has thousands of candidates, so it lists
+    the ticked ones and a page of others; every candidate stays valid on the form."""
+    query = (query or "").strip()
+    ticked = leader_candidates(user=user, unit=unit, limit=None).filter(pk__in=ticked_ids)
+    others = leader_candidates(user=user, unit=unit, query=query, limit=None)
+    others = others.exclude(pk__in=ticked_ids)
+    return LeaderPicker(
+        ticked=list(ticked),
+        people=list(others[:PICKER_SIZE]),
+        more=max(others.count() - PICKER_SIZE, 0),
+        query=query,
+    )
+
+
+__all__ += ["LeaderPicker", "leader_picker"]
 
 
 def campaign_for_unit(*, pk, unit: Unit):

@@ -141,11 +141,19 @@ class UnitStudyImportView(StudyUnitMixin, View):
         return redirect("core:job_detail", job.pk)
 
 
+def leader_picker(user, unit, form: StudyActivityForm) -> selectors.LeaderPicker:
+    """The leader picker of a session form, with the leaders the form has ticked."""
+    return selectors.leader_picker(user=user, unit=unit, ticked_ids=form.ticked_leader_ids())
+
+
 class ActivityCreateView(StudyUnitMixin, View):
     action = "record"
 
     def _render(self, request, unit, campaign, form, status=200):
-        context = self.unit_context(unit, campaign=campaign, form=form, activity=None)
+        picker = leader_picker(self.request.user, unit, form)
+        context = self.unit_context(
+            unit, campaign=campaign, form=form, activity=None, picker=picker
+        )
         return render(request, "study/activity_form.html", context, status=status)
 
     def _people(self, unit):
@@ -190,17 +198,10 @@ class LeaderPickerView(StudyUnitMixin, View):
     def get(self, request, pk):
         unit = self.get_unit()
         ticked_ids = [int(v) for v in request.GET.getlist("leaders") if v.isdigit()][:200]
-        people = list(
-            selectors.leader_candidates(user=request.user, unit=unit, query=request.GET.get("q"))
+        picker = selectors.leader_picker(
+            user=request.user, unit=unit, ticked_ids=ticked_ids, query=request.GET.get("q", "")
         )
-        ticked = list(
-            selectors.leader_candidates(user=request.user, unit=unit, limit=None).filter(
-                pk__in=ticked_ids
-            )
-        )
-        seen = {p.pk for p in ticked}
-        context = {"ticked": ticked, "people": [p for p in people if p.pk not in seen]}
-        return render(request, "study/partials/leader_options.html", context)
+        return render(request, "study/partials/leader_options.html", {"picker": picker})
 
 
 class ActivityMixin(LoginRequiredMixin):
@@ -245,7 +246,8 @@ class ActivityEditView(ActivityMixin, View):
         return selectors.leader_candidates(user=self.request.user, unit=activity.unit, limit=None)
 
     def _render(self, request, activity, form, status=200):
-        context = self.context(activity, form=form, campaign=activity.campaign)
+        picker = leader_picker(self.request.user, activity.unit, form)
+        context = self.context(activity, form=form, campaign=activity.campaign, picker=picker)
         return render(request, "study/activity_form.html", context, status=status)
 
     def _form(self, activity, data=None, files=None):
