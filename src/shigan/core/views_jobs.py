@@ -14,6 +14,7 @@ from shigan.core.downloads import download
 from shigan.core.errors import DomainError
 from shigan.core.htmx import is_htmx
 from shigan.core.jobs import job_confirm, job_enqueue, job_get, job_list, job_sweep
+from shigan.core.pagination import page_of
 
 __all__ = ["JobListView", "JobDetailView", "JobResultView", "JobConfirmView"]
 
@@ -29,8 +30,8 @@ class JobListView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         _settle_dead_jobs(request.user)
         awaiting = request.GET.get("awaiting") == "1"  # from 待办: previews to confirm
-        jobs = job_list(user=request.user, awaiting=awaiting)[:100]
-        return render(request, "core/jobs/job_list.html", {"jobs": jobs, "awaiting": awaiting})
+        page = page_of(request, job_list(user=request.user, awaiting=awaiting))
+        return render(request, "core/jobs/job_list.html", {"page": page, "awaiting": awaiting})
 
 
 class JobDetailView(LoginRequiredMixin, View):

@@ -381,8 +381,8 @@ class CoverageView(StudyUnitMixin, View):
             kind=StudyKind(kind),
             as_of=as_of,
             coverage=coverage,
-            missing=coverage.missing_units[:500],
-            covered=coverage.covered_units[:500],
+            missing=page_of(request, coverage.missing_units, param="missing_page"),
+            covered=page_of(request, coverage.covered_units, param="covered_page"),
         )
         return render(request, "study/coverage.html", context)
 

@@ -73,6 +73,15 @@ def tokens(make_user, units):
     return clerk, reverse("accounts:tokens")
 
 
+def jobs(make_user, units):
+    from shigan.core.jobs import job_create, job_kinds
+
+    clerk = make_user(Role.EDITOR, units["own"], username="clerk")
+    for _n in range(PER_PAGE + 1):
+        job_create(actor=clerk, kind=next(iter(job_kinds())), unit=units["own"])
+    return clerk, reverse("core:job_list")
+
+
 LISTS = {
     "accounts": lambda make_user, units: accounts(make_user, units, SystemRole.SYSTEM_ADMIN),
     "security": lambda make_user, units: accounts(make_user, units, SystemRole.SECURITY_ADMIN),
@@ -80,6 +89,7 @@ LISTS = {
     "agents": agents,
     "briefings": briefings,
     "tokens": tokens,
+    "jobs": jobs,
 }
 
 

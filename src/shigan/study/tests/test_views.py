@@ -108,6 +108,11 @@ def test_the_form_lists_thirty_people_and_finds_the_rest(client, units, campaign
     data = {"kind": "lecture", "title": "讲座", "held_on": "2023-04-13", "leaders": [last.pk]}
     assert client.post(url, data).status_code == 302
     assert list(StudyActivity.objects.get().leaders.all()) == [last]
+    # The search answers the same way: 30 of the 35 who match, and how many more match.
+    picker = reverse("study:leader_picker", args=[units["own"].pk])
+    found = client.get(picker, {"q": "干部", "leaders": [last.pk]}).content.decode()
+    assert found.count('name="leaders"') == 31 and "最后一位" in found  # 30 and the ticked one
+    assert "另有 5 人符合条件未列出" in found
 
 
 def _outside(people, units) -> int:
@@ -361,3 +366,33 @@ def test_a_malformed_query_is_not_found_not_a_server_error(client, units, campai
     client.force_login(editor)
     url = reverse("study:leaders", args=[units["own"].pk])
     assert client.get(url, {"campaign": campaign.pk, **query}).status_code == 404
+
+
+def test_the_coverage_lists_come_in_pages(client, units, campaign, make_activity, monkeypatch):
+    # A batch of a region enrolls thousands of units: each list turns its own pages, and no
+    # unit is left out of both (the lists stopped at 500 without a word).
+    from django.contrib.auth import get_user_model
+
+    from shigan.campaigns import services as campaign_services
+    from shigan.core import pagination
+
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 2)
+    batch = campaign_services.batch_create(
+        actor=system_actor("test"), campaign=campaign, name="第一批", starts_on=D
+    )
+    enrolled = [units["own"], units["child"], units["grandchild"], units["sibling"]]
+    campaign_services.participation_enroll(
+        actor=system_actor("test"), batch=batch, units=enrolled, enrolled_on=D
+    )
+    make_activity(unit=units["sibling"], kind="reading_class")
+    client.force_login(get_user_model().objects.create_superuser("office", password="x-x-x-x-x-1A"))
+    url = reverse("study:coverage", args=[units["region"].pk])
+    query = {"campaign": campaign.pk, "batch": batch.pk, "kind": "reading_class"}
+    first = client.get(url, query).content.decode()
+    second = client.get(url, {**query, "missing_page": 2}).content.decode()
+    assert "尚未开展（3）" in first and "已开展（1）" in first
+    assert "missing_page=2" in first and "covered_page" not in first  # one page of covered
+    missing = [u.name for u in enrolled[:3]]
+    assert sum(name in first for name in missing) == 2
+    assert [name for name in missing if name in second and name not in first] != []
+    assert units["sibling"].name in second  # the covered list keeps its first page
