@@ -480,3 +480,19 @@ def test_a_column_the_importer_does_not_read_is_named_not_dropped_silently():
     assert result.notes == ["表头中的“备注”（D 列）不是本表读取的列，其中填写的内容不会导入。"]
     rows = [["会议名称", "日期", "备注"], ["读书班", "2023-06-30", ""]]
     assert MeetingImporter(store=[]).run(_xlsx(rows), "a.xlsx").notes == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "填报日期：2023年5月10日",
+        "填报时间：2023年5月10日",  # as often as 日期 on a township's sheet
+        "报送时间:2023.5.10",
+        "制表时间 2023/5/10",
+        "截至2023年5月10日",
+    ],
+)
+def test_the_ledgers_date_line_as_offices_write_it(line):
+    from shigan.core.spreadsheets.layout import ledger_date
+
+    assert ledger_date([["填报单位：阿巴嘎旗委", line]]) == date(2023, 5, 10)
