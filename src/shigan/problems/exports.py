@@ -17,7 +17,9 @@ from shigan.problems.models import Measure, ProgressReport
 
 __all__ = ["LedgerExporter", "EXPORT_COLUMNS"]
 
-EXPORT_COLUMNS = tuple(c for c in LEDGER_COLUMNS if c.key != "found_on")
+# One row per problem: the measures' 完成时间 (one per measure) has no cell there, so it is
+# left out, as 发现日期 is; the page of each problem shows both.
+EXPORT_COLUMNS = tuple(c for c in LEDGER_COLUMNS if c.key not in ("found_on", "done_on"))
 
 
 def _date_text(day) -> str:

@@ -1,8 +1,8 @@
 """The problem ledger sheet (问题整改台账) as offices keep it, imported through the services.
 
-Columns: 序号, 问题, 方面, 来源, 整改措施, 责任领导, 责任单位, 整改时限, 整改进展, 完成情况 (the
-header may sit under a title row; the usual variants of each heading are accepted). Two layouts,
-also mixed in one sheet:
+Columns: 序号, 问题, 方面, 来源, 整改措施, 责任领导, 责任单位, 整改时限, 整改进展, 完成情况,
+完成时间 (the header may sit under a title row; the usual variants of each heading are
+accepted). Two layouts, also mixed in one sheet:
 
 - one row per problem: the 整改措施 cell holds all the measures, one per line or numbered
   "1. 2. 3.", "1、2、", "（1）（2）", "①②";
@@ -14,8 +14,10 @@ also mixed in one sheet:
 The natural key of a problem is (主题教育, 责任单位, 问题), the title compared full- or half-width
 and without spaces: a problem already in the ledger is updated by the row (see `ledger_sync`),
 so importing the same sheet again changes nothing. The found date is the 发现日期 column, else the
-sheet's own date (填报日期), else the date given on the form. 完成情况 says whether a problem is
-open, in progress or finished; a finished one becomes a close-out request for a reviewer.
+sheet's own date (填报日期) or the date given on the form, or the day a measure was done if that
+is earlier. 完成情况 says whether a problem is open, in progress or finished; a finished one
+becomes a close-out request for a reviewer. A finished row's 完成时间 is the day its measures
+were done (else the sheet's date); on a row not finished it is not read, and the result says so.
 
 A sheet exported in English imports back: the headers match in every language (core), and the
 cells that hold words — 来源, 整改时限, 完成情况 — also read the English labels ("Immediate",
@@ -34,6 +36,7 @@ from shigan.core.spreadsheets.reading import SheetReadError
 from shigan.core.spreadsheets.values import (
     CellError,
     normalize_text,
+    parse_date,
     parse_text,
 )
 from shigan.orgs.imports import Roster, UnitIndex
@@ -122,6 +125,12 @@ LEDGER_COLUMNS = (
             "（作为销号申请，由上级审核）。"
         ),
     ),
+    Column(
+        "done_on",
+        gettext_lazy("完成时间"),
+        aliases=("完成日期", "实际完成时间", "办结时间"),
+        help=gettext_lazy("已完成的，填实际完成日期；不填为填报日期。"),
+    ),
     Column("found_on", gettext_lazy("发现日期"), kind="date", aliases=("查摆日期",)),
 )
 
@@ -159,6 +168,11 @@ class LedgerImporter(Importer):
 
     def parse_deadline(self, raw):
         return parse_time_limit(raw, default_year=self.default_year)
+
+    def parse_done_on(self, raw):
+        # Read as a date only where the row says finished (`_done_on`): elsewhere offices
+        # write a planned date or a phrase ("6月底前") here, which is no completion.
+        return raw if normalize_text(raw) else None
 
     def parse_seq(self, raw):
         return normalize_text(raw).rstrip(".．、")
@@ -271,13 +285,14 @@ class LedgerImporter(Importer):
             values["_unit"] = self._resolve_unit(record)
             values["_unit_pk"] = getattr(values["_unit"], "pk", None)
             values["_aspect"] = self._resolve_aspect(record, aspects)
-            values["_found_on"] = values.get("found_on") or self.ledger_date or self.today
             leaders = self._leaders(record, record)
             values["_responsible"] = leaders[0] if leaders else None
             values["_co_responsible"] = leaders[1:]
             values["_measures"] = self._measures(record)
+            values["_found_on"] = values.get("found_on") or self._found_by(values["_measures"])
             values["_limit"] = self._problem_limit(values["_rows"])
             values["_state"] = self._state(record)
+        self._note_unread_done_dates(records)
 
     def _leaders(self, record: Record, row: Record) -> list:
         """The leaders named in the row's 责任领导 cell: people on the roster, or new people
@@ -334,17 +349,64 @@ class LedgerImporter(Importer):
             if several:  # one row per measure: the row's 责任领导 owns it (merged: the problem's)
                 own = row is not rows[0] and self._leaders(record, row)
                 owner = own[0] if own else record.values.get("_responsible")
+            done = row.values.get("status") == LedgerState.FINISHED
+            done_on = self._done_on(record, row) if done else None
             for text in split_measures(row.values.get("measures")):
                 measures.append(
                     {
                         "text": text,
                         "owner": owner,
                         "deadline": limit.deadline if limit is not None else None,
-                        "done": row.values.get("status") == LedgerState.FINISHED,
+                        "done": done,
+                        "done_on": done_on,
                         "row": row,
                     }
                 )
         return measures
+
+    def _done_on(self, record: Record, row: Record):
+        """The row's 完成时间, a finished row's: a date, not after the ledger's own."""
+        raw = row.values.get("done_on")
+        if raw is None:
+            return None
+        try:
+            day = parse_date(raw, default_year=self.default_year)
+        except CellError as error:
+            self.cell_error(record, "done_on", error.message, row)
+            return None
+        reported = self.ledger_date or self.today
+        if day is not None and day > reported:
+            message = _("完成时间不能晚于填报日期（%(day)s）。") % {"day": reported.isoformat()}
+            self.cell_error(record, "done_on", message, row)
+            return None
+        return day
+
+    def _note_unread_done_dates(self, records: list[Record]) -> None:
+        """A 完成时间 on a row that does not say finished is not read (`parse_done_on`): the
+        clerk is told which rows, not left to think the dates were kept."""
+        rows = [
+            row.row
+            for record in records
+            for row in record.values["_rows"]
+            if row.values.get("done_on") is not None
+            and row.values.get("status") != LedgerState.FINISHED
+        ]
+        if rows:
+            named = "、".join(str(n) for n in rows[:10]) + ("等" if len(rows) > 10 else "")
+            self.notes.append(
+                _(
+                    "第%(rows)s行的“完成时间”没有导入：这些行的完成情况不是“已完成”。"
+                    "如填的是计划完成的日期，请填在“整改时限”列。"
+                )
+                % {"rows": named}
+            )
+
+    def _found_by(self, measures: list[dict]):
+        """A problem's found date when the row gives none: the ledger's date, or the day its
+        first measure was done if earlier (it was found by then; the ledger date is only the
+        day of the report)."""
+        days = [m["done_on"] for m in measures if m["done_on"]]
+        return min([self.ledger_date or self.today, *days])
 
     @staticmethod
     def _state(record: Record) -> str:

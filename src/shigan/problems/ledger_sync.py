@@ -51,8 +51,8 @@ _PERCENT = re.compile(r"(\d{1,3})\s*[%％]")
 class Plan:
     """What the import does for one problem (new or already on the ledger)."""
 
-    measures: list  # sheet measures to add ({"text", "owner", "deadline", "done", "row"})
-    complete: list  # existing measures now done
+    measures: list  # sheet measures to add ({"text", "owner", "deadline", "done", "done_on", …})
+    complete: list  # (existing measure now done, the sheet's 完成时间 or None)
     progress: tuple | None = None  # (text, percent)
     closeout: str | None = None  # the summary of a close-out request
     start: bool = True  # whether new measures start an open problem
@@ -111,7 +111,7 @@ def _update_plan(importer, values: dict, problem: Problem, measures, latest: str
     plan = Plan(
         measures=[m for m in sheet if title_key(m["text"]) not in have],
         complete=[
-            have[title_key(m["text"])]
+            (have[title_key(m["text"])], m["done_on"])
             for m in sheet
             if m["done"]
             and title_key(m["text"]) in have
@@ -206,6 +206,7 @@ _FIELD_COLUMNS = {
     "term": "deadline",
     "deadline": "deadline",
     "found_on": "found_on",
+    "done_on": "done_on",
     "text": "measures",
     "first_measure": "measures",
     "percent": "progress",
@@ -308,7 +309,7 @@ class LedgerWriter:
                 measure["person"] = people.get(measure["owner"], measure["owner"])
         # The figures are brought up to date once for the whole sheet, not once per step.
         existing = [r.obj.pk for r in records if r.obj is not None]
-        completed = [m.pk for r in records for m in r.values["_plan"].complete]
+        completed = [m.pk for r in records for m, _day in r.values["_plan"].complete]
         with (
             metric_changes(Problem, existing, batch=True),
             metric_changes(Measure, completed, batch=True),
@@ -416,11 +417,13 @@ class LedgerWriter:
         for pk, position, measure in added:
             if measure["done"]:
                 owners.append(position)
-                pairs.append((_Ref(pk), self._day(records[position])))
+                pairs.append((_Ref(pk), measure["done_on"] or self._day(records[position])))
         for position, record in enumerate(records):
-            for measure in record.values["_plan"].complete:
+            for measure, done_on in record.values["_plan"].complete:
                 owners.append(position)
-                pairs.append((measure, max(measure.added_on, self._day(record))))
+                # The sheet's date as it says (a service refuses one before the measure was
+                # added, naming the column); without one, the report's day.
+                pairs.append((measure, done_on or max(measure.added_on, self._day(record))))
         self._call(owners, services.measure_bulk_complete, actor=self.actor, measures=pairs)
 
     def _report_progress(self, records, ids) -> None:

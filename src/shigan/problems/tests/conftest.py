@@ -9,7 +9,8 @@ from shigan.accounts.system import system_actor
 from shigan.campaigns import services as campaigns
 from shigan.campaigns.choices import AspectKind
 from shigan.notifications.tests.receiver import channels, receiver  # noqa: F401 (issue 18)
-from shigan.orgs.choices import Role
+from shigan.orgs.choices import PersonRank, Role
+from shigan.orgs.services import person_create
 from shigan.problems import services
 
 D = datetime.date
@@ -125,3 +126,19 @@ def submitted(started, editor):
         submitted_on=D(2023, 6, 1),
         files=[pdf()],
     )
+
+
+@pytest.fixture
+def ledger_units(units, campaign, calendar):
+    """The units with the problem aspects and the two leaders the ledger tests name."""
+    for name in ("理论学习", "调查研究", "作风建设"):
+        campaigns.aspect_create(
+            actor=system_actor("test"), campaign=campaign, kind=AspectKind.PROBLEM, name=name
+        )
+    person_create(
+        actor=system_actor("test"), unit=units["own"], name="巴特尔", rank=PersonRank.COUNTY
+    )
+    person_create(
+        actor=system_actor("test"), unit=units["child"], name="其木格", rank=PersonRank.SECTION
+    )
+    return units

@@ -9,13 +9,8 @@ import pytest
 import xlsxwriter
 from django.utils import translation
 
-from shigan.accounts.system import system_actor
 from shigan.audit.models import AuditEntry
-from shigan.campaigns import services as campaigns
-from shigan.campaigns.choices import AspectKind
 from shigan.core.spreadsheets.reading import read_rows
-from shigan.orgs.choices import PersonRank
-from shigan.orgs.services import person_create
 from shigan.problems.choices import MeasureState, ProblemSource, ProblemState, ProblemTerm
 from shigan.problems.exports import LedgerExporter
 from shigan.problems.imports import LedgerImporter, LedgerState, TimeLimit
@@ -38,21 +33,6 @@ HEADER = [
     "整改进展",
     "完成情况",
 ]
-
-
-@pytest.fixture
-def setting(units, campaign, calendar):
-    for name in ("理论学习", "调查研究", "作风建设"):
-        campaigns.aspect_create(
-            actor=system_actor("test"), campaign=campaign, kind=AspectKind.PROBLEM, name=name
-        )
-    person_create(
-        actor=system_actor("test"), unit=units["own"], name="巴特尔", rank=PersonRank.COUNTY
-    )
-    person_create(
-        actor=system_actor("test"), unit=units["child"], name="其木格", rank=PersonRank.SECTION
-    )
-    return units
 
 
 def workbook(rows_writer) -> bytes:
@@ -145,8 +125,8 @@ def run(editor, units, campaign, data, **kwargs):
     return importer.run(data, "台账.xlsx")
 
 
-def test_both_layouts_import_through_the_services(setting, editor, campaign):
-    units = setting
+def test_both_layouts_import_through_the_services(ledger_units, editor, campaign):
+    units = ledger_units
     result = run(editor, units, campaign, workbook(both_layouts(units["child"].name)))
     assert not result.errors, result.errors
     assert result.created == 4 and result.committed
@@ -201,8 +181,8 @@ def _snapshot():
     )
 
 
-def test_reimport_is_a_no_op_and_export_round_trips(setting, editor, campaign):
-    units = setting
+def test_reimport_is_a_no_op_and_export_round_trips(ledger_units, editor, campaign):
+    units = ledger_units
     data = workbook(both_layouts(units["child"].name))
     run(editor, units, campaign, data)
     before = _snapshot()
@@ -247,8 +227,8 @@ def bad_rows(sheet, fmt):
     sheet.write_row(5, 0, [3, "", "", "", "措施三", "", "", "", "", ""])  # a measure of 坏问题
 
 
-def test_a_bad_sheet_names_row_and_column_and_writes_nothing(setting, editor, campaign):
-    units = setting
+def test_a_bad_sheet_names_row_and_column_and_writes_nothing(ledger_units, editor, campaign):
+    units = ledger_units
     before = _snapshot()
     result = run(editor, units, campaign, workbook(bad_rows))
     assert not result.committed and result.created == 0
@@ -265,10 +245,10 @@ def test_a_bad_sheet_names_row_and_column_and_writes_nothing(setting, editor, ca
 
 
 def test_a_deadline_before_the_ledger_date_is_an_overdue_item_not_an_error(
-    setting, editor, campaign
+    ledger_units, editor, campaign
 ):
     """A ledger brought in late lists items already overdue: they land, and show red."""
-    units = setting
+    units = ledger_units
 
     def rows(sheet, fmt):
         sheet.write_row(3, 0, [1, "甲问题", "", "", "措施", "", "", "2023-06-30", "", ""])
@@ -280,24 +260,25 @@ def test_a_deadline_before_the_ledger_date_is_an_overdue_item_not_an_error(
     result = importer.run(workbook(rows), "ledger.xlsx")
     assert result.committed and not result.errors and result.created == 2
     late = Problem.objects.get(title="乙问题")
-    assert late.found_on == D(2023, 6, 1) and late.deadline == D(2023, 5, 1)
+    # Found on the sheet's own date (its 填报时间 line), which comes before the form's.
+    assert late.found_on == D(2023, 5, 10) and late.deadline == D(2023, 5, 1)
     assert late.light == "red"
 
 
-def test_a_sheet_without_the_problem_column_is_refused(setting, editor, campaign):
+def test_a_sheet_without_the_problem_column_is_refused(ledger_units, editor, campaign):
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer)
     sheet = book.add_worksheet()
     sheet.write_row(0, 0, ["序号", "整改措施", "责任单位"])
     sheet.write_row(1, 0, [1, "措施", ""])
     book.close()
-    result = run(editor, setting, campaign, buffer.getvalue())
+    result = run(editor, ledger_units, campaign, buffer.getvalue())
     assert not result.committed
     assert "问题" in result.message
 
 
-def test_an_editor_cannot_import_into_a_unit_outside_their_scope(setting, editor, campaign):
-    units = setting
+def test_an_editor_cannot_import_into_a_unit_outside_their_scope(ledger_units, editor, campaign):
+    units = ledger_units
 
     def rows(sheet, fmt):
         sheet.write_row(3, 0, [1, "越权问题", "", "", "措施", "", "", "2023-06-30", "", ""])
@@ -387,8 +368,8 @@ def _ledger():
     )
 
 
-def test_an_english_export_imports_back_in_either_language(setting, editor, campaign):
-    units = setting
+def test_an_english_export_imports_back_in_either_language(ledger_units, editor, campaign):
+    units = ledger_units
     run(editor, units, campaign, workbook(both_layouts(units["child"].name)))
     # An immediate problem with a date is written as a sentence, in the reader's language.
     Problem.objects.filter(title="调研走过场、重形式").update(deadline=D(2023, 5, 10))
@@ -422,9 +403,9 @@ def test_an_english_export_imports_back_in_either_language(setting, editor, camp
     assert _ledger() == expected
 
 
-def test_an_english_sheet_with_english_words_imports(setting, editor, campaign):
+def test_an_english_sheet_with_english_words_imports(ledger_units, editor, campaign):
     """A sheet typed from the English template, with the words its notes describe."""
-    units = setting
+    units = ledger_units
 
     def rows(sheet, fmt):
         sheet.write_row(

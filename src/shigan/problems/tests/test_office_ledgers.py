@@ -564,12 +564,14 @@ def test_a_moved_deadline_is_asked_for_as_an_extension(make_user, campaign, rost
     assert DeadlineExtension.objects.filter(problem=theory).count() == 1
 
 
-def test_the_township_ledgers_completion_dates_are_named_as_not_read(make_user, campaign, roster):
-    # Its 完成时间 (under 整改情况) is no column of the ledger: the clerk is told so, not left
-    # to think the dates were kept.
+def test_the_township_ledgers_completion_dates_are_kept(make_user, campaign, roster):
+    # Its 完成时间 (under 整改情况, beside 是否完成): the finished problem's measures were done
+    # on 2023/6/28, two days before the ledger's date, and it was found by then.
     root = unit("别力古台镇")
     result = import_ledger(
         make_user(Role.EDITOR, root), root, campaign, "beiligutai-town-2023-06-30.xlsx"
     )
-    assert result.errors == [] and result.created == 4
-    assert "表头中的“完成时间”（H 列）不是本表读取的列，其中填写的内容不会导入。" in result.notes
+    assert result.errors == [] and result.created == 4 and result.notes == []
+    done = Problem.objects.get(title="村级活动场所管理不规范")
+    assert {m.done_on for m in done.measures.all()} == {D(2023, 6, 28)}
+    assert done.found_on == D(2023, 6, 28)
