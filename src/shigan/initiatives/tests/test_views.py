@@ -389,3 +389,30 @@ def test_editing_a_key_task_and_a_projects_funds_through_the_pages(
     )
     project.refresh_from_db()
     assert project.state == "under_way" and project.started_on == D(2023, 5, 20)
+
+
+def test_a_long_board_column_shows_twelve_and_turns_pages_of_its_own(
+    client, editor, campaign, units, monkeypatch
+):
+    # A region's subtree has hundreds of key tasks: the board shows the first 12 of a column
+    # and links to the column alone, in pages; every task is on exactly one page.
+    from shigan.core import pagination
+
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 5)
+    titles = [f"生态任务{n:02d}" for n in range(14)]
+    for title in titles:
+        key_tasks.key_task_create(
+            actor=editor, campaign=campaign, unit=units["own"], area="ecology", title=title
+        )
+    client.force_login(editor)
+    url = reverse("initiatives:board", args=[units["own"].pk])
+    board = client.get(url, {"campaign": campaign.pk}).content.decode()
+    assert sum(t in board for t in titles) == 12 and "查看全部 14 项" in board
+    assert "area=ecology" in board
+    seen = []
+    for page in (1, 2, 3):
+        html = client.get(url, {"campaign": campaign.pk, "area": "ecology", "page": page})
+        html = html.content.decode()
+        assert "返回全部领域" in html and "共 14 项" in html
+        seen += [t for t in titles if t in html]
+    assert sorted(seen) == titles

@@ -18,6 +18,7 @@ from django.views import View
 
 from shigan.core.errors import DomainError
 from shigan.core.generic import FileFieldView, ObjectActionView
+from shigan.core.pagination import page_of
 from shigan.core.views import no_scope
 from shigan.initiatives import forms, selectors
 from shigan.initiatives.choices import KeyTaskArea, ProjectKind
@@ -73,6 +74,18 @@ class HomeView(LoginRequiredMixin, View):
         return redirect(f"{url}?campaign={campaign.pk}" if campaign else url)
 
 
+BOARD_CARDS = 12  # cards a column shows on the board; all of them on the area's own pages
+
+
+def _board_columns(request, board) -> tuple[list, object]:
+    """(column, its cards shown) for each column, and the column asked for by `?area=`, if
+    any: then it alone, in pages. A region's subtree has hundreds of key tasks."""
+    focused = next((c for c in board.columns if c.area == request.GET.get("area")), None)
+    if focused is not None:
+        return [(focused, page_of(request, focused.cards))], focused
+    return [(column, column.cards[:BOARD_CARDS]) for column in board.columns], None
+
+
 class BoardView(LoginRequiredMixin, View):
     """The key tasks of a unit's subtree in one campaign: areas as columns, progress bars,
     overdue milestones in red; above them the delivery figures, each a link to its records."""
@@ -85,12 +98,16 @@ class BoardView(LoginRequiredMixin, View):
         figures = selectors.delivery_figures(
             user=request.user, unit=unit, campaign=campaign, as_of=as_of
         )
+        board = selectors.board(user=request.user, unit=unit, campaign=campaign, on=on)
+        columns, focused = _board_columns(request, board)
         context = {
             "unit": unit,
             "campaign": campaign,
             "on": on,
             "as_of": as_of,
-            "board": selectors.board(user=request.user, unit=unit, campaign=campaign, on=on),
+            "board": board,
+            "columns": columns,
+            "focused": focused,
             "figures": figures,
             "area_rows": [
                 (
