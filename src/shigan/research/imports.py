@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from shigan.campaigns.choices import AspectKind
 from shigan.core.errors import DomainError
-from shigan.core.spreadsheets.importers import Column, Importer, Record, RowError
+from shigan.core.spreadsheets.importers import Column, Importer, Record
 from shigan.core.spreadsheets.values import CellError, names_text, normalize_text
 from shigan.orgs.imports import UnitIndex
 from shigan.orgs.models import Person, Unit
@@ -137,7 +137,7 @@ class ResearchImporter(Importer):
         try:
             return self.index.resolve(text)
         except CellError as error:
-            self.fail(record, "unit", error.message)
+            self.cell_error(record, "unit", error.message)
             return None
 
     def people(self) -> dict[str, list[Person]]:
@@ -163,23 +163,12 @@ class ResearchImporter(Importer):
             if not found
             else _("有 %(n)d 位人员都叫“%(name)s”。")
         ) % {"name": name, "n": len(found)}
-        self.fail(record, key, message)
+        self.cell_error(record, key, message)
         return None
 
     def resolve_people(self, record: Record, key: str) -> list[Person]:
         names = [n for n in NAME_SEPARATORS.split(names_text(record.values.get(key))) if n]
         return [p for n in names if (p := self.resolve_person(record, key, n)) is not None]
-
-    def fail(self, record: Record, key: str, message: str) -> None:
-        record.errors.append(
-            RowError(
-                record.row,
-                self.column_title(key),
-                record.raw.get(key, ""),
-                message,
-                self.column_letter(key),
-            )
-        )
 
     def topics(self, records: list[Record]) -> None:
         """Find each row's topic (unit, title) in the campaign."""
@@ -201,7 +190,9 @@ class ResearchImporter(Importer):
                 continue
             topic = found.get((unit.pk, record.values["topic"]))
             if topic is None:
-                self.fail(record, "topic", _("“%(unit)s”没有这个课题。") % {"unit": unit.name})
+                self.cell_error(
+                    record, "topic", _("“%(unit)s”没有这个课题。") % {"unit": unit.name}
+                )
             record.values["_topic"] = topic
 
     def save_each(self, records: list[Record], write) -> dict[int, DomainError]:
@@ -234,7 +225,7 @@ class TopicImporter(ResearchImporter):
                 values["_lead"] = self.resolve_person(record, "lead", values["lead"])
             values["_participants"] = self.resolve_people(record, "participants")
             if values.get("state") not in (None, "", TopicState.DRAFTING):
-                self.fail(record, "state", _("导入的课题只能是“方案起草中”。"))
+                self.cell_error(record, "state", _("导入的课题只能是“方案起草中”。"))
 
     def existing_keys(self, keys):
         by_unit = defaultdict(set)
@@ -279,7 +270,7 @@ class TripImporter(ResearchImporter):
             values["_topic_pk"] = values["_topic"].pk
             place = selectors.place_resolve(campaign=self.campaign, text=values["place"])
             if place is None:
-                self.fail(record, "place", _("在本次主题教育范围内找不到该地点。"))
+                self.cell_error(record, "place", _("在本次主题教育范围内找不到该地点。"))
             values["_place"] = place
             values["_place_pk"] = getattr(place, "pk", None)
             values["_people"] = self.resolve_people(record, "people")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shigan.core.errors import DomainError
-from shigan.core.spreadsheets.importers import Column, Importer, Record, RowError
+from shigan.core.spreadsheets.importers import Column, Importer, Record
 from shigan.core.spreadsheets.values import CellError, names_text, normalize_text
 from shigan.initiatives.models import KeyTask
 from shigan.orgs.imports import UnitIndex
@@ -55,7 +55,7 @@ class InitiativeImporter(Importer):
         try:
             return self.index(root or self.unit).resolve(text)
         except CellError as error:
-            self.fail(record, key, error.message)
+            self.cell_error(record, key, error.message)
             return None
 
     def resolve_person(self, record: Record, key: str) -> Person | None:
@@ -76,19 +76,8 @@ class InitiativeImporter(Importer):
             if not found
             else _("有 %(n)d 位人员都叫“%(name)s”。")
         ) % {"name": name, "n": len(found)}
-        self.fail(record, key, message)
+        self.cell_error(record, key, message)
         return None
-
-    def fail(self, record: Record, key: str, message: str) -> None:
-        record.errors.append(
-            RowError(
-                record.row,
-                self.column_title(key),
-                record.raw.get(key, ""),
-                message,
-                self.column_letter(key),
-            )
-        )
 
     def key_tasks(self, records: list[Record], *, required: bool) -> None:
         """Each row's key task, by title, among those of its unit and the unit's ancestors."""
@@ -102,16 +91,16 @@ class InitiativeImporter(Importer):
             record.values["_task"] = None
             if not title or unit is None:
                 if required and unit is not None:
-                    self.fail(record, "key_task", _("必填，不能为空。"))
+                    self.cell_error(record, "key_task", _("必填，不能为空。"))
                 continue
             found = [t for t in tasks.get(title, []) if unit.path.startswith(t.unit.path)]
             if len(found) == 1:
                 record.values["_task"] = found[0]
             elif not found:
                 message = _("“%(unit)s”及其上级没有这个重点任务。") % {"unit": unit.name}
-                self.fail(record, "key_task", message)
+                self.cell_error(record, "key_task", message)
             else:
-                self.fail(record, "key_task", _("有多个同名的重点任务，请改名区分。"))
+                self.cell_error(record, "key_task", _("有多个同名的重点任务，请改名区分。"))
 
     def save_each(self, records: list[Record], write) -> dict[int, DomainError]:
         refused = {}

@@ -78,20 +78,22 @@ class IndicatorReportImporter(InitiativeImporter):
         ).first()
         if project is None:
             message = _("“%(unit)s”没有名为“%(name)s”的项目。")
-            self.fail(record, "project", message % {"unit": unit.name, "name": values["project"]})
+            self.cell_error(
+                record, "project", message % {"unit": unit.name, "name": values["project"]}
+            )
             return
         indicator = Indicator.objects.filter(
             key_task_id=project.key_task_id, name=values.get("indicator") or ""
         ).first()
         if indicator is None or project.key_task_id is None:
-            self.fail(record, "indicator", _("该项目所属重点任务没有这个指标。"))
+            self.cell_error(record, "indicator", _("该项目所属重点任务没有这个指标。"))
             return
         try:
             quantity = parse_quantity(
                 values.get("value"), measure=indicator.measure, default=self.value_measure
             )
         except CellError as error:
-            self.fail(record, "value", error.message)
+            self.cell_error(record, "value", error.message)
             return
         values.update(_project=project, _indicator=indicator, _value=quantity)
         values.update(_project_pk=project.pk, _indicator_pk=indicator.pk)

@@ -49,7 +49,7 @@ class LivelihoodImporter(InitiativeImporter):
             name = values.get("area")
             values["_area"] = areas.get(name)
             if name and values["_area"] is None:
-                self.fail(
+                self.cell_error(
                     record,
                     "area",
                     _("没有名为“%(name)s”的民生领域，可选：%(names)s。")

@@ -123,7 +123,7 @@ class ProjectImporter(InitiativeImporter):
         for record in records:
             v = record.values
             if v.get("_unit") is not None and not v.get("key_task") and not v.get("area"):
-                self.fail(record, "area", _("没有重点任务的项目须填写任务领域。"))
+                self.cell_error(record, "area", _("没有重点任务的项目须填写任务领域。"))
 
     def existing_keys(self, keys):
         units = {k[0] for k in keys}

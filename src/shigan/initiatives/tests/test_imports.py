@@ -166,7 +166,8 @@ def test_key_tasks_and_milestones_from_sheets(editor, units, campaign, leader):
     )
     result = importer(KeyTaskImporter, editor, units, campaign).run(tasks, "t.xlsx")
     assert not result.committed
-    assert {(e.letter, e.column) for e in result.errors} == {("B", "任务领域"), ("D", "责任领导")}
+    located = {(e.letter, e.column, e.key) for e in result.errors}
+    assert located == {("B", "任务领域", "area"), ("D", "责任领导", "owner_leader")}
     result = importer(KeyTaskImporter, editor, units, campaign, mode="valid").run(tasks, "t.xlsx")
     task = KeyTask.objects.get(title="肉牛产业提升")
     assert task.roadmap_steps() == ["调研", "规划", "建设"] and task.owner_leader == leader

@@ -33,7 +33,9 @@ def test_import_topics_trips_results(editor, units, campaign, aspect, lead, guid
     )
     result = TopicImporter(actor=editor, unit=own, campaign=campaign).run(data, "t.xlsx")
     assert not result.committed and len(result.errors) == 2
-    assert {(e.letter, e.column) for e in result.errors} == {("C", "方面"), ("D", "牵头领导")}
+    # Each error names its column's key too, which decides what a report masks.
+    located = {(e.letter, e.column, e.key) for e in result.errors}
+    assert located == {("C", "方面", "aspect"), ("D", "牵头领导", "lead")}
     result = TopicImporter(actor=editor, unit=own, campaign=campaign, mode="valid").run(
         data, "t.xlsx"
     )
